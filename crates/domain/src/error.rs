@@ -1,0 +1,71 @@
+//! What can be wrong with input, named by field so the edge can say which one.
+
+use thiserror::Error;
+
+/// One thing wrong with one field of an input. The message shown to people is
+/// chosen at the edge from `problem` in their language; `Display` is English.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{field}: {problem}")]
+pub struct ValidationError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl ValidationError {
+    pub fn new(field: impl Into<String>, problem: Problem) -> Self {
+        Self {
+            field: field.into(),
+            problem,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Problem {
+    #[error("is required")]
+    Missing,
+    #[error("must not be empty")]
+    Empty,
+    #[error("is not a valid date: {0} (use DD/MM/YYYY or YYYY-MM-DD)")]
+    InvalidDate(String),
+    #[error("is not a valid number: {0}")]
+    InvalidNumber(String),
+    #[error("must be a whole number: {0}")]
+    NotInteger(String),
+    #[error("must not be negative: {0}")]
+    Negative(String),
+    #[error("must be greater than zero")]
+    NotPositive,
+    #[error("has more than {max} decimal places: {value}")]
+    TooManyDecimals { value: String, max: u32 },
+    #[error("is too large: {0}")]
+    TooLarge(String),
+    #[error("is not a valid code: {0} (letters A-Z, digits, '.', '-', '_')")]
+    InvalidCode(String),
+    #[error("unknown unit {0}")]
+    UnknownUnit(String),
+    #[error("unit {code} is not valid on {date}")]
+    UnitNotValidOn { code: String, date: String },
+    #[error("unit {code} is a {actual}, expected {expected}")]
+    WrongUnitKind {
+        code: String,
+        actual: String,
+        expected: String,
+    },
+    #[error("unknown {catalogue} entry {code}")]
+    UnknownCatalogueEntry { catalogue: String, code: String },
+    #[error("unknown border marker {number} of post {post}")]
+    UnknownMarker { number: String, post: String },
+    #[error("unit {0} already exists")]
+    DuplicateUnit(String),
+    #[error("{0} is listed twice")]
+    Duplicate(String),
+    #[error("must not be before {0}")]
+    DateBefore(String),
+    #[error("unknown value {value}; expected one of {expected}")]
+    UnknownValue { value: String, expected: String },
+    #[error("unknown record {0}")]
+    UnknownRecord(String),
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+}

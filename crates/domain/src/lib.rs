@@ -1,0 +1,30 @@
+//! The vocabulary of bienphong: units and their links over time, catalogues,
+//! coordination records and their revisions, exact quantities, reporting
+//! periods and Vietnamese formatting. Nothing here does I/O.
+
+pub mod catalogue;
+pub mod error;
+pub mod facts;
+pub mod format;
+pub mod id;
+pub mod org;
+pub mod period;
+pub mod quantity;
+pub mod record;
+pub mod revision;
+pub mod text;
+pub mod validate;
+
+pub use error::{Problem, ValidationError};
+pub use id::{NodeId, RecordId, RevisionId};
+pub use period::{Cutoff, Period};
+pub use quantity::{Money, Quantity};
+pub use record::{Content, RecordType};
+pub use revision::Revision;
+
+/// The calendar date of a record, as people at the post wrote it
+/// (Asia/Ho_Chi_Minh); records carry no time of day.
+pub type Date = jiff::civil::Date;
+
+/// The time zone every record date and report period is read in.
+pub const TIME_ZONE: &str = "Asia/Ho_Chi_Minh";

@@ -1,0 +1,197 @@
+//! Reporting periods. Administrative reports cut off on the 14th (Decree
+//! 09/2019/NĐ-CP, art. 12): year Y runs 15/12/Y-1 – 14/12/Y. Calendar periods
+//! are a setting; a period always knows its exact first and last day.
+
+use crate::Date;
+use jiff::ToSpan;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Cutoff {
+    /// Data from the 15th of the previous month to the 14th.
+    #[default]
+    Decree09,
+    /// Calendar months.
+    Calendar,
+}
+
+impl std::str::FromStr for Cutoff {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "decree09" => Ok(Self::Decree09),
+            "calendar" => Ok(Self::Calendar),
+            other => Err(format!("unknown cut-off {other}; expected decree09 or calendar")),
+        }
+    }
+}
+
+/// An inclusive range of days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+/// Decree 09 months run from the 15th of the month before to the 14th.
+const CUTOFF_DAY: i8 = 14;
+
+impl Period {
+    pub fn new(from: Date, to: Date) -> Option<Self> {
+        (from <= to).then_some(Self { from, to })
+    }
+
+    /// Months `first..=last` of `year` (1-based; `first` may reach back into
+    /// the previous year as 0 = December, for Decree 09).
+    fn months(year: i16, first: i8, last: i8, cutoff: Cutoff) -> Self {
+        let first_month_start = Date::new(year, 1, 1)
+            .unwrap_or(Date::MIN)
+            .saturating_add(i32::from(first - 1).months());
+        let last_month_start = Date::new(year, 1, 1)
+            .unwrap_or(Date::MIN)
+            .saturating_add(i32::from(last - 1).months());
+        match cutoff {
+            Cutoff::Calendar => Self {
+                from: first_month_start,
+                to: last_month_start.last_of_month(),
+            },
+            Cutoff::Decree09 => Self {
+                from: first_month_start
+                    .saturating_sub(1.month())
+                    .with()
+                    .day(CUTOFF_DAY + 1)
+                    .build()
+                    .unwrap_or(first_month_start),
+                to: last_month_start
+                    .with()
+                    .day(CUTOFF_DAY)
+                    .build()
+                    .unwrap_or(last_month_start),
+            },
+        }
+    }
+
+    pub fn year(year: i16, cutoff: Cutoff) -> Self {
+        Self::months(year, 1, 12, cutoff)
+    }
+
+    /// `quarter` in 1..=4.
+    pub fn quarter(year: i16, quarter: i8, cutoff: Cutoff) -> Self {
+        let q = quarter.clamp(1, 4);
+        Self::months(year, (q - 1) * 3 + 1, q * 3, cutoff)
+    }
+
+    /// `month` in 1..=12.
+    pub fn month(year: i16, month: i8, cutoff: Cutoff) -> Self {
+        let m = month.clamp(1, 12);
+        Self::months(year, m, m, cutoff)
+    }
+
+    /// `half` 1 or 2.
+    pub fn half(year: i16, half: i8, cutoff: Cutoff) -> Self {
+        if half <= 1 {
+            Self::months(year, 1, 6, cutoff)
+        } else {
+            Self::months(year, 7, 12, cutoff)
+        }
+    }
+
+    /// Nine months, a local habit for the third-quarter review.
+    pub fn nine_months(year: i16, cutoff: Cutoff) -> Self {
+        Self::months(year, 1, 9, cutoff)
+    }
+
+    pub fn contains(&self, d: Date) -> bool {
+        self.from <= d && d <= self.to
+    }
+
+    pub fn overlaps(&self, from: Option<Date>, to: Option<Date>) -> bool {
+        from.is_none_or(|f| f <= self.to) && to.is_none_or(|t| t >= self.from)
+    }
+
+    /// The same days one year earlier, for "so với cùng kỳ".
+    pub fn previous_year(&self) -> Self {
+        Self {
+            from: self.from.saturating_sub(1.year()),
+            to: self.to.saturating_sub(1.year()),
+        }
+    }
+
+    /// The reporting year and quarter a day belongs to under `cutoff`.
+    pub fn quarter_of(d: Date, cutoff: Cutoff) -> (i16, i8) {
+        let (mut year, mut month) = (d.year(), d.month());
+        if cutoff == Cutoff::Decree09 && d.day() > CUTOFF_DAY {
+            if month == 12 {
+                year += 1;
+                month = 1;
+            } else {
+                month += 1;
+            }
+        }
+        (year, (month - 1) / 3 + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn decree09_year_runs_15_dec_to_14_dec() {
+        let y = Period::year(2023, Cutoff::Decree09);
+        assert_eq!(y.from, date(2022, 12, 15));
+        assert_eq!(y.to, date(2023, 12, 14));
+        assert!(y.contains(date(2022, 12, 15)));
+        assert!(!y.contains(date(2022, 12, 14)));
+        assert!(y.contains(date(2023, 12, 14)));
+        assert!(!y.contains(date(2023, 12, 15)));
+    }
+
+    #[test]
+    fn calendar_year() {
+        let y = Period::year(2023, Cutoff::Calendar);
+        assert_eq!((y.from, y.to), (date(2023, 1, 1), date(2023, 12, 31)));
+    }
+
+    #[test]
+    fn decree09_quarters_months_halves() {
+        let q1 = Period::quarter(2024, 1, Cutoff::Decree09);
+        assert_eq!((q1.from, q1.to), (date(2023, 12, 15), date(2024, 3, 14)));
+        let q4 = Period::quarter(2024, 4, Cutoff::Decree09);
+        assert_eq!((q4.from, q4.to), (date(2024, 9, 15), date(2024, 12, 14)));
+        let m3 = Period::month(2024, 3, Cutoff::Decree09);
+        assert_eq!((m3.from, m3.to), (date(2024, 2, 15), date(2024, 3, 14)));
+        let m1 = Period::month(2024, 1, Cutoff::Decree09);
+        assert_eq!((m1.from, m1.to), (date(2023, 12, 15), date(2024, 1, 14)));
+        let h1 = Period::half(2024, 1, Cutoff::Decree09);
+        assert_eq!((h1.from, h1.to), (date(2023, 12, 15), date(2024, 6, 14)));
+        let h2 = Period::half(2024, 2, Cutoff::Decree09);
+        assert_eq!((h2.from, h2.to), (date(2024, 6, 15), date(2024, 12, 14)));
+        let n = Period::nine_months(2024, Cutoff::Decree09);
+        assert_eq!((n.from, n.to), (date(2023, 12, 15), date(2024, 9, 14)));
+        let feb = Period::month(2024, 2, Cutoff::Calendar);
+        assert_eq!((feb.from, feb.to), (date(2024, 2, 1), date(2024, 2, 29)));
+    }
+
+    #[test]
+    fn quarter_of_a_day() {
+        assert_eq!(Period::quarter_of(date(2023, 12, 14), Cutoff::Decree09), (2023, 4));
+        assert_eq!(Period::quarter_of(date(2023, 12, 15), Cutoff::Decree09), (2024, 1));
+        assert_eq!(Period::quarter_of(date(2023, 3, 15), Cutoff::Decree09), (2023, 2));
+        assert_eq!(Period::quarter_of(date(2023, 3, 15), Cutoff::Calendar), (2023, 1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decree09_quarters_tile_the_year(year in 2000i16..2100, day in 0i32..365) {
+            let y = Period::year(year, Cutoff::Decree09);
+            let d = y.from.saturating_add(day.days());
+            proptest::prop_assume!(y.contains(d));
+            let (qy, q) = Period::quarter_of(d, Cutoff::Decree09);
+            proptest::prop_assert_eq!(qy, year);
+            proptest::prop_assert!(Period::quarter(year, q, Cutoff::Decree09).contains(d));
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! The records people keep: the organisation itself (units, links, markers,
+//! catalogue entries) and the coordinated work (patrols, cases, meetings,
+//! documents, programme support, propaganda, disaster and rescue).
+
+use crate::Date;
+use crate::catalogue::Entry;
+use crate::error::{Problem, ValidationError};
+use crate::id::RecordId;
+use crate::org::{Code, Link, Marker, Unit};
+use crate::quantity::{Money, Quantity};
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordType {
+    Unit,
+    Link,
+    Marker,
+    Catalogue,
+    Patrol,
+    Case,
+    CaseSubjects,
+    Meeting,
+    Document,
+    Programme,
+    Beneficiary,
+    Propaganda,
+    Disaster,
+}
+
+impl RecordType {
+    pub const ALL: [RecordType; 13] = [
+        Self::Unit,
+        Self::Link,
+        Self::Marker,
+        Self::Catalogue,
+        Self::Patrol,
+        Self::Case,
+        Self::CaseSubjects,
+        Self::Meeting,
+        Self::Document,
+        Self::Programme,
+        Self::Beneficiary,
+        Self::Propaganda,
+        Self::Disaster,
+    ];
+
+    /// The kinds of coordinated work, as the CLI and reports name them.
+    pub const ACTIVITIES: [RecordType; 7] = [
+        Self::Patrol,
+        Self::Case,
+        Self::Meeting,
+        Self::Document,
+        Self::Programme,
+        Self::Propaganda,
+        Self::Disaster,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Unit => "unit",
+            Self::Link => "link",
+            Self::Marker => "marker",
+            Self::Catalogue => "catalogue",
+            Self::Patrol => "patrol",
+            Self::Case => "case",
+            Self::CaseSubjects => "case_subjects",
+            Self::Meeting => "meeting",
+            Self::Document => "document",
+            Self::Programme => "programme",
+            Self::Beneficiary => "beneficiary",
+            Self::Propaganda => "propaganda",
+            Self::Disaster => "disaster",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Personal data: kept in revisions of their own so that a node can be
+    /// denied them without breaking the revision set of the record.
+    pub fn is_restricted(&self) -> bool {
+        matches!(self, Self::CaseSubjects | Self::Beneficiary)
+    }
+
+    /// Records that describe the organisation rather than work done.
+    pub fn is_structure(&self) -> bool {
+        matches!(self, Self::Unit | Self::Link | Self::Marker | Self::Catalogue)
+    }
+}
+
+impl std::fmt::Display for RecordType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatrolKind {
+    /// With local forces: militia, police, self-management teams, villagers.
+    Joint,
+    /// With the neighbouring country's border force.
+    Bilateral,
+    /// The post's own force only.
+    PostOnly,
+}
+
+impl PatrolKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Joint => "joint",
+            Self::Bilateral => "bilateral",
+            Self::PostOnly => "post_only",
+        }
+    }
+}
+
+/// People of one force on a patrol or a response.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForceCount {
+    pub force: Code,
+    pub persons: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patrol {
+    pub date: Date,
+    /// The post (or station) that led the patrol.
+    pub lead_unit: Code,
+    /// Communes and other units that took part.
+    #[serde(default)]
+    pub partner_units: Vec<Code>,
+    pub kind: PatrolKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_hours: Option<Quantity>,
+    /// Border markers covered, by number.
+    #[serde(default)]
+    pub markers: Vec<Code>,
+    pub participants: Vec<ForceCount>,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub notes: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seizure {
+    pub item: Code,
+    pub quantity: Quantity,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub date: Date,
+    pub handling_unit: Code,
+    #[serde(default)]
+    pub partner_units: Vec<Code>,
+    pub case_type: Code,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub place: Text,
+    /// How many people were involved; who they were is restricted
+    /// ([`CaseSubjects`]).
+    pub subjects: u32,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub outcome: Text,
+    #[serde(default)]
+    pub seizures: Vec<Seizure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub name: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_year: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Text>,
+}
+
+/// Personal details of a case's subjects: restricted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSubjects {
+    pub case: RecordId,
+    pub subjects: Vec<Subject>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    #[default]
+    Open,
+    Done,
+    Cancelled,
+}
+
+/// Something a meeting agreed to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub text: Text,
+    pub owner_unit: Code,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    #[serde(default)]
+    pub status: ActionStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meeting {
+    pub date: Date,
+    pub meeting_type: Code,
+    pub host_unit: Code,
+    #[serde(default)]
+    pub participant_units: Vec<Code>,
+    /// The period the meeting reviews, where it reviews one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_from: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_to: Option<Date>,
+    #[serde(default)]
+    pub attendance: u32,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub content: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub lessons: Text,
+    #[serde(default)]
+    pub actions: Vec<Action>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    pub unit: Code,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_on: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub date: Date,
+    pub document_type: Code,
+    /// Number and symbol, e.g. `33-NQ/TW`, `12/BC-BĐBP`.
+    pub number: Text,
+    /// The issuing body as the document names it.
+    pub issuer: Text,
+    /// The unit in the store that issued or registered it.
+    pub unit: Code,
+    pub title: Text,
+    #[serde(default)]
+    pub recipients: Vec<Recipient>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BeneficiaryKind {
+    Child,
+    Household,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disbursement {
+    pub date: Date,
+    pub amount: Money,
+}
+
+/// Support of one beneficiary under a programme. Who the beneficiary is
+/// lives in a restricted [`Beneficiary`] record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Programme {
+    pub programme: Code,
+    pub sponsor_unit: Code,
+    #[serde(default)]
+    pub partner_units: Vec<Code>,
+    pub beneficiary_kind: BeneficiaryKind,
+    pub start: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
+    pub monthly_amount: Money,
+    #[serde(default)]
+    pub disbursements: Vec<Disbursement>,
+}
+
+/// Personal data of a programme's beneficiary: restricted. Children's data
+/// needs recorded consent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Beneficiary {
+    pub programme_record: RecordId,
+    pub name: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_year: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guardian: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_on: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Propaganda {
+    pub date: Date,
+    pub unit: Code,
+    #[serde(default)]
+    pub partner_units: Vec<Code>,
+    pub topic: Text,
+    pub sessions: u32,
+    pub listeners: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisasterKind {
+    /// A standing plan (phương án) for disasters or search and rescue.
+    Plan,
+    /// A response to an event.
+    Response,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disaster {
+    pub date: Date,
+    pub unit: Code,
+    #[serde(default)]
+    pub partner_units: Vec<Code>,
+    pub kind: DisasterKind,
+    pub title: Text,
+    /// Forces mobilised, in lượt.
+    #[serde(default)]
+    pub persons_mobilised: u32,
+    #[serde(default)]
+    pub people_rescued: u32,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub notes: Text,
+}
+
+/// The content of one revision.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    Unit(Unit),
+    Link(Link),
+    Marker(Marker),
+    Catalogue(Entry),
+    Patrol(Patrol),
+    Case(Case),
+    CaseSubjects(CaseSubjects),
+    Meeting(Meeting),
+    Document(Document),
+    Programme(Programme),
+    Beneficiary(Beneficiary),
+    Propaganda(Propaganda),
+    Disaster(Disaster),
+}
+
+impl Content {
+    pub fn record_type(&self) -> RecordType {
+        match self {
+            Self::Unit(_) => RecordType::Unit,
+            Self::Link(_) => RecordType::Link,
+            Self::Marker(_) => RecordType::Marker,
+            Self::Catalogue(_) => RecordType::Catalogue,
+            Self::Patrol(_) => RecordType::Patrol,
+            Self::Case(_) => RecordType::Case,
+            Self::CaseSubjects(_) => RecordType::CaseSubjects,
+            Self::Meeting(_) => RecordType::Meeting,
+            Self::Document(_) => RecordType::Document,
+            Self::Programme(_) => RecordType::Programme,
+            Self::Beneficiary(_) => RecordType::Beneficiary,
+            Self::Propaganda(_) => RecordType::Propaganda,
+            Self::Disaster(_) => RecordType::Disaster,
+        }
+    }
+
+    /// Reads a record of `record_type` from JSON, naming the field at fault.
+    pub fn from_json(record_type: RecordType, json: &str) -> Result<Self, ValidationError> {
+        fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, ValidationError> {
+            let de = &mut serde_json::Deserializer::from_str(json);
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let message = strip_position(&inner.to_string());
+                let field = if path == "." { "json".to_string() } else { path };
+                ValidationError::new(field, Problem::MalformedJson(message))
+            })
+        }
+        Ok(match record_type {
+            RecordType::Unit => Self::Unit(parse(json)?),
+            RecordType::Link => Self::Link(parse(json)?),
+            RecordType::Marker => Self::Marker(parse(json)?),
+            RecordType::Catalogue => Self::Catalogue(parse(json)?),
+            RecordType::Patrol => Self::Patrol(parse(json)?),
+            RecordType::Case => Self::Case(parse(json)?),
+            RecordType::CaseSubjects => Self::CaseSubjects(parse(json)?),
+            RecordType::Meeting => Self::Meeting(parse(json)?),
+            RecordType::Document => Self::Document(parse(json)?),
+            RecordType::Programme => Self::Programme(parse(json)?),
+            RecordType::Beneficiary => Self::Beneficiary(parse(json)?),
+            RecordType::Propaganda => Self::Propaganda(parse(json)?),
+            RecordType::Disaster => Self::Disaster(parse(json)?),
+        })
+    }
+
+    /// The canonical JSON the store keeps (fields in declaration order).
+    pub fn to_json(&self) -> String {
+        let value = match self {
+            Self::Unit(r) => serde_json::to_string(r),
+            Self::Link(r) => serde_json::to_string(r),
+            Self::Marker(r) => serde_json::to_string(r),
+            Self::Catalogue(r) => serde_json::to_string(r),
+            Self::Patrol(r) => serde_json::to_string(r),
+            Self::Case(r) => serde_json::to_string(r),
+            Self::CaseSubjects(r) => serde_json::to_string(r),
+            Self::Meeting(r) => serde_json::to_string(r),
+            Self::Document(r) => serde_json::to_string(r),
+            Self::Programme(r) => serde_json::to_string(r),
+            Self::Beneficiary(r) => serde_json::to_string(r),
+            Self::Propaganda(r) => serde_json::to_string(r),
+            Self::Disaster(r) => serde_json::to_string(r),
+        };
+        // Plain structs with string keys always serialise.
+        value.unwrap_or_default()
+    }
+
+    /// The day the record is reported under.
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            Self::Patrol(r) => Some(r.date),
+            Self::Case(r) => Some(r.date),
+            Self::Meeting(r) => Some(r.date),
+            Self::Document(r) => Some(r.date),
+            Self::Programme(r) => Some(r.start),
+            Self::Propaganda(r) => Some(r.date),
+            Self::Disaster(r) => Some(r.date),
+            Self::Unit(u) => u.valid_from,
+            Self::Link(l) => l.valid_from,
+            Self::Marker(_) | Self::Catalogue(_) | Self::CaseSubjects(_) | Self::Beneficiary(_) => None,
+        }
+    }
+
+    /// The unit a record belongs to first (the leading post, the handling or
+    /// hosting unit), then every other unit that took part.
+    pub fn units(&self) -> (Option<&Code>, Vec<&Code>) {
+        match self {
+            Self::Patrol(r) => (Some(&r.lead_unit), r.partner_units.iter().collect()),
+            Self::Case(r) => (Some(&r.handling_unit), r.partner_units.iter().collect()),
+            Self::Meeting(r) => (Some(&r.host_unit), r.participant_units.iter().collect()),
+            Self::Document(r) => (Some(&r.unit), r.recipients.iter().map(|x| &x.unit).collect()),
+            Self::Programme(r) => (Some(&r.sponsor_unit), r.partner_units.iter().collect()),
+            Self::Propaganda(r) => (Some(&r.unit), r.partner_units.iter().collect()),
+            Self::Disaster(r) => (Some(&r.unit), r.partner_units.iter().collect()),
+            Self::Unit(u) => (Some(&u.code), vec![]),
+            Self::Link(l) => (Some(&l.from), vec![&l.to]),
+            Self::Marker(m) => (Some(&m.post), vec![]),
+            Self::Catalogue(_) | Self::CaseSubjects(_) | Self::Beneficiary(_) => (None, vec![]),
+        }
+    }
+
+    /// The record a restricted record belongs to.
+    pub fn subject_of(&self) -> Option<RecordId> {
+        match self {
+            Self::CaseSubjects(r) => Some(r.case),
+            Self::Beneficiary(r) => Some(r.programme_record),
+            _ => None,
+        }
+    }
+}
+
+/// serde_json appends "at line 1 column 17"; the field path says more.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
