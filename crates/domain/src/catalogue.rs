@@ -101,12 +101,18 @@ impl Catalogue {
 
     /// Entries of one catalogue in their order, then by code.
     pub fn list(&self, kind: CatalogueKind) -> Vec<&Entry> {
-        let mut v: Vec<&Entry> = self.entries.values().filter(|e| e.catalogue == kind).collect();
+        let mut v: Vec<&Entry> = self
+            .entries
+            .values()
+            .filter(|e| e.catalogue == kind)
+            .collect();
         v.sort_by(|a, b| (a.order, &a.code).cmp(&(b.order, &b.code)));
         v
     }
 
     pub fn with_role(&self, kind: CatalogueKind, role: Role) -> impl Iterator<Item = &Entry> {
-        self.entries.values().filter(move |e| e.catalogue == kind && e.role == role)
+        self.entries
+            .values()
+            .filter(move |e| e.catalogue == kind && e.role == role)
     }
 }

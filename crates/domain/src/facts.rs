@@ -104,7 +104,11 @@ pub fn contributions(content: &Content) -> Vec<Contribution> {
     let mut out = Vec::new();
     let mut add = |day: Date, measure: String, value: i64| {
         if value != 0 {
-            out.push(Contribution { day, measure, value });
+            out.push(Contribution {
+                day,
+                measure,
+                value,
+            });
         }
     };
     match content {
@@ -112,36 +116,72 @@ pub fn contributions(content: &Content) -> Vec<Contribution> {
             add(p.date, measure::PATROL_COUNT.into(), 1);
             add(p.date, measure::patrol_kind(p.kind.as_str()), 1);
             for f in &p.participants {
-                add(p.date, measure::patrol_force(&f.force), i64::from(f.persons));
+                add(
+                    p.date,
+                    measure::patrol_force(&f.force),
+                    i64::from(f.persons),
+                );
             }
         }
         Content::Case(c) => {
             add(c.date, measure::case_count(&c.case_type), 1);
-            add(c.date, measure::case_subjects(&c.case_type), i64::from(c.subjects));
+            add(
+                c.date,
+                measure::case_subjects(&c.case_type),
+                i64::from(c.subjects),
+            );
             for s in &c.seizures {
                 add(c.date, measure::seizure(&s.item), s.quantity.to_micro());
             }
         }
         Content::Meeting(m) => {
             add(m.date, measure::meeting_count(&m.meeting_type), 1);
-            add(m.date, measure::MEETING_ATTENDANCE.into(), i64::from(m.attendance));
+            add(
+                m.date,
+                measure::MEETING_ATTENDANCE.into(),
+                i64::from(m.attendance),
+            );
         }
         Content::Document(d) => {
             add(d.date, measure::document_count(&d.document_type), 1);
-            add(d.date, measure::DOCUMENT_RECIPIENTS.into(), d.recipients.len() as i64);
-            let acknowledged = d.recipients.iter().filter(|r| r.acknowledged_on.is_some()).count();
-            add(d.date, measure::DOCUMENT_ACKNOWLEDGED.into(), acknowledged as i64);
+            add(
+                d.date,
+                measure::DOCUMENT_RECIPIENTS.into(),
+                d.recipients.len() as i64,
+            );
+            let acknowledged = d
+                .recipients
+                .iter()
+                .filter(|r| r.acknowledged_on.is_some())
+                .count();
+            add(
+                d.date,
+                measure::DOCUMENT_ACKNOWLEDGED.into(),
+                acknowledged as i64,
+            );
         }
         Content::Programme(p) => {
             add(p.start, measure::programme_started(&p.programme), 1);
             for d in &p.disbursements {
-                add(d.date, measure::programme_disbursed(&p.programme), d.amount.dong());
+                add(
+                    d.date,
+                    measure::programme_disbursed(&p.programme),
+                    d.amount.dong(),
+                );
             }
         }
         Content::Propaganda(p) => {
             add(p.date, measure::PROPAGANDA_COUNT.into(), 1);
-            add(p.date, measure::PROPAGANDA_SESSIONS.into(), i64::from(p.sessions));
-            add(p.date, measure::PROPAGANDA_LISTENERS.into(), i64::from(p.listeners));
+            add(
+                p.date,
+                measure::PROPAGANDA_SESSIONS.into(),
+                i64::from(p.sessions),
+            );
+            add(
+                p.date,
+                measure::PROPAGANDA_LISTENERS.into(),
+                i64::from(p.listeners),
+            );
         }
         Content::Disaster(d) => {
             let kind = match d.kind {
@@ -149,8 +189,16 @@ pub fn contributions(content: &Content) -> Vec<Contribution> {
                 DisasterKind::Response => measure::DISASTER_RESPONSES,
             };
             add(d.date, kind.into(), 1);
-            add(d.date, measure::DISASTER_MOBILISED.into(), i64::from(d.persons_mobilised));
-            add(d.date, measure::DISASTER_RESCUED.into(), i64::from(d.people_rescued));
+            add(
+                d.date,
+                measure::DISASTER_MOBILISED.into(),
+                i64::from(d.persons_mobilised),
+            );
+            add(
+                d.date,
+                measure::DISASTER_RESCUED.into(),
+                i64::from(d.people_rescued),
+            );
         }
         Content::Unit(_)
         | Content::Link(_)

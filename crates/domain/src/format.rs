@@ -39,7 +39,11 @@ pub fn decimal(d: Decimal, pad: bool) -> String {
         None => (text.as_str(), None),
     };
     let int_value: i64 = int.parse().unwrap_or(0);
-    let sign = if d.is_sign_negative() && !d.is_zero() { "-" } else { "" };
+    let sign = if d.is_sign_negative() && !d.is_zero() {
+        "-"
+    } else {
+        ""
+    };
     match frac {
         Some(f) => format!("{sign}{},{f}", integer(int_value)),
         None => format!("{sign}{}", count(int_value, pad)),

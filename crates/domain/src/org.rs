@@ -22,7 +22,8 @@ impl Code {
         let t = s.trim();
         let ok = !t.is_empty()
             && t.len() <= 64
-            && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'));
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'));
         if ok {
             Ok(Self(t.to_ascii_uppercase()))
         } else {
@@ -89,7 +90,10 @@ impl UnitKind {
     }
     /// Units of the Border Guard, who lead patrols.
     pub fn is_military(&self) -> bool {
-        matches!(self, Self::BorderGuardCommand | Self::BorderPost | Self::Station)
+        matches!(
+            self,
+            Self::BorderGuardCommand | Self::BorderPost | Self::Station
+        )
     }
 }
 
@@ -203,7 +207,8 @@ impl Org {
         let mut frontier = vec![root.clone()];
         while let Some(u) = frontier.pop() {
             for l in &self.links {
-                let parent_link = matches!(l.kind, LinkKind::MilitaryParent | LinkKind::CivilParent);
+                let parent_link =
+                    matches!(l.kind, LinkKind::MilitaryParent | LinkKind::CivilParent);
                 if parent_link && l.from == u && l.valid_during(p) && out.insert(l.to.clone()) {
                     frontier.push(l.to.clone());
                 }

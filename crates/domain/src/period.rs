@@ -22,7 +22,9 @@ impl std::str::FromStr for Cutoff {
         match s {
             "decree09" => Ok(Self::Decree09),
             "calendar" => Ok(Self::Calendar),
-            other => Err(format!("unknown cut-off {other}; expected decree09 or calendar")),
+            other => Err(format!(
+                "unknown cut-off {other}; expected decree09 or calendar"
+            )),
         }
     }
 }
@@ -177,10 +179,22 @@ mod tests {
 
     #[test]
     fn quarter_of_a_day() {
-        assert_eq!(Period::quarter_of(date(2023, 12, 14), Cutoff::Decree09), (2023, 4));
-        assert_eq!(Period::quarter_of(date(2023, 12, 15), Cutoff::Decree09), (2024, 1));
-        assert_eq!(Period::quarter_of(date(2023, 3, 15), Cutoff::Decree09), (2023, 2));
-        assert_eq!(Period::quarter_of(date(2023, 3, 15), Cutoff::Calendar), (2023, 1));
+        assert_eq!(
+            Period::quarter_of(date(2023, 12, 14), Cutoff::Decree09),
+            (2023, 4)
+        );
+        assert_eq!(
+            Period::quarter_of(date(2023, 12, 15), Cutoff::Decree09),
+            (2024, 1)
+        );
+        assert_eq!(
+            Period::quarter_of(date(2023, 3, 15), Cutoff::Decree09),
+            (2023, 2)
+        );
+        assert_eq!(
+            Period::quarter_of(date(2023, 3, 15), Cutoff::Calendar),
+            (2023, 1)
+        );
     }
 
     proptest::proptest! {

@@ -29,7 +29,11 @@ impl Quantity {
                 max: QUANTITY_SCALE,
             });
         }
-        if value.checked_mul(Decimal::from(MICRO)).and_then(|m| i64::try_from(m).ok()).is_none() {
+        if value
+            .checked_mul(Decimal::from(MICRO))
+            .and_then(|m| i64::try_from(m).ok())
+            .is_none()
+        {
             return Err(Problem::TooLarge(value.to_string()));
         }
         Ok(Self(value))
@@ -74,7 +78,10 @@ pub fn parse_decimal(input: &str) -> Result<Decimal, Problem> {
         s.to_string()
     };
     let body = canonical.strip_prefix('-').unwrap_or(&canonical);
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.') || body.matches('.').count() > 1 {
+    if body.is_empty()
+        || !body.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || body.matches('.').count() > 1
+    {
         return Err(bad());
     }
     if body.starts_with('.') || body.ends_with('.') {
@@ -162,8 +169,14 @@ impl FromStr for Money {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let trimmed = s.trim();
         // Money is written with dots grouping thousands: 500.000 đồng.
-        let digits = trimmed.trim_end_matches("đồng").trim_end_matches('đ').trim();
-        let d = if digits.contains(',') || check_grouping(digits, '.').is_none() || !digits.contains('.') {
+        let digits = trimmed
+            .trim_end_matches("đồng")
+            .trim_end_matches('đ')
+            .trim();
+        let d = if digits.contains(',')
+            || check_grouping(digits, '.').is_none()
+            || !digits.contains('.')
+        {
             parse_decimal(digits)?
         } else {
             parse_decimal(&digits.replace('.', ""))?
@@ -221,11 +234,26 @@ mod tests {
 
     #[test]
     fn rejects_bad_quantities() {
-        assert!(matches!("-1".parse::<Quantity>(), Err(Problem::Negative(_))));
-        assert!(matches!("abc".parse::<Quantity>(), Err(Problem::InvalidNumber(_))));
-        assert!(matches!("1,2,3".parse::<Quantity>(), Err(Problem::InvalidNumber(_))));
-        assert!(matches!("12.34.5".parse::<Quantity>(), Err(Problem::InvalidNumber(_))));
-        assert!(matches!("1e5".parse::<Quantity>(), Err(Problem::InvalidNumber(_))));
+        assert!(matches!(
+            "-1".parse::<Quantity>(),
+            Err(Problem::Negative(_))
+        ));
+        assert!(matches!(
+            "abc".parse::<Quantity>(),
+            Err(Problem::InvalidNumber(_))
+        ));
+        assert!(matches!(
+            "1,2,3".parse::<Quantity>(),
+            Err(Problem::InvalidNumber(_))
+        ));
+        assert!(matches!(
+            "12.34.5".parse::<Quantity>(),
+            Err(Problem::InvalidNumber(_))
+        ));
+        assert!(matches!(
+            "1e5".parse::<Quantity>(),
+            Err(Problem::InvalidNumber(_))
+        ));
         assert!(matches!(
             "0.0000001".parse::<Quantity>(),
             Err(Problem::TooManyDecimals { .. })

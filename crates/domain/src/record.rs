@@ -87,7 +87,10 @@ impl RecordType {
 
     /// Records that describe the organisation rather than work done.
     pub fn is_structure(&self) -> bool {
-        matches!(self, Self::Unit | Self::Link | Self::Marker | Self::Catalogue)
+        matches!(
+            self,
+            Self::Unit | Self::Link | Self::Marker | Self::Catalogue
+        )
     }
 }
 
@@ -395,7 +398,11 @@ impl Content {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
                 let message = strip_position(&inner.to_string());
-                let field = if path == "." { "json".to_string() } else { path };
+                let field = if path == "." {
+                    "json".to_string()
+                } else {
+                    path
+                };
                 ValidationError::new(field, Problem::MalformedJson(message))
             })
         }
@@ -449,7 +456,9 @@ impl Content {
             Self::Disaster(r) => Some(r.date),
             Self::Unit(u) => u.valid_from,
             Self::Link(l) => l.valid_from,
-            Self::Marker(_) | Self::Catalogue(_) | Self::CaseSubjects(_) | Self::Beneficiary(_) => None,
+            Self::Marker(_) | Self::Catalogue(_) | Self::CaseSubjects(_) | Self::Beneficiary(_) => {
+                None
+            }
         }
     }
 
@@ -460,7 +469,10 @@ impl Content {
             Self::Patrol(r) => (Some(&r.lead_unit), r.partner_units.iter().collect()),
             Self::Case(r) => (Some(&r.handling_unit), r.partner_units.iter().collect()),
             Self::Meeting(r) => (Some(&r.host_unit), r.participant_units.iter().collect()),
-            Self::Document(r) => (Some(&r.unit), r.recipients.iter().map(|x| &x.unit).collect()),
+            Self::Document(r) => (
+                Some(&r.unit),
+                r.recipients.iter().map(|x| &x.unit).collect(),
+            ),
             Self::Programme(r) => (Some(&r.sponsor_unit), r.partner_units.iter().collect()),
             Self::Propaganda(r) => (Some(&r.unit), r.partner_units.iter().collect()),
             Self::Disaster(r) => (Some(&r.unit), r.partner_units.iter().collect()),

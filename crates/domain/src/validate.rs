@@ -21,11 +21,16 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
     match content {
         Content::Patrol(p) => {
             unit_on(org, "lead_unit", &p.lead_unit, p.date)?;
-            unit_kind(org, "lead_unit", &p.lead_unit, &[
-                UnitKind::BorderPost,
-                UnitKind::Station,
-                UnitKind::BorderGuardCommand,
-            ])?;
+            unit_kind(
+                org,
+                "lead_unit",
+                &p.lead_unit,
+                &[
+                    UnitKind::BorderPost,
+                    UnitKind::Station,
+                    UnitKind::BorderGuardCommand,
+                ],
+            )?;
             partners(org, "partner_units", &p.lead_unit, &p.partner_units, p.date)?;
             if p.participants.is_empty() {
                 return Err(err("participants", Problem::Empty));
@@ -38,21 +43,38 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
                 if !seen.insert(m) {
                     return Err(err(field, Problem::Duplicate(m.to_string())));
                 }
-                if !posts.iter().any(|post| org.markers.contains_key(&(post.clone(), m.clone()))) {
-                    return Err(err(field, Problem::UnknownMarker {
-                        number: m.to_string(),
-                        post: p.lead_unit.to_string(),
-                    }));
+                if !posts
+                    .iter()
+                    .any(|post| org.markers.contains_key(&(post.clone(), m.clone())))
+                {
+                    return Err(err(
+                        field,
+                        Problem::UnknownMarker {
+                            number: m.to_string(),
+                            post: p.lead_unit.to_string(),
+                        },
+                    ));
                 }
             }
             Ok(())
         }
         Content::Case(c) => {
             unit_on(org, "handling_unit", &c.handling_unit, c.date)?;
-            partners(org, "partner_units", &c.handling_unit, &c.partner_units, c.date)?;
+            partners(
+                org,
+                "partner_units",
+                &c.handling_unit,
+                &c.partner_units,
+                c.date,
+            )?;
             entry(org, "case_type", CatalogueKind::CaseType, &c.case_type)?;
             for (i, s) in c.seizures.iter().enumerate() {
-                entry(org, format!("seizures[{i}].item"), CatalogueKind::SeizedItem, &s.item)?;
+                entry(
+                    org,
+                    format!("seizures[{i}].item"),
+                    CatalogueKind::SeizedItem,
+                    &s.item,
+                )?;
                 if s.quantity.value().is_zero() {
                     return Err(err(format!("seizures[{i}].quantity"), Problem::NotPositive));
                 }
@@ -61,15 +83,31 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
         }
         Content::Meeting(m) => {
             unit_on(org, "host_unit", &m.host_unit, m.date)?;
-            partners(org, "participant_units", &m.host_unit, &m.participant_units, m.date)?;
-            entry(org, "meeting_type", CatalogueKind::MeetingType, &m.meeting_type)?;
+            partners(
+                org,
+                "participant_units",
+                &m.host_unit,
+                &m.participant_units,
+                m.date,
+            )?;
+            entry(
+                org,
+                "meeting_type",
+                CatalogueKind::MeetingType,
+                &m.meeting_type,
+            )?;
             if let (Some(from), Some(to)) = (m.period_from, m.period_to)
                 && to < from
             {
                 return Err(err("period_to", Problem::DateBefore(format::date(from))));
             }
             for (i, a) in m.actions.iter().enumerate() {
-                unit_on(org, format!("actions[{i}].owner_unit"), &a.owner_unit, m.date)?;
+                unit_on(
+                    org,
+                    format!("actions[{i}].owner_unit"),
+                    &a.owner_unit,
+                    m.date,
+                )?;
                 if a.text.is_empty() {
                     return Err(err(format!("actions[{i}].text"), Problem::Empty));
                 }
@@ -78,7 +116,12 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
         }
         Content::Document(d) => {
             unit_on(org, "unit", &d.unit, d.date)?;
-            entry(org, "document_type", CatalogueKind::DocumentType, &d.document_type)?;
+            entry(
+                org,
+                "document_type",
+                CatalogueKind::DocumentType,
+                &d.document_type,
+            )?;
             non_empty("number", d.number.as_str())?;
             non_empty("title", d.title.as_str())?;
             let mut seen = HashSet::new();
@@ -101,7 +144,13 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
         }
         Content::Programme(p) => {
             unit_on(org, "sponsor_unit", &p.sponsor_unit, p.start)?;
-            partners(org, "partner_units", &p.sponsor_unit, &p.partner_units, p.start)?;
+            partners(
+                org,
+                "partner_units",
+                &p.sponsor_unit,
+                &p.partner_units,
+                p.start,
+            )?;
             entry(org, "programme", CatalogueKind::Programme, &p.programme)?;
             if let Some(end) = p.end
                 && end < p.start
@@ -110,7 +159,10 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             }
             for (i, d) in p.disbursements.iter().enumerate() {
                 if d.date < p.start {
-                    return Err(err(format!("disbursements[{i}].date"), Problem::DateBefore(format::date(p.start))));
+                    return Err(err(
+                        format!("disbursements[{i}].date"),
+                        Problem::DateBefore(format::date(p.start)),
+                    ));
                 }
             }
             Ok(())
@@ -163,7 +215,12 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
         }
         Content::Marker(m) => {
             known_unit(org, "post", &m.post)?;
-            unit_kind(org, "post", &m.post, &[UnitKind::BorderPost, UnitKind::Station])
+            unit_kind(
+                org,
+                "post",
+                &m.post,
+                &[UnitKind::BorderPost, UnitKind::Station],
+            )
         }
         Content::Catalogue(e) => {
             non_empty("vi", e.vi.as_str())?;
@@ -194,10 +251,13 @@ fn unit_on(org: &Org, field: impl Into<String>, code: &Code, date: Date) -> Chec
         .unit(code)
         .ok_or_else(|| err(field.clone(), Problem::UnknownUnit(code.to_string())))?;
     if !unit.valid_on(date) {
-        return Err(err(field, Problem::UnitNotValidOn {
-            code: code.to_string(),
-            date: format::date(date),
-        }));
+        return Err(err(
+            field,
+            Problem::UnitNotValidOn {
+                code: code.to_string(),
+                date: format::date(date),
+            },
+        ));
     }
     Ok(())
 }
@@ -205,11 +265,18 @@ fn unit_on(org: &Org, field: impl Into<String>, code: &Code, date: Date) -> Chec
 fn unit_kind(org: &Org, field: &str, code: &Code, kinds: &[UnitKind]) -> Check {
     match org.unit(code) {
         Some(u) if kinds.contains(&u.kind) => Ok(()),
-        Some(u) => Err(err(field, Problem::WrongUnitKind {
-            code: code.to_string(),
-            actual: u.kind.as_str().to_string(),
-            expected: kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" | "),
-        })),
+        Some(u) => Err(err(
+            field,
+            Problem::WrongUnitKind {
+                code: code.to_string(),
+                actual: u.kind.as_str().to_string(),
+                expected: kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            },
+        )),
         None => Err(err(field, Problem::UnknownUnit(code.to_string()))),
     }
 }
@@ -229,19 +296,30 @@ fn partners(org: &Org, field: &str, lead: &Code, units: &[Code], date: Date) -> 
 fn entry(org: &Org, field: impl Into<String>, kind: CatalogueKind, code: &Code) -> Check {
     match org.catalogue.get(kind, code) {
         Some(e) if e.active => Ok(()),
-        _ => Err(err(field, Problem::UnknownCatalogueEntry {
-            catalogue: kind.as_str().to_string(),
-            code: code.to_string(),
-        })),
+        _ => Err(err(
+            field,
+            Problem::UnknownCatalogueEntry {
+                catalogue: kind.as_str().to_string(),
+                code: code.to_string(),
+            },
+        )),
     }
 }
 
 fn forces(org: &Org, field: &str, participants: &[ForceCount]) -> Check {
     let mut seen = HashSet::new();
     for (i, f) in participants.iter().enumerate() {
-        entry(org, format!("{field}[{i}].force"), CatalogueKind::Force, &f.force)?;
+        entry(
+            org,
+            format!("{field}[{i}].force"),
+            CatalogueKind::Force,
+            &f.force,
+        )?;
         if !seen.insert(&f.force) {
-            return Err(err(format!("{field}[{i}].force"), Problem::Duplicate(f.force.to_string())));
+            return Err(err(
+                format!("{field}[{i}].force"),
+                Problem::Duplicate(f.force.to_string()),
+            ));
         }
         if f.persons == 0 {
             return Err(err(format!("{field}[{i}].persons"), Problem::NotPositive));

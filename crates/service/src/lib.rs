@@ -1,1 +1,286 @@
+//! Use cases over a [`Store`]: every record is checked against the
+//! organisation and catalogues as they were on its date before anything is
+//! written; edits and deletes name the revision they follow.
 
+use bienphong_domain::catalogue::Catalogue;
+use bienphong_domain::org::Org;
+use bienphong_domain::record::RecordType;
+use bienphong_domain::validate::check;
+use bienphong_domain::{Content, RecordId, Revision, RevisionId, ValidationError};
+use bienphong_store::{CurrentRecord, ListFilter, Store, StoreError, Write};
+use std::collections::HashSet;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type Result<T> = std::result::Result<T, ServiceError>;
+
+/// Who is writing, and when by their clock.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub name: String,
+    pub now_ms: i64,
+}
+
+impl Actor {
+    pub fn now(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            now_ms: jiff::Timestamp::now().as_millisecond(),
+        }
+    }
+}
+
+/// Builds the organisation picture from the store's live structure records.
+pub fn org_from_records(records: &[CurrentRecord]) -> std::result::Result<Org, StoreError> {
+    let mut org = Org {
+        catalogue: Catalogue::default(),
+        ..Org::default()
+    };
+    for r in records {
+        let content = Content::from_json(r.record_type, &r.content)
+            .map_err(|e| StoreError::Corrupt(format!("{} {}: {e}", r.record_type, r.record_id)))?;
+        add_to_org(&mut org, content);
+    }
+    Ok(org)
+}
+
+/// Adds one structure record to `org`; activity records are ignored.
+pub fn add_to_org(org: &mut Org, content: Content) {
+    match content {
+        Content::Unit(u) => {
+            org.units.insert(u.code.clone(), u);
+        }
+        Content::Link(l) => org.links.push(l),
+        Content::Marker(m) => {
+            org.markers.insert((m.post.clone(), m.number.clone()), m);
+        }
+        Content::Catalogue(e) => {
+            org.catalogue
+                .entries
+                .insert((e.catalogue, e.code.clone()), e);
+        }
+        _ => {}
+    }
+}
+
+/// A record to create in a batch.
+#[derive(Clone, Debug)]
+pub struct NewRecord {
+    pub record_id: RecordId,
+    pub content: Content,
+    pub author: String,
+    pub created_ms: i64,
+    pub revision_id: Option<RevisionId>,
+}
+
+pub struct Service<S> {
+    store: S,
+}
+
+impl<S: Store> Service<S> {
+    pub fn new(store: S) -> Self {
+        Self { store }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
+    pub async fn org(&self) -> Result<Org> {
+        Ok(org_from_records(&self.store.structure().await?)?)
+    }
+
+    /// Creates a record after checking it; returns its first revision.
+    pub async fn add(&self, actor: &Actor, content: Content) -> Result<Revision> {
+        self.add_with_id(actor, RecordId::new(), content).await
+    }
+
+    pub async fn add_with_id(
+        &self,
+        actor: &Actor,
+        record_id: RecordId,
+        content: Content,
+    ) -> Result<Revision> {
+        let org = self.org().await?;
+        check(&content, &org, true)?;
+        self.check_subject(&content).await?;
+        self.write_one(actor, record_id, content.record_type(), Some(content), None)
+            .await
+    }
+
+    /// Replaces a record's content. `expected` is the revision the editor
+    /// saw; without it the latest is assumed.
+    pub async fn edit(
+        &self,
+        actor: &Actor,
+        record_id: RecordId,
+        expected: Option<RevisionId>,
+        content: Content,
+    ) -> Result<Revision> {
+        let head = self.live_head(record_id, content.record_type()).await?;
+        let org = self.org().await?;
+        check(&content, &org, false)?;
+        self.check_subject(&content).await?;
+        let parent = expected.unwrap_or(head);
+        self.write_one(
+            actor,
+            record_id,
+            content.record_type(),
+            Some(content),
+            Some(parent),
+        )
+        .await
+    }
+
+    /// Deletes a record by appending a tombstone; its history stays.
+    pub async fn delete(
+        &self,
+        actor: &Actor,
+        record_id: RecordId,
+        expected: Option<RevisionId>,
+    ) -> Result<Revision> {
+        let head = self
+            .store
+            .head(record_id)
+            .await?
+            .ok_or(StoreError::NotFound(record_id))?;
+        if head.deleted {
+            return Err(StoreError::Deleted(record_id).into());
+        }
+        let parent = expected.unwrap_or(head.revision_id);
+        self.write_one(actor, record_id, head.record_type, None, Some(parent))
+            .await
+    }
+
+    /// Writes many new records in one transaction, checking each against
+    /// `org` as it grows (a structure record is visible to those after it).
+    /// The same checks as [`Service::add`]; used for the demo and imports.
+    pub async fn add_batch(&self, org: &mut Org, records: Vec<NewRecord>) -> Result<Vec<Revision>> {
+        let mut writes = Vec::with_capacity(records.len());
+        let mut in_batch: HashSet<RecordId> = HashSet::new();
+        for r in records {
+            check(&r.content, org, true)?;
+            if let Some(subject) = r.content.subject_of()
+                && !in_batch.contains(&subject)
+            {
+                self.check_subject(&r.content).await?;
+            }
+            in_batch.insert(r.record_id);
+            if r.content.record_type().is_structure() {
+                add_to_org(org, r.content.clone());
+            }
+            writes.push(Write {
+                record_id: r.record_id,
+                record_type: r.content.record_type(),
+                content: Some(r.content),
+                parent: None,
+                author: r.author,
+                created_ms: r.created_ms,
+                revision_id: r.revision_id,
+            });
+        }
+        Ok(self.store.commit(writes).await?)
+    }
+
+    pub async fn get(&self, record_id: RecordId) -> Result<CurrentRecord> {
+        match self.store.get(record_id).await? {
+            Some(r) => Ok(r),
+            None => match self.store.head(record_id).await? {
+                Some(h) if h.deleted => Err(StoreError::Deleted(record_id).into()),
+                _ => Err(StoreError::NotFound(record_id).into()),
+            },
+        }
+    }
+
+    pub async fn history(&self, record_id: RecordId) -> Result<Vec<Revision>> {
+        let revisions = self.store.history(record_id).await?;
+        if revisions.is_empty() {
+            return Err(StoreError::NotFound(record_id).into());
+        }
+        Ok(revisions)
+    }
+
+    pub async fn list(&self, filter: ListFilter) -> Result<Vec<CurrentRecord>> {
+        Ok(self.store.list(filter).await?)
+    }
+
+    async fn live_head(&self, record_id: RecordId, record_type: RecordType) -> Result<RevisionId> {
+        let head = self
+            .store
+            .head(record_id)
+            .await?
+            .ok_or(StoreError::NotFound(record_id))?;
+        if head.deleted {
+            return Err(StoreError::Deleted(record_id).into());
+        }
+        if head.record_type != record_type {
+            return Err(StoreError::WrongType {
+                record: record_id,
+                expected: record_type,
+                actual: head.record_type,
+            }
+            .into());
+        }
+        Ok(head.revision_id)
+    }
+
+    /// Restricted details must belong to a live record of the right type.
+    async fn check_subject(&self, content: &Content) -> Result<()> {
+        let Some(subject) = content.subject_of() else {
+            return Ok(());
+        };
+        let expected = match content {
+            Content::CaseSubjects(_) => RecordType::Case,
+            _ => RecordType::Programme,
+        };
+        let field = if expected == RecordType::Case {
+            "case"
+        } else {
+            "programme_record"
+        };
+        match self.store.get(subject).await? {
+            Some(r) if r.record_type == expected => Ok(()),
+            _ => Err(ValidationError::new(
+                field,
+                bienphong_domain::Problem::UnknownRecord(subject.to_string()),
+            )
+            .into()),
+        }
+    }
+
+    async fn write_one(
+        &self,
+        actor: &Actor,
+        record_id: RecordId,
+        record_type: RecordType,
+        content: Option<Content>,
+        parent: Option<RevisionId>,
+    ) -> Result<Revision> {
+        let mut revisions = self
+            .store
+            .commit(vec![Write {
+                record_id,
+                record_type,
+                content,
+                parent,
+                author: actor.name.clone(),
+                created_ms: actor.now_ms,
+                revision_id: None,
+            }])
+            .await?;
+        revisions
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
+    }
+}

@@ -1,1 +1,150 @@
-pub fn placeholder() {}
+//! Storage of revisions and of the figures derived from them, behind the
+//! [`Store`] trait. The SQLite implementation is the embedded default; every
+//! backend passes the same conformance suite (`tests/conformance.rs`).
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use bienphong_domain::org::Code;
+use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision, RevisionId};
+use std::future::Future;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("record {0} does not exist")]
+    NotFound(RecordId),
+    #[error("record {0} is deleted")]
+    Deleted(RecordId),
+    #[error("record {0} already exists")]
+    AlreadyExists(RecordId),
+    #[error(
+        "record {record} was changed meanwhile: its latest revision is {actual}, not {expected}"
+    )]
+    Stale {
+        record: RecordId,
+        expected: RevisionId,
+        actual: RevisionId,
+    },
+    #[error("record {record} is a {actual}, not a {expected}")]
+    WrongType {
+        record: RecordId,
+        expected: RecordType,
+        actual: RecordType,
+    },
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("cannot open the store at {path}: {reason}")]
+    Open { path: String, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One change to write. All writes of a [`Store::commit`] succeed together
+/// or none is written.
+#[derive(Clone, Debug)]
+pub struct Write {
+    pub record_id: RecordId,
+    pub record_type: RecordType,
+    /// The new content; `None` deletes the record (a tombstone).
+    pub content: Option<Content>,
+    /// The revision this change follows: `None` creates the record; for an
+    /// edit or delete it must be the record's latest revision.
+    pub parent: Option<RevisionId>,
+    pub author: String,
+    pub created_ms: i64,
+    /// A given id (reproducible data); `None` draws a fresh UUIDv7.
+    pub revision_id: Option<RevisionId>,
+}
+
+/// A live record as it currently stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentRecord {
+    pub record_id: RecordId,
+    pub record_type: RecordType,
+    pub revision_id: RevisionId,
+    pub day: Option<Date>,
+    pub content: String,
+}
+
+/// The latest revision of a record, deleted or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub record_type: RecordType,
+    pub revision_id: RevisionId,
+    pub deleted: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub record_type: Option<RecordType>,
+    pub period: Option<Period>,
+    /// Records counted under any of these units (lead or partner).
+    pub units: Option<Vec<Code>>,
+    /// Restricted records that belong to this record.
+    pub subject_of: Option<RecordId>,
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+/// A measure summed over a period, optionally per leading unit.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MeasureSum {
+    pub measure: String,
+    pub lead_unit: Option<Code>,
+    pub value: i64,
+}
+
+/// Everything derived, in a form that does not depend on internal ids, to
+/// compare a maintained store with a rebuilt one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DerivedSnapshot {
+    pub heads: Vec<(String, String, String, bool)>,
+    pub current: Vec<(String, String, Option<i64>, Option<String>, String)>,
+    pub facts: Vec<(i64, String, String, i64)>,
+}
+
+pub trait Store: Send + Sync {
+    /// This installation's node id.
+    fn node_id(&self) -> NodeId;
+
+    /// Writes `writes` in one transaction and returns their revisions.
+    fn commit(&self, writes: Vec<Write>) -> impl Future<Output = Result<Vec<Revision>>> + Send;
+
+    fn head(&self, record: RecordId) -> impl Future<Output = Result<Option<Head>>> + Send;
+
+    fn get(&self, record: RecordId) -> impl Future<Output = Result<Option<CurrentRecord>>> + Send;
+
+    /// Every revision of a record, oldest first.
+    fn history(&self, record: RecordId) -> impl Future<Output = Result<Vec<Revision>>> + Send;
+
+    /// Live records, by date then id.
+    fn list(&self, filter: ListFilter) -> impl Future<Output = Result<Vec<CurrentRecord>>> + Send;
+
+    /// The live organisation records: units, links, markers, catalogues.
+    fn structure(&self) -> impl Future<Output = Result<Vec<CurrentRecord>>> + Send;
+
+    /// Sums of every measure over `period`, for records counted under any of
+    /// `units` (all records when `None`), each record once.
+    fn sum_measures(
+        &self,
+        period: Period,
+        units: Option<Vec<Code>>,
+        by_lead_unit: bool,
+    ) -> impl Future<Output = Result<Vec<MeasureSum>>> + Send;
+
+    /// Recomputes every derived table from the revisions.
+    fn rebuild(&self) -> impl Future<Output = Result<()>> + Send;
+
+    fn derived_snapshot(&self) -> impl Future<Output = Result<DerivedSnapshot>> + Send;
+
+    /// All revisions in the order this store received them.
+    fn revisions(&self) -> impl Future<Output = Result<Vec<Revision>>> + Send;
+
+    fn revision_count(&self) -> impl Future<Output = Result<u64>> + Send;
+}

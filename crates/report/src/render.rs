@@ -1,0 +1,201 @@
+//! Renderers. Markdown follows the wording and number habits of Vietnamese
+//! reports; JSON is deterministic (sorted keys, decimals as strings).
+
+use crate::annual::AnnualReview;
+use crate::{ReportError, Result};
+use askama::Template;
+use bienphong_domain::Cutoff;
+use bienphong_domain::format::{count, date, decimal, integer};
+use rust_decimal::Decimal;
+
+/// The same records always give the same bytes.
+pub fn to_json(review: &AnnualReview) -> Result<String> {
+    // Going through `Value` sorts every object's keys.
+    let value = serde_json::to_value(review).map_err(|e| ReportError::Render(e.to_string()))?;
+    let mut text =
+        serde_json::to_string_pretty(&value).map_err(|e| ReportError::Render(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+struct Row(Vec<String>);
+
+#[derive(Template)]
+#[template(path = "annual.vi.md")]
+struct AnnualMarkdown {
+    year: i16,
+    scope: String,
+    from: String,
+    to: String,
+    cutoff: &'static str,
+    patrols: String,
+    patrol_rows: Vec<Row>,
+    force_rows: Vec<Row>,
+    cases: String,
+    case_rows: Vec<Row>,
+    seizure_rows: Vec<Row>,
+    briefings: String,
+    missing: Vec<Row>,
+    meeting_rows: Vec<Row>,
+    documents: String,
+    document_rows: Vec<Row>,
+    programme_rows: Vec<Row>,
+    propaganda: String,
+    disaster: String,
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// "10 bánh heroin; 0,43g thuốc phiện, 01 xe máy, 03 điện thoại di động":
+/// the article's punctuation, a semicolon after the first item.
+fn seizure_list(review: &AnnualReview) -> String {
+    let mut out = String::new();
+    for (i, s) in review.seizures.iter().enumerate() {
+        if i == 1 {
+            out.push_str("; ");
+        } else if i > 1 {
+            out.push_str(", ");
+        }
+        out.push_str(&s.phrase.replace("{}", &decimal(s.quantity, true)));
+    }
+    out
+}
+
+pub fn to_markdown(review: &AnnualReview) -> Result<String> {
+    let p = &review.patrols;
+    let c = &review.cases;
+    let b = &review.briefings;
+    let d = &review.documents;
+    let seizures = if review.seizures.is_empty() {
+        String::new()
+    } else {
+        format!(", thu giữ {}", seizure_list(review))
+    };
+    let view = AnnualMarkdown {
+        year: review.year,
+        scope: review.scope.as_ref().map_or_else(
+            || "toàn bộ các đơn vị".to_string(),
+            |s| format!("{} ({})", s.name, s.code),
+        ),
+        from: date(review.period.from),
+        to: date(review.period.to),
+        cutoff: match review.cutoff {
+            Cutoff::Decree09 => "kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP",
+            Cutoff::Calendar => "năm dương lịch",
+        },
+        patrols: format!(
+            "Các đồn Biên phòng đã chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới được {} lần/{} lượt và {} lượt lực lượng khác.",
+            integer(p.count),
+            integer(p.border_guard_persons),
+            integer(p.other_persons)
+        ),
+        patrol_rows: p
+            .by_lead_unit
+            .iter()
+            .map(|u| {
+                Row(vec![
+                    cell(&u.unit.name),
+                    integer(u.count),
+                    integer(u.border_guard_persons),
+                    integer(u.other_persons),
+                ])
+            })
+            .collect(),
+        force_rows: p
+            .by_force
+            .iter()
+            .map(|f| Row(vec![cell(&f.name), integer(f.persons)]))
+            .collect(),
+        cases: format!(
+            "Thông qua phối hợp chỉ đạo công tác bảo đảm an ninh chính trị, trật tự an toàn xã hội, đã xử lý {} vụ/{} đối tượng{}.",
+            count(c.count, true),
+            count(c.subjects, true),
+            seizures
+        ),
+        case_rows: c
+            .by_type
+            .iter()
+            .map(|t| Row(vec![cell(&t.name), integer(t.count), integer(t.subjects)]))
+            .collect(),
+        seizure_rows: review
+            .seizures
+            .iter()
+            .map(|s| {
+                Row(vec![
+                    cell(&s.name),
+                    decimal(s.quantity, false),
+                    cell(&s.measure),
+                ])
+            })
+            .collect(),
+        briefings: format!(
+            "{}/{} xã, thị trấn biên giới và {}/{} đồn Biên phòng tổ chức giao ban đủ các quý; {}/{} lượt giao ban theo quy định ({} cuộc giao ban).",
+            integer(b.communes_complete),
+            integer(b.communes_due),
+            integer(b.posts_complete),
+            integer(b.posts_due),
+            integer(b.held),
+            integer(b.due),
+            integer(b.meetings)
+        ),
+        missing: b
+            .missing
+            .iter()
+            .map(|m| Row(vec![cell(&m.unit.name), format!("Quý {}", m.quarter)]))
+            .collect(),
+        meeting_rows: review
+            .meetings
+            .iter()
+            .map(|m| Row(vec![cell(&m.name), integer(m.count)]))
+            .collect(),
+        documents: format!(
+            "Trao đổi, ban hành {} văn bản; gửi tới {} lượt đơn vị nhận, {} lượt đã xác nhận ({}).",
+            integer(d.count),
+            integer(d.recipients),
+            integer(d.acknowledged),
+            percent_of(d.acknowledged, d.recipients)
+        ),
+        document_rows: d
+            .by_type
+            .iter()
+            .map(|t| Row(vec![cell(&t.name), integer(t.count)]))
+            .collect(),
+        programme_rows: review
+            .programmes
+            .iter()
+            .map(|l| {
+                Row(vec![
+                    cell(&l.name),
+                    integer(l.beneficiaries),
+                    integer(l.new_beneficiaries),
+                    integer(l.disbursed_dong),
+                ])
+            })
+            .collect(),
+        propaganda: format!(
+            "Tổ chức tuyên truyền được {} buổi/{} lượt người nghe.",
+            count(review.propaganda.sessions, true),
+            count(review.propaganda.listeners, true)
+        ),
+        disaster: format!(
+            "Xây dựng {} phương án phòng chống thiên tai, tìm kiếm cứu nạn; tham gia ứng phó {} vụ việc với {} lượt lực lượng, cứu được {} người.",
+            count(review.disaster.plans, true),
+            count(review.disaster.responses, true),
+            count(review.disaster.persons_mobilised, true),
+            count(review.disaster.people_rescued, true)
+        ),
+    };
+    view.render()
+        .map_err(|e| ReportError::Render(e.to_string()))
+}
+
+fn percent_of(part: i64, whole: i64) -> String {
+    if whole == 0 {
+        return "0%".to_string();
+    }
+    bienphong_domain::format::percent(
+        Decimal::from(part) * Decimal::from(100) / Decimal::from(whole),
+    )
+}

@@ -1,0 +1,740 @@
+//! The embedded store: one SQLite file in WAL mode, foreign keys on, every
+//! commit `synchronous = FULL` so that what was acknowledged survives a crash.
+
+use crate::{
+    CurrentRecord, DerivedSnapshot, Head, ListFilter, MeasureSum, Result, Store, StoreError, Write,
+};
+use bienphong_domain::facts::{contributions, unit_set};
+use bienphong_domain::format::day_key;
+use bienphong_domain::org::Code;
+use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqliteConnection};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Rows per multi-row statement; far below SQLite's 32.766 parameters.
+const CHUNK: usize = 400;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+    node_id: NodeId,
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) the store in `path`.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("cache_size", "-65536");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Open {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        let node_id = Self::node_id_of(&pool).await?;
+        Ok(Self { pool, node_id })
+    }
+
+    async fn node_id_of(pool: &SqlitePool) -> Result<NodeId> {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT node_id FROM node WHERE singleton = 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = match existing {
+            Some(s) => parse_id(&s)?,
+            None => {
+                let id = NodeId::new();
+                sqlx::query("INSERT INTO node (singleton, node_id) VALUES (1, $1)")
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                id
+            }
+        };
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// `PRAGMA integrity_check`: `ok` when the file is sound.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.join("\n"))
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+fn parse_id<T: FromStr>(s: &str) -> Result<T> {
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad id {s}")))
+}
+
+fn parse_type(s: &str) -> Result<RecordType> {
+    RecordType::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown record type {s}")))
+}
+
+fn parse_content(t: RecordType, json: &str) -> Result<Content> {
+    Content::from_json(t, json).map_err(|e| StoreError::Corrupt(format!("{t} content: {e}")))
+}
+
+fn date_of_key(key: i64) -> Option<Date> {
+    Date::new(
+        (key / 10_000) as i16,
+        ((key / 100) % 100) as i8,
+        (key % 100) as i8,
+    )
+    .ok()
+}
+
+fn revision_from_row(row: &SqliteRow) -> Result<Revision> {
+    let parents: Vec<String> = serde_json::from_str(row.try_get::<&str, _>("parents")?)
+        .map_err(|e| StoreError::Corrupt(format!("parents: {e}")))?;
+    Ok(Revision {
+        id: parse_id(row.try_get("id")?)?,
+        record_id: parse_id(row.try_get("record_id")?)?,
+        record_type: parse_type(row.try_get("record_type")?)?,
+        parents: parents.iter().map(|p| parse_id(p)).collect::<Result<_>>()?,
+        node_id: parse_id(row.try_get("node_id")?)?,
+        author: row.try_get("author")?,
+        created_ms: row.try_get("created_ms")?,
+        deleted: row.try_get::<i64, _>("deleted")? != 0,
+        content: row.try_get("content")?,
+    })
+}
+
+fn current_from_row(row: &SqliteRow) -> Result<CurrentRecord> {
+    Ok(CurrentRecord {
+        record_id: parse_id(row.try_get("record_id")?)?,
+        record_type: parse_type(row.try_get("record_type")?)?,
+        revision_id: parse_id(row.try_get("revision_id")?)?,
+        day: row.try_get::<Option<i64>, _>("day")?.and_then(date_of_key),
+        content: row.try_get("content")?,
+    })
+}
+
+/// A record's state before a commit, as the derived tables know it.
+struct Prior {
+    head: Head,
+    content: Option<Content>,
+    set_id: Option<i64>,
+}
+
+/// A record's state after a commit.
+struct After {
+    head: Head,
+    content: Option<Content>,
+}
+
+/// What one record's change does to the derived tables.
+struct Change {
+    record_id: RecordId,
+    prior: Option<Prior>,
+    after: After,
+}
+
+async fn load_prior(
+    conn: &mut SqliteConnection,
+    ids: &[RecordId],
+) -> Result<HashMap<RecordId, Prior>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT h.record_id, h.record_type, h.revision_id, h.deleted, c.content, c.set_id \
+             FROM heads h LEFT JOIN current_records c ON c.record_id = h.record_id WHERE h.record_id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for id in chunk {
+            sep.push_bind(id.to_string());
+        }
+        q.push(")");
+        for row in q.build().fetch_all(&mut *conn).await? {
+            let record_type = parse_type(row.try_get("record_type")?)?;
+            let content: Option<String> = row.try_get("content")?;
+            let prior = Prior {
+                head: Head {
+                    record_type,
+                    revision_id: parse_id(row.try_get("revision_id")?)?,
+                    deleted: row.try_get::<i64, _>("deleted")? != 0,
+                },
+                content: content
+                    .map(|c| parse_content(record_type, &c))
+                    .transpose()?,
+                set_id: row.try_get("set_id")?,
+            };
+            out.insert(parse_id(row.try_get("record_id")?)?, prior);
+        }
+    }
+    Ok(out)
+}
+
+/// Ids of unit sets and measures, created on first use within a transaction.
+#[derive(Default)]
+struct Ids {
+    sets: HashMap<String, i64>,
+    measures: HashMap<String, i64>,
+}
+
+impl Ids {
+    async fn set(&mut self, conn: &mut SqliteConnection, content: &Content) -> Result<Option<i64>> {
+        let Some(set) = unit_set(content) else {
+            return Ok(None);
+        };
+        let key = set.key();
+        if let Some(id) = self.sets.get(&key) {
+            return Ok(Some(*id));
+        }
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM unit_sets WHERE key = $1")
+            .bind(&key)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO unit_sets (key, lead_unit) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(&key)
+                .bind(set.lead.as_str())
+                .fetch_one(&mut *conn)
+                .await?;
+                for m in &set.members {
+                    sqlx::query("INSERT INTO unit_set_members (unit, set_id) VALUES ($1, $2)")
+                        .bind(m.as_str())
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                id
+            }
+        };
+        self.sets.insert(key, id);
+        Ok(Some(id))
+    }
+
+    async fn measure(&mut self, conn: &mut SqliteConnection, name: &str) -> Result<i64> {
+        if let Some(id) = self.measures.get(name) {
+            return Ok(*id);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO measures (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+        )
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await?;
+        self.measures.insert(name.to_string(), id);
+        Ok(id)
+    }
+}
+
+/// Brings heads, current records and daily facts in line with `changes`.
+async fn apply_derived(conn: &mut SqliteConnection, changes: &[Change]) -> Result<()> {
+    let mut ids = Ids::default();
+    let mut deltas: HashMap<(i64, i64, i64), i64> = HashMap::new();
+    let mut upserts = Vec::new();
+    let mut removals = Vec::new();
+
+    for change in changes {
+        if let Some(prior) = &change.prior
+            && let (Some(content), Some(set_id)) = (&prior.content, prior.set_id)
+        {
+            for c in contributions(content) {
+                let m = ids.measure(conn, &c.measure).await?;
+                *deltas.entry((day_key(c.day), m, set_id)).or_default() -= c.value;
+            }
+        }
+        match &change.after.content {
+            Some(content) => {
+                let set_id = ids.set(conn, content).await?;
+                if let Some(set_id) = set_id {
+                    for c in contributions(content) {
+                        let m = ids.measure(conn, &c.measure).await?;
+                        *deltas.entry((day_key(c.day), m, set_id)).or_default() += c.value;
+                    }
+                }
+                upserts.push((change, set_id, content));
+            }
+            None => removals.push(change.record_id),
+        }
+    }
+
+    for chunk in changes.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO heads (record_id, record_type, revision_id, deleted) ",
+        );
+        q.push_values(chunk, |mut row, c| {
+            row.push_bind(c.record_id.to_string())
+                .push_bind(c.after.head.record_type.as_str())
+                .push_bind(c.after.head.revision_id.to_string())
+                .push_bind(i64::from(c.after.head.deleted));
+        });
+        q.push(
+            " ON CONFLICT (record_id) DO UPDATE SET record_type = excluded.record_type, \
+             revision_id = excluded.revision_id, deleted = excluded.deleted",
+        );
+        q.build().execute(&mut *conn).await?;
+    }
+
+    for chunk in upserts.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO current_records (record_id, record_type, revision_id, day, set_id, subject_of, content) ",
+        );
+        q.push_values(chunk, |mut row, (change, set_id, content)| {
+            row.push_bind(change.record_id.to_string())
+                .push_bind(change.after.head.record_type.as_str())
+                .push_bind(change.after.head.revision_id.to_string())
+                .push_bind(content.date().map(day_key))
+                .push_bind(*set_id)
+                .push_bind(content.subject_of().map(|r| r.to_string()))
+                .push_bind(content.to_json());
+        });
+        q.push(
+            " ON CONFLICT (record_id) DO UPDATE SET record_type = excluded.record_type, \
+             revision_id = excluded.revision_id, day = excluded.day, set_id = excluded.set_id, \
+             subject_of = excluded.subject_of, content = excluded.content",
+        );
+        q.build().execute(&mut *conn).await?;
+    }
+
+    for chunk in removals.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new("DELETE FROM current_records WHERE record_id IN (");
+        let mut sep = q.separated(", ");
+        for id in chunk {
+            sep.push_bind(id.to_string());
+        }
+        q.push(")");
+        q.build().execute(&mut *conn).await?;
+    }
+
+    let mut deltas: Vec<_> = deltas.into_iter().filter(|(_, v)| *v != 0).collect();
+    deltas.sort_unstable();
+    let mut emptied = Vec::new();
+    for chunk in deltas.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO daily_facts (day, measure_id, set_id, value) ",
+        );
+        q.push_values(chunk, |mut row, ((day, m, s), v)| {
+            row.push_bind(*day)
+                .push_bind(*m)
+                .push_bind(*s)
+                .push_bind(*v);
+        });
+        q.push(
+            " ON CONFLICT (day, measure_id, set_id) DO UPDATE SET value = daily_facts.value + excluded.value \
+             RETURNING day, measure_id, set_id, value",
+        );
+        for row in q.build().fetch_all(&mut *conn).await? {
+            if row.try_get::<i64, _>("value")? == 0 {
+                emptied.push((
+                    row.try_get::<i64, _>("day")?,
+                    row.try_get::<i64, _>("measure_id")?,
+                    row.try_get::<i64, _>("set_id")?,
+                ));
+            }
+        }
+    }
+    for (day, m, s) in emptied {
+        sqlx::query("DELETE FROM daily_facts WHERE day = $1 AND measure_id = $2 AND set_id = $3")
+            .bind(day)
+            .bind(m)
+            .bind(s)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_revisions(conn: &mut SqliteConnection, revisions: &[Revision]) -> Result<()> {
+    for chunk in revisions.chunks(CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO revisions (id, record_id, record_type, parents, node_id, author, created_ms, deleted, content) ",
+        );
+        q.push_values(chunk, |mut row, r| {
+            let parents: Vec<String> = r.parents.iter().map(|p| p.to_string()).collect();
+            row.push_bind(r.id.to_string())
+                .push_bind(r.record_id.to_string())
+                .push_bind(r.record_type.as_str())
+                .push_bind(serde_json::to_string(&parents).unwrap_or_else(|_| "[]".into()))
+                .push_bind(r.node_id.to_string())
+                .push_bind(r.author.clone())
+                .push_bind(r.created_ms)
+                .push_bind(i64::from(r.deleted))
+                .push_bind(r.content.clone());
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+const REVISION_COLUMNS: &str =
+    "id, record_id, record_type, parents, node_id, author, created_ms, deleted, content";
+
+impl Store for SqliteStore {
+    fn node_id(&self) -> NodeId {
+        self.node_id
+    }
+
+    async fn commit(&self, writes: Vec<Write>) -> Result<Vec<Revision>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut order = Vec::new();
+        let mut seen = BTreeSet::new();
+        for w in &writes {
+            if seen.insert(w.record_id) {
+                order.push(w.record_id);
+            }
+        }
+        let mut prior = load_prior(&mut tx, &order).await?;
+        let mut state: HashMap<RecordId, After> = HashMap::new();
+        let mut revisions = Vec::with_capacity(writes.len());
+
+        for w in writes {
+            if let Some(c) = &w.content
+                && c.record_type() != w.record_type
+            {
+                return Err(StoreError::WrongType {
+                    record: w.record_id,
+                    expected: w.record_type,
+                    actual: c.record_type(),
+                });
+            }
+            let current = state
+                .get(&w.record_id)
+                .map(|a| a.head)
+                .or_else(|| prior.get(&w.record_id).map(|p| p.head));
+            match (w.parent, current) {
+                (None, None) if w.content.is_none() => {
+                    return Err(StoreError::NotFound(w.record_id));
+                }
+                (None, None) => {}
+                (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
+                (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
+                (Some(parent), Some(head)) => {
+                    if head.record_type != w.record_type {
+                        return Err(StoreError::WrongType {
+                            record: w.record_id,
+                            expected: w.record_type,
+                            actual: head.record_type,
+                        });
+                    }
+                    if head.revision_id != parent {
+                        return Err(StoreError::Stale {
+                            record: w.record_id,
+                            expected: parent,
+                            actual: head.revision_id,
+                        });
+                    }
+                    if head.deleted {
+                        return Err(StoreError::Deleted(w.record_id));
+                    }
+                }
+            }
+            let revision = Revision {
+                id: w.revision_id.unwrap_or_default(),
+                record_id: w.record_id,
+                record_type: w.record_type,
+                parents: w.parent.into_iter().collect(),
+                node_id: self.node_id,
+                author: w.author,
+                created_ms: w.created_ms,
+                deleted: w.content.is_none(),
+                content: w.content.as_ref().map(Content::to_json).unwrap_or_default(),
+            };
+            state.insert(
+                w.record_id,
+                After {
+                    head: Head {
+                        record_type: w.record_type,
+                        revision_id: revision.id,
+                        deleted: revision.deleted,
+                    },
+                    content: w.content,
+                },
+            );
+            revisions.push(revision);
+        }
+
+        insert_revisions(&mut tx, &revisions).await?;
+        let changes: Vec<Change> = order
+            .into_iter()
+            .filter_map(|id| {
+                let after = state.remove(&id)?;
+                Some(Change {
+                    record_id: id,
+                    prior: prior.remove(&id),
+                    after,
+                })
+            })
+            .collect();
+        apply_derived(&mut tx, &changes).await?;
+        tx.commit().await?;
+        Ok(revisions)
+    }
+
+    async fn head(&self, record: RecordId) -> Result<Option<Head>> {
+        let row =
+            sqlx::query("SELECT record_type, revision_id, deleted FROM heads WHERE record_id = $1")
+                .bind(record.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| {
+            Ok(Head {
+                record_type: parse_type(r.try_get("record_type")?)?,
+                revision_id: parse_id(r.try_get("revision_id")?)?,
+                deleted: r.try_get::<i64, _>("deleted")? != 0,
+            })
+        })
+        .transpose()
+    }
+
+    async fn get(&self, record: RecordId) -> Result<Option<CurrentRecord>> {
+        let row = sqlx::query(
+            "SELECT record_id, record_type, revision_id, day, content FROM current_records WHERE record_id = $1",
+        )
+        .bind(record.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(current_from_row).transpose()
+    }
+
+    async fn history(&self, record: RecordId) -> Result<Vec<Revision>> {
+        let sql =
+            format!("SELECT {REVISION_COLUMNS} FROM revisions WHERE record_id = $1 ORDER BY seq");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(record.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(revision_from_row).collect()
+    }
+
+    async fn list(&self, filter: ListFilter) -> Result<Vec<CurrentRecord>> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT record_id, record_type, revision_id, day, content FROM current_records WHERE 1 = 1",
+        );
+        if let Some(t) = filter.record_type {
+            q.push(" AND record_type = ").push_bind(t.as_str());
+        }
+        if let Some(p) = filter.period {
+            q.push(" AND day BETWEEN ")
+                .push_bind(day_key(p.from))
+                .push(" AND ")
+                .push_bind(day_key(p.to));
+        }
+        if let Some(units) = &filter.units {
+            q.push(" AND set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
+            let mut sep = q.separated(", ");
+            for u in units {
+                sep.push_bind(u.as_str().to_string());
+            }
+            if units.is_empty() {
+                sep.push("NULL");
+            }
+            q.push("))");
+        }
+        if let Some(s) = filter.subject_of {
+            q.push(" AND subject_of = ").push_bind(s.to_string());
+        }
+        q.push(" ORDER BY day, record_id");
+        if let Some(limit) = filter.limit {
+            q.push(" LIMIT ").push_bind(i64::from(limit));
+            q.push(" OFFSET ").push_bind(i64::from(filter.offset));
+        }
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter().map(current_from_row).collect()
+    }
+
+    async fn structure(&self) -> Result<Vec<CurrentRecord>> {
+        let rows = sqlx::query(
+            "SELECT record_id, record_type, revision_id, day, content FROM current_records \
+             WHERE record_type IN ('unit', 'link', 'marker', 'catalogue') ORDER BY record_type, record_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(current_from_row).collect()
+    }
+
+    async fn sum_measures(
+        &self,
+        period: Period,
+        units: Option<Vec<Code>>,
+        by_lead_unit: bool,
+    ) -> Result<Vec<MeasureSum>> {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT m.name AS measure, ");
+        q.push(if by_lead_unit {
+            "s.lead_unit AS lead_unit"
+        } else {
+            "NULL AS lead_unit"
+        });
+        q.push(", SUM(f.value) AS value FROM daily_facts f JOIN measures m ON m.id = f.measure_id");
+        if by_lead_unit {
+            q.push(" JOIN unit_sets s ON s.id = f.set_id");
+        }
+        q.push(" WHERE f.day BETWEEN ")
+            .push_bind(day_key(period.from))
+            .push(" AND ")
+            .push_bind(day_key(period.to));
+        if let Some(units) = &units {
+            q.push(" AND f.set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
+            let mut sep = q.separated(", ");
+            for u in units {
+                sep.push_bind(u.as_str().to_string());
+            }
+            if units.is_empty() {
+                sep.push("NULL");
+            }
+            q.push("))");
+        }
+        q.push(" GROUP BY m.name");
+        if by_lead_unit {
+            q.push(", s.lead_unit");
+        }
+        let rows = q.build().fetch_all(&self.pool).await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(MeasureSum {
+                    measure: r.try_get("measure")?,
+                    lead_unit: r
+                        .try_get::<Option<String>, _>("lead_unit")?
+                        .map(|c| {
+                            Code::parse(&c)
+                                .map_err(|_| StoreError::Corrupt(format!("unit code {c}")))
+                        })
+                        .transpose()?,
+                    value: r.try_get("value")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort();
+        Ok(out)
+    }
+
+    async fn rebuild(&self) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for table in [
+            "daily_facts",
+            "current_records",
+            "heads",
+            "unit_set_members",
+            "unit_sets",
+            "measures",
+        ] {
+            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(&mut *tx)
+                .await?;
+        }
+        // A record's head is its revision that no other revision names as a
+        // parent; with one writer per record that is its last one.
+        let heads: Vec<(String, String)> = sqlx::query_as(
+            "SELECT r.record_id, r.id FROM revisions r \
+             WHERE NOT EXISTS (SELECT 1 FROM revisions c WHERE c.record_id = r.record_id \
+                               AND c.seq > r.seq AND c.parents LIKE '%' || r.id || '%') \
+             ORDER BY r.record_id, r.seq",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut head_of: HashMap<String, String> = HashMap::new();
+        for (record, revision) in heads {
+            // Several heads only arise from merges of branches; the latest wins.
+            head_of.insert(record, revision);
+        }
+        let mut head_ids: Vec<String> = head_of.into_values().collect();
+        head_ids.sort();
+        for chunk in head_ids.chunks(CHUNK * 10) {
+            let mut q = QueryBuilder::<Sqlite>::new(format!(
+                "SELECT {REVISION_COLUMNS} FROM revisions WHERE id IN ("
+            ));
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(id.clone());
+            }
+            q.push(") ORDER BY seq");
+            let rows = q.build().fetch_all(&mut *tx).await?;
+            let mut changes = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let r = revision_from_row(row)?;
+                let content = if r.deleted {
+                    None
+                } else {
+                    Some(parse_content(r.record_type, &r.content)?)
+                };
+                changes.push(Change {
+                    record_id: r.record_id,
+                    prior: None,
+                    after: After {
+                        head: Head {
+                            record_type: r.record_type,
+                            revision_id: r.id,
+                            deleted: r.deleted,
+                        },
+                        content,
+                    },
+                });
+            }
+            apply_derived(&mut tx, &changes).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn derived_snapshot(&self) -> Result<DerivedSnapshot> {
+        let heads: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT record_id, record_type, revision_id, deleted FROM heads ORDER BY record_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let current: Vec<(String, String, Option<i64>, Option<String>, String)> = sqlx::query_as(
+            "SELECT c.record_id, c.revision_id, c.day, s.key, c.content FROM current_records c \
+             LEFT JOIN unit_sets s ON s.id = c.set_id ORDER BY c.record_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let facts: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT f.day, m.name, s.key, f.value FROM daily_facts f JOIN measures m ON m.id = f.measure_id \
+             JOIN unit_sets s ON s.id = f.set_id ORDER BY f.day, m.name, s.key",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(DerivedSnapshot {
+            heads: heads
+                .into_iter()
+                .map(|(a, b, c, d)| (a, b, c, d != 0))
+                .collect(),
+            current,
+            facts,
+        })
+    }
+
+    async fn revisions(&self) -> Result<Vec<Revision>> {
+        let sql = format!("SELECT {REVISION_COLUMNS} FROM revisions ORDER BY seq");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(revision_from_row).collect()
+    }
+
+    async fn revision_count(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM revisions")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+}

@@ -1,0 +1,527 @@
+//! The conformance suite every Store implementation passes. Each test is
+//! written once, generic over the store, and instantiated per backend at
+//! the bottom of this file.
+
+use bienphong_domain::facts::measure;
+use bienphong_domain::org::Code;
+use bienphong_domain::{Content, Cutoff, NodeId, Period, Quantity, RecordId, RecordType};
+use bienphong_store::{ListFilter, SqliteStore, Store, StoreError, Write};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::json;
+
+fn content(t: RecordType, v: serde_json::Value) -> Content {
+    Content::from_json(t, &v.to_string()).expect("fixture parses")
+}
+
+fn new(t: RecordType, c: Content) -> Write {
+    Write {
+        record_id: RecordId::new(),
+        record_type: t,
+        content: Some(c),
+        parent: None,
+        author: "tester".into(),
+        created_ms: 1_700_000_000_000,
+        revision_id: None,
+    }
+}
+
+fn structure() -> Vec<Write> {
+    let unit = |code: &str, kind: &str, name: &str| {
+        new(
+            RecordType::Unit,
+            content(
+                RecordType::Unit,
+                json!({"code": code, "kind": kind, "name": name}),
+            ),
+        )
+    };
+    let entry = |cat: &str, code: &str, vi: &str, role: &str| {
+        new(
+            RecordType::Catalogue,
+            content(
+                RecordType::Catalogue,
+                json!({"catalogue": cat, "code": code, "vi": vi, "en": code, "role": role}),
+            ),
+        )
+    };
+    vec![
+        unit("HG", "province", "Hà Giang"),
+        unit("BP-LC", "border_post", "Đồn Biên phòng Lũng Cú"),
+        unit("XA-LC", "commune", "Lũng Cú"),
+        unit("XA-ML", "commune", "Ma Lé"),
+        entry("force", "BDBP", "Bộ đội Biên phòng", "border_guard"),
+        entry("force", "DQ", "Dân quân", "none"),
+        entry("case_type", "MATUY", "Ma túy", "none"),
+        entry("seized_item", "THUOCPHIEN", "Thuốc phiện", "none"),
+        entry("meeting_type", "GBQ", "Giao ban quý", "quarterly_briefing"),
+    ]
+}
+
+fn patrol(day: &str, persons: u32, others: u32, partners: &[&str]) -> Content {
+    content(
+        RecordType::Patrol,
+        json!({"date": day, "lead_unit": "BP-LC", "partner_units": partners, "kind": "joint",
+               "participants": [{"force": "BDBP", "persons": persons}, {"force": "DQ", "persons": others}]}),
+    )
+}
+
+fn case(day: &str, subjects: u32, opium: &str) -> Content {
+    content(
+        RecordType::Case,
+        json!({"date": day, "handling_unit": "BP-LC", "case_type": "MATUY", "subjects": subjects,
+               "seizures": [{"item": "THUOCPHIEN", "quantity": opium}]}),
+    )
+}
+
+fn year2023() -> Period {
+    Period::year(2023, Cutoff::Decree09)
+}
+
+async fn total<S: Store>(store: &S, name: &str, units: Option<Vec<Code>>) -> i64 {
+    store
+        .sum_measures(year2023(), units, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.measure == name)
+        .map_or(0, |s| s.value)
+}
+
+fn code(s: &str) -> Code {
+    Code::parse(s).unwrap()
+}
+
+pub async fn round_trip_of_every_record_type<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let case_id = RecordId::new();
+    let programme_id = RecordId::new();
+    let mut case_write = new(RecordType::Case, case("2023-05-02", 3, "0,43"));
+    case_write.record_id = case_id;
+    let mut programme_write = new(
+        RecordType::Programme,
+        content(
+            RecordType::Programme,
+            json!({"programme": "X", "sponsor_unit": "BP-LC", "beneficiary_kind": "child",
+            "start": "2023-01-01", "monthly_amount": "500.000", "disbursements": [{"date": "2023-02-01", "amount": 500000}]}),
+        ),
+    );
+    programme_write.record_id = programme_id;
+    let samples = vec![
+        new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &["XA-LC"])),
+        case_write,
+        new(
+            RecordType::CaseSubjects,
+            content(
+                RecordType::CaseSubjects,
+                json!({"case": case_id, "subjects": [{"name": "Nguyễn Văn A", "birth_year": 1990}]}),
+            ),
+        ),
+        new(
+            RecordType::Meeting,
+            content(
+                RecordType::Meeting,
+                json!({"date": "2023-03-10", "meeting_type": "GBQ", "host_unit": "BP-LC",
+                "participant_units": ["XA-LC", "XA-ML"], "attendance": 25, "content": "Giao ban quý I",
+                "actions": [{"text": "Tăng cường tuần tra", "owner_unit": "XA-LC", "due": "2023-06-14"}]}),
+            ),
+        ),
+        new(
+            RecordType::Document,
+            content(
+                RecordType::Document,
+                json!({"date": "2023-02-01", "document_type": "KH", "number": "12/KH-BĐBP",
+                "issuer": "Bộ Chỉ huy BĐBP tỉnh", "unit": "HG", "title": "Kế hoạch thực hiện Nghị quyết 33-NQ/TW",
+                "recipients": [{"unit": "BP-LC", "acknowledged_on": "2023-02-03"}, {"unit": "XA-LC"}]}),
+            ),
+        ),
+        programme_write,
+        new(
+            RecordType::Beneficiary,
+            content(
+                RecordType::Beneficiary,
+                json!({"programme_record": programme_id, "name": "Cháu Lò Thị B", "consent_on": "2023-01-01"}),
+            ),
+        ),
+        new(
+            RecordType::Propaganda,
+            content(
+                RecordType::Propaganda,
+                json!({"date": "2023-04-01", "unit": "BP-LC", "topic": "Luật Biên phòng Việt Nam",
+                "sessions": 2, "listeners": 150}),
+            ),
+        ),
+        new(
+            RecordType::Disaster,
+            content(
+                RecordType::Disaster,
+                json!({"date": "2023-07-20", "unit": "BP-LC", "kind": "response",
+                "title": "Ứng phó sạt lở", "persons_mobilised": 40, "people_rescued": 3}),
+            ),
+        ),
+    ];
+    let expected: Vec<(RecordId, String)> = samples
+        .iter()
+        .map(|w| (w.record_id, w.content.as_ref().unwrap().to_json()))
+        .collect();
+    let revisions = store.commit(samples).await.unwrap();
+    assert_eq!(revisions.len(), expected.len());
+    for (id, json) in expected {
+        let got = store.get(id).await.unwrap().expect("stored");
+        assert_eq!(got.content, json);
+        let reparsed = Content::from_json(got.record_type, &got.content).unwrap();
+        assert_eq!(reparsed.to_json(), json, "canonical JSON is stable");
+        let history = store.history(id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert!(history[0].parents.is_empty());
+        assert_eq!(history[0].node_id, store.node_id());
+    }
+    // Restricted details are records of their own, found from their case.
+    let subjects = store
+        .list(ListFilter {
+            subject_of: Some(case_id),
+            ..ListFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(subjects.len(), 1);
+    assert_eq!(subjects[0].record_type, RecordType::CaseSubjects);
+    assert!(
+        store
+            .history(case_id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| !r.content.contains("Nguyễn"))
+    );
+    assert_eq!(total(&store, measure::DOCUMENT_ACKNOWLEDGED, None).await, 1);
+    assert_eq!(total(&store, "programme.disbursed.X", None).await, 500_000);
+    assert_eq!(total(&store, measure::DISASTER_RESCUED, None).await, 3);
+}
+
+pub async fn edits_append_and_deletes_keep_history<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let w = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[]));
+    let id = w.record_id;
+    let first = store.commit(vec![w]).await.unwrap().remove(0);
+    assert_eq!(total(&store, "patrol.force.BDBP", None).await, 6);
+
+    let edit = Write {
+        record_id: id,
+        record_type: RecordType::Patrol,
+        content: Some(patrol("2023-03-05", 8, 3, &[])),
+        parent: Some(first.id),
+        author: "editor".into(),
+        created_ms: 1_700_000_100_000,
+        revision_id: None,
+    };
+    let second = store.commit(vec![edit]).await.unwrap().remove(0);
+    assert_eq!(second.parents, vec![first.id]);
+    assert_eq!(total(&store, "patrol.force.BDBP", None).await, 8);
+    assert_eq!(store.get(id).await.unwrap().unwrap().revision_id, second.id);
+
+    let tombstone = Write {
+        record_id: id,
+        record_type: RecordType::Patrol,
+        content: None,
+        parent: Some(second.id),
+        author: "editor".into(),
+        created_ms: 1_700_000_200_000,
+        revision_id: None,
+    };
+    let third = store.commit(vec![tombstone]).await.unwrap().remove(0);
+    assert!(third.deleted);
+    assert!(store.get(id).await.unwrap().is_none());
+    assert!(store.head(id).await.unwrap().unwrap().deleted);
+    assert_eq!(total(&store, measure::PATROL_COUNT, None).await, 0);
+    let history = store.history(id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![first.id, second.id, third.id]
+    );
+    assert!(
+        history[0].content.contains("\"persons\":6"),
+        "the first revision is unchanged"
+    );
+
+    let late_edit = Write {
+        record_id: id,
+        record_type: RecordType::Patrol,
+        content: Some(patrol("2023-03-05", 9, 3, &[])),
+        parent: Some(third.id),
+        author: "editor".into(),
+        created_ms: 1_700_000_300_000,
+        revision_id: None,
+    };
+    assert!(matches!(
+        store.commit(vec![late_edit]).await,
+        Err(StoreError::Deleted(_))
+    ));
+}
+
+pub async fn stale_edits_are_refused_and_nothing_is_written<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let w = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[]));
+    let id = w.record_id;
+    let first = store.commit(vec![w]).await.unwrap().remove(0);
+    let edit = |persons, parent| Write {
+        record_id: id,
+        record_type: RecordType::Patrol,
+        content: Some(patrol("2023-03-05", persons, 3, &[])),
+        parent: Some(parent),
+        author: "a".into(),
+        created_ms: 0,
+        revision_id: None,
+    };
+    store.commit(vec![edit(7, first.id)]).await.unwrap();
+    let before = store.revision_count().await.unwrap();
+    let stale = store.commit(vec![edit(9, first.id)]).await;
+    assert!(matches!(stale, Err(StoreError::Stale { .. })), "{stale:?}");
+    assert_eq!(store.revision_count().await.unwrap(), before);
+    assert_eq!(total(&store, "patrol.force.BDBP", None).await, 7);
+}
+
+pub async fn a_failing_batch_writes_nothing<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let existing = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[]));
+    store.commit(vec![existing.clone()]).await.unwrap();
+    let before = store.revision_count().await.unwrap();
+    let snapshot = store.derived_snapshot().await.unwrap();
+    let good = new(RecordType::Patrol, patrol("2023-04-05", 5, 1, &[]));
+    let good_id = good.record_id;
+    let result = store.commit(vec![good, existing]).await;
+    assert!(matches!(result, Err(StoreError::AlreadyExists(_))));
+    assert_eq!(store.revision_count().await.unwrap(), before);
+    assert!(store.get(good_id).await.unwrap().is_none());
+    assert_eq!(store.derived_snapshot().await.unwrap(), snapshot);
+}
+
+pub async fn decimal_sums_are_exact<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    store
+        .commit(vec![
+            new(RecordType::Case, case("2023-02-01", 1, "0.1")),
+            new(RecordType::Case, case("2023-02-02", 1, "0,2")),
+        ])
+        .await
+        .unwrap();
+    let micro = total(&store, "seizure.THUOCPHIEN", None).await;
+    assert_eq!(Quantity::from_micro(micro).to_string(), "0.3");
+}
+
+pub async fn joint_records_count_once_per_scope<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    store
+        .commit(vec![
+            new(
+                RecordType::Patrol,
+                patrol("2023-03-05", 6, 3, &["XA-LC", "XA-ML"]),
+            ),
+            new(RecordType::Patrol, patrol("2023-03-06", 4, 0, &[])),
+        ])
+        .await
+        .unwrap();
+    let all = Some(vec![code("BP-LC"), code("XA-LC"), code("XA-ML")]);
+    assert_eq!(total(&store, measure::PATROL_COUNT, all).await, 2);
+    assert_eq!(
+        total(&store, measure::PATROL_COUNT, Some(vec![code("XA-LC")])).await,
+        1
+    );
+    assert_eq!(
+        total(&store, measure::PATROL_COUNT, Some(vec![code("HG")])).await,
+        0
+    );
+    let listed = store
+        .list(ListFilter {
+            record_type: Some(RecordType::Patrol),
+            units: Some(vec![code("XA-ML")]),
+            ..ListFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    let by_lead = store.sum_measures(year2023(), None, true).await.unwrap();
+    let count = by_lead
+        .iter()
+        .find(|s| s.measure == measure::PATROL_COUNT && s.lead_unit == Some(code("BP-LC")))
+        .unwrap();
+    assert_eq!(count.value, 2);
+}
+
+pub async fn period_boundaries_follow_the_cutoff<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    store
+        .commit(
+            ["2022-12-14", "2022-12-15", "2023-12-14", "2023-12-15"]
+                .iter()
+                .map(|d| new(RecordType::Patrol, patrol(d, 1, 0, &[])))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(total(&store, measure::PATROL_COUNT, None).await, 2);
+    let calendar = store
+        .sum_measures(Period::year(2023, Cutoff::Calendar), None, false)
+        .await
+        .unwrap();
+    let n = calendar
+        .iter()
+        .find(|s| s.measure == measure::PATROL_COUNT)
+        .unwrap()
+        .value;
+    assert_eq!(n, 2);
+}
+
+/// A random mix of adds, edits and deletes, in batches of random size, leaves
+/// derived tables equal to a rebuild from the revisions.
+pub async fn derived_tables_equal_a_rebuild<S: Store>(store: S, seed: u64) {
+    store.commit(structure()).await.unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut live: Vec<(RecordId, RecordType, bienphong_domain::RevisionId)> = Vec::new();
+    let days = [
+        "2022-12-20",
+        "2023-01-05",
+        "2023-06-30",
+        "2023-12-14",
+        "2023-12-15",
+    ];
+    for _ in 0..40 {
+        let mut batch = Vec::new();
+        let mut touched = std::collections::HashSet::new();
+        for _ in 0..rng.random_range(1..6) {
+            let choice = rng.random_range(0..10);
+            let day = days[rng.random_range(0..days.len())];
+            if choice < 5 || live.is_empty() {
+                let (t, c) = if rng.random_bool(0.6) {
+                    let partners: &[&str] = if rng.random_bool(0.5) {
+                        &["XA-LC"]
+                    } else {
+                        &[]
+                    };
+                    (
+                        RecordType::Patrol,
+                        patrol(
+                            day,
+                            rng.random_range(1..10),
+                            rng.random_range(0..5),
+                            partners,
+                        ),
+                    )
+                } else {
+                    (
+                        RecordType::Case,
+                        case(
+                            day,
+                            rng.random_range(0..5),
+                            &format!("0.{}", rng.random_range(1..99)),
+                        ),
+                    )
+                };
+                batch.push(new(t, c));
+            } else {
+                let i = rng.random_range(0..live.len());
+                let (id, t, parent) = live[i];
+                if !touched.insert(id) {
+                    continue;
+                }
+                let c = if choice < 8 {
+                    Some(match t {
+                        RecordType::Patrol => patrol(
+                            day,
+                            rng.random_range(1..10),
+                            rng.random_range(0..5),
+                            &["XA-ML"],
+                        ),
+                        _ => case(day, rng.random_range(0..5), "1.5"),
+                    })
+                } else {
+                    None
+                };
+                batch.push(Write {
+                    record_id: id,
+                    record_type: t,
+                    content: c,
+                    parent: Some(parent),
+                    author: "mix".into(),
+                    created_ms: 0,
+                    revision_id: None,
+                });
+            }
+        }
+        for r in store.commit(batch).await.unwrap() {
+            live.retain(|(id, _, _)| *id != r.record_id);
+            if !r.deleted {
+                live.push((r.record_id, r.record_type, r.id));
+            }
+        }
+    }
+    let maintained = store.derived_snapshot().await.unwrap();
+    assert!(!maintained.facts.is_empty());
+    store.rebuild().await.unwrap();
+    let rebuilt = store.derived_snapshot().await.unwrap();
+    assert_eq!(maintained.heads, rebuilt.heads);
+    assert_eq!(maintained.current, rebuilt.current);
+    assert_eq!(maintained.facts, rebuilt.facts);
+}
+
+pub async fn node_id_is_kept<S: Store>(store: S, reopened: S) {
+    let a: NodeId = store.node_id();
+    assert_eq!(a, reopened.node_id());
+}
+
+// ---- SQLite ---------------------------------------------------------------
+
+mod sqlite {
+    use super::*;
+
+    async fn store() -> (SqliteStore, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(&dir.path().join("t.sqlite"))
+            .await
+            .unwrap();
+        (s, dir)
+    }
+
+    macro_rules! on_sqlite {
+        ($($name:ident),* $(,)?) => {$(
+            #[tokio::test]
+            async fn $name() {
+                let (s, _dir) = store().await;
+                super::$name(s).await;
+            }
+        )*};
+    }
+
+    on_sqlite!(
+        round_trip_of_every_record_type,
+        edits_append_and_deletes_keep_history,
+        stale_edits_are_refused_and_nothing_is_written,
+        a_failing_batch_writes_nothing,
+        decimal_sums_are_exact,
+        joint_records_count_once_per_scope,
+        period_boundaries_follow_the_cutoff,
+    );
+
+    #[tokio::test]
+    async fn derived_tables_equal_a_rebuild() {
+        for seed in 0..4 {
+            let (s, _dir) = store().await;
+            super::derived_tables_equal_a_rebuild(s, seed).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn node_id_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let a = SqliteStore::open(&path).await.unwrap();
+        let b = SqliteStore::open(&path).await.unwrap();
+        super::node_id_is_kept(a, b).await;
+    }
+
+    #[tokio::test]
+    async fn integrity_check_passes() {
+        let (s, _dir) = store().await;
+        assert_eq!(s.integrity_check().await.unwrap(), "ok");
+    }
+}
