@@ -483,6 +483,35 @@ impl Content {
         }
     }
 
+    /// The catalogue entry or kind a record is filed under, for filtering
+    /// without reading its content: case type, meeting type, programme…
+    pub fn category(&self) -> Option<&str> {
+        match self {
+            Self::Patrol(r) => Some(r.kind.as_str()),
+            Self::Case(r) => Some(r.case_type.as_str()),
+            Self::Meeting(r) => Some(r.meeting_type.as_str()),
+            Self::Document(r) => Some(r.document_type.as_str()),
+            Self::Programme(r) => Some(r.programme.as_str()),
+            Self::Disaster(r) => Some(match r.kind {
+                DisasterKind::Plan => "plan",
+                DisasterKind::Response => "response",
+            }),
+            Self::Unit(u) => Some(u.kind.as_str()),
+            Self::Catalogue(e) => Some(e.catalogue.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The last day a record is in force, for records that span time.
+    pub fn until(&self) -> Option<Date> {
+        match self {
+            Self::Programme(r) => r.end,
+            Self::Unit(u) => u.valid_to,
+            Self::Link(l) => l.valid_to,
+            _ => None,
+        }
+    }
+
     /// The record a restricted record belongs to.
     pub fn subject_of(&self) -> Option<RecordId> {
         match self {

@@ -6,7 +6,7 @@ use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::{Code, Org, UnitKind};
 use bienphong_domain::record::Meeting;
-use bienphong_domain::{Content, Cutoff, Date, Period, Quantity, RecordType};
+use bienphong_domain::{Content, Cutoff, Period, Quantity, RecordType};
 use bienphong_service::Service;
 use bienphong_store::{ListFilter, MeasureSum, Store};
 use rust_decimal::Decimal;
@@ -416,14 +416,20 @@ async fn briefings<S: Store>(
         .with_role(CatalogueKind::MeetingType, Role::QuarterlyBriefing)
         .map(|e| e.code.clone())
         .collect();
-    let records = service
-        .list(ListFilter {
-            record_type: Some(RecordType::Meeting),
-            period: Some(period),
-            units: unit_filter,
-            ..ListFilter::default()
-        })
-        .await?;
+    let mut records = Vec::new();
+    for t in &briefing_types {
+        records.extend(
+            service
+                .list(ListFilter {
+                    record_type: Some(RecordType::Meeting),
+                    period: Some(period),
+                    units: unit_filter.clone(),
+                    category: Some(t.to_string()),
+                    ..ListFilter::default()
+                })
+                .await?,
+        );
+    }
     let mut held_pairs: BTreeSet<(Code, i8)> = BTreeSet::new();
     let mut meetings = 0;
     for r in &records {
@@ -505,15 +511,9 @@ async fn programmes<S: Store>(
     unit_filter: Option<Vec<Code>>,
     sums: &[MeasureSum],
 ) -> Result<Vec<ProgrammeLine>> {
-    // Support that started before the period's end and had not ended before
-    // its start.
-    let records = service
-        .list(ListFilter {
-            record_type: Some(RecordType::Programme),
-            period: Period::new(Date::MIN, period.to),
-            units: unit_filter,
-            ..ListFilter::default()
-        })
+    let active = service
+        .store()
+        .count_active(RecordType::Programme, period, unit_filter)
         .await?;
     let mut lines: BTreeMap<Code, ProgrammeLine> = BTreeMap::new();
     fn line<'a>(
@@ -533,13 +533,9 @@ async fn programmes<S: Store>(
             disbursed_dong: 0,
         })
     }
-    for r in &records {
-        let Ok(Content::Programme(p)) = Content::from_json(RecordType::Programme, &r.content)
-        else {
-            continue;
-        };
-        if period.overlaps(Some(p.start), p.end) {
-            line(&mut lines, org, &p.programme).beneficiaries += 1;
+    for (programme, n) in active {
+        if let Ok(code) = Code::parse(&programme) {
+            line(&mut lines, org, &code).beneficiaries += n;
         }
     }
     for s in sums {

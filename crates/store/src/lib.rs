@@ -86,6 +86,8 @@ pub struct ListFilter {
     pub period: Option<Period>,
     /// Records counted under any of these units (lead or partner).
     pub units: Option<Vec<Code>>,
+    /// Records filed under this category (case type, meeting type…).
+    pub category: Option<String>,
     /// Restricted records that belong to this record.
     pub subject_of: Option<RecordId>,
     pub limit: Option<u32>,
@@ -107,6 +109,7 @@ pub struct DerivedSnapshot {
     pub heads: Vec<(String, String, String, bool)>,
     pub current: Vec<(String, String, Option<i64>, Option<String>, String)>,
     pub facts: Vec<(i64, String, String, i64)>,
+    pub half_month_facts: Vec<(i64, String, String, i64)>,
 }
 
 pub trait Store: Send + Sync {
@@ -137,6 +140,16 @@ pub trait Store: Send + Sync {
         units: Option<Vec<Code>>,
         by_lead_unit: bool,
     ) -> impl Future<Output = Result<Vec<MeasureSum>>> + Send;
+
+    /// Live records of `record_type` in force at some time during `period`
+    /// (dated on or before its end and not ended before its start), counted
+    /// by category.
+    fn count_active(
+        &self,
+        record_type: RecordType,
+        period: Period,
+        units: Option<Vec<Code>>,
+    ) -> impl Future<Output = Result<Vec<(String, i64)>>> + Send;
 
     /// Recomputes every derived table from the revisions.
     fn rebuild(&self) -> impl Future<Output = Result<()>> + Send;

@@ -106,6 +106,71 @@ fn date_of_key(key: i64) -> Option<Date> {
     .ok()
 }
 
+/// `YYYYMMDD` → `YYYYMM * 10 + half`, half 1 for days 1–14, 2 for 15–end.
+fn half_month_of_key(day: i64) -> i64 {
+    let half = if day % 100 <= 14 { 1 } else { 2 };
+    (day / 100) * 10 + half
+}
+
+fn half_month_start(d: Date) -> Date {
+    d.with()
+        .day(if d.day() <= 14 { 1 } else { 15 })
+        .build()
+        .unwrap_or(d)
+}
+
+fn half_month_end(d: Date) -> Date {
+    if d.day() <= 14 {
+        d.with().day(14).build().unwrap_or(d)
+    } else {
+        d.last_of_month()
+    }
+}
+
+/// A period as whole half-months plus the days at either edge that are not
+/// part of one: (first and last bucket, day ranges).
+fn split_period(p: Period) -> (Option<(i64, i64)>, Vec<(i64, i64)>) {
+    let first = if half_month_start(p.from) == p.from {
+        p.from
+    } else {
+        half_month_end(p.from).tomorrow().unwrap_or(p.from)
+    };
+    let last = if half_month_end(p.to) == p.to {
+        p.to
+    } else {
+        half_month_start(p.to).yesterday().unwrap_or(p.to)
+    };
+    if first > last {
+        return (None, vec![(day_key(p.from), day_key(p.to))]);
+    }
+    let mut days = Vec::new();
+    if p.from < first {
+        days.push((day_key(p.from), day_key(first.yesterday().unwrap_or(first))));
+    }
+    if last < p.to {
+        days.push((day_key(last.tomorrow().unwrap_or(last)), day_key(p.to)));
+    }
+    let buckets = (
+        half_month_of_key(day_key(first)),
+        half_month_of_key(day_key(last)),
+    );
+    (Some(buckets), days)
+}
+
+fn push_unit_filter(q: &mut QueryBuilder<Sqlite>, units: &Option<Vec<Code>>) {
+    if let Some(units) = units {
+        q.push(" AND set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
+        let mut sep = q.separated(", ");
+        for u in units {
+            sep.push_bind(u.as_str().to_string());
+        }
+        if units.is_empty() {
+            sep.push("NULL");
+        }
+        q.push("))");
+    }
+}
+
 fn revision_from_row(row: &SqliteRow) -> Result<Revision> {
     let parents: Vec<String> = serde_json::from_str(row.try_get::<&str, _>("parents")?)
         .map_err(|e| StoreError::Corrupt(format!("parents: {e}")))?;
@@ -296,20 +361,24 @@ async fn apply_derived(conn: &mut SqliteConnection, changes: &[Change]) -> Resul
 
     for chunk in upserts.chunks(CHUNK) {
         let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO current_records (record_id, record_type, revision_id, day, set_id, subject_of, content) ",
+            "INSERT INTO current_records \
+             (record_id, record_type, revision_id, day, until_day, category, set_id, subject_of, content) ",
         );
         q.push_values(chunk, |mut row, (change, set_id, content)| {
             row.push_bind(change.record_id.to_string())
                 .push_bind(change.after.head.record_type.as_str())
                 .push_bind(change.after.head.revision_id.to_string())
                 .push_bind(content.date().map(day_key))
+                .push_bind(content.until().map(day_key))
+                .push_bind(content.category().map(str::to_string))
                 .push_bind(*set_id)
                 .push_bind(content.subject_of().map(|r| r.to_string()))
                 .push_bind(content.to_json());
         });
         q.push(
             " ON CONFLICT (record_id) DO UPDATE SET record_type = excluded.record_type, \
-             revision_id = excluded.revision_id, day = excluded.day, set_id = excluded.set_id, \
+             revision_id = excluded.revision_id, day = excluded.day, until_day = excluded.until_day, \
+             category = excluded.category, set_id = excluded.set_id, \
              subject_of = excluded.subject_of, content = excluded.content",
         );
         q.build().execute(&mut *conn).await?;
@@ -325,40 +394,58 @@ async fn apply_derived(conn: &mut SqliteConnection, changes: &[Change]) -> Resul
         q.build().execute(&mut *conn).await?;
     }
 
+    let mut by_half_month: HashMap<(i64, i64, i64), i64> = HashMap::new();
+    for ((day, m, set), v) in &deltas {
+        *by_half_month
+            .entry((half_month_of_key(*day), *m, *set))
+            .or_default() += v;
+    }
+    add_deltas(conn, "daily_facts", "day", deltas).await?;
+    add_deltas(conn, "half_month_facts", "bucket", by_half_month).await?;
+    Ok(())
+}
+
+/// Adds `deltas` to a facts table keyed by (`key`, measure, unit set),
+/// removing rows that fall to zero so that the table equals a rebuild.
+async fn add_deltas(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    key: &'static str,
+    deltas: HashMap<(i64, i64, i64), i64>,
+) -> Result<()> {
     let mut deltas: Vec<_> = deltas.into_iter().filter(|(_, v)| *v != 0).collect();
     deltas.sort_unstable();
     let mut emptied = Vec::new();
     for chunk in deltas.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO daily_facts (day, measure_id, set_id, value) ",
-        );
-        q.push_values(chunk, |mut row, ((day, m, s), v)| {
-            row.push_bind(*day)
-                .push_bind(*m)
-                .push_bind(*s)
-                .push_bind(*v);
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "INSERT INTO {table} ({key}, measure_id, set_id, value) "
+        ));
+        q.push_values(chunk, |mut row, ((k, m, s), v)| {
+            row.push_bind(*k).push_bind(*m).push_bind(*s).push_bind(*v);
         });
-        q.push(
-            " ON CONFLICT (day, measure_id, set_id) DO UPDATE SET value = daily_facts.value + excluded.value \
-             RETURNING day, measure_id, set_id, value",
-        );
+        q.push(format!(
+            " ON CONFLICT ({key}, measure_id, set_id) DO UPDATE SET value = {table}.value + excluded.value \
+             RETURNING {key}, measure_id, set_id, value"
+        ));
         for row in q.build().fetch_all(&mut *conn).await? {
             if row.try_get::<i64, _>("value")? == 0 {
                 emptied.push((
-                    row.try_get::<i64, _>("day")?,
+                    row.try_get::<i64, _>(key)?,
                     row.try_get::<i64, _>("measure_id")?,
                     row.try_get::<i64, _>("set_id")?,
                 ));
             }
         }
     }
-    for (day, m, s) in emptied {
-        sqlx::query("DELETE FROM daily_facts WHERE day = $1 AND measure_id = $2 AND set_id = $3")
-            .bind(day)
-            .bind(m)
-            .bind(s)
-            .execute(&mut *conn)
-            .await?;
+    for (k, m, s) in emptied {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE {key} = $1 AND measure_id = $2 AND set_id = $3"
+        )))
+        .bind(k)
+        .bind(m)
+        .bind(s)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -538,17 +625,10 @@ impl Store for SqliteStore {
                 .push(" AND ")
                 .push_bind(day_key(p.to));
         }
-        if let Some(units) = &filter.units {
-            q.push(" AND set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
-            let mut sep = q.separated(", ");
-            for u in units {
-                sep.push_bind(u.as_str().to_string());
-            }
-            if units.is_empty() {
-                sep.push("NULL");
-            }
-            q.push("))");
+        if let Some(c) = &filter.category {
+            q.push(" AND category = ").push_bind(c.clone());
         }
+        push_unit_filter(&mut q, &filter.units);
         if let Some(s) = filter.subject_of {
             q.push(" AND subject_of = ").push_bind(s.to_string());
         }
@@ -577,49 +657,75 @@ impl Store for SqliteStore {
         units: Option<Vec<Code>>,
         by_lead_unit: bool,
     ) -> Result<Vec<MeasureSum>> {
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT m.name AS measure, ");
-        q.push(if by_lead_unit {
-            "s.lead_unit AS lead_unit"
+        let (buckets, days) = split_period(period);
+        let group = if by_lead_unit {
+            "measure_id, set_id"
         } else {
-            "NULL AS lead_unit"
-        });
-        q.push(", SUM(f.value) AS value FROM daily_facts f JOIN measures m ON m.id = f.measure_id");
-        if by_lead_unit {
-            q.push(" JOIN unit_sets s ON s.id = f.set_id");
+            "measure_id"
+        };
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT measure_id, {} AS set_id, SUM(value) AS value FROM (",
+            if by_lead_unit { "set_id" } else { "NULL" }
+        ));
+        let mut first = true;
+        if let Some((a, b)) = buckets {
+            q.push("SELECT measure_id, set_id, value FROM half_month_facts WHERE bucket BETWEEN ")
+                .push_bind(a)
+                .push(" AND ")
+                .push_bind(b);
+            push_unit_filter(&mut q, &units);
+            first = false;
         }
-        q.push(" WHERE f.day BETWEEN ")
-            .push_bind(day_key(period.from))
-            .push(" AND ")
-            .push_bind(day_key(period.to));
-        if let Some(units) = &units {
-            q.push(" AND f.set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
-            let mut sep = q.separated(", ");
-            for u in units {
-                sep.push_bind(u.as_str().to_string());
+        for (a, b) in days {
+            if !first {
+                q.push(" UNION ALL ");
             }
-            if units.is_empty() {
-                sep.push("NULL");
-            }
-            q.push("))");
+            first = false;
+            q.push("SELECT measure_id, set_id, value FROM daily_facts WHERE day BETWEEN ")
+                .push_bind(a)
+                .push(" AND ")
+                .push_bind(b);
+            push_unit_filter(&mut q, &units);
         }
-        q.push(" GROUP BY m.name");
-        if by_lead_unit {
-            q.push(", s.lead_unit");
+        q.push(format!(") GROUP BY {group}"));
+        let rows: Vec<(i64, Option<i64>, i64)> = q.build_query_as().fetch_all(&self.pool).await?;
+
+        let names: HashMap<i64, String> =
+            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM measures")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
+        let leads: HashMap<i64, String> = if by_lead_unit {
+            sqlx::query_as::<_, (i64, String)>("SELECT id, lead_unit FROM unit_sets")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut sums: HashMap<(String, Option<String>), i64> = HashMap::new();
+        for (measure_id, set_id, value) in rows {
+            let name = names
+                .get(&measure_id)
+                .ok_or_else(|| StoreError::Corrupt(format!("measure {measure_id}")))?;
+            let lead = set_id.and_then(|s| leads.get(&s).cloned());
+            *sums.entry((name.clone(), lead)).or_default() += value;
         }
-        let rows = q.build().fetch_all(&self.pool).await?;
-        let mut out = rows
-            .iter()
-            .map(|r| {
+        let mut out = sums
+            .into_iter()
+            .filter(|(_, v)| *v != 0)
+            .map(|((measure, lead), value)| {
                 Ok(MeasureSum {
-                    measure: r.try_get("measure")?,
-                    lead_unit: r
-                        .try_get::<Option<String>, _>("lead_unit")?
+                    measure,
+                    lead_unit: lead
                         .map(|c| {
                             Code::parse(&c)
                                 .map_err(|_| StoreError::Corrupt(format!("unit code {c}")))
                         })
                         .transpose()?,
-                    value: r.try_get("value")?,
+                    value,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -627,10 +733,31 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    async fn count_active(
+        &self,
+        record_type: RecordType,
+        period: Period,
+        units: Option<Vec<Code>>,
+    ) -> Result<Vec<(String, i64)>> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT COALESCE(category, ''), COUNT(*) FROM current_records WHERE record_type = ",
+        );
+        q.push_bind(record_type.as_str())
+            .push(" AND day <= ")
+            .push_bind(day_key(period.to))
+            .push(" AND (until_day IS NULL OR until_day >= ")
+            .push_bind(day_key(period.from))
+            .push(")");
+        push_unit_filter(&mut q, &units);
+        q.push(" GROUP BY category ORDER BY category");
+        Ok(q.build_query_as().fetch_all(&self.pool).await?)
+    }
+
     async fn rebuild(&self) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for table in [
             "daily_facts",
+            "half_month_facts",
             "current_records",
             "heads",
             "unit_set_members",
@@ -702,7 +829,8 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         let current: Vec<(String, String, Option<i64>, Option<String>, String)> = sqlx::query_as(
-            "SELECT c.record_id, c.revision_id, c.day, s.key, c.content FROM current_records c \
+            "SELECT c.record_id, c.revision_id, c.day, s.key, \
+             c.content || '|' || COALESCE(c.until_day, '') || '|' || COALESCE(c.category, '') FROM current_records c \
              LEFT JOIN unit_sets s ON s.id = c.set_id ORDER BY c.record_id",
         )
         .fetch_all(&self.pool)
@@ -713,6 +841,13 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
+        let half_month_facts: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT f.bucket, m.name, s.key, f.value FROM half_month_facts f \
+             JOIN measures m ON m.id = f.measure_id \
+             JOIN unit_sets s ON s.id = f.set_id ORDER BY f.bucket, m.name, s.key",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(DerivedSnapshot {
             heads: heads
                 .into_iter()
@@ -720,6 +855,7 @@ impl Store for SqliteStore {
                 .collect(),
             current,
             facts,
+            half_month_facts,
         })
     }
 
@@ -736,5 +872,30 @@ impl Store for SqliteStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bienphong_domain::Cutoff;
+    use jiff::civil::date;
+
+    #[test]
+    fn periods_split_into_half_months_and_edge_days() {
+        let (b, d) = split_period(Period::year(2023, Cutoff::Decree09));
+        assert_eq!(b, Some((2022122, 2023121)));
+        assert!(d.is_empty());
+        let (b, d) = split_period(Period::year(2023, Cutoff::Calendar));
+        assert_eq!(b, Some((2023011, 2023122)));
+        assert!(d.is_empty());
+        let odd = Period::new(date(2023, 3, 3), date(2023, 5, 20)).unwrap();
+        let (b, d) = split_period(odd);
+        assert_eq!(b, Some((2023032, 2023051)));
+        assert_eq!(d, vec![(20230303, 20230314), (20230515, 20230520)]);
+        let short = Period::new(date(2023, 3, 3), date(2023, 3, 9)).unwrap();
+        assert_eq!(split_period(short), (None, vec![(20230303, 20230309)]));
+        let feb = Period::new(date(2024, 2, 15), date(2024, 2, 29)).unwrap();
+        assert_eq!(split_period(feb), (Some((2024022, 2024022)), vec![]));
     }
 }

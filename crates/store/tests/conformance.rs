@@ -370,6 +370,38 @@ pub async fn period_boundaries_follow_the_cutoff<S: Store>(store: S) {
         .unwrap()
         .value;
     assert_eq!(n, 2);
+
+    // A custom range that cuts half-months reads whole half-months and the
+    // edge days, and matches a count of the records in it.
+    let days = [
+        "2023-03-02",
+        "2023-03-03",
+        "2023-03-14",
+        "2023-03-15",
+        "2023-04-30",
+        "2023-05-20",
+        "2023-05-21",
+    ];
+    store
+        .commit(
+            days.iter()
+                .map(|d| new(RecordType::Patrol, patrol(d, 1, 0, &[])))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let range = Period::new(
+        jiff::civil::date(2023, 3, 3),
+        jiff::civil::date(2023, 5, 20),
+    )
+    .unwrap();
+    let sums = store.sum_measures(range, None, false).await.unwrap();
+    let n = sums
+        .iter()
+        .find(|s| s.measure == measure::PATROL_COUNT)
+        .unwrap()
+        .value;
+    assert_eq!(n, 5);
 }
 
 /// A random mix of adds, edits and deletes, in batches of random size, leaves
@@ -462,6 +494,8 @@ pub async fn derived_tables_equal_a_rebuild<S: Store>(store: S, seed: u64) {
     assert_eq!(maintained.heads, rebuilt.heads);
     assert_eq!(maintained.current, rebuilt.current);
     assert_eq!(maintained.facts, rebuilt.facts);
+    assert_eq!(maintained.half_month_facts, rebuilt.half_month_facts);
+    assert!(!maintained.half_month_facts.is_empty());
 }
 
 pub async fn node_id_is_kept<S: Store>(store: S, reopened: S) {

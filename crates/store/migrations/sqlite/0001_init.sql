@@ -34,11 +34,14 @@ CREATE TABLE current_records (
     record_type TEXT NOT NULL,
     revision_id TEXT NOT NULL,
     day INTEGER,
+    until_day INTEGER,
+    category TEXT,
     set_id INTEGER REFERENCES unit_sets (id),
     subject_of TEXT,
     content TEXT NOT NULL
 );
 CREATE INDEX current_by_type_day ON current_records (record_type, day);
+CREATE INDEX current_by_type_category_day ON current_records (record_type, category, day);
 CREATE INDEX current_by_subject ON current_records (subject_of) WHERE subject_of IS NOT NULL;
 
 -- The set of units a record is counted under (its lead and its partners).
@@ -67,4 +70,16 @@ CREATE TABLE daily_facts (
     set_id INTEGER NOT NULL REFERENCES unit_sets (id),
     value INTEGER NOT NULL,
     PRIMARY KEY (day, measure_id, set_id)
+) WITHOUT ROWID;
+
+-- Derived: the same sums by half-month (days 1–14 and 15–end), so that a
+-- period starting on the 1st or the 15th (calendar and Decree 09 cut-offs
+-- alike) reads one row per half-month instead of one per day. Bucket:
+-- YYYYMM * 10 + half (1 or 2).
+CREATE TABLE half_month_facts (
+    bucket INTEGER NOT NULL,
+    measure_id INTEGER NOT NULL REFERENCES measures (id),
+    set_id INTEGER NOT NULL REFERENCES unit_sets (id),
+    value INTEGER NOT NULL,
+    PRIMARY KEY (bucket, measure_id, set_id)
 ) WITHOUT ROWID;
