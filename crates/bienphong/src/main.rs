@@ -1,1 +1,592 @@
-fn main() {}
+//! bienphong: the field node, the provincial server and the CLI in one binary.
+
+mod cli;
+mod demo;
+mod i18n;
+mod records;
+
+use anyhow::Context;
+use bienphong_domain::org::Code;
+use bienphong_domain::{
+    Content, Period, RecordId, RecordType, RevisionId, ValidationError, format,
+};
+use bienphong_report::ReportError;
+use bienphong_service::{Actor, Service, ServiceError};
+use bienphong_store::{ListFilter, SqliteStore, Store, StoreError};
+use clap::Parser;
+use cli::{BenchCommand, Cli, Command, Format, ReportCommand, StoreCommand};
+use i18n::Lang;
+use std::io::{Read, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What went wrong, mapped once to a message and an exit code.
+#[derive(Debug)]
+pub enum CliError {
+    Invalid(ValidationError),
+    Service(ServiceError),
+    Report(ReportError),
+    /// A message from the catalogue, with its exit code.
+    Message(&'static str, Vec<(&'static str, String)>, u8),
+    Other(anyhow::Error),
+}
+
+impl From<ValidationError> for CliError {
+    fn from(e: ValidationError) -> Self {
+        Self::Invalid(e)
+    }
+}
+impl From<ServiceError> for CliError {
+    fn from(e: ServiceError) -> Self {
+        Self::Service(e)
+    }
+}
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        Self::Service(ServiceError::Store(e))
+    }
+}
+impl From<ReportError> for CliError {
+    fn from(e: ReportError) -> Self {
+        Self::Report(e)
+    }
+}
+impl From<anyhow::Error> for CliError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Other(e)
+    }
+}
+
+const EXIT_INVALID: u8 = 2;
+const EXIT_NOT_FOUND: u8 = 3;
+const EXIT_CONFLICT: u8 = 4;
+
+fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
+    let id = |r: &RecordId| ("id", r.to_string());
+    match e {
+        StoreError::NotFound(r) => (lang.text("record-not-found", &[id(r)]), EXIT_NOT_FOUND),
+        StoreError::Deleted(r) => (lang.text("record-deleted", &[id(r)]), EXIT_NOT_FOUND),
+        StoreError::AlreadyExists(r) => (lang.text("record-exists", &[id(r)]), EXIT_CONFLICT),
+        StoreError::Stale {
+            record,
+            expected,
+            actual,
+        } => (
+            lang.text(
+                "record-stale",
+                &[
+                    id(record),
+                    ("expected", expected.to_string()),
+                    ("actual", actual.to_string()),
+                ],
+            ),
+            EXIT_CONFLICT,
+        ),
+        StoreError::WrongType {
+            record,
+            expected,
+            actual,
+        } => (
+            lang.text(
+                "record-wrong-type",
+                &[
+                    id(record),
+                    ("expected", expected.to_string()),
+                    ("actual", actual.to_string()),
+                ],
+            ),
+            EXIT_INVALID,
+        ),
+        other => (
+            lang.text("store-error", &[("detail", other.to_string())]),
+            1,
+        ),
+    }
+}
+
+impl CliError {
+    fn render(&self, lang: Lang) -> (String, u8) {
+        match self {
+            Self::Invalid(e) | Self::Service(ServiceError::Invalid(e)) => {
+                (lang.problem(e), EXIT_INVALID)
+            }
+            Self::Service(ServiceError::Store(e)) | Self::Report(ReportError::Store(e)) => {
+                store_message(lang, e)
+            }
+            Self::Report(ReportError::Service(ServiceError::Invalid(e))) => {
+                (lang.problem(e), EXIT_INVALID)
+            }
+            Self::Report(ReportError::Service(ServiceError::Store(e))) => store_message(lang, e),
+            Self::Report(ReportError::UnknownScope(code)) => (
+                lang.text("unknown-scope", &[("value", code.clone())]),
+                EXIT_INVALID,
+            ),
+            Self::Report(e) => (e.to_string(), 1),
+            Self::Message(key, args, code) => (lang.text(key, args), *code),
+            Self::Other(e) => (format!("{e:#}"), 1),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, CliError>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let (message, code) = e.render(lang);
+            eprintln!("{}: {message}", lang.text("error-prefix", &[]));
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn store_path(data: &Path) -> PathBuf {
+    data.join("bienphong.sqlite")
+}
+
+async fn open(data: &Path) -> Result<Service<SqliteStore>> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
+    Ok(Service::new(SqliteStore::open(&store_path(data)).await?))
+}
+
+fn author(cli_user: &Option<String>) -> String {
+    cli_user
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "bienphong".to_string())
+}
+
+fn parse_record_id(s: &str) -> Result<RecordId> {
+    s.parse().map_err(|_| {
+        CliError::Invalid(ValidationError::new(
+            "id",
+            bienphong_domain::Problem::UnknownRecord(s.to_string()),
+        ))
+    })
+}
+
+fn parse_revision_id(s: &Option<String>) -> Result<Option<RevisionId>> {
+    s.as_deref()
+        .map(|s| {
+            s.parse().map_err(|_| {
+                CliError::Invalid(ValidationError::new(
+                    "expect",
+                    bienphong_domain::Problem::UnknownRecord(s.to_string()),
+                ))
+            })
+        })
+        .transpose()
+}
+
+fn read_input(path: &Path) -> Result<String> {
+    let mut text = String::new();
+    let outcome = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    outcome.map_err(|e| {
+        CliError::Message(
+            "input-read",
+            vec![
+                ("path", path.display().to_string()),
+                ("detail", e.to_string()),
+            ],
+            EXIT_INVALID,
+        )
+    })?;
+    Ok(text)
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let lang = cli.lang;
+    let mut out = std::io::stdout().lock();
+    let say = |key: &str, args: &[(&'static str, String)]| lang.text(key, args);
+    match cli.command {
+        Command::Demo(args) => demo::run(&cli.data, &store_path(&cli.data), args, lang).await,
+        Command::Report {
+            report: ReportCommand::Annual(args),
+        } => {
+            let service = open(&cli.data).await?;
+            let scope = args
+                .scope
+                .as_deref()
+                .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
+                .transpose()?;
+            let review =
+                bienphong_report::annual_review(&service, args.year, args.cutoff, scope.as_ref())
+                    .await?;
+            let text = match args.format {
+                Format::Md => bienphong_report::to_markdown(&review)?,
+                Format::Json => bienphong_report::to_json(&review)?,
+            };
+            write!(out, "{text}").context("stdout")?;
+            Ok(())
+        }
+        Command::Add(args) => {
+            let content = match &args.json {
+                Some(path) => records::content_from_json(args.record_type, &read_input(path)?)?,
+                None => records::content_from_object(
+                    args.record_type,
+                    records::apply_flags(args.record_type, &args.fields, Default::default())?,
+                )?,
+            };
+            let service = open(&cli.data).await?;
+            let rev = service.add(&Actor::now(author(&cli.user)), content).await?;
+            writeln!(
+                out,
+                "{}",
+                say(
+                    "added",
+                    &[
+                        ("type", args.record_type.to_string()),
+                        ("id", rev.record_id.to_string()),
+                        ("revision", rev.id.to_string()),
+                    ]
+                )
+            )
+            .context("stdout")?;
+            Ok(())
+        }
+        Command::Edit(args) => {
+            let id = parse_record_id(&args.id)?;
+            let expected = parse_revision_id(&args.expect)?;
+            let service = open(&cli.data).await?;
+            let current = service.get(id).await?;
+            if current.record_type != args.record_type {
+                return Err(StoreError::WrongType {
+                    record: id,
+                    expected: args.record_type,
+                    actual: current.record_type,
+                }
+                .into());
+            }
+            let content = match &args.json {
+                Some(path) => records::content_from_json(args.record_type, &read_input(path)?)?,
+                None => {
+                    let base = serde_json::from_str(&current.content)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    records::content_from_object(
+                        args.record_type,
+                        records::apply_flags(args.record_type, &args.fields, base)?,
+                    )?
+                }
+            };
+            let rev = service
+                .edit(&Actor::now(author(&cli.user)), id, expected, content)
+                .await?;
+            writeln!(
+                out,
+                "{}",
+                say(
+                    "edited",
+                    &[
+                        ("type", args.record_type.to_string()),
+                        ("id", rev.record_id.to_string()),
+                        ("revision", rev.id.to_string()),
+                    ]
+                )
+            )
+            .context("stdout")?;
+            Ok(())
+        }
+        Command::Delete(args) => {
+            let id = parse_record_id(&args.id)?;
+            let expected = parse_revision_id(&args.expect)?;
+            let service = open(&cli.data).await?;
+            let current = service.get(id).await?;
+            if current.record_type != args.record_type {
+                return Err(StoreError::WrongType {
+                    record: id,
+                    expected: args.record_type,
+                    actual: current.record_type,
+                }
+                .into());
+            }
+            let rev = service
+                .delete(&Actor::now(author(&cli.user)), id, expected)
+                .await?;
+            writeln!(
+                out,
+                "{}",
+                say(
+                    "deleted",
+                    &[
+                        ("type", args.record_type.to_string()),
+                        ("id", rev.record_id.to_string()),
+                        ("revision", rev.id.to_string()),
+                    ]
+                )
+            )
+            .context("stdout")?;
+            Ok(())
+        }
+        Command::Show(args) => {
+            let id = parse_record_id(&args.id)?;
+            refuse_restricted(args.record_type, args.restricted)?;
+            let service = open(&cli.data).await?;
+            let r = service.get(id).await?;
+            if r.record_type != args.record_type {
+                return Err(StoreError::WrongType {
+                    record: id,
+                    expected: args.record_type,
+                    actual: r.record_type,
+                }
+                .into());
+            }
+            let value: serde_json::Value =
+                serde_json::from_str(&r.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let shown = serde_json::json!({
+                "id": r.record_id.to_string(),
+                "type": r.record_type.as_str(),
+                "revision": r.revision_id.to_string(),
+                "content": value,
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&shown).unwrap_or_default()
+            )
+            .context("stdout")?;
+            Ok(())
+        }
+        Command::History(args) => {
+            let id = parse_record_id(&args.id)?;
+            refuse_restricted(args.record_type, args.restricted)?;
+            let service = open(&cli.data).await?;
+            let revisions = service.history(id).await?;
+            let mut previous = String::new();
+            for r in revisions {
+                let when = jiff::Timestamp::from_millisecond(r.created_ms)
+                    .map(|t| {
+                        let z = t
+                            .in_tz(bienphong_domain::TIME_ZONE)
+                            .unwrap_or_else(|_| t.to_zoned_datetime(jiff::tz::TimeZone::UTC));
+                        format!("{} {}", format::date(z.date()), z.strftime("%H:%M"))
+                    })
+                    .unwrap_or_default();
+                let what = if r.deleted {
+                    say("history-deleted", &[])
+                } else if r.parents.is_empty() {
+                    say("history-created", &[])
+                } else {
+                    say("history-edited", &[])
+                };
+                writeln!(out, "{}  {when}  {}  {what}", r.id, r.author).context("stdout")?;
+                if !r.parents.is_empty() && !r.deleted {
+                    for change in records::changed_fields(&previous, &r.content) {
+                        writeln!(out, "    {change}").context("stdout")?;
+                    }
+                }
+                if !r.deleted {
+                    previous = r.content;
+                }
+            }
+            Ok(())
+        }
+        Command::List(args) => {
+            refuse_restricted(args.record_type, args.restricted)?;
+            let service = open(&cli.data).await?;
+            let org = service.org().await?;
+            let from = args
+                .from
+                .as_deref()
+                .map(format::parse_date)
+                .transpose()
+                .map_err(|p| ValidationError::new("from", p))?;
+            let to = args
+                .to
+                .as_deref()
+                .map(format::parse_date)
+                .transpose()
+                .map_err(|p| ValidationError::new("to", p))?;
+            let period = match (args.year, from, to) {
+                (Some(y), _, _) => Some(Period::year(y, args.cutoff)),
+                (None, None, None) => None,
+                (None, f, t) => Some(
+                    Period::new(
+                        f.unwrap_or(bienphong_domain::Date::MIN),
+                        t.unwrap_or(bienphong_domain::Date::MAX),
+                    )
+                    .ok_or_else(|| {
+                        ValidationError::new(
+                            "to",
+                            bienphong_domain::Problem::DateBefore(
+                                args.from.clone().unwrap_or_default(),
+                            ),
+                        )
+                    })?,
+                ),
+            };
+            let units = match &args.unit {
+                Some(u) => {
+                    let code = Code::parse(u).map_err(|p| ValidationError::new("unit", p))?;
+                    if org.unit(&code).is_none() {
+                        return Err(ValidationError::new(
+                            "unit",
+                            bienphong_domain::Problem::UnknownUnit(u.clone()),
+                        )
+                        .into());
+                    }
+                    let span = period.unwrap_or(Period {
+                        from: bienphong_domain::Date::MIN,
+                        to: bienphong_domain::Date::MAX,
+                    });
+                    Some(org.descendants(&code, &span).into_iter().collect())
+                }
+                None => None,
+            };
+            let rows = service
+                .list(ListFilter {
+                    record_type: Some(args.record_type),
+                    period,
+                    units,
+                    limit: args.limit,
+                    ..ListFilter::default()
+                })
+                .await?;
+            if rows.is_empty() && !args.json {
+                writeln!(out, "{}", say("no-records", &[])).context("stdout")?;
+            }
+            for r in rows {
+                if args.json {
+                    let value: serde_json::Value =
+                        serde_json::from_str(&r.content).unwrap_or_default();
+                    let line = serde_json::json!({"id": r.record_id.to_string(), "revision": r.revision_id.to_string(), "content": value});
+                    writeln!(out, "{line}").context("stdout")?;
+                    continue;
+                }
+                let content = Content::from_json(r.record_type, &r.content)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let (lead, _) = content.units();
+                let lead = lead.map(|c| c.to_string()).unwrap_or_default();
+                let day = r.day.map(format::date).unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}  {day:10}  {lead:16}  {}",
+                    r.record_id,
+                    records::summary(&content)
+                )
+                .context("stdout")?;
+            }
+            Ok(())
+        }
+        Command::Store { command } => {
+            let service = open(&cli.data).await?;
+            let store = service.store();
+            match command {
+                StoreCommand::Rebuild => {
+                    store.rebuild().await?;
+                    let n = store.revision_count().await?;
+                    writeln!(
+                        out,
+                        "{}",
+                        say("rebuilt", &[("revisions", format::integer(n as i64))])
+                    )
+                    .context("stdout")?;
+                }
+                StoreCommand::Check => {
+                    let integrity = store.integrity_check().await?;
+                    if integrity != "ok" {
+                        return Err(StoreError::Corrupt(integrity).into());
+                    }
+                    let before = store.derived_snapshot().await?;
+                    store.rebuild().await?;
+                    let after = store.derived_snapshot().await?;
+                    if before != after {
+                        return Err(CliError::Message("check-failed", vec![], 1));
+                    }
+                    writeln!(out, "{}", say("check-ok", &[])).context("stdout")?;
+                }
+            }
+            Ok(())
+        }
+        Command::Bench {
+            bench:
+                BenchCommand::Annual {
+                    year,
+                    scope,
+                    cutoff,
+                    runs,
+                },
+        } => {
+            let service = open(&cli.data).await?;
+            let scope = scope
+                .as_deref()
+                .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
+                .transpose()?;
+            let records = service.store().record_count().await?;
+            let mut times = Vec::new();
+            let mut check = 0;
+            for _ in 0..runs.max(1) {
+                let started = std::time::Instant::now();
+                let review =
+                    bienphong_report::annual_review(&service, year, cutoff, scope.as_ref()).await?;
+                times.push(started.elapsed());
+                check = review.patrols.count;
+            }
+            times.sort();
+            let ms = |d: std::time::Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+            writeln!(
+                out,
+                "annual review {year}, scope {}: {} live records; patrols {}; min {} ms, median {} ms, max {} ms over {} runs",
+                scope.map_or("all".to_string(), |c| c.to_string()),
+                format::integer(records as i64),
+                format::integer(check),
+                ms(times[0]),
+                ms(times[times.len() / 2]),
+                ms(times[times.len() - 1]),
+                times.len()
+            )
+            .context("stdout")?;
+            Ok(())
+        }
+        Command::DebugWriteLoop { unit, count } => {
+            let service = open(&cli.data).await?;
+            let unit = Code::parse(&unit).map_err(|p| ValidationError::new("unit", p))?;
+            for i in 0..count {
+                let content = Content::Propaganda(bienphong_domain::record::Propaganda {
+                    date: jiff::civil::date(2024, 5, 1),
+                    unit: unit.clone(),
+                    partner_units: vec![],
+                    topic: "Kiểm thử ghi liên tục".into(),
+                    sessions: 1,
+                    listeners: i,
+                });
+                let rev = service.add(&Actor::now(author(&cli.user)), content).await?;
+                // Printed only after the commit returned: an acknowledged write.
+                writeln!(out, "{}", rev.record_id).context("stdout")?;
+                out.flush().context("stdout")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn refuse_restricted(t: RecordType, allowed: bool) -> Result<()> {
+    if t.is_restricted() && !allowed {
+        return Err(ValidationError::new(
+            "restricted",
+            bienphong_domain::Problem::UnknownValue {
+                value: t.to_string(),
+                expected: "--restricted".into(),
+            },
+        )
+        .into());
+    }
+    Ok(())
+}

@@ -59,6 +59,22 @@ pub fn search_key(s: &str) -> String {
         .collect()
 }
 
+/// Vietnamese alphabetical order (a ă â b c d đ e ê … o ô ơ … u ư …), tones
+/// after letters, as people expect lists of communes and posts to be sorted.
+pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
+    use icu_collator::CollatorBorrowed;
+    use icu_collator::options::CollatorOptions;
+    use std::sync::LazyLock;
+    static COLLATOR: LazyLock<Option<CollatorBorrowed<'static>>> = LazyLock::new(|| {
+        let locale: icu_locale_core::Locale = "vi".parse().ok()?;
+        CollatorBorrowed::try_new(locale.into(), CollatorOptions::default()).ok()
+    });
+    match COLLATOR.as_ref() {
+        Some(c) => c.compare(a, b),
+        None => a.cmp(b),
+    }
+}
+
 /// Whether `haystack` contains `needle`, ignoring diacritics and case.
 pub fn matches_search(haystack: &str, needle: &str) -> bool {
     search_key(haystack).contains(&search_key(needle))
@@ -73,6 +89,38 @@ mod tests {
         assert!(matches_search("Đồn Biên phòng Lũng Cú", "lung cu"));
         assert!(matches_search("Đồn Biên phòng Lũng Cú", "DON BIEN"));
         assert!(!matches_search("Lũng Cú", "lung ca"));
+    }
+
+    #[test]
+    fn sorting_follows_the_vietnamese_alphabet() {
+        let mut names = vec![
+            "Đồng Văn",
+            "Ân Thi",
+            "Bạch Đích",
+            "Ăn Khê",
+            "An Lão",
+            "Dương",
+            "Ơn",
+            "Ô Lâu",
+            "Ốc",
+            "Xín Mần",
+        ];
+        names.sort_by(|a, b| collate(a, b));
+        assert_eq!(
+            names,
+            vec![
+                "An Lão",
+                "Ăn Khê",
+                "Ân Thi",
+                "Bạch Đích",
+                "Dương",
+                "Đồng Văn",
+                "Ô Lâu",
+                "Ốc",
+                "Ơn",
+                "Xín Mần"
+            ]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::{Code, Org, UnitKind};
 use bienphong_domain::record::Meeting;
+use bienphong_domain::text::collate;
 use bienphong_domain::{Content, Cutoff, Period, Quantity, RecordType};
 use bienphong_service::Service;
 use bienphong_store::{ListFilter, MeasureSum, Store};
@@ -399,7 +400,11 @@ fn patrols_by_unit(
             }
         }
     }
-    rows.into_values().filter(|r| r.count > 0).collect()
+    let mut rows: Vec<UnitPatrols> = rows.into_values().filter(|r| r.count > 0).collect();
+    rows.sort_by(|a, b| {
+        collate(&a.unit.name, &b.unit.name).then_with(|| a.unit.code.cmp(&b.unit.code))
+    });
+    rows
 }
 
 async fn briefings<S: Store>(
@@ -496,7 +501,8 @@ async fn briefings<S: Store>(
             }
         }
     }
-    out.missing.sort();
+    out.missing
+        .sort_by(|a, b| collate(&a.unit.name, &b.unit.name).then_with(|| a.cmp(b)));
     Ok(out)
 }
 

@@ -103,20 +103,36 @@ impl<S: Store> Service<S> {
 
     /// Creates a record after checking it; returns its first revision.
     pub async fn add(&self, actor: &Actor, content: Content) -> Result<Revision> {
-        self.add_with_id(actor, RecordId::new(), content).await
+        self.add_new(NewRecord {
+            record_id: RecordId::new(),
+            content,
+            author: actor.name.clone(),
+            created_ms: actor.now_ms,
+            revision_id: None,
+        })
+        .await
     }
 
-    pub async fn add_with_id(
-        &self,
-        actor: &Actor,
-        record_id: RecordId,
-        content: Content,
-    ) -> Result<Revision> {
+    /// Creates one record in its own transaction: the normal write path.
+    pub async fn add_new(&self, r: NewRecord) -> Result<Revision> {
         let org = self.org().await?;
-        check(&content, &org, true)?;
-        self.check_subject(&content).await?;
-        self.write_one(actor, record_id, content.record_type(), Some(content), None)
-            .await
+        check(&r.content, &org, true)?;
+        self.check_subject(&r.content).await?;
+        let mut revisions = self
+            .store
+            .commit(vec![Write {
+                record_id: r.record_id,
+                record_type: r.content.record_type(),
+                content: Some(r.content),
+                parent: None,
+                author: r.author,
+                created_ms: r.created_ms,
+                revision_id: r.revision_id,
+            }])
+            .await?;
+        revisions
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
     }
 
     /// Replaces a record's content. `expected` is the revision the editor

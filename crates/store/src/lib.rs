@@ -160,4 +160,7 @@ pub trait Store: Send + Sync {
     fn revisions(&self) -> impl Future<Output = Result<Vec<Revision>>> + Send;
 
     fn revision_count(&self) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Live activity records (organisation and restricted records excluded).
+    fn record_count(&self) -> impl Future<Output = Result<u64>> + Send;
 }

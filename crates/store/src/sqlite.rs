@@ -867,6 +867,16 @@ impl Store for SqliteStore {
         rows.iter().map(revision_from_row).collect()
     }
 
+    async fn record_count(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM current_records WHERE record_type IN \
+             ('patrol', 'case', 'meeting', 'document', 'programme', 'propaganda', 'disaster')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n as u64)
+    }
+
     async fn revision_count(&self) -> Result<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM revisions")
             .fetch_one(&self.pool)

@@ -1,0 +1,310 @@
+//! The command line: one binary for the field node, the server and the tools.
+
+use crate::i18n::Lang;
+use bienphong_domain::{Cutoff, RecordType};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("vn", "bienphong", "bienphong")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("bienphong-data"))
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bienphong",
+    version,
+    about = "Hồ sơ và báo cáo công tác phối hợp khu vực biên giới / Records and reports of border-area coordination",
+    after_help = "Dữ liệu mặc định / default data directory: see --data. Messages: --lang vi|en."
+)]
+pub struct Cli {
+    /// Data directory holding the embedded store (bienphong.sqlite).
+    #[arg(long, global = true, env = "BIENPHONG_DATA", default_value_os_t = default_data_dir())]
+    pub data: PathBuf,
+
+    /// Language of messages.
+    #[arg(long, global = true, env = "BIENPHONG_LANG", value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
+
+    /// Name recorded as the author of changes (default: the login name).
+    #[arg(long, global = true, env = "BIENPHONG_USER")]
+    pub user: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the Hà Giang demo store (or a large synthetic one) in the data directory.
+    Demo(DemoArgs),
+    /// Reports computed from records.
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+    /// Add a record, from flags or from a JSON file.
+    Add(AddArgs),
+    /// List live records.
+    List(ListArgs),
+    /// Show a record as it stands.
+    Show(ShowArgs),
+    /// Show every revision of a record.
+    History(ShowArgs),
+    /// Change a record (appends a revision).
+    Edit(EditArgs),
+    /// Delete a record (appends a tombstone; history stays).
+    Delete(DeleteArgs),
+    /// Maintenance of the store.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+    /// Measure how long reports take on the store in effect.
+    Bench {
+        #[command(subcommand)]
+        bench: BenchCommand,
+    },
+    /// Writes records one transaction at a time and prints each id once it is
+    /// committed (used by the crash-safety test).
+    #[command(hide = true)]
+    DebugWriteLoop {
+        #[arg(long)]
+        unit: String,
+        #[arg(long, default_value_t = 1000)]
+        count: u32,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Build a synthetic store of this many province-like structures instead.
+    #[arg(long)]
+    pub provinces: Option<u32>,
+    /// Years of synthetic records (ending 2024).
+    #[arg(long, default_value_t = 2)]
+    pub years: u32,
+    /// Synthetic records per province and year.
+    #[arg(long, default_value_t = 20_000)]
+    pub records_per_province_year: u32,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// The annual review: patrols, cases, seizures, briefings, documents,
+    /// programmes, propaganda, disaster and rescue.
+    Annual(AnnualArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct AnnualArgs {
+    #[arg(long)]
+    pub year: i16,
+    /// A unit code: the report covers it and the units below it.
+    #[arg(long)]
+    pub scope: Option<String>,
+    #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
+    pub cutoff: Cutoff,
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+}
+
+fn parse_cutoff(s: &str) -> Result<Cutoff, String> {
+    s.parse()
+}
+
+pub fn parse_record_type(s: &str) -> Result<RecordType, String> {
+    RecordType::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = RecordType::ALL.iter().map(|t| t.as_str()).collect();
+        format!(
+            "unknown record type {s}; expected one of {}",
+            names.join(", ")
+        )
+    })
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    #[arg(value_parser = parse_record_type)]
+    pub record_type: RecordType,
+    /// Read the record from a JSON file ('-' for standard input).
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub fields: RecordFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    #[arg(value_parser = parse_record_type)]
+    pub record_type: RecordType,
+    pub id: String,
+    /// The revision you are editing; refused if the record changed since.
+    #[arg(long)]
+    pub expect: Option<String>,
+    /// Replace the whole record with this JSON file ('-' for standard input).
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub fields: RecordFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    #[arg(value_parser = parse_record_type)]
+    pub record_type: RecordType,
+    pub id: String,
+    #[arg(long)]
+    pub expect: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    #[arg(value_parser = parse_record_type)]
+    pub record_type: RecordType,
+    pub id: String,
+    /// Allow showing restricted personal data.
+    #[arg(long)]
+    pub restricted: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[arg(value_parser = parse_record_type)]
+    pub record_type: RecordType,
+    /// Records counted under this unit or the units below it.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// A reporting year (with --cutoff).
+    #[arg(long)]
+    pub year: Option<i16>,
+    #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
+    pub cutoff: Cutoff,
+    /// First day (DD/MM/YYYY).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (DD/MM/YYYY).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// Print JSON lines instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Allow listing restricted personal data.
+    #[arg(long)]
+    pub restricted: bool,
+}
+
+/// Fields of a record given as flags; each maps to the JSON field of the
+/// same name (`--unit` and `--partner` to the record type's own).
+#[derive(Args, Debug, Default)]
+pub struct RecordFlags {
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The leading / handling / hosting / sponsoring unit.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// A unit that took part (repeatable).
+    #[arg(long)]
+    pub partner: Vec<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// A border marker covered (repeatable).
+    #[arg(long)]
+    pub marker: Vec<String>,
+    /// Participants of a force: FORCE=PERSONS (repeatable), e.g. BDBP=6.
+    #[arg(long)]
+    pub force: Vec<String>,
+    #[arg(long)]
+    pub hours: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub case_type: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub subjects: Option<String>,
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// A seized item: ITEM=QUANTITY (repeatable), e.g. THUOCPHIEN=0,43.
+    #[arg(long)]
+    pub seizure: Vec<String>,
+    #[arg(long)]
+    pub meeting_type: Option<String>,
+    #[arg(long)]
+    pub period_from: Option<String>,
+    #[arg(long)]
+    pub period_to: Option<String>,
+    #[arg(long)]
+    pub attendance: Option<String>,
+    #[arg(long)]
+    pub content: Option<String>,
+    #[arg(long)]
+    pub lessons: Option<String>,
+    #[arg(long)]
+    pub document_type: Option<String>,
+    #[arg(long)]
+    pub number: Option<String>,
+    #[arg(long)]
+    pub issuer: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A recipient unit, optionally with its acknowledgement: CODE or CODE:DD/MM/YYYY (repeatable).
+    #[arg(long)]
+    pub recipient: Vec<String>,
+    #[arg(long)]
+    pub programme: Option<String>,
+    #[arg(long)]
+    pub beneficiary_kind: Option<String>,
+    #[arg(long)]
+    pub start: Option<String>,
+    #[arg(long)]
+    pub end: Option<String>,
+    #[arg(long)]
+    pub monthly_amount: Option<String>,
+    /// A disbursement: DD/MM/YYYY=AMOUNT (repeatable).
+    #[arg(long)]
+    pub disbursement: Vec<String>,
+    #[arg(long)]
+    pub topic: Option<String>,
+    #[arg(long)]
+    pub sessions: Option<String>,
+    #[arg(long)]
+    pub listeners: Option<String>,
+    #[arg(long)]
+    pub persons_mobilised: Option<String>,
+    #[arg(long)]
+    pub people_rescued: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Time the annual review (min / median / max over --runs).
+    Annual {
+        #[arg(long, default_value_t = 2023)]
+        year: i16,
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
+        cutoff: Cutoff,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoreCommand {
+    /// Recompute every derived table from the revisions.
+    Rebuild,
+    /// Check the file's integrity and that derived tables match the revisions.
+    Check,
+}

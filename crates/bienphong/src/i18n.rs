@@ -1,0 +1,118 @@
+//! Messages in the user's language. The texts live in `locales/*/cli.ftl`.
+
+use bienphong_domain::{Problem, ValidationError};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "vi",
+        // Terminals show the isolation marks as stray characters.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+static VI: LazyLock<LanguageIdentifier> = LazyLock::new(|| "vi".parse().unwrap_or_default());
+static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().unwrap_or_default());
+
+impl Lang {
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::Vi => &VI,
+            Lang::En => &EN,
+        }
+    }
+
+    pub fn text(self, key: &str, args: &[(&'static str, String)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &args)
+    }
+
+    pub fn problem(self, e: &ValidationError) -> String {
+        let field = ("field", e.field.clone());
+        let v = |s: &str| ("value", s.to_string());
+        let (key, args): (&str, Vec<(&'static str, String)>) = match &e.problem {
+            Problem::Missing => ("field-missing", vec![field]),
+            Problem::Empty => ("field-empty", vec![field]),
+            Problem::InvalidDate(s) => ("field-invalid-date", vec![field, v(s)]),
+            Problem::InvalidNumber(s) => ("field-invalid-number", vec![field, v(s)]),
+            Problem::NotInteger(s) => ("field-not-integer", vec![field, v(s)]),
+            Problem::Negative(s) => ("field-negative", vec![field, v(s)]),
+            Problem::NotPositive => ("field-not-positive", vec![field]),
+            Problem::TooManyDecimals { value, max } => (
+                "field-too-many-decimals",
+                vec![field, v(value), ("max", max.to_string())],
+            ),
+            Problem::TooLarge(s) => ("field-too-large", vec![field, v(s)]),
+            Problem::InvalidCode(s) => ("field-invalid-code", vec![field, v(s)]),
+            Problem::UnknownUnit(s) => ("field-unknown-unit", vec![field, v(s)]),
+            Problem::UnitNotValidOn { code, date } => (
+                "field-unit-not-valid",
+                vec![field, v(code), ("date", date.clone())],
+            ),
+            Problem::WrongUnitKind {
+                code,
+                actual,
+                expected,
+            } => (
+                "field-wrong-unit-kind",
+                vec![
+                    field,
+                    v(code),
+                    ("actual", actual.clone()),
+                    ("expected", expected.clone()),
+                ],
+            ),
+            Problem::UnknownCatalogueEntry { catalogue, code } => (
+                "field-unknown-entry",
+                vec![field, v(code), ("catalogue", catalogue.clone())],
+            ),
+            Problem::UnknownMarker { number, post } => (
+                "field-unknown-marker",
+                vec![field, v(number), ("post", post.clone())],
+            ),
+            Problem::DuplicateUnit(s) => ("field-duplicate-unit", vec![field, v(s)]),
+            Problem::Duplicate(s) => ("field-duplicate", vec![field, v(s)]),
+            Problem::DateBefore(s) => ("field-date-before", vec![field, v(s)]),
+            Problem::UnknownValue { value, expected } => (
+                "field-unknown-value",
+                vec![field, v(value), ("expected", expected.clone())],
+            ),
+            Problem::UnknownRecord(s) => ("field-unknown-record", vec![field, v(s)]),
+            Problem::MalformedJson(s) => ("field-malformed-json", vec![field, v(s)]),
+        };
+        self.text(key, &args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_has_both_languages() {
+        let e = ValidationError::new("participants[0].persons", Problem::Negative("-3".into()));
+        assert_eq!(
+            Lang::Vi.problem(&e),
+            "participants[0].persons: không được là số âm: \"-3\""
+        );
+        assert_eq!(
+            Lang::En.problem(&e),
+            "participants[0].persons: must not be negative: \"-3\""
+        );
+    }
+}

@@ -1,0 +1,586 @@
+//! The CLI as people use it: the real binary on a real store in a temporary
+//! data directory.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn bin(data: &Path) -> Command {
+    let mut c = Command::cargo_bin("bienphong").unwrap();
+    c.arg("--data")
+        .arg(data)
+        .env_remove("BIENPHONG_LANG")
+        .env_remove("BIENPHONG_DATA");
+    c
+}
+
+/// The demo store is built once and copied for each test.
+fn demo_template() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        bin(&dir).arg("demo").assert().success();
+        dir
+    })
+}
+
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(demo_template()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+fn stdout(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn annual_2023(data: &Path) -> String {
+    stdout(bin(data).args(["report", "annual", "--year", "2023"]))
+}
+
+fn list_json(data: &Path, args: &[&str]) -> Vec<Value> {
+    stdout(bin(data).arg("list").args(args).arg("--json"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn revision_count(data: &Path) -> usize {
+    let units = list_json(data, &["unit"]).len();
+    // Every write appends a revision; `history` of all would be slow, so the
+    // test counts through the store file directly.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let n = rt.block_on(async {
+        let store = bienphong_store::SqliteStore::open(&data.join("bienphong.sqlite"))
+            .await
+            .unwrap();
+        use bienphong_store::Store;
+        store.revision_count().await.unwrap()
+    });
+    assert!(units > 0);
+    n as usize
+}
+
+#[test]
+fn the_annual_review_of_the_demo_states_the_articles_figures() {
+    let data = demo();
+    let report = annual_2023(data.path());
+    assert!(
+        report.contains("từ ngày 15/12/2022 đến ngày 14/12/2023"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "tuần tra, bảo vệ biên giới được 1.178 lần/7.511 lượt và 3.019 lượt lực lượng khác"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "xử lý 100 vụ/250 đối tượng, thu giữ 10 bánh heroin; 0,43g thuốc phiện, 01 xe máy, 03 điện thoại di động"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "34/34 xã, thị trấn biên giới và 12/12 đồn Biên phòng tổ chức giao ban đủ các quý"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn json_report_is_deterministic_with_decimal_strings() {
+    let data = demo();
+    let run = || {
+        stdout(bin(data.path()).args(["report", "annual", "--year", "2023", "--format", "json"]))
+    };
+    let first = run();
+    assert_eq!(first, run());
+    let v: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(v["patrols"]["count"], 1178);
+    assert_eq!(v["period"]["from"], "2022-12-15");
+    let opium = v["seizures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "THUOCPHIEN")
+        .unwrap();
+    assert_eq!(opium["quantity"], "0.43");
+    // A second, independently built demo gives the same bytes.
+    let other = tempfile::tempdir().unwrap();
+    bin(other.path()).arg("demo").assert().success();
+    let again =
+        stdout(bin(other.path()).args(["report", "annual", "--year", "2023", "--format", "json"]));
+    assert_eq!(first, again);
+}
+
+fn first_patrol_2023(data: &Path) -> Value {
+    list_json(data, &["patrol", "--year", "2023", "--limit", "1"]).remove(0)
+}
+
+fn bdbp_persons(patrol: &Value) -> u64 {
+    patrol["content"]["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["force"] == "BDBP")
+        .map_or(0, |f| f["persons"].as_u64().unwrap())
+}
+
+#[test]
+fn editing_a_record_changes_the_figure_and_keeps_history() {
+    let data = demo();
+    let p = first_patrol_2023(data.path());
+    let id = p["id"].as_str().unwrap();
+    let persons = bdbp_persons(&p);
+    let others: Vec<String> = p["content"]["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["force"] != "BDBP")
+        .map(|f| format!("{}={}", f["force"].as_str().unwrap(), f["persons"]))
+        .collect();
+    let mut cmd = bin(data.path());
+    cmd.args([
+        "edit",
+        "patrol",
+        id,
+        "--force",
+        &format!("BDBP={}", persons + 1),
+    ]);
+    for o in &others {
+        cmd.args(["--force", o]);
+    }
+    cmd.assert().success();
+    let report = annual_2023(data.path());
+    assert!(
+        report.contains("1.178 lần/7.512 lượt và 3.019 lượt"),
+        "{report}"
+    );
+    let history = stdout(bin(data.path()).args(["history", "patrol", id]));
+    assert_eq!(
+        history.lines().filter(|l| !l.starts_with(' ')).count(),
+        2,
+        "{history}"
+    );
+    assert!(
+        history.contains("participants"),
+        "the change is shown: {history}"
+    );
+}
+
+#[test]
+fn deleting_a_record_removes_it_from_figures_but_not_from_history() {
+    let data = demo();
+    let p = first_patrol_2023(data.path());
+    let id = p["id"].as_str().unwrap();
+    let persons = bdbp_persons(&p);
+    bin(data.path())
+        .args(["delete", "patrol", id])
+        .assert()
+        .success();
+    let report = annual_2023(data.path());
+    let expected = format!(
+        "1.177 lần/{} lượt",
+        bienphong_domain::format::integer(7511 - persons as i64)
+    );
+    assert!(report.contains(&expected), "{expected} in {report}");
+    let history = stdout(bin(data.path()).args(["history", "patrol", id]));
+    assert!(
+        history.contains("tạo mới") && history.contains("xóa"),
+        "{history}"
+    );
+    bin(data.path())
+        .args(["show", "patrol", id])
+        .assert()
+        .code(3);
+    // An edit of a deleted record is refused.
+    bin(data.path())
+        .args(["edit", "patrol", id, "--notes", "x"])
+        .assert()
+        .code(3);
+}
+
+fn unit_codes(data: &Path, pred: impl Fn(&Value) -> bool) -> Vec<String> {
+    list_json(data, &["unit"])
+        .into_iter()
+        .filter(|u| pred(&u["content"]))
+        .map(|u| u["content"]["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn records_after_the_2025_reorganisation_use_the_new_units() {
+    let data = demo();
+    let new_communes = unit_codes(data.path(), |u| {
+        u["kind"] == "commune" && u["valid_from"] == "2025-07-01"
+    });
+    let old_communes = unit_codes(data.path(), |u| {
+        u["kind"] == "commune" && u["valid_to"] == "2025-06-30"
+    });
+    let posts = unit_codes(data.path(), |u| u["kind"] == "border_post");
+    let new_province = unit_codes(data.path(), |u| {
+        u["kind"] == "province" && u["valid_from"] == "2025-07-01"
+    });
+    let old_province = unit_codes(data.path(), |u| {
+        u["kind"] == "province" && u["valid_to"] == "2025-06-30"
+    });
+    assert!(!new_communes.is_empty() && !old_communes.is_empty() && !posts.is_empty());
+    let before = annual_2023(data.path());
+
+    // A propaganda session in a new Tuyên Quang commune after 1 July 2025.
+    bin(data.path())
+        .args([
+            "add",
+            "propaganda",
+            "--date",
+            "12/08/2025",
+            "--unit",
+            &new_communes[0],
+        ])
+        .args([
+            "--topic",
+            "Luật Biên phòng Việt Nam",
+            "--sessions",
+            "1",
+            "--listeners",
+            "45",
+        ])
+        .assert()
+        .success();
+    // The same in an old commune is refused: it no longer exists then.
+    let refused = bin(data.path())
+        .args([
+            "add",
+            "propaganda",
+            "--date",
+            "12/08/2025",
+            "--unit",
+            &old_communes[0],
+        ])
+        .args(["--topic", "x", "--sessions", "1", "--listeners", "45"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(err.contains("unit") && err.contains("12/08/2025"), "{err}");
+
+    // 2023 still reports under Hà Giang's units, unchanged.
+    assert_eq!(annual_2023(data.path()), before);
+    let scoped = stdout(bin(data.path()).args([
+        "report",
+        "annual",
+        "--year",
+        "2023",
+        "--scope",
+        &old_province[0],
+    ]));
+    assert!(scoped.contains("1.178 lần/7.511 lượt"), "{scoped}");
+    // And the new province's 2025 includes the new record.
+    let tq = stdout(bin(data.path()).args([
+        "report",
+        "annual",
+        "--year",
+        "2025",
+        "--scope",
+        &new_province[0],
+        "--format",
+        "json",
+    ]));
+    let v: Value = serde_json::from_str(&tq).unwrap();
+    assert!(v["propaganda"]["listeners"].as_i64().unwrap() >= 45, "{tq}");
+}
+
+/// Bad input: a clear one-line error naming the field, a non-zero exit, and
+/// nothing written.
+#[test]
+fn bad_input_is_refused_and_writes_nothing() {
+    let data = demo();
+    let post = unit_codes(data.path(), |u| {
+        u["kind"] == "border_post" && u["verified"] != false
+    })
+    .remove(0);
+    let old_commune = unit_codes(data.path(), |u| {
+        u["kind"] == "commune" && u["valid_to"] == "2025-06-30"
+    })
+    .remove(0);
+    let before = revision_count(data.path());
+    let patrol = |extra: &[&str]| {
+        let mut c = bin(data.path());
+        c.args(["add", "patrol", "--kind", "joint", "--date", "05/03/2023"]);
+        c.args(extra);
+        c
+    };
+    let cases: Vec<(Command, &str, &str)> = vec![
+        (
+            patrol(&["--unit", "KHONGCO", "--force", "BDBP=5"]),
+            "lead_unit",
+            "không có đơn vị",
+        ),
+        (
+            patrol(&[
+                "--unit",
+                &post,
+                "--force",
+                "BDBP=5",
+                "--date",
+                "05/03/2026",
+                "--partner",
+                &old_commune,
+            ]),
+            "partner_units[0]",
+            "không còn hiệu lực",
+        ),
+        (
+            patrol(&["--unit", &post, "--force", "BDBP=-3"]),
+            "participants[0].persons",
+            "số âm",
+        ),
+        (
+            patrol(&["--unit", &post, "--force", "BDBP=2,5"]),
+            "participants[0].persons",
+            "số nguyên",
+        ),
+        (
+            patrol(&["--unit", &post, "--force", "KHONGCO=5"]),
+            "participants[0].force",
+            "danh mục force",
+        ),
+        (
+            patrol(&["--unit", &post, "--force", "BDBP=5", "--hours", "1,2,3"]),
+            "duration_hours",
+            "số không hợp lệ",
+        ),
+        (
+            patrol(&["--unit", &post, "--force", "BDBP=5", "--date", "31/02/2023"]),
+            "date",
+            "ngày không hợp lệ",
+        ),
+    ];
+    for (mut cmd, field, words) in cases {
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(2), "{field}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(
+            err.contains(field) && err.contains(words),
+            "{field}/{words}: {err}"
+        );
+    }
+    // Malformed JSON, a negative count in JSON, a malformed decimal.
+    let json_cases = [
+        ("{\"date\": \"2023-03-05\", ", "json"),
+        (
+            r#"{"date":"2023-03-05","lead_unit":"POST","kind":"joint","participants":[{"force":"BDBP","persons":-1}]}"#,
+            "participants[0].persons",
+        ),
+        (
+            r#"{"date":"2023-03-05","handling_unit":"POST","case_type":"MATUY","subjects":1,"seizures":[{"item":"THUOCPHIEN","quantity":"0,4,3"}]}"#,
+            "seizures[0].quantity",
+        ),
+    ];
+    for (i, (text, field)) in json_cases.iter().enumerate() {
+        let text = text.replace("POST", &post);
+        let kind = if i == 2 { "case" } else { "patrol" };
+        let out = bin(data.path())
+            .args(["add", kind, "--json", "-"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(field), "{field}: {err}");
+    }
+    assert_eq!(revision_count(data.path()), before, "nothing was written");
+
+    // Messages follow --lang.
+    let out = bin(data.path())
+        .args([
+            "--lang",
+            "en",
+            "add",
+            "patrol",
+            "--kind",
+            "joint",
+            "--date",
+            "05/03/2023",
+            "--unit",
+            "KHONGCO",
+        ])
+        .args(["--force", "BDBP=5"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("Error: lead_unit: unknown unit"), "{err}");
+}
+
+#[test]
+fn every_record_type_round_trips_through_the_cli() {
+    let data = demo();
+    let post = unit_codes(data.path(), |u| {
+        u["kind"] == "border_post" && u["verified"] != false
+    })
+    .remove(0);
+    let samples = [
+        (
+            "patrol",
+            format!(
+                r#"{{"date":"2024-03-05","lead_unit":"{post}","kind":"post_only","participants":[{{"force":"BDBP","persons":4}}],"notes":"Tuần tra đường biên"}}"#
+            ),
+        ),
+        (
+            "case",
+            format!(
+                r#"{{"date":"2024-03-06","handling_unit":"{post}","case_type":"MATUY","subjects":2,"seizures":[{{"item":"THUOCPHIEN","quantity":"1.25"}}]}}"#
+            ),
+        ),
+        (
+            "meeting",
+            format!(
+                r#"{{"date":"2024-03-07","meeting_type":"GBQ","host_unit":"{post}","attendance":20,"actions":[{{"text":"Rà soát mốc","owner_unit":"{post}"}}]}}"#
+            ),
+        ),
+        (
+            "document",
+            format!(
+                r#"{{"date":"2024-03-08","document_type":"KH","number":"05/KH-ĐBP","issuer":"Đồn Biên phòng","unit":"{post}","title":"Kế hoạch tuần tra"}}"#
+            ),
+        ),
+        (
+            "programme",
+            format!(
+                r#"{{"programme":"NBETT","sponsor_unit":"{post}","beneficiary_kind":"child","start":"2024-01-01","monthly_amount":"500.000"}}"#
+            ),
+        ),
+        (
+            "propaganda",
+            format!(
+                r#"{{"date":"2024-03-09","unit":"{post}","topic":"Nghị quyết 33-NQ/TW","sessions":1,"listeners":80}}"#
+            ),
+        ),
+        (
+            "disaster",
+            format!(
+                r#"{{"date":"2024-03-10","unit":"{post}","kind":"plan","title":"Phương án phòng chống lũ quét"}}"#
+            ),
+        ),
+    ];
+    for (kind, json) in samples {
+        let file = data.path().join(format!("{kind}.json"));
+        std::fs::write(&file, &json).unwrap();
+        let added = stdout(
+            bin(data.path())
+                .args(["--lang", "en", "add", kind, "--json"])
+                .arg(&file),
+        );
+        let id = added.split_whitespace().nth(2).unwrap().to_string();
+        let shown: Value =
+            serde_json::from_str(&stdout(bin(data.path()).args(["show", kind, &id]))).unwrap();
+        let sent: Value = serde_json::from_str(&json).unwrap();
+        for (k, v) in sent.as_object().unwrap() {
+            let got = &shown["content"][k];
+            if k == "monthly_amount" {
+                assert_eq!(got, 500000, "{kind}.{k}");
+            } else {
+                assert_eq!(got, v, "{kind}.{k}");
+            }
+        }
+        let history = stdout(bin(data.path()).args(["history", kind, &id]));
+        assert_eq!(history.lines().count(), 1, "{history}");
+        // Asking for it as another type is refused.
+        let other = if kind == "patrol" { "case" } else { "patrol" };
+        bin(data.path()).args(["show", other, &id]).assert().code(2);
+    }
+}
+
+#[test]
+fn the_store_check_finds_the_demo_consistent() {
+    let data = demo();
+    let out = stdout(bin(data.path()).args(["--lang", "en", "store", "check"]));
+    assert!(out.contains("intact"), "{out}");
+    stdout(bin(data.path()).args(["store", "rebuild"]));
+    assert!(annual_2023(data.path()).contains("1.178 lần/7.511 lượt"));
+}
+
+#[test]
+fn help_names_the_default_data_directory() {
+    let out = Command::cargo_bin("bienphong")
+        .unwrap()
+        .arg("--help")
+        .env_remove("BIENPHONG_DATA")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("--data") && text.contains("default:"),
+        "{text}"
+    );
+}
+
+/// A writer killed with SIGKILL in the middle of many writes leaves a store
+/// that passes the integrity check and holds every write it acknowledged.
+#[test]
+fn a_killed_writer_loses_no_acknowledged_write() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let data = demo();
+    let post = unit_codes(data.path(), |u| {
+        u["kind"] == "border_post" && u["verified"] != false
+    })
+    .remove(0);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bienphong"))
+        .arg("--data")
+        .arg(data.path())
+        .args(["debug-write-loop", "--unit", &post, "--count", "100000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut acknowledged = Vec::new();
+    let mut line = String::new();
+    while acknowledged.len() < 150 {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "the writer stopped early"
+        );
+        acknowledged.push(line.trim().to_string());
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    // Whatever it printed before dying was acknowledged too.
+    for l in reader.lines() {
+        let l = l.unwrap();
+        if !l.trim().is_empty() {
+            acknowledged.push(l.trim().to_string());
+        }
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use bienphong_store::Store;
+        let store = bienphong_store::SqliteStore::open(&data.path().join("bienphong.sqlite"))
+            .await
+            .unwrap();
+        assert_eq!(store.integrity_check().await.unwrap(), "ok");
+        for id in &acknowledged {
+            let id: bienphong_domain::RecordId = id.parse().unwrap();
+            assert!(
+                store.get(id).await.unwrap().is_some(),
+                "acknowledged write {id} is missing"
+            );
+        }
+    });
+    let check = stdout(bin(data.path()).args(["--lang", "en", "store", "check"]));
+    assert!(check.contains("intact"), "{check}");
+}
