@@ -163,6 +163,7 @@ impl Province {
                 c,
             ));
         }
+        out.push(link(LinkKind::MilitaryParent, &province, &self.bch));
         for post in &self.posts {
             out.push(link(LinkKind::MilitaryParent, &self.bch, post));
         }

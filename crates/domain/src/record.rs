@@ -398,7 +398,8 @@ impl Content {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
                 let message = strip_position(&inner.to_string());
-                let field = if path == "." {
+                // "?" stands for a place the parser never reached a key in.
+                let field = if path == "." || path == "?" {
                     "json".to_string()
                 } else {
                     path

@@ -102,12 +102,16 @@ pub struct MeasureSum {
     pub value: i64,
 }
 
+/// A live record as the snapshot compares it: id, revision, day, unit-set
+/// key, content with end day and category.
+pub type CurrentRow = (String, String, Option<i64>, Option<String>, String);
+
 /// Everything derived, in a form that does not depend on internal ids, to
 /// compare a maintained store with a rebuilt one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DerivedSnapshot {
     pub heads: Vec<(String, String, String, bool)>,
-    pub current: Vec<(String, String, Option<i64>, Option<String>, String)>,
+    pub current: Vec<CurrentRow>,
     pub facts: Vec<(i64, String, String, i64)>,
     pub half_month_facts: Vec<(i64, String, String, i64)>,
 }

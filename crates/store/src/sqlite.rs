@@ -2,7 +2,8 @@
 //! commit `synchronous = FULL` so that what was acknowledged survives a crash.
 
 use crate::{
-    CurrentRecord, DerivedSnapshot, Head, ListFilter, MeasureSum, Result, Store, StoreError, Write,
+    CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Result, Store,
+    StoreError, Write,
 };
 use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
@@ -128,8 +129,16 @@ fn half_month_end(d: Date) -> Date {
 }
 
 /// A period as whole half-months plus the days at either edge that are not
-/// part of one: (first and last bucket, day ranges).
-fn split_period(p: Period) -> (Option<(i64, i64)>, Vec<(i64, i64)>) {
+/// part of one.
+#[derive(Debug, PartialEq, Eq)]
+struct PeriodSplit {
+    /// First and last half-month bucket, inclusive.
+    buckets: Option<(i64, i64)>,
+    /// Day-key ranges, inclusive.
+    days: Vec<(i64, i64)>,
+}
+
+fn split_period(p: Period) -> PeriodSplit {
     let first = if half_month_start(p.from) == p.from {
         p.from
     } else {
@@ -141,7 +150,10 @@ fn split_period(p: Period) -> (Option<(i64, i64)>, Vec<(i64, i64)>) {
         half_month_start(p.to).yesterday().unwrap_or(p.to)
     };
     if first > last {
-        return (None, vec![(day_key(p.from), day_key(p.to))]);
+        return PeriodSplit {
+            buckets: None,
+            days: vec![(day_key(p.from), day_key(p.to))],
+        };
     }
     let mut days = Vec::new();
     if p.from < first {
@@ -154,7 +166,10 @@ fn split_period(p: Period) -> (Option<(i64, i64)>, Vec<(i64, i64)>) {
         half_month_of_key(day_key(first)),
         half_month_of_key(day_key(last)),
     );
-    (Some(buckets), days)
+    PeriodSplit {
+        buckets: Some(buckets),
+        days,
+    }
 }
 
 fn push_unit_filter(q: &mut QueryBuilder<Sqlite>, units: &Option<Vec<Code>>) {
@@ -657,7 +672,7 @@ impl Store for SqliteStore {
         units: Option<Vec<Code>>,
         by_lead_unit: bool,
     ) -> Result<Vec<MeasureSum>> {
-        let (buckets, days) = split_period(period);
+        let PeriodSplit { buckets, days } = split_period(period);
         let group = if by_lead_unit {
             "measure_id, set_id"
         } else {
@@ -828,7 +843,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        let current: Vec<(String, String, Option<i64>, Option<String>, String)> = sqlx::query_as(
+        let current: Vec<CurrentRow> = sqlx::query_as(
             "SELECT c.record_id, c.revision_id, c.day, s.key, \
              c.content || '|' || COALESCE(c.until_day, '') || '|' || COALESCE(c.category, '') FROM current_records c \
              LEFT JOIN unit_sets s ON s.id = c.set_id ORDER BY c.record_id",
@@ -893,19 +908,40 @@ mod tests {
 
     #[test]
     fn periods_split_into_half_months_and_edge_days() {
-        let (b, d) = split_period(Period::year(2023, Cutoff::Decree09));
+        let PeriodSplit {
+            buckets: b,
+            days: d,
+        } = split_period(Period::year(2023, Cutoff::Decree09));
         assert_eq!(b, Some((2022122, 2023121)));
         assert!(d.is_empty());
-        let (b, d) = split_period(Period::year(2023, Cutoff::Calendar));
+        let PeriodSplit {
+            buckets: b,
+            days: d,
+        } = split_period(Period::year(2023, Cutoff::Calendar));
         assert_eq!(b, Some((2023011, 2023122)));
         assert!(d.is_empty());
         let odd = Period::new(date(2023, 3, 3), date(2023, 5, 20)).unwrap();
-        let (b, d) = split_period(odd);
+        let PeriodSplit {
+            buckets: b,
+            days: d,
+        } = split_period(odd);
         assert_eq!(b, Some((2023032, 2023051)));
         assert_eq!(d, vec![(20230303, 20230314), (20230515, 20230520)]);
         let short = Period::new(date(2023, 3, 3), date(2023, 3, 9)).unwrap();
-        assert_eq!(split_period(short), (None, vec![(20230303, 20230309)]));
+        assert_eq!(
+            split_period(short),
+            PeriodSplit {
+                buckets: None,
+                days: vec![(20230303, 20230309)]
+            }
+        );
         let feb = Period::new(date(2024, 2, 15), date(2024, 2, 29)).unwrap();
-        assert_eq!(split_period(feb), (Some((2024022, 2024022)), vec![]));
+        assert_eq!(
+            split_period(feb),
+            PeriodSplit {
+                buckets: Some((2024022, 2024022)),
+                days: vec![]
+            }
+        );
     }
 }

@@ -1042,6 +1042,16 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
         end,
         true,
     )));
+    // The provincial Border Guard command belongs to its province, so a
+    // report for the province covers the posts' work too.
+    out.push(Content::Link(link(
+        LinkKind::MilitaryParent,
+        &code(HG),
+        &bch,
+        None,
+        end,
+        true,
+    )));
     for p in &geo.posts {
         out.push(Content::Link(link(
             LinkKind::MilitaryParent,
@@ -1187,6 +1197,14 @@ pub(crate) fn from_2025(geo: &Geo) -> Vec<Content> {
         LinkKind::CivilParent,
         &code(village_parent),
         &code(VILLAGE.0),
+        start,
+        None,
+        true,
+    )));
+    out.push(Content::Link(link(
+        LinkKind::MilitaryParent,
+        &code(TQ),
+        &bch,
         start,
         None,
         true,
