@@ -145,12 +145,22 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Other(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let (message, code) = e.render(lang);
             eprintln!("{}: {message}", lang.text("error-prefix", &[]));
             ExitCode::from(code)
         }
     }
+}
+
+/// A reader such as `head` that closed the pipe early is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn store_path(data: &Path) -> PathBuf {
@@ -459,6 +469,14 @@ async fn run(cli: Cli) -> Result<()> {
                     ..ListFilter::default()
                 })
                 .await?;
+            let mut rows = rows;
+            if args.record_type == RecordType::Unit {
+                let name = |r: &bienphong_store::CurrentRecord| match Content::from_json(r.record_type, &r.content) {
+                    Ok(Content::Unit(u)) => u.name.to_string(),
+                    _ => String::new(),
+                };
+                rows.sort_by(|a, b| bienphong_domain::text::collate(&name(a), &name(b)));
+            }
             if rows.is_empty() && !args.json {
                 writeln!(out, "{}", say("no-records", &[])).context("stdout")?;
             }
