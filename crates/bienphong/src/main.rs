@@ -471,7 +471,10 @@ async fn run(cli: Cli) -> Result<()> {
                 .await?;
             let mut rows = rows;
             if args.record_type == RecordType::Unit {
-                let name = |r: &bienphong_store::CurrentRecord| match Content::from_json(r.record_type, &r.content) {
+                let name = |r: &bienphong_store::CurrentRecord| match Content::from_json(
+                    r.record_type,
+                    &r.content,
+                ) {
                     Ok(Content::Unit(u)) => u.name.to_string(),
                     _ => String::new(),
                 };
@@ -522,10 +525,7 @@ async fn run(cli: Cli) -> Result<()> {
                     if integrity != "ok" {
                         return Err(StoreError::Corrupt(integrity).into());
                     }
-                    let before = store.derived_snapshot().await?;
-                    store.rebuild().await?;
-                    let after = store.derived_snapshot().await?;
-                    if before != after {
+                    if !store.verify_derived().await? {
                         return Err(CliError::Message("check-failed", vec![], 1));
                     }
                     writeln!(out, "{}", say("check-ok", &[])).context("stdout")?;

@@ -158,6 +158,10 @@ pub trait Store: Send + Sync {
     /// Recomputes every derived table from the revisions.
     fn rebuild(&self) -> impl Future<Output = Result<()>> + Send;
 
+    /// Whether the derived tables equal a rebuild from the revisions; the
+    /// store is left unchanged.
+    fn verify_derived(&self) -> impl Future<Output = Result<bool>> + Send;
+
     fn derived_snapshot(&self) -> impl Future<Output = Result<DerivedSnapshot>> + Send;
 
     /// All revisions in the order this store received them.

@@ -490,6 +490,110 @@ async fn insert_revisions(conn: &mut SqliteConnection, revisions: &[Revision]) -
 const REVISION_COLUMNS: &str =
     "id, record_id, record_type, parents, node_id, author, created_ms, deleted, content";
 
+async fn rebuild_in(tx: &mut SqliteConnection) -> Result<()> {
+    for table in [
+        "daily_facts",
+        "half_month_facts",
+        "current_records",
+        "heads",
+        "unit_set_members",
+        "unit_sets",
+        "measures",
+    ] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *tx)
+            .await?;
+    }
+    // A record's head is its revision that no other revision names as a
+    // parent; with one writer per record that is its last one.
+    let heads: Vec<(String, String)> = sqlx::query_as(
+        "SELECT r.record_id, r.id FROM revisions r \
+         WHERE NOT EXISTS (SELECT 1 FROM revisions c WHERE c.record_id = r.record_id \
+                           AND c.seq > r.seq AND c.parents LIKE '%' || r.id || '%') \
+         ORDER BY r.record_id, r.seq",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut head_of: HashMap<String, String> = HashMap::new();
+    for (record, revision) in heads {
+        // Several heads only arise from merges of branches; the latest wins.
+        head_of.insert(record, revision);
+    }
+    let mut head_ids: Vec<String> = head_of.into_values().collect();
+    head_ids.sort();
+    for chunk in head_ids.chunks(CHUNK * 10) {
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {REVISION_COLUMNS} FROM revisions WHERE id IN ("
+        ));
+        let mut sep = q.separated(", ");
+        for id in chunk {
+            sep.push_bind(id.clone());
+        }
+        q.push(") ORDER BY seq");
+        let rows = q.build().fetch_all(&mut *tx).await?;
+        let mut changes = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let r = revision_from_row(row)?;
+            let content = if r.deleted {
+                None
+            } else {
+                Some(parse_content(r.record_type, &r.content)?)
+            };
+            changes.push(Change {
+                record_id: r.record_id,
+                prior: None,
+                after: After {
+                    head: Head {
+                        record_type: r.record_type,
+                        revision_id: r.id,
+                        deleted: r.deleted,
+                    },
+                    content,
+                },
+            });
+        }
+        apply_derived(&mut *tx, &changes).await?;
+    }
+    Ok(())
+}
+
+async fn snapshot_in(conn: &mut SqliteConnection) -> Result<DerivedSnapshot> {
+    let heads: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT record_id, record_type, revision_id, deleted FROM heads ORDER BY record_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let current: Vec<CurrentRow> = sqlx::query_as(
+        "SELECT c.record_id, c.revision_id, c.day, s.key, \
+         c.content || '|' || COALESCE(c.until_day, '') || '|' || COALESCE(c.category, '') FROM current_records c \
+         LEFT JOIN unit_sets s ON s.id = c.set_id ORDER BY c.record_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let facts: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT f.day, m.name, s.key, f.value FROM daily_facts f JOIN measures m ON m.id = f.measure_id \
+         JOIN unit_sets s ON s.id = f.set_id ORDER BY f.day, m.name, s.key",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let half_month_facts: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT f.bucket, m.name, s.key, f.value FROM half_month_facts f \
+         JOIN measures m ON m.id = f.measure_id \
+         JOIN unit_sets s ON s.id = f.set_id ORDER BY f.bucket, m.name, s.key",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(DerivedSnapshot {
+        heads: heads
+            .into_iter()
+            .map(|(a, b, c, d)| (a, b, c, d != 0))
+            .collect(),
+        current,
+        facts,
+        half_month_facts,
+    })
+}
+
 impl Store for SqliteStore {
     fn node_id(&self) -> NodeId {
         self.node_id
@@ -770,108 +874,24 @@ impl Store for SqliteStore {
 
     async fn rebuild(&self) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for table in [
-            "daily_facts",
-            "half_month_facts",
-            "current_records",
-            "heads",
-            "unit_set_members",
-            "unit_sets",
-            "measures",
-        ] {
-            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
-                .execute(&mut *tx)
-                .await?;
-        }
-        // A record's head is its revision that no other revision names as a
-        // parent; with one writer per record that is its last one.
-        let heads: Vec<(String, String)> = sqlx::query_as(
-            "SELECT r.record_id, r.id FROM revisions r \
-             WHERE NOT EXISTS (SELECT 1 FROM revisions c WHERE c.record_id = r.record_id \
-                               AND c.seq > r.seq AND c.parents LIKE '%' || r.id || '%') \
-             ORDER BY r.record_id, r.seq",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut head_of: HashMap<String, String> = HashMap::new();
-        for (record, revision) in heads {
-            // Several heads only arise from merges of branches; the latest wins.
-            head_of.insert(record, revision);
-        }
-        let mut head_ids: Vec<String> = head_of.into_values().collect();
-        head_ids.sort();
-        for chunk in head_ids.chunks(CHUNK * 10) {
-            let mut q = QueryBuilder::<Sqlite>::new(format!(
-                "SELECT {REVISION_COLUMNS} FROM revisions WHERE id IN ("
-            ));
-            let mut sep = q.separated(", ");
-            for id in chunk {
-                sep.push_bind(id.clone());
-            }
-            q.push(") ORDER BY seq");
-            let rows = q.build().fetch_all(&mut *tx).await?;
-            let mut changes = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let r = revision_from_row(row)?;
-                let content = if r.deleted {
-                    None
-                } else {
-                    Some(parse_content(r.record_type, &r.content)?)
-                };
-                changes.push(Change {
-                    record_id: r.record_id,
-                    prior: None,
-                    after: After {
-                        head: Head {
-                            record_type: r.record_type,
-                            revision_id: r.id,
-                            deleted: r.deleted,
-                        },
-                        content,
-                    },
-                });
-            }
-            apply_derived(&mut tx, &changes).await?;
-        }
+        rebuild_in(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
 
+    async fn verify_derived(&self) -> Result<bool> {
+        // Rebuilt inside a transaction that is rolled back: a check changes nothing.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let maintained = snapshot_in(&mut tx).await?;
+        rebuild_in(&mut tx).await?;
+        let rebuilt = snapshot_in(&mut tx).await?;
+        tx.rollback().await?;
+        Ok(maintained == rebuilt)
+    }
+
     async fn derived_snapshot(&self) -> Result<DerivedSnapshot> {
-        let heads: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT record_id, record_type, revision_id, deleted FROM heads ORDER BY record_id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let current: Vec<CurrentRow> = sqlx::query_as(
-            "SELECT c.record_id, c.revision_id, c.day, s.key, \
-             c.content || '|' || COALESCE(c.until_day, '') || '|' || COALESCE(c.category, '') FROM current_records c \
-             LEFT JOIN unit_sets s ON s.id = c.set_id ORDER BY c.record_id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let facts: Vec<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT f.day, m.name, s.key, f.value FROM daily_facts f JOIN measures m ON m.id = f.measure_id \
-             JOIN unit_sets s ON s.id = f.set_id ORDER BY f.day, m.name, s.key",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let half_month_facts: Vec<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT f.bucket, m.name, s.key, f.value FROM half_month_facts f \
-             JOIN measures m ON m.id = f.measure_id \
-             JOIN unit_sets s ON s.id = f.set_id ORDER BY f.bucket, m.name, s.key",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(DerivedSnapshot {
-            heads: heads
-                .into_iter()
-                .map(|(a, b, c, d)| (a, b, c, d != 0))
-                .collect(),
-            current,
-            facts,
-            half_month_facts,
-        })
+        let mut conn = self.pool.acquire().await?;
+        snapshot_in(&mut conn).await
     }
 
     async fn revisions(&self) -> Result<Vec<Revision>> {

@@ -489,6 +489,12 @@ pub async fn derived_tables_equal_a_rebuild<S: Store>(store: S, seed: u64) {
     }
     let maintained = store.derived_snapshot().await.unwrap();
     assert!(!maintained.facts.is_empty());
+    assert!(store.verify_derived().await.unwrap());
+    assert_eq!(
+        store.derived_snapshot().await.unwrap(),
+        maintained,
+        "verifying changes nothing"
+    );
     store.rebuild().await.unwrap();
     let rebuilt = store.derived_snapshot().await.unwrap();
     assert_eq!(maintained.heads, rebuilt.heads);
@@ -551,6 +557,39 @@ mod sqlite {
         let a = SqliteStore::open(&path).await.unwrap();
         let b = SqliteStore::open(&path).await.unwrap();
         super::node_id_is_kept(a, b).await;
+    }
+
+    /// A derived table that drifted from the revisions is detected, and a
+    /// rebuild repairs it.
+    #[tokio::test]
+    async fn verify_detects_drift_and_rebuild_repairs_it() {
+        let (s, dir) = store().await;
+        s.commit(structure()).await.unwrap();
+        s.commit(vec![new(
+            RecordType::Patrol,
+            patrol("2023-03-05", 6, 3, &[]),
+        )])
+        .await
+        .unwrap();
+        assert!(s.verify_derived().await.unwrap());
+        s.close().await;
+        let pool = sqlx::SqlitePool::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("t.sqlite").display()
+        ))
+        .await
+        .unwrap();
+        sqlx::query("UPDATE half_month_facts SET value = value + 1")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let s = SqliteStore::open(&dir.path().join("t.sqlite"))
+            .await
+            .unwrap();
+        assert!(!s.verify_derived().await.unwrap());
+        s.rebuild().await.unwrap();
+        assert!(s.verify_derived().await.unwrap());
     }
 
     #[tokio::test]
