@@ -193,6 +193,10 @@ pub struct ListArgs {
     /// Last day (DD/MM/YYYY).
     #[arg(long)]
     pub to: Option<String>,
+    /// Only records of this kind: case type, meeting type, document type,
+    /// programme, patrol kind (joint, bilateral, post_only)…
+    #[arg(long = "type")]
+    pub category: Option<String>,
     #[arg(long)]
     pub limit: Option<u32>,
     /// Print JSON lines instead of a table.

@@ -465,6 +465,7 @@ async fn run(cli: Cli) -> Result<()> {
                     record_type: Some(args.record_type),
                     period,
                     units,
+                    category: args.category.clone(),
                     limit: args.limit,
                     ..ListFilter::default()
                 })

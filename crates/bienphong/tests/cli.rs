@@ -507,6 +507,46 @@ fn every_record_type_round_trips_through_the_cli() {
 }
 
 #[test]
+fn lists_filter_by_unit_period_and_type() {
+    let data = demo();
+    let all = list_json(data.path(), &["case", "--year", "2023"]);
+    assert_eq!(all.len(), 100);
+    let drugs = list_json(data.path(), &["case", "--year", "2023", "--type", "MATUY"]);
+    assert!(!drugs.is_empty() && drugs.len() < 100);
+    assert!(drugs.iter().all(|c| c["content"]["case_type"] == "MATUY"));
+    let calendar = list_json(
+        data.path(),
+        &["case", "--from", "01/01/2023", "--to", "31/12/2023"],
+    );
+    assert!(
+        calendar
+            .iter()
+            .all(|c| c["content"]["date"].as_str().unwrap().starts_with("2023"))
+    );
+    let post = list_json(
+        data.path(),
+        &["patrol", "--year", "2023", "--unit", "BP-LUNGCU"],
+    );
+    assert!(!post.is_empty());
+    assert!(post.iter().all(|p| {
+        p["content"]["lead_unit"] == "BP-LUNGCU"
+            || p["content"]["partner_units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u == "BP-LUNGCU")
+    }));
+    // Dates are in order.
+    let days: Vec<&str> = post
+        .iter()
+        .map(|p| p["content"]["date"].as_str().unwrap())
+        .collect();
+    let mut sorted = days.clone();
+    sorted.sort();
+    assert_eq!(days, sorted);
+}
+
+#[test]
 fn the_store_check_finds_the_demo_consistent() {
     let data = demo();
     let out = stdout(bin(data.path()).args(["--lang", "en", "store", "check"]));

@@ -5,11 +5,10 @@ use crate::{ReportError, Result};
 use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::{Code, Org, UnitKind};
-use bienphong_domain::record::Meeting;
 use bienphong_domain::text::collate;
-use bienphong_domain::{Content, Cutoff, Period, Quantity, RecordType};
+use bienphong_domain::{Cutoff, Period, Quantity, RecordType};
 use bienphong_service::Service;
-use bienphong_store::{ListFilter, MeasureSum, Store};
+use bienphong_store::{MeasureSum, Store};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -181,12 +180,11 @@ pub async fn annual_review<S: Store>(
         .as_ref()
         .map(|s| s.iter().cloned().collect::<Vec<_>>());
     let store = service.store();
-    let sums = store
-        .sum_measures(period, unit_filter.clone(), false)
-        .await?;
+    // One pass over the facts, per leading unit; totals are summed from it.
     let by_lead = store
         .sum_measures(period, unit_filter.clone(), true)
         .await?;
+    let sums = totals(&by_lead);
     let total = |name: &str| {
         sums.iter()
             .find(|s| s.measure == name)
@@ -320,7 +318,7 @@ pub async fn annual_review<S: Store>(
         cutoff,
         period,
         scope_units.as_ref(),
-        unit_filter.clone(),
+        &sums,
     )
     .await?;
 
@@ -376,6 +374,21 @@ pub async fn annual_review<S: Store>(
     })
 }
 
+fn totals(by_lead: &[MeasureSum]) -> Vec<MeasureSum> {
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    for s in by_lead {
+        *totals.entry(&s.measure).or_default() += s.value;
+    }
+    totals
+        .into_iter()
+        .map(|(measure, value)| MeasureSum {
+            measure: measure.to_string(),
+            lead_unit: None,
+            value,
+        })
+        .collect()
+}
+
 fn patrols_by_unit(
     org: &Org,
     by_lead: &[MeasureSum],
@@ -414,43 +427,34 @@ async fn briefings<S: Store>(
     cutoff: Cutoff,
     period: Period,
     scope: Option<&BTreeSet<Code>>,
-    unit_filter: Option<Vec<Code>>,
+    sums: &[MeasureSum],
 ) -> Result<Briefings> {
-    let briefing_types: BTreeSet<Code> = org
+    let briefing_types: Vec<Code> = org
         .catalogue
         .with_role(CatalogueKind::MeetingType, Role::QuarterlyBriefing)
         .map(|e| e.code.clone())
         .collect();
-    let mut records = Vec::new();
-    for t in &briefing_types {
-        records.extend(
-            service
-                .list(ListFilter {
-                    record_type: Some(RecordType::Meeting),
-                    period: Some(period),
-                    units: unit_filter.clone(),
-                    category: Some(t.to_string()),
-                    ..ListFilter::default()
-                })
-                .await?,
-        );
-    }
-    let mut held_pairs: BTreeSet<(Code, i8)> = BTreeSet::new();
-    let mut meetings = 0;
-    for r in &records {
-        let Ok(Content::Meeting(m)) = Content::from_json(RecordType::Meeting, &r.content) else {
-            continue;
-        };
-        if !briefing_types.contains(&m.meeting_type) {
-            continue;
-        }
-        meetings += 1;
-        let (y, q) = Period::quarter_of(m.date, cutoff);
-        if y != year {
-            continue;
-        }
-        for unit in meeting_units(&m) {
-            held_pairs.insert((unit.clone(), q));
+    let meetings = briefing_types
+        .iter()
+        .map(|t| {
+            let name = measure::meeting_count(t);
+            sums.iter()
+                .filter(|s| s.measure == name)
+                .map(|s| s.value)
+                .sum::<i64>()
+        })
+        .sum();
+    // Who took part in a briefing, quarter by quarter.
+    let mut held: BTreeMap<i8, BTreeSet<Code>> = BTreeMap::new();
+    for q in 1..=4i8 {
+        let quarter = Period::quarter(year, q, cutoff);
+        let entry = held.entry(q).or_default();
+        for t in &briefing_types {
+            let units = service
+                .store()
+                .units_taking_part(RecordType::Meeting, t.as_str(), quarter)
+                .await?;
+            entry.extend(units);
         }
     }
     let all_units: BTreeSet<Code>;
@@ -476,7 +480,7 @@ async fn briefings<S: Store>(
                 }
                 due_any = true;
                 out.due += 1;
-                if held_pairs.contains(&(unit.code.clone(), q)) {
+                if held.get(&q).is_some_and(|units| units.contains(&unit.code)) {
                     out.held += 1;
                 } else {
                     complete = false;
@@ -504,10 +508,6 @@ async fn briefings<S: Store>(
     out.missing
         .sort_by(|a, b| collate(&a.unit.name, &b.unit.name).then_with(|| a.cmp(b)));
     Ok(out)
-}
-
-fn meeting_units(m: &Meeting) -> impl Iterator<Item = &Code> {
-    std::iter::once(&m.host_unit).chain(m.participant_units.iter())
 }
 
 async fn programmes<S: Store>(

@@ -8,6 +8,7 @@ pub use sqlite::SqliteStore;
 
 use bienphong_domain::org::Code;
 use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision, RevisionId};
+use std::collections::BTreeSet;
 use std::future::Future;
 use thiserror::Error;
 
@@ -154,6 +155,15 @@ pub trait Store: Send + Sync {
         period: Period,
         units: Option<Vec<Code>>,
     ) -> impl Future<Output = Result<Vec<(String, i64)>>> + Send;
+
+    /// The units (leads and partners) of live records of `record_type` in
+    /// `category` dated within `period`.
+    fn units_taking_part(
+        &self,
+        record_type: RecordType,
+        category: &str,
+        period: Period,
+    ) -> impl Future<Output = Result<BTreeSet<Code>>> + Send;
 
     /// Recomputes every derived table from the revisions.
     fn rebuild(&self) -> impl Future<Output = Result<()>> + Send;

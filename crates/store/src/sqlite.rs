@@ -872,6 +872,29 @@ impl Store for SqliteStore {
         Ok(q.build_query_as().fetch_all(&self.pool).await?)
     }
 
+    async fn units_taking_part(
+        &self,
+        record_type: RecordType,
+        category: &str,
+        period: Period,
+    ) -> Result<BTreeSet<Code>> {
+        let units: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT m.unit FROM unit_set_members m WHERE m.set_id IN \
+             (SELECT DISTINCT set_id FROM current_records \
+              WHERE record_type = $1 AND category = $2 AND day BETWEEN $3 AND $4)",
+        )
+        .bind(record_type.as_str())
+        .bind(category)
+        .bind(day_key(period.from))
+        .bind(day_key(period.to))
+        .fetch_all(&self.pool)
+        .await?;
+        units
+            .into_iter()
+            .map(|u| Code::parse(&u).map_err(|_| StoreError::Corrupt(format!("unit code {u}"))))
+            .collect()
+    }
+
     async fn rebuild(&self) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         rebuild_in(&mut tx).await?;

@@ -40,8 +40,10 @@ CREATE TABLE current_records (
     subject_of TEXT,
     content TEXT NOT NULL
 );
-CREATE INDEX current_by_type_day ON current_records (record_type, day);
-CREATE INDEX current_by_type_category_day ON current_records (record_type, category, day);
+-- Both cover what reports read without the content: active counts by
+-- category, and the unit sets that held a kind of meeting in a quarter.
+CREATE INDEX current_by_type_day ON current_records (record_type, day, until_day, category, set_id);
+CREATE INDEX current_by_type_category_day ON current_records (record_type, category, day, set_id);
 CREATE INDEX current_by_subject ON current_records (subject_of) WHERE subject_of IS NOT NULL;
 
 -- The set of units a record is counted under (its lead and its partners).
