@@ -24,4 +24,4 @@ if [ ! -s "$work/national/bienphong.sqlite" ]; then
 fi
 ls -l "$work/national/"
 "$bin" --data "$work/national" bench annual --year 2024 --runs 5
-"$bin" --data "$work/national" bench annual --year 2024 --scope "${BENCH_PROVINCE_SCOPE:-P01}" --runs 5
+"$bin" --data "$work/national" bench annual --year 2024 --scope "${BENCH_PROVINCE_SCOPE:-S001}" --runs 5
