@@ -257,34 +257,14 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let service = open(&cli.data).await?;
             let rev = service.add(&Actor::now(author(&cli.user)), content).await?;
-            writeln!(
-                out,
-                "{}",
-                say(
-                    "added",
-                    &[
-                        ("type", args.record_type.to_string()),
-                        ("id", rev.record_id.to_string()),
-                        ("revision", rev.id.to_string()),
-                    ]
-                )
-            )
-            .context("stdout")?;
+            announce(&mut out, lang, "added", &rev)?;
             Ok(())
         }
         Command::Edit(args) => {
             let id = parse_record_id(&args.id)?;
             let expected = parse_revision_id(&args.expect)?;
             let service = open(&cli.data).await?;
-            let current = service.get(id).await?;
-            if current.record_type != args.record_type {
-                return Err(StoreError::WrongType {
-                    record: id,
-                    expected: args.record_type,
-                    actual: current.record_type,
-                }
-                .into());
-            }
+            let current = get_of_type(&service, id, args.record_type).await?;
             let content = match &args.json {
                 Some(path) => records::content_from_json(args.record_type, &read_input(path)?)?,
                 None => {
@@ -299,65 +279,25 @@ async fn run(cli: Cli) -> Result<()> {
             let rev = service
                 .edit(&Actor::now(author(&cli.user)), id, expected, content)
                 .await?;
-            writeln!(
-                out,
-                "{}",
-                say(
-                    "edited",
-                    &[
-                        ("type", args.record_type.to_string()),
-                        ("id", rev.record_id.to_string()),
-                        ("revision", rev.id.to_string()),
-                    ]
-                )
-            )
-            .context("stdout")?;
+            announce(&mut out, lang, "edited", &rev)?;
             Ok(())
         }
         Command::Delete(args) => {
             let id = parse_record_id(&args.id)?;
             let expected = parse_revision_id(&args.expect)?;
             let service = open(&cli.data).await?;
-            let current = service.get(id).await?;
-            if current.record_type != args.record_type {
-                return Err(StoreError::WrongType {
-                    record: id,
-                    expected: args.record_type,
-                    actual: current.record_type,
-                }
-                .into());
-            }
+            get_of_type(&service, id, args.record_type).await?;
             let rev = service
                 .delete(&Actor::now(author(&cli.user)), id, expected)
                 .await?;
-            writeln!(
-                out,
-                "{}",
-                say(
-                    "deleted",
-                    &[
-                        ("type", args.record_type.to_string()),
-                        ("id", rev.record_id.to_string()),
-                        ("revision", rev.id.to_string()),
-                    ]
-                )
-            )
-            .context("stdout")?;
+            announce(&mut out, lang, "deleted", &rev)?;
             Ok(())
         }
         Command::Show(args) => {
             let id = parse_record_id(&args.id)?;
             refuse_restricted(args.record_type, args.restricted)?;
             let service = open(&cli.data).await?;
-            let r = service.get(id).await?;
-            if r.record_type != args.record_type {
-                return Err(StoreError::WrongType {
-                    record: id,
-                    expected: args.record_type,
-                    actual: r.record_type,
-                }
-                .into());
-            }
+            let r = get_of_type(&service, id, args.record_type).await?;
             let value: serde_json::Value =
                 serde_json::from_str(&r.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let shown = serde_json::json!({
@@ -594,6 +534,43 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The live record `id`, refused if it is not of the type the user named.
+async fn get_of_type(
+    service: &Service<SqliteStore>,
+    id: RecordId,
+    record_type: RecordType,
+) -> Result<bienphong_store::CurrentRecord> {
+    let current = service.get(id).await?;
+    if current.record_type != record_type {
+        return Err(StoreError::WrongType {
+            record: id,
+            expected: record_type,
+            actual: current.record_type,
+        }
+        .into());
+    }
+    Ok(current)
+}
+
+/// "Added patrol ID (revision REV)" and the like.
+fn announce(
+    out: &mut impl std::io::Write,
+    lang: Lang,
+    key: &str,
+    rev: &bienphong_domain::Revision,
+) -> Result<()> {
+    let text = lang.text(
+        key,
+        &[
+            ("type", rev.record_type.to_string()),
+            ("id", rev.record_id.to_string()),
+            ("revision", rev.id.to_string()),
+        ],
+    );
+    writeln!(out, "{text}").context("stdout")?;
+    Ok(())
 }
 
 fn refuse_restricted(t: RecordType, allowed: bool) -> Result<()> {

@@ -80,6 +80,20 @@ pub struct NewRecord {
     pub revision_id: Option<RevisionId>,
 }
 
+impl NewRecord {
+    fn into_write(self) -> Write {
+        Write {
+            record_id: self.record_id,
+            record_type: self.content.record_type(),
+            content: Some(self.content),
+            parent: None,
+            author: self.author,
+            created_ms: self.created_ms,
+            revision_id: self.revision_id,
+        }
+    }
+}
+
 pub struct Service<S> {
     store: S,
 }
@@ -118,21 +132,7 @@ impl<S: Store> Service<S> {
         let org = self.org().await?;
         check(&r.content, &org, true)?;
         self.check_subject(&r.content).await?;
-        let mut revisions = self
-            .store
-            .commit(vec![Write {
-                record_id: r.record_id,
-                record_type: r.content.record_type(),
-                content: Some(r.content),
-                parent: None,
-                author: r.author,
-                created_ms: r.created_ms,
-                revision_id: r.revision_id,
-            }])
-            .await?;
-        revisions
-            .pop()
-            .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
+        self.commit_one(r.into_write()).await
     }
 
     /// Replaces a record's content. `expected` is the revision the editor
@@ -196,15 +196,7 @@ impl<S: Store> Service<S> {
             if r.content.record_type().is_structure() {
                 add_to_org(org, r.content.clone());
             }
-            writes.push(Write {
-                record_id: r.record_id,
-                record_type: r.content.record_type(),
-                content: Some(r.content),
-                parent: None,
-                author: r.author,
-                created_ms: r.created_ms,
-                revision_id: r.revision_id,
-            });
+            writes.push(r.into_write());
         }
         Ok(self.store.commit(writes).await?)
     }
@@ -283,18 +275,20 @@ impl<S: Store> Service<S> {
         content: Option<Content>,
         parent: Option<RevisionId>,
     ) -> Result<Revision> {
-        let mut revisions = self
-            .store
-            .commit(vec![Write {
-                record_id,
-                record_type,
-                content,
-                parent,
-                author: actor.name.clone(),
-                created_ms: actor.now_ms,
-                revision_id: None,
-            }])
-            .await?;
+        self.commit_one(Write {
+            record_id,
+            record_type,
+            content,
+            parent,
+            author: actor.name.clone(),
+            created_ms: actor.now_ms,
+            revision_id: None,
+        })
+        .await
+    }
+
+    async fn commit_one(&self, write: Write) -> Result<Revision> {
+        let mut revisions = self.store.commit(vec![write]).await?;
         revisions
             .pop()
             .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
