@@ -10,7 +10,7 @@ use bienphong_domain::format;
 use bienphong_domain::org::Org;
 use bienphong_domain::{RecordId, RevisionId};
 use bienphong_service::{Actor, NewRecord, Service};
-use bienphong_store::{SqliteStore, Store};
+use bienphong_store::{SqlStore, Store};
 use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
@@ -90,7 +90,7 @@ fn content_time(content: &bienphong_domain::Content) -> i64 {
 pub async fn run(data: &Path, store_path: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-    let service = Service::new(SqliteStore::open(store_path).await?);
+    let service = Service::new(SqlStore::open_sqlite(store_path).await?);
     let path = store_path.display().to_string();
     let existing = service.store().revision_count().await?;
     let mut out = std::io::stdout().lock();
@@ -180,9 +180,9 @@ mod tests {
     use super::*;
     use bienphong_domain::Revision;
 
-    async fn fresh() -> (Service<SqliteStore>, tempfile::TempDir) {
+    async fn fresh() -> (Service<SqlStore>, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("s.sqlite"))
+        let store = SqlStore::open_sqlite(&dir.path().join("s.sqlite"))
             .await
             .unwrap();
         (Service::new(store), dir)

@@ -12,7 +12,7 @@ use bienphong_domain::{
 };
 use bienphong_report::ReportError;
 use bienphong_service::{Actor, Service, ServiceError};
-use bienphong_store::{ListFilter, SqliteStore, Store, StoreError};
+use bienphong_store::{ListFilter, SqlStore, Store, StoreError};
 use clap::Parser;
 use cli::{BenchCommand, Cli, Command, Format, ReportCommand, StoreCommand};
 use i18n::Lang;
@@ -167,10 +167,10 @@ fn store_path(data: &Path) -> PathBuf {
     data.join("bienphong.sqlite")
 }
 
-async fn open(data: &Path) -> Result<Service<SqliteStore>> {
+async fn open(data: &Path) -> Result<Service<SqlStore>> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-    Ok(Service::new(SqliteStore::open(&store_path(data)).await?))
+    Ok(Service::new(SqlStore::open_sqlite(&store_path(data)).await?))
 }
 
 fn author(cli_user: &Option<String>) -> String {
@@ -538,7 +538,7 @@ async fn run(cli: Cli) -> Result<()> {
 
 /// The live record `id`, refused if it is not of the type the user named.
 async fn get_of_type(
-    service: &Service<SqliteStore>,
+    service: &Service<SqlStore>,
     id: RecordId,
     record_type: RecordType,
 ) -> Result<bienphong_store::CurrentRecord> {

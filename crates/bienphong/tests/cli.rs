@@ -61,7 +61,7 @@ fn revision_count(data: &Path) -> usize {
     // test counts through the store file directly.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let n = rt.block_on(async {
-        let store = bienphong_store::SqliteStore::open(&data.join("bienphong.sqlite"))
+        let store = bienphong_store::SqlStore::open_sqlite(&data.join("bienphong.sqlite"))
             .await
             .unwrap();
         use bienphong_store::Store;
@@ -612,7 +612,7 @@ fn a_killed_writer_loses_no_acknowledged_write() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         use bienphong_store::Store;
-        let store = bienphong_store::SqliteStore::open(&data.path().join("bienphong.sqlite"))
+        let store = bienphong_store::SqlStore::open_sqlite(&data.path().join("bienphong.sqlite"))
             .await
             .unwrap();
         assert_eq!(store.integrity_check().await.unwrap(), "ok");

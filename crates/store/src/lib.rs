@@ -2,9 +2,10 @@
 //! [`Store`] trait. The SQLite implementation is the embedded default; every
 //! backend passes the same conformance suite (`tests/conformance.rs`).
 
-mod sqlite;
+mod builder;
+mod sql;
 
-pub use sqlite::SqliteStore;
+pub use sql::{Backend, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;
 use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision, RevisionId};
@@ -42,6 +43,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot open the store at {path}: {reason}")]
     Open { path: String, reason: String },
+    #[error("unsupported database URL {0}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("the database has schema version {0}, newer than this program knows; use a newer bienphong")]
+    SchemaTooNew(i64),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -5,7 +5,7 @@
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::Code;
 use bienphong_domain::{Content, Cutoff, NodeId, Period, Quantity, RecordId, RecordType};
-use bienphong_store::{ListFilter, SqliteStore, Store, StoreError, Write};
+use bienphong_store::{ListFilter, SqlStore, Store, StoreError, Write};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -509,92 +509,231 @@ pub async fn node_id_is_kept<S: Store>(store: S, reopened: S) {
     assert_eq!(a, reopened.node_id());
 }
 
-// ---- SQLite ---------------------------------------------------------------
+/// Many writers at once, adding records and editing the same few records:
+/// every acknowledged revision is stored, each record's history is one
+/// unbroken chain, and stale edits are refused rather than lost.
+pub async fn concurrent_writers_lose_nothing(store: SqlStore) {
+    let store = std::sync::Arc::new(store);
+    store.commit(structure()).await.unwrap();
+    let shared: Vec<Write> = (0..8)
+        .map(|i| new(RecordType::Patrol, patrol("2023-05-05", 1 + i, 0, &[])))
+        .collect();
+    let shared_ids: Vec<RecordId> = shared.iter().map(|w| w.record_id).collect();
+    store.commit(shared).await.unwrap();
+    let before = store.revision_count().await.unwrap();
 
-mod sqlite {
-    use super::*;
-
-    async fn store() -> (SqliteStore, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        let s = SqliteStore::open(&dir.path().join("t.sqlite"))
-            .await
-            .unwrap();
-        (s, dir)
-    }
-
-    macro_rules! on_sqlite {
-        ($($name:ident),* $(,)?) => {$(
-            #[tokio::test]
-            async fn $name() {
-                let (s, _dir) = store().await;
-                super::$name(s).await;
+    let mut tasks = Vec::new();
+    for t in 0..32u64 {
+        let store = store.clone();
+        let ids = shared_ids.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = ChaCha8Rng::seed_from_u64(t);
+            let (mut written, mut stale) = (0u64, 0u64);
+            for _ in 0..12 {
+                if rng.random_bool(0.3) {
+                    let w = new(RecordType::Patrol, patrol("2023-06-01", rng.random_range(1..9), 1, &[]));
+                    store.commit(vec![w]).await.unwrap();
+                    written += 1;
+                    continue;
+                }
+                let id = ids[rng.random_range(0..ids.len())];
+                let head = store.head(id).await.unwrap().unwrap();
+                let edit = Write {
+                    record_id: id,
+                    record_type: RecordType::Patrol,
+                    content: Some(patrol("2023-05-05", rng.random_range(1..9), 2, &[])),
+                    parent: Some(head.revision_id),
+                    author: format!("task{t}"),
+                    created_ms: 0,
+                    revision_id: None,
+                };
+                match store.commit(vec![edit]).await {
+                    Ok(_) => written += 1,
+                    Err(StoreError::Stale { .. }) => stale += 1,
+                    Err(e) => panic!("{e}"),
+                }
             }
-        )*};
+            (written, stale)
+        }));
     }
-
-    on_sqlite!(
-        round_trip_of_every_record_type,
-        edits_append_and_deletes_keep_history,
-        stale_edits_are_refused_and_nothing_is_written,
-        a_failing_batch_writes_nothing,
-        decimal_sums_are_exact,
-        joint_records_count_once_per_scope,
-        period_boundaries_follow_the_cutoff,
-    );
-
-    #[tokio::test]
-    async fn derived_tables_equal_a_rebuild() {
-        for seed in 0..4 {
-            let (s, _dir) = store().await;
-            super::derived_tables_equal_a_rebuild(s, seed).await;
+    let mut written = 0;
+    for t in tasks {
+        written += t.await.unwrap().0;
+    }
+    assert_eq!(store.revision_count().await.unwrap(), before + written);
+    for id in shared_ids {
+        let history = store.history(id).await.unwrap();
+        for pair in history.windows(2) {
+            assert_eq!(pair[1].parents, vec![pair[0].id], "one unbroken chain");
         }
+        let head = store.head(id).await.unwrap().unwrap();
+        assert_eq!(head.revision_id, history.last().unwrap().id);
     }
+    assert!(store.verify_derived().await.unwrap());
+}
 
-    #[tokio::test]
-    async fn node_id_is_kept() {
+// ---- Backends -------------------------------------------------------------
+
+/// A database for one test: a SQLite file in a temporary directory, or a
+/// PostgreSQL database created for the test and dropped after it.
+pub struct Db {
+    url: String,
+    postgres: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Db {
+    pub async fn sqlite() -> Option<Db> {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.sqlite");
-        let a = SqliteStore::open(&path).await.unwrap();
-        let b = SqliteStore::open(&path).await.unwrap();
-        super::node_id_is_kept(a, b).await;
+        let url = format!("sqlite://{}", dir.path().join("t.sqlite").display());
+        Some(Db { url, postgres: None, _dir: Some(dir) })
     }
 
-    /// A derived table that drifted from the revisions is detected, and a
-    /// rebuild repairs it.
-    #[tokio::test]
-    async fn verify_detects_drift_and_rebuild_repairs_it() {
-        let (s, dir) = store().await;
-        s.commit(structure()).await.unwrap();
-        s.commit(vec![new(
-            RecordType::Patrol,
-            patrol("2023-03-05", 6, 3, &[]),
-        )])
-        .await
-        .unwrap();
-        assert!(s.verify_derived().await.unwrap());
-        s.close().await;
-        let pool = sqlx::SqlitePool::connect(&format!(
-            "sqlite://{}",
-            dir.path().join("t.sqlite").display()
-        ))
-        .await
-        .unwrap();
-        sqlx::query("UPDATE half_month_facts SET value = value + 1")
+    /// `None` when `BIENPHONG_TEST_PG` is not set.
+    pub async fn postgres() -> Option<Db> {
+        let Ok(admin) = std::env::var("BIENPHONG_TEST_PG") else {
+            eprintln!("skipped: BIENPHONG_TEST_PG is not set");
+            return None;
+        };
+        sqlx::any::install_default_drivers();
+        let name = format!("bienphong_test_{}", uuid::Uuid::now_v7().simple());
+        let pool = sqlx::AnyPool::connect(&admin).await.expect("BIENPHONG_TEST_PG must be reachable");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&pool)
             .await
             .unwrap();
         pool.close().await;
-        let s = SqliteStore::open(&dir.path().join("t.sqlite"))
-            .await
-            .unwrap();
-        assert!(!s.verify_derived().await.unwrap());
-        s.rebuild().await.unwrap();
-        assert!(s.verify_derived().await.unwrap());
+        let base = admin.split('?').next().unwrap();
+        let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
+        Some(Db { url, postgres: Some((admin, name)), _dir: None })
     }
 
-    #[tokio::test]
-    async fn integrity_check_passes() {
-        let (s, _dir) = store().await;
-        assert_eq!(s.integrity_check().await.unwrap(), "ok");
+    pub async fn open(&self) -> SqlStore {
+        SqlStore::connect(&self.url).await.unwrap()
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// Runs SQL behind the store's back (to damage it on purpose).
+    pub async fn raw(&self, sql: &str) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.url).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&pool).await.unwrap();
+        pool.close().await;
     }
 }
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else { return };
+        // Drop runs outside the test's runtime: a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                        .execute(&pool)
+                        .await;
+                    pool.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub async fn node_id_is_kept_on(db: &Db) {
+    let a = db.open().await;
+    let b = db.open().await;
+    node_id_is_kept(a, b).await;
+}
+
+/// A derived table that drifted from the revisions is detected, and a
+/// rebuild repairs it.
+pub async fn verify_detects_drift_and_rebuild_repairs_it(db: &Db) {
+    let s = db.open().await;
+    s.commit(structure()).await.unwrap();
+    s.commit(vec![new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[]))]).await.unwrap();
+    assert!(s.verify_derived().await.unwrap());
+    s.close().await;
+    db.raw("UPDATE half_month_facts SET value = value + 1").await;
+    let s = db.open().await;
+    assert!(!s.verify_derived().await.unwrap());
+    s.rebuild().await.unwrap();
+    assert!(s.verify_derived().await.unwrap());
+}
+
+/// A binary older than the database's schema refuses to run against it.
+pub async fn a_newer_schema_is_refused(db: &Db) {
+    db.open().await.close().await;
+    let checksum = if db.is_postgres() { "'\\x00'::bytea" } else { "x'00'" };
+    db.raw(&format!(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99999, 'from the future', TRUE, {checksum}, 0)"
+    ))
+    .await;
+    match SqlStore::connect(&db.url).await {
+        Err(StoreError::SchemaTooNew(99999)) => {}
+        Err(e) => panic!("expected SchemaTooNew, got {e}"),
+        Ok(_) => panic!("expected SchemaTooNew, the store opened"),
+    }
+}
+
+pub async fn integrity_check_passes(db: &Db) {
+    assert_eq!(db.open().await.integrity_check().await.unwrap(), "ok");
+}
+
+macro_rules! store_test {
+    ($backend:ident, $name:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let Some(db) = Db::$backend().await else { return };
+            super::$name(db.open().await).await;
+        }
+    };
+}
+
+macro_rules! db_test {
+    ($backend:ident, $name:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let Some(db) = Db::$backend().await else { return };
+            super::$name(&db).await;
+        }
+    };
+}
+
+/// Every test of the suite, against one backend.
+macro_rules! conformance_suite {
+    ($backend:ident) => {
+        mod $backend {
+            use super::*;
+
+            store_test!($backend, round_trip_of_every_record_type);
+            store_test!($backend, edits_append_and_deletes_keep_history);
+            store_test!($backend, stale_edits_are_refused_and_nothing_is_written);
+            store_test!($backend, a_failing_batch_writes_nothing);
+            store_test!($backend, decimal_sums_are_exact);
+            store_test!($backend, joint_records_count_once_per_scope);
+            store_test!($backend, period_boundaries_follow_the_cutoff);
+            store_test!($backend, concurrent_writers_lose_nothing);
+            db_test!($backend, node_id_is_kept_on);
+            db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
+            db_test!($backend, a_newer_schema_is_refused);
+            db_test!($backend, integrity_check_passes);
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn derived_tables_equal_a_rebuild() {
+                for seed in 0..4 {
+                    let Some(db) = Db::$backend().await else { return };
+                    super::derived_tables_equal_a_rebuild(db.open().await, seed).await;
+                }
+            }
+        }
+    };
+}
+
+conformance_suite!(sqlite);
+conformance_suite!(postgres);

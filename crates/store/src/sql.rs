@@ -9,54 +9,158 @@ use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
 use bienphong_domain::org::Code;
 use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqliteConnection};
+use crate::builder::Sql;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AssertSqlSafe, Executor, Row};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::str::FromStr;
+use sqlx::migrate::{MigrateError, Migrator};
 use std::time::Duration;
 
-/// Rows per multi-row statement; far below SQLite's 32.766 parameters.
+/// Rows per multi-row statement; far below both backends' parameter limits.
 const CHUNK: usize = 400;
 
-pub struct SqliteStore {
-    pool: SqlitePool,
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The store on SQL: an embedded SQLite file (WAL, foreign keys on, every
+/// commit `synchronous = FULL` so that what was acknowledged survives a
+/// crash) or a PostgreSQL database. One implementation; the few
+/// differences are named by [`Backend`].
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
     node_id: NodeId,
 }
 
-impl SqliteStore {
-    /// Opens (creating and migrating if needed) the store in `path`.
-    pub async fn open(path: &Path) -> Result<Self> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30))
-            .pragma("cache_size", "-65536");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Open {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        let node_id = Self::node_id_of(&pool).await?;
-        Ok(Self { pool, node_id })
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn mask_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_string() };
+            format!("{scheme}://{masked}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// A path as the SQLite driver reads it from a URL (it percent-decodes).
+fn sqlite_url(path: &Path) -> String {
+    let mut encoded = String::new();
+    for c in path.display().to_string().chars() {
+        match c {
+            '%' => encoded.push_str("%25"),
+            '?' => encoded.push_str("%3F"),
+            '#' => encoded.push_str("%23"),
+            other => encoded.push(other),
+        }
+    }
+    format!("sqlite://{encoded}?mode=rwc")
+}
+
+impl SqlStore {
+    /// Opens (creating and migrating if needed) the SQLite store in `path`.
+    pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        Self::open_url(&sqlite_url(path), Backend::Sqlite, &path.display().to_string()).await
     }
 
-    async fn node_id_of(pool: &SqlitePool) -> Result<NodeId> {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT node_id FROM node WHERE singleton = 1")
-                .fetch_optional(&mut *tx)
-                .await?;
+    /// Opens the store a URL names: `sqlite://PATH` or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            return Self::open_sqlite(Path::new(path)).await;
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Self::open_url(url, Backend::Postgres, &mask_url(url)).await;
+        }
+        Err(StoreError::UnsupportedUrl(mask_url(url)))
+    }
+
+    async fn open_url(url: &str, backend: Backend, shown: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let open_error = |e: sqlx::Error| StoreError::Open {
+            path: shown.to_string(),
+            // The driver's message may quote the URL; never its password.
+            reason: e.to_string().replace(url, shown),
+        };
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Sqlite => options
+                .max_connections(4)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = FULL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 30000",
+                            "PRAGMA cache_size = -65536",
+                        ] {
+                            conn.execute(pragma).await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await
+                .map_err(open_error)?,
+            Backend::Postgres => options.max_connections(10).connect(url).await.map_err(open_error)?,
+        };
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.map_err(|e| match e {
+            MigrateError::VersionMissing(v) => StoreError::SchemaTooNew(v),
+            other => StoreError::Migration(other),
+        })?;
+        let mut store = Self {
+            pool,
+            backend,
+            node_id: NodeId::new(),
+        };
+        store.node_id = store.node_id_of().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A write transaction. SQLite takes its write lock at once, so two
+    /// writers queue instead of failing; PostgreSQL locks the rows a commit
+    /// touches (see `load_prior`).
+    async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    async fn node_id_of(&self) -> Result<NodeId> {
+        let mut tx = self.begin().await?;
+        if self.backend == Backend::Postgres {
+            // Two processes opening a new database at once must agree.
+            sqlx::query("LOCK TABLE node IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+        }
+        let existing: Option<String> = sqlx::query_scalar("SELECT node_id FROM node WHERE singleton = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
         let id = match existing {
             Some(s) => parse_id(&s)?,
             None => {
@@ -72,17 +176,122 @@ impl SqliteStore {
         Ok(id)
     }
 
-    /// `PRAGMA integrity_check`: `ok` when the file is sound.
+    /// SQLite's `PRAGMA integrity_check` (`ok` when the file is sound);
+    /// PostgreSQL checks its own pages, so there it is always `ok`.
     pub async fn integrity_check(&self) -> Result<String> {
-        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&self.pool)
-            .await?;
+        if self.backend == Backend::Postgres {
+            return Ok("ok".to_string());
+        }
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.pool).await?;
         Ok(rows.join("\n"))
+    }
+
+    async fn try_commit(&self, writes: Vec<Write>) -> Result<Vec<Revision>> {
+        let mut tx = self.begin().await?;
+
+        let mut order = Vec::new();
+        let mut seen = BTreeSet::new();
+        for w in &writes {
+            if seen.insert(w.record_id) {
+                order.push(w.record_id);
+            }
+        }
+        let mut prior = load_prior(&mut tx, &order, self.backend).await?;
+        let mut state: HashMap<RecordId, After> = HashMap::new();
+        let mut revisions = Vec::with_capacity(writes.len());
+
+        for w in writes {
+            if let Some(c) = &w.content
+                && c.record_type() != w.record_type
+            {
+                return Err(StoreError::WrongType {
+                    record: w.record_id,
+                    expected: w.record_type,
+                    actual: c.record_type(),
+                });
+            }
+            let current = state
+                .get(&w.record_id)
+                .map(|a| a.head)
+                .or_else(|| prior.get(&w.record_id).map(|p| p.head));
+            match (w.parent, current) {
+                (None, None) if w.content.is_none() => {
+                    return Err(StoreError::NotFound(w.record_id));
+                }
+                (None, None) => {}
+                (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
+                (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
+                (Some(parent), Some(head)) => {
+                    if head.record_type != w.record_type {
+                        return Err(StoreError::WrongType {
+                            record: w.record_id,
+                            expected: w.record_type,
+                            actual: head.record_type,
+                        });
+                    }
+                    if head.revision_id != parent {
+                        return Err(StoreError::Stale {
+                            record: w.record_id,
+                            expected: parent,
+                            actual: head.revision_id,
+                        });
+                    }
+                    if head.deleted {
+                        return Err(StoreError::Deleted(w.record_id));
+                    }
+                }
+            }
+            let revision = Revision {
+                id: w.revision_id.unwrap_or_default(),
+                record_id: w.record_id,
+                record_type: w.record_type,
+                parents: w.parent.into_iter().collect(),
+                node_id: self.node_id,
+                author: w.author,
+                created_ms: w.created_ms,
+                deleted: w.content.is_none(),
+                content: w.content.as_ref().map(Content::to_json).unwrap_or_default(),
+            };
+            state.insert(
+                w.record_id,
+                After {
+                    head: Head {
+                        record_type: w.record_type,
+                        revision_id: revision.id,
+                        deleted: revision.deleted,
+                    },
+                    content: w.content,
+                },
+            );
+            revisions.push(revision);
+        }
+
+        insert_revisions(&mut tx, &revisions).await?;
+        let changes: Vec<Change> = order
+            .into_iter()
+            .filter_map(|id| {
+                let after = state.remove(&id)?;
+                Some(Change {
+                    record_id: id,
+                    prior: prior.remove(&id),
+                    after,
+                })
+            })
+            .collect();
+        apply_derived(&mut tx, &changes).await?;
+        tx.commit().await?;
+        Ok(revisions)
     }
 
     pub async fn close(self) {
         self.pool.close().await;
     }
+}
+
+fn is_retryable(e: &StoreError) -> bool {
+    // Serialization failure and deadlock: PostgreSQL rolled the transaction
+    // back and it can be run again as it was.
+    matches!(e, StoreError::Database(sqlx::Error::Database(d)) if matches!(d.code().as_deref(), Some("40001" | "40P01")))
 }
 
 fn parse_id<T: FromStr>(s: &str) -> Result<T> {
@@ -172,21 +381,15 @@ fn split_period(p: Period) -> PeriodSplit {
     }
 }
 
-fn push_unit_filter(q: &mut QueryBuilder<Sqlite>, units: &Option<Vec<Code>>) {
+fn push_unit_filter(q: &mut Sql, units: &Option<Vec<Code>>) {
     if let Some(units) = units {
         q.push(" AND set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
-        let mut sep = q.separated(", ");
-        for u in units {
-            sep.push_bind(u.as_str().to_string());
-        }
-        if units.is_empty() {
-            sep.push("NULL");
-        }
+        q.push_list(units.iter().map(|u| u.as_str().to_string()));
         q.push("))");
     }
 }
 
-fn revision_from_row(row: &SqliteRow) -> Result<Revision> {
+fn revision_from_row(row: &AnyRow) -> Result<Revision> {
     let parents: Vec<String> = serde_json::from_str(row.try_get::<&str, _>("parents")?)
         .map_err(|e| StoreError::Corrupt(format!("parents: {e}")))?;
     Ok(Revision {
@@ -202,7 +405,7 @@ fn revision_from_row(row: &SqliteRow) -> Result<Revision> {
     })
 }
 
-fn current_from_row(row: &SqliteRow) -> Result<CurrentRecord> {
+fn current_from_row(row: &AnyRow) -> Result<CurrentRecord> {
     Ok(CurrentRecord {
         record_id: parse_id(row.try_get("record_id")?)?,
         record_type: parse_type(row.try_get("record_type")?)?,
@@ -233,20 +436,24 @@ struct Change {
 }
 
 async fn load_prior(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     ids: &[RecordId],
+    backend: Backend,
 ) -> Result<HashMap<RecordId, Prior>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "SELECT h.record_id, h.record_type, h.revision_id, h.deleted, c.content, c.set_id \
              FROM heads h LEFT JOIN current_records c ON c.record_id = h.record_id WHERE h.record_id IN (",
         );
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(id.to_string());
-        }
+        q.push_list(chunk.iter().map(|id| id.to_string()));
         q.push(")");
+        if backend == Backend::Postgres {
+            // Concurrent commits to the same record wait here, then see its
+            // new head and are refused as stale; sorted, so they cannot
+            // deadlock each other.
+            q.push(" ORDER BY h.record_id FOR UPDATE OF h");
+        }
         for row in q.build().fetch_all(&mut *conn).await? {
             let record_type = parse_type(row.try_get("record_type")?)?;
             let content: Option<String> = row.try_get("content")?;
@@ -275,7 +482,7 @@ struct Ids {
 }
 
 impl Ids {
-    async fn set(&mut self, conn: &mut SqliteConnection, content: &Content) -> Result<Option<i64>> {
+    async fn set(&mut self, conn: &mut AnyConnection, content: &Content) -> Result<Option<i64>> {
         let Some(set) = unit_set(content) else {
             return Ok(None);
         };
@@ -311,7 +518,7 @@ impl Ids {
         Ok(Some(id))
     }
 
-    async fn measure(&mut self, conn: &mut SqliteConnection, name: &str) -> Result<i64> {
+    async fn measure(&mut self, conn: &mut AnyConnection, name: &str) -> Result<i64> {
         if let Some(id) = self.measures.get(name) {
             return Ok(*id);
         }
@@ -327,7 +534,7 @@ impl Ids {
 }
 
 /// Brings heads, current records and daily facts in line with `changes`.
-async fn apply_derived(conn: &mut SqliteConnection, changes: &[Change]) -> Result<()> {
+async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<()> {
     let mut ids = Ids::default();
     let mut deltas: HashMap<(i64, i64, i64), i64> = HashMap::new();
     let mut upserts = Vec::new();
@@ -358,12 +565,12 @@ async fn apply_derived(conn: &mut SqliteConnection, changes: &[Change]) -> Resul
     }
 
     for chunk in changes.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "INSERT INTO heads (record_id, record_type, revision_id, deleted) ",
         );
-        q.push_values(chunk, |mut row, c| {
+        q.push_values(chunk, |row, c| {
             row.push_bind(c.record_id.to_string())
-                .push_bind(c.after.head.record_type.as_str())
+                .push_bind(c.after.head.record_type.as_str().to_string())
                 .push_bind(c.after.head.revision_id.to_string())
                 .push_bind(i64::from(c.after.head.deleted));
         });
@@ -375,13 +582,13 @@ async fn apply_derived(conn: &mut SqliteConnection, changes: &[Change]) -> Resul
     }
 
     for chunk in upserts.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "INSERT INTO current_records \
              (record_id, record_type, revision_id, day, until_day, category, set_id, subject_of, content) ",
         );
-        q.push_values(chunk, |mut row, (change, set_id, content)| {
+        q.push_values(chunk, |row, (change, set_id, content)| {
             row.push_bind(change.record_id.to_string())
-                .push_bind(change.after.head.record_type.as_str())
+                .push_bind(change.after.head.record_type.as_str().to_string())
                 .push_bind(change.after.head.revision_id.to_string())
                 .push_bind(content.date().map(day_key))
                 .push_bind(content.until().map(day_key))
@@ -400,11 +607,8 @@ async fn apply_derived(conn: &mut SqliteConnection, changes: &[Change]) -> Resul
     }
 
     for chunk in removals.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new("DELETE FROM current_records WHERE record_id IN (");
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(id.to_string());
-        }
+        let mut q = Sql::new("DELETE FROM current_records WHERE record_id IN (");
+        q.push_list(chunk.iter().map(|id| id.to_string()));
         q.push(")");
         q.build().execute(&mut *conn).await?;
     }
@@ -423,7 +627,7 @@ async fn apply_derived(conn: &mut SqliteConnection, changes: &[Change]) -> Resul
 /// Adds `deltas` to a facts table keyed by (`key`, measure, unit set),
 /// removing rows that fall to zero so that the table equals a rebuild.
 async fn add_deltas(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     table: &'static str,
     key: &'static str,
     deltas: HashMap<(i64, i64, i64), i64>,
@@ -432,10 +636,10 @@ async fn add_deltas(
     deltas.sort_unstable();
     let mut emptied = Vec::new();
     for chunk in deltas.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(format!(
+        let mut q = Sql::new(format!(
             "INSERT INTO {table} ({key}, measure_id, set_id, value) "
         ));
-        q.push_values(chunk, |mut row, ((k, m, s), v)| {
+        q.push_values(chunk, |row, ((k, m, s), v)| {
             row.push_bind(*k).push_bind(*m).push_bind(*s).push_bind(*v);
         });
         q.push(format!(
@@ -465,16 +669,16 @@ async fn add_deltas(
     Ok(())
 }
 
-async fn insert_revisions(conn: &mut SqliteConnection, revisions: &[Revision]) -> Result<()> {
+async fn insert_revisions(conn: &mut AnyConnection, revisions: &[Revision]) -> Result<()> {
     for chunk in revisions.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "INSERT INTO revisions (id, record_id, record_type, parents, node_id, author, created_ms, deleted, content) ",
         );
-        q.push_values(chunk, |mut row, r| {
+        q.push_values(chunk, |row, r| {
             let parents: Vec<String> = r.parents.iter().map(|p| p.to_string()).collect();
             row.push_bind(r.id.to_string())
                 .push_bind(r.record_id.to_string())
-                .push_bind(r.record_type.as_str())
+                .push_bind(r.record_type.as_str().to_string())
                 .push_bind(serde_json::to_string(&parents).unwrap_or_else(|_| "[]".into()))
                 .push_bind(r.node_id.to_string())
                 .push_bind(r.author.clone())
@@ -490,7 +694,7 @@ async fn insert_revisions(conn: &mut SqliteConnection, revisions: &[Revision]) -
 const REVISION_COLUMNS: &str =
     "id, record_id, record_type, parents, node_id, author, created_ms, deleted, content";
 
-async fn rebuild_in(tx: &mut SqliteConnection) -> Result<()> {
+async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
     for table in [
         "daily_facts",
         "half_month_facts",
@@ -522,13 +726,10 @@ async fn rebuild_in(tx: &mut SqliteConnection) -> Result<()> {
     let mut head_ids: Vec<String> = head_of.into_values().collect();
     head_ids.sort();
     for chunk in head_ids.chunks(CHUNK * 10) {
-        let mut q = QueryBuilder::<Sqlite>::new(format!(
+        let mut q = Sql::new(format!(
             "SELECT {REVISION_COLUMNS} FROM revisions WHERE id IN ("
         ));
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(id.clone());
-        }
+        q.push_list(chunk.iter().cloned());
         q.push(") ORDER BY seq");
         let rows = q.build().fetch_all(&mut *tx).await?;
         let mut changes = Vec::with_capacity(rows.len());
@@ -557,7 +758,7 @@ async fn rebuild_in(tx: &mut SqliteConnection) -> Result<()> {
     Ok(())
 }
 
-async fn snapshot_in(conn: &mut SqliteConnection) -> Result<DerivedSnapshot> {
+async fn snapshot_in(conn: &mut AnyConnection) -> Result<DerivedSnapshot> {
     let heads: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT record_id, record_type, revision_id, deleted FROM heads ORDER BY record_id",
     )
@@ -565,7 +766,7 @@ async fn snapshot_in(conn: &mut SqliteConnection) -> Result<DerivedSnapshot> {
     .await?;
     let current: Vec<CurrentRow> = sqlx::query_as(
         "SELECT c.record_id, c.revision_id, c.day, s.key, \
-         c.content || '|' || COALESCE(c.until_day, '') || '|' || COALESCE(c.category, '') FROM current_records c \
+         c.content || '|' || COALESCE(CAST(c.until_day AS TEXT), '') || '|' || COALESCE(c.category, '') FROM current_records c \
          LEFT JOIN unit_sets s ON s.id = c.set_id ORDER BY c.record_id",
     )
     .fetch_all(&mut *conn)
@@ -594,107 +795,23 @@ async fn snapshot_in(conn: &mut SqliteConnection) -> Result<DerivedSnapshot> {
     })
 }
 
-impl Store for SqliteStore {
+impl Store for SqlStore {
     fn node_id(&self) -> NodeId {
         self.node_id
     }
 
     async fn commit(&self, writes: Vec<Write>) -> Result<Vec<Revision>> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut order = Vec::new();
-        let mut seen = BTreeSet::new();
-        for w in &writes {
-            if seen.insert(w.record_id) {
-                order.push(w.record_id);
+        let mut attempt = 0;
+        loop {
+            match self.try_commit(writes.clone()).await {
+                Err(e) if is_retryable(&e) && attempt < 8 => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(5 << attempt.min(6))).await;
+                }
+                outcome => return outcome,
             }
         }
-        let mut prior = load_prior(&mut tx, &order).await?;
-        let mut state: HashMap<RecordId, After> = HashMap::new();
-        let mut revisions = Vec::with_capacity(writes.len());
-
-        for w in writes {
-            if let Some(c) = &w.content
-                && c.record_type() != w.record_type
-            {
-                return Err(StoreError::WrongType {
-                    record: w.record_id,
-                    expected: w.record_type,
-                    actual: c.record_type(),
-                });
-            }
-            let current = state
-                .get(&w.record_id)
-                .map(|a| a.head)
-                .or_else(|| prior.get(&w.record_id).map(|p| p.head));
-            match (w.parent, current) {
-                (None, None) if w.content.is_none() => {
-                    return Err(StoreError::NotFound(w.record_id));
-                }
-                (None, None) => {}
-                (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
-                (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
-                (Some(parent), Some(head)) => {
-                    if head.record_type != w.record_type {
-                        return Err(StoreError::WrongType {
-                            record: w.record_id,
-                            expected: w.record_type,
-                            actual: head.record_type,
-                        });
-                    }
-                    if head.revision_id != parent {
-                        return Err(StoreError::Stale {
-                            record: w.record_id,
-                            expected: parent,
-                            actual: head.revision_id,
-                        });
-                    }
-                    if head.deleted {
-                        return Err(StoreError::Deleted(w.record_id));
-                    }
-                }
-            }
-            let revision = Revision {
-                id: w.revision_id.unwrap_or_default(),
-                record_id: w.record_id,
-                record_type: w.record_type,
-                parents: w.parent.into_iter().collect(),
-                node_id: self.node_id,
-                author: w.author,
-                created_ms: w.created_ms,
-                deleted: w.content.is_none(),
-                content: w.content.as_ref().map(Content::to_json).unwrap_or_default(),
-            };
-            state.insert(
-                w.record_id,
-                After {
-                    head: Head {
-                        record_type: w.record_type,
-                        revision_id: revision.id,
-                        deleted: revision.deleted,
-                    },
-                    content: w.content,
-                },
-            );
-            revisions.push(revision);
-        }
-
-        insert_revisions(&mut tx, &revisions).await?;
-        let changes: Vec<Change> = order
-            .into_iter()
-            .filter_map(|id| {
-                let after = state.remove(&id)?;
-                Some(Change {
-                    record_id: id,
-                    prior: prior.remove(&id),
-                    after,
-                })
-            })
-            .collect();
-        apply_derived(&mut tx, &changes).await?;
-        tx.commit().await?;
-        Ok(revisions)
     }
-
     async fn head(&self, record: RecordId) -> Result<Option<Head>> {
         let row =
             sqlx::query("SELECT record_type, revision_id, deleted FROM heads WHERE record_id = $1")
@@ -732,11 +849,11 @@ impl Store for SqliteStore {
     }
 
     async fn list(&self, filter: ListFilter) -> Result<Vec<CurrentRecord>> {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "SELECT record_id, record_type, revision_id, day, content FROM current_records WHERE 1 = 1",
         );
         if let Some(t) = filter.record_type {
-            q.push(" AND record_type = ").push_bind(t.as_str());
+            q.push(" AND record_type = ").push_bind(t.as_str().to_string());
         }
         if let Some(p) = filter.period {
             q.push(" AND day BETWEEN ")
@@ -782,9 +899,9 @@ impl Store for SqliteStore {
         } else {
             "measure_id"
         };
-        let mut q = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT measure_id, {} AS set_id, SUM(value) AS value FROM (",
-            if by_lead_unit { "set_id" } else { "NULL" }
+        let mut q = Sql::new(format!(
+            "SELECT measure_id, {} AS set_id, CAST(SUM(value) AS BIGINT) AS value FROM (",
+            if by_lead_unit { "set_id" } else { "CAST(NULL AS BIGINT)" }
         ));
         let mut first = true;
         if let Some((a, b)) = buckets {
@@ -806,7 +923,7 @@ impl Store for SqliteStore {
                 .push_bind(b);
             push_unit_filter(&mut q, &units);
         }
-        q.push(format!(") GROUP BY {group}"));
+        q.push(format!(") AS facts GROUP BY {group}"));
         let rows: Vec<(i64, Option<i64>, i64)> = q.build_query_as().fetch_all(&self.pool).await?;
 
         let names: HashMap<i64, String> =
@@ -858,10 +975,10 @@ impl Store for SqliteStore {
         period: Period,
         units: Option<Vec<Code>>,
     ) -> Result<Vec<(String, i64)>> {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Sql::new(
             "SELECT COALESCE(category, ''), COUNT(*) FROM current_records WHERE record_type = ",
         );
-        q.push_bind(record_type.as_str())
+        q.push_bind(record_type.as_str().to_string())
             .push(" AND day <= ")
             .push_bind(day_key(period.to))
             .push(" AND (until_day IS NULL OR until_day >= ")
@@ -896,7 +1013,7 @@ impl Store for SqliteStore {
     }
 
     async fn rebuild(&self) -> Result<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin().await?;
         rebuild_in(&mut tx).await?;
         tx.commit().await?;
         Ok(())
@@ -904,7 +1021,7 @@ impl Store for SqliteStore {
 
     async fn verify_derived(&self) -> Result<bool> {
         // Rebuilt inside a transaction that is rolled back: a check changes nothing.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin().await?;
         let maintained = snapshot_in(&mut tx).await?;
         rebuild_in(&mut tx).await?;
         let rebuilt = snapshot_in(&mut tx).await?;
