@@ -170,7 +170,9 @@ fn store_path(data: &Path) -> PathBuf {
 async fn open(data: &Path) -> Result<Service<SqlStore>> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-    Ok(Service::new(SqlStore::open_sqlite(&store_path(data)).await?))
+    Ok(Service::new(
+        SqlStore::open_sqlite(&store_path(data)).await?,
+    ))
 }
 
 fn author(cli_user: &Option<String>) -> String {

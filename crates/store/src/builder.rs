@@ -71,7 +71,10 @@ impl Sql {
                 self.push(", ");
             }
             self.push("(");
-            let mut tuple = Tuple { sql: self, first: true };
+            let mut tuple = Tuple {
+                sql: self,
+                first: true,
+            };
             each(&mut tuple, row);
             self.push(")");
         }

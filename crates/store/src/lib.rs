@@ -3,8 +3,10 @@
 //! backend passes the same conformance suite (`tests/conformance.rs`).
 
 mod builder;
+mod copy;
 mod sql;
 
+pub use copy::{CopyReport, copy};
 pub use sql::{Backend, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;
@@ -43,9 +45,15 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot open the store at {path}: {reason}")]
     Open { path: String, reason: String },
+    #[error("the target store already holds revisions; copy into an empty one")]
+    TargetNotEmpty,
+    #[error("the copy differs from its source: source {original}, copy {copied}")]
+    CopyMismatch { original: String, copied: String },
     #[error("unsupported database URL {0}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
-    #[error("the database has schema version {0}, newer than this program knows; use a newer bienphong")]
+    #[error(
+        "the database has schema version {0}, newer than this program knows; use a newer bienphong"
+    )]
     SchemaTooNew(i64),
 }
 
@@ -183,6 +191,24 @@ pub trait Store: Send + Sync {
     fn revisions(&self) -> impl Future<Output = Result<Vec<Revision>>> + Send;
 
     fn revision_count(&self) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Revisions received after `after_seq`, in order, with their sequence
+    /// numbers (for copying a store without holding it in memory).
+    fn revisions_after(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(i64, Revision)>>> + Send;
+
+    /// Stores revisions made elsewhere as they are (ids, nodes, parents,
+    /// authors and times kept), in the order given, and brings the derived
+    /// tables in line. A revision already present is skipped. Returns how
+    /// many were new.
+    fn import(&self, revisions: Vec<Revision>) -> impl Future<Output = Result<usize>> + Send;
+
+    /// The number of revisions and a SHA-256 over all of them in id order:
+    /// equal digests mean equal revision sets, whatever order they came in.
+    fn revision_digest(&self) -> impl Future<Output = Result<(u64, String)>> + Send;
 
     /// Live activity records (organisation and restricted records excluded).
     fn record_count(&self) -> impl Future<Output = Result<u64>> + Send;

@@ -1,6 +1,7 @@
 //! The embedded store: one SQLite file in WAL mode, foreign keys on, every
 //! commit `synchronous = FULL` so that what was acknowledged survives a crash.
 
+use crate::builder::Sql;
 use crate::{
     CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Result, Store,
     StoreError, Write,
@@ -9,14 +10,13 @@ use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
 use bienphong_domain::org::Code;
 use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision};
-use crate::builder::Sql;
 use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyConnection, AnyPool};
 use sqlx::{AssertSqlSafe, Executor, Row};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
-use sqlx::migrate::{MigrateError, Migrator};
 use std::time::Duration;
 
 /// Rows per multi-row statement; far below both backends' parameter limits.
@@ -53,7 +53,11 @@ pub fn mask_url(url: &str) -> String {
     match authority.rsplit_once('@') {
         Some((userinfo, host)) => {
             let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_string() };
+            let masked = if userinfo.contains(':') {
+                format!("{user}:***")
+            } else {
+                user.to_string()
+            };
             format!("{scheme}://{masked}@{host}{tail}")
         }
         None => url.to_string(),
@@ -77,7 +81,12 @@ fn sqlite_url(path: &Path) -> String {
 impl SqlStore {
     /// Opens (creating and migrating if needed) the SQLite store in `path`.
     pub async fn open_sqlite(path: &Path) -> Result<Self> {
-        Self::open_url(&sqlite_url(path), Backend::Sqlite, &path.display().to_string()).await
+        Self::open_url(
+            &sqlite_url(path),
+            Backend::Sqlite,
+            &path.display().to_string(),
+        )
+        .await
     }
 
     /// Opens the store a URL names: `sqlite://PATH` or `postgres://…`.
@@ -119,7 +128,11 @@ impl SqlStore {
                 .connect(url)
                 .await
                 .map_err(open_error)?,
-            Backend::Postgres => options.max_connections(10).connect(url).await.map_err(open_error)?,
+            Backend::Postgres => options
+                .max_connections(10)
+                .connect(url)
+                .await
+                .map_err(open_error)?,
         };
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
@@ -156,11 +169,14 @@ impl SqlStore {
         let mut tx = self.begin().await?;
         if self.backend == Backend::Postgres {
             // Two processes opening a new database at once must agree.
-            sqlx::query("LOCK TABLE node IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+            sqlx::query("LOCK TABLE node IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
         }
-        let existing: Option<String> = sqlx::query_scalar("SELECT node_id FROM node WHERE singleton = 1")
-            .fetch_optional(&mut *tx)
-            .await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT node_id FROM node WHERE singleton = 1")
+                .fetch_optional(&mut *tx)
+                .await?;
         let id = match existing {
             Some(s) => parse_id(&s)?,
             None => {
@@ -182,7 +198,9 @@ impl SqlStore {
         if self.backend == Backend::Postgres {
             return Ok("ok".to_string());
         }
-        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.pool).await?;
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.join("\n"))
     }
 
@@ -565,9 +583,7 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
     }
 
     for chunk in changes.chunks(CHUNK) {
-        let mut q = Sql::new(
-            "INSERT INTO heads (record_id, record_type, revision_id, deleted) ",
-        );
+        let mut q = Sql::new("INSERT INTO heads (record_id, record_type, revision_id, deleted) ");
         q.push_values(chunk, |row, c| {
             row.push_bind(c.record_id.to_string())
                 .push_bind(c.after.head.record_type.as_str().to_string())
@@ -853,7 +869,8 @@ impl Store for SqlStore {
             "SELECT record_id, record_type, revision_id, day, content FROM current_records WHERE 1 = 1",
         );
         if let Some(t) = filter.record_type {
-            q.push(" AND record_type = ").push_bind(t.as_str().to_string());
+            q.push(" AND record_type = ")
+                .push_bind(t.as_str().to_string());
         }
         if let Some(p) = filter.period {
             q.push(" AND day BETWEEN ")
@@ -901,7 +918,11 @@ impl Store for SqlStore {
         };
         let mut q = Sql::new(format!(
             "SELECT measure_id, {} AS set_id, CAST(SUM(value) AS BIGINT) AS value FROM (",
-            if by_lead_unit { "set_id" } else { "CAST(NULL AS BIGINT)" }
+            if by_lead_unit {
+                "set_id"
+            } else {
+                "CAST(NULL AS BIGINT)"
+            }
         ));
         let mut first = true;
         if let Some((a, b)) = buckets {
@@ -1040,6 +1061,124 @@ impl Store for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(revision_from_row).collect()
+    }
+
+    async fn revisions_after(&self, after_seq: i64, limit: u32) -> Result<Vec<(i64, Revision)>> {
+        let sql = format!(
+            "SELECT seq, {REVISION_COLUMNS} FROM revisions WHERE seq > $1 ORDER BY seq LIMIT $2"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>("seq")?, revision_from_row(r)?)))
+            .collect()
+    }
+
+    async fn import(&self, revisions: Vec<Revision>) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let ids: Vec<String> = revisions.iter().map(|r| r.id.to_string()).collect();
+        let mut present = HashSet::new();
+        for chunk in ids.chunks(CHUNK) {
+            let mut q = Sql::new("SELECT id FROM revisions WHERE id IN (");
+            q.push_list(chunk.iter().cloned());
+            q.push(")");
+            for row in q.build().fetch_all(&mut *tx).await? {
+                present.insert(row.try_get::<String, _>("id")?);
+            }
+        }
+        let fresh: Vec<Revision> = revisions
+            .into_iter()
+            .filter(|r| present.insert(r.id.to_string()))
+            .collect();
+        let mut order = Vec::new();
+        let mut seen = BTreeSet::new();
+        for r in &fresh {
+            if seen.insert(r.record_id) {
+                order.push(r.record_id);
+            }
+        }
+        let mut prior = load_prior(&mut tx, &order, self.backend).await?;
+        // A revision becomes its record's head when it follows the head (or
+        // the record is new): revisions arrive parents first.
+        let mut state: HashMap<RecordId, After> = HashMap::new();
+        for r in &fresh {
+            let head = state
+                .get(&r.record_id)
+                .map(|a| a.head.revision_id)
+                .or_else(|| prior.get(&r.record_id).map(|p| p.head.revision_id));
+            let follows = match head {
+                None => true,
+                Some(h) => r.parents.contains(&h),
+            };
+            if !follows {
+                continue;
+            }
+            let content = if r.deleted {
+                None
+            } else {
+                Some(parse_content(r.record_type, &r.content)?)
+            };
+            state.insert(
+                r.record_id,
+                After {
+                    head: Head {
+                        record_type: r.record_type,
+                        revision_id: r.id,
+                        deleted: r.deleted,
+                    },
+                    content,
+                },
+            );
+        }
+        insert_revisions(&mut tx, &fresh).await?;
+        let changes: Vec<Change> = order
+            .into_iter()
+            .filter_map(|id| {
+                let after = state.remove(&id)?;
+                Some(Change {
+                    record_id: id,
+                    prior: prior.remove(&id),
+                    after,
+                })
+            })
+            .collect();
+        apply_derived(&mut tx, &changes).await?;
+        tx.commit().await?;
+        Ok(fresh.len())
+    }
+
+    async fn revision_digest(&self) -> Result<(u64, String)> {
+        use futures_util::TryStreamExt;
+        use sha2::{Digest, Sha256};
+        let sql = format!("SELECT {REVISION_COLUMNS} FROM revisions ORDER BY id");
+        let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&self.pool);
+        let mut hasher = Sha256::new();
+        let mut count = 0u64;
+        while let Some(row) = rows.try_next().await? {
+            let r = revision_from_row(&row)?;
+            let parents: Vec<String> = r.parents.iter().map(|p| p.to_string()).collect();
+            for field in [
+                r.id.to_string(),
+                r.record_id.to_string(),
+                r.record_type.to_string(),
+                parents.join(","),
+                r.node_id.to_string(),
+                r.author,
+                r.created_ms.to_string(),
+                u8::from(r.deleted).to_string(),
+                r.content,
+            ] {
+                // Length-prefixed, so that fields cannot run into each other.
+                hasher.update((field.len() as u64).to_le_bytes());
+                hasher.update(field.as_bytes());
+            }
+            count += 1;
+        }
+        let digest = hasher.finalize();
+        Ok((count, digest.iter().map(|b| format!("{b:02x}")).collect()))
     }
 
     async fn record_count(&self) -> Result<u64> {

@@ -531,7 +531,10 @@ pub async fn concurrent_writers_lose_nothing(store: SqlStore) {
             let (mut written, mut stale) = (0u64, 0u64);
             for _ in 0..12 {
                 if rng.random_bool(0.3) {
-                    let w = new(RecordType::Patrol, patrol("2023-06-01", rng.random_range(1..9), 1, &[]));
+                    let w = new(
+                        RecordType::Patrol,
+                        patrol("2023-06-01", rng.random_range(1..9), 1, &[]),
+                    );
                     store.commit(vec![w]).await.unwrap();
                     written += 1;
                     continue;
@@ -586,7 +589,11 @@ impl Db {
     pub async fn sqlite() -> Option<Db> {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.sqlite").display());
-        Some(Db { url, postgres: None, _dir: Some(dir) })
+        Some(Db {
+            url,
+            postgres: None,
+            _dir: Some(dir),
+        })
     }
 
     /// `None` when `BIENPHONG_TEST_PG` is not set.
@@ -597,7 +604,9 @@ impl Db {
         };
         sqlx::any::install_default_drivers();
         let name = format!("bienphong_test_{}", uuid::Uuid::now_v7().simple());
-        let pool = sqlx::AnyPool::connect(&admin).await.expect("BIENPHONG_TEST_PG must be reachable");
+        let pool = sqlx::AnyPool::connect(&admin)
+            .await
+            .expect("BIENPHONG_TEST_PG must be reachable");
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&pool)
             .await
@@ -605,7 +614,11 @@ impl Db {
         pool.close().await;
         let base = admin.split('?').next().unwrap();
         let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
-        Some(Db { url, postgres: Some((admin, name)), _dir: None })
+        Some(Db {
+            url,
+            postgres: Some((admin, name)),
+            _dir: None,
+        })
     }
 
     pub async fn open(&self) -> SqlStore {
@@ -620,22 +633,32 @@ impl Db {
     pub async fn raw(&self, sql: &str) {
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&self.url).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&pool).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&pool)
+            .await
+            .unwrap();
         pool.close().await;
     }
 }
 
 impl Drop for Db {
     fn drop(&mut self) {
-        let Some((admin, name)) = self.postgres.take() else { return };
+        let Some((admin, name)) = self.postgres.take() else {
+            return;
+        };
         // Drop runs outside the test's runtime: a thread with its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                        .execute(&pool)
-                        .await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&pool)
+                    .await;
                     pool.close().await;
                 }
             });
@@ -655,10 +678,16 @@ pub async fn node_id_is_kept_on(db: &Db) {
 pub async fn verify_detects_drift_and_rebuild_repairs_it(db: &Db) {
     let s = db.open().await;
     s.commit(structure()).await.unwrap();
-    s.commit(vec![new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[]))]).await.unwrap();
+    s.commit(vec![new(
+        RecordType::Patrol,
+        patrol("2023-03-05", 6, 3, &[]),
+    )])
+    .await
+    .unwrap();
     assert!(s.verify_derived().await.unwrap());
     s.close().await;
-    db.raw("UPDATE half_month_facts SET value = value + 1").await;
+    db.raw("UPDATE half_month_facts SET value = value + 1")
+        .await;
     let s = db.open().await;
     assert!(!s.verify_derived().await.unwrap());
     s.rebuild().await.unwrap();
@@ -668,7 +697,11 @@ pub async fn verify_detects_drift_and_rebuild_repairs_it(db: &Db) {
 /// A binary older than the database's schema refuses to run against it.
 pub async fn a_newer_schema_is_refused(db: &Db) {
     db.open().await.close().await;
-    let checksum = if db.is_postgres() { "'\\x00'::bytea" } else { "x'00'" };
+    let checksum = if db.is_postgres() {
+        "'\\x00'::bytea"
+    } else {
+        "x'00'"
+    };
     db.raw(&format!(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (99999, 'from the future', TRUE, {checksum}, 0)"
@@ -685,11 +718,79 @@ pub async fn integrity_check_passes(db: &Db) {
     assert_eq!(db.open().await.integrity_check().await.unwrap(), "ok");
 }
 
+/// A store copied into another (maybe on the other backend) and back holds
+/// the very same revisions, and the same derived figures.
+pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
+    let a = db.open().await;
+    a.commit(structure()).await.unwrap();
+    let w = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &["XA-LC"]));
+    let id = w.record_id;
+    let first = a
+        .commit(vec![
+            w,
+            new(RecordType::Case, case("2023-04-01", 2, "0,43")),
+        ])
+        .await
+        .unwrap();
+    let edit = Write {
+        record_id: id,
+        record_type: RecordType::Patrol,
+        content: Some(patrol("2023-03-05", 7, 3, &["XA-LC"])),
+        parent: Some(first[0].id),
+        author: "editor".into(),
+        created_ms: 5,
+        revision_id: None,
+    };
+    let second = a.commit(vec![edit]).await.unwrap().remove(0);
+    let tomb = Write {
+        record_id: id,
+        record_type: RecordType::Patrol,
+        content: None,
+        parent: Some(second.id),
+        author: "editor".into(),
+        created_ms: 6,
+        revision_id: None,
+    };
+    a.commit(vec![tomb]).await.unwrap();
+
+    let b = other.open().await;
+    let there = bienphong_store::copy(&a, &b, |_| {}).await.unwrap();
+    let back_dir = Db::sqlite().await.unwrap();
+    let c = back_dir.open().await;
+    let back = bienphong_store::copy(&b, &c, |_| {}).await.unwrap();
+    assert_eq!(there, back);
+    let sorted = |mut v: Vec<bienphong_domain::Revision>| {
+        v.sort_by_key(|r| r.id);
+        v
+    };
+    assert_eq!(
+        sorted(a.revisions().await.unwrap()),
+        sorted(c.revisions().await.unwrap())
+    );
+    assert_eq!(
+        a.derived_snapshot().await.unwrap().facts,
+        c.derived_snapshot().await.unwrap().facts
+    );
+    assert_eq!(
+        a.node_id() == c.node_id(),
+        false,
+        "each store keeps its own node id"
+    );
+    assert!(c.head(id).await.unwrap().unwrap().deleted);
+    // Copying into a store that holds data is refused.
+    assert!(matches!(
+        bienphong_store::copy(&a, &c, |_| {}).await,
+        Err(StoreError::TargetNotEmpty)
+    ));
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
-            let Some(db) = Db::$backend().await else { return };
+            let Some(db) = Db::$backend().await else {
+                return;
+            };
             super::$name(db.open().await).await;
         }
     };
@@ -699,7 +800,9 @@ macro_rules! db_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
-            let Some(db) = Db::$backend().await else { return };
+            let Some(db) = Db::$backend().await else {
+                return;
+            };
             super::$name(&db).await;
         }
     };
@@ -725,9 +828,20 @@ macro_rules! conformance_suite {
             db_test!($backend, integrity_check_passes);
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn copies_keep_every_revision() {
+                let Some(db) = Db::sqlite().await else { return };
+                let Some(other) = Db::$backend().await else {
+                    return;
+                };
+                super::copies_keep_every_revision(&db, &other).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn derived_tables_equal_a_rebuild() {
                 for seed in 0..4 {
-                    let Some(db) = Db::$backend().await else { return };
+                    let Some(db) = Db::$backend().await else {
+                        return;
+                    };
                     super::derived_tables_equal_a_rebuild(db.open().await, seed).await;
                 }
             }
