@@ -23,6 +23,16 @@ pub struct Cli {
     #[arg(long, global = true, env = "BIENPHONG_DATA", default_value_os_t = default_data_dir())]
     pub data: PathBuf,
 
+    /// The store: sqlite://PATH or postgres://USER@HOST/DB. Without it, the
+    /// embedded SQLite store in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "BIENPHONG_DATABASE",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
+
     /// Language of messages.
     #[arg(long, global = true, env = "BIENPHONG_LANG", value_enum, default_value_t = Lang::Vi)]
     pub lang: Lang,
@@ -311,4 +321,14 @@ pub enum StoreCommand {
     Rebuild,
     /// Check the file's integrity and that derived tables match the revisions.
     Check,
+    /// Copy the whole store (revisions and all) into an empty one, then
+    /// verify counts and a digest of the revision set.
+    Copy {
+        /// The source (default: the store in effect).
+        #[arg(long)]
+        from: Option<String>,
+        /// The target: sqlite://PATH or postgres://…
+        #[arg(long)]
+        to: String,
+    },
 }

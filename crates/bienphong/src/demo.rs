@@ -10,9 +10,8 @@ use bienphong_domain::format;
 use bienphong_domain::org::Org;
 use bienphong_domain::{RecordId, RevisionId};
 use bienphong_service::{Actor, NewRecord, Service};
-use bienphong_store::{SqlStore, Store};
+use bienphong_store::Store;
 use std::io::Write as _;
-use std::path::Path;
 use std::time::Instant;
 
 pub const DEMO_AUTHOR: &str = "demo";
@@ -87,18 +86,20 @@ fn content_time(content: &bienphong_domain::Content) -> i64 {
         .unwrap_or(0)
 }
 
-pub async fn run(data: &Path, store_path: &Path, args: DemoArgs, lang: Lang) -> Result<()> {
-    std::fs::create_dir_all(data)
-        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-    let service = Service::new(SqlStore::open_sqlite(store_path).await?);
-    let path = store_path.display().to_string();
+pub async fn run<S: Store>(
+    service: &Service<S>,
+    location: &str,
+    args: DemoArgs,
+    lang: Lang,
+) -> Result<()> {
+    let path = location.to_string();
     let existing = service.store().revision_count().await?;
     let mut out = std::io::stdout().lock();
 
     match args.provinces {
         None => {
             if existing > 0 {
-                if holds_demo(&service).await? {
+                if holds_demo(service).await? {
                     let n = service.store().revision_count().await?;
                     writeln!(
                         out,
@@ -117,7 +118,7 @@ pub async fn run(data: &Path, store_path: &Path, args: DemoArgs, lang: Lang) -> 
                 }
                 return Err(CliError::Message("demo-not-empty", vec![("path", path)], 2));
             }
-            let written = write_ha_giang(&service).await?;
+            let written = write_ha_giang(service).await?;
             let n = service.store().revision_count().await?;
             writeln!(
                 out,
@@ -140,7 +141,7 @@ pub async fn run(data: &Path, store_path: &Path, args: DemoArgs, lang: Lang) -> 
             let started = Instant::now();
             let records =
                 bienphong_demo::synthetic(provinces, args.years, args.records_per_province_year);
-            let written = write_all(&service, records, 20_000, |n| {
+            let written = write_all(service, records, 20_000, |n| {
                 eprint!("\r{} …", format::integer(n as i64));
             })
             .await?;
@@ -179,6 +180,7 @@ async fn holds_demo<S: Store>(service: &Service<S>) -> Result<bool> {
 mod tests {
     use super::*;
     use bienphong_domain::Revision;
+    use bienphong_store::SqlStore;
 
     async fn fresh() -> (Service<SqlStore>, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();

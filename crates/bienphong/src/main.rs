@@ -97,6 +97,22 @@ fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
             ),
             EXIT_INVALID,
         ),
+        StoreError::Open { path, reason } => (
+            lang.text(
+                "store-open",
+                &[("path", path.clone()), ("detail", reason.clone())],
+            ),
+            1,
+        ),
+        StoreError::UnsupportedUrl(url) => (
+            lang.text("store-unsupported-url", &[("value", url.clone())]),
+            EXIT_INVALID,
+        ),
+        StoreError::SchemaTooNew(v) => (
+            lang.text("store-schema-too-new", &[("value", v.to_string())]),
+            1,
+        ),
+        StoreError::TargetNotEmpty => (lang.text("store-target-not-empty", &[]), EXIT_CONFLICT),
         other => (
             lang.text("store-error", &[("detail", other.to_string())]),
             1,
@@ -167,12 +183,25 @@ fn store_path(data: &Path) -> PathBuf {
     data.join("bienphong.sqlite")
 }
 
-async fn open(data: &Path) -> Result<Service<SqlStore>> {
-    std::fs::create_dir_all(data)
-        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-    Ok(Service::new(
-        SqlStore::open_sqlite(&store_path(data)).await?,
-    ))
+/// The store the options name: `--database URL`, or the SQLite file in the
+/// data directory.
+async fn open_store(data: &Path, database: &Option<String>) -> Result<SqlStore> {
+    match database {
+        Some(url) => Ok(SqlStore::connect(url).await?),
+        None => {
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create the data directory {}", data.display()))?;
+            Ok(SqlStore::open_sqlite(&store_path(data)).await?)
+        }
+    }
+}
+
+/// Where the store is, as it may be shown (passwords masked).
+fn store_location(data: &Path, database: &Option<String>) -> String {
+    match database {
+        Some(url) => bienphong_store::mask_url(url),
+        None => store_path(data).display().to_string(),
+    }
 }
 
 fn author(cli_user: &Option<String>) -> String {
@@ -229,11 +258,20 @@ async fn run(cli: Cli) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let say = |key: &str, args: &[(&'static str, String)]| lang.text(key, args);
     match cli.command {
-        Command::Demo(args) => demo::run(&cli.data, &store_path(&cli.data), args, lang).await,
+        Command::Demo(args) => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            demo::run(
+                &service,
+                &store_location(&cli.data, &cli.database),
+                args,
+                lang,
+            )
+            .await
+        }
         Command::Report {
             report: ReportCommand::Annual(args),
         } => {
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let scope = args
                 .scope
                 .as_deref()
@@ -257,7 +295,7 @@ async fn run(cli: Cli) -> Result<()> {
                     records::apply_flags(args.record_type, &args.fields, Default::default())?,
                 )?,
             };
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let rev = service.add(&Actor::now(author(&cli.user)), content).await?;
             announce(&mut out, lang, "added", &rev)?;
             Ok(())
@@ -265,7 +303,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Edit(args) => {
             let id = parse_record_id(&args.id)?;
             let expected = parse_revision_id(&args.expect)?;
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let current = get_of_type(&service, id, args.record_type).await?;
             let content = match &args.json {
                 Some(path) => records::content_from_json(args.record_type, &read_input(path)?)?,
@@ -287,7 +325,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Delete(args) => {
             let id = parse_record_id(&args.id)?;
             let expected = parse_revision_id(&args.expect)?;
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             get_of_type(&service, id, args.record_type).await?;
             let rev = service
                 .delete(&Actor::now(author(&cli.user)), id, expected)
@@ -298,7 +336,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Show(args) => {
             let id = parse_record_id(&args.id)?;
             refuse_restricted(args.record_type, args.restricted)?;
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let r = get_of_type(&service, id, args.record_type).await?;
             let value: serde_json::Value =
                 serde_json::from_str(&r.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -319,7 +357,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::History(args) => {
             let id = parse_record_id(&args.id)?;
             refuse_restricted(args.record_type, args.restricted)?;
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let revisions = service.history(id).await?;
             let mut previous = String::new();
             for r in revisions {
@@ -352,7 +390,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::List(args) => {
             refuse_restricted(args.record_type, args.restricted)?;
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let org = service.org().await?;
             let from = args
                 .from
@@ -450,7 +488,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Store { command } => {
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let store = service.store();
             match command {
                 StoreCommand::Rebuild => {
@@ -460,6 +498,31 @@ async fn run(cli: Cli) -> Result<()> {
                         out,
                         "{}",
                         say("rebuilt", &[("revisions", format::integer(n as i64))])
+                    )
+                    .context("stdout")?;
+                }
+                StoreCommand::Copy { from, to } => {
+                    let source = match from {
+                        Some(url) => SqlStore::connect(&url).await?,
+                        None => open_store(&cli.data, &cli.database).await?,
+                    };
+                    let target = SqlStore::connect(&to).await?;
+                    let report = bienphong_store::copy(&source, &target, |n| {
+                        eprint!("\r{} …", format::integer(n as i64));
+                    })
+                    .await?;
+                    eprintln!();
+                    writeln!(
+                        out,
+                        "{}",
+                        say(
+                            "copied",
+                            &[
+                                ("revisions", format::integer(report.revisions as i64)),
+                                ("to", bienphong_store::mask_url(&to)),
+                                ("digest", report.digest),
+                            ]
+                        )
                     )
                     .context("stdout")?;
                 }
@@ -485,7 +548,7 @@ async fn run(cli: Cli) -> Result<()> {
                     runs,
                 },
         } => {
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let scope = scope
                 .as_deref()
                 .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
@@ -517,7 +580,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::DebugWriteLoop { unit, count } => {
-            let service = open(&cli.data).await?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let unit = Code::parse(&unit).map_err(|p| ValidationError::new("unit", p))?;
             for i in 0..count {
                 let content = Content::Propaganda(bienphong_domain::record::Propaganda {

@@ -627,3 +627,150 @@ fn a_killed_writer_loses_no_acknowledged_write() {
     let check = stdout(bin(data.path()).args(["--lang", "en", "store", "check"]));
     assert!(check.contains("intact"), "{check}");
 }
+
+/// A PostgreSQL database for one test, dropped after it; `None` when
+/// `BIENPHONG_TEST_PG` is not set.
+struct PgDb {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDb {
+    fn create() -> Option<PgDb> {
+        let Ok(admin) = std::env::var("BIENPHONG_TEST_PG") else {
+            eprintln!("skipped: BIENPHONG_TEST_PG is not set");
+            return None;
+        };
+        let name = format!("bienphong_cli_{}", uuid::Uuid::now_v7().simple());
+        pg_admin(&admin, &format!("CREATE DATABASE {name}"));
+        let base = admin.split('?').next().unwrap();
+        let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
+        Some(PgDb { admin, name, url })
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        pg_admin(
+            &self.admin,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+}
+
+fn pg_admin(admin: &str, sql: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(admin)
+            .await
+            .expect("BIENPHONG_TEST_PG must be reachable");
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+}
+
+/// The same records give the same report, byte for byte, on either backend;
+/// and `store copy` moves a store both ways with the same digest.
+#[test]
+fn postgres_gives_the_same_reports_and_copies_both_ways() {
+    let Some(pg) = PgDb::create() else { return };
+    let data = demo();
+    let report = |args: &[&str], format: &str| {
+        stdout(
+            bin(data.path())
+                .args(args)
+                .args(["report", "annual", "--year", "2023", "--format", format]),
+        )
+    };
+    // The demo written straight into PostgreSQL…
+    let out = stdout(bin(data.path()).args(["--database", &pg.url, "demo"]));
+    assert!(!out.contains("postgres://postgres:"), "{out}");
+    for format in ["json", "md"] {
+        assert_eq!(
+            report(&[], format),
+            report(&["--database", &pg.url], format),
+            "{format}"
+        );
+    }
+    // …and a copy of it back into SQLite, and into PostgreSQL again.
+    let back = tempfile::tempdir().unwrap();
+    let back_url = format!("sqlite://{}", back.path().join("copy.sqlite").display());
+    let there = stdout(bin(data.path()).args([
+        "--lang",
+        "en",
+        "--database",
+        &pg.url,
+        "store",
+        "copy",
+        "--to",
+        &back_url,
+    ]));
+    assert!(there.contains("Copied 5.834 revisions"), "{there}");
+    let pg2 = PgDb::create().unwrap();
+    let again = stdout(bin(data.path()).args([
+        "--lang",
+        "en",
+        "--database",
+        &back_url,
+        "store",
+        "copy",
+        "--to",
+        &pg2.url,
+    ]));
+    let digest = |s: &str| s.rsplit(' ').next().unwrap().trim().to_string();
+    assert_eq!(digest(&there), digest(&again));
+    assert_eq!(
+        report(&["--database", &pg2.url], "json"),
+        report(&[], "json")
+    );
+    // Copying onto a store that holds data is refused.
+    bin(data.path())
+        .args(["--database", &back_url, "store", "copy", "--to", &pg.url])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn database_urls_get_clear_errors_without_passwords() {
+    let data = tempfile::tempdir().unwrap();
+    let out = bin(data.path())
+        .args([
+            "--lang",
+            "en",
+            "--database",
+            "mysql://u:hunter2@host/db",
+            "list",
+            "patrol",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unsupported database URL") && !err.contains("hunter2"),
+        "{err}"
+    );
+    let out = bin(data.path())
+        .args([
+            "--lang",
+            "en",
+            "--database",
+            "postgres://u:hunter2@127.0.0.1:9/db",
+            "list",
+            "patrol",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot open the store postgres://u:***@127.0.0.1:9/db"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}

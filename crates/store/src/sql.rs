@@ -13,7 +13,7 @@ use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revi
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyConnection, AnyPool};
-use sqlx::{AssertSqlSafe, Executor, Row};
+use sqlx::{AssertSqlSafe, Connection, Executor, Row};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
@@ -107,6 +107,21 @@ impl SqlStore {
             // The driver's message may quote the URL; never its password.
             reason: e.to_string().replace(url, shown),
         };
+        if backend == Backend::Postgres {
+            // One direct connection first: a refused or unknown server is
+            // reported as such at once, not as a pool time-out.
+            let probe = tokio::time::timeout(Duration::from_secs(10), AnyConnection::connect(url))
+                .await
+                .map_err(|_| StoreError::Open {
+                    path: shown.to_string(),
+                    reason: "no answer within 10 s".to_string(),
+                })?;
+            probe
+                .map_err(open_error)?
+                .close()
+                .await
+                .map_err(open_error)?;
+        }
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             Backend::Sqlite => options

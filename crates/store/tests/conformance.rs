@@ -771,11 +771,7 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
         a.derived_snapshot().await.unwrap().facts,
         c.derived_snapshot().await.unwrap().facts
     );
-    assert_eq!(
-        a.node_id() == c.node_id(),
-        false,
-        "each store keeps its own node id"
-    );
+    assert_ne!(a.node_id(), c.node_id(), "each store keeps its own node id");
     assert!(c.head(id).await.unwrap().unwrap().deleted);
     // Copying into a store that holds data is refused.
     assert!(matches!(
