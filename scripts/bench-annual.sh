@@ -25,3 +25,18 @@ fi
 ls -l "$work/national/"
 "$bin" --data "$work/national" bench annual --year 2024 --runs 5
 "$bin" --data "$work/national" bench annual --year 2024 --scope "${BENCH_PROVINCE_SCOPE:-S001}" --runs 5
+
+# The same on PostgreSQL, side by side, when BENCH_PG names an empty database
+# (e.g. postgres://postgres@127.0.0.1:5432/bienphong_bench).
+if [ -n "${BENCH_PG:-}" ]; then
+  "$bin" --data "$work/national" store copy --to "$BENCH_PG"
+  psql "$BENCH_PG" -qc 'VACUUM ANALYZE'
+  for db in "" "--database $BENCH_PG"; do
+    # shellcheck disable=SC2086
+    "$bin" --data "$work/national" $db bench annual --year 2024 --runs 5
+    # shellcheck disable=SC2086
+    "$bin" --data "$work/national" $db bench annual --year 2024 --scope "${BENCH_PROVINCE_SCOPE:-S001}" --runs 5
+  done
+  diff <("$bin" --data "$work/national" report annual --year 2024 --format json) \
+       <("$bin" --database "$BENCH_PG" report annual --year 2024 --format json) && echo "reports identical"
+fi
