@@ -100,17 +100,25 @@ pub struct DemoArgs {
     pub records_per_province_year: u32,
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
     /// The annual review: patrols, cases, seizures, briefings, documents,
     /// programmes, propaganda, disaster and rescue.
     Annual(AnnualArgs),
+    /// The figures of any period (month, quarter, half, nine months, year or
+    /// a range of days) compared with the same period of the previous year,
+    /// with tables by unit and by type.
+    Summary(SummaryArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
     Md,
     Json,
+    /// Word, in the state format of Decree 30/2020 (needs -o FILE on a terminal).
+    Docx,
 }
 
 #[derive(Args, Debug)]
@@ -124,6 +132,175 @@ pub struct AnnualArgs {
     pub cutoff: Cutoff,
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub letterhead: LetterheadArgs,
+}
+
+/// The head and foot of an official document (DOCX).
+#[derive(Args, Debug)]
+pub struct LetterheadArgs {
+    /// The body above the issuer.
+    #[arg(long, default_value = "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG")]
+    pub parent_body: String,
+    /// The issuing body (default: the Border Guard command of the scope).
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// The document's number in the issuer's register for the year.
+    #[arg(long)]
+    pub number: Option<u32>,
+    #[arg(long, default_value = "BC-BĐBP")]
+    pub symbol: String,
+    /// Place in the date line (default: the province of the scope).
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Date of the document, DD/MM/YYYY (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// A classification mark, e.g. MẬT.
+    #[arg(long)]
+    pub classification: Option<String>,
+    /// A recipient for "Nơi nhận" (repeatable).
+    #[arg(long)]
+    pub recipient: Vec<String>,
+    /// On whose behalf the signer signs, e.g. "TM. ĐẢNG ỦY" or "KT. CHỈ HUY TRƯỞNG".
+    #[arg(long)]
+    pub signing_for: Option<String>,
+    #[arg(long, default_value = "CHỈ HUY TRƯỞNG")]
+    pub signer_title: String,
+    #[arg(long, default_value = "")]
+    pub signer_name: String,
+}
+
+/// The kinds of reporting period.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum PeriodArg {
+    Month,
+    Quarter,
+    Half,
+    NineMonths,
+    Year,
+}
+
+#[derive(Args, Debug)]
+pub struct SummaryArgs {
+    /// The kind of period, with --year (and --quarter, --month or --half).
+    #[arg(long, value_enum)]
+    pub period: Option<PeriodArg>,
+    /// The reporting year of the period (Decree 09: year Y begins 15/12/Y-1).
+    #[arg(long)]
+    pub year: Option<i16>,
+    /// 1 to 4, with --period quarter.
+    #[arg(long, conflicts_with_all = ["month", "half"])]
+    pub quarter: Option<i8>,
+    /// 1 to 12, with --period month.
+    #[arg(long, conflicts_with = "half")]
+    pub month: Option<i8>,
+    /// 1 (first half) or 2 (second half), with --period half.
+    #[arg(long)]
+    pub half: Option<i8>,
+    /// First day of a range of days (DD/MM/YYYY), instead of --period.
+    #[arg(long, conflicts_with_all = ["period", "year", "quarter", "month", "half"])]
+    pub from: Option<String>,
+    /// Last day of the range (DD/MM/YYYY).
+    #[arg(long, conflicts_with_all = ["period", "year", "quarter", "month", "half"])]
+    pub to: Option<String>,
+    #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
+    pub cutoff: Cutoff,
+    /// A unit code: the report covers it and the units below it.
+    #[arg(long)]
+    pub scope: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub letterhead: LetterheadArgs,
+}
+
+impl SummaryArgs {
+    /// The days the options name. A missing, out-of-range or stray option is
+    /// named by its flag.
+    pub fn period(&self) -> Result<bienphong_domain::Period, bienphong_domain::ValidationError> {
+        use bienphong_domain::{PeriodKind, Problem, ValidationError, format};
+        let invalid = |field: &str, value: i64, expected: &str| {
+            ValidationError::new(
+                field,
+                Problem::UnknownValue {
+                    value: value.to_string(),
+                    expected: expected.to_string(),
+                },
+            )
+        };
+        if self.from.is_some() || self.to.is_some() {
+            let day = |field: &str, value: &Option<String>| {
+                let text = value
+                    .as_deref()
+                    .ok_or_else(|| ValidationError::new(field, Problem::Missing))?;
+                format::parse_date(text).map_err(|p| ValidationError::new(field, p))
+            };
+            let (from, to) = (day("from", &self.from)?, day("to", &self.to)?);
+            return bienphong_domain::Period::new(from, to).ok_or_else(|| {
+                ValidationError::new("to", Problem::DateBefore(format::date(from)))
+            });
+        }
+        let period = self
+            .period
+            .ok_or_else(|| ValidationError::new("period", Problem::Missing))?;
+        let year = self
+            .year
+            .ok_or_else(|| ValidationError::new("year", Problem::Missing))?;
+        if !(1000..=9999).contains(&year) {
+            return Err(invalid("year", year.into(), "1000–9999"));
+        }
+        // Only the option the kind of period takes.
+        let wanted = match period {
+            PeriodArg::Quarter => "quarter",
+            PeriodArg::Month => "month",
+            PeriodArg::Half => "half",
+            PeriodArg::NineMonths | PeriodArg::Year => "",
+        };
+        for (field, value) in [
+            ("quarter", self.quarter),
+            ("month", self.month),
+            ("half", self.half),
+        ] {
+            if let Some(v) = value
+                && field != wanted
+            {
+                let expected = format!("--period {field}");
+                return Err(invalid(field, v.into(), &expected));
+            }
+        }
+        let part = |value: Option<i8>, range: std::ops::RangeInclusive<i8>, expected: &str| {
+            let v = value.ok_or_else(|| ValidationError::new(wanted, Problem::Missing))?;
+            if range.contains(&v) {
+                Ok(v)
+            } else {
+                Err(invalid(wanted, v.into(), expected))
+            }
+        };
+        let kind = match period {
+            PeriodArg::Month => PeriodKind::Month {
+                year,
+                month: part(self.month, 1..=12, "1–12")?,
+            },
+            PeriodArg::Quarter => PeriodKind::Quarter {
+                year,
+                quarter: part(self.quarter, 1..=4, "1, 2, 3, 4")?,
+            },
+            PeriodArg::Half => PeriodKind::Half {
+                year,
+                half: part(self.half, 1..=2, "1, 2")?,
+            },
+            PeriodArg::NineMonths => PeriodKind::NineMonths { year },
+            PeriodArg::Year => PeriodKind::Year { year },
+        };
+        Ok(kind.period(self.cutoff))
+    }
 }
 
 fn parse_cutoff(s: &str) -> Result<Cutoff, String> {

@@ -280,12 +280,64 @@ async fn run(cli: Cli) -> Result<()> {
             let review =
                 bienphong_report::annual_review(&service, args.year, args.cutoff, scope.as_ref())
                     .await?;
-            let text = match args.format {
-                Format::Md => bienphong_report::to_markdown(&review)?,
-                Format::Json => bienphong_report::to_json(&review)?,
+            let bytes = match args.format {
+                Format::Md => bienphong_report::to_markdown(&review)?.into_bytes(),
+                Format::Json => bienphong_report::to_json(&review)?.into_bytes(),
+                Format::Docx => {
+                    let org = service.org().await?;
+                    let head =
+                        letterhead(&args.letterhead, &org, scope.as_ref(), review.period.to)?;
+                    bienphong_report::markdown_to_docx(
+                        &bienphong_report::to_markdown(&review)?,
+                        &head,
+                    )?
+                }
             };
-            write!(out, "{text}").context("stdout")?;
-            Ok(())
+            emit(
+                &mut out,
+                &bytes,
+                args.output.as_deref(),
+                args.format == Format::Docx,
+            )
+        }
+        Command::Report {
+            report: ReportCommand::Summary(args),
+        } => {
+            // Checked before the store is opened: bad input touches nothing.
+            let period = args.period()?;
+            let scope = args
+                .scope
+                .as_deref()
+                .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
+                .transpose()?;
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            let summary = bienphong_report::summary(&service, period, scope.as_ref())
+                .await
+                .map_err(|e| match e {
+                    ReportError::UnknownScope(code) => CliError::Invalid(ValidationError::new(
+                        "scope",
+                        bienphong_domain::Problem::UnknownUnit(code),
+                    )),
+                    other => other.into(),
+                })?;
+            let bytes = match args.format {
+                Format::Json => bienphong_report::summary_to_json(&summary)?.into_bytes(),
+                Format::Md => bienphong_report::summary_to_markdown(&summary)?.into_bytes(),
+                Format::Docx => {
+                    let org = service.org().await?;
+                    let head = letterhead(&args.letterhead, &org, scope.as_ref(), period.to)?;
+                    bienphong_report::markdown_to_docx(
+                        &bienphong_report::summary_to_markdown(&summary)?,
+                        &head,
+                    )?
+                }
+            };
+            emit(
+                &mut out,
+                &bytes,
+                args.output.as_deref(),
+                args.format == Format::Docx,
+            )
         }
         Command::Add(args) => {
             let content = match &args.json {
@@ -599,6 +651,91 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Writes a report to `output`, or to standard output; a binary format goes
+/// to a terminal only by mistake, so there it needs a file.
+fn emit(
+    out: &mut impl std::io::Write,
+    bytes: &[u8],
+    output: Option<&Path>,
+    binary: bool,
+) -> Result<()> {
+    use std::io::IsTerminal;
+    match output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None if binary && std::io::stdout().is_terminal() => {
+            return Err(ValidationError::new("output", bienphong_domain::Problem::Missing).into());
+        }
+        None => out.write_all(bytes).context("stdout")?,
+    }
+    Ok(())
+}
+
+/// The letterhead of a report on `scope`, with what the options leave out
+/// taken from the organisation as it stood on the period's last day.
+fn letterhead(
+    args: &cli::LetterheadArgs,
+    org: &bienphong_domain::org::Org,
+    scope: Option<&Code>,
+    as_of: bienphong_domain::Date,
+) -> Result<bienphong_report::Letterhead> {
+    use bienphong_domain::org::UnitKind;
+    let period = Period {
+        from: as_of,
+        to: as_of,
+    };
+    let in_scope: Vec<&bienphong_domain::org::Unit> = match scope {
+        Some(code) => org
+            .descendants(code, &period)
+            .iter()
+            .filter_map(|c| org.unit(c))
+            .collect(),
+        None => {
+            let mut all: Vec<_> = org.units.values().collect();
+            all.sort_by(|a, b| a.code.cmp(&b.code));
+            all
+        }
+    };
+    let first_of = |kind: UnitKind| {
+        in_scope
+            .iter()
+            .find(|u| u.kind == kind && u.valid_on(as_of))
+            .map(|u| u.name.to_string())
+    };
+    let date = match &args.date {
+        Some(d) => format::parse_date(d).map_err(|p| ValidationError::new("date", p))?,
+        None => {
+            let now = jiff::Timestamp::now();
+            now.in_tz(bienphong_domain::TIME_ZONE)
+                .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+                .date()
+        }
+    };
+    let scope_name = scope.and_then(|c| org.unit(c)).map(|u| u.name.to_string());
+    Ok(bienphong_report::Letterhead {
+        parent_body: args.parent_body.clone(),
+        issuing_body: args
+            .issuer
+            .clone()
+            .or_else(|| first_of(UnitKind::BorderGuardCommand))
+            .or(scope_name)
+            .unwrap_or_default(),
+        number: args.number,
+        symbol: args.symbol.clone(),
+        place: args
+            .place
+            .clone()
+            .or_else(|| first_of(UnitKind::Province))
+            .unwrap_or_default(),
+        date,
+        classification: args.classification.clone(),
+        recipients: args.recipient.clone(),
+        signing_for: args.signing_for.clone(),
+        signer_title: args.signer_title.clone(),
+        signer_name: args.signer_name.clone(),
+    })
 }
 
 /// The live record `id`, refused if it is not of the type the user named.

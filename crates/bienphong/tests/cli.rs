@@ -774,3 +774,501 @@ fn database_urls_get_clear_errors_without_passwords() {
     );
     assert!(!err.contains("hunter2"), "{err}");
 }
+
+fn docx_part(path: &Path, part: &str) -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name(part)
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// The annual review as an official document (Decree 30/2020): the XML is
+/// read back and checked, and LibreOffice opens it where it is installed.
+#[test]
+fn the_annual_review_is_an_official_docx() {
+    let data = demo();
+    let file = data.path().join("baocao.docx");
+    stdout(
+        bin(data.path())
+            .args([
+                "report", "annual", "--year", "2023", "--format", "docx", "-o",
+            ])
+            .arg(&file)
+            .args([
+                "--number",
+                "5",
+                "--date",
+                "16/01/2024",
+                "--recipient",
+                "Thường trực Tỉnh ủy",
+                "--signing-for",
+                "TM. Đảng ủy",
+                "--signer-title",
+                "Bí thư",
+                "--signer-name",
+                "Nguyễn Văn A",
+            ]),
+    );
+    let xml = docx_part(&file, "word/document.xml");
+    // A4 and the margins: 20 mm top and bottom, 30 mm left, 15 mm right.
+    assert!(
+        xml.contains(r#"<w:pgSz w:w="11906" w:h="16838""#),
+        "page size"
+    );
+    assert!(
+        xml.contains(r#"w:top="1133""#) && xml.contains(r#"w:bottom="1133""#),
+        "top/bottom margins"
+    );
+    assert!(
+        xml.contains(r#"w:left="1700""#) && xml.contains(r#"w:right="850""#),
+        "left/right margins"
+    );
+    assert!(xml.contains("Times New Roman"));
+    for text in [
+        "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG",
+        "BỘ CHỈ HUY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 05/BC-BĐBP",
+        "Hà Giang, ngày 16 tháng 01 năm 2024",
+        "BÁO CÁO",
+        "1.178 lần/7.511 lượt và 3.019 lượt lực lượng khác",
+        "Nơi nhận:",
+        "- Lưu: VT.",
+        "TM. ĐẢNG ỦY",
+        "Nguyễn Văn A",
+    ] {
+        assert!(xml.contains(text), "missing {text}");
+    }
+    // The letterhead, the report's tables and the closing block are tables.
+    assert!(xml.matches("<w:tbl>").count() >= 5, "tables");
+    // Page numbers in the header, but not on the first page.
+    assert!(
+        xml.contains("<w:titlePg"),
+        "first page has its own (empty) header"
+    );
+    let headers: Vec<String> = (1..=3)
+        .filter_map(|i| {
+            let file = std::fs::File::open(&file).ok()?;
+            let mut archive = zip::ZipArchive::new(file).ok()?;
+            let mut s = String::new();
+            std::io::Read::read_to_string(
+                &mut archive.by_name(&format!("word/header{i}.xml")).ok()?,
+                &mut s,
+            )
+            .ok()?;
+            Some(s)
+        })
+        .collect();
+    assert!(
+        headers.iter().any(|h| h.contains("PAGE")),
+        "a header carries the page number"
+    );
+
+    // LibreOffice reads it (CI installs it; elsewhere the check is skipped).
+    let Ok(soffice) = which_soffice() else {
+        eprintln!("skipped: libreoffice is not installed");
+        return;
+    };
+    let out = std::process::Command::new(soffice)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(data.path())
+        .arg(&file)
+        .env("HOME", data.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = std::fs::read(data.path().join("baocao.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000);
+}
+
+fn which_soffice() -> Result<PathBuf, ()> {
+    ["/usr/bin/libreoffice", "/usr/bin/soffice"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or(())
+}
+
+#[test]
+fn a_binary_report_needs_a_file_or_a_pipe() {
+    let data = demo();
+    // Standard output is a pipe here, so the document goes there.
+    let out = bin(data.path())
+        .args(["report", "annual", "--year", "2023", "--format", "docx"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stdout.starts_with(b"PK"),
+        "a zip (DOCX) on standard output"
+    );
+}
+
+fn summary(data: &Path, args: &[&str]) -> String {
+    stdout(bin(data).args(["report", "summary"]).args(args))
+}
+
+fn summary_json(data: &Path, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    serde_json::from_str(&summary(data, &all)).unwrap()
+}
+
+#[test]
+fn the_summary_of_a_year_compares_with_the_same_period_last_year() {
+    let data = demo();
+    let report = summary(data.path(), &["--period", "year", "--year", "2023"]);
+    // Expected strings written from the demo's figures: 2023 has 1.178
+    // patrols and 100 cases, 2022 has 1.090 and 88.
+    // 1178 - 1090 = 88, 88 / 1090 = 8,07…%; 100 - 88 = 12, 12 / 88 = 13,63…%.
+    for expected in [
+        "- Kỳ báo cáo: Năm 2023",
+        "từ ngày 15/12/2022 đến ngày 14/12/2023 (kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP)",
+        "So sánh với cùng kỳ: từ ngày 15/12/2021 đến ngày 14/12/2022",
+        "tuần tra, bảo vệ biên giới được 1.178 lần, tăng 88 lần (8,1%) so với cùng kỳ",
+        "7.511 lượt cán bộ, chiến sĩ Bộ đội Biên phòng",
+        "3.019 lượt lực lượng khác",
+        "đã xử lý 100 vụ, tăng 12 vụ (13,6%) so với cùng kỳ; 250 đối tượng",
+        "| Đơn vị chủ trì | Số lần | Cùng kỳ |",
+        "| Loại vụ việc | Số vụ | Cùng kỳ |",
+        "| Tang vật thu giữ | Đơn vị tính | Kỳ này | Cùng kỳ |",
+    ] {
+        assert!(report.contains(expected), "{expected}\n---\n{report}");
+    }
+    // 2024: 1.230 patrols and 112 cases against 1.178 and 100:
+    // 52 / 1178 = 4,41…%; 12 / 100 = 12%.
+    let report = summary(data.path(), &["--period", "year", "--year", "2024"]);
+    for expected in [
+        "được 1.230 lần, tăng 52 lần (4,4%) so với cùng kỳ",
+        "đã xử lý 112 vụ, tăng 12 vụ (12%) so với cùng kỳ",
+    ] {
+        assert!(report.contains(expected), "{expected}\n---\n{report}");
+    }
+
+    // JSON: both periods, the change, sorted keys, the same bytes each run.
+    let run = || {
+        summary(
+            data.path(),
+            &["--period", "year", "--year", "2023", "--format", "json"],
+        )
+    };
+    let text = run();
+    assert_eq!(text, run());
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let patrols = &v["patrols"]["count"];
+    assert_eq!(
+        (
+            &patrols["current"],
+            &patrols["previous"],
+            &patrols["difference"]
+        ),
+        (&Value::from(1178), &Value::from(1090), &Value::from(88))
+    );
+    assert_eq!(patrols["percent"], "8.1");
+    assert_eq!(v["patrols"]["border_guard_persons"]["current"], 7511);
+    assert_eq!(v["patrols"]["other_persons"]["current"], 3019);
+    assert_eq!(v["cases"]["count"]["current"], 100);
+    assert_eq!(v["cases"]["count"]["previous"], 88);
+    assert_eq!(v["cases"]["subjects"]["current"], 250);
+    assert_eq!(v["period"]["from"], "2022-12-15");
+    assert_eq!(v["previous_period"]["to"], "2022-12-14");
+    assert_eq!(v["kind"]["type"], "year");
+    assert_eq!(v["cutoff"], "decree09");
+    let opium = v["seizures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "THUOCPHIEN")
+        .unwrap();
+    assert_eq!(opium["quantity"]["current"], "0.43");
+    // The breakdowns add up to the totals: every patrol and case has one
+    // leading unit.
+    let sum = |rows: &Value, field: &str, which: &str| -> i64 {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[field][which].as_i64().unwrap())
+            .sum()
+    };
+    for which in ["current", "previous"] {
+        assert_eq!(
+            sum(&v["patrols"]["by_lead_unit"], "count", which),
+            v["patrols"]["count"][which].as_i64().unwrap()
+        );
+        assert_eq!(
+            sum(&v["cases"]["by_handling_unit"], "count", which),
+            v["cases"]["count"][which].as_i64().unwrap()
+        );
+        assert_eq!(
+            sum(&v["cases"]["by_type"], "count", which),
+            v["cases"]["count"][which].as_i64().unwrap()
+        );
+    }
+    let mut keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    let listed = keys.clone();
+    keys.sort();
+    assert_eq!(keys, listed, "sorted keys");
+}
+
+#[test]
+fn summary_periods_state_their_exact_days_and_tile_the_year() {
+    let data = demo();
+    let q1 = summary(
+        data.path(),
+        &["--period", "quarter", "--year", "2024", "--quarter", "1"],
+    );
+    for expected in [
+        "quy chế phối hợp quý I năm 2024",
+        "- Kỳ báo cáo: Quý I năm 2024",
+        "từ ngày 15/12/2023 đến ngày 14/03/2024 (kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP)",
+        "So sánh với cùng kỳ: từ ngày 15/12/2022 đến ngày 14/03/2023",
+    ] {
+        assert!(q1.contains(expected), "{expected}\n---\n{q1}");
+    }
+    let q1_calendar = summary(
+        data.path(),
+        &[
+            "--period",
+            "quarter",
+            "--year",
+            "2024",
+            "--quarter",
+            "1",
+            "--cutoff",
+            "calendar",
+        ],
+    );
+    assert!(
+        q1_calendar.contains("từ ngày 01/01/2024 đến ngày 31/03/2024 (theo dương lịch)"),
+        "{q1_calendar}"
+    );
+    for (args, name, range) in [
+        (
+            vec!["--period", "month", "--year", "2024", "--month", "3"],
+            "Tháng 3 năm 2024",
+            "từ ngày 15/02/2024 đến ngày 14/03/2024",
+        ),
+        (
+            vec!["--period", "half", "--year", "2024", "--half", "1"],
+            "6 tháng đầu năm 2024",
+            "từ ngày 15/12/2023 đến ngày 14/06/2024",
+        ),
+        (
+            vec!["--period", "half", "--year", "2024", "--half", "2"],
+            "6 tháng cuối năm 2024",
+            "từ ngày 15/06/2024 đến ngày 14/12/2024",
+        ),
+        (
+            vec!["--period", "nine-months", "--year", "2024"],
+            "9 tháng năm 2024",
+            "từ ngày 15/12/2023 đến ngày 14/09/2024",
+        ),
+    ] {
+        let report = summary(data.path(), &args);
+        assert!(
+            report.contains(&format!("- Kỳ báo cáo: {name}\n")),
+            "{name}\n---\n{report}"
+        );
+        assert!(report.contains(range), "{range}\n---\n{report}");
+    }
+
+    // The four Decree 09 quarters of 2023 and its two halves add up to the
+    // year's 1.178 patrols and 100 cases; the first three quarters make the
+    // nine months.
+    let patrols_cases = |args: &[&str]| {
+        let v = summary_json(data.path(), args);
+        (
+            v["patrols"]["count"]["current"].as_i64().unwrap(),
+            v["cases"]["count"]["current"].as_i64().unwrap(),
+        )
+    };
+    let quarters: Vec<(i64, i64)> = ["1", "2", "3", "4"]
+        .iter()
+        .map(|q| patrols_cases(&["--period", "quarter", "--year", "2023", "--quarter", q]))
+        .collect();
+    assert_eq!(
+        quarters.iter().fold((0, 0), |a, q| (a.0 + q.0, a.1 + q.1)),
+        (1178, 100)
+    );
+    let halves: Vec<(i64, i64)> = ["1", "2"]
+        .iter()
+        .map(|h| patrols_cases(&["--period", "half", "--year", "2023", "--half", h]))
+        .collect();
+    assert_eq!(
+        (halves[0].0 + halves[1].0, halves[0].1 + halves[1].1),
+        (1178, 100)
+    );
+    assert_eq!(
+        patrols_cases(&["--period", "nine-months", "--year", "2023"]),
+        (
+            quarters[0].0 + quarters[1].0 + quarters[2].0,
+            quarters[0].1 + quarters[1].1 + quarters[2].1
+        )
+    );
+}
+
+#[test]
+fn summary_of_a_custom_range_and_a_scope() {
+    let data = demo();
+    let report = summary(data.path(), &["--from", "15/12/2022", "--to", "30/06/2023"]);
+    for expected in [
+        "- Kỳ báo cáo: từ ngày 15/12/2022 đến ngày 30/06/2023\n",
+        "- Thời gian lấy số liệu: từ ngày 15/12/2022 đến ngày 30/06/2023\n",
+        "So sánh với cùng kỳ: từ ngày 15/12/2021 đến ngày 30/06/2022",
+    ] {
+        assert!(report.contains(expected), "{expected}\n---\n{report}");
+    }
+    // Two ranges that split the 2023 reporting year add up to it.
+    let first = summary_json(data.path(), &["--from", "15/12/2022", "--to", "30/06/2023"]);
+    let second = summary_json(data.path(), &["--from", "2023-07-01", "--to", "14/12/2023"]);
+    assert_eq!(first["kind"], Value::Null);
+    let total = |field: &str| {
+        first[field]["count"]["current"].as_i64().unwrap()
+            + second[field]["count"]["current"].as_i64().unwrap()
+    };
+    assert_eq!(total("patrols"), 1178);
+    assert_eq!(total("cases"), 100);
+
+    // A post's summary: its own figures, no more than the whole.
+    let post = unit_codes(data.path(), |u| {
+        u["kind"] == "border_post" && u["verified"] != false
+    })
+    .remove(0);
+    let v = summary_json(
+        data.path(),
+        &["--period", "year", "--year", "2023", "--scope", &post],
+    );
+    assert_eq!(v["scope"]["code"], post.as_str());
+    let n = v["patrols"]["count"]["current"].as_i64().unwrap();
+    assert!(n > 0 && n < 1178, "{n}");
+    let md = summary(
+        data.path(),
+        &["--period", "year", "--year", "2023", "--scope", &post],
+    );
+    assert!(md.contains(&format!("({post})")), "{md}");
+}
+
+#[test]
+fn bad_summary_input_names_the_field() {
+    let data = demo();
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec!["--period", "quarter", "--year", "2024"],
+            "quarter",
+            "thiếu giá trị bắt buộc",
+        ),
+        (
+            vec!["--period", "quarter", "--year", "2024", "--quarter", "5"],
+            "quarter",
+            "\"5\" không hợp lệ",
+        ),
+        (
+            vec!["--period", "month", "--year", "2024", "--month", "13"],
+            "month",
+            "\"13\" không hợp lệ",
+        ),
+        (
+            vec!["--period", "half", "--year", "2024", "--half", "3"],
+            "half",
+            "\"3\" không hợp lệ",
+        ),
+        (
+            vec!["--period", "year", "--year", "2024", "--month", "3"],
+            "month",
+            "--period month",
+        ),
+        (vec!["--period", "year"], "year", "thiếu giá trị bắt buộc"),
+        (vec!["--year", "2024"], "period", "thiếu giá trị bắt buộc"),
+        (
+            vec!["--from", "10/03/2024", "--to", "01/03/2024"],
+            "to",
+            "không được trước ngày 10/03/2024",
+        ),
+        (vec!["--from", "10/03/2024"], "to", "thiếu giá trị bắt buộc"),
+        (
+            vec!["--from", "31/02/2024", "--to", "10/03/2024"],
+            "from",
+            "ngày không hợp lệ",
+        ),
+        (
+            vec!["--period", "year", "--year", "2023", "--scope", "KHONGCO"],
+            "scope",
+            "không có đơn vị mã \"KHONGCO\"",
+        ),
+    ];
+    for (args, field, words) in cases {
+        let out = bin(data.path())
+            .args(["report", "summary"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(
+            err.starts_with(&format!("Lỗi: {field}: ")) && err.contains(words),
+            "{args:?} → {field}/{words}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let out = bin(data.path())
+        .args(["--lang", "en", "report", "summary", "--period", "quarter"])
+        .args(["--year", "2024", "--quarter", "5"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("Error: quarter: unknown value \"5\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_quarterly_summary_is_an_official_docx_too() {
+    let data = demo();
+    let file = data.path().join("quy1.docx");
+    stdout(
+        bin(data.path())
+            .args([
+                "report",
+                "summary",
+                "--period",
+                "quarter",
+                "--year",
+                "2024",
+                "--quarter",
+                "1",
+            ])
+            .args([
+                "--scope",
+                "BP-LUNGCU",
+                "--format",
+                "docx",
+                "--number",
+                "3",
+                "--date",
+                "20/03/2024",
+                "-o",
+            ])
+            .arg(&file),
+    );
+    let xml = docx_part(&file, "word/document.xml");
+    assert!(xml.contains("Số: 03/BC-BĐBP"), "number");
+    assert!(xml.contains("ngày 20 tháng 3 năm 2024"), "date line");
+    assert!(xml.contains("Quý I năm 2024"), "period name");
+    assert!(
+        xml.contains("15/12/2023") && xml.contains("14/03/2024"),
+        "exact range"
+    );
+}

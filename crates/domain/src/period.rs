@@ -36,6 +36,47 @@ pub struct Period {
     pub to: Date,
 }
 
+/// A named reporting period: a month, quarter, half, the first nine months
+/// or the year `year`; its days depend on the cut-off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PeriodKind {
+    /// `month` in 1..=12.
+    Month {
+        year: i16,
+        month: i8,
+    },
+    /// `quarter` in 1..=4.
+    Quarter {
+        year: i16,
+        quarter: i8,
+    },
+    /// `half` 1 (first) or 2 (second).
+    Half {
+        year: i16,
+        half: i8,
+    },
+    NineMonths {
+        year: i16,
+    },
+    Year {
+        year: i16,
+    },
+}
+
+impl PeriodKind {
+    /// Its days under `cutoff`.
+    pub fn period(self, cutoff: Cutoff) -> Period {
+        match self {
+            Self::Month { year, month } => Period::month(year, month, cutoff),
+            Self::Quarter { year, quarter } => Period::quarter(year, quarter, cutoff),
+            Self::Half { year, half } => Period::half(year, half, cutoff),
+            Self::NineMonths { year } => Period::nine_months(year, cutoff),
+            Self::Year { year } => Period::year(year, cutoff),
+        }
+    }
+}
+
 /// Decree 09 months run from the 15th of the month before to the 14th.
 const CUTOFF_DAY: i8 = 14;
 
@@ -120,6 +161,20 @@ impl Period {
         }
     }
 
+    /// Which named reporting period these days are, and under which cut-off:
+    /// `None` for any other range of days.
+    pub fn kind(&self) -> Option<(PeriodKind, Cutoff)> {
+        let year = self.to.year();
+        let mut kinds = vec![PeriodKind::Year { year }, PeriodKind::NineMonths { year }];
+        kinds.extend((1..=2).map(|half| PeriodKind::Half { year, half }));
+        kinds.extend((1..=4).map(|quarter| PeriodKind::Quarter { year, quarter }));
+        kinds.extend((1..=12).map(|month| PeriodKind::Month { year, month }));
+        [Cutoff::Decree09, Cutoff::Calendar]
+            .into_iter()
+            .flat_map(|cutoff| kinds.iter().map(move |k| (*k, cutoff)))
+            .find(|(k, cutoff)| k.period(*cutoff) == *self)
+    }
+
     /// The reporting year and quarter a day belongs to under `cutoff`.
     pub fn quarter_of(d: Date, cutoff: Cutoff) -> (i16, i8) {
         let (mut year, mut month) = (d.year(), d.month());
@@ -194,6 +249,75 @@ mod tests {
         assert_eq!(
             Period::quarter_of(date(2023, 3, 15), Cutoff::Calendar),
             (2023, 1)
+        );
+    }
+
+    #[test]
+    fn named_periods_are_recognised_from_their_days() {
+        let kinds = [
+            PeriodKind::Year { year: 2024 },
+            PeriodKind::NineMonths { year: 2024 },
+            PeriodKind::Half {
+                year: 2024,
+                half: 1,
+            },
+            PeriodKind::Half {
+                year: 2024,
+                half: 2,
+            },
+            PeriodKind::Quarter {
+                year: 2024,
+                quarter: 1,
+            },
+            PeriodKind::Quarter {
+                year: 2024,
+                quarter: 4,
+            },
+            PeriodKind::Month {
+                year: 2024,
+                month: 1,
+            },
+            PeriodKind::Month {
+                year: 2024,
+                month: 12,
+            },
+        ];
+        for cutoff in [Cutoff::Decree09, Cutoff::Calendar] {
+            for k in kinds {
+                assert_eq!(
+                    k.period(cutoff).kind(),
+                    Some((k, cutoff)),
+                    "{k:?} {cutoff:?}"
+                );
+            }
+        }
+        // Q1 2024 by Decree 09 is 15/12/2023 – 14/03/2024.
+        assert_eq!(
+            Period::new(date(2023, 12, 15), date(2024, 3, 14)).and_then(|p| p.kind()),
+            Some((
+                PeriodKind::Quarter {
+                    year: 2024,
+                    quarter: 1
+                },
+                Cutoff::Decree09
+            ))
+        );
+        assert_eq!(
+            Period::new(date(2024, 3, 1), date(2024, 3, 20)).and_then(|p| p.kind()),
+            None
+        );
+        // The same days a year earlier are the same named period of the year before.
+        let q = Period::quarter(2024, 1, Cutoff::Decree09).previous_year();
+        assert_eq!((q.from, q.to), (date(2022, 12, 15), date(2023, 3, 14)));
+        assert_eq!(
+            q.kind(),
+            Some((
+                PeriodKind::Quarter {
+                    year: 2023,
+                    quarter: 1
+                },
+                Cutoff::Decree09
+            ))
         );
     }
 

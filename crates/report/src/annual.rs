@@ -1,12 +1,13 @@
 //! The annual review of the coordination: the figures the review conference
 //! states, computed over one reporting year for a scope.
 
-use crate::{ReportError, Result};
+use crate::Result;
+use crate::figures::{Figures, Names, Sums, scope_units, unit_ref};
 use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::{Code, Org, UnitKind};
 use bienphong_domain::text::collate;
-use bienphong_domain::{Cutoff, Period, Quantity, RecordType};
+use bienphong_domain::{Cutoff, Period, RecordType};
 use bienphong_service::Service;
 use bienphong_store::{MeasureSum, Store};
 use rust_decimal::Decimal;
@@ -147,16 +148,6 @@ pub struct Disaster {
     pub people_rescued: i64,
 }
 
-fn unit_ref(org: &Org, code: &Code) -> UnitRef {
-    UnitRef {
-        code: code.to_string(),
-        name: org
-            .unit(code)
-            .map(|u| u.name.to_string())
-            .unwrap_or_default(),
-    }
-}
-
 /// Computes the annual review of `year` for `scope` (the whole store when
 /// `None`).
 pub async fn annual_review<S: Store>(
@@ -167,150 +158,26 @@ pub async fn annual_review<S: Store>(
 ) -> Result<AnnualReview> {
     let org = service.org().await?;
     let period = Period::year(year, cutoff);
-    let scope_units: Option<BTreeSet<Code>> = match scope {
-        Some(code) => {
-            if org.unit(code).is_none() {
-                return Err(ReportError::UnknownScope(code.to_string()));
-            }
-            Some(org.descendants(code, &period))
-        }
-        None => None,
-    };
+    let scope_units = scope_units(&org, scope, &period)?;
     let unit_filter = scope_units
         .as_ref()
         .map(|s| s.iter().cloned().collect::<Vec<_>>());
-    let store = service.store();
-    // One pass over the facts, per leading unit; totals are summed from it.
-    let by_lead = store
-        .sum_measures(period, unit_filter.clone(), true)
-        .await?;
-    let sums = totals(&by_lead);
-    let total = |name: &str| {
-        sums.iter()
-            .find(|s| s.measure == name)
-            .map_or(0, |s| s.value)
-    };
-    let with_prefix = |prefix: &str| -> Vec<(&str, i64)> {
-        sums.iter()
-            .filter_map(|s| s.measure.strip_prefix(prefix).map(|code| (code, s.value)))
-            .collect()
-    };
-    let cat = &org.catalogue;
-    let name_of = |kind: CatalogueKind, code: &str| -> String {
-        Code::parse(code)
-            .ok()
-            .and_then(|c| cat.get(kind, &c))
-            .map(|e| e.vi.to_string())
-            .unwrap_or_else(|| code.to_string())
-    };
-    let is_border_guard = |code: &str| {
-        Code::parse(code)
-            .ok()
-            .and_then(|c| cat.get(CatalogueKind::Force, &c))
-            .is_some_and(|e| e.role == Role::BorderGuard)
-    };
-    let order_of = |kind: CatalogueKind, code: &str| {
-        Code::parse(code)
-            .ok()
-            .and_then(|c| cat.get(kind, &c))
-            .map_or(i32::MAX, |e| e.order)
-    };
-
-    // Patrols.
-    let mut patrols = Patrols {
-        count: total(measure::PATROL_COUNT),
-        ..Patrols::default()
-    };
-    let mut forces: Vec<ForceLine> = with_prefix(measure::PATROL_FORCE_PREFIX)
-        .into_iter()
-        .map(|(code, persons)| ForceLine {
-            code: code.to_string(),
-            name: name_of(CatalogueKind::Force, code),
-            border_guard: is_border_guard(code),
-            persons,
-        })
-        .collect();
-    forces.sort_by_key(|f| (order_of(CatalogueKind::Force, &f.code), f.code.clone()));
-    patrols.border_guard_persons = forces
-        .iter()
-        .filter(|f| f.border_guard)
-        .map(|f| f.persons)
-        .sum();
-    patrols.other_persons = forces
-        .iter()
-        .filter(|f| !f.border_guard)
-        .map(|f| f.persons)
-        .sum();
-    patrols.by_force = forces;
-    for (kind, n) in with_prefix("patrol.kind.") {
-        patrols.by_kind.insert(kind.to_string(), n);
-    }
-    patrols.by_lead_unit = patrols_by_unit(&org, &by_lead, &is_border_guard);
-
-    // Cases and seizures.
-    let mut cases = Cases {
-        count: with_prefix(measure::CASE_COUNT_PREFIX)
-            .iter()
-            .map(|(_, n)| n)
-            .sum(),
-        subjects: with_prefix(measure::CASE_SUBJECTS_PREFIX)
-            .iter()
-            .map(|(_, n)| n)
-            .sum(),
-        by_type: Vec::new(),
-    };
-    for (code, count) in with_prefix(measure::CASE_COUNT_PREFIX) {
-        cases.by_type.push(CaseLine {
-            code: code.to_string(),
-            name: name_of(CatalogueKind::CaseType, code),
-            count,
-            subjects: total(&format!("{}{code}", measure::CASE_SUBJECTS_PREFIX)),
-        });
-    }
-    cases
-        .by_type
-        .sort_by_key(|c| (order_of(CatalogueKind::CaseType, &c.code), c.code.clone()));
-
-    let mut seizures: Vec<SeizureLine> = with_prefix(measure::SEIZURE_PREFIX)
-        .into_iter()
-        .map(|(code, micro)| {
-            let entry = Code::parse(code)
-                .ok()
-                .and_then(|c| cat.get(CatalogueKind::SeizedItem, &c));
-            SeizureLine {
-                code: code.to_string(),
-                name: name_of(CatalogueKind::SeizedItem, code),
-                measure: entry
-                    .and_then(|e| e.measure_vi.as_ref())
-                    .map(|m| m.to_string())
-                    .unwrap_or_default(),
-                quantity: Quantity::from_micro(micro),
-                phrase: entry
-                    .and_then(|e| e.phrase_vi.as_ref())
-                    .map(|p| p.to_string())
-                    .unwrap_or_else(|| {
-                        format!("{{}} {}", name_of(CatalogueKind::SeizedItem, code))
-                    }),
-            }
-        })
-        .collect();
-    seizures.sort_by_key(|s| (order_of(CatalogueKind::SeizedItem, &s.code), s.code.clone()));
+    let sums = Sums::load(service.store(), period, unit_filter.clone()).await?;
+    let Figures {
+        patrols,
+        cases,
+        seizures,
+        documents,
+        propaganda,
+        disaster,
+    } = Figures::from_sums(&org, &sums);
 
     // Meetings by type, and the briefing cycle.
-    let mut meetings: Vec<CountLine> = with_prefix(measure::MEETING_COUNT_PREFIX)
-        .into_iter()
-        .map(|(code, count)| CountLine {
-            code: code.to_string(),
-            name: name_of(CatalogueKind::MeetingType, code),
-            count,
-        })
-        .collect();
-    meetings.sort_by_key(|m| {
-        (
-            order_of(CatalogueKind::MeetingType, &m.code),
-            m.code.clone(),
-        )
-    });
+    let meetings = Names(&org).count_lines(
+        &sums,
+        measure::MEETING_COUNT_PREFIX,
+        CatalogueKind::MeetingType,
+    );
     let briefings = briefings(
         service,
         &org,
@@ -318,35 +185,10 @@ pub async fn annual_review<S: Store>(
         cutoff,
         period,
         scope_units.as_ref(),
-        &sums,
+        &sums.totals,
     )
     .await?;
-
-    // Documents.
-    let mut documents = Documents {
-        count: with_prefix(measure::DOCUMENT_COUNT_PREFIX)
-            .iter()
-            .map(|(_, n)| n)
-            .sum(),
-        recipients: total(measure::DOCUMENT_RECIPIENTS),
-        acknowledged: total(measure::DOCUMENT_ACKNOWLEDGED),
-        by_type: with_prefix(measure::DOCUMENT_COUNT_PREFIX)
-            .into_iter()
-            .map(|(code, count)| CountLine {
-                code: code.to_string(),
-                name: name_of(CatalogueKind::DocumentType, code),
-                count,
-            })
-            .collect(),
-    };
-    documents.by_type.sort_by_key(|d| {
-        (
-            order_of(CatalogueKind::DocumentType, &d.code),
-            d.code.clone(),
-        )
-    });
-
-    let programmes = programmes(service, &org, period, unit_filter, &sums).await?;
+    let programmes = programmes(service, &org, period, unit_filter, &sums.totals).await?;
 
     Ok(AnnualReview {
         year,
@@ -360,64 +202,9 @@ pub async fn annual_review<S: Store>(
         meetings,
         documents,
         programmes,
-        propaganda: Propaganda {
-            count: total(measure::PROPAGANDA_COUNT),
-            sessions: total(measure::PROPAGANDA_SESSIONS),
-            listeners: total(measure::PROPAGANDA_LISTENERS),
-        },
-        disaster: Disaster {
-            plans: total(measure::DISASTER_PLANS),
-            responses: total(measure::DISASTER_RESPONSES),
-            persons_mobilised: total(measure::DISASTER_MOBILISED),
-            people_rescued: total(measure::DISASTER_RESCUED),
-        },
+        propaganda,
+        disaster,
     })
-}
-
-fn totals(by_lead: &[MeasureSum]) -> Vec<MeasureSum> {
-    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
-    for s in by_lead {
-        *totals.entry(&s.measure).or_default() += s.value;
-    }
-    totals
-        .into_iter()
-        .map(|(measure, value)| MeasureSum {
-            measure: measure.to_string(),
-            lead_unit: None,
-            value,
-        })
-        .collect()
-}
-
-fn patrols_by_unit(
-    org: &Org,
-    by_lead: &[MeasureSum],
-    is_border_guard: &dyn Fn(&str) -> bool,
-) -> Vec<UnitPatrols> {
-    let mut rows: BTreeMap<Code, UnitPatrols> = BTreeMap::new();
-    for s in by_lead {
-        let Some(lead) = &s.lead_unit else { continue };
-        let row = rows.entry(lead.clone()).or_insert_with(|| UnitPatrols {
-            unit: unit_ref(org, lead),
-            count: 0,
-            border_guard_persons: 0,
-            other_persons: 0,
-        });
-        if s.measure == measure::PATROL_COUNT {
-            row.count += s.value;
-        } else if let Some(force) = s.measure.strip_prefix(measure::PATROL_FORCE_PREFIX) {
-            if is_border_guard(force) {
-                row.border_guard_persons += s.value;
-            } else {
-                row.other_persons += s.value;
-            }
-        }
-    }
-    let mut rows: Vec<UnitPatrols> = rows.into_values().filter(|r| r.count > 0).collect();
-    rows.sort_by(|a, b| {
-        collate(&a.unit.name, &b.unit.name).then_with(|| a.unit.code.cmp(&b.unit.code))
-    });
-    rows
 }
 
 async fn briefings<S: Store>(

@@ -2,10 +2,19 @@
 //! derived facts or over live records; nothing is typed into a report.
 
 mod annual;
+mod docx;
+mod figures;
 mod render;
+mod summary;
 
 pub use annual::{AnnualReview, annual_review};
+pub use docx::{Letterhead, markdown_to_docx};
 pub use render::{to_json, to_markdown};
+pub use summary::{
+    CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,
+    PropagandaChanges, SeizureChange, Summary, UnitCaseChange, UnitPatrolChange, summary,
+    summary_to_json, summary_to_markdown,
+};
 
 use thiserror::Error;
 

@@ -10,15 +10,20 @@ use rust_decimal::Decimal;
 
 /// The same records always give the same bytes.
 pub fn to_json(review: &AnnualReview) -> Result<String> {
+    json(review)
+}
+
+/// Deterministic JSON of any report: sorted keys, decimals as strings.
+pub(crate) fn json<T: serde::Serialize>(report: &T) -> Result<String> {
     // Going through `Value` sorts every object's keys.
-    let value = serde_json::to_value(review).map_err(|e| ReportError::Render(e.to_string()))?;
+    let value = serde_json::to_value(report).map_err(|e| ReportError::Render(e.to_string()))?;
     let mut text =
         serde_json::to_string_pretty(&value).map_err(|e| ReportError::Render(e.to_string()))?;
     text.push('\n');
     Ok(text)
 }
 
-struct Row(Vec<String>);
+pub(crate) struct Row(pub Vec<String>);
 
 #[derive(Template)]
 #[template(path = "annual.vi.md")]
@@ -44,7 +49,7 @@ struct AnnualMarkdown {
     disaster: String,
 }
 
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 

@@ -1,0 +1,339 @@
+//! The one place that turns the store's summed facts (`Store::sum_measures`
+//! rows) into the figures reports state: patrols, cases, seizures,
+//! documents, propaganda, disaster and rescue. The annual review and the
+//! period summary both compute through here.
+
+use crate::annual::{
+    CaseLine, Cases, CountLine, Disaster, Documents, ForceLine, Patrols, Propaganda, SeizureLine,
+    UnitPatrols, UnitRef,
+};
+use crate::{ReportError, Result};
+use bienphong_domain::catalogue::{CatalogueKind, Role};
+use bienphong_domain::facts::measure;
+use bienphong_domain::org::{Code, Org};
+use bienphong_domain::text::collate;
+use bienphong_domain::{Period, Quantity};
+use bienphong_store::{MeasureSum, Store};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(crate) fn unit_ref(org: &Org, code: &Code) -> UnitRef {
+    UnitRef {
+        code: code.to_string(),
+        name: org
+            .unit(code)
+            .map(|u| u.name.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// The units a report for `scope` covers during `period`: the unit and the
+/// units below it as they stood then; `None` for the whole store.
+pub(crate) fn scope_units(
+    org: &Org,
+    scope: Option<&Code>,
+    period: &Period,
+) -> Result<Option<BTreeSet<Code>>> {
+    match scope {
+        Some(code) => {
+            if org.unit(code).is_none() {
+                return Err(ReportError::UnknownScope(code.to_string()));
+            }
+            Ok(Some(org.descendants(code, period)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The facts of a period summed per leading unit, and the totals over all
+/// leading units.
+pub(crate) struct Sums {
+    pub by_lead: Vec<MeasureSum>,
+    pub totals: Vec<MeasureSum>,
+}
+
+impl Sums {
+    /// One pass over the facts, per leading unit; totals are summed from it.
+    pub async fn load<S: Store>(
+        store: &S,
+        period: Period,
+        units: Option<Vec<Code>>,
+    ) -> Result<Self> {
+        let by_lead = store.sum_measures(period, units, true).await?;
+        let totals = totals(&by_lead);
+        Ok(Self { by_lead, totals })
+    }
+
+    pub fn total(&self, name: &str) -> i64 {
+        self.totals
+            .iter()
+            .find(|s| s.measure == name)
+            .map_or(0, |s| s.value)
+    }
+
+    /// `(rest of the name, total)` of every measure named `prefix…`.
+    pub fn with_prefix(&self, prefix: &str) -> Vec<(&str, i64)> {
+        self.totals
+            .iter()
+            .filter_map(|s| s.measure.strip_prefix(prefix).map(|code| (code, s.value)))
+            .collect()
+    }
+
+    fn sum_prefix(&self, prefix: &str) -> i64 {
+        self.with_prefix(prefix).iter().map(|(_, n)| n).sum()
+    }
+}
+
+fn totals(by_lead: &[MeasureSum]) -> Vec<MeasureSum> {
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    for s in by_lead {
+        *totals.entry(&s.measure).or_default() += s.value;
+    }
+    totals
+        .into_iter()
+        .map(|(measure, value)| MeasureSum {
+            measure: measure.to_string(),
+            lead_unit: None,
+            value,
+        })
+        .collect()
+}
+
+/// Names, roles and list order of catalogue entries named by code.
+pub(crate) struct Names<'a>(pub &'a Org);
+
+impl Names<'_> {
+    fn entry(
+        &self,
+        kind: CatalogueKind,
+        code: &str,
+    ) -> Option<&bienphong_domain::catalogue::Entry> {
+        Code::parse(code)
+            .ok()
+            .and_then(|c| self.0.catalogue.get(kind, &c))
+    }
+
+    pub fn name(&self, kind: CatalogueKind, code: &str) -> String {
+        self.entry(kind, code)
+            .map(|e| e.vi.to_string())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn is_border_guard(&self, force: &str) -> bool {
+        self.entry(CatalogueKind::Force, force)
+            .is_some_and(|e| e.role == Role::BorderGuard)
+    }
+
+    pub fn order(&self, kind: CatalogueKind, code: &str) -> i32 {
+        self.entry(kind, code).map_or(i32::MAX, |e| e.order)
+    }
+
+    /// `(count, name)` lines of the measures `prefix<code>`, in catalogue order.
+    pub fn count_lines(&self, sums: &Sums, prefix: &str, kind: CatalogueKind) -> Vec<CountLine> {
+        let mut lines: Vec<CountLine> = sums
+            .with_prefix(prefix)
+            .into_iter()
+            .map(|(code, count)| CountLine {
+                code: code.to_string(),
+                name: self.name(kind, code),
+                count,
+            })
+            .collect();
+        lines.sort_by_key(|l| (self.order(kind, &l.code), l.code.clone()));
+        lines
+    }
+}
+
+/// The figures of one period and scope that every report states.
+pub(crate) struct Figures {
+    pub patrols: Patrols,
+    pub cases: Cases,
+    pub seizures: Vec<SeizureLine>,
+    pub documents: Documents,
+    pub propaganda: Propaganda,
+    pub disaster: Disaster,
+}
+
+impl Figures {
+    pub fn from_sums(org: &Org, sums: &Sums) -> Self {
+        let names = Names(org);
+        Self {
+            patrols: patrols(org, &names, sums),
+            cases: cases(&names, sums),
+            seizures: seizures(&names, sums),
+            documents: Documents {
+                count: sums.sum_prefix(measure::DOCUMENT_COUNT_PREFIX),
+                recipients: sums.total(measure::DOCUMENT_RECIPIENTS),
+                acknowledged: sums.total(measure::DOCUMENT_ACKNOWLEDGED),
+                by_type: names.count_lines(
+                    sums,
+                    measure::DOCUMENT_COUNT_PREFIX,
+                    CatalogueKind::DocumentType,
+                ),
+            },
+            propaganda: Propaganda {
+                count: sums.total(measure::PROPAGANDA_COUNT),
+                sessions: sums.total(measure::PROPAGANDA_SESSIONS),
+                listeners: sums.total(measure::PROPAGANDA_LISTENERS),
+            },
+            disaster: Disaster {
+                plans: sums.total(measure::DISASTER_PLANS),
+                responses: sums.total(measure::DISASTER_RESPONSES),
+                persons_mobilised: sums.total(measure::DISASTER_MOBILISED),
+                people_rescued: sums.total(measure::DISASTER_RESCUED),
+            },
+        }
+    }
+}
+
+fn patrols(org: &Org, names: &Names, sums: &Sums) -> Patrols {
+    let mut patrols = Patrols {
+        count: sums.total(measure::PATROL_COUNT),
+        ..Patrols::default()
+    };
+    let mut forces: Vec<ForceLine> = sums
+        .with_prefix(measure::PATROL_FORCE_PREFIX)
+        .into_iter()
+        .map(|(code, persons)| ForceLine {
+            code: code.to_string(),
+            name: names.name(CatalogueKind::Force, code),
+            border_guard: names.is_border_guard(code),
+            persons,
+        })
+        .collect();
+    forces.sort_by_key(|f| (names.order(CatalogueKind::Force, &f.code), f.code.clone()));
+    patrols.border_guard_persons = forces
+        .iter()
+        .filter(|f| f.border_guard)
+        .map(|f| f.persons)
+        .sum();
+    patrols.other_persons = forces
+        .iter()
+        .filter(|f| !f.border_guard)
+        .map(|f| f.persons)
+        .sum();
+    patrols.by_force = forces;
+    for (kind, n) in sums.with_prefix("patrol.kind.") {
+        patrols.by_kind.insert(kind.to_string(), n);
+    }
+    patrols.by_lead_unit = patrols_by_unit(org, names, &sums.by_lead);
+    patrols
+}
+
+fn patrols_by_unit(org: &Org, names: &Names, by_lead: &[MeasureSum]) -> Vec<UnitPatrols> {
+    let mut rows: BTreeMap<Code, UnitPatrols> = BTreeMap::new();
+    for s in by_lead {
+        let Some(lead) = &s.lead_unit else { continue };
+        let row = rows.entry(lead.clone()).or_insert_with(|| UnitPatrols {
+            unit: unit_ref(org, lead),
+            count: 0,
+            border_guard_persons: 0,
+            other_persons: 0,
+        });
+        if s.measure == measure::PATROL_COUNT {
+            row.count += s.value;
+        } else if let Some(force) = s.measure.strip_prefix(measure::PATROL_FORCE_PREFIX) {
+            if names.is_border_guard(force) {
+                row.border_guard_persons += s.value;
+            } else {
+                row.other_persons += s.value;
+            }
+        }
+    }
+    let mut rows: Vec<UnitPatrols> = rows.into_values().filter(|r| r.count > 0).collect();
+    rows.sort_by(|a, b| by_unit_name(&a.unit, &b.unit));
+    rows
+}
+
+pub(crate) fn by_unit_name(a: &UnitRef, b: &UnitRef) -> std::cmp::Ordering {
+    collate(&a.name, &b.name).then_with(|| a.code.cmp(&b.code))
+}
+
+fn cases(names: &Names, sums: &Sums) -> Cases {
+    let mut cases = Cases {
+        count: sums.sum_prefix(measure::CASE_COUNT_PREFIX),
+        subjects: sums.sum_prefix(measure::CASE_SUBJECTS_PREFIX),
+        by_type: Vec::new(),
+    };
+    for (code, count) in sums.with_prefix(measure::CASE_COUNT_PREFIX) {
+        cases.by_type.push(CaseLine {
+            code: code.to_string(),
+            name: names.name(CatalogueKind::CaseType, code),
+            count,
+            subjects: sums.total(&format!("{}{code}", measure::CASE_SUBJECTS_PREFIX)),
+        });
+    }
+    cases.by_type.sort_by_key(|c| {
+        (
+            names.order(CatalogueKind::CaseType, &c.code),
+            c.code.clone(),
+        )
+    });
+    cases
+}
+
+fn seizures(names: &Names, sums: &Sums) -> Vec<SeizureLine> {
+    let mut seizures: Vec<SeizureLine> = sums
+        .with_prefix(measure::SEIZURE_PREFIX)
+        .into_iter()
+        .map(|(code, micro)| {
+            let entry = names.entry(CatalogueKind::SeizedItem, code);
+            SeizureLine {
+                code: code.to_string(),
+                name: names.name(CatalogueKind::SeizedItem, code),
+                measure: entry
+                    .and_then(|e| e.measure_vi.as_ref())
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+                quantity: Quantity::from_micro(micro),
+                phrase: entry
+                    .and_then(|e| e.phrase_vi.as_ref())
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| {
+                        format!("{{}} {}", names.name(CatalogueKind::SeizedItem, code))
+                    }),
+            }
+        })
+        .collect();
+    seizures.sort_by_key(|s| {
+        (
+            names.order(CatalogueKind::SeizedItem, &s.code),
+            s.code.clone(),
+        )
+    });
+    seizures
+}
+
+/// Cases and their subjects by handling unit.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct UnitCases {
+    pub unit: UnitRef,
+    pub count: i64,
+    pub subjects: i64,
+}
+
+/// Cases by handling unit, in Vietnamese alphabetical order of the unit's name.
+pub(crate) fn cases_by_unit(org: &Org, sums: &Sums) -> Vec<UnitCases> {
+    let mut rows: BTreeMap<Code, UnitCases> = BTreeMap::new();
+    for s in &sums.by_lead {
+        let Some(lead) = &s.lead_unit else { continue };
+        let is_count = s.measure.starts_with(measure::CASE_COUNT_PREFIX);
+        let is_subjects = s.measure.starts_with(measure::CASE_SUBJECTS_PREFIX);
+        if !is_count && !is_subjects {
+            continue;
+        }
+        let row = rows.entry(lead.clone()).or_insert_with(|| UnitCases {
+            unit: unit_ref(org, lead),
+            count: 0,
+            subjects: 0,
+        });
+        if is_count {
+            row.count += s.value;
+        } else {
+            row.subjects += s.value;
+        }
+    }
+    let mut rows: Vec<UnitCases> = rows.into_values().filter(|r| r.count > 0).collect();
+    rows.sort_by(|a, b| by_unit_name(&a.unit, &b.unit));
+    rows
+}

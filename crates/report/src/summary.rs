@@ -1,0 +1,739 @@
+//! The summary of any reporting period (month, quarter, half, nine months,
+//! year, or a range of days) for a scope: the figures of the annual review
+//! compared with the same days one year earlier ("so với cùng kỳ"), with
+//! breakdowns by unit and by type.
+
+use crate::annual::{SeizureLine, UnitRef};
+use crate::figures::{Figures, Names, Sums, UnitCases, by_unit_name, cases_by_unit, scope_units};
+use crate::render::{Row, cell, json};
+use crate::{ReportError, Result};
+use askama::Template;
+use bienphong_domain::catalogue::CatalogueKind;
+use bienphong_domain::format::{comparison, count, date, decimal, integer, percent, period_name};
+use bienphong_domain::org::{Code, Org};
+use bienphong_domain::{Cutoff, Period, PeriodKind};
+use bienphong_service::Service;
+use bienphong_store::Store;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A figure in the period and in the same period one year earlier.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct Change<T> {
+    pub current: T,
+    pub previous: T,
+    /// `current - previous`.
+    pub difference: T,
+    /// The difference in percent of `previous`, one decimal; `None` when
+    /// `previous` is zero.
+    pub percent: Option<Decimal>,
+}
+
+impl<T> Change<T>
+where
+    T: Copy + Into<Decimal> + std::ops::Sub<Output = T>,
+{
+    pub fn new(current: T, previous: T) -> Self {
+        Self {
+            current,
+            previous,
+            difference: current - previous,
+            percent: bienphong_domain::format::change_percent(current.into(), previous.into())
+                .map(|p| p.normalize()),
+        }
+    }
+
+    /// "tăng 12 vụ (13,6%) so với cùng kỳ", "bằng cùng kỳ"…
+    pub fn wording(&self, word: &str) -> String {
+        comparison(self.current, self.previous, word)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Summary {
+    pub period: Period,
+    /// The same days one year earlier.
+    pub previous_period: Period,
+    /// "Quý I năm 2024", "Tháng 3 năm 2024"…, or "từ ngày … đến ngày …".
+    pub name: String,
+    /// The named period these days are, if any…
+    pub kind: Option<PeriodKind>,
+    /// …and its cut-off.
+    pub cutoff: Option<Cutoff>,
+    pub scope: Option<UnitRef>,
+    pub patrols: PatrolChanges,
+    pub cases: CaseChanges,
+    pub seizures: Vec<SeizureChange>,
+    pub documents: DocumentChanges,
+    pub propaganda: PropagandaChanges,
+    pub disaster: DisasterChanges,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PatrolChanges {
+    pub count: Change<i64>,
+    pub border_guard_persons: Change<i64>,
+    pub other_persons: Change<i64>,
+    pub by_lead_unit: Vec<UnitPatrolChange>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct UnitPatrolChange {
+    pub unit: UnitRef,
+    pub count: Change<i64>,
+    pub border_guard_persons: Change<i64>,
+    pub other_persons: Change<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CaseChanges {
+    pub count: Change<i64>,
+    pub subjects: Change<i64>,
+    pub by_type: Vec<CaseTypeChange>,
+    pub by_handling_unit: Vec<UnitCaseChange>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CaseTypeChange {
+    pub code: String,
+    pub name: String,
+    pub count: Change<i64>,
+    pub subjects: Change<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct UnitCaseChange {
+    pub unit: UnitRef,
+    pub count: Change<i64>,
+    pub subjects: Change<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SeizureChange {
+    pub code: String,
+    pub name: String,
+    /// The unit of measure (bánh, g, chiếc…).
+    pub measure: String,
+    pub quantity: Change<Decimal>,
+    /// How the narrative names the amount, `{}` for the number.
+    #[serde(skip)]
+    pub phrase: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DocumentChanges {
+    pub count: Change<i64>,
+    pub recipients: Change<i64>,
+    pub acknowledged: Change<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PropagandaChanges {
+    pub count: Change<i64>,
+    pub sessions: Change<i64>,
+    pub listeners: Change<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DisasterChanges {
+    pub plans: Change<i64>,
+    pub responses: Change<i64>,
+    pub persons_mobilised: Change<i64>,
+    pub people_rescued: Change<i64>,
+}
+
+/// The figures of `period` for `scope` (the whole store when `None`; a unit
+/// covers the units below it as they stood in each period), compared with
+/// `period.previous_year()`.
+pub async fn summary<S: Store>(
+    service: &Service<S>,
+    period: Period,
+    scope: Option<&Code>,
+) -> Result<Summary> {
+    let org = service.org().await?;
+    let previous_period = period.previous_year();
+    let current = PeriodFigures::compute(service, &org, period, scope).await?;
+    let previous = PeriodFigures::compute(service, &org, previous_period, scope).await?;
+    let (c, p) = (&current.figures, &previous.figures);
+    let kind = period.kind();
+    Ok(Summary {
+        period,
+        previous_period,
+        name: period_name(&period),
+        kind: kind.map(|(k, _)| k),
+        cutoff: kind.map(|(_, c)| c),
+        scope: scope.map(|code| crate::figures::unit_ref(&org, code)),
+        patrols: PatrolChanges {
+            count: Change::new(c.patrols.count, p.patrols.count),
+            border_guard_persons: Change::new(
+                c.patrols.border_guard_persons,
+                p.patrols.border_guard_persons,
+            ),
+            other_persons: Change::new(c.patrols.other_persons, p.patrols.other_persons),
+            by_lead_unit: patrols_by_unit(&current, &previous),
+        },
+        cases: CaseChanges {
+            count: Change::new(c.cases.count, p.cases.count),
+            subjects: Change::new(c.cases.subjects, p.cases.subjects),
+            by_type: case_types(&org, &current, &previous),
+            by_handling_unit: cases_by_handling_unit(&current, &previous),
+        },
+        seizures: seizures(&org, &c.seizures, &p.seizures),
+        documents: DocumentChanges {
+            count: Change::new(c.documents.count, p.documents.count),
+            recipients: Change::new(c.documents.recipients, p.documents.recipients),
+            acknowledged: Change::new(c.documents.acknowledged, p.documents.acknowledged),
+        },
+        propaganda: PropagandaChanges {
+            count: Change::new(c.propaganda.count, p.propaganda.count),
+            sessions: Change::new(c.propaganda.sessions, p.propaganda.sessions),
+            listeners: Change::new(c.propaganda.listeners, p.propaganda.listeners),
+        },
+        disaster: DisasterChanges {
+            plans: Change::new(c.disaster.plans, p.disaster.plans),
+            responses: Change::new(c.disaster.responses, p.disaster.responses),
+            persons_mobilised: Change::new(
+                c.disaster.persons_mobilised,
+                p.disaster.persons_mobilised,
+            ),
+            people_rescued: Change::new(c.disaster.people_rescued, p.disaster.people_rescued),
+        },
+    })
+}
+
+/// One period's figures, with cases by handling unit.
+struct PeriodFigures {
+    figures: Figures,
+    cases_by_unit: Vec<UnitCases>,
+}
+
+impl PeriodFigures {
+    async fn compute<S: Store>(
+        service: &Service<S>,
+        org: &Org,
+        period: Period,
+        scope: Option<&Code>,
+    ) -> Result<Self> {
+        let units = scope_units(org, scope, &period)?.map(|s| s.into_iter().collect());
+        let sums = Sums::load(service.store(), period, units).await?;
+        Ok(Self {
+            figures: Figures::from_sums(org, &sums),
+            cases_by_unit: cases_by_unit(org, &sums),
+        })
+    }
+}
+
+/// The rows of both periods paired by `key`, each key once.
+fn paired<'a, R>(
+    current: &'a [R],
+    previous: &'a [R],
+    key: impl Fn(&'a R) -> &'a str,
+) -> Vec<(Option<&'a R>, Option<&'a R>)> {
+    let mut rows: BTreeMap<&str, (Option<&R>, Option<&R>)> = BTreeMap::new();
+    for r in current {
+        rows.entry(key(r)).or_default().0 = Some(r);
+    }
+    for r in previous {
+        rows.entry(key(r)).or_default().1 = Some(r);
+    }
+    rows.into_values().collect()
+}
+
+/// A field of the row in each period, 0 where the period has no row.
+fn both<R, T: Default + Copy>(c: Option<&R>, p: Option<&R>, field: impl Fn(&R) -> T) -> (T, T) {
+    (
+        c.map_or_else(T::default, &field),
+        p.map_or_else(T::default, &field),
+    )
+}
+
+fn change<R>(c: Option<&R>, p: Option<&R>, field: impl Fn(&R) -> i64) -> Change<i64> {
+    let (a, b) = both(c, p, field);
+    Change::new(a, b)
+}
+
+fn patrols_by_unit(current: &PeriodFigures, previous: &PeriodFigures) -> Vec<UnitPatrolChange> {
+    let mut rows = Vec::new();
+    for (c, p) in paired(
+        &current.figures.patrols.by_lead_unit,
+        &previous.figures.patrols.by_lead_unit,
+        |r| &r.unit.code,
+    ) {
+        let Some(any) = c.or(p) else { continue };
+        rows.push(UnitPatrolChange {
+            unit: any.unit.clone(),
+            count: change(c, p, |r| r.count),
+            border_guard_persons: change(c, p, |r| r.border_guard_persons),
+            other_persons: change(c, p, |r| r.other_persons),
+        });
+    }
+    rows.sort_by(|a, b| by_unit_name(&a.unit, &b.unit));
+    rows
+}
+
+fn cases_by_handling_unit(
+    current: &PeriodFigures,
+    previous: &PeriodFigures,
+) -> Vec<UnitCaseChange> {
+    let mut rows = Vec::new();
+    for (c, p) in paired(&current.cases_by_unit, &previous.cases_by_unit, |r| {
+        &r.unit.code
+    }) {
+        let Some(any) = c.or(p) else { continue };
+        rows.push(UnitCaseChange {
+            unit: any.unit.clone(),
+            count: change(c, p, |r| r.count),
+            subjects: change(c, p, |r| r.subjects),
+        });
+    }
+    rows.sort_by(|a, b| by_unit_name(&a.unit, &b.unit));
+    rows
+}
+
+fn case_types(org: &Org, current: &PeriodFigures, previous: &PeriodFigures) -> Vec<CaseTypeChange> {
+    let names = Names(org);
+    let mut rows = Vec::new();
+    for (c, p) in paired(
+        &current.figures.cases.by_type,
+        &previous.figures.cases.by_type,
+        |r| &r.code,
+    ) {
+        let Some(any) = c.or(p) else { continue };
+        rows.push(CaseTypeChange {
+            code: any.code.clone(),
+            name: any.name.clone(),
+            count: change(c, p, |r| r.count),
+            subjects: change(c, p, |r| r.subjects),
+        });
+    }
+    rows.sort_by_key(|r| {
+        (
+            names.order(CatalogueKind::CaseType, &r.code),
+            r.code.clone(),
+        )
+    });
+    rows
+}
+
+fn seizures(org: &Org, current: &[SeizureLine], previous: &[SeizureLine]) -> Vec<SeizureChange> {
+    let names = Names(org);
+    let mut rows = Vec::new();
+    for (c, p) in paired(current, previous, |r| &r.code) {
+        let Some(any) = c.or(p) else { continue };
+        let (a, b) = both(c, p, |r| r.quantity);
+        rows.push(SeizureChange {
+            code: any.code.clone(),
+            name: any.name.clone(),
+            measure: any.measure.clone(),
+            quantity: Change::new(a.normalize(), b.normalize()),
+            phrase: any.phrase.clone(),
+        });
+    }
+    rows.sort_by_key(|r| {
+        (
+            names.order(CatalogueKind::SeizedItem, &r.code),
+            r.code.clone(),
+        )
+    });
+    rows
+}
+
+/// Deterministic JSON: sorted keys, decimals as strings, both periods'
+/// values and the changes.
+pub fn summary_to_json(summary: &Summary) -> Result<String> {
+    json(summary)
+}
+
+#[derive(Template)]
+#[template(path = "summary.vi.md")]
+struct SummaryMarkdown {
+    /// The period as the title names it: "quý I năm 2024".
+    title: String,
+    name: String,
+    scope: String,
+    from: String,
+    to: String,
+    cutoff: &'static str,
+    previous_from: String,
+    previous_to: String,
+    patrols: String,
+    patrol_rows: Vec<Row>,
+    cases: String,
+    seizure_items: Vec<String>,
+    case_unit_rows: Vec<Row>,
+    case_type_rows: Vec<Row>,
+    seizure_rows: Vec<Row>,
+    documents: String,
+    propaganda: String,
+    disaster: String,
+}
+
+/// A count in narrative text: padded below ten (`03`), but `0`.
+fn narrative(n: i64) -> String {
+    if n == 0 {
+        "0".to_string()
+    } else {
+        count(n, true)
+    }
+}
+
+/// "tăng 12 vụ (13,6%) so với cùng kỳ" after "`n` vụ".
+fn stated(c: &Change<i64>, word: &str) -> String {
+    format!("{} {word}, {}", narrative(c.current), c.wording(word))
+}
+
+/// `+88`, `-3`, `0`.
+fn signed(d: Decimal) -> String {
+    if d.is_sign_positive() && !d.is_zero() {
+        format!("+{}", decimal(d, false))
+    } else {
+        decimal(d, false)
+    }
+}
+
+/// `+8,1%`, `-2,4%`, `0%`; `–` when the same period had none.
+fn signed_percent(p: Option<Decimal>) -> String {
+    match p {
+        Some(p) if p.is_sign_positive() && !p.is_zero() => format!("+{}", percent(p)),
+        Some(p) => percent(p),
+        None => "–".to_string(),
+    }
+}
+
+/// The columns of a count compared: this period, the same period, the
+/// change, the change in percent.
+fn columns(c: &Change<i64>) -> [String; 4] {
+    [
+        integer(c.current),
+        integer(c.previous),
+        signed(Decimal::from(c.difference)),
+        signed_percent(c.percent),
+    ]
+}
+
+/// The counting pattern of a seized item's amounts: `{}g` when the phrase
+/// writes the measure against the number (`0,43g thuốc phiện`), else the
+/// measure as a word.
+fn measure_pattern(s: &SeizureChange) -> String {
+    let attached = format!("{{}}{}", s.measure);
+    if !s.measure.is_empty() && s.phrase.starts_with(&attached) {
+        attached
+    } else {
+        s.measure.clone()
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Vietnamese Markdown: the exact date ranges, each figure followed by its
+/// comparison with the same period, and the breakdown tables.
+pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
+    let p = &summary.patrols;
+    let c = &summary.cases;
+    let seizure_items: Vec<String> = summary
+        .seizures
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let pattern = measure_pattern(s);
+            let amount = if s.quantity.current.is_zero() {
+                "0".to_string()
+            } else {
+                decimal(s.quantity.current, true)
+            };
+            let amount = if pattern.contains("{}") {
+                pattern.replace("{}", &amount)
+            } else if pattern.is_empty() {
+                amount
+            } else {
+                format!("{amount} {pattern}")
+            };
+            let end = if i + 1 == summary.seizures.len() {
+                "."
+            } else {
+                ";"
+            };
+            format!(
+                "{}: {amount}, {}{end}",
+                s.name,
+                s.quantity.wording(&pattern)
+            )
+        })
+        .collect();
+    let view = SummaryMarkdown {
+        title: lowercase_first(&summary.name),
+        name: summary.name.clone(),
+        scope: summary.scope.as_ref().map_or_else(
+            || "toàn bộ các đơn vị".to_string(),
+            |s| format!("{} ({})", s.name, s.code),
+        ),
+        from: date(summary.period.from),
+        to: date(summary.period.to),
+        cutoff: match summary.cutoff {
+            Some(Cutoff::Decree09) => " (kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP)",
+            Some(Cutoff::Calendar) => " (theo dương lịch)",
+            None => "",
+        },
+        previous_from: date(summary.previous_period.from),
+        previous_to: date(summary.previous_period.to),
+        patrols: format!(
+            "Các đồn Biên phòng đã chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới được {}; huy động {} cán bộ, chiến sĩ Bộ đội Biên phòng, {} và {} lực lượng khác, {}.",
+            stated(&p.count, "lần"),
+            format_args!("{} lượt", narrative(p.border_guard_persons.current)),
+            p.border_guard_persons.wording("lượt"),
+            format_args!("{} lượt", narrative(p.other_persons.current)),
+            p.other_persons.wording("lượt"),
+        ),
+        patrol_rows: p
+            .by_lead_unit
+            .iter()
+            .map(|u| {
+                let mut row = vec![cell(&u.unit.name)];
+                row.extend(columns(&u.count));
+                row.push(integer(u.border_guard_persons.current));
+                row.push(integer(u.other_persons.current));
+                Row(row)
+            })
+            .collect(),
+        cases: format!(
+            "Thông qua phối hợp chỉ đạo công tác bảo đảm an ninh chính trị, trật tự an toàn xã hội, đã xử lý {}; {}.",
+            stated(&c.count, "vụ"),
+            stated(&c.subjects, "đối tượng"),
+        ),
+        seizure_items,
+        case_unit_rows: c
+            .by_handling_unit
+            .iter()
+            .map(|u| {
+                let mut row = vec![cell(&u.unit.name)];
+                row.extend(columns(&u.count));
+                row.push(integer(u.subjects.current));
+                Row(row)
+            })
+            .collect(),
+        case_type_rows: c
+            .by_type
+            .iter()
+            .map(|t| {
+                let mut row = vec![cell(&t.name)];
+                row.extend(columns(&t.count));
+                row.push(integer(t.subjects.current));
+                Row(row)
+            })
+            .collect(),
+        seizure_rows: summary
+            .seizures
+            .iter()
+            .map(|s| {
+                let q = &s.quantity;
+                Row(vec![
+                    cell(&s.name),
+                    cell(&s.measure),
+                    decimal(q.current, false),
+                    decimal(q.previous, false),
+                    signed(q.difference),
+                    signed_percent(q.percent),
+                ])
+            })
+            .collect(),
+        documents: format!(
+            "Trao đổi, ban hành {}.",
+            stated(&summary.documents.count, "văn bản")
+        ),
+        propaganda: format!(
+            "Tổ chức tuyên truyền được {}; {}.",
+            stated(&summary.propaganda.sessions, "buổi"),
+            stated(&summary.propaganda.listeners, "lượt người nghe"),
+        ),
+        disaster: format!(
+            "Xây dựng {} phương án phòng chống thiên tai, tìm kiếm cứu nạn, {}; tham gia ứng phó {}; huy động {}; cứu được {}.",
+            narrative(summary.disaster.plans.current),
+            summary.disaster.plans.wording("phương án"),
+            stated(&summary.disaster.responses, "vụ việc"),
+            stated(&summary.disaster.persons_mobilised, "lượt lực lượng"),
+            stated(&summary.disaster.people_rescued, "người"),
+        ),
+    };
+    view.render()
+        .map_err(|e| ReportError::Render(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i16, m: i8, d: i8) -> bienphong_domain::Date {
+        bienphong_domain::Date::new(y, m, d).unwrap()
+    }
+
+    fn unit(code: &str, name: &str) -> UnitRef {
+        UnitRef {
+            code: code.into(),
+            name: name.into(),
+        }
+    }
+
+    fn zero() -> Change<i64> {
+        Change::new(0, 0)
+    }
+
+    /// A summary written by hand: Q1 2024 by Decree 09 against Q1 2023.
+    fn q1_2024() -> Summary {
+        let period = Period::quarter(2024, 1, Cutoff::Decree09);
+        Summary {
+            period,
+            previous_period: period.previous_year(),
+            name: period_name(&period),
+            kind: Some(PeriodKind::Quarter {
+                year: 2024,
+                quarter: 1,
+            }),
+            cutoff: Some(Cutoff::Decree09),
+            scope: Some(unit("BDBP.HG", "Bộ đội Biên phòng tỉnh Hà Giang")),
+            patrols: PatrolChanges {
+                count: Change::new(300, 280),
+                border_guard_persons: Change::new(1_900, 2_000),
+                other_persons: Change::new(750, 750),
+                by_lead_unit: vec![
+                    UnitPatrolChange {
+                        unit: unit("DBP.LC", "Đồn Biên phòng Lũng Cú"),
+                        count: Change::new(40, 0),
+                        border_guard_persons: Change::new(250, 0),
+                        other_persons: Change::new(90, 0),
+                    },
+                    UnitPatrolChange {
+                        unit: unit("DBP.SV", "Đồn Biên phòng Săm Pun"),
+                        count: Change::new(30, 32),
+                        border_guard_persons: Change::new(180, 190),
+                        other_persons: Change::new(60, 70),
+                    },
+                ],
+            },
+            cases: CaseChanges {
+                count: Change::new(25, 20),
+                subjects: Change::new(3, 9),
+                by_type: vec![CaseTypeChange {
+                    code: "MATUY".into(),
+                    name: "Ma túy".into(),
+                    count: Change::new(25, 20),
+                    subjects: Change::new(3, 9),
+                }],
+                by_handling_unit: vec![UnitCaseChange {
+                    unit: unit("DBP.LC", "Đồn Biên phòng Lũng Cú"),
+                    count: Change::new(25, 20),
+                    subjects: Change::new(3, 9),
+                }],
+            },
+            seizures: vec![
+                SeizureChange {
+                    code: "HEROIN".into(),
+                    name: "Heroin".into(),
+                    measure: "bánh".into(),
+                    quantity: Change::new(Decimal::from(4), Decimal::from(3)),
+                    phrase: "{} bánh heroin".into(),
+                },
+                SeizureChange {
+                    code: "THUOCPHIEN".into(),
+                    name: "Thuốc phiện".into(),
+                    measure: "g".into(),
+                    quantity: Change::new(Decimal::new(43, 2), Decimal::ZERO),
+                    phrase: "{}g thuốc phiện".into(),
+                },
+            ],
+            documents: DocumentChanges {
+                count: Change::new(12, 15),
+                recipients: zero(),
+                acknowledged: zero(),
+            },
+            propaganda: PropagandaChanges {
+                count: zero(),
+                sessions: zero(),
+                listeners: zero(),
+            },
+            disaster: DisasterChanges {
+                plans: Change::new(1, 0),
+                responses: zero(),
+                persons_mobilised: zero(),
+                people_rescued: zero(),
+            },
+        }
+    }
+
+    #[test]
+    fn markdown_states_range_and_comparisons() {
+        let md = summary_to_markdown(&q1_2024()).unwrap();
+        for expected in [
+            "quý I năm 2024",
+            "- Kỳ báo cáo: Quý I năm 2024",
+            "từ ngày 15/12/2023 đến ngày 14/03/2024 (kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP)",
+            "từ ngày 15/12/2022 đến ngày 14/03/2023",
+            // 300 against 280: 20 more, 7,14…%.
+            "được 300 lần, tăng 20 lần (7,1%) so với cùng kỳ",
+            // 1.900 against 2.000: 100 fewer, 5%.
+            "1.900 lượt cán bộ, chiến sĩ Bộ đội Biên phòng, giảm 100 lượt (5%) so với cùng kỳ",
+            "750 lượt lực lượng khác, bằng cùng kỳ",
+            "đã xử lý 25 vụ, tăng 5 vụ (25%) so với cùng kỳ; 03 đối tượng, giảm 6 đối tượng (66,7%) so với cùng kỳ",
+            "Heroin: 04 bánh, tăng 1 bánh (33,3%) so với cùng kỳ;",
+            "Thuốc phiện: 0,43g, tăng 0,43g so với cùng kỳ (cùng kỳ không có).",
+            "Trao đổi, ban hành 12 văn bản, giảm 3 văn bản (20%) so với cùng kỳ.",
+            "Xây dựng 01 phương án phòng chống thiên tai, tìm kiếm cứu nạn, tăng 1 phương án so với cùng kỳ (cùng kỳ không có); tham gia ứng phó 0 vụ việc, bằng cùng kỳ;",
+            "| Đồn Biên phòng Lũng Cú | 40 | 0 | +40 | – | 250 | 90 |",
+            "| Đồn Biên phòng Săm Pun | 30 | 32 | -2 | -6,3% | 180 | 60 |",
+            "| Ma túy | 25 | 20 | +5 | +25% | 3 |",
+            "| Thuốc phiện | g | 0,43 | 0 | +0,43 | – |",
+        ] {
+            assert!(md.contains(expected), "{expected}\n---\n{md}");
+        }
+    }
+
+    #[test]
+    fn custom_ranges_are_named_by_their_days() {
+        let mut s = q1_2024();
+        let period = Period::new(ymd(2024, 3, 1), ymd(2024, 3, 20)).unwrap();
+        s.period = period;
+        s.previous_period = period.previous_year();
+        s.name = period_name(&period);
+        s.kind = None;
+        s.cutoff = None;
+        let md = summary_to_markdown(&s).unwrap();
+        assert!(
+            md.contains("- Kỳ báo cáo: từ ngày 01/03/2024 đến ngày 20/03/2024\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("So sánh với cùng kỳ: từ ngày 01/03/2023 đến ngày 20/03/2023"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn json_is_sorted_with_decimal_strings() {
+        let text = summary_to_json(&q1_2024()).unwrap();
+        assert_eq!(text, summary_to_json(&q1_2024()).unwrap());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["patrols"]["count"]["current"], 300);
+        assert_eq!(v["patrols"]["count"]["previous"], 280);
+        assert_eq!(v["patrols"]["count"]["difference"], 20);
+        assert_eq!(v["patrols"]["count"]["percent"], "7.1");
+        assert_eq!(
+            v["patrols"]["by_lead_unit"][0]["count"]["percent"],
+            serde_json::Value::Null
+        );
+        assert_eq!(v["seizures"][1]["quantity"]["current"], "0.43");
+        assert_eq!(v["kind"]["type"], "quarter");
+        assert_eq!(v["previous_period"]["from"], "2022-12-15");
+        // Keys come sorted.
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert!(text.find("\"cases\"") < text.find("\"patrols\""));
+    }
+}
