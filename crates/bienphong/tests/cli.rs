@@ -1272,3 +1272,11 @@ fn a_quarterly_summary_is_an_official_docx_too() {
         "exact range"
     );
 }
+
+/// The demo's 2023 annual review, word for word: any change to the wording,
+/// the figures or their order shows up here for review.
+#[test]
+fn the_2023_annual_review_reads_as_reviewed() {
+    let data = demo();
+    insta::assert_snapshot!("annual_review_2023_md", annual_2023(data.path()));
+}
