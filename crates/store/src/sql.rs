@@ -229,7 +229,7 @@ impl SqlStore {
                 order.push(w.record_id);
             }
         }
-        let mut prior = load_prior(&mut tx, &order, self.backend).await?;
+        let prior = load_prior(&mut tx, &order, self.backend).await?;
         let mut state: HashMap<RecordId, After> = HashMap::new();
         let mut revisions = Vec::with_capacity(writes.len());
 
@@ -299,19 +299,7 @@ impl SqlStore {
             revisions.push(revision);
         }
 
-        insert_revisions(&mut tx, &revisions).await?;
-        let changes: Vec<Change> = order
-            .into_iter()
-            .filter_map(|id| {
-                let after = state.remove(&id)?;
-                Some(Change {
-                    record_id: id,
-                    prior: prior.remove(&id),
-                    after,
-                })
-            })
-            .collect();
-        apply_derived(&mut tx, &changes).await?;
+        store_revisions(&mut tx, &revisions, order, prior, state).await?;
         tx.commit().await?;
         Ok(revisions)
     }
@@ -698,6 +686,30 @@ async fn add_deltas(
         .await?;
     }
     Ok(())
+}
+
+/// Appends `revisions` and brings the derived tables from each touched
+/// record's `prior` state to its new one (`state`), in first-touched `order`.
+async fn store_revisions(
+    conn: &mut AnyConnection,
+    revisions: &[Revision],
+    order: Vec<RecordId>,
+    mut prior: HashMap<RecordId, Prior>,
+    mut state: HashMap<RecordId, After>,
+) -> Result<()> {
+    insert_revisions(conn, revisions).await?;
+    let changes: Vec<Change> = order
+        .into_iter()
+        .filter_map(|id| {
+            let after = state.remove(&id)?;
+            Some(Change {
+                record_id: id,
+                prior: prior.remove(&id),
+                after,
+            })
+        })
+        .collect();
+    apply_derived(conn, &changes).await
 }
 
 async fn insert_revisions(conn: &mut AnyConnection, revisions: &[Revision]) -> Result<()> {
@@ -1115,7 +1127,7 @@ impl Store for SqlStore {
                 order.push(r.record_id);
             }
         }
-        let mut prior = load_prior(&mut tx, &order, self.backend).await?;
+        let prior = load_prior(&mut tx, &order, self.backend).await?;
         // A revision becomes its record's head when it follows the head (or
         // the record is new): revisions arrive parents first.
         let mut state: HashMap<RecordId, After> = HashMap::new();
@@ -1148,19 +1160,7 @@ impl Store for SqlStore {
                 },
             );
         }
-        insert_revisions(&mut tx, &fresh).await?;
-        let changes: Vec<Change> = order
-            .into_iter()
-            .filter_map(|id| {
-                let after = state.remove(&id)?;
-                Some(Change {
-                    record_id: id,
-                    prior: prior.remove(&id),
-                    after,
-                })
-            })
-            .collect();
-        apply_derived(&mut tx, &changes).await?;
+        store_revisions(&mut tx, &fresh, order, prior, state).await?;
         tx.commit().await?;
         Ok(fresh.len())
     }
