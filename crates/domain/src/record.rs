@@ -530,3 +530,58 @@ fn strip_position(message: &str) -> String {
         None => message.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Whatever text arrives as a record, reading it never panics: it is a
+        /// record or a field-named error.
+        #[test]
+        fn reading_any_text_never_panics(text in "\\PC{0,200}", t in 0usize..RecordType::ALL.len()) {
+            let _ = Content::from_json(RecordType::ALL[t], &text);
+        }
+
+        #[test]
+        fn reading_json_shaped_input_never_panics(
+            persons in proptest::num::i64::ANY,
+            quantity in "[-0-9.,e]{0,12}",
+            date in "[0-9/-]{0,12}",
+        ) {
+            let patrol = format!(
+                r#"{{"date":"{date}","lead_unit":"BP","kind":"joint","participants":[{{"force":"BDBP","persons":{persons}}}]}}"#
+            );
+            let _ = Content::from_json(RecordType::Patrol, &patrol);
+            let case = format!(
+                r#"{{"date":"2023-01-01","handling_unit":"BP","case_type":"X","subjects":1,"seizures":[{{"item":"A","quantity":"{quantity}"}}]}}"#
+            );
+            let _ = Content::from_json(RecordType::Case, &case);
+        }
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = Content::from_json(
+            RecordType::Patrol,
+            r#"{"date":"2023-01-01","lead_unit":"BP","kind":"joint","participants":[{"force":"BDBP","persons":-1}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "participants[0].persons");
+        let e = Content::from_json(
+            RecordType::Patrol,
+            r#"{"date":"2023-01-01","lead_unit":"BP","kind":"walk","participants":[]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "kind");
+        let e = Content::from_json(
+            RecordType::Patrol,
+            r#"{"date":"2023-01-01","lead_unit":"BP","kind":"joint","participants":[],"colour":1}"#,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e.problem, Problem::MalformedJson(ref m) if m.contains("colour")),
+            "{e}"
+        );
+    }
+}

@@ -1221,6 +1221,24 @@ mod tests {
     use jiff::civil::date;
 
     #[test]
+    fn urls_are_shown_without_passwords() {
+        assert_eq!(
+            mask_url("postgres://u:secret@host:5432/db"),
+            "postgres://u:***@host:5432/db"
+        );
+        assert_eq!(mask_url("postgres://u@host/db"), "postgres://u@host/db");
+        assert_eq!(
+            mask_url("postgres://u:p@ss:w@rd@host/db"),
+            "postgres://u:***@host/db"
+        );
+        assert_eq!(
+            mask_url("sqlite:///var/lib/x.sqlite"),
+            "sqlite:///var/lib/x.sqlite"
+        );
+        assert_eq!(mask_url("not a url"), "not a url");
+    }
+
+    #[test]
     fn periods_split_into_half_months_and_edge_days() {
         let PeriodSplit {
             buckets: b,
