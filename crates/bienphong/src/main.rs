@@ -292,13 +292,12 @@ async fn run(cli: Cli) -> Result<()> {
                         &head,
                     )?
                 }
+                Format::Xlsx => bienphong_report::tables_to_xlsx(
+                    &bienphong_report::annual_tables(&review).all(),
+                )?,
             };
-            emit(
-                &mut out,
-                &bytes,
-                args.output.as_deref(),
-                args.format == Format::Docx,
-            )
+            let binary = matches!(args.format, Format::Docx | Format::Xlsx);
+            emit(&mut out, &bytes, args.output.as_deref(), binary)
         }
         Command::Report {
             report: ReportCommand::Summary(args),
@@ -310,6 +309,16 @@ async fn run(cli: Cli) -> Result<()> {
                 .as_deref()
                 .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
                 .transpose()?;
+            if args.format == Format::Xlsx {
+                return Err(ValidationError::new(
+                    "format",
+                    bienphong_domain::Problem::UnknownValue {
+                        value: "xlsx".into(),
+                        expected: "md, json, docx".into(),
+                    },
+                )
+                .into());
+            }
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let summary = bienphong_report::summary(&service, period, scope.as_ref())
                 .await
@@ -322,7 +331,9 @@ async fn run(cli: Cli) -> Result<()> {
                 })?;
             let bytes = match args.format {
                 Format::Json => bienphong_report::summary_to_json(&summary)?.into_bytes(),
-                Format::Md => bienphong_report::summary_to_markdown(&summary)?.into_bytes(),
+                Format::Md | Format::Xlsx => {
+                    bienphong_report::summary_to_markdown(&summary)?.into_bytes()
+                }
                 Format::Docx => {
                     let org = service.org().await?;
                     let head = letterhead(&args.letterhead, &org, scope.as_ref(), period.to)?;

@@ -1280,3 +1280,85 @@ fn the_2023_annual_review_reads_as_reviewed() {
     let data = demo();
     insta::assert_snapshot!("annual_review_2023_md", annual_2023(data.path()));
 }
+
+/// The annual review's tables as a workbook: read back with a reader crate,
+/// numbers are numbers and the figures are the report's; LibreOffice opens it.
+#[test]
+fn the_annual_review_tables_are_an_xlsx() {
+    use calamine::{Data, Reader, Xlsx};
+    let data = demo();
+    let file = data.path().join("phuluc.xlsx");
+    stdout(
+        bin(data.path())
+            .args([
+                "report", "annual", "--year", "2023", "--format", "xlsx", "-o",
+            ])
+            .arg(&file),
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let names = book.sheet_names();
+    assert!(
+        names.iter().any(|n| n == "Tuần tra theo đơn vị"),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n == "Chưa giao ban"),
+        "empty tables have no sheet: {names:?}"
+    );
+
+    let patrols = book.worksheet_range("Tuần tra theo đơn vị").unwrap();
+    assert_eq!(
+        patrols.get((0, 0)),
+        Some(&Data::String("Đơn vị chủ trì".into()))
+    );
+    let column_sum = |col: usize| -> f64 {
+        patrols
+            .rows()
+            .skip(1)
+            .map(|r| match &r[col] {
+                Data::Float(f) => *f,
+                other => panic!("not a number: {other:?}"),
+            })
+            .sum()
+    };
+    assert_eq!(column_sum(1), 1178.0);
+    assert_eq!(column_sum(2), 7511.0);
+    assert_eq!(column_sum(3), 3019.0);
+
+    let seized = book.worksheet_range("Tang vật").unwrap();
+    let opium = seized
+        .rows()
+        .find(|r| r[0] == Data::String("Thuốc phiện".into()))
+        .unwrap();
+    assert_eq!(opium[1], Data::Float(0.43));
+    assert_eq!(opium[2], Data::String("g".into()));
+
+    // The header row is frozen.
+    let sheet_xml = docx_part(&file, "xl/worksheets/sheet1.xml");
+    assert!(sheet_xml.contains(r#"ySplit="1""#), "{sheet_xml}");
+
+    let Ok(soffice) = which_soffice() else {
+        eprintln!("skipped: libreoffice is not installed");
+        return;
+    };
+    let out = std::process::Command::new(soffice)
+        // Comma-separated, double quotes, UTF-8 (76).
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+        ])
+        .arg(data.path())
+        .arg(&file)
+        .env("HOME", data.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(data.path().join("phuluc.csv")).unwrap();
+    assert!(csv.contains("Nghị quyết"), "{csv}");
+}

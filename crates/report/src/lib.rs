@@ -6,6 +6,8 @@ mod docx;
 mod figures;
 mod render;
 mod summary;
+mod tables;
+mod xlsx;
 
 pub use annual::{AnnualReview, annual_review};
 pub use docx::{Letterhead, markdown_to_docx};
@@ -15,6 +17,8 @@ pub use summary::{
     PropagandaChanges, SeizureChange, Summary, UnitCaseChange, UnitPatrolChange, summary,
     summary_to_json, summary_to_markdown,
 };
+pub use tables::{AnnualTables, DataTable, Value, annual_tables};
+pub use xlsx::tables_to_xlsx;
 
 use thiserror::Error;
 

@@ -2,6 +2,7 @@
 //! reports; JSON is deterministic (sorted keys, decimals as strings).
 
 use crate::annual::AnnualReview;
+use crate::tables::{AnnualTables, annual_tables};
 use crate::{ReportError, Result};
 use askama::Template;
 use bienphong_domain::Cutoff;
@@ -34,19 +35,12 @@ struct AnnualMarkdown {
     to: String,
     cutoff: &'static str,
     patrols: String,
-    patrol_rows: Vec<Row>,
-    force_rows: Vec<Row>,
     cases: String,
-    case_rows: Vec<Row>,
-    seizure_rows: Vec<Row>,
     briefings: String,
-    missing: Vec<Row>,
-    meeting_rows: Vec<Row>,
     documents: String,
-    document_rows: Vec<Row>,
-    programme_rows: Vec<Row>,
     propaganda: String,
     disaster: String,
+    tables: AnnualTables,
 }
 
 pub(crate) fn cell(s: &str) -> String {
@@ -96,45 +90,12 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
             integer(p.border_guard_persons),
             integer(p.other_persons)
         ),
-        patrol_rows: p
-            .by_lead_unit
-            .iter()
-            .map(|u| {
-                Row(vec![
-                    cell(&u.unit.name),
-                    integer(u.count),
-                    integer(u.border_guard_persons),
-                    integer(u.other_persons),
-                ])
-            })
-            .collect(),
-        force_rows: p
-            .by_force
-            .iter()
-            .map(|f| Row(vec![cell(&f.name), integer(f.persons)]))
-            .collect(),
         cases: format!(
             "Thông qua phối hợp chỉ đạo công tác bảo đảm an ninh chính trị, trật tự an toàn xã hội, đã xử lý {} vụ/{} đối tượng{}.",
             count(c.count, true),
             count(c.subjects, true),
             seizures
         ),
-        case_rows: c
-            .by_type
-            .iter()
-            .map(|t| Row(vec![cell(&t.name), integer(t.count), integer(t.subjects)]))
-            .collect(),
-        seizure_rows: review
-            .seizures
-            .iter()
-            .map(|s| {
-                Row(vec![
-                    cell(&s.name),
-                    decimal(s.quantity, false),
-                    cell(&s.measure),
-                ])
-            })
-            .collect(),
         briefings: format!(
             "{}/{} xã, thị trấn biên giới và {}/{} đồn Biên phòng tổ chức giao ban đủ các quý; {}/{} lượt giao ban theo quy định ({} cuộc giao ban).",
             integer(b.communes_complete),
@@ -145,16 +106,6 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
             integer(b.due),
             integer(b.meetings)
         ),
-        missing: b
-            .missing
-            .iter()
-            .map(|m| Row(vec![cell(&m.unit.name), format!("Quý {}", m.quarter)]))
-            .collect(),
-        meeting_rows: review
-            .meetings
-            .iter()
-            .map(|m| Row(vec![cell(&m.name), integer(m.count)]))
-            .collect(),
         documents: format!(
             "Trao đổi, ban hành {} văn bản; gửi tới {} lượt đơn vị nhận, {} lượt đã xác nhận ({}).",
             integer(d.count),
@@ -162,23 +113,6 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
             integer(d.acknowledged),
             percent_of(d.acknowledged, d.recipients)
         ),
-        document_rows: d
-            .by_type
-            .iter()
-            .map(|t| Row(vec![cell(&t.name), integer(t.count)]))
-            .collect(),
-        programme_rows: review
-            .programmes
-            .iter()
-            .map(|l| {
-                Row(vec![
-                    cell(&l.name),
-                    integer(l.beneficiaries),
-                    integer(l.new_beneficiaries),
-                    integer(l.disbursed_dong),
-                ])
-            })
-            .collect(),
         propaganda: format!(
             "Tổ chức tuyên truyền được {} buổi/{} lượt người nghe.",
             count(review.propaganda.sessions, true),
@@ -191,6 +125,7 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
             count(review.disaster.persons_mobilised, true),
             count(review.disaster.people_rescued, true)
         ),
+        tables: annual_tables(review),
     };
     view.render()
         .map_err(|e| ReportError::Render(e.to_string()))

@@ -1,0 +1,51 @@
+//! Excel annexes: one sheet per table, Vietnamese headers in bold, the header
+//! row frozen, numbers stored as numbers.
+
+use crate::tables::{DataTable, Value};
+use crate::{ReportError, Result};
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+fn render_error(e: XlsxError) -> ReportError {
+    ReportError::Render(e.to_string())
+}
+
+/// A workbook with a sheet for each non-empty table.
+pub fn tables_to_xlsx(tables: &[&DataTable]) -> Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    // Excel shows numbers with the reader's own separators (1.178 and 0,43
+    // in a Vietnamese locale); the cell holds the number itself.
+    let whole = Format::new().set_num_format("#,##0");
+    let fraction = Format::new().set_num_format("#,##0.######");
+    for table in tables.iter().filter(|t| !t.is_empty()) {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(table.name).map_err(render_error)?;
+        for (col, header) in table.headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, *header, &bold)
+                .map_err(render_error)?;
+        }
+        for (i, row) in table.rows.iter().enumerate() {
+            let r = (i + 1) as u32;
+            for (col, value) in row.iter().enumerate() {
+                let c = col as u16;
+                match value {
+                    Value::Text(s) => sheet.write_string(r, c, s),
+                    // Counts and đồng are exact in a double up to 2^53.
+                    Value::Integer(n) => sheet.write_number_with_format(r, c, *n as f64, &whole),
+                    Value::Decimal(d) => sheet.write_number_with_format(
+                        r,
+                        c,
+                        d.to_f64().unwrap_or_default(),
+                        &fraction,
+                    ),
+                }
+                .map_err(render_error)?;
+            }
+        }
+        sheet.set_freeze_panes(1, 0).map_err(render_error)?;
+        sheet.autofit();
+    }
+    workbook.save_to_buffer().map_err(render_error)
+}
