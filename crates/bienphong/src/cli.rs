@@ -141,9 +141,19 @@ pub struct AnnualArgs {
     pub letterhead: LetterheadArgs,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Style {
+    /// Decree 30/2020/NĐ-CP, for state bodies.
+    State,
+    /// Hướng dẫn 36-HD/VPTW, for Party committees.
+    Party,
+}
+
 /// The head and foot of an official document (DOCX).
 #[derive(Args, Debug)]
 pub struct LetterheadArgs {
+    #[arg(long, value_enum, default_value_t = Style::State)]
+    pub style: Style,
     /// The body above the issuer.
     #[arg(long, default_value = "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG")]
     pub parent_body: String,

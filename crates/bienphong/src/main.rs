@@ -726,6 +726,10 @@ fn letterhead(
     };
     let scope_name = scope.and_then(|c| org.unit(c)).map(|u| u.name.to_string());
     Ok(bienphong_report::Letterhead {
+        style: match args.style {
+            cli::Style::State => bienphong_report::DocumentStyle::State,
+            cli::Style::Party => bienphong_report::DocumentStyle::Party,
+        },
         parent_body: args.parent_body.clone(),
         issuing_body: args
             .issuer

@@ -1235,6 +1235,39 @@ fn bad_summary_input_names_the_field() {
 }
 
 #[test]
+fn party_committees_get_the_party_format() {
+    let data = demo();
+    let file = data.path().join("dangu.docx");
+    stdout(
+        bin(data.path())
+            .args([
+                "report", "annual", "--year", "2023", "--format", "docx", "--style", "party",
+            ])
+            .args([
+                "--parent-body",
+                "Đảng bộ tỉnh Hà Giang",
+                "--issuer",
+                "Đảng ủy Bộ đội Biên phòng tỉnh",
+            ])
+            .args([
+                "--number",
+                "7",
+                "--symbol",
+                "BC/ĐU",
+                "--date",
+                "10/01/2024",
+                "-o",
+            ])
+            .arg(&file),
+    );
+    let xml = docx_part(&file, "word/document.xml");
+    assert!(xml.contains("ĐẢNG CỘNG SẢN VIỆT NAM"));
+    assert!(!xml.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    assert!(xml.contains("Số 07-BC/ĐU"), "party numbering");
+    assert!(xml.contains("ĐẢNG ỦY BỘ ĐỘI BIÊN PHÒNG TỈNH"));
+}
+
+#[test]
 fn a_quarterly_summary_is_an_official_docx_too() {
     let data = demo();
     let file = data.path().join("quy1.docx");

@@ -15,9 +15,19 @@ use docx_rs::{
     SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 
+/// The state format (Decree 30/2020/NĐ-CP) or the Party's (Hướng dẫn
+/// 36-HD/VPTW), for documents of Party committees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DocumentStyle {
+    #[default]
+    State,
+    Party,
+}
+
 /// Who issues the document, its number, where and when, and who signs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Letterhead {
+    pub style: DocumentStyle,
     /// The body above the issuer (caps, not bold), e.g. "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG".
     pub parent_body: String,
     /// The issuer (caps, bold), e.g. "BỘ CHỈ HUY BĐBP TỈNH HÀ GIANG".
@@ -105,24 +115,47 @@ fn rule(width_chars: usize) -> Paragraph {
 }
 
 fn letterhead_table(head: &Letterhead) -> Table {
+    let party = head.style == DocumentStyle::Party;
     let mut left = vec![
         centred(run(&head.parent_body.to_uppercase(), HEADER_SIZE)),
         centred(run(&head.issuing_body.to_uppercase(), HEADER_SIZE).bold()),
-        rule(12),
+        if party {
+            centred(run("*", HEADER_SIZE))
+        } else {
+            rule(12)
+        },
     ];
     if let Some(mark) = &head.classification {
         left.push(centred(run(&mark.to_uppercase(), HEADER_SIZE).bold()));
     }
-    left.push(centred(run(
-        &format!("Số: {}", document_number(head.number, &head.symbol)),
-        HEADER_SIZE,
-    )));
-    let right = vec![
-        centred(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", HEADER_SIZE).bold()),
-        centred(run("Độc lập - Tự do - Hạnh phúc", BODY_SIZE).bold()),
-        rule(20),
-        centred(run(&place_date(&head.place, head.date), BODY_SIZE).italic()),
-    ];
+    // The Party writes "Số 05-BC/ĐU", the state "Số: 05/BC-BĐBP".
+    let number = if party {
+        format!(
+            "Số {}",
+            document_number(head.number, &head.symbol).replacen('/', "-", 1)
+        )
+    } else {
+        format!("Số: {}", document_number(head.number, &head.symbol))
+    };
+    left.push(centred(run(&number, HEADER_SIZE)));
+    let right = if party {
+        vec![
+            centred(
+                run("ĐẢNG CỘNG SẢN VIỆT NAM", BODY_SIZE)
+                    .bold()
+                    .underline("single"),
+            ),
+            Paragraph::new(),
+            centred(run(&place_date(&head.place, head.date), BODY_SIZE).italic()),
+        ]
+    } else {
+        vec![
+            centred(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", HEADER_SIZE).bold()),
+            centred(run("Độc lập - Tự do - Hạnh phúc", BODY_SIZE).bold()),
+            rule(20),
+            centred(run(&place_date(&head.place, head.date), BODY_SIZE).italic()),
+        ]
+    };
     Table::without_borders(vec![TableRow::new(vec![
         cell(left, 4000),
         cell(right, 5700),

@@ -10,7 +10,7 @@ mod tables;
 mod xlsx;
 
 pub use annual::{AnnualReview, annual_review};
-pub use docx::{Letterhead, markdown_to_docx};
+pub use docx::{DocumentStyle, Letterhead, markdown_to_docx};
 pub use render::{to_json, to_markdown};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,
