@@ -161,8 +161,11 @@ pub struct LetterheadArgs {
     #[arg(long)]
     pub issuer: Option<String>,
     /// The document's number in the issuer's register for the year.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "register")]
     pub number: Option<u32>,
+    /// Take the next number from the issuer's register for the year.
+    #[arg(long)]
+    pub register: bool,
     #[arg(long, default_value = "BC-BĐBP")]
     pub symbol: String,
     /// Place in the date line (default: the province of the scope).

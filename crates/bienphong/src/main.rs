@@ -285,8 +285,14 @@ async fn run(cli: Cli) -> Result<()> {
                 Format::Json => bienphong_report::to_json(&review)?.into_bytes(),
                 Format::Docx => {
                     let org = service.org().await?;
-                    let head =
-                        letterhead(&args.letterhead, &org, scope.as_ref(), review.period.to)?;
+                    let head = letterhead(
+                        &args.letterhead,
+                        service.store(),
+                        &org,
+                        scope.as_ref(),
+                        review.period.to,
+                    )
+                    .await?;
                     bienphong_report::markdown_to_docx(
                         &bienphong_report::to_markdown(&review)?,
                         &head,
@@ -336,7 +342,14 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 Format::Docx => {
                     let org = service.org().await?;
-                    let head = letterhead(&args.letterhead, &org, scope.as_ref(), period.to)?;
+                    let head = letterhead(
+                        &args.letterhead,
+                        service.store(),
+                        &org,
+                        scope.as_ref(),
+                        period.to,
+                    )
+                    .await?;
                     bienphong_report::markdown_to_docx(
                         &bienphong_report::summary_to_markdown(&summary)?,
                         &head,
@@ -686,8 +699,9 @@ fn emit(
 
 /// The letterhead of a report on `scope`, with what the options leave out
 /// taken from the organisation as it stood on the period's last day.
-fn letterhead(
+async fn letterhead(
     args: &cli::LetterheadArgs,
+    store: &SqlStore,
     org: &bienphong_domain::org::Org,
     scope: Option<&Code>,
     as_of: bienphong_domain::Date,
@@ -725,19 +739,29 @@ fn letterhead(
         }
     };
     let scope_name = scope.and_then(|c| org.unit(c)).map(|u| u.name.to_string());
+    let issuing_body = args
+        .issuer
+        .clone()
+        .or_else(|| first_of(UnitKind::BorderGuardCommand))
+        .or(scope_name)
+        .unwrap_or_default();
+    let number = match (args.number, args.register) {
+        (Some(n), _) => Some(n),
+        (None, true) => Some(
+            store
+                .next_document_number(&issuing_body.to_uppercase(), &args.symbol, date.year())
+                .await?,
+        ),
+        (None, false) => None,
+    };
     Ok(bienphong_report::Letterhead {
         style: match args.style {
             cli::Style::State => bienphong_report::DocumentStyle::State,
             cli::Style::Party => bienphong_report::DocumentStyle::Party,
         },
         parent_body: args.parent_body.clone(),
-        issuing_body: args
-            .issuer
-            .clone()
-            .or_else(|| first_of(UnitKind::BorderGuardCommand))
-            .or(scope_name)
-            .unwrap_or_default(),
-        number: args.number,
+        issuing_body,
+        number,
         symbol: args.symbol.clone(),
         place: args
             .place

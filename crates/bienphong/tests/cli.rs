@@ -1395,3 +1395,60 @@ fn the_annual_review_tables_are_an_xlsx() {
     let csv = std::fs::read_to_string(data.path().join("phuluc.csv")).unwrap();
     assert!(csv.contains("Nghị quyết"), "{csv}");
 }
+
+/// `--register` takes the issuer's next number for the document's year.
+#[test]
+fn the_register_numbers_documents_in_turn() {
+    let data = demo();
+    let number_of = |date: &str| {
+        let file = data
+            .path()
+            .join(format!("bc-{}.docx", date.replace('/', "-")));
+        let out = bin(data.path())
+            .args([
+                "report",
+                "annual",
+                "--year",
+                "2023",
+                "--format",
+                "docx",
+                "--register",
+                "--date",
+                date,
+                "-o",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let xml = docx_part(&file, "word/document.xml");
+        let at = xml.find("Số: ").unwrap();
+        xml[at..at + 17].to_string()
+    };
+    assert_eq!(number_of("10/01/2024"), "Số: 01/BC-BĐBP");
+    assert_eq!(number_of("11/01/2024"), "Số: 02/BC-BĐBP");
+    assert_eq!(
+        number_of("05/01/2025"),
+        "Số: 01/BC-BĐBP",
+        "a new year starts again"
+    );
+    // A number given by hand and --register exclude each other.
+    bin(data.path())
+        .args([
+            "report",
+            "annual",
+            "--year",
+            "2023",
+            "--format",
+            "docx",
+            "--register",
+            "--number",
+            "3",
+        ])
+        .assert()
+        .code(2);
+}

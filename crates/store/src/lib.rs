@@ -210,6 +210,16 @@ pub trait Store: Send + Sync {
     /// equal digests mean equal revision sets, whatever order they came in.
     fn revision_digest(&self) -> impl Future<Output = Result<(u64, String)>> + Send;
 
+    /// The next number in `issuer`'s register of `symbol` documents for
+    /// `year` (1 for the first), taken at once so that no two documents
+    /// share one.
+    fn next_document_number(
+        &self,
+        issuer: &str,
+        symbol: &str,
+        year: i16,
+    ) -> impl Future<Output = Result<u32>> + Send;
+
     /// Live activity records (organisation and restricted records excluded).
     fn record_count(&self) -> impl Future<Output = Result<u64>> + Send;
 }

@@ -1196,6 +1196,22 @@ impl Store for SqlStore {
         Ok((count, digest.iter().map(|b| format!("{b:02x}")).collect()))
     }
 
+    async fn next_document_number(&self, issuer: &str, symbol: &str, year: i16) -> Result<u32> {
+        let mut tx = self.begin().await?;
+        let n: i64 = sqlx::query_scalar(
+            "INSERT INTO document_register (issuer, symbol, year, last_number) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (issuer, symbol, year) DO UPDATE SET last_number = document_register.last_number + 1 \
+             RETURNING last_number",
+        )
+        .bind(issuer.to_string())
+        .bind(symbol.to_string())
+        .bind(i64::from(year))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("register number {n}")))
+    }
+
     async fn record_count(&self) -> Result<u64> {
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM current_records WHERE record_type IN \

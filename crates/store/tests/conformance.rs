@@ -780,6 +780,64 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
     ));
 }
 
+/// Each issuer's register numbers its documents 1, 2, 3… per kind and year,
+/// never twice, even when many ask at once.
+pub async fn the_document_register_never_repeats_a_number(store: SqlStore) {
+    let store = std::sync::Arc::new(store);
+    assert_eq!(
+        store
+            .next_document_number("BCH-HG", "BC-BĐBP", 2024)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .next_document_number("BCH-HG", "BC-BĐBP", 2024)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .next_document_number("BCH-HG", "KH-BĐBP", 2024)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .next_document_number("BCH-HG", "BC-BĐBP", 2025)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .next_document_number("ĐU-BĐBP", "BC/ĐU", 2024)
+            .await
+            .unwrap(),
+        1
+    );
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .next_document_number("BCH-HG", "TB-BĐBP", 2024)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap());
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=16).collect::<Vec<u32>>());
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -818,6 +876,7 @@ macro_rules! conformance_suite {
             store_test!($backend, joint_records_count_once_per_scope);
             store_test!($backend, period_boundaries_follow_the_cutoff);
             store_test!($backend, concurrent_writers_lose_nothing);
+            store_test!($backend, the_document_register_never_repeats_a_number);
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
