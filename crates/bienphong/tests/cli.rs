@@ -1452,3 +1452,45 @@ fn the_register_numbers_documents_in_turn() {
         .assert()
         .code(2);
 }
+
+/// Shortcomings and directions are what people wrote in the review
+/// conference's record: changing the record changes the report.
+#[test]
+fn the_review_narrative_comes_from_the_conference_record() {
+    let data = demo();
+    let conferences = list_json(
+        data.path(),
+        &[
+            "meeting",
+            "--type",
+            "HNTK",
+            "--from",
+            "15/12/2023",
+            "--to",
+            "14/06/2024",
+        ],
+    );
+    let conference = conferences
+        .iter()
+        .find(|m| m["content"]["period_to"] == "2023-12-14")
+        .expect("the demo records the 2023 review conference");
+    let id = conference["id"].as_str().unwrap();
+    bin(data.path())
+        .args([
+            "edit",
+            "meeting",
+            id,
+            "--lessons",
+            "Công tác tuyên truyền ở xã mới sáp nhập còn chậm.",
+        ])
+        .assert()
+        .success();
+    let report = annual_2023(data.path());
+    assert!(
+        report.contains(
+            "## 8. Tồn tại, hạn chế\n\nCông tác tuyên truyền ở xã mới sáp nhập còn chậm."
+        ),
+        "{report}"
+    );
+    assert!(report.contains("## 9. Phương hướng, nhiệm vụ"));
+}

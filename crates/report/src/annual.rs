@@ -29,6 +29,26 @@ pub struct AnnualReview {
     pub programmes: Vec<ProgrammeLine>,
     pub propaganda: Propaganda,
     pub disaster: Disaster,
+    /// The conference that reviewed this period, if it is recorded: its
+    /// participants, the shortcomings and the directions people agreed.
+    pub review_meeting: Option<ReviewMeeting>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ReviewMeeting {
+    pub date: bienphong_domain::Date,
+    pub host: UnitRef,
+    pub attendance: i64,
+    pub content: String,
+    pub shortcomings: String,
+    pub directions: Vec<Direction>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Direction {
+    pub text: String,
+    pub owner: UnitRef,
+    pub due: Option<bienphong_domain::Date>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -188,7 +208,8 @@ pub async fn annual_review<S: Store>(
         &sums.totals,
     )
     .await?;
-    let programmes = programmes(service, &org, period, unit_filter, &sums.totals).await?;
+    let programmes = programmes(service, &org, period, unit_filter.clone(), &sums.totals).await?;
+    let review_meeting = review_meeting(service, &org, period, unit_filter).await?;
 
     Ok(AnnualReview {
         year,
@@ -204,7 +225,65 @@ pub async fn annual_review<S: Store>(
         programmes,
         propaganda,
         disaster,
+        review_meeting,
     })
+}
+
+/// The review conference of `period`: a meeting of the annual-review type
+/// whose reviewed period ends with it, held during it or in the months after.
+async fn review_meeting<S: Store>(
+    service: &Service<S>,
+    org: &Org,
+    period: Period,
+    unit_filter: Option<Vec<Code>>,
+) -> Result<Option<ReviewMeeting>> {
+    use bienphong_domain::Content;
+    use bienphong_store::ListFilter;
+    use jiff::ToSpan;
+    let held = Period {
+        from: period.from,
+        to: period.to.saturating_add(6.months()),
+    };
+    for entry in org
+        .catalogue
+        .with_role(CatalogueKind::MeetingType, Role::AnnualReview)
+    {
+        let records = service
+            .list(ListFilter {
+                record_type: Some(RecordType::Meeting),
+                period: Some(held),
+                units: unit_filter.clone(),
+                category: Some(entry.code.to_string()),
+                ..ListFilter::default()
+            })
+            .await?;
+        for r in records {
+            let Ok(Content::Meeting(m)) = Content::from_json(RecordType::Meeting, &r.content)
+            else {
+                continue;
+            };
+            if m.period_to != Some(period.to) {
+                continue;
+            }
+            return Ok(Some(ReviewMeeting {
+                date: m.date,
+                host: unit_ref(org, &m.host_unit),
+                attendance: i64::from(m.attendance),
+                content: m.content.to_string(),
+                shortcomings: m.lessons.to_string(),
+                directions: m
+                    .actions
+                    .iter()
+                    .map(|a| Direction {
+                        text: a.text.to_string(),
+                        owner: unit_ref(org, &a.owner_unit),
+                        due: a.due,
+                    })
+                    .collect(),
+            }));
+        }
+    }
+    Ok(None)
 }
 
 async fn briefings<S: Store>(

@@ -41,6 +41,9 @@ struct AnnualMarkdown {
     propaganda: String,
     disaster: String,
     tables: AnnualTables,
+    opening: Option<String>,
+    shortcomings: Option<String>,
+    directions: Vec<String>,
 }
 
 pub(crate) fn cell(s: &str) -> String {
@@ -126,6 +129,33 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
             count(review.disaster.people_rescued, true)
         ),
         tables: annual_tables(review),
+        opening: review.review_meeting.as_ref().map(|m| {
+            format!(
+                "Ngày {}, {} tổ chức hội nghị tổng kết với {} đại biểu. {}",
+                date(m.date),
+                m.host.name,
+                integer(m.attendance),
+                m.content
+            )
+        }),
+        shortcomings: review
+            .review_meeting
+            .as_ref()
+            .map(|m| m.shortcomings.clone())
+            .filter(|s| !s.is_empty()),
+        directions: review
+            .review_meeting
+            .as_ref()
+            .map(|m| {
+                m.directions
+                    .iter()
+                    .map(|d| match d.due {
+                        Some(due) => format!("{} ({}; hạn {})", d.text, d.owner.name, date(due)),
+                        None => format!("{} ({})", d.text, d.owner.name),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     view.render()
         .map_err(|e| ReportError::Render(e.to_string()))
