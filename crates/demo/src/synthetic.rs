@@ -329,6 +329,7 @@ impl Synthetic {
                     date,
                     meeting_type: code("GBQ"),
                     host_unit: post.clone(),
+                    host_body: None,
                     participant_units: vec![commune],
                     period_from: Some(q.from),
                     period_to: Some(q.to),
@@ -360,6 +361,7 @@ impl Synthetic {
                 number: text(&format!("{}/BC-ĐBP", rng.range(1, 999))),
                 issuer: text("Đồn Biên phòng mô phỏng"),
                 unit: post,
+                unit_body: None,
                 title: text("Báo cáo kết quả phối hợp quản lý, bảo vệ biên giới"),
                 recipients: vec![Recipient {
                     unit: prov.bch.clone(),

@@ -218,12 +218,32 @@ pub struct Action {
     pub status: ActionStatus,
 }
 
+/// The body of a unit that acts in a record: the unit's Party committee,
+/// People's Committee or People's Council, or its command. Committees are
+/// not units of their own; a record names the unit and, where it matters,
+/// which of its bodies acted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    /// Đảng ủy / Huyện ủy / Tỉnh ủy.
+    PartyCommittee,
+    /// Ủy ban nhân dân.
+    PeoplesCommittee,
+    /// Hội đồng nhân dân.
+    PeoplesCouncil,
+    /// The command of a Border Guard unit.
+    Command,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
     pub date: Date,
     pub meeting_type: Code,
     pub host_unit: Code,
+    /// Which body of the host unit held it (its Party committee…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_body: Option<Body>,
     #[serde(default)]
     pub participant_units: Vec<Code>,
     /// The period the meeting reviews, where it reviews one.
@@ -260,6 +280,9 @@ pub struct Document {
     pub issuer: Text,
     /// The unit in the store that issued or registered it.
     pub unit: Code,
+    /// Which body of that unit issued it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_body: Option<Body>,
     pub title: Text,
     #[serde(default)]
     pub recipients: Vec<Recipient>,

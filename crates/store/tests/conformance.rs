@@ -121,7 +121,7 @@ pub async fn round_trip_of_every_record_type<S: Store>(store: S) {
             RecordType::Meeting,
             content(
                 RecordType::Meeting,
-                json!({"date": "2023-03-10", "meeting_type": "GBQ", "host_unit": "BP-LC",
+                json!({"date": "2023-03-10", "meeting_type": "GBQ", "host_unit": "BP-LC", "host_body": "party_committee",
                 "participant_units": ["XA-LC", "XA-ML"], "attendance": 25, "content": "Giao ban quý I",
                 "actions": [{"text": "Tăng cường tuần tra", "owner_unit": "XA-LC", "due": "2023-06-14"}]}),
             ),
@@ -131,7 +131,7 @@ pub async fn round_trip_of_every_record_type<S: Store>(store: S) {
             content(
                 RecordType::Document,
                 json!({"date": "2023-02-01", "document_type": "KH", "number": "12/KH-BĐBP",
-                "issuer": "Bộ Chỉ huy BĐBP tỉnh", "unit": "HG", "title": "Kế hoạch thực hiện Nghị quyết 33-NQ/TW",
+                "issuer": "Bộ Chỉ huy BĐBP tỉnh", "unit": "HG", "unit_body": "peoples_committee", "title": "Kế hoạch thực hiện Nghị quyết 33-NQ/TW",
                 "recipients": [{"unit": "BP-LC", "acknowledged_on": "2023-02-03"}, {"unit": "XA-LC"}]}),
             ),
         ),

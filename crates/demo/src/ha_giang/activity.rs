@@ -11,9 +11,9 @@ use crate::util::{
 };
 use bienphong_domain::org::Code;
 use bienphong_domain::record::{
-    Action, ActionStatus, Beneficiary, BeneficiaryKind, Case, CaseSubjects, Content, Disaster,
-    DisasterKind, Disbursement, Document, ForceCount, Meeting, Patrol, PatrolKind, Programme,
-    Propaganda, Recipient, Seizure, Subject,
+    Action, ActionStatus, Beneficiary, BeneficiaryKind, Body, Case, CaseSubjects, Content,
+    Disaster, DisasterKind, Disbursement, Document, ForceCount, Meeting, Patrol, PatrolKind,
+    Programme, Propaganda, Recipient, Seizure, Subject,
 };
 use bienphong_domain::{Cutoff, Date, Period, RecordId};
 
@@ -789,6 +789,7 @@ impl<'a> Gen<'a> {
                     date,
                     meeting_type: code("GBQ"),
                     host_unit: p.code.clone(),
+                    host_body: None,
                     participant_units: participants,
                     period_from: Some(quarter.from),
                     period_to: Some(quarter.to),
@@ -829,6 +830,7 @@ impl<'a> Gen<'a> {
             date,
             meeting_type: code("HNSK"),
             host_unit: code(BCH_HG),
+            host_body: None,
             participant_units: districts,
             period_from: Some(half.from),
             period_to: Some(half.to),
@@ -884,6 +886,7 @@ impl<'a> Gen<'a> {
                 date,
                 meeting_type: code("HNTK"),
                 host_unit: bch.clone(),
+                host_body: Some(Body::PartyCommittee),
                 participant_units: districts.clone(),
                 period_from: Some(period.from),
                 period_to: Some(period.to),
@@ -908,6 +911,7 @@ impl<'a> Gen<'a> {
                 number: text(&format!("{}/TB-BCH", self.rng.range(8, 25))),
                 issuer: text("Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang"),
                 unit: bch,
+                unit_body: None,
                 title: text(&format!(
                     "Thông báo kết luận Hội nghị tổng kết công tác phối hợp giữa Đảng ủy Bộ đội Biên phòng tỉnh và Huyện ủy 7 huyện biên giới năm {reviewed}"
                 )),
@@ -951,6 +955,7 @@ impl<'a> Gen<'a> {
                 date,
                 meeting_type: code("HOP"),
                 host_unit: host,
+                host_body: None,
                 participant_units: vec![district, commune],
                 period_from: None,
                 period_to: None,
@@ -1004,6 +1009,7 @@ impl<'a> Gen<'a> {
                 number: text(&number),
                 issuer: text(issuer),
                 unit: bch.clone(),
+                unit_body: None,
                 title: text(&title),
                 recipients,
             };
@@ -1107,6 +1113,7 @@ impl<'a> Gen<'a> {
                     number: text(&format!("{n}/BC-ĐBP")),
                     issuer: text(&p.name),
                     unit: p.code.clone(),
+                    unit_body: None,
                     title: text(&format!(
                         "Báo cáo kết quả phối hợp quản lý, bảo vệ biên giới quý {}/{year}",
                         ROMAN[(q - 1) as usize]
@@ -1436,6 +1443,7 @@ impl<'a> Gen<'a> {
                 date,
                 meeting_type: code("HOP"),
                 host_unit: host,
+                host_body: None,
                 participant_units: participants,
                 period_from: None,
                 period_to: None,
@@ -1456,6 +1464,7 @@ impl<'a> Gen<'a> {
             number: text(&format!("{}/KH-BCH", self.rng.range(20, 60))),
             issuer: text("Ban Chỉ huy Bộ đội Biên phòng tỉnh Tuyên Quang"),
             unit: bch,
+            unit_body: None,
             title: text(
                 "Kế hoạch phối hợp giữa các đồn Biên phòng với Đảng ủy, UBND các xã biên giới sau sắp xếp đơn vị hành chính",
             ),
