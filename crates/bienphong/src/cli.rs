@@ -119,7 +119,7 @@ pub enum Format {
     Json,
     /// Word, in the state format of Decree 30/2020 (needs -o FILE on a terminal).
     Docx,
-    /// Excel: the report's tables, one sheet each (annual review).
+    /// Excel: the report's tables, one sheet each.
     Xlsx,
 }
 

@@ -315,16 +315,6 @@ async fn run(cli: Cli) -> Result<()> {
                 .as_deref()
                 .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
                 .transpose()?;
-            if args.format == Format::Xlsx {
-                return Err(ValidationError::new(
-                    "format",
-                    bienphong_domain::Problem::UnknownValue {
-                        value: "xlsx".into(),
-                        expected: "md, json, docx".into(),
-                    },
-                )
-                .into());
-            }
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let summary = bienphong_report::summary(&service, period, scope.as_ref())
                 .await
@@ -337,8 +327,10 @@ async fn run(cli: Cli) -> Result<()> {
                 })?;
             let bytes = match args.format {
                 Format::Json => bienphong_report::summary_to_json(&summary)?.into_bytes(),
-                Format::Md | Format::Xlsx => {
-                    bienphong_report::summary_to_markdown(&summary)?.into_bytes()
+                Format::Md => bienphong_report::summary_to_markdown(&summary)?.into_bytes(),
+                Format::Xlsx => {
+                    let tables = bienphong_report::summary_tables(&summary);
+                    bienphong_report::tables_to_xlsx(&tables.iter().collect::<Vec<_>>())?
                 }
                 Format::Docx => {
                     let org = service.org().await?;
@@ -360,7 +352,7 @@ async fn run(cli: Cli) -> Result<()> {
                 &mut out,
                 &bytes,
                 args.output.as_deref(),
-                args.format == Format::Docx,
+                matches!(args.format, Format::Docx | Format::Xlsx),
             )
         }
         Command::Add(args) => {

@@ -1494,3 +1494,34 @@ fn the_review_narrative_comes_from_the_conference_record() {
     );
     assert!(report.contains("## 9. Phương hướng, nhiệm vụ"));
 }
+
+#[test]
+fn a_summary_s_tables_are_an_xlsx_with_both_years() {
+    use calamine::{Data, Reader, Xlsx};
+    let data = demo();
+    let file = data.path().join("tomtat.xlsx");
+    stdout(
+        bin(data.path())
+            .args([
+                "report", "summary", "--period", "year", "--year", "2023", "--format", "xlsx", "-o",
+            ])
+            .arg(&file),
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let patrols = book.worksheet_range("Tuần tra theo đơn vị").unwrap();
+    let sum = |col: usize| -> f64 {
+        patrols
+            .rows()
+            .skip(1)
+            .map(|r| {
+                if let Data::Float(f) = r[col] {
+                    f
+                } else {
+                    panic!("{:?}", r[col])
+                }
+            })
+            .sum()
+    };
+    assert_eq!(sum(1), 1178.0, "this year");
+    assert_eq!(sum(2), 1090.0, "the same period of 2022");
+}

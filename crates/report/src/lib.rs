@@ -17,7 +17,7 @@ pub use summary::{
     PropagandaChanges, SeizureChange, Summary, UnitCaseChange, UnitPatrolChange, summary,
     summary_to_json, summary_to_markdown,
 };
-pub use tables::{AnnualTables, DataTable, Value, annual_tables};
+pub use tables::{AnnualTables, DataTable, Value, annual_tables, summary_tables};
 pub use xlsx::tables_to_xlsx;
 
 use thiserror::Error;

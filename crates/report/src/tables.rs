@@ -208,3 +208,87 @@ pub fn annual_tables(r: &AnnualReview) -> AnnualTables {
         ),
     }
 }
+
+/// The tables of a summary, with this period's and last year's figures side
+/// by side.
+pub fn summary_tables(s: &crate::summary::Summary) -> Vec<DataTable> {
+    vec![
+        DataTable::new(
+            "Tuần tra theo đơn vị",
+            vec![
+                "Đơn vị chủ trì",
+                "Số lần",
+                "Số lần cùng kỳ",
+                "Lượt BĐBP",
+                "Lượt lực lượng khác",
+            ],
+            s.patrols
+                .by_lead_unit
+                .iter()
+                .map(|u| {
+                    vec![
+                        text(&u.unit.name),
+                        Value::Integer(u.count.current),
+                        Value::Integer(u.count.previous),
+                        Value::Integer(u.border_guard_persons.current),
+                        Value::Integer(u.other_persons.current),
+                    ]
+                })
+                .collect(),
+        ),
+        DataTable::new(
+            "Vụ việc theo đơn vị",
+            vec!["Đơn vị thụ lý", "Số vụ", "Số vụ cùng kỳ", "Số đối tượng"],
+            s.cases
+                .by_handling_unit
+                .iter()
+                .map(|u| {
+                    vec![
+                        text(&u.unit.name),
+                        Value::Integer(u.count.current),
+                        Value::Integer(u.count.previous),
+                        Value::Integer(u.subjects.current),
+                    ]
+                })
+                .collect(),
+        ),
+        DataTable::new(
+            "Vụ việc theo loại",
+            vec![
+                "Loại vụ việc",
+                "Số vụ",
+                "Số vụ cùng kỳ",
+                "Số đối tượng",
+                "Số đối tượng cùng kỳ",
+            ],
+            s.cases
+                .by_type
+                .iter()
+                .map(|t| {
+                    vec![
+                        text(&t.name),
+                        Value::Integer(t.count.current),
+                        Value::Integer(t.count.previous),
+                        Value::Integer(t.subjects.current),
+                        Value::Integer(t.subjects.previous),
+                    ]
+                })
+                .collect(),
+        ),
+        DataTable::new(
+            "Tang vật",
+            vec!["Tang vật thu giữ", "Đơn vị tính", "Kỳ này", "Cùng kỳ"],
+            s.seizures
+                .iter()
+                .map(|z| {
+                    vec![
+                        text(&z.name),
+                        text(&z.measure),
+                        Value::Decimal(z.quantity.current),
+                        Value::Decimal(z.quantity.previous),
+                    ]
+                })
+                .collect(),
+        ),
+    ]
+}
