@@ -61,6 +61,19 @@ const EXIT_INVALID: u8 = 2;
 const EXIT_NOT_FOUND: u8 = 3;
 const EXIT_CONFLICT: u8 = 4;
 
+/// The arguments of a "record X is A, not B" message.
+fn mismatch(
+    record: &RecordId,
+    expected: &impl std::fmt::Display,
+    actual: &impl std::fmt::Display,
+) -> [(&'static str, String); 3] {
+    [
+        ("id", record.to_string()),
+        ("expected", expected.to_string()),
+        ("actual", actual.to_string()),
+    ]
+}
+
 fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
     let id = |r: &RecordId| ("id", r.to_string());
     match e {
@@ -72,14 +85,7 @@ fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
             expected,
             actual,
         } => (
-            lang.text(
-                "record-stale",
-                &[
-                    id(record),
-                    ("expected", expected.to_string()),
-                    ("actual", actual.to_string()),
-                ],
-            ),
+            lang.text("record-stale", &mismatch(record, expected, actual)),
             EXIT_CONFLICT,
         ),
         StoreError::WrongType {
@@ -87,14 +93,7 @@ fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
             expected,
             actual,
         } => (
-            lang.text(
-                "record-wrong-type",
-                &[
-                    id(record),
-                    ("expected", expected.to_string()),
-                    ("actual", actual.to_string()),
-                ],
-            ),
+            lang.text("record-wrong-type", &mismatch(record, expected, actual)),
             EXIT_INVALID,
         ),
         StoreError::Open { path, reason } => (
@@ -133,8 +132,12 @@ impl CliError {
                 (lang.problem(e), EXIT_INVALID)
             }
             Self::Report(ReportError::Service(ServiceError::Store(e))) => store_message(lang, e),
+            // Every report names the field, whichever command asked.
             Self::Report(ReportError::UnknownScope(code)) => (
-                lang.text("unknown-scope", &[("value", code.clone())]),
+                lang.problem(&ValidationError::new(
+                    "scope",
+                    bienphong_domain::Problem::UnknownUnit(code.clone()),
+                )),
                 EXIT_INVALID,
             ),
             Self::Report(e) => (e.to_string(), 1),
@@ -316,15 +319,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
                 .transpose()?;
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
-            let summary = bienphong_report::summary(&service, period, scope.as_ref())
-                .await
-                .map_err(|e| match e {
-                    ReportError::UnknownScope(code) => CliError::Invalid(ValidationError::new(
-                        "scope",
-                        bienphong_domain::Problem::UnknownUnit(code),
-                    )),
-                    other => other.into(),
-                })?;
+            let summary = bienphong_report::summary(&service, period, scope.as_ref()).await?;
             let bytes = match args.format {
                 Format::Json => bienphong_report::summary_to_json(&summary)?.into_bytes(),
                 Format::Md => bienphong_report::summary_to_markdown(&summary)?.into_bytes(),

@@ -306,10 +306,7 @@ fn records_after_the_2025_reorganisation_use_the_new_units() {
 #[test]
 fn bad_input_is_refused_and_writes_nothing() {
     let data = demo();
-    let post = unit_codes(data.path(), |u| {
-        u["kind"] == "border_post" && u["verified"] != false
-    })
-    .remove(0);
+    let post = a_verified_post(data.path());
     let old_commune = unit_codes(data.path(), |u| {
         u["kind"] == "commune" && u["valid_to"] == "2025-06-30"
     })
@@ -430,10 +427,7 @@ fn bad_input_is_refused_and_writes_nothing() {
 #[test]
 fn every_record_type_round_trips_through_the_cli() {
     let data = demo();
-    let post = unit_codes(data.path(), |u| {
-        u["kind"] == "border_post" && u["verified"] != false
-    })
-    .remove(0);
+    let post = a_verified_post(data.path());
     let samples = [
         (
             "patrol",
@@ -577,10 +571,7 @@ fn a_killed_writer_loses_no_acknowledged_write() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     let data = demo();
-    let post = unit_codes(data.path(), |u| {
-        u["kind"] == "border_post" && u["verified"] != false
-    })
-    .remove(0);
+    let post = a_verified_post(data.path());
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bienphong"))
         .arg("--data")
         .arg(data.path())
@@ -872,15 +863,31 @@ fn the_annual_review_is_an_official_docx() {
     );
 
     // LibreOffice reads it (CI installs it; elsewhere the check is skipped).
-    let Ok(soffice) = which_soffice() else {
-        eprintln!("skipped: libreoffice is not installed");
+    let Some(pdf) = libreoffice_convert(&file, "pdf", "pdf") else {
         return;
     };
+    let pdf = std::fs::read(pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000);
+}
+
+/// Converts `file` with LibreOffice (headless) beside it and returns the
+/// result; `None`, with a note, where LibreOffice is not installed (CI
+/// installs it).
+fn libreoffice_convert(file: &Path, filter: &str, extension: &str) -> Option<PathBuf> {
+    let Some(soffice) = ["/usr/bin/libreoffice", "/usr/bin/soffice"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+    else {
+        eprintln!("skipped: libreoffice is not installed");
+        return None;
+    };
+    let dir = file.parent().unwrap();
     let out = std::process::Command::new(soffice)
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(data.path())
-        .arg(&file)
-        .env("HOME", data.path())
+        .args(["--headless", "--convert-to", filter, "--outdir"])
+        .arg(dir)
+        .arg(file)
+        .env("HOME", dir)
         .output()
         .unwrap();
     assert!(
@@ -888,16 +895,14 @@ fn the_annual_review_is_an_official_docx() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let pdf = std::fs::read(data.path().join("baocao.pdf")).unwrap();
-    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000);
+    Some(file.with_extension(extension))
 }
 
-fn which_soffice() -> Result<PathBuf, ()> {
-    ["/usr/bin/libreoffice", "/usr/bin/soffice"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .ok_or(())
+fn a_verified_post(data: &Path) -> String {
+    unit_codes(data, |u| {
+        u["kind"] == "border_post" && u["verified"] != false
+    })
+    .remove(0)
 }
 
 #[test]
@@ -1141,10 +1146,7 @@ fn summary_of_a_custom_range_and_a_scope() {
     assert_eq!(total("cases"), 100);
 
     // A post's summary: its own figures, no more than the whole.
-    let post = unit_codes(data.path(), |u| {
-        u["kind"] == "border_post" && u["verified"] != false
-    })
-    .remove(0);
+    let post = a_verified_post(data.path());
     let v = summary_json(
         data.path(),
         &["--period", "year", "--year", "2023", "--scope", &post],
@@ -1370,29 +1372,12 @@ fn the_annual_review_tables_are_an_xlsx() {
     let sheet_xml = docx_part(&file, "xl/worksheets/sheet1.xml");
     assert!(sheet_xml.contains(r#"ySplit="1""#), "{sheet_xml}");
 
-    let Ok(soffice) = which_soffice() else {
-        eprintln!("skipped: libreoffice is not installed");
+    // Comma-separated, double quotes, UTF-8 (76).
+    let Some(csv) = libreoffice_convert(&file, "csv:Text - txt - csv (StarCalc):44,34,76", "csv")
+    else {
         return;
     };
-    let out = std::process::Command::new(soffice)
-        // Comma-separated, double quotes, UTF-8 (76).
-        .args([
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-            "--outdir",
-        ])
-        .arg(data.path())
-        .arg(&file)
-        .env("HOME", data.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let csv = std::fs::read_to_string(data.path().join("phuluc.csv")).unwrap();
+    let csv = std::fs::read_to_string(csv).unwrap();
     assert!(csv.contains("Nghị quyết"), "{csv}");
 }
 

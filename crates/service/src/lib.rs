@@ -144,11 +144,19 @@ impl<S: Store> Service<S> {
         expected: Option<RevisionId>,
         content: Content,
     ) -> Result<Revision> {
-        let head = self.live_head(record_id, content.record_type()).await?;
+        let head = self.live_head(record_id).await?;
+        if head.record_type != content.record_type() {
+            return Err(StoreError::WrongType {
+                record: record_id,
+                expected: content.record_type(),
+                actual: head.record_type,
+            }
+            .into());
+        }
         let org = self.org().await?;
         check(&content, &org, false)?;
         self.check_subject(&content).await?;
-        let parent = expected.unwrap_or(head);
+        let parent = expected.unwrap_or(head.revision_id);
         self.write_one(
             actor,
             record_id,
@@ -166,14 +174,7 @@ impl<S: Store> Service<S> {
         record_id: RecordId,
         expected: Option<RevisionId>,
     ) -> Result<Revision> {
-        let head = self
-            .store
-            .head(record_id)
-            .await?
-            .ok_or(StoreError::NotFound(record_id))?;
-        if head.deleted {
-            return Err(StoreError::Deleted(record_id).into());
-        }
+        let head = self.live_head(record_id).await?;
         let parent = expected.unwrap_or(head.revision_id);
         self.write_one(actor, record_id, head.record_type, None, Some(parent))
             .await
@@ -223,7 +224,8 @@ impl<S: Store> Service<S> {
         Ok(self.store.list(filter).await?)
     }
 
-    async fn live_head(&self, record_id: RecordId, record_type: RecordType) -> Result<RevisionId> {
+    /// The latest revision of a record that exists and is not deleted.
+    async fn live_head(&self, record_id: RecordId) -> Result<bienphong_store::Head> {
         let head = self
             .store
             .head(record_id)
@@ -232,15 +234,7 @@ impl<S: Store> Service<S> {
         if head.deleted {
             return Err(StoreError::Deleted(record_id).into());
         }
-        if head.record_type != record_type {
-            return Err(StoreError::WrongType {
-                record: record_id,
-                expected: record_type,
-                actual: head.record_type,
-            }
-            .into());
-        }
-        Ok(head.revision_id)
+        Ok(head)
     }
 
     /// Restricted details must belong to a live record of the right type.

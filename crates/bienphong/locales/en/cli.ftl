@@ -26,7 +26,6 @@ record-exists = record { $id } already exists
 record-stale = record { $id } was changed meanwhile: its latest revision is { $actual }, not { $expected }
 record-wrong-type = record { $id } is a { $actual }, not a { $expected }
 store-error = store error: { $detail }
-unknown-scope = unknown unit "{ $value }"
 demo-not-empty = the store { $path } already holds data; choose another directory with --data
 demo-done = Created the Hà Giang demo: { $records } records, { $revisions } revisions, in { $path }
 synthetic-done = Created a synthetic store: { $records } records in { $path } ({ $seconds } s)

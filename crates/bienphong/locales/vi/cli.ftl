@@ -26,7 +26,6 @@ record-exists = bản ghi { $id } đã tồn tại
 record-stale = bản ghi { $id } đã được người khác sửa: phiên bản mới nhất là { $actual }, không phải { $expected }
 record-wrong-type = bản ghi { $id } thuộc loại { $actual }, không phải { $expected }
 store-error = lỗi kho dữ liệu: { $detail }
-unknown-scope = không có đơn vị mã "{ $value }"
 demo-not-empty = kho dữ liệu { $path } đã có dữ liệu; chọn thư mục khác bằng --data
 demo-done = Đã tạo dữ liệu mẫu Hà Giang: { $records } bản ghi, { $revisions } phiên bản, tại { $path }
 synthetic-done = Đã tạo kho tổng hợp: { $records } bản ghi tại { $path } ({ $seconds } giây)
