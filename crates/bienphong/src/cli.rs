@@ -1,7 +1,7 @@
 //! The command line: one binary for the field node, the server and the tools.
 
-use crate::i18n::Lang;
 use bienphong_domain::{Cutoff, RecordType};
+use bienphong_i18n::Lang;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -76,6 +76,13 @@ pub enum Command {
         #[command(subcommand)]
         bench: BenchCommand,
     },
+    /// Serve the web UI and the JSON API.
+    Serve(ServeArgs),
+    /// Accounts of the web UI and the API.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Writes records one transaction at a time and prints each id once it is
     /// committed (used by the crash-safety test).
     #[command(hide = true)]
@@ -85,6 +92,60 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         count: u32,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BIENPHONG_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Start on the Hà Giang demo (written first if the store is empty)
+    /// with demo accounts whose passwords are generated and printed now.
+    #[arg(long)]
+    pub demo: bool,
+    /// Send cookies only over TLS (set when a TLS proxy is in front).
+    #[arg(long, env = "BIENPHONG_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Hours a sign-in lasts.
+    #[arg(long, default_value_t = 8)]
+    pub session_hours: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; its password is generated and printed unless
+    /// --password-stdin gives one.
+    Add {
+        username: String,
+        /// admin, provincial, editor or reader.
+        #[arg(long)]
+        role: String,
+        /// The unit the person works for (code).
+        #[arg(long)]
+        unit: String,
+        /// Full name as shown.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// May read and write personal data (case subjects, beneficiaries).
+        #[arg(long)]
+        restricted: bool,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (generated and printed unless --password-stdin);
+    /// ends the user's sessions.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account: its sessions end and its tokens are revoked.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// List accounts.
+    List,
 }
 
 #[derive(Args, Debug)]

@@ -2,13 +2,13 @@
 //! through the same checks and the same commit path as any other write.
 
 use crate::cli::DemoArgs;
-use crate::i18n::Lang;
 use crate::{CliError, Result};
 use anyhow::Context;
 use bienphong_demo::DemoRecord;
 use bienphong_domain::format;
 use bienphong_domain::org::Org;
 use bienphong_domain::{RecordId, RevisionId};
+use bienphong_i18n::Lang;
 use bienphong_service::{Actor, NewRecord, Service};
 use bienphong_store::Store;
 use std::io::Write as _;

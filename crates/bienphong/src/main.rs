@@ -2,20 +2,20 @@
 
 mod cli;
 mod demo;
-mod i18n;
 mod records;
+mod serve;
 
 use anyhow::Context;
 use bienphong_domain::org::Code;
 use bienphong_domain::{
     Content, Period, RecordId, RecordType, RevisionId, ValidationError, format,
 };
+use bienphong_i18n::Lang;
 use bienphong_report::ReportError;
 use bienphong_service::{Actor, Service, ServiceError};
 use bienphong_store::{ListFilter, SqlStore, Store, StoreError};
 use clap::Parser;
 use cli::{BenchCommand, Cli, Command, Format, ReportCommand, StoreCommand};
-use i18n::Lang;
 use std::io::{Read, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -120,6 +120,13 @@ fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
 }
 
 impl CliError {
+    fn service_text(&self) -> String {
+        match self {
+            Self::Service(e) => e.to_string(),
+            _ => String::new(),
+        }
+    }
+
     fn render(&self, lang: Lang) -> (String, u8) {
         match self {
             Self::Invalid(e) | Self::Service(ServiceError::Invalid(e)) => {
@@ -140,6 +147,9 @@ impl CliError {
                 )),
                 EXIT_INVALID,
             ),
+            Self::Service(ServiceError::UnknownUser(_)) => (self.service_text(), EXIT_NOT_FOUND),
+            Self::Service(ServiceError::Internal(_)) => (self.service_text(), 1),
+            Self::Service(_) => (self.service_text(), EXIT_INVALID),
             Self::Report(e) => (e.to_string(), 1),
             Self::Message(key, args, code) => (lang.text(key, args), *code),
             Self::Other(e) => (format!("{e:#}"), 1),
@@ -641,6 +651,14 @@ async fn run(cli: Cli) -> Result<()> {
             )
             .context("stdout")?;
             Ok(())
+        }
+        Command::Serve(args) => {
+            let store = open_store(&cli.data, &cli.database).await?;
+            serve::run(store, &store_location(&cli.data, &cli.database), args, lang).await
+        }
+        Command::User { command } => {
+            let store = open_store(&cli.data, &cli.database).await?;
+            serve::user(store, command, &author(&cli.user), lang, &mut out).await
         }
         Command::DebugWriteLoop { unit, count } => {
             let service = Service::new(open_store(&cli.data, &cli.database).await?);

@@ -2,6 +2,7 @@
 //! coordination records and their revisions, exact quantities, reporting
 //! periods and Vietnamese formatting. Nothing here does I/O.
 
+pub mod access;
 pub mod catalogue;
 pub mod error;
 pub mod facts;

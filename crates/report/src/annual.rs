@@ -176,7 +176,7 @@ pub async fn annual_review<S: Store>(
     cutoff: Cutoff,
     scope: Option<&Code>,
 ) -> Result<AnnualReview> {
-    let org = service.org().await?;
+    let org = service.org_shared().await?;
     let period = Period::year(year, cutoff);
     let scope_units = scope_units(&org, scope, &period)?;
     let unit_filter = scope_units

@@ -151,7 +151,7 @@ pub async fn summary<S: Store>(
     period: Period,
     scope: Option<&Code>,
 ) -> Result<Summary> {
-    let org = service.org().await?;
+    let org = service.org_shared().await?;
     let previous_period = period.previous_year();
     let current = PeriodFigures::compute(service, &org, period, scope).await?;
     let previous = PeriodFigures::compute(service, &org, previous_period, scope).await?;

@@ -9,7 +9,14 @@ use bienphong_domain::validate::check;
 use bienphong_domain::{Content, RecordId, Revision, RevisionId, ValidationError};
 use bienphong_store::{CurrentRecord, ListFilter, Store, StoreError, Write};
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use thiserror::Error;
+
+pub mod accounts;
+mod guarded;
+
+pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};
+pub use guarded::Page;
 
 #[derive(Debug, Error)]
 pub enum ServiceError {
@@ -17,6 +24,18 @@ pub enum ServiceError {
     Invalid(#[from] ValidationError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("user names are 1–64 letters a-z, digits, '.', '-' or '_': {0}")]
+    BadUsername(String),
+    #[error("a password needs at least {0} characters")]
+    WeakPassword(usize),
+    #[error("unknown unit {0}")]
+    UnknownUnit(String),
+    #[error("unknown user {0}")]
+    UnknownUser(String),
+    #[error("{0}")]
+    Internal(String),
 }
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
@@ -96,11 +115,33 @@ impl NewRecord {
 
 pub struct Service<S> {
     store: S,
+    /// The organisation as of the store's newest revision.
+    org_cache: Mutex<Option<(i64, Arc<Org>)>>,
 }
 
 impl<S: Store> Service<S> {
     pub fn new(store: S) -> Self {
-        Self { store }
+        Self {
+            store,
+            org_cache: Mutex::new(None),
+        }
+    }
+
+    /// The organisation, shared: read again from the store only when a
+    /// revision has been written since (by this process or another).
+    pub async fn org_shared(&self) -> Result<Arc<Org>> {
+        let seq = self.store.last_seq().await?;
+        if let Ok(cache) = self.org_cache.lock()
+            && let Some((at, org)) = cache.as_ref()
+            && *at == seq
+        {
+            return Ok(org.clone());
+        }
+        let org = Arc::new(org_from_records(&self.store.structure().await?)?);
+        if let Ok(mut cache) = self.org_cache.lock() {
+            *cache = Some((seq, org.clone()));
+        }
+        Ok(org)
     }
 
     pub fn store(&self) -> &S {
@@ -112,7 +153,7 @@ impl<S: Store> Service<S> {
     }
 
     pub async fn org(&self) -> Result<Org> {
-        Ok(org_from_records(&self.store.structure().await?)?)
+        Ok((*self.org_shared().await?).clone())
     }
 
     /// Creates a record after checking it; returns its first revision.
@@ -129,7 +170,7 @@ impl<S: Store> Service<S> {
 
     /// Creates one record in its own transaction: the normal write path.
     pub async fn add_new(&self, r: NewRecord) -> Result<Revision> {
-        let org = self.org().await?;
+        let org = self.org_shared().await?;
         check(&r.content, &org, true)?;
         self.check_subject(&r.content).await?;
         self.commit_one(r.into_write()).await
@@ -153,7 +194,7 @@ impl<S: Store> Service<S> {
             }
             .into());
         }
-        let org = self.org().await?;
+        let org = self.org_shared().await?;
         check(&content, &org, false)?;
         self.check_subject(&content).await?;
         let parent = expected.unwrap_or(head.revision_id);

@@ -2,10 +2,12 @@
 //! [`Store`] trait. The SQLite implementation is the embedded default; every
 //! backend passes the same conformance suite (`tests/conformance.rs`).
 
+mod accounts;
 mod builder;
 mod copy;
 mod sql;
 
+pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use copy::{CopyReport, copy};
 pub use sql::{Backend, SqlStore, mask_url};
 
@@ -51,6 +53,8 @@ pub enum StoreError {
     CopyMismatch { original: String, copied: String },
     #[error("unsupported database URL {0}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    #[error("user name {0} is already taken")]
+    UsernameTaken(String),
     #[error(
         "the database has schema version {0}, newer than this program knows; use a newer bienphong"
     )]
@@ -219,6 +223,11 @@ pub trait Store: Send + Sync {
         symbol: &str,
         year: i16,
     ) -> impl Future<Output = Result<u32>> + Send;
+
+    /// The sequence number of the newest revision (0 when empty): it changes
+    /// with every write, so a cache of anything derived can be checked
+    /// against it cheaply.
+    fn last_seq(&self) -> impl Future<Output = Result<i64>> + Send;
 
     /// Live activity records (organisation and restricted records excluded).
     fn record_count(&self) -> impl Future<Output = Result<u64>> + Send;

@@ -166,6 +166,10 @@ impl SqlStore {
         Ok(store)
     }
 
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -1220,6 +1224,13 @@ impl Store for SqlStore {
         .fetch_one(&self.pool)
         .await?;
         Ok(n as u64)
+    }
+
+    async fn last_seq(&self) -> Result<i64> {
+        let n: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM revisions")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.unwrap_or(0))
     }
 
     async fn revision_count(&self) -> Result<u64> {

@@ -1,4 +1,5 @@
-//! Messages in the user's language. The texts live in `locales/*/cli.ftl`.
+//! Messages in the user's language, for the CLI and the web. The texts live
+//! in `locales/*/*.ftl`.
 
 use bienphong_domain::{Problem, ValidationError};
 use fluent_templates::fluent_bundle::FluentValue;
@@ -27,7 +28,32 @@ static VI: LazyLock<LanguageIdentifier> = LazyLock::new(|| "vi".parse().unwrap_o
 static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().unwrap_or_default());
 
 impl Lang {
-    fn id(self) -> &'static LanguageIdentifier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// `vi` or `en`; anything else is Vietnamese, the product's first
+    /// language.
+    pub fn parse(s: &str) -> Self {
+        if s.trim().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
+    }
+
+    /// The message of `e` without the field name in front (for a form,
+    /// where it stands next to its field).
+    pub fn problem_only(self, e: &ValidationError) -> String {
+        let full = self.problem(e);
+        let prefix = format!("{}: ", e.field);
+        full.strip_prefix(&prefix)
+            .map_or(full.clone(), str::to_string)
+    }
+    pub fn id(self) -> &'static LanguageIdentifier {
         match self {
             Lang::Vi => &VI,
             Lang::En => &EN,

@@ -1,0 +1,304 @@
+//! `bienphong serve` and `bienphong user …`: the server's start (demo data
+//! and accounts, the first administrator) and account administration.
+
+use crate::cli::{DemoArgs, ServeArgs, UserCommand};
+use crate::{CliError, Result};
+use anyhow::Context;
+use bienphong_domain::access::Role;
+use bienphong_i18n::Lang;
+use bienphong_service::accounts::new_password;
+use bienphong_service::{NewUser, Service};
+use bienphong_store::{AccountStore, SqlStore};
+use bienphong_web::{AppState, ServerConfig};
+use std::io::{Read as _, Write as _};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// The demo's accounts: who they are and what they may do.
+const DEMO_USERS: [(&str, &str, Role, &str, bool); 3] = [
+    ("admin", "Quản trị hệ thống", Role::Admin, "HG", true),
+    (
+        "dn-lungcu",
+        "Trợ lý tham mưu Đồn Biên phòng Lũng Cú",
+        Role::Editor,
+        "BP-LUNGCU",
+        false,
+    ),
+    (
+        "xa-lungcu",
+        "Cán bộ UBND xã Lũng Cú",
+        Role::Reader,
+        "XA-LUNGCU",
+        false,
+    ),
+];
+
+/// Creates each demo account, or gives it a new password; returns the
+/// names with their passwords.
+async fn demo_accounts(service: &Service<SqlStore>) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (username, name, role, unit, restricted) in DEMO_USERS {
+        let password = new_password()?;
+        match service.store().user_by_name(username).await? {
+            Some(_) => {
+                service
+                    .set_password("serve --demo", now_ms(), username, &password)
+                    .await?;
+                service
+                    .set_disabled("serve --demo", now_ms(), username, false)
+                    .await?;
+            }
+            None => {
+                service
+                    .create_user(
+                        "serve --demo",
+                        now_ms(),
+                        NewUser {
+                            username: username.into(),
+                            display_name: name.into(),
+                            password: password.clone(),
+                            role,
+                            unit: unit.into(),
+                            restricted,
+                        },
+                    )
+                    .await?;
+            }
+        }
+        out.push((username.to_string(), password));
+    }
+    Ok(out)
+}
+
+/// With no accounts at all, the first administrator is created with a
+/// generated password shown once; no password ships with the program.
+async fn first_admin(service: &Service<SqlStore>) -> Result<Option<(String, String)>> {
+    if service.store().user_count().await? > 0 {
+        return Ok(None);
+    }
+    let password = new_password()?;
+    service
+        .create_user(
+            "serve (first run)",
+            now_ms(),
+            NewUser {
+                username: "admin".into(),
+                display_name: "Quản trị hệ thống".into(),
+                password: password.clone(),
+                role: Role::Admin,
+                unit: "ADMIN".into(),
+                restricted: true,
+            },
+        )
+        .await?;
+    Ok(Some(("admin".into(), password)))
+}
+
+pub async fn run(store: SqlStore, location: &str, args: ServeArgs, lang: Lang) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .json()
+        .with_writer(std::io::stderr)
+        .init();
+    let service = Arc::new(Service::new(store));
+    let mut out = std::io::stdout().lock();
+    let accounts = if args.demo {
+        crate::demo::run(
+            &service,
+            location,
+            DemoArgs {
+                provinces: None,
+                years: 2,
+                records_per_province_year: 0,
+            },
+            lang,
+        )
+        .await?;
+        demo_accounts(&service).await?
+    } else {
+        first_admin(&service).await?.into_iter().collect()
+    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr().context("listener address")?;
+    writeln!(
+        out,
+        "{}",
+        lang.text("serve-listening", &[("url", format!("http://{addr}/"))])
+    )
+    .context("stdout")?;
+    for (name, password) in &accounts {
+        writeln!(
+            out,
+            "  {}",
+            lang.text(
+                "serve-account",
+                &[("name", name.clone()), ("password", password.clone())]
+            )
+        )
+        .context("stdout")?;
+    }
+    out.flush().context("stdout")?;
+    drop(out);
+    let config = ServerConfig {
+        session_ttl: Duration::from_secs(args.session_hours.max(1) * 3600),
+        secure_cookies: args.secure_cookies,
+        ..ServerConfig::default()
+    };
+    tracing::info!(address = %addr, store = %location, "serving");
+    bienphong_web::serve(listener, AppState::new(service, config), shutdown_signal())
+        .await
+        .context("server")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+fn password_from(stdin: bool) -> Result<(String, bool)> {
+    if stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("stdin")?;
+        Ok((text.trim_end_matches(['\r', '\n']).to_string(), false))
+    } else {
+        Ok((new_password()?, true))
+    }
+}
+
+pub async fn user(
+    store: SqlStore,
+    command: UserCommand,
+    by: &str,
+    lang: Lang,
+    out: &mut impl std::io::Write,
+) -> Result<()> {
+    let service = Service::new(store);
+    let by = format!("cli:{by}");
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            unit,
+            name,
+            restricted,
+            password_stdin,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                CliError::Invalid(bienphong_domain::ValidationError::new(
+                    "role",
+                    bienphong_domain::Problem::UnknownValue {
+                        value: role.clone(),
+                        expected: "admin, provincial, editor, reader".into(),
+                    },
+                ))
+            })?;
+            let (password, generated) = password_from(password_stdin)?;
+            let user = service
+                .create_user(
+                    &by,
+                    now_ms(),
+                    NewUser {
+                        username,
+                        display_name: name,
+                        password: password.clone(),
+                        role,
+                        unit,
+                        restricted,
+                    },
+                )
+                .await?;
+            writeln!(
+                out,
+                "{}",
+                lang.text("user-added", &[("name", user.username.clone())])
+            )
+            .context("stdout")?;
+            if generated {
+                writeln!(
+                    out,
+                    "  {}",
+                    lang.text(
+                        "serve-account",
+                        &[("name", user.username), ("password", password)]
+                    )
+                )
+                .context("stdout")?;
+            }
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = password_from(password_stdin)?;
+            service
+                .set_password(&by, now_ms(), &username, &password)
+                .await?;
+            let line = if generated {
+                lang.text(
+                    "serve-account",
+                    &[("name", username.clone()), ("password", password)],
+                )
+            } else {
+                lang.text("user-password-set", &[("name", username.clone())])
+            };
+            writeln!(out, "{line}").context("stdout")?;
+        }
+        UserCommand::Disable { username } => {
+            service.set_disabled(&by, now_ms(), &username, true).await?;
+            writeln!(out, "{}", lang.text("user-disabled", &[("name", username)]))
+                .context("stdout")?;
+        }
+        UserCommand::Enable { username } => {
+            service
+                .set_disabled(&by, now_ms(), &username, false)
+                .await?;
+            writeln!(out, "{}", lang.text("user-enabled", &[("name", username)]))
+                .context("stdout")?;
+        }
+        UserCommand::List => {
+            for u in service.store().users().await? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}{}\t{}",
+                    u.username,
+                    u.role,
+                    u.unit,
+                    if u.restricted { "restricted" } else { "-" },
+                    if u.disabled { "\tdisabled" } else { "" },
+                    u.display_name
+                )
+                .context("stdout")?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,465 @@
+//! Accounts and sign-in: Argon2id password hashes, sessions and API tokens
+//! kept by the SHA-256 of their secret, lockout after repeated failures,
+//! and an audit entry for every change to an account.
+
+use crate::{Result, Service, ServiceError};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use bienphong_domain::access::{Grant, Role};
+use bienphong_domain::org::Code;
+use bienphong_store::{AccountStore, ApiToken, AuditEntry, Session, Store, StoreError, User};
+use sha2::{Digest, Sha256};
+
+/// Failed sign-ins in a row that lock an account…
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// …for this long.
+pub const LOCKOUT_MS: i64 = 15 * 60 * 1000;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Who is acting: a signed-in person or an API token, and what they may do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    /// The name written into revisions and the audit log.
+    pub name: String,
+    pub user_id: Option<String>,
+    pub grant: Grant,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    pub unit: String,
+    pub restricted: bool,
+}
+
+/// Why a sign-in did not succeed. Unknown user and wrong password look the
+/// same from outside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginRefusal {
+    BadCredentials,
+    Locked { until_ms: i64 },
+    Disabled,
+}
+
+/// A new session: the secret goes into the cookie, only its hash is kept.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub secret: String,
+    pub csrf_token: String,
+    pub expires_ms: i64,
+    pub principal: Principal,
+}
+
+/// A random secret of 32 bytes, hex-encoded.
+pub fn new_secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::Internal(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A password people can type and read out: 4 groups of 4 letters/digits
+/// without look-alikes.
+pub fn new_password() -> Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::Internal(format!("no randomness: {e}")))?;
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    Ok(chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ServiceError::Internal(format!("cannot hash the password: {e}")))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ServiceError::WeakPassword(MIN_PASSWORD_CHARS));
+    }
+    Ok(())
+}
+
+fn principal_of(user: &User) -> Result<Principal> {
+    Ok(Principal {
+        name: user.username.clone(),
+        user_id: Some(user.id.clone()),
+        grant: grant_of(&user.role, &user.unit, user.restricted)?,
+    })
+}
+
+fn grant_of(role: &str, unit: &str, restricted: bool) -> Result<Grant> {
+    let role =
+        Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?;
+    let unit = Code::parse(unit).map_err(|_| StoreError::Corrupt(format!("bad unit {unit}")))?;
+    Ok(Grant {
+        role,
+        unit,
+        restricted,
+    })
+}
+
+impl<S: Store + AccountStore> Service<S> {
+    pub async fn audit(
+        &self,
+        actor: &str,
+        now_ms: i64,
+        action: &str,
+        outcome: &str,
+        detail: impl Into<String>,
+    ) -> Result<()> {
+        self.store()
+            .append_audit(&AuditEntry {
+                seq: 0,
+                at_ms: now_ms,
+                actor: actor.to_string(),
+                action: action.to_string(),
+                outcome: outcome.to_string(),
+                record_type: None,
+                record_id: None,
+                unit: None,
+                detail: detail.into(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Creates an account after checking the name, password and unit.
+    pub async fn create_user(&self, by: &str, now_ms: i64, new: NewUser) -> Result<User> {
+        let username = new.username.trim().to_lowercase();
+        if username.is_empty()
+            || username.len() > 64
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            return Err(ServiceError::BadUsername(new.username));
+        }
+        check_password(&new.password)?;
+        let unit =
+            Code::parse(&new.unit).map_err(|_| ServiceError::UnknownUnit(new.unit.clone()))?;
+        // An administrator's unit only names where they sit; everybody else's
+        // decides what they may see, so it must exist.
+        if new.role != Role::Admin && self.org_shared().await?.unit(&unit).is_none() {
+            return Err(ServiceError::UnknownUnit(new.unit));
+        }
+        let user = User {
+            id: bienphong_domain::RecordId::new().to_string(),
+            username,
+            display_name: if new.display_name.trim().is_empty() {
+                new.username.clone()
+            } else {
+                bienphong_domain::text::nfc(new.display_name.trim())
+            },
+            password_hash: hash_password(&new.password)?,
+            role: new.role.as_str().to_string(),
+            unit: unit.as_str().to_string(),
+            restricted: new.restricted,
+            disabled: false,
+            failed_logins: 0,
+            locked_until_ms: 0,
+            created_ms: now_ms,
+        };
+        self.store().create_user(&user).await?;
+        self.audit(
+            by,
+            now_ms,
+            "user.create",
+            "allowed",
+            format!(
+                "{} ({} {}{})",
+                user.username,
+                user.role,
+                user.unit,
+                if user.restricted { ", restricted" } else { "" }
+            ),
+        )
+        .await?;
+        Ok(user)
+    }
+
+    pub async fn user(&self, username: &str) -> Result<User> {
+        self.store()
+            .user_by_name(&username.trim().to_lowercase())
+            .await?
+            .ok_or_else(|| ServiceError::UnknownUser(username.to_string()))
+    }
+
+    pub async fn set_password(
+        &self,
+        by: &str,
+        now_ms: i64,
+        username: &str,
+        password: &str,
+    ) -> Result<()> {
+        check_password(password)?;
+        let user = self.user(username).await?;
+        self.store()
+            .set_password(&user.id, &hash_password(password)?)
+            .await?;
+        self.audit(by, now_ms, "user.password", "allowed", user.username)
+            .await
+    }
+
+    pub async fn set_disabled(
+        &self,
+        by: &str,
+        now_ms: i64,
+        username: &str,
+        disabled: bool,
+    ) -> Result<()> {
+        let user = self.user(username).await?;
+        self.store()
+            .set_disabled(&user.id, disabled, now_ms)
+            .await?;
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        self.audit(by, now_ms, action, "allowed", user.username)
+            .await
+    }
+
+    /// Checks a password and opens a session of `ttl_ms`.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<std::result::Result<NewSession, LoginRefusal>> {
+        let name = username.trim().to_lowercase();
+        let Some(user) = self.store().user_by_name(&name).await? else {
+            // Spend the same time as for a real account, so that timing does
+            // not tell which names exist.
+            let _ = password_matches(password, DUMMY_HASH);
+            self.audit(&name, now_ms, "login", "refused", "unknown user")
+                .await?;
+            return Ok(Err(LoginRefusal::BadCredentials));
+        };
+        if user.disabled {
+            self.audit(&name, now_ms, "login", "refused", "disabled")
+                .await?;
+            return Ok(Err(LoginRefusal::Disabled));
+        }
+        if user.locked_until_ms > now_ms {
+            self.audit(&name, now_ms, "login", "refused", "locked")
+                .await?;
+            return Ok(Err(LoginRefusal::Locked {
+                until_ms: user.locked_until_ms,
+            }));
+        }
+        if !password_matches(password, &user.password_hash) {
+            let failures = self
+                .store()
+                .login_failed(&user.id, now_ms, MAX_FAILED_LOGINS, LOCKOUT_MS)
+                .await?;
+            self.audit(
+                &name,
+                now_ms,
+                "login",
+                "refused",
+                format!("wrong password ({failures} in a row)"),
+            )
+            .await?;
+            if failures >= MAX_FAILED_LOGINS {
+                return Ok(Err(LoginRefusal::Locked {
+                    until_ms: now_ms + LOCKOUT_MS,
+                }));
+            }
+            return Ok(Err(LoginRefusal::BadCredentials));
+        }
+        self.store().login_succeeded(&user.id).await?;
+        let secret = new_secret()?;
+        let session = Session {
+            token_hash: secret_hash(&secret),
+            user_id: user.id.clone(),
+            csrf_token: new_secret()?,
+            created_ms: now_ms,
+            expires_ms: now_ms + ttl_ms,
+        };
+        self.store().create_session(&session).await?;
+        self.audit(&name, now_ms, "login", "allowed", "").await?;
+        Ok(Ok(NewSession {
+            secret,
+            csrf_token: session.csrf_token,
+            expires_ms: session.expires_ms,
+            principal: principal_of(&user)?,
+        }))
+    }
+
+    /// The person behind a session cookie, with the session's CSRF token;
+    /// `None` for an unknown, expired or disabled one.
+    pub async fn session_principal(
+        &self,
+        secret: &str,
+        now_ms: i64,
+    ) -> Result<Option<(Principal, Session)>> {
+        let Some(session) = self.store().session(&secret_hash(secret)).await? else {
+            return Ok(None);
+        };
+        if session.expires_ms <= now_ms {
+            self.store().delete_session(&session.token_hash).await?;
+            return Ok(None);
+        }
+        match self.store().user_by_id(&session.user_id).await? {
+            Some(user) if !user.disabled => Ok(Some((principal_of(&user)?, session))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Audit entries, newest first.
+    pub async fn audit_entries(
+        &self,
+        filter: &bienphong_store::AuditFilter,
+    ) -> Result<Vec<bienphong_store::AuditEntry>> {
+        Ok(self.store().audit(filter).await?)
+    }
+
+    /// Removes expired sessions; returns how many.
+    pub async fn sweep_sessions(&self, now_ms: i64) -> Result<u64> {
+        Ok(self.store().delete_expired_sessions(now_ms).await?)
+    }
+
+    pub async fn logout(&self, secret: &str, now_ms: i64) -> Result<()> {
+        if let Some((p, s)) = self.session_principal(secret, now_ms).await? {
+            self.store().delete_session(&s.token_hash).await?;
+            self.audit(&p.name, now_ms, "logout", "allowed", "").await?;
+        }
+        Ok(())
+    }
+
+    /// Creates an API token acting as `owner` (scoped like them), or, when
+    /// `node_unit` is given by an administrator, for a node of that unit.
+    /// Returns the token's id and its secret, shown once.
+    pub async fn create_token(
+        &self,
+        by: &Principal,
+        now_ms: i64,
+        name: &str,
+        node_unit: Option<&str>,
+    ) -> Result<(String, String)> {
+        let (user_id, grant) = match node_unit {
+            None => (by.user_id.clone(), by.grant.clone()),
+            Some(unit) => {
+                if !by.grant.is_admin() {
+                    self.audit(&by.name, now_ms, "token.create", "refused", name)
+                        .await?;
+                    return Err(ServiceError::Forbidden(
+                        "only an administrator creates node tokens".into(),
+                    ));
+                }
+                let code = Code::parse(unit).map_err(|_| ServiceError::UnknownUnit(unit.into()))?;
+                if self.org_shared().await?.unit(&code).is_none() {
+                    return Err(ServiceError::UnknownUnit(unit.into()));
+                }
+                (
+                    None,
+                    Grant {
+                        role: Role::Editor,
+                        unit: code,
+                        restricted: true,
+                    },
+                )
+            }
+        };
+        let secret = format!("bpt_{}", new_secret()?);
+        let token = ApiToken {
+            id: bienphong_domain::RecordId::new().to_string(),
+            token_hash: secret_hash(&secret),
+            name: name.to_string(),
+            user_id,
+            role: grant.role.as_str().to_string(),
+            unit: grant.unit.as_str().to_string(),
+            restricted: grant.restricted,
+            created_by: by.name.clone(),
+            created_ms: now_ms,
+            revoked_ms: None,
+        };
+        self.store().create_token(&token).await?;
+        self.audit(
+            &by.name,
+            now_ms,
+            "token.create",
+            "allowed",
+            format!("{} ({} {})", token.name, token.role, token.unit),
+        )
+        .await?;
+        Ok((token.id, secret))
+    }
+
+    pub async fn revoke_token(&self, by: &Principal, now_ms: i64, id: &str) -> Result<bool> {
+        let own = self
+            .store()
+            .tokens()
+            .await?
+            .into_iter()
+            .find(|t| t.id == id);
+        let Some(token) = own else {
+            return Ok(false);
+        };
+        let mine = token.user_id.is_some() && token.user_id == by.user_id;
+        if !(mine || by.grant.is_admin()) {
+            self.audit(&by.name, now_ms, "token.revoke", "refused", id)
+                .await?;
+            return Err(ServiceError::Forbidden("not your token".into()));
+        }
+        let done = self.store().revoke_token(id, now_ms).await?;
+        self.audit(&by.name, now_ms, "token.revoke", "allowed", id)
+            .await?;
+        Ok(done)
+    }
+
+    /// The principal of a bearer token, unless unknown or revoked.
+    pub async fn token_principal(&self, secret: &str) -> Result<Option<Principal>> {
+        let Some(t) = self.store().token_by_hash(&secret_hash(secret)).await? else {
+            return Ok(None);
+        };
+        if t.revoked_ms.is_some() {
+            return Ok(None);
+        }
+        if let Some(uid) = &t.user_id {
+            match self.store().user_by_id(uid).await? {
+                Some(u) if !u.disabled => {}
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(Principal {
+            name: format!("token:{}", t.name),
+            user_id: t.user_id.clone(),
+            grant: grant_of(&t.role, &t.unit, t.restricted)?,
+        }))
+    }
+}
+
+/// A valid Argon2id hash of a random string, to verify against when the
+/// user does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$T3ZnGmJp8r0sQmtv1XW0rhhk0uQjOFMWnSyaXuFjP9A";

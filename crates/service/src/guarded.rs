@@ -1,0 +1,420 @@
+//! The record use cases as a person or token may use them: every read is
+//! limited to what their grant allows, every write is checked first, and
+//! every write (allowed or refused) and every read of personal data goes
+//! into the audit log.
+
+use crate::accounts::Principal;
+use crate::{Result, Service, ServiceError};
+use bienphong_domain::access::Access;
+use bienphong_domain::text::matches_search;
+use bienphong_domain::{Content, RecordId, RecordType, Revision, RevisionId};
+use bienphong_store::{AccountStore, AuditEntry, CurrentRecord, ListFilter, Store, StoreError};
+
+/// A page of records a principal may see.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub records: Vec<CurrentRecord>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<u32>,
+}
+
+impl<S: Store + AccountStore> Service<S> {
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_record(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        action: &str,
+        allowed: bool,
+        record_type: RecordType,
+        record_id: Option<RecordId>,
+        content: Option<&Content>,
+        detail: String,
+    ) -> Result<()> {
+        let unit = content
+            .and_then(|c| c.units().0)
+            .map(|u| u.as_str().to_string());
+        self.store()
+            .append_audit(&AuditEntry {
+                seq: 0,
+                at_ms: now_ms,
+                actor: who.name.clone(),
+                action: action.to_string(),
+                outcome: if allowed { "allowed" } else { "refused" }.to_string(),
+                record_type: Some(record_type.as_str().to_string()),
+                record_id: record_id.map(|r| r.to_string()),
+                unit,
+                detail,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The content of the record a restricted record belongs to.
+    async fn owner_of(&self, content: &Content) -> Result<Option<Content>> {
+        let Some(owner) = content.subject_of() else {
+            return Ok(None);
+        };
+        match self.store().get(owner).await? {
+            Some(r) => Ok(Some(Content::from_json(r.record_type, &r.content)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn allowed(&self, who: &Principal, access: Access, content: &Content) -> Result<bool> {
+        let org = self.org_shared().await?;
+        let owner = self.owner_of(content).await?;
+        Ok(who.grant.allows(access, &org, content, owner.as_ref()))
+    }
+
+    /// One record, if `who` may read it; a refusal looks like absence to
+    /// those outside the record's scope.
+    pub async fn read_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        record_id: RecordId,
+    ) -> Result<(CurrentRecord, Content)> {
+        let record = self.get(record_id).await?;
+        let content = Content::from_json(record.record_type, &record.content)?;
+        let ok = self.allowed(who, Access::Read, &content).await?;
+        if record.record_type.is_restricted() {
+            self.audit_record(
+                who,
+                now_ms,
+                "restricted.read",
+                ok,
+                record.record_type,
+                Some(record_id),
+                None,
+                String::new(),
+            )
+            .await?;
+        }
+        if !ok {
+            return Err(StoreError::NotFound(record_id).into());
+        }
+        Ok((record, content))
+    }
+
+    /// The history of a record `who` may read now.
+    pub async fn history_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        record_id: RecordId,
+    ) -> Result<Vec<Revision>> {
+        match self.read_as(who, now_ms, record_id).await {
+            Ok(_) => {}
+            // A deleted record's history stays readable to those who could
+            // read its last content.
+            Err(ServiceError::Store(StoreError::Deleted(_))) => {
+                let revisions = self.history(record_id).await?;
+                let last_live = revisions
+                    .iter()
+                    .rev()
+                    .find(|r| !r.deleted)
+                    .map(|r| Content::from_json(r.record_type, &r.content))
+                    .transpose()?;
+                let readable = match last_live {
+                    Some(c) => self.allowed(who, Access::Read, &c).await?,
+                    None => false,
+                };
+                if !readable {
+                    return Err(StoreError::NotFound(record_id).into());
+                }
+                return Ok(revisions);
+            }
+            Err(e) => return Err(e),
+        }
+        self.history(record_id).await
+    }
+
+    /// Records matching `filter` that `who` may read, optionally only those
+    /// whose text (or units' names) matches `search` ignoring diacritics
+    /// and case. `filter.limit`/`offset` page through what `who` may see.
+    pub async fn list_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        mut filter: ListFilter,
+        search: Option<&str>,
+    ) -> Result<Page> {
+        let org = self.org_shared().await?;
+        let limit = filter.limit.unwrap_or(50).clamp(1, 500) as usize;
+        let offset = filter.offset as usize;
+        let restricted = filter.record_type.is_some_and(|t| t.is_restricted());
+        if restricted && !who.grant.sees_restricted() {
+            return Ok(Page {
+                records: vec![],
+                next: None,
+            });
+        }
+        let structure = filter.record_type.is_some_and(|t| t.is_structure());
+        if !who.grant.is_admin() && !structure && !restricted {
+            let scope = who.grant.read_scope_ever(&org);
+            filter.units = Some(match filter.units.take() {
+                Some(asked) => asked.into_iter().filter(|u| scope.contains(u)).collect(),
+                None => scope.into_iter().collect(),
+            });
+        }
+        let needle = search.map(str::trim).filter(|s| !s.is_empty());
+        // The store pages by its own order; what a principal may see and what
+        // matches the search is decided per record, so read in batches.
+        let batch = 500u32;
+        let mut store_offset = 0u32;
+        let mut seen = 0usize;
+        let mut records = Vec::new();
+        let mut more = false;
+        loop {
+            let mut f = filter.clone();
+            f.limit = Some(batch);
+            f.offset = store_offset;
+            let rows = self.store().list(f).await?;
+            let got = rows.len();
+            for r in rows {
+                let content = Content::from_json(r.record_type, &r.content)?;
+                if !who.grant.is_admin() {
+                    let owner = self.owner_of(&content).await?;
+                    if !who
+                        .grant
+                        .allows(Access::Read, &org, &content, owner.as_ref())
+                    {
+                        continue;
+                    }
+                }
+                if let Some(n) = needle
+                    && !matches_search(&searchable_text(&org, &r.content, &content), n)
+                {
+                    continue;
+                }
+                if seen >= offset {
+                    if records.len() == limit {
+                        more = true;
+                        break;
+                    }
+                    records.push(r);
+                }
+                seen += 1;
+            }
+            if more || got < batch as usize {
+                break;
+            }
+            store_offset += batch;
+        }
+        if restricted && !records.is_empty() {
+            self.audit_record(
+                who,
+                now_ms,
+                "restricted.read",
+                true,
+                filter.record_type.unwrap_or(RecordType::CaseSubjects),
+                None,
+                None,
+                format!("{} records listed", records.len()),
+            )
+            .await?;
+        }
+        Ok(Page {
+            records,
+            next: more.then_some((offset + limit) as u32),
+        })
+    }
+
+    /// Audits a write refused because the record is outside what `who` may
+    /// even see (they are told it does not exist).
+    async fn refuse_unseen(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        action: &str,
+        record_id: RecordId,
+        content: &Content,
+    ) -> Result<()> {
+        self.audit_record(
+            who,
+            now_ms,
+            action,
+            false,
+            content.record_type(),
+            Some(record_id),
+            Some(content),
+            "outside the grant".into(),
+        )
+        .await
+    }
+
+    /// Refuses (and audits the refusal) unless `who` may write `content`.
+    async fn authorise_write(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        action: &str,
+        record_id: Option<RecordId>,
+        content: &Content,
+    ) -> Result<()> {
+        let t = content.record_type();
+        let ok = who.grant.may_write_type(t) && self.allowed(who, Access::Write, content).await?;
+        if !ok {
+            self.audit_record(
+                who,
+                now_ms,
+                action,
+                false,
+                t,
+                record_id,
+                Some(content),
+                "outside the grant".into(),
+            )
+            .await?;
+            return Err(ServiceError::Forbidden(format!(
+                "{} {} may not {action} this {t}",
+                who.grant.role, who.grant.unit
+            )));
+        }
+        Ok(())
+    }
+
+    pub async fn add_as(&self, who: &Principal, now_ms: i64, content: Content) -> Result<Revision> {
+        self.authorise_write(who, now_ms, "create", None, &content)
+            .await?;
+        let t = content.record_type();
+        let audited = content.clone();
+        let rev = self
+            .add(
+                &crate::Actor {
+                    name: who.name.clone(),
+                    now_ms,
+                },
+                content,
+            )
+            .await?;
+        self.audit_record(
+            who,
+            now_ms,
+            "create",
+            true,
+            t,
+            Some(rev.record_id),
+            Some(&audited),
+            rev.id.to_string(),
+        )
+        .await?;
+        Ok(rev)
+    }
+
+    /// Replaces a record's content; both what it was and what it becomes
+    /// must be within `who`'s grant.
+    pub async fn edit_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        record_id: RecordId,
+        expected: Option<RevisionId>,
+        content: Content,
+    ) -> Result<Revision> {
+        let current = self.get(record_id).await?;
+        let before = Content::from_json(current.record_type, &current.content)?;
+        if !self.allowed(who, Access::Read, &before).await? {
+            self.refuse_unseen(who, now_ms, "update", record_id, &before)
+                .await?;
+            return Err(StoreError::NotFound(record_id).into());
+        }
+        self.authorise_write(who, now_ms, "update", Some(record_id), &before)
+            .await?;
+        self.authorise_write(who, now_ms, "update", Some(record_id), &content)
+            .await?;
+        let audited = content.clone();
+        let rev = self
+            .edit(
+                &crate::Actor {
+                    name: who.name.clone(),
+                    now_ms,
+                },
+                record_id,
+                expected,
+                content,
+            )
+            .await?;
+        self.audit_record(
+            who,
+            now_ms,
+            "update",
+            true,
+            audited.record_type(),
+            Some(record_id),
+            Some(&audited),
+            rev.id.to_string(),
+        )
+        .await?;
+        Ok(rev)
+    }
+
+    pub async fn delete_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        record_id: RecordId,
+        expected: Option<RevisionId>,
+    ) -> Result<Revision> {
+        let current = self.get(record_id).await?;
+        let before = Content::from_json(current.record_type, &current.content)?;
+        if !self.allowed(who, Access::Read, &before).await? {
+            self.refuse_unseen(who, now_ms, "delete", record_id, &before)
+                .await?;
+            return Err(StoreError::NotFound(record_id).into());
+        }
+        self.authorise_write(who, now_ms, "delete", Some(record_id), &before)
+            .await?;
+        let rev = self
+            .delete(
+                &crate::Actor {
+                    name: who.name.clone(),
+                    now_ms,
+                },
+                record_id,
+                expected,
+            )
+            .await?;
+        self.audit_record(
+            who,
+            now_ms,
+            "delete",
+            true,
+            before.record_type(),
+            Some(record_id),
+            Some(&before),
+            rev.id.to_string(),
+        )
+        .await?;
+        Ok(rev)
+    }
+}
+
+/// What a search looks in: the record's text values (not its field names)
+/// and the names of the units it names.
+fn searchable_text(org: &bienphong_domain::org::Org, json: &str, content: &Content) -> String {
+    fn strings(v: &serde_json::Value, out: &mut String) {
+        match v {
+            serde_json::Value::String(s) => {
+                out.push(' ');
+                out.push_str(s);
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|i| strings(i, out)),
+            _ => {}
+        }
+    }
+    let (lead, partners) = content.units();
+    let mut text = String::new();
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(json) {
+        strings(&v, &mut text);
+    }
+    for code in lead.into_iter().chain(partners) {
+        if let Some(u) = org.unit(code) {
+            text.push(' ');
+            text.push_str(u.name.as_str());
+        }
+    }
+    text
+}

@@ -1,0 +1,949 @@
+//! The JSON API under `/api/v1`. Every route is declared once in
+//! [`api_routes`]: the router and the OpenAPI document are both built from
+//! that table, so the document cannot list a route the server does not
+//! serve, nor miss one it does.
+
+use crate::auth::{ApiCaller, Language};
+use crate::error::ApiError;
+use crate::{AppState, now_ms};
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, on};
+use bienphong_domain::format::parse_date;
+use bienphong_domain::org::Code;
+use bienphong_domain::{Content, Cutoff, Period, RecordId, RecordType, Revision, RevisionId};
+use bienphong_i18n::Lang;
+use bienphong_service::Principal;
+use bienphong_store::{AuditFilter, CurrentRecord, ListFilter};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// The collection each record type is served under.
+pub fn collection(t: RecordType) -> &'static str {
+    match t {
+        RecordType::Unit => "units",
+        RecordType::Link => "links",
+        RecordType::Marker => "markers",
+        RecordType::Catalogue => "catalogue-entries",
+        RecordType::Patrol => "patrols",
+        RecordType::Case => "cases",
+        RecordType::CaseSubjects => "case-subjects",
+        RecordType::Meeting => "meetings",
+        RecordType::Document => "documents",
+        RecordType::Programme => "programmes",
+        RecordType::Beneficiary => "beneficiaries",
+        RecordType::Propaganda => "propaganda",
+        RecordType::Disaster => "disasters",
+    }
+}
+
+/// One route of the API: how it is served and how it is documented.
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: String,
+    pub summary: String,
+    pub tag: &'static str,
+    pub query: &'static [(&'static str, &'static str)],
+    pub body: Option<&'static str>,
+    /// Statuses it answers besides 401 (every route but `/health` and the
+    /// document itself needs credentials).
+    pub statuses: &'static [u16],
+    pub public: bool,
+    pub handler: MethodRouter<AppState>,
+}
+
+const LIST_QUERY: &[(&str, &str)] = &[
+    (
+        "unit",
+        "unit code: records of this unit and the units below it",
+    ),
+    ("from", "first day, DD/MM/YYYY or YYYY-MM-DD"),
+    ("to", "last day, DD/MM/YYYY or YYYY-MM-DD"),
+    ("year", "a year (with cutoff)"),
+    ("cutoff", "decree09 (default) or calendar"),
+    ("category", "case type, meeting type, patrol kind…"),
+    ("q", "search, ignoring diacritics and case"),
+    ("cursor", "next_cursor of the previous page"),
+    ("limit", "records per page, 1–500 (default 50)"),
+];
+
+fn route(
+    method: Method,
+    path: impl Into<String>,
+    summary: impl Into<String>,
+    tag: &'static str,
+    statuses: &'static [u16],
+    handler: MethodRouter<AppState>,
+) -> ApiRoute {
+    ApiRoute {
+        method,
+        path: path.into(),
+        summary: summary.into(),
+        tag,
+        query: &[],
+        body: None,
+        statuses,
+        public: false,
+        handler,
+    }
+}
+
+/// Every route of the API.
+pub fn api_routes() -> Vec<ApiRoute> {
+    use axum::routing::MethodFilter as F;
+    let mut routes = vec![
+        ApiRoute {
+            public: true,
+            ..route(
+                Method::GET,
+                "/health",
+                "Ready to serve",
+                "system",
+                &[200],
+                on(F::GET, health),
+            )
+        },
+        ApiRoute {
+            public: true,
+            ..route(
+                Method::GET,
+                "/api/v1/openapi.json",
+                "This document",
+                "system",
+                &[200],
+                on(F::GET, openapi),
+            )
+        },
+        route(
+            Method::GET,
+            "/api/v1/me",
+            "Who the credentials belong to",
+            "accounts",
+            &[200],
+            on(F::GET, me),
+        ),
+        ApiRoute {
+            body: Some("TokenRequest"),
+            ..route(
+                Method::POST,
+                "/api/v1/tokens",
+                "Create an API token (shown once)",
+                "accounts",
+                &[201, 400, 403, 422],
+                on(F::POST, create_token),
+            )
+        },
+        route(
+            Method::DELETE,
+            "/api/v1/tokens/{id}",
+            "Revoke an API token",
+            "accounts",
+            &[204, 403, 404],
+            on(F::DELETE, revoke_token),
+        ),
+        ApiRoute {
+            query: &[
+                ("actor", "who acted"),
+                ("action", "create, update, delete, login, restricted.read…"),
+                ("outcome", "allowed or refused"),
+                ("record_id", "a record"),
+                ("before", "entries before this sequence number"),
+                ("limit", "entries, 1–1000"),
+            ],
+            ..route(
+                Method::GET,
+                "/api/v1/audit",
+                "The audit log, newest first (administrators)",
+                "accounts",
+                &[200, 400, 403],
+                on(F::GET, audit),
+            )
+        },
+        ApiRoute {
+            query: &[
+                ("year", "the year"),
+                ("scope", "unit code (default: the caller's unit)"),
+                ("cutoff", "decree09 (default) or calendar"),
+                ("format", "json (default) or md"),
+            ],
+            ..route(
+                Method::GET,
+                "/api/v1/reports/annual",
+                "The annual review",
+                "reports",
+                &[200, 400, 403, 404],
+                on(F::GET, annual_report),
+            )
+        },
+    ];
+    for t in RecordType::ALL {
+        let c = collection(t);
+        let base = format!("/api/v1/{c}");
+        let item = format!("{base}/{{id}}");
+        routes.push(ApiRoute {
+            query: LIST_QUERY,
+            ..route(
+                Method::GET,
+                base.clone(),
+                format!("List {t} records"),
+                c,
+                &[200, 400],
+                on(F::GET, move |s, q, caller| list(t, s, q, caller)),
+            )
+        });
+        routes.push(ApiRoute {
+            body: Some(content_schema(t)),
+            ..route(
+                Method::POST,
+                base,
+                format!("Create a {t} record"),
+                c,
+                &[201, 400, 403, 422],
+                on(F::POST, move |s, caller, body| create(t, s, caller, body)),
+            )
+        });
+        routes.push(route(
+            Method::GET,
+            item.clone(),
+            format!("Get a {t} record"),
+            c,
+            &[200, 404],
+            on(F::GET, move |s, caller, id| get(t, s, caller, id)),
+        ));
+        routes.push(ApiRoute {
+            body: Some("UpdateRequest"),
+            ..route(
+                Method::PUT,
+                item.clone(),
+                format!("Replace a {t} record's content (send the revision you edited)"),
+                c,
+                &[200, 400, 403, 404, 409, 422],
+                on(F::PUT, move |s, caller, id, body| {
+                    update(t, s, caller, id, body)
+                }),
+            )
+        });
+        routes.push(ApiRoute {
+            query: &[("revision", "the revision you are deleting (required)")],
+            ..route(
+                Method::DELETE,
+                item.clone(),
+                format!("Delete a {t} record (its history stays)"),
+                c,
+                &[200, 400, 403, 404, 409],
+                on(F::DELETE, move |s, caller, id, q| {
+                    delete(t, s, caller, id, q)
+                }),
+            )
+        });
+        routes.push(route(
+            Method::GET,
+            format!("{item}/history"),
+            format!("Every revision of a {t} record"),
+            c,
+            &[200, 404],
+            on(F::GET, move |s, caller, id| history(t, s, caller, id)),
+        ));
+    }
+    routes
+}
+
+fn content_schema(t: RecordType) -> &'static str {
+    match t {
+        RecordType::Unit => "Unit",
+        RecordType::Link => "Link",
+        RecordType::Marker => "Marker",
+        RecordType::Catalogue => "CatalogueEntry",
+        RecordType::Patrol => "Patrol",
+        RecordType::Case => "Case",
+        RecordType::CaseSubjects => "CaseSubjects",
+        RecordType::Meeting => "Meeting",
+        RecordType::Document => "Document",
+        RecordType::Programme => "Programme",
+        RecordType::Beneficiary => "Beneficiary",
+        RecordType::Propaganda => "Propaganda",
+        RecordType::Disaster => "Disaster",
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    let mut by_path: Vec<(String, MethodRouter<AppState>)> = Vec::new();
+    for r in api_routes() {
+        match by_path.iter_mut().find(|(p, _)| *p == r.path) {
+            Some((_, m)) => *m = std::mem::take(m).merge(r.handler),
+            None => by_path.push((r.path, r.handler)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(&path, handler.fallback(method_not_allowed));
+    }
+    router
+}
+
+pub async fn no_route(Language(lang): Language) -> ApiError {
+    let mut e = ApiError::not_found(lang);
+    e.code = "no_route";
+    e
+}
+
+async fn method_not_allowed(Language(lang): Language) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        lang.text("api-method-not-allowed", &[]),
+    )
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi_document())
+}
+
+/// The OpenAPI 3 document of [`api_routes`].
+pub fn openapi_document() -> Value {
+    let mut paths: serde_json::Map<String, Value> = serde_json::Map::new();
+    for r in api_routes() {
+        let mut params: Vec<Value> = Vec::new();
+        for segment in r.path.split('/') {
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                params.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+            }
+        }
+        for (name, description) in r.query {
+            params.push(json!({"name": name, "in": "query", "required": *name == "revision", "description": description, "schema": {"type": "string"}}));
+        }
+        let mut responses = serde_json::Map::new();
+        let mut statuses: Vec<u16> = r.statuses.to_vec();
+        if !r.public {
+            statuses.push(401);
+        }
+        statuses.sort_unstable();
+        for s in statuses {
+            let body = if s >= 400 {
+                json!({"description": status_text(s), "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+            } else {
+                json!({"description": status_text(s)})
+            };
+            responses.insert(s.to_string(), body);
+        }
+        let mut op = json!({
+            "summary": r.summary,
+            "tags": [r.tag],
+            "operationId": format!("{} {}", r.method, r.path),
+            "parameters": params,
+            "responses": responses,
+        });
+        if let Some(schema) = r.body {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+        }
+        if !r.public {
+            op["security"] = json!([{"bearer": []}, {"session": []}]);
+        }
+        let entry = paths.entry(r.path.clone()).or_insert_with(|| json!({}));
+        entry[r.method.as_str().to_lowercase()] = op;
+    }
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({"type": "object", "required": ["code", "message", "fields"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "fields": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}}),
+    );
+    schemas.insert(
+        "UpdateRequest".into(),
+        json!({"type": "object", "required": ["revision", "content"], "properties": {
+            "revision": {"type": "string", "description": "the revision the edit is based on"},
+            "content": {"type": "object"}}}),
+    );
+    schemas.insert(
+        "TokenRequest".into(),
+        json!({"type": "object", "required": ["name"], "properties": {
+            "name": {"type": "string"}, "node_unit": {"type": "string", "description": "administrators: a token for a node of this unit"}}}),
+    );
+    for t in RecordType::ALL {
+        schemas.insert(
+            content_schema(t).into(),
+            json!({"type": "object", "description": format!("the content of a {t} record, as `bienphong show {t}` prints it")}),
+        );
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "bienphong", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Records and reports of the coordinated work of Vietnam's border areas."},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE},
+            }
+        }
+    })
+}
+
+fn status_text(s: u16) -> &'static str {
+    StatusCode::from_u16(s)
+        .ok()
+        .and_then(|c| c.canonical_reason())
+        .unwrap_or("")
+}
+
+fn record_json(r: &CurrentRecord) -> Value {
+    json!({
+        "id": r.record_id.to_string(),
+        "type": r.record_type.as_str(),
+        "revision": r.revision_id.to_string(),
+        "date": r.day.map(|d| d.to_string()),
+        "content": serde_json::from_str::<Value>(&r.content).unwrap_or(Value::Null),
+    })
+}
+
+fn revision_json(r: &Revision) -> Value {
+    json!({
+        "id": r.id.to_string(),
+        "record_id": r.record_id.to_string(),
+        "type": r.record_type.as_str(),
+        "parents": r.parents.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "node": r.node_id.to_string(),
+        "author": r.author,
+        "created_ms": r.created_ms,
+        "deleted": r.deleted,
+        "content": if r.deleted { Value::Null } else { serde_json::from_str::<Value>(&r.content).unwrap_or(Value::Null) },
+    })
+}
+
+fn parse_record_id(lang: Lang, id: &str) -> Result<RecordId, ApiError> {
+    id.parse::<RecordId>()
+        .map_err(|_| ApiError::not_found(lang))
+}
+
+fn parse_revision(lang: Lang, field: &str, s: &str) -> Result<RevisionId, ApiError> {
+    s.parse::<RevisionId>()
+        .map_err(|_| ApiError::bad_request(lang, field, format!("not a revision id: {s}")))
+}
+
+/// A record of the wrong collection is not found in this one.
+fn in_collection(lang: Lang, t: RecordType, r: &CurrentRecord) -> Result<(), ApiError> {
+    if r.record_type == t {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(lang))
+    }
+}
+
+/// The period a list asks for: `from`/`to`, or `year` (+ `cutoff`).
+pub(crate) fn period_from_query(
+    lang: Lang,
+    q: &HashMap<String, String>,
+) -> Result<Option<Period>, ApiError> {
+    let cutoff = match q.get("cutoff").map(String::as_str) {
+        None | Some("") | Some("decree09") => Cutoff::Decree09,
+        Some("calendar") => Cutoff::Calendar,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                lang,
+                "cutoff",
+                format!("{other}: use decree09 or calendar"),
+            ));
+        }
+    };
+    let day = |field: &str| -> Result<Option<bienphong_domain::Date>, ApiError> {
+        match q.get(field).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => parse_date(s)
+                .map(Some)
+                .map_err(|p| ApiError::bad_request(lang, field, p.to_string())),
+        }
+    };
+    if let Some(y) = q.get("year").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let year: i16 = y
+            .parse()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .ok_or_else(|| ApiError::bad_request(lang, "year", format!("not a year: {y}")))?;
+        return Ok(Some(Period::year(year, cutoff)));
+    }
+    match (day("from")?, day("to")?) {
+        (None, None) => Ok(None),
+        (from, to) => {
+            let from = from.unwrap_or(bienphong_domain::Date::MIN);
+            let to = to.unwrap_or(bienphong_domain::Date::MAX);
+            Period::new(from, to).map(Some).ok_or_else(|| {
+                ApiError::bad_request(lang, "to", "the last day is before the first")
+            })
+        }
+    }
+}
+
+pub(crate) fn unit_from_query(
+    lang: Lang,
+    field: &str,
+    value: Option<&String>,
+) -> Result<Option<Code>, ApiError> {
+    match value.map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => Code::parse(s)
+            .map(Some)
+            .map_err(|p| ApiError::bad_request(lang, field, p.to_string())),
+    }
+}
+
+async fn list(
+    t: RecordType,
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Value>, ApiError> {
+    let lang = caller.lang;
+    let period = period_from_query(lang, &q)?;
+    let unit = unit_from_query(lang, "unit", q.get("unit"))?;
+    let limit = match q.get("limit") {
+        None => 50,
+        Some(s) => s
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=500).contains(n))
+            .ok_or_else(|| ApiError::bad_request(lang, "limit", format!("1–500, not {s}")))?,
+    };
+    let offset = match q.get("cursor").filter(|s| !s.is_empty()) {
+        None => 0,
+        Some(c) => decode_cursor(c)
+            .ok_or_else(|| ApiError::bad_request(lang, "cursor", "not a cursor of this API"))?,
+    };
+    let service = &state.service;
+    let units = match unit {
+        None => None,
+        Some(u) => {
+            let org = service
+                .org_shared()
+                .await
+                .map_err(|e| ApiError::from_service(lang, e))?;
+            let whole = Period {
+                from: bienphong_domain::Date::MIN,
+                to: bienphong_domain::Date::MAX,
+            };
+            Some(
+                org.descendants(&u, &period.unwrap_or(whole))
+                    .into_iter()
+                    .collect(),
+            )
+        }
+    };
+    let filter = ListFilter {
+        record_type: Some(t),
+        period,
+        units,
+        category: q.get("category").filter(|s| !s.is_empty()).cloned(),
+        subject_of: None,
+        limit: Some(limit),
+        offset,
+    };
+    let page = service
+        .list_as(
+            &caller.principal,
+            now_ms(),
+            filter,
+            q.get("q").map(String::as_str),
+        )
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    Ok(Json(json!({
+        "items": page.records.iter().map(record_json).collect::<Vec<_>>(),
+        "next_cursor": page.next.map(encode_cursor),
+    })))
+}
+
+/// Cursors are opaque to clients; this one carries the position in the
+/// caller's own view of the collection.
+fn encode_cursor(offset: u32) -> String {
+    format!("c{offset:x}")
+}
+
+fn decode_cursor(s: &str) -> Option<u32> {
+    u32::from_str_radix(s.strip_prefix('c')?, 16).ok()
+}
+
+/// The body as JSON: unreadable JSON is a 400, JSON of the wrong shape a
+/// 422 naming the field.
+fn json_body(lang: Lang, body: &Bytes) -> Result<Value, ApiError> {
+    serde_json::from_slice::<Value>(body)
+        .map_err(|e| ApiError::bad_request(lang, "body", format!("not JSON: {e}")))
+}
+
+fn content_of(lang: Lang, t: RecordType, v: &Value) -> Result<Content, ApiError> {
+    Content::from_json(t, &v.to_string()).map_err(|e| ApiError::from_service(lang, e.into()))
+}
+
+async fn create(
+    t: RecordType,
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let value = json_body(lang, &body)?;
+    let content = content_of(lang, t, &value)?;
+    let service = &state.service;
+    let rev = service
+        .add_as(&caller.principal, now_ms(), content)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    let record = service
+        .get(rev.record_id)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    let location = format!("/api/v1/{}/{}", collection(t), rev.record_id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(record_json(&record)),
+    )
+        .into_response())
+}
+
+async fn get(
+    t: RecordType,
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let lang = caller.lang;
+    let id = parse_record_id(lang, &id)?;
+    let (record, _) = state
+        .service
+        .read_as(&caller.principal, now_ms(), id)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    in_collection(lang, t, &record)?;
+    Ok(Json(record_json(&record)))
+}
+
+async fn update(
+    t: RecordType,
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let lang = caller.lang;
+    let id = parse_record_id(lang, &id)?;
+    let value = json_body(lang, &body)?;
+    let revision = match value.get("revision") {
+        Some(Value::String(s)) => parse_revision(lang, "revision", s)?,
+        _ => {
+            return Err(ApiError::bad_request(
+                lang,
+                "revision",
+                "send the revision you edited",
+            ));
+        }
+    };
+    let Some(content_value) = value.get("content") else {
+        return Err(ApiError::bad_request(lang, "content", "missing"));
+    };
+    let service = &state.service;
+    let (current, _) = service
+        .read_as(&caller.principal, now_ms(), id)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    in_collection(lang, t, &current)?;
+    let content = content_of(lang, t, content_value)?;
+    service
+        .edit_as(&caller.principal, now_ms(), id, Some(revision), content)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    let record = service
+        .get(id)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    Ok(Json(record_json(&record)))
+}
+
+#[derive(Deserialize)]
+struct DeleteQuery {
+    revision: Option<String>,
+}
+
+async fn delete(
+    t: RecordType,
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    Query(q): Query<DeleteQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let lang = caller.lang;
+    let id = parse_record_id(lang, &id)?;
+    let Some(revision) = q.revision.as_deref() else {
+        return Err(ApiError::bad_request(
+            lang,
+            "revision",
+            "send the revision you are deleting",
+        ));
+    };
+    let revision = parse_revision(lang, "revision", revision)?;
+    let service = &state.service;
+    let (current, _) = service
+        .read_as(&caller.principal, now_ms(), id)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    in_collection(lang, t, &current)?;
+    let rev = service
+        .delete_as(&caller.principal, now_ms(), id, Some(revision))
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    Ok(Json(revision_json(&rev)))
+}
+
+async fn history(
+    t: RecordType,
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let lang = caller.lang;
+    let id = parse_record_id(lang, &id)?;
+    let revisions = state
+        .service
+        .history_as(&caller.principal, now_ms(), id)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    if revisions.first().is_some_and(|r| r.record_type != t) {
+        return Err(ApiError::not_found(lang));
+    }
+    Ok(Json(json!({
+        "items": revisions.iter().map(revision_json).collect::<Vec<_>>()
+    })))
+}
+
+fn principal_json(p: &Principal) -> Value {
+    json!({
+        "name": p.name,
+        "role": p.grant.role.as_str(),
+        "unit": p.grant.unit.as_str(),
+        "restricted": p.grant.sees_restricted(),
+    })
+}
+
+async fn me(ApiCaller(caller): ApiCaller) -> Json<Value> {
+    Json(principal_json(&caller.principal))
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    name: String,
+    node_unit: Option<String>,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let value = json_body(lang, &body)?;
+    let req: TokenRequest = serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request(lang, "body", e.to_string()))?;
+    if req.name.trim().is_empty() {
+        return Err(ApiError::bad_request(lang, "name", "must not be empty"));
+    }
+    let (id, secret) = state
+        .service
+        .create_token(
+            &caller.principal,
+            now_ms(),
+            req.name.trim(),
+            req.node_unit.as_deref(),
+        )
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "token": secret})),
+    )
+        .into_response())
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let lang = caller.lang;
+    let done = state
+        .service
+        .revoke_token(&caller.principal, now_ms(), &id)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    if done {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(lang))
+    }
+}
+
+pub(crate) fn require_admin(caller: &Principal, lang: Lang) -> Result<(), ApiError> {
+    if caller.grant.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            lang.text("api-admin-only", &[]),
+        ))
+    }
+}
+
+pub(crate) fn audit_filter(
+    lang: Lang,
+    q: &HashMap<String, String>,
+) -> Result<AuditFilter, ApiError> {
+    let text = |k: &str| {
+        q.get(k)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let number = |k: &str| -> Result<Option<i64>, ApiError> {
+        match text(k) {
+            None => Ok(None),
+            Some(s) => s
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| ApiError::bad_request(lang, k, format!("not a number: {s}"))),
+        }
+    };
+    Ok(AuditFilter {
+        actor: text("actor"),
+        action: text("action"),
+        outcome: text("outcome"),
+        record_id: text("record_id"),
+        before_seq: number("before")?,
+        limit: number("limit")?.unwrap_or(100).clamp(1, 1000) as u32,
+    })
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let lang = caller.lang;
+    require_admin(&caller.principal, lang)?;
+    let filter = audit_filter(lang, &q)?;
+    let entries = state
+        .service
+        .audit_entries(&filter)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    Ok(Json(json!({
+        "items": entries.iter().map(|e| json!({
+            "seq": e.seq, "at_ms": e.at_ms, "actor": e.actor, "action": e.action,
+            "outcome": e.outcome, "record_type": e.record_type, "record_id": e.record_id,
+            "unit": e.unit, "detail": e.detail,
+        })).collect::<Vec<_>>()
+    })))
+}
+
+/// The report scope a caller may ask for: their own unit by default; any
+/// unit within what they may read; the whole store for administrators.
+pub(crate) async fn report_scope(
+    state: &AppState,
+    caller: &Principal,
+    lang: Lang,
+    asked: Option<Code>,
+) -> Result<Option<Code>, ApiError> {
+    let org = state
+        .service
+        .org_shared()
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    if let Some(u) = &asked
+        && org.unit(u).is_none()
+    {
+        return Err(ApiError::bad_request(
+            lang,
+            "scope",
+            format!("unknown unit {u}"),
+        ));
+    }
+    if caller.grant.is_admin() {
+        return Ok(asked);
+    }
+    match asked {
+        None => Ok(Some(caller.grant.unit.clone())),
+        Some(u) if caller.grant.read_scope_ever(&org).contains(&u) => Ok(Some(u)),
+        Some(_) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            lang.text("api-scope-forbidden", &[]),
+        )),
+    }
+}
+
+async fn annual_report(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let year: i16 = q
+        .get("year")
+        .and_then(|y| y.trim().parse().ok())
+        .filter(|y| (1900..=2200).contains(y))
+        .ok_or_else(|| ApiError::bad_request(lang, "year", "a year such as 2023"))?;
+    let cutoff = match q.get("cutoff").map(String::as_str) {
+        None | Some("") | Some("decree09") => Cutoff::Decree09,
+        Some("calendar") => Cutoff::Calendar,
+        Some(o) => return Err(ApiError::bad_request(lang, "cutoff", o.to_string())),
+    };
+    let asked = unit_from_query(lang, "scope", q.get("scope"))?;
+    let scope = report_scope(&state, &caller.principal, lang, asked).await?;
+    let review = bienphong_report::annual_review(&state.service, year, cutoff, scope.as_ref())
+        .await
+        .map_err(|e| report_error(lang, e))?;
+    match q.get("format").map(String::as_str) {
+        None | Some("") | Some("json") => {
+            let text = bienphong_report::to_json(&review).map_err(|e| report_error(lang, e))?;
+            Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
+        }
+        Some("md") => {
+            let text = bienphong_report::to_markdown(&review).map_err(|e| report_error(lang, e))?;
+            Ok((
+                [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+                text,
+            )
+                .into_response())
+        }
+        Some(o) => Err(ApiError::bad_request(
+            lang,
+            "format",
+            format!("{o}: use json or md"),
+        )),
+    }
+}
+
+pub(crate) fn report_error(lang: Lang, e: bienphong_report::ReportError) -> ApiError {
+    match e {
+        bienphong_report::ReportError::Service(s) => ApiError::from_service(lang, s),
+        bienphong_report::ReportError::Store(s) => ApiError::from_service(lang, s.into()),
+        bienphong_report::ReportError::UnknownScope(u) => {
+            ApiError::bad_request(lang, "scope", format!("unknown unit {u}"))
+        }
+        bienphong_report::ReportError::Render(detail) => {
+            tracing::error!(%detail, "report rendering failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                lang.text("api-internal", &[]),
+            )
+        }
+    }
+}

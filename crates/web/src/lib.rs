@@ -1,0 +1,147 @@
+//! The server: one process answering the web UI (server-rendered, in
+//! Vietnamese first) and the JSON API under `/api/v1`, in front of the
+//! same service the CLI uses. Handlers stay thin: they turn requests into
+//! service calls and answers into pages or JSON.
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod forms;
+mod ui;
+
+pub use api::openapi_document;
+pub use error::ApiError;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use bienphong_service::Service;
+use bienphong_store::SqlStore;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// What a running server needs to know besides its store.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// How long a session lasts after sign-in.
+    pub session_ttl: Duration,
+    /// Send cookies with `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// Requests slower than this are cut off with 408.
+    pub request_timeout: Duration,
+    /// The largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Sign-in attempts one address may make per minute.
+    pub logins_per_minute: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::from_secs(8 * 3600),
+            secure_cookies: false,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 2 * 1024 * 1024,
+            logins_per_minute: 30,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub service: Arc<Service<SqlStore>>,
+    pub config: Arc<ServerConfig>,
+    login_limiter: Arc<ui::LoginLimiter>,
+    dashboard_cache: Arc<ui::DashboardCache>,
+}
+
+impl AppState {
+    pub fn new(service: Arc<Service<SqlStore>>, config: ServerConfig) -> Self {
+        let limiter = ui::LoginLimiter::new(config.logins_per_minute);
+        Self {
+            service,
+            config: Arc::new(config),
+            login_limiter: Arc::new(limiter),
+            dashboard_cache: Arc::default(),
+        }
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// The whole application: UI, API, static files, with security headers,
+/// body limits and time-outs.
+pub fn app(state: AppState) -> Router {
+    let config = state.config.clone();
+    let security_headers = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    let mut router = Router::new()
+        .merge(ui::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .fallback(api::no_route);
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            config.max_body_bytes,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` completes, then finishes the
+/// requests under way. Port 0 works: the caller reads the real address
+/// from the listener first.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = state.service.clone();
+    // Expired sessions are removed now and then; nothing depends on it.
+    let sweeper = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = service.sweep_sessions(now_ms()).await {
+                tracing::warn!(error = %e, "could not remove expired sessions");
+            }
+        }
+    });
+    let result = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    sweeper.abort();
+    result
+}

@@ -1,0 +1,1947 @@
+//! The web UI: server-rendered pages in Vietnamese (English on request),
+//! forms that post back, nothing that needs the internet. Every page
+//! but the login needs a session; every form post carries the session's
+//! CSRF token.
+
+use crate::api::{
+    audit_filter, collection, period_from_query, report_error, report_scope, require_admin,
+    unit_from_query,
+};
+use crate::auth::{
+    Authenticated, LANG_COOKIE, SESSION_COOKIE, authenticate, constant_time_eq, lang_of,
+};
+use crate::error::ApiError;
+use crate::forms::{self, Item, Kind, Posted};
+use crate::{AppState, now_ms};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use bienphong_domain::catalogue::CatalogueKind;
+use bienphong_domain::format;
+use bienphong_domain::org::{Code, Org};
+use bienphong_domain::text::collate;
+use bienphong_domain::{Content, Cutoff, Period, RecordId, RecordType, RevisionId};
+use bienphong_i18n::Lang;
+use bienphong_report::{AnnualReview, Summary};
+use bienphong_service::{LoginRefusal, Principal, ServiceError};
+use bienphong_store::{ListFilter, Store, StoreError};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang/{lang}", get(switch_language))
+        .route("/records/{kind}", get(list_page))
+        .route("/records/{kind}/new", get(new_page).post(create))
+        .route("/records/{kind}/{id}", get(record_page))
+        .route("/records/{kind}/{id}/edit", get(edit_page).post(update))
+        .route("/records/{kind}/{id}/delete", post(delete))
+        .route("/org", get(org_page))
+        .route("/catalogues", get(catalogue_page))
+        .route("/reports", get(report_page))
+        .route("/reports/annual", get(annual_download))
+        .route("/admin/audit", get(audit_page))
+        .layer(tower_http::csrf::CsrfLayer::new())
+}
+
+/// Sign-in attempts per address per minute; beyond them the login page
+/// answers 429 until the minute is over.
+pub struct LoginLimiter {
+    per_minute: u32,
+    seen: Mutex<HashMap<IpAddr, (i64, u32)>>,
+}
+
+impl LoginLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            per_minute,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn allow(&self, ip: IpAddr, now_ms: i64) -> bool {
+        let Ok(mut seen) = self.seen.lock() else {
+            return true;
+        };
+        let minute = now_ms / 60_000;
+        seen.retain(|_, (m, _)| *m == minute);
+        let entry = seen.entry(ip).or_insert((minute, 0));
+        entry.1 += 1;
+        entry.1 <= self.per_minute
+    }
+}
+
+/// Texts of the page's language, for templates.
+pub struct Tr(pub Lang);
+
+impl Tr {
+    pub fn get(&self, key: &str) -> String {
+        self.0.text(key, &[])
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.0.as_str()
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.0 == Lang::En
+    }
+}
+
+/// What every page's frame shows.
+pub struct Frame {
+    pub t: Tr,
+    pub user: Option<String>,
+    pub role: String,
+    pub unit: String,
+    pub csrf: String,
+    pub is_admin: bool,
+    pub nav: Vec<(String, String)>,
+    pub back: String,
+}
+
+fn frame(auth: &Authenticated, org: &Org, back: &str) -> Frame {
+    let t = Tr(auth.lang);
+    let p = &auth.principal;
+    let nav = RecordType::ACTIVITIES
+        .iter()
+        .map(|r| {
+            (
+                format!("/records/{}", collection(*r)),
+                t.get(&format!("types-{r}")),
+            )
+        })
+        .collect();
+    Frame {
+        user: Some(p.name.clone()),
+        role: t.get(&format!("role-{}", p.grant.role)),
+        unit: unit_name(org, p.grant.unit.as_str(), auth.lang),
+        csrf: auth
+            .session
+            .as_ref()
+            .map(|s| s.csrf_token.clone())
+            .unwrap_or_default(),
+        is_admin: p.grant.is_admin(),
+        nav,
+        back: back.to_string(),
+        t,
+    }
+}
+
+fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
+    Code::parse(code)
+        .ok()
+        .and_then(|c| org.unit(&c))
+        .map(|u| match (lang, &u.name_en) {
+            (Lang::En, Some(en)) => en.to_string(),
+            _ => u.name.to_string(),
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// A page, or the way to the login page.
+enum Gate {
+    In(Authenticated),
+    Out(Response),
+}
+
+async fn gate(state: &AppState, headers: &HeaderMap, back: &str) -> Result<Gate, Response> {
+    match authenticate(state, headers).await {
+        Ok(Some(a)) if a.session.is_some() => Ok(Gate::In(a)),
+        Ok(_) => {
+            let to = format!(
+                "/login?next={}",
+                percent_encoding::utf8_percent_encode(back, percent_encoding::NON_ALPHANUMERIC)
+            );
+            Ok(Gate::Out(Redirect::to(&to).into_response()))
+        }
+        Err(e) => Err(page_error(lang_of(headers), e)),
+    }
+}
+
+macro_rules! signed_in {
+    ($state:expr, $headers:expr, $back:expr) => {
+        match gate(&$state, &$headers, $back).await {
+            Ok(Gate::In(a)) => a,
+            Ok(Gate::Out(r)) => return r,
+            Err(r) => return r,
+        }
+    };
+}
+
+fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Tr,
+    status: u16,
+    message: String,
+}
+
+fn page_error(lang: Lang, e: ApiError) -> Response {
+    let status = e.status;
+    let mut r = render(ErrorPage {
+        t: Tr(lang),
+        status: status.as_u16(),
+        message: e.message,
+    });
+    *r.status_mut() = status;
+    r
+}
+
+/// Checks the form's CSRF token against the session's.
+fn csrf_ok(auth: &Authenticated, posted: &Posted) -> bool {
+    let sent = posted
+        .get("csrf")
+        .and_then(|v| v.first())
+        .map_or("", String::as_str);
+    auth.session
+        .as_ref()
+        .is_some_and(|s| constant_time_eq(sent, &s.csrf_token))
+}
+
+fn csrf_refused(lang: Lang) -> Response {
+    page_error(
+        lang,
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            lang.text("csrf-refused", &[]),
+        ),
+    )
+}
+
+fn parse_form(body: &Bytes) -> Posted {
+    forms::posted(serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default())
+}
+
+// ---------------------------------------------------------------- sign-in
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+fn safe_next(next: Option<&String>) -> String {
+    match next {
+        // Only paths of this site: never `//host` or a full URL.
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        _ => "/".to_string(),
+    }
+}
+
+async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    render(LoginPage {
+        t: Tr(lang_of(&headers)),
+        next: safe_next(q.get("next")),
+        username: String::new(),
+        error: None,
+    })
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers);
+    let form = parse_form(&body);
+    let field = |k: &str| {
+        form.get(k)
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (username, password) = (field("username"), field("password"));
+    let next = safe_next(Some(&field("next")));
+    let again = |status: StatusCode, key: &str, args: &[(&'static str, String)]| {
+        let mut r = render(LoginPage {
+            t: Tr(lang),
+            next: next.clone(),
+            username: username.clone(),
+            error: Some(lang.text(key, args)),
+        });
+        *r.status_mut() = status;
+        r
+    };
+    if !state.login_limiter.allow(addr.ip(), now_ms()) {
+        return again(StatusCode::TOO_MANY_REQUESTS, "login-rate-limited", &[]);
+    }
+    let ttl = i64::try_from(state.config.session_ttl.as_millis()).unwrap_or(i64::MAX);
+    match state
+        .service
+        .login(&username, &password, now_ms(), ttl)
+        .await
+    {
+        Ok(Ok(session)) => {
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                session.secret,
+                ttl / 1000,
+                if state.config.secure_cookies {
+                    "; Secure"
+                } else {
+                    ""
+                }
+            );
+            let mut r = Redirect::to(&next).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Ok(Err(LoginRefusal::Locked { until_ms })) => {
+            let minutes = ((until_ms - now_ms()).max(0) + 59_999) / 60_000;
+            again(
+                StatusCode::TOO_MANY_REQUESTS,
+                "login-locked",
+                &[("minutes", minutes.to_string())],
+            )
+        }
+        Ok(Err(_)) => again(StatusCode::UNAUTHORIZED, "login-failed", &[]),
+        Err(e) => page_error(lang, ApiError::from_service(lang, e)),
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let lang = lang_of(&headers);
+    let auth = signed_in!(state, headers, "/");
+    if !csrf_ok(&auth, &parse_form(&body)) {
+        return csrf_refused(lang);
+    }
+    if let Some(secret) = crate::auth::cookie(&headers, SESSION_COOKIE)
+        && let Err(e) = state.service.logout(secret, now_ms()).await
+    {
+        return page_error(lang, ApiError::from_service(lang, e));
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("bp_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    r
+}
+
+async fn switch_language(
+    Path(lang): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::parse(&lang);
+    let mut r = Redirect::to(&safe_next(q.get("back"))).into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.as_str()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+// -------------------------------------------------------------- dashboard
+
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    pub previous: String,
+    pub change: String,
+    pub id: String,
+}
+
+pub struct Bar {
+    pub label: String,
+    pub current: i64,
+    pub previous: i64,
+    pub y: i64,
+    pub current_width: i64,
+    pub previous_width: i64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    f: Frame,
+    period_name: String,
+    period_range: String,
+    scope_name: String,
+    year: i16,
+    years: Vec<i16>,
+    quarter: i8,
+    figures: Vec<Figure>,
+    seizures: Vec<Figure>,
+    bars: Vec<Bar>,
+    chart_height: i64,
+}
+
+/// Everything a dashboard shows, computed once per store state, scope and
+/// period and shared by every request until the next write.
+pub struct DashboardData {
+    summary: Summary,
+    review: AnnualReview,
+    previous_review: AnnualReview,
+}
+
+type DashboardKey = (i64, Option<String>, i16, i8);
+
+#[derive(Default)]
+pub struct DashboardCache {
+    entries: Mutex<HashMap<DashboardKey, Arc<DashboardData>>>,
+}
+
+async fn dashboard_data(
+    state: &AppState,
+    scope: Option<&Code>,
+    year: i16,
+    quarter: i8,
+) -> Result<Arc<DashboardData>, bienphong_report::ReportError> {
+    let seq = state.service.store().last_seq().await?;
+    let key = (seq, scope.map(|c| c.to_string()), year, quarter);
+    if let Ok(cache) = state.dashboard_cache.entries.lock()
+        && let Some(d) = cache.get(&key)
+    {
+        return Ok(d.clone());
+    }
+    let period = if quarter == 0 {
+        Period::year(year, Cutoff::Decree09)
+    } else {
+        Period::quarter(year, quarter, Cutoff::Decree09)
+    };
+    let summary = bienphong_report::summary(&state.service, period, scope).await?;
+    let review =
+        bienphong_report::annual_review(&state.service, year, Cutoff::Decree09, scope).await?;
+    let previous_review =
+        bienphong_report::annual_review(&state.service, year - 1, Cutoff::Decree09, scope).await?;
+    let data = Arc::new(DashboardData {
+        summary,
+        review,
+        previous_review,
+    });
+    if let Ok(mut cache) = state.dashboard_cache.entries.lock() {
+        // Entries of an older store state are never asked for again.
+        cache.retain(|k, _| k.0 == seq);
+        if cache.len() > 256 {
+            cache.clear();
+        }
+        cache.insert(key, data.clone());
+    }
+    Ok(data)
+}
+
+/// The current Decree 09 year, or the latest year with records when the
+/// current one has none.
+async fn default_year(state: &AppState, scope: Option<&Code>) -> Result<i16, StoreError> {
+    let today = jiff::Timestamp::now()
+        .in_tz(bienphong_domain::TIME_ZONE)
+        .map(|z| z.date())
+        .unwrap_or(jiff::civil::date(2026, 1, 1));
+    let mut year = today.year();
+    // A Decree 09 year starts on 15 December of the year before.
+    if today >= jiff::civil::date(year, 12, 15) {
+        year += 1;
+    }
+    let units = scope.map(|c| vec![c.clone()]);
+    for y in (year - 10..=year).rev() {
+        let sums = state
+            .service
+            .store()
+            .sum_measures(Period::year(y, Cutoff::Decree09), units.clone(), false)
+            .await?;
+        if sums.iter().any(|s| s.value != 0) {
+            return Ok(y);
+        }
+    }
+    Ok(year)
+}
+
+fn figure(t: &Tr, id: &str, label_key: &str, current: i64, previous: i64, word: &str) -> Figure {
+    Figure {
+        id: id.to_string(),
+        label: t.get(label_key),
+        value: format::integer(current),
+        previous: format::integer(previous),
+        change: comparison_text(t.0, current.into(), previous.into(), word),
+    }
+}
+
+fn comparison_text(
+    lang: Lang,
+    current: rust_decimal::Decimal,
+    previous: rust_decimal::Decimal,
+    word: &str,
+) -> String {
+    match lang {
+        Lang::Vi => format::comparison(current, previous, word),
+        Lang::En => {
+            let diff = current - previous;
+            if previous.is_zero() && !current.is_zero() {
+                "none in the same period last year".to_string()
+            } else if diff.is_zero() {
+                "same as the same period last year".to_string()
+            } else {
+                let pct = format::change_percent(current, previous)
+                    .map(|p| format!(" ({}%)", format::decimal(p.abs().round_dp(1), false)))
+                    .unwrap_or_default();
+                let dir = if diff > rust_decimal::Decimal::ZERO {
+                    "up"
+                } else {
+                    "down"
+                };
+                format!(
+                    "{dir} {}{pct} on the same period last year",
+                    format::decimal(diff.abs(), false)
+                )
+            }
+        }
+    }
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let auth = signed_in!(state, headers, "/");
+    let lang = auth.lang;
+    let result = async {
+        let org = state
+            .service
+            .org_shared()
+            .await
+            .map_err(|e| ApiError::from_service(lang, e))?;
+        let asked = unit_from_query(lang, "scope", q.get("scope"))?;
+        let scope = report_scope(&state, &auth.principal, lang, asked).await?;
+        let year = match q.get("year").filter(|s| !s.is_empty()) {
+            Some(y) => y
+                .parse::<i16>()
+                .ok()
+                .filter(|y| (1900..=2200).contains(y))
+                .ok_or_else(|| ApiError::bad_request(lang, "year", y.clone()))?,
+            None => default_year(&state, scope.as_ref())
+                .await
+                .map_err(|e| ApiError::from_service(lang, e.into()))?,
+        };
+        let quarter = match q.get("quarter").filter(|s| !s.is_empty()) {
+            Some(s) => s
+                .parse::<i8>()
+                .ok()
+                .filter(|q| (0..=4).contains(q))
+                .ok_or_else(|| ApiError::bad_request(lang, "quarter", s.clone()))?,
+            None => 0,
+        };
+        let data = dashboard_data(&state, scope.as_ref(), year, quarter)
+            .await
+            .map_err(|e| report_error(lang, e))?;
+        Ok::<_, ApiError>((org, scope, year, quarter, data))
+    }
+    .await;
+    let (org, scope, year, quarter, data) = match result {
+        Ok(v) => v,
+        Err(e) => return page_error(lang, e),
+    };
+    let t = Tr(lang);
+    let s = &data.summary;
+    let p = &s.patrols;
+    let c = &s.cases;
+    let b = &data.review.briefings;
+    let pb = &data.previous_review.briefings;
+    let mut figures = vec![
+        figure(
+            &t,
+            "patrols",
+            "dash-patrols",
+            p.count.current,
+            p.count.previous,
+            "lần",
+        ),
+        figure(
+            &t,
+            "patrol-bdbp",
+            "dash-patrol-bdbp",
+            p.border_guard_persons.current,
+            p.border_guard_persons.previous,
+            "lượt",
+        ),
+        figure(
+            &t,
+            "patrol-others",
+            "dash-patrol-others",
+            p.other_persons.current,
+            p.other_persons.previous,
+            "lượt",
+        ),
+        figure(
+            &t,
+            "cases",
+            "dash-cases",
+            c.count.current,
+            c.count.previous,
+            "vụ",
+        ),
+        figure(
+            &t,
+            "subjects",
+            "dash-subjects",
+            c.subjects.current,
+            c.subjects.previous,
+            "đối tượng",
+        ),
+    ];
+    figures.push(Figure {
+        id: "briefings".into(),
+        label: t.get("dash-briefings"),
+        value: format!("{}/{}", format::integer(b.held), format::integer(b.due)),
+        previous: format!("{}/{}", format::integer(pb.held), format::integer(pb.due)),
+        change: String::new(),
+    });
+    let seizures = s
+        .seizures
+        .iter()
+        .filter(|z| !z.quantity.current.is_zero() || !z.quantity.previous.is_zero())
+        .map(|z| Figure {
+            id: z.code.clone(),
+            label: format!("{} ({})", z.name, z.measure),
+            value: format::decimal(z.quantity.current, false),
+            previous: format::decimal(z.quantity.previous, false),
+            change: comparison_text(lang, z.quantity.current, z.quantity.previous, &z.measure),
+        })
+        .collect();
+    let units = &p.by_lead_unit;
+    let max = units
+        .iter()
+        .map(|u| u.count.current.max(u.count.previous))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let bars: Vec<Bar> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Bar {
+            label: u.unit.name.clone(),
+            current: u.count.current,
+            previous: u.count.previous,
+            y: i as i64 * 34,
+            current_width: u.count.current * 420 / max,
+            previous_width: u.count.previous * 420 / max,
+        })
+        .collect();
+    let chart_height = bars.len() as i64 * 34 + 4;
+    let this_year = jiff::Timestamp::now()
+        .in_tz(bienphong_domain::TIME_ZONE)
+        .map(|z| z.date().year())
+        .unwrap_or(year);
+    let years = (2015..=this_year.max(year) + 1).rev().collect();
+    render(DashboardPage {
+        period_name: s.name.clone(),
+        period_range: format!(
+            "{} – {}",
+            format::date(s.period.from),
+            format::date(s.period.to)
+        ),
+        scope_name: match &scope {
+            Some(c) => unit_name(&org, c.as_str(), lang),
+            None => t.get("scope-all"),
+        },
+        f: frame(&auth, &org, "/"),
+        year,
+        years,
+        quarter,
+        figures,
+        seizures,
+        bars,
+        chart_height,
+    })
+}
+
+// ------------------------------------------------------------------ lists
+
+fn record_type_of(kind: &str) -> Option<RecordType> {
+    RecordType::ALL.into_iter().find(|t| collection(*t) == kind)
+}
+
+pub struct Row {
+    pub href: String,
+    pub date: String,
+    pub unit: String,
+    pub summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListPage {
+    f: Frame,
+    kind: String,
+    title: String,
+    rows: Vec<Row>,
+    units: Vec<(String, String)>,
+    unit: String,
+    year: String,
+    search: String,
+    category: String,
+    page: u32,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    can_add: bool,
+}
+
+/// Units for a picker, by Vietnamese name order.
+fn unit_options(org: &Org, lang: Lang) -> Vec<(String, String)> {
+    let mut units: Vec<(String, String)> = org
+        .units
+        .values()
+        .map(|u| {
+            let name = match (lang, &u.name_en) {
+                (Lang::En, Some(en)) => en.to_string(),
+                _ => u.name.to_string(),
+            };
+            (u.code.to_string(), name)
+        })
+        .collect();
+    units.sort_by(|a, b| collate(&a.1, &b.1).then_with(|| a.0.cmp(&b.0)));
+    units
+}
+
+fn row_of(org: &Org, lang: Lang, kind: &str, r: &bienphong_store::CurrentRecord) -> Row {
+    let content = Content::from_json(r.record_type, &r.content).ok();
+    let unit = content
+        .as_ref()
+        .and_then(|c| c.units().0.map(|u| unit_name(org, u.as_str(), lang)))
+        .unwrap_or_default();
+    Row {
+        href: format!("/records/{kind}/{}", r.record_id),
+        date: r.day.map(format::date).unwrap_or_default(),
+        unit,
+        summary: content
+            .as_ref()
+            .map(|c| describe(org, lang, c))
+            .unwrap_or_default(),
+    }
+}
+
+/// One line saying what a record is, in the page's language.
+fn describe(org: &Org, lang: Lang, c: &Content) -> String {
+    let entry = |kind: CatalogueKind, code: &Code| {
+        org.catalogue
+            .get(kind, code)
+            .map(|e| match lang {
+                Lang::En => e.en.to_string(),
+                Lang::Vi => e.vi.to_string(),
+            })
+            .unwrap_or_else(|| code.to_string())
+    };
+    let t = Tr(lang);
+    match c {
+        Content::Patrol(p) => {
+            let persons: u32 = p.participants.iter().map(|f| f.persons).sum();
+            let partners: Vec<String> = p
+                .partner_units
+                .iter()
+                .map(|u| unit_name(org, u.as_str(), lang))
+                .collect();
+            format!(
+                "{} · {} {}{}",
+                t.get(&format!("choice-{}", p.kind.as_str())),
+                format::integer(i64::from(persons)),
+                t.get("word-persons"),
+                if partners.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", partners.join(", "))
+                }
+            )
+        }
+        Content::Case(k) => format!(
+            "{} · {} {}",
+            entry(CatalogueKind::CaseType, &k.case_type),
+            k.subjects,
+            t.get("word-subjects")
+        ),
+        Content::Meeting(m) => format!(
+            "{} · {}",
+            entry(CatalogueKind::MeetingType, &m.meeting_type),
+            m.content.as_str().chars().take(80).collect::<String>()
+        ),
+        Content::Document(d) => format!("{} · {}", d.number, d.title),
+        Content::Programme(p) => format!(
+            "{} · {} đ/{}",
+            entry(CatalogueKind::Programme, &p.programme),
+            format::integer(p.monthly_amount.dong()),
+            t.get("word-month")
+        ),
+        Content::Propaganda(p) => format!(
+            "{} · {} {} · {} {}",
+            p.topic,
+            p.sessions,
+            t.get("word-sessions"),
+            format::integer(i64::from(p.listeners)),
+            t.get("word-listeners")
+        ),
+        Content::Disaster(d) => format!(
+            "{} · {}",
+            t.get(&format!(
+                "choice-{}",
+                match d.kind {
+                    bienphong_domain::record::DisasterKind::Plan => "plan",
+                    bienphong_domain::record::DisasterKind::Response => "response",
+                }
+            )),
+            d.title
+        ),
+        Content::Unit(u) => format!(
+            "{} · {}",
+            u.name,
+            t.get(&format!("choice-{}", u.kind.as_str()))
+        ),
+        Content::Link(l) => format!(
+            "{} → {}",
+            unit_name(org, l.from.as_str(), lang),
+            unit_name(org, l.to.as_str(), lang)
+        ),
+        Content::Marker(m) => format!("{} · {}", m.number, unit_name(org, m.post.as_str(), lang)),
+        Content::Catalogue(e) => format!("{} · {}", e.code, e.vi),
+        Content::CaseSubjects(s) => format!("{} {}", s.subjects.len(), t.get("word-subjects")),
+        Content::Beneficiary(b) => b.name.to_string(),
+    }
+}
+
+const PAGE_SIZE: u32 = 50;
+
+async fn list_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let back = format!("/records/{kind}");
+    let auth = signed_in!(state, headers, &back);
+    let lang = auth.lang;
+    let Some(t) = record_type_of(&kind) else {
+        return page_error(lang, ApiError::not_found(lang));
+    };
+    let result = async {
+        let org = state
+            .service
+            .org_shared()
+            .await
+            .map_err(|e| ApiError::from_service(lang, e))?;
+        let period = period_from_query(lang, &q)?;
+        let unit = unit_from_query(lang, "unit", q.get("unit"))?;
+        let page: u32 = q
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1);
+        let whole = Period {
+            from: bienphong_domain::Date::MIN,
+            to: bienphong_domain::Date::MAX,
+        };
+        let filter = ListFilter {
+            record_type: Some(t),
+            period,
+            units: unit.map(|u| {
+                org.descendants(&u, &period.unwrap_or(whole))
+                    .into_iter()
+                    .collect()
+            }),
+            category: q.get("category").filter(|s| !s.is_empty()).cloned(),
+            subject_of: None,
+            limit: Some(PAGE_SIZE),
+            offset: (page - 1) * PAGE_SIZE,
+        };
+        let found = state
+            .service
+            .list_as(
+                &auth.principal,
+                now_ms(),
+                filter,
+                q.get("q").map(String::as_str),
+            )
+            .await
+            .map_err(|e| ApiError::from_service(lang, e))?;
+        Ok::<_, ApiError>((org, page, found))
+    }
+    .await;
+    let (org, page, found) = match result {
+        Ok(v) => v,
+        Err(e) => return page_error(lang, e),
+    };
+    let rows = found
+        .records
+        .iter()
+        .map(|r| row_of(&org, lang, &kind, r))
+        .collect();
+    let keep: Vec<(String, String)> = ["unit", "year", "from", "to", "q", "category"]
+        .iter()
+        .filter_map(|k| {
+            q.get(*k)
+                .filter(|v| !v.is_empty())
+                .map(|v| (k.to_string(), v.clone()))
+        })
+        .collect();
+    let href = |p: u32| {
+        let mut pairs = keep.clone();
+        pairs.push(("page".into(), p.to_string()));
+        format!(
+            "/records/{kind}?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    };
+    let tr = Tr(lang);
+    render(ListPage {
+        title: tr.get(&format!("types-{t}")),
+        f: frame(&auth, &org, &back),
+        kind: kind.clone(),
+        rows,
+        units: unit_options(&org, lang),
+        unit: q.get("unit").cloned().unwrap_or_default(),
+        year: q.get("year").cloned().unwrap_or_default(),
+        search: q.get("q").cloned().unwrap_or_default(),
+        category: q.get("category").cloned().unwrap_or_default(),
+        page,
+        prev_href: (page > 1).then(|| href(page - 1)),
+        next_href: found.next.map(|_| href(page + 1)),
+        can_add: auth.principal.grant.may_write_type(t),
+    })
+}
+
+// ------------------------------------------------------------------ forms
+
+pub struct Input {
+    pub name: String,
+    pub label: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<(String, String, bool)>,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+pub struct Section {
+    pub label: String,
+    pub inputs: Vec<Input>,
+    pub rows: Vec<Vec<Input>>,
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage {
+    f: Frame,
+    title: String,
+    action: String,
+    revision: String,
+    sections: Vec<Section>,
+    error: Option<String>,
+}
+
+fn input(
+    org: &Org,
+    lang: Lang,
+    field: &forms::Field,
+    name: String,
+    posted: &Posted,
+    errors: &HashMap<String, String>,
+) -> Input {
+    let t = Tr(lang);
+    let values = posted.get(&name).cloned().unwrap_or_default();
+    let value = values.first().cloned().unwrap_or_default();
+    let choose = |opts: Vec<(String, String)>, with_blank: bool| {
+        let mut out: Vec<(String, String, bool)> = Vec::new();
+        if with_blank {
+            out.push((String::new(), "—".into(), value.is_empty()));
+        }
+        out.extend(opts.into_iter().map(|(v, l)| {
+            let sel = values.contains(&v);
+            (v, l, sel)
+        }));
+        out
+    };
+    let (kind, options) = match field.kind {
+        Kind::Date => ("date", vec![]),
+        Kind::Unit => ("select", choose(unit_options(org, lang), true)),
+        Kind::Units => ("multiselect", choose(unit_options(org, lang), false)),
+        Kind::Catalogue(c) => (
+            "select",
+            choose(
+                org.catalogue
+                    .list(c)
+                    .into_iter()
+                    .map(|e| {
+                        let label = match lang {
+                            Lang::En => e.en.to_string(),
+                            Lang::Vi => e.vi.to_string(),
+                        };
+                        (e.code.to_string(), label)
+                    })
+                    .collect(),
+                true,
+            ),
+        ),
+        Kind::Choice(values) => (
+            "select",
+            choose(
+                values
+                    .iter()
+                    .map(|v| (v.to_string(), t.get(&format!("choice-{v}"))))
+                    .collect(),
+                !field.required,
+            ),
+        ),
+        Kind::Count | Kind::Quantity | Kind::Money => ("number", vec![]),
+        Kind::LongText => ("textarea", vec![]),
+        Kind::Bool => ("checkbox", vec![]),
+        Kind::Codes | Kind::Text | Kind::Record => ("text", vec![]),
+    };
+    Input {
+        label: t.get(&format!("field-{}", field.name)),
+        error: errors.get(&name).cloned(),
+        name,
+        kind,
+        value,
+        options,
+        required: field.required,
+    }
+}
+
+fn sections(
+    org: &Org,
+    lang: Lang,
+    t: RecordType,
+    posted: &Posted,
+    errors: &HashMap<String, String>,
+) -> Vec<Section> {
+    let tr = Tr(lang);
+    let mut main = Section {
+        label: String::new(),
+        inputs: vec![],
+        rows: vec![],
+    };
+    let mut out = Vec::new();
+    for item in forms::form_of(t) {
+        match item {
+            Item::Field(field) => {
+                main.inputs.push(input(
+                    org,
+                    lang,
+                    &field,
+                    field.name.to_string(),
+                    posted,
+                    errors,
+                ));
+            }
+            Item::Rows {
+                name,
+                fields,
+                blank,
+            } => {
+                let n = forms::filled_rows(posted, name) + blank;
+                let rows = (0..n)
+                    .map(|i| {
+                        fields
+                            .iter()
+                            .map(|f| {
+                                input(
+                                    org,
+                                    lang,
+                                    f,
+                                    format!("{name}[{i}].{}", f.name),
+                                    posted,
+                                    errors,
+                                )
+                            })
+                            .collect()
+                    })
+                    .collect();
+                out.push(Section {
+                    label: tr.get(&format!("field-{name}")),
+                    inputs: vec![],
+                    rows,
+                });
+            }
+        }
+    }
+    out.insert(0, main);
+    out
+}
+
+fn form_response(
+    auth: &Authenticated,
+    org: &Org,
+    t: RecordType,
+    action: String,
+    revision: String,
+    posted: &Posted,
+    error: Option<(String, String)>,
+    status: StatusCode,
+) -> Response {
+    let lang = auth.lang;
+    let tr = Tr(lang);
+    let mut errors = HashMap::new();
+    let mut general = None;
+    if let Some((field, message)) = error {
+        if field.is_empty() {
+            general = Some(message);
+        } else {
+            errors.insert(field.clone(), message.clone());
+            general = Some(format!("{}: {message}", field_label(lang, &field)));
+        }
+    }
+    let title = if revision.is_empty() {
+        format!("{} — {}", tr.get("form-new"), tr.get(&format!("type-{t}")))
+    } else {
+        format!("{} — {}", tr.get("form-edit"), tr.get(&format!("type-{t}")))
+    };
+    let mut r = render(FormPage {
+        f: frame(auth, org, &action),
+        title,
+        action,
+        revision,
+        sections: sections(org, lang, t, posted, &errors),
+        error: general,
+    });
+    *r.status_mut() = status;
+    r
+}
+
+/// "participants[0].persons" → "Lực lượng tham gia 1 · Số người".
+fn field_label(lang: Lang, field: &str) -> String {
+    let t = Tr(lang);
+    match field.split_once('[') {
+        Some((list, rest)) => {
+            let (index, name) = rest.split_once("].").unwrap_or((rest, ""));
+            let n = index.parse::<usize>().map_or(0, |i| i + 1);
+            format!(
+                "{} {n} · {}",
+                t.get(&format!("field-{list}")),
+                t.get(&format!("field-{name}"))
+            )
+        }
+        None => t.get(&format!("field-{field}")),
+    }
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> Response {
+    let action = format!("/records/{kind}/new");
+    let auth = signed_in!(state, headers, &action);
+    let lang = auth.lang;
+    let Some(t) = record_type_of(&kind) else {
+        return page_error(lang, ApiError::not_found(lang));
+    };
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let mut posted: Posted = HashMap::new();
+    // An editor's records are their own unit's unless they choose another.
+    for item in forms::form_of(t) {
+        if let Item::Field(f) = item
+            && matches!(f.kind, Kind::Unit)
+            && f.required
+        {
+            posted.insert(f.name.into(), vec![auth.principal.grant.unit.to_string()]);
+            break;
+        }
+    }
+    let today = jiff::Timestamp::now()
+        .in_tz(bienphong_domain::TIME_ZONE)
+        .map(|z| z.date());
+    if let Ok(d) = today {
+        posted.insert("date".into(), vec![format::date(d)]);
+    }
+    form_response(
+        &auth,
+        &org,
+        t,
+        action,
+        String::new(),
+        &posted,
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// The message of a failed write, and the field it belongs to ("" for
+/// the whole form).
+fn write_error(lang: Lang, e: ServiceError) -> (StatusCode, String, String) {
+    match e {
+        ServiceError::Invalid(v) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            v.field.clone(),
+            lang.problem_only(&v),
+        ),
+        other => {
+            let api = ApiError::from_service(lang, other);
+            (api.status, String::new(), api.message)
+        }
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> Response {
+    let action = format!("/records/{kind}/new");
+    let auth = signed_in!(state, headers, &action);
+    let lang = auth.lang;
+    let posted = parse_form(&body);
+    if !csrf_ok(&auth, &posted) {
+        return csrf_refused(lang);
+    }
+    let Some(t) = record_type_of(&kind) else {
+        return page_error(lang, ApiError::not_found(lang));
+    };
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let fail = |status, field: String, message: String| {
+        form_response(
+            &auth,
+            &org,
+            t,
+            action.clone(),
+            String::new(),
+            &posted,
+            Some((field, message)),
+            status,
+        )
+    };
+    let content =
+        match forms::to_json(t, &posted).and_then(|v| Content::from_json(t, &v.to_string())) {
+            Ok(c) => c,
+            Err(v) => {
+                return fail(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    v.field.clone(),
+                    lang.problem_only(&v),
+                );
+            }
+        };
+    match state
+        .service
+        .add_as(&auth.principal, now_ms(), content)
+        .await
+    {
+        Ok(rev) => {
+            Redirect::to(&format!("/records/{kind}/{}?saved=1", rev.record_id)).into_response()
+        }
+        Err(e) => {
+            let (status, field, message) = write_error(lang, e);
+            fail(status, field, message)
+        }
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+) -> Response {
+    let action = format!("/records/{kind}/{id}/edit");
+    let auth = signed_in!(state, headers, &action);
+    let lang = auth.lang;
+    let (t, record_id) = match (record_type_of(&kind), id.parse::<RecordId>()) {
+        (Some(t), Ok(r)) => (t, r),
+        _ => return page_error(lang, ApiError::not_found(lang)),
+    };
+    let loaded = async {
+        let org = state.service.org_shared().await?;
+        let (record, _) = state
+            .service
+            .read_as(&auth.principal, now_ms(), record_id)
+            .await?;
+        Ok::<_, ServiceError>((org, record))
+    }
+    .await;
+    let (org, record) = match loaded {
+        Ok(v) if v.1.record_type == t => v,
+        Ok(_) => return page_error(lang, ApiError::not_found(lang)),
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let value: Value = serde_json::from_str(&record.content).unwrap_or(Value::Null);
+    let posted = forms::from_json(t, &value);
+    form_response(
+        &auth,
+        &org,
+        t,
+        action,
+        record.revision_id.to_string(),
+        &posted,
+        None,
+        StatusCode::OK,
+    )
+}
+
+async fn update(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let action = format!("/records/{kind}/{id}/edit");
+    let auth = signed_in!(state, headers, &action);
+    let lang = auth.lang;
+    let posted = parse_form(&body);
+    if !csrf_ok(&auth, &posted) {
+        return csrf_refused(lang);
+    }
+    let (t, record_id) = match (record_type_of(&kind), id.parse::<RecordId>()) {
+        (Some(t), Ok(r)) => (t, r),
+        _ => return page_error(lang, ApiError::not_found(lang)),
+    };
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let revision_text = posted
+        .get("revision")
+        .and_then(|v| v.first())
+        .cloned()
+        .unwrap_or_default();
+    let fail = |status, field: String, message: String| {
+        form_response(
+            &auth,
+            &org,
+            t,
+            action.clone(),
+            revision_text.clone(),
+            &posted,
+            Some((field, message)),
+            status,
+        )
+    };
+    let Ok(revision) = revision_text.parse::<RevisionId>() else {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            String::new(),
+            lang.text("form-no-revision", &[]),
+        );
+    };
+    let content =
+        match forms::to_json(t, &posted).and_then(|v| Content::from_json(t, &v.to_string())) {
+            Ok(c) => c,
+            Err(v) => {
+                return fail(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    v.field.clone(),
+                    lang.problem_only(&v),
+                );
+            }
+        };
+    match state
+        .service
+        .edit_as(
+            &auth.principal,
+            now_ms(),
+            record_id,
+            Some(revision),
+            content,
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/records/{kind}/{record_id}?saved=1")).into_response(),
+        Err(e) => {
+            let (status, field, message) = write_error(lang, e);
+            fail(status, field, message)
+        }
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let auth = signed_in!(state, headers, &format!("/records/{kind}/{id}"));
+    let lang = auth.lang;
+    let posted = parse_form(&body);
+    if !csrf_ok(&auth, &posted) {
+        return csrf_refused(lang);
+    }
+    let Ok(record_id) = id.parse::<RecordId>() else {
+        return page_error(lang, ApiError::not_found(lang));
+    };
+    let revision = posted
+        .get("revision")
+        .and_then(|v| v.first())
+        .and_then(|r| r.parse::<RevisionId>().ok());
+    if revision.is_none() {
+        return page_error(
+            lang,
+            ApiError::bad_request(lang, "revision", lang.text("form-no-revision", &[])),
+        );
+    }
+    match state
+        .service
+        .delete_as(&auth.principal, now_ms(), record_id, revision)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/records/{kind}")).into_response(),
+        Err(e) => page_error(lang, ApiError::from_service(lang, e)),
+    }
+}
+
+// ----------------------------------------------------------- record page
+
+pub struct HistoryLine {
+    pub revision: String,
+    pub author: String,
+    pub when: String,
+    pub what: String,
+    pub changes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    f: Frame,
+    title: String,
+    kind: String,
+    id: String,
+    revision: String,
+    fields: Vec<(String, String)>,
+    history: Vec<HistoryLine>,
+    saved: bool,
+    can_edit: bool,
+}
+
+fn when(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .ok()
+        .and_then(|t| t.in_tz(bienphong_domain::TIME_ZONE).ok())
+        .map(|z| format!("{} {}", format::date(z.date()), z.time().strftime("%H:%M")))
+        .unwrap_or_default()
+}
+
+/// The fields of a stored record as label/value lines.
+fn shown_fields(lang: Lang, t: RecordType, value: &Value) -> Vec<(String, String)> {
+    let posted = forms::from_json(t, value);
+    let mut keys: Vec<&String> = posted.keys().collect();
+    keys.sort_by_key(|k| {
+        let base = k.split(['[', '.']).next().unwrap_or(k).to_string();
+        let order = forms::form_of(t)
+            .iter()
+            .position(|i| match i {
+                Item::Field(f) => f.name == base,
+                Item::Rows { name, .. } => *name == base,
+            })
+            .unwrap_or(usize::MAX);
+        (order, (*k).clone())
+    });
+    keys.into_iter()
+        .map(|k| (field_label(lang, k), posted[k].join(", ")))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+fn changes(lang: Lang, t: RecordType, before: &str, after: &str) -> Vec<String> {
+    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+    let (a, b) = (
+        forms::from_json(t, &parse(before)),
+        forms::from_json(t, &parse(after)),
+    );
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| {
+            let show = |p: &Posted| p.get(k).map(|v| v.join(", ")).unwrap_or_else(|| "—".into());
+            format!("{}: {} → {}", field_label(lang, k), show(&a), show(&b))
+        })
+        .collect()
+}
+
+async fn record_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let back = format!("/records/{kind}/{id}");
+    let auth = signed_in!(state, headers, &back);
+    let lang = auth.lang;
+    let (t, record_id) = match (record_type_of(&kind), id.parse::<RecordId>()) {
+        (Some(t), Ok(r)) => (t, r),
+        _ => return page_error(lang, ApiError::not_found(lang)),
+    };
+    let loaded = async {
+        let org = state.service.org_shared().await?;
+        let (record, content) = state
+            .service
+            .read_as(&auth.principal, now_ms(), record_id)
+            .await?;
+        let history = state
+            .service
+            .history_as(&auth.principal, now_ms(), record_id)
+            .await?;
+        Ok::<_, ServiceError>((org, record, content, history))
+    }
+    .await;
+    let (org, record, content, revisions) = match loaded {
+        Ok(v) if v.1.record_type == t => v,
+        Ok(_) => return page_error(lang, ApiError::not_found(lang)),
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let tr = Tr(lang);
+    let mut history = Vec::new();
+    let mut previous = String::new();
+    for r in &revisions {
+        let what = if r.deleted {
+            tr.get("history-deleted")
+        } else if r.parents.is_empty() {
+            tr.get("history-created")
+        } else {
+            tr.get("history-edited")
+        };
+        let changed = if r.parents.is_empty() || r.deleted {
+            vec![]
+        } else {
+            changes(lang, t, &previous, &r.content)
+        };
+        history.push(HistoryLine {
+            revision: r.id.to_string(),
+            author: r.author.clone(),
+            when: when(r.created_ms),
+            what,
+            changes: changed,
+        });
+        if !r.deleted {
+            previous = r.content.clone();
+        }
+    }
+    history.reverse();
+    let value: Value = serde_json::from_str(&record.content).unwrap_or(Value::Null);
+    let can_edit = auth.principal.grant.may_write_type(t)
+        && auth.principal.grant.allows(
+            bienphong_domain::access::Access::Write,
+            &org,
+            &content,
+            None,
+        );
+    render(RecordPage {
+        title: format!(
+            "{} · {}",
+            tr.get(&format!("type-{t}")),
+            describe(&org, lang, &content)
+        ),
+        f: frame(&auth, &org, &back),
+        kind,
+        id: record_id.to_string(),
+        revision: record.revision_id.to_string(),
+        fields: shown_fields(lang, t, &value),
+        history,
+        saved: q.contains_key("saved"),
+        can_edit,
+    })
+}
+
+// ---------------------------------------------------- organisation pages
+
+pub struct UnitLine {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub valid: String,
+    pub parents: String,
+    pub coordinated: String,
+    pub verified: bool,
+}
+
+#[derive(Template)]
+#[template(path = "org.html")]
+struct OrgPage {
+    f: Frame,
+    units: Vec<UnitLine>,
+    search: String,
+}
+
+fn validity(from: Option<bienphong_domain::Date>, to: Option<bienphong_domain::Date>) -> String {
+    match (from, to) {
+        (None, None) => "—".into(),
+        (f, t) => format!(
+            "{} – {}",
+            f.map(format::date).unwrap_or_default(),
+            t.map(format::date).unwrap_or_default()
+        ),
+    }
+}
+
+async fn org_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let auth = signed_in!(state, headers, "/org");
+    let lang = auth.lang;
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let tr = Tr(lang);
+    let search = q.get("q").cloned().unwrap_or_default();
+    let mut units: Vec<&bienphong_domain::org::Unit> = org
+        .units
+        .values()
+        .filter(|u| {
+            search.trim().is_empty()
+                || bienphong_domain::text::matches_search(
+                    &format!("{} {}", u.name, u.code),
+                    &search,
+                )
+        })
+        .collect();
+    units.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then_with(|| collate(a.name.as_str(), b.name.as_str()))
+    });
+    let lines = units
+        .into_iter()
+        .map(|u| {
+            let links = |coordination: bool, incoming: bool| {
+                org.links
+                    .iter()
+                    .filter(|l| {
+                        (l.kind == bienphong_domain::org::LinkKind::Coordination) == coordination
+                            && if incoming {
+                                l.to == u.code
+                            } else {
+                                l.from == u.code
+                            }
+                    })
+                    .map(|l| {
+                        let other = if incoming { &l.from } else { &l.to };
+                        let v = validity(l.valid_from, l.valid_to);
+                        let name = unit_name(&org, other.as_str(), lang);
+                        if v == "—" {
+                            name
+                        } else {
+                            format!("{name} ({v})")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            UnitLine {
+                code: u.code.to_string(),
+                name: unit_name(&org, u.code.as_str(), lang),
+                kind: tr.get(&format!("choice-{}", u.kind.as_str())),
+                valid: validity(u.valid_from, u.valid_to),
+                parents: links(false, true),
+                coordinated: links(true, false),
+                verified: u.verified,
+            }
+        })
+        .collect();
+    render(OrgPage {
+        f: frame(&auth, &org, "/org"),
+        units: lines,
+        search,
+    })
+}
+
+pub struct CatalogueSection {
+    pub title: String,
+    pub entries: Vec<(String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "catalogues.html")]
+struct CataloguePage {
+    f: Frame,
+    sections: Vec<CatalogueSection>,
+}
+
+async fn catalogue_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let auth = signed_in!(state, headers, "/catalogues");
+    let lang = auth.lang;
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let tr = Tr(lang);
+    let sections = CatalogueKind::ALL
+        .iter()
+        .map(|k| {
+            let mut entries: Vec<_> = org.catalogue.list(*k);
+            entries.sort_by(|a, b| {
+                a.order
+                    .cmp(&b.order)
+                    .then_with(|| collate(a.vi.as_str(), b.vi.as_str()))
+            });
+            CatalogueSection {
+                title: tr.get(&format!("choice-{}", k.as_str())),
+                entries: entries
+                    .into_iter()
+                    .map(|e| {
+                        (
+                            e.code.to_string(),
+                            e.vi.to_string(),
+                            e.en.to_string(),
+                            e.measure_vi
+                                .as_ref()
+                                .map(|m| m.to_string())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    render(CataloguePage {
+        f: frame(&auth, &org, "/catalogues"),
+        sections,
+    })
+}
+
+// ---------------------------------------------------------------- reports
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportPage {
+    f: Frame,
+    units: Vec<(String, String)>,
+    scope: String,
+    year: String,
+    cutoff: String,
+    html: Option<String>,
+    download: String,
+}
+
+/// Markdown to HTML, with any HTML inside the text shown as text.
+fn markdown_html(md: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, html};
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let auth = signed_in!(state, headers, "/reports");
+    let lang = auth.lang;
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let year = q.get("year").cloned().unwrap_or_default();
+    let scope = q.get("scope").cloned().unwrap_or_default();
+    let cutoff = q
+        .get("cutoff")
+        .cloned()
+        .unwrap_or_else(|| "decree09".into());
+    let mut html = None;
+    if !year.is_empty() {
+        match annual_markdown(&state, &auth.principal, lang, &q).await {
+            Ok(md) => html = Some(markdown_html(&md)),
+            Err(e) => return page_error(lang, e),
+        }
+    }
+    let download = serde_urlencoded::to_string([
+        ("year", year.as_str()),
+        ("scope", scope.as_str()),
+        ("cutoff", cutoff.as_str()),
+    ])
+    .unwrap_or_default();
+    render(ReportPage {
+        f: frame(&auth, &org, "/reports"),
+        units: unit_options(&org, lang),
+        scope,
+        year,
+        cutoff,
+        html,
+        download,
+    })
+}
+
+async fn annual_review_for(
+    state: &AppState,
+    who: &Principal,
+    lang: Lang,
+    q: &HashMap<String, String>,
+) -> Result<AnnualReview, ApiError> {
+    let year: i16 = q
+        .get("year")
+        .and_then(|y| y.trim().parse().ok())
+        .filter(|y| (1900..=2200).contains(y))
+        .ok_or_else(|| ApiError::bad_request(lang, "year", "2023"))?;
+    let cutoff = match q.get("cutoff").map(String::as_str) {
+        Some("calendar") => Cutoff::Calendar,
+        _ => Cutoff::Decree09,
+    };
+    let asked = unit_from_query(lang, "scope", q.get("scope"))?;
+    let scope = report_scope(state, who, lang, asked).await?;
+    bienphong_report::annual_review(&state.service, year, cutoff, scope.as_ref())
+        .await
+        .map_err(|e| report_error(lang, e))
+}
+
+async fn annual_markdown(
+    state: &AppState,
+    who: &Principal,
+    lang: Lang,
+    q: &HashMap<String, String>,
+) -> Result<String, ApiError> {
+    let review = annual_review_for(state, who, lang, q).await?;
+    bienphong_report::to_markdown(&review).map_err(|e| report_error(lang, e))
+}
+
+async fn annual_download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let auth = signed_in!(state, headers, "/reports");
+    let lang = auth.lang;
+    let result = async {
+        let review = annual_review_for(&state, &auth.principal, lang, &q).await?;
+        let name = format!("bao-cao-tong-ket-{}", review.year);
+        let (body, kind, ext): (Vec<u8>, &str, &str) = match q.get("format").map(String::as_str) {
+            Some("json") => (
+                bienphong_report::to_json(&review)
+                    .map_err(|e| report_error(lang, e))?
+                    .into_bytes(),
+                "application/json",
+                "json",
+            ),
+            Some("xlsx") => {
+                let tables = bienphong_report::annual_tables(&review);
+                (
+                    bienphong_report::tables_to_xlsx(&tables.all())
+                        .map_err(|e| report_error(lang, e))?,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "xlsx",
+                )
+            }
+            _ => (
+                bienphong_report::to_markdown(&review)
+                    .map_err(|e| report_error(lang, e))?
+                    .into_bytes(),
+                "text/markdown; charset=utf-8",
+                "md",
+            ),
+        };
+        Ok::<_, ApiError>((body, kind, format!("{name}.{ext}")))
+    }
+    .await;
+    match result {
+        Ok((body, kind, file)) => (
+            [
+                (header::CONTENT_TYPE, kind.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => page_error(lang, e),
+    }
+}
+
+// ------------------------------------------------------------------ audit
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    f: Frame,
+    entries: Vec<bienphong_store::AuditEntry>,
+    actor: String,
+    action: String,
+    outcome: String,
+    older: Option<String>,
+}
+
+impl AuditPage {
+    fn when(&self, ms: &i64) -> String {
+        when(*ms)
+    }
+}
+
+async fn audit_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let auth = signed_in!(state, headers, "/admin/audit");
+    let lang = auth.lang;
+    let result = async {
+        require_admin(&auth.principal, lang)?;
+        let mut filter = audit_filter(lang, &q)?;
+        filter.limit = 100;
+        let entries = state
+            .service
+            .audit_entries(&filter)
+            .await
+            .map_err(|e| ApiError::from_service(lang, e))?;
+        let org = state
+            .service
+            .org_shared()
+            .await
+            .map_err(|e| ApiError::from_service(lang, e))?;
+        Ok::<_, ApiError>((org, entries))
+    }
+    .await;
+    let (org, entries) = match result {
+        Ok(v) => v,
+        Err(e) => return page_error(lang, e),
+    };
+    let text = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let older = (entries.len() == 100)
+        .then(|| entries.last().map(|e| e.seq))
+        .flatten()
+        .map(|seq| {
+            serde_urlencoded::to_string([
+                ("actor", text("actor")),
+                ("action", text("action")),
+                ("outcome", text("outcome")),
+                ("before", seq.to_string()),
+            ])
+            .unwrap_or_default()
+        });
+    render(AuditPage {
+        f: frame(&auth, &org, "/admin/audit"),
+        entries,
+        actor: text("actor"),
+        action: text("action"),
+        outcome: text("outcome"),
+        older,
+    })
+}
