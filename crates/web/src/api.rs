@@ -651,8 +651,10 @@ async fn update(
         return Err(ApiError::bad_request(lang, "content", "missing"));
     };
     let service = &state.service;
-    let (current, _) = service
-        .read_as(&caller.principal, now_ms(), id)
+    // Whether the caller may see and change it is for `edit_as` to decide
+    // (and to audit); here only the collection is checked.
+    let current = service
+        .get(id)
         .await
         .map_err(|e| ApiError::from_service(lang, e))?;
     in_collection(lang, t, &current)?;
@@ -691,8 +693,8 @@ async fn delete(
     };
     let revision = parse_revision(lang, "revision", revision)?;
     let service = &state.service;
-    let (current, _) = service
-        .read_as(&caller.principal, now_ms(), id)
+    let current = service
+        .get(id)
         .await
         .map_err(|e| ApiError::from_service(lang, e))?;
     in_collection(lang, t, &current)?;

@@ -1,0 +1,953 @@
+//! Black-box tests of the server: the real app on port 0 over a fresh demo
+//! store per test, spoken to over HTTP only.
+
+mod common;
+
+use common::{TestApp, login, spawn_app, spawn_app_with, token};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const DAY: &str = "2024-03-10";
+
+async fn api(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let client = reqwest::Client::new();
+    let mut req = client.request(method, app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// A record of `collection` led by `lead` with `partners`, valid on DAY.
+fn content(collection: &str, lead: &str, partners: &[&str]) -> Value {
+    match collection {
+        "patrols" => json!({"date": DAY, "lead_unit": lead, "partner_units": partners,
+            "kind": "joint", "participants": [{"force": "BDBP", "persons": 4}]}),
+        "cases" => json!({"date": DAY, "handling_unit": lead, "partner_units": partners,
+            "case_type": "MATUY", "subjects": 1}),
+        "meetings" => json!({"date": DAY, "meeting_type": "HOP", "host_unit": lead,
+            "participant_units": partners, "attendance": 10}),
+        "documents" => json!({"date": DAY, "document_type": "KH", "number": "12/KH-ĐBP",
+            "issuer": "Đồn Biên phòng", "unit": lead, "title": "Kế hoạch phối hợp",
+            "recipients": partners.iter().map(|p| json!({"unit": p})).collect::<Vec<_>>()}),
+        "programmes" => {
+            json!({"programme": "CNDBP", "sponsor_unit": lead, "partner_units": partners,
+            "beneficiary_kind": "child", "start": DAY, "monthly_amount": 500000})
+        }
+        "propaganda" => json!({"date": DAY, "unit": lead, "partner_units": partners,
+            "topic": "Luật Biên phòng Việt Nam", "sessions": 1, "listeners": 40}),
+        "disasters" => json!({"date": DAY, "unit": lead, "partner_units": partners,
+            "kind": "plan", "title": "Phương án phòng chống lũ quét"}),
+        other => panic!("no fixture for {other}"),
+    }
+}
+
+const ACTIVITY_COLLECTIONS: [&str; 7] = [
+    "patrols",
+    "cases",
+    "meetings",
+    "documents",
+    "programmes",
+    "propaganda",
+    "disasters",
+];
+
+/// The records each collection gets: who leads and who takes part.
+/// `commune` (led by the commune) does not exist for patrols: only the
+/// Border Guard leads patrols.
+const FIXTURES: [(&str, &str, &[&str]); 4] = [
+    ("own", "BP-LUNGCU", &[]),
+    ("other", "BP-XINMAN", &[]),
+    ("joint", "BP-LUNGCU", &["XA-LUNGCU"]),
+    ("commune", "XA-LUNGCU", &[]),
+];
+
+/// Written out by hand from the issue, not derived from the policy code:
+/// (user, fixture, status of GET, status of PUT with the latest revision).
+/// BP-LUNGCU coordinates with XA-LUNGCU; BP-XINMAN is another post.
+const ACCESS: &[(&str, &str, u16, u16)] = &[
+    ("admin", "own", 200, 200),
+    ("admin", "other", 200, 200),
+    ("admin", "joint", 200, 200),
+    ("admin", "commune", 200, 200),
+    ("tinh", "own", 200, 403),
+    ("tinh", "other", 200, 403),
+    ("tinh", "joint", 200, 403),
+    ("tinh", "commune", 200, 403),
+    ("dn-lungcu", "own", 200, 200),
+    ("dn-lungcu", "other", 404, 404),
+    ("dn-lungcu", "joint", 200, 200),
+    ("dn-lungcu", "commune", 200, 403),
+    ("dn-lungcu-xem", "own", 200, 403),
+    ("dn-lungcu-xem", "other", 404, 404),
+    ("dn-lungcu-xem", "joint", 200, 403),
+    ("dn-lungcu-xem", "commune", 200, 403),
+    ("xa-lungcu", "own", 404, 404),
+    ("xa-lungcu", "other", 404, 404),
+    ("xa-lungcu", "joint", 200, 403),
+    ("xa-lungcu", "commune", 200, 200),
+    ("xa-lungcu-xem", "own", 404, 404),
+    ("xa-lungcu-xem", "other", 404, 404),
+    ("xa-lungcu-xem", "joint", 200, 403),
+    ("xa-lungcu-xem", "commune", 200, 403),
+];
+
+/// (user, lead unit of a new record, status of POST).
+const CREATE: &[(&str, &str, u16)] = &[
+    ("admin", "BP-XINMAN", 201),
+    ("tinh", "BP-LUNGCU", 403),
+    ("dn-lungcu", "BP-LUNGCU", 201),
+    ("dn-lungcu", "BP-XINMAN", 403),
+    ("dn-lungcu", "XA-LUNGCU", 403),
+    ("dn-lungcu-xem", "BP-LUNGCU", 403),
+    ("xa-lungcu", "XA-LUNGCU", 201),
+    ("xa-lungcu", "BP-LUNGCU", 403),
+    ("xa-lungcu-xem", "XA-LUNGCU", 403),
+];
+
+#[tokio::test]
+async fn each_role_reads_and_writes_what_its_unit_may_and_nothing_else() {
+    let app = spawn_app().await;
+    let mut tokens = std::collections::HashMap::new();
+    for user in [
+        "admin",
+        "tinh",
+        "dn-lungcu",
+        "dn-lungcu-xem",
+        "xa-lungcu",
+        "xa-lungcu-xem",
+    ] {
+        tokens.insert(user, token(&app, user).await);
+    }
+    let admin = tokens["admin"].clone();
+    let mut checked = 0;
+    for collection in ACTIVITY_COLLECTIONS {
+        let mut ids = std::collections::HashMap::new();
+        for (name, lead, partners) in FIXTURES {
+            if collection == "patrols" && name == "commune" {
+                continue;
+            }
+            let (s, v) = api(
+                &app,
+                &admin,
+                reqwest::Method::POST,
+                &format!("/api/v1/{collection}"),
+                Some(content(collection, lead, partners)),
+            )
+            .await;
+            assert_eq!(s, 201, "{collection} {name}: {v}");
+            ids.insert(name, v["id"].as_str().unwrap().to_string());
+        }
+        for (user, fixture, read, write) in ACCESS {
+            let Some(id) = ids.get(fixture) else { continue };
+            let t = &tokens[user];
+            let path = format!("/api/v1/{collection}/{id}");
+            let (s, v) = api(&app, t, reqwest::Method::GET, &path, None).await;
+            assert_eq!(s.as_u16(), *read, "{user} GET {collection} {fixture}: {v}");
+            // The list shows exactly what a GET would.
+            let (_, list) = api(
+                &app,
+                t,
+                reqwest::Method::GET,
+                &format!("/api/v1/{collection}?from=10/03/2024&to=10/03/2024&limit=500"),
+                None,
+            )
+            .await;
+            let listed = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["id"] == id.as_str());
+            assert_eq!(listed, *read == 200, "{user} list {collection} {fixture}");
+            let (_, current) = api(&app, &admin, reqwest::Method::GET, &path, None).await;
+            let (s, v) = api(
+                &app,
+                t,
+                reqwest::Method::PUT,
+                &path,
+                Some(json!({"revision": current["revision"], "content": current["content"]})),
+            )
+            .await;
+            assert_eq!(s.as_u16(), *write, "{user} PUT {collection} {fixture}: {v}");
+            checked += 1;
+        }
+        for (user, lead, status) in CREATE {
+            if collection == "patrols" && lead.starts_with("XA-") {
+                continue;
+            }
+            let (s, v) = api(
+                &app,
+                &tokens[user],
+                reqwest::Method::POST,
+                &format!("/api/v1/{collection}"),
+                Some(content(collection, lead, &[])),
+            )
+            .await;
+            assert_eq!(
+                s.as_u16(),
+                *status,
+                "{user} POST {collection} led by {lead}: {v}"
+            );
+        }
+    }
+    assert!(checked >= 7 * 18);
+    // Every refusal is in the audit log, with who and which record.
+    let (s, audit) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/audit?outcome=refused&limit=1000",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let refused = audit["items"].as_array().unwrap();
+    let expected_refusals = ACCESS.iter().filter(|a| a.3 != 200).count() * 7 - 4
+        + CREATE.iter().filter(|c| c.2 != 201).count() * 7
+        - 2;
+    assert_eq!(refused.len(), expected_refusals, "{audit}");
+    assert!(refused.iter().any(|e| e["actor"] == "token:test xa-lungcu"
+        && e["action"] == "update"
+        && e["unit"] == "BP-LUNGCU"));
+}
+
+#[tokio::test]
+async fn organisation_and_catalogues_are_read_by_all_and_changed_by_administrators_only() {
+    let app = spawn_app().await;
+    let editor = token(&app, "dn-lungcu").await;
+    let admin = token(&app, "admin").await;
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        "/api/v1/units?limit=500",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(v["items"].as_array().unwrap().len() > 40);
+    let unit = json!({"code": "XA-MOI", "kind": "commune", "name": "Xã Mới"});
+    let (s, _) = api(
+        &app,
+        &editor,
+        reqwest::Method::POST,
+        "/api/v1/units",
+        Some(unit.clone()),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, _) = api(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        "/api/v1/units",
+        Some(unit),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        "/api/v1/catalogue-entries?category=force",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["items"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn personal_data_is_shown_only_to_those_granted_it_and_every_read_is_audited() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (_, case) = api(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        "/api/v1/cases",
+        Some(content("cases", "BP-LUNGCU", &[])),
+    )
+    .await;
+    let (s, subjects) = api(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        "/api/v1/case-subjects",
+        Some(
+            json!({"case": case["id"], "subjects": [{"name": "Vàng Seo Lử", "birth_year": 1990}]}),
+        ),
+    )
+    .await;
+    assert_eq!(s, 201, "{subjects}");
+    let path = format!("/api/v1/case-subjects/{}", subjects["id"].as_str().unwrap());
+    let plain = token(&app, "dn-lungcu").await;
+    let granted = token(&app, "dn-lungcu-mat").await;
+    // The case itself carries only the number of subjects.
+    let (_, c) = api(
+        &app,
+        &plain,
+        reqwest::Method::GET,
+        &format!("/api/v1/cases/{}", case["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(c["content"]["subjects"], 1);
+    assert!(!c.to_string().contains("Vàng Seo Lử"));
+    let (s, _) = api(&app, &plain, reqwest::Method::GET, &path, None).await;
+    assert_eq!(s, 404);
+    let (s, list) = api(
+        &app,
+        &plain,
+        reqwest::Method::GET,
+        "/api/v1/case-subjects",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(list["items"].as_array().unwrap().is_empty());
+    let (s, v) = api(&app, &granted, reqwest::Method::GET, &path, None).await;
+    assert_eq!(s, 200);
+    assert_eq!(v["content"]["subjects"][0]["name"], "Vàng Seo Lử");
+    // Another post's restricted grant does not reach this post's case.
+    let (s, _) = api(
+        &app,
+        &token(&app, "xa-lungcu").await,
+        reqwest::Method::GET,
+        &path,
+        None,
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (_, audit) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/audit?action=restricted.read",
+        None,
+    )
+    .await;
+    let entries = audit["items"].as_array().unwrap();
+    let outcome_of = |actor: &str| {
+        entries
+            .iter()
+            .filter(|e| e["actor"] == actor)
+            .map(|e| e["outcome"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(outcome_of("token:test dn-lungcu"), ["refused"]);
+    assert_eq!(outcome_of("token:test dn-lungcu-mat"), ["allowed"]);
+}
+
+#[tokio::test]
+async fn api_errors_have_their_statuses_and_never_a_500_for_bad_input() {
+    let app = spawn_app().await;
+    let editor = token(&app, "dn-lungcu").await;
+    let m = reqwest::Method::POST;
+    let client = reqwest::Client::new();
+    // No credentials: 401 before the body is even read.
+    let r = client
+        .post(app.url("/api/v1/patrols"))
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "unauthenticated");
+    let r = client
+        .get(app.url("/api/v1/patrols"))
+        .bearer_auth("bpt_0000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // 400: not JSON; a bad query.
+    let r = client
+        .post(app.url("/api/v1/patrols"))
+        .bearer_auth(&editor)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        "/api/v1/patrols?limit=0",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s.as_u16(), v["fields"][0]["field"].as_str()),
+        (400, Some("limit"))
+    );
+    let (s, _) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        "/api/v1/patrols?from=31/02/2024",
+        None,
+    )
+    .await;
+    assert_eq!(s, 400);
+    // 422: JSON of the wrong shape or values, the field named, in Vietnamese.
+    let mut bad = content("patrols", "BP-LUNGCU", &[]);
+    bad["participants"][0]["persons"] = json!(-3);
+    let (s, v) = api(&app, &editor, m.clone(), "/api/v1/patrols", Some(bad)).await;
+    assert_eq!(s, 422);
+    assert_eq!(v["code"], "invalid");
+    assert_eq!(v["fields"][0]["field"], "participants[0].persons");
+    let (s, v) = api(
+        &app,
+        &editor,
+        m.clone(),
+        "/api/v1/patrols",
+        Some(content("patrols", "BP-KHONGCO", &[])),
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert!(
+        v["message"].as_str().unwrap().contains("không có đơn vị"),
+        "{v}"
+    );
+    // 403, 404.
+    let (s, _) = api(
+        &app,
+        &editor,
+        m.clone(),
+        "/api/v1/patrols",
+        Some(content("patrols", "BP-XINMAN", &[])),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        "/api/v1/patrols/0190f0f0-0000-7000-8000-000000000000",
+        None,
+    )
+    .await;
+    assert_eq!((s.as_u16(), v["code"].as_str()), (404, Some("not_found")));
+    let (s, _) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        "/api/v1/patrols/not-an-id",
+        None,
+    )
+    .await;
+    assert_eq!(s, 404);
+    // A patrol is not found among the cases.
+    let (_, p) = api(
+        &app,
+        &editor,
+        m.clone(),
+        "/api/v1/patrols",
+        Some(content("patrols", "BP-LUNGCU", &[])),
+    )
+    .await;
+    let id = p["id"].as_str().unwrap();
+    let (s, _) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        &format!("/api/v1/cases/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 404);
+    // 409: an update based on a revision that is no longer the latest.
+    let path = format!("/api/v1/patrols/{id}");
+    let first = p["revision"].clone();
+    let mut changed = p["content"].clone();
+    changed["participants"][0]["persons"] = json!(6);
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::PUT,
+        &path,
+        Some(json!({"revision": first, "content": changed})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    changed["participants"][0]["persons"] = json!(7);
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::PUT,
+        &path,
+        Some(json!({"revision": first, "content": changed})),
+    )
+    .await;
+    assert_eq!((s.as_u16(), v["code"].as_str()), (409, Some("stale")));
+    let (_, now) = api(&app, &editor, reqwest::Method::GET, &path, None).await;
+    assert_eq!(
+        now["content"]["participants"][0]["persons"], 6,
+        "the stale edit wrote nothing"
+    );
+    let (s, _) = api(
+        &app,
+        &editor,
+        reqwest::Method::DELETE,
+        &format!("{path}?revision={}", first.as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(s, 409);
+    let (s, _) = api(&app, &editor, reqwest::Method::DELETE, &path, None).await;
+    assert_eq!(s, 400, "a delete names the revision it deletes");
+    let (s, h) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        &format!("{path}/history"),
+        None,
+    )
+    .await;
+    assert_eq!((s.as_u16(), h["items"].as_array().unwrap().len()), (200, 2));
+    // 405 and an unknown route.
+    let (s, _) = api(
+        &app,
+        &editor,
+        reqwest::Method::PATCH,
+        "/api/v1/patrols",
+        None,
+    )
+    .await;
+    assert_eq!(s, 405);
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        "/api/v1/nothing-here",
+        None,
+    )
+    .await;
+    assert_eq!((s.as_u16(), v["code"].as_str()), (404, Some("no_route")));
+    // Whatever arrives as a body, the answer is never a server error.
+    for body in [
+        "",
+        "null",
+        "[]",
+        "{}",
+        "{\"date\": 5}",
+        "\"x\"",
+        "{\"revision\": 1}",
+        "💥",
+    ] {
+        for (method, path) in [
+            (reqwest::Method::POST, "/api/v1/patrols".to_string()),
+            (reqwest::Method::PUT, path.clone()),
+            (reqwest::Method::POST, "/api/v1/tokens".to_string()),
+        ] {
+            let r = client
+                .request(method.clone(), app.url(&path))
+                .bearer_auth(&editor)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                r.status().is_client_error(),
+                "{method} {path} {body:?}: {}",
+                r.status()
+            );
+        }
+    }
+    // The audit log is for administrators.
+    let (s, _) = api(&app, &editor, reqwest::Method::GET, "/api/v1/audit", None).await;
+    assert_eq!(s, 403);
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_the_server_serves() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    let paths = doc["paths"].as_object().unwrap();
+    // Every record type has its collection, in plural nouns.
+    for collection in [
+        "patrols",
+        "cases",
+        "case-subjects",
+        "meetings",
+        "documents",
+        "programmes",
+        "beneficiaries",
+        "propaganda",
+        "disasters",
+        "units",
+        "links",
+        "markers",
+        "catalogue-entries",
+    ] {
+        for suffix in ["", "/{id}", "/{id}/history"] {
+            assert!(
+                paths.contains_key(&format!("/api/v1/{collection}{suffix}")),
+                "{collection}{suffix}"
+            );
+        }
+        let ops = &paths[&format!("/api/v1/{collection}/{{id}}")];
+        for m in ["get", "put", "delete"] {
+            assert!(ops.get(m).is_some(), "{m} {collection}/{{id}}");
+        }
+    }
+    for p in [
+        "/api/v1/reports/annual",
+        "/api/v1/audit",
+        "/api/v1/tokens",
+        "/api/v1/me",
+        "/health",
+    ] {
+        assert!(paths.contains_key(p), "{p}");
+    }
+    // Every documented operation is served: none falls through to "no
+    // route" or "method not allowed".
+    let client = reqwest::Client::new();
+    let mut served = 0;
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            let url = path.replace("{id}", "0190f0f0-0000-7000-8000-000000000000");
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let r = client
+                .request(m, app.url(&url))
+                .bearer_auth(&admin)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let body: Value = r.json().await.unwrap_or(Value::Null);
+            assert_ne!(status, 405, "{method} {path}");
+            assert_ne!(body["code"], "no_route", "{method} {path}");
+            assert!(status.as_u16() < 500, "{method} {path}: {status}");
+            let documented = op["responses"].as_object().unwrap();
+            assert!(
+                documented.contains_key(status.as_str()),
+                "{method} {path} answered {status}, not documented"
+            );
+            served += 1;
+        }
+    }
+    assert!(served > 13 * 6);
+    // And a route that is not documented is not served.
+    let r = client
+        .get(app.url("/api/v1/patrol"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "no_route");
+}
+
+#[tokio::test]
+async fn an_anonymous_visit_leads_to_the_vietnamese_login_page() {
+    let app = spawn_app().await;
+    let client = common::browser_like_client();
+    let r = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/login"));
+    let r = client.get(app.url(&to)).send().await.unwrap();
+    let headers = r.headers().clone();
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<h1>Đăng nhập</h1>"), "{page}");
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(!page.contains("<script>"), "no inline script");
+}
+
+#[tokio::test]
+async fn sign_in_out_and_session_expiry() {
+    let app = spawn_app_with(bienphong_web::ServerConfig {
+        session_ttl: std::time::Duration::from_secs(2),
+        ..Default::default()
+    })
+    .await;
+    let client = common::browser_like_client();
+    let r = client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "dn-lungcu"),
+            ("password", "wrong password!"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Sai tên đăng nhập hoặc mật khẩu")
+    );
+    let r = client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "dn-lungcu"),
+            ("password", &common::password("dn-lungcu")),
+            ("next", "/records/patrols"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/records/patrols");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert_eq!(client.get(app.url("/")).send().await.unwrap().status(), 200);
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    let r = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), 303, "the session has expired");
+    // Sign out ends the session on the server, not only in the browser.
+    let (client, csrf) = login(&app, "dn-lungcu").await;
+    let r = client
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(client.get(app.url("/")).send().await.unwrap().status(), 303);
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_and_many_attempts_are_slowed() {
+    let app = spawn_app().await;
+    let client = common::browser_like_client();
+    let attempt = |password: String| {
+        let client = client.clone();
+        let url = app.url("/login");
+        async move {
+            client
+                .post(url)
+                .form(&[
+                    ("username", "xa-lungcu".to_string()),
+                    ("password", password),
+                    ("next", "/".into()),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(attempt("sai-mat-khau-1".into()).await.status(), 401);
+    }
+    let r = attempt("sai-mat-khau-1".into()).await;
+    assert_eq!(r.status(), 429);
+    // Locked: even the right password is refused for now.
+    let r = attempt(common::password("xa-lungcu")).await;
+    assert_eq!(r.status(), 429);
+    assert!(r.text().await.unwrap().contains("tạm khóa"));
+    let admin = token(&app, "admin").await;
+    let (_, audit) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/audit?actor=xa-lungcu&action=login",
+        None,
+    )
+    .await;
+    assert_eq!(audit["items"].as_array().unwrap().len(), 6);
+
+    let limited = spawn_app_with(bienphong_web::ServerConfig {
+        logins_per_minute: 3,
+        ..Default::default()
+    })
+    .await;
+    let client = common::browser_like_client();
+    for expected in [401, 401, 401, 429] {
+        let r = client
+            .post(limited.url("/login"))
+            .form(&[("username", "tinh"), ("password", "sai"), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), expected);
+    }
+}
+
+#[tokio::test]
+async fn forms_without_the_sessions_csrf_token_or_from_another_site_are_refused() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "dn-lungcu").await;
+    let before = common::record_count(&app).await;
+    let form = |token: &str| {
+        vec![
+            ("csrf", token.to_string()),
+            ("date", "10/03/2024".to_string()),
+            ("lead_unit", "BP-LUNGCU".to_string()),
+            ("kind", "joint".to_string()),
+            ("participants[0].force", "BDBP".to_string()),
+            ("participants[0].persons", "4".to_string()),
+        ]
+    };
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .form(&form(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .form(&form("0000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .header("origin", "http://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .form(&form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // The API through a browser session needs the token in a header.
+    let r = client
+        .post(app.url("/api/v1/patrols"))
+        .json(&content("patrols", "BP-LUNGCU", &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        common::record_count(&app).await,
+        before,
+        "nothing was written"
+    );
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .form(&form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(common::record_count(&app).await, before + 1);
+}
+
+#[tokio::test]
+async fn revoked_tokens_and_disabled_users_lose_access() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let t = token(&app, "dn-lungcu").await;
+    let (s, me) = api(&app, &t, reqwest::Method::GET, "/api/v1/me", None).await;
+    assert_eq!((s.as_u16(), me["unit"].as_str()), (200, Some("BP-LUNGCU")));
+    // A node token made by an administrator acts for that node's unit.
+    let (s, node) = api(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        "/api/v1/tokens",
+        Some(json!({"name": "node Xín Mần", "node_unit": "BP-XINMAN"})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let node_token = node["token"].as_str().unwrap();
+    let (_, me) = api(&app, node_token, reqwest::Method::GET, "/api/v1/me", None).await;
+    assert_eq!(me["unit"], "BP-XINMAN");
+    let (s, _) = api(
+        &app,
+        &t,
+        reqwest::Method::POST,
+        "/api/v1/tokens",
+        Some(json!({"name": "x", "node_unit": "BP-LUNGCU"})),
+    )
+    .await;
+    assert_eq!(s, 403, "only administrators make node tokens");
+    let (s, _) = api(
+        &app,
+        &admin,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/tokens/{}", node["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (s, _) = api(&app, node_token, reqwest::Method::GET, "/api/v1/me", None).await;
+    assert_eq!(s, 401);
+    app.service
+        .set_disabled("test", 0, "dn-lungcu", true)
+        .await
+        .unwrap();
+    let (s, _) = api(&app, &t, reqwest::Method::GET, "/api/v1/me", None).await;
+    assert_eq!(s, 401);
+}
+
+#[tokio::test]
+async fn the_web_form_shows_vietnamese_errors_beside_the_field_and_saves_nothing() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "dn-lungcu").await;
+    let before = common::record_count(&app).await;
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("date", "10/03/2024"),
+            ("lead_unit", "BP-LUNGCU"),
+            ("kind", "joint"),
+            ("participants[0].force", "BDBP"),
+            ("participants[0].persons", "-3"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("id=\"error-participants[0].persons\">không được là số âm"),
+        "{page}"
+    );
+    assert_eq!(common::record_count(&app).await, before);
+    // Search ignores diacritics and case; the list is in Vietnamese.
+    let (client, _) = login(&app, "admin").await;
+    let page = client
+        .get(app.url("/records/patrols?year=2023&q=LUNG+CU"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rows = page
+        .split("id=\"records\"")
+        .nth(1)
+        .expect("a table of records");
+    assert!(rows.contains("Đồn Biên phòng Lũng Cú"), "{rows}");
+    assert!(!rows.contains("Đồn Biên phòng Cửa khẩu Xín Mần"));
+}

@@ -1,0 +1,202 @@
+//! Starts the real server on port 0 over a fresh copy of the Hà Giang demo
+//! store, with one account per role and unit the tests need.
+#![allow(dead_code)]
+
+use bienphong_domain::access::Role;
+use bienphong_service::{NewRecord, NewUser, Service};
+use bienphong_store::SqlStore;
+use bienphong_web::{AppState, ServerConfig};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+pub const PASSWORD_SUFFIX: &str = "-mat-khau-thu";
+
+/// The accounts of every test store: name, role, unit, restricted.
+pub const ACCOUNTS: &[(&str, Role, &str, bool)] = &[
+    ("admin", Role::Admin, "HG", true),
+    ("tinh", Role::Provincial, "HG", false),
+    ("dn-lungcu", Role::Editor, "BP-LUNGCU", false),
+    ("dn-lungcu-xem", Role::Reader, "BP-LUNGCU", false),
+    ("dn-lungcu-mat", Role::Editor, "BP-LUNGCU", true),
+    ("xa-lungcu", Role::Editor, "XA-LUNGCU", false),
+    ("xa-lungcu-xem", Role::Reader, "XA-LUNGCU", false),
+];
+
+pub fn password(user: &str) -> String {
+    format!("{user}{PASSWORD_SUFFIX}")
+}
+
+fn demo_records() -> Vec<NewRecord> {
+    bienphong_demo::ha_giang()
+        .into_iter()
+        .map(|r| NewRecord {
+            record_id: r.record_id,
+            content: r.content,
+            author: "demo".into(),
+            created_ms: r.created_ms,
+            revision_id: None,
+        })
+        .collect()
+}
+
+/// The demo store with the accounts, built once per test binary.
+fn template() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let path = dir.join("bienphong.sqlite");
+        let build = path.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let service = Service::new(SqlStore::open_sqlite(&build).await.unwrap());
+                let mut org = bienphong_domain::org::Org::default();
+                for chunk in demo_records().chunks(2000) {
+                    service.add_batch(&mut org, chunk.to_vec()).await.unwrap();
+                }
+                for (name, role, unit, restricted) in ACCOUNTS {
+                    service
+                        .create_user(
+                            "test",
+                            0,
+                            NewUser {
+                                username: name.to_string(),
+                                display_name: name.to_string(),
+                                password: password(name),
+                                role: *role,
+                                unit: unit.to_string(),
+                                restricted: *restricted,
+                            },
+                        )
+                        .await
+                        .unwrap();
+                }
+                service.into_store().close().await;
+            });
+        })
+        .join()
+        .unwrap();
+        dir
+    })
+}
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    pub service: Arc<Service<SqlStore>>,
+    pub dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(s) = self.shutdown.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(ServerConfig::default()).await
+}
+
+pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        template().join("bienphong.sqlite"),
+        dir.path().join("bienphong.sqlite"),
+    )
+    .unwrap();
+    let store = SqlStore::open_sqlite(&dir.path().join("bienphong.sqlite"))
+        .await
+        .unwrap();
+    let service = Arc::new(Service::new(store));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = AppState::new(service.clone(), config);
+    tokio::spawn(async move {
+        bienphong_web::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        service,
+        dir,
+        shutdown: Some(tx),
+    }
+}
+
+/// A client that keeps cookies, as a browser does.
+pub fn browser_like_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs `user` in; returns the client holding the session cookie and the
+/// session's CSRF token (read from a page's logout form).
+pub async fn login(app: &TestApp, user: &str) -> (reqwest::Client, String) {
+    let client = browser_like_client();
+    let r = client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", user),
+            ("password", &password(user)),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "login of {user} failed");
+    let page = client
+        .get(app.url("/catalogues"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a CSRF token in the page")
+        .to_string();
+    (client, csrf)
+}
+
+/// An API token acting as `user`.
+pub async fn token(app: &TestApp, user: &str) -> String {
+    let (client, csrf) = login(app, user).await;
+    let r = client
+        .post(app.url("/api/v1/tokens"))
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"name": format!("test {user}")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
+/// Live activity records in the app's store.
+pub async fn record_count(app: &TestApp) -> u64 {
+    use bienphong_store::Store;
+    app.service.store().record_count().await.unwrap()
+}

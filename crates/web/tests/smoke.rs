@@ -1,0 +1,19 @@
+mod common;
+
+#[tokio::test]
+async fn health_answers_once_ready() {
+    let app = common::spawn_app().await;
+    let r = reqwest::get(app.url("/health")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let (client, csrf) = common::login(&app, "dn-lungcu").await;
+    assert!(!csrf.is_empty());
+    let page = client
+        .get(app.url("/?year=2023"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Tổng quan"), "{page}");
+}
