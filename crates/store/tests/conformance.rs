@@ -838,6 +838,168 @@ pub async fn the_document_register_never_repeats_a_number(store: SqlStore) {
     assert_eq!(numbers, (1..=16).collect::<Vec<u32>>());
 }
 
+pub async fn accounts_sessions_tokens_and_an_append_only_audit_log(db: &Db) {
+    use bienphong_store::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
+    let store = db.open().await;
+    let user = User {
+        id: "u1".into(),
+        username: "dn-lungcu".into(),
+        display_name: "Trợ lý Đồn Lũng Cú".into(),
+        password_hash: "$argon2id$…".into(),
+        role: "editor".into(),
+        unit: "BP-LUNGCU".into(),
+        restricted: false,
+        disabled: false,
+        failed_logins: 0,
+        locked_until_ms: 0,
+        created_ms: 1,
+    };
+    store.create_user(&user).await.unwrap();
+    let again = User {
+        id: "u2".into(),
+        ..user.clone()
+    };
+    assert!(matches!(
+        store.create_user(&again).await,
+        Err(StoreError::UsernameTaken(_))
+    ));
+    assert_eq!(
+        store.user_by_name("dn-lungcu").await.unwrap(),
+        Some(user.clone())
+    );
+    // The third failure in a row locks the account until 1000 + 500.
+    for (n, locked) in [(1, 0), (2, 0), (3, 1500)] {
+        assert_eq!(store.login_failed("u1", 1000, 3, 500).await.unwrap(), n);
+        let u = store.user_by_id("u1").await.unwrap().unwrap();
+        assert_eq!(u.locked_until_ms, locked);
+    }
+    store.login_succeeded("u1").await.unwrap();
+    assert_eq!(
+        store.user_by_id("u1").await.unwrap().unwrap().failed_logins,
+        0
+    );
+
+    let session = Session {
+        token_hash: "h1".into(),
+        user_id: "u1".into(),
+        csrf_token: "c1".into(),
+        created_ms: 1,
+        expires_ms: 100,
+    };
+    store.create_session(&session).await.unwrap();
+    assert_eq!(store.session("h1").await.unwrap(), Some(session));
+    assert_eq!(store.delete_expired_sessions(50).await.unwrap(), 0);
+    assert_eq!(store.delete_expired_sessions(100).await.unwrap(), 1);
+    assert_eq!(store.session("h1").await.unwrap(), None);
+
+    let token = ApiToken {
+        id: "t1".into(),
+        token_hash: "th1".into(),
+        name: "máy trạm".into(),
+        user_id: Some("u1".into()),
+        role: "editor".into(),
+        unit: "BP-LUNGCU".into(),
+        restricted: false,
+        created_by: "dn-lungcu".into(),
+        created_ms: 2,
+        revoked_ms: None,
+    };
+    store.create_token(&token).await.unwrap();
+    assert_eq!(store.token_by_hash("th1").await.unwrap(), Some(token));
+    // Disabling a user ends their sessions and revokes their tokens.
+    store
+        .create_session(&Session {
+            token_hash: "h2".into(),
+            user_id: "u1".into(),
+            csrf_token: "c2".into(),
+            created_ms: 1,
+            expires_ms: i64::MAX,
+        })
+        .await
+        .unwrap();
+    store.set_disabled("u1", true, 7).await.unwrap();
+    assert_eq!(store.session("h2").await.unwrap(), None);
+    assert_eq!(
+        store
+            .token_by_hash("th1")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_ms,
+        Some(7)
+    );
+    assert!(
+        !store.revoke_token("t1", 8).await.unwrap(),
+        "already revoked"
+    );
+
+    for (i, outcome) in ["allowed", "refused", "allowed"].iter().enumerate() {
+        store
+            .append_audit(&AuditEntry {
+                seq: 0,
+                at_ms: i as i64,
+                actor: "dn-lungcu".into(),
+                action: "update".into(),
+                outcome: outcome.to_string(),
+                record_type: Some("patrol".into()),
+                record_id: None,
+                unit: Some("BP-LUNGCU".into()),
+                detail: String::new(),
+            })
+            .await
+            .unwrap();
+    }
+    let all = store
+        .audit(&AuditFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.iter().map(|e| e.at_ms).collect::<Vec<_>>(), [2, 1, 0]);
+    let refused = store
+        .audit(&AuditFilter {
+            outcome: Some("refused".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(refused.len(), 1);
+    let older = store
+        .audit(&AuditFilter {
+            before_seq: Some(all[1].seq),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(older.len(), 1);
+    // Nobody changes or removes an entry, not even behind the store's back.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    for sql in [
+        "UPDATE audit_log SET outcome = 'allowed'",
+        "DELETE FROM audit_log",
+    ] {
+        assert!(
+            sqlx::query(sql).execute(&pool).await.is_err(),
+            "{sql} must fail"
+        );
+    }
+    pool.close().await;
+    assert_eq!(
+        store
+            .audit(&AuditFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap(),
+        all
+    );
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -881,6 +1043,10 @@ macro_rules! conformance_suite {
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
             db_test!($backend, integrity_check_passes);
+            db_test!(
+                $backend,
+                accounts_sessions_tokens_and_an_append_only_audit_log
+            );
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn copies_keep_every_revision() {
