@@ -1,0 +1,266 @@
+//! `bienphong serve` and `bienphong user` as people run them.
+
+use assert_cmd::cargo::CommandCargoExt;
+use std::process::{Command, Stdio};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+fn bin(data: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("bienphong").unwrap();
+    c.arg("--data")
+        .arg(data)
+        .env_remove("BIENPHONG_LANG")
+        .env_remove("BIENPHONG_DATA")
+        .env_remove("BIENPHONG_LISTEN");
+    c
+}
+
+/// Starts `serve ARGS` and reads its terminal until the accounts are
+/// printed; returns the child, the base URL and each account's password.
+async fn start(
+    data: &std::path::Path,
+    args: &[&str],
+    accounts: usize,
+) -> (tokio::process::Child, String, Vec<(String, String)>) {
+    let mut cmd = tokio::process::Command::from(bin(data));
+    cmd.arg("serve")
+        .args(args)
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut url = String::new();
+    let mut found = Vec::new();
+    while found.len() < accounts || url.is_empty() {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(120), lines.next_line())
+            .await
+            .expect("the server prints its address and accounts")
+            .unwrap()
+            .expect("the server is still running");
+        if let Some(rest) = line.split("http://").nth(1) {
+            url = format!("http://{}", rest.split('/').next().unwrap());
+        }
+        if let Some((name, password)) = line
+            .trim()
+            .strip_prefix("tài khoản ")
+            .and_then(|l| l.split_once(" — mật khẩu: "))
+        {
+            found.push((name.to_string(), password.to_string()));
+        }
+    }
+    (child, url, found)
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_demo_starts_on_the_demo_with_generated_accounts_and_stops_gracefully() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut child, url, accounts) = start(data.path(), &["--demo"], 3).await;
+    let names: Vec<&str> = accounts.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["admin", "dn-lungcu", "xa-lungcu"]);
+    let health = reqwest::get(format!("{url}/health")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let c = client();
+    let r = c.get(format!("{url}/")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, password) = &accounts[1];
+    let r = c
+        .post(format!("{url}/login"))
+        .form(&[
+            ("username", "dn-lungcu"),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = c
+        .get(format!("{url}/?year=2023"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // The post's own 2023 patrols, compared with 2022.
+    assert!(page.contains("Đồn Biên phòng Lũng Cú"), "{page}");
+    assert!(page.contains("Năm 2023"), "{page}");
+    let admin = client();
+    admin
+        .post(format!("{url}/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", &accounts[0].1),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let page = admin
+        .get(format!("{url}/?year=2023"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("1.178"),
+        "the province's 2023 patrols: {page}"
+    );
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        Command::new("kill")
+            .arg("-TERM")
+            .arg(&pid)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait())
+        .await
+        .expect("stops after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+
+    // Started again, the demo is kept and the passwords are new.
+    let (_child, url, again) = start(data.path(), &["--demo"], 3).await;
+    assert_ne!(again[1].1, accounts[1].1);
+    let r = client()
+        .post(format!("{url}/login"))
+        .form(&[
+            ("username", "dn-lungcu"),
+            ("password", &accounts[1].1),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "the old password no longer works");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_run_creates_an_administrator_with_a_generated_password() {
+    let data = tempfile::tempdir().unwrap();
+    let (_child, url, accounts) = start(data.path(), &[], 1).await;
+    assert_eq!(accounts[0].0, "admin");
+    assert!(accounts[0].1.len() >= 16);
+    let r = client()
+        .post(format!("{url}/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", &accounts[0].1),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+}
+
+fn cli(data: &std::path::Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("bienphong").unwrap();
+    c.arg("--data")
+        .arg(data)
+        .env_remove("BIENPHONG_LANG")
+        .env_remove("BIENPHONG_DATA");
+    c
+}
+
+#[test]
+fn user_commands_add_change_and_disable_accounts() {
+    let data = tempfile::tempdir().unwrap();
+    cli(data.path()).arg("demo").assert().success();
+    let out = cli(data.path())
+        .args([
+            "user",
+            "add",
+            "Nam.BP",
+            "--role",
+            "editor",
+            "--unit",
+            "BP-LUNGCU",
+            "--name",
+            "Nguyễn Văn Nam",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Đã tạo tài khoản nam.bp"), "{text}");
+    assert!(
+        text.contains("mật khẩu: "),
+        "a generated password is shown once: {text}"
+    );
+    let out = cli(data.path())
+        .args([
+            "user",
+            "add",
+            "nam.bp",
+            "--role",
+            "reader",
+            "--unit",
+            "BP-LUNGCU",
+        ])
+        .assert()
+        .failure();
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("already taken"));
+    cli(data.path())
+        .args(["user", "add", "x", "--role", "boss", "--unit", "BP-LUNGCU"])
+        .assert()
+        .code(2);
+    cli(data.path())
+        .args([
+            "user",
+            "add",
+            "y",
+            "--role",
+            "reader",
+            "--unit",
+            "BP-KHONGCO",
+        ])
+        .assert()
+        .code(2);
+    cli(data.path())
+        .args([
+            "user",
+            "add",
+            "z",
+            "--role",
+            "reader",
+            "--unit",
+            "BP-LUNGCU",
+            "--password-stdin",
+        ])
+        .write_stdin("ngan\n")
+        .assert()
+        .code(2);
+    cli(data.path())
+        .args(["user", "passwd", "nam.bp", "--password-stdin"])
+        .write_stdin("mot-mat-khau-du-dai\n")
+        .assert()
+        .success();
+    cli(data.path())
+        .args(["user", "disable", "nam.bp"])
+        .assert()
+        .success();
+    let out = cli(data.path()).args(["user", "list"]).assert().success();
+    let list = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        list.contains("nam.bp\teditor\tBP-LUNGCU\t-\tdisabled\tNguyễn Văn Nam"),
+        "{list}"
+    );
+    cli(data.path())
+        .args(["user", "passwd", "khong-co"])
+        .assert()
+        .code(3);
+}
