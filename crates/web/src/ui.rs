@@ -1092,14 +1092,14 @@ fn form_response(
     action: String,
     revision: String,
     posted: &Posted,
-    error: Option<(String, String)>,
-    status: StatusCode,
+    error: Option<(StatusCode, String, String)>,
 ) -> Response {
     let lang = auth.lang;
     let tr = Tr(lang);
     let mut errors = HashMap::new();
     let mut general = None;
-    if let Some((field, message)) = error {
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
+    if let Some((_, field, message)) = error {
         if field.is_empty() {
             general = Some(message);
         } else {
@@ -1173,16 +1173,7 @@ async fn new_page(
     if let Ok(d) = today {
         posted.insert("date".into(), vec![format::date(d)]);
     }
-    form_response(
-        &auth,
-        &org,
-        t,
-        action,
-        String::new(),
-        &posted,
-        None,
-        StatusCode::OK,
-    )
+    form_response(&auth, &org, t, action, String::new(), &posted, None)
 }
 
 /// The message of a failed write, and the field it belongs to ("" for
@@ -1229,8 +1220,7 @@ async fn create(
             action.clone(),
             String::new(),
             &posted,
-            Some((field, message)),
-            status,
+            Some((status, field, message)),
         )
     };
     let content =
@@ -1295,7 +1285,6 @@ async fn edit_page(
         record.revision_id.to_string(),
         &posted,
         None,
-        StatusCode::OK,
     )
 }
 
@@ -1333,8 +1322,7 @@ async fn update(
             action.clone(),
             revision_text.clone(),
             &posted,
-            Some((field, message)),
-            status,
+            Some((status, field, message)),
         )
     };
     let Ok(revision) = revision_text.parse::<RevisionId>() else {

@@ -951,3 +951,21 @@ async fn the_web_form_shows_vietnamese_errors_beside_the_field_and_saves_nothing
     assert!(rows.contains("Đồn Biên phòng Lũng Cú"), "{rows}");
     assert!(!rows.contains("Đồn Biên phòng Cửa khẩu Xín Mần"));
 }
+
+#[tokio::test]
+async fn oversized_requests_are_refused_before_they_are_read() {
+    let app = spawn_app().await;
+    let editor = token(&app, "dn-lungcu").await;
+    let before = common::record_count(&app).await;
+    let body = format!("{{\"notes\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/patrols"))
+        .bearer_auth(&editor)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(common::record_count(&app).await, before);
+}
