@@ -48,7 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/org", get(org_page))
         .route("/catalogues", get(catalogue_page))
         .route("/reports", get(report_page))
-        .route("/reports/annual", get(annual_download))
+        .route("/reports/download", get(report_download))
         .route("/admin/audit", get(audit_page))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
@@ -1718,6 +1718,8 @@ async fn catalogue_page(State(state): State<AppState>, headers: HeaderMap) -> Re
 struct ReportPage {
     f: Frame,
     units: Vec<(String, String)>,
+    periods: Vec<(String, String)>,
+    period: String,
     scope: String,
     year: String,
     cutoff: String,
@@ -1737,53 +1739,39 @@ fn markdown_html(md: &str) -> String {
     out
 }
 
-async fn report_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let auth = signed_in!(state, headers, "/reports");
-    let lang = auth.lang;
-    let org = match state.service.org_shared().await {
-        Ok(o) => o,
-        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
-    };
-    let year = q.get("year").cloned().unwrap_or_default();
-    let scope = q.get("scope").cloned().unwrap_or_default();
-    let cutoff = q
-        .get("cutoff")
-        .cloned()
-        .unwrap_or_else(|| "decree09".into());
-    let mut html = None;
-    if !year.is_empty() {
-        match annual_markdown(&state, &auth.principal, lang, &q).await {
-            Ok(md) => html = Some(markdown_html(&md)),
-            Err(e) => return page_error(lang, e),
-        }
+/// The periods a report may cover: the annual review, then the summaries.
+fn period_choices(t: &Tr) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("annual".to_string(), t.get("report-annual")),
+        ("year".to_string(), t.get("report-period-year")),
+        (
+            "nine-months".to_string(),
+            t.get("report-period-nine-months"),
+        ),
+        ("half-1".to_string(), t.get("report-period-half-1")),
+        ("half-2".to_string(), t.get("report-period-half-2")),
+    ];
+    for q in 1..=4 {
+        out.push((format!("q{q}"), format!("{} {q}", t.get("field-quarter"))));
     }
-    let download = serde_urlencoded::to_string([
-        ("year", year.as_str()),
-        ("scope", scope.as_str()),
-        ("cutoff", cutoff.as_str()),
-    ])
-    .unwrap_or_default();
-    render(ReportPage {
-        f: frame(&auth, &org, "/reports"),
-        units: unit_options(&org, lang),
-        scope,
-        year,
-        cutoff,
-        html,
-        download,
-    })
+    for m in 1..=12 {
+        out.push((format!("m{m}"), format!("{} {m}", t.get("word-month"))));
+    }
+    out
 }
 
-async fn annual_review_for(
+/// A report the page shows: the annual review or a summary of a period.
+enum Report {
+    Annual(Box<AnnualReview>),
+    Summary(Box<Summary>),
+}
+
+async fn report_for(
     state: &AppState,
     who: &Principal,
     lang: Lang,
     q: &HashMap<String, String>,
-) -> Result<AnnualReview, ApiError> {
+) -> Result<Report, ApiError> {
     let year: i16 = q
         .get("year")
         .and_then(|y| y.trim().parse().ok())
@@ -1795,22 +1783,93 @@ async fn annual_review_for(
     };
     let asked = unit_from_query(lang, "scope", q.get("scope"))?;
     let scope = report_scope(state, who, lang, asked).await?;
-    bienphong_report::annual_review(&state.service, year, cutoff, scope.as_ref())
+    let kind = q.get("period").map_or("annual", String::as_str);
+    let numbered = |prefix: &str, max: i8| {
+        kind.strip_prefix(prefix)
+            .and_then(|n| n.parse::<i8>().ok())
+            .filter(|n| (1..=max).contains(n))
+    };
+    let period = match kind {
+        "annual" => {
+            return bienphong_report::annual_review(&state.service, year, cutoff, scope.as_ref())
+                .await
+                .map(|r| Report::Annual(Box::new(r)))
+                .map_err(|e| report_error(lang, e));
+        }
+        "year" => Period::year(year, cutoff),
+        "nine-months" => Period::nine_months(year, cutoff),
+        _ => match (numbered("half-", 2), numbered("q", 4), numbered("m", 12)) {
+            (Some(h), _, _) => Period::half(year, h, cutoff),
+            (_, Some(n), _) => Period::quarter(year, n, cutoff),
+            (_, _, Some(m)) => Period::month(year, m, cutoff),
+            _ => return Err(ApiError::bad_request(lang, "period", kind.to_string())),
+        },
+    };
+    bienphong_report::summary(&state.service, period, scope.as_ref())
         .await
+        .map(|s| Report::Summary(Box::new(s)))
         .map_err(|e| report_error(lang, e))
 }
 
-async fn annual_markdown(
-    state: &AppState,
-    who: &Principal,
-    lang: Lang,
-    q: &HashMap<String, String>,
-) -> Result<String, ApiError> {
-    let review = annual_review_for(state, who, lang, q).await?;
-    bienphong_report::to_markdown(&review).map_err(|e| report_error(lang, e))
+fn report_markdown(lang: Lang, r: &Report) -> Result<String, ApiError> {
+    match r {
+        Report::Annual(a) => bienphong_report::to_markdown(a),
+        Report::Summary(s) => bienphong_report::summary_to_markdown(s),
+    }
+    .map_err(|e| report_error(lang, e))
 }
 
-async fn annual_download(
+async fn report_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let auth = signed_in!(state, headers, "/reports");
+    let lang = auth.lang;
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let text = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let (year, scope) = (text("year"), text("scope"));
+    let period = q.get("period").cloned().unwrap_or_else(|| "annual".into());
+    let cutoff = q
+        .get("cutoff")
+        .cloned()
+        .unwrap_or_else(|| "decree09".into());
+    let mut html = None;
+    if !year.is_empty() {
+        let shown = async {
+            let report = report_for(&state, &auth.principal, lang, &q).await?;
+            report_markdown(lang, &report)
+        }
+        .await;
+        match shown {
+            Ok(md) => html = Some(markdown_html(&md)),
+            Err(e) => return page_error(lang, e),
+        }
+    }
+    let download = serde_urlencoded::to_string([
+        ("period", period.as_str()),
+        ("year", year.as_str()),
+        ("scope", scope.as_str()),
+        ("cutoff", cutoff.as_str()),
+    ])
+    .unwrap_or_default();
+    render(ReportPage {
+        periods: period_choices(&Tr(lang)),
+        f: frame(&auth, &org, "/reports"),
+        units: unit_options(&org, lang),
+        period,
+        scope,
+        year,
+        cutoff,
+        html,
+        download,
+    })
+}
+
+async fn report_download(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
@@ -1818,29 +1877,47 @@ async fn annual_download(
     let auth = signed_in!(state, headers, "/reports");
     let lang = auth.lang;
     let result = async {
-        let review = annual_review_for(&state, &auth.principal, lang, &q).await?;
-        let name = format!("bao-cao-tong-ket-{}", review.year);
+        let report = report_for(&state, &auth.principal, lang, &q).await?;
+        let name = match &report {
+            Report::Annual(a) => format!("bao-cao-tong-ket-{}", a.year),
+            Report::Summary(s) => format!(
+                "bao-cao-{}-{}",
+                format::day_key(s.period.from),
+                format::day_key(s.period.to)
+            ),
+        };
+        let fail = |e| report_error(lang, e);
         let (body, kind, ext): (Vec<u8>, &str, &str) = match q.get("format").map(String::as_str) {
             Some("json") => (
-                bienphong_report::to_json(&review)
-                    .map_err(|e| report_error(lang, e))?
-                    .into_bytes(),
+                match &report {
+                    Report::Annual(a) => bienphong_report::to_json(a),
+                    Report::Summary(s) => bienphong_report::summary_to_json(s),
+                }
+                .map_err(fail)?
+                .into_bytes(),
                 "application/json",
                 "json",
             ),
             Some("xlsx") => {
-                let tables = bienphong_report::annual_tables(&review);
+                let bytes = match &report {
+                    Report::Annual(a) => {
+                        let tables = bienphong_report::annual_tables(a);
+                        bienphong_report::tables_to_xlsx(&tables.all())
+                    }
+                    Report::Summary(s) => {
+                        let tables = bienphong_report::summary_tables(s);
+                        bienphong_report::tables_to_xlsx(&tables.iter().collect::<Vec<_>>())
+                    }
+                }
+                .map_err(fail)?;
                 (
-                    bienphong_report::tables_to_xlsx(&tables.all())
-                        .map_err(|e| report_error(lang, e))?,
+                    bytes,
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     "xlsx",
                 )
             }
             _ => (
-                bienphong_report::to_markdown(&review)
-                    .map_err(|e| report_error(lang, e))?
-                    .into_bytes(),
+                report_markdown(lang, &report)?.into_bytes(),
                 "text/markdown; charset=utf-8",
                 "md",
             ),

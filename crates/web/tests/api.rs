@@ -969,3 +969,55 @@ async fn oversized_requests_are_refused_before_they_are_read() {
     assert_eq!(r.status(), 413);
     assert_eq!(common::record_count(&app).await, before);
 }
+
+#[tokio::test]
+async fn the_report_page_shows_any_period_and_scope_and_downloads_it() {
+    let app = spawn_app().await;
+    let (admin, _) = login(&app, "admin").await;
+    let page = admin
+        .get(app.url("/reports?period=annual&year=2023"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let report = page.split("id=\"report\"").nth(1).expect("the report");
+    assert!(report.contains("1.178 lần/7.511 lượt"), "{report}");
+    let page = admin
+        .get(app.url("/reports?period=q1&year=2024&scope=BP-LUNGCU"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Quý I năm 2024"), "{page}");
+    let r = admin
+        .get(app.url("/reports/download?period=annual&year=2023&format=xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+    // A commune's reader may not ask for another post's figures.
+    let (reader, _) = login(&app, "xa-lungcu-xem").await;
+    let r = reader
+        .get(app.url("/reports?period=year&year=2023&scope=BP-XINMAN"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = reader
+        .get(app.url("/reports?period=m13&year=2023"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
