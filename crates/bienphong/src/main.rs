@@ -711,29 +711,6 @@ async fn letterhead(
     scope: Option<&Code>,
     as_of: bienphong_domain::Date,
 ) -> Result<bienphong_report::Letterhead> {
-    use bienphong_domain::org::UnitKind;
-    let period = Period {
-        from: as_of,
-        to: as_of,
-    };
-    let in_scope: Vec<&bienphong_domain::org::Unit> = match scope {
-        Some(code) => org
-            .descendants(code, &period)
-            .iter()
-            .filter_map(|c| org.unit(c))
-            .collect(),
-        None => {
-            let mut all: Vec<_> = org.units.values().collect();
-            all.sort_by(|a, b| a.code.cmp(&b.code));
-            all
-        }
-    };
-    let first_of = |kind: UnitKind| {
-        in_scope
-            .iter()
-            .find(|u| u.kind == kind && u.valid_on(as_of))
-            .map(|u| u.name.to_string())
-    };
     let date = match &args.date {
         Some(d) => format::parse_date(d).map_err(|p| ValidationError::new("date", p))?,
         None => {
@@ -743,13 +720,11 @@ async fn letterhead(
                 .date()
         }
     };
-    let scope_name = scope.and_then(|c| org.unit(c)).map(|u| u.name.to_string());
+    let defaults = bienphong_report::Letterhead::for_scope(org, scope, as_of, date);
     let issuing_body = args
         .issuer
         .clone()
-        .or_else(|| first_of(UnitKind::BorderGuardCommand))
-        .or(scope_name)
-        .unwrap_or_default();
+        .unwrap_or_else(|| defaults.issuing_body.clone());
     let number = match (args.number, args.register) {
         (Some(n), _) => Some(n),
         (None, true) => Some(
@@ -768,11 +743,7 @@ async fn letterhead(
         issuing_body,
         number,
         symbol: args.symbol.clone(),
-        place: args
-            .place
-            .clone()
-            .or_else(|| first_of(UnitKind::Province))
-            .unwrap_or_default(),
+        place: args.place.clone().unwrap_or(defaults.place),
         date,
         classification: args.classification.clone(),
         recipients: args.recipient.clone(),

@@ -46,6 +46,60 @@ pub struct Letterhead {
     pub signer_name: String,
 }
 
+impl Letterhead {
+    /// The issuing body, place and signer a report for `scope` (the whole
+    /// store when `None`) carries unless people say otherwise: the Border
+    /// Guard command in the scope as of `as_of`, else the scope itself; the
+    /// province's name as the place; no number yet.
+    pub fn for_scope(
+        org: &bienphong_domain::org::Org,
+        scope: Option<&bienphong_domain::org::Code>,
+        as_of: Date,
+        date: Date,
+    ) -> Self {
+        use bienphong_domain::org::UnitKind;
+        let period = bienphong_domain::Period {
+            from: as_of,
+            to: as_of,
+        };
+        let in_scope: Vec<&bienphong_domain::org::Unit> = match scope {
+            Some(code) => org
+                .descendants(code, &period)
+                .iter()
+                .filter_map(|c| org.unit(c))
+                .collect(),
+            None => {
+                let mut all: Vec<_> = org.units.values().collect();
+                all.sort_by(|a, b| a.code.cmp(&b.code));
+                all
+            }
+        };
+        let first_of = |kind: UnitKind| {
+            in_scope
+                .iter()
+                .find(|u| u.kind == kind && u.valid_on(as_of))
+                .map(|u| u.name.to_string())
+        };
+        let scope_name = scope.and_then(|c| org.unit(c)).map(|u| u.name.to_string());
+        Self {
+            style: DocumentStyle::State,
+            parent_body: "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG".into(),
+            issuing_body: first_of(UnitKind::BorderGuardCommand)
+                .or(scope_name)
+                .unwrap_or_default(),
+            number: None,
+            symbol: "BC-BĐBP".into(),
+            place: first_of(UnitKind::Province).unwrap_or_default(),
+            date,
+            classification: None,
+            recipients: vec![],
+            signing_for: None,
+            signer_title: "CHỈ HUY TRƯỞNG".into(),
+            signer_name: String::new(),
+        }
+    }
+}
+
 const FONT: &str = "Times New Roman";
 /// A4 in twentieths of a point.
 const PAGE_WIDTH: u32 = 11_906;

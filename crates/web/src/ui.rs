@@ -1916,6 +1916,30 @@ async fn report_download(
                     "xlsx",
                 )
             }
+            Some("docx") => {
+                let (period, scope) = match &report {
+                    Report::Annual(a) => (a.period, a.scope.as_ref().map(|u| u.code.clone())),
+                    Report::Summary(s) => (s.period, s.scope.as_ref().map(|u| u.code.clone())),
+                };
+                let org = state
+                    .service
+                    .org_shared()
+                    .await
+                    .map_err(|e| ApiError::from_service(lang, e))?;
+                let scope = scope.and_then(|c| Code::parse(&c).ok());
+                let today = jiff::Timestamp::now()
+                    .in_tz(bienphong_domain::TIME_ZONE)
+                    .map(|z| z.date())
+                    .unwrap_or(period.to);
+                let head =
+                    bienphong_report::Letterhead::for_scope(&org, scope.as_ref(), period.to, today);
+                (
+                    bienphong_report::markdown_to_docx(&report_markdown(lang, &report)?, &head)
+                        .map_err(fail)?,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "docx",
+                )
+            }
             _ => (
                 report_markdown(lang, &report)?.into_bytes(),
                 "text/markdown; charset=utf-8",

@@ -1006,6 +1006,19 @@ async fn the_report_page_shows_any_period_and_scope_and_downloads_it() {
             .contains(".xlsx")
     );
     assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+    let r = admin
+        .get(app.url("/reports/download?period=q1&year=2024&scope=BP-LUNGCU&format=docx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".docx")
+    );
+    assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
     // A commune's reader may not ask for another post's figures.
     let (reader, _) = login(&app, "xa-lungcu-xem").await;
     let r = reader
