@@ -198,7 +198,16 @@ impl<'de> Deserialize<'de> for Money {
 
 /// A count of people, sessions, cases: a whole number, never negative.
 pub fn parse_count(input: &str) -> Result<u32, Problem> {
-    let d = parse_decimal(input)?;
+    let trimmed = input.trim();
+    // A count has no decimals, so "1.178" is one thousand one hundred and
+    // seventy-eight, written the Vietnamese way.
+    let grouped =
+        !trimmed.contains(',') && trimmed.contains('.') && check_grouping(trimmed, '.').is_some();
+    let d = if grouped {
+        parse_decimal(&trimmed.replace('.', ""))?
+    } else {
+        parse_decimal(input)?
+    };
     if d.is_sign_negative() && !d.is_zero() {
         return Err(Problem::Negative(input.trim().to_string()));
     }
@@ -214,6 +223,16 @@ mod tests {
 
     fn q(s: &str) -> Quantity {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn counts_read_vietnamese_thousands() {
+        assert_eq!(parse_count("1.178"), Ok(1178));
+        assert_eq!(parse_count("1.234.567"), Ok(1_234_567));
+        assert_eq!(parse_count("7511"), Ok(7511));
+        assert!(matches!(parse_count("1.5"), Err(Problem::NotInteger(_))));
+        assert!(matches!(parse_count("1.17"), Err(Problem::NotInteger(_))));
+        assert!(matches!(parse_count("-3"), Err(Problem::Negative(_))));
     }
 
     #[test]

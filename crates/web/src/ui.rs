@@ -7,9 +7,7 @@ use crate::api::{
     audit_filter, collection, period_from_query, report_error, report_scope, require_admin,
     unit_from_query,
 };
-use crate::auth::{
-    Authenticated, LANG_COOKIE, SESSION_COOKIE, authenticate, constant_time_eq, lang_of,
-};
+use crate::auth::{Authenticated, LANG_COOKIE, SESSION_COOKIE, authenticate, constant_time_eq};
 use crate::error::ApiError;
 use crate::forms::{self, Item, Kind, Posted};
 use crate::{AppState, now_ms};
@@ -148,6 +146,18 @@ fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// The language of a page: the one chosen with the switch, else
+/// Vietnamese, whatever the browser prefers.
+fn page_lang(headers: &HeaderMap) -> Lang {
+    crate::auth::cookie(headers, LANG_COOKIE).map_or(Lang::Vi, Lang::parse)
+}
+
+/// Where a page was asked for, query included, to come back to it.
+fn here(uri: &axum::http::Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string())
+}
+
 /// A page, or the way to the login page.
 enum Gate {
     In(Authenticated),
@@ -156,7 +166,10 @@ enum Gate {
 
 async fn gate(state: &AppState, headers: &HeaderMap, back: &str) -> Result<Gate, Response> {
     match authenticate(state, headers).await {
-        Ok(Some(a)) if a.session.is_some() => Ok(Gate::In(a)),
+        Ok(Some(mut a)) if a.session.is_some() => {
+            a.lang = page_lang(headers);
+            Ok(Gate::In(a))
+        }
         Ok(_) => {
             let to = format!(
                 "/login?next={}",
@@ -164,7 +177,7 @@ async fn gate(state: &AppState, headers: &HeaderMap, back: &str) -> Result<Gate,
             );
             Ok(Gate::Out(Redirect::to(&to).into_response()))
         }
-        Err(e) => Err(page_error(lang_of(headers), e)),
+        Err(e) => Err(page_error(page_lang(headers), e)),
     }
 }
 
@@ -254,7 +267,7 @@ fn safe_next(next: Option<&String>) -> String {
 
 async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     render(LoginPage {
-        t: Tr(lang_of(&headers)),
+        t: Tr(page_lang(&headers)),
         next: safe_next(q.get("next")),
         username: String::new(),
         error: None,
@@ -267,7 +280,7 @@ async fn login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let lang = lang_of(&headers);
+    let lang = page_lang(&headers);
     let form = parse_form(&body);
     let field = |k: &str| {
         form.get(k)
@@ -327,7 +340,7 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let lang = lang_of(&headers);
+    let lang = page_lang(&headers);
     let auth = signed_in!(state, headers, "/");
     if !csrf_ok(&auth, &parse_form(&body)) {
         return csrf_refused(lang);
@@ -521,9 +534,11 @@ fn comparison_text(
 async fn dashboard(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let auth = signed_in!(state, headers, "/");
+    let back = here(&uri);
+    let auth = signed_in!(state, headers, &back);
     let lang = auth.lang;
     let result = async {
         let org = state
@@ -664,7 +679,7 @@ async fn dashboard(
             Some(c) => unit_name(&org, c.as_str(), lang),
             None => t.get("scope-all"),
         },
-        f: frame(&auth, &org, "/"),
+        f: frame(&auth, &org, &back),
         year,
         years,
         quarter,
@@ -831,10 +846,11 @@ const PAGE_SIZE: u32 = 50;
 async fn list_page(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(kind): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let back = format!("/records/{kind}");
+    let back = here(&uri);
     let auth = signed_in!(state, headers, &back);
     let lang = auth.lang;
     let Some(t) = record_type_of(&kind) else {
@@ -1822,9 +1838,11 @@ fn report_markdown(lang: Lang, r: &Report) -> Result<String, ApiError> {
 async fn report_page(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let auth = signed_in!(state, headers, "/reports");
+    let back = here(&uri);
+    let auth = signed_in!(state, headers, &back);
     let lang = auth.lang;
     let org = match state.service.org_shared().await {
         Ok(o) => o,
@@ -1858,7 +1876,7 @@ async fn report_page(
     .unwrap_or_default();
     render(ReportPage {
         periods: period_choices(&Tr(lang)),
-        f: frame(&auth, &org, "/reports"),
+        f: frame(&auth, &org, &back),
         units: unit_options(&org, lang),
         period,
         scope,

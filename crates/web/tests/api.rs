@@ -670,7 +670,13 @@ async fn an_anonymous_visit_leads_to_the_vietnamese_login_page() {
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_string();
     assert!(to.starts_with("/login"));
-    let r = client.get(app.url(&to)).send().await.unwrap();
+    // Vietnamese first, whatever language the browser prefers.
+    let r = client
+        .get(app.url(&to))
+        .header("accept-language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
     let headers = r.headers().clone();
     let page = r.text().await.unwrap();
     assert!(page.contains("<h1>Đăng nhập</h1>"), "{page}");

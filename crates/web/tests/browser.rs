@@ -1,0 +1,325 @@
+//! The web UI in a real browser: headless Chromium driven over WebDriver by
+//! Debian's `chromedriver`. Signs in, reads the dashboard, enters a patrol
+//! (first with a bad head count, then a good one), sees the dashboard count
+//! it, and switches the page to English.
+//!
+//! Skipped when `/usr/bin/chromedriver` is missing, unless
+//! `BIENPHONG_REQUIRE_BROWSER` is set (as CI does): then it fails.
+//! With `BIENPHONG_SCREENSHOT=1` it also saves the Vietnamese dashboard as
+//! `docs/dashboard.png`.
+
+mod common;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The chromedriver child process; killed when dropped, also on a panic.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free local port")
+        .port()
+}
+
+fn start_chromedriver() -> Driver {
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
+    let driver = Driver { child, port };
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < WAIT,
+            "{CHROMEDRIVER} does not listen on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    driver
+}
+
+async fn connect(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1000",
+                "--lang=vi",
+                "--accept-lang=vi-VN,vi",
+            ],
+            // A Vietnamese user's browser: the server answers in the
+            // language of Accept-Language until the user chooses one.
+            "prefs": { "intl.accept_languages": "vi-VN,vi" },
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .unwrap_or_else(|e| panic!("no WebDriver session with {CHROMIUM}: {e}"))
+}
+
+async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| {
+            panic!("no element {css} on the page: {e}");
+        })
+}
+
+/// An element by its id, which may hold `[`, `]` and `.`.
+async fn by_id(c: &Client, id: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("no element #{id} on the page: {e}"))
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    find(c, css).await.text().await.unwrap()
+}
+
+async fn value(el: &fantoccini::elements::Element) -> String {
+    el.prop("value").await.unwrap().unwrap_or_default()
+}
+
+async fn set_text(c: &Client, id: &str, text: &str) {
+    let el = by_id(c, id).await;
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+    assert_eq!(value(&el).await, text, "#{id} after typing");
+}
+
+async fn select(c: &Client, id: &str, v: &str) {
+    let el = by_id(c, id).await;
+    el.select_by_value(v).await.unwrap();
+    assert_eq!(value(&el).await, v, "#{id} after choosing");
+}
+
+/// "1.178" (Vietnamese thousands separator) → 1178.
+fn parse_vi_number(s: &str) -> u64 {
+    let digits: String = s.trim().chars().filter(|c| *c != '.').collect();
+    digits
+        .parse()
+        .unwrap_or_else(|e| panic!("not a Vietnamese whole number: {s:?}: {e}"))
+}
+
+async fn page_source(c: &Client) -> String {
+    c.source().await.unwrap_or_default()
+}
+
+/// The dashboard's figure `#fig-<id>`.
+async fn figure(c: &Client, id: &str) -> u64 {
+    parse_vi_number(&text(c, &format!("#fig-{id} .value")).await)
+}
+
+async fn html_lang(c: &Client) -> String {
+    let html = find(c, "html").await;
+    html.attr("lang").await.unwrap().unwrap_or_default()
+}
+
+/// Fills the patrol form with `persons` as the first participant's count
+/// and saves it.
+async fn fill_patrol(c: &Client, persons: &str) {
+    set_text(c, "f-date", "10/06/2023").await;
+    select(c, "f-kind", "joint").await;
+    select(c, "f-participants[0].force", "BDBP").await;
+    set_text(c, "f-participants[0].persons", persons).await;
+    find(c, "#save").await.click().await.unwrap();
+}
+
+/// After a refused save: the form's error, and the field's own error next
+/// to it, both in Vietnamese.
+async fn expect_refused(c: &Client, persons: &str, wanted: &str) {
+    let form_error = text(c, "#form-error").await;
+    assert!(!form_error.trim().is_empty(), "an empty #form-error");
+    let field_error = by_id(c, "error-participants[0].persons").await;
+    assert_eq!(
+        field_error.attr("class").await.unwrap().as_deref(),
+        Some("field-error")
+    );
+    let message = field_error.text().await.unwrap();
+    assert!(
+        message.contains(wanted),
+        "for {persons:?} the field error is {message:?}, not {wanted:?}"
+    );
+    // Next to the field: inside the same label.
+    let label = find(
+        c,
+        r#"label.has-error[data-field="participants[0].persons"]"#,
+    )
+    .await;
+    let inside = label
+        .find(Locator::Css(".field-error"))
+        .await
+        .expect("the field error inside the field's label");
+    assert_eq!(inside.text().await.unwrap(), message);
+    // What was typed stays in the form.
+    assert_eq!(
+        value(&by_id(c, "f-participants[0].persons").await).await,
+        persons
+    );
+    assert_eq!(value(&by_id(c, "f-date").await).await, "10/06/2023");
+    assert_eq!(
+        value(&by_id(c, "f-participants[0].force").await).await,
+        "BDBP"
+    );
+    assert!(
+        c.find(Locator::Id("saved")).await.is_err(),
+        "#saved after a refused save"
+    );
+}
+
+async fn run(c: Client, base: String) {
+    let url = |path: &str| format!("{base}{path}");
+    c.set_window_size(1280, 1000).await.unwrap();
+
+    // 1. Sign in.
+    c.goto(&url("/")).await.unwrap();
+    let h1 = text(&c, "h1").await;
+    assert_eq!(
+        h1,
+        "Đăng nhập",
+        "not the login page: {}",
+        page_source(&c).await
+    );
+    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    set_text(&c, "username", "dn-lungcu").await;
+    set_text(&c, "password", &common::password("dn-lungcu")).await;
+    find(&c, "#login-submit").await.click().await.unwrap();
+
+    // 2. The dashboard, year 2023, chosen in the form.
+    let year = find(&c, "#dash-year").await;
+    year.select_by_value("2023").await.unwrap();
+    find(&c, "#dash-show").await.click().await.unwrap();
+    let start = Instant::now();
+    while !c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("year=2023")
+    {
+        assert!(start.elapsed() < WAIT, "the dashboard did not show 2023");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(value(&find(&c, "#dash-year").await).await, "2023");
+    let before = figure(&c, "patrols").await;
+    assert!(before > 0, "no patrols in 2023 in the demo store");
+    let persons_before = figure(&c, "patrol-bdbp").await;
+
+    // 3. A new patrol: the lead unit is the user's own.
+    c.goto(&url("/records/patrols/new")).await.unwrap();
+    assert_eq!(value(&by_id(&c, "f-lead_unit").await).await, "BP-LUNGCU");
+    fill_patrol(&c, "ba người").await;
+    expect_refused(&c, "ba người", "số không hợp lệ").await;
+    fill_patrol(&c, "-3").await;
+    expect_refused(&c, "-3", "không được là số âm").await;
+    fill_patrol(&c, "5").await;
+    let saved = find(&c, "#saved").await.text().await.unwrap();
+    assert!(!saved.trim().is_empty(), "an empty #saved");
+    let at = c.current_url().await.unwrap();
+    assert!(at.path().starts_with("/records/patrols/"), "saved at {at}");
+    let fields = text(&c, "#record-fields").await;
+    assert!(fields.contains("10/06/2023"), "record page: {fields}");
+
+    // 4. The dashboard counts it.
+    c.goto(&url("/?year=2023")).await.unwrap();
+    let after = figure(&c, "patrols").await;
+    assert_eq!(
+        after,
+        before + 1,
+        "patrols in 2023: {before} before, {after} after"
+    );
+    let persons_after = figure(&c, "patrol-bdbp").await;
+    assert_eq!(
+        persons_after,
+        persons_before + 5,
+        "border guards on patrols in 2023"
+    );
+    assert_eq!(html_lang(&c).await, "vi");
+    if std::env::var("BIENPHONG_SCREENSHOT").as_deref() == Ok("1") {
+        let png = c.screenshot().await.unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/dashboard.png");
+        std::fs::write(path, png).unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
+        eprintln!("saved {path}");
+    }
+
+    // 5. English.
+    find(&c, "#lang-en").await.click().await.unwrap();
+    find(&c, "#lang-vi").await;
+    assert_eq!(html_lang(&c).await, "en");
+    let nav = text(&c, "header nav").await;
+    assert!(nav.contains("Dashboard"), "English nav: {nav}");
+    // Back on the same dashboard: the year chosen is kept.
+    let at = c.current_url().await.unwrap();
+    assert_eq!(at.path(), "/", "after switching: {at}");
+    assert_eq!(at.query(), Some("year=2023"), "after switching: {at}");
+    assert!(text(&c, "#dash-period").await.contains("15/12/2022"));
+    find(&c, "#fig-patrols .value").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_enter_a_patrol_and_switch_to_english() {
+    if !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var_os("BIENPHONG_REQUIRE_BROWSER").is_none(),
+            "BIENPHONG_REQUIRE_BROWSER is set but {CHROMEDRIVER} is missing \
+             (apt-get install chromium chromium-driver)"
+        );
+        eprintln!(
+            "skipped: {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver); \
+             set BIENPHONG_REQUIRE_BROWSER=1 to make this a failure"
+        );
+        return;
+    }
+    let started = Instant::now();
+    let app = common::spawn_app().await;
+    let driver = start_chromedriver();
+    let client = connect(&driver).await;
+    // Run the steps in their own task so that a failed assertion still
+    // ends the browser session before the driver is killed.
+    let outcome = tokio::spawn(run(client.clone(), app.base.clone())).await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(app);
+    if let Err(e) = outcome {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("the browser steps did not finish: {e}");
+    }
+    eprintln!("browser test took {:.1?}", started.elapsed());
+}
