@@ -669,7 +669,13 @@ async fn dashboard(
         .unwrap_or(year);
     let years = (2015..=this_year.max(year) + 1).rev().collect();
     render(DashboardPage {
-        period_name: s.name.clone(),
+        period_name: match (lang, s.kind) {
+            (Lang::En, Some(bienphong_domain::PeriodKind::Year { year })) => format!("Year {year}"),
+            (Lang::En, Some(bienphong_domain::PeriodKind::Quarter { year, quarter })) => {
+                format!("Quarter {quarter} of {year}")
+            }
+            _ => s.name.clone(),
+        },
         period_range: format!(
             "{} – {}",
             format::date(s.period.from),

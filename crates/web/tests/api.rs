@@ -1040,3 +1040,170 @@ async fn the_report_page_shows_any_period_and_scope_and_downloads_it() {
         .unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn every_record_type_has_its_list_form_record_page_and_edit_form() {
+    let app = spawn_app().await;
+    let (admin, csrf) = login(&app, "admin").await;
+    let admin_token = token(&app, "admin").await;
+    // A case with its subjects, so that the restricted types have a record.
+    let (_, case) = api(
+        &app,
+        &admin_token,
+        reqwest::Method::POST,
+        "/api/v1/cases",
+        Some(content("cases", "BP-LUNGCU", &[])),
+    )
+    .await;
+    let (s, _) = api(
+        &app,
+        &admin_token,
+        reqwest::Method::POST,
+        "/api/v1/case-subjects",
+        Some(json!({"case": case["id"], "subjects": [{"name": "Lò Văn A"}]})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    for collection in [
+        "patrols",
+        "cases",
+        "case-subjects",
+        "meetings",
+        "documents",
+        "programmes",
+        "propaganda",
+        "disasters",
+        "units",
+        "links",
+        "markers",
+        "catalogue-entries",
+    ] {
+        let get = |path: String| {
+            let admin = admin.clone();
+            let url = app.url(&path);
+            async move {
+                let r = admin.get(url).send().await.unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        let (s, page) = get(format!("/records/{collection}/new")).await;
+        assert_eq!(s, 200, "{collection} new");
+        assert!(
+            page.contains(&format!("value=\"{csrf}\"")),
+            "{collection}: the form carries the CSRF token"
+        );
+        let (s, list) = get(format!("/records/{collection}")).await;
+        assert_eq!(s, 200, "{collection} list");
+        let (_, v) = api(
+            &app,
+            &admin_token,
+            reqwest::Method::GET,
+            &format!("/api/v1/{collection}?limit=1"),
+            None,
+        )
+        .await;
+        let id = v["items"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("a {collection} record: {list}"));
+        let (s, page) = get(format!("/records/{collection}/{id}")).await;
+        assert_eq!(s, 200, "{collection} record page");
+        assert!(page.contains("id=\"history\""), "{collection}");
+        let (s, page) = get(format!("/records/{collection}/{id}/edit")).await;
+        assert_eq!(s, 200, "{collection} edit");
+        assert!(page.contains("name=\"revision\""), "{collection}");
+    }
+    // Saving an edit form unchanged writes a revision equal in content.
+    let (_, v) = api(
+        &app,
+        &admin_token,
+        reqwest::Method::GET,
+        "/api/v1/meetings?year=2023&limit=1",
+        None,
+    )
+    .await;
+    let meeting = &v["items"][0];
+    let id = meeting["id"].as_str().unwrap();
+    let page = admin
+        .get(app.url(&format!("/records/meetings/{id}/edit")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = form_values(&page);
+    let r = admin
+        .post(app.url(&format!("/records/meetings/{id}/edit")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    let (_, after) = api(
+        &app,
+        &admin_token,
+        reqwest::Method::GET,
+        &format!("/api/v1/meetings/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(after["content"], meeting["content"]);
+    assert_ne!(after["revision"], meeting["revision"]);
+}
+
+/// The values a browser would post from the page's record form.
+fn form_values(page: &str) -> Vec<(String, String)> {
+    let form = page.split("class=\"record-form\"").nth(1).unwrap();
+    let attr = |tag: &str, name: &str| {
+        tag.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(|s| {
+                s.replace("&#34;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+            })
+    };
+    let unescape = |s: &str| {
+        s.replace("&#34;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+    };
+    let mut out = Vec::new();
+    for chunk in form.split('<').skip(1) {
+        if let Some(tag) = chunk.strip_prefix("input") {
+            let Some(name) = attr(tag, "name") else {
+                continue;
+            };
+            if tag.contains("type=\"checkbox\"") {
+                if tag.contains(" checked") {
+                    out.push((name, "on".into()));
+                }
+            } else {
+                out.push((name, attr(tag, "value").unwrap_or_default()));
+            }
+        } else if let Some(tag) = chunk.strip_prefix("textarea") {
+            let name = attr(tag, "name").unwrap();
+            let text = tag
+                .split_once('>')
+                .map(|(_, t)| unescape(t))
+                .unwrap_or_default();
+            out.push((name, text));
+        }
+    }
+    // Selected options, each under its select's name.
+    for select in form.split("<select").skip(1) {
+        let name = attr(select, "name").unwrap();
+        let body = select.split("</select>").next().unwrap();
+        for option in body.split("<option").skip(1) {
+            if option.split('>').next().unwrap().contains(" selected") {
+                out.push((name.clone(), attr(option, "value").unwrap_or_default()));
+            }
+        }
+    }
+    out
+}
