@@ -260,7 +260,8 @@ impl<S: Store + AccountStore> Service<S> {
         let Some(user) = self.store().user_by_name(&name).await? else {
             // Spend the same time as for a real account, so that timing does
             // not tell which names exist.
-            let _ = password_matches(password, DUMMY_HASH);
+            let given = password.to_string();
+            let _ = tokio::task::spawn_blocking(move || password_matches(&given, DUMMY_HASH)).await;
             self.audit(&name, now_ms, "login", "refused", "unknown user")
                 .await?;
             return Ok(Err(LoginRefusal::BadCredentials));
@@ -277,7 +278,12 @@ impl<S: Store + AccountStore> Service<S> {
                 until_ms: user.locked_until_ms,
             }));
         }
-        if !password_matches(password, &user.password_hash) {
+        // Argon2 takes tens of milliseconds of CPU: off the async workers.
+        let (given, stored) = (password.to_string(), user.password_hash.clone());
+        let matches = tokio::task::spawn_blocking(move || password_matches(&given, &stored))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("password check: {e}")))?;
+        if !matches {
             let failures = self
                 .store()
                 .login_failed(&user.id, now_ms, MAX_FAILED_LOGINS, LOCKOUT_MS)

@@ -397,6 +397,42 @@ fn status_text(s: u16) -> &'static str {
         .unwrap_or("")
 }
 
+/// A record as the API shows it; its content is the stored JSON, written
+/// out as it is rather than parsed and serialised again.
+#[derive(serde::Serialize)]
+struct RecordOut<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    record_type: &'static str,
+    revision: String,
+    date: Option<String>,
+    content: &'a serde_json::value::RawValue,
+}
+
+#[derive(serde::Serialize)]
+struct ListOut<'a> {
+    items: Vec<RecordOut<'a>>,
+    next_cursor: Option<String>,
+}
+
+fn record_out(r: &CurrentRecord) -> Result<RecordOut<'_>, ApiError> {
+    let content = serde_json::from_str(&r.content).map_err(|e| {
+        tracing::error!(record = %r.record_id, error = %e, "stored content is not JSON");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "stored content is damaged",
+        )
+    })?;
+    Ok(RecordOut {
+        id: r.record_id.to_string(),
+        record_type: r.record_type.as_str(),
+        revision: r.revision_id.to_string(),
+        date: r.day.map(|d| d.to_string()),
+        content,
+    })
+}
+
 fn record_json(r: &CurrentRecord) -> Value {
     json!({
         "id": r.record_id.to_string(),
@@ -502,7 +538,7 @@ async fn list(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
     ApiCaller(caller): ApiCaller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let lang = caller.lang;
     let period = period_from_query(lang, &q)?;
     let unit = unit_from_query(lang, "unit", q.get("unit"))?;
@@ -556,10 +592,16 @@ async fn list(
         )
         .await
         .map_err(|e| ApiError::from_service(lang, e))?;
-    Ok(Json(json!({
-        "items": page.records.iter().map(record_json).collect::<Vec<_>>(),
-        "next_cursor": page.next.map(encode_cursor),
-    })))
+    let items = page
+        .records
+        .iter()
+        .map(record_out)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(ListOut {
+        items,
+        next_cursor: page.next.map(encode_cursor),
+    })
+    .into_response())
 }
 
 /// Cursors are opaque to clients; this one carries the position in the
