@@ -1271,6 +1271,11 @@ async fn create(
     }
 }
 
+/// The record type and id a page's path names, if it names them.
+fn record_path(kind: &str, id: &str) -> Option<(RecordType, RecordId)> {
+    Some((record_type_of(kind)?, id.parse::<RecordId>().ok()?))
+}
+
 async fn edit_page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -1279,9 +1284,8 @@ async fn edit_page(
     let action = format!("/records/{kind}/{id}/edit");
     let auth = signed_in!(state, headers, &action);
     let lang = auth.lang;
-    let (t, record_id) = match (record_type_of(&kind), id.parse::<RecordId>()) {
-        (Some(t), Ok(r)) => (t, r),
-        _ => return page_error(lang, ApiError::not_found(lang)),
+    let Some((t, record_id)) = record_path(&kind, &id) else {
+        return page_error(lang, ApiError::not_found(lang));
     };
     let loaded = async {
         let org = state.service.org_shared().await?;
@@ -1323,9 +1327,8 @@ async fn update(
     if !csrf_ok(&auth, &posted) {
         return csrf_refused(lang);
     }
-    let (t, record_id) = match (record_type_of(&kind), id.parse::<RecordId>()) {
-        (Some(t), Ok(r)) => (t, r),
-        _ => return page_error(lang, ApiError::not_found(lang)),
+    let Some((t, record_id)) = record_path(&kind, &id) else {
+        return page_error(lang, ApiError::not_found(lang));
     };
     let org = match state.service.org_shared().await {
         Ok(o) => o,
@@ -1499,9 +1502,8 @@ async fn record_page(
     let back = format!("/records/{kind}/{id}");
     let auth = signed_in!(state, headers, &back);
     let lang = auth.lang;
-    let (t, record_id) = match (record_type_of(&kind), id.parse::<RecordId>()) {
-        (Some(t), Ok(r)) => (t, r),
-        _ => return page_error(lang, ApiError::not_found(lang)),
+    let Some((t, record_id)) = record_path(&kind, &id) else {
+        return page_error(lang, ApiError::not_found(lang));
     };
     let loaded = async {
         let org = state.service.org_shared().await?;
