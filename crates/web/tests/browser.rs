@@ -157,7 +157,15 @@ async fn fill_patrol(c: &Client, persons: &str) {
     select(c, "f-kind", "joint").await;
     select(c, "f-participants[0].force", "BDBP").await;
     set_text(c, "f-participants[0].persons", persons).await;
+    // Wait for the answer to replace this page: otherwise the next look
+    // could find the previous answer's error, about to go stale.
+    let page = find(c, "html").await;
     find(c, "#save").await.click().await.unwrap();
+    let deadline = Instant::now() + WAIT;
+    while page.tag_name().await.is_ok() {
+        assert!(Instant::now() < deadline, "the form was not answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// After a refused save: the form's error, and the field's own error next
