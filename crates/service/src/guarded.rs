@@ -162,7 +162,7 @@ impl<S: Store + AccountStore> Service<S> {
         if who.grant.is_admin() && needle.is_none() {
             // Nothing is decided per record: the store's page is the page.
             let mut f = filter.clone();
-            f.limit = Some(limit as u32 + 1);
+            f.limit = u32::try_from(limit + 1).ok();
             f.offset = offset as u32;
             let mut records = self.store().list(f).await?;
             let more = records.len() > limit;
@@ -173,12 +173,14 @@ impl<S: Store + AccountStore> Service<S> {
             }
             return Ok(Page {
                 records,
-                next: more.then_some((offset + limit) as u32),
+                next: more.then(|| u32::try_from(offset + limit).ok()).flatten(),
             });
         }
         // The store pages by its own order; what a principal may see and what
         // matches the search is decided per record, so read in batches.
-        let batch = ((offset + limit + 1) as u32).clamp(50, 500);
+        let batch = u32::try_from(offset + limit + 1)
+            .unwrap_or(u32::MAX)
+            .clamp(50, 500);
         let mut store_offset = 0u32;
         let mut seen = 0usize;
         let mut records = Vec::new();
@@ -217,7 +219,10 @@ impl<S: Store + AccountStore> Service<S> {
             if more || got < batch as usize {
                 break;
             }
-            store_offset += batch;
+            let Some(next) = store_offset.checked_add(batch) else {
+                break;
+            };
+            store_offset = next;
         }
         if restricted {
             self.audit_listing(who, now_ms, &filter, records.len())
@@ -225,7 +230,7 @@ impl<S: Store + AccountStore> Service<S> {
         }
         Ok(Page {
             records,
-            next: more.then_some((offset + limit) as u32),
+            next: more.then(|| u32::try_from(offset + limit).ok()).flatten(),
         })
     }
 

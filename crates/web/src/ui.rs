@@ -890,7 +890,7 @@ async fn list_page(
             category: q.get("category").filter(|s| !s.is_empty()).cloned(),
             subject_of: None,
             limit: Some(PAGE_SIZE),
-            offset: (page - 1) * PAGE_SIZE,
+            offset: (page - 1).saturating_mul(PAGE_SIZE),
         };
         let found = state
             .service

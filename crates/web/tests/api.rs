@@ -520,6 +520,27 @@ async fn api_errors_have_their_statuses_and_never_a_500_for_bad_input() {
     )
     .await;
     assert_eq!((s.as_u16(), h["items"].as_array().unwrap().len()), (200, 2));
+    // Positions far beyond the end are empty pages, not failures.
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::GET,
+        "/api/v1/patrols?cursor=cffffffff",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s.as_u16(), v["items"].as_array().map(Vec::len)),
+        (200, Some(0))
+    );
+    let (web, _) = login(&app, "dn-lungcu").await;
+    let r = web
+        .get(app.url("/records/patrols?page=4294967295"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("id=\"no-records\""));
     // 405 and an unknown route.
     let (s, _) = api(
         &app,
