@@ -320,13 +320,13 @@ impl<S: Store + AccountStore> Service<S> {
         let t = content.record_type();
         let audited = content.clone();
         let rev = self
-            .add(
-                &crate::Actor {
-                    name: who.name.clone(),
-                    now_ms,
-                },
+            .add_checked(crate::NewRecord {
+                record_id: RecordId::new(),
                 content,
-            )
+                author: who.name.clone(),
+                created_ms: now_ms,
+                revision_id: None,
+            })
             .await?;
         self.audit_record(
             who,
