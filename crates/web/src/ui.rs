@@ -158,6 +158,14 @@ fn here(uri: &axum::http::Uri) -> String {
         .map_or_else(|| "/".to_string(), |p| p.as_str().to_string())
 }
 
+/// Today at the border (Asia/Ho_Chi_Minh).
+fn today() -> bienphong_domain::Date {
+    let now = jiff::Timestamp::now();
+    now.in_tz(bienphong_domain::TIME_ZONE)
+        .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+        .date()
+}
+
 /// A page, or the way to the login page.
 enum Gate {
     In(Authenticated),
@@ -422,15 +430,17 @@ type DashboardKey = (i64, Option<String>, i16, i8);
 #[derive(Default)]
 pub struct DashboardCache {
     entries: Mutex<HashMap<DashboardKey, Arc<DashboardData>>>,
+    /// The year a dashboard opens on, per store state and scope.
+    default_years: Mutex<HashMap<(i64, Option<String>), i16>>,
 }
 
 async fn dashboard_data(
     state: &AppState,
+    seq: i64,
     scope: Option<&Code>,
     year: i16,
     quarter: i8,
 ) -> Result<Arc<DashboardData>, bienphong_report::ReportError> {
-    let seq = state.service.store().last_seq().await?;
     let key = (seq, scope.map(|c| c.to_string()), year, quarter);
     if let Ok(cache) = state.dashboard_cache.entries.lock()
         && let Some(d) = cache.get(&key)
@@ -465,11 +475,26 @@ async fn dashboard_data(
 
 /// The current Decree 09 year, or the latest year with records when the
 /// current one has none.
-async fn default_year(state: &AppState, scope: Option<&Code>) -> Result<i16, StoreError> {
-    let today = jiff::Timestamp::now()
-        .in_tz(bienphong_domain::TIME_ZONE)
-        .map(|z| z.date())
-        .unwrap_or(jiff::civil::date(2026, 1, 1));
+async fn default_year(state: &AppState, seq: i64, scope: Option<&Code>) -> Result<i16, StoreError> {
+    let key = (seq, scope.map(|c| c.to_string()));
+    if let Ok(known) = state.dashboard_cache.default_years.lock()
+        && let Some(year) = known.get(&key)
+    {
+        return Ok(*year);
+    }
+    let year = latest_year_with_records(state, scope).await?;
+    if let Ok(mut known) = state.dashboard_cache.default_years.lock() {
+        known.retain(|k, _| k.0 == seq);
+        known.insert(key, year);
+    }
+    Ok(year)
+}
+
+async fn latest_year_with_records(
+    state: &AppState,
+    scope: Option<&Code>,
+) -> Result<i16, StoreError> {
+    let today = today();
     let mut year = today.year();
     // A Decree 09 year starts on 15 December of the year before.
     if today >= jiff::civil::date(year, 12, 15) {
@@ -548,13 +573,20 @@ async fn dashboard(
             .map_err(|e| ApiError::from_service(lang, e))?;
         let asked = unit_from_query(lang, "scope", q.get("scope"))?;
         let scope = report_scope(&state, &auth.principal, lang, asked).await?;
+        // One store state for the whole page: what is cached is keyed by it.
+        let seq = state
+            .service
+            .store()
+            .last_seq()
+            .await
+            .map_err(|e| ApiError::from_service(lang, e.into()))?;
         let year = match q.get("year").filter(|s| !s.is_empty()) {
             Some(y) => y
                 .parse::<i16>()
                 .ok()
                 .filter(|y| (1900..=2200).contains(y))
                 .ok_or_else(|| ApiError::bad_request(lang, "year", y.clone()))?,
-            None => default_year(&state, scope.as_ref())
+            None => default_year(&state, seq, scope.as_ref())
                 .await
                 .map_err(|e| ApiError::from_service(lang, e.into()))?,
         };
@@ -566,7 +598,7 @@ async fn dashboard(
                 .ok_or_else(|| ApiError::bad_request(lang, "quarter", s.clone()))?,
             None => 0,
         };
-        let data = dashboard_data(&state, scope.as_ref(), year, quarter)
+        let data = dashboard_data(&state, seq, scope.as_ref(), year, quarter)
             .await
             .map_err(|e| report_error(lang, e))?;
         Ok::<_, ApiError>((org, scope, year, quarter, data))
@@ -663,10 +695,7 @@ async fn dashboard(
         })
         .collect();
     let chart_height = bars.len() as i64 * 34 + 4;
-    let this_year = jiff::Timestamp::now()
-        .in_tz(bienphong_domain::TIME_ZONE)
-        .map(|z| z.date().year())
-        .unwrap_or(year);
+    let this_year = today().year();
     let years = (2015..=this_year.max(year) + 1).rev().collect();
     render(DashboardPage {
         period_name: match (lang, s.kind) {
@@ -1189,12 +1218,7 @@ async fn new_page(
             break;
         }
     }
-    let today = jiff::Timestamp::now()
-        .in_tz(bienphong_domain::TIME_ZONE)
-        .map(|z| z.date());
-    if let Ok(d) = today {
-        posted.insert("date".into(), vec![format::date(d)]);
-    }
+    posted.insert("date".into(), vec![format::date(today())]);
     form_response(&auth, &org, t, action, String::new(), &posted, None)
 }
 
@@ -1953,10 +1977,7 @@ async fn report_download(
                     .await
                     .map_err(|e| ApiError::from_service(lang, e))?;
                 let scope = scope.and_then(|c| Code::parse(&c).ok());
-                let today = jiff::Timestamp::now()
-                    .in_tz(bienphong_domain::TIME_ZONE)
-                    .map(|z| z.date())
-                    .unwrap_or(period.to);
+                let today = today();
                 let head =
                     bienphong_report::Letterhead::for_scope(&org, scope.as_ref(), period.to, today);
                 (
