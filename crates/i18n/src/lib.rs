@@ -45,13 +45,9 @@ impl Lang {
         }
     }
 
-    /// The message of `e` without the field name in front (for a form,
-    /// where it stands next to its field).
-    pub fn problem_only(self, e: &ValidationError) -> String {
-        let full = self.problem(e);
-        let prefix = format!("{}: ", e.field);
-        full.strip_prefix(&prefix)
-            .map_or(full.clone(), str::to_string)
+    /// "FIELD: what is wrong with it".
+    pub fn problem(self, e: &ValidationError) -> String {
+        format!("{}: {}", e.field, self.problem_only(e))
     }
     pub fn id(self) -> &'static LanguageIdentifier {
         match self {
@@ -68,7 +64,9 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
-    pub fn problem(self, e: &ValidationError) -> String {
+    /// What is wrong, without the field's name (a form shows it next to
+    /// the field).
+    pub fn problem_only(self, e: &ValidationError) -> String {
         let field = ("field", e.field.clone());
         let v = |s: &str| ("value", s.to_string());
         let (key, args): (&str, Vec<(&'static str, String)>) = match &e.problem {
