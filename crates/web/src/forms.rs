@@ -383,6 +383,12 @@ pub fn to_json(t: RecordType, p: &Posted) -> Result<Value, ValidationError> {
     Ok(Value::Object(obj))
 }
 
+/// The record a posted form describes, checked for shape (not yet against
+/// the organisation).
+pub fn to_content(t: RecordType, p: &Posted) -> Result<bienphong_domain::Content, ValidationError> {
+    bienphong_domain::Content::from_json(t, &to_json(t, p)?.to_string())
+}
+
 /// How many rows of `name` the form carried (the highest index + 1).
 fn rows_posted(p: &Posted, name: &str) -> usize {
     let prefix = format!("{name}[");

@@ -1269,17 +1269,16 @@ async fn create(
             Some((status, field, message)),
         )
     };
-    let content =
-        match forms::to_json(t, &posted).and_then(|v| Content::from_json(t, &v.to_string())) {
-            Ok(c) => c,
-            Err(v) => {
-                return fail(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    v.field.clone(),
-                    lang.problem_only(&v),
-                );
-            }
-        };
+    let content = match forms::to_content(t, &posted) {
+        Ok(c) => c,
+        Err(v) => {
+            return fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v.field.clone(),
+                lang.problem_only(&v),
+            );
+        }
+    };
     match state
         .service
         .add_as(&auth.principal, now_ms(), content)
@@ -1381,17 +1380,16 @@ async fn update(
             lang.text("form-no-revision", &[]),
         );
     };
-    let content =
-        match forms::to_json(t, &posted).and_then(|v| Content::from_json(t, &v.to_string())) {
-            Ok(c) => c,
-            Err(v) => {
-                return fail(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    v.field.clone(),
-                    lang.problem_only(&v),
-                );
-            }
-        };
+    let content = match forms::to_content(t, &posted) {
+        Ok(c) => c,
+        Err(v) => {
+            return fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v.field.clone(),
+                lang.problem_only(&v),
+            );
+        }
+    };
     match state
         .service
         .edit_as(
