@@ -471,6 +471,15 @@ async fn api_errors_have_their_statuses_and_never_a_500_for_bad_input() {
     )
     .await;
     assert_eq!(s, 404);
+    let (s, v) = api(
+        &app,
+        &editor,
+        reqwest::Method::PUT,
+        &format!("/api/v1/cases/{id}"),
+        Some(json!({"revision": p["revision"], "content": content("cases", "BP-LUNGCU", &[])})),
+    )
+    .await;
+    assert_eq!(s, 404, "a patrol is not changed through the cases: {v}");
     // 409: an update based on a revision that is no longer the latest.
     let path = format!("/api/v1/patrols/{id}");
     let first = p["revision"].clone();
