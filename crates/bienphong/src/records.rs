@@ -247,6 +247,13 @@ pub fn summary(content: &Content) -> String {
             "{:?} · {} lượt · {} người được cứu · {}",
             d.kind, d.persons_mobilised, d.people_rescued, d.title
         ),
+        Content::BriefingReport(r) => format!(
+            "{} · Q{}/{} · {}",
+            r.unit,
+            r.quarter,
+            r.year,
+            r.status.as_str()
+        ),
         Content::Unit(u) => format!("{} · {}", u.kind.as_str(), u.name),
         Content::Link(l) => format!("{:?} {} → {}", l.kind, l.from, l.to),
         Content::Marker(m) => format!("{} · {:?}", m.number, m.kind),

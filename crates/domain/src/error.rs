@@ -68,4 +68,11 @@ pub enum Problem {
     UnknownRecord(String),
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
+    /// Status, date and figures of a briefing report are set by submitting it.
+    #[error("is set by submitting the report")]
+    SetBySubmission,
+    #[error("the report has been submitted and can no longer be changed")]
+    AlreadySubmitted,
+    #[error("a report of {0} for this quarter already exists")]
+    ReportExists(String),
 }

@@ -205,7 +205,8 @@ pub fn contributions(content: &Content) -> Vec<Contribution> {
         | Content::Marker(_)
         | Content::Catalogue(_)
         | Content::CaseSubjects(_)
-        | Content::Beneficiary(_) => {}
+        | Content::Beneficiary(_)
+        | Content::BriefingReport(_) => {}
     }
     out
 }

@@ -7,6 +7,7 @@ use crate::catalogue::Entry;
 use crate::error::{Problem, ValidationError};
 use crate::id::RecordId;
 use crate::org::{Code, Link, Marker, Unit};
+use crate::period::{Cutoff, Period};
 use crate::quantity::{Money, Quantity};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
@@ -27,10 +28,11 @@ pub enum RecordType {
     Beneficiary,
     Propaganda,
     Disaster,
+    BriefingReport,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 13] = [
+    pub const ALL: [RecordType; 14] = [
         Self::Unit,
         Self::Link,
         Self::Marker,
@@ -44,6 +46,7 @@ impl RecordType {
         Self::Beneficiary,
         Self::Propaganda,
         Self::Disaster,
+        Self::BriefingReport,
     ];
 
     /// The kinds of coordinated work, as the CLI and reports name them.
@@ -72,6 +75,7 @@ impl RecordType {
             Self::Beneficiary => "beneficiary",
             Self::Propaganda => "propaganda",
             Self::Disaster => "disaster",
+            Self::BriefingReport => "briefing_report",
         }
     }
 
@@ -376,6 +380,72 @@ pub struct Disaster {
     pub notes: Text,
 }
 
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BriefingStatus {
+    /// Being written; its figures are read live from the records.
+    #[default]
+    Draft,
+    /// Sent to the briefing: its figures are frozen as they stood that day.
+    Submitted,
+}
+
+impl BriefingStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+        }
+    }
+}
+
+/// One figure of a briefing report as it stood when the report was
+/// submitted, with the label it was shown under then.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrozenFigure {
+    pub key: String,
+    pub label: Text,
+    pub value: Quantity,
+}
+
+/// A post's or a border commune's report for a quarterly briefing (giao ban):
+/// figures come from the records, the narrative from the unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BriefingReport {
+    pub unit: Code,
+    pub year: i16,
+    /// 1..=4.
+    pub quarter: i8,
+    #[serde(default)]
+    pub cutoff: Cutoff,
+    /// Results (kết quả), shortcomings (tồn tại, hạn chế) and proposals
+    /// (đề xuất, kiến nghị), as the unit writes them.
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub results: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub shortcomings: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub proposals: Text,
+    #[serde(default)]
+    pub status: BriefingStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_on: Option<Date>,
+    /// Set only by submitting: the figures as they stood then.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<FrozenFigure>,
+}
+
+impl BriefingReport {
+    /// The days the report covers.
+    pub fn period(&self) -> Option<Period> {
+        (1..=4)
+            .contains(&self.quarter)
+            .then(|| Period::quarter(self.year, self.quarter, self.cutoff))
+    }
+}
+
 /// The content of one revision.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Content {
@@ -392,6 +462,7 @@ pub enum Content {
     Beneficiary(Beneficiary),
     Propaganda(Propaganda),
     Disaster(Disaster),
+    BriefingReport(BriefingReport),
 }
 
 impl Content {
@@ -410,6 +481,7 @@ impl Content {
             Self::Beneficiary(_) => RecordType::Beneficiary,
             Self::Propaganda(_) => RecordType::Propaganda,
             Self::Disaster(_) => RecordType::Disaster,
+            Self::BriefingReport(_) => RecordType::BriefingReport,
         }
     }
 
@@ -444,6 +516,7 @@ impl Content {
             RecordType::Beneficiary => Self::Beneficiary(parse(json)?),
             RecordType::Propaganda => Self::Propaganda(parse(json)?),
             RecordType::Disaster => Self::Disaster(parse(json)?),
+            RecordType::BriefingReport => Self::BriefingReport(parse(json)?),
         })
     }
 
@@ -463,6 +536,7 @@ impl Content {
             Self::Beneficiary(r) => serde_json::to_string(r),
             Self::Propaganda(r) => serde_json::to_string(r),
             Self::Disaster(r) => serde_json::to_string(r),
+            Self::BriefingReport(r) => serde_json::to_string(r),
         };
         // Plain structs with string keys always serialise.
         value.unwrap_or_default()
@@ -478,6 +552,7 @@ impl Content {
             Self::Programme(r) => Some(r.start),
             Self::Propaganda(r) => Some(r.date),
             Self::Disaster(r) => Some(r.date),
+            Self::BriefingReport(r) => r.period().map(|p| p.to),
             Self::Unit(u) => u.valid_from,
             Self::Link(l) => l.valid_from,
             Self::Marker(_) | Self::Catalogue(_) | Self::CaseSubjects(_) | Self::Beneficiary(_) => {
@@ -500,6 +575,7 @@ impl Content {
             Self::Programme(r) => (Some(&r.sponsor_unit), r.partner_units.iter().collect()),
             Self::Propaganda(r) => (Some(&r.unit), r.partner_units.iter().collect()),
             Self::Disaster(r) => (Some(&r.unit), r.partner_units.iter().collect()),
+            Self::BriefingReport(r) => (Some(&r.unit), vec![]),
             Self::Unit(u) => (Some(&u.code), vec![]),
             Self::Link(l) => (Some(&l.from), vec![&l.to]),
             Self::Marker(m) => (Some(&m.post), vec![]),
@@ -520,6 +596,7 @@ impl Content {
                 DisasterKind::Plan => "plan",
                 DisasterKind::Response => "response",
             }),
+            Self::BriefingReport(r) => Some(r.status.as_str()),
             Self::Unit(u) => Some(u.kind.as_str()),
             Self::Catalogue(e) => Some(e.catalogue.as_str()),
             _ => None,

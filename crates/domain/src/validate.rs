@@ -6,7 +6,7 @@ use crate::catalogue::CatalogueKind;
 use crate::error::{Problem, ValidationError};
 use crate::format;
 use crate::org::{Code, LinkKind, Org, UnitKind};
-use crate::record::{Content, ForceCount};
+use crate::record::{BriefingReport, BriefingStatus, Content, ForceCount};
 use std::collections::HashSet;
 
 type Check = Result<(), ValidationError>;
@@ -226,6 +226,51 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             non_empty("vi", e.vi.as_str())?;
             non_empty("en", e.en.as_str())
         }
+        Content::BriefingReport(r) => briefing_report(org, r),
+    }
+}
+
+fn briefing_report(org: &Org, r: &BriefingReport) -> Check {
+    let Some(period) = r.period() else {
+        return Err(err(
+            "quarter",
+            Problem::UnknownValue {
+                value: r.quarter.to_string(),
+                expected: "1, 2, 3, 4".into(),
+            },
+        ));
+    };
+    if !(2000..=2100).contains(&r.year) {
+        return Err(err("year", Problem::TooLarge(r.year.to_string())));
+    }
+    unit_kind(
+        org,
+        "unit",
+        &r.unit,
+        &[UnitKind::BorderPost, UnitKind::Commune],
+    )?;
+    // A unit owes the report of every quarter it existed in, even in part
+    // (communes merged on 1 July 2025 still report on the quarter before).
+    match org.unit(&r.unit) {
+        Some(u) if period.overlaps(u.valid_from, u.valid_to) => {}
+        _ => {
+            return Err(err(
+                "unit",
+                Problem::UnitNotValidOn {
+                    code: r.unit.to_string(),
+                    date: format::date(period.to),
+                },
+            ));
+        }
+    }
+    match r.status {
+        BriefingStatus::Draft if r.submitted_on.is_some() || !r.figures.is_empty() => {
+            Err(err("status", Problem::SetBySubmission))
+        }
+        BriefingStatus::Submitted if r.submitted_on.is_none() => {
+            Err(err("submitted_on", Problem::Missing))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -118,6 +118,9 @@ impl Lang {
             ),
             Problem::UnknownRecord(s) => ("field-unknown-record", vec![field, v(s)]),
             Problem::MalformedJson(s) => ("field-malformed-json", vec![field, v(s)]),
+            Problem::SetBySubmission => ("field-set-by-submission", vec![field]),
+            Problem::AlreadySubmitted => ("field-already-submitted", vec![field]),
+            Problem::ReportExists(s) => ("field-report-exists", vec![field, v(s)]),
         };
         self.text(key, &args)
     }

@@ -2,6 +2,7 @@
 //! derived facts or over live records; nothing is typed into a report.
 
 mod annual;
+mod briefing;
 mod docx;
 mod figures;
 mod render;
@@ -9,7 +10,11 @@ mod summary;
 mod tables;
 mod xlsx;
 
-pub use annual::{AnnualReview, annual_review};
+pub use annual::{AnnualReview, UnitRef, annual_review};
+pub use briefing::{
+    BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, briefing_roll,
+    briefing_to_markdown, briefing_view, carried_actions, key_figures,
+};
 pub use docx::{DocumentStyle, Letterhead, markdown_to_docx};
 pub use render::{to_json, to_markdown};
 pub use summary::{
@@ -30,6 +35,8 @@ pub enum ReportError {
     Store(#[from] bienphong_store::StoreError),
     #[error("unknown unit {0}")]
     UnknownScope(String),
+    #[error("bad period: {0}")]
+    BadPeriod(String),
     #[error("cannot render the report: {0}")]
     Render(String),
 }

@@ -424,7 +424,7 @@ fn measure_pattern(s: &SeizureChange) -> String {
     }
 }
 
-fn lowercase_first(s: &str) -> String {
+pub(crate) fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),

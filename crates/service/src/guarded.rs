@@ -20,7 +20,7 @@ pub struct Page {
 
 impl<S: Store + AccountStore> Service<S> {
     #[allow(clippy::too_many_arguments)]
-    async fn audit_record(
+    pub(crate) async fn audit_record(
         &self,
         who: &Principal,
         now_ms: i64,
@@ -282,7 +282,7 @@ impl<S: Store + AccountStore> Service<S> {
     }
 
     /// Refuses (and audits the refusal) unless `who` may write `content`.
-    async fn authorise_write(
+    pub(crate) async fn authorise_write(
         &self,
         who: &Principal,
         now_ms: i64,

@@ -13,9 +13,11 @@ use std::sync::{Arc, Mutex};
 use thiserror::Error;
 
 pub mod accounts;
+mod briefing;
 mod guarded;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};
+pub use briefing::StoredBriefing;
 pub use guarded::Page;
 
 #[derive(Debug, Error)]
@@ -178,6 +180,7 @@ impl<S: Store> Service<S> {
     /// Writes a record already checked against the organisation.
     pub(crate) async fn add_checked(&self, r: NewRecord) -> Result<Revision> {
         self.check_subject(&r.content).await?;
+        self.check_briefing_write(None, Some(&r.content)).await?;
         self.commit_one(r.into_write()).await
     }
 
@@ -202,6 +205,8 @@ impl<S: Store> Service<S> {
         let org = self.org_shared().await?;
         check(&content, &org, false)?;
         self.check_subject(&content).await?;
+        self.check_briefing_write(Some(record_id), Some(&content))
+            .await?;
         let parent = expected.unwrap_or(head.revision_id);
         self.write_one(
             actor,
@@ -221,6 +226,9 @@ impl<S: Store> Service<S> {
         expected: Option<RevisionId>,
     ) -> Result<Revision> {
         let head = self.live_head(record_id).await?;
+        if head.record_type == RecordType::BriefingReport {
+            self.check_briefing_write(Some(record_id), None).await?;
+        }
         let parent = expected.unwrap_or(head.revision_id);
         self.write_one(actor, record_id, head.record_type, None, Some(parent))
             .await
@@ -234,6 +242,9 @@ impl<S: Store> Service<S> {
         let mut in_batch: HashSet<RecordId> = HashSet::new();
         for r in records {
             check(&r.content, org, true)?;
+            if r.content.record_type() == RecordType::BriefingReport {
+                self.check_briefing_write(None, Some(&r.content)).await?;
+            }
             if let Some(subject) = r.content.subject_of()
                 && !in_batch.contains(&subject)
             {

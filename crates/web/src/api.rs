@@ -39,6 +39,7 @@ pub fn collection(t: RecordType) -> &'static str {
         RecordType::Beneficiary => "beneficiaries",
         RecordType::Propaganda => "propaganda",
         RecordType::Disaster => "disasters",
+        RecordType::BriefingReport => "briefing-reports",
     }
 }
 
@@ -180,6 +181,39 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 on(F::GET, annual_report),
             )
         },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            ..route(
+                Method::GET,
+                "/api/v1/briefings",
+                "Who owes a quarter's briefing report, and who has submitted or is late",
+                "briefings",
+                &[200, 400, 403],
+                on(F::GET, briefing_roll),
+            )
+        },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            ..route(
+                Method::GET,
+                "/api/v1/briefings/{unit}",
+                "A unit's briefing report: frozen figures once submitted, with later changes",
+                "briefings",
+                &[200, 400, 403],
+                on(F::GET, briefing_view),
+            )
+        },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            ..route(
+                Method::POST,
+                "/api/v1/briefings/{unit}/submit",
+                "Submit a unit's draft briefing report, freezing its figures",
+                "briefings",
+                &[200, 400, 403, 404, 409, 422],
+                on(F::POST, briefing_submit),
+            )
+        },
     ];
     for t in RecordType::ALL {
         let c = collection(t);
@@ -268,6 +302,7 @@ fn content_schema(t: RecordType) -> &'static str {
         RecordType::Beneficiary => "Beneficiary",
         RecordType::Propaganda => "Propaganda",
         RecordType::Disaster => "Disaster",
+        RecordType::BriefingReport => "BriefingReport",
     }
 }
 
@@ -977,6 +1012,9 @@ pub(crate) fn report_error(lang: Lang, e: bienphong_report::ReportError) -> ApiE
         bienphong_report::ReportError::UnknownScope(u) => {
             ApiError::bad_request(lang, "scope", format!("unknown unit {u}"))
         }
+        bienphong_report::ReportError::BadPeriod(detail) => {
+            ApiError::bad_request(lang, "quarter", detail)
+        }
         bienphong_report::ReportError::Render(detail) => {
             tracing::error!(%detail, "report rendering failed");
             ApiError::new(
@@ -986,4 +1024,177 @@ pub(crate) fn report_error(lang: Lang, e: bienphong_report::ReportError) -> ApiE
             )
         }
     }
+}
+
+const BRIEFING_QUERY: &[(&str, &str)] = &[
+    ("year", "the year"),
+    ("quarter", "1–4"),
+    ("scope", "unit code (default: the caller's unit)"),
+    ("cutoff", "decree09 (default) or calendar"),
+    (
+        "due_days",
+        "days after the quarter a report is due (default 5)",
+    ),
+];
+
+/// The quarter a briefing request is about.
+pub(crate) fn briefing_quarter(
+    lang: Lang,
+    q: &HashMap<String, String>,
+) -> Result<bienphong_report::BriefingQuarter, ApiError> {
+    let year: i16 = q
+        .get("year")
+        .and_then(|y| y.trim().parse().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| ApiError::bad_request(lang, "year", "a year such as 2024"))?;
+    let quarter: i8 = q
+        .get("quarter")
+        .and_then(|y| y.trim().parse().ok())
+        .filter(|y| (1..=4).contains(y))
+        .ok_or_else(|| ApiError::bad_request(lang, "quarter", "1, 2, 3 or 4"))?;
+    let cutoff = match q.get("cutoff").map(String::as_str) {
+        None | Some("") | Some("decree09") => Cutoff::Decree09,
+        Some("calendar") => Cutoff::Calendar,
+        Some(o) => return Err(ApiError::bad_request(lang, "cutoff", o.to_string())),
+    };
+    let due_days = match q
+        .get("due_days")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        None => bienphong_domain::briefing::DEFAULT_DUE_DAYS,
+        Some(s) => s
+            .parse::<i32>()
+            .ok()
+            .filter(|d| (0..=90).contains(d))
+            .ok_or_else(|| ApiError::bad_request(lang, "due_days", s.to_string()))?,
+    };
+    Ok(bienphong_report::BriefingQuarter {
+        year,
+        quarter,
+        cutoff,
+        due_days,
+    })
+}
+
+/// The unit of a briefing path, if `who` may read its reports.
+pub(crate) async fn briefing_unit(
+    state: &AppState,
+    who: &Principal,
+    lang: Lang,
+    unit: &str,
+) -> Result<Code, ApiError> {
+    let unit = Code::parse(unit).map_err(|p| ApiError::bad_request(lang, "unit", p.to_string()))?;
+    report_scope(state, who, lang, Some(unit.clone())).await?;
+    Ok(unit)
+}
+
+/// Freezes the figures of `unit`'s draft as the records give them today
+/// and submits it.
+pub(crate) async fn submit_briefing(
+    state: &AppState,
+    who: &Principal,
+    lang: Lang,
+    unit: &Code,
+    quarter: bienphong_report::BriefingQuarter,
+    expected: Option<RevisionId>,
+) -> Result<bienphong_domain::Revision, ApiError> {
+    let stored = state
+        .service
+        .briefing_report(unit, quarter.year, quarter.quarter)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?
+        .ok_or_else(|| ApiError::not_found(lang))?;
+    let period = bienphong_report::BriefingQuarter {
+        cutoff: stored.report.cutoff,
+        ..quarter
+    }
+    .period()
+    .map_err(|e| report_error(lang, e))?;
+    let figures = bienphong_report::key_figures(&state.service, unit, period)
+        .await
+        .map_err(|e| report_error(lang, e))?;
+    state
+        .service
+        .submit_briefing_as(
+            who,
+            now_ms(),
+            stored.record.record_id,
+            expected,
+            figures,
+            crate::ui::today(),
+        )
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))
+}
+
+async fn briefing_roll(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let quarter = briefing_quarter(lang, &q)?;
+    let asked = unit_from_query(lang, "scope", q.get("scope"))?;
+    let scope = report_scope(&state, &caller.principal, lang, asked).await?;
+    let roll = bienphong_report::briefing_roll(
+        &state.service,
+        scope.as_ref(),
+        quarter,
+        crate::ui::today(),
+    )
+    .await
+    .map_err(|e| report_error(lang, e))?;
+    Ok(Json(roll).into_response())
+}
+
+async fn briefing_view(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(unit): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let quarter = briefing_quarter(lang, &q)?;
+    let unit = briefing_unit(&state, &caller.principal, lang, &unit).await?;
+    let view = bienphong_report::briefing_view(&state.service, &unit, quarter, crate::ui::today())
+        .await
+        .map_err(|e| report_error(lang, e))?;
+    Ok(Json(view).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SubmitBody {
+    revision: Option<String>,
+}
+
+async fn briefing_submit(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(unit): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let quarter = briefing_quarter(lang, &q)?;
+    let unit = briefing_unit(&state, &caller.principal, lang, &unit).await?;
+    let body: SubmitBody = if body.iter().all(u8::is_ascii_whitespace) {
+        SubmitBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(lang, "body", e.to_string()))?
+    };
+    let expected = match body.revision {
+        None => None,
+        Some(r) => Some(
+            r.parse::<RevisionId>()
+                .map_err(|_| ApiError::bad_request(lang, "revision", r.clone()))?,
+        ),
+    };
+    let rev = submit_briefing(&state, &caller.principal, lang, &unit, quarter, expected).await?;
+    Ok(Json(serde_json::json!({
+        "record_id": rev.record_id.to_string(),
+        "revision": rev.id.to_string(),
+    }))
+    .into_response())
 }

@@ -217,6 +217,16 @@ pub fn form_of(t: RecordType) -> Vec<Item> {
             F(opt("people_rescued", Count)),
             F(opt("notes", LongText)),
         ],
+        // Status, submission date and figures are set by submitting.
+        RecordType::BriefingReport => vec![
+            F(f("unit", Unit)),
+            F(f("year", Count)),
+            F(f("quarter", Count)),
+            F(opt("cutoff", Choice(&["decree09", "calendar"]))),
+            F(opt("results", LongText)),
+            F(opt("shortcomings", LongText)),
+            F(opt("proposals", LongText)),
+        ],
         RecordType::Unit => vec![
             F(f("code", Text)),
             F(f(

@@ -47,6 +47,12 @@ pub fn routes() -> Router<AppState> {
         .route("/catalogues", get(catalogue_page))
         .route("/reports", get(report_page))
         .route("/reports/download", get(report_download))
+        .route("/briefings", get(briefing::roll_page))
+        .route(
+            "/briefings/{unit}",
+            get(briefing::report_page).post(briefing::save),
+        )
+        .route("/briefings/{unit}/download", get(briefing::download))
         .route("/admin/audit", get(audit_page))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
@@ -159,7 +165,7 @@ fn here(uri: &axum::http::Uri) -> String {
 }
 
 /// Today at the border (Asia/Ho_Chi_Minh).
-fn today() -> bienphong_domain::Date {
+pub(crate) fn today() -> bienphong_domain::Date {
     let now = jiff::Timestamp::now();
     now.in_tz(bienphong_domain::TIME_ZONE)
         .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
@@ -198,6 +204,9 @@ macro_rules! signed_in {
         }
     };
 }
+
+// After the macro, so that the pages in it can use it.
+mod briefing;
 
 fn render(t: impl Template) -> Response {
     match t.render() {
@@ -858,6 +867,14 @@ fn describe(org: &Org, lang: Lang, c: &Content) -> String {
                 }
             )),
             d.title
+        ),
+        Content::BriefingReport(r) => format!(
+            "{} · {} {}/{} · {}",
+            unit_name(org, r.unit.as_str(), lang),
+            t.get("field-quarter"),
+            r.quarter,
+            r.year,
+            t.get(&format!("briefing-status-{}", r.status.as_str()))
         ),
         Content::Unit(u) => format!(
             "{} · {}",
