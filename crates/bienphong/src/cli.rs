@@ -54,6 +54,12 @@ pub enum Command {
         #[command(subcommand)]
         report: ReportCommand,
     },
+    /// The quarterly briefing cycle: who owes a report, a unit's report,
+    /// writing and submitting it.
+    Briefing {
+        #[command(subcommand)]
+        command: BriefingCommand,
+    },
     /// Add a record, from flags or from a JSON file.
     Add(AddArgs),
     /// List live records.
@@ -172,6 +178,86 @@ pub enum ReportCommand {
     /// a range of days) compared with the same period of the previous year,
     /// with tables by unit and by type.
     Summary(SummaryArgs),
+}
+
+/// Which quarter's briefing.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct QuarterArgs {
+    #[arg(long)]
+    pub year: i16,
+    #[arg(long, value_parser = clap::value_parser!(i8).range(1..=4))]
+    pub quarter: i8,
+    #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
+    pub cutoff: Cutoff,
+    /// Days after the quarter's last day a report is due.
+    #[arg(long, default_value_t = bienphong_domain::briefing::DEFAULT_DUE_DAYS,
+          value_parser = clap::value_parser!(i32).range(0..=90))]
+    pub due_days: i32,
+}
+
+impl QuarterArgs {
+    pub fn quarter(&self) -> bienphong_report::BriefingQuarter {
+        bienphong_report::BriefingQuarter {
+            year: self.year,
+            quarter: self.quarter,
+            cutoff: self.cutoff,
+            due_days: self.due_days,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BriefingCommand {
+    /// Every post and border commune that owes the quarter's report, and
+    /// whether it has submitted, is late or is not yet due; the open actions
+    /// of earlier briefings.
+    Status {
+        #[command(flatten)]
+        quarter: QuarterArgs,
+        /// A unit: those below it (default: all).
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Md)]
+        format: Format,
+    },
+    /// A unit's report: its figures (live in a draft, frozen once submitted,
+    /// with what has changed since), its narrative and the open actions.
+    Show {
+        #[arg(long)]
+        unit: String,
+        #[command(flatten)]
+        quarter: QuarterArgs,
+        #[arg(long, value_enum, default_value_t = Format::Md)]
+        format: Format,
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        letterhead: LetterheadArgs,
+    },
+    /// Write the narrative of a unit's draft (created if it has none).
+    Write {
+        #[arg(long)]
+        unit: String,
+        #[command(flatten)]
+        quarter: QuarterArgs,
+        /// Results (kết quả đạt được).
+        #[arg(long)]
+        results: Option<String>,
+        /// Shortcomings (tồn tại, hạn chế).
+        #[arg(long)]
+        shortcomings: Option<String>,
+        /// Proposals (đề xuất, kiến nghị).
+        #[arg(long)]
+        proposals: Option<String>,
+    },
+    /// Submit a unit's draft: its figures are frozen as the records give
+    /// them today, and it can no longer be changed.
+    Submit {
+        #[arg(long)]
+        unit: String,
+        #[command(flatten)]
+        quarter: QuarterArgs,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! bienphong: the field node, the provincial server and the CLI in one binary.
 
+mod briefing;
 mod cli;
 mod demo;
 mod records;
@@ -360,6 +361,10 @@ async fn run(cli: Cli) -> Result<()> {
                 matches!(args.format, Format::Docx | Format::Xlsx),
             )
         }
+        Command::Briefing { command } => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            briefing::run(command, &service, &mut out, lang, author(&cli.user)).await
+        }
         Command::Add(args) => {
             let content = match &args.json {
                 Some(path) => records::content_from_json(args.record_type, &read_input(path)?)?,
@@ -713,12 +718,7 @@ async fn letterhead(
 ) -> Result<bienphong_report::Letterhead> {
     let date = match &args.date {
         Some(d) => format::parse_date(d).map_err(|p| ValidationError::new("date", p))?,
-        None => {
-            let now = jiff::Timestamp::now();
-            now.in_tz(bienphong_domain::TIME_ZONE)
-                .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
-                .date()
-        }
+        None => today(),
     };
     let defaults = bienphong_report::Letterhead::for_scope(org, scope, as_of, date);
     let issuing_body = args
@@ -772,6 +772,14 @@ async fn get_of_type(
 }
 
 /// "Added patrol ID (revision REV)" and the like.
+/// Today at the border (Asia/Ho_Chi_Minh).
+fn today() -> bienphong_domain::Date {
+    let now = jiff::Timestamp::now();
+    now.in_tz(bienphong_domain::TIME_ZONE)
+        .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+        .date()
+}
+
 fn announce(
     out: &mut impl std::io::Write,
     lang: Lang,

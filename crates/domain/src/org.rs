@@ -217,6 +217,34 @@ impl Org {
         out
     }
 
+    /// `root` and the units of its kind it took over from, through any number
+    /// of successions (Tuyên Quang from Hà Giang, a merged commune from the
+    /// communes merged into it). A district abolished in favour of communes
+    /// is not a commune's predecessor: it was more than any one of them.
+    pub fn with_predecessors(&self, root: &Code) -> BTreeSet<Code> {
+        let kind = self.unit(root).map(|u| u.kind);
+        let mut out = BTreeSet::from([root.clone()]);
+        let mut frontier = vec![root.clone()];
+        while let Some(u) = frontier.pop() {
+            for p in self.units.values() {
+                if Some(p.kind) == kind && p.successors.contains(&u) && out.insert(p.code.clone()) {
+                    frontier.push(p.code.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The units a report on `root` covers during `p`: the units below it
+    /// and, for the days before it took over, the units below its
+    /// predecessors — so a year cut by a reorganisation is reported whole.
+    pub fn covered_by(&self, root: &Code, p: &Period) -> BTreeSet<Code> {
+        self.with_predecessors(root)
+            .iter()
+            .flat_map(|u| self.descendants(u, p))
+            .collect()
+    }
+
     /// Units of `kinds` in `scope` that existed at some time during `p`.
     pub fn units_of_kind_during<'a>(
         &'a self,

@@ -394,21 +394,80 @@ pub fn briefing_to_markdown(view: &BriefingView) -> Result<String> {
             .iter()
             .map(|c| (cell(c.label.as_str()), amount(c.submitted), amount(c.now)))
             .collect(),
-        carried: view
-            .carried
-            .iter()
-            .map(|a| {
-                (
-                    cell(&a.text),
-                    cell(&a.owner.name),
-                    date(a.meeting_date),
-                    a.due.map(date).unwrap_or_default(),
-                )
-            })
-            .collect(),
+        carried: action_rows(&view.carried),
         results: text(|r| &r.results),
         shortcomings: text(|r| &r.shortcomings),
         proposals: text(|r| &r.proposals),
+    }
+    .render()
+    .map_err(|e| ReportError::Render(e.to_string()))
+}
+
+#[derive(Template)]
+#[template(path = "briefing-roll.vi.md")]
+struct RollMarkdown {
+    title: String,
+    scope: String,
+    from: String,
+    to: String,
+    due: String,
+    total: usize,
+    submitted: usize,
+    late: usize,
+    overdue: usize,
+    pending: usize,
+    rows: Vec<(String, String, String, String)>,
+    actions: Vec<(String, String, String, String)>,
+}
+
+fn action_rows(actions: &[CarriedAction]) -> Vec<(String, String, String, String)> {
+    actions
+        .iter()
+        .map(|a| {
+            (
+                cell(&a.text),
+                cell(&a.owner.name),
+                date(a.meeting_date),
+                a.due.map(date).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Who owes the quarter's report and where each stands, as Vietnamese
+/// Markdown.
+pub fn briefing_roll_to_markdown(roll: &BriefingRoll) -> Result<String> {
+    RollMarkdown {
+        title: crate::summary::lowercase_first(&roll.name),
+        scope: roll.scope.as_ref().map_or_else(
+            || "toàn bộ các đơn vị".to_string(),
+            |s| format!("{} ({})", s.name, s.code),
+        ),
+        from: date(roll.period.from),
+        to: date(roll.period.to),
+        due: date(roll.due),
+        total: roll.rows.len(),
+        submitted: roll.submitted + roll.submitted_late,
+        late: roll.submitted_late,
+        overdue: roll.overdue,
+        pending: roll.pending,
+        rows: roll
+            .rows
+            .iter()
+            .map(|r| {
+                let mut state = label(&format!("state-{}", r.state.as_str()));
+                if r.draft && !r.state.is_submitted() {
+                    state = format!("{state} ({})", label("draft"));
+                }
+                (
+                    cell(&r.unit.name),
+                    r.unit.code.clone(),
+                    state,
+                    r.submitted_on.map(date).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        actions: action_rows(&roll.open_actions),
     }
     .render()
     .map_err(|e| ReportError::Render(e.to_string()))

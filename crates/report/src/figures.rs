@@ -28,7 +28,8 @@ pub(crate) fn unit_ref(org: &Org, code: &Code) -> UnitRef {
 }
 
 /// The units a report for `scope` covers during `period`: the unit and the
-/// units below it as they stood then; `None` for the whole store.
+/// units below it as they stood then, and those of the units it took over
+/// from (see [`Org::covered_by`]); `None` for the whole store.
 pub(crate) fn scope_units(
     org: &Org,
     scope: Option<&Code>,
@@ -39,7 +40,7 @@ pub(crate) fn scope_units(
             if org.unit(code).is_none() {
                 return Err(ReportError::UnknownScope(code.to_string()));
             }
-            Ok(Some(org.descendants(code, period)))
+            Ok(Some(org.covered_by(code, period)))
         }
         None => Ok(None),
     }

@@ -13,7 +13,7 @@ mod xlsx;
 pub use annual::{AnnualReview, UnitRef, annual_review};
 pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, briefing_roll,
-    briefing_to_markdown, briefing_view, carried_actions, key_figures,
+    briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions, key_figures,
 };
 pub use docx::{DocumentStyle, Letterhead, markdown_to_docx};
 pub use render::{to_json, to_markdown};

@@ -1,0 +1,167 @@
+//! `bienphong briefing …`: the quarterly briefing cycle from the terminal.
+
+use crate::Result;
+use crate::cli::{BriefingCommand, Format};
+use crate::{announce, emit, letterhead, today};
+use bienphong_domain::org::Code;
+use bienphong_domain::record::{BriefingReport, BriefingStatus};
+use bienphong_domain::text::Text;
+use bienphong_domain::{Content, ValidationError};
+use bienphong_i18n::Lang;
+use bienphong_service::{Actor, Service};
+use bienphong_store::SqlStore;
+
+fn unit(field: &str, s: &str) -> Result<Code> {
+    Ok(Code::parse(s).map_err(|p| ValidationError::new(field, p))?)
+}
+
+pub async fn run(
+    command: BriefingCommand,
+    service: &Service<SqlStore>,
+    out: &mut impl std::io::Write,
+    lang: Lang,
+    author: String,
+) -> Result<()> {
+    match command {
+        BriefingCommand::Status {
+            quarter,
+            scope,
+            format,
+        } => {
+            let scope = scope.as_deref().map(|s| unit("scope", s)).transpose()?;
+            let roll = bienphong_report::briefing_roll(
+                service,
+                scope.as_ref(),
+                quarter.quarter(),
+                today(),
+            )
+            .await?;
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&roll).map_err(anyhow::Error::from)?,
+                _ => bienphong_report::briefing_roll_to_markdown(&roll)?,
+            };
+            emit(out, text.as_bytes(), None, false)
+        }
+        BriefingCommand::Show {
+            unit: code,
+            quarter,
+            format,
+            output,
+            letterhead: head,
+        } => {
+            let code = unit("unit", &code)?;
+            let view =
+                bienphong_report::briefing_view(service, &code, quarter.quarter(), today()).await?;
+            let bytes = match format {
+                Format::Json => serde_json::to_string_pretty(&view)
+                    .map_err(anyhow::Error::from)?
+                    .into_bytes(),
+                Format::Md => bienphong_report::briefing_to_markdown(&view)?.into_bytes(),
+                Format::Docx => {
+                    let org = service.org().await?;
+                    let head =
+                        letterhead(&head, service.store(), &org, Some(&code), view.period.to)
+                            .await?;
+                    bienphong_report::markdown_to_docx(
+                        &bienphong_report::briefing_to_markdown(&view)?,
+                        &head,
+                    )?
+                }
+                Format::Xlsx => {
+                    return Err(ValidationError::new(
+                        "format",
+                        bienphong_domain::Problem::UnknownValue {
+                            value: "xlsx".into(),
+                            expected: "md, json, docx".into(),
+                        },
+                    )
+                    .into());
+                }
+            };
+            emit(
+                out,
+                &bytes,
+                output.as_deref(),
+                matches!(format, Format::Docx),
+            )
+        }
+        BriefingCommand::Write {
+            unit: code,
+            quarter,
+            results,
+            shortcomings,
+            proposals,
+        } => {
+            let code = unit("unit", &code)?;
+            let q = quarter.quarter();
+            let actor = Actor::now(author);
+            let stored = service.briefing_report(&code, q.year, q.quarter).await?;
+            let keep = |new: Option<String>, old: Option<&Text>| {
+                new.map_or_else(|| old.cloned().unwrap_or_default(), |s| Text::new(&s))
+            };
+            let before = stored.as_ref().map(|s| &s.report);
+            let report = BriefingReport {
+                unit: code.clone(),
+                year: q.year,
+                quarter: q.quarter,
+                cutoff: before.map_or(q.cutoff, |r| r.cutoff),
+                results: keep(results, before.map(|r| &r.results)),
+                shortcomings: keep(shortcomings, before.map(|r| &r.shortcomings)),
+                proposals: keep(proposals, before.map(|r| &r.proposals)),
+                status: BriefingStatus::Draft,
+                submitted_on: None,
+                figures: vec![],
+            };
+            let content = Content::BriefingReport(report);
+            let rev = match stored {
+                Some(s) => {
+                    service
+                        .edit(
+                            &actor,
+                            s.record.record_id,
+                            Some(s.record.revision_id),
+                            content,
+                        )
+                        .await?
+                }
+                None => service.add(&actor, content).await?,
+            };
+            announce(out, lang, "added", &rev)
+        }
+        BriefingCommand::Submit {
+            unit: code,
+            quarter,
+        } => {
+            let code = unit("unit", &code)?;
+            let q = quarter.quarter();
+            let stored = service
+                .briefing_report(&code, q.year, q.quarter)
+                .await?
+                .ok_or_else(|| {
+                    ValidationError::new(
+                        "unit",
+                        bienphong_domain::Problem::UnknownRecord(format!(
+                            "{code} Q{}/{}",
+                            q.quarter, q.year
+                        )),
+                    )
+                })?;
+            let period = bienphong_report::BriefingQuarter {
+                cutoff: stored.report.cutoff,
+                ..q
+            }
+            .period()?;
+            let figures = bienphong_report::key_figures(service, &code, period).await?;
+            let rev = service
+                .submit_briefing(
+                    &Actor::now(author),
+                    stored.record.record_id,
+                    Some(stored.record.revision_id),
+                    figures,
+                    today(),
+                )
+                .await?;
+            announce(out, lang, "edited", &rev)
+        }
+    }
+}
