@@ -206,6 +206,8 @@ impl QuarterArgs {
     }
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum BriefingCommand {
     /// Every post and border commune that owes the quarter's report, and
