@@ -2012,19 +2012,24 @@ async fn report_download(
     }
     .await;
     match result {
-        Ok((body, kind, file)) => (
-            [
-                (header::CONTENT_TYPE, kind.to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}\""),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok((body, kind, file)) => attachment(body, kind, &file),
         Err(e) => page_error(lang, e),
     }
+}
+
+/// A download: `body` of type `kind`, saved as `file`.
+fn attachment(body: Vec<u8>, kind: &str, file: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 // ------------------------------------------------------------------ audit

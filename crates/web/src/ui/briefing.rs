@@ -3,8 +3,8 @@
 //! narrative, submission, and what changed after it was submitted.
 
 use super::{
-    Frame, Gate, Tr, csrf_ok, csrf_refused, frame, gate, here, markdown_html, page_error,
-    parse_form, render, today, unit_name, unit_options, write_error,
+    Frame, Gate, Tr, attachment, csrf_ok, csrf_refused, frame, gate, here, markdown_html,
+    page_error, parse_form, render, today, unit_name, unit_options, write_error,
 };
 use crate::AppState;
 use crate::api::{briefing_quarter, briefing_unit, report_error, report_scope, submit_briefing};
@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_domain::access::Access;
 use bienphong_domain::format;
@@ -43,6 +43,19 @@ fn quarter_or_current(
         q.insert("quarter".into(), quarter.to_string());
     }
     briefing_quarter(lang, &q)
+}
+
+/// The unit and quarter of a report page, if `who` may read the unit's.
+async fn target(
+    state: &AppState,
+    who: &Principal,
+    lang: bienphong_i18n::Lang,
+    unit: &str,
+    q: &HashMap<String, String>,
+) -> Result<(Code, BriefingQuarter), ApiError> {
+    let quarter = quarter_or_current(lang, q)?;
+    let unit = briefing_unit(state, who, lang, unit).await?;
+    Ok((unit, quarter))
 }
 
 fn query_of(quarter: &BriefingQuarter) -> String {
@@ -334,12 +347,7 @@ pub(super) async fn report_page(
     let back = here(&uri);
     let auth = signed_in!(state, headers, &back);
     let lang = auth.lang;
-    let found = async {
-        let quarter = quarter_or_current(lang, &q)?;
-        let unit = briefing_unit(&state, &auth.principal, lang, &unit).await?;
-        Ok::<_, ApiError>((unit, quarter))
-    }
-    .await;
+    let found = target(&state, &auth.principal, lang, &unit, &q).await;
     match found {
         Ok((unit, quarter)) => report_response(&state, &auth, &unit, quarter, &back, None).await,
         Err(e) => page_error(lang, e),
@@ -363,12 +371,7 @@ pub(super) async fn save(
     if !csrf_ok(&auth, &posted) {
         return csrf_refused(lang);
     }
-    let found = async {
-        let quarter = quarter_or_current(lang, &q)?;
-        let unit = briefing_unit(&state, &auth.principal, lang, &unit).await?;
-        Ok::<_, ApiError>((unit, quarter))
-    }
-    .await;
+    let found = target(&state, &auth.principal, lang, &unit, &q).await;
     let (unit, quarter) = match found {
         Ok(x) => x,
         Err(e) => return page_error(lang, e),
@@ -461,8 +464,7 @@ pub(super) async fn download(
     let auth = signed_in!(state, headers, "/briefings");
     let lang = auth.lang;
     let result = async {
-        let quarter = quarter_or_current(lang, &q)?;
-        let unit = briefing_unit(&state, &auth.principal, lang, &unit).await?;
+        let (unit, quarter) = target(&state, &auth.principal, lang, &unit, &q).await?;
         let view = bienphong_report::briefing_view(&state.service, &unit, quarter, today())
             .await
             .map_err(|e| report_error(lang, e))?;
@@ -504,18 +506,7 @@ pub(super) async fn download(
     }
     .await;
     match result {
-        Ok((body, kind, file)) => (
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, kind.to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}\""),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok((body, kind, file)) => attachment(body, kind, &file),
         Err(e) => page_error(lang, e),
     }
 }
