@@ -2,6 +2,7 @@
 //! derived facts or over live records; nothing is typed into a report.
 
 mod annual;
+mod charts;
 mod docx;
 mod figures;
 mod render;
@@ -10,7 +11,10 @@ mod tables;
 mod xlsx;
 
 pub use annual::{AnnualReview, annual_review};
-pub use docx::{DocumentStyle, Letterhead, markdown_to_docx};
+pub use charts::{
+    Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,
+};
+pub use docx::{DocumentStyle, Letterhead, markdown_to_docx, markdown_to_docx_with_charts};
 pub use render::{to_json, to_markdown};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,
