@@ -307,9 +307,11 @@ async fn run(cli: Cli) -> Result<()> {
                         review.period.to,
                     )
                     .await?;
-                    bienphong_report::markdown_to_docx(
+                    let charts = bienphong_report::annual_charts(&service, &review).await?;
+                    bienphong_report::markdown_to_docx_with_charts(
                         &bienphong_report::to_markdown(&review)?,
                         &head,
+                        &charts.shown(),
                     )?
                 }
                 Format::Xlsx => bienphong_report::tables_to_xlsx(
@@ -348,9 +350,11 @@ async fn run(cli: Cli) -> Result<()> {
                         period.to,
                     )
                     .await?;
-                    bienphong_report::markdown_to_docx(
+                    let charts = bienphong_report::summary_charts(&service, &summary).await?;
+                    bienphong_report::markdown_to_docx_with_charts(
                         &bienphong_report::summary_to_markdown(&summary)?,
                         &head,
+                        &charts.shown(),
                     )?
                 }
             };

@@ -862,12 +862,59 @@ fn the_annual_review_is_an_official_docx() {
         "a header carries the page number"
     );
 
+    // The charts: an appendix after the signature, each chart a PNG part
+    // that the text refers to, with its caption.
+    let annex = xml.find("Phụ lục").expect("the appendix");
+    assert!(
+        annex > xml.find("Nguyễn Văn A").unwrap(),
+        "after the signature"
+    );
+    assert!(
+        xml.contains("(Kèm theo Báo cáo số 05/BC-BĐBP ngày 16 tháng 01 năm 2024"),
+        "the appendix names its report"
+    );
+    let rels = docx_part(&file, "word/_rels/document.xml.rels");
+    for (n, caption) in [
+        (1, "Biểu đồ 1: Số lần tuần tra theo tháng"),
+        (2, "Biểu đồ 2: Số vụ việc xử lý theo tháng"),
+        (3, "Biểu đồ 3: Số lần tuần tra theo đơn vị chủ trì"),
+        (4, "Biểu đồ 4: Số vụ việc theo đơn vị xử lý"),
+    ] {
+        assert!(xml.contains(caption), "missing {caption}");
+        let id = format!("rIdChart{n}");
+        assert!(
+            xml.contains(&format!(r#"r:embed="{id}""#)),
+            "{id} in the text"
+        );
+        assert!(
+            rels.contains(&format!(r#"Id="{id}""#)) && rels.contains(&format!("media/{id}.png")),
+            "{id} in the relationships: {rels}"
+        );
+        let png = docx_bytes(&file, &format!("word/media/{id}.png"));
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{id} is a PNG");
+    }
+    // Across the text width: 165 mm.
+    assert!(xml.contains(r#"cx="5941060""#), "chart width");
+
     // LibreOffice reads it (CI installs it; elsewhere the check is skipped).
     let Some(pdf) = libreoffice_convert(&file, "pdf", "pdf") else {
         return;
     };
     let pdf = std::fs::read(pdf).unwrap();
     assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000);
+}
+
+fn docx_bytes(path: &Path, part: &str) -> Vec<u8> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut bytes = Vec::new();
+    archive
+        .by_name(part)
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    bytes
 }
 
 /// Converts `file` with LibreOffice (headless) beside it and returns the
@@ -1316,6 +1363,11 @@ fn a_quarterly_summary_is_an_official_docx_too() {
         xml.contains("15/12/2023") && xml.contains("14/03/2024"),
         "exact range"
     );
+    assert!(
+        xml.contains("Biểu đồ 1: Số lần tuần tra theo tháng"),
+        "charts"
+    );
+    assert!(docx_bytes(&file, "word/media/rIdChart1.png").starts_with(b"\x89PNG"));
 }
 
 /// The demo's 2023 annual review, word for word: any change to the wording,

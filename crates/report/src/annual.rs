@@ -88,6 +88,15 @@ pub struct Cases {
     pub count: i64,
     pub subjects: i64,
     pub by_type: Vec<CaseLine>,
+    pub by_handling_unit: Vec<UnitCases>,
+}
+
+/// Cases and their subjects by handling unit.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct UnitCases {
+    pub unit: UnitRef,
+    pub count: i64,
+    pub subjects: i64,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

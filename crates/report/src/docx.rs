@@ -7,11 +7,12 @@
 //! read line by line: `#` document type, `**…**` subject, `##` section,
 //! `- ` item, `|…|` table rows, anything else a paragraph.
 
+use crate::charts::Chart;
 use crate::{ReportError, Result};
 use bienphong_domain::Date;
 use bienphong_domain::format::{document_number, place_date};
 use docx_rs::{
-    AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts,
+    AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 
@@ -112,6 +113,9 @@ const MARGIN_TOP: i32 = mm(20);
 const MARGIN_BOTTOM: i32 = mm(20);
 const MARGIN_LEFT: i32 = mm(30);
 const MARGIN_RIGHT: i32 = mm(15);
+/// The width between the margins, in EMU (635 to a twentieth of a point):
+/// charts span it.
+const TEXT_WIDTH_EMU: u32 = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as u32 * 635;
 /// Half-points.
 const BODY_SIZE: usize = 28;
 const HEADER_SIZE: usize = 26;
@@ -182,14 +186,10 @@ fn letterhead_table(head: &Letterhead) -> Table {
     if let Some(mark) = &head.classification {
         left.push(centred(run(&mark.to_uppercase(), HEADER_SIZE).bold()));
     }
-    // The Party writes "Số 05-BC/ĐU", the state "Số: 05/BC-BĐBP".
     let number = if party {
-        format!(
-            "Số {}",
-            document_number(head.number, &head.symbol).replacen('/', "-", 1)
-        )
+        format!("Số {}", number(head))
     } else {
-        format!("Số: {}", document_number(head.number, &head.symbol))
+        format!("Số: {}", number(head))
     };
     left.push(centred(run(&number, HEADER_SIZE)));
     let right = if party {
@@ -216,6 +216,63 @@ fn letterhead_table(head: &Letterhead) -> Table {
     ])])
     .set_grid(vec![4000, 5700])
     .width(9700, WidthType::Dxa)
+}
+
+/// The Party writes "05-BC/ĐU", the state "05/BC-BĐBP".
+fn number(head: &Letterhead) -> String {
+    let n = document_number(head.number, &head.symbol);
+    match head.style {
+        DocumentStyle::Party => n.replacen('/', "-", 1),
+        DocumentStyle::State => n,
+    }
+}
+
+/// The charts as an appendix after the signature, on a page of its own, as
+/// Decree 30/2020 lays out appendices: "Phụ lục", its title, the document
+/// it belongs to, then each chart across the text width with its caption
+/// below.
+fn annex(mut doc: Docx, head: &Letterhead, charts: &[&Chart]) -> Result<Docx> {
+    if charts.is_empty() {
+        return Ok(doc);
+    }
+    // `place_date` with no place leaves ", ngày … tháng … năm …".
+    let date = place_date("", head.date);
+    let mut belongs = format!(
+        "(Kèm theo Báo cáo số {} {}",
+        number(head),
+        date.trim_start_matches(", ")
+    );
+    if !head.issuing_body.is_empty() {
+        belongs.push_str(&format!(" của {}", head.issuing_body));
+    }
+    belongs.push(')');
+    doc = doc
+        .add_paragraph(centred(run("Phụ lục", BODY_SIZE).bold()).page_break_before(true))
+        .add_paragraph(centred(run("BIỂU ĐỒ SỐ LIỆU", BODY_SIZE).bold()))
+        .add_paragraph(centred(run(&belongs, BODY_SIZE).italic()))
+        .add_paragraph(Paragraph::new());
+    for (i, chart) in charts.iter().enumerate() {
+        let png = chart.png()?;
+        let height =
+            u64::from(TEXT_WIDTH_EMU) * u64::from(png.height) / u64::from(png.width.max(1));
+        let height = u32::try_from(height).map_err(|e| ReportError::Render(e.to_string()))?;
+        // Named by its place in the annex, so the same report gives the same parts.
+        let pic = Pic::new_with_dimensions(png.bytes, png.width, png.height)
+            .size(TEXT_WIDTH_EMU, height)
+            .id(format!("rIdChart{}", i + 1));
+        doc = doc
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_image(pic))
+                    .align(AlignmentType::Center)
+                    .keep_next(true),
+            )
+            .add_paragraph(
+                centred(run(&chart.caption(i + 1), HEADER_SIZE).italic())
+                    .line_spacing(LineSpacing::new().after(2 * SPACE_AFTER)),
+            );
+    }
+    Ok(doc)
 }
 
 fn closing_table(head: &Letterhead) -> Table {
@@ -292,6 +349,16 @@ fn is_separator(line: &str) -> bool {
 
 /// The report's Markdown as an official document.
 pub fn markdown_to_docx(markdown: &str, head: &Letterhead) -> Result<Vec<u8>> {
+    markdown_to_docx_with_charts(markdown, head, &[])
+}
+
+/// The report's Markdown as an official document, with `charts` in an
+/// appendix after the signature.
+pub fn markdown_to_docx_with_charts(
+    markdown: &str,
+    head: &Letterhead,
+    charts: &[&Chart],
+) -> Result<Vec<u8>> {
     // Page numbers centred at the top, none on the first page.
     let page_header = Header::new().add_paragraph(
         Paragraph::new()
@@ -355,6 +422,7 @@ pub fn markdown_to_docx(markdown: &str, head: &Letterhead) -> Result<Vec<u8>> {
     doc = doc
         .add_paragraph(Paragraph::new())
         .add_table(closing_table(head));
+    doc = annex(doc, head, charts)?;
 
     let mut bytes = std::io::Cursor::new(Vec::new());
     doc.build()

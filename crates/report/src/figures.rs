@@ -5,7 +5,7 @@
 
 use crate::annual::{
     CaseLine, Cases, CountLine, Disaster, Documents, ForceLine, Patrols, Propaganda, SeizureLine,
-    UnitPatrols, UnitRef,
+    UnitCases, UnitPatrols, UnitRef,
 };
 use crate::{ReportError, Result};
 use bienphong_domain::catalogue::{CatalogueKind, Role};
@@ -14,7 +14,6 @@ use bienphong_domain::org::{Code, Org};
 use bienphong_domain::text::collate;
 use bienphong_domain::{Period, Quantity};
 use bienphong_store::{MeasureSum, Store};
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) fn unit_ref(org: &Org, code: &Code) -> UnitRef {
@@ -65,6 +64,19 @@ impl Sums {
         Ok(Self { by_lead, totals })
     }
 
+    /// The totals alone, for figures that are never broken down by unit.
+    pub async fn load_totals<S: Store>(
+        store: &S,
+        period: Period,
+        units: Option<Vec<Code>>,
+    ) -> Result<Self> {
+        let totals = store.sum_measures(period, units, false).await?;
+        Ok(Self {
+            by_lead: Vec::new(),
+            totals,
+        })
+    }
+
     pub fn total(&self, name: &str) -> i64 {
         self.totals
             .iter()
@@ -80,7 +92,7 @@ impl Sums {
             .collect()
     }
 
-    fn sum_prefix(&self, prefix: &str) -> i64 {
+    pub fn sum_prefix(&self, prefix: &str) -> i64 {
         self.with_prefix(prefix).iter().map(|(_, n)| n).sum()
     }
 }
@@ -160,7 +172,10 @@ impl Figures {
         let names = Names(org);
         Self {
             patrols: patrols(org, &names, sums),
-            cases: cases(&names, sums),
+            cases: Cases {
+                by_handling_unit: cases_by_unit(org, sums),
+                ..cases(&names, sums)
+            },
             seizures: seizures(&names, sums),
             documents: Documents {
                 count: sums.sum_prefix(measure::DOCUMENT_COUNT_PREFIX),
@@ -255,6 +270,7 @@ fn cases(names: &Names, sums: &Sums) -> Cases {
         count: sums.sum_prefix(measure::CASE_COUNT_PREFIX),
         subjects: sums.sum_prefix(measure::CASE_SUBJECTS_PREFIX),
         by_type: Vec::new(),
+        by_handling_unit: Vec::new(),
     };
     for (code, count) in sums.with_prefix(measure::CASE_COUNT_PREFIX) {
         cases.by_type.push(CaseLine {
@@ -305,16 +321,8 @@ fn seizures(names: &Names, sums: &Sums) -> Vec<SeizureLine> {
     seizures
 }
 
-/// Cases and their subjects by handling unit.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct UnitCases {
-    pub unit: UnitRef,
-    pub count: i64,
-    pub subjects: i64,
-}
-
 /// Cases by handling unit, in Vietnamese alphabetical order of the unit's name.
-pub(crate) fn cases_by_unit(org: &Org, sums: &Sums) -> Vec<UnitCases> {
+fn cases_by_unit(org: &Org, sums: &Sums) -> Vec<UnitCases> {
     let mut rows: BTreeMap<Code, UnitCases> = BTreeMap::new();
     for s in &sums.by_lead {
         let Some(lead) = &s.lead_unit else { continue };

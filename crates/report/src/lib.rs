@@ -3,6 +3,7 @@
 
 mod annual;
 mod briefing;
+mod charts;
 mod docx;
 mod figures;
 mod render;
@@ -15,7 +16,10 @@ pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, briefing_roll,
     briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions, key_figures,
 };
-pub use docx::{DocumentStyle, Letterhead, markdown_to_docx};
+pub use charts::{
+    Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,
+};
+pub use docx::{DocumentStyle, Letterhead, markdown_to_docx, markdown_to_docx_with_charts};
 pub use render::{to_json, to_markdown};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,

@@ -4,7 +4,7 @@
 //! breakdowns by unit and by type.
 
 use crate::annual::{SeizureLine, UnitRef};
-use crate::figures::{Figures, Names, Sums, UnitCases, by_unit_name, cases_by_unit, scope_units};
+use crate::figures::{Figures, Names, Sums, by_unit_name, scope_units};
 use crate::render::{Row, cell, json};
 use crate::{ReportError, Result};
 use askama::Template;
@@ -202,10 +202,9 @@ pub async fn summary<S: Store>(
     })
 }
 
-/// One period's figures, with cases by handling unit.
+/// One period's figures.
 struct PeriodFigures {
     figures: Figures,
-    cases_by_unit: Vec<UnitCases>,
 }
 
 impl PeriodFigures {
@@ -219,7 +218,6 @@ impl PeriodFigures {
         let sums = Sums::load(service.store(), period, units).await?;
         Ok(Self {
             figures: Figures::from_sums(org, &sums),
-            cases_by_unit: cases_by_unit(org, &sums),
         })
     }
 }
@@ -277,9 +275,11 @@ fn cases_by_handling_unit(
     previous: &PeriodFigures,
 ) -> Vec<UnitCaseChange> {
     let mut rows = Vec::new();
-    for (c, p) in paired(&current.cases_by_unit, &previous.cases_by_unit, |r| {
-        &r.unit.code
-    }) {
+    for (c, p) in paired(
+        &current.figures.cases.by_handling_unit,
+        &previous.figures.cases.by_handling_unit,
+        |r| &r.unit.code,
+    ) {
         let Some(any) = c.or(p) else { continue };
         rows.push(UnitCaseChange {
             unit: any.unit.clone(),

@@ -401,15 +401,6 @@ pub struct Figure {
     pub id: String,
 }
 
-pub struct Bar {
-    pub label: String,
-    pub current: i64,
-    pub previous: i64,
-    pub y: i64,
-    pub current_width: i64,
-    pub previous_width: i64,
-}
-
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -422,8 +413,8 @@ struct DashboardPage {
     quarter: i8,
     figures: Vec<Figure>,
     seizures: Vec<Figure>,
-    bars: Vec<Bar>,
-    chart_height: i64,
+    /// Patrols by leading unit, as inline SVG.
+    chart: Option<String>,
 }
 
 /// Everything a dashboard shows, computed once per store state, scope and
@@ -684,26 +675,20 @@ async fn dashboard(
             change: comparison_text(lang, z.quantity.current, z.quantity.previous, &z.measure),
         })
         .collect();
-    let units = &p.by_lead_unit;
-    let max = units
-        .iter()
-        .map(|u| u.count.current.max(u.count.previous))
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let bars: Vec<Bar> = units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| Bar {
-            label: u.unit.name.clone(),
-            current: u.count.current,
-            previous: u.count.previous,
-            y: i as i64 * 34,
-            current_width: u.count.current * 420 / max,
-            previous_width: u.count.previous * 420 / max,
-        })
-        .collect();
-    let chart_height = bars.len() as i64 * 34 + 4;
+    // The reports' chart, in the page's language.
+    let mut chart = bienphong_report::patrols_by_unit_chart(s);
+    chart.title = t.get("dash-chart");
+    for (series, key) in chart
+        .series
+        .iter_mut()
+        .zip(["dash-this-period", "dash-same-period"])
+    {
+        series.name = t.get(key);
+    }
+    let chart = match (!chart.is_empty()).then(|| chart.svg()).transpose() {
+        Ok(svg) => svg,
+        Err(e) => return page_error(lang, report_error(lang, e)),
+    };
     let this_year = today().year();
     let years = (2015..=this_year.max(year) + 1).rev().collect();
     render(DashboardPage {
@@ -729,8 +714,7 @@ async fn dashboard(
         quarter,
         figures,
         seizures,
-        bars,
-        chart_height,
+        chart,
     })
 }
 
@@ -1787,7 +1771,43 @@ struct ReportPage {
     year: String,
     cutoff: String,
     html: Option<String>,
+    charts: Vec<ChartFigure>,
     download: String,
+}
+
+/// A chart of the report as inline SVG, with its numbered caption.
+struct ChartFigure {
+    caption: String,
+    svg: String,
+}
+
+async fn report_charts(
+    state: &AppState,
+    lang: Lang,
+    r: &Report,
+) -> Result<bienphong_report::Charts, ApiError> {
+    match r {
+        Report::Annual(a) => bienphong_report::annual_charts(&state.service, a).await,
+        Report::Summary(s) => bienphong_report::summary_charts(&state.service, s).await,
+    }
+    .map_err(|e| report_error(lang, e))
+}
+
+fn chart_figures(
+    lang: Lang,
+    charts: &bienphong_report::Charts,
+) -> Result<Vec<ChartFigure>, ApiError> {
+    charts
+        .shown()
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Ok(ChartFigure {
+                caption: c.caption(i + 1),
+                svg: c.svg().map_err(|e| report_error(lang, e))?,
+            })
+        })
+        .collect()
 }
 
 /// Markdown to HTML, with any HTML inside the text shown as text.
@@ -1903,14 +1923,20 @@ async fn report_page(
         .cloned()
         .unwrap_or_else(|| "decree09".into());
     let mut html = None;
+    let mut charts = Vec::new();
     if !year.is_empty() {
         let shown = async {
             let report = report_for(&state, &auth.principal, lang, &q).await?;
-            report_markdown(lang, &report)
+            let md = report_markdown(lang, &report)?;
+            let figures = chart_figures(lang, &report_charts(&state, lang, &report).await?)?;
+            Ok::<_, ApiError>((md, figures))
         }
         .await;
         match shown {
-            Ok(md) => html = Some(markdown_html(&md)),
+            Ok((md, figures)) => {
+                html = Some(markdown_html(&md));
+                charts = figures;
+            }
             Err(e) => return page_error(lang, e),
         }
     }
@@ -1930,6 +1956,7 @@ async fn report_page(
         year,
         cutoff,
         html,
+        charts,
         download,
     })
 }
@@ -1995,9 +2022,14 @@ async fn report_download(
                 let today = today();
                 let head =
                     bienphong_report::Letterhead::for_scope(&org, scope.as_ref(), period.to, today);
+                let charts = report_charts(&state, lang, &report).await?;
                 (
-                    bienphong_report::markdown_to_docx(&report_markdown(lang, &report)?, &head)
-                        .map_err(fail)?,
+                    bienphong_report::markdown_to_docx_with_charts(
+                        &report_markdown(lang, &report)?,
+                        &head,
+                        &charts.shown(),
+                    )
+                    .map_err(fail)?,
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     "docx",
                 )

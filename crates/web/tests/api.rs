@@ -1020,6 +1020,43 @@ async fn the_report_page_shows_any_period_and_scope_and_downloads_it() {
         .unwrap();
     let report = page.split("id=\"report\"").nth(1).expect("the report");
     assert!(report.contains("1.178 lần/7.511 lượt"), "{report}");
+    // The charts, inline SVG with their titles and numbered captions.
+    let charts = page
+        .split("id=\"report-charts\"")
+        .nth(1)
+        .expect("the charts");
+    for text in [
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"",
+        "<title>Số lần tuần tra theo tháng</title>",
+        "<figcaption>Biểu đồ 1: Số lần tuần tra theo tháng</figcaption>",
+        "<title>Số vụ việc theo đơn vị xử lý</title>",
+        "<title>Tháng 1 – Năm 2023: ",
+    ] {
+        assert!(charts.contains(text), "{text}\n{charts}");
+    }
+    assert!(!charts.contains("<script"), "no script needed");
+    // The dashboard draws its chart with the same code.
+    let dashboard = admin
+        .get(app.url("/?year=2023"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let chart = dashboard
+        .split("<svg")
+        .nth(1)
+        .expect("the dashboard's chart");
+    assert!(
+        chart.contains("<title>Số lần tuần tra theo đơn vị chủ trì</title>"),
+        "{chart}"
+    );
+    assert!(chart.contains("Đồn Biên phòng Lũng Cú"), "{chart}");
+    assert!(
+        chart.contains(">Kỳ này<") && chart.contains(">Cùng kỳ<"),
+        "{chart}"
+    );
     let page = admin
         .get(app.url("/reports?period=q1&year=2024&scope=BP-LUNGCU"))
         .send()

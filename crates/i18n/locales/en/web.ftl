@@ -86,6 +86,7 @@ report-cutoff = Periods
 report-cutoff-decree09 = Decree 09/2019 (15/12–14/12)
 report-cutoff-calendar = Calendar year
 report-download = Download
+report-charts = Charts
 audit-when = When
 audit-actor = Who
 audit-action = Action

@@ -86,6 +86,7 @@ report-cutoff = Cách tính kỳ
 report-cutoff-decree09 = Theo Nghị định 09/2019 (15/12–14/12)
 report-cutoff-calendar = Theo năm dương lịch
 report-download = Tải về
+report-charts = Biểu đồ số liệu
 audit-when = Thời điểm
 audit-actor = Người thực hiện
 audit-action = Hành động
