@@ -285,7 +285,43 @@ async fn run(c: Client, base: String) {
         eprintln!("saved {path}");
     }
 
-    // 5. English.
+    // 5. The post writes its report for the last quarter of 2023 and
+    // submits it, long after its due date: late, and its form is gone.
+    c.goto(&url("/briefings/BP-LUNGCU?year=2023&quarter=4"))
+        .await
+        .unwrap();
+    assert!(text(&c, "#report").await.contains("Số liệu chủ yếu"));
+    set_text(
+        &c,
+        "field-results",
+        "Giữ vững chủ quyền, an ninh biên giới.",
+    )
+    .await;
+    set_text(&c, "field-proposals", "Bổ sung máy bộ đàm.").await;
+    find(&c, "#briefing-submit").await.click().await.unwrap();
+    let started = Instant::now();
+    while c.find(Locator::Id("briefing-form")).await.is_ok() {
+        assert!(
+            started.elapsed() < WAIT,
+            "the form is still there after submitting"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(text(&c, "#briefing-state").await.contains("Gửi chậm"));
+    let report = text(&c, "#report").await;
+    assert!(report.contains("Đã gửi ngày"), "{report}");
+    assert!(report.contains("Bổ sung máy bộ đàm."), "{report}");
+    c.goto(&url("/briefings?year=2023&quarter=4"))
+        .await
+        .unwrap();
+    let roll = text(&c, "#briefing-roll").await;
+    assert!(
+        roll.contains("Đồn Biên phòng Lũng Cú") && roll.contains("Gửi chậm"),
+        "{roll}"
+    );
+
+    // 6. English.
+    c.goto(&url("/?year=2023")).await.unwrap();
     find(&c, "#lang-en").await.click().await.unwrap();
     find(&c, "#lang-vi").await;
     assert_eq!(html_lang(&c).await, "en");
