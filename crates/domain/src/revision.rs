@@ -61,7 +61,10 @@ mod tests {
     fn heads_follow_parent_links_in_any_order() {
         let (a, b, c, d) = (id(1), id(2), id(3), id(4));
         let graph = [(c, vec![b]), (a, vec![]), (b, vec![a])];
-        assert_eq!(heads(graph.iter().map(|(i, p)| (*i, p.as_slice()))), vec![c]);
+        assert_eq!(
+            heads(graph.iter().map(|(i, p)| (*i, p.as_slice()))),
+            vec![c]
+        );
         // Two edits of b on two nodes: both are heads.
         let forked = [(a, vec![]), (b, vec![a]), (c, vec![b]), (d, vec![b])];
         let h = heads(forked.iter().map(|(i, p)| (*i, p.as_slice())));
@@ -69,7 +72,16 @@ mod tests {
         assert_eq!(shown_head(&h), Some(d));
         // A resolution naming both parents joins them.
         let e = id(5);
-        let merged = [(a, vec![]), (b, vec![a]), (c, vec![b]), (d, vec![b]), (e, vec![c, d])];
-        assert_eq!(heads(merged.iter().map(|(i, p)| (*i, p.as_slice()))), vec![e]);
+        let merged = [
+            (a, vec![]),
+            (b, vec![a]),
+            (c, vec![b]),
+            (d, vec![b]),
+            (e, vec![c, d]),
+        ];
+        assert_eq!(
+            heads(merged.iter().map(|(i, p)| (*i, p.as_slice()))),
+            vec![e]
+        );
     }
 }

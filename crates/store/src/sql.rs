@@ -1145,7 +1145,8 @@ impl Store for SqlStore {
         // id), so batches applied in any order end in the same state.
         let mut graph: HashMap<RecordId, Vec<(RevisionId, Vec<RevisionId>)>> = HashMap::new();
         for chunk in order.chunks(CHUNK) {
-            let mut q = Sql::new("SELECT id, record_id, parents FROM revisions WHERE record_id IN (");
+            let mut q =
+                Sql::new("SELECT id, record_id, parents FROM revisions WHERE record_id IN (");
             q.push_list(chunk.iter().map(|id| id.to_string()));
             q.push(")");
             for row in q.build().fetch_all(&mut *tx).await? {

@@ -1020,7 +1020,11 @@ pub async fn sync_imports_in_any_order_agree_on_heads(source: &Db, one: &Db, two
         created_ms: clock,
         revision_id: None,
     };
-    let left = a.commit(vec![edit(7, first.id, 9)]).await.unwrap().remove(0);
+    let left = a
+        .commit(vec![edit(7, first.id, 9)])
+        .await
+        .unwrap()
+        .remove(0);
     let mut all = a.revisions().await.unwrap();
     // The other branch: an edit of the first revision made elsewhere, and
     // a delete of the record on a third node.
@@ -1068,7 +1072,10 @@ pub async fn sync_imports_in_any_order_agree_on_heads(source: &Db, one: &Db, two
         .unwrap();
     assert_eq!(present.into_iter().collect::<Vec<_>>(), vec![left.id]);
     let by_ids = x.revisions_by_ids(&[tomb.id, first.id]).await.unwrap();
-    assert_eq!(by_ids.iter().map(|r| r.id).collect::<Vec<_>>(), vec![first.id, tomb.id]);
+    assert_eq!(
+        by_ids.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![first.id, tomb.id]
+    );
 }
 
 macro_rules! store_test {

@@ -44,9 +44,8 @@ impl Bundle {
         }
         for r in &bundle.revisions {
             if !r.deleted {
-                bienphong_domain::Content::from_json(r.record_type, &r.content).map_err(|e| {
-                    SyncError::BadBundle(format!("revision {}: {e}", r.id))
-                })?;
+                bienphong_domain::Content::from_json(r.record_type, &r.content)
+                    .map_err(|e| SyncError::BadBundle(format!("revision {}: {e}", r.id)))?;
             }
         }
         Ok(bundle)
@@ -70,7 +69,11 @@ impl Bundle {
 
 /// On a node: everything after the push cursor (the node cannot ask what
 /// the server lacks; what it has is skipped there).
-pub async fn export_from_node<S: Store>(store: &S, state: &NodeState, now_ms: i64) -> Result<Bundle> {
+pub async fn export_from_node<S: Store>(
+    store: &S,
+    state: &NodeState,
+    now_ms: i64,
+) -> Result<Bundle> {
     let mut revisions = Vec::new();
     let mut after = state.push_cursor;
     loop {

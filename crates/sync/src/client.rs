@@ -225,7 +225,9 @@ pub async fn sync<S: Store>(
         let pulled_before = report.applied;
         // Push.
         loop {
-            let batch = store.revisions_after(state.push_cursor, OFFER_BATCH).await?;
+            let batch = store
+                .revisions_after(state.push_cursor, OFFER_BATCH)
+                .await?;
             let Some(&(last, _)) = batch.last() else {
                 break;
             };
@@ -272,7 +274,9 @@ pub async fn sync<S: Store>(
             report.applied += store.import(answer.revisions).await?;
             state.pull_cursor = answer.next;
             // What came from the server need not be offered back to it.
-            let after = store.revisions_after(state.push_cursor, OFFER_BATCH).await?;
+            let after = store
+                .revisions_after(state.push_cursor, OFFER_BATCH)
+                .await?;
             if after.iter().all(|(_, r)| pulled.contains(&r.id))
                 && let Some(&(last, _)) = after.last()
             {

@@ -24,7 +24,9 @@ pub enum SyncError {
     BadBundle(String),
     #[error("revision {id} is not valid: {reason}")]
     BadRevision { id: RevisionId, reason: String },
-    #[error("{count} revisions are outside what this node may write (first: {first}); nothing was written")]
+    #[error(
+        "{count} revisions are outside what this node may write (first: {first}); nothing was written"
+    )]
     Refused { count: usize, first: RevisionId },
     #[error("the server answered {status}: {message}")]
     Server { status: u16, message: String },

@@ -76,9 +76,7 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
             Some(owner) => self.last_live(owner).await?,
             None => None,
         };
-        Ok(who
-            .grant
-            .allows(access, &self.org, content, owner.as_ref()))
+        Ok(who.grant.allows(access, &self.org, content, owner.as_ref()))
     }
 
     async fn readable(&mut self, who: &Principal, r: &Revision) -> Result<bool> {
@@ -206,7 +204,9 @@ pub async fn push<S: Store + AccountStore>(
     for r in &fresh {
         let content = judge.content_of(r).await?;
         let mut ok = who.grant.may_write_type(r.record_type)
-            && content.as_ref().is_some_and(|c| c.record_type() == r.record_type);
+            && content
+                .as_ref()
+                .is_some_and(|c| c.record_type() == r.record_type);
         if ok && let Some(c) = &content {
             ok = judge.allows(who, Access::Write, c).await?;
         }
