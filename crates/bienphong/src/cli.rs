@@ -89,6 +89,14 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// A field node: initialise it against its server.
+    Node {
+        #[command(subcommand)]
+        command: NodeCommand,
+    },
+    /// Exchange revisions with the server (docs/sync-protocol.md), or by
+    /// bundle files where there is no link.
+    Sync(SyncArgs),
     /// Writes records one transaction at a time and prints each id once it is
     /// committed (used by the crash-safety test).
     #[command(hide = true)]
@@ -672,4 +680,37 @@ pub enum StoreCommand {
         #[arg(long)]
         to: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NodeCommand {
+    /// Remember the server and the node token (kept in sync.json, owner-only).
+    Init {
+        #[arg(long)]
+        server: String,
+        /// A node token an administrator created for this node's unit.
+        #[arg(long, env = "BIENPHONG_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// The server to sync with (default: the one given to `node init`).
+    #[arg(long)]
+    pub server: Option<String>,
+    /// Pull everything again from the start (after a restore or a wider scope).
+    #[arg(long)]
+    pub full: bool,
+    /// Write what this store would send into FILE instead of syncing over the
+    /// network. On the server, with --import-bundle: write the reply there.
+    #[arg(long, value_name = "FILE")]
+    pub export_bundle: Option<PathBuf>,
+    /// Apply a bundle from FILE (on a node: the server's reply; on the
+    /// server, with --as-unit: a node's bundle, checked like a push).
+    #[arg(long, value_name = "FILE")]
+    pub import_bundle: Option<PathBuf>,
+    /// On the server: apply the bundle as a node of this unit.
+    #[arg(long, value_name = "CODE")]
+    pub as_unit: Option<String>,
 }

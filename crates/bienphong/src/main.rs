@@ -5,6 +5,7 @@ mod cli;
 mod demo;
 mod records;
 mod serve;
+mod sync;
 
 use anyhow::Context;
 use bienphong_domain::org::Code;
@@ -50,6 +51,11 @@ impl From<StoreError> for CliError {
 impl From<ReportError> for CliError {
     fn from(e: ReportError) -> Self {
         Self::Report(e)
+    }
+}
+impl From<bienphong_sync::SyncError> for CliError {
+    fn from(e: bienphong_sync::SyncError) -> Self {
+        Self::Other(e.into())
     }
 }
 impl From<anyhow::Error> for CliError {
@@ -668,6 +674,14 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User { command } => {
             let store = open_store(&cli.data, &cli.database).await?;
             serve::user(store, command, &author(&cli.user), lang, &mut out).await
+        }
+        Command::Node { command } => {
+            let store = open_store(&cli.data, &cli.database).await?;
+            sync::node(&store, &cli.data, command, &mut out).await
+        }
+        Command::Sync(args) => {
+            let store = open_store(&cli.data, &cli.database).await?;
+            sync::run(store, &cli.data, args, &mut out).await
         }
         Command::DebugWriteLoop { unit, count } => {
             let service = Service::new(open_store(&cli.data, &cli.database).await?);

@@ -13,7 +13,7 @@ pub use sql::{Backend, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;
 use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision, RevisionId};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::future::Future;
 use thiserror::Error;
 
@@ -206,9 +206,24 @@ pub trait Store: Send + Sync {
 
     /// Stores revisions made elsewhere as they are (ids, nodes, parents,
     /// authors and times kept), in the order given, and brings the derived
-    /// tables in line. A revision already present is skipped. Returns how
-    /// many were new.
+    /// tables in line. A revision already present is skipped. A record's
+    /// head follows from its set of revisions by parent links
+    /// (`domain::revision::heads`), so the order of imports does not
+    /// matter. Returns how many were new.
     fn import(&self, revisions: Vec<Revision>) -> impl Future<Output = Result<usize>> + Send;
+
+    /// Which of `ids` this store holds.
+    fn present_revisions(
+        &self,
+        ids: &[RevisionId],
+    ) -> impl Future<Output = Result<HashSet<RevisionId>>> + Send;
+
+    /// The revisions of `ids` this store holds, in the order it received
+    /// them (so parents come before their children).
+    fn revisions_by_ids(
+        &self,
+        ids: &[RevisionId],
+    ) -> impl Future<Output = Result<Vec<Revision>>> + Send;
 
     /// The number of revisions and a SHA-256 over all of them in id order:
     /// equal digests mean equal revision sets, whatever order they came in.

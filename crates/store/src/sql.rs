@@ -9,7 +9,7 @@ use crate::{
 use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
 use bienphong_domain::org::Code;
-use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision};
+use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision, RevisionId};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyConnection, AnyPool};
@@ -414,14 +414,18 @@ fn push_unit_filter(q: &mut Sql, units: &Option<Vec<Code>>) {
     }
 }
 
+fn parse_parents(json: &str) -> Result<Vec<RevisionId>> {
+    let parents: Vec<String> =
+        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("parents: {e}")))?;
+    parents.iter().map(|p| parse_id(p)).collect()
+}
+
 fn revision_from_row(row: &AnyRow) -> Result<Revision> {
-    let parents: Vec<String> = serde_json::from_str(row.try_get::<&str, _>("parents")?)
-        .map_err(|e| StoreError::Corrupt(format!("parents: {e}")))?;
     Ok(Revision {
         id: parse_id(row.try_get("id")?)?,
         record_id: parse_id(row.try_get("record_id")?)?,
         record_type: parse_type(row.try_get("record_type")?)?,
-        parents: parents.iter().map(|p| parse_id(p)).collect::<Result<_>>()?,
+        parents: parse_parents(row.try_get("parents")?)?,
         node_id: parse_id(row.try_get("node_id")?)?,
         author: row.try_get("author")?,
         created_ms: row.try_get("created_ms")?,
@@ -760,15 +764,19 @@ async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
     let heads: Vec<(String, String)> = sqlx::query_as(
         "SELECT r.record_id, r.id FROM revisions r \
          WHERE NOT EXISTS (SELECT 1 FROM revisions c WHERE c.record_id = r.record_id \
-                           AND c.seq > r.seq AND c.parents LIKE '%' || r.id || '%') \
+                           AND c.id <> r.id AND c.parents LIKE '%' || r.id || '%') \
          ORDER BY r.record_id, r.seq",
     )
     .fetch_all(&mut *tx)
     .await?;
     let mut head_of: HashMap<String, String> = HashMap::new();
     for (record, revision) in heads {
-        // Several heads only arise from merges of branches; the latest wins.
-        head_of.insert(record, revision);
+        // Several heads (a conflict between nodes): the greatest id is
+        // shown, as `import` does.
+        let e = head_of.entry(record).or_default();
+        if revision.parse::<RevisionId>().ok() > e.parse::<RevisionId>().ok() {
+            *e = revision;
+        }
     }
     let mut head_ids: Vec<String> = head_of.into_values().collect();
     head_ids.sort();
@@ -1132,21 +1140,55 @@ impl Store for SqlStore {
             }
         }
         let prior = load_prior(&mut tx, &order, self.backend).await?;
-        // A revision becomes its record's head when it follows the head (or
-        // the record is new): revisions arrive parents first.
-        let mut state: HashMap<RecordId, After> = HashMap::new();
+        // A record's head is a function of its set of revisions (the
+        // revision no other names as a parent; in a conflict the greatest
+        // id), so batches applied in any order end in the same state.
+        let mut graph: HashMap<RecordId, Vec<(RevisionId, Vec<RevisionId>)>> = HashMap::new();
+        for chunk in order.chunks(CHUNK) {
+            let mut q =
+                Sql::new("SELECT id, record_id, parents FROM revisions WHERE record_id IN (");
+            q.push_list(chunk.iter().map(|id| id.to_string()));
+            q.push(")");
+            for row in q.build().fetch_all(&mut *tx).await? {
+                let record: RecordId = parse_id(row.try_get("record_id")?)?;
+                let id: RevisionId = parse_id(row.try_get("id")?)?;
+                let parents = parse_parents(row.try_get("parents")?)?;
+                graph.entry(record).or_default().push((id, parents));
+            }
+        }
+        let mut fresh_by_id: HashMap<RevisionId, &Revision> = HashMap::new();
         for r in &fresh {
-            let head = state
-                .get(&r.record_id)
-                .map(|a| a.head.revision_id)
-                .or_else(|| prior.get(&r.record_id).map(|p| p.head.revision_id));
-            let follows = match head {
-                None => true,
-                Some(h) => r.parents.contains(&h),
+            graph
+                .entry(r.record_id)
+                .or_default()
+                .push((r.id, r.parents.clone()));
+            fresh_by_id.insert(r.id, r);
+        }
+        let mut state: HashMap<RecordId, After> = HashMap::new();
+        for record in &order {
+            let Some(revs) = graph.get(record) else {
+                continue;
             };
-            if !follows {
+            let heads = bienphong_domain::revision::heads(
+                revs.iter().map(|(id, parents)| (*id, parents.as_slice())),
+            );
+            let Some(shown) = bienphong_domain::revision::shown_head(&heads) else {
+                continue;
+            };
+            if prior.get(record).map(|p| p.head.revision_id) == Some(shown) {
                 continue;
             }
+            let r = match fresh_by_id.get(&shown) {
+                Some(r) => (*r).clone(),
+                None => {
+                    let sql = format!("SELECT {REVISION_COLUMNS} FROM revisions WHERE id = $1");
+                    let row = sqlx::query(AssertSqlSafe(sql))
+                        .bind(shown.to_string())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    revision_from_row(&row)?
+                }
+            };
             let content = if r.deleted {
                 None
             } else {
@@ -1167,6 +1209,35 @@ impl Store for SqlStore {
         store_revisions(&mut tx, &fresh, order, prior, state).await?;
         tx.commit().await?;
         Ok(fresh.len())
+    }
+
+    async fn present_revisions(&self, ids: &[RevisionId]) -> Result<HashSet<RevisionId>> {
+        let mut present = HashSet::new();
+        for chunk in ids.chunks(CHUNK) {
+            let mut q = Sql::new("SELECT id FROM revisions WHERE id IN (");
+            q.push_list(chunk.iter().map(|id| id.to_string()));
+            q.push(")");
+            for row in q.build().fetch_all(&self.pool).await? {
+                present.insert(parse_id(row.try_get("id")?)?);
+            }
+        }
+        Ok(present)
+    }
+
+    async fn revisions_by_ids(&self, ids: &[RevisionId]) -> Result<Vec<Revision>> {
+        let mut rows = Vec::new();
+        for chunk in ids.chunks(CHUNK) {
+            let mut q = Sql::new(format!(
+                "SELECT seq, {REVISION_COLUMNS} FROM revisions WHERE id IN ("
+            ));
+            q.push_list(chunk.iter().map(|id| id.to_string()));
+            q.push(")");
+            for row in q.build().fetch_all(&self.pool).await? {
+                rows.push((row.try_get::<i64, _>("seq")?, revision_from_row(&row)?));
+            }
+        }
+        rows.sort_by_key(|(seq, _)| *seq);
+        Ok(rows.into_iter().map(|(_, r)| r).collect())
     }
 
     async fn revision_digest(&self) -> Result<(u64, String)> {

@@ -1000,6 +1000,84 @@ pub async fn accounts_sessions_tokens_and_an_append_only_audit_log(db: &Db) {
     );
 }
 
+/// Two nodes edit (and delete) the same record since a common revision:
+/// whatever order the revisions are imported in, every store keeps them
+/// all, shows the same head (by parent links, never clocks) and its derived
+/// tables equal a rebuild.
+pub async fn sync_imports_in_any_order_agree_on_heads(source: &Db, one: &Db, two: &Db) {
+    let a = source.open().await;
+    a.commit(structure()).await.unwrap();
+    let w = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &["XA-LC"]));
+    let id = w.record_id;
+    let first = a.commit(vec![w]).await.unwrap().remove(0);
+    let edit = |persons: u32, parent, clock: i64| Write {
+        record_id: id,
+        record_type: RecordType::Patrol,
+        content: Some(patrol("2023-03-05", persons, 3, &["XA-LC"])),
+        parent: Some(parent),
+        author: "editor".into(),
+        // Wrong clocks: the later edit says it is older.
+        created_ms: clock,
+        revision_id: None,
+    };
+    let left = a
+        .commit(vec![edit(7, first.id, 9)])
+        .await
+        .unwrap()
+        .remove(0);
+    let mut all = a.revisions().await.unwrap();
+    // The other branch: an edit of the first revision made elsewhere, and
+    // a delete of the record on a third node.
+    let mut right = left.clone();
+    right.id = bienphong_domain::RevisionId::new();
+    right.parents = vec![first.id];
+    right.content = patrol("2023-03-05", 8, 3, &["XA-LC"]).to_json();
+    right.created_ms = 1;
+    let mut tomb = right.clone();
+    tomb.id = bienphong_domain::RevisionId::new();
+    tomb.deleted = true;
+    tomb.content = String::new();
+    all.push(right.clone());
+    all.push(tomb.clone());
+    let x = one.open().await;
+    let y = two.open().await;
+    // One store gets them in order in one batch; the other in reverse,
+    // one at a time, and some twice.
+    assert_eq!(x.import(all.clone()).await.unwrap(), all.len());
+    let mut count = 0;
+    for r in all.iter().rev().chain(all.iter()) {
+        count += y.import(vec![r.clone()]).await.unwrap();
+    }
+    assert_eq!(count, all.len());
+    assert_eq!(
+        x.revision_digest().await.unwrap(),
+        y.revision_digest().await.unwrap()
+    );
+    let expected = [left.id, tomb.id].into_iter().max().unwrap();
+    for s in [&x, &y] {
+        let head = s.head(id).await.unwrap().unwrap();
+        assert_eq!(head.revision_id, expected);
+        assert_eq!(head.deleted, expected == tomb.id);
+        assert!(s.verify_derived().await.unwrap());
+        assert_eq!(s.history(id).await.unwrap().len(), 4);
+    }
+    assert_eq!(
+        x.derived_snapshot().await.unwrap(),
+        y.derived_snapshot().await.unwrap()
+    );
+    // What a node asks for when it offers ids.
+    let present = x
+        .present_revisions(&[left.id, bienphong_domain::RevisionId::new()])
+        .await
+        .unwrap();
+    assert_eq!(present.into_iter().collect::<Vec<_>>(), vec![left.id]);
+    let by_ids = x.revisions_by_ids(&[tomb.id, first.id]).await.unwrap();
+    assert_eq!(
+        by_ids.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![first.id, tomb.id]
+    );
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1047,6 +1125,15 @@ macro_rules! conformance_suite {
                 $backend,
                 accounts_sessions_tokens_and_an_append_only_audit_log
             );
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sync_imports_in_any_order_agree_on_heads() {
+                let Some(db) = Db::sqlite().await else { return };
+                let (Some(one), Some(two)) = (Db::$backend().await, Db::$backend().await) else {
+                    return;
+                };
+                super::sync_imports_in_any_order_agree_on_heads(&db, &one, &two).await;
+            }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn copies_keep_every_revision() {

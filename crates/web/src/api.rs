@@ -214,6 +214,39 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 on(F::POST, briefing_submit),
             )
         },
+        ApiRoute {
+            body: Some("SyncOffer"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/offer",
+                "Sync: which of these revision ids the server lacks (docs/sync-protocol.md)",
+                "sync",
+                &[200, 400],
+                on(F::POST, sync_offer),
+            )
+        },
+        ApiRoute {
+            body: Some("SyncPush"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/push",
+                "Sync: revisions for the server, applied in one transaction (all or nothing)",
+                "sync",
+                &[200, 400, 403],
+                on(F::POST, sync_push),
+            )
+        },
+        ApiRoute {
+            body: Some("SyncPull"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/pull",
+                "Sync: revisions after a cursor that the caller may read",
+                "sync",
+                &[200, 400],
+                on(F::POST, sync_pull),
+            )
+        },
     ];
     for t in RecordType::ALL {
         let c = collection(t);
@@ -404,6 +437,19 @@ pub fn openapi_document() -> Value {
         json!({"type": "object", "required": ["name"], "properties": {
             "name": {"type": "string"}, "node_unit": {"type": "string", "description": "administrators: a token for a node of this unit"}}}),
     );
+    for (name, description) in [
+        ("SyncOffer", "zstd-compressed JSON {ids: [revision id]}"),
+        ("SyncPush", "zstd-compressed JSON {revisions: [revision]}"),
+        (
+            "SyncPull",
+            "zstd-compressed JSON {after, limit, exclude_node}",
+        ),
+    ] {
+        schemas.insert(
+            name.into(),
+            json!({"type": "string", "format": "binary", "description": description}),
+        );
+    }
     for t in RecordType::ALL {
         schemas.insert(
             content_schema(t).into(),
@@ -1197,4 +1243,74 @@ async fn briefing_submit(
         "revision": rev.id.to_string(),
     }))
     .into_response())
+}
+
+fn sync_error(lang: Lang, e: bienphong_sync::SyncError) -> ApiError {
+    use bienphong_sync::SyncError as E;
+    match e {
+        E::Service(e) => ApiError::from_service(lang, e),
+        E::Store(e) => ApiError::from_service(lang, e.into()),
+        E::Refused { .. } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+        E::Decode(_) | E::BadRevision { .. } | E::BadBundle(_) => {
+            ApiError::bad_request(lang, "body", e.to_string())
+        }
+        other => {
+            tracing::error!(error = %other, "sync");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "sync failed")
+        }
+    }
+}
+
+fn sync_answer<T: serde::Serialize>(lang: Lang, message: &T) -> Result<Response, ApiError> {
+    let bytes = bienphong_sync::wire::encode(message).map_err(|e| sync_error(lang, e))?;
+    Ok((
+        [(header::CONTENT_TYPE, bienphong_sync::wire::CONTENT_TYPE)],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn sync_offer(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let request = bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
+    let answer = bienphong_sync::server::offer(&state.service, request)
+        .await
+        .map_err(|e| sync_error(lang, e))?;
+    sync_answer(lang, &answer)
+}
+
+async fn sync_push(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let request: bienphong_sync::wire::PushRequest =
+        bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
+    let answer = bienphong_sync::server::push(
+        &state.service,
+        &caller.principal,
+        now_ms(),
+        request.revisions,
+    )
+    .await
+    .map_err(|e| sync_error(lang, e))?;
+    sync_answer(lang, &answer)
+}
+
+async fn sync_pull(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let request = bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
+    let answer = bienphong_sync::server::pull(&state.service, &caller.principal, now_ms(), request)
+        .await
+        .map_err(|e| sync_error(lang, e))?;
+    sync_answer(lang, &answer)
 }

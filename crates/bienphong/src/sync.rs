@@ -1,0 +1,128 @@
+//! `bienphong node init` and `bienphong sync`.
+
+use crate::cli::{NodeCommand, SyncArgs};
+use anyhow::Context;
+use bienphong_domain::access::{Grant, Role};
+use bienphong_domain::org::Code;
+use bienphong_service::{Principal, Service};
+use bienphong_store::{SqlStore, Store};
+use bienphong_sync::bundle::{Bundle, answer_on_server, export_from_node, import_on_node};
+use bienphong_sync::client::{Client, NodeState, Progress, sync};
+use std::io::Write;
+use std::path::Path;
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+pub async fn node(
+    store: &SqlStore,
+    data: &Path,
+    command: NodeCommand,
+    out: &mut impl Write,
+) -> crate::Result<()> {
+    match command {
+        NodeCommand::Init { server, token } => {
+            let path = NodeState::path_in(data);
+            NodeState::new(&server, &token).save(&path)?;
+            writeln!(
+                out,
+                "node {} → {server}; now run: bienphong sync",
+                store.node_id()
+            )
+            .context("stdout")?;
+            Ok(())
+        }
+    }
+}
+
+pub async fn run(
+    store: SqlStore,
+    data: &Path,
+    args: SyncArgs,
+    out: &mut impl Write,
+) -> crate::Result<()> {
+    let path = NodeState::path_in(data);
+    // The server side of a bundle exchange.
+    if let Some(unit) = &args.as_unit {
+        let Some(input) = &args.import_bundle else {
+            return Err(anyhow::anyhow!("--as-unit needs --import-bundle FILE").into());
+        };
+        let code = Code::parse(unit).map_err(|_| anyhow::anyhow!("unknown unit {unit}"))?;
+        let who = Principal {
+            name: format!("bundle {unit}"),
+            user_id: None,
+            grant: Grant {
+                role: Role::Editor,
+                unit: code,
+                restricted: true,
+            },
+        };
+        let service = Service::new(store);
+        let bundle = Bundle::read(input)?;
+        let (received, reply) = answer_on_server(&service, &who, now_ms(), bundle).await?;
+        writeln!(out, "{received} new revisions").context("stdout")?;
+        if let Some(output) = &args.export_bundle {
+            reply.write(output)?;
+            writeln!(
+                out,
+                "{} revisions written to {}",
+                reply.revisions.len(),
+                output.display()
+            )
+            .context("stdout")?;
+        }
+        return Ok(());
+    }
+    let mut state = NodeState::load(&path)?;
+    if let Some(input) = &args.import_bundle {
+        let bundle = Bundle::read(input)?;
+        let new = import_on_node(&store, &mut state, bundle).await?;
+        state.save(&path)?;
+        writeln!(out, "{new} new revisions").context("stdout")?;
+        return Ok(());
+    }
+    if let Some(output) = &args.export_bundle {
+        let bundle = export_from_node(&store, &state, now_ms()).await?;
+        bundle.write(output)?;
+        writeln!(
+            out,
+            "{} revisions written to {}",
+            bundle.revisions.len(),
+            output.display()
+        )
+        .context("stdout")?;
+        return Ok(());
+    }
+    if let Some(server) = &args.server {
+        state.server = server.trim_end_matches('/').to_string();
+    }
+    let client = Client::new(&state.server, &state.token)?;
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let report = sync(
+        &store,
+        &client,
+        &mut state,
+        args.full,
+        &mut |s| s.save(&path),
+        &mut |p| {
+            if interactive {
+                match p {
+                    Progress::Pushed(n) => eprint!("\r↑ {n} revisions sent     "),
+                    Progress::Pulled(n) => eprint!("\r↓ {n} revisions received "),
+                }
+            }
+        },
+    )
+    .await?;
+    if interactive {
+        eprintln!();
+    }
+    writeln!(
+        out,
+        "sent {} revisions, received {} new; {} bytes sent, {} bytes received",
+        report.pushed, report.applied, report.bytes_sent, report.bytes_received
+    )
+    .context("stdout")?;
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! The node's side: its settings (server, token, cursors) and the sync
+//! loop over HTTP, with retries that back off.
+
+use crate::wire::{
+    CONTENT_TYPE, OFFER_BATCH, OfferRequest, OfferResponse, PULL_BATCH, PUSH_BATCH, PullRequest,
+    PullResponse, PushRequest, PushResponse, decode, encode,
+};
+use crate::{Result, SyncError};
+use bienphong_store::Store;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// What a node keeps about its server (`sync.json` in its data directory).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeState {
+    pub server: String,
+    pub token: String,
+    /// The server sequence number up to which the node has pulled.
+    pub pull_cursor: i64,
+    /// The node's own sequence number up to which it has pushed.
+    pub push_cursor: i64,
+    /// When the last sync completed, by this node's clock.
+    #[serde(default)]
+    pub last_sync_ms: Option<i64>,
+}
+
+impl NodeState {
+    pub fn new(server: &str, token: &str) -> Self {
+        Self {
+            server: server.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            pull_cursor: 0,
+            push_cursor: 0,
+            last_sync_ms: None,
+        }
+    }
+
+    pub fn path_in(data_dir: &Path) -> PathBuf {
+        data_dir.join("sync.json")
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let err = |reason: String| SyncError::NodeState {
+            path: path.display().to_string(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            err(format!(
+                "{e} (initialise the node first: bienphong node init --server URL --token TOKEN)"
+            ))
+        })?;
+        serde_json::from_str(&text).map_err(|e| err(e.to_string()))
+    }
+
+    /// Writes the settings atomically, readable by the owner only (they
+    /// hold the token).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let err = |e: std::io::Error| SyncError::NodeState {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let tmp = path.with_extension("json.tmp");
+        let json = serde_json::to_vec_pretty(self).map_err(|e| SyncError::NodeState {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        {
+            use std::io::Write;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options.open(&tmp).map_err(err)?;
+            f.write_all(&json).map_err(err)?;
+            f.sync_all().map_err(err)?;
+        }
+        std::fs::rename(&tmp, path).map_err(err)
+    }
+}
+
+/// How many times a failed request is tried, and the first pause.
+#[derive(Clone, Copy, Debug)]
+pub struct Retry {
+    pub attempts: u32,
+    pub first_pause: Duration,
+    pub max_pause: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self {
+            attempts: 6,
+            first_pause: Duration::from_secs(1),
+            max_pause: Duration::from_secs(60),
+        }
+    }
+}
+
+/// An HTTP connection to the server, counting the bytes of bodies both ways.
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    pub retry: Retry,
+    sent: AtomicU64,
+    received: AtomicU64,
+}
+
+impl Client {
+    pub fn new(server: &str, token: &str) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(Self {
+            http,
+            base: server.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            retry: Retry::default(),
+            sent: AtomicU64::new(0),
+            received: AtomicU64::new(0),
+        })
+    }
+
+    /// Bytes of request and response bodies so far (sent, received).
+    pub fn bytes(&self) -> (u64, u64) {
+        (
+            self.sent.load(Ordering::Relaxed),
+            self.received.load(Ordering::Relaxed),
+        )
+    }
+
+    async fn call<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        request: &Req,
+    ) -> Result<Resp> {
+        let body = encode(request)?;
+        let url = format!("{}{path}", self.base);
+        let mut pause = self.retry.first_pause;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.try_call(&url, &body).await {
+                Ok(bytes) => return decode(&bytes),
+                Err(e @ SyncError::Server { status, .. }) if status < 500 => return Err(e),
+                Err(e) if attempt >= self.retry.attempts => return Err(e),
+                Err(e) => {
+                    tracing::warn!(error = %e, attempt, "sync request failed; retrying");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(self.retry.max_pause);
+                }
+            }
+        }
+    }
+
+    async fn try_call(&self, url: &str, body: &[u8]) -> Result<Vec<u8>> {
+        let net = |e: reqwest::Error| SyncError::Network(e.to_string());
+        self.sent.fetch_add(body.len() as u64, Ordering::Relaxed);
+        let response = self
+            .http
+            .post(url)
+            .header("authorization", format!("Bearer {}", self.token))
+            .header("content-type", CONTENT_TYPE)
+            .body(body.to_vec())
+            .send()
+            .await
+            .map_err(net)?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(net)?;
+        self.received
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        if status != 200 {
+            let message = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v["message"].as_str().map(str::to_string))
+                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(200).collect());
+            return Err(SyncError::Server { status, message });
+        }
+        Ok(bytes.to_vec())
+    }
+}
+
+/// What one sync moved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub offered: usize,
+    pub pushed: usize,
+    pub pulled: usize,
+    /// Pulled revisions that were new to this node.
+    pub applied: usize,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+/// Progress of a long transfer, for the terminal.
+#[derive(Clone, Copy, Debug)]
+pub enum Progress {
+    Pushed(usize),
+    Pulled(usize),
+}
+
+/// Pushes what the server lacks, then pulls what this node may read,
+/// until neither side has anything new for the other. `save` is called
+/// with the state after every committed batch, so a cut sync resumes
+/// where it stopped.
+pub async fn sync<S: Store>(
+    store: &S,
+    client: &Client,
+    state: &mut NodeState,
+    full: bool,
+    save: &mut dyn FnMut(&NodeState) -> Result<()>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    if full {
+        state.pull_cursor = 0;
+    }
+    loop {
+        let pushed_before = report.pushed;
+        let pulled_before = report.applied;
+        // Push.
+        loop {
+            let batch = store
+                .revisions_after(state.push_cursor, OFFER_BATCH)
+                .await?;
+            let Some(&(last, _)) = batch.last() else {
+                break;
+            };
+            let ids = batch.iter().map(|(_, r)| r.id).collect();
+            report.offered += batch.len();
+            let answer: OfferResponse = client
+                .call("/api/v1/sync/offer", &OfferRequest { ids })
+                .await?;
+            let missing: HashSet<_> = answer.missing.into_iter().collect();
+            let send: Vec<_> = batch
+                .into_iter()
+                .map(|(_, r)| r)
+                .filter(|r| missing.contains(&r.id))
+                .collect();
+            for chunk in send.chunks(PUSH_BATCH) {
+                let _: PushResponse = client
+                    .call(
+                        "/api/v1/sync/push",
+                        &PushRequest {
+                            revisions: chunk.to_vec(),
+                        },
+                    )
+                    .await?;
+                report.pushed += chunk.len();
+                progress(Progress::Pushed(report.pushed));
+            }
+            state.push_cursor = last;
+            save(state)?;
+        }
+        // Pull.
+        loop {
+            let answer: PullResponse = client
+                .call(
+                    "/api/v1/sync/pull",
+                    &PullRequest {
+                        after: state.pull_cursor,
+                        limit: PULL_BATCH,
+                        exclude_node: (!full).then(|| store.node_id()),
+                    },
+                )
+                .await?;
+            let pulled: HashSet<_> = answer.revisions.iter().map(|r| r.id).collect();
+            report.pulled += answer.revisions.len();
+            report.applied += store.import(answer.revisions).await?;
+            state.pull_cursor = answer.next;
+            // What came from the server need not be offered back to it.
+            let after = store
+                .revisions_after(state.push_cursor, OFFER_BATCH)
+                .await?;
+            if after.iter().all(|(_, r)| pulled.contains(&r.id))
+                && let Some(&(last, _)) = after.last()
+            {
+                state.push_cursor = last;
+            }
+            save(state)?;
+            progress(Progress::Pulled(report.pulled));
+            if !answer.more {
+                break;
+            }
+        }
+        if report.pushed == pushed_before && report.applied == pulled_before {
+            break;
+        }
+    }
+    state.last_sync_ms = Some(now_ms());
+    save(state)?;
+    (report.bytes_sent, report.bytes_received) = client.bytes();
+    Ok(report)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

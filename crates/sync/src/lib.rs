@@ -1,0 +1,41 @@
+//! Revision exchange between a field node and its server
+//! (`docs/sync-protocol.md`): the wire format (zstd-compressed JSON), the
+//! server's scope checks for pull and push, the node's sync loop over HTTP,
+//! bundles for posts without a link, and conflicts found by parent links.
+
+pub mod bundle;
+pub mod client;
+pub mod conflict;
+pub mod server;
+pub mod wire;
+
+use bienphong_domain::RevisionId;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Store(#[from] bienphong_store::StoreError),
+    #[error(transparent)]
+    Service(#[from] bienphong_service::ServiceError),
+    #[error("the sync message cannot be read: {0}")]
+    Decode(String),
+    #[error("not a bienphong bundle (or a damaged one): {0}")]
+    BadBundle(String),
+    #[error("revision {id} is not valid: {reason}")]
+    BadRevision { id: RevisionId, reason: String },
+    #[error(
+        "{count} revisions are outside what this node may write (first: {first}); nothing was written"
+    )]
+    Refused { count: usize, first: RevisionId },
+    #[error("the server answered {status}: {message}")]
+    Server { status: u16, message: String },
+    #[error("cannot reach the server: {0}")]
+    Network(String),
+    #[error("node settings {path}: {reason}")]
+    NodeState { path: String, reason: String },
+    #[error("file {path}: {reason}")]
+    File { path: String, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, SyncError>;
