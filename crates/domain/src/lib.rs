@@ -6,6 +6,7 @@ pub mod access;
 pub mod catalogue;
 pub mod error;
 pub mod facts;
+pub mod fields;
 pub mod format;
 pub mod id;
 pub mod org;
