@@ -172,7 +172,7 @@ pub async fn import(
     } else if report.written {
         writeln!(out, "{}", lang.text("import-written", &[])).context("stdout")?;
     }
-    if !report.rejected.is_empty() && !report.written {
+    if !report.rejected.is_empty() && !args.skip_invalid {
         return Err(CliError::Message("import-nothing-written", vec![], EXIT_INVALID));
     }
     Ok(())
