@@ -670,10 +670,9 @@ pub fn date_of(cell: &Cell) -> Result<Date, Problem> {
                 return read::excel_serial_to_date(serial).ok_or_else(bad);
             }
             let slashed: String;
-            let s = if s.len() <= 10
-                && s.matches(['-', '.']).count() == 2
-                && s.get(..4).is_some_and(|p| !p.contains('-'))
-            {
+            // 05-04-2026 and 05.04.2026, day first; not 2026-04-05.
+            let day_first = s.find(['-', '.']).is_some_and(|i| i <= 2);
+            let s = if s.len() <= 10 && s.matches(['-', '.']).count() == 2 && day_first {
                 slashed = s.replace(['-', '.'], "/");
                 &slashed
             } else {
