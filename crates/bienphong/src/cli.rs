@@ -619,6 +619,21 @@ pub struct RecordFlags {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
+    /// Write a workbook of synthetic patrols of the store's posts (to
+    /// measure `bench import` on).
+    SheetFile {
+        #[arg(long, default_value_t = 200_000)]
+        rows: u32,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// Import a file as `import` does and report rows per second and the
+    /// process's peak memory.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Time the annual review (min / median / max over --runs).
     Annual {
         #[arg(long, default_value_t = 2023)]

@@ -582,6 +582,18 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Bench {
+            bench: BenchCommand::SheetFile { rows, output },
+        } => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            sheets::bench_file(&service, rows, &output).await
+        }
+        Command::Bench {
+            bench: BenchCommand::Import { file, dry_run },
+        } => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            sheets::bench_import(&service, &file, dry_run, author(&cli.user), &mut out).await
+        }
+        Command::Bench {
             bench:
                 BenchCommand::Annual {
                     year,

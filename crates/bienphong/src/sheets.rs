@@ -184,3 +184,117 @@ fn write_errors(report: &import::Report, lang: Lang, path: &PathBuf) -> Result<(
     import::write_rejected(report, lang, std::io::BufWriter::new(file))?;
     Ok(())
 }
+
+/// A workbook of `rows` synthetic patrols of the store's border posts: one
+/// per post, kind and day from 1 January 2000 on, so that no two rows share
+/// an identity; 2 to 5 forces each.
+pub async fn bench_file(
+    service: &Service<SqlStore>,
+    rows: u32,
+    output: &std::path::Path,
+) -> Result<()> {
+    use bienphong_domain::org::UnitKind;
+    use bienphong_domain::record::{ForceCount, Patrol, PatrolKind};
+    use bienphong_domain::catalogue::CatalogueKind;
+    let org = service.org().await?;
+    let mut posts: Vec<_> = org
+        .units
+        .values()
+        .filter(|u| u.kind == UnitKind::BorderPost && u.valid_from.is_none() && u.valid_to.is_none())
+        .map(|u| u.code.clone())
+        .collect();
+    posts.sort();
+    let forces: Vec<_> = org
+        .catalogue
+        .list(CatalogueKind::Force)
+        .into_iter()
+        .filter(|e| e.active)
+        .map(|e| e.code.clone())
+        .collect();
+    if posts.is_empty() || forces.is_empty() {
+        return Err(anyhow::anyhow!("the store has no border posts or forces (run `bienphong demo` first)").into());
+    }
+    let kinds = [PatrolKind::Joint, PatrolKind::Bilateral, PatrolKind::PostOnly];
+    let start = jiff::civil::date(2000, 1, 1);
+    let n = rows as usize;
+    let records = (0..n).map(|i| {
+        let post = posts[i % posts.len()].clone();
+        let kind = kinds[(i / posts.len()) % kinds.len()];
+        let day = (i / (posts.len() * kinds.len())) as i64;
+        let date = start
+            .checked_add(jiff::Span::new().days(day))
+            .unwrap_or(start);
+        let participants = (0..2 + i % 4)
+            .filter(|f| *f < forces.len())
+            .map(|f| ForceCount {
+                force: forces[f].clone(),
+                persons: 1 + ((i * 7 + f * 3) % 12) as u32,
+            })
+            .collect();
+        Content::Patrol(Patrol {
+            date,
+            lead_unit: post,
+            partner_units: vec![],
+            kind,
+            duration_hours: None,
+            markers: vec![],
+            participants,
+            notes: bienphong_domain::text::Text::default(),
+        })
+    });
+    let t = bienphong_domain::RecordType::Patrol;
+    let columns = bienphong_sheets::model::columns(t, &org, &[]);
+    let units = bienphong_sheets::model::UnitIndex::new(&org);
+    let cells = records.map(|c| bienphong_sheets::write::record_cells(&org, &units, &columns, None, &c));
+    let bytes = bienphong_sheets::write::workbook(t, &org, &columns, Box::new(cells))?;
+    std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    Ok(())
+}
+
+/// Imports `file` and prints rows per second and the peak resident memory
+/// of the process (VmHWM).
+pub async fn bench_import(
+    service: &Service<SqlStore>,
+    file: &std::path::Path,
+    dry_run: bool,
+    author: String,
+    out: &mut impl std::io::Write,
+) -> Result<()> {
+    let started = std::time::Instant::now();
+    let input = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let report = import::import(
+        service,
+        Writer::Local(Actor::now(author)),
+        bienphong_sheets::Input::File(input),
+        "bench",
+        Options {
+            record_type: None,
+            dry_run,
+            skip_invalid: false,
+        },
+        &mut |_| {},
+    )
+    .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    writeln!(
+        out,
+        "import of {} rows: {} new, {} updated, {} unchanged, {} refused; {:.1} s, {:.0} rows/s; peak RSS {peak}",
+        report.rows_read,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.rejected.len(),
+        seconds,
+        report.rows_read as f64 / seconds.max(1e-9),
+    )
+    .context("stdout")?;
+    Ok(())
+}

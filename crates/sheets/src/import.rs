@@ -59,10 +59,10 @@ pub async fn import<S: Store + AccountStore>(
     input: Input<'_>,
     name: &str,
     options: Options,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<Report, SheetError> {
     let org = service.org_shared().await?;
-    let parsed = parse::parse(input, name, options.record_type, &org, progress)?;
+    let parsed = parse::parse(input, name, options.record_type, &org, &mut |n| progress(n))?;
     let t = parsed.record_type;
     let mut rejected = parsed.rejected;
 
