@@ -30,8 +30,18 @@ static ORG: LazyLock<Org> = LazyLock::new(|| {
         note: Text::default(),
     };
     for u in [
-        unit("BP-LUNGCU", UnitKind::BorderPost, "Đồn Biên phòng Lũng Cú", None),
-        unit("XA-LUNGCU", UnitKind::Commune, "Xã Lũng Cú", Some(jiff::civil::date(2025, 6, 30))),
+        unit(
+            "BP-LUNGCU",
+            UnitKind::BorderPost,
+            "Đồn Biên phòng Lũng Cú",
+            None,
+        ),
+        unit(
+            "XA-LUNGCU",
+            UnitKind::Commune,
+            "Xã Lũng Cú",
+            Some(jiff::civil::date(2025, 6, 30)),
+        ),
         unit("XA-MALE", UnitKind::Commune, "Xã Ma Lé", None),
     ] {
         org.units.insert(u.code.clone(), u);
@@ -54,9 +64,16 @@ static ORG: LazyLock<Org> = LazyLock::new(|| {
         entry(CatalogueKind::Force, "DQ", "Dân quân", None),
         entry(CatalogueKind::CaseType, "MATUY", "Ma túy", None),
         entry(CatalogueKind::SeizedItem, "HEROIN", "Heroin", Some("bánh")),
-        entry(CatalogueKind::SeizedItem, "THUOCPHIEN", "Thuốc phiện", Some("g")),
+        entry(
+            CatalogueKind::SeizedItem,
+            "THUOCPHIEN",
+            "Thuốc phiện",
+            Some("g"),
+        ),
     ] {
-        org.catalogue.entries.insert((e.catalogue, e.code.clone()), e);
+        org.catalogue
+            .entries
+            .insert((e.catalogue, e.code.clone()), e);
     }
     org
 });

@@ -188,6 +188,9 @@ pub enum Format {
     Docx,
     /// Excel: the report's tables, one sheet each.
     Xlsx,
+    /// The report's tables as CSV (UTF-8 with a byte-order mark), one after
+    /// another, each under a line with its name.
+    Csv,
 }
 
 #[derive(Args, Debug)]

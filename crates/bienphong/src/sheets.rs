@@ -93,7 +93,7 @@ pub async fn import(
         .unwrap_or_default();
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |rows: u64| {
-        if terminal && rows.is_multiple_of(10_000) {
+        if terminal && rows % 10_000 == 0 {
             eprint!(
                 "\r{}",
                 lang.text("import-read", &[("rows", format::integer(rows as i64))])
@@ -163,7 +163,10 @@ pub async fn import(
         writeln!(
             out,
             "{}",
-            lang.text("import-errors-file", &[("path", path.display().to_string())])
+            lang.text(
+                "import-errors-file",
+                &[("path", path.display().to_string())]
+            )
         )
         .context("stdout")?;
     }
@@ -173,14 +176,18 @@ pub async fn import(
         writeln!(out, "{}", lang.text("import-written", &[])).context("stdout")?;
     }
     if !report.rejected.is_empty() && !args.skip_invalid {
-        return Err(CliError::Message("import-nothing-written", vec![], EXIT_INVALID));
+        return Err(CliError::Message(
+            "import-nothing-written",
+            vec![],
+            EXIT_INVALID,
+        ));
     }
     Ok(())
 }
 
 fn write_errors(report: &import::Report, lang: Lang, path: &PathBuf) -> Result<()> {
-    let file = std::fs::File::create(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     import::write_rejected(report, lang, std::io::BufWriter::new(file))?;
     Ok(())
 }
@@ -193,14 +200,16 @@ pub async fn bench_file(
     rows: u32,
     output: &std::path::Path,
 ) -> Result<()> {
+    use bienphong_domain::catalogue::CatalogueKind;
     use bienphong_domain::org::UnitKind;
     use bienphong_domain::record::{ForceCount, Patrol, PatrolKind};
-    use bienphong_domain::catalogue::CatalogueKind;
     let org = service.org().await?;
     let mut posts: Vec<_> = org
         .units
         .values()
-        .filter(|u| u.kind == UnitKind::BorderPost && u.valid_from.is_none() && u.valid_to.is_none())
+        .filter(|u| {
+            u.kind == UnitKind::BorderPost && u.valid_from.is_none() && u.valid_to.is_none()
+        })
         .map(|u| u.code.clone())
         .collect();
     posts.sort();
@@ -212,9 +221,16 @@ pub async fn bench_file(
         .map(|e| e.code.clone())
         .collect();
     if posts.is_empty() || forces.is_empty() {
-        return Err(anyhow::anyhow!("the store has no border posts or forces (run `bienphong demo` first)").into());
+        return Err(anyhow::anyhow!(
+            "the store has no border posts or forces (run `bienphong demo` first)"
+        )
+        .into());
     }
-    let kinds = [PatrolKind::Joint, PatrolKind::Bilateral, PatrolKind::PostOnly];
+    let kinds = [
+        PatrolKind::Joint,
+        PatrolKind::Bilateral,
+        PatrolKind::PostOnly,
+    ];
     let start = jiff::civil::date(2000, 1, 1);
     let n = rows as usize;
     let records = (0..n).map(|i| {
@@ -245,7 +261,8 @@ pub async fn bench_file(
     let t = bienphong_domain::RecordType::Patrol;
     let columns = bienphong_sheets::model::columns(t, &org, &[]);
     let units = bienphong_sheets::model::UnitIndex::new(&org);
-    let cells = records.map(|c| bienphong_sheets::write::record_cells(&org, &units, &columns, None, &c));
+    let cells =
+        records.map(|c| bienphong_sheets::write::record_cells(&org, &units, &columns, None, &c));
     let bytes = bienphong_sheets::write::workbook(t, &org, &columns, Box::new(cells))?;
     std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
     Ok(())
@@ -261,7 +278,8 @@ pub async fn bench_import(
     out: &mut impl std::io::Write,
 ) -> Result<()> {
     let started = std::time::Instant::now();
-    let input = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let input =
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
     let report = import::import(
         service,
         Writer::Local(Actor::now(author)),

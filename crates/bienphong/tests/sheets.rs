@@ -120,17 +120,40 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     let names = book.sheet_names();
     assert_eq!(names, vec!["Tuần tra", "Hướng dẫn", "Danh mục"]);
     let range = book.worksheet_range("Tuần tra").unwrap();
-    let headers: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    for h in ["Mã bản ghi", "Ngày *", "Đơn vị chủ trì *", "Loại *", "Lượt: Bộ đội Biên phòng", "Lượt: Dân quân", "Lượt: Công an"] {
+    let headers: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    for h in [
+        "Mã bản ghi",
+        "Ngày *",
+        "Đơn vị chủ trì *",
+        "Loại *",
+        "Lượt: Bộ đội Biên phòng",
+        "Lượt: Dân quân",
+        "Lượt: Công an",
+    ] {
         assert!(headers.iter().any(|x| x == h), "{h} in {headers:?}");
     }
     let lists = book.worksheet_range("Danh mục").unwrap();
     let list_text: Vec<String> = lists.cells().map(|(_, _, c)| c.to_string()).collect();
-    assert!(list_text.iter().any(|c| c == "Tuần tra chung"), "{list_text:?}");
-    assert!(list_text.iter().any(|c| c == "Đồn Biên phòng Lũng Cú"), "{list_text:?}");
+    assert!(
+        list_text.iter().any(|c| c == "Tuần tra chung"),
+        "{list_text:?}"
+    );
+    assert!(
+        list_text.iter().any(|c| c == "Đồn Biên phòng Lũng Cú"),
+        "{list_text:?}"
+    );
     let help = book.worksheet_range("Hướng dẫn").unwrap();
     let help_text: Vec<String> = help.cells().map(|(_, _, c)| c.to_string()).collect();
-    assert!(help_text.iter().any(|c| c.contains("Ví dụ")), "{help_text:?}");
+    assert!(
+        help_text.iter().any(|c| c.contains("Ví dụ")),
+        "{help_text:?}"
+    );
     // The template offers its lists to choose from.
     let xml = unzip(&template, "xl/worksheets/sheet1.xml");
     assert!(xml.contains("<dataValidation type=\"list\""), "{xml}");
@@ -146,27 +169,42 @@ fn a_filled_template_imports_and_exports_the_same_values() {
         ws.write_string(0, i as u16, h).unwrap();
     }
     // Row 2: a real date, a name without diacritics, decimals as a number.
-    ws.write_number_with_format(1, col("Ngày *"), 46086.0, &date_format).unwrap();
-    ws.write_string(1, col("Đơn vị chủ trì *"), "Don Bien phong Lung Cu").unwrap();
-    ws.write_string(1, col("Đơn vị phối hợp (cách nhau bằng dấu ;)"), "Xã Lũng Cú").unwrap();
+    ws.write_number_with_format(1, col("Ngày *"), 46086.0, &date_format)
+        .unwrap();
+    ws.write_string(1, col("Đơn vị chủ trì *"), "Don Bien phong Lung Cu")
+        .unwrap();
+    ws.write_string(
+        1,
+        col("Đơn vị phối hợp (cách nhau bằng dấu ;)"),
+        "Xã Lũng Cú",
+    )
+    .unwrap();
     ws.write_string(1, col("Loại *"), "Tuần tra chung").unwrap();
     ws.write_number(1, col("Thời gian (giờ)"), 2.5).unwrap();
-    ws.write_string(1, col("Cột mốc (cách nhau bằng dấu ;)"), "424; 428").unwrap();
-    ws.write_number(1, col("Lượt: Bộ đội Biên phòng"), 6.0).unwrap();
+    ws.write_string(1, col("Cột mốc (cách nhau bằng dấu ;)"), "424; 428")
+        .unwrap();
+    ws.write_number(1, col("Lượt: Bộ đội Biên phòng"), 6.0)
+        .unwrap();
     ws.write_number(1, col("Lượt: Dân quân"), 3.0).unwrap();
-    ws.write_string(1, col("Ghi chú"), "Kiểm thử nhập bảng tính").unwrap();
+    ws.write_string(1, col("Ghi chú"), "Kiểm thử nhập bảng tính")
+        .unwrap();
     // Row 3: text as people type it: dd/mm/yyyy, "1.178", "0,5", a code.
     ws.write_string(2, col("Ngày *"), "06/03/2026").unwrap();
-    ws.write_string(2, col("Đơn vị chủ trì *"), "BP-LUNGCU").unwrap();
+    ws.write_string(2, col("Đơn vị chủ trì *"), "BP-LUNGCU")
+        .unwrap();
     ws.write_string(2, col("Loại *"), "joint").unwrap();
     ws.write_string(2, col("Thời gian (giờ)"), "0,5").unwrap();
-    ws.write_string(2, col("Lượt: Bộ đội Biên phòng"), "1.178").unwrap();
+    ws.write_string(2, col("Lượt: Bộ đội Biên phòng"), "1.178")
+        .unwrap();
     ws.write_number(2, col("Lượt: Công an"), 2.0).unwrap();
     // Row 4: an Excel serial number without a date format.
     ws.write_number(3, col("Ngày *"), 46088.0).unwrap();
-    ws.write_string(3, col("Đơn vị chủ trì *"), "Đồn Biên phòng Sơn Vĩ").unwrap();
-    ws.write_string(3, col("Loại *"), "Đồn tự tuần tra").unwrap();
-    ws.write_number(3, col("Lượt: Bộ đội Biên phòng"), 4.0).unwrap();
+    ws.write_string(3, col("Đơn vị chủ trì *"), "Đồn Biên phòng Sơn Vĩ")
+        .unwrap();
+    ws.write_string(3, col("Loại *"), "Đồn tự tuần tra")
+        .unwrap();
+    ws.write_number(3, col("Lượt: Bộ đội Biên phòng"), 4.0)
+        .unwrap();
     // Empty trailing rows with formatting only.
     for r in 4..8 {
         ws.write_blank(r, 1, &date_format).unwrap();
@@ -175,24 +213,45 @@ fn a_filled_template_imports_and_exports_the_same_values() {
 
     let before = revision_count(dir);
     let out = ok(bin(dir).arg("import").arg(&filled));
-    assert!(out.contains("đọc 3 dòng; thêm mới 3, cập nhật 0, không đổi 0, lỗi 0"), "{out}");
+    assert!(
+        out.contains("đọc 3 dòng; thêm mới 3, cập nhật 0, không đổi 0, lỗi 0"),
+        "{out}"
+    );
     assert_eq!(revision_count(dir), before + 3);
 
     let export = |format: &str, file: &Path| {
         ok(bin(dir)
-            .args(["export", "patrol", "--from", "01/03/2026", "--to", "31/03/2026", "--format", format, "-o"])
+            .args([
+                "export",
+                "patrol",
+                "--from",
+                "01/03/2026",
+                "--to",
+                "31/03/2026",
+                "--format",
+                format,
+                "-o",
+            ])
             .arg(file));
     };
     let csv_file = dir.join("export.csv");
     export("csv", &csv_file);
     let rows = csv_rows(&std::fs::read_to_string(&csv_file).unwrap());
     assert_eq!(rows.len(), 4, "{rows:?}");
-    let find = |date: &str| rows.iter().find(|r| r[column(&rows, "Ngày *")] == date).unwrap().clone();
+    let find = |date: &str| {
+        rows.iter()
+            .find(|r| r[column(&rows, "Ngày *")] == date)
+            .unwrap()
+            .clone()
+    };
     let cell = |row: &Vec<String>, h: &str| row[column(&rows, h)].clone();
     let first = find("05/03/2026");
     assert_eq!(cell(&first, "Đơn vị chủ trì *"), "Đồn Biên phòng Lũng Cú");
     // On 05/03/2026 "Xã Lũng Cú" is the commune of the 2025 arrangement.
-    assert_eq!(cell(&first, "Đơn vị phối hợp (cách nhau bằng dấu ;)"), "Xã Lũng Cú");
+    assert_eq!(
+        cell(&first, "Đơn vị phối hợp (cách nhau bằng dấu ;)"),
+        "Xã Lũng Cú"
+    );
     assert_eq!(cell(&first, "Loại *"), "Tuần tra chung");
     assert_eq!(cell(&first, "Thời gian (giờ)"), "2,5");
     assert_eq!(cell(&first, "Cột mốc (cách nhau bằng dấu ;)"), "424; 428");
@@ -206,7 +265,10 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     let third = find("07/03/2026");
     assert_eq!(cell(&third, "Đơn vị chủ trì *"), "Đồn Biên phòng Sơn Vĩ");
     assert_eq!(cell(&third, "Loại *"), "Đồn tự tuần tra");
-    let records = list_json(dir, &["patrol", "--from", "01/03/2026", "--to", "31/03/2026"]);
+    let records = list_json(
+        dir,
+        &["patrol", "--from", "01/03/2026", "--to", "31/03/2026"],
+    );
     let partner = records
         .iter()
         .find(|r| r["content"]["date"] == "2026-03-05")
@@ -219,13 +281,23 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     export("xlsx", &xlsx_file);
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx_file).unwrap();
     let range = book.worksheet_range("Tuần tra").unwrap();
-    let heads: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let heads: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let c = |h: &str| heads.iter().position(|x| x == h).unwrap();
     let row = range
         .rows()
         .find(|r| matches!(&r[c("Lượt: Bộ đội Biên phòng")], Data::Float(f) if *f == 1178.0))
         .expect("the 1.178 row");
-    assert!(matches!(&row[c("Ngày *")], Data::DateTime(d) if d.as_f64() == 46087.0), "{:?}", row[c("Ngày *")]);
+    assert!(
+        matches!(&row[c("Ngày *")], Data::DateTime(d) if d.as_f64() == 46087.0),
+        "{:?}",
+        row[c("Ngày *")]
+    );
     assert!(matches!(&row[c("Thời gian (giờ)")], Data::Float(f) if *f == 0.5));
 
     // Importing the same file again, or the export, adds nothing.
@@ -246,14 +318,23 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     let out = ok(bin(dir).arg("import").arg(&fix));
     assert!(out.contains("thêm mới 0, cập nhật 1, không đổi 0"), "{out}");
     let history = ok(bin(dir).args(["history", "patrol", &id]));
-    assert!(history.contains("tạo mới") && history.contains("sửa"), "{history}");
+    assert!(
+        history.contains("tạo mới") && history.contains("sửa"),
+        "{history}"
+    );
     assert!(history.contains("participants"), "{history}");
-    let after = list_json(dir, &["patrol", "--from", "05/03/2026", "--to", "05/03/2026"]);
+    let after = list_json(
+        dir,
+        &["patrol", "--from", "05/03/2026", "--to", "05/03/2026"],
+    );
     assert_eq!(after.len(), 1);
     assert_eq!(after[0]["id"], id.as_str());
     assert_eq!(after[0]["content"]["participants"][0]["persons"], 7);
     // What the sheet had no column for stays.
-    assert_eq!(after[0]["content"]["markers"], serde_json::json!(["424", "428"]));
+    assert_eq!(
+        after[0]["content"]["markers"],
+        serde_json::json!(["424", "428"])
+    );
     assert_eq!(after[0]["content"]["notes"], "Kiểm thử nhập bảng tính");
     assert_eq!(revision_count(dir), before + 4);
 }
@@ -266,7 +347,8 @@ fn unzip(file: &Path, member: &str) -> String {
     s
 }
 
-const HEADER: &str = "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân;Đơn vị phối hợp";
+const HEADER: &str =
+    "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân;Đơn vị phối hợp";
 const GOOD: &str = "10/03/2026;BP-LUNGCU;Tuần tra chung;5;2;Xã Lũng Cú";
 
 /// Each bad file gets its own clear message, exit code 2 and writes
@@ -380,11 +462,19 @@ fn skip_invalid_writes_the_good_rows_and_an_error_file() {
         format!("\u{feff}{HEADER}\n{GOOD}\n11/03/2026;BP-LUNGCU;Tuần tra chung;-3;;\n12/03/2026;BP-LUNGCU;Tuần tra chung;4;;\n;;;;;\n"),
     )
     .unwrap();
-    let dry = ok(bin(dir).args(["import", "--dry-run", "--skip-invalid"]).arg(&file));
-    assert!(dry.contains("thêm mới 2, cập nhật 0, không đổi 0, lỗi 1"), "{dry}");
+    let dry = ok(bin(dir)
+        .args(["import", "--dry-run", "--skip-invalid"])
+        .arg(&file));
+    assert!(
+        dry.contains("thêm mới 2, cập nhật 0, không đổi 0, lỗi 1"),
+        "{dry}"
+    );
     assert_eq!(revision_count(dir), before);
     let out = ok(bin(dir).args(["import", "--skip-invalid"]).arg(&file));
-    assert!(out.contains("thêm mới 2, cập nhật 0, không đổi 0, lỗi 1"), "{out}");
+    assert!(
+        out.contains("thêm mới 2, cập nhật 0, không đổi 0, lỗi 1"),
+        "{out}"
+    );
     assert_eq!(revision_count(dir), before + 2);
     let errors = dir.join("thang3-loi.csv");
     let text = std::fs::read_to_string(&errors).unwrap();
@@ -392,13 +482,22 @@ fn skip_invalid_writes_the_good_rows_and_an_error_file() {
     assert_eq!(rows.len(), 2, "{text}");
     assert_eq!(rows[1][column(&rows, "Ngày")], "11/03/2026");
     assert_eq!(rows[1][column(&rows, "Dòng gốc")], "thang3!3");
-    assert!(rows[1][column(&rows, "Lỗi")].contains("không được là số âm"), "{text}");
+    assert!(
+        rows[1][column(&rows, "Lỗi")].contains("không được là số âm"),
+        "{text}"
+    );
     // Corrected, the error file imports; the rows already written stay once.
     std::fs::write(&errors, text.replace(";-3;", ";3;").replace(",-3,", ",3,")).unwrap();
     let out = ok(bin(dir).arg("import").arg(&errors));
-    assert!(out.contains("thêm mới 1, cập nhật 0, không đổi 0, lỗi 0"), "{out}");
+    assert!(
+        out.contains("thêm mới 1, cập nhật 0, không đổi 0, lỗi 0"),
+        "{out}"
+    );
     let out = ok(bin(dir).arg("import").arg(&file).arg("--skip-invalid"));
-    assert!(out.contains("thêm mới 0, cập nhật 0, không đổi 2, lỗi 1"), "{out}");
+    assert!(
+        out.contains("thêm mới 0, cập nhật 0, không đổi 2, lỗi 1"),
+        "{out}"
+    );
     assert_eq!(revision_count(dir), before + 3);
 }
 
@@ -408,14 +507,32 @@ fn export_applies_the_list_filters() {
     let data = demo();
     let dir = data.path();
     let listed = list_json(dir, &["case", "--year", "2023", "--unit", "BP-LUNGCU"]);
-    let out = ok(bin(dir).args(["export", "case", "--year", "2023", "--unit", "BP-LUNGCU", "--format", "csv"]));
+    let out = ok(bin(dir).args([
+        "export",
+        "case",
+        "--year",
+        "2023",
+        "--unit",
+        "BP-LUNGCU",
+        "--format",
+        "csv",
+    ]));
     let rows = csv_rows(&out);
     assert_eq!(rows.len() - 1, listed.len());
     let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     for r in &listed {
         assert!(ids.contains(&r["id"].as_str().unwrap()));
     }
-    assert!(rows[0].iter().any(|h| h == "Thu giữ: Heroin (bánh)"), "{:?}", rows[0]);
+    assert!(
+        rows[0].iter().any(|h| h == "Thu giữ: Heroin (bánh)"),
+        "{:?}",
+        rows[0]
+    );
+    // A report's tables, as CSV.
+    let report = ok(bin(dir).args(["report", "annual", "--year", "2023", "--format", "csv"]));
+    assert!(report.starts_with('\u{feff}'), "{report}");
+    assert!(report.contains("Đồn Biên phòng Lũng Cú"), "{report}");
+    assert!(report.contains("\r\n\r\n"), "tables apart: {report}");
     // Restricted and structure records have no sheet.
     let r = run(bin(dir).args(["export", "case_subjects", "--format", "csv"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -447,7 +564,11 @@ fn convert(soffice: &Path, file: &Path, filter: &str) {
         .env("HOME", dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A sheet as LibreOffice writes it: a title merged over the table, headers
@@ -508,29 +629,56 @@ fn files_written_by_libreoffice_import() {
     let xlsx = dir.join("thang4.xlsx");
     let before = revision_count(dir);
     let out = ok(bin(dir).args(["import", "--type", "patrol"]).arg(&xlsx));
-    assert!(out.contains("đọc 2 dòng; thêm mới 2, cập nhật 0, không đổi 0, lỗi 0"), "{out}");
+    assert!(
+        out.contains("đọc 2 dòng; thêm mới 2, cập nhật 0, không đổi 0, lỗi 0"),
+        "{out}"
+    );
     assert_eq!(revision_count(dir), before + 2);
-    let records = list_json(dir, &["patrol", "--from", "01/04/2026", "--to", "30/04/2026"]);
-    let on = |d: &str| records.iter().find(|r| r["content"]["date"] == d).unwrap_or_else(|| panic!("{d}: {records:?}"));
+    let records = list_json(
+        dir,
+        &["patrol", "--from", "01/04/2026", "--to", "30/04/2026"],
+    );
+    let on = |d: &str| {
+        records
+            .iter()
+            .find(|r| r["content"]["date"] == d)
+            .unwrap_or_else(|| panic!("{d}: {records:?}"))
+    };
     let a = on("2026-04-05");
     assert_eq!(a["content"]["lead_unit"], "BP-LUNGCU");
-    assert_eq!(a["content"]["participants"], serde_json::json!([{"force": "BDBP", "persons": 5}, {"force": "DQ", "persons": 2}]));
+    assert_eq!(
+        a["content"]["participants"],
+        serde_json::json!([{"force": "BDBP", "persons": 5}, {"force": "DQ", "persons": 2}])
+    );
     let b = on("2026-04-06");
     assert_eq!(b["content"]["lead_unit"], "BP-SONVI");
     assert_eq!(b["content"]["kind"], "post_only");
-    assert_eq!(b["content"]["participants"], serde_json::json!([{"force": "BDBP", "persons": 1178}]));
+    assert_eq!(
+        b["content"]["participants"],
+        serde_json::json!([{"force": "BDBP", "persons": 1178}])
+    );
 
     // The same sheet as a semicolon CSV in UTF-8 from LibreOffice, and as a
     // byte-order-marked copy: nothing new, both times.
-    convert(&soffice, &fods, "csv:Text - txt - csv (StarCalc):59,34,76,1");
+    convert(
+        &soffice,
+        &fods,
+        "csv:Text - txt - csv (StarCalc):59,34,76,1",
+    );
     let csv = dir.join("thang4.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.lines().nth(1).unwrap().contains(';'), "{text}");
     let out = ok(bin(dir).args(["import", "--type", "patrol"]).arg(&csv));
-    assert!(out.contains("thêm mới 0, cập nhật 0, không đổi 2, lỗi 0"), "{out}");
+    assert!(
+        out.contains("thêm mới 0, cập nhật 0, không đổi 2, lỗi 0"),
+        "{out}"
+    );
     let bom = dir.join("thang4-bom.csv");
     std::fs::write(&bom, format!("\u{feff}{text}")).unwrap();
     let out = ok(bin(dir).args(["import"]).arg(&bom));
-    assert!(out.contains("thêm mới 0, cập nhật 0, không đổi 2, lỗi 0"), "{out}");
+    assert!(
+        out.contains("thêm mới 0, cập nhật 0, không đổi 2, lỗi 0"),
+        "{out}"
+    );
     assert_eq!(revision_count(dir), before + 2);
 }

@@ -334,7 +334,11 @@ fn value_of(kind: Kind, name: &str, p: &Posted) -> Result<Option<Value>, Validat
 /// `0,43`, money `500.000`. Empty text is no value. Units, codes and
 /// booleans are written differently by forms and sheets; here a list kind
 /// is one code and a boolean is any non-empty text.
-pub fn value_from_text(kind: Kind, name: &str, raw: &str) -> Result<Option<Value>, ValidationError> {
+pub fn value_from_text(
+    kind: Kind,
+    name: &str,
+    raw: &str,
+) -> Result<Option<Value>, ValidationError> {
     let bad = |problem: Problem| ValidationError::new(name, problem);
     let raw = raw.trim();
     Ok(match kind {

@@ -94,7 +94,12 @@ pub async fn import<S: Store + AccountStore>(
         if listed.contains(&id) || by_id.contains_key(&id) {
             continue;
         }
-        let found = match service.store().head(id).await.map_err(bienphong_service::ServiceError::from)? {
+        let found = match service
+            .store()
+            .head(id)
+            .await
+            .map_err(bienphong_service::ServiceError::from)?
+        {
             None => continue,
             Some(h) if h.deleted => Found::Deleted,
             Some(h) if h.record_type != t => Found::Other(h.record_type),
@@ -136,7 +141,11 @@ pub async fn import<S: Store + AccountStore>(
                     row,
                     cells: vec![],
                     errors: vec![RowError {
-                        sheet: parsed.sheets.get(sheet).map(|s| s.name.clone()).unwrap_or_default(),
+                        sheet: parsed
+                            .sheets
+                            .get(sheet)
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default(),
                         row,
                         column: String::new(),
                         value: String::new(),
@@ -167,7 +176,9 @@ pub async fn import<S: Store + AccountStore>(
         .actions
         .into_iter()
         .filter_map(|(_, _, a)| match a {
-            Action::Create { record_id, content } => Some(BatchWrite::Create { record_id, content }),
+            Action::Create { record_id, content } => {
+                Some(BatchWrite::Create { record_id, content })
+            }
             Action::Update {
                 record_id,
                 parent,

@@ -64,7 +64,10 @@ pub enum Target {
     RecordId,
     Field(Field),
     /// The amount of one catalogue entry in a flattened list.
-    Entry { flat: Flat, code: Code },
+    Entry {
+        flat: Flat,
+        code: Code,
+    },
     /// A column the import reads past (row numbers, the error column).
     Ignored,
 }
@@ -123,7 +126,11 @@ pub fn field_label(lang: Lang, name: &str) -> String {
     match name {
         "markers" => lang.text("sheet-markers", &[]),
         "partner_units" | "participant_units" => {
-            format!("{} {}", lang.text(&format!("field-{name}"), &[]), lang.text("sheet-list-hint", &[]))
+            format!(
+                "{} {}",
+                lang.text(&format!("field-{name}"), &[]),
+                lang.text("sheet-list-hint", &[])
+            )
         }
         _ => lang.text(&format!("field-{name}"), &[]),
     }
@@ -239,7 +246,10 @@ impl<'a> Headers<'a> {
             fixed.insert(key(f.name), Target::Field(f));
             for lang in [Lang::En, Lang::Vi] {
                 fixed.insert(key(&field_label(lang, f.name)), Target::Field(f));
-                fixed.insert(key(&lang.text(&format!("field-{}", f.name), &[])), Target::Field(f));
+                fixed.insert(
+                    key(&lang.text(&format!("field-{}", f.name), &[])),
+                    Target::Field(f),
+                );
             }
         }
         let flats = flat_list
@@ -317,7 +327,9 @@ pub fn entry_code(org: &Org, kind: CatalogueKind, text: &str) -> Option<Code> {
             .entries
             .values()
             .filter(|e| e.catalogue == kind)
-            .find(|e| key(e.code.as_str()) == k || key(e.vi.as_str()) == k || key(e.en.as_str()) == k)
+            .find(|e| {
+                key(e.code.as_str()) == k || key(e.vi.as_str()) == k || key(e.en.as_str()) == k
+            })
             .map(|e| e.code.clone())
     };
     let k = key(text);
@@ -424,7 +436,11 @@ impl UnitIndex {
         if valid.len() == 1 {
             return UnitMatch::One(valid[0].clone());
         }
-        let shown: Vec<&Code> = if valid.is_empty() { found.iter().collect() } else { valid };
+        let shown: Vec<&Code> = if valid.is_empty() {
+            found.iter().collect()
+        } else {
+            valid
+        };
         UnitMatch::Many(
             shown
                 .into_iter()

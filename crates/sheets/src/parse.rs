@@ -137,9 +137,9 @@ pub fn parse(
             head.truncate(n);
             file.rewind()?;
             match read::sniff(&head)? {
-                FileKind::Xlsx => read::read_xlsx(std::io::BufReader::new(file), &mut |e| {
-                    parser.event(e)
-                })?,
+                FileKind::Xlsx => {
+                    read::read_xlsx(std::io::BufReader::new(file), &mut |e| parser.event(e))?
+                }
                 FileKind::Csv => read::read_csv(file, name, &mut |e| parser.event(e))?,
             }
         }
@@ -424,7 +424,7 @@ impl<'a> Parser<'a> {
             return;
         }
         self.rows_read += 1;
-        if self.rows_read.is_multiple_of(1000) {
+        if self.rows_read % 1000 == 0 {
             (self.progress)(self.rows_read);
         }
         let Some(t) = self.record_type else { return };
@@ -543,7 +543,11 @@ fn is_aux_sheet(name: &str) -> bool {
     let k = model::key(name);
     ["sheet-instructions-name", "sheet-lists-name"]
         .iter()
-        .any(|key| [Lang::Vi, Lang::En].iter().any(|l| model::key(&l.text(key, &[])) == k))
+        .any(|key| {
+            [Lang::Vi, Lang::En]
+                .iter()
+                .any(|l| model::key(&l.text(key, &[])) == k)
+        })
 }
 
 /// The field that dates a record of `t`.
@@ -627,9 +631,8 @@ pub fn read_row(
     }
     let json = Value::Object(obj);
     let column = |field: &str| column_of_path(info, &json, field);
-    let content = Content::from_json(t, &json.to_string()).map_err(|e| {
-        vec![error(column(&e.field), RowProblem::Invalid(e.problem))]
-    })?;
+    let content = Content::from_json(t, &json.to_string())
+        .map_err(|e| vec![error(column(&e.field), RowProblem::Invalid(e.problem))])?;
     check(&content, org, true)
         .map_err(|e| vec![error(column(&e.field), RowProblem::Invalid(e.problem))])?;
     Ok((id, content))

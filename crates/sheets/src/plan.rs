@@ -172,7 +172,8 @@ pub fn plan(
                 match merge(current, &row.content, sheet) {
                     Ok(merged) if &merged == current => {
                         out.unchanged += 1;
-                        out.actions.push((row.sheet, row.row, Action::Unchanged(id)));
+                        out.actions
+                            .push((row.sheet, row.row, Action::Unchanged(id)));
                     }
                     Ok(merged) => match check(&merged, org, false) {
                         Ok(()) => {
@@ -266,7 +267,10 @@ pub fn merge(
             let code = code_of(&item).unwrap_or_default();
             if !codes.contains(code.as_str()) {
                 list.push(item);
-            } else if let Some(i) = fresh.iter().position(|f| code_of(f).as_deref() == Some(&code)) {
+            } else if let Some(i) = fresh
+                .iter()
+                .position(|f| code_of(f).as_deref() == Some(&code))
+            {
                 list.push(fresh.remove(i));
             }
         }

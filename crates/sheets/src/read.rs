@@ -260,7 +260,10 @@ mod tests {
     #[test]
     fn csv_with_bom_and_semicolons() {
         let rows = rows_of_csv("\u{feff}Ngày;Số người\n05/02/2024;\"1.178\"\n".as_bytes());
-        assert_eq!(rows[0], (1, vec!["Ngày".to_string(), "Số người".to_string()]));
+        assert_eq!(
+            rows[0],
+            (1, vec!["Ngày".to_string(), "Số người".to_string()])
+        );
         assert_eq!(rows[1].1, vec!["05/02/2024", "1.178"]);
         let rows = rows_of_csv(b"sep=;\na;b\n1,5;2\n");
         assert_eq!(rows[0], (2, vec!["a".to_string(), "b".to_string()]));
@@ -275,9 +278,18 @@ mod tests {
 
     #[test]
     fn excel_serials_are_days_from_1899_12_30() {
-        assert_eq!(excel_serial_to_date(45327.0), Some(jiff::civil::date(2024, 2, 5)));
-        assert_eq!(excel_serial_to_date(45327.75), Some(jiff::civil::date(2024, 2, 5)));
-        assert_eq!(excel_serial_to_date(61.0), Some(jiff::civil::date(1900, 3, 1)));
+        assert_eq!(
+            excel_serial_to_date(45327.0),
+            Some(jiff::civil::date(2024, 2, 5))
+        );
+        assert_eq!(
+            excel_serial_to_date(45327.75),
+            Some(jiff::civil::date(2024, 2, 5))
+        );
+        assert_eq!(
+            excel_serial_to_date(61.0),
+            Some(jiff::civil::date(1900, 3, 1))
+        );
         assert_eq!(excel_serial_to_date(-3.0), None);
         assert_eq!(excel_serial_to_date(f64::NAN), None);
         assert_eq!(date_to_excel_serial(jiff::civil::date(2024, 2, 5)), 45327.0);
@@ -285,8 +297,14 @@ mod tests {
 
     #[test]
     fn binary_files_are_not_spreadsheets() {
-        assert!(matches!(sniff(b"%PDF-1.7"), Err(SheetError::NotASpreadsheet)));
-        assert!(matches!(sniff(b"\x89PNG\r\n\x1a\n\0\0"), Err(SheetError::NotASpreadsheet)));
+        assert!(matches!(
+            sniff(b"%PDF-1.7"),
+            Err(SheetError::NotASpreadsheet)
+        ));
+        assert!(matches!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0"),
+            Err(SheetError::NotASpreadsheet)
+        ));
         assert_eq!(sniff(b"PK\x03\x04").unwrap(), FileKind::Xlsx);
         assert_eq!(sniff("Ngày,Đơn vị".as_bytes()).unwrap(), FileKind::Csv);
     }

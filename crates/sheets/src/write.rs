@@ -84,9 +84,9 @@ fn value_cell(org: &Org, units: &UnitIndex, kind: Kind, v: &Value, date: Option<
         (Kind::Date, Value::String(s)) => s
             .parse::<Date>()
             .map_or_else(|_| Out::Text(s.clone()), Out::Date),
-        (Kind::Count | Kind::Money, Value::Number(n)) => {
-            n.as_i64().map_or_else(|| Out::Text(n.to_string()), Out::Int)
-        }
+        (Kind::Count | Kind::Money, Value::Number(n)) => n
+            .as_i64()
+            .map_or_else(|| Out::Text(n.to_string()), Out::Int),
         (Kind::Quantity, Value::String(s)) => match s.parse::<Decimal>() {
             Ok(d) => quantity_cell(d),
             Err(_) => Out::Text(s.clone()),
@@ -356,7 +356,10 @@ fn instructions(
         sheet.write_string(
             r,
             0,
-            lang.text("sheet-instructions-left-out", &[("lists", names.join(", "))]),
+            lang.text(
+                "sheet-instructions-left-out",
+                &[("lists", names.join(", "))],
+            ),
         )?;
         r += 1;
     }
@@ -375,10 +378,9 @@ fn instructions(
                 }
                 s
             }
-            Target::Entry { flat, .. } => lang.text(
-                &format!("sheet-holds-{}", kind_key(flat.value.kind)),
-                &[],
-            ),
+            Target::Entry { flat, .. } => {
+                lang.text(&format!("sheet-holds-{}", kind_key(flat.value.kind)), &[])
+            }
             Target::Ignored => String::new(),
         };
         sheet.write_string(r, 0, &col.header)?;
@@ -476,10 +478,17 @@ pub fn export_columns(t: RecordType, org: &Org, records: &[(RecordId, Content)])
     for (_, content) in records {
         let json: Value = serde_json::from_str(&content.to_json()).unwrap_or_default();
         for flat in &flats {
-            for item in json.get(flat.rows).and_then(Value::as_array).into_iter().flatten() {
+            for item in json
+                .get(flat.rows)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(code) = item.get(flat.key).and_then(Value::as_str)
                     && let Ok(code) = Code::parse(code)
-                    && !extra.iter().any(|(f, c): &(model::Flat, Code)| f.rows == flat.rows && *c == code)
+                    && !extra
+                        .iter()
+                        .any(|(f, c): &(model::Flat, Code)| f.rows == flat.rows && *c == code)
                 {
                     extra.push((*flat, code));
                 }

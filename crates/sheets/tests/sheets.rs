@@ -17,22 +17,41 @@ fn code(s: &str) -> Code {
 
 fn org() -> Org {
     let mut org = Org::default();
-    let unit = |c: &str, kind, name: &str, from: Option<(i16, i8, i8)>, to: Option<(i16, i8, i8)>| Unit {
-        code: code(c),
-        kind,
-        name: Text::new(name),
-        name_en: None,
-        official_code: None,
-        valid_from: from.map(|(y, m, d)| jiff::civil::date(y, m, d)),
-        valid_to: to.map(|(y, m, d)| jiff::civil::date(y, m, d)),
-        successors: vec![],
-        verified: true,
-        note: Text::default(),
-    };
+    let unit =
+        |c: &str, kind, name: &str, from: Option<(i16, i8, i8)>, to: Option<(i16, i8, i8)>| Unit {
+            code: code(c),
+            kind,
+            name: Text::new(name),
+            name_en: None,
+            official_code: None,
+            valid_from: from.map(|(y, m, d)| jiff::civil::date(y, m, d)),
+            valid_to: to.map(|(y, m, d)| jiff::civil::date(y, m, d)),
+            successors: vec![],
+            verified: true,
+            note: Text::default(),
+        };
     for u in [
-        unit("BP-LUNGCU", UnitKind::BorderPost, "Đồn Biên phòng Lũng Cú", None, None),
-        unit("XA-LUNGCU", UnitKind::Commune, "Xã Lũng Cú", None, Some((2025, 6, 30))),
-        unit("TQ-XA-LUNGCU", UnitKind::Commune, "Xã Lũng Cú", Some((2025, 7, 1)), None),
+        unit(
+            "BP-LUNGCU",
+            UnitKind::BorderPost,
+            "Đồn Biên phòng Lũng Cú",
+            None,
+            None,
+        ),
+        unit(
+            "XA-LUNGCU",
+            UnitKind::Commune,
+            "Xã Lũng Cú",
+            None,
+            Some((2025, 6, 30)),
+        ),
+        unit(
+            "TQ-XA-LUNGCU",
+            UnitKind::Commune,
+            "Xã Lũng Cú",
+            Some((2025, 7, 1)),
+            None,
+        ),
         unit("XA-MALE", UnitKind::Commune, "Xã Ma Lé", None, None),
     ] {
         org.units.insert(u.code.clone(), u);
@@ -54,11 +73,25 @@ fn org() -> Org {
         entry(CatalogueKind::Force, "BDBP", "Bộ đội Biên phòng", None, 1),
         entry(CatalogueKind::Force, "DQ", "Dân quân", None, 2),
         entry(CatalogueKind::CaseType, "MATUY", "Ma túy", None, 1),
-        entry(CatalogueKind::SeizedItem, "HEROIN", "Heroin", Some("bánh"), 1),
-        entry(CatalogueKind::SeizedItem, "THUOCPHIEN", "Thuốc phiện", Some("g"), 2),
+        entry(
+            CatalogueKind::SeizedItem,
+            "HEROIN",
+            "Heroin",
+            Some("bánh"),
+            1,
+        ),
+        entry(
+            CatalogueKind::SeizedItem,
+            "THUOCPHIEN",
+            "Thuốc phiện",
+            Some("g"),
+            2,
+        ),
         entry(CatalogueKind::MeetingType, "GBQ", "Giao ban quý", None, 1),
     ] {
-        org.catalogue.entries.insert((e.catalogue, e.code.clone()), e);
+        org.catalogue
+            .entries
+            .insert((e.catalogue, e.code.clone()), e);
     }
     org
 }
@@ -130,20 +163,38 @@ fn unit_names_are_matched_by_date_or_reported_as_ambiguous() {
     let org = org();
     let units = UnitIndex::new(&org);
     let on = |y, m, d| Some(jiff::civil::date(y, m, d));
-    assert!(matches!(units.resolve(&org, "xa lung cu", on(2024, 1, 1)), UnitMatch::One(c) if c == code("XA-LUNGCU")));
-    assert!(matches!(units.resolve(&org, "Xã Lũng Cú", on(2026, 1, 1)), UnitMatch::One(c) if c == code("TQ-XA-LUNGCU")));
-    assert!(matches!(units.resolve(&org, "Xã Lũng Cú (TQ-XA-LUNGCU)", on(2024, 1, 1)), UnitMatch::One(c) if c == code("TQ-XA-LUNGCU")));
+    assert!(
+        matches!(units.resolve(&org, "xa lung cu", on(2024, 1, 1)), UnitMatch::One(c) if c == code("XA-LUNGCU"))
+    );
+    assert!(
+        matches!(units.resolve(&org, "Xã Lũng Cú", on(2026, 1, 1)), UnitMatch::One(c) if c == code("TQ-XA-LUNGCU"))
+    );
+    assert!(
+        matches!(units.resolve(&org, "Xã Lũng Cú (TQ-XA-LUNGCU)", on(2024, 1, 1)), UnitMatch::One(c) if c == code("TQ-XA-LUNGCU"))
+    );
     match units.resolve(&org, "Lũng Cú", on(2024, 1, 1)) {
         UnitMatch::Many(c) => {
             assert_eq!(c.len(), 2, "{c:?}");
-            assert!(c[0].contains("BP-LUNGCU") && c[1].contains("XA-LUNGCU"), "{c:?}");
+            assert!(
+                c[0].contains("BP-LUNGCU") && c[1].contains("XA-LUNGCU"),
+                "{c:?}"
+            );
         }
         _ => panic!("ambiguous"),
     }
-    assert!(matches!(units.resolve(&org, "Xã Không Có", None), UnitMatch::None));
+    assert!(matches!(
+        units.resolve(&org, "Xã Không Có", None),
+        UnitMatch::None
+    ));
     // Exports write the name where it reads back as the same unit.
-    assert_eq!(units.shown(&org, &code("TQ-XA-LUNGCU"), on(2026, 1, 1)), "Xã Lũng Cú");
-    assert_eq!(units.shown(&org, &code("TQ-XA-LUNGCU"), None), "TQ-XA-LUNGCU");
+    assert_eq!(
+        units.shown(&org, &code("TQ-XA-LUNGCU"), on(2026, 1, 1)),
+        "Xã Lũng Cú"
+    );
+    assert_eq!(
+        units.shown(&org, &code("TQ-XA-LUNGCU"), None),
+        "TQ-XA-LUNGCU"
+    );
 }
 
 #[test]
@@ -156,22 +207,40 @@ fn every_problem_of_a_row_is_listed_with_its_column() {
     assert!(parsed.rows.is_empty());
     let errors = &parsed.rejected[0].errors;
     let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
-    assert_eq!(columns, vec!["Ngày", "Đơn vị chủ trì", "Loại", "Lượt: Bộ đội Biên phòng"]);
-    assert_eq!(errors[0].problem, RowProblem::Invalid(Problem::InvalidDate("31/02/2024".into())));
-    assert!(matches!(errors[1].problem, RowProblem::AmbiguousUnit { .. }));
-    assert_eq!(errors[3].problem, RowProblem::Invalid(Problem::NotInteger("2,5".into())));
+    assert_eq!(
+        columns,
+        vec!["Ngày", "Đơn vị chủ trì", "Loại", "Lượt: Bộ đội Biên phòng"]
+    );
+    assert_eq!(
+        errors[0].problem,
+        RowProblem::Invalid(Problem::InvalidDate("31/02/2024".into()))
+    );
+    assert!(matches!(
+        errors[1].problem,
+        RowProblem::AmbiguousUnit { .. }
+    ));
+    assert_eq!(
+        errors[3].problem,
+        RowProblem::Invalid(Problem::NotInteger("2,5".into()))
+    );
     assert_eq!(errors[3].row, 2);
 }
 
 #[test]
 fn a_file_without_the_columns_of_any_record_is_refused() {
-    assert!(matches!(read("a,b\n1,2\n", None), Err(SheetError::UnknownType)));
+    assert!(matches!(
+        read("a,b\n1,2\n", None),
+        Err(SheetError::UnknownType)
+    ));
     assert!(matches!(
         read("a,b\n1,2\n", Some(RecordType::Patrol)),
         Err(SheetError::NoData(_))
     ));
     assert!(matches!(
-        read("Ngày;Đơn vị chủ trì;Loại;Lượt: Biệt kích\n", Some(RecordType::Patrol)),
+        read(
+            "Ngày;Đơn vị chủ trì;Loại;Lượt: Biệt kích\n",
+            Some(RecordType::Patrol)
+        ),
         Err(SheetError::UnknownEntryColumn { .. })
     ));
     assert!(matches!(
@@ -201,7 +270,13 @@ fn re_imports_match_by_identity_and_keep_what_the_sheet_leaves_out() {
         Some(RecordType::Meeting),
     )
     .unwrap();
-    let p = plan(&org, &parsed.sheets, parsed.rows, vec![(id, rev, existing)], &HashMap::new());
+    let p = plan(
+        &org,
+        &parsed.sheets,
+        parsed.rows,
+        vec![(id, rev, existing)],
+        &HashMap::new(),
+    );
     assert_eq!((p.created, p.updated, p.unchanged), (2, 1, 0));
     let Action::Update {
         record_id,

@@ -42,7 +42,10 @@ pub fn routes() -> Router<AppState> {
         .route("/records/{kind}/new", get(new_page).post(create))
         .route("/records/{kind}/template", get(sheet_template))
         .route("/records/{kind}/export", get(sheet_export))
-        .route("/records/{kind}/import", get(import_page).post(import_upload))
+        .route(
+            "/records/{kind}/import",
+            get(import_page).post(import_upload),
+        )
         .route("/records/{kind}/{id}", get(record_page))
         .route("/records/{kind}/{id}/edit", get(edit_page).post(update))
         .route("/records/{kind}/{id}/delete", post(delete))
@@ -1081,7 +1084,12 @@ async fn sheet_export(
             filter.offset = offset;
             let page = state
                 .service
-                .list_as(&auth.principal, now_ms(), filter, q.get("q").map(String::as_str))
+                .list_as(
+                    &auth.principal,
+                    now_ms(),
+                    filter,
+                    q.get("q").map(String::as_str),
+                )
                 .await
                 .map_err(|e| ApiError::from_service(lang, e))?;
             for r in &page.records {
@@ -1199,7 +1207,10 @@ async fn import_upload(
         Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
     };
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return page_error(lang, ApiError::bad_request(lang, "file", lang.text("field-missing", &[])));
+        return page_error(
+            lang,
+            ApiError::bad_request(lang, "file", lang.text("field-missing", &[])),
+        );
     };
     let dry_run = posted
         .get("action")

@@ -32,7 +32,10 @@ async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_record
         .replace("&#38;", "&")
         .replace("&amp;", "&");
     assert!(list.contains("id=\"import-sheet\""), "{list}");
-    assert!(list.contains("href=\"/records/patrols/template\""), "{list}");
+    assert!(
+        list.contains("href=\"/records/patrols/template\""),
+        "{list}"
+    );
     assert!(
         list.contains("/records/patrols/export?unit=BP-LUNGCU&year=2023&format=csv"),
         "{list}"
@@ -48,7 +51,11 @@ async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_record
     assert_eq!(r.status(), 200);
     let csv = r.text().await.unwrap();
     let rows: Vec<&str> = csv.lines().collect();
-    assert!(rows[0].starts_with("\u{feff}Mã bản ghi,Ngày *"), "{}", rows[0]);
+    assert!(
+        rows[0].starts_with("\u{feff}Mã bản ghi,Ngày *"),
+        "{}",
+        rows[0]
+    );
     assert!(rows.len() > 10, "{csv}");
     assert!(
         rows[1..].iter().all(|r| r.contains("Lũng Cú")),
@@ -69,10 +76,14 @@ async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_record
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
     assert!(
-        page.contains("Trang &#34;thang3&#34;, dòng 3") || page.contains("Trang &quot;thang3&quot;, dòng 3"),
+        page.contains("Trang &#34;thang3&#34;, dòng 3")
+            || page.contains("Trang &quot;thang3&quot;, dòng 3"),
         "{page}"
     );
-    assert!(page.contains("không được ghi bản ghi của đơn vị này"), "{page}");
+    assert!(
+        page.contains("không được ghi bản ghi của đơn vị này"),
+        "{page}"
+    );
     assert_eq!(common::record_count(&app).await, before);
 
     // Importing it writes nothing either: all or nothing.
