@@ -93,7 +93,7 @@ pub async fn import(
         .unwrap_or_default();
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |rows: u64| {
-        if terminal && rows % 10_000 == 0 {
+        if terminal && rows.is_multiple_of(10_000) {
             eprint!(
                 "\r{}",
                 lang.text("import-read", &[("rows", format::integer(rows as i64))])

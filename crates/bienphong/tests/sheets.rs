@@ -310,9 +310,7 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     // A corrected count, in a sheet without record ids: matched by
     // identity (unit, date, kind), it updates the record.
     let id = partner["id"].as_str().unwrap().to_string();
-    let csv = format!(
-        "\u{feff}Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân\n05/03/2026;Đồn Biên phòng Lũng Cú;Tuần tra chung;7;3\n"
-    );
+    let csv = "\u{feff}Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân\n05/03/2026;Đồn Biên phòng Lũng Cú;Tuần tra chung;7;3\n";
     let fix = dir.join("fix.csv");
     std::fs::write(&fix, csv).unwrap();
     let out = ok(bin(dir).arg("import").arg(&fix));

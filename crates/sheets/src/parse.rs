@@ -343,7 +343,7 @@ impl<'a> Parser<'a> {
             .iter()
             .map(|t| (self.scores(*t).into_iter().max().unwrap_or(0), *t))
             .collect();
-        best.sort_by(|a, b| b.0.cmp(&a.0));
+        best.sort_by_key(|b| std::cmp::Reverse(b.0));
         match best.as_slice() {
             [(a, t), (b, _), ..] if *a >= 3 && a > b => Some(*t),
             _ => None,
@@ -424,7 +424,7 @@ impl<'a> Parser<'a> {
             return;
         }
         self.rows_read += 1;
-        if self.rows_read % 1000 == 0 {
+        if self.rows_read.is_multiple_of(1000) {
             (self.progress)(self.rows_read);
         }
         let Some(t) = self.record_type else { return };
