@@ -92,12 +92,20 @@ pub async fn import(
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
     let terminal = std::io::stderr().is_terminal();
-    let mut progress = |rows: u64| {
-        if terminal && rows.is_multiple_of(10_000) {
-            eprint!(
+    let mut progress = |p: import::Progress| {
+        if !terminal {
+            return;
+        }
+        match p {
+            import::Progress::Read(rows) if rows.is_multiple_of(10_000) => eprint!(
                 "\r{}",
                 lang.text("import-read", &[("rows", format::integer(rows as i64))])
-            );
+            ),
+            import::Progress::Read(_) => {}
+            import::Progress::Writing(n) => eprint!(
+                "\r{}",
+                lang.text("import-writing", &[("records", format::integer(n as i64))])
+            ),
         }
     };
     let report = import::import(
@@ -113,7 +121,7 @@ pub async fn import(
         &mut progress,
     )
     .await?;
-    if terminal && report.rows_read >= 10_000 {
+    if terminal && (report.rows_read >= 10_000 || report.written) {
         eprintln!();
     }
     let type_name = lang.text(&format!("type-{}", report.record_type), &[]);

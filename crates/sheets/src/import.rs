@@ -29,6 +29,16 @@ pub enum Writer<'a> {
     Person { who: &'a Principal, now_ms: i64 },
 }
 
+/// How far an import is, for a progress line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Rows read and checked so far.
+    Read(u64),
+    /// All rows are read; this many records are being written in one
+    /// transaction.
+    Writing(usize),
+}
+
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug)]
 pub struct Report {
@@ -59,10 +69,12 @@ pub async fn import<S: Store + AccountStore>(
     input: Input<'_>,
     name: &str,
     options: Options,
-    progress: &mut (dyn FnMut(u64) + Send),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SheetError> {
     let org = service.org_shared().await?;
-    let parsed = parse::parse(input, name, options.record_type, &org, &mut |n| progress(n))?;
+    let parsed = parse::parse(input, name, options.record_type, &org, &mut |n| {
+        progress(Progress::Read(n))
+    })?;
     let t = parsed.record_type;
     let mut rejected = parsed.rejected;
 
@@ -192,6 +204,7 @@ pub async fn import<S: Store + AccountStore>(
         })
         .collect();
     if !writes.is_empty() {
+        progress(Progress::Writing(writes.len()));
         match writer {
             Writer::Local(actor) => {
                 service.write_batch(&actor, &org, writes).await?;

@@ -67,3 +67,4 @@ sheet-upload-hint = "Check" shows the refused rows without writing anything; "Im
 sheet-check = Check
 sheet-do-import = Import
 sheet-checked = Checked; nothing written. Choose the file again and press "Import" to write it.
+import-writing = Writing { $records } records to the store (one transaction)…

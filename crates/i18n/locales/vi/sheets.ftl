@@ -67,3 +67,4 @@ sheet-upload-hint = Bấm "Kiểm tra" để xem trước các dòng lỗi mà k
 sheet-check = Kiểm tra
 sheet-do-import = Nhập
 sheet-checked = Đã kiểm tra, chưa ghi gì. Chọn lại tệp và bấm "Nhập" để ghi.
+import-writing = Đang ghi { $records } bản ghi vào kho dữ liệu (một giao dịch)…
