@@ -326,7 +326,9 @@ async fn run(cli: Cli) -> Result<()> {
                 Format::Xlsx => bienphong_report::tables_to_xlsx(
                     &bienphong_report::annual_tables(&review).all(),
                 )?,
-                Format::Csv => tables_to_csv(&bienphong_report::annual_tables(&review).all()),
+                Format::Csv => {
+                    bienphong_report::tables_to_csv(&bienphong_report::annual_tables(&review).all())
+                }
             };
             let binary = matches!(args.format, Format::Docx | Format::Xlsx);
             emit(&mut out, &bytes, args.output.as_deref(), binary)
@@ -352,7 +354,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 Format::Csv => {
                     let tables = bienphong_report::summary_tables(&summary);
-                    tables_to_csv(&tables.iter().collect::<Vec<_>>())
+                    bienphong_report::tables_to_csv(&tables.iter().collect::<Vec<_>>())
                 }
                 Format::Docx => {
                     let org = service.org().await?;
@@ -666,41 +668,6 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// A report's tables as one CSV: each table's name on a line of its own,
-/// its header row and rows, then an empty line. Decimals are written the
-/// Vietnamese way (0,43), counts without grouping.
-fn tables_to_csv(tables: &[&bienphong_report::DataTable]) -> Vec<u8> {
-    fn field(s: &str) -> String {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    }
-    let mut out = String::from("\u{feff}");
-    for table in tables.iter().filter(|t| !t.rows.is_empty()) {
-        out.push_str(&field(table.name));
-        out.push_str("\r\n");
-        let headers: Vec<String> = table.headers.iter().map(|h| field(h)).collect();
-        out.push_str(&headers.join(","));
-        out.push_str("\r\n");
-        for row in &table.rows {
-            let cells: Vec<String> = row
-                .iter()
-                .map(|v| match v {
-                    bienphong_report::Value::Text(s) => field(s),
-                    bienphong_report::Value::Integer(n) => n.to_string(),
-                    bienphong_report::Value::Decimal(d) => field(&format::decimal(*d, false)),
-                })
-                .collect();
-            out.push_str(&cells.join(","));
-            out.push_str("\r\n");
-        }
-        out.push_str("\r\n");
-    }
-    out.into_bytes()
 }
 
 /// The records a list or an export holds, from the filter options.

@@ -2269,6 +2269,18 @@ async fn report_download(
                     "xlsx",
                 )
             }
+            Some("csv") => {
+                let bytes = match &report {
+                    Report::Annual(a) => {
+                        bienphong_report::tables_to_csv(&bienphong_report::annual_tables(a).all())
+                    }
+                    Report::Summary(s) => {
+                        let tables = bienphong_report::summary_tables(s);
+                        bienphong_report::tables_to_csv(&tables.iter().collect::<Vec<_>>())
+                    }
+                };
+                (bytes, "text/csv; charset=utf-8", "csv")
+            }
             Some("docx") => {
                 let (period, scope) = match &report {
                     Report::Annual(a) => (a.period, a.scope.as_ref().map(|u| u.code.clone())),

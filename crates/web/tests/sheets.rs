@@ -62,6 +62,21 @@ async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_record
         "only the filtered unit's patrols: {csv}"
     );
 
+    // A report's tables, as CSV.
+    let r = get("/reports/download?period=annual&year=2023&scope=BP-LUNGCU&format=csv")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let report = r.text().await.unwrap();
+    assert!(report.starts_with('\u{feff}'), "{report}");
+    assert!(report.contains("Đồn Biên phòng Lũng Cú"), "{report}");
+
     // A check writes nothing and names the row of another post.
     let before = common::record_count(&app).await;
     let file = "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng\n\
