@@ -531,11 +531,69 @@ fn export_applies_the_list_filters() {
     assert!(report.starts_with('\u{feff}'), "{report}");
     assert!(report.contains("Đồn Biên phòng Lũng Cú"), "{report}");
     assert!(report.contains("\r\n\r\n"), "tables apart: {report}");
-    // Restricted and structure records have no sheet.
+    // Personal data has no sheet.
     let r = run(bin(dir).args(["export", "case_subjects", "--format", "csv"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
-    let r = run(bin(dir).args(["template", "unit"]));
+    let r = run(bin(dir).args(["template", "beneficiary"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+/// The organisation is records too: its sheets export, import again
+/// unchanged, and take new entries and corrections by code.
+#[test]
+fn the_organisation_and_catalogues_go_through_sheets_too() {
+    let data = demo();
+    let dir = data.path();
+    let before = revision_count(dir);
+    for t in ["unit", "link", "marker", "catalogue"] {
+        let file = dir.join(format!("{t}.xlsx"));
+        ok(bin(dir).args(["export", t, "-o"]).arg(&file));
+        let out = ok(bin(dir).arg("import").arg(&file));
+        assert!(out.contains("thêm mới 0, cập nhật 0,"), "{t}: {out}");
+        assert!(out.contains("lỗi 0"), "{t}: {out}");
+    }
+    assert_eq!(revision_count(dir), before);
+
+    // A new case type, then a case of it; a unit's note corrected by code.
+    let file = dir.join("danhmuc.csv");
+    std::fs::write(
+        &file,
+        "Danh mục;Mã;Tên tiếng Việt;Tên tiếng Anh
+Loại vụ việc;TROMCAP;Trộm cắp;Theft
+",
+    )
+    .unwrap();
+    let out = ok(bin(dir).args(["import", "--type", "catalogue"]).arg(&file));
+    assert!(out.contains("thêm mới 1"), "{out}");
+    let out = ok(bin(dir).args(["import", "--type", "catalogue"]).arg(&file));
+    assert!(out.contains("thêm mới 0, cập nhật 0, không đổi 1"), "{out}");
+    let file = dir.join("vuviec.csv");
+    std::fs::write(
+        &file,
+        "Ngày;Đơn vị xử lý;Loại vụ việc;Số đối tượng
+05/03/2024;BP-LUNGCU;trom cap;1
+",
+    )
+    .unwrap();
+    let out = ok(bin(dir).arg("import").arg(&file));
+    assert!(out.contains("thêm mới 1"), "{out}");
+    let file = dir.join("donvi.csv");
+    std::fs::write(
+        &file,
+        "Mã;Loại;Tên;Ghi chú
+XA-MALE;Xã;Xã Ma Lé;Ghi chú sửa qua bảng tính
+",
+    )
+    .unwrap();
+    let out = ok(bin(dir).args(["import", "--type", "unit"]).arg(&file));
+    assert!(out.contains("thêm mới 0, cập nhật 1"), "{out}");
+    let units = list_json(dir, &["unit"]);
+    let male = units
+        .iter()
+        .find(|u| u["content"]["code"] == "XA-MALE")
+        .unwrap();
+    assert_eq!(male["content"]["note"], "Ghi chú sửa qua bảng tính");
+    assert_eq!(revision_count(dir), before + 3);
 }
 
 fn libreoffice() -> Option<PathBuf> {

@@ -86,11 +86,17 @@ pub async fn import<S: Store + AccountStore>(
         Some((a, b)) => Some((a.min(d), b.max(d))),
     });
     let mut existing = Vec::new();
-    if let Some((from, to)) = span {
+    // The organisation's records are matched by code, whatever their dates.
+    let period = match span {
+        _ if t.is_structure() => Some(None),
+        Some((from, to)) => Some(Period::new(from, to)),
+        None => None,
+    };
+    if let Some(period) = period {
         let records = service
             .list(ListFilter {
                 record_type: Some(t),
-                period: Period::new(from, to),
+                period,
                 ..ListFilter::default()
             })
             .await?;

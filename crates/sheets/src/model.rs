@@ -13,11 +13,12 @@ use bienphong_domain::{Date, RecordType, format};
 use bienphong_i18n::Lang;
 use std::collections::HashMap;
 
-/// The record types that have a sheet: the kinds of coordinated work.
-/// Personal data (case subjects, beneficiaries) and the organisation itself
-/// have none.
+/// The record types that have a sheet: the kinds of coordinated work and
+/// the organisation (units, links, markers, catalogue entries). Personal
+/// data (case subjects, beneficiaries) has none: it is not to travel in
+/// spreadsheets.
 pub fn has_sheet(t: RecordType) -> bool {
-    RecordType::ACTIVITIES.contains(&t)
+    !t.is_restricted()
 }
 
 /// A list of rows that flattens into one column per catalogue entry: its

@@ -329,7 +329,7 @@ impl<'a> Parser<'a> {
     /// name names.
     fn infer_type(&mut self) -> Option<RecordType> {
         let k = model::key(&self.sheet_name);
-        for t in RecordType::ACTIVITIES {
+        for t in RecordType::ALL.into_iter().filter(|t| model::has_sheet(*t)) {
             let names = [
                 model::key(&Lang::Vi.text(&format!("type-{t}"), &[])),
                 model::key(&Lang::En.text(&format!("type-{t}"), &[])),
@@ -554,6 +554,7 @@ fn is_aux_sheet(name: &str) -> bool {
 fn date_field(t: RecordType) -> &'static str {
     match t {
         RecordType::Programme => "start",
+        RecordType::Unit | RecordType::Link => "valid_from",
         _ => "date",
     }
 }
@@ -633,7 +634,9 @@ pub fn read_row(
     let column = |field: &str| column_of_path(info, &json, field);
     let content = Content::from_json(t, &json.to_string())
         .map_err(|e| vec![error(column(&e.field), RowProblem::Invalid(e.problem))])?;
-    check(&content, org, true)
+    // A unit whose code exists is that unit, changed (see `plan`).
+    let is_new = !matches!(&content, Content::Unit(u) if org.units.contains_key(&u.code));
+    check(&content, org, is_new)
         .map_err(|e| vec![error(column(&e.field), RowProblem::Invalid(e.problem))])?;
     Ok((id, content))
 }

@@ -53,6 +53,22 @@ pub struct Plan {
 /// What tells a record apart from others of its unit and day: the unit,
 /// the date, the kind of record and its own reference where it has one.
 pub fn identity(c: &Content) -> String {
+    // The organisation's records are named by their codes.
+    match c {
+        Content::Unit(u) => return format!("unit|{}", u.code),
+        Content::Catalogue(e) => return format!("catalogue|{}|{}", e.catalogue.as_str(), e.code),
+        Content::Marker(m) => return format!("marker|{}|{}", m.post, m.number),
+        Content::Link(l) => {
+            return format!(
+                "link|{:?}|{}|{}|{}",
+                l.kind,
+                l.from,
+                l.to,
+                l.valid_from.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
+        _ => {}
+    }
     let unit = c.units().0.map(|u| u.as_str()).unwrap_or_default();
     let date = c.date().map(|d| d.to_string()).unwrap_or_default();
     let reference = match c {
