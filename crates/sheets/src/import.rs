@@ -93,17 +93,30 @@ pub async fn import<S: Store + AccountStore>(
         None => None,
     };
     if let Some(period) = period {
-        let records = service
-            .list(ListFilter {
-                record_type: Some(t),
-                period,
-                ..ListFilter::default()
-            })
-            .await?;
-        for r in records {
-            let content = Content::from_json(r.record_type, &r.content)
-                .map_err(bienphong_service::ServiceError::from)?;
-            existing.push((r.record_id, r.revision_id, content));
+        // In pages, so that the store's rows are never all in memory at once
+        // beside the records read from them.
+        const PAGE: u32 = 20_000;
+        let mut offset = 0u32;
+        loop {
+            let records = service
+                .list(ListFilter {
+                    record_type: Some(t),
+                    period,
+                    limit: Some(PAGE),
+                    offset,
+                    ..ListFilter::default()
+                })
+                .await?;
+            let got = records.len();
+            for r in records {
+                let content = Content::from_json(r.record_type, &r.content)
+                    .map_err(bienphong_service::ServiceError::from)?;
+                existing.push((r.record_id, r.revision_id, content));
+            }
+            if got < PAGE as usize {
+                break;
+            }
+            offset = offset.saturating_add(PAGE);
         }
     }
     let mut by_id = HashMap::new();
