@@ -67,11 +67,11 @@ pub async fn run(
                         &head,
                     )?
                 }
-                Format::Xlsx => {
+                Format::Xlsx | Format::Csv => {
                     return Err(ValidationError::new(
                         "format",
                         bienphong_domain::Problem::UnknownValue {
-                            value: "xlsx".into(),
+                            value: format!("{format:?}").to_lowercase(),
                             expected: "md, json, docx".into(),
                         },
                     )

@@ -72,6 +72,12 @@ pub enum Command {
     Edit(EditArgs),
     /// Delete a record (appends a tombstone; history stays).
     Delete(DeleteArgs),
+    /// Write the spreadsheet template of a record type (XLSX, or CSV headers).
+    Template(TemplateArgs),
+    /// Import records from an XLSX or CSV file: all rows or none (see --skip-invalid).
+    Import(ImportArgs),
+    /// Export records as XLSX or CSV, with the filters of `list`.
+    Export(ExportArgs),
     /// Maintenance of the store.
     Store {
         #[command(subcommand)]
@@ -278,6 +284,9 @@ pub enum Format {
     Docx,
     /// Excel: the report's tables, one sheet each.
     Xlsx,
+    /// The report's tables as CSV (UTF-8 with a byte-order mark), one after
+    /// another, each under a line with its name.
+    Csv,
 }
 
 #[derive(Args, Debug)]
@@ -534,10 +543,76 @@ pub struct ShowArgs {
     pub restricted: bool,
 }
 
+/// Formats of a spreadsheet.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SheetFormat {
+    Xlsx,
+    /// UTF-8 with a byte-order mark, comma-separated.
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct TemplateArgs {
+    #[arg(value_parser = parse_record_type)]
+    pub record_type: RecordType,
+    #[arg(long, value_enum, default_value_t = SheetFormat::Xlsx)]
+    pub format: SheetFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// An XLSX workbook or a CSV file (UTF-8, comma or semicolon).
+    pub file: PathBuf,
+    /// The kind of records in the file (found from its sheets when not given).
+    #[arg(long = "type", value_parser = parse_record_type)]
+    pub record_type: Option<RecordType>,
+    /// Check every row and report, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows and write the refused ones to an error file.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// The error file (CSV) for refused rows (default: FILE-loi.csv beside
+    /// the file, with --skip-invalid).
+    #[arg(long)]
+    pub errors: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[arg(value_parser = parse_record_type)]
+    pub record_type: RecordType,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = SheetFormat::Xlsx)]
+    pub format: SheetFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(Args, Debug)]
 pub struct ListArgs {
     #[arg(value_parser = parse_record_type)]
     pub record_type: RecordType,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// Print JSON lines instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Allow listing restricted personal data.
+    #[arg(long)]
+    pub restricted: bool,
+}
+
+/// Which records a list or an export holds.
+#[derive(Args, Debug)]
+pub struct FilterArgs {
     /// Records counted under this unit or the units below it.
     #[arg(long)]
     pub unit: Option<String>,
@@ -556,14 +631,6 @@ pub struct ListArgs {
     /// programme, patrol kind (joint, bilateral, post_only)…
     #[arg(long = "type")]
     pub category: Option<String>,
-    #[arg(long)]
-    pub limit: Option<u32>,
-    /// Print JSON lines instead of a table.
-    #[arg(long)]
-    pub json: bool,
-    /// Allow listing restricted personal data.
-    #[arg(long)]
-    pub restricted: bool,
 }
 
 /// Fields of a record given as flags; each maps to the JSON field of the
@@ -651,6 +718,21 @@ pub struct RecordFlags {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
+    /// Write a workbook of synthetic patrols of the store's posts (to
+    /// measure `bench import` on).
+    SheetFile {
+        #[arg(long, default_value_t = 200_000)]
+        rows: u32,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// Import a file as `import` does and report rows per second and the
+    /// process's peak memory.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Time the annual review (min / median / max over --runs).
     Annual {
         #[arg(long, default_value_t = 2023)]

@@ -5,6 +5,7 @@ mod cli;
 mod demo;
 mod records;
 mod serve;
+mod sheets;
 mod sync;
 
 use anyhow::Context;
@@ -28,6 +29,7 @@ pub enum CliError {
     Invalid(ValidationError),
     Service(ServiceError),
     Report(ReportError),
+    Sheet(bienphong_sheets::SheetError),
     /// A message from the catalogue, with its exit code.
     Message(&'static str, Vec<(&'static str, String)>, u8),
     Other(anyhow::Error),
@@ -58,6 +60,16 @@ impl From<bienphong_sync::SyncError> for CliError {
         Self::Other(e.into())
     }
 }
+
+impl From<bienphong_sheets::SheetError> for CliError {
+    fn from(e: bienphong_sheets::SheetError) -> Self {
+        match e {
+            bienphong_sheets::SheetError::Service(e) => Self::Service(e),
+            other => Self::Sheet(other),
+        }
+    }
+}
+
 impl From<anyhow::Error> for CliError {
     fn from(e: anyhow::Error) -> Self {
         Self::Other(e)
@@ -158,6 +170,8 @@ impl CliError {
             Self::Service(ServiceError::Internal(_)) => (self.service_text(), 1),
             Self::Service(_) => (self.service_text(), EXIT_INVALID),
             Self::Report(e) => (e.to_string(), 1),
+            Self::Sheet(e @ bienphong_sheets::SheetError::Write(_)) => (e.message(lang), 1),
+            Self::Sheet(e) => (e.message(lang), EXIT_INVALID),
             Self::Message(key, args, code) => (lang.text(key, args), *code),
             Self::Other(e) => (format!("{e:#}"), 1),
         }
@@ -323,6 +337,9 @@ async fn run(cli: Cli) -> Result<()> {
                 Format::Xlsx => bienphong_report::tables_to_xlsx(
                     &bienphong_report::annual_tables(&review).all(),
                 )?,
+                Format::Csv => {
+                    bienphong_report::tables_to_csv(&bienphong_report::annual_tables(&review).all())
+                }
             };
             let binary = matches!(args.format, Format::Docx | Format::Xlsx);
             emit(&mut out, &bytes, args.output.as_deref(), binary)
@@ -345,6 +362,10 @@ async fn run(cli: Cli) -> Result<()> {
                 Format::Xlsx => {
                     let tables = bienphong_report::summary_tables(&summary);
                     bienphong_report::tables_to_xlsx(&tables.iter().collect::<Vec<_>>())?
+                }
+                Format::Csv => {
+                    let tables = bienphong_report::summary_tables(&summary);
+                    bienphong_report::tables_to_csv(&tables.iter().collect::<Vec<_>>())
                 }
                 Format::Docx => {
                     let org = service.org().await?;
@@ -480,64 +501,9 @@ async fn run(cli: Cli) -> Result<()> {
             refuse_restricted(args.record_type, args.restricted)?;
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let org = service.org().await?;
-            let from = args
-                .from
-                .as_deref()
-                .map(format::parse_date)
-                .transpose()
-                .map_err(|p| ValidationError::new("from", p))?;
-            let to = args
-                .to
-                .as_deref()
-                .map(format::parse_date)
-                .transpose()
-                .map_err(|p| ValidationError::new("to", p))?;
-            let period = match (args.year, from, to) {
-                (Some(y), _, _) => Some(Period::year(y, args.cutoff)),
-                (None, None, None) => None,
-                (None, f, t) => Some(
-                    Period::new(
-                        f.unwrap_or(bienphong_domain::Date::MIN),
-                        t.unwrap_or(bienphong_domain::Date::MAX),
-                    )
-                    .ok_or_else(|| {
-                        ValidationError::new(
-                            "to",
-                            bienphong_domain::Problem::DateBefore(
-                                args.from.clone().unwrap_or_default(),
-                            ),
-                        )
-                    })?,
-                ),
-            };
-            let units = match &args.unit {
-                Some(u) => {
-                    let code = Code::parse(u).map_err(|p| ValidationError::new("unit", p))?;
-                    if org.unit(&code).is_none() {
-                        return Err(ValidationError::new(
-                            "unit",
-                            bienphong_domain::Problem::UnknownUnit(u.clone()),
-                        )
-                        .into());
-                    }
-                    let span = period.unwrap_or(Period {
-                        from: bienphong_domain::Date::MIN,
-                        to: bienphong_domain::Date::MAX,
-                    });
-                    Some(org.descendants(&code, &span).into_iter().collect())
-                }
-                None => None,
-            };
-            let rows = service
-                .list(ListFilter {
-                    record_type: Some(args.record_type),
-                    period,
-                    units,
-                    category: args.category.clone(),
-                    limit: args.limit,
-                    ..ListFilter::default()
-                })
-                .await?;
+            let mut filter = list_filter(&org, args.record_type, &args.filter)?;
+            filter.limit = args.limit;
+            let rows = service.list(filter).await?;
             let mut rows = rows;
             if args.record_type == RecordType::Unit {
                 let name = |r: &bienphong_store::CurrentRecord| match Content::from_json(
@@ -574,6 +540,18 @@ async fn run(cli: Cli) -> Result<()> {
                 .context("stdout")?;
             }
             Ok(())
+        }
+        Command::Template(args) => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            sheets::template(&service, args, &mut out).await
+        }
+        Command::Export(args) => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            sheets::export(&service, args, &mut out).await
+        }
+        Command::Import(args) => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            sheets::import(&service, args, author(&cli.user), lang, &mut out).await
         }
         Command::Store { command } => {
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
@@ -626,6 +604,18 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
             Ok(())
+        }
+        Command::Bench {
+            bench: BenchCommand::SheetFile { rows, output },
+        } => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            sheets::bench_file(&service, rows, &output).await
+        }
+        Command::Bench {
+            bench: BenchCommand::Import { file, dry_run },
+        } => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            sheets::bench_import(&service, &file, dry_run, author(&cli.user), &mut out).await
         }
         Command::Bench {
             bench:
@@ -703,6 +693,67 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The records a list or an export holds, from the filter options.
+fn list_filter(
+    org: &bienphong_domain::org::Org,
+    record_type: RecordType,
+    args: &cli::FilterArgs,
+) -> Result<ListFilter> {
+    let from = args
+        .from
+        .as_deref()
+        .map(format::parse_date)
+        .transpose()
+        .map_err(|p| ValidationError::new("from", p))?;
+    let to = args
+        .to
+        .as_deref()
+        .map(format::parse_date)
+        .transpose()
+        .map_err(|p| ValidationError::new("to", p))?;
+    let period = match (args.year, from, to) {
+        (Some(y), _, _) => Some(Period::year(y, args.cutoff)),
+        (None, None, None) => None,
+        (None, f, t) => Some(
+            Period::new(
+                f.unwrap_or(bienphong_domain::Date::MIN),
+                t.unwrap_or(bienphong_domain::Date::MAX),
+            )
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "to",
+                    bienphong_domain::Problem::DateBefore(args.from.clone().unwrap_or_default()),
+                )
+            })?,
+        ),
+    };
+    let units = match &args.unit {
+        Some(u) => {
+            let code = Code::parse(u).map_err(|p| ValidationError::new("unit", p))?;
+            if org.unit(&code).is_none() {
+                return Err(ValidationError::new(
+                    "unit",
+                    bienphong_domain::Problem::UnknownUnit(u.clone()),
+                )
+                .into());
+            }
+            let span = period.unwrap_or(Period {
+                from: bienphong_domain::Date::MIN,
+                to: bienphong_domain::Date::MAX,
+            });
+            Some(org.descendants(&code, &span).into_iter().collect())
+        }
+        None => None,
+    };
+    Ok(ListFilter {
+        record_type: Some(record_type),
+        period,
+        units,
+        category: args.category.clone(),
+        ..ListFilter::default()
+    })
 }
 
 /// Writes a report to `output`, or to standard output; a binary format goes

@@ -7,6 +7,7 @@ pub mod briefing;
 pub mod catalogue;
 pub mod error;
 pub mod facts;
+pub mod fields;
 pub mod format;
 pub mod id;
 pub mod org;

@@ -27,7 +27,7 @@ pub use summary::{
     summary_to_json, summary_to_markdown,
 };
 pub use tables::{AnnualTables, DataTable, Value, annual_tables, summary_tables};
-pub use xlsx::tables_to_xlsx;
+pub use xlsx::{tables_to_csv, tables_to_xlsx};
 
 use thiserror::Error;
 

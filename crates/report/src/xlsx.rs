@@ -49,3 +49,38 @@ pub fn tables_to_xlsx(tables: &[&DataTable]) -> Result<Vec<u8>> {
     }
     workbook.save_to_buffer().map_err(render_error)
 }
+
+/// A report's tables as one CSV: each table's name on a line of its own,
+/// its header row and rows, then an empty line. Decimals are written the
+/// Vietnamese way (0,43), counts without grouping.
+pub fn tables_to_csv(tables: &[&DataTable]) -> Vec<u8> {
+    fn field(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let mut out = String::from("\u{feff}");
+    for table in tables.iter().filter(|t| !t.rows.is_empty()) {
+        out.push_str(&field(table.name));
+        out.push_str("\r\n");
+        let headers: Vec<String> = table.headers.iter().map(|h| field(h)).collect();
+        out.push_str(&headers.join(","));
+        out.push_str("\r\n");
+        for row in &table.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|v| match v {
+                    Value::Text(s) => field(s),
+                    Value::Integer(n) => n.to_string(),
+                    Value::Decimal(d) => field(&bienphong_domain::format::decimal(*d, false)),
+                })
+                .collect();
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}

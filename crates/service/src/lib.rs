@@ -115,6 +115,21 @@ impl NewRecord {
     }
 }
 
+/// One write of a batch ([`Service::write_batch`]).
+#[derive(Clone, Debug)]
+pub enum BatchWrite {
+    Create {
+        record_id: RecordId,
+        content: Content,
+    },
+    Update {
+        record_id: RecordId,
+        /// The revision the new content follows (the record's latest).
+        parent: RevisionId,
+        content: Content,
+    },
+}
+
 pub struct Service<S> {
     store: S,
     /// The organisation as of the store's newest revision.
@@ -257,6 +272,43 @@ impl<S: Store> Service<S> {
             writes.push(r.into_write());
         }
         Ok(self.store.commit(writes).await?)
+    }
+
+    /// Creates and changes many records in one transaction: all of them or
+    /// none. Each content is checked against `org` as [`Service::add`] and
+    /// [`Service::edit`] check it; an update names the revision it follows
+    /// and is refused if the record changed since. Used by imports.
+    pub async fn write_batch(
+        &self,
+        actor: &Actor,
+        org: &Org,
+        writes: Vec<BatchWrite>,
+    ) -> Result<Vec<Revision>> {
+        let mut out = Vec::with_capacity(writes.len());
+        for w in writes {
+            let (record_id, content, parent) = match w {
+                BatchWrite::Create { record_id, content } => (record_id, content, None),
+                BatchWrite::Update {
+                    record_id,
+                    parent,
+                    content,
+                } => (record_id, content, Some(parent)),
+            };
+            check(&content, org, parent.is_none())?;
+            if content.subject_of().is_some() {
+                self.check_subject(&content).await?;
+            }
+            out.push(Write {
+                record_id,
+                record_type: content.record_type(),
+                content: Some(content),
+                parent,
+                author: actor.name.clone(),
+                created_ms: actor.now_ms,
+                revision_id: None,
+            });
+        }
+        Ok(self.store.commit(out).await?)
     }
 
     pub async fn get(&self, record_id: RecordId) -> Result<CurrentRecord> {

@@ -40,6 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/lang/{lang}", get(switch_language))
         .route("/records/{kind}", get(list_page))
         .route("/records/{kind}/new", get(new_page).post(create))
+        .route("/records/{kind}/template", get(sheet_template))
+        .route("/records/{kind}/export", get(sheet_export))
+        .route(
+            "/records/{kind}/import",
+            get(import_page).post(import_upload),
+        )
         .route("/records/{kind}/{id}", get(record_page))
         .route("/records/{kind}/{id}/edit", get(edit_page).post(update))
         .route("/records/{kind}/{id}/delete", post(delete))
@@ -747,6 +753,10 @@ struct ListPage {
     prev_href: Option<String>,
     next_href: Option<String>,
     can_add: bool,
+    /// Whether the type has a spreadsheet (template, import, export).
+    sheets: bool,
+    /// The list's filters as a query, for the export links.
+    filters: String,
 }
 
 /// Units for a picker, by Vietnamese name order.
@@ -898,30 +908,14 @@ async fn list_page(
             .org_shared()
             .await
             .map_err(|e| ApiError::from_service(lang, e))?;
-        let period = period_from_query(lang, &q)?;
-        let unit = unit_from_query(lang, "unit", q.get("unit"))?;
         let page: u32 = q
             .get("page")
             .and_then(|p| p.parse().ok())
             .filter(|p| *p >= 1)
             .unwrap_or(1);
-        let whole = Period {
-            from: bienphong_domain::Date::MIN,
-            to: bienphong_domain::Date::MAX,
-        };
-        let filter = ListFilter {
-            record_type: Some(t),
-            period,
-            units: unit.map(|u| {
-                org.descendants(&u, &period.unwrap_or(whole))
-                    .into_iter()
-                    .collect()
-            }),
-            category: q.get("category").filter(|s| !s.is_empty()).cloned(),
-            subject_of: None,
-            limit: Some(PAGE_SIZE),
-            offset: (page - 1).saturating_mul(PAGE_SIZE),
-        };
+        let mut filter = list_filter(lang, &org, t, &q)?;
+        filter.limit = Some(PAGE_SIZE);
+        filter.offset = (page - 1).saturating_mul(PAGE_SIZE);
         let found = state
             .service
             .list_as(
@@ -975,7 +969,319 @@ async fn list_page(
         prev_href: (page > 1).then(|| href(page - 1)),
         next_href: found.next.map(|_| href(page + 1)),
         can_add: auth.principal.grant.may_write_type(t),
+        sheets: bienphong_sheets::model::has_sheet(t),
+        filters: serde_urlencoded::to_string(&keep).unwrap_or_default(),
     })
+}
+
+/// The records a list shows, from its query: period, unit and the units
+/// below it, category.
+fn list_filter(
+    lang: Lang,
+    org: &Org,
+    t: RecordType,
+    q: &HashMap<String, String>,
+) -> Result<ListFilter, ApiError> {
+    let period = period_from_query(lang, q)?;
+    let unit = unit_from_query(lang, "unit", q.get("unit"))?;
+    let whole = Period {
+        from: bienphong_domain::Date::MIN,
+        to: bienphong_domain::Date::MAX,
+    };
+    Ok(ListFilter {
+        record_type: Some(t),
+        period,
+        units: unit.map(|u| {
+            org.descendants(&u, &period.unwrap_or(whole))
+                .into_iter()
+                .collect()
+        }),
+        category: q.get("category").filter(|s| !s.is_empty()).cloned(),
+        subject_of: None,
+        limit: None,
+        offset: 0,
+    })
+}
+
+// ------------------------------------------------------------------ sheets
+
+/// A download: `body` of type `kind`, saved as `file`.
+fn attachment(body: Vec<u8>, kind: &str, file: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn sheet_error(lang: Lang, e: bienphong_sheets::SheetError) -> ApiError {
+    match e {
+        bienphong_sheets::SheetError::Service(e) => ApiError::from_service(lang, e),
+        other => ApiError::bad_request(lang, "file", other.message(lang)),
+    }
+}
+
+/// The XLSX template of a record type.
+async fn sheet_template(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> Response {
+    let back = format!("/records/{kind}");
+    let auth = signed_in!(state, headers, &back);
+    let lang = auth.lang;
+    let Some(t) = record_type_of(&kind).filter(|t| bienphong_sheets::model::has_sheet(*t)) else {
+        return page_error(lang, ApiError::not_found(lang));
+    };
+    let result = async {
+        let org = state
+            .service
+            .org_shared()
+            .await
+            .map_err(|e| ApiError::from_service(lang, e))?;
+        bienphong_sheets::template_xlsx(t, &org).map_err(|e| sheet_error(lang, e))
+    }
+    .await;
+    match result {
+        Ok(bytes) => attachment(bytes, XLSX, &format!("mau-{kind}.xlsx")),
+        Err(e) => page_error(lang, e),
+    }
+}
+
+/// The records of a list, with its filters, as XLSX or CSV: every record
+/// the person may read, not only the page shown.
+async fn sheet_export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let back = format!("/records/{kind}");
+    let auth = signed_in!(state, headers, &back);
+    let lang = auth.lang;
+    let Some(t) = record_type_of(&kind).filter(|t| bienphong_sheets::model::has_sheet(*t)) else {
+        return page_error(lang, ApiError::not_found(lang));
+    };
+    let csv = q.get("format").is_some_and(|f| f == "csv");
+    let result = async {
+        let org = state
+            .service
+            .org_shared()
+            .await
+            .map_err(|e| ApiError::from_service(lang, e))?;
+        let base = list_filter(lang, &org, t, &q)?;
+        let mut records = Vec::new();
+        let mut offset = 0u32;
+        loop {
+            let mut filter = base.clone();
+            filter.limit = Some(500);
+            filter.offset = offset;
+            let page = state
+                .service
+                .list_as(
+                    &auth.principal,
+                    now_ms(),
+                    filter,
+                    q.get("q").map(String::as_str),
+                )
+                .await
+                .map_err(|e| ApiError::from_service(lang, e))?;
+            for r in &page.records {
+                let content = Content::from_json(r.record_type, &r.content)
+                    .map_err(|e| ApiError::from_service(lang, e.into()))?;
+                records.push((r.record_id, content));
+            }
+            match page.next {
+                Some(next) => offset = next,
+                None => break,
+            }
+        }
+        if csv {
+            let mut buf = Vec::new();
+            bienphong_sheets::export_csv(t, &org, &records, &mut buf)
+                .map_err(|e| sheet_error(lang, e))?;
+            Ok::<_, ApiError>(buf)
+        } else {
+            bienphong_sheets::export_xlsx(t, &org, &records).map_err(|e| sheet_error(lang, e))
+        }
+    }
+    .await;
+    match result {
+        Ok(bytes) if csv => attachment(bytes, "text/csv; charset=utf-8", &format!("{kind}.csv")),
+        Ok(bytes) => attachment(bytes, XLSX, &format!("{kind}.xlsx")),
+        Err(e) => page_error(lang, e),
+    }
+}
+
+/// What an upload found, for the page.
+pub struct ImportResult {
+    pub dry_run: bool,
+    pub written: bool,
+    pub summary: String,
+    pub errors: Vec<String>,
+    pub more: usize,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    f: Frame,
+    title: String,
+    kind: String,
+    result: Option<ImportResult>,
+}
+
+/// The upload page of a record type, for those who may add records.
+async fn import_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> Response {
+    let back = format!("/records/{kind}/import");
+    let auth = signed_in!(state, headers, &back);
+    let lang = auth.lang;
+    let Some(t) = record_type_of(&kind).filter(|t| bienphong_sheets::model::has_sheet(*t)) else {
+        return page_error(lang, ApiError::not_found(lang));
+    };
+    if !auth.principal.grant.may_write_type(t) {
+        return page_error(
+            lang,
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                lang.text("sheet-not-allowed", &[]),
+            ),
+        );
+    }
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    render(ImportPage {
+        title: Tr(lang).get(&format!("types-{t}")),
+        f: frame(&auth, &org, &back),
+        kind,
+        result: None,
+    })
+}
+
+/// An uploaded file: checked ("check", a dry run showing every refused
+/// row) or imported ("import", all rows or none), as the signed-in person.
+async fn import_upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let back = format!("/records/{kind}/import");
+    let auth = signed_in!(state, headers, &back);
+    let lang = auth.lang;
+    let Some(t) = record_type_of(&kind).filter(|t| bienphong_sheets::model::has_sheet(*t)) else {
+        return page_error(lang, ApiError::not_found(lang));
+    };
+    let mut posted: Posted = HashMap::new();
+    let mut file: Option<(String, Bytes)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("tep").to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((file_name, b)),
+                Err(_) => break,
+            }
+        } else if let Ok(text) = field.text().await {
+            posted.entry(name).or_default().push(text);
+        }
+    }
+    if !csrf_ok(&auth, &posted) {
+        return csrf_refused(lang);
+    }
+    let org = match state.service.org_shared().await {
+        Ok(o) => o,
+        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
+    };
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return page_error(
+            lang,
+            ApiError::bad_request(lang, "file", lang.text("field-missing", &[])),
+        );
+    };
+    let dry_run = posted
+        .get("action")
+        .and_then(|v| v.first())
+        .is_none_or(|a| a != "import");
+    let stem = std::path::Path::new(&file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let report = bienphong_sheets::import::import(
+        &*state.service,
+        bienphong_sheets::import::Writer::Person {
+            who: &auth.principal,
+            now_ms: now_ms(),
+        },
+        bienphong_sheets::Input::Bytes(&bytes),
+        &stem,
+        bienphong_sheets::import::Options {
+            record_type: Some(t),
+            dry_run,
+            skip_invalid: false,
+        },
+        &mut |_| {},
+    )
+    .await;
+    let tr = Tr(lang);
+    let result = match report {
+        Ok(r) => {
+            let errors: Vec<String> = r.errors().map(|e| e.message(lang)).collect();
+            let shown = 500;
+            ImportResult {
+                dry_run,
+                written: r.written,
+                summary: lang.text(
+                    "import-summary",
+                    &[
+                        ("type", tr.get(&format!("types-{t}"))),
+                        ("rows", format::integer(r.rows_read as i64)),
+                        ("created", format::integer(r.created as i64)),
+                        ("updated", format::integer(r.updated as i64)),
+                        ("unchanged", format::integer(r.unchanged as i64)),
+                        ("rejected", format::integer(r.rejected.len() as i64)),
+                    ],
+                ),
+                more: errors.len().saturating_sub(shown),
+                errors: errors.into_iter().take(shown).collect(),
+            }
+        }
+        Err(e) => ImportResult {
+            dry_run,
+            written: false,
+            summary: String::new(),
+            errors: vec![e.message(lang)],
+            more: 0,
+        },
+    };
+    let status = if result.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = render(ImportPage {
+        title: tr.get(&format!("types-{t}")),
+        f: frame(&auth, &org, &back),
+        kind,
+        result: Some(result),
+    });
+    *response.status_mut() = status;
+    response
 }
 
 // ------------------------------------------------------------------ forms
@@ -2008,6 +2314,18 @@ async fn report_download(
                     "xlsx",
                 )
             }
+            Some("csv") => {
+                let bytes = match &report {
+                    Report::Annual(a) => {
+                        bienphong_report::tables_to_csv(&bienphong_report::annual_tables(a).all())
+                    }
+                    Report::Summary(s) => {
+                        let tables = bienphong_report::summary_tables(s);
+                        bienphong_report::tables_to_csv(&tables.iter().collect::<Vec<_>>())
+                    }
+                };
+                (bytes, "text/csv; charset=utf-8", "csv")
+            }
             Some("docx") => {
                 let (period, scope) = match &report {
                     Report::Annual(a) => (a.period, a.scope.as_ref().map(|u| u.code.clone())),
@@ -2047,21 +2365,6 @@ async fn report_download(
         Ok((body, kind, file)) => attachment(body, kind, &file),
         Err(e) => page_error(lang, e),
     }
-}
-
-/// A download: `body` of type `kind`, saved as `file`.
-fn attachment(body: Vec<u8>, kind: &str, file: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 // ------------------------------------------------------------------ audit

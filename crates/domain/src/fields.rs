@@ -1,0 +1,559 @@
+//! The fields of every record type, declared once as data: which fields it
+//! has and what kind of value each holds. The same declaration draws the
+//! web form, fills it from a stored record, turns what was posted into the
+//! record's JSON (naming the field of any bad value so the page can show
+//! the message beside it), and gives the columns of spreadsheets
+//! (`bienphong-sheets`). No I/O.
+
+use crate::catalogue::CatalogueKind;
+use crate::format::{self, parse_date};
+use crate::quantity::parse_count;
+use crate::{Money, Problem, Quantity, RecordType, ValidationError};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Date,
+    /// One unit, chosen from the organisation.
+    Unit,
+    /// Several units.
+    Units,
+    /// Codes typed as a comma-separated list (border markers, successors).
+    Codes,
+    Catalogue(CatalogueKind),
+    Count,
+    Quantity,
+    Money,
+    Text,
+    LongText,
+    /// One of fixed values; the label of each is `choice-VALUE`.
+    Choice(&'static [&'static str]),
+    Bool,
+    /// A record id.
+    Record,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Item {
+    Field(Field),
+    /// A list of rows, each with the same fields: `participants[0].force`…
+    Rows {
+        name: &'static str,
+        fields: &'static [Field],
+        /// Blank rows offered beyond those already filled.
+        blank: usize,
+    },
+}
+
+const fn f(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        kind,
+        required: true,
+    }
+}
+
+const fn opt(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        kind,
+        required: false,
+    }
+}
+
+const BODIES: &[&str] = &[
+    "party_committee",
+    "peoples_committee",
+    "peoples_council",
+    "command",
+];
+
+#[allow(clippy::enum_glob_use)]
+mod rows {
+    use super::*;
+    use Kind::*;
+    pub(super) const PARTICIPANT_FIELDS: &[Field] = &[
+        f("force", Catalogue(CatalogueKind::Force)),
+        f("persons", Count),
+    ];
+    pub(super) const SEIZURE_FIELDS: &[Field] = &[
+        f("item", Catalogue(CatalogueKind::SeizedItem)),
+        f("quantity", Quantity),
+    ];
+    pub(super) const SUBJECT_FIELDS: &[Field] = &[
+        f("name", Text),
+        opt("birth_year", Count),
+        opt("ethnicity", Text),
+        opt("nationality", Text),
+        opt("address", Text),
+    ];
+    pub(super) const ACTION_FIELDS: &[Field] = &[
+        f("text", Text),
+        f("owner_unit", Unit),
+        opt("due", Date),
+        opt("status", Choice(&["open", "done", "cancelled"])),
+    ];
+    pub(super) const RECIPIENT_FIELDS: &[Field] = &[f("unit", Unit), opt("acknowledged_on", Date)];
+    pub(super) const DISBURSEMENT_FIELDS: &[Field] = &[f("date", Date), f("amount", Money)];
+}
+use rows::*;
+
+/// The fields of `t`'s form, in the order people fill them in.
+pub fn form_of(t: RecordType) -> Vec<Item> {
+    use Item::{Field as F, Rows};
+    use Kind::*;
+    match t {
+        RecordType::Patrol => vec![
+            F(f("date", Date)),
+            F(f("lead_unit", Unit)),
+            F(opt("partner_units", Units)),
+            F(f("kind", Choice(&["joint", "bilateral", "post_only"]))),
+            F(opt("duration_hours", Quantity)),
+            F(opt("markers", Codes)),
+            Rows {
+                name: "participants",
+                fields: PARTICIPANT_FIELDS,
+                blank: 3,
+            },
+            F(opt("notes", LongText)),
+        ],
+        RecordType::Case => vec![
+            F(f("date", Date)),
+            F(f("handling_unit", Unit)),
+            F(opt("partner_units", Units)),
+            F(f("case_type", Catalogue(CatalogueKind::CaseType))),
+            F(opt("place", Text)),
+            F(f("subjects", Count)),
+            F(opt("outcome", LongText)),
+            Rows {
+                name: "seizures",
+                fields: SEIZURE_FIELDS,
+                blank: 3,
+            },
+        ],
+        RecordType::CaseSubjects => vec![
+            F(f("case", Record)),
+            Rows {
+                name: "subjects",
+                fields: SUBJECT_FIELDS,
+                blank: 3,
+            },
+        ],
+        RecordType::Meeting => vec![
+            F(f("date", Date)),
+            F(f("meeting_type", Catalogue(CatalogueKind::MeetingType))),
+            F(f("host_unit", Unit)),
+            F(opt("host_body", Choice(BODIES))),
+            F(opt("participant_units", Units)),
+            F(opt("period_from", Date)),
+            F(opt("period_to", Date)),
+            F(opt("attendance", Count)),
+            F(opt("content", LongText)),
+            F(opt("lessons", LongText)),
+            Rows {
+                name: "actions",
+                fields: ACTION_FIELDS,
+                blank: 2,
+            },
+        ],
+        RecordType::Document => vec![
+            F(f("date", Date)),
+            F(f("document_type", Catalogue(CatalogueKind::DocumentType))),
+            F(f("number", Text)),
+            F(f("issuer", Text)),
+            F(f("unit", Unit)),
+            F(opt("unit_body", Choice(BODIES))),
+            F(f("title", Text)),
+            Rows {
+                name: "recipients",
+                fields: RECIPIENT_FIELDS,
+                blank: 3,
+            },
+        ],
+        RecordType::Programme => vec![
+            F(f("programme", Catalogue(CatalogueKind::Programme))),
+            F(f("sponsor_unit", Unit)),
+            F(opt("partner_units", Units)),
+            F(f("beneficiary_kind", Choice(&["child", "household"]))),
+            F(f("start", Date)),
+            F(opt("end", Date)),
+            F(f("monthly_amount", Money)),
+            Rows {
+                name: "disbursements",
+                fields: DISBURSEMENT_FIELDS,
+                blank: 3,
+            },
+        ],
+        RecordType::Beneficiary => vec![
+            F(f("programme_record", Record)),
+            F(f("name", Text)),
+            F(opt("birth_year", Count)),
+            F(opt("ethnicity", Text)),
+            F(opt("guardian", Text)),
+            F(opt("consent_on", Date)),
+        ],
+        RecordType::Propaganda => vec![
+            F(f("date", Date)),
+            F(f("unit", Unit)),
+            F(opt("partner_units", Units)),
+            F(f("topic", Text)),
+            F(f("sessions", Count)),
+            F(f("listeners", Count)),
+        ],
+        RecordType::Disaster => vec![
+            F(f("date", Date)),
+            F(f("unit", Unit)),
+            F(opt("partner_units", Units)),
+            F(f("kind", Choice(&["plan", "response"]))),
+            F(f("title", Text)),
+            F(opt("persons_mobilised", Count)),
+            F(opt("people_rescued", Count)),
+            F(opt("notes", LongText)),
+        ],
+        // Status, submission date and figures are set by submitting.
+        RecordType::BriefingReport => vec![
+            F(f("unit", Unit)),
+            F(f("year", Count)),
+            F(f("quarter", Count)),
+            F(opt("cutoff", Choice(&["decree09", "calendar"]))),
+            F(opt("results", LongText)),
+            F(opt("shortcomings", LongText)),
+            F(opt("proposals", LongText)),
+        ],
+        RecordType::Unit => vec![
+            F(f("code", Text)),
+            F(f(
+                "kind",
+                Choice(&[
+                    "province",
+                    "border_guard_command",
+                    "border_post",
+                    "station",
+                    "district",
+                    "commune",
+                    "village",
+                ]),
+            )),
+            F(f("name", Text)),
+            F(opt("name_en", Text)),
+            F(opt("official_code", Text)),
+            F(opt("valid_from", Date)),
+            F(opt("valid_to", Date)),
+            F(opt("successors", Codes)),
+            F(opt("verified", Bool)),
+            F(opt("note", LongText)),
+        ],
+        RecordType::Link => vec![
+            F(f(
+                "kind",
+                Choice(&["military_parent", "civil_parent", "coordination"]),
+            )),
+            F(f("from", Unit)),
+            F(f("to", Unit)),
+            F(opt("valid_from", Date)),
+            F(opt("valid_to", Date)),
+            F(opt("verified", Bool)),
+        ],
+        RecordType::Marker => vec![
+            F(f("number", Text)),
+            F(f("post", Unit)),
+            F(f("kind", Choice(&["main", "auxiliary"]))),
+            F(opt("verified", Bool)),
+        ],
+        RecordType::Catalogue => vec![
+            F(f(
+                "catalogue",
+                Choice(&[
+                    "force",
+                    "case_type",
+                    "seized_item",
+                    "programme",
+                    "document_type",
+                    "meeting_type",
+                ]),
+            )),
+            F(f("code", Text)),
+            F(f("vi", Text)),
+            F(f("en", Text)),
+            F(opt("measure_vi", Text)),
+            F(opt("phrase_vi", Text)),
+            F(opt(
+                "role",
+                Choice(&["border_guard", "quarterly_briefing", "annual_review"]),
+            )),
+            F(opt("order", Count)),
+            F(opt("active", Bool)),
+        ],
+    }
+}
+
+/// What was posted: each name with its values (a multiple select sends a
+/// name more than once).
+pub type Posted = HashMap<String, Vec<String>>;
+
+pub fn posted(pairs: Vec<(String, String)>) -> Posted {
+    let mut map: Posted = HashMap::new();
+    for (k, v) in pairs {
+        map.entry(k).or_default().push(v);
+    }
+    map
+}
+
+fn first<'a>(p: &'a Posted, name: &str) -> &'a str {
+    p.get(name).and_then(|v| v.first()).map_or("", |s| s.trim())
+}
+
+fn value_of(kind: Kind, name: &str, p: &Posted) -> Result<Option<Value>, ValidationError> {
+    let raw = first(p, name);
+    Ok(match kind {
+        Kind::Units => {
+            let codes: Vec<&str> = p
+                .get(name)
+                .map(|v| {
+                    v.iter()
+                        .map(|s| s.trim())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (!codes.is_empty()).then(|| json!(codes))
+        }
+        Kind::Codes => {
+            let codes: Vec<&str> = raw
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            (!codes.is_empty()).then(|| json!(codes))
+        }
+        Kind::Bool => Some(json!(p.contains_key(name))),
+        _ => value_from_text(kind, name, raw)?,
+    })
+}
+
+/// The JSON value of one text typed for a single-valued field (a form's
+/// input, a spreadsheet cell): dates `DD/MM/YYYY`, counts `1.178`, decimals
+/// `0,43`, money `500.000`. Empty text is no value. Units, codes and
+/// booleans are written differently by forms and sheets; here a list kind
+/// is one code and a boolean is any non-empty text.
+pub fn value_from_text(
+    kind: Kind,
+    name: &str,
+    raw: &str,
+) -> Result<Option<Value>, ValidationError> {
+    let bad = |problem: Problem| ValidationError::new(name, problem);
+    let raw = raw.trim();
+    Ok(match kind {
+        _ if raw.is_empty() => None,
+        Kind::Date => Some(json!(parse_date(raw).map_err(bad)?.to_string())),
+        Kind::Count => Some(json!(parse_count(raw).map_err(bad)?)),
+        Kind::Quantity => Some(json!(raw.parse::<Quantity>().map_err(bad)?.to_string())),
+        Kind::Money => Some(json!(raw.parse::<Money>().map_err(bad)?.dong())),
+        Kind::Units | Kind::Codes => Some(json!([raw])),
+        Kind::Bool => Some(json!(true)),
+        Kind::Unit
+        | Kind::Catalogue(_)
+        | Kind::Text
+        | Kind::LongText
+        | Kind::Choice(_)
+        | Kind::Record => Some(json!(raw)),
+    })
+}
+
+/// The record's JSON from a posted form; the first bad value is named by
+/// its field (`participants[1].persons`).
+pub fn to_json(t: RecordType, p: &Posted) -> Result<Value, ValidationError> {
+    let mut obj = Map::new();
+    for item in form_of(t) {
+        match item {
+            Item::Field(field) => match value_of(field.kind, field.name, p)? {
+                Some(v) => {
+                    obj.insert(field.name.to_string(), v);
+                }
+                None if field.required => {
+                    return Err(ValidationError::new(field.name, Problem::Missing));
+                }
+                None => {}
+            },
+            Item::Rows { name, fields, .. } => {
+                let mut rows = Vec::new();
+                for i in 0..rows_posted(p, name) {
+                    let key = |f: &str| format!("{name}[{i}].{f}");
+                    if fields.iter().all(|f| first(p, &key(f.name)).is_empty()) {
+                        continue;
+                    }
+                    let mut row = Map::new();
+                    for field in fields {
+                        let k = key(field.name);
+                        match value_of(field.kind, &k, p)? {
+                            Some(v) => {
+                                row.insert(field.name.to_string(), v);
+                            }
+                            None if field.required => {
+                                return Err(ValidationError::new(k, Problem::Missing));
+                            }
+                            None => {}
+                        }
+                    }
+                    rows.push(Value::Object(row));
+                }
+                obj.insert(name.to_string(), Value::Array(rows));
+            }
+        }
+    }
+    Ok(Value::Object(obj))
+}
+
+/// The record a posted form describes, checked for shape (not yet against
+/// the organisation).
+pub fn to_content(t: RecordType, p: &Posted) -> Result<crate::Content, ValidationError> {
+    crate::Content::from_json(t, &to_json(t, p)?.to_string())
+}
+
+/// How many rows of `name` the form carried (the highest index + 1).
+fn rows_posted(p: &Posted, name: &str) -> usize {
+    let prefix = format!("{name}[");
+    p.keys()
+        .filter_map(|k| k.strip_prefix(&prefix))
+        .filter_map(|rest| rest.split(']').next())
+        .filter_map(|i| i.parse::<usize>().ok())
+        .map(|i| i + 1)
+        .max()
+        .unwrap_or(0)
+        .min(200)
+}
+
+/// The form's values from a stored record's JSON, as people type them
+/// (dates DD/MM/YYYY, decimals with a comma).
+pub fn from_json(t: RecordType, content: &Value) -> Posted {
+    let mut out: Posted = HashMap::new();
+    let shown = |kind: Kind, v: &Value| -> Vec<String> {
+        match (kind, v) {
+            (Kind::Units, Value::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            (Kind::Codes, Value::Array(items)) => vec![
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            (Kind::Date, Value::String(s)) => vec![
+                s.parse::<crate::Date>()
+                    .map(format::date)
+                    .unwrap_or_else(|_| s.clone()),
+            ],
+            (Kind::Quantity, Value::String(s)) => vec![
+                s.parse::<rust_decimal::Decimal>()
+                    .map(|d| format::decimal(d, false))
+                    .unwrap_or_else(|_| s.clone()),
+            ],
+            (Kind::Bool, Value::Bool(true)) => vec!["on".into()],
+            (Kind::Bool, _) => vec![],
+            (_, Value::String(s)) => vec![s.clone()],
+            (_, Value::Number(n)) => vec![n.to_string()],
+            _ => vec![],
+        }
+    };
+    for item in form_of(t) {
+        match item {
+            Item::Field(field) => {
+                if let Some(v) = content.get(field.name) {
+                    out.insert(field.name.to_string(), shown(field.kind, v));
+                } else if matches!(field.kind, Kind::Bool) {
+                    // Records omit `verified`/`active` when true by default.
+                    out.insert(field.name.to_string(), vec!["on".into()]);
+                }
+            }
+            Item::Rows { name, fields, .. } => {
+                if let Some(Value::Array(rows)) = content.get(name) {
+                    for (i, row) in rows.iter().enumerate() {
+                        for field in fields {
+                            if let Some(v) = row.get(field.name) {
+                                out.insert(
+                                    format!("{name}[{i}].{}", field.name),
+                                    shown(field.kind, v),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How many rows of `name` a stored or posted form holds.
+pub fn filled_rows(p: &Posted, name: &str) -> usize {
+    rows_posted(p, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Posted {
+        posted(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_patrol_form_becomes_its_record() {
+        let p = form(&[
+            ("date", "05/02/2024"),
+            ("lead_unit", "BP-LUNGCU"),
+            ("partner_units", "XA-LUNGCU"),
+            ("partner_units", "XA-THAIPHINTUNG"),
+            ("kind", "joint"),
+            ("duration_hours", "2,5"),
+            ("markers", "428, 429"),
+            ("participants[0].force", "BDBP"),
+            ("participants[0].persons", "1.178"),
+            ("participants[1].force", ""),
+            ("participants[1].persons", ""),
+        ]);
+        let v = to_json(RecordType::Patrol, &p).unwrap();
+        assert_eq!(v["date"], "2024-02-05");
+        assert_eq!(v["partner_units"], json!(["XA-LUNGCU", "XA-THAIPHINTUNG"]));
+        assert_eq!(v["duration_hours"], "2.5");
+        assert_eq!(v["markers"], json!(["428", "429"]));
+        assert_eq!(
+            v["participants"],
+            json!([{"force": "BDBP", "persons": 1178}])
+        );
+        let back = from_json(RecordType::Patrol, &v);
+        assert_eq!(back["date"], vec!["05/02/2024"]);
+        assert_eq!(back["duration_hours"], vec!["2,5"]);
+        assert_eq!(back["participants[0].persons"], vec!["1178"]);
+    }
+
+    #[test]
+    fn a_bad_count_names_its_row_and_field() {
+        let p = form(&[
+            ("date", "05/02/2024"),
+            ("lead_unit", "BP"),
+            ("kind", "joint"),
+            ("participants[0].force", "BDBP"),
+            ("participants[0].persons", "ba"),
+        ]);
+        let e = to_json(RecordType::Patrol, &p).unwrap_err();
+        assert_eq!(e.field, "participants[0].persons");
+        let e = to_json(RecordType::Patrol, &form(&[("lead_unit", "BP")])).unwrap_err();
+        assert_eq!((e.field.as_str(), e.problem), ("date", Problem::Missing));
+    }
+}

@@ -1,0 +1,293 @@
+//! The sheet model on a small organisation: reading cells of every kind,
+//! finding headers, matching units, and planning re-imports.
+
+use bienphong_domain::catalogue::{CatalogueKind, Entry, Role};
+use bienphong_domain::org::{Code, Org, Unit, UnitKind};
+use bienphong_domain::text::Text;
+use bienphong_domain::{Content, Problem, RecordId, RecordType, RevisionId};
+use bienphong_sheets::model::{UnitIndex, UnitMatch};
+use bienphong_sheets::parse::{Input, decimal_of_float, parse};
+use bienphong_sheets::plan::{Action, plan};
+use bienphong_sheets::{RowProblem, SheetError};
+use std::collections::HashMap;
+
+fn code(s: &str) -> Code {
+    Code::parse(s).unwrap()
+}
+
+fn org() -> Org {
+    let mut org = Org::default();
+    let unit =
+        |c: &str, kind, name: &str, from: Option<(i16, i8, i8)>, to: Option<(i16, i8, i8)>| Unit {
+            code: code(c),
+            kind,
+            name: Text::new(name),
+            name_en: None,
+            official_code: None,
+            valid_from: from.map(|(y, m, d)| jiff::civil::date(y, m, d)),
+            valid_to: to.map(|(y, m, d)| jiff::civil::date(y, m, d)),
+            successors: vec![],
+            verified: true,
+            note: Text::default(),
+        };
+    for u in [
+        unit(
+            "BP-LUNGCU",
+            UnitKind::BorderPost,
+            "Đồn Biên phòng Lũng Cú",
+            None,
+            None,
+        ),
+        unit(
+            "XA-LUNGCU",
+            UnitKind::Commune,
+            "Xã Lũng Cú",
+            None,
+            Some((2025, 6, 30)),
+        ),
+        unit(
+            "TQ-XA-LUNGCU",
+            UnitKind::Commune,
+            "Xã Lũng Cú",
+            Some((2025, 7, 1)),
+            None,
+        ),
+        unit("XA-MALE", UnitKind::Commune, "Xã Ma Lé", None, None),
+    ] {
+        org.units.insert(u.code.clone(), u);
+    }
+    let entry = |catalogue, c: &str, vi: &str, measure: Option<&str>, order| Entry {
+        catalogue,
+        code: code(c),
+        vi: Text::new(vi),
+        en: Text::new(c),
+        measure_vi: measure.map(Text::new),
+        measure_en: None,
+        phrase_vi: None,
+        phrase_en: None,
+        role: Role::None,
+        order,
+        active: true,
+    };
+    for e in [
+        entry(CatalogueKind::Force, "BDBP", "Bộ đội Biên phòng", None, 1),
+        entry(CatalogueKind::Force, "DQ", "Dân quân", None, 2),
+        entry(CatalogueKind::CaseType, "MATUY", "Ma túy", None, 1),
+        entry(
+            CatalogueKind::SeizedItem,
+            "HEROIN",
+            "Heroin",
+            Some("bánh"),
+            1,
+        ),
+        entry(
+            CatalogueKind::SeizedItem,
+            "THUOCPHIEN",
+            "Thuốc phiện",
+            Some("g"),
+            2,
+        ),
+        entry(CatalogueKind::MeetingType, "GBQ", "Giao ban quý", None, 1),
+    ] {
+        org.catalogue
+            .entries
+            .insert((e.catalogue, e.code.clone()), e);
+    }
+    org
+}
+
+fn read(text: &str, t: Option<RecordType>) -> Result<bienphong_sheets::Parsed, SheetError> {
+    parse(Input::Bytes(text.as_bytes()), "tep", t, &org(), &mut |_| {})
+}
+
+#[test]
+fn floats_become_the_decimals_people_typed() {
+    assert_eq!(decimal_of_float(0.43).unwrap().to_string(), "0.43");
+    assert_eq!(decimal_of_float(1178.0).unwrap().to_string(), "1178");
+    // Floating-point noise of a sum is rounded away…
+    assert_eq!(decimal_of_float(0.1 + 0.2).unwrap().to_string(), "0.3");
+    // …but a real seventh decimal is refused, not rounded.
+    assert!(matches!(
+        decimal_of_float(1.2345678),
+        Err(Problem::TooManyDecimals { .. })
+    ));
+    assert!(decimal_of_float(f64::NAN).is_err());
+    assert!(decimal_of_float(f64::INFINITY).is_err());
+}
+
+#[test]
+fn cases_read_with_seizures_per_item_column() {
+    let parsed = read(
+        "\u{feff}Ngày,Đơn vị xử lý,Loại vụ việc,Số đối tượng,Thu giữ: Heroin (bánh),Thu giữ: Thuốc phiện (g),STT\n\
+         45327,don bien phong lung cu,ma tuy,\"1.178\",2,\"0,43\",1\n\
+         2024-02-06,BP-LUNGCU,MATUY,1,,,2\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(parsed.record_type, RecordType::Case);
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    let Content::Case(c) = &parsed.rows[0].content else {
+        panic!()
+    };
+    assert_eq!(c.date, jiff::civil::date(2024, 2, 5));
+    assert_eq!(c.handling_unit, code("BP-LUNGCU"));
+    assert_eq!(c.subjects, 1178);
+    assert_eq!(c.seizures.len(), 2);
+    assert_eq!(c.seizures[1].quantity.to_string(), "0.43");
+    let Content::Case(c) = &parsed.rows[1].content else {
+        panic!()
+    };
+    assert!(c.seizures.is_empty());
+}
+
+#[test]
+fn a_group_header_over_its_columns_and_merged_headers_are_read() {
+    let parsed = read(
+        "BÁO CÁO;;;;\nNgày;Đơn vị chủ trì;Loại;Số lượt tham gia;\n;;;Bộ đội Biên phòng;Dân quân\n\
+         05.04.2024;Đồn Biên phòng Lũng Cú;Tuần tra chung;5;2\n;;;;\n;;;;\n",
+        Some(RecordType::Patrol),
+    )
+    .unwrap();
+    assert_eq!(parsed.sheets[0].header_row, 3);
+    assert_eq!(parsed.rows.len(), 1, "{:?}", parsed.rejected);
+    let Content::Patrol(p) = &parsed.rows[0].content else {
+        panic!()
+    };
+    assert_eq!(p.participants.len(), 2);
+    assert_eq!(p.participants[1].force, code("DQ"));
+    assert_eq!(p.participants[1].persons, 2);
+}
+
+#[test]
+fn unit_names_are_matched_by_date_or_reported_as_ambiguous() {
+    let org = org();
+    let units = UnitIndex::new(&org);
+    let on = |y, m, d| Some(jiff::civil::date(y, m, d));
+    assert!(
+        matches!(units.resolve(&org, "xa lung cu", on(2024, 1, 1)), UnitMatch::One(c) if c == code("XA-LUNGCU"))
+    );
+    assert!(
+        matches!(units.resolve(&org, "Xã Lũng Cú", on(2026, 1, 1)), UnitMatch::One(c) if c == code("TQ-XA-LUNGCU"))
+    );
+    assert!(
+        matches!(units.resolve(&org, "Xã Lũng Cú (TQ-XA-LUNGCU)", on(2024, 1, 1)), UnitMatch::One(c) if c == code("TQ-XA-LUNGCU"))
+    );
+    match units.resolve(&org, "Lũng Cú", on(2024, 1, 1)) {
+        UnitMatch::Many(c) => {
+            assert_eq!(c.len(), 2, "{c:?}");
+            assert!(
+                c[0].contains("BP-LUNGCU") && c[1].contains("XA-LUNGCU"),
+                "{c:?}"
+            );
+        }
+        _ => panic!("ambiguous"),
+    }
+    assert!(matches!(
+        units.resolve(&org, "Xã Không Có", None),
+        UnitMatch::None
+    ));
+    // Exports write the name where it reads back as the same unit.
+    assert_eq!(
+        units.shown(&org, &code("TQ-XA-LUNGCU"), on(2026, 1, 1)),
+        "Xã Lũng Cú"
+    );
+    assert_eq!(
+        units.shown(&org, &code("TQ-XA-LUNGCU"), None),
+        "TQ-XA-LUNGCU"
+    );
+}
+
+#[test]
+fn every_problem_of_a_row_is_listed_with_its_column() {
+    let parsed = read(
+        "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng\n31/02/2024;Lũng Cú;đêm;2,5\n",
+        Some(RecordType::Patrol),
+    )
+    .unwrap();
+    assert!(parsed.rows.is_empty());
+    let errors = &parsed.rejected[0].errors;
+    let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+    assert_eq!(
+        columns,
+        vec!["Ngày", "Đơn vị chủ trì", "Loại", "Lượt: Bộ đội Biên phòng"]
+    );
+    assert_eq!(
+        errors[0].problem,
+        RowProblem::Invalid(Problem::InvalidDate("31/02/2024".into()))
+    );
+    assert!(matches!(
+        errors[1].problem,
+        RowProblem::AmbiguousUnit { .. }
+    ));
+    assert_eq!(
+        errors[3].problem,
+        RowProblem::Invalid(Problem::NotInteger("2,5".into()))
+    );
+    assert_eq!(errors[3].row, 2);
+}
+
+#[test]
+fn a_file_without_the_columns_of_any_record_is_refused() {
+    assert!(matches!(
+        read("a,b\n1,2\n", None),
+        Err(SheetError::UnknownType)
+    ));
+    assert!(matches!(
+        read("a,b\n1,2\n", Some(RecordType::Patrol)),
+        Err(SheetError::NoData(_))
+    ));
+    assert!(matches!(
+        read(
+            "Ngày;Đơn vị chủ trì;Loại;Lượt: Biệt kích\n",
+            Some(RecordType::Patrol)
+        ),
+        Err(SheetError::UnknownEntryColumn { .. })
+    ));
+    assert!(matches!(
+        read("Ngày;Đơn vị chủ trì;Loại;Ngày\n", Some(RecordType::Patrol)),
+        Err(SheetError::DuplicateColumn { .. })
+    ));
+    assert!(matches!(
+        read("Ngày;Đơn vị chủ trì;Loại\n", Some(RecordType::CaseSubjects)),
+        Err(SheetError::Unsupported(_))
+    ));
+}
+
+/// A sheet without record ids is matched by identity, in order, and what it
+/// has no column for (a meeting's actions) is kept.
+#[test]
+fn re_imports_match_by_identity_and_keep_what_the_sheet_leaves_out() {
+    let org = org();
+    let existing_json = r#"{"date":"2024-03-01","meeting_type":"GBQ","host_unit":"BP-LUNGCU","attendance":20,"content":"Giao ban","actions":[{"text":"Tuần tra chung","owner_unit":"XA-MALE"}]}"#;
+    let existing = Content::from_json(RecordType::Meeting, existing_json).unwrap();
+    let id = RecordId::new();
+    let rev = RevisionId::new();
+    let parsed = read(
+        "Ngày;Loại hội nghị;Đơn vị chủ trì;Số người dự;Nội dung\n\
+         01/03/2024;Giao ban quý;BP-LUNGCU;25;Giao ban\n\
+         01/03/2024;Giao ban quý;BP-LUNGCU;20;Giao ban lần hai\n\
+         02/03/2024;Giao ban quý;BP-LUNGCU;20;Giao ban\n",
+        Some(RecordType::Meeting),
+    )
+    .unwrap();
+    let p = plan(
+        &org,
+        &parsed.sheets,
+        parsed.rows,
+        vec![(id, rev, existing)],
+        &HashMap::new(),
+    );
+    assert_eq!((p.created, p.updated, p.unchanged), (2, 1, 0));
+    let Action::Update {
+        record_id,
+        parent,
+        content: Content::Meeting(m),
+    } = &p.actions[0].2
+    else {
+        panic!("{:?}", p.actions[0])
+    };
+    assert_eq!((*record_id, *parent), (id, rev));
+    assert_eq!(m.attendance, 25);
+    assert_eq!(m.actions.len(), 1, "the actions stay");
+    assert!(matches!(p.actions[1].2, Action::Create { .. }));
+}

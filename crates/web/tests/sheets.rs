@@ -1,0 +1,161 @@
+//! Spreadsheets on the web: template and exports linked from the lists,
+//! and an upload page that checks first and imports only what the signed-in
+//! person may write.
+
+mod common;
+
+use common::{login, spawn_app};
+use reqwest::multipart::{Form, Part};
+
+fn upload(csrf: &str, action: &str, csv: &str) -> Form {
+    Form::new()
+        .text("csrf", csrf.to_string())
+        .text("action", action.to_string())
+        .part(
+            "file",
+            Part::bytes(csv.as_bytes().to_vec()).file_name("thang3.csv"),
+        )
+}
+
+#[tokio::test]
+async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_records() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "dn-lungcu").await;
+    let get = |path: &str| client.get(app.url(path)).send();
+
+    let list = get("/records/patrols?year=2023&unit=BP-LUNGCU")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert!(list.contains("id=\"import-sheet\""), "{list}");
+    assert!(
+        list.contains("href=\"/records/patrols/template\""),
+        "{list}"
+    );
+    assert!(
+        list.contains("/records/patrols/export?unit=BP-LUNGCU&year=2023&format=csv"),
+        "{list}"
+    );
+
+    let r = get("/records/patrols/template").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+
+    let r = get("/records/patrols/export?unit=BP-LUNGCU&year=2023&format=csv")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let csv = r.text().await.unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(
+        rows[0].starts_with("\u{feff}Mã bản ghi,Ngày *"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows.len() > 10, "{csv}");
+    assert!(
+        rows[1..].iter().all(|r| r.contains("Lũng Cú")),
+        "only the filtered unit's patrols: {csv}"
+    );
+
+    // A report's tables, as CSV.
+    let r = get("/reports/download?period=annual&year=2023&scope=BP-LUNGCU&format=csv")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let report = r.text().await.unwrap();
+    assert!(report.starts_with('\u{feff}'), "{report}");
+    assert!(report.contains("Đồn Biên phòng Lũng Cú"), "{report}");
+
+    // A check writes nothing and names the row of another post.
+    let before = common::record_count(&app).await;
+    let file = "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng\n\
+                10/03/2026;Đồn Biên phòng Lũng Cú;Tuần tra chung;5\n\
+                11/03/2026;Đồn Biên phòng Sơn Vĩ;Tuần tra chung;4\n";
+    let r = client
+        .post(app.url("/records/patrols/import"))
+        .multipart(upload(&csrf, "check", file))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Trang &#34;thang3&#34;, dòng 3")
+            || page.contains("Trang &quot;thang3&quot;, dòng 3"),
+        "{page}"
+    );
+    assert!(
+        page.contains("không được ghi bản ghi của đơn vị này"),
+        "{page}"
+    );
+    assert_eq!(common::record_count(&app).await, before);
+
+    // Importing it writes nothing either: all or nothing.
+    let r = client
+        .post(app.url("/records/patrols/import"))
+        .multipart(upload(&csrf, "import", file))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(common::record_count(&app).await, before);
+
+    // Its own patrol imports, once.
+    let own = "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng\n10/03/2026;Lũng Cú post;Tuần tra chung;5\n"
+        .replace("Lũng Cú post", "BP-LUNGCU");
+    for expected in ["thêm mới 1", "không đổi 1"] {
+        let r = client
+            .post(app.url("/records/patrols/import"))
+            .multipart(upload(&csrf, "import", &own))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(page.contains(expected), "{page}");
+        assert!(page.contains("id=\"import-written\""), "{page}");
+    }
+    assert_eq!(common::record_count(&app).await, before + 1);
+
+    // Without the session's token, nothing.
+    let r = client
+        .post(app.url("/records/patrols/import"))
+        .multipart(upload("wrong", "import", &own))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn a_reader_has_no_upload_page() {
+    let app = spawn_app().await;
+    let (client, _) = login(&app, "xa-lungcu-xem").await;
+    let list = client
+        .get(app.url("/records/patrols"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!list.contains("id=\"import-sheet\""));
+    assert!(list.contains("id=\"export-xlsx\""));
+    let r = client
+        .get(app.url("/records/patrols/import"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
