@@ -35,6 +35,9 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// The largest request body accepted.
     pub max_body_bytes: usize,
+    /// The largest spreadsheet the upload page accepts: a year of a
+    /// province's patrols is far more than a form.
+    pub max_upload_bytes: usize,
     /// Sign-in attempts one address may make per minute.
     pub logins_per_minute: u32,
 }
@@ -46,6 +49,7 @@ impl Default for ServerConfig {
             secure_cookies: false,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
             logins_per_minute: 30,
         }
     }
@@ -93,10 +97,21 @@ pub fn app(state: AppState) -> Router {
             "same-origin",
         ),
     ];
+    let uploads = ui::upload_routes()
+        .layer(axum::extract::DefaultBodyLimit::max(
+            config.max_upload_bytes,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            config.max_upload_bytes,
+        ));
     let mut router = Router::new()
         .merge(ui::routes())
         .merge(api::routes())
         .merge(assets::routes())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            config.max_body_bytes,
+        ))
+        .merge(uploads)
         .fallback(api::no_route);
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -105,9 +120,6 @@ pub fn app(state: AppState) -> Router {
         ));
     }
     router
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            config.max_body_bytes,
-        ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

@@ -32,6 +32,14 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
+/// The spreadsheet upload page: its body may be far larger than a form's.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route(
+        "/records/{kind}/import",
+        get(import_page).post(import_upload),
+    )
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard))
@@ -42,10 +50,6 @@ pub fn routes() -> Router<AppState> {
         .route("/records/{kind}/new", get(new_page).post(create))
         .route("/records/{kind}/template", get(sheet_template))
         .route("/records/{kind}/export", get(sheet_export))
-        .route(
-            "/records/{kind}/import",
-            get(import_page).post(import_upload),
-        )
         .route("/records/{kind}/{id}", get(record_page))
         .route("/records/{kind}/{id}/edit", get(edit_page).post(update))
         .route("/records/{kind}/{id}/delete", post(delete))

@@ -159,3 +159,38 @@ async fn a_reader_has_no_upload_page() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn the_upload_page_takes_files_larger_than_a_form() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "dn-lungcu").await;
+    // 3 MB: more than any form may send (2 MB), well within an upload.
+    let mut csv = String::from("Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng\n");
+    while csv.len() < 3 * 1024 * 1024 {
+        csv.push_str("10/03/2026;BP-LUNGCU;Tuần tra chung;khong-phai-so\n");
+    }
+    let before = common::record_count(&app).await;
+    let r = client
+        .post(app.url("/records/patrols/import"))
+        .multipart(upload(&csrf, "check", &csv))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        422,
+        "read and checked, not refused for its size"
+    );
+    let page = r.text().await.unwrap();
+    assert!(page.contains("khong-phai-so"), "the bad value is named");
+    assert_eq!(common::record_count(&app).await, before);
+    // A form of that size is still refused.
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+}
