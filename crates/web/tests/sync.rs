@@ -420,3 +420,380 @@ async fn sync_of_one_new_record_moves_under_5_kb() {
     assert_eq!(one.pushed, 1);
     assert!(total < 5_000, "one-record sync moved {total} bytes");
 }
+
+// ---------------------------------------------------------------------------
+// Faults: a link cut in the middle of a message, a server restarted.
+
+/// Where a [`CutProxy`] cuts the link.
+#[derive(Clone, Copy, Debug)]
+enum Cut {
+    /// After this many bytes of the request to the path (headers included).
+    Request(&'static str, usize),
+    /// After this many bytes of the response to a request to the path.
+    Response(&'static str, usize),
+}
+
+/// A TCP proxy between a node and the server that, once, drops the
+/// connection part-way through one message; everything else passes.
+struct CutProxy {
+    base: String,
+    cuts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CutProxy {
+    async fn start(upstream: &str, cut: Cut) -> Self {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicUsize};
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let cuts = Arc::new(AtomicUsize::new(0));
+        let armed = Arc::new(AtomicBool::new(true));
+        let counter = cuts.clone();
+        tokio::spawn(async move {
+            while let Ok((down, _)) = listener.accept().await {
+                let up = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                let (armed, counter) = (armed.clone(), counter.clone());
+                tokio::spawn(async move {
+                    proxy_connection(down, up, cut, armed, counter).await;
+                });
+            }
+        });
+        Self { base, cuts }
+    }
+
+    fn cuts(&self) -> usize {
+        self.cuts.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn proxy_connection(
+    down: tokio::net::TcpStream,
+    up: tokio::net::TcpStream,
+    cut: Cut,
+    armed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cuts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::atomic::Ordering::SeqCst;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut down_r, mut down_w) = down.into_split();
+    let (mut up_r, mut up_w) = up.into_split();
+    let (path, limit, on_request) = match cut {
+        Cut::Request(p, n) => (p, n, true),
+        Cut::Response(p, n) => (p, n, false),
+    };
+    let marker = format!("POST {path} ");
+    // Set when the request to `path` went up and its response is to be cut.
+    let response_due = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let due = response_due.clone();
+    let armed_up = armed.clone();
+    let cuts_up = cuts.clone();
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let stop_down = stop_tx.clone();
+    let upward = async move {
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut in_target: Option<usize> = None;
+        loop {
+            let n = match down_r.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let mut data = &buf[..n];
+            if in_target.is_none()
+                && armed_up.load(SeqCst)
+                && let Some(pos) = find(data, marker.as_bytes())
+            {
+                if on_request {
+                    if up_w.write_all(&data[..pos]).await.is_err() {
+                        break;
+                    }
+                    data = &data[pos..];
+                    in_target = Some(0);
+                } else {
+                    due.store(true, SeqCst);
+                }
+            }
+            if let Some(sent) = in_target {
+                let allowed = limit - sent;
+                if data.len() >= allowed {
+                    let _ = up_w.write_all(&data[..allowed]).await;
+                    armed_up.store(false, SeqCst);
+                    cuts_up.fetch_add(1, SeqCst);
+                    let _ = stop_tx.send(true);
+                    break;
+                }
+                in_target = Some(sent + data.len());
+            }
+            if up_w.write_all(data).await.is_err() {
+                break;
+            }
+        }
+    };
+    let downward = async move {
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut sent = 0usize;
+        loop {
+            let n = tokio::select! {
+                r = up_r.read(&mut buf) => match r {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                },
+                _ = stop_rx.changed() => break,
+            };
+            let data = &buf[..n];
+            if !on_request && response_due.load(SeqCst) && armed.load(SeqCst) {
+                let allowed = limit - sent;
+                if data.len() >= allowed {
+                    let _ = down_w.write_all(&data[..allowed]).await;
+                    armed.store(false, SeqCst);
+                    cuts.fetch_add(1, SeqCst);
+                    let _ = stop_down.send(true);
+                    break;
+                }
+                sent += data.len();
+            }
+            if down_w.write_all(data).await.is_err() {
+                break;
+            }
+        }
+    };
+    // Either side ending (or a cut) drops both halves of both sockets.
+    tokio::select! {
+        _ = upward => {},
+        _ = downward => {},
+    }
+}
+
+fn fast_client(base: &str, token: &str, attempts: u32) -> Client {
+    let mut client = Client::new(base, token).unwrap();
+    client.retry = bienphong_sync::client::Retry {
+        attempts,
+        first_pause: std::time::Duration::from_millis(50),
+        max_pause: std::time::Duration::from_millis(400),
+    };
+    client
+}
+
+async fn sync_with(n: &mut Node, client: &Client) -> Result<SyncReport, SyncError> {
+    sync(
+        n.service.store(),
+        client,
+        &mut n.state,
+        false,
+        &mut |_| Ok(()),
+        &mut |_| {},
+    )
+    .await
+}
+
+/// `count` new patrols on the node, each edited once.
+async fn offline_work(n: &Node, unit: &str, count: u32) -> Vec<Revision> {
+    let actor = Actor {
+        name: "node".into(),
+        now_ms: 1,
+    };
+    let mut made = Vec::new();
+    for i in 0..count {
+        let day = format!("2025-08-{:02}", i % 28 + 1);
+        let r = n
+            .service
+            .add(&actor, patrol(unit, &day, i + 1))
+            .await
+            .unwrap();
+        let e = n
+            .service
+            .edit(&actor, r.record_id, None, patrol(unit, &day, i + 2))
+            .await
+            .unwrap();
+        made.extend([r, e]);
+    }
+    made
+}
+
+/// The node holds exactly the server's revisions for its scope, each once,
+/// and the server holds every revision in `made`, each once.
+async fn assert_converged(app: &TestApp, token: &str, n: &Node, made: &[Revision]) {
+    let scope = server_scope(app, token).await;
+    assert_eq!(node_ids(n).await, scope);
+    assert_eq!(
+        n.service.store().revision_count().await.unwrap() as usize,
+        scope.len(),
+        "duplicates on the node"
+    );
+    let server_all = ids(&app.service.store().revisions().await.unwrap());
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap() as usize,
+        server_all.len(),
+        "duplicates on the server"
+    );
+    for r in made {
+        assert!(server_all.contains(&r.id), "revision {} lost", r.id);
+    }
+    assert!(n.service.store().verify_derived().await.unwrap());
+    assert!(app.service.store().verify_derived().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_cut_in_the_middle_of_a_push_completes_on_the_next_sync() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    run_sync(&mut n).await;
+    let made = offline_work(&n, "BP-LUNGCU", 150).await;
+    let server_before = app.service.store().revision_digest().await.unwrap();
+    let cursor_before = n.state.push_cursor;
+    // The push request is cut 2 KB in (its body is larger), and the node
+    // does not retry: the sync fails and nothing of it is written.
+    let proxy = CutProxy::start(&app.base, Cut::Request("/api/v1/sync/push", 2_000)).await;
+    let err = sync_with(&mut n, &fast_client(&proxy.base, &t, 1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Network(_)), "{err}");
+    assert_eq!(proxy.cuts(), 1);
+    assert_eq!(
+        app.service.store().revision_digest().await.unwrap(),
+        server_before
+    );
+    assert_eq!(n.state.push_cursor, cursor_before);
+    // The next sync, through the same proxy, completes.
+    let report = sync_with(&mut n, &fast_client(&proxy.base, &t, 1))
+        .await
+        .unwrap();
+    assert_eq!(report.pushed, made.len());
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap(),
+        server_before.0 + made.len() as u64
+    );
+    assert_converged(&app, &t, &n, &made).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_cut_after_the_server_applied_a_push_is_retried_without_duplicates() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    run_sync(&mut n).await;
+    let made = offline_work(&n, "BP-LUNGCU", 20).await;
+    let server_before = app.service.store().revision_count().await.unwrap();
+    // The server commits the batch; its answer is lost; the node retries
+    // within the same sync and the server finds the batch present.
+    let proxy = CutProxy::start(&app.base, Cut::Response("/api/v1/sync/push", 20)).await;
+    let report = sync_with(&mut n, &fast_client(&proxy.base, &t, 6))
+        .await
+        .unwrap();
+    assert_eq!(proxy.cuts(), 1);
+    assert_eq!(report.pushed, made.len());
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap(),
+        server_before + made.len() as u64
+    );
+    assert_converged(&app, &t, &n, &made).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_cut_in_the_middle_of_a_pull_is_retried_and_completes() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    // The first pull's answer (the whole scope) is cut 10 KB in.
+    let proxy = CutProxy::start(&app.base, Cut::Response("/api/v1/sync/pull", 10_000)).await;
+    let mut client = fast_client(&proxy.base, &t, 1);
+    client.batches.pull = 500;
+    let err = sync_with(&mut n, &client).await.unwrap_err();
+    assert!(matches!(err, SyncError::Network(_)), "{err}");
+    assert_eq!(proxy.cuts(), 1);
+    // Nothing of the cut answer was applied.
+    assert_eq!(n.service.store().revision_count().await.unwrap(), 0);
+    assert_eq!(n.state.pull_cursor, 0);
+    let report = sync_with(&mut n, &client).await.unwrap();
+    assert!(report.applied > 100);
+    assert_converged(&app, &t, &n, &[]).await;
+
+    // A later pull cut half-way, retried within the same sync.
+    let made = offline_work(&n, "BP-LUNGCU", 0).await;
+    let actor = Actor {
+        name: "tinh".into(),
+        now_ms: 1,
+    };
+    let mut province = Vec::new();
+    for i in 0..200 {
+        province.push(
+            app.service
+                .add(&actor, patrol("BP-LUNGCU", "2025-09-01", i + 1))
+                .await
+                .unwrap(),
+        );
+    }
+    let proxy = CutProxy::start(&app.base, Cut::Response("/api/v1/sync/pull", 3_000)).await;
+    let mut client = fast_client(&proxy.base, &t, 6);
+    client.batches.pull = 100;
+    let report = sync_with(&mut n, &client).await.unwrap();
+    assert_eq!(proxy.cuts(), 1);
+    assert_eq!(report.applied, province.len());
+    for r in &province {
+        assert!(node_ids(&n).await.contains(&r.id));
+    }
+    assert_converged(&app, &t, &n, &made).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_survives_the_server_restarting_between_batches() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    let made = offline_work(&n, "BP-LUNGCU", 0).await;
+    let app = std::sync::Arc::new(tokio::sync::Mutex::new(app));
+    // After the first pulled batch the server stops; it starts again on
+    // the same address and database a moment later, while the node
+    // retries.
+    let (stop_tx, mut stop_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (stopped_tx, stopped_rx) = std::sync::mpsc::channel::<()>();
+    let restarter = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            if stop_rx.recv().await.is_some() {
+                let mut app = app.lock().await;
+                app.stop().await;
+                stopped_tx.send(()).unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                app.start_again().await;
+            }
+        })
+    };
+    let base = app.lock().await.base.clone();
+    let mut client = fast_client(&base, &t, 10);
+    client.batches.pull = 300;
+    let mut batches = 0;
+    let report = sync(
+        n.service.store(),
+        &client,
+        &mut n.state,
+        false,
+        &mut |_| Ok(()),
+        &mut |p| {
+            if matches!(p, bienphong_sync::client::Progress::Pulled(_)) {
+                batches += 1;
+                if batches == 1 {
+                    stop_tx.send(()).unwrap();
+                    tokio::task::block_in_place(|| stopped_rx.recv().unwrap());
+                }
+            }
+        },
+    )
+    .await
+    .unwrap();
+    restarter.await.unwrap();
+    assert!(batches > 2, "{batches} batches");
+    assert!(report.applied > 300);
+    let app = app.lock().await;
+    assert_converged(&app, &t, &n, &made).await;
+    // And a sync after it moves nothing.
+    let idle = sync_with(&mut n, &fast_client(&app.base, &t, 1))
+        .await
+        .unwrap();
+    assert_eq!((idle.pushed, idle.applied), (0, 0));
+}
