@@ -797,3 +797,267 @@ async fn sync_survives_the_server_restarting_between_batches() {
         .unwrap();
     assert_eq!((idle.pushed, idle.applied), (0, 0));
 }
+
+// ---------------------------------------------------------------------------
+// Random interleavings of offline work and syncs on three nodes.
+
+/// A province server and three nodes (two of BP-LUNGCU, one of BP-XINMAN)
+/// after their first sync, saved as closed SQLite files so that every case
+/// starts from copies without pulling the organisation again.
+struct Fleet {
+    dir: std::path::PathBuf,
+    nodes: Vec<(&'static str, NodeState)>,
+}
+
+const FLEET_UNITS: [&str; 3] = ["BP-LUNGCU", "BP-LUNGCU", "BP-XINMAN"];
+
+fn fleet() -> &'static Fleet {
+    static FLEET: std::sync::OnceLock<Fleet> = std::sync::OnceLock::new();
+    FLEET.get_or_init(|| {
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let dir = tempfile::tempdir().unwrap().keep();
+                let mut app = spawn_app().await;
+                let mut nodes = Vec::new();
+                for (i, unit) in FLEET_UNITS.iter().enumerate() {
+                    let t = node_token(&app, unit).await;
+                    let store = SqlStore::open_sqlite(&dir.join(format!("node{i}.sqlite")))
+                        .await
+                        .unwrap();
+                    let mut n = Node {
+                        _dir: tempfile::tempdir().unwrap(),
+                        service: Service::new(store),
+                        state: NodeState::new(&app.base, &t),
+                    };
+                    run_sync(&mut n).await;
+                    nodes.push((*unit, n.state.clone()));
+                    n.service.into_store().close().await;
+                }
+                app.stop().await;
+                let service = std::mem::replace(
+                    &mut app.service,
+                    std::sync::Arc::new(Service::new(
+                        SqlStore::open_sqlite(&dir.join("unused.sqlite"))
+                            .await
+                            .unwrap(),
+                    )),
+                );
+                std::sync::Arc::into_inner(service)
+                    .expect("the stopped server holds no store")
+                    .into_store()
+                    .close()
+                    .await;
+                std::fs::copy(
+                    app.dir.path().join("bienphong.sqlite"),
+                    dir.join("server.sqlite"),
+                )
+                .unwrap();
+                Fleet { dir, nodes }
+            })
+        })
+        .join()
+        .unwrap()
+    })
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    /// A new patrol on node `node`.
+    Create {
+        node: usize,
+        persons: u32,
+    },
+    /// An edit, on node `node`, of one of the records made so far.
+    Edit {
+        node: usize,
+        pick: usize,
+        persons: u32,
+    },
+    Delete {
+        node: usize,
+        pick: usize,
+    },
+    Sync {
+        node: usize,
+    },
+    /// An edit at the province, on the server.
+    Province {
+        pick: usize,
+        persons: u32,
+    },
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => (0..3usize, 1..60u32).prop_map(|(node, persons)| Op::Create { node, persons }),
+        3 => (0..3usize, 0..8usize, 1..60u32)
+            .prop_map(|(node, pick, persons)| Op::Edit { node, pick, persons }),
+        1 => (0..3usize, 0..8usize).prop_map(|(node, pick)| Op::Delete { node, pick }),
+        3 => (0..3usize).prop_map(|node| Op::Sync { node }),
+        1 => (0..8usize, 1..60u32).prop_map(|(pick, persons)| Op::Province { pick, persons }),
+    ]
+}
+
+async fn run_ops(ops: Vec<Op>) {
+    let fleet = fleet();
+    let app = common::spawn_app_from(
+        &fleet.dir.join("server.sqlite"),
+        bienphong_web::ServerConfig::default(),
+    )
+    .await;
+    let mut nodes = Vec::new();
+    for (i, (_, state)) in fleet.nodes.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.sqlite");
+        std::fs::copy(fleet.dir.join(format!("node{i}.sqlite")), &path).unwrap();
+        let mut state = state.clone();
+        state.server = app.base.clone();
+        nodes.push(Node {
+            service: Service::new(SqlStore::open_sqlite(&path).await.unwrap()),
+            _dir: dir,
+            state,
+        });
+    }
+    let actor = Actor {
+        name: "node".into(),
+        now_ms: 1,
+    };
+    // Every revision written anywhere, with the unit whose nodes must hold it.
+    let mut made: Vec<(&str, Revision)> = Vec::new();
+    // Records made so far, per unit.
+    let mut records: Vec<(&str, bienphong_domain::RecordId)> = Vec::new();
+    let pick_of = |unit: &str, pick: usize, records: &[(&str, bienphong_domain::RecordId)]| {
+        let mine: Vec<_> = records.iter().filter(|(u, _)| *u == unit).collect();
+        (!mine.is_empty()).then(|| mine[pick % mine.len()].1)
+    };
+    for (step, op) in ops.into_iter().enumerate() {
+        let day = format!("2025-09-{:02}", step % 28 + 1);
+        match op {
+            Op::Create { node, persons } => {
+                let unit = FLEET_UNITS[node];
+                let r = nodes[node]
+                    .service
+                    .add(&actor, patrol(unit, &day, persons))
+                    .await
+                    .unwrap();
+                records.push((unit, r.record_id));
+                made.push((unit, r));
+            }
+            Op::Edit {
+                node,
+                pick,
+                persons,
+            } => {
+                let unit = FLEET_UNITS[node];
+                let Some(id) = pick_of(unit, pick, &records) else {
+                    continue;
+                };
+                if nodes[node].service.store().get(id).await.unwrap().is_none() {
+                    continue; // not here yet, or deleted here
+                }
+                let r = nodes[node]
+                    .service
+                    .edit(&actor, id, None, patrol(unit, &day, persons))
+                    .await
+                    .unwrap();
+                made.push((unit, r));
+            }
+            Op::Delete { node, pick } => {
+                let unit = FLEET_UNITS[node];
+                let Some(id) = pick_of(unit, pick, &records) else {
+                    continue;
+                };
+                if nodes[node].service.store().get(id).await.unwrap().is_none() {
+                    continue;
+                }
+                let r = nodes[node].service.delete(&actor, id, None).await.unwrap();
+                made.push((unit, r));
+            }
+            Op::Sync { node } => {
+                run_sync(&mut nodes[node]).await;
+            }
+            Op::Province { pick, persons } => {
+                let Some(id) = pick_of("BP-LUNGCU", pick, &records) else {
+                    continue;
+                };
+                if app.service.store().get(id).await.unwrap().is_none() {
+                    continue;
+                }
+                let r = app
+                    .service
+                    .edit(&actor, id, None, patrol("BP-LUNGCU", &day, persons))
+                    .await
+                    .unwrap();
+                made.push(("BP-LUNGCU", r));
+            }
+        }
+    }
+    // A final full round: every node twice, so that what the last one
+    // pushed reaches the first.
+    for _ in 0..2 {
+        for n in nodes.iter_mut() {
+            run_sync(n).await;
+        }
+    }
+    let server_all = ids(&app.service.store().revisions().await.unwrap());
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap() as usize,
+        server_all.len()
+    );
+    let scopes = [
+        server_scope(&app, &nodes[0].state.token).await,
+        server_scope(&app, &nodes[2].state.token).await,
+    ];
+    for (i, n) in nodes.iter().enumerate() {
+        let scope = &scopes[usize::from(FLEET_UNITS[i] != "BP-LUNGCU")];
+        let held = node_ids(n).await;
+        assert_eq!(&held, scope, "node {i} differs from the server's scope");
+        assert_eq!(
+            n.service.store().revision_count().await.unwrap() as usize,
+            held.len()
+        );
+        for (unit, r) in &made {
+            assert!(server_all.contains(&r.id), "revision {} lost", r.id);
+            if *unit == FLEET_UNITS[i] {
+                assert!(held.contains(&r.id), "node {i} lacks revision {}", r.id);
+            }
+        }
+        assert!(n.service.store().verify_derived().await.unwrap());
+    }
+    // Every store shows the same head for every record, conflicts included.
+    for (unit, id) in &records {
+        let on_server = app.service.store().head(*id).await.unwrap();
+        for (i, n) in nodes.iter().enumerate() {
+            if FLEET_UNITS[i] == *unit {
+                assert_eq!(n.service.store().head(*id).await.unwrap(), on_server);
+            }
+        }
+    }
+    assert!(app.service.store().verify_derived().await.unwrap());
+}
+
+#[test]
+fn sync_random_interleavings_on_three_nodes_converge_and_lose_nothing() {
+    use proptest::prelude::*;
+    fleet();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = ProptestConfig {
+        cases: 4,
+        max_shrink_iters: 32,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(ops in proptest::collection::vec(op(), 1..14))| {
+        rt.block_on(run_ops(ops));
+    });
+}

@@ -158,12 +158,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
+    spawn_app_from(&template().join("bienphong.sqlite"), config).await
+}
+
+/// The server over a copy of the (closed) SQLite database at `db`.
+pub async fn spawn_app_from(db: &Path, config: ServerConfig) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        template().join("bienphong.sqlite"),
-        dir.path().join("bienphong.sqlite"),
-    )
-    .unwrap();
+    std::fs::copy(db, dir.path().join("bienphong.sqlite")).unwrap();
     let store = SqlStore::open_sqlite(&dir.path().join("bienphong.sqlite"))
         .await
         .unwrap();
