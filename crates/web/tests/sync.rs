@@ -1061,3 +1061,97 @@ fn sync_random_interleavings_on_three_nodes_converge_and_lose_nothing() {
         rt.block_on(run_ops(ops));
     });
 }
+
+/// Bytes on the wire for the README: every post's initial sync, one year of
+/// the largest post's records as a pull body, and a one-record sync.
+/// `cargo test -p bienphong-web --test sync sync_bytes -- --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_bytes_on_the_wire_per_post() {
+    let app = spawn_app().await;
+    let mut posts = Vec::new();
+    for r in app.service.store().structure().await.unwrap() {
+        if let Ok(Content::Unit(u)) = Content::from_json(r.record_type, &r.content)
+            && u.kind == bienphong_domain::org::UnitKind::BorderPost
+        {
+            posts.push(u.code.as_str().to_string());
+        }
+    }
+    assert!(posts.len() > 3, "{posts:?}");
+    let mut largest: Option<(String, SyncReport, std::time::Duration, String)> = None;
+    for post in &posts {
+        let t = node_token(&app, post).await;
+        let mut n = node(&app, &t).await;
+        let started = std::time::Instant::now();
+        let first = run_sync(&mut n).await;
+        let took = started.elapsed();
+        eprintln!(
+            "initial sync of {post}: {} revisions, {} bytes received, {} sent, {took:?}",
+            first.applied, first.bytes_received, first.bytes_sent
+        );
+        assert!(first.bytes_received < 100_000, "{post}: {first:?}");
+        if largest
+            .as_ref()
+            .is_none_or(|(_, r, _, _)| r.bytes_received < first.bytes_received)
+        {
+            largest = Some((post.clone(), first, took, t));
+        }
+    }
+    let (post, first, took, t) = largest.unwrap();
+    // One year (2024) of the post's own records, as one pull answer.
+    let who = app.service.token_principal(&t).await.unwrap().unwrap();
+    let all = bienphong_sync::bundle::reply_from_server(&app.service, &who, 0, 0, None)
+        .await
+        .unwrap()
+        .revisions;
+    let year: Vec<Revision> = all
+        .into_iter()
+        .filter(|r| !r.record_type.is_structure())
+        .filter(|r| {
+            Content::from_json(r.record_type, &r.content)
+                .ok()
+                .and_then(|c| c.date())
+                .is_some_and(|d| d.year() == 2024)
+        })
+        .collect();
+    let body = wire::encode(&wire::PullResponse {
+        revisions: year.clone(),
+        next: 0,
+        more: false,
+        server_node: app.service.store().node_id(),
+    })
+    .unwrap();
+    let json = serde_json::to_vec(&year).unwrap().len();
+    eprintln!(
+        "largest post {post}: initial sync {} revisions, {} bytes received in {took:?}; \
+         its 2024 records: {} revisions, {} bytes as a pull body ({json} bytes of JSON)",
+        first.applied,
+        first.bytes_received,
+        year.len(),
+        body.len()
+    );
+    assert!(!year.is_empty());
+    // One record after that.
+    let mut n = node(&app, &t).await;
+    run_sync(&mut n).await;
+    let unit_patrol = patrol(&post, "2025-07-01", 5);
+    n.service
+        .add(
+            &Actor {
+                name: "node".into(),
+                now_ms: 1,
+            },
+            unit_patrol,
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let one = run_sync(&mut n).await;
+    eprintln!(
+        "one-record sync from {post}: {} bytes sent, {} received, {:?}",
+        one.bytes_sent,
+        one.bytes_received,
+        started.elapsed()
+    );
+    assert_eq!(one.pushed, 1);
+    assert!(one.bytes_sent + one.bytes_received < 5_000);
+}
