@@ -95,6 +95,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// API tokens made by an administrator on the server.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// A field node: initialise it against its server.
     Node {
         #[command(subcommand)]
@@ -761,6 +766,24 @@ pub enum StoreCommand {
         /// The target: sqlite://PATH or postgres://…
         #[arg(long)]
         to: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a node token for a field node of a unit (it acts as an editor
+    /// of that unit, personal data included); the token is printed once.
+    Create {
+        /// A node token (the only kind made here: people make their own
+        /// tokens in the web UI).
+        #[arg(long, required = true)]
+        node: bool,
+        /// The node's unit (code).
+        #[arg(long, value_name = "CODE")]
+        unit: String,
+        /// A name to recognise the token by (default: "node CODE").
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 

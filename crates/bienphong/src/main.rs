@@ -138,7 +138,30 @@ fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
     }
 }
 
+/// Whether the store in effect is a field node's (initialised with `node
+/// init`, so `sync.json` sits beside its SQLite file).
+fn is_node(data: &Path, database: &Option<String>) -> bool {
+    database.is_none() && bienphong_sync::client::NodeState::path_in(data).is_file()
+}
+
 impl CliError {
+    /// Whether the input names a unit or catalogue entry the store does not
+    /// know (on a node: perhaps not received yet).
+    fn names_unknown_organisation(&self) -> bool {
+        let problem = match self {
+            Self::Invalid(e)
+            | Self::Service(ServiceError::Invalid(e))
+            | Self::Report(ReportError::Service(ServiceError::Invalid(e))) => &e.problem,
+            Self::Service(ServiceError::UnknownUnit(_)) => return true,
+            _ => return false,
+        };
+        matches!(
+            problem,
+            bienphong_domain::Problem::UnknownUnit(_)
+                | bienphong_domain::Problem::UnknownCatalogueEntry { .. }
+        )
+    }
+
     fn service_text(&self) -> String {
         match self {
             Self::Service(e) => e.to_string(),
@@ -183,6 +206,7 @@ type Result<T> = std::result::Result<T, CliError>;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang;
+    let (data, database) = (cli.data.clone(), cli.database.clone());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -197,7 +221,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Other(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let (message, code) = e.render(lang);
+            let (mut message, code) = e.render(lang);
+            if is_node(&data, &database) && e.names_unknown_organisation() {
+                message = format!("{message}\n{}", lang.text("node-sync-for-catalogue", &[]));
+            }
             eprintln!("{}: {message}", lang.text("error-prefix", &[]));
             ExitCode::from(code)
         }
@@ -664,6 +691,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User { command } => {
             let store = open_store(&cli.data, &cli.database).await?;
             serve::user(store, command, &author(&cli.user), lang, &mut out).await
+        }
+        Command::Token { command } => {
+            let store = open_store(&cli.data, &cli.database).await?;
+            serve::token(store, command, &author(&cli.user), lang, &mut out).await
         }
         Command::Node { command } => {
             let store = open_store(&cli.data, &cli.database).await?;

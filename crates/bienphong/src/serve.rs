@@ -1,7 +1,7 @@
 //! `bienphong serve` and `bienphong user …`: the server's start (demo data
 //! and accounts, the first administrator) and account administration.
 
-use crate::cli::{DemoArgs, ServeArgs, UserCommand};
+use crate::cli::{DemoArgs, ServeArgs, TokenCommand, UserCommand};
 use crate::{CliError, Result};
 use anyhow::Context;
 use bienphong_domain::access::Role;
@@ -192,6 +192,49 @@ fn password_from(stdin: bool) -> Result<(String, bool)> {
     } else {
         Ok((new_password()?, true))
     }
+}
+
+/// `token create --node`: run by whoever holds the server's database, with
+/// an administrator's authority (as `user add` is).
+pub async fn token(
+    store: SqlStore,
+    command: TokenCommand,
+    by: &str,
+    lang: Lang,
+    out: &mut impl std::io::Write,
+) -> Result<()> {
+    let service = Service::new(store);
+    match command {
+        TokenCommand::Create {
+            node: _,
+            unit,
+            name,
+        } => {
+            let code = bienphong_domain::org::Code::parse(&unit)
+                .map_err(|_| bienphong_service::ServiceError::UnknownUnit(unit.clone()))?;
+            let admin = bienphong_service::Principal {
+                name: format!("cli:{by}"),
+                user_id: None,
+                grant: bienphong_domain::access::Grant {
+                    role: Role::Admin,
+                    unit: code,
+                    restricted: true,
+                },
+            };
+            let name = name.unwrap_or_else(|| format!("node {unit}"));
+            let (_, secret) = service
+                .create_token(&admin, now_ms(), &name, Some(&unit))
+                .await?;
+            writeln!(
+                out,
+                "{}",
+                lang.text("token-created", &[("name", name), ("unit", unit)])
+            )
+            .context("stdout")?;
+            writeln!(out, "{secret}").context("stdout")?;
+        }
+    }
+    Ok(())
 }
 
 pub async fn user(

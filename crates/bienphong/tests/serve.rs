@@ -264,3 +264,123 @@ fn user_commands_add_change_and_disable_accounts() {
         .assert()
         .code(3);
 }
+
+fn output_of(out: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The three commands of the README: serve, node init with a node token
+/// made by `token create --node`, sync; then a node refuses a unit it does
+/// not know and says to sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_create_node_init_and_sync_against_a_served_store() {
+    let server = tempfile::tempdir().unwrap();
+    let node = tempfile::tempdir().unwrap();
+    let (_child, url, _) = start(server.path(), &["--demo"], 3).await;
+
+    // Only node tokens, for a known unit, and the secret is printed once.
+    let out = cli(server.path())
+        .args(["token", "create", "--node", "--unit", "BP-LUNGCU"])
+        .output()
+        .unwrap();
+    let (text, err) = output_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(text.contains("“node BP-LUNGCU” cho BP-LUNGCU"), "{text}");
+    let tokens: Vec<&str> = text.lines().filter(|l| l.starts_with("bpt_")).collect();
+    assert_eq!(tokens.len(), 1, "{text}");
+    let token = tokens[0].to_string();
+    let out = cli(server.path())
+        .args([
+            "token", "create", "--node", "--unit", "KHONGCO", "--lang", "en",
+        ])
+        .output()
+        .unwrap();
+    let (text, err) = output_of(&out);
+    assert!(!out.status.success());
+    assert!(!text.contains("bpt_") && err.contains("KHONGCO"), "{err}");
+    let out = cli(server.path())
+        .args(["token", "create", "--unit", "BP-LUNGCU"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a user token from the command line");
+
+    // The node: init, sync, then records against what it received.
+    let out = cli(node.path())
+        .args(["node", "init", "--server", &url, "--token", &token])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", output_of(&out).1);
+    let started = std::time::Instant::now();
+    let out = cli(node.path()).arg("sync").output().unwrap();
+    let (text, err) = output_of(&out);
+    assert!(out.status.success(), "{err}");
+    eprintln!(
+        "initial sync of BP-LUNGCU by the CLI: {} in {:?}",
+        text.trim(),
+        started.elapsed()
+    );
+    assert!(text.contains("bytes received"), "{text}");
+    let add = |unit: &str, lang: &str| {
+        cli(node.path())
+            .args([
+                "--lang",
+                lang,
+                "add",
+                "patrol",
+                "--kind",
+                "joint",
+                "--date",
+                "05/03/2025",
+                "--unit",
+                unit,
+                "--force",
+                "BDBP=5",
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = add("BP-LUNGCU", "vi");
+    assert!(out.status.success(), "{}", output_of(&out).1);
+    let started = std::time::Instant::now();
+    let out = cli(node.path()).arg("sync").output().unwrap();
+    let (text, err) = output_of(&out);
+    assert!(out.status.success(), "{err}");
+    eprintln!(
+        "one-record sync by the CLI: {} in {:?}",
+        text.trim(),
+        started.elapsed()
+    );
+    assert!(text.starts_with("sent 1 revisions"), "{text}");
+
+    let out = add("KHONGCO", "vi");
+    let (_, err) = output_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("chạy `bienphong sync` để nhận danh mục mới"),
+        "{err}"
+    );
+    let (_, err) = output_of(&add("KHONGCO", "en"));
+    assert!(err.contains("run `bienphong sync`"), "{err}");
+    // The server is no node: the same mistake there gets no such hint.
+    let out = cli(server.path())
+        .args([
+            "add",
+            "patrol",
+            "--kind",
+            "joint",
+            "--date",
+            "05/03/2025",
+            "--unit",
+            "KHONGCO",
+            "--force",
+            "BDBP=5",
+        ])
+        .output()
+        .unwrap();
+    let (_, err) = output_of(&out);
+    assert!(!out.status.success());
+    assert!(!err.contains("bienphong sync"), "{err}");
+}

@@ -100,12 +100,32 @@ impl Default for Retry {
     }
 }
 
+/// How many ids are offered, revisions pushed and revisions asked for per
+/// request (the protocol's bounds by default; smaller in tests).
+#[derive(Clone, Copy, Debug)]
+pub struct Batches {
+    pub offer: u32,
+    pub push: usize,
+    pub pull: u32,
+}
+
+impl Default for Batches {
+    fn default() -> Self {
+        Self {
+            offer: OFFER_BATCH,
+            push: PUSH_BATCH,
+            pull: PULL_BATCH,
+        }
+    }
+}
+
 /// An HTTP connection to the server, counting the bytes of bodies both ways.
 pub struct Client {
     http: reqwest::Client,
     base: String,
     token: String,
     pub retry: Retry,
+    pub batches: Batches,
     sent: AtomicU64,
     received: AtomicU64,
 }
@@ -121,6 +141,7 @@ impl Client {
             base: server.trim_end_matches('/').to_string(),
             token: token.to_string(),
             retry: Retry::default(),
+            batches: Batches::default(),
             sent: AtomicU64::new(0),
             received: AtomicU64::new(0),
         })
@@ -226,7 +247,7 @@ pub async fn sync<S: Store>(
         // Push.
         loop {
             let batch = store
-                .revisions_after(state.push_cursor, OFFER_BATCH)
+                .revisions_after(state.push_cursor, client.batches.offer.max(1))
                 .await?;
             let Some(&(last, _)) = batch.last() else {
                 break;
@@ -242,7 +263,7 @@ pub async fn sync<S: Store>(
                 .map(|(_, r)| r)
                 .filter(|r| missing.contains(&r.id))
                 .collect();
-            for chunk in send.chunks(PUSH_BATCH) {
+            for chunk in send.chunks(client.batches.push.max(1)) {
                 let _: PushResponse = client
                     .call(
                         "/api/v1/sync/push",
@@ -264,7 +285,7 @@ pub async fn sync<S: Store>(
                     "/api/v1/sync/pull",
                     &PullRequest {
                         after: state.pull_cursor,
-                        limit: PULL_BATCH,
+                        limit: client.batches.pull.max(1),
                         exclude_node: (!full).then(|| store.node_id()),
                     },
                 )
@@ -275,7 +296,7 @@ pub async fn sync<S: Store>(
             state.pull_cursor = answer.next;
             // What came from the server need not be offered back to it.
             let after = store
-                .revisions_after(state.push_cursor, OFFER_BATCH)
+                .revisions_after(state.push_cursor, client.batches.offer.max(1))
                 .await?;
             if after.iter().all(|(_, r)| pulled.contains(&r.id))
                 && let Some(&(last, _)) = after.last()

@@ -420,3 +420,816 @@ async fn sync_of_one_new_record_moves_under_5_kb() {
     assert_eq!(one.pushed, 1);
     assert!(total < 5_000, "one-record sync moved {total} bytes");
 }
+
+// ---------------------------------------------------------------------------
+// Faults: a link cut in the middle of a message, a server restarted.
+
+/// Where a [`CutProxy`] cuts the link.
+#[derive(Clone, Copy, Debug)]
+enum Cut {
+    /// After this many bytes of the request to the path (headers included).
+    Request(&'static str, usize),
+    /// After this many bytes of the response to a request to the path.
+    Response(&'static str, usize),
+}
+
+/// A TCP proxy between a node and the server that, once, drops the
+/// connection part-way through one message; everything else passes.
+struct CutProxy {
+    base: String,
+    cuts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CutProxy {
+    async fn start(upstream: &str, cut: Cut) -> Self {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicUsize};
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let cuts = Arc::new(AtomicUsize::new(0));
+        let armed = Arc::new(AtomicBool::new(true));
+        let counter = cuts.clone();
+        tokio::spawn(async move {
+            while let Ok((down, _)) = listener.accept().await {
+                let up = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                let (armed, counter) = (armed.clone(), counter.clone());
+                tokio::spawn(async move {
+                    proxy_connection(down, up, cut, armed, counter).await;
+                });
+            }
+        });
+        Self { base, cuts }
+    }
+
+    fn cuts(&self) -> usize {
+        self.cuts.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn proxy_connection(
+    down: tokio::net::TcpStream,
+    up: tokio::net::TcpStream,
+    cut: Cut,
+    armed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cuts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::atomic::Ordering::SeqCst;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut down_r, mut down_w) = down.into_split();
+    let (mut up_r, mut up_w) = up.into_split();
+    let (path, limit, on_request) = match cut {
+        Cut::Request(p, n) => (p, n, true),
+        Cut::Response(p, n) => (p, n, false),
+    };
+    let marker = format!("POST {path} ");
+    // Set when the request to `path` went up and its response is to be cut.
+    let response_due = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let due = response_due.clone();
+    let armed_up = armed.clone();
+    let cuts_up = cuts.clone();
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let stop_down = stop_tx.clone();
+    let upward = async move {
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut in_target: Option<usize> = None;
+        loop {
+            let n = match down_r.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let mut data = &buf[..n];
+            if in_target.is_none()
+                && armed_up.load(SeqCst)
+                && let Some(pos) = find(data, marker.as_bytes())
+            {
+                if on_request {
+                    if up_w.write_all(&data[..pos]).await.is_err() {
+                        break;
+                    }
+                    data = &data[pos..];
+                    in_target = Some(0);
+                } else {
+                    due.store(true, SeqCst);
+                }
+            }
+            if let Some(sent) = in_target {
+                let allowed = limit - sent;
+                if data.len() >= allowed {
+                    let _ = up_w.write_all(&data[..allowed]).await;
+                    armed_up.store(false, SeqCst);
+                    cuts_up.fetch_add(1, SeqCst);
+                    let _ = stop_tx.send(true);
+                    break;
+                }
+                in_target = Some(sent + data.len());
+            }
+            if up_w.write_all(data).await.is_err() {
+                break;
+            }
+        }
+    };
+    let downward = async move {
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut sent = 0usize;
+        loop {
+            let n = tokio::select! {
+                r = up_r.read(&mut buf) => match r {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                },
+                _ = stop_rx.changed() => break,
+            };
+            let data = &buf[..n];
+            if !on_request && response_due.load(SeqCst) && armed.load(SeqCst) {
+                let allowed = limit - sent;
+                if data.len() >= allowed {
+                    let _ = down_w.write_all(&data[..allowed]).await;
+                    armed.store(false, SeqCst);
+                    cuts.fetch_add(1, SeqCst);
+                    let _ = stop_down.send(true);
+                    break;
+                }
+                sent += data.len();
+            }
+            if down_w.write_all(data).await.is_err() {
+                break;
+            }
+        }
+    };
+    // Either side ending (or a cut) drops both halves of both sockets.
+    tokio::select! {
+        _ = upward => {},
+        _ = downward => {},
+    }
+}
+
+fn fast_client(base: &str, token: &str, attempts: u32) -> Client {
+    let mut client = Client::new(base, token).unwrap();
+    client.retry = bienphong_sync::client::Retry {
+        attempts,
+        first_pause: std::time::Duration::from_millis(50),
+        max_pause: std::time::Duration::from_millis(400),
+    };
+    client
+}
+
+async fn sync_with(n: &mut Node, client: &Client) -> Result<SyncReport, SyncError> {
+    sync(
+        n.service.store(),
+        client,
+        &mut n.state,
+        false,
+        &mut |_| Ok(()),
+        &mut |_| {},
+    )
+    .await
+}
+
+/// `count` new patrols on the node, each edited once.
+async fn offline_work(n: &Node, unit: &str, count: u32) -> Vec<Revision> {
+    let actor = Actor {
+        name: "node".into(),
+        now_ms: 1,
+    };
+    let mut made = Vec::new();
+    for i in 0..count {
+        let day = format!("2025-08-{:02}", i % 28 + 1);
+        let r = n
+            .service
+            .add(&actor, patrol(unit, &day, i + 1))
+            .await
+            .unwrap();
+        let e = n
+            .service
+            .edit(&actor, r.record_id, None, patrol(unit, &day, i + 2))
+            .await
+            .unwrap();
+        made.extend([r, e]);
+    }
+    made
+}
+
+/// The node holds exactly the server's revisions for its scope, each once,
+/// and the server holds every revision in `made`, each once.
+async fn assert_converged(app: &TestApp, token: &str, n: &Node, made: &[Revision]) {
+    let scope = server_scope(app, token).await;
+    assert_eq!(node_ids(n).await, scope);
+    assert_eq!(
+        n.service.store().revision_count().await.unwrap() as usize,
+        scope.len(),
+        "duplicates on the node"
+    );
+    let server_all = ids(&app.service.store().revisions().await.unwrap());
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap() as usize,
+        server_all.len(),
+        "duplicates on the server"
+    );
+    for r in made {
+        assert!(server_all.contains(&r.id), "revision {} lost", r.id);
+    }
+    assert!(n.service.store().verify_derived().await.unwrap());
+    assert!(app.service.store().verify_derived().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_cut_in_the_middle_of_a_push_completes_on_the_next_sync() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    run_sync(&mut n).await;
+    let made = offline_work(&n, "BP-LUNGCU", 150).await;
+    let server_before = app.service.store().revision_digest().await.unwrap();
+    let cursor_before = n.state.push_cursor;
+    // The push request is cut 2 KB in (its body is larger), and the node
+    // does not retry: the sync fails and nothing of it is written.
+    let proxy = CutProxy::start(&app.base, Cut::Request("/api/v1/sync/push", 2_000)).await;
+    let err = sync_with(&mut n, &fast_client(&proxy.base, &t, 1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Network(_)), "{err}");
+    assert_eq!(proxy.cuts(), 1);
+    assert_eq!(
+        app.service.store().revision_digest().await.unwrap(),
+        server_before
+    );
+    assert_eq!(n.state.push_cursor, cursor_before);
+    // The next sync, through the same proxy, completes.
+    let report = sync_with(&mut n, &fast_client(&proxy.base, &t, 1))
+        .await
+        .unwrap();
+    assert_eq!(report.pushed, made.len());
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap(),
+        server_before.0 + made.len() as u64
+    );
+    assert_converged(&app, &t, &n, &made).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_cut_after_the_server_applied_a_push_is_retried_without_duplicates() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    run_sync(&mut n).await;
+    let made = offline_work(&n, "BP-LUNGCU", 20).await;
+    let server_before = app.service.store().revision_count().await.unwrap();
+    // The server commits the batch; its answer is lost; the node retries
+    // within the same sync and the server finds the batch present.
+    let proxy = CutProxy::start(&app.base, Cut::Response("/api/v1/sync/push", 20)).await;
+    let report = sync_with(&mut n, &fast_client(&proxy.base, &t, 6))
+        .await
+        .unwrap();
+    assert_eq!(proxy.cuts(), 1);
+    assert_eq!(report.pushed, made.len());
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap(),
+        server_before + made.len() as u64
+    );
+    assert_converged(&app, &t, &n, &made).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_cut_in_the_middle_of_a_pull_is_retried_and_completes() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    // The first pull's answer (the whole scope) is cut 10 KB in.
+    let proxy = CutProxy::start(&app.base, Cut::Response("/api/v1/sync/pull", 10_000)).await;
+    let mut client = fast_client(&proxy.base, &t, 1);
+    client.batches.pull = 500;
+    let err = sync_with(&mut n, &client).await.unwrap_err();
+    assert!(matches!(err, SyncError::Network(_)), "{err}");
+    assert_eq!(proxy.cuts(), 1);
+    // Nothing of the cut answer was applied.
+    assert_eq!(n.service.store().revision_count().await.unwrap(), 0);
+    assert_eq!(n.state.pull_cursor, 0);
+    let report = sync_with(&mut n, &client).await.unwrap();
+    assert!(report.applied > 100);
+    assert_converged(&app, &t, &n, &[]).await;
+
+    // A later pull cut half-way, retried within the same sync.
+    let made: Vec<Revision> = Vec::new();
+    let actor = Actor {
+        name: "tinh".into(),
+        now_ms: 1,
+    };
+    let mut province = Vec::new();
+    for i in 0..200 {
+        province.push(
+            app.service
+                .add(&actor, patrol("BP-LUNGCU", "2025-09-01", i + 1))
+                .await
+                .unwrap(),
+        );
+    }
+    let proxy = CutProxy::start(&app.base, Cut::Response("/api/v1/sync/pull", 3_000)).await;
+    let mut client = fast_client(&proxy.base, &t, 6);
+    client.batches.pull = 100;
+    let report = sync_with(&mut n, &client).await.unwrap();
+    assert_eq!(proxy.cuts(), 1);
+    assert_eq!(report.applied, province.len());
+    for r in &province {
+        assert!(node_ids(&n).await.contains(&r.id));
+    }
+    assert_converged(&app, &t, &n, &made).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_survives_the_server_restarting_between_batches() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    let made: Vec<Revision> = Vec::new();
+    let app = std::sync::Arc::new(tokio::sync::Mutex::new(app));
+    // After the first pulled batch the server stops; it starts again on
+    // the same address and database a moment later, while the node
+    // retries.
+    let (stop_tx, mut stop_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (stopped_tx, stopped_rx) = std::sync::mpsc::channel::<()>();
+    let restarter = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            if stop_rx.recv().await.is_some() {
+                let mut app = app.lock().await;
+                app.stop().await;
+                stopped_tx.send(()).unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                app.start_again().await;
+            }
+        })
+    };
+    let base = app.lock().await.base.clone();
+    let mut client = fast_client(&base, &t, 10);
+    client.batches.pull = 300;
+    let mut batches = 0;
+    let report = sync(
+        n.service.store(),
+        &client,
+        &mut n.state,
+        false,
+        &mut |_| Ok(()),
+        &mut |p| {
+            if matches!(p, bienphong_sync::client::Progress::Pulled(_)) {
+                batches += 1;
+                if batches == 1 {
+                    stop_tx.send(()).unwrap();
+                    tokio::task::block_in_place(|| stopped_rx.recv().unwrap());
+                }
+            }
+        },
+    )
+    .await
+    .unwrap();
+    restarter.await.unwrap();
+    assert!(batches > 2, "{batches} batches");
+    assert!(report.applied > 300);
+    let app = app.lock().await;
+    assert_converged(&app, &t, &n, &made).await;
+    // And a sync after it moves nothing.
+    let idle = sync_with(&mut n, &fast_client(&app.base, &t, 1))
+        .await
+        .unwrap();
+    assert_eq!((idle.pushed, idle.applied), (0, 0));
+}
+
+// ---------------------------------------------------------------------------
+// Random interleavings of offline work and syncs on three nodes.
+
+/// A province server and three nodes (two of BP-LUNGCU, one of BP-XINMAN)
+/// after their first sync, saved as closed SQLite files so that every case
+/// starts from copies without pulling the organisation again.
+struct Fleet {
+    dir: std::path::PathBuf,
+    nodes: Vec<(&'static str, NodeState)>,
+    /// Records made before the cases, on every node of their unit.
+    seeds: Vec<(&'static str, bienphong_domain::RecordId)>,
+}
+
+const FLEET_UNITS: [&str; 3] = ["BP-LUNGCU", "BP-LUNGCU", "BP-XINMAN"];
+
+fn fleet() -> &'static Fleet {
+    static FLEET: std::sync::OnceLock<Fleet> = std::sync::OnceLock::new();
+    FLEET.get_or_init(|| {
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                // One directory per test binary, replaced on every run.
+                let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sync-fleet");
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::create_dir_all(&dir).unwrap();
+                let mut app = spawn_app().await;
+                let mut open = Vec::new();
+                for (i, unit) in FLEET_UNITS.iter().enumerate() {
+                    let t = node_token(&app, unit).await;
+                    let store = SqlStore::open_sqlite(&dir.join(format!("node{i}.sqlite")))
+                        .await
+                        .unwrap();
+                    let mut n = Node {
+                        _dir: tempfile::tempdir().unwrap(),
+                        service: Service::new(store),
+                        state: NodeState::new(&app.base, &t),
+                    };
+                    run_sync(&mut n).await;
+                    open.push(n);
+                }
+                // Records every node of their unit holds already, so that
+                // the cases' edits meet on them from the start.
+                let actor = Actor {
+                    name: "node".into(),
+                    now_ms: 1,
+                };
+                let mut seeds = Vec::new();
+                for (node, unit, count) in [(0, "BP-LUNGCU", 4), (2, "BP-XINMAN", 2)] {
+                    for i in 0..count {
+                        let r = open[node]
+                            .service
+                            .add(&actor, patrol(unit, "2025-09-01", i + 1))
+                            .await
+                            .unwrap();
+                        seeds.push((unit, r.record_id));
+                    }
+                }
+                for i in [0, 2, 1] {
+                    run_sync(&mut open[i]).await;
+                }
+                let mut nodes = Vec::new();
+                for (unit, n) in FLEET_UNITS.iter().zip(open) {
+                    nodes.push((*unit, n.state.clone()));
+                    n.service.into_store().close().await;
+                }
+                app.stop().await;
+                let service = std::mem::replace(
+                    &mut app.service,
+                    std::sync::Arc::new(Service::new(
+                        SqlStore::open_sqlite(&dir.join("unused.sqlite"))
+                            .await
+                            .unwrap(),
+                    )),
+                );
+                std::sync::Arc::into_inner(service)
+                    .expect("the stopped server holds no store")
+                    .into_store()
+                    .close()
+                    .await;
+                std::fs::copy(
+                    app.dir.path().join("bienphong.sqlite"),
+                    dir.join("server.sqlite"),
+                )
+                .unwrap();
+                Fleet { dir, nodes, seeds }
+            })
+        })
+        .join()
+        .unwrap()
+    })
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    /// A new patrol on node `node`.
+    Create {
+        node: usize,
+        persons: u32,
+    },
+    /// An edit, on node `node`, of one of the records made so far.
+    Edit {
+        node: usize,
+        pick: usize,
+        persons: u32,
+    },
+    Delete {
+        node: usize,
+        pick: usize,
+    },
+    Sync {
+        node: usize,
+    },
+    /// An edit at the province, on the server.
+    Province {
+        pick: usize,
+        persons: u32,
+    },
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => (0..3usize, 1..60u32).prop_map(|(node, persons)| Op::Create { node, persons }),
+        4 => (0..3usize, 0..3usize, 1..60u32)
+            .prop_map(|(node, pick, persons)| Op::Edit { node, pick, persons }),
+        1 => (0..3usize, 0..3usize).prop_map(|(node, pick)| Op::Delete { node, pick }),
+        3 => (0..3usize).prop_map(|node| Op::Sync { node }),
+        2 => (0..3usize, 1..60u32).prop_map(|(pick, persons)| Op::Province { pick, persons }),
+    ]
+}
+
+/// Runs `ops` from copies of the fleet, then a full round and the checks;
+/// returns how many records ended in conflict.
+async fn run_ops(ops: Vec<Op>) -> usize {
+    let fleet = fleet();
+    let app = common::spawn_app_from(
+        &fleet.dir.join("server.sqlite"),
+        bienphong_web::ServerConfig::default(),
+    )
+    .await;
+    let mut nodes = Vec::new();
+    for (i, (_, state)) in fleet.nodes.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.sqlite");
+        std::fs::copy(fleet.dir.join(format!("node{i}.sqlite")), &path).unwrap();
+        let mut state = state.clone();
+        state.server = app.base.clone();
+        nodes.push(Node {
+            service: Service::new(SqlStore::open_sqlite(&path).await.unwrap()),
+            _dir: dir,
+            state,
+        });
+    }
+    let actor = Actor {
+        name: "node".into(),
+        now_ms: 1,
+    };
+    // Every revision written anywhere, with the unit whose nodes must hold it.
+    let mut made: Vec<(&str, Revision)> = Vec::new();
+    // Records made so far, per unit.
+    let mut records: Vec<(&str, bienphong_domain::RecordId)> = fleet.seeds.clone();
+    let pick_of = |unit: &str, pick: usize, records: &[(&str, bienphong_domain::RecordId)]| {
+        let mine: Vec<_> = records.iter().filter(|(u, _)| *u == unit).collect();
+        (!mine.is_empty()).then(|| mine[pick % mine.len()].1)
+    };
+    for (step, op) in ops.into_iter().enumerate() {
+        let day = format!("2025-09-{:02}", step % 28 + 1);
+        match op {
+            Op::Create { node, persons } => {
+                let unit = FLEET_UNITS[node];
+                let r = nodes[node]
+                    .service
+                    .add(&actor, patrol(unit, &day, persons))
+                    .await
+                    .unwrap();
+                records.push((unit, r.record_id));
+                made.push((unit, r));
+            }
+            Op::Edit {
+                node,
+                pick,
+                persons,
+            } => {
+                let unit = FLEET_UNITS[node];
+                let Some(id) = pick_of(unit, pick, &records) else {
+                    continue;
+                };
+                if nodes[node].service.store().get(id).await.unwrap().is_none() {
+                    continue; // not here yet, or deleted here
+                }
+                let r = nodes[node]
+                    .service
+                    .edit(&actor, id, None, patrol(unit, &day, persons))
+                    .await
+                    .unwrap();
+                made.push((unit, r));
+            }
+            Op::Delete { node, pick } => {
+                let unit = FLEET_UNITS[node];
+                let Some(id) = pick_of(unit, pick, &records) else {
+                    continue;
+                };
+                if nodes[node].service.store().get(id).await.unwrap().is_none() {
+                    continue;
+                }
+                let r = nodes[node].service.delete(&actor, id, None).await.unwrap();
+                made.push((unit, r));
+            }
+            Op::Sync { node } => {
+                run_sync(&mut nodes[node]).await;
+            }
+            Op::Province { pick, persons } => {
+                let Some(id) = pick_of("BP-LUNGCU", pick, &records) else {
+                    continue;
+                };
+                if app.service.store().get(id).await.unwrap().is_none() {
+                    continue;
+                }
+                let r = app
+                    .service
+                    .edit(&actor, id, None, patrol("BP-LUNGCU", &day, persons))
+                    .await
+                    .unwrap();
+                made.push(("BP-LUNGCU", r));
+            }
+        }
+    }
+    // A final full round: every node twice, so that what the last one
+    // pushed reaches the first.
+    for _ in 0..2 {
+        for n in nodes.iter_mut() {
+            run_sync(n).await;
+        }
+    }
+    let server_all = ids(&app.service.store().revisions().await.unwrap());
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap() as usize,
+        server_all.len()
+    );
+    let scopes = [
+        server_scope(&app, &nodes[0].state.token).await,
+        server_scope(&app, &nodes[2].state.token).await,
+    ];
+    for (i, n) in nodes.iter().enumerate() {
+        let scope = &scopes[usize::from(FLEET_UNITS[i] != "BP-LUNGCU")];
+        let held = node_ids(n).await;
+        assert_eq!(&held, scope, "node {i} differs from the server's scope");
+        assert_eq!(
+            n.service.store().revision_count().await.unwrap() as usize,
+            held.len()
+        );
+        for (unit, r) in &made {
+            assert!(server_all.contains(&r.id), "revision {} lost", r.id);
+            if *unit == FLEET_UNITS[i] {
+                assert!(held.contains(&r.id), "node {i} lacks revision {}", r.id);
+            }
+        }
+        assert!(n.service.store().verify_derived().await.unwrap());
+    }
+    // Every store shows the same head for every record, conflicts included.
+    let mut conflicts = 0;
+    for (unit, id) in &records {
+        let history = app.service.store().history(*id).await.unwrap();
+        if bienphong_sync::conflict::conflict_heads(&history).is_some() {
+            conflicts += 1;
+        }
+        let on_server = app.service.store().head(*id).await.unwrap();
+        for (i, n) in nodes.iter().enumerate() {
+            if FLEET_UNITS[i] == *unit {
+                assert_eq!(n.service.store().head(*id).await.unwrap(), on_server);
+            }
+        }
+    }
+    assert!(app.service.store().verify_derived().await.unwrap());
+    eprintln!(
+        "{} revisions made, {} records, {conflicts} in conflict",
+        made.len(),
+        records.len()
+    );
+    conflicts
+}
+
+/// The interleaving the random test may miss: the same record edited on
+/// both Lũng Cú nodes and at the province, another deleted on one node and
+/// edited on the other, all before any sync.
+#[test]
+fn sync_concurrent_edits_and_delete_against_edit_stay_conflicts_everywhere() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let conflicts = rt.block_on(run_ops(vec![
+        Op::Edit {
+            node: 0,
+            pick: 0,
+            persons: 11,
+        },
+        Op::Edit {
+            node: 1,
+            pick: 0,
+            persons: 12,
+        },
+        Op::Province {
+            pick: 0,
+            persons: 13,
+        },
+        Op::Delete { node: 1, pick: 1 },
+        Op::Edit {
+            node: 0,
+            pick: 1,
+            persons: 14,
+        },
+        Op::Sync { node: 2 },
+    ]));
+    assert_eq!(conflicts, 2);
+}
+
+#[test]
+fn sync_random_interleavings_on_three_nodes_converge_and_lose_nothing() {
+    use proptest::prelude::*;
+    fleet();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = ProptestConfig {
+        cases: 5,
+        max_shrink_iters: 32,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(ops in proptest::collection::vec(op(), 1..14))| {
+        rt.block_on(run_ops(ops));
+    });
+}
+
+/// Bytes on the wire for the README: every post's initial sync, one year of
+/// the largest post's records as a pull body, and a one-record sync.
+/// `cargo test -p bienphong-web --test sync sync_bytes -- --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_bytes_on_the_wire_per_post() {
+    let app = spawn_app().await;
+    let mut posts = Vec::new();
+    for r in app.service.store().structure().await.unwrap() {
+        if let Ok(Content::Unit(u)) = Content::from_json(r.record_type, &r.content)
+            && u.kind == bienphong_domain::org::UnitKind::BorderPost
+        {
+            posts.push(u.code.as_str().to_string());
+        }
+    }
+    assert!(posts.len() > 3, "{posts:?}");
+    let mut largest: Option<(String, SyncReport, std::time::Duration, String)> = None;
+    for post in &posts {
+        let t = node_token(&app, post).await;
+        let mut n = node(&app, &t).await;
+        let started = std::time::Instant::now();
+        let first = run_sync(&mut n).await;
+        let took = started.elapsed();
+        eprintln!(
+            "initial sync of {post}: {} revisions, {} bytes received, {} sent, {took:?}",
+            first.applied, first.bytes_received, first.bytes_sent
+        );
+        assert!(first.bytes_received < 100_000, "{post}: {first:?}");
+        if largest
+            .as_ref()
+            .is_none_or(|(_, r, _, _)| r.bytes_received < first.bytes_received)
+        {
+            largest = Some((post.clone(), first, took, t));
+        }
+    }
+    let (post, first, took, t) = largest.unwrap();
+    // One year (2024) of the post's own records, as one pull answer.
+    let who = app.service.token_principal(&t).await.unwrap().unwrap();
+    let all = bienphong_sync::bundle::reply_from_server(&app.service, &who, 0, 0, None)
+        .await
+        .unwrap()
+        .revisions;
+    let year: Vec<Revision> = all
+        .into_iter()
+        .filter(|r| !r.record_type.is_structure())
+        .filter(|r| {
+            Content::from_json(r.record_type, &r.content)
+                .ok()
+                .and_then(|c| c.date())
+                .is_some_and(|d| d.year() == 2024)
+        })
+        .collect();
+    let body = wire::encode(&wire::PullResponse {
+        revisions: year.clone(),
+        next: 0,
+        more: false,
+        server_node: app.service.store().node_id(),
+    })
+    .unwrap();
+    let json = serde_json::to_vec(&year).unwrap().len();
+    eprintln!(
+        "largest post {post}: initial sync {} revisions, {} bytes received in {took:?}; \
+         its 2024 records: {} revisions, {} bytes as a pull body ({json} bytes of JSON)",
+        first.applied,
+        first.bytes_received,
+        year.len(),
+        body.len()
+    );
+    assert!(!year.is_empty());
+    // One record after that.
+    let mut n = node(&app, &t).await;
+    run_sync(&mut n).await;
+    let unit_patrol = patrol(&post, "2025-07-01", 5);
+    n.service
+        .add(
+            &Actor {
+                name: "node".into(),
+                now_ms: 1,
+            },
+            unit_patrol,
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let one = run_sync(&mut n).await;
+    eprintln!(
+        "one-record sync from {post}: {} bytes sent, {} received, {:?}",
+        one.bytes_sent,
+        one.bytes_received,
+        started.elapsed()
+    );
+    assert_eq!(one.pushed, 1);
+    assert!(one.bytes_sent + one.bytes_received < 5_000);
+}

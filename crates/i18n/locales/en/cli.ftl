@@ -54,3 +54,5 @@ user-added = Created account { $name }
 user-password-set = New password set for { $name }; their earlier sessions have ended
 user-disabled = Disabled account { $name }; its sessions and tokens are revoked
 user-enabled = Enabled account { $name }
+token-created = Node token “{ $name }” for { $unit }; it is shown only this once, keep it secret:
+node-sync-for-catalogue = This node may not have received it yet: run `bienphong sync` to receive new catalogues and units.

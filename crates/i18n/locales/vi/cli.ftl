@@ -54,3 +54,5 @@ user-added = Đã tạo tài khoản { $name }
 user-password-set = Đã đặt mật khẩu mới cho { $name }; các phiên đăng nhập cũ đã kết thúc
 user-disabled = Đã khóa tài khoản { $name }; các phiên đăng nhập và mã truy cập đã bị thu hồi
 user-enabled = Đã mở lại tài khoản { $name }
+token-created = Mã truy cập nút “{ $name }” cho { $unit }; mã chỉ hiện một lần này, hãy giữ bí mật:
+node-sync-for-catalogue = Nút này có thể chưa nhận được mục đó: chạy `bienphong sync` để nhận danh mục mới.

@@ -88,13 +88,61 @@ pub struct TestApp {
     pub base: String,
     pub service: Arc<Service<SqlStore>>,
     pub dir: tempfile::TempDir,
+    config: ServerConfig,
+    addr: std::net::SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// Stops the server (as a process that ends would) and waits until it
+    /// no longer answers.
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.shutdown.take() {
+            let _ = s.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            h.await.unwrap();
+        }
+    }
+
+    /// Starts a new server on the same address over the same database file,
+    /// opened afresh.
+    pub async fn start_again(&mut self) {
+        assert!(self.handle.is_none(), "stop the server first");
+        let store = SqlStore::open_sqlite(&self.dir.path().join("bienphong.sqlite"))
+            .await
+            .unwrap();
+        self.service = Arc::new(Service::new(store));
+        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
+        let (tx, handle) = serve_on(listener, self.service.clone(), self.config.clone());
+        self.shutdown = Some(tx);
+        self.handle = Some(handle);
+    }
+}
+
+fn serve_on(
+    listener: tokio::net::TcpListener,
+    service: Arc<Service<SqlStore>>,
+    config: ServerConfig,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = AppState::new(service, config);
+    let handle = tokio::spawn(async move {
+        bienphong_web::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    (tx, handle)
 }
 
 impl Drop for TestApp {
@@ -110,32 +158,28 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
+    spawn_app_from(&template().join("bienphong.sqlite"), config).await
+}
+
+/// The server over a copy of the (closed) SQLite database at `db`.
+pub async fn spawn_app_from(db: &Path, config: ServerConfig) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        template().join("bienphong.sqlite"),
-        dir.path().join("bienphong.sqlite"),
-    )
-    .unwrap();
+    std::fs::copy(db, dir.path().join("bienphong.sqlite")).unwrap();
     let store = SqlStore::open_sqlite(&dir.path().join("bienphong.sqlite"))
         .await
         .unwrap();
     let service = Arc::new(Service::new(store));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(service.clone(), config);
-    tokio::spawn(async move {
-        bienphong_web::serve(listener, state, async {
-            let _ = rx.await;
-        })
-        .await
-        .unwrap();
-    });
+    let (tx, handle) = serve_on(listener, service.clone(), config.clone());
     TestApp {
         base: format!("http://{addr}"),
         service,
         dir,
+        config,
+        addr,
         shutdown: Some(tx),
+        handle: Some(handle),
     }
 }
 
