@@ -220,8 +220,10 @@ impl<S: Store> Service<S> {
         let org = self.org_shared().await?;
         check(&content, &org, false)?;
         self.check_subject(&content).await?;
-        self.check_briefing_write(Some(record_id), Some(&content))
-            .await?;
+        if head.record_type == RecordType::BriefingReport {
+            self.check_briefing_write(Some(record_id), Some(&content))
+                .await?;
+        }
         let parent = expected.unwrap_or(head.revision_id);
         self.write_one(
             actor,
@@ -297,6 +299,10 @@ impl<S: Store> Service<S> {
             check(&content, org, parent.is_none())?;
             if content.subject_of().is_some() {
                 self.check_subject(&content).await?;
+            }
+            if content.record_type() == RecordType::BriefingReport {
+                self.check_briefing_write(parent.map(|_| record_id), Some(&content))
+                    .await?;
             }
             out.push(Write {
                 record_id,
