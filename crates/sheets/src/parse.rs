@@ -260,11 +260,14 @@ impl<'a> Parser<'a> {
     }
 
     fn headers_for(&mut self, t: RecordType) -> &Headers<'a> {
-        if self.headers.as_ref().is_none_or(|(ht, _)| *ht != t) {
-            self.headers = Some((t, Headers::new(t, self.org)));
+        if self.headers.as_ref().is_some_and(|(ht, _)| *ht != t) {
+            self.headers = None;
         }
-        // Set just above.
-        &self.headers.as_ref().expect("headers").1
+        let org = self.org;
+        &self
+            .headers
+            .get_or_insert_with(|| (t, Headers::new(t, org)))
+            .1
     }
 
     /// Recognised columns of each buffered row for `t`, were it the header
