@@ -136,14 +136,23 @@ impl<S: Store> Service<S> {
         let org = self.org_shared().await?;
         bienphong_domain::validate::check(&content, &org, false)?;
         let parent = expected.unwrap_or(current.revision_id);
-        self.write_one(
-            actor,
-            record_id,
-            RecordType::BriefingReport,
-            Some(content),
-            Some(parent),
-        )
-        .await
+        // Straight to the store: submitting is the one write that may set
+        // status and figures, and it was checked above.
+        let mut written = self
+            .store
+            .commit(vec![bienphong_store::Write {
+                record_id,
+                record_type: RecordType::BriefingReport,
+                content: Some(content),
+                parent: Some(parent),
+                author: actor.name.clone(),
+                created_ms: actor.now_ms,
+                revision_id: None,
+            }])
+            .await?;
+        written
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
     }
 }
 

@@ -195,7 +195,6 @@ impl<S: Store> Service<S> {
     /// Writes a record already checked against the organisation.
     pub(crate) async fn add_checked(&self, r: NewRecord) -> Result<Revision> {
         self.check_subject(&r.content).await?;
-        self.check_briefing_write(None, Some(&r.content)).await?;
         self.commit_one(r.into_write()).await
     }
 
@@ -220,10 +219,6 @@ impl<S: Store> Service<S> {
         let org = self.org_shared().await?;
         check(&content, &org, false)?;
         self.check_subject(&content).await?;
-        if head.record_type == RecordType::BriefingReport {
-            self.check_briefing_write(Some(record_id), Some(&content))
-                .await?;
-        }
         let parent = expected.unwrap_or(head.revision_id);
         self.write_one(
             actor,
@@ -243,9 +238,6 @@ impl<S: Store> Service<S> {
         expected: Option<RevisionId>,
     ) -> Result<Revision> {
         let head = self.live_head(record_id).await?;
-        if head.record_type == RecordType::BriefingReport {
-            self.check_briefing_write(Some(record_id), None).await?;
-        }
         let parent = expected.unwrap_or(head.revision_id);
         self.write_one(actor, record_id, head.record_type, None, Some(parent))
             .await
@@ -259,9 +251,6 @@ impl<S: Store> Service<S> {
         let mut in_batch: HashSet<RecordId> = HashSet::new();
         for r in records {
             check(&r.content, org, true)?;
-            if r.content.record_type() == RecordType::BriefingReport {
-                self.check_briefing_write(None, Some(&r.content)).await?;
-            }
             if let Some(subject) = r.content.subject_of()
                 && !in_batch.contains(&subject)
             {
@@ -273,7 +262,7 @@ impl<S: Store> Service<S> {
             }
             writes.push(r.into_write());
         }
-        Ok(self.store.commit(writes).await?)
+        self.commit(writes).await
     }
 
     /// Creates and changes many records in one transaction: all of them or
@@ -300,10 +289,6 @@ impl<S: Store> Service<S> {
             if content.subject_of().is_some() {
                 self.check_subject(&content).await?;
             }
-            if content.record_type() == RecordType::BriefingReport {
-                self.check_briefing_write(parent.map(|_| record_id), Some(&content))
-                    .await?;
-            }
             out.push(Write {
                 record_id,
                 record_type: content.record_type(),
@@ -314,7 +299,7 @@ impl<S: Store> Service<S> {
                 revision_id: None,
             });
         }
-        Ok(self.store.commit(out).await?)
+        self.commit(out).await
     }
 
     pub async fn get(&self, record_id: RecordId) -> Result<CurrentRecord> {
@@ -396,8 +381,21 @@ impl<S: Store> Service<S> {
         .await
     }
 
+    /// Every write of the ordinary paths goes through here, so that the rules
+    /// that need the store (briefing reports: one per unit and quarter,
+    /// frozen once submitted) hold on all of them.
+    async fn commit(&self, writes: Vec<Write>) -> Result<Vec<Revision>> {
+        for w in &writes {
+            if w.record_type == RecordType::BriefingReport {
+                self.check_briefing_write(w.parent.map(|_| w.record_id), w.content.as_ref())
+                    .await?;
+            }
+        }
+        Ok(self.store.commit(writes).await?)
+    }
+
     async fn commit_one(&self, write: Write) -> Result<Revision> {
-        let mut revisions = self.store.commit(vec![write]).await?;
+        let mut revisions = self.commit(vec![write]).await?;
         revisions
             .pop()
             .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
