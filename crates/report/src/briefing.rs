@@ -115,6 +115,17 @@ pub async fn key_figures<S: Store>(
     Ok(out)
 }
 
+/// Where a unit stands, as people read it: "Quá hạn, chưa gửi (dự thảo)".
+pub fn state_text(lang: bienphong_i18n::Lang, state: BriefingState, draft: bool) -> String {
+    let label = lang.text(&format!("briefing-state-{}", state.as_str()), &[]);
+    if draft && !state.is_submitted() {
+        let draft = lang.text("briefing-status-draft", &[]).to_lowercase();
+        format!("{label} ({draft})")
+    } else {
+        label
+    }
+}
+
 /// An open action with its owner's name.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CarriedAction {
@@ -455,10 +466,7 @@ pub fn briefing_roll_to_markdown(roll: &BriefingRoll) -> Result<String> {
             .rows
             .iter()
             .map(|r| {
-                let mut state = label(&format!("state-{}", r.state.as_str()));
-                if r.draft && !r.state.is_submitted() {
-                    state = format!("{state} ({})", label("draft"));
-                }
+                let state = state_text(bienphong_i18n::Lang::Vi, r.state, r.draft);
                 (
                     cell(&r.unit.name),
                     r.unit.code.clone(),

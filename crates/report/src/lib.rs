@@ -15,6 +15,7 @@ pub use annual::{AnnualReview, UnitRef, annual_review};
 pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, briefing_roll,
     briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions, key_figures,
+    state_text,
 };
 pub use charts::{
     Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,

@@ -101,18 +101,6 @@ struct RollPage {
     actions: Vec<ActionLine>,
 }
 
-fn state_label(t: &Tr, state: bienphong_domain::briefing::BriefingState, draft: bool) -> String {
-    let label = t.get(&format!("briefing-state-{}", state.as_str()));
-    if draft && !state.is_submitted() {
-        format!(
-            "{label} ({})",
-            t.get("briefing-status-draft").to_lowercase()
-        )
-    } else {
-        label
-    }
-}
-
 fn action_lines(
     org: &bienphong_domain::org::Org,
     lang: bienphong_i18n::Lang,
@@ -167,7 +155,7 @@ pub(super) async fn roll_page(
             unit: unit_name(&org, &r.unit.code, lang),
             href: format!("/briefings/{}?{query}", r.unit.code),
             kind: t.get(&format!("choice-{}", r.kind)),
-            state: state_label(&t, r.state, r.draft),
+            state: bienphong_report::state_text(lang, r.state, r.draft),
             state_class: r.state.as_str(),
             submitted_on: r.submitted_on.map(format::date).unwrap_or_default(),
         })
@@ -316,7 +304,7 @@ async fn report_response(
         title: format!("{} · {}", unit_name(&org, unit.as_str(), lang), view.name),
         state: format!(
             "{status} · {}",
-            state_label(&t, view.state, view.report.is_some() && !submitted)
+            bienphong_report::state_text(lang, view.state, view.report.is_some() && !submitted)
         ),
         due: format::date(view.due),
         html: markdown_html(&md),
