@@ -872,13 +872,7 @@ async fn get_of_type(
 }
 
 /// "Added patrol ID (revision REV)" and the like.
-/// Today at the border (Asia/Ho_Chi_Minh).
-fn today() -> bienphong_domain::Date {
-    let now = jiff::Timestamp::now();
-    now.in_tz(bienphong_domain::TIME_ZONE)
-        .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
-        .date()
-}
+use bienphong_service::today;
 
 fn announce(
     out: &mut impl std::io::Write,

@@ -42,6 +42,15 @@ pub enum ServiceError {
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
+/// Today at the border (Asia/Ho_Chi_Minh): the day records are written
+/// under and reports are dated, for the CLI and the server alike.
+pub fn today() -> bienphong_domain::Date {
+    let now = jiff::Timestamp::now();
+    now.in_tz(bienphong_domain::TIME_ZONE)
+        .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+        .date()
+}
+
 /// Who is writing, and when by their clock.
 #[derive(Clone, Debug)]
 pub struct Actor {

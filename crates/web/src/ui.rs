@@ -174,13 +174,7 @@ fn here(uri: &axum::http::Uri) -> String {
         .map_or_else(|| "/".to_string(), |p| p.as_str().to_string())
 }
 
-/// Today at the border (Asia/Ho_Chi_Minh).
-pub(crate) fn today() -> bienphong_domain::Date {
-    let now = jiff::Timestamp::now();
-    now.in_tz(bienphong_domain::TIME_ZONE)
-        .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
-        .date()
-}
+pub(crate) use bienphong_service::today;
 
 /// A page, or the way to the login page.
 enum Gate {
