@@ -1088,36 +1088,49 @@ pub(crate) fn briefing_quarter(
     lang: Lang,
     q: &HashMap<String, String>,
 ) -> Result<bienphong_report::BriefingQuarter, ApiError> {
-    let year: i16 = q
-        .get("year")
-        .and_then(|y| y.trim().parse().ok())
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| ApiError::bad_request(lang, "year", "a year such as 2024"))?;
-    let quarter: i8 = q
-        .get("quarter")
-        .and_then(|y| y.trim().parse().ok())
-        .filter(|y| (1..=4).contains(y))
-        .ok_or_else(|| ApiError::bad_request(lang, "quarter", "1, 2, 3 or 4"))?;
+    // A number within `range`, or a message naming the field in the
+    // reader's language.
+    let number = |field: &str, range: std::ops::RangeInclusive<i32>, default: Option<i32>| {
+        let bad = |value: String| {
+            let e = bienphong_domain::ValidationError::new(
+                field,
+                bienphong_domain::Problem::UnknownValue {
+                    value,
+                    expected: format!("{}–{}", range.start(), range.end()),
+                },
+            );
+            let label = lang.text(&format!("field-{field}"), &[]);
+            ApiError::bad_request(lang, field, format!("{label}: {}", lang.problem_only(&e)))
+        };
+        match (
+            q.get(field).map(|s| s.trim()).filter(|s| !s.is_empty()),
+            default,
+        ) {
+            (None, Some(d)) => Ok(d),
+            (None, None) => Err(bad(String::new())),
+            (Some(s), _) => s
+                .parse::<i32>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| bad(s.to_string())),
+        }
+    };
+    let year = number("year", 2000..=2100, None)?;
+    let quarter = number("quarter", 1..=4, None)?;
+    let due_days = number(
+        "due_days",
+        0..=90,
+        Some(bienphong_domain::briefing::DEFAULT_DUE_DAYS),
+    )?;
     let cutoff = match q.get("cutoff").map(String::as_str) {
         None | Some("") | Some("decree09") => Cutoff::Decree09,
         Some("calendar") => Cutoff::Calendar,
         Some(o) => return Err(ApiError::bad_request(lang, "cutoff", o.to_string())),
     };
-    let due_days = match q
-        .get("due_days")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
-        None => bienphong_domain::briefing::DEFAULT_DUE_DAYS,
-        Some(s) => s
-            .parse::<i32>()
-            .ok()
-            .filter(|d| (0..=90).contains(d))
-            .ok_or_else(|| ApiError::bad_request(lang, "due_days", s.to_string()))?,
-    };
     Ok(bienphong_report::BriefingQuarter {
-        year,
-        quarter,
+        // Within range: checked just above.
+        year: i16::try_from(year).unwrap_or(2000),
+        quarter: i8::try_from(quarter).unwrap_or(1),
         cutoff,
         due_days,
     })

@@ -248,6 +248,7 @@ choice-document_type = Document types
 choice-meeting_type = Meeting types
 choice-border_guard = Border Guard
 choice-quarterly_briefing = Quarterly briefing
+field-due_days = Days allowed after the quarter
 field-cutoff = Period rule
 field-results = Results
 field-shortcomings = Shortcomings

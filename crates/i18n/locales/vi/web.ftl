@@ -248,6 +248,7 @@ choice-document_type = Loại văn bản
 choice-meeting_type = Loại hội nghị
 choice-border_guard = Bộ đội Biên phòng
 choice-quarterly_briefing = Giao ban quý
+field-due_days = Số ngày hạn gửi sau kỳ
 field-cutoff = Cách tính kỳ
 field-results = Kết quả đạt được
 field-shortcomings = Tồn tại, hạn chế
