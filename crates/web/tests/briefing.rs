@@ -525,7 +525,10 @@ async fn briefing_pages_respect_the_organisation() {
     // A quarter that does not exist is refused in Vietnamese, naming it.
     let (s, html) = page(&client, &app, "/briefings/BP-LUNGCU?year=2024&quarter=9").await;
     assert_eq!(s, 400);
-    assert!(html.contains("Quý: giá trị &#34;9&#34; không hợp lệ"), "{html}");
+    assert!(
+        html.contains("Quý: giá trị &#34;9&#34; không hợp lệ"),
+        "{html}"
+    );
     // The DOCX of the report downloads.
     let r = client
         .get(app.url("/briefings/BP-LUNGCU/download?year=2024&quarter=1&format=docx"))
