@@ -108,6 +108,13 @@ pub enum Command {
     /// Exchange revisions with the server (docs/sync-protocol.md), or by
     /// bundle files where there is no link.
     Sync(SyncArgs),
+    /// Records changed in two places before a sync: their versions and
+    /// the fields in which they differ.
+    Conflicts(ConflictsArgs),
+    /// End a conflict: keep one version (--take), optionally with some
+    /// fields from another (--field NAME=REVISION); the result names every
+    /// version as its parent.
+    Resolve(ResolveArgs),
     /// Writes records one transaction at a time and prints each id once it is
     /// committed (used by the crash-safety test).
     #[command(hide = true)]
@@ -527,6 +534,26 @@ pub struct EditArgs {
     pub json: Option<PathBuf>,
     #[command(flatten)]
     pub fields: RecordFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct ConflictsArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ResolveArgs {
+    /// The record in conflict.
+    pub id: String,
+    /// The version to keep (a revision id listed by `bienphong conflicts`).
+    #[arg(long)]
+    pub take: String,
+    /// Take this field from another version instead: NAME=REVISION
+    /// (repeatable).
+    #[arg(long = "field", value_name = "NAME=REVISION")]
+    pub fields: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -2,6 +2,7 @@
 
 mod briefing;
 mod cli;
+mod conflicts;
 mod demo;
 mod records;
 mod serve;
@@ -93,6 +94,25 @@ fn mismatch(
     ]
 }
 
+/// A writing node's time as `05/02/2024 14:30` at the border.
+fn local_time(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| {
+            let z = t
+                .in_tz(bienphong_domain::TIME_ZONE)
+                .unwrap_or_else(|_| t.to_zoned_datetime(jiff::tz::TimeZone::UTC));
+            format!("{} {}", format::date(z.date()), z.strftime("%H:%M"))
+        })
+        .unwrap_or_default()
+}
+
+fn join_ids(ids: &[bienphong_domain::RevisionId]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
     let id = |r: &RecordId| ("id", r.to_string());
     match e {
@@ -131,6 +151,16 @@ fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
             1,
         ),
         StoreError::TargetNotEmpty => (lang.text("store-target-not-empty", &[]), EXIT_CONFLICT),
+        StoreError::InConflict { record, heads } => (
+            lang.text(
+                "record-in-conflict",
+                &[id(record), ("heads", join_ids(heads))],
+            ),
+            EXIT_CONFLICT,
+        ),
+        StoreError::NotInConflict(r) => {
+            (lang.text("record-not-in-conflict", &[id(r)]), EXIT_CONFLICT)
+        }
         other => (
             lang.text("store-error", &[("detail", other.to_string())]),
             1,
@@ -189,6 +219,10 @@ impl CliError {
                 )),
                 EXIT_INVALID,
             ),
+            Self::Service(ServiceError::Resolution(p)) => {
+                let (key, args) = p.message();
+                (lang.text(key, &args), EXIT_INVALID)
+            }
             Self::Service(ServiceError::UnknownUser(_)) => (self.service_text(), EXIT_NOT_FOUND),
             Self::Service(ServiceError::Internal(_)) => (self.service_text(), 1),
             Self::Service(_) => (self.service_text(), EXIT_INVALID),
@@ -419,6 +453,14 @@ async fn run(cli: Cli) -> Result<()> {
                 matches!(args.format, Format::Docx | Format::Xlsx),
             )
         }
+        Command::Conflicts(args) => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            conflicts::list(&service, &mut out, lang, args.json).await
+        }
+        Command::Resolve(args) => {
+            let service = Service::new(open_store(&cli.data, &cli.database).await?);
+            conflicts::resolve(&service, &mut out, lang, author(&cli.user), args).await
+        }
         Command::Briefing { command } => {
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
             briefing::run(command, &service, &mut out, lang, author(&cli.user)).await
@@ -497,14 +539,7 @@ async fn run(cli: Cli) -> Result<()> {
             let revisions = service.history(id).await?;
             let mut previous = String::new();
             for r in revisions {
-                let when = jiff::Timestamp::from_millisecond(r.created_ms)
-                    .map(|t| {
-                        let z = t
-                            .in_tz(bienphong_domain::TIME_ZONE)
-                            .unwrap_or_else(|_| t.to_zoned_datetime(jiff::tz::TimeZone::UTC));
-                        format!("{} {}", format::date(z.date()), z.strftime("%H:%M"))
-                    })
-                    .unwrap_or_default();
+                let when = local_time(r.created_ms);
                 let what = if r.deleted {
                     say("history-deleted", &[])
                 } else if r.parents.is_empty() {

@@ -4,6 +4,7 @@
 use crate::id::{NodeId, RecordId, RevisionId};
 use crate::record::RecordType;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
@@ -49,6 +50,36 @@ pub fn shown_head(heads: &[RevisionId]) -> Option<RevisionId> {
     heads.iter().max().copied()
 }
 
+/// The top-level fields of canonical record JSON whose values are not the
+/// same in all `versions` (a field missing in one counts as different).
+pub fn differing_fields(versions: &[&str]) -> Vec<String> {
+    let parsed: Vec<Map<String, Value>> = versions.iter().map(|v| parse_object(v)).collect();
+    let mut keys: Vec<&String> = parsed.iter().flat_map(|m| m.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| parsed.windows(2).any(|w| w[0].get(*k) != w[1].get(*k)))
+        .cloned()
+        .collect()
+}
+
+/// `base` with each field of `picks` taken from its other version (a field
+/// that version lacks is removed): the content of a merge.
+pub fn merge_fields(base: &str, picks: &[(&str, &str)]) -> String {
+    let mut merged = parse_object(base);
+    for (field, from) in picks {
+        match parse_object(from).remove(*field) {
+            Some(v) => merged.insert((*field).to_string(), v),
+            None => merged.remove(*field),
+        };
+    }
+    Value::Object(merged).to_string()
+}
+
+fn parse_object(json: &str) -> Map<String, Value> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +114,21 @@ mod tests {
             heads(merged.iter().map(|(i, p)| (*i, p.as_slice()))),
             vec![e]
         );
+    }
+
+    #[test]
+    fn a_merge_takes_chosen_fields_from_the_other_version() {
+        let a = r#"{"unit":"BP-A","count":3,"note":"đêm"}"#;
+        let b = r#"{"unit":"BP-A","count":5,"place":"mốc 12"}"#;
+        assert_eq!(differing_fields(&[a, b]), ["count", "note", "place"]);
+        assert!(differing_fields(&[a, a]).is_empty());
+        let merged = merge_fields(a, &[("count", b), ("place", b)]);
+        let v: Value = serde_json::from_str(&merged).unwrap();
+        assert_eq!(v["count"], 5);
+        assert_eq!(v["note"], "đêm");
+        assert_eq!(v["place"], "mốc 12");
+        // A field the chosen version lacks is left out.
+        let v: Value = serde_json::from_str(&merge_fields(a, &[("note", b)])).unwrap();
+        assert!(v.get("note").is_none());
     }
 }

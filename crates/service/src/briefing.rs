@@ -145,6 +145,7 @@ impl<S: Store> Service<S> {
                 record_type: RecordType::BriefingReport,
                 content: Some(content),
                 parent: Some(parent),
+                resolves: Vec::new(),
                 author: actor.name.clone(),
                 created_ms: actor.now_ms,
                 revision_id: None,

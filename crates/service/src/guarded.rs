@@ -61,7 +61,12 @@ impl<S: Store + AccountStore> Service<S> {
         }
     }
 
-    async fn allowed(&self, who: &Principal, access: Access, content: &Content) -> Result<bool> {
+    pub(crate) async fn allowed(
+        &self,
+        who: &Principal,
+        access: Access,
+        content: &Content,
+    ) -> Result<bool> {
         let org = self.org_shared().await?;
         let owner = self.owner_of(content).await?;
         Ok(who.grant.allows(access, &org, content, owner.as_ref()))
@@ -236,7 +241,7 @@ impl<S: Store + AccountStore> Service<S> {
 
     /// Audits a write refused because the record is outside what `who` may
     /// even see (they are told it does not exist).
-    async fn refuse_unseen(
+    pub(crate) async fn refuse_unseen(
         &self,
         who: &Principal,
         now_ms: i64,

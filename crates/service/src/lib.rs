@@ -14,10 +14,12 @@ use thiserror::Error;
 
 pub mod accounts;
 mod briefing;
+mod conflicts;
 mod guarded;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};
 pub use briefing::StoredBriefing;
+pub use conflicts::{ConflictView, Resolution, ResolutionProblem};
 pub use guarded::Page;
 
 #[derive(Debug, Error)]
@@ -36,6 +38,8 @@ pub enum ServiceError {
     UnknownUnit(String),
     #[error("unknown user {0}")]
     UnknownUser(String),
+    #[error(transparent)]
+    Resolution(#[from] conflicts::ResolutionProblem),
     #[error("{0}")]
     Internal(String),
 }
@@ -117,6 +121,7 @@ impl NewRecord {
             record_type: self.content.record_type(),
             content: Some(self.content),
             parent: None,
+            resolves: Vec::new(),
             author: self.author,
             created_ms: self.created_ms,
             revision_id: self.revision_id,
@@ -303,6 +308,7 @@ impl<S: Store> Service<S> {
                 record_type: content.record_type(),
                 content: Some(content),
                 parent,
+                resolves: Vec::new(),
                 author: actor.name.clone(),
                 created_ms: actor.now_ms,
                 revision_id: None,
@@ -383,6 +389,7 @@ impl<S: Store> Service<S> {
             record_type,
             content,
             parent,
+            resolves: Vec::new(),
             author: actor.name.clone(),
             created_ms: actor.now_ms,
             revision_id: None,

@@ -59,6 +59,26 @@ pub enum StoreError {
         "the database has schema version {0}, newer than this program knows; use a newer bienphong"
     )]
     SchemaTooNew(i64),
+    /// A write that does not name every head of a record in conflict.
+    #[error(
+        "record {record} is in conflict between revisions {}; resolve it first",
+        join_ids(heads)
+    )]
+    InConflict {
+        record: RecordId,
+        heads: Vec<RevisionId>,
+    },
+    /// A resolution of a record that has one head (perhaps resolved
+    /// meanwhile by someone else).
+    #[error("record {0} is not in conflict")]
+    NotInConflict(RecordId),
+}
+
+fn join_ids(ids: &[RevisionId]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -74,10 +94,22 @@ pub struct Write {
     /// The revision this change follows: `None` creates the record; for an
     /// edit or delete it must be the record's latest revision.
     pub parent: Option<RevisionId>,
+    /// For a record in conflict, its other heads: the write resolves the
+    /// conflict and names them all as parents. Empty otherwise.
+    pub resolves: Vec<RevisionId>,
     pub author: String,
     pub created_ms: i64,
     /// A given id (reproducible data); `None` draws a fresh UUIDv7.
     pub revision_id: Option<RevisionId>,
+}
+
+/// A record changed on two nodes since their common revision: its heads,
+/// in id order (the greatest is the one shown until it is resolved).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub record_id: RecordId,
+    pub record_type: RecordType,
+    pub heads: Vec<RevisionId>,
 }
 
 /// A live record as it currently stands.
@@ -132,6 +164,8 @@ pub struct DerivedSnapshot {
     pub current: Vec<CurrentRow>,
     pub facts: Vec<(i64, String, String, i64)>,
     pub half_month_facts: Vec<(i64, String, String, i64)>,
+    /// Records in conflict with their heads, in id order.
+    pub conflicts: Vec<(String, Vec<String>)>,
 }
 
 pub trait Store: Send + Sync {
@@ -243,6 +277,9 @@ pub trait Store: Send + Sync {
     /// with every write, so a cache of anything derived can be checked
     /// against it cheaply.
     fn last_seq(&self) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Records in conflict, by record id.
+    fn conflicts(&self) -> impl Future<Output = Result<Vec<Conflict>>> + Send;
 
     /// Live activity records (organisation and restricted records excluded).
     fn record_count(&self) -> impl Future<Output = Result<u64>> + Send;

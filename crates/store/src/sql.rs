@@ -3,8 +3,8 @@
 
 use crate::builder::Sql;
 use crate::{
-    CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Result, Store,
-    StoreError, Write,
+    Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Result,
+    Store, StoreError, Write,
 };
 use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
@@ -236,6 +236,7 @@ impl SqlStore {
         let prior = load_prior(&mut tx, &order, self.backend).await?;
         let mut state: HashMap<RecordId, After> = HashMap::new();
         let mut revisions = Vec::with_capacity(writes.len());
+        let mut resolved = Vec::new();
 
         for w in writes {
             if let Some(c) = &w.content
@@ -251,30 +252,63 @@ impl SqlStore {
                 .get(&w.record_id)
                 .map(|a| a.head)
                 .or_else(|| prior.get(&w.record_id).map(|p| p.head));
-            match (w.parent, current) {
-                (None, None) if w.content.is_none() => {
-                    return Err(StoreError::NotFound(w.record_id));
+            // A record in conflict takes only a write naming all its heads
+            // (a resolution); an earlier write of this commit resolved it.
+            let conflict = if state.contains_key(&w.record_id) {
+                &[][..]
+            } else {
+                prior
+                    .get(&w.record_id)
+                    .map(|p| p.conflict.as_slice())
+                    .unwrap_or_default()
+            };
+            if !conflict.is_empty() {
+                let mut named: Vec<RevisionId> =
+                    w.parent.iter().chain(&w.resolves).copied().collect();
+                named.sort();
+                named.dedup();
+                if named != conflict {
+                    return Err(StoreError::InConflict {
+                        record: w.record_id,
+                        heads: conflict.to_vec(),
+                    });
                 }
-                (None, None) => {}
-                (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
-                (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
-                (Some(parent), Some(head)) => {
-                    if head.record_type != w.record_type {
-                        return Err(StoreError::WrongType {
-                            record: w.record_id,
-                            expected: w.record_type,
-                            actual: head.record_type,
-                        });
+                if current.is_some_and(|h| h.record_type != w.record_type) {
+                    return Err(StoreError::WrongType {
+                        record: w.record_id,
+                        expected: w.record_type,
+                        actual: current.map(|h| h.record_type).unwrap_or(w.record_type),
+                    });
+                }
+                resolved.push((w.record_id, w.record_type, Vec::new()));
+            } else if !w.resolves.is_empty() {
+                return Err(StoreError::NotInConflict(w.record_id));
+            } else {
+                match (w.parent, current) {
+                    (None, None) if w.content.is_none() => {
+                        return Err(StoreError::NotFound(w.record_id));
                     }
-                    if head.revision_id != parent {
-                        return Err(StoreError::Stale {
-                            record: w.record_id,
-                            expected: parent,
-                            actual: head.revision_id,
-                        });
-                    }
-                    if head.deleted {
-                        return Err(StoreError::Deleted(w.record_id));
+                    (None, None) => {}
+                    (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
+                    (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
+                    (Some(parent), Some(head)) => {
+                        if head.record_type != w.record_type {
+                            return Err(StoreError::WrongType {
+                                record: w.record_id,
+                                expected: w.record_type,
+                                actual: head.record_type,
+                            });
+                        }
+                        if head.revision_id != parent {
+                            return Err(StoreError::Stale {
+                                record: w.record_id,
+                                expected: parent,
+                                actual: head.revision_id,
+                            });
+                        }
+                        if head.deleted {
+                            return Err(StoreError::Deleted(w.record_id));
+                        }
                     }
                 }
             }
@@ -282,7 +316,7 @@ impl SqlStore {
                 id: w.revision_id.unwrap_or_default(),
                 record_id: w.record_id,
                 record_type: w.record_type,
-                parents: w.parent.into_iter().collect(),
+                parents: w.parent.into_iter().chain(w.resolves).collect(),
                 node_id: self.node_id,
                 author: w.author,
                 created_ms: w.created_ms,
@@ -303,6 +337,7 @@ impl SqlStore {
             revisions.push(revision);
         }
 
+        set_conflicts(&mut tx, &resolved).await?;
         store_revisions(&mut tx, &revisions, order, prior, state).await?;
         tx.commit().await?;
         Ok(revisions)
@@ -449,6 +484,8 @@ struct Prior {
     head: Head,
     content: Option<Content>,
     set_id: Option<i64>,
+    /// Every head when the record is in conflict; empty otherwise.
+    conflict: Vec<RevisionId>,
 }
 
 /// A record's state after a commit.
@@ -496,11 +533,56 @@ async fn load_prior(
                     .map(|c| parse_content(record_type, &c))
                     .transpose()?,
                 set_id: row.try_get("set_id")?,
+                conflict: Vec::new(),
             };
             out.insert(parse_id(row.try_get("record_id")?)?, prior);
         }
+        let mut q = Sql::new("SELECT record_id, heads FROM conflicts WHERE record_id IN (");
+        q.push_list(chunk.iter().map(|id| id.to_string()));
+        q.push(")");
+        for row in q.build().fetch_all(&mut *conn).await? {
+            let record: RecordId = parse_id(row.try_get("record_id")?)?;
+            if let Some(p) = out.get_mut(&record) {
+                p.conflict = parse_heads(row.try_get("heads")?)?;
+            }
+        }
     }
     Ok(out)
+}
+
+/// A conflict's heads as stored (a JSON list), in id order.
+fn parse_heads(json: &str) -> Result<Vec<RevisionId>> {
+    let mut heads = parse_parents(json)?;
+    heads.sort();
+    Ok(heads)
+}
+
+/// Brings the conflicts table in line for these records: a record with
+/// several heads is (still) in conflict; one with a single head is not.
+async fn set_conflicts(
+    conn: &mut AnyConnection,
+    records: &[(RecordId, RecordType, Vec<RevisionId>)],
+) -> Result<()> {
+    for chunk in records.chunks(CHUNK) {
+        let mut q = Sql::new("DELETE FROM conflicts WHERE record_id IN (");
+        q.push_list(chunk.iter().map(|(id, _, _)| id.to_string()));
+        q.push(")");
+        q.build().execute(&mut *conn).await?;
+        let open: Vec<_> = chunk.iter().filter(|(_, _, h)| h.len() > 1).collect();
+        if open.is_empty() {
+            continue;
+        }
+        let mut q = Sql::new("INSERT INTO conflicts (record_id, record_type, heads) ");
+        q.push_values(open, |row, (id, record_type, heads)| {
+            let mut heads: Vec<String> = heads.iter().map(ToString::to_string).collect();
+            heads.sort();
+            row.push_bind(id.to_string())
+                .push_bind(record_type.as_str().to_string())
+                .push_bind(serde_json::to_string(&heads).unwrap_or_else(|_| "[]".into()));
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Ids of unit sets and measures, created on first use within a transaction.
@@ -754,6 +836,7 @@ async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
         "unit_set_members",
         "unit_sets",
         "measures",
+        "conflicts",
     ] {
         sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
             .execute(&mut *tx)
@@ -761,24 +844,35 @@ async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
     }
     // A record's head is its revision that no other revision names as a
     // parent; with one writer per record that is its last one.
-    let heads: Vec<(String, String)> = sqlx::query_as(
-        "SELECT r.record_id, r.id FROM revisions r \
+    let heads: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT r.record_id, r.record_type, r.id FROM revisions r \
          WHERE NOT EXISTS (SELECT 1 FROM revisions c WHERE c.record_id = r.record_id \
                            AND c.id <> r.id AND c.parents LIKE '%' || r.id || '%') \
          ORDER BY r.record_id, r.seq",
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut head_of: HashMap<String, String> = HashMap::new();
-    for (record, revision) in heads {
+    let mut heads_of: HashMap<String, (String, Vec<RevisionId>)> = HashMap::new();
+    for (record, record_type, revision) in heads {
+        heads_of
+            .entry(record)
+            .or_insert_with(|| (record_type, Vec::new()))
+            .1
+            .push(parse_id(&revision)?);
+    }
+    let mut head_ids: Vec<String> = Vec::with_capacity(heads_of.len());
+    let mut conflicts = Vec::new();
+    for (record, (record_type, heads)) in heads_of {
         // Several heads (a conflict between nodes): the greatest id is
         // shown, as `import` does.
-        let e = head_of.entry(record).or_default();
-        if revision.parse::<RevisionId>().ok() > e.parse::<RevisionId>().ok() {
-            *e = revision;
+        if let Some(shown) = bienphong_domain::revision::shown_head(&heads) {
+            head_ids.push(shown.to_string());
+        }
+        if heads.len() > 1 {
+            conflicts.push((parse_id(&record)?, parse_type(&record_type)?, heads));
         }
     }
-    let mut head_ids: Vec<String> = head_of.into_values().collect();
+    set_conflicts(&mut *tx, &conflicts).await?;
     head_ids.sort();
     for chunk in head_ids.chunks(CHUNK * 10) {
         let mut q = Sql::new(format!(
@@ -839,7 +933,18 @@ async fn snapshot_in(conn: &mut AnyConnection) -> Result<DerivedSnapshot> {
     )
     .fetch_all(&mut *conn)
     .await?;
+    let mut conflicts = Vec::new();
+    for (record, json) in sqlx::query_as::<_, (String, String)>(
+        "SELECT record_id, heads FROM conflicts ORDER BY record_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let heads = parse_heads(&json)?;
+        conflicts.push((record, heads.iter().map(ToString::to_string).collect()));
+    }
     Ok(DerivedSnapshot {
+        conflicts,
         heads: heads
             .into_iter()
             .map(|(a, b, c, d)| (a, b, c, d != 0))
@@ -1165,6 +1270,7 @@ impl Store for SqlStore {
             fresh_by_id.insert(r.id, r);
         }
         let mut state: HashMap<RecordId, After> = HashMap::new();
+        let mut conflicts = Vec::new();
         for record in &order {
             let Some(revs) = graph.get(record) else {
                 continue;
@@ -1172,6 +1278,17 @@ impl Store for SqlStore {
             let heads = bienphong_domain::revision::heads(
                 revs.iter().map(|(id, parents)| (*id, parents.as_slice())),
             );
+            let was_in_conflict = prior.get(record).is_some_and(|p| !p.conflict.is_empty());
+            if heads.len() > 1 || was_in_conflict {
+                let record_type = fresh
+                    .iter()
+                    .find(|r| r.record_id == *record)
+                    .map(|r| r.record_type)
+                    .or_else(|| prior.get(record).map(|p| p.head.record_type));
+                if let Some(record_type) = record_type {
+                    conflicts.push((*record, record_type, heads.clone()));
+                }
+            }
             let Some(shown) = bienphong_domain::revision::shown_head(&heads) else {
                 continue;
             };
@@ -1206,9 +1323,27 @@ impl Store for SqlStore {
                 },
             );
         }
+        set_conflicts(&mut tx, &conflicts).await?;
         store_revisions(&mut tx, &fresh, order, prior, state).await?;
         tx.commit().await?;
         Ok(fresh.len())
+    }
+
+    async fn conflicts(&self) -> Result<Vec<Conflict>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT record_id, record_type, heads FROM conflicts ORDER BY record_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(record, record_type, heads)| {
+                Ok(Conflict {
+                    record_id: parse_id(&record)?,
+                    record_type: parse_type(&record_type)?,
+                    heads: parse_heads(&heads)?,
+                })
+            })
+            .collect()
     }
 
     async fn present_revisions(&self, ids: &[RevisionId]) -> Result<HashSet<RevisionId>> {

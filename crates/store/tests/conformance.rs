@@ -4,8 +4,10 @@
 
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::Code;
-use bienphong_domain::{Content, Cutoff, NodeId, Period, Quantity, RecordId, RecordType};
-use bienphong_store::{ListFilter, SqlStore, Store, StoreError, Write};
+use bienphong_domain::{
+    Content, Cutoff, NodeId, Period, Quantity, RecordId, RecordType, RevisionId,
+};
+use bienphong_store::{Conflict, ListFilter, SqlStore, Store, StoreError, Write};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -20,6 +22,7 @@ fn new(t: RecordType, c: Content) -> Write {
         record_type: t,
         content: Some(c),
         parent: None,
+        resolves: Vec::new(),
         author: "tester".into(),
         created_ms: 1_700_000_000_000,
         revision_id: None,
@@ -211,6 +214,7 @@ pub async fn edits_append_and_deletes_keep_history<S: Store>(store: S) {
         record_type: RecordType::Patrol,
         content: Some(patrol("2023-03-05", 8, 3, &[])),
         parent: Some(first.id),
+        resolves: Vec::new(),
         author: "editor".into(),
         created_ms: 1_700_000_100_000,
         revision_id: None,
@@ -225,6 +229,7 @@ pub async fn edits_append_and_deletes_keep_history<S: Store>(store: S) {
         record_type: RecordType::Patrol,
         content: None,
         parent: Some(second.id),
+        resolves: Vec::new(),
         author: "editor".into(),
         created_ms: 1_700_000_200_000,
         revision_id: None,
@@ -249,6 +254,7 @@ pub async fn edits_append_and_deletes_keep_history<S: Store>(store: S) {
         record_type: RecordType::Patrol,
         content: Some(patrol("2023-03-05", 9, 3, &[])),
         parent: Some(third.id),
+        resolves: Vec::new(),
         author: "editor".into(),
         created_ms: 1_700_000_300_000,
         revision_id: None,
@@ -269,6 +275,7 @@ pub async fn stale_edits_are_refused_and_nothing_is_written<S: Store>(store: S) 
         record_type: RecordType::Patrol,
         content: Some(patrol("2023-03-05", persons, 3, &[])),
         parent: Some(parent),
+        resolves: Vec::new(),
         author: "a".into(),
         created_ms: 0,
         revision_id: None,
@@ -474,6 +481,7 @@ pub async fn derived_tables_equal_a_rebuild<S: Store>(store: S, seed: u64) {
                     record_type: t,
                     content: c,
                     parent: Some(parent),
+                    resolves: Vec::new(),
                     author: "mix".into(),
                     created_ms: 0,
                     revision_id: None,
@@ -546,6 +554,7 @@ pub async fn concurrent_writers_lose_nothing(store: SqlStore) {
                     record_type: RecordType::Patrol,
                     content: Some(patrol("2023-05-05", rng.random_range(1..9), 2, &[])),
                     parent: Some(head.revision_id),
+                    resolves: Vec::new(),
                     author: format!("task{t}"),
                     created_ms: 0,
                     revision_id: None,
@@ -737,6 +746,7 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
         record_type: RecordType::Patrol,
         content: Some(patrol("2023-03-05", 7, 3, &["XA-LC"])),
         parent: Some(first[0].id),
+        resolves: Vec::new(),
         author: "editor".into(),
         created_ms: 5,
         revision_id: None,
@@ -747,6 +757,7 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
         record_type: RecordType::Patrol,
         content: None,
         parent: Some(second.id),
+        resolves: Vec::new(),
         author: "editor".into(),
         created_ms: 6,
         revision_id: None,
@@ -1004,7 +1015,11 @@ pub async fn accounts_sessions_tokens_and_an_append_only_audit_log(db: &Db) {
 /// whatever order the revisions are imported in, every store keeps them
 /// all, shows the same head (by parent links, never clocks) and its derived
 /// tables equal a rebuild.
-pub async fn sync_imports_in_any_order_agree_on_heads(source: &Db, one: &Db, two: &Db) {
+pub async fn sync_imports_in_any_order_agree_on_heads_and_conflicts_resolve(
+    source: &Db,
+    one: &Db,
+    two: &Db,
+) {
     let a = source.open().await;
     a.commit(structure()).await.unwrap();
     let w = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &["XA-LC"]));
@@ -1015,6 +1030,7 @@ pub async fn sync_imports_in_any_order_agree_on_heads(source: &Db, one: &Db, two
         record_type: RecordType::Patrol,
         content: Some(patrol("2023-03-05", persons, 3, &["XA-LC"])),
         parent: Some(parent),
+        resolves: Vec::new(),
         author: "editor".into(),
         // Wrong clocks: the later edit says it is older.
         created_ms: clock,
@@ -1076,6 +1092,75 @@ pub async fn sync_imports_in_any_order_agree_on_heads(source: &Db, one: &Db, two
         by_ids.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![first.id, tomb.id]
     );
+
+    // The record is marked in conflict on both stores, with all three heads.
+    let mut versions = vec![left.id, right.id, tomb.id];
+    versions.sort();
+    for s in [&x, &y] {
+        assert_eq!(
+            s.conflicts().await.unwrap(),
+            vec![Conflict {
+                record_id: id,
+                record_type: RecordType::Patrol,
+                heads: versions.clone(),
+            }]
+        );
+    }
+    // An ordinary edit, or a resolution naming only some versions, is refused.
+    let resolution = |resolves: Vec<RevisionId>| Write {
+        resolves,
+        created_ms: 5,
+        ..edit(9, expected, 5)
+    };
+    let others: Vec<RevisionId> = versions
+        .iter()
+        .copied()
+        .filter(|v| *v != expected)
+        .collect();
+    for refused in [resolution(Vec::new()), resolution(others[..1].to_vec())] {
+        match x.commit(vec![refused]).await {
+            Err(StoreError::InConflict { record, heads }) => {
+                assert_eq!(record, id);
+                assert_eq!(heads, versions);
+            }
+            other => panic!("expected InConflict, got {other:?}"),
+        }
+    }
+    assert_eq!(x.history(id).await.unwrap().len(), 4);
+    // The resolution names every version and ends the conflict.
+    let resolved = x
+        .commit(vec![resolution(others.clone())])
+        .await
+        .unwrap()
+        .remove(0);
+    let mut parents = resolved.parents.clone();
+    parents.sort();
+    assert_eq!(parents, versions);
+    assert!(x.conflicts().await.unwrap().is_empty());
+    let head = x.head(id).await.unwrap().unwrap();
+    assert_eq!((head.revision_id, head.deleted), (resolved.id, false));
+    assert!(x.verify_derived().await.unwrap());
+    // Resolving again: no longer in conflict.
+    assert!(matches!(
+        x.commit(vec![Write {
+            parent: Some(resolved.id),
+            ..resolution(others.clone())
+        }])
+        .await,
+        Err(StoreError::NotInConflict(r)) if r == id
+    ));
+    // The other store, given the resolution, agrees.
+    assert_eq!(y.import(vec![resolved.clone()]).await.unwrap(), 1);
+    assert!(y.conflicts().await.unwrap().is_empty());
+    assert_eq!(y.head(id).await.unwrap(), Some(head));
+    assert!(y.verify_derived().await.unwrap());
+    assert_eq!(
+        x.derived_snapshot().await.unwrap(),
+        y.derived_snapshot().await.unwrap()
+    );
+    // A rebuild finds the same (no) conflicts.
+    y.rebuild().await.unwrap();
+    assert!(y.conflicts().await.unwrap().is_empty());
 }
 
 macro_rules! store_test {
@@ -1127,12 +1212,15 @@ macro_rules! conformance_suite {
             );
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sync_imports_in_any_order_agree_on_heads() {
+            async fn sync_imports_in_any_order_agree_on_heads_and_conflicts_resolve() {
                 let Some(db) = Db::sqlite().await else { return };
                 let (Some(one), Some(two)) = (Db::$backend().await, Db::$backend().await) else {
                     return;
                 };
-                super::sync_imports_in_any_order_agree_on_heads(&db, &one, &two).await;
+                super::sync_imports_in_any_order_agree_on_heads_and_conflicts_resolve(
+                    &db, &one, &two,
+                )
+                .await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

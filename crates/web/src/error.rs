@@ -89,6 +89,14 @@ impl ApiError {
             | ServiceError::UnknownUnit(_) => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
             }
+            ServiceError::Resolution(p) => {
+                let (key, args) = p.message();
+                Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    text(key, &args),
+                )
+            }
             ServiceError::UnknownUser(_) => {
                 Self::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
             }
@@ -131,6 +139,29 @@ impl ApiError {
                             ("actual", actual.to_string()),
                         ],
                     ),
+                ),
+                StoreError::InConflict { record, heads } => Self::new(
+                    StatusCode::CONFLICT,
+                    "in_conflict",
+                    text(
+                        "record-in-conflict",
+                        &[
+                            ("id", record.to_string()),
+                            (
+                                "heads",
+                                heads
+                                    .iter()
+                                    .map(ToString::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            ),
+                        ],
+                    ),
+                ),
+                StoreError::NotInConflict(record) => Self::new(
+                    StatusCode::CONFLICT,
+                    "not_in_conflict",
+                    text("record-not-in-conflict", &[("id", record.to_string())]),
                 ),
                 StoreError::UsernameTaken(name) => Self::new(
                     StatusCode::CONFLICT,
