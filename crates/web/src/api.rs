@@ -214,6 +214,25 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 on(F::POST, briefing_submit),
             )
         },
+        route(
+            Method::GET,
+            "/api/v1/conflicts",
+            "Records changed in two places before a sync, with their versions",
+            "sync",
+            &[200],
+            on(F::GET, conflicts_list),
+        ),
+        ApiRoute {
+            body: Some("Resolution"),
+            ..route(
+                Method::POST,
+                "/api/v1/conflicts/{id}/resolve",
+                "Resolve a conflict: keep one version, optionally with fields of others",
+                "sync",
+                &[200, 400, 403, 404, 409, 422],
+                on(F::POST, conflict_resolve),
+            )
+        },
         ApiRoute {
             body: Some("SyncOffer"),
             ..route(
@@ -436,6 +455,13 @@ pub fn openapi_document() -> Value {
         "TokenRequest".into(),
         json!({"type": "object", "required": ["name"], "properties": {
             "name": {"type": "string"}, "node_unit": {"type": "string", "description": "administrators: a token for a node of this unit"}}}),
+    );
+    schemas.insert(
+        "Resolution".into(),
+        json!({"type": "object", "required": ["take"], "properties": {
+            "take": {"type": "string", "description": "the version (revision id) to keep"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                "description": "field name → the version to take that field from"}}}),
     );
     for (name, description) in [
         ("SyncOffer", "zstd-compressed JSON {ids: [revision id]}"),
@@ -1326,4 +1352,101 @@ async fn sync_pull(
         .await
         .map_err(|e| sync_error(lang, e))?;
     sync_answer(lang, &answer)
+}
+
+/// A record in conflict as the API and the pages show it.
+pub(crate) fn conflict_json(view: &bienphong_service::ConflictView) -> Value {
+    let fields = |json: &str| serde_json::from_str::<Value>(json).unwrap_or(Value::Null);
+    json!({
+        "record_id": view.record_id.to_string(),
+        "type": view.versions.first().map(|r| r.record_type.as_str()),
+        "differing_fields": view.differing,
+        "versions": view.versions.iter().map(|r| json!({
+            "revision": r.id.to_string(),
+            "node": r.node_id.to_string(),
+            "author": r.author,
+            "created_ms": r.created_ms,
+            "deleted": r.deleted,
+            "content": (!r.deleted).then(|| fields(&r.content)),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+async fn conflicts_list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let views = state
+        .service
+        .conflicts_as(&caller.principal)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    Ok(Json(views.iter().map(conflict_json).collect::<Vec<_>>()).into_response())
+}
+
+#[derive(Deserialize)]
+struct ResolutionBody {
+    take: String,
+    #[serde(default)]
+    fields: HashMap<String, String>,
+}
+
+/// A revision id given in a request, or a 400 naming the field.
+fn revision_in(lang: Lang, field: &str, value: &str) -> Result<RevisionId, ApiError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::bad_request(lang, field, value.to_string()))
+}
+
+/// A resolution from the revision to keep and, per field, the revision to
+/// take it from (empty: from the one kept).
+pub(crate) fn resolution_from<'a>(
+    lang: Lang,
+    take: &str,
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<bienphong_service::Resolution, ApiError> {
+    let mut picked = Vec::new();
+    for (name, rev) in fields {
+        if !rev.trim().is_empty() {
+            picked.push((name.to_string(), revision_in(lang, name, rev)?));
+        }
+    }
+    picked.sort();
+    Ok(bienphong_service::Resolution {
+        take: revision_in(lang, "take", take)?,
+        fields: picked,
+    })
+}
+
+async fn conflict_resolve(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let record: RecordId = id
+        .parse()
+        .map_err(|_| ApiError::not_found(lang))?;
+    let body: ResolutionBody = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(lang, "body", e.to_string()))?;
+    let resolution = resolution_from(
+        lang,
+        &body.take,
+        body.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?;
+    let rev = state
+        .service
+        .resolve_as(&caller.principal, now_ms(), record, &resolution)
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    Ok(Json(json!({
+        "record_id": rev.record_id.to_string(),
+        "revision": rev.id.to_string(),
+        "parents": rev.parents.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "deleted": rev.deleted,
+    }))
+    .into_response())
 }

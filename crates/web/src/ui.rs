@@ -57,6 +57,11 @@ pub fn routes() -> Router<AppState> {
         .route("/catalogues", get(catalogue_page))
         .route("/reports", get(report_page))
         .route("/reports/download", get(report_download))
+        .route("/conflicts", get(conflicts::list_page))
+        .route(
+            "/conflicts/{id}",
+            get(conflicts::conflict_page).post(conflicts::resolve),
+        )
         .route("/briefings", get(briefing::roll_page))
         .route(
             "/briefings/{unit}",
@@ -211,6 +216,7 @@ macro_rules! signed_in {
 
 // After the macro, so that the pages in it can use it.
 mod briefing;
+mod conflicts;
 
 fn render(t: impl Template) -> Response {
     match t.render() {
@@ -1771,6 +1777,7 @@ struct RecordPage {
     history: Vec<HistoryLine>,
     saved: bool,
     can_edit: bool,
+    in_conflict: bool,
 }
 
 fn when(ms: i64) -> String {
@@ -1845,6 +1852,14 @@ async fn record_page(
         Ok::<_, ServiceError>((org, record, content, history))
     }
     .await;
+    let in_conflict = match &loaded {
+        Ok((_, _, _, history)) => {
+            bienphong_domain::revision::heads(history.iter().map(|r| (r.id, r.parents.as_slice())))
+                .len()
+                > 1
+        }
+        Err(_) => false,
+    };
     let (org, record, content, revisions) = match loaded {
         Ok(v) if v.1.record_type == t => v,
         Ok(_) => return page_error(lang, ApiError::not_found(lang)),
@@ -1899,7 +1914,8 @@ async fn record_page(
         fields: shown_fields(lang, t, &value),
         history,
         saved: q.contains_key("saved"),
-        can_edit,
+        can_edit: can_edit && !in_conflict,
+        in_conflict,
     })
 }
 
