@@ -384,3 +384,147 @@ async fn token_create_node_init_and_sync_against_a_served_store() {
     assert!(!out.status.success());
     assert!(!err.contains("bienphong sync"), "{err}");
 }
+
+/// Two Lũng Cú laptops edit the same patrol before syncing: on one of them
+/// `bienphong conflicts` lists both versions, an edit is refused until
+/// `bienphong resolve` merges them, and the merge reaches the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_conflict_listed_and_resolved_from_the_command_line() {
+    let server = tempfile::tempdir().unwrap();
+    let (_child, url, _) = start(server.path(), &["--demo"], 3).await;
+    let laptops = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        let out = cli(dir).args(args).output().unwrap();
+        let (text, err) = output_of(&out);
+        (out.status.code(), text, err)
+    };
+    for laptop in &laptops {
+        let (_, text, err) = run(
+            server.path(),
+            &["token", "create", "--node", "--unit", "BP-LUNGCU"],
+        );
+        let token = text
+            .lines()
+            .find(|l| l.starts_with("bpt_"))
+            .unwrap_or_else(|| panic!("{text}{err}"))
+            .to_string();
+        let (code, _, err) = run(
+            laptop.path(),
+            &["node", "init", "--server", &url, "--token", &token],
+        );
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let sync = |dir: &std::path::Path| {
+        let (code, _, err) = run(dir, &["sync"]);
+        assert_eq!(code, Some(0), "{err}");
+    };
+    let (one, two) = (laptops[0].path(), laptops[1].path());
+    sync(one);
+    let (code, text, err) = run(
+        one,
+        &[
+            "add",
+            "patrol",
+            "--kind",
+            "joint",
+            "--date",
+            "05/03/2025",
+            "--unit",
+            "BP-LUNGCU",
+            "--force",
+            "BDBP=5",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let id = text
+        .split_whitespace()
+        .find(|w| w.len() == 36 && w.contains('-'))
+        .unwrap_or_else(|| panic!("no id in {text}"))
+        .to_string();
+    sync(one);
+    sync(two);
+    let (code, _, err) = run(one, &["edit", "patrol", &id, "--force", "BDBP=7"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = run(two, &["edit", "patrol", &id, "--date", "06/03/2025"]);
+    assert_eq!(code, Some(0), "{err}");
+    sync(one);
+    sync(two);
+    sync(one);
+
+    let (code, text, _) = run(one, &["conflicts"]);
+    assert_eq!(code, Some(0));
+    assert!(text.contains(&id) && text.contains("date"), "{text}");
+    let (_, json, _) = run(one, &["conflicts", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let versions = listed[0]["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    let version_with = |date: &str| {
+        versions
+            .iter()
+            .find(|v| v["content"]["date"] == date)
+            .and_then(|v| v["revision"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    let (counted, dated) = (version_with("2025-03-05"), version_with("2025-03-06"));
+
+    // Until it is resolved, an edit is refused with the reason.
+    let (code, _, err) = run(one, &["edit", "patrol", &id, "--force", "BDBP=9"]);
+    assert_eq!(code, Some(4));
+    assert!(
+        err.contains("xung đột") && err.contains("bienphong conflicts"),
+        "{err}"
+    );
+    // A bad choice writes nothing.
+    let (code, _, err) = run(
+        one,
+        &["resolve", &id, "--take", &counted, "--field", "date"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    let (code, _, err) = run(one, &["--lang", "en", "resolve", &id, "--take", &id]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not one of the versions"), "{err}");
+
+    let (code, text, err) = run(
+        one,
+        &[
+            "resolve",
+            &id,
+            "--take",
+            &counted,
+            "--field",
+            &format!("date={dated}"),
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(text.contains("Đã giải quyết xung đột"), "{text}");
+    let (code, _, err) = run(one, &["resolve", &id, "--take", &counted]);
+    assert_eq!(code, Some(4));
+    assert!(err.contains("không có xung đột"), "{err}");
+    let (_, text, _) = run(one, &["conflicts"]);
+    assert!(
+        text.contains("Không có bản ghi nào đang xung đột"),
+        "{text}"
+    );
+
+    // The merge travels to the other laptop.
+    sync(one);
+    sync(two);
+    let (_, text, _) = run(two, &["conflicts"]);
+    assert!(
+        text.contains("Không có bản ghi nào đang xung đột"),
+        "{text}"
+    );
+    let (_, shown, err) = run(two, &["show", "patrol", &id]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&shown).unwrap_or_else(|_| panic!("{shown}{err}"));
+    assert_eq!(shown["content"]["date"], "2025-03-06");
+    assert_eq!(shown["content"]["participants"][0]["persons"], 7);
+    let (_, history, _) = run(two, &["history", "patrol", &id]);
+    assert_eq!(
+        history.lines().filter(|l| !l.starts_with(' ')).count(),
+        4,
+        "{history}"
+    );
+}

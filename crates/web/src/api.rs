@@ -1427,9 +1427,7 @@ async fn conflict_resolve(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let lang = caller.lang;
-    let record: RecordId = id
-        .parse()
-        .map_err(|_| ApiError::not_found(lang))?;
+    let record: RecordId = id.parse().map_err(|_| ApiError::not_found(lang))?;
     let body: ResolutionBody = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(lang, "body", e.to_string()))?;
     let resolution = resolution_from(

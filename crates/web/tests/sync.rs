@@ -1555,8 +1555,16 @@ async fn sync_conflict_pages_list_compare_and_resolve_by_merge() {
         })
         .await
         .unwrap();
-    assert!(audit.iter().any(|e| e.outcome == "allowed" && e.actor == "dn-lungcu"));
-    assert!(audit.iter().any(|e| e.outcome == "refused" && e.actor == "dn-lungcu-xem"));
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.outcome == "allowed" && e.actor == "dn-lungcu")
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.outcome == "refused" && e.actor == "dn-lungcu-xem")
+    );
 
     // The resolution travels: no node has a conflict left, all show it.
     run_sync(&mut a).await;
@@ -1564,7 +1572,13 @@ async fn sync_conflict_pages_list_compare_and_resolve_by_merge() {
     for n in [&a, &b] {
         assert!(n.service.store().conflicts().await.unwrap().is_empty());
         assert_eq!(
-            n.service.store().head(id).await.unwrap().unwrap().revision_id,
+            n.service
+                .store()
+                .head(id)
+                .await
+                .unwrap()
+                .unwrap()
+                .revision_id,
             resolution.id
         );
         assert!(n.service.store().verify_derived().await.unwrap());

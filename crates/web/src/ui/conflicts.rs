@@ -4,8 +4,7 @@
 
 use super::{
     Frame, Gate, Tr, csrf_ok, csrf_refused, describe, field_label, frame, gate, here, page_error,
-    parse_form,
-    render, when, write_error,
+    parse_form, render, when, write_error,
 };
 use crate::AppState;
 use crate::api::{collection, resolution_from};
@@ -66,18 +65,16 @@ pub(super) async fn list_page(
     };
     let lines = views
         .iter()
-        .map(|v| {
-            ConflictLine {
-                href: format!("/conflicts/{}", v.record_id),
-                record: title_of(&org, lang, v),
-                versions: v.versions.len(),
-                fields: v
-                    .differing
-                    .iter()
-                    .map(|f| field_label(lang, f))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }
+        .map(|v| ConflictLine {
+            href: format!("/conflicts/{}", v.record_id),
+            record: title_of(&org, lang, v),
+            versions: v.versions.len(),
+            fields: v
+                .differing
+                .iter()
+                .map(|f| field_label(lang, f))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
         .collect();
     render(ListPage {
