@@ -1052,12 +1052,12 @@ async fn run_ops(ops: Vec<Op>) -> usize {
                 merge,
             } => {
                 let unit = FLEET_UNITS[node];
-                let Some(id) = pick_of(unit, pick, &records) else {
+                let marked = nodes[node].service.store().conflicts().await.unwrap();
+                if marked.is_empty() {
                     continue;
-                };
-                let Ok(view) = nodes[node].service.conflict_view(id).await else {
-                    continue;
-                };
+                }
+                let id = marked[pick % marked.len()].record_id;
+                let view = nodes[node].service.conflict_view(id).await.unwrap();
                 let versions = &view.versions;
                 let kept = versions[take % versions.len()].id;
                 let live = versions.iter().find(|v| !v.deleted && v.id != kept);
