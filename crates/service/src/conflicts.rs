@@ -5,9 +5,10 @@
 use crate::accounts::Principal;
 use crate::{Actor, Result, Service, ServiceError};
 use bienphong_domain::access::Access;
+use bienphong_domain::record::BriefingStatus;
 use bienphong_domain::revision::{heads, merge_fields, shown_head};
 use bienphong_domain::validate::check;
-use bienphong_domain::{Content, RecordId, Revision, RevisionId};
+use bienphong_domain::{Content, Problem, RecordId, Revision, RevisionId, ValidationError};
 use bienphong_store::{AccountStore, Conflict, Store, StoreError, Write};
 use thiserror::Error;
 
@@ -122,21 +123,54 @@ impl<S: Store> Service<S> {
             check(c, &org, false)?;
             self.check_subject(c).await?;
         }
+        check_frozen_reports(&view, resolution)?;
         let ids: Vec<RevisionId> = view.versions.iter().map(|r| r.id).collect();
         let parent = shown_head(&ids);
         let record_type = view.versions[0].record_type;
-        self.commit_one(Write {
-            record_id,
-            record_type,
-            content,
-            parent,
-            resolves: ids.into_iter().filter(|id| Some(*id) != parent).collect(),
-            author: actor.name.clone(),
-            created_ms: actor.now_ms,
-            revision_id: None,
-        })
-        .await
+        // Written past `Service::commit`: its briefing rules judge an edit
+        // of the shown version, and a resolution may keep a submitted one.
+        let mut written = self
+            .store
+            .commit(vec![Write {
+                record_id,
+                record_type,
+                content,
+                parent,
+                resolves: ids.into_iter().filter(|id| Some(*id) != parent).collect(),
+                author: actor.name.clone(),
+                created_ms: actor.now_ms,
+                revision_id: None,
+            }])
+            .await?;
+        written
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
     }
+}
+
+/// A submitted briefing report is frozen: when one version is submitted,
+/// the resolution keeps a submitted version as it is (fields of a draft
+/// can't be merged into it, nor can a draft replace it).
+fn check_frozen_reports(view: &ConflictView, resolution: &Resolution) -> Result<()> {
+    let submitted = |r: &Revision| {
+        !r.deleted
+            && matches!(
+                Content::from_json(r.record_type, &r.content),
+                Ok(Content::BriefingReport(b)) if b.status == BriefingStatus::Submitted
+            )
+    };
+    if !view.versions.iter().any(submitted) {
+        return Ok(());
+    }
+    let kept = view.versions.iter().find(|r| r.id == resolution.take);
+    let picks_elsewhere = resolution
+        .fields
+        .iter()
+        .any(|(_, from)| *from != resolution.take);
+    if kept.is_some_and(submitted) && !picks_elsewhere {
+        return Ok(());
+    }
+    Err(ValidationError::new("status", Problem::AlreadySubmitted).into())
 }
 
 /// The content a resolution writes; `None` when the chosen version deletes

@@ -1593,3 +1593,82 @@ async fn sync_conflict_pages_list_compare_and_resolve_by_merge() {
         .unwrap();
     assert!(list.contains("id=\"conflicts-none\""));
 }
+
+/// A post submits its briefing report offline while the province edits the
+/// draft: the conflict can only be resolved by keeping the submitted report
+/// as it was (it is frozen), not by the draft nor a merge into it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_conflict_with_a_submitted_briefing_report_keeps_it_frozen() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut a = node(&app, &t).await;
+    run_sync(&mut a).await;
+    let actor = Actor {
+        name: "đồn Lũng Cú".into(),
+        now_ms: 1,
+    };
+    let draft = |results: &str| {
+        let v = serde_json::json!({"unit": "BP-LUNGCU", "year": 2025, "quarter": 1,
+            "results": results});
+        Content::from_json(RecordType::BriefingReport, &v.to_string()).unwrap()
+    };
+    let created = a
+        .service
+        .add(&actor, draft("Tuần tra 12 lần"))
+        .await
+        .unwrap();
+    let id = created.record_id;
+    run_sync(&mut a).await;
+    let at_province = app
+        .service
+        .edit(&actor, id, None, draft("Tỉnh bổ sung"))
+        .await
+        .unwrap();
+    let submitted = a
+        .service
+        .submit_briefing(
+            &actor,
+            id,
+            None,
+            Vec::new(),
+            bienphong_domain::format::parse_date("20/03/2025").unwrap(),
+        )
+        .await
+        .unwrap();
+    run_sync(&mut a).await;
+    assert_eq!(a.service.store().conflicts().await.unwrap().len(), 1);
+    let refused = [
+        Resolution {
+            take: at_province.id,
+            fields: Vec::new(),
+        },
+        Resolution {
+            take: submitted.id,
+            fields: vec![("results".into(), at_province.id)],
+        },
+    ];
+    for r in &refused {
+        match a.service.resolve(&actor, id, r).await {
+            Err(bienphong_service::ServiceError::Invalid(e)) => assert_eq!(e.field, "status"),
+            other => panic!("{r:?} should be refused, got {other:?}"),
+        }
+    }
+    let kept = a
+        .service
+        .resolve(
+            &actor,
+            id,
+            &Resolution {
+                take: submitted.id,
+                fields: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept.content, submitted.content);
+    run_sync(&mut a).await;
+    assert!(app.service.store().conflicts().await.unwrap().is_empty());
+    let on_server = app.service.store().get(id).await.unwrap().unwrap();
+    assert_eq!(on_server.revision_id, kept.id);
+    assert!(on_server.content.contains("\"submitted\""));
+}
