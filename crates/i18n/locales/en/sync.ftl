@@ -1,0 +1,26 @@
+# Sync: status (docs/sync-protocol.md §10) and serve --sync-every.
+nav-sync = Sync
+sync-title = Sync
+sync-this-node = This machine (field node)
+sync-server = Server
+sync-last = Last successful sync
+sync-never = never
+sync-to-push = Revisions waiting to be sent to the server
+sync-pulled = Revisions received from elsewhere
+sync-background = Background sync
+sync-background-off = not running (turn it on with bienphong serve --sync-every 5m)
+sync-every-seconds = every { $n } s
+sync-every-minutes = every { $n } min
+sync-every-hours = every { $n } h
+sync-last-attempt = last run at
+sync-attempt-ok = succeeded
+sync-node-id = Node id
+sync-nodes = Nodes syncing with this server
+sync-no-nodes = No node has synced with this server yet.
+sync-unit = Unit
+sync-waiting = Revisions waiting for the node
+sync-received = Revisions the node sent
+sync-waiting-note = Revisions waiting for the node: the server's revisions after the node's last pull that it may read, leaving out its own. ≥: counted up to a limit; there may be more.
+serve-sync-every-invalid = --sync-every: “{ $value }” is not a duration; use a whole number with s, m or h (e.g. 30s, 5m, 1h), from 1 second to 168 hours
+serve-sync-every-not-a-node = --sync-every: { $path } is not a field node (it has no sync.json); first run: bienphong node init --server URL --token TOKEN
+sync-busy = Another sync of this node is under way ({ $path } is locked, e.g. by bienphong serve --sync-every); try again when it ends

@@ -1,0 +1,26 @@
+# Đồng bộ: trạng thái (docs/sync-protocol.md §10) và serve --sync-every.
+nav-sync = Đồng bộ
+sync-title = Đồng bộ dữ liệu
+sync-this-node = Máy này (nút trạm)
+sync-server = Máy chủ
+sync-last = Đồng bộ thành công gần nhất
+sync-never = chưa lần nào
+sync-to-push = Phiên bản chờ gửi lên máy chủ
+sync-pulled = Phiên bản đã nhận từ nơi khác
+sync-background = Đồng bộ tự động
+sync-background-off = không chạy (bật bằng bienphong serve --sync-every 5m)
+sync-every-seconds = mỗi { $n } giây
+sync-every-minutes = mỗi { $n } phút
+sync-every-hours = mỗi { $n } giờ
+sync-last-attempt = lần chạy gần nhất lúc
+sync-attempt-ok = thành công
+sync-node-id = Mã nút
+sync-nodes = Các nút đồng bộ với máy chủ này
+sync-no-nodes = Chưa có nút nào đồng bộ với máy chủ này.
+sync-unit = Đơn vị
+sync-waiting = Phiên bản chờ nút nhận
+sync-received = Phiên bản nút đã gửi lên
+sync-waiting-note = Phiên bản chờ nút nhận: các phiên bản trên máy chủ sau lần nhận gần nhất của nút mà nút được phép đọc, trừ phiên bản của chính nút. Dấu ≥: chỉ đếm đến giới hạn, có thể còn nhiều hơn.
+serve-sync-every-invalid = --sync-every: “{ $value }” không phải là khoảng thời gian; dùng số nguyên kèm s, m hoặc h (ví dụ 30s, 5m, 1h), từ 1 giây đến 168 giờ
+serve-sync-every-not-a-node = --sync-every: thư mục { $path } chưa phải là nút trạm (không có sync.json); chạy trước: bienphong node init --server URL --token TOKEN
+sync-busy = Đang có một lần đồng bộ khác của nút này ({ $path } đang bị khóa, ví dụ bởi bienphong serve --sync-every); hãy thử lại khi xong
