@@ -57,7 +57,12 @@ impl From<ReportError> for CliError {
 }
 impl From<bienphong_sync::SyncError> for CliError {
     fn from(e: bienphong_sync::SyncError) -> Self {
-        Self::Other(e.into())
+        match e {
+            bienphong_sync::SyncError::Busy { path } => {
+                Self::Message("sync-busy", vec![("path", path)], EXIT_CONFLICT)
+            }
+            other => Self::Other(other.into()),
+        }
     }
 }
 
