@@ -64,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/briefings/{unit}/download", get(briefing::download))
         .route("/admin/audit", get(audit_page))
+        .route("/sync", get(sync::status_page))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
 
@@ -151,7 +152,7 @@ fn frame(auth: &Authenticated, org: &Org, back: &str) -> Frame {
     }
 }
 
-fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
+pub(crate) fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
     Code::parse(code)
         .ok()
         .and_then(|c| org.unit(&c))
@@ -211,6 +212,7 @@ macro_rules! signed_in {
 
 // After the macro, so that the pages in it can use it.
 mod briefing;
+mod sync;
 
 fn render(t: impl Template) -> Response {
     match t.render() {
@@ -1773,7 +1775,7 @@ struct RecordPage {
     can_edit: bool,
 }
 
-fn when(ms: i64) -> String {
+pub(crate) fn when(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .ok()
         .and_then(|t| t.in_tz(bienphong_domain::TIME_ZONE).ok())
