@@ -690,8 +690,10 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Serve(args) => {
+            let node = serve::node_sync(&cli.data, &args)?;
             let store = open_store(&cli.data, &cli.database).await?;
-            serve::run(store, &store_location(&cli.data, &cli.database), args, lang).await
+            let location = store_location(&cli.data, &cli.database);
+            serve::run(store, &location, args, &cli.data, node, lang).await
         }
         Command::User { command } => {
             let store = open_store(&cli.data, &cli.database).await?;
