@@ -197,6 +197,7 @@ async fn sync_in_background(
         }
         activity.record(now_ms(), &outcome);
     }
+    tracing::info!("background sync stopped");
 }
 
 pub async fn run(

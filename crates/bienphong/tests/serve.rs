@@ -559,8 +559,10 @@ async fn serve_sync_every_brings_a_node_record_to_the_server() {
         "{listed}"
     );
 
-    // A graceful stop ends the background sync too.
+    // A graceful stop ends the background sync too: serve waits up to 10 s
+    // for it before giving up, so a quick exit means it ended.
     let pid = served.id().unwrap().to_string();
+    let stopping = std::time::Instant::now();
     assert!(
         Command::new("kill")
             .arg("-TERM")
@@ -574,4 +576,9 @@ async fn serve_sync_every_brings_a_node_record_to_the_server() {
         .expect("stops after SIGTERM")
         .unwrap();
     assert!(status.success(), "{status:?}");
+    assert!(
+        stopping.elapsed() < std::time::Duration::from_secs(8),
+        "stopped after {:?}",
+        stopping.elapsed()
+    );
 }
