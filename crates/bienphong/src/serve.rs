@@ -166,6 +166,7 @@ async fn sync_in_background(
                 continue;
             }
         };
+        activity.begin(now_ms());
         let mut quiet = |_| {};
         let attempt = sync_node(
             service.store(),
@@ -184,6 +185,9 @@ async fn sync_in_background(
         };
         drop(lock);
         match &outcome {
+            Ok(report) if report.pushed + report.applied == 0 => {
+                tracing::debug!("background sync done; nothing new either way");
+            }
             Ok(report) => tracing::info!(
                 pushed = report.pushed,
                 applied = report.applied,

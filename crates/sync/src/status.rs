@@ -143,22 +143,36 @@ pub struct Attempt {
     pub error: Option<String>,
 }
 
-/// What the background sync of `bienphong serve --sync-every` last did,
-/// shared between its task and the status page.
+/// What the background sync of `bienphong serve --sync-every` is doing and
+/// last did, shared between its task and the status page.
 #[derive(Debug)]
 pub struct BackgroundSync {
     pub every: Duration,
-    last: Mutex<Option<Attempt>>,
+    state: Mutex<Activity>,
+}
+
+#[derive(Debug, Default)]
+struct Activity {
+    running_since_ms: Option<i64>,
+    last: Option<Attempt>,
 }
 
 impl BackgroundSync {
     pub fn new(every: Duration) -> Self {
         Self {
             every,
-            last: Mutex::new(None),
+            state: Mutex::new(Activity::default()),
         }
     }
 
+    /// A sync starts (with the link down it may retry for a minute or more).
+    pub fn begin(&self, at_ms: i64) {
+        if let Ok(mut state) = self.state.lock() {
+            state.running_since_ms = Some(at_ms);
+        }
+    }
+
+    /// A sync ended (or was never started, when `outcome` is an error).
     pub fn record(&self, at_ms: i64, outcome: &Result<SyncReport>) {
         let attempt = match outcome {
             Ok(report) => Attempt {
@@ -174,12 +188,18 @@ impl BackgroundSync {
                 error: Some(e.to_string()),
             },
         };
-        if let Ok(mut last) = self.last.lock() {
-            *last = Some(attempt);
+        if let Ok(mut state) = self.state.lock() {
+            state.running_since_ms = None;
+            state.last = Some(attempt);
         }
     }
 
+    /// When the sync under way started, if one is.
+    pub fn running_since(&self) -> Option<i64> {
+        self.state.lock().ok().and_then(|s| s.running_since_ms)
+    }
+
     pub fn last(&self) -> Option<Attempt> {
-        self.last.lock().ok().and_then(|l| l.clone())
+        self.state.lock().ok().and_then(|s| s.last.clone())
     }
 }

@@ -1367,6 +1367,9 @@ pub(crate) struct AttemptOut {
 #[derive(serde::Serialize)]
 pub(crate) struct BackgroundOut {
     pub every_s: u64,
+    /// A sync under way (with the link down it retries for a while).
+    pub running_since_ms: Option<i64>,
+    pub running_since: Option<String>,
     pub last_attempt: Option<AttemptOut>,
 }
 
@@ -1446,6 +1449,8 @@ pub(crate) async fn sync_status_of(
         pulled: n.pulled,
         background: state.background_sync.as_ref().map(|b| BackgroundOut {
             every_s: b.every.as_secs(),
+            running_since_ms: b.running_since(),
+            running_since: shown(b.running_since()),
             last_attempt: b.last().map(|a| AttemptOut {
                 at: crate::ui::when(a.at_ms),
                 at_ms: a.at_ms,

@@ -483,6 +483,7 @@ struct NodeServer {
 async fn serve_node(
     dir: &std::path::Path,
     service: std::sync::Arc<Service<SqlStore>>,
+    background: std::sync::Arc<bienphong_sync::status::BackgroundSync>,
 ) -> NodeServer {
     use bienphong_domain::access::Role;
     service
@@ -507,7 +508,7 @@ async fn serve_node(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = bienphong_web::AppState::new(service, config);
+    let state = bienphong_web::AppState::new(service, config).with_background_sync(background);
     tokio::spawn(async move {
         bienphong_web::serve(listener, state, async {
             let _ = stopped.await;
@@ -570,7 +571,11 @@ async fn sync_status_on_a_node_counts_what_it_has_still_to_send() {
             .await
             .unwrap()
     };
-    let node = serve_node(dir.path(), service.clone()).await;
+    // As `serve --sync-every 5m` shows it (its task is not run here).
+    let background = std::sync::Arc::new(bienphong_sync::status::BackgroundSync::new(
+        std::time::Duration::from_secs(300),
+    ));
+    let node = serve_node(dir.path(), service.clone(), background.clone()).await;
     let page = node.get("/sync").await;
     assert!(page.contains("<td id=\"node-waiting\">0</td>"), "{page}");
     assert!(
@@ -594,7 +599,30 @@ async fn sync_status_on_a_node_counts_what_it_has_still_to_send() {
         "the organisation and the post's records: {n}"
     );
     assert!(is_day_and_minute(n["last_sync"].as_str().unwrap()), "{n}");
-    assert_eq!(n["background"], serde_json::Value::Null);
+    assert_eq!(n["background"]["every_s"], 300, "{n}");
+    assert_eq!(n["background"]["last_attempt"], serde_json::Value::Null);
+    let page = node.get("/sync").await;
+    assert!(
+        page.contains("<td id=\"node-background\">mỗi 5 phút</td>"),
+        "{page}"
+    );
+    // A run under way, then one that failed: the link was down.
+    background.begin(1_750_000_000_000);
+    let page = node.get("/sync").await;
+    assert!(
+        page.contains("mỗi 5 phút; đang đồng bộ, từ 15/06/2025 22:06"),
+        "{page}"
+    );
+    background.record(
+        1_750_000_060_000,
+        &Err(SyncError::Network("connection refused".into())),
+    );
+    let page = node.get("/sync").await;
+    assert!(
+        page.contains("lần chạy gần nhất lúc 15/06/2025 22:07: <span class=\"error\">không thành công: cannot reach the server: connection refused</span>"),
+        "{page}"
+    );
+    assert!(!page.contains("đang đồng bộ"), "{page}");
     assert_eq!(s["nodes"], serde_json::json!([]));
 
     // Recorded offline: one revision waits, and the page says so.
