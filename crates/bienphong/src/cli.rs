@@ -141,6 +141,33 @@ pub struct ServeArgs {
     /// Hours a sign-in lasts.
     #[arg(long, default_value_t = 8)]
     pub session_hours: u64,
+    /// On a field node (after `bienphong node init`): sync with the server
+    /// in the background every DURATION, e.g. 30s, 5m, 1h. A sync that fails
+    /// (no link) is tried again at the next one.
+    #[arg(long, env = "BIENPHONG_SYNC_EVERY", value_name = "DURATION")]
+    pub sync_every: Option<String>,
+    /// The server of the background sync (default: the one given to `node
+    /// init`; kept, as with `bienphong sync --server`).
+    #[arg(long, requires = "sync_every", value_name = "URL")]
+    pub server: Option<String>,
+}
+
+/// `30s`, `5m`, `1h`: a whole number of seconds, minutes or hours, at
+/// least one second and at most a week.
+pub fn parse_every(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    (1..=7 * 24 * 3600)
+        .contains(&seconds)
+        .then(|| std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Subcommand, Debug)]
@@ -845,4 +872,32 @@ pub struct SyncArgs {
     /// On the server: apply the bundle as a node of this unit.
     #[arg(long, value_name = "CODE")]
     pub as_unit: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_every;
+    use std::time::Duration;
+
+    #[test]
+    fn sync_every_takes_seconds_minutes_and_hours() {
+        assert_eq!(parse_every("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_every(" 5m "), Some(Duration::from_secs(300)));
+        assert_eq!(parse_every("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_every("168h"), Some(Duration::from_secs(604_800)));
+        for bad in [
+            "",
+            "30",
+            "s",
+            "0s",
+            "-5m",
+            "1.5h",
+            "5 minutes",
+            "1d",
+            "169h",
+            "5mm",
+        ] {
+            assert_eq!(parse_every(bad), None, "{bad:?}");
+        }
+    }
 }

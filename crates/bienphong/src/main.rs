@@ -58,7 +58,12 @@ impl From<ReportError> for CliError {
 }
 impl From<bienphong_sync::SyncError> for CliError {
     fn from(e: bienphong_sync::SyncError) -> Self {
-        Self::Other(e.into())
+        match e {
+            bienphong_sync::SyncError::Busy { path } => {
+                Self::Message("sync-busy", vec![("path", path)], EXIT_CONFLICT)
+            }
+            other => Self::Other(other.into()),
+        }
     }
 }
 
@@ -720,8 +725,10 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Serve(args) => {
+            let node = serve::node_sync(&cli.data, &args)?;
             let store = open_store(&cli.data, &cli.database).await?;
-            serve::run(store, &store_location(&cli.data, &cli.database), args, lang).await
+            let location = store_location(&cli.data, &cli.database);
+            serve::run(store, &location, args, &cli.data, node, lang).await
         }
         Command::User { command } => {
             let store = open_store(&cli.data, &cli.database).await?;

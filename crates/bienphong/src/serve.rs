@@ -9,8 +9,11 @@ use bienphong_i18n::Lang;
 use bienphong_service::accounts::new_password;
 use bienphong_service::{NewUser, Service};
 use bienphong_store::{AccountStore, SqlStore};
+use bienphong_sync::client::{NodeState, SyncLock, sync_node};
+use bienphong_sync::status::BackgroundSync;
 use bienphong_web::{AppState, ServerConfig};
 use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -98,7 +101,117 @@ async fn first_admin(service: &Service<SqlStore>) -> Result<Option<(String, Stri
     Ok(Some(("admin".into(), password)))
 }
 
-pub async fn run(store: SqlStore, location: &str, args: ServeArgs, lang: Lang) -> Result<()> {
+/// The background sync of `serve --sync-every` on a field node.
+pub struct NodeSync {
+    pub data: PathBuf,
+    pub every: Duration,
+    pub server: Option<String>,
+}
+
+/// Checks `--sync-every` and that the data directory is a node's, before
+/// anything is opened or written.
+pub fn node_sync(data: &Path, args: &ServeArgs) -> Result<Option<NodeSync>> {
+    let Some(text) = &args.sync_every else {
+        return Ok(None);
+    };
+    let every = crate::cli::parse_every(text).ok_or_else(|| {
+        CliError::Message(
+            "serve-sync-every-invalid",
+            vec![("value", text.clone())],
+            crate::EXIT_INVALID,
+        )
+    })?;
+    if !NodeState::path_in(data).is_file() {
+        return Err(CliError::Message(
+            "serve-sync-every-not-a-node",
+            vec![("path", data.display().to_string())],
+            crate::EXIT_INVALID,
+        ));
+    }
+    Ok(Some(NodeSync {
+        data: data.to_path_buf(),
+        every,
+        server: args.server.clone(),
+    }))
+}
+
+/// Syncs the node every `node.every` (the first at once) until `stop`
+/// turns true or its sender goes away. A failed sync is logged and tried
+/// again at the next tick; a tick that finds another sync of the node
+/// under way (`bienphong sync`) is skipped. Shutdown abandons a sync in
+/// flight: each batch is committed whole with its cursor, so the next sync
+/// repeats at most one batch.
+async fn sync_in_background(
+    service: Arc<Service<SqlStore>>,
+    node: NodeSync,
+    activity: Arc<BackgroundSync>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(node.every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => break,
+        }
+        let lock = match SyncLock::try_acquire(&node.data) {
+            Ok(Some(lock)) => lock,
+            Ok(None) => {
+                tracing::info!("another sync of this node is under way; this tick is skipped");
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "background sync cannot lock the node's settings");
+                activity.record(now_ms(), &Err(e));
+                continue;
+            }
+        };
+        activity.begin(now_ms());
+        let mut quiet = |_| {};
+        let attempt = sync_node(
+            service.store(),
+            &node.data,
+            &lock,
+            node.server.as_deref(),
+            false,
+            &mut quiet,
+        );
+        let outcome = tokio::select! {
+            outcome = attempt => outcome,
+            _ = stop.changed() => {
+                tracing::info!("background sync stopped by the shutdown");
+                break;
+            }
+        };
+        drop(lock);
+        match &outcome {
+            Ok(report) if report.pushed + report.applied == 0 => {
+                tracing::debug!("background sync done; nothing new either way");
+            }
+            Ok(report) => tracing::info!(
+                pushed = report.pushed,
+                applied = report.applied,
+                "background sync done"
+            ),
+            Err(e) => tracing::warn!(
+                error = %e,
+                every_s = node.every.as_secs(),
+                "background sync failed; it is tried again at the next tick"
+            ),
+        }
+        activity.record(now_ms(), &outcome);
+    }
+    tracing::info!("background sync stopped");
+}
+
+pub async fn run(
+    store: SqlStore,
+    location: &str,
+    args: ServeArgs,
+    data: &Path,
+    node: Option<NodeSync>,
+    lang: Lang,
+) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -151,12 +264,34 @@ pub async fn run(store: SqlStore, location: &str, args: ServeArgs, lang: Lang) -
     let config = ServerConfig {
         session_ttl: Duration::from_secs(args.session_hours.max(1) * 3600),
         secure_cookies: args.secure_cookies,
+        node_dir: Some(data.to_path_buf()),
         ..ServerConfig::default()
     };
+    let mut state = AppState::new(service.clone(), config);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut background = None;
+    if let Some(node) = node {
+        tracing::info!(every_s = node.every.as_secs(), "syncing in the background");
+        let activity = Arc::new(BackgroundSync::new(node.every));
+        state = state.with_background_sync(activity.clone());
+        background = Some(tokio::spawn(sync_in_background(
+            service, node, activity, stopped,
+        )));
+    }
     tracing::info!(address = %addr, store = %location, "serving");
-    bienphong_web::serve(listener, AppState::new(service, config), shutdown_signal())
-        .await
-        .context("server")?;
+    let shutdown = async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    };
+    let served = bienphong_web::serve(listener, state, shutdown).await;
+    if let Some(task) = background
+        && tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .is_err()
+    {
+        tracing::warn!("the background sync did not stop within 10 s");
+    }
+    served.context("server")?;
     tracing::info!("stopped");
     Ok(())
 }

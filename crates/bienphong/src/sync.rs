@@ -7,9 +7,14 @@ use bienphong_domain::org::Code;
 use bienphong_service::{Principal, Service};
 use bienphong_store::{SqlStore, Store};
 use bienphong_sync::bundle::{Bundle, answer_on_server, export_from_node, import_on_node};
-use bienphong_sync::client::{Client, NodeState, Progress, sync};
+use bienphong_sync::client::{NodeState, Progress, SyncLock, sync_node};
 use std::io::Write;
 use std::path::Path;
+use std::time::Duration;
+
+/// How long `bienphong sync` waits for another sync of the node (the
+/// background sync of `serve --sync-every`) to end.
+const LOCK_PATIENCE: Duration = Duration::from_secs(60);
 
 fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
@@ -24,6 +29,7 @@ pub async fn node(
     match command {
         NodeCommand::Init { server, token } => {
             let path = NodeState::path_in(data);
+            let _lock = SyncLock::acquire(data, LOCK_PATIENCE).await?;
             NodeState::new(&server, &token).save(&path)?;
             writeln!(
                 out,
@@ -74,6 +80,9 @@ pub async fn run(
         }
         return Ok(());
     }
+    // Without settings, say so before anything is created.
+    NodeState::load(&path)?;
+    let lock = SyncLock::acquire(data, LOCK_PATIENCE).await?;
     let mut state = NodeState::load(&path)?;
     if let Some(input) = &args.import_bundle {
         let bundle = Bundle::read(input)?;
@@ -94,17 +103,14 @@ pub async fn run(
         .context("stdout")?;
         return Ok(());
     }
-    if let Some(server) = &args.server {
-        state.server = server.trim_end_matches('/').to_string();
-    }
-    let client = Client::new(&state.server, &state.token)?;
+    drop(state);
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let report = sync(
+    let report = sync_node(
         &store,
-        &client,
-        &mut state,
+        data,
+        &lock,
+        args.server.as_deref(),
         args.full,
-        &mut |s| s.save(&path),
         &mut |p| {
             if interactive {
                 match p {

@@ -385,6 +385,204 @@ async fn token_create_node_init_and_sync_against_a_served_store() {
     assert!(!err.contains("bienphong sync"), "{err}");
 }
 
+/// Signs in to a served store as `user`; returns the session's client.
+async fn signed_in(url: &str, user: &str, password: &str) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(format!("{url}/login"))
+        .form(&[("username", user), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "sign-in of {user}");
+    c
+}
+
+async fn sync_status(c: &reqwest::Client, url: &str) -> serde_json::Value {
+    let r = c
+        .get(format!("{url}/api/v1/sync/status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    serde_json::from_str(&r.text().await.unwrap()).unwrap()
+}
+
+/// Polls `check` every 300 ms until it holds, for at most `limit`.
+async fn eventually(limit: std::time::Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < until {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    check().await
+}
+
+/// A refused `serve` ends at once; one that serves is cut off after this
+/// (and then fails the test's exit-code check).
+const REFUSED_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// `serve --sync-every` on a node: bad values and a directory that is no
+/// node are refused before anything is written; then the background sync
+/// brings a record added on the node to the province's server, and both
+/// sides' status says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_sync_every_brings_a_node_record_to_the_server() {
+    let server = tempfile::tempdir().unwrap();
+    let node = tempfile::tempdir().unwrap();
+    let (_server, url, accounts) = start(server.path(), &["--demo"], 3).await;
+    let out = cli(server.path())
+        .args(["token", "create", "--node", "--unit", "BP-LUNGCU"])
+        .output()
+        .unwrap();
+    let (text, err) = output_of(&out);
+    assert!(out.status.success(), "{err}");
+    let token = text
+        .lines()
+        .find(|l| l.starts_with("bpt_"))
+        .unwrap()
+        .to_string();
+
+    // Not a node yet: refused, saying what to run, with nothing written.
+    let out = cli(node.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--sync-every", "1s"])
+        .timeout(REFUSED_WITHIN)
+        .output()
+        .unwrap();
+    let (_, err) = output_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--sync-every") && err.contains("bienphong node init"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(node.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    // `--server` only goes with `--sync-every`.
+    let out = cli(node.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--server", &url])
+        .timeout(REFUSED_WITHIN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = cli(node.path())
+        .args(["node", "init", "--server", &url, "--token", &token])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", output_of(&out).1);
+    for (bad, lang, says) in [
+        ("5", "vi", "không phải là khoảng thời gian"),
+        ("0s", "vi", "không phải là khoảng thời gian"),
+        ("mỗi 5 phút", "en", "is not a duration"),
+        ("1d", "en", "is not a duration"),
+    ] {
+        let out = cli(node.path())
+            .args(["--lang", lang, "serve", "--listen", "127.0.0.1:0"])
+            .args(["--sync-every", bad])
+            .timeout(REFUSED_WITHIN)
+            .output()
+            .unwrap();
+        let (_, err) = output_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {err}");
+        assert!(
+            err.contains("--sync-every") && err.contains(bad) && err.contains(says),
+            "{err}"
+        );
+    }
+
+    let (mut served, node_url, node_accounts) =
+        start(node.path(), &["--sync-every", "1s"], 1).await;
+    // The first sync brings the organisation; until then the node does not
+    // know the post.
+    let mut added = String::new();
+    let arrived = eventually(std::time::Duration::from_secs(60), async || {
+        let out = cli(node.path())
+            .args(["--lang", "en", "add", "patrol", "--kind", "joint"])
+            .args([
+                "--date",
+                "06/03/2025",
+                "--unit",
+                "BP-LUNGCU",
+                "--force",
+                "BDBP=7",
+            ])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            added = output_of(&out).0;
+        }
+        out.status.success()
+    })
+    .await;
+    assert!(arrived, "the node never received the organisation");
+    // "Added patrol ID (revision REV)"
+    let id = added.split_whitespace().nth(2).unwrap().to_string();
+    let on_server = eventually(std::time::Duration::from_secs(60), async || {
+        cli(server.path())
+            .args(["show", "patrol", &id])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    })
+    .await;
+    assert!(on_server, "patrol {id} never reached the server: {added}");
+
+    // The node's page knows its background sync; the server lists the node.
+    let admin = signed_in(&node_url, "admin", &node_accounts[0].1).await;
+    let waiting_done = eventually(std::time::Duration::from_secs(30), async || {
+        let s = sync_status(&admin, &node_url).await;
+        s["node"]["waiting_to_push"] == 0
+            && s["node"]["background"]["last_attempt"]["error"].is_null()
+    })
+    .await;
+    let s = sync_status(&admin, &node_url).await;
+    assert!(waiting_done, "{s}");
+    assert_eq!(s["node"]["background"]["every_s"], 1, "{s}");
+    let node_id = s["node_id"].as_str().unwrap().to_string();
+    let province = signed_in(&url, "admin", &accounts[0].1).await;
+    let s = sync_status(&province, &url).await;
+    let listed = s["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["node_id"] == node_id.as_str())
+        .unwrap_or_else(|| panic!("{node_id} in {s}"));
+    assert_eq!(listed["unit"], "BP-LUNGCU");
+    assert!(
+        listed["revisions_received"].as_i64().unwrap() >= 1,
+        "{listed}"
+    );
+
+    // A graceful stop ends the background sync too: serve waits up to 10 s
+    // for it before giving up, so a quick exit means it ended.
+    let pid = served.id().unwrap().to_string();
+    let stopping = std::time::Instant::now();
+    assert!(
+        Command::new("kill")
+            .arg("-TERM")
+            .arg(&pid)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(std::time::Duration::from_secs(20), served.wait())
+        .await
+        .expect("stops after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        stopping.elapsed() < std::time::Duration::from_secs(8),
+        "stopped after {:?}",
+        stopping.elapsed()
+    );
+}
+
 /// Two Lũng Cú laptops edit the same patrol before syncing: on one of them
 /// `bienphong conflicts` lists both versions, an edit is refused until
 /// `bienphong resolve` merges them, and the merge reaches the other.

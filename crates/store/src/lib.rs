@@ -5,10 +5,12 @@
 mod accounts;
 mod builder;
 mod copy;
+mod peers;
 mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use copy::{CopyReport, copy};
+pub use peers::{PeerContact, SyncPeer, SyncStatusStore};
 pub use sql::{Backend, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;

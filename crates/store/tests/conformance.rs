@@ -1163,6 +1163,103 @@ pub async fn sync_imports_in_any_order_agree_on_heads_and_conflicts_resolve(
     assert!(y.conflicts().await.unwrap().is_empty());
 }
 
+/// A server keeps, per node, its last pull (cursor, and the time of the
+/// last one that completed) and its pushes; a node counts what it still has
+/// to send and what it has received.
+pub async fn sync_status_is_kept_per_node(db: &Db) {
+    use bienphong_store::{PeerContact, SyncStatusStore};
+    let store = db.open().await;
+    assert_eq!(store.sync_peers().await.unwrap(), vec![]);
+    let a = NodeId::new();
+    let b = NodeId::new();
+    let contact = |node: NodeId, unit: &str, at_ms: i64| PeerContact {
+        node_id: node,
+        unit: unit.into(),
+        role: "editor".into(),
+        restricted: true,
+        actor: format!("token:node {unit}"),
+        at_ms,
+    };
+    // A pull of several pages: only the last one completes a sync.
+    store
+        .record_sync_pull(&contact(a, "BP-LC", 10), 5, false)
+        .await
+        .unwrap();
+    let peers = store.sync_peers().await.unwrap();
+    assert_eq!(peers.len(), 1);
+    assert_eq!(peers[0].node_id, a.to_string());
+    assert_eq!(
+        (
+            peers[0].pull_cursor,
+            peers[0].last_pull_ms,
+            peers[0].last_sync_ms
+        ),
+        (5, Some(10), None)
+    );
+    store
+        .record_sync_pull(&contact(a, "BP-LC", 20), 9, true)
+        .await
+        .unwrap();
+    store
+        .record_sync_pull(&contact(a, "BP-LC", 30), 12, false)
+        .await
+        .unwrap();
+    store
+        .record_sync_push(&contact(a, "BP-LC", 40), 3)
+        .await
+        .unwrap();
+    store
+        .record_sync_push(&contact(a, "BP-LC2", 50), 2)
+        .await
+        .unwrap();
+    // A node that has only pushed so far.
+    store
+        .record_sync_push(&contact(b, "XA-LC", 60), 1)
+        .await
+        .unwrap();
+    let peers = store.sync_peers().await.unwrap();
+    assert_eq!(
+        peers.iter().map(|p| p.node_id.clone()).collect::<Vec<_>>(),
+        [b.to_string(), a.to_string()],
+        "most recently seen first"
+    );
+    let pa = &peers[1];
+    assert_eq!(pa.pull_cursor, 12);
+    assert_eq!(pa.last_pull_ms, Some(30));
+    assert_eq!(pa.last_sync_ms, Some(20), "kept by an incomplete pull");
+    assert_eq!(pa.last_push_ms, Some(50));
+    assert_eq!(pa.revisions_received, 5);
+    assert_eq!((pa.first_seen_ms, pa.last_seen_ms), (10, 50));
+    assert_eq!(pa.unit, "BP-LC2", "the grant of the last contact");
+    assert!(pa.restricted);
+    let pb = &peers[0];
+    assert_eq!(
+        (pb.pull_cursor, pb.last_pull_ms, pb.last_sync_ms),
+        (0, None, None)
+    );
+    assert_eq!((pb.revisions_received, pb.last_push_ms), (1, Some(60)));
+
+    // On a node: its own revisions after a cursor, and those from elsewhere.
+    let own = store.commit(structure()).await.unwrap();
+    assert_eq!(
+        store.own_revisions_after(0).await.unwrap(),
+        own.len() as u64
+    );
+    assert_eq!(store.revisions_from_elsewhere().await.unwrap(), 0);
+    let mut received = own[0].clone();
+    received.id = bienphong_domain::RevisionId::new();
+    received.record_id = RecordId::new();
+    received.record_type = RecordType::Patrol;
+    received.content = patrol("2023-03-05", 6, 3, &[]).to_json();
+    received.node_id = NodeId::new();
+    assert_eq!(store.import(vec![received]).await.unwrap(), 1);
+    let last = store.last_seq().await.unwrap();
+    assert_eq!(store.own_revisions_after(last).await.unwrap(), 0);
+    assert_eq!(store.own_revisions_after(last - 1).await.unwrap(), 0);
+    assert_eq!(store.own_revisions_after(last - 2).await.unwrap(), 1);
+    assert_eq!(store.revisions_from_elsewhere().await.unwrap(), 1);
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1206,6 +1303,7 @@ macro_rules! conformance_suite {
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
             db_test!($backend, integrity_check_passes);
+            db_test!($backend, sync_status_is_kept_per_node);
             db_test!(
                 $backend,
                 accounts_sessions_tokens_and_an_append_only_audit_log

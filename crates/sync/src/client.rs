@@ -82,6 +82,60 @@ impl NodeState {
     }
 }
 
+/// Held while a sync reads and writes a node's settings, so that two syncs
+/// of one node (`bienphong sync` and the background sync of `bienphong
+/// serve --sync-every`, or two of either) never overlap: an OS lock on
+/// `sync.lock` beside `sync.json`. Two handles conflict even within one
+/// process; the lock ends with the handle, or with the process however it
+/// ends.
+#[derive(Debug)]
+pub struct SyncLock {
+    _file: std::fs::File,
+}
+
+impl SyncLock {
+    pub fn path_in(data_dir: &Path) -> PathBuf {
+        data_dir.join("sync.lock")
+    }
+
+    /// The lock, or `None` when another sync holds it.
+    pub fn try_acquire(data_dir: &Path) -> Result<Option<Self>> {
+        let path = Self::path_in(data_dir);
+        let err = |e: std::io::Error| SyncError::NodeState {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(err)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Self { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(err(e)),
+        }
+    }
+
+    /// The lock, waiting up to `patience` for another sync to end; after
+    /// that, [`SyncError::Busy`].
+    pub async fn acquire(data_dir: &Path, patience: Duration) -> Result<Self> {
+        let deadline = tokio::time::Instant::now() + patience;
+        loop {
+            if let Some(lock) = Self::try_acquire(data_dir)? {
+                return Ok(lock);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(SyncError::Busy {
+                    path: Self::path_in(data_dir).display().to_string(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
 /// How many times a failed request is tried, and the first pause.
 #[derive(Clone, Copy, Debug)]
 pub struct Retry {
@@ -229,14 +283,22 @@ pub enum Progress {
 /// until neither side has anything new for the other. `save` is called
 /// with the state after every committed batch, so a cut sync resumes
 /// where it stopped.
-pub async fn sync<S: Store>(
+///
+/// The callbacks are type parameters rather than `dyn`, so that the sync
+/// is `Send` (runs in a spawned task) whenever they are.
+pub async fn sync<S, Save, Prog>(
     store: &S,
     client: &Client,
     state: &mut NodeState,
     full: bool,
-    save: &mut dyn FnMut(&NodeState) -> Result<()>,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<SyncReport> {
+    save: &mut Save,
+    progress: &mut Prog,
+) -> Result<SyncReport>
+where
+    S: Store,
+    Save: FnMut(&NodeState) -> Result<()> + ?Sized,
+    Prog: FnMut(Progress) + ?Sized,
+{
     let mut report = SyncReport::default();
     if full {
         state.pull_cursor = 0;
@@ -269,6 +331,7 @@ pub async fn sync<S: Store>(
                         "/api/v1/sync/push",
                         &PushRequest {
                             revisions: chunk.to_vec(),
+                            node: Some(store.node_id()),
                         },
                     )
                     .await?;
@@ -317,6 +380,39 @@ pub async fn sync<S: Store>(
     save(state)?;
     (report.bytes_sent, report.bytes_received) = client.bytes();
     Ok(report)
+}
+
+/// One sync of the node whose settings are in `data_dir`, by a caller
+/// holding its [`SyncLock`]: reads `sync.json` afresh (`server` overrides
+/// the server it names, and is kept, as with `bienphong sync --server`),
+/// syncs, and saves the cursors after every committed batch.
+pub async fn sync_node<S, Prog>(
+    store: &S,
+    data_dir: &Path,
+    _held: &SyncLock,
+    server: Option<&str>,
+    full: bool,
+    progress: &mut Prog,
+) -> Result<SyncReport>
+where
+    S: Store,
+    Prog: FnMut(Progress) + ?Sized,
+{
+    let path = NodeState::path_in(data_dir);
+    let mut state = NodeState::load(&path)?;
+    if let Some(server) = server {
+        state.server = server.trim_end_matches('/').to_string();
+    }
+    let client = Client::new(&state.server, &state.token)?;
+    sync(
+        store,
+        &client,
+        &mut state,
+        full,
+        &mut |s| s.save(&path),
+        progress,
+    )
+    .await
 }
 
 fn now_ms() -> i64 {

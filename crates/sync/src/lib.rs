@@ -7,6 +7,7 @@ pub mod bundle;
 pub mod client;
 pub mod conflict;
 pub mod server;
+pub mod status;
 pub mod wire;
 
 use bienphong_domain::RevisionId;
@@ -34,6 +35,8 @@ pub enum SyncError {
     Network(String),
     #[error("node settings {path}: {reason}")]
     NodeState { path: String, reason: String },
+    #[error("another sync of this node is under way ({path} is locked); try again when it ends")]
+    Busy { path: String },
     #[error("file {path}: {reason}")]
     File { path: String, reason: String },
 }

@@ -1,13 +1,15 @@
 //! The server's side: what a grant may pull, and checking a pushed batch
 //! against what it may write before applying it in one transaction.
 
-use crate::wire::{OfferRequest, OfferResponse, PullRequest, PullResponse, PushResponse};
+use crate::wire::{
+    OfferRequest, OfferResponse, PullRequest, PullResponse, PushRequest, PushResponse,
+};
 use crate::{Result, SyncError};
 use bienphong_domain::access::Access;
 use bienphong_domain::org::Org;
-use bienphong_domain::{Content, RecordId, Revision};
+use bienphong_domain::{Content, NodeId, RecordId, Revision};
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, AuditEntry, Store};
+use bienphong_store::{AccountStore, AuditEntry, PeerContact, Store, SyncStatusStore};
 use std::collections::HashMap;
 
 /// The ids of an offer the server lacks.
@@ -93,6 +95,47 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
     }
 }
 
+/// One page of the revisions after a cursor that a grant may read.
+struct Page {
+    revisions: Vec<Revision>,
+    /// The highest sequence number looked at.
+    next: i64,
+    more: bool,
+    restricted: usize,
+}
+
+/// The scope rule of a pull (§6), in one place for pulls and for the count
+/// of what waits for a node: of the `limit` revisions after `after`, those
+/// `who` may read that `exclude_node` did not write.
+async fn readable_page<S: Store + AccountStore>(
+    judge: &mut Judge<'_, S>,
+    who: &Principal,
+    after: i64,
+    limit: u32,
+    exclude_node: Option<NodeId>,
+) -> Result<Page> {
+    let rows = judge.service.store().revisions_after(after, limit).await?;
+    let mut page = Page {
+        more: rows.len() == limit as usize,
+        revisions: Vec::new(),
+        next: after,
+        restricted: 0,
+    };
+    for (seq, r) in rows {
+        page.next = seq;
+        if exclude_node == Some(r.node_id) {
+            continue;
+        }
+        if judge.readable(who, &r).await? {
+            if r.record_type.is_restricted() {
+                page.restricted += 1;
+            }
+            page.revisions.push(r);
+        }
+    }
+    Ok(page)
+}
+
 /// Revisions after `request.after` that `who` may read.
 pub async fn pull<S: Store + AccountStore>(
     service: &Service<S>,
@@ -101,28 +144,9 @@ pub async fn pull<S: Store + AccountStore>(
     request: PullRequest,
 ) -> Result<PullResponse> {
     let limit = request.limit.clamp(1, crate::wire::PULL_BATCH);
-    let rows = service
-        .store()
-        .revisions_after(request.after, limit)
-        .await?;
-    let more = rows.len() == limit as usize;
     let mut judge = Judge::new(service).await?;
-    let mut next = request.after;
-    let mut revisions = Vec::new();
-    let mut restricted = 0usize;
-    for (seq, r) in rows {
-        next = seq;
-        if request.exclude_node == Some(r.node_id) {
-            continue;
-        }
-        if judge.readable(who, &r).await? {
-            if r.record_type.is_restricted() {
-                restricted += 1;
-            }
-            revisions.push(r);
-        }
-    }
-    if restricted > 0 {
+    let page = readable_page(&mut judge, who, request.after, limit, request.exclude_node).await?;
+    if page.restricted > 0 {
         audit(
             service,
             who,
@@ -130,16 +154,131 @@ pub async fn pull<S: Store + AccountStore>(
             "restricted.read",
             true,
             None,
-            format!("{restricted} restricted revisions pulled"),
+            format!("{} restricted revisions pulled", page.restricted),
         )
         .await?;
     }
     Ok(PullResponse {
-        revisions,
-        next,
-        more,
+        revisions: page.revisions,
+        next: page.next,
+        more: page.more,
         server_node: service.store().node_id(),
     })
+}
+
+/// The node and grant a sync request came from, for the status of §10.
+fn contact(who: &Principal, node: NodeId, now_ms: i64) -> PeerContact {
+    PeerContact {
+        node_id: node,
+        unit: who.grant.unit.as_str().to_string(),
+        role: who.grant.role.as_str().to_string(),
+        restricted: who.grant.restricted,
+        actor: who.name.clone(),
+        at_ms: now_ms,
+    }
+}
+
+/// A pull over HTTP: [`pull`], then the node's cursor is recorded (the node
+/// is the request's `exclude_node`; a `--full` pull names none and is not
+/// recorded). A page with `more: false` completes a sync. Failing to record
+/// is logged and does not fail the pull.
+pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
+    service: &Service<S>,
+    who: &Principal,
+    now_ms: i64,
+    request: PullRequest,
+) -> Result<PullResponse> {
+    let node = request.exclude_node;
+    let answer = pull(service, who, now_ms, request).await?;
+    if let Some(node) = node
+        && let Err(e) = service
+            .store()
+            .record_sync_pull(&contact(who, node, now_ms), answer.next, !answer.more)
+            .await
+    {
+        tracing::warn!(error = %e, %node, "could not record the node's pull");
+    }
+    Ok(answer)
+}
+
+/// A push over HTTP: [`push`], then the revisions received are recorded for
+/// the node that names itself in the request.
+pub async fn answer_push<S: Store + AccountStore + SyncStatusStore>(
+    service: &Service<S>,
+    who: &Principal,
+    now_ms: i64,
+    request: PushRequest,
+) -> Result<PushResponse> {
+    let node = request.node;
+    let answer = push(service, who, now_ms, request.revisions).await?;
+    if let Some(node) = node
+        && let Err(e) = service
+            .store()
+            .record_sync_push(&contact(who, node, now_ms), answer.received as u64)
+            .await
+    {
+        tracing::warn!(error = %e, %node, "could not record the node's push");
+    }
+    Ok(answer)
+}
+
+/// How many revisions wait on the server for a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Waiting {
+    pub count: u64,
+    /// `false` when the count stopped at the scan limit: at least `count`.
+    pub exact: bool,
+}
+
+/// Counts, for nodes, the revisions their grant may read after their pull
+/// cursor, leaving out their own: what their next pull would bring. The
+/// judge (the organisation and the records looked up) is shared between
+/// the nodes counted.
+pub struct WaitingCounter<'a, S> {
+    judge: Judge<'a, S>,
+}
+
+impl<'a, S: Store + AccountStore> WaitingCounter<'a, S> {
+    pub async fn new(service: &'a Service<S>) -> Result<Self> {
+        Ok(Self {
+            judge: Judge::new(service).await?,
+        })
+    }
+
+    /// Scans at most `scan_limit` revisions (rounded up to whole pages).
+    pub async fn count(
+        &mut self,
+        who: &Principal,
+        after: i64,
+        node: NodeId,
+        scan_limit: u64,
+    ) -> Result<Waiting> {
+        let mut waiting = Waiting {
+            count: 0,
+            exact: true,
+        };
+        let (mut cursor, mut scanned) = (after, 0u64);
+        loop {
+            let page = readable_page(
+                &mut self.judge,
+                who,
+                cursor,
+                crate::wire::PULL_BATCH,
+                Some(node),
+            )
+            .await?;
+            waiting.count += page.revisions.len() as u64;
+            scanned += (page.next - cursor).max(0) as u64;
+            cursor = page.next;
+            if !page.more {
+                return Ok(waiting);
+            }
+            if scanned >= scan_limit {
+                waiting.exact = false;
+                return Ok(waiting);
+            }
+        }
+    }
 }
 
 async fn audit<S: Store + AccountStore>(

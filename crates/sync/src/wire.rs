@@ -31,6 +31,10 @@ pub struct OfferResponse {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub revisions: Vec<Revision>,
+    /// The pushing node, for the server's status page (§10). Older nodes
+    /// send none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<NodeId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

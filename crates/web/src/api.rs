@@ -18,7 +18,7 @@ use bienphong_domain::org::Code;
 use bienphong_domain::{Content, Cutoff, Period, RecordId, RecordType, Revision, RevisionId};
 use bienphong_i18n::Lang;
 use bienphong_service::Principal;
-use bienphong_store::{AuditFilter, CurrentRecord, ListFilter};
+use bienphong_store::{AuditFilter, CurrentRecord, ListFilter, Store};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -266,6 +266,15 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 on(F::POST, sync_pull),
             )
         },
+        route(
+            Method::GET,
+            "/api/v1/sync/status",
+            "Sync status: each node with its last sync and the revisions waiting for it; \
+             on a node, its server and what it has still to send (administrators)",
+            "sync",
+            &[200, 403],
+            on(F::GET, sync_status),
+        ),
     ];
     for t in RecordType::ALL {
         let c = collection(t);
@@ -1328,16 +1337,11 @@ async fn sync_push(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let lang = caller.lang;
-    let request: bienphong_sync::wire::PushRequest =
-        bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
-    let answer = bienphong_sync::server::push(
-        &state.service,
-        &caller.principal,
-        now_ms(),
-        request.revisions,
-    )
-    .await
-    .map_err(|e| sync_error(lang, e))?;
+    let request = bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
+    let answer =
+        bienphong_sync::server::answer_push(&state.service, &caller.principal, now_ms(), request)
+            .await
+            .map_err(|e| sync_error(lang, e))?;
     sync_answer(lang, &answer)
 }
 
@@ -1348,10 +1352,153 @@ async fn sync_pull(
 ) -> Result<Response, ApiError> {
     let lang = caller.lang;
     let request = bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
-    let answer = bienphong_sync::server::pull(&state.service, &caller.principal, now_ms(), request)
+    let answer =
+        bienphong_sync::server::answer_pull(&state.service, &caller.principal, now_ms(), request)
+            .await
+            .map_err(|e| sync_error(lang, e))?;
+    sync_answer(lang, &answer)
+}
+
+/// A node as the status page and `GET /api/v1/sync/status` show it.
+#[derive(serde::Serialize)]
+pub(crate) struct PeerOut {
+    pub node_id: String,
+    /// The last characters of the node id (its random part: the first
+    /// ones are the time it was made, alike for nodes set up together).
+    pub short_id: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub actor: String,
+    pub last_sync_ms: Option<i64>,
+    /// `dd/mm/yyyy HH:MM`, Vietnam's time.
+    pub last_sync: Option<String>,
+    pub last_pull_ms: Option<i64>,
+    pub pull_cursor: i64,
+    pub last_push_ms: Option<i64>,
+    pub revisions_received: i64,
+    pub waiting: u64,
+    /// `false`: the count stopped at the scan limit; at least `waiting`.
+    pub waiting_exact: bool,
+}
+
+#[derive(serde::Serialize)]
+pub(crate) struct AttemptOut {
+    pub at_ms: i64,
+    pub at: String,
+    pub pushed: Option<usize>,
+    pub applied: Option<usize>,
+    pub error: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+pub(crate) struct BackgroundOut {
+    pub every_s: u64,
+    /// A sync under way (with the link down it retries for a while).
+    pub running_since_ms: Option<i64>,
+    pub running_since: Option<String>,
+    pub last_attempt: Option<AttemptOut>,
+}
+
+#[derive(serde::Serialize)]
+pub(crate) struct NodeOut {
+    pub node_id: String,
+    pub server: String,
+    pub last_sync_ms: Option<i64>,
+    pub last_sync: Option<String>,
+    pub push_cursor: i64,
+    pub pull_cursor: i64,
+    pub waiting_to_push: u64,
+    pub pulled: u64,
+    /// `serve --sync-every`, when it runs in this process.
+    pub background: Option<BackgroundOut>,
+}
+
+#[derive(serde::Serialize)]
+pub(crate) struct SyncStatusOut {
+    /// This installation.
+    pub node_id: String,
+    /// The nodes that synced with this installation, most recently seen first.
+    pub nodes: Vec<PeerOut>,
+    /// This installation as a field node (`sync.json` in its data directory).
+    pub node: Option<NodeOut>,
+}
+
+/// The sync status, for administrators: the sync crate counts, this only
+/// names units and formats times.
+pub(crate) async fn sync_status_of(
+    state: &AppState,
+    who: &Principal,
+    lang: Lang,
+) -> Result<SyncStatusOut, ApiError> {
+    require_admin(who, lang)?;
+    let service = &state.service;
+    let peers = bienphong_sync::status::server_status(service)
         .await
         .map_err(|e| sync_error(lang, e))?;
-    sync_answer(lang, &answer)
+    let org = service
+        .org_shared()
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    let shown = |ms: Option<i64>| ms.map(crate::ui::when);
+    let nodes = peers
+        .into_iter()
+        .map(|p| PeerOut {
+            short_id: p.node_id[p.node_id.len().saturating_sub(8)..].to_string(),
+            unit_name: crate::ui::unit_name(&org, &p.unit, lang),
+            last_sync: shown(p.last_sync_ms),
+            node_id: p.node_id,
+            unit: p.unit,
+            actor: p.actor,
+            last_sync_ms: p.last_sync_ms,
+            last_pull_ms: p.last_pull_ms,
+            pull_cursor: p.pull_cursor,
+            last_push_ms: p.last_push_ms,
+            revisions_received: p.revisions_received,
+            waiting: p.waiting.count,
+            waiting_exact: p.waiting.exact,
+        })
+        .collect();
+    let node = match &state.config.node_dir {
+        Some(dir) => bienphong_sync::status::node_status(service.store(), dir)
+            .await
+            .map_err(|e| sync_error(lang, e))?,
+        None => None,
+    };
+    let node = node.map(|n| NodeOut {
+        last_sync: shown(n.last_sync_ms),
+        node_id: n.node_id,
+        server: n.server,
+        last_sync_ms: n.last_sync_ms,
+        push_cursor: n.push_cursor,
+        pull_cursor: n.pull_cursor,
+        waiting_to_push: n.waiting_to_push,
+        pulled: n.pulled,
+        background: state.background_sync.as_ref().map(|b| BackgroundOut {
+            every_s: b.every.as_secs(),
+            running_since_ms: b.running_since(),
+            running_since: shown(b.running_since()),
+            last_attempt: b.last().map(|a| AttemptOut {
+                at: crate::ui::when(a.at_ms),
+                at_ms: a.at_ms,
+                pushed: a.pushed,
+                applied: a.applied,
+                error: a.error,
+            }),
+        }),
+    });
+    Ok(SyncStatusOut {
+        node_id: service.store().node_id().to_string(),
+        nodes,
+        node,
+    })
+}
+
+async fn sync_status(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<SyncStatusOut>, ApiError> {
+    let lang = caller.lang;
+    Ok(Json(sync_status_of(&state, &caller.principal, lang).await?))
 }
 
 /// A record in conflict as the API and the pages show it.

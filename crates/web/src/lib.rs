@@ -17,8 +17,10 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use bienphong_service::Service;
 use bienphong_store::SqlStore;
+use bienphong_sync::status::BackgroundSync;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -40,6 +42,9 @@ pub struct ServerConfig {
     pub max_upload_bytes: usize,
     /// Sign-in attempts one address may make per minute.
     pub logins_per_minute: u32,
+    /// The data directory, where a field node keeps `sync.json`: when it
+    /// is there, the sync page shows the node's side.
+    pub node_dir: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -51,6 +56,7 @@ impl Default for ServerConfig {
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             logins_per_minute: 30,
+            node_dir: None,
         }
     }
 }
@@ -61,6 +67,7 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     login_limiter: Arc<ui::LoginLimiter>,
     dashboard_cache: Arc<ui::DashboardCache>,
+    background_sync: Option<Arc<BackgroundSync>>,
 }
 
 impl AppState {
@@ -71,7 +78,15 @@ impl AppState {
             config: Arc::new(config),
             login_limiter: Arc::new(limiter),
             dashboard_cache: Arc::default(),
+            background_sync: None,
         }
+    }
+
+    /// A node's server that syncs in the background: the sync page shows
+    /// what that did last.
+    pub fn with_background_sync(mut self, activity: Arc<BackgroundSync>) -> Self {
+        self.background_sync = Some(activity);
+        self
     }
 }
 

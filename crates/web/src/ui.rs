@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/briefings/{unit}/download", get(briefing::download))
         .route("/admin/audit", get(audit_page))
+        .route("/sync", get(sync::status_page))
         .layer(tower_http::csrf::CsrfLayer::new())
 }
 
@@ -156,7 +157,7 @@ fn frame(auth: &Authenticated, org: &Org, back: &str) -> Frame {
     }
 }
 
-fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
+pub(crate) fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
     Code::parse(code)
         .ok()
         .and_then(|c| org.unit(&c))
@@ -217,6 +218,7 @@ macro_rules! signed_in {
 // After the macro, so that the pages in it can use it.
 mod briefing;
 mod conflicts;
+mod sync;
 
 fn render(t: impl Template) -> Response {
     match t.render() {
@@ -1780,7 +1782,7 @@ struct RecordPage {
     in_conflict: bool,
 }
 
-fn when(ms: i64) -> String {
+pub(crate) fn when(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .ok()
         .and_then(|t| t.in_tz(bienphong_domain::TIME_ZONE).ok())

@@ -323,6 +323,357 @@ async fn sync_withholds_personal_data_without_the_grant() {
     assert!(without.service.store().verify_derived().await.unwrap());
 }
 
+/// `GET /api/v1/sync/status` as `client` (an administrator's session).
+async fn sync_status(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
+    let r = client
+        .get(app.url("/api/v1/sync/status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+/// The status of the node `n` in a server's answer.
+fn peer<'a>(status: &'a serde_json::Value, n: &Node) -> &'a serde_json::Value {
+    let id = n.service.store().node_id().to_string();
+    status["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["node_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("node {id} in {status}"))
+}
+
+/// `dd/mm/yyyy HH:MM`.
+fn is_day_and_minute(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 16
+        && b.iter().enumerate().all(|(i, c)| match i {
+            2 | 5 => *c == b'/',
+            10 => *c == b' ',
+            13 => *c == b':',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_status_on_the_server_shows_each_node_and_what_waits_for_it() {
+    let app = spawn_app().await;
+    let t1 = node_token(&app, "BP-LUNGCU").await;
+    let t2 = node_token(&app, "BP-XINMAN").await;
+    let mut a = node(&app, &t1).await;
+    let mut b = node(&app, &t2).await;
+    let (admin, _) = login(&app, "admin").await;
+    assert_eq!(
+        sync_status(&app, &admin).await["nodes"],
+        serde_json::json!([])
+    );
+    let page = admin.get(app.url("/sync")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("id=\"no-nodes\""));
+
+    run_sync(&mut a).await;
+    run_sync(&mut b).await;
+    let s = sync_status(&app, &admin).await;
+    assert_eq!(s["nodes"].as_array().unwrap().len(), 2, "{s}");
+    assert_eq!(s["node"], serde_json::Value::Null, "the server is no node");
+    for (n, unit) in [(&a, "BP-LUNGCU"), (&b, "BP-XINMAN")] {
+        let p = peer(&s, n);
+        assert_eq!(p["unit"], unit);
+        assert!(is_day_and_minute(p["last_sync"].as_str().unwrap()), "{p}");
+        assert_eq!(p["waiting"], 0, "{p}");
+        assert_eq!(p["waiting_exact"], true);
+    }
+    let first_sync_a = peer(&s, &a)["last_sync_ms"].as_i64().unwrap();
+
+    // Offline work on both posts; the province records one patrol for each.
+    let actor = Actor {
+        name: "node".into(),
+        now_ms: 1,
+    };
+    let on_a = a
+        .service
+        .add(&actor, patrol("BP-LUNGCU", "2025-06-01", 3))
+        .await
+        .unwrap();
+    b.service
+        .add(&actor, patrol("BP-XINMAN", "2025-06-02", 4))
+        .await
+        .unwrap();
+    for unit in ["BP-LUNGCU", "BP-XINMAN"] {
+        app.service
+            .add(&actor, patrol(unit, "2025-06-03", 5))
+            .await
+            .unwrap();
+    }
+    let s = sync_status(&app, &admin).await;
+    assert_eq!(peer(&s, &a)["waiting"], 1, "the province's patrol: {s}");
+    assert_eq!(peer(&s, &b)["waiting"], 1, "{s}");
+
+    // A's sync brings its patrol up, which B may not read.
+    run_sync(&mut a).await;
+    let s = sync_status(&app, &admin).await;
+    let pa = peer(&s, &a);
+    assert_eq!(pa["waiting"], 0, "{pa}");
+    assert_eq!(pa["revisions_received"], 1, "{pa}");
+    assert!(pa["last_sync_ms"].as_i64().unwrap() >= first_sync_a);
+    assert!(pa["pull_cursor"].as_i64().unwrap() >= app.service.store().last_seq().await.unwrap());
+    assert!(
+        ids(&app.service.store().revisions().await.unwrap()).contains(&on_a.id),
+        "A's patrol reached the server"
+    );
+    assert_eq!(peer(&s, &b)["waiting"], 1, "{s}");
+    run_sync(&mut b).await;
+    let s = sync_status(&app, &admin).await;
+    assert_eq!(peer(&s, &b)["waiting"], 0, "{s}");
+
+    // The page: unit names, short ids, times, counts.
+    let page = admin
+        .get(app.url("/sync"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for n in [&a, &b] {
+        let p = peer(&s, n);
+        let id = p["node_id"].as_str().unwrap();
+        assert!(
+            page.contains(&format!("…{}</code>", &id[id.len() - 8..])),
+            "{page}"
+        );
+        assert!(page.contains(p["last_sync"].as_str().unwrap()), "{page}");
+    }
+    assert!(page.contains("Đồn Biên phòng Lũng Cú"), "{page}");
+    assert!(page.contains("href=\"/sync\""), "a link for administrators");
+    assert!(page.contains("<td class=\"num waiting\">0</td>"), "{page}");
+
+    // Only administrators; a node's own token may not look.
+    let (editor, _) = login(&app, "dn-lungcu").await;
+    let r = editor.get(app.url("/sync")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let home = editor
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!home.contains("href=\"/sync\""), "no link for others");
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/sync/status"))
+        .bearer_auth(&t1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+/// A node's own web server (as `bienphong serve` runs it there), with an
+/// administrator signed in.
+struct NodeServer {
+    base: String,
+    client: reqwest::Client,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn serve_node(
+    dir: &std::path::Path,
+    service: std::sync::Arc<Service<SqlStore>>,
+    background: std::sync::Arc<bienphong_sync::status::BackgroundSync>,
+) -> NodeServer {
+    use bienphong_domain::access::Role;
+    service
+        .create_user(
+            "test",
+            0,
+            bienphong_service::NewUser {
+                username: "admin".into(),
+                display_name: "Quản trị".into(),
+                password: "mat-khau-nut-tram".into(),
+                role: Role::Admin,
+                unit: "ADMIN".into(),
+                restricted: true,
+            },
+        )
+        .await
+        .unwrap();
+    let config = bienphong_web::ServerConfig {
+        node_dir: Some(dir.to_path_buf()),
+        ..Default::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = bienphong_web::AppState::new(service, config).with_background_sync(background);
+    tokio::spawn(async move {
+        bienphong_web::serve(listener, state, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    let client = common::browser_like_client();
+    let r = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", "mat-khau-nut-tram"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    NodeServer {
+        base,
+        client,
+        _stop: stop,
+    }
+}
+
+impl NodeServer {
+    async fn get(&self, path: &str) -> String {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        r.text().await.unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_status_on_a_node_counts_what_it_has_still_to_send() {
+    use bienphong_sync::client::{SyncLock, sync_node};
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    // A node as `node init` leaves it: a store and sync.json in its data
+    // directory; it syncs as `bienphong sync` and `serve --sync-every` do.
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqlStore::open_sqlite(&dir.path().join("bienphong.sqlite"))
+        .await
+        .unwrap();
+    let service = std::sync::Arc::new(Service::new(store));
+    NodeState::new(&app.base, &t)
+        .save(&NodeState::path_in(dir.path()))
+        .unwrap();
+    let sync_now = || async {
+        let lock = SyncLock::try_acquire(dir.path())
+            .unwrap()
+            .expect("not held");
+        sync_node(service.store(), dir.path(), &lock, None, false, &mut |_| {})
+            .await
+            .unwrap()
+    };
+    // As `serve --sync-every 5m` shows it (its task is not run here).
+    let background = std::sync::Arc::new(bienphong_sync::status::BackgroundSync::new(
+        std::time::Duration::from_secs(300),
+    ));
+    let node = serve_node(dir.path(), service.clone(), background.clone()).await;
+    let page = node.get("/sync").await;
+    assert!(page.contains("<td id=\"node-waiting\">0</td>"), "{page}");
+    assert!(
+        page.contains("id=\"node-last-sync\"><span class=\"muted\">chưa lần nào"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("<code id=\"node-server\">{}</code>", app.base)));
+    assert!(
+        !page.contains("id=\"sync-nodes\""),
+        "no node syncs with this one"
+    );
+
+    sync_now().await;
+    let s: serde_json::Value =
+        serde_json::from_str(&node.get("/api/v1/sync/status").await).unwrap();
+    let n = &s["node"];
+    assert_eq!(n["server"], app.base.as_str());
+    assert_eq!(n["waiting_to_push"], 0, "{n}");
+    assert!(
+        n["pulled"].as_u64().unwrap() > 100,
+        "the organisation and the post's records: {n}"
+    );
+    assert!(is_day_and_minute(n["last_sync"].as_str().unwrap()), "{n}");
+    assert_eq!(n["background"]["every_s"], 300, "{n}");
+    assert_eq!(n["background"]["last_attempt"], serde_json::Value::Null);
+    let page = node.get("/sync").await;
+    assert!(
+        page.contains("<td id=\"node-background\">mỗi 5 phút</td>"),
+        "{page}"
+    );
+    // A run under way, then one that failed: the link was down.
+    background.begin(1_750_000_000_000);
+    let page = node.get("/sync").await;
+    assert!(
+        page.contains("mỗi 5 phút; đang đồng bộ, từ 15/06/2025 22:06"),
+        "{page}"
+    );
+    background.record(
+        1_750_000_060_000,
+        &Err(SyncError::Network("connection refused".into())),
+    );
+    let page = node.get("/sync").await;
+    assert!(
+        page.contains("lần chạy gần nhất lúc 15/06/2025 22:07: <span class=\"error\">không thành công: cannot reach the server: connection refused</span>"),
+        "{page}"
+    );
+    assert!(!page.contains("đang đồng bộ"), "{page}");
+    assert_eq!(s["nodes"], serde_json::json!([]));
+
+    // Recorded offline: one revision waits, and the page says so.
+    let actor = Actor {
+        name: "node".into(),
+        now_ms: 1,
+    };
+    let made = service
+        .add(&actor, patrol("BP-LUNGCU", "2025-07-01", 2))
+        .await
+        .unwrap();
+    let page = node.get("/sync").await;
+    assert!(page.contains("<td id=\"node-waiting\">1</td>"), "{page}");
+    let pulled = n["pulled"].as_u64().unwrap();
+
+    // Two syncs of one node never overlap.
+    let held = SyncLock::try_acquire(dir.path()).unwrap().unwrap();
+    assert!(SyncLock::try_acquire(dir.path()).unwrap().is_none());
+    let waited = SyncLock::acquire(dir.path(), std::time::Duration::from_millis(300)).await;
+    assert!(matches!(waited, Err(SyncError::Busy { .. })), "{waited:?}");
+    drop(held);
+
+    let report = sync_now().await;
+    assert_eq!(report.pushed, 1);
+    assert!(ids(&app.service.store().revisions().await.unwrap()).contains(&made.id));
+    let page = node.get("/sync").await;
+    assert!(page.contains("<td id=\"node-waiting\">0</td>"), "{page}");
+    let s: serde_json::Value =
+        serde_json::from_str(&node.get("/api/v1/sync/status").await).unwrap();
+    assert_eq!(s["node"]["waiting_to_push"], 0);
+    assert_eq!(
+        s["node"]["pulled"].as_u64().unwrap(),
+        pulled,
+        "nothing new came back"
+    );
+
+    // In English too.
+    let r = node
+        .client
+        .get(format!("{}/lang/en?back=/sync", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    let page = node.get("/sync").await;
+    assert!(
+        page.contains("Revisions waiting to be sent to the server"),
+        "{page}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_by_bundle_both_ways_applied_twice_changes_nothing() {
     let app = spawn_app().await;
