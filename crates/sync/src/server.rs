@@ -7,10 +7,11 @@ use crate::wire::{
 use crate::{Result, SyncError};
 use bienphong_domain::access::Access;
 use bienphong_domain::org::Org;
-use bienphong_domain::{Content, NodeId, RecordId, Revision};
+use bienphong_domain::record::BriefingStatus;
+use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_service::{Principal, Service};
 use bienphong_store::{AccountStore, AuditEntry, PeerContact, Store, SyncStatusStore};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The ids of an offer the server lacks.
 pub async fn offer<S: Store + AccountStore>(
@@ -339,9 +340,14 @@ pub async fn push<S: Store + AccountStore>(
             });
         }
     }
+    let frozen = changes_of_submitted_reports(service, &fresh).await?;
     let mut refused = Vec::new();
     for r in &fresh {
         let content = judge.content_of(r).await?;
+        if frozen.contains(&r.id) {
+            refused.push((r, content, "changes a submitted briefing report"));
+            continue;
+        }
         let mut ok = who.grant.may_write_type(r.record_type)
             && content
                 .as_ref()
@@ -357,12 +363,12 @@ pub async fn push<S: Store + AccountStore>(
             };
         }
         if !ok {
-            refused.push((r, content));
+            refused.push((r, content, "outside the grant"));
         }
     }
-    if let Some((first, _)) = refused.first() {
+    if let Some((first, _, _)) = refused.first() {
         let first = first.id;
-        for (r, c) in &refused {
+        for (r, c, reason) in &refused {
             audit(
                 service,
                 who,
@@ -370,7 +376,7 @@ pub async fn push<S: Store + AccountStore>(
                 "sync.push",
                 false,
                 Some((r, c.as_ref())),
-                format!("revision {} outside the grant", r.id),
+                format!("revision {} {reason}", r.id),
             )
             .await?;
         }
@@ -396,4 +402,52 @@ pub async fn push<S: Store + AccountStore>(
         received,
         present: present.len(),
     })
+}
+
+/// The pushed revisions that change a submitted briefing report: a report
+/// is frozen once submitted, on a node as on the server, so a revision
+/// following a submitted version must keep it as it is (a resolution of a
+/// conflict keeps one of its submitted versions).
+async fn changes_of_submitted_reports<S: Store + AccountStore>(
+    service: &Service<S>,
+    fresh: &[Revision],
+) -> Result<HashSet<RevisionId>> {
+    let reports: Vec<&Revision> = fresh
+        .iter()
+        .filter(|r| r.record_type == RecordType::BriefingReport && !r.parents.is_empty())
+        .collect();
+    if reports.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut known: HashMap<RevisionId, Revision> =
+        fresh.iter().map(|r| (r.id, r.clone())).collect();
+    let wanted: Vec<RevisionId> = reports
+        .iter()
+        .flat_map(|r| r.parents.iter().copied())
+        .filter(|p| !known.contains_key(p))
+        .collect();
+    for r in service.store().revisions_by_ids(&wanted).await? {
+        known.insert(r.id, r);
+    }
+    let submitted = |r: &Revision| {
+        !r.deleted
+            && matches!(
+                Content::from_json(r.record_type, &r.content),
+                Ok(Content::BriefingReport(b)) if b.status == BriefingStatus::Submitted
+            )
+    };
+    let mut out = HashSet::new();
+    for r in reports {
+        let frozen: Vec<&Revision> = r
+            .parents
+            .iter()
+            .filter_map(|p| known.get(p))
+            .filter(|p| submitted(p))
+            .collect();
+        let kept = !r.deleted && frozen.iter().any(|p| p.content == r.content);
+        if !frozen.is_empty() && !kept {
+            out.insert(r.id);
+        }
+    }
+    Ok(out)
 }

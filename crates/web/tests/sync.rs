@@ -2023,3 +2023,90 @@ async fn sync_conflict_with_a_submitted_briefing_report_keeps_it_frozen() {
     assert_eq!(on_server.revision_id, kept.id);
     assert!(on_server.content.contains("\"submitted\""));
 }
+
+/// A submitted briefing report is frozen on the server too: a pushed
+/// revision that changes or deletes it (a forged or outdated node) is
+/// refused, audited, and nothing of the batch is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_push_refuses_a_change_to_a_submitted_briefing_report() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut a = node(&app, &t).await;
+    run_sync(&mut a).await;
+    let actor = Actor {
+        name: "đồn Lũng Cú".into(),
+        now_ms: 1,
+    };
+    let v = serde_json::json!({"unit": "BP-LUNGCU", "year": 2025, "quarter": 2,
+        "results": "Tuần tra 20 lần"});
+    let draft = Content::from_json(RecordType::BriefingReport, &v.to_string()).unwrap();
+    let created = a.service.add(&actor, draft).await.unwrap();
+    let submitted = a
+        .service
+        .submit_briefing(
+            &actor,
+            created.record_id,
+            None,
+            Vec::new(),
+            bienphong_domain::format::parse_date("25/06/2025").unwrap(),
+        )
+        .await
+        .unwrap();
+    run_sync(&mut a).await;
+    assert!(
+        app.service
+            .store()
+            .present_revisions(&[submitted.id])
+            .await
+            .unwrap()
+            .contains(&submitted.id)
+    );
+    let who = app.service.token_principal(&t).await.unwrap().unwrap();
+    let mut changed = submitted.clone();
+    changed.id = RevisionId::new();
+    changed.parents = vec![submitted.id];
+    changed.content = submitted
+        .content
+        .replace("Tuần tra 20 lần", "Tuần tra 40 lần");
+    assert_ne!(changed.content, submitted.content);
+    let mut deleted = changed.clone();
+    deleted.id = RevisionId::new();
+    deleted.deleted = true;
+    deleted.content = String::new();
+    // An ordinary record in the same batch is not written either.
+    let other = a
+        .service
+        .add(&actor, patrol("BP-LUNGCU", "2025-06-02", 3))
+        .await
+        .unwrap();
+    let before = app.service.store().revision_count().await.unwrap();
+    for forged in [changed, deleted] {
+        let result =
+            bienphong_sync::server::push(&app.service, &who, 7, vec![other.clone(), forged]).await;
+        assert!(
+            matches!(result, Err(SyncError::Refused { count: 1, .. })),
+            "{result:?}"
+        );
+    }
+    assert_eq!(app.service.store().revision_count().await.unwrap(), before);
+    let audit = app
+        .service
+        .store()
+        .audit(&bienphong_store::AuditFilter {
+            action: Some("sync.push".into()),
+            outcome: Some("refused".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.detail.contains("changes a submitted briefing report")),
+        "{audit:?}"
+    );
+    // The node's own record still travels on its next sync.
+    let report = run_sync(&mut a).await;
+    assert_eq!(report.pushed, 1);
+}
