@@ -850,6 +850,10 @@ pub enum NodeCommand {
         /// A node token an administrator created for this node's unit.
         #[arg(long, env = "BIENPHONG_TOKEN", hide_env_values = true)]
         token: String,
+        /// The certificate (PEM) of the authority that signed the server's
+        /// HTTPS certificate, when the system does not trust it already.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
     },
 }
 

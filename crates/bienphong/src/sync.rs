@@ -6,6 +6,7 @@ use bienphong_domain::access::{Grant, Role};
 use bienphong_domain::org::Code;
 use bienphong_service::{Principal, Service};
 use bienphong_store::{SqlStore, Store};
+use bienphong_sync::SyncError;
 use bienphong_sync::bundle::{Bundle, answer_on_server, export_from_node, import_on_node};
 use bienphong_sync::client::{NodeState, Progress, SyncLock, sync_node};
 use std::io::Write;
@@ -27,10 +28,23 @@ pub async fn node(
     out: &mut impl Write,
 ) -> crate::Result<()> {
     match command {
-        NodeCommand::Init { server, token } => {
+        NodeCommand::Init {
+            server,
+            token,
+            ca_cert,
+        } => {
             let path = NodeState::path_in(data);
+            let mut state = NodeState::new(&server, &token);
+            if let Some(file) = &ca_cert {
+                let pem = std::fs::read_to_string(file).map_err(|e| SyncError::File {
+                    path: file.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                bienphong_sync::client::parse_ca(&pem)?;
+                state.ca_pem = Some(pem);
+            }
             let _lock = SyncLock::acquire(data, LOCK_PATIENCE).await?;
-            NodeState::new(&server, &token).save(&path)?;
+            state.save(&path)?;
             writeln!(
                 out,
                 "node {} → {server}; now run: bienphong sync",

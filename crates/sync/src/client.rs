@@ -26,6 +26,10 @@ pub struct NodeState {
     /// When the last sync completed, by this node's clock.
     #[serde(default)]
     pub last_sync_ms: Option<i64>,
+    /// The certificate (PEM) of an authority the province's server is
+    /// signed by when it is not one the system trusts (a province's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_pem: Option<String>,
 }
 
 impl NodeState {
@@ -36,6 +40,7 @@ impl NodeState {
             pull_cursor: 0,
             push_cursor: 0,
             last_sync_ms: None,
+            ca_pem: None,
         }
     }
 
@@ -186,8 +191,18 @@ pub struct Client {
 
 impl Client {
     pub fn new(server: &str, token: &str) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(120))
+        Self::with_ca(server, token, None)
+    }
+
+    /// A client that also trusts the authority of `ca_pem` for HTTPS.
+    pub fn with_ca(server: &str, token: &str, ca_pem: Option<&str>) -> Result<Self> {
+        // The process's TLS provider; a second install is a no-op error.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(120));
+        if let Some(pem) = ca_pem {
+            builder = builder.add_root_certificate(parse_ca(pem)?);
+        }
+        let http = builder
             .build()
             .map_err(|e| SyncError::Network(e.to_string()))?;
         Ok(Self {
@@ -234,7 +249,7 @@ impl Client {
     }
 
     async fn try_call(&self, url: &str, body: &[u8]) -> Result<Vec<u8>> {
-        let net = |e: reqwest::Error| SyncError::Network(e.to_string());
+        let net = |e: reqwest::Error| SyncError::Network(error_chain(&e));
         self.sent.fetch_add(body.len() as u64, Ordering::Relaxed);
         let response = self
             .http
@@ -403,7 +418,7 @@ where
     if let Some(server) = server {
         state.server = server.trim_end_matches('/').to_string();
     }
-    let client = Client::new(&state.server, &state.token)?;
+    let client = Client::with_ca(&state.server, &state.token, state.ca_pem.as_deref())?;
     sync(
         store,
         &client,
@@ -413,6 +428,28 @@ where
         progress,
     )
     .await
+}
+
+/// An error with its causes: reqwest's own message ("error sending
+/// request") hides why (refused, certificate not trusted, timeout).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+/// A CA certificate in PEM, or an error saying it is not one.
+pub fn parse_ca(pem: &str) -> Result<reqwest::Certificate> {
+    if !pem.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(SyncError::Certificate("no PEM certificate".into()));
+    }
+    reqwest::Certificate::from_pem(pem.as_bytes())
+        .map_err(|e| SyncError::Certificate(e.to_string()))
 }
 
 fn now_ms() -> i64 {

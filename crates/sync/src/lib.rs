@@ -33,6 +33,10 @@ pub enum SyncError {
     Server { status: u16, message: String },
     #[error("cannot reach the server: {0}")]
     Network(String),
+    #[error(
+        "the CA certificate cannot be read: {0} (give the authority's certificate as a PEM file)"
+    )]
+    Certificate(String),
     #[error("node settings {path}: {reason}")]
     NodeState { path: String, reason: String },
     #[error("another sync of this node is under way ({path} is locked); try again when it ends")]

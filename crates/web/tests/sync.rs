@@ -2110,3 +2110,95 @@ async fn sync_push_refuses_a_change_to_a_submitted_briefing_report() {
     let report = run_sync(&mut a).await;
     assert_eq!(report.pushed, 1);
 }
+
+/// A TLS front on loopback for the in-process server, as a province would
+/// put its server behind HTTPS, with a certificate of its own authority.
+/// Returns the https URL and the authority's certificate (PEM).
+async fn tls_front(app: &TestApp) -> (String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    use std::sync::Arc;
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Bộ Chỉ huy BĐBP tỉnh (thử)");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+    let config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            tokio_rustls::rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let backend = app.base.trim_start_matches("http://").to_string();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let backend = backend.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let Ok(mut plain) = tokio::net::TcpStream::connect(&backend).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    });
+    (format!("https://localhost:{port}"), ca.pem())
+}
+
+/// A node syncs with a server behind HTTPS signed by the province's own
+/// authority once it is given that authority's certificate; without it,
+/// the sync fails saying the certificate is not trusted, and nothing moves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_over_https_with_the_provinces_own_authority() {
+    let app = spawn_app().await;
+    let (url, ca_pem) = tls_front(&app).await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqlStore::open_sqlite(&dir.path().join("node.sqlite"))
+        .await
+        .unwrap();
+    let mut state = NodeState::new(&url, &t);
+    state.save(&NodeState::path_in(dir.path())).unwrap();
+    let mut client = Client::new(&url, &t).unwrap();
+    client.retry.attempts = 1;
+    let untrusted = sync(
+        &store,
+        &client,
+        &mut state,
+        false,
+        &mut |_| Ok(()),
+        &mut |_| {},
+    )
+    .await;
+    let message = untrusted.unwrap_err().to_string();
+    assert!(message.to_lowercase().contains("certificate"), "{message}");
+    assert_eq!(store.revision_count().await.unwrap(), 0);
+    assert!(bienphong_sync::client::parse_ca("not a certificate").is_err());
+
+    state.ca_pem = Some(ca_pem);
+    state.save(&NodeState::path_in(dir.path())).unwrap();
+    let lock = bienphong_sync::client::SyncLock::acquire(dir.path(), std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    let report =
+        bienphong_sync::client::sync_node(&store, dir.path(), &lock, None, false, &mut |_| {})
+            .await
+            .unwrap();
+    assert!(report.applied > 100, "{report:?}");
+    assert_eq!(
+        ids(&store.revisions().await.unwrap()),
+        server_scope(&app, &t).await
+    );
+}
