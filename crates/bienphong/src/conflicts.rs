@@ -8,7 +8,7 @@ use bienphong_domain::{Content, Problem, RevisionId, ValidationError};
 use bienphong_i18n::Lang;
 use bienphong_service::{Actor, ConflictView, Resolution, Service};
 use bienphong_store::SqlStore;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 pub async fn list(
     service: &Service<SqlStore>,
@@ -21,7 +21,7 @@ pub async fn list(
         views.push(service.conflict_view(c.record_id).await?);
     }
     if as_json {
-        let list: Vec<Value> = views.iter().map(view_json).collect();
+        let list: Vec<Value> = views.iter().map(ConflictView::to_json).collect();
         let text = serde_json::to_string_pretty(&list).context("json")?;
         writeln!(out, "{text}").context("stdout")?;
         return Ok(());
@@ -44,22 +44,6 @@ pub async fn list(
 
 fn fields_of(json: &str) -> Map<String, Value> {
     serde_json::from_str(json).unwrap_or_default()
-}
-
-fn view_json(v: &ConflictView) -> Value {
-    json!({
-        "id": v.record_id.to_string(),
-        "type": v.versions[0].record_type.as_str(),
-        "differing_fields": v.differing,
-        "versions": v.versions.iter().map(|r| json!({
-            "revision": r.id.to_string(),
-            "node": r.node_id.to_string(),
-            "author": r.author,
-            "created_ms": r.created_ms,
-            "deleted": r.deleted,
-            "content": (!r.deleted).then(|| Value::Object(fields_of(&r.content))),
-        })).collect::<Vec<_>>(),
-    })
 }
 
 fn write_view(out: &mut impl std::io::Write, lang: Lang, v: &ConflictView) -> Result<()> {

@@ -54,6 +54,7 @@ async fn start(
 }
 
 fn client() -> reqwest::Client {
+    bienphong_sync::client::install_tls_provider();
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -67,7 +68,7 @@ async fn serve_demo_starts_on_the_demo_with_generated_accounts_and_stops_gracefu
     let (mut child, url, accounts) = start(data.path(), &["--demo"], 3).await;
     let names: Vec<&str> = accounts.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["admin", "dn-lungcu", "xa-lungcu"]);
-    let health = reqwest::get(format!("{url}/health")).await.unwrap();
+    let health = client().get(format!("{url}/health")).send().await.unwrap();
     assert_eq!(health.status(), 200);
     let c = client();
     let r = c.get(format!("{url}/")).send().await.unwrap();

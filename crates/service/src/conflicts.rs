@@ -68,6 +68,26 @@ pub struct ConflictView {
     pub content: Option<Content>,
 }
 
+impl ConflictView {
+    /// The record and its versions as the CLI and the API print them.
+    pub fn to_json(&self) -> serde_json::Value {
+        let fields = |json: &str| serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
+        serde_json::json!({
+            "record_id": self.record_id.to_string(),
+            "type": self.versions.first().map(|r| r.record_type.as_str()),
+            "differing_fields": self.differing,
+            "versions": self.versions.iter().map(|r| serde_json::json!({
+                "revision": r.id.to_string(),
+                "node": r.node_id.to_string(),
+                "author": r.author,
+                "created_ms": r.created_ms,
+                "deleted": r.deleted,
+                "content": (!r.deleted).then(|| fields(&r.content)),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
 impl<S: Store> Service<S> {
     pub async fn conflicts(&self) -> Result<Vec<Conflict>> {
         Ok(self.store.conflicts().await?)

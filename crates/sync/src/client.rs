@@ -6,6 +6,7 @@ use crate::wire::{
     PullResponse, PushRequest, PushResponse, decode, encode,
 };
 use crate::{Result, SyncError};
+use bienphong_domain::RevisionId;
 use bienphong_store::Store;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -196,8 +197,7 @@ impl Client {
 
     /// A client that also trusts the authority of `ca_pem` for HTTPS.
     pub fn with_ca(server: &str, token: &str, ca_pem: Option<&str>) -> Result<Self> {
-        // The process's TLS provider; a second install is a no-op error.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls_provider();
         let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(120));
         if let Some(pem) = ca_pem {
             builder = builder.add_root_certificate(parse_ca(pem)?);
@@ -315,6 +315,8 @@ where
     Prog: FnMut(Progress) + ?Sized,
 {
     let mut report = SyncReport::default();
+    // Ids received in this sync: the push cursor moves over them.
+    let mut pulled: HashSet<RevisionId> = HashSet::new();
     if full {
         state.pull_cursor = 0;
     }
@@ -368,19 +370,11 @@ where
                     },
                 )
                 .await?;
-            let pulled: HashSet<_> = answer.revisions.iter().map(|r| r.id).collect();
+            pulled.extend(answer.revisions.iter().map(|r| r.id));
             report.pulled += answer.revisions.len();
             report.applied += store.import(answer.revisions).await?;
             state.pull_cursor = answer.next;
-            // What came from the server need not be offered back to it.
-            let after = store
-                .revisions_after(state.push_cursor, client.batches.offer.max(1))
-                .await?;
-            if after.iter().all(|(_, r)| pulled.contains(&r.id))
-                && let Some(&(last, _)) = after.last()
-            {
-                state.push_cursor = last;
-            }
+            skip_pulled(store, state, &pulled, client.batches.offer.max(1)).await?;
             save(state)?;
             progress(Progress::Pulled(report.pulled));
             if !answer.more {
@@ -428,6 +422,35 @@ where
         progress,
     )
     .await
+}
+
+/// Makes ring the process's TLS provider (once; later calls do nothing).
+/// Every reqwest client in a process that links this crate needs one,
+/// HTTPS or not: reqwest is built without a provider of its own.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Moves the push cursor over what came from the server (it need not be
+/// offered back), up to the first revision written here.
+async fn skip_pulled<S: Store>(
+    store: &S,
+    state: &mut NodeState,
+    pulled: &HashSet<RevisionId>,
+    page: u32,
+) -> Result<()> {
+    loop {
+        let after = store.revisions_after(state.push_cursor, page).await?;
+        for (seq, r) in &after {
+            if !pulled.contains(&r.id) {
+                return Ok(());
+            }
+            state.push_cursor = *seq;
+        }
+        if after.len() < page as usize {
+            return Ok(());
+        }
+    }
 }
 
 /// An error with its causes: reqwest's own message ("error sending

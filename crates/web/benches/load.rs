@@ -107,6 +107,7 @@ fn token_client(token: &str) -> reqwest::Client {
         AUTHORIZATION,
         HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
     );
+    bienphong_sync::client::install_tls_provider();
     reqwest::Client::builder()
         .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())

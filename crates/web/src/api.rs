@@ -1501,24 +1501,6 @@ async fn sync_status(
     Ok(Json(sync_status_of(&state, &caller.principal, lang).await?))
 }
 
-/// A record in conflict as the API and the pages show it.
-pub(crate) fn conflict_json(view: &bienphong_service::ConflictView) -> Value {
-    let fields = |json: &str| serde_json::from_str::<Value>(json).unwrap_or(Value::Null);
-    json!({
-        "record_id": view.record_id.to_string(),
-        "type": view.versions.first().map(|r| r.record_type.as_str()),
-        "differing_fields": view.differing,
-        "versions": view.versions.iter().map(|r| json!({
-            "revision": r.id.to_string(),
-            "node": r.node_id.to_string(),
-            "author": r.author,
-            "created_ms": r.created_ms,
-            "deleted": r.deleted,
-            "content": (!r.deleted).then(|| fields(&r.content)),
-        })).collect::<Vec<_>>(),
-    })
-}
-
 async fn conflicts_list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -1529,7 +1511,7 @@ async fn conflicts_list(
         .conflicts_as(&caller.principal)
         .await
         .map_err(|e| ApiError::from_service(lang, e))?;
-    Ok(Json(views.iter().map(conflict_json).collect::<Vec<_>>()).into_response())
+    Ok(Json(views.iter().map(|v| v.to_json()).collect::<Vec<_>>()).into_response())
 }
 
 #[derive(Deserialize)]

@@ -1537,6 +1537,17 @@ async fn new_page(
 
 /// The message of a failed write, and the field it belongs to ("" for
 /// the whole form).
+/// A refused write as one line for the top of a page: the field's label
+/// first when the error names one.
+fn write_error_line(lang: Lang, e: ServiceError) -> (StatusCode, String) {
+    let (status, field, message) = write_error(lang, e);
+    if field.is_empty() {
+        (status, message)
+    } else {
+        (status, format!("{}: {message}", field_label(lang, &field)))
+    }
+}
+
 fn write_error(lang: Lang, e: ServiceError) -> (StatusCode, String, String) {
     match e {
         ServiceError::Invalid(v) => (

@@ -16,7 +16,7 @@ async fn api(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let client = reqwest::Client::new();
+    let client = common::http();
     let mut req = client.request(method, app.url(path)).bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
@@ -356,7 +356,7 @@ async fn api_errors_have_their_statuses_and_never_a_500_for_bad_input() {
     let app = spawn_app().await;
     let editor = token(&app, "dn-lungcu").await;
     let m = reqwest::Method::POST;
-    let client = reqwest::Client::new();
+    let client = common::http();
     // No credentials: 401 before the body is even read.
     let r = client
         .post(app.url("/api/v1/patrols"))
@@ -609,7 +609,9 @@ async fn api_errors_have_their_statuses_and_never_a_500_for_bad_input() {
 async fn the_openapi_document_lists_every_route_the_server_serves() {
     let app = spawn_app().await;
     let admin = token(&app, "admin").await;
-    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+    let doc: Value = common::http()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
         .await
         .unwrap()
         .json()
@@ -655,7 +657,7 @@ async fn the_openapi_document_lists_every_route_the_server_serves() {
     }
     // Every documented operation is served: none falls through to "no
     // route" or "method not allowed".
-    let client = reqwest::Client::new();
+    let client = common::http();
     let mut served = 0;
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
@@ -994,7 +996,7 @@ async fn oversized_requests_are_refused_before_they_are_read() {
     let editor = token(&app, "dn-lungcu").await;
     let before = common::record_count(&app).await;
     let body = format!("{{\"notes\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
-    let r = reqwest::Client::new()
+    let r = common::http()
         .post(app.url("/api/v1/patrols"))
         .bearer_auth(&editor)
         .header("content-type", "application/json")

@@ -17,7 +17,7 @@ async fn api(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut req = reqwest::Client::new()
+    let mut req = common::http()
         .request(method, app.url(path))
         .bearer_auth(token);
     if let Some(b) = body {

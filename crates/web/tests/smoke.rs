@@ -3,7 +3,7 @@ mod common;
 #[tokio::test]
 async fn health_answers_once_ready() {
     let app = common::spawn_app().await;
-    let r = reqwest::get(app.url("/health")).await.unwrap();
+    let r = common::http().get(app.url("/health")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let (client, csrf) = common::login(&app, "dn-lungcu").await;
     assert!(!csrf.is_empty());

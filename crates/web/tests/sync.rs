@@ -463,7 +463,7 @@ async fn sync_status_on_the_server_shows_each_node_and_what_waits_for_it() {
         .await
         .unwrap();
     assert!(!home.contains("href=\"/sync\""), "no link for others");
-    let r = reqwest::Client::new()
+    let r = common::http()
         .get(app.url("/api/v1/sync/status"))
         .bearer_auth(&t1)
         .send()
@@ -2201,4 +2201,41 @@ async fn sync_over_https_with_the_provinces_own_authority() {
         ids(&store.revisions().await.unwrap()),
         server_scope(&app, &t).await
     );
+}
+
+/// What a node pulled is never offered back to the server, however the
+/// pull and offer batches fall (small pulls, smaller offer pages), while
+/// what the node writes is offered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_never_offers_back_what_it_pulled() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    let mut client = Client::new(&n.state.server, &n.state.token).unwrap();
+    client.batches = bienphong_sync::client::Batches {
+        offer: 7,
+        push: 5,
+        pull: 300,
+    };
+    let first = sync_with(&mut n, &client).await.unwrap();
+    assert!(first.applied > 1000, "{first:?}");
+    assert_eq!(first.offered, 0, "{first:?}");
+    assert_eq!(
+        n.state.push_cursor,
+        n.service.store().last_seq().await.unwrap()
+    );
+    // A record written on the node is offered and pushed, once.
+    n.service
+        .add(
+            &Actor {
+                name: "node".into(),
+                now_ms: 1,
+            },
+            patrol("BP-LUNGCU", "2025-08-01", 4),
+        )
+        .await
+        .unwrap();
+    let client = Client::new(&n.state.server, &n.state.token).unwrap();
+    let next = sync_with(&mut n, &client).await.unwrap();
+    assert_eq!((next.offered, next.pushed), (1, 1), "{next:?}");
 }

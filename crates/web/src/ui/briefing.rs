@@ -4,7 +4,7 @@
 
 use super::{
     Frame, Gate, Tr, attachment, csrf_ok, csrf_refused, frame, gate, here, markdown_html,
-    page_error, parse_form, render, today, unit_name, unit_options, write_error,
+    page_error, parse_form, render, today, unit_name, unit_options, write_error_line,
 };
 use crate::AppState;
 use crate::api::{briefing_quarter, briefing_unit, report_error, report_scope, submit_briefing};
@@ -404,12 +404,7 @@ pub(super) async fn save(
     let rev = match written {
         Ok(rev) => rev,
         Err(e) => {
-            let (status, field, message) = write_error(lang, e);
-            let message = if field.is_empty() {
-                message
-            } else {
-                format!("{}: {message}", super::field_label(lang, &field))
-            };
+            let (status, message) = write_error_line(lang, e);
             let mut r = report_response(
                 &state,
                 &auth,

@@ -4,7 +4,7 @@
 
 use super::{
     Frame, Gate, Tr, csrf_ok, csrf_refused, describe, field_label, frame, gate, here, page_error,
-    parse_form, render, when, write_error,
+    parse_form, render, when, write_error_line,
 };
 use crate::AppState;
 use crate::api::{collection, resolution_from};
@@ -18,8 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_domain::org::Org;
 use bienphong_domain::{RecordId, Revision};
 use bienphong_i18n::Lang;
-use bienphong_service::ConflictView;
+use bienphong_service::{ConflictView, Principal, ServiceError};
 use serde_json::Value;
+use std::sync::Arc;
 
 pub struct ConflictLine {
     pub href: String,
@@ -193,6 +194,17 @@ fn page(
     }
 }
 
+/// The organisation and a record's versions, if `who` may read them all.
+async fn load(
+    state: &AppState,
+    who: &Principal,
+    record: RecordId,
+) -> Result<(Arc<Org>, ConflictView), ServiceError> {
+    let org = state.service.org_shared().await?;
+    let view = state.service.conflict_view_as(who, record).await?;
+    Ok((org, view))
+}
+
 pub(super) async fn conflict_page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -205,16 +217,7 @@ pub(super) async fn conflict_page(
     let Ok(record) = id.parse::<RecordId>() else {
         return page_error(lang, ApiError::not_found(lang));
     };
-    let loaded = async {
-        let org = state.service.org_shared().await?;
-        let view = state
-            .service
-            .conflict_view_as(&auth.principal, record)
-            .await?;
-        Ok::<_, bienphong_service::ServiceError>((org, view))
-    }
-    .await;
-    match loaded {
+    match load(&state, &auth.principal, record).await {
         Ok((org, view)) => {
             let f = frame(&auth, &org, &back);
             render(page(&org, lang, f, &view, None, None))
@@ -268,22 +271,8 @@ pub(super) async fn resolve(
         ))
         .into_response(),
         Err(e) => {
-            let (status, field, message) = write_error(lang, e);
-            let message = if field.is_empty() {
-                message
-            } else {
-                format!("{}: {message}", field_label(lang, &field))
-            };
-            let loaded = async {
-                let org = state.service.org_shared().await?;
-                let view = state
-                    .service
-                    .conflict_view_as(&auth.principal, record)
-                    .await?;
-                Ok::<_, bienphong_service::ServiceError>((org, view))
-            }
-            .await;
-            match loaded {
+            let (status, message) = write_error_line(lang, e);
+            match load(&state, &auth.principal, record).await {
                 Ok((org, view)) => {
                     let f = frame(&auth, &org, &back);
                     let mut r = render(page(&org, lang, f, &view, Some(&posted), Some(message)));

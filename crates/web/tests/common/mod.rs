@@ -183,8 +183,16 @@ pub async fn spawn_app_from(db: &Path, config: ServerConfig) -> TestApp {
     }
 }
 
+/// A plain HTTP client (the sync crate's TLS provider installed first, as
+/// every reqwest client in these tests needs).
+pub fn http() -> reqwest::Client {
+    bienphong_sync::client::install_tls_provider();
+    reqwest::Client::new()
+}
+
 /// A client that keeps cookies, as a browser does.
 pub fn browser_like_client() -> reqwest::Client {
+    bienphong_sync::client::install_tls_provider();
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
