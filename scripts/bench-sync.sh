@@ -21,7 +21,7 @@ serve() { # DATA PORT
   "$bin" --data "$1" serve --listen "127.0.0.1:$2" >"$1.serve.log" 2>&1 &
   servers+=("$!")
   for _ in $(seq 1 600); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$2/login" && return 0
+    curl -fsS -o /dev/null "http://127.0.0.1:$2/login" 2>/dev/null && return 0
     sleep 0.5
   done
   echo "the server on port $2 did not start" >&2

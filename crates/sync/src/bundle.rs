@@ -143,6 +143,7 @@ pub async fn reply_from_server<S: Store + AccountStore>(
                 after: cursor,
                 limit: PULL_BATCH,
                 exclude_node,
+                node: None,
             },
         )
         .await?;

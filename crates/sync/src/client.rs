@@ -367,6 +367,7 @@ where
                         after: state.pull_cursor,
                         limit: client.batches.pull.max(1),
                         exclude_node: (!full).then(|| store.node_id()),
+                        node: Some(store.node_id()),
                     },
                 )
                 .await?;

@@ -180,8 +180,7 @@ fn contact(who: &Principal, node: NodeId, now_ms: i64) -> PeerContact {
 }
 
 /// A pull over HTTP: [`pull`], then the node's cursor is recorded (the node
-/// is the request's `exclude_node`; a `--full` pull names none and is not
-/// recorded). A page with `more: false` completes a sync. Failing to record
+/// names itself, or, from older nodes, is the request's `exclude_node`). A page with `more: false` completes a sync. Failing to record
 /// is logged and does not fail the pull.
 pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
     service: &Service<S>,
@@ -189,7 +188,7 @@ pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
     now_ms: i64,
     request: PullRequest,
 ) -> Result<PullResponse> {
-    let node = request.exclude_node;
+    let node = request.node.or(request.exclude_node);
     let answer = pull(service, who, now_ms, request).await?;
     if let Some(node) = node
         && let Err(e) = service

@@ -49,6 +49,10 @@ pub struct PullRequest {
     pub limit: u32,
     /// Leave out revisions written by this node (it has them).
     pub exclude_node: Option<NodeId>,
+    /// The pulling node, for the server's status page (§10), also on a
+    /// `--full` pull that excludes nothing. Older nodes send none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<NodeId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

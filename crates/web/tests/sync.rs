@@ -216,6 +216,7 @@ async fn sync_batches_twice_and_reordered_change_nothing() {
             after: 0,
             limit: 500,
             exclude_node: None,
+            node: None,
         },
     )
     .await
@@ -427,6 +428,27 @@ async fn sync_status_on_the_server_shows_each_node_and_what_waits_for_it() {
     run_sync(&mut b).await;
     let s = sync_status(&app, &admin).await;
     assert_eq!(peer(&s, &b)["waiting"], 0, "{s}");
+
+    // A --full sync (it excludes nothing) is recorded as the node's too.
+    let before_full = peer(&s, &b)["last_sync_ms"].as_i64().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let client = Client::new(&b.state.server, &b.state.token).unwrap();
+    sync(
+        b.service.store(),
+        &client,
+        &mut b.state,
+        true,
+        &mut |_| Ok(()),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let s = sync_status(&app, &admin).await;
+    assert_eq!(s["nodes"].as_array().unwrap().len(), 2, "{s}");
+    assert!(
+        peer(&s, &b)["last_sync_ms"].as_i64().unwrap() > before_full,
+        "{s}"
+    );
 
     // The page: unit names, short ids, times, counts.
     let page = admin
