@@ -54,6 +54,9 @@ pub struct Authenticated {
     pub principal: Principal,
     pub session: Option<Session>,
     pub lang: Lang,
+    /// This server is a field node's (its data directory holds sync.json):
+    /// everyone signed in may see its own sync status.
+    pub on_node: bool,
 }
 
 pub async fn authenticate(
@@ -62,6 +65,11 @@ pub async fn authenticate(
 ) -> Result<Option<Authenticated>, ApiError> {
     let lang = lang_of(headers);
     let service = &state.service;
+    let on_node = state
+        .config
+        .node_dir
+        .as_deref()
+        .is_some_and(|d| bienphong_sync::client::NodeState::path_in(d).is_file());
     if let Some(auth) = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -77,6 +85,7 @@ pub async fn authenticate(
             principal,
             session: None,
             lang,
+            on_node,
         }));
     }
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
@@ -90,6 +99,7 @@ pub async fn authenticate(
         principal,
         session: Some(session),
         lang,
+        on_node,
     }))
 }
 

@@ -125,6 +125,8 @@ pub struct Frame {
     pub unit: String,
     pub csrf: String,
     pub is_admin: bool,
+    /// The sync page is the administrators' on a server, everyone's on a node.
+    pub sync_link: bool,
     pub nav: Vec<(String, String)>,
     pub back: String,
 }
@@ -151,6 +153,7 @@ fn frame(auth: &Authenticated, org: &Org, back: &str) -> Frame {
             .map(|s| s.csrf_token.clone())
             .unwrap_or_default(),
         is_admin: p.grant.is_admin(),
+        sync_link: p.grant.is_admin() || auth.on_node,
         nav,
         back: back.to_string(),
         t,

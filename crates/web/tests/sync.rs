@@ -694,6 +694,45 @@ async fn sync_status_on_a_node_counts_what_it_has_still_to_send() {
         page.contains("Revisions waiting to be sent to the server"),
         "{page}"
     );
+
+    // On a node everyone signed in sees its sync, not the nodes list.
+    service
+        .create_user(
+            "test",
+            0,
+            bienphong_service::NewUser {
+                username: "can-bo".into(),
+                display_name: "Cán bộ đồn".into(),
+                password: "mat-khau-can-bo".into(),
+                role: bienphong_domain::access::Role::Editor,
+                unit: "BP-LUNGCU".into(),
+                restricted: false,
+            },
+        )
+        .await
+        .unwrap();
+    let editor = common::browser_like_client();
+    let r = editor
+        .post(format!("{}/login", node.base))
+        .form(&[
+            ("username", "can-bo"),
+            ("password", "mat-khau-can-bo"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = editor
+        .get(format!("{}/sync", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<td id=\"node-waiting\">0</td>"), "{page}");
+    assert!(page.contains("href=\"/sync\""), "the menu links it: {page}");
+    assert!(!page.contains("id=\"sync-nodes\""), "{page}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
