@@ -1,7 +1,8 @@
 //! The web UI in a real browser: headless Chromium driven over WebDriver by
 //! Debian's `chromedriver`. Signs in, reads the dashboard, enters a patrol
 //! (first with a bad head count, then a good one), sees the dashboard count
-//! it, and switches the page to English.
+//! it, submits a briefing report, resolves a conflict between two nodes'
+//! versions of a patrol, and switches the page to English.
 //!
 //! Skipped when `/usr/bin/chromedriver` is missing, unless
 //! `BIENPHONG_REQUIRE_BROWSER` is set (as CI does): then it fails.
@@ -210,7 +211,55 @@ async fn expect_refused(c: &Client, persons: &str, wanted: &str) {
     );
 }
 
-async fn run(c: Client, base: String) {
+/// A Lũng Cú patrol of 2023 changed in two places before a sync: one
+/// edit made here (persons 21) and one from another node (persons 34),
+/// both following the same revision. Returns the record and the two.
+async fn make_conflict(app: &common::TestApp) -> (String, String, String) {
+    use bienphong_domain::{Content, RecordType, RevisionId};
+    use bienphong_store::{ListFilter, Store};
+    let store = app.service.store();
+    let patrol = store
+        .list(ListFilter {
+            record_type: Some(RecordType::Patrol),
+            units: Some(vec![
+                bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap(),
+            ]),
+            limit: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .remove(0);
+    let with_persons = |persons: u32| {
+        let mut v: serde_json::Value = serde_json::from_str(&patrol.content).unwrap();
+        v["participants"] = serde_json::json!([{"force": "BDBP", "persons": persons}]);
+        Content::from_json(RecordType::Patrol, &v.to_string()).unwrap()
+    };
+    let here = app
+        .service
+        .edit(
+            &bienphong_service::Actor::now("dn-lungcu"),
+            patrol.record_id,
+            Some(patrol.revision_id),
+            with_persons(21),
+        )
+        .await
+        .unwrap();
+    let mut elsewhere = here.clone();
+    elsewhere.id = RevisionId::new();
+    elsewhere.node_id = bienphong_domain::NodeId::new();
+    elsewhere.author = "máy đồn".into();
+    elsewhere.content = with_persons(34).to_json();
+    store.import(vec![elsewhere.clone()]).await.unwrap();
+    assert_eq!(store.conflicts().await.unwrap().len(), 1);
+    (
+        patrol.record_id.to_string(),
+        here.id.to_string(),
+        elsewhere.id.to_string(),
+    )
+}
+
+async fn run(c: Client, base: String, conflict: (String, String, String)) {
     let url = |path: &str| format!("{base}{path}");
     c.set_window_size(1280, 1000).await.unwrap();
 
@@ -320,7 +369,49 @@ async fn run(c: Client, base: String) {
         "{roll}"
     );
 
-    // 6. English.
+    // 6. A patrol changed in two places: the menu leads to it, both
+    // versions stand side by side, and the editor keeps this store's
+    // version with the other node's head count.
+    let (record, here, elsewhere) = conflict;
+    find(&c, "#nav-conflicts").await.click().await.unwrap();
+    find(&c, &format!("a[href='/conflicts/{record}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let versions = text(&c, "#conflict-versions").await;
+    assert!(
+        versions.contains(&here) && versions.contains(&elsewhere),
+        "{versions}"
+    );
+    assert!(
+        versions.contains("21") && versions.contains("34"),
+        "{versions}"
+    );
+    find(&c, &format!("input[name='take'][value='{here}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(
+        &c,
+        &format!("input[name='field:participants'][value='{elsewhere}']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    find(&c, "#resolve").await.click().await.unwrap();
+    find(&c, "#saved").await;
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        format!("/records/patrols/{record}")
+    );
+    let fields = text(&c, "#record-fields").await;
+    assert!(fields.contains("34"), "{fields}");
+    assert!(c.find(Locator::Id("record-conflict")).await.is_err());
+
+    // 7. English.
     c.goto(&url("/?year=2023")).await.unwrap();
     find(&c, "#lang-en").await.click().await.unwrap();
     find(&c, "#lang-vi").await;
@@ -355,7 +446,8 @@ async fn sign_in_enter_a_patrol_and_switch_to_english() {
     let client = connect(&driver).await;
     // Run the steps in their own task so that a failed assertion still
     // ends the browser session before the driver is killed.
-    let outcome = tokio::spawn(run(client.clone(), app.base.clone())).await;
+    let conflict = make_conflict(&app).await;
+    let outcome = tokio::spawn(run(client.clone(), app.base.clone(), conflict)).await;
     let _ = client.close().await;
     drop(driver);
     drop(app);
