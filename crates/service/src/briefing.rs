@@ -138,7 +138,7 @@ impl<S: Store> Service<S> {
         let parent = expected.unwrap_or(current.revision_id);
         // Straight to the store: submitting is the one write that may set
         // status and figures, and it was checked above.
-        let mut written = self
+        let written = self
             .store
             .commit(vec![bienphong_store::Write {
                 record_id,
@@ -151,9 +151,7 @@ impl<S: Store> Service<S> {
                 revision_id: None,
             }])
             .await?;
-        written
-            .pop()
-            .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
+        crate::only_revision(written)
     }
 }
 

@@ -149,7 +149,7 @@ impl<S: Store> Service<S> {
         let record_type = view.versions[0].record_type;
         // Written past `Service::commit`: its briefing rules judge an edit
         // of the shown version, and a resolution may keep a submitted one.
-        let mut written = self
+        let written = self
             .store
             .commit(vec![Write {
                 record_id,
@@ -162,9 +162,7 @@ impl<S: Store> Service<S> {
                 revision_id: None,
             }])
             .await?;
-        written
-            .pop()
-            .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
+        crate::only_revision(written)
     }
 }
 

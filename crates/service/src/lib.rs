@@ -411,9 +411,13 @@ impl<S: Store> Service<S> {
     }
 
     async fn commit_one(&self, write: Write) -> Result<Revision> {
-        let mut revisions = self.commit(vec![write]).await?;
-        revisions
-            .pop()
-            .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
+        only_revision(self.commit(vec![write]).await?)
     }
+}
+
+/// The revision of a one-write commit.
+fn only_revision(mut revisions: Vec<Revision>) -> Result<Revision> {
+    revisions
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
 }

@@ -1574,7 +1574,16 @@ fn sync_concurrent_edits_and_delete_against_edit_stay_conflicts_everywhere() {
         .enable_all()
         .build()
         .unwrap();
-    let conflicts = rt.block_on(run_ops(vec![
+    let mut ops = conflicting_edits();
+    ops.push(Op::Sync { node: 2 });
+    let conflicts = rt.block_on(run_ops(ops));
+    assert_eq!(conflicts, 2);
+}
+
+/// The same record edited on both Lũng Cú nodes and at the province;
+/// another deleted on one node and edited on the other.
+fn conflicting_edits() -> Vec<Op> {
+    vec![
         Op::Edit {
             node: 0,
             pick: 0,
@@ -1595,9 +1604,7 @@ fn sync_concurrent_edits_and_delete_against_edit_stay_conflicts_everywhere() {
             pick: 1,
             persons: 14,
         },
-        Op::Sync { node: 2 },
-    ]));
-    assert_eq!(conflicts, 2);
+    ]
 }
 
 /// The same conflicts, resolved on one node once it holds every version:
@@ -1611,27 +1618,8 @@ fn sync_conflicts_resolved_on_one_node_are_resolved_everywhere() {
         .enable_all()
         .build()
         .unwrap();
-    let conflicts = rt.block_on(run_ops(vec![
-        Op::Edit {
-            node: 0,
-            pick: 0,
-            persons: 11,
-        },
-        Op::Edit {
-            node: 1,
-            pick: 0,
-            persons: 12,
-        },
-        Op::Province {
-            pick: 0,
-            persons: 13,
-        },
-        Op::Delete { node: 1, pick: 1 },
-        Op::Edit {
-            node: 0,
-            pick: 1,
-            persons: 14,
-        },
+    let mut ops = conflicting_edits();
+    ops.extend([
         Op::Sync { node: 0 },
         Op::Sync { node: 1 },
         Op::Sync { node: 0 },
@@ -1661,7 +1649,8 @@ fn sync_conflicts_resolved_on_one_node_are_resolved_everywhere() {
             pick: 0,
             persons: 15,
         },
-    ]));
+    ]);
+    let conflicts = rt.block_on(run_ops(ops));
     assert_eq!(conflicts, 0);
 }
 
