@@ -1260,6 +1260,34 @@ pub async fn sync_status_is_kept_per_node(db: &Db) {
     assert_eq!(store.revisions_from_elsewhere().await.unwrap(), 1);
 }
 
+/// A store that synced before the conflicts table existed (migration 0004)
+/// already holds conflicts: the migration finds them.
+pub async fn sync_conflicts_held_before_their_table_are_found_by_its_migration(db: &Db) {
+    let s = db.open().await;
+    s.commit(structure()).await.unwrap();
+    let w = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &["XA-LC"]));
+    let first = s.commit(vec![w]).await.unwrap().remove(0);
+    let mut edited = first.clone();
+    edited.id = RevisionId::new();
+    edited.parents = vec![first.id];
+    edited.content = patrol("2023-03-05", 7, 3, &["XA-LC"]).to_json();
+    let mut deleted = edited.clone();
+    deleted.id = RevisionId::new();
+    deleted.deleted = true;
+    deleted.content = String::new();
+    s.import(vec![edited, deleted]).await.unwrap();
+    let before = s.conflicts().await.unwrap();
+    assert_eq!(before.len(), 1);
+    s.close().await;
+    // The store as it was before the migration.
+    db.raw("DROP TABLE conflicts").await;
+    db.raw("DELETE FROM _sqlx_migrations WHERE version = 4")
+        .await;
+    let s = db.open().await;
+    assert_eq!(s.conflicts().await.unwrap(), before);
+    assert!(s.verify_derived().await.unwrap());
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1302,6 +1330,10 @@ macro_rules! conformance_suite {
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
+            db_test!(
+                $backend,
+                sync_conflicts_held_before_their_table_are_found_by_its_migration
+            );
             db_test!($backend, integrity_check_passes);
             db_test!($backend, sync_status_is_kept_per_node);
             db_test!(
