@@ -1463,11 +1463,20 @@ async fn run_ops(ops: Vec<Op>) -> usize {
                 take,
                 merge,
             } => {
-                let unit = FLEET_UNITS[node];
-                let marked = nodes[node].service.store().conflicts().await.unwrap();
-                if marked.is_empty() {
-                    continue;
+                // The node asked for, or else the first that has a
+                // conflict to resolve.
+                let mut chosen = None;
+                for n in (0..nodes.len()).map(|i| (node + i) % nodes.len()) {
+                    let marked = nodes[n].service.store().conflicts().await.unwrap();
+                    if !marked.is_empty() {
+                        chosen = Some((n, marked));
+                        break;
+                    }
                 }
+                let Some((node, marked)) = chosen else {
+                    continue;
+                };
+                let unit = FLEET_UNITS[node];
                 let id = marked[pick % marked.len()].record_id;
                 let view = nodes[node].service.conflict_view(id).await.unwrap();
                 let versions = &view.versions;
