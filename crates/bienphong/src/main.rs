@@ -62,6 +62,9 @@ impl From<bienphong_sync::SyncError> for CliError {
             bienphong_sync::SyncError::Busy { path } => {
                 Self::Message("sync-busy", vec![("path", path)], EXIT_CONFLICT)
             }
+            bienphong_sync::SyncError::Certificate(detail) => {
+                Self::Message("sync-bad-ca", vec![("detail", detail)], EXIT_INVALID)
+            }
             other => Self::Other(other.into()),
         }
     }

@@ -727,3 +727,34 @@ async fn sync_conflict_listed_and_resolved_from_the_command_line() {
         "{history}"
     );
 }
+
+/// `node init --ca-cert` takes a province's own authority for HTTPS; a
+/// file that is no PEM certificate is refused naming the option, and the
+/// node is left uninitialised.
+#[test]
+fn sync_node_init_refuses_a_ca_cert_that_is_no_certificate() {
+    let node = tempfile::tempdir().unwrap();
+    let not_pem = node.path().join("tinh-ca.pem");
+    std::fs::write(&not_pem, "khong phai chung thu").unwrap();
+    for lang in ["vi", "en"] {
+        let out = cli(node.path())
+            .args([
+                "--lang",
+                lang,
+                "node",
+                "init",
+                "--server",
+                "https://bdbp.example.vn",
+                "--token",
+                "bpt_x",
+                "--ca-cert",
+            ])
+            .arg(&not_pem)
+            .output()
+            .unwrap();
+        let (_, err) = output_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("--ca-cert") && err.contains("PEM"), "{err}");
+    }
+    assert!(!node.path().join("sync.json").exists());
+}

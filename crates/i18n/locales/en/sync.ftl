@@ -26,3 +26,4 @@ sync-waiting-note = Revisions waiting for the node: the server's revisions after
 serve-sync-every-invalid = --sync-every: “{ $value }” is not a duration; use a whole number with s, m or h (e.g. 30s, 5m, 1h), from 1 second to 168 hours
 serve-sync-every-not-a-node = --sync-every: { $path } is not a field node (it has no sync.json); first run: bienphong node init --server URL --token TOKEN
 sync-busy = Another sync of this node is under way ({ $path } is locked, e.g. by bienphong serve --sync-every); try again when it ends
+sync-bad-ca = --ca-cert: the authority's certificate cannot be read ({ $detail }); give it as a PEM file

@@ -26,3 +26,4 @@ sync-waiting-note = Phiên bản chờ nút nhận: các phiên bản trên máy
 serve-sync-every-invalid = --sync-every: “{ $value }” không phải là khoảng thời gian; dùng số nguyên kèm s, m hoặc h (ví dụ 30s, 5m, 1h), từ 1 giây đến 168 giờ
 serve-sync-every-not-a-node = --sync-every: thư mục { $path } chưa phải là nút trạm (không có sync.json); chạy trước: bienphong node init --server URL --token TOKEN
 sync-busy = Đang có một lần đồng bộ khác của nút này ({ $path } đang bị khóa, ví dụ bởi bienphong serve --sync-every); hãy thử lại khi xong
+sync-bad-ca = --ca-cert: không đọc được chứng thư của cơ quan cấp ({ $detail }); hãy đưa tệp PEM của chứng thư đó
