@@ -1644,12 +1644,6 @@ fn sync_conflicts_resolved_on_one_node_are_resolved_everywhere() {
             take: 0,
             merge: false,
         },
-        Op::Resolve {
-            node: 0,
-            pick: 1,
-            take: 1,
-            merge: false,
-        },
         // Once the resolution has travelled, ordinary edits go through again.
         Op::Sync { node: 0 },
         Op::Sync { node: 1 },
@@ -2297,4 +2291,35 @@ async fn sync_never_offers_back_what_it_pulled() {
     let client = Client::new(&n.state.server, &n.state.token).unwrap();
     let next = sync_with(&mut n, &client).await.unwrap();
     assert_eq!((next.offered, next.pushed), (1, 1), "{next:?}");
+}
+
+/// Two people resolve the same conflict on two nodes before they sync: the
+/// two resolutions are kept and are themselves in conflict, marked alike
+/// everywhere, for someone to resolve once more (nothing is lost).
+#[test]
+fn sync_two_nodes_resolving_one_conflict_differently_leave_it_in_conflict() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut ops = conflicting_edits();
+    ops.extend([
+        Op::Sync { node: 0 },
+        Op::Sync { node: 1 },
+        Op::Sync { node: 0 },
+        Op::Resolve {
+            node: 0,
+            pick: 0,
+            take: 0,
+            merge: false,
+        },
+        Op::Resolve {
+            node: 1,
+            pick: 0,
+            take: 1,
+            merge: false,
+        },
+    ]);
+    assert_eq!(rt.block_on(run_ops(ops)), 2);
 }
