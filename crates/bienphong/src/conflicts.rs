@@ -47,7 +47,7 @@ fn fields_of(json: &str) -> Map<String, Value> {
 }
 
 fn write_view(out: &mut impl std::io::Write, lang: Lang, v: &ConflictView) -> Result<()> {
-    let record_type = v.versions[0].record_type;
+    let record_type = v.record_type;
     let summary = v.content.as_ref().map(records::summary).unwrap_or_default();
     writeln!(
         out,

@@ -8,6 +8,8 @@ use crate::id::RecordId;
 use crate::org::Code;
 use crate::quantity::Quantity;
 use crate::record::{ActionStatus, BriefingReport, BriefingStatus, FrozenFigure, Meeting};
+use crate::record::{Content, RecordType};
+use crate::revision::Revision;
 use crate::text::Text;
 use crate::{Date, Period};
 use jiff::ToSpan;
@@ -162,6 +164,31 @@ pub fn open_actions<'a>(
     out
 }
 
+/// Whether a revision holds a submitted briefing report.
+pub fn is_submitted(r: &Revision) -> bool {
+    !r.deleted
+        && r.record_type == RecordType::BriefingReport
+        && matches!(
+            Content::from_json(r.record_type, &r.content),
+            Ok(Content::BriefingReport(b)) if b.status == BriefingStatus::Submitted
+        )
+}
+
+/// A submitted report is frozen: a revision following `parents` (an edit,
+/// a deletion, or a resolution naming several) keeps it only by being one
+/// of its submitted versions unchanged; `content` is the new revision's
+/// canonical JSON, `None` for a deletion. True when no parent is submitted.
+pub fn keeps_submitted<'a>(
+    parents: impl IntoIterator<Item = &'a Revision>,
+    content: Option<&str>,
+) -> bool {
+    let mut frozen = parents.into_iter().filter(|p| is_submitted(p)).peekable();
+    if frozen.peek().is_none() {
+        return true;
+    }
+    content.is_some_and(|c| frozen.any(|p| p.content == c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +333,37 @@ mod tests {
         let carried = open_actions([(b, &q2), (a, &q1)], q3_end, &owners);
         let texts: Vec<&str> = carried.iter().map(|x| x.text.as_str()).collect();
         assert_eq!(texts, vec!["Tuần tra mốc 428", "Tập huấn"]);
+    }
+
+    #[test]
+    fn a_submitted_report_is_kept_only_unchanged() {
+        let report = |status: &str, results: &str| Revision {
+            id: crate::RevisionId::new(),
+            record_id: crate::RecordId::new(),
+            record_type: RecordType::BriefingReport,
+            parents: Vec::new(),
+            node_id: crate::NodeId::new(),
+            author: "đồn".into(),
+            created_ms: 0,
+            deleted: false,
+            content: serde_json::json!({"unit": "BP-LUNGCU", "year": 2025, "quarter": 1,
+                "results": results, "status": status})
+            .to_string(),
+        };
+        let draft = report("draft", "Tuần tra 12 lần");
+        let submitted = report("submitted", "Tuần tra 12 lần");
+        assert!(!is_submitted(&draft) && is_submitted(&submitted));
+        // Drafts only: anything goes, a deletion too.
+        assert!(keeps_submitted([&draft], None));
+        // A submitted version kept as it is, also beside a draft.
+        assert!(keeps_submitted(
+            [&draft, &submitted],
+            Some(&submitted.content)
+        ));
+        // Changed, replaced by the draft, or deleted: not kept.
+        let changed = submitted.content.replace("12", "40");
+        assert!(!keeps_submitted([&submitted], Some(&changed)));
+        assert!(!keeps_submitted([&draft, &submitted], Some(&draft.content)));
+        assert!(!keeps_submitted([&submitted], None));
     }
 }

@@ -5,10 +5,12 @@
 use crate::accounts::Principal;
 use crate::{Actor, Result, Service, ServiceError};
 use bienphong_domain::access::Access;
-use bienphong_domain::record::BriefingStatus;
+use bienphong_domain::briefing::keeps_submitted;
 use bienphong_domain::revision::{heads, merge_fields, shown_head};
 use bienphong_domain::validate::check;
-use bienphong_domain::{Content, Problem, RecordId, Revision, RevisionId, ValidationError};
+use bienphong_domain::{
+    Content, Problem, RecordId, RecordType, Revision, RevisionId, ValidationError,
+};
 use bienphong_store::{AccountStore, Conflict, Store, StoreError, Write};
 use thiserror::Error;
 
@@ -61,6 +63,7 @@ impl ResolutionProblem {
 #[derive(Clone, Debug)]
 pub struct ConflictView {
     pub record_id: RecordId,
+    pub record_type: RecordType,
     pub versions: Vec<Revision>,
     pub differing: Vec<String>,
     /// The last live content before or in the versions (for the record's
@@ -74,7 +77,7 @@ impl ConflictView {
         let fields = |json: &str| serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
         serde_json::json!({
             "record_id": self.record_id.to_string(),
-            "type": self.versions.first().map(|r| r.record_type.as_str()),
+            "type": self.record_type.as_str(),
             "differing_fields": self.differing,
             "versions": self.versions.iter().map(|r| serde_json::json!({
                 "revision": r.id.to_string(),
@@ -97,9 +100,10 @@ impl<S: Store> Service<S> {
     /// links decide, as everywhere).
     pub async fn conflict_view(&self, record_id: RecordId) -> Result<ConflictView> {
         let history = self.store.history(record_id).await?;
-        if history.is_empty() {
-            return Err(StoreError::NotFound(record_id).into());
-        }
+        let record_type = history
+            .first()
+            .map(|r| r.record_type)
+            .ok_or(StoreError::NotFound(record_id))?;
         let head_ids = heads(history.iter().map(|r| (r.id, r.parents.as_slice())));
         if head_ids.len() < 2 {
             return Err(StoreError::NotInConflict(record_id).into());
@@ -122,6 +126,7 @@ impl<S: Store> Service<S> {
         let differing = bienphong_domain::revision::differing_fields(&live);
         Ok(ConflictView {
             record_id,
+            record_type,
             versions,
             differing,
             content,
@@ -138,22 +143,34 @@ impl<S: Store> Service<S> {
     ) -> Result<Revision> {
         let view = self.conflict_view(record_id).await?;
         let content = resolved_content(&view, resolution)?;
+        self.write_resolution(actor, &view, content).await
+    }
+
+    /// Writes `content` (`None`: a deletion) as the resolution of `view`.
+    async fn write_resolution(
+        &self,
+        actor: &Actor,
+        view: &ConflictView,
+        content: Option<Content>,
+    ) -> Result<Revision> {
         if let Some(c) = &content {
             let org = self.org_shared().await?;
             check(c, &org, false)?;
             self.check_subject(c).await?;
         }
-        check_frozen_reports(&view, resolution)?;
-        let ids: Vec<RevisionId> = view.versions.iter().map(|r| r.id).collect();
-        let parent = shown_head(&ids);
-        let record_type = view.versions[0].record_type;
         // Written past `Service::commit`: its briefing rules judge an edit
         // of the shown version, and a resolution may keep a submitted one.
+        let json = content.as_ref().map(Content::to_json);
+        if !keeps_submitted(&view.versions, json.as_deref()) {
+            return Err(ValidationError::new("status", Problem::AlreadySubmitted).into());
+        }
+        let ids: Vec<RevisionId> = view.versions.iter().map(|r| r.id).collect();
+        let parent = shown_head(&ids);
         let written = self
             .store
             .commit(vec![Write {
-                record_id,
-                record_type,
+                record_id: view.record_id,
+                record_type: view.record_type,
                 content,
                 parent,
                 resolves: ids.into_iter().filter(|id| Some(*id) != parent).collect(),
@@ -164,31 +181,6 @@ impl<S: Store> Service<S> {
             .await?;
         crate::only_revision(written)
     }
-}
-
-/// A submitted briefing report is frozen: when one version is submitted,
-/// the resolution keeps a submitted version as it is (fields of a draft
-/// can't be merged into it, nor can a draft replace it).
-fn check_frozen_reports(view: &ConflictView, resolution: &Resolution) -> Result<()> {
-    let submitted = |r: &Revision| {
-        !r.deleted
-            && matches!(
-                Content::from_json(r.record_type, &r.content),
-                Ok(Content::BriefingReport(b)) if b.status == BriefingStatus::Submitted
-            )
-    };
-    if !view.versions.iter().any(submitted) {
-        return Ok(());
-    }
-    let kept = view.versions.iter().find(|r| r.id == resolution.take);
-    let picks_elsewhere = resolution
-        .fields
-        .iter()
-        .any(|(_, from)| *from != resolution.take);
-    if kept.is_some_and(submitted) && !picks_elsewhere {
-        return Ok(());
-    }
-    Err(ValidationError::new("status", Problem::AlreadySubmitted).into())
 }
 
 /// The content a resolution writes; `None` when the chosen version deletes
@@ -287,15 +279,16 @@ impl<S: Store + AccountStore> Service<S> {
             self.authorise_write(who, now_ms, "resolve", Some(record_id), &c)
                 .await?;
         }
-        if let Some(c) = resolved_content(&view, resolution)? {
-            self.authorise_write(who, now_ms, "resolve", Some(record_id), &c)
+        let content = resolved_content(&view, resolution)?;
+        if let Some(c) = &content {
+            self.authorise_write(who, now_ms, "resolve", Some(record_id), c)
                 .await?;
         }
         let actor = Actor {
             name: who.name.clone(),
             now_ms,
         };
-        let rev = self.resolve(&actor, record_id, resolution).await?;
+        let rev = self.write_resolution(&actor, &view, content).await?;
         let audited = (!rev.deleted)
             .then(|| Content::from_json(rev.record_type, &rev.content).ok())
             .flatten()

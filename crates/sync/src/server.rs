@@ -6,8 +6,8 @@ use crate::wire::{
 };
 use crate::{Result, SyncError};
 use bienphong_domain::access::Access;
+use bienphong_domain::briefing::keeps_submitted;
 use bienphong_domain::org::Org;
-use bienphong_domain::record::BriefingStatus;
 use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_service::{Principal, Service};
 use bienphong_store::{AccountStore, AuditEntry, PeerContact, Store, SyncStatusStore};
@@ -418,35 +418,28 @@ async fn changes_of_submitted_reports<S: Store + AccountStore>(
     if reports.is_empty() {
         return Ok(HashSet::new());
     }
-    let mut known: HashMap<RevisionId, Revision> =
-        fresh.iter().map(|r| (r.id, r.clone())).collect();
+    let in_batch: HashMap<RevisionId, &Revision> = fresh.iter().map(|r| (r.id, r)).collect();
     let wanted: Vec<RevisionId> = reports
         .iter()
         .flat_map(|r| r.parents.iter().copied())
-        .filter(|p| !known.contains_key(p))
+        .filter(|p| !in_batch.contains_key(p))
         .collect();
-    for r in service.store().revisions_by_ids(&wanted).await? {
-        known.insert(r.id, r);
-    }
-    let submitted = |r: &Revision| {
-        !r.deleted
-            && matches!(
-                Content::from_json(r.record_type, &r.content),
-                Ok(Content::BriefingReport(b)) if b.status == BriefingStatus::Submitted
-            )
-    };
-    let mut out = HashSet::new();
-    for r in reports {
-        let frozen: Vec<&Revision> = r
-            .parents
-            .iter()
-            .filter_map(|p| known.get(p))
-            .filter(|p| submitted(p))
-            .collect();
-        let kept = !r.deleted && frozen.iter().any(|p| p.content == r.content);
-        if !frozen.is_empty() && !kept {
-            out.insert(r.id);
-        }
-    }
-    Ok(out)
+    let stored: HashMap<RevisionId, Revision> = service
+        .store()
+        .revisions_by_ids(&wanted)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(reports
+        .into_iter()
+        .filter(|r| {
+            let parents = r
+                .parents
+                .iter()
+                .filter_map(|p| in_batch.get(p).copied().or_else(|| stored.get(p)));
+            !keeps_submitted(parents, (!r.deleted).then_some(r.content.as_str()))
+        })
+        .map(|r| r.id)
+        .collect())
 }

@@ -65,11 +65,7 @@ pub async fn authenticate(
 ) -> Result<Option<Authenticated>, ApiError> {
     let lang = lang_of(headers);
     let service = &state.service;
-    let on_node = state
-        .config
-        .node_dir
-        .as_deref()
-        .is_some_and(|d| bienphong_sync::client::NodeState::path_in(d).is_file());
+    let on_node = state.on_node;
     if let Some(auth) = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

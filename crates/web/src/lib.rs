@@ -68,12 +68,20 @@ pub struct AppState {
     login_limiter: Arc<ui::LoginLimiter>,
     dashboard_cache: Arc<ui::DashboardCache>,
     background_sync: Option<Arc<BackgroundSync>>,
+    /// The data directory is a field node's (it holds sync.json), read
+    /// once at start: `node init` is run before serving.
+    pub(crate) on_node: bool,
 }
 
 impl AppState {
     pub fn new(service: Arc<Service<SqlStore>>, config: ServerConfig) -> Self {
         let limiter = ui::LoginLimiter::new(config.logins_per_minute);
+        let on_node = config
+            .node_dir
+            .as_deref()
+            .is_some_and(|d| bienphong_sync::client::NodeState::path_in(d).is_file());
         Self {
+            on_node,
             service,
             config: Arc::new(config),
             login_limiter: Arc::new(limiter),

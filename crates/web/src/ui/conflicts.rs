@@ -37,7 +37,7 @@ struct ListPage {
 }
 
 fn title_of(org: &Org, lang: Lang, view: &ConflictView) -> String {
-    let t = view.versions[0].record_type;
+    let t = view.record_type;
     let what = view
         .content
         .as_ref()
