@@ -6,8 +6,9 @@
 use crate::sql::SqlStore;
 use crate::{Result, Store};
 use bienphong_domain::NodeId;
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
 use std::future::Future;
 
 /// Who synced: the node and the grant of the token it used.
@@ -98,6 +99,17 @@ const CONTACT_UPDATE: &str = "ON CONFLICT (node_id) DO UPDATE SET unit = exclude
      role = excluded.role, restricted = excluded.restricted, actor = excluded.actor, \
      last_seen_ms = excluded.last_seen_ms";
 
+/// The query `sql` with the contact's columns bound as $1 to $6.
+fn contact_query(sql: String, who: &PeerContact) -> Query<'static, Any, AnyArguments> {
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(who.node_id.to_string())
+        .bind(who.unit.clone())
+        .bind(who.role.clone())
+        .bind(i64::from(who.restricted))
+        .bind(who.actor.clone())
+        .bind(who.at_ms)
+}
+
 impl SyncStatusStore for SqlStore {
     async fn record_sync_pull(&self, who: &PeerContact, cursor: i64, complete: bool) -> Result<()> {
         let q = format!(
@@ -107,13 +119,7 @@ impl SyncStatusStore for SqlStore {
              pull_cursor = excluded.pull_cursor, \
              last_sync_ms = COALESCE(excluded.last_sync_ms, sync_peers.last_sync_ms)"
         );
-        sqlx::query(sqlx::AssertSqlSafe(q))
-            .bind(who.node_id.to_string())
-            .bind(who.unit.clone())
-            .bind(who.role.clone())
-            .bind(i64::from(who.restricted))
-            .bind(who.actor.clone())
-            .bind(who.at_ms)
+        contact_query(q, who)
             .bind(cursor)
             .bind(complete.then_some(who.at_ms))
             .execute(self.pool())
@@ -128,13 +134,7 @@ impl SyncStatusStore for SqlStore {
              {CONTACT_UPDATE}, last_push_ms = excluded.last_push_ms, \
              revisions_received = sync_peers.revisions_received + excluded.revisions_received"
         );
-        sqlx::query(sqlx::AssertSqlSafe(q))
-            .bind(who.node_id.to_string())
-            .bind(who.unit.clone())
-            .bind(who.role.clone())
-            .bind(i64::from(who.restricted))
-            .bind(who.actor.clone())
-            .bind(who.at_ms)
+        contact_query(q, who)
             .bind(i64::try_from(received).unwrap_or(i64::MAX))
             .execute(self.pool())
             .await?;
@@ -159,7 +159,7 @@ impl SyncStatusStore for SqlStore {
                 .bind(self.node_id().to_string())
                 .fetch_one(self.pool())
                 .await?;
-        Ok(n as u64)
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     async fn revisions_from_elsewhere(&self) -> Result<u64> {
@@ -167,6 +167,6 @@ impl SyncStatusStore for SqlStore {
             .bind(self.node_id().to_string())
             .fetch_one(self.pool())
             .await?;
-        Ok(n as u64)
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 }

@@ -1318,17 +1318,32 @@ fn sync_answer<T: serde::Serialize>(lang: Lang, message: &T) -> Result<Response,
         .into_response())
 }
 
+/// A sync route: the zstd-compressed JSON request decoded, answered, and
+/// the answer encoded the same way.
+async fn sync_route<Req, Resp, Fut>(
+    lang: Lang,
+    body: &[u8],
+    answer: impl FnOnce(Req) -> Fut,
+) -> Result<Response, ApiError>
+where
+    Req: serde::de::DeserializeOwned,
+    Resp: serde::Serialize,
+    Fut: std::future::Future<Output = bienphong_sync::Result<Resp>>,
+{
+    let request = bienphong_sync::wire::decode(body).map_err(|e| sync_error(lang, e))?;
+    let answer = answer(request).await.map_err(|e| sync_error(lang, e))?;
+    sync_answer(lang, &answer)
+}
+
 async fn sync_offer(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = caller.lang;
-    let request = bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
-    let answer = bienphong_sync::server::offer(&state.service, request)
-        .await
-        .map_err(|e| sync_error(lang, e))?;
-    sync_answer(lang, &answer)
+    sync_route(caller.lang, &body, |request| {
+        bienphong_sync::server::offer(&state.service, request)
+    })
+    .await
 }
 
 async fn sync_push(
@@ -1336,13 +1351,10 @@ async fn sync_push(
     ApiCaller(caller): ApiCaller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = caller.lang;
-    let request = bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
-    let answer =
+    sync_route(caller.lang, &body, |request| {
         bienphong_sync::server::answer_push(&state.service, &caller.principal, now_ms(), request)
-            .await
-            .map_err(|e| sync_error(lang, e))?;
-    sync_answer(lang, &answer)
+    })
+    .await
 }
 
 async fn sync_pull(
@@ -1350,13 +1362,10 @@ async fn sync_pull(
     ApiCaller(caller): ApiCaller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let lang = caller.lang;
-    let request = bienphong_sync::wire::decode(&body).map_err(|e| sync_error(lang, e))?;
-    let answer =
+    sync_route(caller.lang, &body, |request| {
         bienphong_sync::server::answer_pull(&state.service, &caller.principal, now_ms(), request)
-            .await
-            .map_err(|e| sync_error(lang, e))?;
-    sync_answer(lang, &answer)
+    })
+    .await
 }
 
 /// A node as the status page and `GET /api/v1/sync/status` show it.
