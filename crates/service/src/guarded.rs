@@ -31,6 +31,31 @@ impl<S: Store + AccountStore> Service<S> {
         content: Option<&Content>,
         detail: String,
     ) -> Result<()> {
+        self.audit_event(
+            who,
+            now_ms,
+            action,
+            allowed,
+            Some((record_type, record_id)),
+            content,
+            detail,
+        )
+        .await
+    }
+
+    /// One entry of the audit log: what `who` did or was refused, about a
+    /// record (its type and id, its unit from `content`) or none.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn audit_event(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        action: &str,
+        allowed: bool,
+        record: Option<(RecordType, Option<RecordId>)>,
+        content: Option<&Content>,
+        detail: String,
+    ) -> Result<()> {
         let unit = content
             .and_then(|c| c.units().0)
             .map(|u| u.as_str().to_string());
@@ -41,8 +66,8 @@ impl<S: Store + AccountStore> Service<S> {
                 actor: who.name.clone(),
                 action: action.to_string(),
                 outcome: if allowed { "allowed" } else { "refused" }.to_string(),
-                record_type: Some(record_type.as_str().to_string()),
-                record_id: record_id.map(|r| r.to_string()),
+                record_type: record.map(|(t, _)| t.as_str().to_string()),
+                record_id: record.and_then(|(_, id)| id).map(|r| r.to_string()),
                 unit,
                 detail,
             })

@@ -10,7 +10,7 @@ use bienphong_domain::briefing::keeps_submitted;
 use bienphong_domain::org::Org;
 use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, AuditEntry, PeerContact, Store, SyncStatusStore};
+use bienphong_store::{AccountStore, PeerContact, Store, SyncStatusStore};
 use std::collections::{HashMap, HashSet};
 
 /// The ids of an offer the server lacks.
@@ -290,22 +290,10 @@ async fn audit<S: Store + AccountStore>(
     r: Option<(&Revision, Option<&Content>)>,
     detail: String,
 ) -> Result<()> {
+    let record = r.map(|(r, _)| (r.record_type, Some(r.record_id)));
+    let content = r.and_then(|(_, c)| c);
     service
-        .store()
-        .append_audit(&AuditEntry {
-            seq: 0,
-            at_ms: now_ms,
-            actor: who.name.clone(),
-            action: action.to_string(),
-            outcome: if allowed { "allowed" } else { "refused" }.to_string(),
-            record_type: r.map(|(r, _)| r.record_type.as_str().to_string()),
-            record_id: r.map(|(r, _)| r.record_id.to_string()),
-            unit: r
-                .and_then(|(_, c)| c)
-                .and_then(|c| c.units().0)
-                .map(|u| u.as_str().to_string()),
-            detail,
-        })
+        .audit_event(who, now_ms, action, allowed, record, content, detail)
         .await?;
     Ok(())
 }
