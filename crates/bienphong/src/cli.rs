@@ -631,9 +631,17 @@ pub struct ImportArgs {
     /// Check every row and report, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Import the valid rows and write the refused ones to an error file.
+    /// Import the valid rows and write the refused ones to an error file
+    /// (rows changed in both the file and the store are set aside too).
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Where the file and the store both changed a value since the file's
+    /// rows were exported or last imported, write the file's value.
+    #[arg(long)]
+    pub prefer_file: bool,
+    /// Bring back records deleted since they were exported or imported.
+    #[arg(long)]
+    pub restore_deleted: bool,
     /// The error file (CSV) for refused rows (default: FILE-loi.csv beside
     /// the file, with --skip-invalid).
     #[arg(long)]

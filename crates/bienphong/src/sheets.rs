@@ -51,7 +51,7 @@ pub async fn export(
     for r in service.list(filter).await? {
         let content = Content::from_json(r.record_type, &r.content)
             .map_err(|e| bienphong_store::StoreError::Corrupt(e.to_string()))?;
-        records.push((r.record_id, content));
+        records.push((r.record_id, r.revision_id, content));
     }
     let bytes = match args.format {
         SheetFormat::Xlsx => bienphong_sheets::export_xlsx(t, &org, &records)?,
@@ -117,6 +117,8 @@ pub async fn import(
             record_type: args.record_type,
             dry_run: args.dry_run,
             skip_invalid: args.skip_invalid,
+            prefer_file: args.prefer_file,
+            restore_deleted: args.restore_deleted,
         },
         &mut progress,
     )
@@ -156,11 +158,41 @@ pub async fn import(
                 ("created", format::integer(report.created as i64)),
                 ("updated", format::integer(report.updated as i64)),
                 ("unchanged", format::integer(report.unchanged as i64)),
-                ("rejected", format::integer(report.rejected.len() as i64)),
+                ("rejected", format::integer(report.refused() as i64)),
             ]
         )
     )
     .context("stdout")?;
+    writeln!(out, "{}", classes(&report, lang)).context("stdout")?;
+    // Preferred, the file's values are written over what the store changed
+    // (and rows changed in both are listed as errors otherwise).
+    let (listed, key) = if args.prefer_file {
+        (report.kept.iter().chain(&report.both), "import-file-taken")
+    } else {
+        (report.kept.iter().chain(&[]), "import-kept")
+    };
+    for row in listed {
+        writeln!(
+            out,
+            "{}",
+            lang.text(
+                key,
+                &[("place", row.place(lang)), ("columns", row.columns(lang))]
+            )
+        )
+        .context("stdout")?;
+    }
+    for d in &report.deleted {
+        writeln!(
+            out,
+            "{}",
+            lang.text("import-deleted", &[("place", d.place(lang))])
+        )
+        .context("stdout")?;
+    }
+    if !report.both.is_empty() && !args.prefer_file {
+        eprintln!("{}", lang.text("import-both-hint", &[]));
+    }
     if !report.rejected.is_empty() && (args.skip_invalid || args.errors.is_some()) {
         let path = args.errors.clone().unwrap_or_else(|| {
             let mut p = args.file.clone();
@@ -191,6 +223,21 @@ pub async fn import(
         ));
     }
     Ok(())
+}
+
+/// The counts of a re-import's classes: kept, changed in both, deleted,
+/// restored.
+fn classes(report: &import::Report, lang: Lang) -> String {
+    let n = |v: usize| format::integer(v as i64);
+    lang.text(
+        "import-classes",
+        &[
+            ("kept", n(report.kept.len())),
+            ("both", n(report.both.len())),
+            ("deleted", n(report.deleted.len())),
+            ("restored", n(report.restored)),
+        ],
+    )
 }
 
 fn write_errors(report: &import::Report, lang: Lang, path: &PathBuf) -> Result<()> {
@@ -269,8 +316,8 @@ pub async fn bench_file(
     let t = bienphong_domain::RecordType::Patrol;
     let columns = bienphong_sheets::model::columns(t, &org, &[]);
     let units = bienphong_sheets::model::UnitIndex::new(&org);
-    let cells =
-        records.map(|c| bienphong_sheets::write::record_cells(&org, &units, &columns, None, &c));
+    let cells = records
+        .map(|c| bienphong_sheets::write::record_cells(&org, &units, &columns, None, None, &c));
     let bytes = bienphong_sheets::write::workbook(t, &org, &columns, Box::new(cells))?;
     std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
     Ok(())
@@ -296,7 +343,7 @@ pub async fn bench_import(
         Options {
             record_type: None,
             dry_run,
-            skip_invalid: false,
+            ..Options::default()
         },
         &mut |_| {},
     )

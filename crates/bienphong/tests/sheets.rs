@@ -738,3 +738,314 @@ fn files_written_by_libreoffice_import() {
     );
     assert_eq!(revision_count(dir), before + 2);
 }
+
+/// A record by id among `listed`.
+fn by_id<'a>(listed: &'a [Value], id: &str) -> Option<&'a Value> {
+    listed.iter().find(|r| r["id"] == id)
+}
+
+/// The persons of `force` in a patrol's JSON.
+fn persons(record: &Value, force: &str) -> Option<u64> {
+    record["content"]["participants"]
+        .as_array()?
+        .iter()
+        .find(|p| p["force"] == force)
+        .and_then(|p| p["persons"].as_u64())
+}
+
+/// Corrects a patrol as the API or another edge does: the whole record
+/// with the Border Guard's persons changed.
+fn correct_bdbp(dir: &Path, record: &Value, to: u64) {
+    let mut content = record["content"].clone();
+    for p in content["participants"].as_array_mut().unwrap() {
+        if p["force"] == "BDBP" {
+            p["persons"] = to.into();
+        }
+    }
+    let file = dir.join("sua.json");
+    std::fs::write(&file, content.to_string()).unwrap();
+    ok(bin(dir)
+        .args(["edit", "patrol", record["id"].as_str().unwrap(), "--json"])
+        .arg(&file));
+}
+
+/// Every cell quoted, so that commas in values stay inside their cell.
+fn csv_line(cells: &[String]) -> String {
+    cells
+        .iter()
+        .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+const LUNGCU_2023: [&str; 4] = ["--year", "2023", "--unit", "BP-LUNGCU"];
+
+/// Export a post's patrols, correct one elsewhere (Border Guard persons
+/// → 77) and delete another, then import the export again: the correction
+/// and the deletion are kept and reported, in CSV and in XLSX, and nothing
+/// is written. With --prefer-file and --restore-deleted the file wins;
+/// after that the same file adds nothing.
+#[test]
+fn re_importing_an_export_keeps_what_was_corrected_and_deleted_since() {
+    let data = demo();
+    let dir = data.path();
+    let csv = dir.join("tuantra.csv");
+    let xlsx = dir.join("tuantra.xlsx");
+    for (format, file) in [("csv", &csv), ("xlsx", &xlsx)] {
+        ok(bin(dir)
+            .args(["export", "patrol"])
+            .args(LUNGCU_2023)
+            .args(["--format", format, "-o"])
+            .arg(file));
+    }
+    let rows = csv_rows(&std::fs::read_to_string(&csv).unwrap());
+    assert_eq!(rows[0].last().unwrap(), "Phiên bản gốc", "{:?}", rows[0]);
+    let listed = list_json(dir, &["patrol", "--year", "2023", "--unit", "BP-LUNGCU"]);
+    assert_eq!(rows.len() - 1, listed.len());
+    let corrected = listed
+        .iter()
+        .find(|r| persons(r, "BDBP").is_some_and(|p| p != 77))
+        .unwrap()
+        .clone();
+    let was = persons(&corrected, "BDBP").unwrap();
+    let removed = listed.iter().find(|r| r["id"] != corrected["id"]).unwrap();
+    let removed_id = removed["id"].as_str().unwrap().to_string();
+    let before = revision_count(dir);
+    correct_bdbp(dir, &corrected, 77);
+    ok(bin(dir).args(["delete", "patrol", &removed_id]));
+    assert_eq!(revision_count(dir), before + 2);
+
+    let unchanged = listed.len() - 2;
+    for file in [&csv, &xlsx] {
+        for dry in [true, false] {
+            let mut c = bin(dir);
+            c.arg("import").arg(file);
+            if dry {
+                c.arg("--dry-run");
+            }
+            let out = ok(&mut c);
+            assert!(
+                out.contains(&format!(
+                    "thêm mới 0, cập nhật 0, không đổi {unchanged}, lỗi 0"
+                )),
+                "{out}"
+            );
+            assert!(
+                out.contains(
+                    "Sửa trên hệ thống từ lần nhập trước 1, sửa ở cả hai nơi 0, đã bị xóa 1, khôi phục 0"
+                ),
+                "{out}"
+            );
+            assert!(
+                out.contains(&format!(
+                    "đã sửa trên hệ thống kể từ lần nhập trước, giữ nguyên: cột \"Lượt: Bộ đội Biên phòng\" trong tệp \"{was}\", trên hệ thống \"77\""
+                )),
+                "{out}"
+            );
+            assert!(
+                out.contains("bản ghi đã bị xóa kể từ lần nhập trước, không khôi phục"),
+                "{out}"
+            );
+            assert_eq!(revision_count(dir), before + 2, "nothing written");
+        }
+    }
+    let now = list_json(dir, &["patrol", "--year", "2023", "--unit", "BP-LUNGCU"]);
+    let id = corrected["id"].as_str().unwrap();
+    assert_eq!(persons(by_id(&now, id).unwrap(), "BDBP"), Some(77));
+    assert!(by_id(&now, &removed_id).is_none(), "not brought back");
+
+    // In English too.
+    let out = ok(bin(dir)
+        .args(["--lang", "en", "import", "--dry-run"])
+        .arg(&csv));
+    assert!(
+        out.contains("1 changed in the store since the last import, 0 changed in both, 1 deleted since, 0 restored"),
+        "{out}"
+    );
+    assert!(out.contains("changed since the last import, kept"), "{out}");
+
+    // The file wins when asked to.
+    let out = ok(bin(dir)
+        .args(["import", "--prefer-file", "--restore-deleted"])
+        .arg(&csv));
+    assert!(out.contains("cập nhật 1,"), "{out}");
+    assert!(out.contains("khôi phục 1"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "lấy giá trị trong tệp thay cho giá trị trên hệ thống: cột \"Lượt: Bộ đội Biên phòng\" trong tệp \"{was}\", trên hệ thống \"77\""
+        )),
+        "{out}"
+    );
+    assert_eq!(revision_count(dir), before + 4);
+    let now = list_json(dir, &["patrol", "--year", "2023", "--unit", "BP-LUNGCU"]);
+    assert_eq!(persons(by_id(&now, id).unwrap(), "BDBP"), Some(was));
+    let back = by_id(&now, &removed_id).expect("restored under its own id");
+    assert_eq!(back["content"], removed["content"]);
+    let history = ok(bin(dir).args(["history", "patrol", &removed_id]));
+    assert_eq!(
+        history.lines().filter(|l| !l.starts_with(' ')).count(),
+        3,
+        "created, deleted, restored: {history}"
+    );
+    ok(bin(dir).args(["store", "check"]));
+
+    // Importing the same files again adds nothing.
+    for file in [&csv, &xlsx] {
+        let out = ok(bin(dir).arg("import").arg(file));
+        assert!(
+            out.contains(&format!(
+                "thêm mới 0, cập nhật 0, không đổi {}, lỗi 0",
+                listed.len()
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains("Sửa trên hệ thống từ lần nhập trước 0, sửa ở cả hai nơi 0, đã bị xóa 0"),
+            "{out}"
+        );
+    }
+    assert_eq!(revision_count(dir), before + 4);
+}
+
+/// A value changed both in the file and in the store since the export:
+/// the import names both values and writes nothing; --skip-invalid sets the
+/// row aside; --prefer-file writes the file's value.
+#[test]
+fn a_value_changed_in_both_the_file_and_the_store_is_refused_with_both_values() {
+    let data = demo();
+    let dir = data.path();
+    let csv = dir.join("tuantra.csv");
+    ok(bin(dir)
+        .args(["export", "patrol"])
+        .args(LUNGCU_2023)
+        .args(["--format", "csv", "-o"])
+        .arg(&csv));
+    let listed = list_json(dir, &["patrol", "--year", "2023", "--unit", "BP-LUNGCU"]);
+    let record = listed
+        .iter()
+        .find(|r| persons(r, "BDBP").is_some_and(|p| p != 77 && p != 9))
+        .unwrap()
+        .clone();
+    let id = record["id"].as_str().unwrap();
+    correct_bdbp(dir, &record, 77);
+    // The same patrol corrected in the file, differently.
+    let mut rows = csv_rows(&std::fs::read_to_string(&csv).unwrap());
+    let c = column(&rows, "Lượt: Bộ đội Biên phòng");
+    let r = rows.iter().position(|r| r[0] == id).unwrap();
+    rows[r][c] = "9".into();
+    let text: Vec<String> = rows.iter().map(|r| csv_line(r)).collect();
+    std::fs::write(&csv, format!("\u{feff}{}\n", text.join("\n"))).unwrap();
+    let before = revision_count(dir);
+
+    let refused = run(bin(dir).arg("import").arg(&csv));
+    assert_eq!(refused.code, 2, "{}\n{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.stderr.contains(&format!(
+            "dòng {}, cột \"Lượt: Bộ đội Biên phòng\", giá trị \"9\": cả tệp và hệ thống đều đã sửa cột này kể từ lần nhập hoặc xuất trước; trên hệ thống là \"77\"",
+            r + 1
+        )),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("--prefer-file"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stdout.contains("sửa ở cả hai nơi 1"),
+        "{}",
+        refused.stdout
+    );
+    assert!(refused.stdout.contains("lỗi 0"), "{}", refused.stdout);
+    assert_eq!(revision_count(dir), before);
+
+    let out = ok(bin(dir).args(["import", "--skip-invalid"]).arg(&csv));
+    assert!(out.contains("cập nhật 0,"), "{out}");
+    let errors = std::fs::read_to_string(dir.join("tuantra-loi.csv")).unwrap();
+    assert!(errors.contains(id) && errors.contains("\"77\""), "{errors}");
+    assert_eq!(revision_count(dir), before);
+
+    let out = ok(bin(dir).args(["import", "--prefer-file"]).arg(&csv));
+    assert!(out.contains("cập nhật 1,"), "{out}");
+    let now = list_json(dir, &["patrol", "--year", "2023", "--unit", "BP-LUNGCU"]);
+    assert_eq!(persons(by_id(&now, id).unwrap(), "BDBP"), Some(9));
+    assert_eq!(revision_count(dir), before + 1);
+}
+
+/// Last month's workbook, without record ids, imported again after a
+/// correction and a deletion elsewhere: both are kept and the dry run
+/// reports them; the file wins with --prefer-file and --restore-deleted.
+#[test]
+fn re_importing_a_workbook_without_ids_keeps_corrections_and_deletions() {
+    let data = demo();
+    let dir = data.path();
+    let file = dir.join("thang3.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}\n{GOOD}\n11/03/2026;BP-LUNGCU;Tuần tra chung;8;;\n12/03/2026;BP-LUNGCU;Đồn tự tuần tra;4;;\n"
+        ),
+    )
+    .unwrap();
+    let out = ok(bin(dir).arg("import").arg(&file));
+    assert!(out.contains("thêm mới 3,"), "{out}");
+    let march = ["patrol", "--from", "01/03/2026", "--to", "31/03/2026"];
+    let listed = list_json(dir, &march);
+    assert_eq!(listed.len(), 3);
+    let on = |d: &str| {
+        listed
+            .iter()
+            .find(|r| r["content"]["date"] == d)
+            .unwrap()
+            .clone()
+    };
+    let (corrected, removed) = (on("2026-03-11"), on("2026-03-12"));
+    correct_bdbp(dir, &corrected, 77);
+    ok(bin(dir).args(["delete", "patrol", removed["id"].as_str().unwrap()]));
+    let before = revision_count(dir);
+
+    for dry in [true, false] {
+        let mut c = bin(dir);
+        c.arg("import").arg(&file);
+        if dry {
+            c.arg("--dry-run");
+        }
+        let out = ok(&mut c);
+        assert!(
+            out.contains("thêm mới 0, cập nhật 0, không đổi 1, lỗi 0"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Sửa trên hệ thống từ lần nhập trước 1, sửa ở cả hai nơi 0, đã bị xóa 1"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Trang \"thang3\", dòng 3: đã sửa trên hệ thống kể từ lần nhập trước, giữ nguyên: cột \"Lượt: Bộ đội Biên phòng\" trong tệp \"8\", trên hệ thống \"77\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("Trang \"thang3\", dòng 4: bản ghi đã bị xóa"),
+            "{out}"
+        );
+        assert_eq!(revision_count(dir), before);
+    }
+    let now = list_json(dir, &march);
+    assert_eq!(now.len(), 2, "the deleted patrol stays deleted");
+    let id = corrected["id"].as_str().unwrap();
+    assert_eq!(persons(by_id(&now, id).unwrap(), "BDBP"), Some(77));
+
+    let out = ok(bin(dir)
+        .args(["import", "--prefer-file", "--restore-deleted"])
+        .arg(&file));
+    assert!(out.contains("cập nhật 1,"), "{out}");
+    assert!(out.contains("khôi phục 1"), "{out}");
+    let now = list_json(dir, &march);
+    assert_eq!(now.len(), 3);
+    assert_eq!(persons(by_id(&now, id).unwrap(), "BDBP"), Some(8));
+    assert!(by_id(&now, removed["id"].as_str().unwrap()).is_some());
+    assert_eq!(revision_count(dir), before + 2);
+    let out = ok(bin(dir).arg("import").arg(&file));
+    assert!(out.contains("thêm mới 0, cập nhật 0, không đổi 3"), "{out}");
+    assert_eq!(revision_count(dir), before + 2);
+}

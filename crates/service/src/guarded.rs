@@ -419,67 +419,6 @@ impl<S: Store + AccountStore> Service<S> {
         Ok(rev)
     }
 
-    /// [`Service::write_batch`] as `who`: every record created and every
-    /// record changed (as it was and as it becomes) must be within `who`'s
-    /// grant, or nothing is written. Each write is audited.
-    pub async fn write_batch_as(
-        &self,
-        who: &Principal,
-        now_ms: i64,
-        org: &bienphong_domain::org::Org,
-        writes: Vec<crate::BatchWrite>,
-    ) -> Result<Vec<Revision>> {
-        for w in &writes {
-            match w {
-                crate::BatchWrite::Create { content, .. } => {
-                    self.authorise_write(who, now_ms, "create", None, content)
-                        .await?;
-                }
-                crate::BatchWrite::Update {
-                    record_id, content, ..
-                } => {
-                    let current = self.get(*record_id).await?;
-                    let before = Content::from_json(current.record_type, &current.content)?;
-                    if !self.allowed(who, Access::Read, &before).await? {
-                        self.refuse_unseen(who, now_ms, "update", *record_id, &before)
-                            .await?;
-                        return Err(StoreError::NotFound(*record_id).into());
-                    }
-                    self.authorise_write(who, now_ms, "update", Some(*record_id), &before)
-                        .await?;
-                    self.authorise_write(who, now_ms, "update", Some(*record_id), content)
-                        .await?;
-                }
-            }
-        }
-        let audited: Vec<(bool, Content)> = writes
-            .iter()
-            .map(|w| match w {
-                crate::BatchWrite::Create { content, .. } => (true, content.clone()),
-                crate::BatchWrite::Update { content, .. } => (false, content.clone()),
-            })
-            .collect();
-        let actor = crate::Actor {
-            name: who.name.clone(),
-            now_ms,
-        };
-        let revisions = self.write_batch(&actor, org, writes).await?;
-        for (rev, (created, content)) in revisions.iter().zip(&audited) {
-            self.audit_record(
-                who,
-                now_ms,
-                if *created { "create" } else { "update" },
-                true,
-                content.record_type(),
-                Some(rev.record_id),
-                Some(content),
-                format!("{} (import)", rev.id),
-            )
-            .await?;
-        }
-        Ok(revisions)
-    }
-
     pub async fn delete_as(
         &self,
         who: &Principal,
@@ -547,4 +486,75 @@ fn searchable_text(org: &bienphong_domain::org::Org, json: &str, content: &Conte
         }
     }
     text
+}
+
+impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
+    /// [`Service::write_import`] as `who`: every record created, changed
+    /// (as it was and as it becomes) or restored must be within `who`'s
+    /// grant, or nothing is written. Each write is audited.
+    pub async fn write_import_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        org: &bienphong_domain::org::Org,
+        writes: Vec<crate::BatchWrite>,
+        confirmed: Vec<(RecordId, RevisionId)>,
+    ) -> Result<Vec<Revision>> {
+        for w in &writes {
+            match w {
+                crate::BatchWrite::Create { content, .. } => {
+                    self.authorise_write(who, now_ms, "create", None, content)
+                        .await?;
+                }
+                crate::BatchWrite::Update {
+                    record_id, content, ..
+                } => {
+                    let current = self.get(*record_id).await?;
+                    let before = Content::from_json(current.record_type, &current.content)?;
+                    if !self.allowed(who, Access::Read, &before).await? {
+                        self.refuse_unseen(who, now_ms, "update", *record_id, &before)
+                            .await?;
+                        return Err(StoreError::NotFound(*record_id).into());
+                    }
+                    self.authorise_write(who, now_ms, "update", Some(*record_id), &before)
+                        .await?;
+                    self.authorise_write(who, now_ms, "update", Some(*record_id), content)
+                        .await?;
+                }
+                crate::BatchWrite::Restore {
+                    record_id, content, ..
+                } => {
+                    self.authorise_write(who, now_ms, "restore", Some(*record_id), content)
+                        .await?;
+                }
+            }
+        }
+        let audited: Vec<(&'static str, Content)> = writes
+            .iter()
+            .map(|w| match w {
+                crate::BatchWrite::Create { content, .. } => ("create", content.clone()),
+                crate::BatchWrite::Update { content, .. } => ("update", content.clone()),
+                crate::BatchWrite::Restore { content, .. } => ("restore", content.clone()),
+            })
+            .collect();
+        let actor = crate::Actor {
+            name: who.name.clone(),
+            now_ms,
+        };
+        let revisions = self.write_import(&actor, org, writes, confirmed).await?;
+        for (rev, (action, content)) in revisions.iter().zip(&audited) {
+            self.audit_record(
+                who,
+                now_ms,
+                action,
+                true,
+                content.record_type(),
+                Some(rev.record_id),
+                Some(content),
+                format!("{} (import)", rev.id),
+            )
+            .await?;
+        }
+        Ok(revisions)
+    }
 }

@@ -7,7 +7,7 @@ use bienphong_domain::org::Org;
 use bienphong_domain::record::RecordType;
 use bienphong_domain::validate::check;
 use bienphong_domain::{Content, RecordId, Revision, RevisionId, ValidationError};
-use bienphong_store::{CurrentRecord, ListFilter, Store, StoreError, Write};
+use bienphong_store::{CurrentRecord, ImportStore, ListFilter, Store, StoreError, Write};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use thiserror::Error;
@@ -140,6 +140,13 @@ pub enum BatchWrite {
         record_id: RecordId,
         /// The revision the new content follows (the record's latest).
         parent: RevisionId,
+        content: Content,
+    },
+    /// Brings a deleted record back with `content`, following its
+    /// tombstone.
+    Restore {
+        record_id: RecordId,
+        tombstone: RevisionId,
         content: Content,
     },
 }
@@ -279,44 +286,6 @@ impl<S: Store> Service<S> {
         self.commit(writes).await
     }
 
-    /// Creates and changes many records in one transaction: all of them or
-    /// none. Each content is checked against `org` as [`Service::add`] and
-    /// [`Service::edit`] check it; an update names the revision it follows
-    /// and is refused if the record changed since. Used by imports.
-    pub async fn write_batch(
-        &self,
-        actor: &Actor,
-        org: &Org,
-        writes: Vec<BatchWrite>,
-    ) -> Result<Vec<Revision>> {
-        let mut out = Vec::with_capacity(writes.len());
-        for w in writes {
-            let (record_id, content, parent) = match w {
-                BatchWrite::Create { record_id, content } => (record_id, content, None),
-                BatchWrite::Update {
-                    record_id,
-                    parent,
-                    content,
-                } => (record_id, content, Some(parent)),
-            };
-            check(&content, org, parent.is_none())?;
-            if content.subject_of().is_some() {
-                self.check_subject(&content).await?;
-            }
-            out.push(Write {
-                record_id,
-                record_type: content.record_type(),
-                content: Some(content),
-                parent,
-                resolves: Vec::new(),
-                author: actor.name.clone(),
-                created_ms: actor.now_ms,
-                revision_id: None,
-            });
-        }
-        self.commit(out).await
-    }
-
     pub async fn get(&self, record_id: RecordId) -> Result<CurrentRecord> {
         match self.store.get(record_id).await? {
             Some(r) => Ok(r),
@@ -420,4 +389,61 @@ fn only_revision(mut revisions: Vec<Revision>) -> Result<Revision> {
     revisions
         .pop()
         .ok_or_else(|| StoreError::Corrupt("commit returned no revision".into()).into())
+}
+
+impl<S: Store + ImportStore> Service<S> {
+    /// Creates, changes and restores many records in one transaction: all
+    /// of them or none. Each content is checked against `org` as
+    /// [`Service::add`] and [`Service::edit`] check it; an update names the
+    /// revision it follows and is refused if the record changed since. Each
+    /// written revision becomes its record's import base, as does each of
+    /// `confirmed` (records found equal to their rows), in the same
+    /// transaction. Used by imports.
+    pub async fn write_import(
+        &self,
+        actor: &Actor,
+        org: &Org,
+        writes: Vec<BatchWrite>,
+        confirmed: Vec<(RecordId, RevisionId)>,
+    ) -> Result<Vec<Revision>> {
+        let mut out = Vec::with_capacity(writes.len());
+        let mut restore = HashSet::new();
+        for w in writes {
+            let (record_id, content, parent) = match w {
+                BatchWrite::Create { record_id, content } => (record_id, content, None),
+                BatchWrite::Update {
+                    record_id,
+                    parent,
+                    content,
+                } => (record_id, content, Some(parent)),
+                BatchWrite::Restore {
+                    record_id,
+                    tombstone,
+                    content,
+                } => {
+                    restore.insert(record_id);
+                    (record_id, content, Some(tombstone))
+                }
+            };
+            check(&content, org, parent.is_none())?;
+            if content.subject_of().is_some() {
+                self.check_subject(&content).await?;
+            }
+            if content.record_type() == RecordType::BriefingReport {
+                self.check_briefing_write(parent.map(|_| record_id), Some(&content))
+                    .await?;
+            }
+            out.push(Write {
+                record_id,
+                record_type: content.record_type(),
+                content: Some(content),
+                parent,
+                resolves: Vec::new(),
+                author: actor.name.clone(),
+                created_ms: actor.now_ms,
+                revision_id: None,
+            });
+        }
+        Ok(self.store.commit_import(out, restore, confirmed).await?)
+    }
 }

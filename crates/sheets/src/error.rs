@@ -93,8 +93,9 @@ pub enum RowProblem {
     DuplicateOf { sheet: String, row: u32 },
     /// The record id names a record of another type.
     WrongType { actual: String },
-    /// The record id names a deleted record.
-    Deleted,
+    /// The file and the store both changed this column since the row's
+    /// base, differently: the store's value (the file's is the error's).
+    ChangedInBoth { store: String },
     /// The person importing may not write this record.
     NotAllowed,
 }
@@ -134,7 +135,9 @@ impl RowError {
             RowProblem::WrongType { actual } => {
                 lang.text("sheet-wrong-type", &[("actual", actual.clone())])
             }
-            RowProblem::Deleted => lang.text("sheet-record-deleted", &[]),
+            RowProblem::ChangedInBoth { store } => {
+                lang.text("sheet-changed-in-both", &[("store", store.clone())])
+            }
             RowProblem::NotAllowed => lang.text("sheet-not-allowed", &[]),
         }
     }

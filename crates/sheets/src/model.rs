@@ -63,6 +63,9 @@ impl Flat {
 pub enum Target {
     /// The record's id, for re-importing an exported sheet.
     RecordId,
+    /// The revision an exported row shows: what a re-import compares the
+    /// row and the record with (a hidden column of exports).
+    Base,
     Field(Field),
     /// The amount of one catalogue entry in a flattened list.
     Entry {
@@ -77,7 +80,7 @@ impl Target {
     /// Two targets fill the same value.
     pub fn same(&self, other: &Target) -> bool {
         match (self, other) {
-            (Target::RecordId, Target::RecordId) => true,
+            (Target::RecordId, Target::RecordId) | (Target::Base, Target::Base) => true,
             (Target::Field(a), Target::Field(b)) => a.name == b.name,
             (Target::Entry { flat: a, code: x }, Target::Entry { flat: b, code: y }) => {
                 a.rows == b.rows && x == y
@@ -239,6 +242,10 @@ impl<'a> Headers<'a> {
         for k in ["id", "record_id", "ma"] {
             fixed.insert(k.to_string(), Target::RecordId);
         }
+        for lang in [Lang::En, Lang::Vi] {
+            fixed.insert(key(&lang.text("sheet-base-revision", &[])), Target::Base);
+        }
+        fixed.insert("base_revision".to_string(), Target::Base);
         for k in ["tt", "no", "#"] {
             fixed.insert(k.to_string(), Target::Ignored);
         }

@@ -10,7 +10,7 @@ use bienphong_domain::fields::{Field, Kind, value_from_text};
 use bienphong_domain::org::Org;
 use bienphong_domain::quantity::QUANTITY_SCALE;
 use bienphong_domain::validate::check;
-use bienphong_domain::{Content, Date, Money, Problem, Quantity, RecordId, RecordType};
+use bienphong_domain::{Content, Date, Money, Problem, Quantity, RecordId, RecordType, RevisionId};
 use bienphong_i18n::Lang;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
@@ -73,6 +73,8 @@ pub struct ParsedRow {
     pub sheet: usize,
     pub row: u32,
     pub id: Option<RecordId>,
+    /// The revision an exported row showed (its base column), if any.
+    pub base: Option<RevisionId>,
     pub content: Content,
 }
 
@@ -458,10 +460,17 @@ impl<'a> Parser<'a> {
                     return;
                 }
                 self.seen.entry(h).or_default().push(self.rows.len());
+                let base = info
+                    .targets
+                    .iter()
+                    .position(|t| matches!(t, Some(Target::Base)))
+                    .and_then(|c| cells.get(c))
+                    .and_then(|c| c.text().trim().parse::<RevisionId>().ok());
                 self.rows.push(ParsedRow {
                     sheet: s,
                     row: n,
                     id,
+                    base,
                     content,
                 });
             }
@@ -595,7 +604,9 @@ pub fn read_row(
         let Some(target) = target else { continue };
         let value = cell(c);
         match target {
-            Target::Ignored => {}
+            // The base is read beside the row (`Parser::row`): a damaged
+            // one only loses what it would tell, the row stays good.
+            Target::Ignored | Target::Base => {}
             Target::RecordId => {
                 if !value.is_empty() {
                     match value.text().parse::<RecordId>() {

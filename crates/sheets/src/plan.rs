@@ -22,7 +22,10 @@ pub enum Found {
         revision: RevisionId,
         content: Content,
     },
-    Deleted,
+    /// Deleted; `tombstone` is its head.
+    Deleted {
+        tombstone: RevisionId,
+    },
     Other(RecordType),
 }
 
@@ -32,12 +35,29 @@ pub enum Action {
         record_id: RecordId,
         content: Content,
     },
+    /// The row differs from the record: `content` is the row laid over
+    /// it (the file wins), `row` the row as read and `base` the revision
+    /// its sheet says it shows. The import decides against the row's base
+    /// what is written ([`three_way`]).
     Update {
         record_id: RecordId,
         parent: RevisionId,
         content: Content,
+        row: Box<Content>,
+        base: Option<RevisionId>,
     },
-    Unchanged(RecordId),
+    /// The sheet's columns equal the record's at `revision`.
+    Unchanged {
+        record_id: RecordId,
+        revision: RevisionId,
+    },
+    /// The record the row names (by id, or by identity among records an
+    /// earlier import wrote) was deleted since.
+    Deleted {
+        record_id: RecordId,
+        tombstone: RevisionId,
+        row: Box<Content>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -48,6 +68,7 @@ pub struct Plan {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    pub deleted: usize,
 }
 
 /// What tells a record apart from others of its unit and day: the unit,
@@ -94,6 +115,29 @@ pub fn plan(
     existing: Vec<(RecordId, RevisionId, Content)>,
     by_id: &HashMap<RecordId, Found>,
 ) -> Plan {
+    plan_with_deleted(org, sheets, rows, existing, by_id, Vec::new())
+}
+
+/// [`plan`], where a row without a record id that matches no live record
+/// is matched with `deleted` (record, tombstone, content an import wrote):
+/// a record deleted since an import is not created again.
+pub fn plan_with_deleted(
+    org: &Org,
+    sheets: &[SheetInfo],
+    rows: Vec<ParsedRow>,
+    existing: Vec<(RecordId, RevisionId, Content)>,
+    by_id: &HashMap<RecordId, Found>,
+    deleted: Vec<(RecordId, RevisionId, Content)>,
+) -> Plan {
+    let mut deleted_by_key: HashMap<String, VecDeque<(RecordId, RevisionId)>> = HashMap::new();
+    let mut deleted = deleted;
+    deleted.sort_by_key(|(id, _, _)| *id);
+    for (id, tombstone, content) in deleted {
+        deleted_by_key
+            .entry(identity(&content))
+            .or_default()
+            .push_back((id, tombstone));
+    }
     let named: HashSet<RecordId> = rows.iter().filter_map(|r| r.id).collect();
     let mut live: HashMap<RecordId, (RevisionId, Content)> = HashMap::new();
     let mut by_key: HashMap<String, VecDeque<RecordId>> = HashMap::new();
@@ -125,7 +169,7 @@ pub fn plan(
                     target: t.clone().unwrap_or(Target::Ignored),
                 })
                 .collect();
-            let cells = record_cells(org, &units, &columns, row.id, content)
+            let cells = record_cells(org, &units, &columns, row.id, row.base, content)
                 .iter()
                 .map(Out::csv_text)
                 .collect();
@@ -161,8 +205,17 @@ pub fn plan(
                 }
                 first_of_id.insert(id, (row.sheet, row.row));
                 match by_id.get(&id) {
-                    Some(Found::Deleted) => {
-                        reject(&mut out, id_column, RowProblem::Deleted, &row.content);
+                    Some(Found::Deleted { tombstone }) => {
+                        out.deleted += 1;
+                        out.actions.push((
+                            row.sheet,
+                            row.row,
+                            Action::Deleted {
+                                record_id: id,
+                                tombstone: *tombstone,
+                                row: Box::new(row.content),
+                            },
+                        ));
                         continue;
                     }
                     Some(Found::Other(t)) => {
@@ -175,10 +228,30 @@ pub fn plan(
                     _ => live.get(&id).map(|_| id).ok_or(id),
                 }
             }
-            None => by_key
-                .get_mut(&identity(&row.content))
-                .and_then(VecDeque::pop_front)
-                .ok_or_else(RecordId::new),
+            None => {
+                let key = identity(&row.content);
+                match by_key.get_mut(&key).and_then(VecDeque::pop_front) {
+                    Some(id) => Ok(id),
+                    None => {
+                        if let Some((id, tombstone)) =
+                            deleted_by_key.get_mut(&key).and_then(VecDeque::pop_front)
+                        {
+                            out.deleted += 1;
+                            out.actions.push((
+                                row.sheet,
+                                row.row,
+                                Action::Deleted {
+                                    record_id: id,
+                                    tombstone,
+                                    row: Box::new(row.content),
+                                },
+                            ));
+                            continue;
+                        }
+                        Err(RecordId::new())
+                    }
+                }
+            }
         };
         match target {
             Ok(id) => {
@@ -188,8 +261,14 @@ pub fn plan(
                 match merge(current, &row.content, sheet) {
                     Ok(merged) if &merged == current => {
                         out.unchanged += 1;
-                        out.actions
-                            .push((row.sheet, row.row, Action::Unchanged(id)));
+                        out.actions.push((
+                            row.sheet,
+                            row.row,
+                            Action::Unchanged {
+                                record_id: id,
+                                revision: *rev,
+                            },
+                        ));
                     }
                     Ok(merged) => match check(&merged, org, false) {
                         Ok(()) => {
@@ -201,6 +280,8 @@ pub fn plan(
                                     record_id: id,
                                     parent: *rev,
                                     content: merged,
+                                    row: Box::new(row.content),
+                                    base: row.base,
                                 },
                             ));
                         }
@@ -294,4 +375,226 @@ pub fn merge(
         merged.insert(rows.to_string(), Value::Array(list));
     }
     Content::from_json(current.record_type(), &Value::Object(merged).to_string())
+}
+
+/// One column whose value the file and the store see differently: its
+/// header, the file's value and the store's, as the sheet writes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    pub column: String,
+    pub file: String,
+    pub store: String,
+}
+
+/// What a row that differs from its record does, against its base.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ThreeWay {
+    /// The columns the file changed since the base, laid over the record
+    /// (columns the store changed and the file did not stay as stored).
+    Update(Content),
+    /// Only the store changed since the base (a correction on the web):
+    /// kept; these are the columns it changed.
+    Kept(Vec<Difference>),
+    /// Both changed these columns, differently.
+    Both { differences: Vec<Difference> },
+    /// Nothing to do: the columns agree.
+    Same,
+}
+
+/// A column's value in a record's JSON: a field, or the amount of one
+/// entry of a flattened list. Empty values (null, "", []) are none.
+fn column_value(json: &Map<String, Value>, target: &Target) -> Option<Value> {
+    let v = match target {
+        Target::Field(f) => json.get(f.name).cloned(),
+        Target::Entry { flat, code } => json
+            .get(flat.rows)
+            .and_then(Value::as_array)
+            .and_then(|items| {
+                items
+                    .iter()
+                    .find(|i| i.get(flat.key).and_then(Value::as_str) == Some(code.as_str()))
+            })
+            .and_then(|i| i.get(flat.value.name))
+            .cloned(),
+        _ => None,
+    };
+    v.filter(|v| match v {
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => true,
+    })
+}
+
+fn set_column(json: &mut Map<String, Value>, target: &Target, value: Option<Value>) {
+    match target {
+        Target::Field(f) => match value {
+            Some(v) => {
+                json.insert(f.name.to_string(), v);
+            }
+            None => {
+                json.remove(f.name);
+            }
+        },
+        Target::Entry { flat, code } => {
+            let list = json
+                .entry(flat.rows.to_string())
+                .or_insert_with(|| Value::Array(vec![]));
+            if !list.is_array() {
+                *list = Value::Array(vec![]);
+            }
+            let Some(items) = list.as_array_mut() else {
+                return;
+            };
+            let at = items
+                .iter()
+                .position(|i| i.get(flat.key).and_then(Value::as_str) == Some(code.as_str()));
+            match (at, value) {
+                (Some(i), Some(v)) => {
+                    if let Some(item) = items[i].as_object_mut() {
+                        item.insert(flat.value.name.to_string(), v);
+                    }
+                }
+                (Some(i), None) => {
+                    items.remove(i);
+                }
+                (None, Some(v)) => {
+                    let mut item = Map::new();
+                    item.insert(flat.key.to_string(), Value::String(code.to_string()));
+                    item.insert(flat.value.name.to_string(), v);
+                    items.push(Value::Object(item));
+                }
+                (None, None) => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+fn json_of(c: &Content) -> Map<String, Value> {
+    serde_json::from_str(&c.to_json()).unwrap_or_default()
+}
+
+/// The columns of `sheet` that hold a record's values, with their index.
+fn value_columns(sheet: &SheetInfo) -> impl Iterator<Item = (usize, &Target)> {
+    sheet
+        .targets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| match t {
+            Some(t @ (Target::Field(_) | Target::Entry { .. })) => Some((i, t)),
+            _ => None,
+        })
+}
+
+/// Whether `a` and `b` hold the same values in every column of `sheet`.
+pub fn same_in_sheet(sheet: &SheetInfo, a: &Content, b: &Content) -> bool {
+    let (a, b) = (json_of(a), json_of(b));
+    value_columns(sheet).all(|(_, t)| column_value(&a, t) == column_value(&b, t))
+}
+
+/// The base a differing row is compared with, from the record's live
+/// revisions (oldest first, `head` among them): the revision the sheet
+/// names; else the newest earlier revision whose columns equal the row's
+/// (the row is a copy of it, as last month's workbook is of what was
+/// imported then); else the revision the last import wrote (`recorded`);
+/// else none.
+pub fn choose_base<'a>(
+    sheet: &SheetInfo,
+    row: &Content,
+    head: RevisionId,
+    history: &'a [(RevisionId, Content)],
+    named: Option<RevisionId>,
+    recorded: Option<RevisionId>,
+) -> Option<&'a Content> {
+    let find = |id: RevisionId| history.iter().find(|(r, _)| *r == id).map(|(_, c)| c);
+    if let Some(c) = named.and_then(find) {
+        return Some(c);
+    }
+    if let Some((_, c)) = history
+        .iter()
+        .rev()
+        .filter(|(r, _)| *r != head)
+        .find(|(_, c)| same_in_sheet(sheet, row, c))
+    {
+        return Some(c);
+    }
+    recorded.and_then(find)
+}
+
+/// The three-way merge of one row: `row` as the file has it, `current` as
+/// the store has it, `base` what both started from (none: the store's
+/// record, so that the file's values are corrections of it). Column by
+/// column: changed in the file only → the file's value; in the store only
+/// → the store's, reported; in both, differently → reported with both.
+pub fn three_way(
+    org: &Org,
+    units: &UnitIndex,
+    sheet: &SheetInfo,
+    row: &Content,
+    current: &Content,
+    base: Option<&Content>,
+) -> Result<ThreeWay, ValidationError> {
+    let (f, h) = (json_of(row), json_of(current));
+    let b = base.map(json_of).unwrap_or_else(|| h.clone());
+    let mut merged = h.clone();
+    let mut from_file = false;
+    let (mut kept, mut both) = (Vec::new(), Vec::new());
+    for (i, t) in value_columns(sheet) {
+        let (fv, hv, bv) = (
+            column_value(&f, t),
+            column_value(&h, t),
+            column_value(&b, t),
+        );
+        if fv == hv {
+            continue;
+        }
+        if fv == bv {
+            kept.push(i);
+        } else {
+            if hv != bv {
+                both.push(i);
+            } else {
+                from_file = true;
+            }
+            set_column(&mut merged, t, fv);
+        }
+    }
+    let t = current.record_type();
+    let rebuilt =
+        |json: Map<String, Value>| Content::from_json(t, &Value::Object(json).to_string());
+    let differences = |cols: &[usize]| -> Vec<Difference> {
+        let columns: Vec<Column> = sheet
+            .targets
+            .iter()
+            .zip(&sheet.headers)
+            .map(|(t, h)| Column {
+                header: h.clone(),
+                target: t.clone().unwrap_or(Target::Ignored),
+            })
+            .collect();
+        let file = record_cells(org, units, &columns, None, None, row);
+        let store = record_cells(org, units, &columns, None, None, current);
+        cols.iter()
+            .map(|&i| Difference {
+                column: sheet.headers.get(i).cloned().unwrap_or_default(),
+                file: file.get(i).map(Out::csv_text).unwrap_or_default(),
+                store: store.get(i).map(Out::csv_text).unwrap_or_default(),
+            })
+            .collect()
+    };
+    if !both.is_empty() {
+        return Ok(ThreeWay::Both {
+            differences: differences(&both),
+        });
+    }
+    if from_file {
+        // The store's own changes stay: only the file's columns are laid
+        // over the stored record.
+        return Ok(ThreeWay::Update(rebuilt(merged)?));
+    }
+    if !kept.is_empty() {
+        return Ok(ThreeWay::Kept(differences(&kept)));
+    }
+    Ok(ThreeWay::Same)
 }

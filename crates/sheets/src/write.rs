@@ -8,7 +8,7 @@ use crate::parse::decimal_of_float;
 use crate::read::date_to_excel_serial;
 use bienphong_domain::fields::Kind;
 use bienphong_domain::org::{Code, Org, UnitKind};
-use bienphong_domain::{Content, Date, RecordId, RecordType, format};
+use bienphong_domain::{Content, Date, RecordId, RecordType, RevisionId, format};
 use bienphong_i18n::Lang;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -41,12 +41,14 @@ impl Out {
     }
 }
 
-/// The cells of one record, in the order of `columns`.
+/// The cells of one record, in the order of `columns`; `base` is the
+/// revision shown (for an export's base column).
 pub fn record_cells(
     org: &Org,
     units: &UnitIndex,
     columns: &[Column],
     id: Option<RecordId>,
+    base: Option<RevisionId>,
     content: &Content,
 ) -> Vec<Out> {
     let json: Value = serde_json::from_str(&content.to_json()).unwrap_or_default();
@@ -55,6 +57,7 @@ pub fn record_cells(
         .iter()
         .map(|col| match &col.target {
             Target::RecordId => id.map_or(Out::Empty, |i| Out::Text(i.to_string())),
+            Target::Base => base.map_or(Out::Empty, |r| Out::Text(r.to_string())),
             Target::Ignored => Out::Empty,
             Target::Field(f) => json
                 .get(f.name)
@@ -196,6 +199,10 @@ pub fn workbook(
             let c16 = col_num(c)?;
             sheet.write_string_with_format(0, c16, &col.header, &header)?;
             sheet.set_column_width(c16, width_of(col))?;
+            // Read by a re-import, of no use to the person filling it in.
+            if matches!(col.target, Target::Base) {
+                sheet.set_column_hidden(c16)?;
+            }
             if let Target::Field(f) = &col.target
                 && matches!(f.kind, Kind::Date)
             {
@@ -298,7 +305,7 @@ fn sheet_name(s: &str) -> String {
 
 fn width_of(col: &Column) -> f64 {
     match &col.target {
-        Target::RecordId => 38.0,
+        Target::RecordId | Target::Base => 38.0,
         Target::Field(f) => match f.kind {
             Kind::Date | Kind::Count | Kind::Quantity => 13.0,
             Kind::LongText => 40.0,
@@ -370,6 +377,7 @@ fn instructions(
     for col in columns {
         let holds = match &col.target {
             Target::RecordId => lang.text("sheet-holds-record-id", &[]),
+            Target::Base => lang.text("sheet-holds-base-revision", &[]),
             Target::Field(f) => {
                 let kind = kind_key(f.kind);
                 let mut s = lang.text(&format!("sheet-holds-{kind}"), &[]);
@@ -470,12 +478,16 @@ pub fn template_xlsx(t: RecordType, org: &Org) -> Result<Vec<u8>, SheetError> {
     workbook(t, org, &columns, Box::new(std::iter::empty()))
 }
 
+/// A record as exported: its id, the revision shown, its content.
+pub type Exported = (RecordId, RevisionId, Content);
+
 /// The columns an export of `records` needs: the template's, plus inactive
-/// catalogue entries the records still use.
-pub fn export_columns(t: RecordType, org: &Org, records: &[(RecordId, Content)]) -> Vec<Column> {
+/// catalogue entries the records still use, and last the (hidden) revision
+/// each row shows, which a re-import compares with.
+pub fn export_columns(t: RecordType, org: &Org, records: &[Exported]) -> Vec<Column> {
     let (_, flats) = model::sheet_items(t);
     let mut extra = Vec::new();
-    for (_, content) in records {
+    for (_, _, content) in records {
         let json: Value = serde_json::from_str(&content.to_json()).unwrap_or_default();
         for flat in &flats {
             for item in json
@@ -495,15 +507,16 @@ pub fn export_columns(t: RecordType, org: &Org, records: &[(RecordId, Content)])
             }
         }
     }
-    model::columns(t, org, &extra)
+    let mut columns = model::columns(t, org, &extra);
+    columns.push(Column {
+        header: Lang::Vi.text("sheet-base-revision", &[]),
+        target: Target::Base,
+    });
+    columns
 }
 
 /// `records` as an XLSX workbook in the template's layout.
-pub fn export_xlsx(
-    t: RecordType,
-    org: &Org,
-    records: &[(RecordId, Content)],
-) -> Result<Vec<u8>, SheetError> {
+pub fn export_xlsx(t: RecordType, org: &Org, records: &[Exported]) -> Result<Vec<u8>, SheetError> {
     if !model::has_sheet(t) {
         return Err(SheetError::Unsupported(t));
     }
@@ -511,7 +524,7 @@ pub fn export_xlsx(
     let units = UnitIndex::new(org);
     let rows = records
         .iter()
-        .map(|(id, c)| record_cells(org, &units, &columns, Some(*id), c));
+        .map(|(id, rev, c)| record_cells(org, &units, &columns, Some(*id), Some(*rev), c));
     workbook(t, org, &columns, Box::new(rows))
 }
 
@@ -520,7 +533,7 @@ pub fn export_xlsx(
 pub fn export_csv(
     t: RecordType,
     org: &Org,
-    records: &[(RecordId, Content)],
+    records: &[Exported],
     out: impl Write,
 ) -> Result<(), SheetError> {
     if !model::has_sheet(t) {
@@ -531,8 +544,8 @@ pub fn export_csv(
     write_csv(
         out,
         columns.iter().map(|c| c.header.clone()).collect(),
-        records.iter().map(|(id, c)| {
-            record_cells(org, &units, &columns, Some(*id), c)
+        records.iter().map(|(id, rev, c)| {
+            record_cells(org, &units, &columns, Some(*id), Some(*rev), c)
                 .iter()
                 .map(Out::csv_text)
                 .collect()

@@ -5,11 +5,13 @@
 mod accounts;
 mod builder;
 mod copy;
+mod imports;
 mod peers;
 mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use copy::{CopyReport, copy};
+pub use imports::{DeletedImport, ImportStore};
 pub use peers::{PeerContact, SyncPeer, SyncStatusStore};
 pub use sql::{Backend, SqlStore, mask_url};
 

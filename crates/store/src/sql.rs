@@ -20,7 +20,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// Rows per multi-row statement; far below both backends' parameter limits.
-const CHUNK: usize = 400;
+pub(crate) const CHUNK: usize = 400;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -224,6 +224,16 @@ impl SqlStore {
     }
 
     async fn try_commit(&self, writes: Vec<Write>) -> Result<Vec<Revision>> {
+        self.try_commit_with(writes, &Extras::default()).await
+    }
+
+    /// A commit that may also revive deleted records (`extras.restore`) and
+    /// note what an import based each record on, in the same transaction.
+    pub(crate) async fn try_commit_with(
+        &self,
+        writes: Vec<Write>,
+        extras: &Extras,
+    ) -> Result<Vec<Revision>> {
         let mut tx = self.begin().await?;
 
         let mut order = Vec::new();
@@ -306,7 +316,11 @@ impl SqlStore {
                                 actual: head.revision_id,
                             });
                         }
-                        if head.deleted {
+                        // A deleted record comes back only when asked for
+                        // by name, and only with content.
+                        if head.deleted
+                            && !(w.content.is_some() && extras.restore.contains(&w.record_id))
+                        {
                             return Err(StoreError::Deleted(w.record_id));
                         }
                     }
@@ -339,6 +353,7 @@ impl SqlStore {
 
         set_conflicts(&mut tx, &resolved).await?;
         store_revisions(&mut tx, &revisions, order, prior, state).await?;
+        crate::imports::set_bases(&mut tx, &extras.bases).await?;
         tx.commit().await?;
         Ok(revisions)
     }
@@ -348,13 +363,22 @@ impl SqlStore {
     }
 }
 
-fn is_retryable(e: &StoreError) -> bool {
+/// What a commit does beside its writes.
+#[derive(Debug, Default)]
+pub(crate) struct Extras {
+    /// Records whose deletion a write may undo.
+    pub restore: HashSet<RecordId>,
+    /// (record, revision) pairs for `import_bases`.
+    pub bases: Vec<(RecordId, RevisionId)>,
+}
+
+pub(crate) fn is_retryable(e: &StoreError) -> bool {
     // Serialization failure and deadlock: PostgreSQL rolled the transaction
     // back and it can be run again as it was.
     matches!(e, StoreError::Database(sqlx::Error::Database(d)) if matches!(d.code().as_deref(), Some("40001" | "40P01")))
 }
 
-fn parse_id<T: FromStr>(s: &str) -> Result<T> {
+pub(crate) fn parse_id<T: FromStr>(s: &str) -> Result<T> {
     s.parse()
         .map_err(|_| StoreError::Corrupt(format!("bad id {s}")))
 }
@@ -455,7 +479,7 @@ fn parse_parents(json: &str) -> Result<Vec<RevisionId>> {
     parents.iter().map(|p| parse_id(p)).collect()
 }
 
-fn revision_from_row(row: &AnyRow) -> Result<Revision> {
+pub(crate) fn revision_from_row(row: &AnyRow) -> Result<Revision> {
     Ok(Revision {
         id: parse_id(row.try_get("id")?)?,
         record_id: parse_id(row.try_get("record_id")?)?,
@@ -824,7 +848,7 @@ async fn insert_revisions(conn: &mut AnyConnection, revisions: &[Revision]) -> R
     Ok(())
 }
 
-const REVISION_COLUMNS: &str =
+pub(crate) const REVISION_COLUMNS: &str =
     "id, record_id, record_type, parents, node_id, author, created_ms, deleted, content";
 
 async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {

@@ -1106,7 +1106,7 @@ async fn sheet_export(
             for r in &page.records {
                 let content = Content::from_json(r.record_type, &r.content)
                     .map_err(|e| ApiError::from_service(lang, e.into()))?;
-                records.push((r.record_id, content));
+                records.push((r.record_id, r.revision_id, content));
             }
             match page.next {
                 Some(next) => offset = next,
@@ -1135,6 +1135,11 @@ pub struct ImportResult {
     pub dry_run: bool,
     pub written: bool,
     pub summary: String,
+    /// The counts of a re-import's classes (changed in the store, in both,
+    /// deleted since, restored).
+    pub classes: String,
+    /// The rows of those classes, one line each.
+    pub notes: Vec<String>,
     pub errors: Vec<String>,
     pub more: usize,
 }
@@ -1227,6 +1232,8 @@ async fn import_upload(
         .get("action")
         .and_then(|v| v.first())
         .is_none_or(|a| a != "import");
+    let checked = |name: &str| posted.get(name).is_some_and(|v| !v.is_empty());
+    let (prefer_file, restore_deleted) = (checked("prefer_file"), checked("restore_deleted"));
     let stem = std::path::Path::new(&file_name)
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -1242,7 +1249,9 @@ async fn import_upload(
         bienphong_sheets::import::Options {
             record_type: Some(t),
             dry_run,
-            skip_invalid: false,
+            prefer_file,
+            restore_deleted,
+            ..Default::default()
         },
         &mut |_| {},
     )
@@ -1252,6 +1261,23 @@ async fn import_upload(
         Ok(r) => {
             let errors: Vec<String> = r.errors().map(|e| e.message(lang)).collect();
             let shown = 500;
+            let n = |v: usize| format::integer(v as i64);
+            let row_note = |key: &str, c: &bienphong_sheets::import::RowChange| {
+                lang.text(
+                    key,
+                    &[("place", c.place(lang)), ("columns", c.columns(lang))],
+                )
+            };
+            let mut notes: Vec<String> = if prefer_file {
+                r.kept
+                    .iter()
+                    .chain(&r.both)
+                    .map(|c| row_note("import-file-taken", c))
+                    .collect()
+            } else {
+                r.kept.iter().map(|c| row_note("import-kept", c)).collect()
+            };
+            notes.extend(r.deleted.iter().map(|c| row_note("import-deleted", c)));
             ImportResult {
                 dry_run,
                 written: r.written,
@@ -1263,10 +1289,20 @@ async fn import_upload(
                         ("created", format::integer(r.created as i64)),
                         ("updated", format::integer(r.updated as i64)),
                         ("unchanged", format::integer(r.unchanged as i64)),
-                        ("rejected", format::integer(r.rejected.len() as i64)),
+                        ("rejected", n(r.refused())),
+                    ],
+                ),
+                classes: lang.text(
+                    "import-classes",
+                    &[
+                        ("kept", n(r.kept.len())),
+                        ("both", n(r.both.len())),
+                        ("deleted", n(r.deleted.len())),
+                        ("restored", n(r.restored)),
                     ],
                 ),
                 more: errors.len().saturating_sub(shown),
+                notes: notes.into_iter().take(shown).collect(),
                 errors: errors.into_iter().take(shown).collect(),
             }
         }
@@ -1274,6 +1310,8 @@ async fn import_upload(
             dry_run,
             written: false,
             summary: String::new(),
+            classes: String::new(),
+            notes: vec![],
             errors: vec![e.message(lang)],
             more: 0,
         },

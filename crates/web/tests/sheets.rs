@@ -194,3 +194,141 @@ async fn the_upload_page_takes_files_larger_than_a_form() {
         .unwrap();
     assert_eq!(r.status(), 413);
 }
+
+/// The page's text with quotes as typed (askama escapes them).
+fn unescaped(page: &str) -> String {
+    page.replace("&#34;", "\"").replace("&quot;", "\"")
+}
+
+/// Export a post's patrols, correct one through the API (Border Guard
+/// persons → 77) and delete another, then upload the export: the check
+/// reports both and the import keeps both; asked to, the file wins.
+#[tokio::test]
+async fn re_uploading_an_export_keeps_what_was_corrected_and_deleted_since() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "dn-lungcu").await;
+    let token = common::token(&app, "dn-lungcu").await;
+    let api = common::http();
+    let csv = client
+        .get(app.url("/records/patrols/export?unit=BP-LUNGCU&year=2023&format=csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let ids: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    let get = |id: String| {
+        let api = api.clone();
+        let url = app.url(&format!("/api/v1/patrols/{id}"));
+        let token = token.clone();
+        async move {
+            let r = api.get(url).bearer_auth(token).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let bdbp = |v: &serde_json::Value| {
+        v["content"]["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["force"] == "BDBP")
+            .and_then(|p| p["persons"].as_u64())
+    };
+    let mut corrected = None;
+    for id in &ids {
+        let v = get(id.clone()).await;
+        if bdbp(&v).is_some_and(|p| p != 77) {
+            corrected = Some((id.clone(), v));
+            break;
+        }
+    }
+    let (id, record) = corrected.expect("a patrol with Border Guard persons");
+    let was = bdbp(&record).unwrap();
+    let mut content = record["content"].clone();
+    for p in content["participants"].as_array_mut().unwrap() {
+        if p["force"] == "BDBP" {
+            p["persons"] = 77.into();
+        }
+    }
+    let r = api
+        .put(app.url(&format!("/api/v1/patrols/{id}")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"revision": record["revision"], "content": content}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let removed = ids.iter().find(|x| **x != id).unwrap().clone();
+    let gone = get(removed.clone()).await;
+    let r = api
+        .delete(app.url(&format!(
+            "/api/v1/patrols/{removed}?revision={}",
+            gone["revision"].as_str().unwrap()
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let before = common::record_count(&app).await;
+    let upload_with = |action: &str, options: &[&str]| {
+        let mut form = upload(&csrf, action, &csv);
+        for o in options {
+            form = form.text(o.to_string(), "1");
+        }
+        client
+            .post(app.url("/records/patrols/import"))
+            .multipart(form)
+            .send()
+    };
+
+    for action in ["check", "import"] {
+        let r = upload_with(action, &[]).await.unwrap();
+        assert_eq!(r.status(), 200, "{action}");
+        let page = unescaped(&r.text().await.unwrap());
+        assert!(
+            page.contains(
+                "Sửa trên hệ thống từ lần nhập trước 1, sửa ở cả hai nơi 0, đã bị xóa 1, khôi phục 0"
+            ),
+            "{action}: {page}"
+        );
+        assert!(
+            page.contains(&format!(
+                "đã sửa trên hệ thống kể từ lần nhập trước, giữ nguyên: cột \"Lượt: Bộ đội Biên phòng\" trong tệp \"{was}\", trên hệ thống \"77\""
+            )),
+            "{action}: {page}"
+        );
+        assert!(
+            page.contains("bản ghi đã bị xóa kể từ lần nhập trước"),
+            "{page}"
+        );
+        assert!(page.contains("thêm mới 0, cập nhật 0,"), "{page}");
+        assert_eq!(common::record_count(&app).await, before);
+        assert_eq!(bdbp(&get(id.clone()).await), Some(77));
+    }
+    let page = upload_with("check", &[])
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"import-prefer-file\""), "{page}");
+
+    // The file wins when asked to.
+    let r = upload_with("import", &["prefer_file", "restore_deleted"])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = unescaped(&r.text().await.unwrap());
+    assert!(page.contains("cập nhật 1,"), "{page}");
+    assert!(page.contains("khôi phục 1"), "{page}");
+    assert_eq!(bdbp(&get(id.clone()).await), Some(was));
+    assert_eq!(get(removed).await["content"], gone["content"]);
+    assert_eq!(common::record_count(&app).await, before + 1);
+}
