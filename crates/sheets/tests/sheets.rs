@@ -282,6 +282,7 @@ fn re_imports_match_by_identity_and_keep_what_the_sheet_leaves_out() {
         record_id,
         parent,
         content: Content::Meeting(m),
+        ..
     } = &p.actions[0].2
     else {
         panic!("{:?}", p.actions[0])
@@ -290,4 +291,94 @@ fn re_imports_match_by_identity_and_keep_what_the_sheet_leaves_out() {
     assert_eq!(m.attendance, 25);
     assert_eq!(m.actions.len(), 1, "the actions stay");
     assert!(matches!(p.actions[1].2, Action::Create { .. }));
+}
+
+/// Column by column against the row's base: the file's changes are laid
+/// over the store's, the store's alone are kept, the same column changed
+/// both ways is reported with both values; the base is the revision the
+/// sheet names, else a revision the row copies.
+#[test]
+fn re_imports_merge_three_ways_column_by_column() {
+    use bienphong_sheets::model::UnitIndex;
+    use bienphong_sheets::plan::{Difference, ThreeWay, choose_base, three_way};
+    let org = org();
+    let units = UnitIndex::new(&org);
+    let patrol = |bdbp: u32, dq: u32, notes: &str| {
+        Content::from_json(
+            RecordType::Patrol,
+            &format!(
+                r#"{{"date":"2024-03-01","lead_unit":"BP-LUNGCU","kind":"joint","participants":[{{"force":"BDBP","persons":{bdbp}}},{{"force":"DQ","persons":{dq}}}],"notes":"{notes}"}}"#
+            ),
+        )
+        .unwrap()
+    };
+    let parsed = read(
+        "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân\n01/03/2024;BP-LUNGCU;Tuần tra chung;8;3\n",
+        Some(RecordType::Patrol),
+    )
+    .unwrap();
+    let sheet = &parsed.sheets[0];
+    let row = &parsed.rows[0].content;
+    let base = patrol(8, 2, "");
+    let diff = |file: &str, store: &str| Difference {
+        column: "Lượt: Dân quân".into(),
+        file: file.into(),
+        store: store.into(),
+    };
+    // The file changed the militia (2 → 3), the store the notes (a column
+    // the sheet lacks) and the Border Guard (8 → 77): both stay.
+    let current = patrol(77, 2, "sửa trên web");
+    let Ok(ThreeWay::Update(merged)) = three_way(&org, &units, sheet, row, &current, Some(&base))
+    else {
+        panic!()
+    };
+    assert_eq!(merged, patrol(77, 3, "sửa trên web"));
+    // Only the store changed (the file still says 3 as its base did).
+    let base3 = patrol(8, 3, "");
+    let corrected = patrol(77, 3, "sửa trên web");
+    assert_eq!(
+        three_way(&org, &units, sheet, row, &corrected, Some(&base3)).unwrap(),
+        ThreeWay::Kept(vec![Difference {
+            column: "Lượt: Bộ đội Biên phòng".into(),
+            file: "8".into(),
+            store: "77".into(),
+        }])
+    );
+    // Both changed the militia, differently.
+    let current = patrol(8, 5, "");
+    assert_eq!(
+        three_way(&org, &units, sheet, row, &current, Some(&base)).unwrap(),
+        ThreeWay::Both {
+            differences: vec![diff("3", "5")]
+        }
+    );
+    // Without a base the file's values are corrections of the record.
+    assert!(matches!(
+        three_way(&org, &units, sheet, row, &current, None),
+        Ok(ThreeWay::Update(_))
+    ));
+
+    let (r0, r1, r2) = (RevisionId::new(), RevisionId::new(), RevisionId::new());
+    let history = vec![
+        (r0, base3.clone()),
+        (r1, base.clone()),
+        (r2, current.clone()),
+    ];
+    // The sheet names its base…
+    assert_eq!(
+        choose_base(sheet, row, r2, &history, Some(r1), None),
+        Some(&base)
+    );
+    // …or the row copies an earlier revision…
+    assert_eq!(
+        choose_base(sheet, row, r2, &history, None, Some(r1)),
+        Some(&base3)
+    );
+    // …or the last import's revision, else none.
+    let other = [(r1, base.clone()), (r2, current.clone())];
+    assert_eq!(
+        choose_base(sheet, row, r2, &other, None, Some(r1)),
+        Some(&base)
+    );
+    assert_eq!(choose_base(sheet, row, r2, &other, None, None), None);
 }

@@ -11,6 +11,7 @@ use bienphong_store::{Conflict, ListFilter, SqlStore, Store, StoreError, Write};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
+use std::collections::HashSet;
 
 fn content(t: RecordType, v: serde_json::Value) -> Content {
     Content::from_json(t, &v.to_string()).expect("fixture parses")
@@ -1288,6 +1289,101 @@ pub async fn sync_conflicts_held_before_their_table_are_found_by_its_migration(d
     assert!(s.verify_derived().await.unwrap());
 }
 
+/// An import notes each record's base in the transaction of its writes; a
+/// record deleted since is found by its base, and comes back (same id, a
+/// revision following its tombstone) only from a commit naming it.
+pub async fn imports_note_bases_and_restore_only_what_they_name(store: SqlStore) {
+    use bienphong_store::ImportStore;
+    store.commit(structure()).await.unwrap();
+    let w = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[]));
+    let id = w.record_id;
+    let other = new(RecordType::Patrol, patrol("2023-03-06", 2, 1, &[]));
+    let other_id = other.record_id;
+    let first = store
+        .commit_import(vec![w], HashSet::new(), vec![])
+        .await
+        .unwrap()
+        .remove(0);
+    let second = store.commit(vec![other]).await.unwrap().remove(0);
+    // A record found equal to its row is confirmed as its base.
+    store
+        .commit_import(vec![], HashSet::new(), vec![(other_id, second.id)])
+        .await
+        .unwrap();
+    let bases = store.import_bases(&[id, other_id]).await.unwrap();
+    assert_eq!(bases.get(&id), Some(&first.id));
+    assert_eq!(bases.get(&other_id), Some(&second.id));
+    assert_eq!(
+        store.deleted_imports(RecordType::Patrol).await.unwrap(),
+        vec![]
+    );
+
+    let tombstone = store
+        .commit(vec![Write {
+            record_id: id,
+            record_type: RecordType::Patrol,
+            content: None,
+            parent: Some(first.id),
+            resolves: Vec::new(),
+            author: "editor".into(),
+            created_ms: 1_700_000_200_000,
+            revision_id: None,
+        }])
+        .await
+        .unwrap()
+        .remove(0);
+    let deleted = store.deleted_imports(RecordType::Patrol).await.unwrap();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(
+        (
+            deleted[0].record_id,
+            deleted[0].tombstone,
+            deleted[0].base.id
+        ),
+        (id, tombstone.id, first.id)
+    );
+    assert_eq!(total(&store, measure::PATROL_COUNT, None).await, 1);
+
+    let back = Write {
+        record_id: id,
+        record_type: RecordType::Patrol,
+        content: Some(patrol("2023-03-05", 6, 3, &[])),
+        parent: Some(tombstone.id),
+        resolves: Vec::new(),
+        author: "importer".into(),
+        created_ms: 1_700_000_300_000,
+        revision_id: None,
+    };
+    // Not named as restored: refused, nothing written.
+    assert!(matches!(
+        store
+            .commit_import(vec![back.clone()], HashSet::new(), vec![])
+            .await,
+        Err(StoreError::Deleted(_))
+    ));
+    let restored = store
+        .commit_import(vec![back], HashSet::from([id]), vec![])
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(restored.parents, vec![tombstone.id]);
+    assert_eq!(
+        store.get(id).await.unwrap().unwrap().revision_id,
+        restored.id
+    );
+    assert_eq!(total(&store, measure::PATROL_COUNT, None).await, 2);
+    assert_eq!(total(&store, "patrol.force.BDBP", None).await, 8);
+    assert_eq!(
+        store.import_bases(&[id]).await.unwrap().get(&id),
+        Some(&restored.id)
+    );
+    assert_eq!(
+        store.deleted_imports(RecordType::Patrol).await.unwrap(),
+        vec![]
+    );
+    assert!(store.verify_derived().await.unwrap());
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1327,6 +1423,7 @@ macro_rules! conformance_suite {
             store_test!($backend, period_boundaries_follow_the_cutoff);
             store_test!($backend, concurrent_writers_lose_nothing);
             store_test!($backend, the_document_register_never_repeats_a_number);
+            store_test!($backend, imports_note_bases_and_restore_only_what_they_name);
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
