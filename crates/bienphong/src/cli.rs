@@ -354,15 +354,17 @@ pub enum Style {
     Party,
 }
 
-/// The head and foot of an official document (DOCX).
+/// The head and foot of an official document (DOCX). What is not given
+/// follows from the issuing unit (the scope's) and the style.
 #[derive(Args, Debug)]
 pub struct LetterheadArgs {
     #[arg(long, value_enum, default_value_t = Style::State)]
     pub style: Style,
-    /// The body above the issuer.
-    #[arg(long, default_value = "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG")]
-    pub parent_body: String,
-    /// The issuing body (default: the Border Guard command of the scope).
+    /// The body above the issuer (default: the issuer's superior).
+    #[arg(long)]
+    pub parent_body: Option<String>,
+    /// The issuing body (default: the scope's unit, or the Border Guard
+    /// command of a province; its Party committee with --style party).
     #[arg(long)]
     pub issuer: Option<String>,
     /// The document's number in the issuer's register for the year.
@@ -371,9 +373,11 @@ pub struct LetterheadArgs {
     /// Take the next number from the issuer's register for the year.
     #[arg(long)]
     pub register: bool,
-    #[arg(long, default_value = "BC-BĐBP")]
-    pub symbol: String,
-    /// Place in the date line (default: the province of the scope).
+    /// The symbol after the number (default: the issuer's, e.g. BC-BĐBP,
+    /// BC-ĐBP, BC/ĐU).
+    #[arg(long)]
+    pub symbol: Option<String>,
+    /// Place in the date line (default: the issuer's province, district or commune).
     #[arg(long)]
     pub place: Option<String>,
     /// Date of the document, DD/MM/YYYY (default: today).
@@ -382,16 +386,17 @@ pub struct LetterheadArgs {
     /// A classification mark, e.g. MẬT.
     #[arg(long)]
     pub classification: Option<String>,
-    /// A recipient for "Nơi nhận" (repeatable).
+    /// A recipient for "Nơi nhận", after the superior body (repeatable).
     #[arg(long)]
     pub recipient: Vec<String>,
     /// On whose behalf the signer signs, e.g. "TM. ĐẢNG ỦY" or "KT. CHỈ HUY TRƯỞNG".
     #[arg(long)]
     pub signing_for: Option<String>,
-    #[arg(long, default_value = "CHỈ HUY TRƯỞNG")]
-    pub signer_title: String,
-    #[arg(long, default_value = "")]
-    pub signer_name: String,
+    /// The signer's title (default: the issuer's, e.g. ĐỒN TRƯỞNG).
+    #[arg(long)]
+    pub signer_title: Option<String>,
+    #[arg(long)]
+    pub signer_name: Option<String>,
 }
 
 /// The kinds of reporting period.

@@ -865,37 +865,28 @@ async fn letterhead(
         Some(d) => format::parse_date(d).map_err(|p| ValidationError::new("date", p))?,
         None => today(),
     };
-    let defaults = bienphong_report::Letterhead::for_scope(org, scope, as_of, date);
-    let issuing_body = args
-        .issuer
-        .clone()
-        .unwrap_or_else(|| defaults.issuing_body.clone());
-    let number = match (args.number, args.register) {
-        (Some(n), _) => Some(n),
-        (None, true) => Some(
-            store
-                .next_document_number(&issuing_body.to_uppercase(), &args.symbol, date.year())
-                .await?,
-        ),
-        (None, false) => None,
+    let style = match args.style {
+        cli::Style::State => bienphong_report::DocumentStyle::State,
+        cli::Style::Party => bienphong_report::DocumentStyle::Party,
     };
-    Ok(bienphong_report::Letterhead {
-        style: match args.style {
-            cli::Style::State => bienphong_report::DocumentStyle::State,
-            cli::Style::Party => bienphong_report::DocumentStyle::Party,
+    let mut head = bienphong_report::Letterhead::derive(org, scope, style, as_of, date).with(
+        bienphong_report::LetterheadOverrides {
+            parent_body: args.parent_body.clone(),
+            issuing_body: args.issuer.clone(),
+            number: args.number,
+            symbol: args.symbol.clone(),
+            place: args.place.clone(),
+            classification: args.classification.clone(),
+            recipients: args.recipient.clone(),
+            signing_for: args.signing_for.clone(),
+            signer_title: args.signer_title.clone(),
+            signer_name: args.signer_name.clone(),
         },
-        parent_body: args.parent_body.clone(),
-        issuing_body,
-        number,
-        symbol: args.symbol.clone(),
-        place: args.place.clone().unwrap_or(defaults.place),
-        date,
-        classification: args.classification.clone(),
-        recipients: args.recipient.clone(),
-        signing_for: args.signing_for.clone(),
-        signer_title: args.signer_title.clone(),
-        signer_name: args.signer_name.clone(),
-    })
+    );
+    if args.register {
+        head.number_from_register(store).await?;
+    }
+    Ok(head)
 }
 
 /// The live record `id`, refused if it is not of the type the user named.

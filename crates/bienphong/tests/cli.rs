@@ -839,6 +839,37 @@ fn the_annual_review_is_an_official_docx() {
     }
     // The letterhead, the report's tables and the closing block are tables.
     assert!(xml.matches("<w:tbl>").count() >= 5, "tables");
+    // Header rows repeat on every page; no row splits across pages, so the
+    // closing block (recipients and signer, one row) moves whole.
+    assert!(xml.contains("<w:tblHeader />"), "repeated header rows");
+    let closing = &xml[xml.rfind("<w:tbl>").unwrap()..];
+    assert!(closing.contains("Nơi nhận:") && closing.contains("<w:cantSplit />"));
+    assert!(
+        closing.contains("<w:keepNext />"),
+        "the block keeps together"
+    );
+    // Text columns left, numbers right, as the Markdown aligns them.
+    let row = &xml[xml.find("Đồn Biên phòng Bạch Đích").unwrap() - 400..];
+    assert!(row.contains(r#"<w:jc w:val="left" />"#), "text left");
+    let figure = &xml[xml.find("Đồn Biên phòng Bạch Đích").unwrap()..];
+    let figure = &figure[..figure.find(">77<").unwrap()];
+    assert!(
+        figure.rfind(r#"<w:jc w:val="right" />"#) > figure.rfind(r#"<w:jc w:val="left" />"#),
+        "numbers right"
+    );
+    // The data sheet is a footnote on the subject, not the body's opening;
+    // the demo's unverified post is no name in an official table.
+    assert!(!xml.contains("Phạm vi:"), "machine lines left the body");
+    let notes = docx_part(&file, "word/footnotes.xml");
+    assert!(notes.contains("Phạm vi: toàn bộ các đơn vị"), "{notes}");
+    assert!(!xml.contains("chưa xác minh") && xml.contains("Đơn vị khác"));
+    // The properties: the issuer as author, the report's date as created.
+    let core = docx_part(&file, "docProps/core.xml");
+    assert!(
+        core.contains("<dc:creator>Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang</dc:creator>"),
+        "{core}"
+    );
+    assert!(core.contains(">2024-01-16T00:00:00Z<"), "{core}");
     // Page numbers in the header, but not on the first page.
     assert!(
         xml.contains("<w:titlePg"),
@@ -1356,11 +1387,25 @@ fn a_quarterly_summary_is_an_official_docx_too() {
             .arg(&file),
     );
     let xml = docx_part(&file, "word/document.xml");
-    assert!(xml.contains("Số: 03/BC-BĐBP"), "number");
-    assert!(xml.contains("ngày 20 tháng 3 năm 2024"), "date line");
-    assert!(xml.contains("Quý I năm 2024"), "period name");
+    // A post's report: the post issues it under the provincial command,
+    // numbered in the post's register, signed by the post commander.
+    assert!(xml.contains("Số: 03/BC-ĐBP"), "number");
     assert!(
-        xml.contains("15/12/2023") && xml.contains("14/03/2024"),
+        xml.contains("Hà Giang, ngày 20 tháng 3 năm 2024"),
+        "date line"
+    );
+    assert!(xml.contains("ĐỒN BIÊN PHÒNG LŨNG CÚ") && xml.contains("ĐỒN TRƯỞNG"));
+    assert!(xml.contains("BỘ CHỈ HUY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG"));
+    assert!(
+        !xml.contains("BỘ TƯ LỆNH"),
+        "the post's superior is the province"
+    );
+    assert!(xml.contains("quý I năm 2024"), "period name");
+    // The exact range, in the footnote on the subject.
+    let notes = docx_part(&file, "word/footnotes.xml");
+    assert!(notes.contains("Quý I năm 2024"), "period name");
+    assert!(
+        notes.contains("15/12/2023") && notes.contains("14/03/2024"),
         "exact range"
     );
     assert!(
@@ -1483,6 +1528,26 @@ fn the_register_numbers_documents_in_turn() {
         "Số: 01/BC-BĐBP",
         "a new year starts again"
     );
+    // The Party committee keeps its own register: its first report of 2024
+    // is its number 01, and the command's next state document is 03.
+    let party = data.path().join("dang-uy.docx");
+    stdout(
+        bin(data.path())
+            .args(["report", "annual", "--year", "2023", "--format", "docx"])
+            .args([
+                "--style",
+                "party",
+                "--register",
+                "--date",
+                "12/01/2024",
+                "-o",
+            ])
+            .arg(&party),
+    );
+    let xml = docx_part(&party, "word/document.xml");
+    assert!(xml.contains("Số 01-BC/ĐU"), "the Party's own register");
+    assert!(xml.contains("ĐẢNG ỦY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG"));
+    assert_eq!(number_of("13/01/2024"), "Số: 03/BC-BĐBP");
     // A number given by hand and --register exclude each other.
     bin(data.path())
         .args([

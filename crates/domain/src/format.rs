@@ -22,9 +22,11 @@ pub fn integer(n: i64) -> String {
     out
 }
 
-/// A count, padded to two digits below ten when `pad` is set (`03`).
+/// A count, padded to two digits from one to nine when `pad` is set (`03`):
+/// the one padding rule of narrative text. Zero is never padded ("00 vụ"
+/// reads as a typo); sentences say "không có" instead where they can.
 pub fn count(n: i64, pad: bool) -> String {
-    if pad && (0..10).contains(&n) {
+    if pad && (1..10).contains(&n) {
         format!("0{n}")
     } else {
         integer(n)
@@ -75,7 +77,8 @@ pub fn change_percent(current: Decimal, previous: Decimal) -> Option<Decimal> {
 /// so với cùng kỳ`, `bằng cùng kỳ`, and when the same period had none,
 /// `tăng 5 vụ so với cùng kỳ (cùng kỳ không có)`. `word` is the counting
 /// word (vụ, lần, lượt, bánh…), left out when empty, or a pattern with `{}`
-/// for the amount (`{}g` gives `0,37g`); the amount is not padded.
+/// for the amount (`{}g` gives `0,37g`); a whole amount is padded as every
+/// count in narrative text is (`tăng 01 vụ`).
 pub fn comparison(current: impl Into<Decimal>, previous: impl Into<Decimal>, word: &str) -> String {
     let (current, previous) = (current.into(), previous.into());
     let difference = current.saturating_sub(previous);
@@ -87,7 +90,7 @@ pub fn comparison(current: impl Into<Decimal>, previous: impl Into<Decimal>, wor
     } else {
         "giảm"
     };
-    let amount = decimal(difference.abs(), false);
+    let amount = decimal(difference.abs(), true);
     let amount = if word.contains("{}") {
         word.replace("{}", &amount)
     } else if word.is_empty() {
@@ -207,6 +210,7 @@ mod tests {
         assert_eq!(count(3, true), "03");
         assert_eq!(count(10, true), "10");
         assert_eq!(count(3, false), "3");
+        assert_eq!(count(0, true), "0", "zero is never padded");
     }
 
     #[test]
@@ -262,10 +266,10 @@ mod tests {
         // Decrease: 122 against 125, 3 fewer, 2,4%.
         assert_eq!(
             comparison(122, 125, "vụ"),
-            "giảm 3 vụ (2,4%) so với cùng kỳ"
+            "giảm 03 vụ (2,4%) so với cùng kỳ"
         );
         // Down to nothing.
-        assert_eq!(comparison(0, 7, "vụ"), "giảm 7 vụ (100%) so với cùng kỳ");
+        assert_eq!(comparison(0, 7, "vụ"), "giảm 07 vụ (100%) so với cùng kỳ");
         // Large numbers keep their dots.
         assert_eq!(
             comparison(12_345, 10_000, "lượt"),
@@ -277,14 +281,14 @@ mod tests {
         // From zero: no percentage.
         assert_eq!(
             comparison(5, 0, "vụ"),
-            "tăng 5 vụ so với cùng kỳ (cùng kỳ không có)"
+            "tăng 05 vụ so với cùng kỳ (cùng kỳ không có)"
         );
         // Quantities with decimals, and an empty word.
         assert_eq!(
             comparison(Decimal::new(80, 2), Decimal::new(43, 2), "g"),
             "tăng 0,37 g (86%) so với cùng kỳ"
         );
-        assert_eq!(comparison(21, 20, ""), "tăng 1 (5%) so với cùng kỳ");
+        assert_eq!(comparison(21, 20, ""), "tăng 01 (5%) so với cùng kỳ");
         assert_eq!(
             comparison(Decimal::new(43, 2), Decimal::new(125, 2), "{}g"),
             "giảm 0,82g (65,6%) so với cùng kỳ"

@@ -8,98 +8,13 @@
 //! `- ` item, `|…|` table rows, anything else a paragraph.
 
 use crate::charts::Chart;
+use crate::letterhead::{DocumentStyle, Letterhead};
 use crate::{ReportError, Result};
-use bienphong_domain::Date;
 use bienphong_domain::format::{document_number, place_date};
 use docx_rs::{
     AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
-
-/// The state format (Decree 30/2020/NĐ-CP) or the Party's (Hướng dẫn
-/// 36-HD/VPTW), for documents of Party committees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum DocumentStyle {
-    #[default]
-    State,
-    Party,
-}
-
-/// Who issues the document, its number, where and when, and who signs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Letterhead {
-    pub style: DocumentStyle,
-    /// The body above the issuer (caps, not bold), e.g. "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG".
-    pub parent_body: String,
-    /// The issuer (caps, bold), e.g. "BỘ CHỈ HUY BĐBP TỈNH HÀ GIANG".
-    pub issuing_body: String,
-    pub number: Option<u32>,
-    /// The symbol after the number, e.g. "BC-BĐBP".
-    pub symbol: String,
-    pub place: String,
-    pub date: Date,
-    /// A classification mark such as "MẬT", printed above the number.
-    pub classification: Option<String>,
-    pub recipients: Vec<String>,
-    /// "TM. …", "KT. …" or "Q. …": on whose behalf the signer signs.
-    pub signing_for: Option<String>,
-    pub signer_title: String,
-    pub signer_name: String,
-}
-
-impl Letterhead {
-    /// The issuing body, place and signer a report for `scope` (the whole
-    /// store when `None`) carries unless people say otherwise: the Border
-    /// Guard command in the scope as of `as_of`, else the scope itself; the
-    /// province's name as the place; no number yet.
-    pub fn for_scope(
-        org: &bienphong_domain::org::Org,
-        scope: Option<&bienphong_domain::org::Code>,
-        as_of: Date,
-        date: Date,
-    ) -> Self {
-        use bienphong_domain::org::UnitKind;
-        let period = bienphong_domain::Period {
-            from: as_of,
-            to: as_of,
-        };
-        let in_scope: Vec<&bienphong_domain::org::Unit> = match scope {
-            Some(code) => org
-                .descendants(code, &period)
-                .iter()
-                .filter_map(|c| org.unit(c))
-                .collect(),
-            None => {
-                let mut all: Vec<_> = org.units.values().collect();
-                all.sort_by(|a, b| a.code.cmp(&b.code));
-                all
-            }
-        };
-        let first_of = |kind: UnitKind| {
-            in_scope
-                .iter()
-                .find(|u| u.kind == kind && u.valid_on(as_of))
-                .map(|u| u.name.to_string())
-        };
-        let scope_name = scope.and_then(|c| org.unit(c)).map(|u| u.name.to_string());
-        Self {
-            style: DocumentStyle::State,
-            parent_body: "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG".into(),
-            issuing_body: first_of(UnitKind::BorderGuardCommand)
-                .or(scope_name)
-                .unwrap_or_default(),
-            number: None,
-            symbol: "BC-BĐBP".into(),
-            place: first_of(UnitKind::Province).unwrap_or_default(),
-            date,
-            classification: None,
-            recipients: vec![],
-            signing_for: None,
-            signer_title: "CHỈ HUY TRƯỞNG".into(),
-            signer_name: String::new(),
-        }
-    }
-}
 
 const FONT: &str = "Times New Roman";
 /// A4 in twentieths of a point.
@@ -142,10 +57,6 @@ fn centred(r: Run) -> Paragraph {
     Paragraph::new().add_run(r).align(AlignmentType::Center)
 }
 
-fn body(text: &str) -> Paragraph {
-    body_run(run(text, BODY_SIZE))
-}
-
 fn body_run(r: Run) -> Paragraph {
     Paragraph::new()
         .add_run(r)
@@ -174,15 +85,18 @@ fn rule(width_chars: usize) -> Paragraph {
 
 fn letterhead_table(head: &Letterhead) -> Table {
     let party = head.style == DocumentStyle::Party;
-    let mut left = vec![
-        centred(run(&head.parent_body.to_uppercase(), HEADER_SIZE)),
-        centred(run(&head.issuing_body.to_uppercase(), HEADER_SIZE).bold()),
-        if party {
-            centred(run("*", HEADER_SIZE))
-        } else {
-            rule(12)
-        },
-    ];
+    let mut left = Vec::new();
+    if !head.parent_body.is_empty() {
+        left.push(centred(run(&head.parent_body.to_uppercase(), HEADER_SIZE)));
+    }
+    left.push(centred(
+        run(&head.issuing_body.to_uppercase(), HEADER_SIZE).bold(),
+    ));
+    left.push(if party {
+        centred(run("*", HEADER_SIZE))
+    } else {
+        rule(12)
+    });
     if let Some(mark) = &head.classification {
         left.push(centred(run(&mark.to_uppercase(), HEADER_SIZE).bold()));
     }
@@ -275,13 +189,26 @@ fn annex(mut doc: Docx, head: &Letterhead, charts: &[&Chart]) -> Result<Docx> {
     Ok(doc)
 }
 
+/// Keeps a paragraph on the page of the next one and whole.
+fn together(p: Paragraph) -> Paragraph {
+    p.keep_next(true).keep_lines(true)
+}
+
+/// "Nơi nhận" and the signer side by side, in one row that cannot split:
+/// the block moves to the next page whole rather than leave the signer's
+/// name or "- Lưu: VT." alone there.
 fn closing_table(head: &Letterhead) -> Table {
-    let mut left =
-        vec![Paragraph::new().add_run(run("Nơi nhận:", RECIPIENTS_TITLE_SIZE).bold().italic())];
+    let mut left = vec![together(
+        Paragraph::new().add_run(run("Nơi nhận:", RECIPIENTS_TITLE_SIZE).bold().italic()),
+    )];
     for r in &head.recipients {
-        left.push(Paragraph::new().add_run(run(&format!("- {r};"), RECIPIENTS_SIZE)));
+        left.push(together(
+            Paragraph::new().add_run(run(&format!("- {r};"), RECIPIENTS_SIZE)),
+        ));
     }
-    left.push(Paragraph::new().add_run(run("- Lưu: VT.", RECIPIENTS_SIZE)));
+    left.push(together(
+        Paragraph::new().add_run(run("- Lưu: VT.", RECIPIENTS_SIZE)),
+    ));
     let mut right = Vec::new();
     if let Some(on_behalf) = &head.signing_for {
         right.push(centred(run(&on_behalf.to_uppercase(), BODY_SIZE).bold()));
@@ -293,15 +220,28 @@ fn closing_table(head: &Letterhead) -> Table {
         right.push(Paragraph::new());
     }
     right.push(centred(run(&head.signer_name, BODY_SIZE).bold()));
-    Table::without_borders(vec![TableRow::new(vec![
-        cell(left, 4850),
-        cell(right, 4850),
-    ])])
+    let right = right.into_iter().map(together).collect();
+    Table::without_borders(vec![
+        TableRow::new(vec![cell(left, 4850), cell(right, 4850)]).cant_split(),
+    ])
     .set_grid(vec![4850, 4850])
     .width(9700, WidthType::Dxa)
 }
 
-fn data_table(rows: &[Vec<String>]) -> Table {
+/// The height that marks a table's header row, to be repeated on every
+/// page the table runs onto (docx-rs writes no `w:tblHeader` itself; see
+/// [`finish_document`]).
+const HEADER_ROW_HEIGHT: f32 = 397.0;
+
+/// A table of the report: the header row bold, centred and repeated on
+/// every page; text columns left, number columns right as the Markdown's
+/// separator row aligns them (`---:`); no row split across pages.
+fn data_table(
+    rows: &[Vec<String>],
+    right_aligned: &[bool],
+    head: &Letterhead,
+    keep_with_next: bool,
+) -> Table {
     let columns = rows.first().map_or(1, Vec::len).max(1);
     let width = 9700 / columns;
     let table_rows = rows
@@ -312,24 +252,81 @@ fn data_table(rows: &[Vec<String>]) -> Table {
                 .iter()
                 .enumerate()
                 .map(|(j, text)| {
+                    let text = if i > 0 && head.unverified_units.iter().any(|u| u == text) {
+                        "Đơn vị khác"
+                    } else {
+                        text.as_str()
+                    };
                     let mut r = run(text, 24);
-                    if i == 0 {
+                    let align = if i == 0 {
                         r = r.bold();
-                    }
-                    let align = if i > 0 && j > 0 {
+                        AlignmentType::Center
+                    } else if right_aligned.get(j).copied().unwrap_or(false) {
                         AlignmentType::Right
                     } else {
                         AlignmentType::Left
                     };
-                    cell(vec![Paragraph::new().add_run(r).align(align)], width)
+                    let p = Paragraph::new().add_run(r).align(align);
+                    cell(vec![if keep_with_next { together(p) } else { p }], width)
                 })
                 .collect();
-            TableRow::new(cells)
+            let row = TableRow::new(cells).cant_split();
+            if i == 0 {
+                row.row_height(HEADER_ROW_HEIGHT)
+                    .height_rule(docx_rs::HeightRule::AtLeast)
+            } else {
+                row
+            }
         })
         .collect();
     Table::new(table_rows)
         .set_grid(vec![width; columns])
         .width(9700, WidthType::Dxa)
+}
+
+/// What docx-rs cannot say: the header rows [`data_table`] marked repeat
+/// on every page, and a footnote's mark is raised.
+fn finish_document(document: &[u8]) -> Result<Vec<u8>> {
+    let xml = std::str::from_utf8(document).map_err(|e| ReportError::Render(e.to_string()))?;
+    let mark = format!(r#"<w:trHeight w:val="{HEADER_ROW_HEIGHT}" w:hRule="atLeast" />"#);
+    let footnote = r#"<w:rStyle w:val="FootnoteReference" />"#;
+    Ok(xml
+        .replace(&mark, &format!("<w:tblHeader />{mark}"))
+        .replace(
+            footnote,
+            &format!(r#"{footnote}<w:vertAlign w:val="superscript" />"#),
+        )
+        .into_bytes())
+}
+
+/// The document's properties: the issuing unit as author, the report's
+/// date as created and modified, its type and subject as title.
+fn core_properties(head: &Letterhead, title: &str) -> Vec<u8> {
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+    let d = head.date;
+    let when = format!("{:04}-{:02}-{:02}T00:00:00Z", d.year(), d.month(), d.day());
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+            r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
+            r#"xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+            r#"<dc:title>{title}</dc:title><dc:creator>{author}</dc:creator>"#,
+            r#"<cp:lastModifiedBy>{author}</cp:lastModifiedBy><dc:language>vi-VN</dc:language>"#,
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>"#,
+            r#"<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>"#,
+            r#"<cp:revision>1</cp:revision></cp:coreProperties>"#
+        ),
+        title = escape(title),
+        author = escape(&head.issuing_body),
+        when = when,
+    )
+    .into_bytes()
 }
 
 fn cells_of(line: &str) -> Vec<String> {
@@ -347,9 +344,101 @@ fn is_separator(line: &str) -> bool {
     })
 }
 
+/// `---:` aligns a column right (numbers); anything else left (text).
+fn right_aligned(separator: &str) -> Vec<bool> {
+    separator
+        .trim()
+        .trim_matches('|')
+        .split('|')
+        .map(|c| {
+            let c = c.trim();
+            c.ends_with(':') && !c.starts_with(':')
+        })
+        .collect()
+}
+
 /// The report's Markdown as an official document.
 pub fn markdown_to_docx(markdown: &str, head: &Letterhead) -> Result<Vec<u8>> {
     markdown_to_docx_with_charts(markdown, head, &[])
+}
+
+/// A paragraph, or a table's rows with their columns' alignment.
+enum Block {
+    Paragraph(Paragraph),
+    Table(Vec<Vec<String>>, Vec<bool>),
+}
+
+/// The body as it is read: paragraphs and tables in order, the last one
+/// held back so that it can be kept with the signature.
+struct Body<'a> {
+    doc: Docx,
+    head: &'a Letterhead,
+    held: Option<Block>,
+    table: Vec<Vec<String>>,
+    align: Vec<bool>,
+}
+
+impl Body<'_> {
+    fn push(&mut self, b: Block) {
+        if let Some(previous) = self.held.replace(b) {
+            self.write(previous, false);
+        }
+    }
+
+    fn paragraph(&mut self, p: Paragraph) {
+        self.push(Block::Paragraph(p));
+    }
+
+    fn write(&mut self, b: Block, keep: bool) {
+        let doc = std::mem::take(&mut self.doc);
+        self.doc = match b {
+            Block::Paragraph(p) => doc.add_paragraph(if keep { together(p) } else { p }),
+            Block::Table(rows, align) => {
+                let spacer = Paragraph::new();
+                doc.add_table(data_table(&rows, &align, self.head, keep))
+                    .add_paragraph(if keep { together(spacer) } else { spacer })
+            }
+        };
+    }
+
+    fn flush_table(&mut self) {
+        if !self.table.is_empty() {
+            let rows = std::mem::take(&mut self.table);
+            let align = std::mem::take(&mut self.align);
+            self.push(Block::Table(rows, align));
+        }
+    }
+
+    /// The body's last block goes with the signature onto its page.
+    fn finish(mut self) -> Docx {
+        self.flush_table();
+        if let Some(last) = self.held.take() {
+            self.write(last, true);
+        }
+        self.doc
+    }
+}
+
+/// The subject (bold, centred) with the short rule under it that Decree 30
+/// draws, and the report's data sheet — scope, the days the figures cover —
+/// as its footnote: machine lines that do not open an official body.
+fn subject(text: &str, sheet: &[String]) -> Vec<Paragraph> {
+    let mut p = Paragraph::new()
+        .add_run(run(text, BODY_SIZE).bold())
+        .align(AlignmentType::Center)
+        .keep_next(true);
+    if !sheet.is_empty() {
+        let content = sheet
+            .iter()
+            .map(|line| {
+                Paragraph::new()
+                    .add_run(run(line, RECIPIENTS_SIZE))
+                    .align(AlignmentType::Both)
+            })
+            .collect();
+        p = p.add_run(Run::new().add_footnote_reference(docx_rs::Footnote { id: 1, content }));
+    }
+    vec![p, rule(8).keep_next(true)]
 }
 
 /// The report's Markdown as an official document, with `charts` in an
@@ -366,7 +455,7 @@ pub fn markdown_to_docx_with_charts(
             .align(AlignmentType::Center)
             .size(BODY_SIZE),
     );
-    let mut doc = Docx::new()
+    let doc = Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(PageMargin {
             top: MARGIN_TOP,
@@ -385,48 +474,90 @@ pub fn markdown_to_docx_with_charts(
         .add_table(letterhead_table(head))
         .add_paragraph(Paragraph::new());
 
-    let mut table: Vec<Vec<String>> = Vec::new();
-    let flush = |doc: Docx, table: &mut Vec<Vec<String>>| {
-        if table.is_empty() {
-            doc
-        } else {
-            let t = data_table(table);
-            table.clear();
-            doc.add_table(t).add_paragraph(Paragraph::new())
-        }
+    let mut body = Body {
+        doc,
+        head,
+        held: None,
+        table: Vec::new(),
+        align: Vec::new(),
     };
+    let mut title = String::new();
+    // The subject waits for the data sheet under it, which becomes its footnote.
+    let mut pending_subject: Option<(String, Vec<String>)> = None;
+    let mut seen_subject = false;
     for line in markdown.lines() {
         let trimmed = line.trim();
+        if let Some((_, sheet)) = pending_subject.as_mut() {
+            if let Some(item) = trimmed.strip_prefix("- ") {
+                sheet.push(item.replace("**", ""));
+                continue;
+            }
+            if trimmed.is_empty() {
+                continue;
+            }
+            if let Some((text, sheet)) = pending_subject.take() {
+                for p in subject(&text, &sheet) {
+                    body.paragraph(p);
+                }
+            }
+        }
         if trimmed.starts_with('|') {
-            if !is_separator(trimmed) {
-                table.push(cells_of(trimmed));
+            if is_separator(trimmed) {
+                body.align = right_aligned(trimmed);
+            } else {
+                body.table.push(cells_of(trimmed));
             }
             continue;
         }
-        doc = flush(doc, &mut table);
+        body.flush_table();
         if trimmed.is_empty() {
             continue;
         }
-        let paragraph = if let Some(title) = trimmed.strip_prefix("# ") {
-            centred(run(&title.to_uppercase(), BODY_SIZE).bold())
+        let paragraph = if let Some(t) = trimmed.strip_prefix("# ") {
+            title = t.to_uppercase();
+            centred(run(&title, BODY_SIZE).bold()).keep_next(true)
         } else if let Some(section) = trimmed.strip_prefix("## ") {
-            body_run(run(section, BODY_SIZE).bold())
+            body_run(run(section, BODY_SIZE).bold()).keep_next(true)
         } else if trimmed.starts_with("**") && trimmed.ends_with("**") && trimmed.len() > 4 {
-            centred(run(trimmed.trim_matches('*'), BODY_SIZE).bold())
+            let text = trimmed.trim_matches('*').to_string();
+            if !seen_subject {
+                seen_subject = true;
+                if title.is_empty() {
+                    title = text.clone();
+                } else {
+                    title = format!("{title}: {text}");
+                }
+                pending_subject = Some((text, Vec::new()));
+                continue;
+            }
+            centred(run(&text, BODY_SIZE).bold())
         } else {
-            body(&trimmed.replace("**", ""))
+            let p = body_run(run(&trimmed.replace("**", ""), BODY_SIZE));
+            // A line that introduces a table stays with it.
+            if trimmed.ends_with(':') {
+                p.keep_next(true)
+            } else {
+                p
+            }
         };
-        doc = doc.add_paragraph(paragraph);
+        body.paragraph(paragraph);
     }
-    doc = flush(doc, &mut table);
-    doc = doc
-        .add_paragraph(Paragraph::new())
+    if let Some((text, sheet)) = pending_subject.take() {
+        for p in subject(&text, &sheet) {
+            body.paragraph(p);
+        }
+    }
+    let mut doc = body
+        .finish()
+        .add_paragraph(together(Paragraph::new()))
         .add_table(closing_table(head));
     doc = annex(doc, head, charts)?;
 
+    let mut xml = doc.build();
+    xml.document = finish_document(&xml.document)?;
+    xml.doc_props.core = core_properties(head, &title);
     let mut bytes = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut bytes)
+    xml.pack(&mut bytes)
         .map_err(|e| ReportError::Render(e.to_string()))?;
     Ok(bytes.into_inner())
 }

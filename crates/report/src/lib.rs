@@ -6,6 +6,7 @@ mod briefing;
 mod charts;
 mod docx;
 mod figures;
+mod letterhead;
 mod render;
 mod summary;
 mod tables;
@@ -20,7 +21,8 @@ pub use briefing::{
 pub use charts::{
     Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,
 };
-pub use docx::{DocumentStyle, Letterhead, markdown_to_docx, markdown_to_docx_with_charts};
+pub use docx::{markdown_to_docx, markdown_to_docx_with_charts};
+pub use letterhead::{DocumentStyle, Letterhead, LetterheadOverrides, issuing_unit};
 pub use render::{to_json, to_markdown};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,

@@ -87,18 +87,8 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
             Cutoff::Decree09 => "kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP",
             Cutoff::Calendar => "năm dương lịch",
         },
-        patrols: format!(
-            "Các đồn Biên phòng đã chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới được {} lần/{} lượt và {} lượt lực lượng khác.",
-            integer(p.count),
-            integer(p.border_guard_persons),
-            integer(p.other_persons)
-        ),
-        cases: format!(
-            "Thông qua phối hợp chỉ đạo công tác bảo đảm an ninh chính trị, trật tự an toàn xã hội, đã xử lý {} vụ/{} đối tượng{}.",
-            count(c.count, true),
-            count(c.subjects, true),
-            seizures
-        ),
+        patrols: annual_patrols(p),
+        cases: annual_cases(c, &seizures),
         briefings: format!(
             "{}/{} xã, thị trấn biên giới và {}/{} đồn Biên phòng tổ chức giao ban đủ các quý; {}/{} lượt giao ban theo quy định ({} cuộc giao ban).",
             integer(b.communes_complete),
@@ -107,27 +97,19 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
             integer(b.posts_due),
             integer(b.held),
             integer(b.due),
-            integer(b.meetings)
+            count(b.meetings, true)
         ),
-        documents: format!(
-            "Trao đổi, ban hành {} văn bản; gửi tới {} lượt đơn vị nhận, {} lượt đã xác nhận ({}).",
-            integer(d.count),
-            integer(d.recipients),
-            integer(d.acknowledged),
-            percent_of(d.acknowledged, d.recipients)
-        ),
-        propaganda: format!(
-            "Tổ chức tuyên truyền được {} buổi/{} lượt người nghe.",
-            count(review.propaganda.sessions, true),
-            count(review.propaganda.listeners, true)
-        ),
-        disaster: format!(
-            "Xây dựng {} phương án phòng chống thiên tai, tìm kiếm cứu nạn; tham gia ứng phó {} vụ việc với {} lượt lực lượng, cứu được {} người.",
-            count(review.disaster.plans, true),
-            count(review.disaster.responses, true),
-            count(review.disaster.persons_mobilised, true),
-            count(review.disaster.people_rescued, true)
-        ),
+        documents: annual_documents(d),
+        propaganda: if review.propaganda.sessions == 0 {
+            "Trong năm không tổ chức buổi tuyên truyền nào.".to_string()
+        } else {
+            format!(
+                "Tổ chức tuyên truyền được {} buổi/{} lượt người nghe.",
+                count(review.propaganda.sessions, true),
+                count(review.propaganda.listeners, true)
+            )
+        },
+        disaster: annual_disaster(&review.disaster),
         tables: annual_tables(review),
         opening: review.review_meeting.as_ref().map(|m| {
             format!(
@@ -159,6 +141,74 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
     };
     view.render()
         .map_err(|e| ReportError::Render(e.to_string()))
+}
+
+fn annual_patrols(p: &crate::annual::Patrols) -> String {
+    if p.count == 0 {
+        return "Trong năm, các đồn Biên phòng không chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới.".to_string();
+    }
+    let others = if p.other_persons == 0 {
+        ", không có lực lượng khác tham gia".to_string()
+    } else {
+        format!(" và {} lượt lực lượng khác", count(p.other_persons, true))
+    };
+    format!(
+        "Các đồn Biên phòng đã chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới được {} lần/{} lượt{others}.",
+        count(p.count, true),
+        count(p.border_guard_persons, true),
+    )
+}
+
+fn annual_cases(c: &crate::annual::Cases, seizures: &str) -> String {
+    if c.count == 0 {
+        return "Trong năm, không phát hiện, xử lý vụ việc nào về an ninh chính trị, trật tự an toàn xã hội.".to_string();
+    }
+    format!(
+        "Thông qua phối hợp chỉ đạo công tác bảo đảm an ninh chính trị, trật tự an toàn xã hội, đã xử lý {} vụ/{} đối tượng{}.",
+        count(c.count, true),
+        count(c.subjects, true),
+        seizures
+    )
+}
+
+fn annual_documents(d: &crate::annual::Documents) -> String {
+    if d.count == 0 {
+        return "Trong năm không trao đổi, ban hành văn bản nào.".to_string();
+    }
+    if d.recipients == 0 {
+        return format!("Trao đổi, ban hành {} văn bản.", count(d.count, true));
+    }
+    format!(
+        "Trao đổi, ban hành {} văn bản; gửi tới {} lượt đơn vị nhận, {} lượt đã xác nhận ({}).",
+        count(d.count, true),
+        count(d.recipients, true),
+        count(d.acknowledged, true),
+        percent_of(d.acknowledged, d.recipients)
+    )
+}
+
+fn annual_disaster(d: &crate::annual::Disaster) -> String {
+    let plans = if d.plans == 0 {
+        "Không xây dựng phương án phòng chống thiên tai, tìm kiếm cứu nạn mới".to_string()
+    } else {
+        format!(
+            "Xây dựng {} phương án phòng chống thiên tai, tìm kiếm cứu nạn",
+            count(d.plans, true)
+        )
+    };
+    if d.responses == 0 {
+        return format!("{plans}; trong năm không phải ứng phó vụ việc nào.");
+    }
+    let rescued = if d.people_rescued == 0 {
+        String::new()
+    } else {
+        format!(", cứu được {} người", count(d.people_rescued, true))
+    };
+    format!(
+        "{plans}; tham gia ứng phó {} vụ việc với {} lượt lực lượng{rescued}.",
+        count(d.responses, true),
+        count(d.persons_mobilised, true),
+    )
 }
 
 fn percent_of(part: i64, whole: i64) -> String {

@@ -369,18 +369,181 @@ struct SummaryMarkdown {
     disaster: String,
 }
 
-/// A count in narrative text: padded below ten (`03`), but `0`.
+/// A count in narrative text: padded below ten (`03`), never `00`.
 fn narrative(n: i64) -> String {
-    if n == 0 {
-        "0".to_string()
+    count(n, true)
+}
+
+/// "05 vụ, tăng 01 vụ (25%) so với cùng kỳ" after a verb.
+fn stated(c: &Change<i64>, word: &str) -> String {
+    format!("{} {word}, {}", narrative(c.current), c.wording(word))
+}
+
+/// What the same period had, after a sentence that says there was none
+/// now: " (cùng kỳ: 12 vụ)", " (cùng kỳ cũng không có)".
+pub(crate) fn previously(previous: i64, word: &str) -> String {
+    if previous == 0 {
+        " (cùng kỳ cũng không có)".to_string()
     } else {
-        count(n, true)
+        format!(" (cùng kỳ: {} {word})", narrative(previous))
     }
 }
 
-/// "tăng 12 vụ (13,6%) so với cùng kỳ" after "`n` vụ".
-fn stated(c: &Change<i64>, word: &str) -> String {
-    format!("{} {word}, {}", narrative(c.current), c.wording(word))
+/// `stated`, or `none` with the same period's figure when there is nothing
+/// this period: zero is said in words, never "0 vụ, bằng cùng kỳ".
+fn stated_or(c: &Change<i64>, word: &str, none: &str) -> String {
+    if c.current == 0 {
+        format!("{none}{}", previously(c.previous, word))
+    } else {
+        stated(c, word)
+    }
+}
+
+fn patrol_sentence(p: &PatrolChanges) -> String {
+    if p.count.current == 0 {
+        return format!(
+            "Trong kỳ, các đồn Biên phòng không chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới{}.",
+            previously(p.count.previous, "lần")
+        );
+    }
+    let border_guard = if p.border_guard_persons.current == 0 {
+        format!(
+            "không huy động cán bộ, chiến sĩ Bộ đội Biên phòng{}",
+            previously(p.border_guard_persons.previous, "lượt")
+        )
+    } else {
+        format!(
+            "huy động {} lượt cán bộ, chiến sĩ Bộ đội Biên phòng, {}",
+            narrative(p.border_guard_persons.current),
+            p.border_guard_persons.wording("lượt")
+        )
+    };
+    let others = if p.other_persons.current == 0 {
+        format!(
+            "không có lực lượng khác tham gia{}",
+            previously(p.other_persons.previous, "lượt")
+        )
+    } else {
+        format!(
+            "{} lượt lực lượng khác, {}",
+            narrative(p.other_persons.current),
+            p.other_persons.wording("lượt")
+        )
+    };
+    format!(
+        "Các đồn Biên phòng đã chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới được {}; {border_guard} và {others}.",
+        stated(&p.count, "lần"),
+    )
+}
+
+fn case_sentence(c: &CaseChanges) -> String {
+    if c.count.current == 0 {
+        let before = if c.count.previous == 0 {
+            " (cùng kỳ cũng không có)".to_string()
+        } else {
+            format!(
+                " (cùng kỳ: {} vụ/{} đối tượng)",
+                narrative(c.count.previous),
+                narrative(c.subjects.previous)
+            )
+        };
+        return format!(
+            "Trong kỳ, không phát hiện, xử lý vụ việc nào về an ninh chính trị, trật tự an toàn xã hội{before}."
+        );
+    }
+    format!(
+        "Thông qua phối hợp chỉ đạo công tác bảo đảm an ninh chính trị, trật tự an toàn xã hội, đã xử lý {}; {}.",
+        stated(&c.count, "vụ"),
+        stated_or(&c.subjects, "đối tượng", "chưa xác định đối tượng"),
+    )
+}
+
+fn document_sentence(d: &DocumentChanges) -> String {
+    if d.count.current == 0 {
+        return format!(
+            "Trong kỳ không trao đổi, ban hành văn bản nào{}.",
+            previously(d.count.previous, "văn bản")
+        );
+    }
+    format!("Trao đổi, ban hành {}.", stated(&d.count, "văn bản"))
+}
+
+fn propaganda_sentence(p: &PropagandaChanges) -> String {
+    if p.sessions.current == 0 {
+        return format!(
+            "Trong kỳ không tổ chức buổi tuyên truyền nào{}.",
+            previously(p.sessions.previous, "buổi")
+        );
+    }
+    format!(
+        "Tổ chức tuyên truyền được {}; {}.",
+        stated(&p.sessions, "buổi"),
+        stated_or(
+            &p.listeners,
+            "lượt người nghe",
+            "không ghi nhận lượt người nghe"
+        ),
+    )
+}
+
+fn disaster_sentence(d: &DisasterChanges) -> String {
+    let all = [
+        &d.plans,
+        &d.responses,
+        &d.persons_mobilised,
+        &d.people_rescued,
+    ];
+    if all.iter().all(|c| c.current == 0 && c.previous == 0) {
+        return "Trong kỳ và cùng kỳ không có hoạt động phòng chống thiên tai, tìm kiếm cứu nạn."
+            .to_string();
+    }
+    let mut parts = Vec::new();
+    if d.plans.current > 0 {
+        parts.push(format!(
+            "xây dựng {} phương án phòng chống thiên tai, tìm kiếm cứu nạn, {}",
+            narrative(d.plans.current),
+            d.plans.wording("phương án")
+        ));
+    } else {
+        parts.push(format!(
+            "không xây dựng phương án phòng chống thiên tai, tìm kiếm cứu nạn mới{}",
+            previously(d.plans.previous, "phương án")
+        ));
+    }
+    if d.responses.current > 0 {
+        parts.push(format!(
+            "tham gia ứng phó {}",
+            stated(&d.responses, "vụ việc")
+        ));
+        parts.push(format!(
+            "huy động {}",
+            stated(&d.persons_mobilised, "lượt lực lượng")
+        ));
+        parts.push(stated_or(
+            &d.people_rescued,
+            "người",
+            "không có người phải cứu",
+        ));
+        if d.people_rescued.current > 0 {
+            let last = parts.len() - 1;
+            parts[last] = format!("cứu được {}", parts[last]);
+        }
+    } else {
+        parts.push(format!(
+            "không phải ứng phó vụ việc nào{}",
+            previously(d.responses.previous, "vụ việc")
+        ));
+    }
+    let text = parts.join("; ");
+    format!("{}.", crate::summary::uppercase_first(&text))
+}
+
+pub(crate) fn uppercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// `+88`, `-3`, `0`.
@@ -443,26 +606,32 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
         .enumerate()
         .map(|(i, s)| {
             let pattern = measure_pattern(s);
-            let amount = if s.quantity.current.is_zero() {
-                "0".to_string()
-            } else {
-                decimal(s.quantity.current, true)
-            };
-            let amount = if pattern.contains("{}") {
-                pattern.replace("{}", &amount)
-            } else if pattern.is_empty() {
-                amount
-            } else {
-                format!("{amount} {pattern}")
+            let amount_of = |q: Decimal| {
+                let amount = decimal(q, true);
+                if pattern.contains("{}") {
+                    pattern.replace("{}", &amount)
+                } else if pattern.is_empty() {
+                    amount
+                } else {
+                    format!("{amount} {pattern}")
+                }
             };
             let end = if i + 1 == summary.seizures.len() {
                 "."
             } else {
                 ";"
             };
+            if s.quantity.current.is_zero() {
+                return format!(
+                    "{}: không thu giữ (cùng kỳ: {}){end}",
+                    s.name,
+                    amount_of(s.quantity.previous)
+                );
+            }
             format!(
-                "{}: {amount}, {}{end}",
+                "{}: {}, {}{end}",
                 s.name,
+                amount_of(s.quantity.current),
                 s.quantity.wording(&pattern)
             )
         })
@@ -483,14 +652,7 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
         },
         previous_from: date(summary.previous_period.from),
         previous_to: date(summary.previous_period.to),
-        patrols: format!(
-            "Các đồn Biên phòng đã chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới được {}; huy động {} cán bộ, chiến sĩ Bộ đội Biên phòng, {} và {} lực lượng khác, {}.",
-            stated(&p.count, "lần"),
-            format_args!("{} lượt", narrative(p.border_guard_persons.current)),
-            p.border_guard_persons.wording("lượt"),
-            format_args!("{} lượt", narrative(p.other_persons.current)),
-            p.other_persons.wording("lượt"),
-        ),
+        patrols: patrol_sentence(p),
         patrol_rows: p
             .by_lead_unit
             .iter()
@@ -502,11 +664,7 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
                 Row(row)
             })
             .collect(),
-        cases: format!(
-            "Thông qua phối hợp chỉ đạo công tác bảo đảm an ninh chính trị, trật tự an toàn xã hội, đã xử lý {}; {}.",
-            stated(&c.count, "vụ"),
-            stated(&c.subjects, "đối tượng"),
-        ),
+        cases: case_sentence(c),
         seizure_items,
         case_unit_rows: c
             .by_handling_unit
@@ -543,23 +701,9 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
                 ])
             })
             .collect(),
-        documents: format!(
-            "Trao đổi, ban hành {}.",
-            stated(&summary.documents.count, "văn bản")
-        ),
-        propaganda: format!(
-            "Tổ chức tuyên truyền được {}; {}.",
-            stated(&summary.propaganda.sessions, "buổi"),
-            stated(&summary.propaganda.listeners, "lượt người nghe"),
-        ),
-        disaster: format!(
-            "Xây dựng {} phương án phòng chống thiên tai, tìm kiếm cứu nạn, {}; tham gia ứng phó {}; huy động {}; cứu được {}.",
-            narrative(summary.disaster.plans.current),
-            summary.disaster.plans.wording("phương án"),
-            stated(&summary.disaster.responses, "vụ việc"),
-            stated(&summary.disaster.persons_mobilised, "lượt lực lượng"),
-            stated(&summary.disaster.people_rescued, "người"),
-        ),
+        documents: document_sentence(&summary.documents),
+        propaganda: propaganda_sentence(&summary.propaganda),
+        disaster: disaster_sentence(&summary.disaster),
     };
     view.render()
         .map_err(|e| ReportError::Render(e.to_string()))
@@ -679,17 +823,50 @@ mod tests {
             // 1.900 against 2.000: 100 fewer, 5%.
             "1.900 lượt cán bộ, chiến sĩ Bộ đội Biên phòng, giảm 100 lượt (5%) so với cùng kỳ",
             "750 lượt lực lượng khác, bằng cùng kỳ",
-            "đã xử lý 25 vụ, tăng 5 vụ (25%) so với cùng kỳ; 03 đối tượng, giảm 6 đối tượng (66,7%) so với cùng kỳ",
-            "Heroin: 04 bánh, tăng 1 bánh (33,3%) so với cùng kỳ;",
+            "đã xử lý 25 vụ, tăng 05 vụ (25%) so với cùng kỳ; 03 đối tượng, giảm 06 đối tượng (66,7%) so với cùng kỳ",
+            "Heroin: 04 bánh, tăng 01 bánh (33,3%) so với cùng kỳ;",
             "Thuốc phiện: 0,43g, tăng 0,43g so với cùng kỳ (cùng kỳ không có).",
-            "Trao đổi, ban hành 12 văn bản, giảm 3 văn bản (20%) so với cùng kỳ.",
-            "Xây dựng 01 phương án phòng chống thiên tai, tìm kiếm cứu nạn, tăng 1 phương án so với cùng kỳ (cùng kỳ không có); tham gia ứng phó 0 vụ việc, bằng cùng kỳ;",
+            "Trao đổi, ban hành 12 văn bản, giảm 03 văn bản (20%) so với cùng kỳ.",
+            // One padding rule: the count and its change alike; nothing is "0 …, bằng cùng kỳ".
+            "Xây dựng 01 phương án phòng chống thiên tai, tìm kiếm cứu nạn, tăng 01 phương án so với cùng kỳ (cùng kỳ không có); không phải ứng phó vụ việc nào (cùng kỳ cũng không có).",
+            "Trong kỳ không tổ chức buổi tuyên truyền nào (cùng kỳ cũng không có).",
             "| Đồn Biên phòng Lũng Cú | 40 | 0 | +40 | – | 250 | 90 |",
             "| Đồn Biên phòng Săm Pun | 30 | 32 | -2 | -6,3% | 180 | 60 |",
             "| Ma túy | 25 | 20 | +5 | +25% | 3 |",
             "| Thuốc phiện | g | 0,43 | 0 | +0,43 | – |",
         ] {
             assert!(md.contains(expected), "{expected}\n---\n{md}");
+        }
+    }
+
+    /// Zero is said in words: no "0 vụ, bằng cùng kỳ", no "00".
+    #[test]
+    fn a_period_without_figures_says_so_in_words() {
+        let mut s = q1_2024();
+        s.cases.count = Change::new(0, 20);
+        s.cases.subjects = Change::new(0, 45);
+        s.patrols.count = Change::new(0, 0);
+        s.documents.count = Change::new(0, 15);
+        s.seizures[0].quantity = Change::new(Decimal::ZERO, Decimal::from(3));
+        s.disaster = DisasterChanges {
+            plans: zero(),
+            responses: zero(),
+            persons_mobilised: zero(),
+            people_rescued: zero(),
+        };
+        let md = summary_to_markdown(&s).unwrap();
+        for expected in [
+            "Trong kỳ, không phát hiện, xử lý vụ việc nào về an ninh chính trị, trật tự an toàn xã hội (cùng kỳ: 20 vụ/45 đối tượng).",
+            "Trong kỳ, các đồn Biên phòng không chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới (cùng kỳ cũng không có).",
+            "Trong kỳ không trao đổi, ban hành văn bản nào (cùng kỳ: 15 văn bản).",
+            "Heroin: không thu giữ (cùng kỳ: 03 bánh);",
+            "Trong kỳ và cùng kỳ không có hoạt động phòng chống thiên tai, tìm kiếm cứu nạn.",
+        ] {
+            assert!(md.contains(expected), "{expected}\n---\n{md}");
+        }
+        for wrong in [" 0 ", " 00 ", "bằng cùng kỳ;"] {
+            let narrative: String = md.lines().filter(|l| !l.starts_with('|')).collect();
+            assert!(!narrative.contains(wrong), "{wrong}\n---\n{md}");
         }
     }
 

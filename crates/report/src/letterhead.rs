@@ -1,0 +1,466 @@
+//! Who issues a report, under whom, where, who signs it and who receives
+//! it: derived from the issuing unit's place in the organisation, so a
+//! post's report names the provincial command above it and is signed by
+//! the post commander, and a Party committee's report is the committee's
+//! own, numbered in its own register. People override any part of it.
+
+use crate::Result;
+use bienphong_domain::Date;
+use bienphong_domain::org::{Code, LinkKind, Org, Unit, UnitKind};
+use bienphong_store::Store;
+
+/// The state format (Decree 30/2020/NĐ-CP) or the Party's (Hướng dẫn
+/// 36-HD/VPTW), for documents of Party committees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DocumentStyle {
+    #[default]
+    State,
+    Party,
+}
+
+/// Who issues the document, its number, where and when, and who signs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Letterhead {
+    pub style: DocumentStyle,
+    /// The body above the issuer (caps, not bold), e.g. "Bộ Tư lệnh Bộ đội
+    /// Biên phòng"; empty where the issuer has none in its header (a
+    /// People's Committee).
+    pub parent_body: String,
+    /// The issuer (caps, bold), e.g. "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang".
+    pub issuing_body: String,
+    pub number: Option<u32>,
+    /// The symbol after the number: "BC-BĐBP" in the state format, "BC/ĐU"
+    /// in the Party's.
+    pub symbol: String,
+    pub place: String,
+    pub date: Date,
+    /// A classification mark such as "MẬT", printed above the number.
+    pub classification: Option<String>,
+    /// "Nơi nhận", before "- Lưu: VT.": the superior body first.
+    pub recipients: Vec<String>,
+    /// "TM. …", "KT. …" or "Q. …": on whose behalf the signer signs.
+    pub signing_for: Option<String>,
+    pub signer_title: String,
+    pub signer_name: String,
+    /// Names of units the organisation marks unverified (the demo's
+    /// "Đồn Biên phòng (chưa xác minh)"): a placeholder is no name to print
+    /// in an official table, so their rows read "Đơn vị khác" there.
+    pub unverified_units: Vec<String>,
+}
+
+/// What people set by hand; `None` (or empty) keeps what the issuer gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LetterheadOverrides {
+    pub parent_body: Option<String>,
+    pub issuing_body: Option<String>,
+    pub number: Option<u32>,
+    pub symbol: Option<String>,
+    pub place: Option<String>,
+    pub classification: Option<String>,
+    /// Added after the derived ones (the superior body), each once.
+    pub recipients: Vec<String>,
+    pub signing_for: Option<String>,
+    pub signer_title: Option<String>,
+    pub signer_name: Option<String>,
+}
+
+/// Which link leads up from a unit of `kind`.
+fn parent_chain(kind: UnitKind) -> LinkKind {
+    match kind {
+        UnitKind::BorderGuardCommand | UnitKind::BorderPost | UnitKind::Station => {
+            LinkKind::MilitaryParent
+        }
+        _ => LinkKind::CivilParent,
+    }
+}
+
+/// The unit above `code` in `chain` on `on`.
+fn parent<'a>(org: &'a Org, code: &Code, chain: LinkKind, on: Date) -> Option<&'a Unit> {
+    let day = bienphong_domain::Period { from: on, to: on };
+    org.links
+        .iter()
+        .find(|l| l.kind == chain && &l.to == code && l.valid_during(&day))
+        .and_then(|l| org.unit(&l.from))
+}
+
+/// The province a unit belongs to on `on`, up either chain.
+fn province_of<'a>(org: &'a Org, unit: &'a Unit, on: Date) -> Option<&'a Unit> {
+    let mut at = unit;
+    // Chains are a few levels deep; the bound keeps a cycle in bad data finite.
+    for _ in 0..8 {
+        if at.kind == UnitKind::Province {
+            return Some(at);
+        }
+        at = parent(org, &at.code, parent_chain(at.kind), on)
+            .or_else(|| parent(org, &at.code, LinkKind::CivilParent, on))?;
+    }
+    None
+}
+
+/// "Xã Lũng Cú" → "Lũng Cú": the name without its kind, as the place-date
+/// line and Party bodies write it.
+fn bare_name(unit: &Unit) -> String {
+    let name = unit.name.as_str();
+    for prefix in [
+        "Huyện ",
+        "Xã ",
+        "Thị trấn ",
+        "Thành phố ",
+        "Thị xã ",
+        "Tỉnh ",
+    ] {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    name.to_string()
+}
+
+/// "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang" → "Bộ đội Biên phòng tỉnh
+/// Hà Giang": the force whose Party organisation the command leads.
+fn force_name(command: &Unit) -> String {
+    let name = command.name.as_str();
+    ["Bộ Chỉ huy ", "Ban Chỉ huy "]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// The unit that issues a report on `scope`: the scope itself, but for a
+/// province (or the whole store) the Border Guard command in it.
+pub fn issuing_unit<'a>(org: &'a Org, scope: Option<&Code>, as_of: Date) -> Option<&'a Unit> {
+    let period = bienphong_domain::Period {
+        from: as_of,
+        to: as_of,
+    };
+    let command_among = |units: Vec<&'a Unit>| {
+        units
+            .into_iter()
+            .find(|u| u.kind == UnitKind::BorderGuardCommand && u.valid_on(as_of))
+    };
+    match scope.and_then(|c| org.unit(c)) {
+        Some(u) if u.kind == UnitKind::Province => {
+            let below = org
+                .descendants(&u.code, &period)
+                .iter()
+                .filter_map(|c| org.unit(c))
+                .collect();
+            command_among(below).or(Some(u))
+        }
+        Some(u) => Some(u),
+        None => {
+            let mut all: Vec<&Unit> = org.units.values().collect();
+            all.sort_by(|a, b| a.code.cmp(&b.code));
+            command_among(all)
+        }
+    }
+}
+
+/// The header's parts for one issuer in one style.
+struct Issuer {
+    parent_body: String,
+    issuing_body: String,
+    symbol: &'static str,
+    signing_for: Option<&'static str>,
+    signer_title: &'static str,
+    /// The body the report goes to first ("để báo cáo").
+    superior: Option<String>,
+}
+
+fn state_issuer(org: &Org, unit: &Unit, province: Option<&Unit>, on: Date) -> Issuer {
+    let up = parent(org, &unit.code, parent_chain(unit.kind), on);
+    let province_name = province.map(bare_name).unwrap_or_default();
+    match unit.kind {
+        UnitKind::BorderGuardCommand => {
+            // Since 1 July 2025 a provincial "Ban Chỉ huy" belongs to the
+            // province's Military Command, no longer to the High Command.
+            let parent_body = if unit.name.as_str().starts_with("Ban Chỉ huy") {
+                format!("Bộ Chỉ huy Quân sự tỉnh {province_name}")
+            } else {
+                "Bộ Tư lệnh Bộ đội Biên phòng".to_string()
+            };
+            Issuer {
+                superior: Some(parent_body.clone()),
+                parent_body,
+                issuing_body: unit.name.to_string(),
+                symbol: "BC-BĐBP",
+                signing_for: None,
+                signer_title: "Chỉ huy trưởng",
+            }
+        }
+        UnitKind::BorderPost | UnitKind::Station => {
+            let parent_body = up.map(|u| u.name.to_string()).unwrap_or_default();
+            let post = unit.kind == UnitKind::BorderPost;
+            Issuer {
+                superior: up.map(|u| u.name.to_string()),
+                parent_body,
+                issuing_body: unit.name.to_string(),
+                symbol: if post { "BC-ĐBP" } else { "BC-TBP" },
+                signing_for: None,
+                signer_title: if post {
+                    "Đồn trưởng"
+                } else {
+                    "Trạm trưởng"
+                },
+            }
+        }
+        UnitKind::Province | UnitKind::District | UnitKind::Commune | UnitKind::Village => {
+            // People's Committees carry no superior body in their header.
+            let committee = |u: &Unit| format!("Ủy ban nhân dân {}", lowercase_kind(u));
+            let village = unit.kind == UnitKind::Village;
+            Issuer {
+                parent_body: if village {
+                    up.map(committee).unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                issuing_body: if village {
+                    unit.name.to_string()
+                } else {
+                    committee(unit)
+                },
+                symbol: "BC-UBND",
+                signing_for: (!village).then_some("TM. Ủy ban nhân dân"),
+                signer_title: if village {
+                    "Trưởng thôn"
+                } else {
+                    "Chủ tịch"
+                },
+                superior: up.map(committee),
+            }
+        }
+    }
+}
+
+/// "Huyện Vị Xuyên" → "huyện Vị Xuyên"; a province's bare name → "tỉnh Hà Giang".
+fn lowercase_kind(unit: &Unit) -> String {
+    if unit.kind == UnitKind::Province && !unit.name.as_str().starts_with("Tỉnh ") {
+        return format!("tỉnh {}", unit.name);
+    }
+    crate::summary::lowercase_first(unit.name.as_str())
+}
+
+fn party_issuer(org: &Org, unit: &Unit, province: Option<&Unit>, on: Date) -> Issuer {
+    let up = parent(org, &unit.code, parent_chain(unit.kind), on);
+    let provincial_party = province.map(|p| format!("Đảng bộ tỉnh {}", bare_name(p)));
+    let standing = |p: &Unit| format!("Ban Thường vụ Tỉnh ủy {}", bare_name(p));
+    match unit.kind {
+        UnitKind::BorderGuardCommand => Issuer {
+            parent_body: provincial_party.unwrap_or_default(),
+            issuing_body: format!("Đảng ủy {}", force_name(unit)),
+            symbol: "BC/ĐU",
+            signing_for: Some("T/M Đảng ủy"),
+            signer_title: "Bí thư",
+            superior: province.map(standing),
+        },
+        UnitKind::BorderPost | UnitKind::Station => {
+            // A post's Party committee sits under the provincial Border
+            // Guard's Party organisation.
+            let command = up.filter(|u| u.kind == UnitKind::BorderGuardCommand);
+            Issuer {
+                parent_body: command
+                    .map(|c| format!("Đảng bộ {}", force_name(c)))
+                    .unwrap_or_default(),
+                issuing_body: format!("Đảng ủy {}", unit.name),
+                symbol: "BC/ĐU",
+                signing_for: Some("T/M Đảng ủy"),
+                signer_title: "Bí thư",
+                superior: command.map(|c| format!("Đảng ủy {}", force_name(c))),
+            }
+        }
+        UnitKind::District => Issuer {
+            parent_body: provincial_party.unwrap_or_default(),
+            issuing_body: format!("Huyện ủy {}", bare_name(unit)),
+            symbol: "BC/HU",
+            signing_for: Some("T/M Ban Thường vụ"),
+            signer_title: "Bí thư",
+            superior: province.map(standing),
+        },
+        UnitKind::Province => Issuer {
+            parent_body: String::new(),
+            issuing_body: format!("Tỉnh ủy {}", bare_name(unit)),
+            symbol: "BC/TU",
+            signing_for: Some("T/M Ban Thường vụ"),
+            signer_title: "Bí thư",
+            superior: Some("Ban Bí thư Trung ương Đảng".into()),
+        },
+        UnitKind::Commune | UnitKind::Village => {
+            let (parent_body, superior) = match up {
+                Some(d) if d.kind == UnitKind::District => (
+                    format!("Đảng bộ huyện {}", bare_name(d)),
+                    Some(format!("Ban Thường vụ Huyện ủy {}", bare_name(d))),
+                ),
+                _ => (provincial_party.unwrap_or_default(), province.map(standing)),
+            };
+            let commune = unit.kind == UnitKind::Commune;
+            Issuer {
+                parent_body,
+                issuing_body: if commune {
+                    format!("Đảng ủy {}", lowercase_kind(unit))
+                } else {
+                    format!("Chi bộ {}", unit.name)
+                },
+                symbol: if commune { "BC/ĐU" } else { "BC/CB" },
+                signing_for: Some(if commune {
+                    "T/M Đảng ủy"
+                } else {
+                    "T/M Chi bộ"
+                }),
+                signer_title: "Bí thư",
+                superior,
+            }
+        }
+    }
+}
+
+fn unverified_units(org: &Org) -> Vec<String> {
+    let mut names: Vec<String> = org
+        .units
+        .values()
+        .filter(|u| !u.verified)
+        .map(|u| u.name.to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+impl Letterhead {
+    /// The state-format letterhead of a report on `scope` (the whole store
+    /// when `None`), as the organisation stood on `as_of`; see [`Self::derive`].
+    pub fn for_scope(org: &Org, scope: Option<&Code>, as_of: Date, date: Date) -> Self {
+        Self::derive(org, scope, DocumentStyle::State, as_of, date)
+    }
+
+    /// The letterhead the issuing unit of `scope` gives in `style`: the
+    /// superior body, the issuer, the symbol of its register, the place
+    /// (the province, or the district or commune for a civil body), the
+    /// signer's title and the superior body first in "Nơi nhận"; no number
+    /// yet.
+    pub fn derive(
+        org: &Org,
+        scope: Option<&Code>,
+        style: DocumentStyle,
+        as_of: Date,
+        date: Date,
+    ) -> Self {
+        let Some(unit) = issuing_unit(org, scope, as_of) else {
+            return Self {
+                style,
+                parent_body: String::new(),
+                issuing_body: String::new(),
+                number: None,
+                symbol: match style {
+                    DocumentStyle::State => "BC".into(),
+                    DocumentStyle::Party => "BC/ĐU".into(),
+                },
+                place: String::new(),
+                date,
+                classification: None,
+                recipients: vec![],
+                signing_for: None,
+                signer_title: String::new(),
+                signer_name: String::new(),
+                unverified_units: unverified_units(org),
+            };
+        };
+        let province = province_of(org, unit, as_of).or_else(|| {
+            // A unit whose links have ended (a district after 2025) still
+            // names the province it was last in.
+            let until = bienphong_domain::Period::new(Date::MIN, as_of)?;
+            let mut provinces: Vec<&Unit> = org
+                .units
+                .values()
+                .filter(|p| {
+                    p.kind == UnitKind::Province
+                        && org.descendants(&p.code, &until).contains(&unit.code)
+                })
+                .collect();
+            provinces.sort_by(|a, b| {
+                b.valid_to
+                    .cmp(&a.valid_to)
+                    .then_with(|| a.code.cmp(&b.code))
+            });
+            provinces.first().copied()
+        });
+        let issuer = match style {
+            DocumentStyle::State => state_issuer(org, unit, province, as_of),
+            DocumentStyle::Party => party_issuer(org, unit, province, as_of),
+        };
+        let place = match unit.kind {
+            UnitKind::District | UnitKind::Commune => bare_name(unit),
+            _ => province.map(bare_name).unwrap_or_default(),
+        };
+        Self {
+            style,
+            parent_body: issuer.parent_body,
+            issuing_body: issuer.issuing_body,
+            number: None,
+            symbol: issuer.symbol.to_string(),
+            place,
+            date,
+            classification: None,
+            recipients: issuer
+                .superior
+                .map(|s| format!("{s} (để báo cáo)"))
+                .into_iter()
+                .collect(),
+            signing_for: issuer.signing_for.map(str::to_string),
+            signer_title: issuer.signer_title.to_string(),
+            signer_name: String::new(),
+            unverified_units: unverified_units(org),
+        }
+    }
+
+    /// This letterhead with what people set by hand.
+    pub fn with(mut self, o: LetterheadOverrides) -> Self {
+        let set = |field: &mut String, value: Option<String>| {
+            if let Some(v) = value {
+                *field = v;
+            }
+        };
+        set(&mut self.parent_body, o.parent_body);
+        set(&mut self.issuing_body, o.issuing_body);
+        set(&mut self.symbol, o.symbol);
+        set(&mut self.place, o.place);
+        set(&mut self.signer_title, o.signer_title);
+        set(&mut self.signer_name, o.signer_name);
+        if o.number.is_some() {
+            self.number = o.number;
+        }
+        if o.classification.is_some() {
+            self.classification = o.classification;
+        }
+        if o.signing_for.is_some() {
+            self.signing_for = o.signing_for;
+        }
+        for r in o.recipients {
+            let r = r.trim().trim_end_matches([';', '.']).to_string();
+            let known = self
+                .recipients
+                .iter()
+                .any(|have| have.to_lowercase().starts_with(&r.to_lowercase()));
+            if !r.is_empty() && !known {
+                self.recipients.push(r);
+            }
+        }
+        self
+    }
+
+    /// Takes the next number of the issuer's register for the document's
+    /// year. The register is kept per issuer and symbol, so a Party
+    /// committee's reports ("BC/ĐU") never share numbers with the state
+    /// documents of the command it leads.
+    pub async fn number_from_register<S: Store>(&mut self, store: &S) -> Result<u32> {
+        let n = store
+            .next_document_number(
+                &self.issuing_body.to_uppercase(),
+                &self.symbol,
+                self.date.year(),
+            )
+            .await?;
+        self.number = Some(n);
+        Ok(n)
+    }
+}
