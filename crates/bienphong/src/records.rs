@@ -1,32 +1,82 @@
 //! Turning flags and files into records, and records into lines of text.
 
 use crate::cli::RecordFlags;
-use bienphong_domain::format::{self, parse_date};
-use bienphong_domain::quantity::parse_count;
-use bienphong_domain::{Content, Money, Problem, Quantity, RecordType, ValidationError};
+use bienphong_domain::fields::{Kind, ReadAs, value_from_text};
+use bienphong_domain::format;
+use bienphong_domain::{Content, Problem, RecordType, ValidationError};
 use serde_json::{Map, Value, json};
 
 fn invalid(field: impl Into<String>, problem: Problem) -> ValidationError {
     ValidationError::new(field, problem)
 }
 
+/// A flag's value read by the domain's one reader of its kind, as forms
+/// and sheets read what people type.
+fn typed(kind: Kind, field: &str, s: &str) -> Result<Value, ValidationError> {
+    value_from_text(kind, field, s)?.ok_or_else(|| invalid(field, Problem::Missing))
+}
+
 fn date_value(field: &str, s: &str) -> Result<Value, ValidationError> {
-    let d = parse_date(s).map_err(|p| invalid(field, p))?;
-    Ok(Value::String(d.to_string()))
+    typed(Kind::Date, field, s)
 }
 
 fn count_value(field: &str, s: &str) -> Result<Value, ValidationError> {
-    Ok(json!(parse_count(s).map_err(|p| invalid(field, p))?))
+    typed(Kind::Count, field, s)
 }
 
 fn quantity_value(field: &str, s: &str) -> Result<Value, ValidationError> {
-    let q: Quantity = s.parse().map_err(|p| invalid(field, p))?;
-    Ok(Value::String(q.to_string()))
+    typed(Kind::Quantity, field, s)
 }
 
 fn money_value(field: &str, s: &str) -> Result<Value, ValidationError> {
-    let m: Money = s.parse().map_err(|p| invalid(field, p))?;
-    Ok(json!(m.dong()))
+    typed(Kind::Money, field, s)
+}
+
+/// The numbers among the flags that could be read two ways (`1.200`), to
+/// be echoed with how they were read.
+pub fn ambiguous_numbers(flags: &RecordFlags) -> Vec<ReadAs> {
+    let after_eq = |s: &String| {
+        s.split_once('=')
+            .map_or(String::new(), |(_, v)| v.to_string())
+    };
+    let mut out = Vec::new();
+    for (i, f) in flags.force.iter().enumerate() {
+        out.extend(ReadAs::check(
+            Kind::Count,
+            &format!("participants[{i}].persons"),
+            &after_eq(f),
+        ));
+    }
+    for (i, s) in flags.seizure.iter().enumerate() {
+        out.extend(ReadAs::check(
+            Kind::Quantity,
+            &format!("seizures[{i}].quantity"),
+            &after_eq(s),
+        ));
+    }
+    for (i, d) in flags.disbursement.iter().enumerate() {
+        out.extend(ReadAs::check(
+            Kind::Money,
+            &format!("disbursements[{i}].amount"),
+            &after_eq(d),
+        ));
+    }
+    let single = [
+        (Kind::Quantity, "duration_hours", &flags.hours),
+        (Kind::Money, "monthly_amount", &flags.monthly_amount),
+        (Kind::Count, "subjects", &flags.subjects),
+        (Kind::Count, "attendance", &flags.attendance),
+        (Kind::Count, "sessions", &flags.sessions),
+        (Kind::Count, "listeners", &flags.listeners),
+        (Kind::Count, "persons_mobilised", &flags.persons_mobilised),
+        (Kind::Count, "people_rescued", &flags.people_rescued),
+    ];
+    for (kind, field, value) in single {
+        if let Some(v) = value {
+            out.extend(ReadAs::check(kind, field, v));
+        }
+    }
+    out
 }
 
 /// The JSON field names `--unit` and `--partner` stand for in each record type.

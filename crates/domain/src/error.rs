@@ -40,6 +40,14 @@ pub enum Problem {
     TooManyDecimals { value: String, max: u32 },
     #[error("is too large: {0}")]
     TooLarge(String),
+    #[error("{value} is above the limit of {max}")]
+    AboveLimit { value: String, max: String },
+    #[error("has {chars} characters, more than the limit of {max}")]
+    TooLong { chars: usize, max: usize },
+    #[error(
+        "{date} is after today ({today}): a record of what happened cannot be dated in the future"
+    )]
+    InFuture { date: String, today: String },
     #[error("is not a valid code: {0} (letters A-Z, digits, '.', '-', '_')")]
     InvalidCode(String),
     #[error("unknown unit {0}")]

@@ -431,45 +431,56 @@ fn rows_posted(p: &Posted, name: &str) -> usize {
         .min(200)
 }
 
+/// The one writer of a field's value for people (forms, CLI, text cells):
+/// what [`value_from_text`] reads back to the same JSON value. Dates
+/// `DD/MM/YYYY`, quantities `1.200,5`, money `12.500.000`, counts as
+/// digits; a list of units gives one text per unit (a multiple select),
+/// border markers and other codes one text joined by commas.
+pub fn text_of(kind: Kind, v: &Value) -> Vec<String> {
+    match (kind, v) {
+        (Kind::Units, Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        (Kind::Codes, Value::Array(items)) => vec![
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ],
+        (Kind::Date, Value::String(s)) => vec![
+            s.parse::<crate::Date>()
+                .map(format::date)
+                .unwrap_or_else(|_| s.clone()),
+        ],
+        (Kind::Quantity, Value::String(_) | Value::Number(_)) => vec![
+            serde_json::from_value::<Quantity>(v.clone())
+                .map(|q| format::decimal(q.value(), false))
+                .unwrap_or_else(|_| v.to_string()),
+        ],
+        (Kind::Money, Value::Number(_) | Value::String(_)) => vec![
+            serde_json::from_value::<Money>(v.clone())
+                .map(|m| format::integer(m.dong()))
+                .unwrap_or_else(|_| v.to_string()),
+        ],
+        (Kind::Bool, Value::Bool(true)) => vec!["on".into()],
+        (Kind::Bool, _) => vec![],
+        (_, Value::String(s)) => vec![s.clone()],
+        (_, Value::Number(n)) => vec![n.to_string()],
+        _ => vec![],
+    }
+}
+
 /// The form's values from a stored record's JSON, as people type them
-/// (dates DD/MM/YYYY, decimals with a comma).
+/// (dates DD/MM/YYYY, decimals with a comma), written by [`text_of`].
 pub fn from_json(t: RecordType, content: &Value) -> Posted {
     let mut out: Posted = HashMap::new();
-    let shown = |kind: Kind, v: &Value| -> Vec<String> {
-        match (kind, v) {
-            (Kind::Units, Value::Array(items)) => items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect(),
-            (Kind::Codes, Value::Array(items)) => vec![
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ],
-            (Kind::Date, Value::String(s)) => vec![
-                s.parse::<crate::Date>()
-                    .map(format::date)
-                    .unwrap_or_else(|_| s.clone()),
-            ],
-            (Kind::Quantity, Value::String(s)) => vec![
-                s.parse::<rust_decimal::Decimal>()
-                    .map(|d| format::decimal(d, false))
-                    .unwrap_or_else(|_| s.clone()),
-            ],
-            (Kind::Bool, Value::Bool(true)) => vec!["on".into()],
-            (Kind::Bool, _) => vec![],
-            (_, Value::String(s)) => vec![s.clone()],
-            (_, Value::Number(n)) => vec![n.to_string()],
-            _ => vec![],
-        }
-    };
     for item in form_of(t) {
         match item {
             Item::Field(field) => {
                 if let Some(v) = content.get(field.name) {
-                    out.insert(field.name.to_string(), shown(field.kind, v));
+                    out.insert(field.name.to_string(), text_of(field.kind, v));
                 } else if matches!(field.kind, Kind::Bool) {
                     // Records omit `verified`/`active` when true by default.
                     out.insert(field.name.to_string(), vec!["on".into()]);
@@ -482,10 +493,58 @@ pub fn from_json(t: RecordType, content: &Value) -> Posted {
                             if let Some(v) = row.get(field.name) {
                                 out.insert(
                                     format!("{name}[{i}].{}", field.name),
-                                    shown(field.kind, v),
+                                    text_of(field.kind, v),
                                 );
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A typed number that could be read two ways (`1.200`), with how it was
+/// read: edges echo it so that nothing is silently scaled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadAs {
+    pub field: String,
+    pub typed: String,
+    /// The value without any separator (`1200`), so it cannot be misread.
+    pub plain: String,
+}
+
+impl ReadAs {
+    /// `typed` if it could be read two ways as a number of `kind`.
+    pub fn check(kind: Kind, field: &str, typed: &str) -> Option<Self> {
+        if !matches!(kind, Kind::Count | Kind::Quantity | Kind::Money)
+            || !crate::quantity::is_ambiguous(typed)
+        {
+            return None;
+        }
+        let d = crate::quantity::parse_decimal(typed).ok()?;
+        Some(Self {
+            field: field.to_string(),
+            typed: typed.trim().to_string(),
+            plain: d.normalize().to_string(),
+        })
+    }
+}
+
+/// The numbers of a posted form that could be read two ways.
+pub fn ambiguous_numbers(t: RecordType, p: &Posted) -> Vec<ReadAs> {
+    let mut out = Vec::new();
+    for item in form_of(t) {
+        match item {
+            Item::Field(field) => {
+                out.extend(ReadAs::check(field.kind, field.name, first(p, field.name)));
+            }
+            Item::Rows { name, fields, .. } => {
+                for i in 0..rows_posted(p, name) {
+                    for field in fields {
+                        let key = format!("{name}[{i}].{}", field.name);
+                        out.extend(ReadAs::check(field.kind, &key, first(p, &key)));
                     }
                 }
             }
@@ -555,5 +614,101 @@ mod tests {
         assert_eq!(e.field, "participants[0].persons");
         let e = to_json(RecordType::Patrol, &form(&[("lead_unit", "BP")])).unwrap_err();
         assert_eq!((e.field.as_str(), e.problem), ("date", Problem::Missing));
+    }
+
+    #[test]
+    fn an_edit_form_saved_untouched_is_the_same_record() {
+        let case = json!({
+            "date": "2024-02-05",
+            "handling_unit": "BP-LUNGCU",
+            "case_type": "MATUY",
+            "subjects": 1178,
+            "seizures": [
+                {"item": "HEROIN", "quantity": "1200"},
+                {"item": "THUOCPHIEN", "quantity": "1200.5"},
+                {"item": "MATUYDA", "quantity": "0.43"},
+                {"item": "TIEN", "quantity": "12500000"},
+            ],
+        });
+        let shown = from_json(RecordType::Case, &case);
+        assert_eq!(shown["seizures[0].quantity"], vec!["1.200"]);
+        assert_eq!(shown["seizures[1].quantity"], vec!["1.200,5"]);
+        assert_eq!(shown["seizures[2].quantity"], vec!["0,43"]);
+        assert_eq!(shown["seizures[3].quantity"], vec!["12.500.000"]);
+        let back = to_json(RecordType::Case, &shown).unwrap();
+        assert_eq!(back["seizures"], case["seizures"]);
+        assert_eq!(back["subjects"], 1178);
+        let programme = json!({"programme": "CNHT", "sponsor_unit": "BP", "beneficiary_kind": "child",
+            "start": "2024-01-01", "monthly_amount": 12_500_000,
+            "disbursements": [{"date": "2024-02-01", "amount": 500_000}]});
+        let shown = from_json(RecordType::Programme, &programme);
+        assert_eq!(shown["monthly_amount"], vec!["12.500.000"]);
+        let back = to_json(RecordType::Programme, &shown).unwrap();
+        assert_eq!(back["monthly_amount"], 12_500_000);
+        assert_eq!(back["disbursements"], programme["disbursements"]);
+    }
+
+    #[test]
+    fn ambiguous_numbers_are_echoed() {
+        let p = form(&[
+            ("seizures[0].item", "HEROIN"),
+            ("seizures[0].quantity", "1.200"),
+            ("seizures[1].item", "X"),
+            ("seizures[1].quantity", "0,43"),
+            ("subjects", "2"),
+        ]);
+        let read = ambiguous_numbers(RecordType::Case, &p);
+        assert_eq!(
+            read,
+            vec![ReadAs {
+                field: "seizures[0].quantity".into(),
+                typed: "1.200".into(),
+                plain: "1200".into(),
+            }]
+        );
+    }
+
+    fn kind_and_value() -> impl proptest::strategy::Strategy<Value = (Kind, Value)> {
+        use proptest::prelude::*;
+        let code = "[A-Z][A-Z0-9-]{0,8}";
+        let text =
+            "[a-zA-Z0-9ăâđêôơưạảấầẩẫậáàãóòỏõọéèẻẽẹ]([a-zA-Z0-9 ,.ăâđêôơưạảấầ]{0,20}[a-zA-Z0-9])?";
+        prop_oneof![
+            (1900i16..2200, 1i8..=12, 1i8..=28)
+                .prop_map(|(y, m, d)| (Kind::Date, json!(jiff::civil::date(y, m, d).to_string()))),
+            any::<u32>().prop_map(|n| (Kind::Count, json!(n))),
+            (0i64..1_000_000_000_000, 0i64..1_000_000).prop_map(|(u, f)| {
+                let d = rust_decimal::Decimal::new(u * 1_000_000 + f, 6).normalize();
+                (Kind::Quantity, json!(d.to_string()))
+            }),
+            (0i64..9_000_000_000_000_000).prop_map(|n| (Kind::Money, json!(n))),
+            text.prop_map(|s| (Kind::Text, json!(s))),
+            text.prop_map(|s| (Kind::LongText, json!(s))),
+            code.prop_map(|s| (Kind::Unit, json!(s))),
+            code.prop_map(|s| (Kind::Record, json!(s))),
+            code.prop_map(|s| (Kind::Catalogue(CatalogueKind::Force), json!(s))),
+            proptest::sample::select(vec!["joint", "bilateral", "post_only"])
+                .prop_map(|s| (Kind::Choice(&["joint", "bilateral", "post_only"]), json!(s))),
+            proptest::collection::vec(code, 1..4).prop_map(|v| (Kind::Units, json!(v))),
+            proptest::collection::vec(code, 1..4).prop_map(|v| (Kind::Codes, json!(v))),
+            any::<bool>().prop_map(|b| (Kind::Bool, json!(b))),
+        ]
+    }
+
+    proptest::proptest! {
+        /// What the writer shows, the reader reads back: every field kind.
+        #[test]
+        fn writer_then_reader_is_the_identity((kind, v) in kind_and_value()) {
+            let shown = text_of(kind, &v);
+            let mut p = Posted::new();
+            if !shown.is_empty() {
+                p.insert("x".into(), shown.clone());
+            }
+            let read = value_of(kind, "x", &p).unwrap();
+            proptest::prop_assert_eq!(read, Some(v.clone()), "shown as {:?}", shown);
+            if shown.len() == 1 && !matches!(kind, Kind::Bool | Kind::Codes | Kind::Units) {
+                proptest::prop_assert_eq!(value_from_text(kind, "x", &shown[0]).unwrap(), Some(v));
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod facts;
 pub mod fields;
 pub mod format;
 pub mod id;
+pub mod limits;
 pub mod org;
 pub mod period;
 pub mod quantity;

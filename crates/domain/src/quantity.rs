@@ -58,50 +58,87 @@ impl Quantity {
     }
 }
 
-/// Reads a decimal written either way people write it: `0,43` and `1.178,5`
-/// (Vietnamese: comma decimal, dot groups) or `0.43` (the JSON form). A text
-/// with a comma is read the Vietnamese way; one without, with a dot decimal.
+/// Reads a number the way people type it (forms, CLI flags, spreadsheet
+/// text cells). The one human rule, so that no two edges disagree:
+///
+/// - a comma makes it Vietnamese: dots group thousands, the comma is the
+///   decimal mark (`1.200,5`, `0,43`);
+/// - without a comma, dots that form valid groups of three digits group
+///   thousands (`1.200` is 1200, `12.500.000` is 12500000);
+/// - a single dot that cannot be a group separator (`0.43`, `1.5`,
+///   `1.2000`) is a decimal point, the only reading it has.
+///
+/// `1.200` could be meant as 1,2 by someone used to a decimal point: it is
+/// read the Vietnamese way, and [`is_ambiguous`] tells the edge to echo
+/// what was read. JSON never comes through here ([`parse_canonical`]).
 pub fn parse_decimal(input: &str) -> Result<Decimal, Problem> {
     let s = input.trim();
-    let bad = || Problem::InvalidNumber(input.to_string());
-    if s.is_empty() {
-        return Err(bad());
-    }
-    let canonical = if s.contains(',') {
-        if s.matches(',').count() > 1 {
+    let bad = || Problem::InvalidNumber(input.trim().to_string());
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let canonical = if let Some((int, frac)) = body.split_once(',') {
+        if !digits(frac) || !(digits(int) || is_grouped(int)) {
             return Err(bad());
         }
-        let (int, frac) = s.split_once(',').ok_or_else(bad)?;
-        check_grouping(int, '.').ok_or_else(bad)?;
-        format!("{}.{}", int.replace('.', ""), frac)
+        format!("{sign}{}.{frac}", int.replace('.', ""))
+    } else if is_grouped(body) {
+        format!("{sign}{}", body.replace('.', ""))
     } else {
-        s.to_string()
+        match body.split_once('.') {
+            Some((int, frac)) if digits(int) && digits(frac) => format!("{sign}{int}.{frac}"),
+            None if digits(body) => format!("{sign}{body}"),
+            _ => return Err(bad()),
+        }
     };
-    let body = canonical.strip_prefix('-').unwrap_or(&canonical);
-    if body.is_empty()
-        || !body.chars().all(|c| c.is_ascii_digit() || c == '.')
-        || body.matches('.').count() > 1
-    {
-        return Err(bad());
-    }
-    if body.starts_with('.') || body.ends_with('.') {
-        return Err(bad());
-    }
-    Decimal::from_str(&canonical).map_err(|_| bad())
+    Decimal::from_str_exact(&canonical).map_err(|_| Problem::TooLarge(s.to_string()))
 }
 
-/// `1.234.567` style groups: first group 1–3 digits, the rest exactly 3.
-fn check_grouping(int: &str, sep: char) -> Option<()> {
-    let int = int.strip_prefix('-').unwrap_or(int);
-    if !int.contains(sep) {
-        return Some(());
+/// Whether a typed number could be read two ways: one dot followed by
+/// exactly three digits and no comma (`1.200`, `12.500`), which the human
+/// rule reads as thousands. Edges echo such a value back, written by the
+/// writer, so that nobody's 1,2 silently becomes 1.200.
+pub fn is_ambiguous(input: &str) -> bool {
+    let s = input.trim();
+    let s = s.strip_prefix('-').unwrap_or(s);
+    !s.contains(',') && s.matches('.').count() == 1 && is_grouped(s)
+}
+
+/// The canonical machine form of JSON (API bodies, stored content, sync):
+/// digits with an optional dot decimal point, as `Decimal` writes it
+/// (`1200`, `0.43`, `-3.5`). No grouping and no comma: a machine never
+/// means `1.200` as twelve hundred.
+pub fn parse_canonical(input: &str) -> Result<Decimal, Problem> {
+    let bad = || Problem::InvalidNumber(input.to_string());
+    let body = input.strip_prefix('-').unwrap_or(input);
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let ok = match body.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(body),
+    };
+    if !ok {
+        return Err(bad());
     }
-    let mut groups = int.split(sep);
-    let first = groups.next()?;
-    if first.is_empty() || first.len() > 3 {
-        return None;
-    }
-    groups.all(|g| g.len() == 3).then_some(())
+    Decimal::from_str_exact(input).map_err(|_| Problem::TooLarge(input.to_string()))
+}
+
+/// `1.234.567` style groups: at least one dot, a first group of 1–3 digits
+/// without a leading zero, the rest exactly 3 digits.
+fn is_grouped(int: &str) -> bool {
+    let mut groups = int.split('.');
+    let Some(first) = groups.next() else {
+        return false;
+    };
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && !first.starts_with('0')
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl FromStr for Quantity {
@@ -126,7 +163,9 @@ impl Serialize for Quantity {
 impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = NumberOrString::deserialize(d)?;
-        raw.text().parse().map_err(serde::de::Error::custom)
+        parse_canonical(&raw.text())
+            .and_then(Quantity::new)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -166,48 +205,51 @@ impl Money {
 
 impl FromStr for Money {
     type Err = Problem;
+    /// What people type: `12.500.000`, `500000`, `500.000 đồng`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let trimmed = s.trim();
-        // Money is written with dots grouping thousands: 500.000 đồng.
-        let digits = trimmed
+        let digits = s
+            .trim()
             .trim_end_matches("đồng")
             .trim_end_matches('đ')
             .trim();
-        let d = if digits.contains(',')
-            || check_grouping(digits, '.').is_none()
-            || !digits.contains('.')
-        {
-            parse_decimal(digits)?
-        } else {
-            parse_decimal(&digits.replace('.', ""))?
-        };
-        if !d.fract().is_zero() {
-            return Err(Problem::NotInteger(s.to_string()));
+        Money::whole(parse_decimal(digits)?, s)
+    }
+}
+
+impl Money {
+    fn whole(d: Decimal, input: &str) -> Result<Self, Problem> {
+        if d.is_sign_negative() && !d.is_zero() {
+            return Err(Problem::Negative(input.trim().to_string()));
         }
-        let whole = i64::try_from(d).map_err(|_| Problem::TooLarge(s.to_string()))?;
+        if !d.fract().is_zero() {
+            return Err(Problem::NotInteger(input.trim().to_string()));
+        }
+        let whole = i64::try_from(d).map_err(|_| Problem::TooLarge(input.trim().to_string()))?;
         Money::new(whole)
+    }
+
+    /// The machine form: whole đồng as a JSON integer (or a string of
+    /// digits); `500.000` there is refused rather than read as 500.
+    fn from_canonical(text: &str) -> Result<Self, Problem> {
+        let body = text.strip_prefix('-').unwrap_or(text);
+        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Problem::NotInteger(text.to_string()));
+        }
+        Money::whole(parse_canonical(text)?, text)
     }
 }
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = NumberOrString::deserialize(d)?;
-        raw.text().parse().map_err(serde::de::Error::custom)
+        Money::from_canonical(&raw.text()).map_err(serde::de::Error::custom)
     }
 }
 
-/// A count of people, sessions, cases: a whole number, never negative.
+/// A count of people, sessions, cases, read by the human rule: a whole
+/// number, never negative (`1.178`, `1178`).
 pub fn parse_count(input: &str) -> Result<u32, Problem> {
-    let trimmed = input.trim();
-    // A count has no decimals, so "1.178" is one thousand one hundred and
-    // seventy-eight, written the Vietnamese way.
-    let grouped =
-        !trimmed.contains(',') && trimmed.contains('.') && check_grouping(trimmed, '.').is_some();
-    let d = if grouped {
-        parse_decimal(&trimmed.replace('.', ""))?
-    } else {
-        parse_decimal(input)?
-    };
+    let d = parse_decimal(input)?;
     if d.is_sign_negative() && !d.is_zero() {
         return Err(Problem::Negative(input.trim().to_string()));
     }
@@ -301,8 +343,66 @@ mod tests {
     fn json_quantity_keeps_digits() {
         let v: Quantity = serde_json::from_str("0.43").unwrap();
         assert_eq!(serde_json::to_string(&v).unwrap(), "\"0.43\"");
-        let v: Quantity = serde_json::from_str("\"0,43\"").unwrap();
+        // JSON is the machine form: a comma there is refused, not read the
+        // way a person types it.
+        assert!(serde_json::from_str::<Quantity>("\"0,43\"").is_err());
+        let v: Quantity = serde_json::from_str("\"0.43\"").unwrap();
         assert_eq!(v.value().to_string(), "0.43");
+    }
+
+    #[test]
+    fn the_human_rule() {
+        let d = |s: &str| parse_decimal(s).unwrap().to_string();
+        assert_eq!(d("1.200"), "1200");
+        assert_eq!(d("1.200,5"), "1200.5");
+        assert_eq!(d("0,43"), "0.43");
+        assert_eq!(d("12.500.000"), "12500000");
+        assert_eq!(d("0.43"), "0.43");
+        assert_eq!(d("1.5"), "1.5");
+        assert_eq!(d("0.430"), "0.430");
+        assert_eq!(d("1.2000"), "1.2000");
+        assert_eq!(d("1200"), "1200");
+        assert!(parse_decimal("1.200.5").is_err());
+        assert!(parse_decimal("1.20.000").is_err());
+        assert!(parse_decimal(",5").is_err());
+        assert!(parse_decimal("5,").is_err());
+        assert!(parse_decimal("1.2,5").is_err());
+        assert!(parse_decimal("").is_err());
+        // Counts, quantities and money read alike.
+        assert_eq!(parse_count("1.200"), Ok(1200));
+        assert_eq!(q("1.200").value().to_string(), "1200");
+        assert_eq!("1.200".parse::<Money>().unwrap().dong(), 1200);
+        assert_eq!(
+            "12.500.000 đồng".parse::<Money>().unwrap().dong(),
+            12_500_000
+        );
+        assert_eq!(q("12.500.000").value().to_string(), "12500000");
+    }
+
+    #[test]
+    fn ambiguous_input_is_flagged() {
+        assert!(is_ambiguous("1.200"));
+        assert!(is_ambiguous("12.500"));
+        assert!(!is_ambiguous("12.500.000"));
+        assert!(!is_ambiguous("1.200,5"));
+        assert!(!is_ambiguous("0,43"));
+        assert!(!is_ambiguous("0.43"));
+        assert!(!is_ambiguous("1200"));
+    }
+
+    #[test]
+    fn machine_form_is_never_read_by_the_human_rule() {
+        assert_eq!(parse_canonical("1.200").unwrap().to_string(), "1.200");
+        assert_eq!(parse_canonical("1200").unwrap().to_string(), "1200");
+        assert!(parse_canonical("1.200,5").is_err());
+        assert!(parse_canonical("12.500.000").is_err());
+        assert!(parse_canonical(" 1").is_err());
+        let m: Money = serde_json::from_str("12500000").unwrap();
+        assert_eq!(m.dong(), 12_500_000);
+        let m: Money = serde_json::from_str("\"12500000\"").unwrap();
+        assert_eq!(m.dong(), 12_500_000);
+        assert!(serde_json::from_str::<Money>("\"500.000\"").is_err());
+        assert!(serde_json::from_str::<Money>("-1").is_err());
     }
 
     proptest::proptest! {
@@ -311,6 +411,18 @@ mod tests {
             let d = Decimal::new(units * 1_000_000 + frac, 6);
             let qty = Quantity::new(d).unwrap();
             proptest::prop_assert_eq!(Quantity::from_micro(qty.to_micro()), d.normalize());
+        }
+
+        #[test]
+        /// What the writer shows, the reader reads back to the same value.
+        fn writer_then_reader_is_identity(units in 0i64..1_000_000_000_000, frac in 0i64..1_000_000) {
+            let d = Decimal::new(units * 1_000_000 + frac, 6).normalize();
+            let shown = crate::format::decimal(d, false);
+            proptest::prop_assert_eq!(parse_decimal(&shown), Ok(d));
+            proptest::prop_assert_eq!(shown.parse::<Quantity>().map(|q| q.value()), Ok(d));
+            let whole = Decimal::from(units);
+            proptest::prop_assert_eq!(crate::format::integer(units).parse::<Money>().map(|m| m.dong()), Ok(units));
+            proptest::prop_assert_eq!(parse_decimal(&crate::format::decimal(whole, false)), Ok(whole));
         }
 
         #[test]

@@ -148,9 +148,18 @@ pub struct Patrol {
     /// Border markers covered, by number.
     #[serde(default)]
     pub markers: Vec<Code>,
+    /// A force with 0 persons is the same as no entry: it is left out when
+    /// read, whichever edge it came from.
+    #[serde(deserialize_with = "forces_present")]
     pub participants: Vec<ForceCount>,
     #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub notes: Text,
+}
+
+fn forces_present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ForceCount>, D::Error> {
+    let mut forces = Vec::<ForceCount>::deserialize(d)?;
+    forces.retain(|f| f.persons > 0);
+    Ok(forces)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

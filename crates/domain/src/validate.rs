@@ -18,6 +18,7 @@ fn err(field: impl Into<String>, problem: Problem) -> ValidationError {
 /// Checks `content` against `org`. `is_new_unit` says whether a unit record
 /// is being created (its code must then be free).
 pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
+    crate::limits::check_limits(content)?;
     match content {
         Content::Patrol(p) => {
             unit_on(org, "lead_unit", &p.lead_unit, p.date)?;
@@ -365,9 +366,6 @@ fn forces(org: &Org, field: &str, participants: &[ForceCount]) -> Check {
                 format!("{field}[{i}].force"),
                 Problem::Duplicate(f.force.to_string()),
             ));
-        }
-        if f.persons == 0 {
-            return Err(err(format!("{field}[{i}].persons"), Problem::NotPositive));
         }
     }
     Ok(())

@@ -82,6 +82,22 @@ impl Lang {
                 vec![field, v(value), ("max", max.to_string())],
             ),
             Problem::TooLarge(s) => ("field-too-large", vec![field, v(s)]),
+            Problem::AboveLimit { value, max } => (
+                "field-above-limit",
+                vec![field, v(value), ("max", max.clone())],
+            ),
+            Problem::TooLong { chars, max } => (
+                "field-too-long",
+                vec![
+                    field,
+                    ("chars", format_count(*chars)),
+                    ("max", format_count(*max)),
+                ],
+            ),
+            Problem::InFuture { date, today } => (
+                "field-in-future",
+                vec![field, ("date", date.clone()), ("today", today.clone())],
+            ),
             Problem::InvalidCode(s) => ("field-invalid-code", vec![field, v(s)]),
             Problem::UnknownUnit(s) => ("field-unknown-unit", vec![field, v(s)]),
             Problem::UnitNotValidOn { code, date } => (
@@ -124,6 +140,10 @@ impl Lang {
         };
         self.text(key, &args)
     }
+}
+
+fn format_count(n: usize) -> String {
+    bienphong_domain::format::integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

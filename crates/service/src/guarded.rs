@@ -344,7 +344,7 @@ impl<S: Store + AccountStore> Service<S> {
 
     pub async fn add_as(&self, who: &Principal, now_ms: i64, content: Content) -> Result<Revision> {
         // Bad input is reported as such, before whether it is allowed.
-        bienphong_domain::validate::check(&content, &*self.org_shared().await?, true)?;
+        crate::check_write(&content, &*self.org_shared().await?, true, now_ms)?;
         self.authorise_write(who, now_ms, "create", None, &content)
             .await?;
         let t = content.record_type();

@@ -55,6 +55,19 @@ pub fn today() -> bienphong_domain::Date {
         .date()
 }
 
+/// The checks of every write: the record against the organisation and the
+/// hard limits, and, for a record of what happened, its date against the
+/// writer's today (`now_ms`, read from the clock by the edge).
+pub fn check_write(
+    content: &Content,
+    org: &Org,
+    is_new_unit: bool,
+    now_ms: i64,
+) -> std::result::Result<(), bienphong_domain::ValidationError> {
+    check(content, org, is_new_unit)?;
+    bienphong_domain::limits::check_not_future(content, bienphong_domain::limits::day_of(now_ms))
+}
+
 /// Who is writing, and when by their clock.
 #[derive(Clone, Debug)]
 pub struct Actor {
@@ -209,7 +222,7 @@ impl<S: Store> Service<S> {
     /// Creates one record in its own transaction: the normal write path.
     pub async fn add_new(&self, r: NewRecord) -> Result<Revision> {
         let org = self.org_shared().await?;
-        check(&r.content, &org, true)?;
+        check_write(&r.content, &org, true, r.created_ms)?;
         self.add_checked(r).await
     }
 
@@ -238,8 +251,11 @@ impl<S: Store> Service<S> {
             .into());
         }
         let org = self.org_shared().await?;
-        check(&content, &org, false)?;
+        check_write(&content, &org, false, actor.now_ms)?;
         self.check_subject(&content).await?;
+        if let Some(current) = self.unchanged(record_id, &content).await? {
+            return Ok(current);
+        }
         let parent = expected.unwrap_or(head.revision_id);
         self.write_one(
             actor,
@@ -271,7 +287,7 @@ impl<S: Store> Service<S> {
         let mut writes = Vec::with_capacity(records.len());
         let mut in_batch: HashSet<RecordId> = HashSet::new();
         for r in records {
-            check(&r.content, org, true)?;
+            check_write(&r.content, org, true, r.created_ms)?;
             if let Some(subject) = r.content.subject_of()
                 && !in_batch.contains(&subject)
             {
@@ -306,6 +322,19 @@ impl<S: Store> Service<S> {
 
     pub async fn list(&self, filter: ListFilter) -> Result<Vec<CurrentRecord>> {
         Ok(self.store.list(filter).await?)
+    }
+
+    /// The record's current revision when `content` is what it already
+    /// holds: saving a form untouched is no change and writes nothing.
+    async fn unchanged(&self, record_id: RecordId, content: &Content) -> Result<Option<Revision>> {
+        let Some(current) = self.store.get(record_id).await? else {
+            return Ok(None);
+        };
+        if current.content != content.to_json() {
+            return Ok(None);
+        }
+        let history = self.store.history(record_id).await?;
+        Ok(history.into_iter().find(|r| r.id == current.revision_id))
     }
 
     /// The latest revision of a record that exists and is not deleted.
@@ -425,7 +454,7 @@ impl<S: Store + ImportStore> Service<S> {
                     (record_id, content, Some(tombstone))
                 }
             };
-            check(&content, org, parent.is_none())?;
+            check_write(&content, org, parent.is_none(), actor.now_ms)?;
             if content.subject_of().is_some() {
                 self.check_subject(&content).await?;
             }

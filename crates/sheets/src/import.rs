@@ -142,7 +142,12 @@ pub async fn import<S: Store + AccountStore + ImportStore>(
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Report, SheetError> {
     let org = service.org_shared().await?;
-    let parsed = parse::parse(input, name, options.record_type, &org, &mut |n| {
+    let now_ms = match &writer {
+        Writer::Local(actor) => actor.now_ms,
+        Writer::Person { now_ms, .. } => *now_ms,
+    };
+    let today = Some(bienphong_domain::limits::day_of(now_ms));
+    let parsed = parse::parse_as_of(input, name, options.record_type, &org, today, &mut |n| {
         progress(Progress::Read(n))
     })?;
     let t = parsed.record_type;

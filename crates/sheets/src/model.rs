@@ -366,9 +366,12 @@ const UNIT_PREFIXES: &[&str] = &[
 ];
 
 /// Units by the keys people may type for them: code, name, English name,
-/// and the name without the word for its kind ("Lũng Cú").
+/// and the name without the word for its kind ("Lũng Cú"). An exact full
+/// name (or code) wins over a short name: "Tỉnh Biên Thùy" is the province
+/// even where another unit's name shortens to the same words.
 pub struct UnitIndex {
     by_key: HashMap<String, Vec<Code>>,
+    by_short: HashMap<String, Vec<Code>>,
 }
 
 /// How a unit cell resolved.
@@ -382,6 +385,7 @@ pub enum UnitMatch {
 impl UnitIndex {
     pub fn new(org: &Org) -> Self {
         let mut by_key: HashMap<String, Vec<Code>> = HashMap::new();
+        let mut by_short: HashMap<String, Vec<Code>> = HashMap::new();
         let mut codes: Vec<&Code> = org.units.keys().collect();
         codes.sort();
         for code in codes {
@@ -394,21 +398,24 @@ impl UnitIndex {
             // a short name two units share is resolved or reported as
             // ambiguous like any other.
             let full = key(u.name.as_str());
-            for prefix in UNIT_PREFIXES {
-                if let Some(rest) = full.strip_prefix(prefix)
-                    && let Some(rest) = rest.strip_prefix(' ')
-                    && !rest.is_empty()
-                {
-                    keys.push(rest.to_string());
-                }
-            }
+            let mut short: Vec<String> = UNIT_PREFIXES
+                .iter()
+                .filter_map(|prefix| full.strip_prefix(prefix)?.strip_prefix(' '))
+                .filter(|rest| !rest.is_empty())
+                .map(str::to_string)
+                .collect();
             keys.sort();
             keys.dedup();
+            short.sort();
+            short.dedup();
             for k in keys {
                 by_key.entry(k).or_default().push(code.clone());
             }
+            for k in short {
+                by_short.entry(k).or_default().push(code.clone());
+            }
         }
-        Self { by_key }
+        Self { by_key, by_short }
     }
 
     /// The unit `text` names on `date`: a code, a name with or without
@@ -428,7 +435,8 @@ impl UnitIndex {
         {
             return UnitMatch::One(code);
         }
-        let Some(found) = self.by_key.get(&key(t)) else {
+        let k = key(t);
+        let Some(found) = self.by_key.get(&k).or_else(|| self.by_short.get(&k)) else {
             return UnitMatch::None;
         };
         if found.len() == 1 {

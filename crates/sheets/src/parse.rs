@@ -117,12 +117,26 @@ pub fn parse(
     org: &Org,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Parsed, SheetError> {
+    parse_as_of(input, name, record_type, org, None, progress)
+}
+
+/// [`parse`], refusing rows of what happened dated after `today` (the
+/// importer's day, read from the clock by the edge) as every write does.
+pub fn parse_as_of(
+    input: Input<'_>,
+    name: &str,
+    record_type: Option<RecordType>,
+    org: &Org,
+    today: Option<Date>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Parsed, SheetError> {
     if let Some(t) = record_type
         && !model::has_sheet(t)
     {
         return Err(SheetError::Unsupported(t));
     }
     let mut parser = Parser::new(org, record_type, progress);
+    parser.today = today;
     match input {
         Input::Bytes(bytes) => {
             let kind = read::sniff(&bytes[..bytes.len().min(8192)])?;
@@ -181,6 +195,7 @@ struct Parser<'a> {
     rejected: Vec<Rejected>,
     ignored: Vec<(String, String)>,
     rows_read: u64,
+    today: Option<Date>,
 }
 
 impl<'a> Parser<'a> {
@@ -205,6 +220,7 @@ impl<'a> Parser<'a> {
             rejected: Vec::new(),
             ignored: Vec::new(),
             rows_read: 0,
+            today: None,
         }
     }
 
@@ -434,7 +450,29 @@ impl<'a> Parser<'a> {
         }
         let Some(t) = self.record_type else { return };
         let info = &self.sheets[s];
-        match read_row(t, self.org, &self.units, info, n, cells) {
+        let read = read_row(t, self.org, &self.units, info, n, cells).and_then(|(id, content)| {
+            let Some(today) = self.today else {
+                return Ok((id, content));
+            };
+            match bienphong_domain::limits::check_not_future(&content, today) {
+                Ok(()) => Ok((id, content)),
+                Err(e) => {
+                    let c = info.column_of_field(date_field(t));
+                    let value = c
+                        .and_then(|c| cells.get(c))
+                        .map(Cell::text)
+                        .unwrap_or_default();
+                    Err(vec![RowError {
+                        sheet: info.name.clone(),
+                        row: n,
+                        column: info.header(c),
+                        value,
+                        problem: RowProblem::Invalid(e.problem),
+                    }])
+                }
+            }
+        });
+        match read {
             Ok((id, content)) => {
                 let mut hasher = DefaultHasher::new();
                 id.hash(&mut hasher);

@@ -386,9 +386,13 @@ fn instructions(
                 }
                 s
             }
-            Target::Entry { flat, .. } => {
-                lang.text(&format!("sheet-holds-{}", kind_key(flat.value.kind)), &[])
-            }
+            Target::Entry { flat, .. } => match flat.rows {
+                // Zero is no entry for a force but refused for a seizure: say so.
+                "participants" | "seizures" => {
+                    lang.text(&format!("sheet-holds-flat-{}", flat.rows), &[])
+                }
+                _ => lang.text(&format!("sheet-holds-{}", kind_key(flat.value.kind)), &[]),
+            },
             Target::Ignored => String::new(),
         };
         sheet.write_string(r, 0, &col.header)?;

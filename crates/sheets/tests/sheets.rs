@@ -382,3 +382,171 @@ fn re_imports_merge_three_ways_column_by_column() {
     );
     assert_eq!(choose_base(sheet, row, r2, &other, None, None), None);
 }
+
+/// The quantities of one case column, each read back exactly.
+fn quantities(parsed: &bienphong_sheets::Parsed) -> Vec<String> {
+    parsed
+        .rows
+        .iter()
+        .map(|r| match &r.content {
+            Content::Case(c) => c.seizures[0].quantity.to_string(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn csv_text_cells_read_grouping_dots_and_decimal_commas() {
+    let parsed = read(
+        "Ngày,Đơn vị xử lý,Loại vụ việc,Số đối tượng,Thu giữ: Thuốc phiện (g)\n\
+         05/02/2024,BP-LUNGCU,MATUY,1,\"1.200\"\n\
+         05/02/2024,BP-LUNGCU,MATUY,2,\"1.200,5\"\n\
+         05/02/2024,BP-LUNGCU,MATUY,3,\"0,43\"\n\
+         05/02/2024,BP-LUNGCU,MATUY,4,\"12.500.000\"\n\
+         05/02/2024,BP-LUNGCU,MATUY,5,0.43\n",
+        None,
+    )
+    .unwrap();
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    assert_eq!(
+        quantities(&parsed),
+        ["1200", "1200.5", "0.43", "12500000", "0.43"]
+    );
+}
+
+#[test]
+fn xlsx_text_and_number_cells_read_the_same_values() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let headers = [
+        "Ngày",
+        "Đơn vị xử lý",
+        "Loại vụ việc",
+        "Số đối tượng",
+        "Thu giữ: Thuốc phiện (g)",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let texts = ["1.200", "1.200,5", "0,43", "12.500.000"];
+    let numbers = [1200.0, 1200.5, 0.43, 12_500_000.0];
+    let mut r = 1;
+    for (text, number) in texts.iter().zip(numbers) {
+        for cell in [None, Some(number)] {
+            sheet.write_string(r, 0, "05/02/2024").unwrap();
+            sheet.write_string(r, 1, "BP-LUNGCU").unwrap();
+            sheet.write_string(r, 2, "MATUY").unwrap();
+            // Rows differ in their subjects so that none is a duplicate.
+            sheet.write_number(r, 3, f64::from(r)).unwrap();
+            match cell {
+                None => sheet.write_string(r, 4, *text).unwrap(),
+                Some(n) => sheet.write_number(r, 4, n).unwrap(),
+            };
+            r += 1;
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let parsed = parse(
+        Input::Bytes(&bytes),
+        "tep.xlsx",
+        Some(RecordType::Case),
+        &org(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    assert_eq!(
+        quantities(&parsed),
+        [
+            "1200", "1200", "1200.5", "1200.5", "0.43", "0.43", "12500000", "12500000"
+        ]
+    );
+}
+
+#[test]
+fn a_force_with_zero_persons_is_no_entry_and_a_zero_seizure_is_refused() {
+    let parsed = read(
+        "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân\n\
+         05/04/2024;BP-LUNGCU;Tuần tra chung;5;0\n",
+        Some(RecordType::Patrol),
+    )
+    .unwrap();
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    let Content::Patrol(p) = &parsed.rows[0].content else {
+        panic!()
+    };
+    assert_eq!(p.participants.len(), 1);
+    assert_eq!(p.participants[0].force, code("BDBP"));
+    let parsed = read(
+        "Ngày,Đơn vị xử lý,Loại vụ việc,Số đối tượng,Thu giữ: Thuốc phiện (g)\n\
+         05/02/2024,BP-LUNGCU,MATUY,1,0\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(parsed.rejected.len(), 1);
+    assert!(matches!(
+        parsed.rejected[0].errors[0].problem,
+        RowProblem::Invalid(Problem::NotPositive)
+    ));
+}
+
+#[test]
+fn an_exact_full_name_wins_over_a_short_name() {
+    let mut org = org();
+    let unit = |c: &str, kind, name: &str| Unit {
+        code: code(c),
+        kind,
+        name: Text::new(name),
+        name_en: None,
+        official_code: None,
+        valid_from: None,
+        valid_to: None,
+        successors: vec![],
+        verified: true,
+        note: Text::default(),
+    };
+    for u in [
+        unit("TINH-BT", UnitKind::Province, "Tỉnh Biên Thùy"),
+        // "Xã Tỉnh Biên Thùy" shortens to the province's full name.
+        unit("XA-TBT", UnitKind::Commune, "Xã Tỉnh Biên Thùy"),
+    ] {
+        org.units.insert(u.code.clone(), u);
+    }
+    let units = UnitIndex::new(&org);
+    let on = Some(jiff::civil::date(2024, 1, 1));
+    assert!(
+        matches!(units.resolve(&org, "Tỉnh Biên Thùy", on), UnitMatch::One(c) if c == code("TINH-BT"))
+    );
+    assert!(
+        matches!(units.resolve(&org, "tinh bien thuy", on), UnitMatch::One(c) if c == code("TINH-BT"))
+    );
+    // The short name alone still finds the commune where it is the only one.
+    assert!(
+        matches!(units.resolve(&org, "Xã Tỉnh Biên Thùy", on), UnitMatch::One(c) if c == code("XA-TBT"))
+    );
+}
+
+#[test]
+fn rows_dated_after_the_importers_today_are_refused() {
+    let text = "Ngày,Đơn vị xử lý,Loại vụ việc,Số đối tượng\n\
+                03/01/2024,BP-LUNGCU,MATUY,1\n\
+                02/01/2024,BP-LUNGCU,MATUY,1\n";
+    let parsed = bienphong_sheets::parse::parse_as_of(
+        Input::Bytes(text.as_bytes()),
+        "tep",
+        None,
+        &org(),
+        Some(jiff::civil::date(2024, 1, 1)),
+        &mut |_| {},
+    )
+    .unwrap();
+    // One day of tolerance: the 2nd is accepted, the 3rd refused.
+    assert_eq!(parsed.rows.len(), 1);
+    assert_eq!(parsed.rejected.len(), 1);
+    let e = &parsed.rejected[0].errors[0];
+    assert_eq!((e.row, e.column.as_str()), (2, "Ngày"));
+    assert!(matches!(
+        e.problem,
+        RowProblem::Invalid(Problem::InFuture { .. })
+    ));
+}

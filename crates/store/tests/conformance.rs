@@ -100,14 +100,14 @@ pub async fn round_trip_of_every_record_type<S: Store>(store: S) {
     store.commit(structure()).await.unwrap();
     let case_id = RecordId::new();
     let programme_id = RecordId::new();
-    let mut case_write = new(RecordType::Case, case("2023-05-02", 3, "0,43"));
+    let mut case_write = new(RecordType::Case, case("2023-05-02", 3, "0.43"));
     case_write.record_id = case_id;
     let mut programme_write = new(
         RecordType::Programme,
         content(
             RecordType::Programme,
             json!({"programme": "X", "sponsor_unit": "BP-LC", "beneficiary_kind": "child",
-            "start": "2023-01-01", "monthly_amount": "500.000", "disbursements": [{"date": "2023-02-01", "amount": 500000}]}),
+            "start": "2023-01-01", "monthly_amount": 500000, "disbursements": [{"date": "2023-02-01", "amount": 500000}]}),
         ),
     );
     programme_write.record_id = programme_id;
@@ -309,7 +309,7 @@ pub async fn decimal_sums_are_exact<S: Store>(store: S) {
     store
         .commit(vec![
             new(RecordType::Case, case("2023-02-01", 1, "0.1")),
-            new(RecordType::Case, case("2023-02-02", 1, "0,2")),
+            new(RecordType::Case, case("2023-02-02", 1, "0.2")),
         ])
         .await
         .unwrap();
@@ -738,7 +738,7 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
     let first = a
         .commit(vec![
             w,
-            new(RecordType::Case, case("2023-04-01", 2, "0,43")),
+            new(RecordType::Case, case("2023-04-01", 2, "0.43")),
         ])
         .await
         .unwrap();
