@@ -1883,7 +1883,6 @@ async fn record_page(
     };
     let tr = Tr(lang);
     let mut history = Vec::new();
-    let mut previous = String::new();
     for r in &revisions {
         let what = if r.deleted {
             tr.get("history-deleted")
@@ -1892,10 +1891,9 @@ async fn record_page(
         } else {
             tr.get("history-edited")
         };
-        let changed = if r.parents.is_empty() || r.deleted {
-            vec![]
-        } else {
-            changes(lang, t, &previous, &r.content)
+        let changed = match bienphong_domain::revision::parent_content(&revisions, r) {
+            Some(before) if !r.deleted => changes(lang, t, before, &r.content),
+            _ => vec![],
         };
         history.push(HistoryLine {
             revision: r.id.to_string(),
@@ -1904,9 +1902,6 @@ async fn record_page(
             what,
             changes: changed,
         });
-        if !r.deleted {
-            previous = r.content.clone();
-        }
     }
     history.reverse();
     let value: Value = serde_json::from_str(&record.content).unwrap_or(Value::Null);
