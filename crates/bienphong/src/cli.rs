@@ -889,6 +889,11 @@ pub struct SyncArgs {
     /// On the server: apply the bundle as a node of this unit.
     #[arg(long, value_name = "CODE")]
     pub as_unit: Option<String>,
+    /// On the server, with --as-unit: the node may read personal data (its
+    /// reply carries case subjects and beneficiaries). Without it, only a
+    /// node whose last online sync was with such a grant receives them.
+    #[arg(long, requires = "as_unit")]
+    pub restricted: bool,
 }
 
 #[cfg(test)]

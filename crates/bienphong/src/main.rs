@@ -545,8 +545,7 @@ async fn run(cli: Cli) -> Result<()> {
             refuse_restricted(args.record_type, args.restricted)?;
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let revisions = service.history(id).await?;
-            let mut previous = String::new();
-            for r in revisions {
+            for r in &revisions {
                 let when = local_time(r.created_ms);
                 let what = if r.deleted {
                     say("history-deleted", &[])
@@ -556,13 +555,12 @@ async fn run(cli: Cli) -> Result<()> {
                     say("history-edited", &[])
                 };
                 writeln!(out, "{}  {when}  {}  {what}", r.id, r.author).context("stdout")?;
-                if !r.parents.is_empty() && !r.deleted {
-                    for change in records::changed_fields(&previous, &r.content) {
+                if !r.deleted
+                    && let Some(before) = bienphong_domain::revision::parent_content(&revisions, r)
+                {
+                    for change in records::changed_fields(before, &r.content) {
                         writeln!(out, "    {change}").context("stdout")?;
                     }
-                }
-                if !r.deleted {
-                    previous = r.content;
                 }
             }
             Ok(())
@@ -666,6 +664,17 @@ async fn run(cli: Cli) -> Result<()> {
                     let integrity = store.integrity_check().await?;
                     if integrity != "ok" {
                         return Err(StoreError::Corrupt(integrity).into());
+                    }
+                    let mixed = store.records_of_mixed_type().await?;
+                    if let Some(first) = mixed.first() {
+                        return Err(CliError::Message(
+                            "check-mixed-type",
+                            vec![
+                                ("count", format::integer(mixed.len() as i64)),
+                                ("record", first.to_string()),
+                            ],
+                            1,
+                        ));
                     }
                     if !store.verify_derived().await? {
                         return Err(CliError::Message("check-failed", vec![], 1));

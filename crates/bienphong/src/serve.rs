@@ -350,6 +350,7 @@ pub async fn token(
             let admin = bienphong_service::Principal {
                 name: format!("cli:{by}"),
                 user_id: None,
+                token_id: None,
                 grant: bienphong_domain::access::Grant {
                     role: Role::Admin,
                     unit: code,

@@ -2,12 +2,13 @@
 
 use crate::cli::{NodeCommand, SyncArgs};
 use anyhow::Context;
-use bienphong_domain::access::{Grant, Role};
 use bienphong_domain::org::Code;
-use bienphong_service::{Principal, Service};
+use bienphong_service::Service;
 use bienphong_store::{SqlStore, Store};
 use bienphong_sync::SyncError;
-use bienphong_sync::bundle::{Bundle, answer_on_server, export_from_node, import_on_node};
+use bienphong_sync::bundle::{
+    Bundle, answer_on_server, bundle_principal, export_from_node, import_on_node,
+};
 use bienphong_sync::client::{NodeState, Progress, SyncLock, sync_node};
 use std::io::Write;
 use std::path::Path;
@@ -69,17 +70,9 @@ pub async fn run(
             return Err(anyhow::anyhow!("--as-unit needs --import-bundle FILE").into());
         };
         let code = Code::parse(unit).map_err(|_| anyhow::anyhow!("unknown unit {unit}"))?;
-        let who = Principal {
-            name: format!("bundle {unit}"),
-            user_id: None,
-            grant: Grant {
-                role: Role::Editor,
-                unit: code,
-                restricted: true,
-            },
-        };
-        let service = Service::new(store);
         let bundle = Bundle::read(input)?;
+        let who = bundle_principal(&store, code, bundle.from_node, args.restricted).await?;
+        let service = Service::new(store);
         let (received, reply) = answer_on_server(&service, &who, now_ms(), bundle).await?;
         writeln!(out, "{received} new revisions").context("stdout")?;
         if let Some(output) = &args.export_bundle {

@@ -50,6 +50,83 @@ pub fn shown_head(heads: &[RevisionId]) -> Option<RevisionId> {
     heads.iter().max().copied()
 }
 
+/// One record's revisions in an order that depends only on the set, not on
+/// the order a store received them: every revision after its parents, and
+/// among revisions free to come next, the smallest id first. So a history
+/// reads the same on every store that holds the same revisions.
+pub fn in_parent_order(revisions: Vec<Revision>) -> Vec<Revision> {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    let present: BTreeSet<RevisionId> = revisions.iter().map(|r| r.id).collect();
+    // Parents this store lacks (a node holding part of a record) do not
+    // hold a revision back.
+    let mut waiting_for: HashMap<RevisionId, usize> = HashMap::new();
+    let mut children: HashMap<RevisionId, Vec<RevisionId>> = HashMap::new();
+    for r in &revisions {
+        let mut parents: Vec<RevisionId> = r
+            .parents
+            .iter()
+            .copied()
+            .filter(|p| present.contains(p) && *p != r.id)
+            .collect();
+        parents.sort();
+        parents.dedup();
+        waiting_for.insert(r.id, parents.len());
+        for p in parents {
+            children.entry(p).or_default().push(r.id);
+        }
+    }
+    let mut by_id: BTreeMap<RevisionId, Revision> =
+        revisions.into_iter().map(|r| (r.id, r)).collect();
+    let mut ready: BTreeSet<RevisionId> = waiting_for
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(id, _)| *id)
+        .collect();
+    let mut out = Vec::with_capacity(by_id.len());
+    while let Some(id) = ready.pop_first() {
+        if let Some(r) = by_id.remove(&id) {
+            out.push(r);
+        }
+        for child in children.get(&id).into_iter().flatten() {
+            if let Some(n) = waiting_for.get_mut(child) {
+                *n -= 1;
+                if *n == 0 {
+                    ready.insert(*child);
+                }
+            }
+        }
+    }
+    // A cycle of parent links cannot be built by any writer; if a damaged
+    // store holds one, its revisions still show, in id order.
+    out.extend(by_id.into_values());
+    out
+}
+
+/// What `revision` changed from: the content of its first parent (the
+/// version its writer edited; a resolution names the version it kept
+/// first), or `None` for a new record or a parent this store lacks. A
+/// tombstone parent has no content: the record was brought back.
+pub fn parent_content<'a>(history: &'a [Revision], revision: &Revision) -> Option<&'a str> {
+    let first = revision.parents.first()?;
+    history
+        .iter()
+        .find(|r| r.id == *first)
+        .map(|r| r.content.as_str())
+}
+
+/// The content a record in conflict is described by (its unit, date and
+/// type on a list of conflicts): the shown head's when it is live, else the
+/// live head with the greatest id, else the last live content in parent
+/// order. Never "the version that arrived last", which differs by store.
+pub fn describing_content(history: &[Revision]) -> Option<&Revision> {
+    let mut head_ids = heads(history.iter().map(|r| (r.id, r.parents.as_slice())));
+    head_ids.reverse();
+    head_ids
+        .iter()
+        .find_map(|h| history.iter().find(|r| r.id == *h && !r.deleted))
+        .or_else(|| history.iter().rev().find(|r| !r.deleted))
+}
+
 /// The top-level fields of canonical record JSON whose values are not the
 /// same in all `versions` (a field missing in one counts as different).
 pub fn differing_fields(versions: &[&str]) -> Vec<String> {
@@ -114,6 +191,51 @@ mod tests {
             heads(merged.iter().map(|(i, p)| (*i, p.as_slice()))),
             vec![e]
         );
+    }
+
+    fn rev(n: u8, parents: &[u8], deleted: bool) -> Revision {
+        Revision {
+            id: id(n),
+            record_id: RecordId::from_parts(1, [9; 10]),
+            record_type: RecordType::Patrol,
+            parents: parents.iter().map(|p| id(*p)).collect(),
+            node_id: NodeId::new(),
+            author: format!("a{n}"),
+            created_ms: 0,
+            deleted,
+            content: if deleted {
+                String::new()
+            } else {
+                format!("{{\"n\":{n}}}")
+            },
+        }
+    }
+
+    #[test]
+    fn a_history_reads_the_same_whatever_order_it_arrived_in() {
+        // 1 → 4 and 1 → 2 on two nodes, 3 resolves both; 5 follows 3.
+        let all = [
+            rev(1, &[], false),
+            rev(4, &[1], false),
+            rev(2, &[1], false),
+            rev(3, &[4, 2], false),
+            rev(5, &[3], true),
+        ];
+        let order = |revs: Vec<Revision>| -> Vec<RevisionId> {
+            in_parent_order(revs).into_iter().map(|r| r.id).collect()
+        };
+        let expected = vec![id(1), id(2), id(4), id(3), id(5)];
+        assert_eq!(order(all.to_vec()), expected);
+        let mut reversed = all.to_vec();
+        reversed.reverse();
+        assert_eq!(order(reversed), expected);
+        // Each revision is compared with the version its writer edited.
+        assert_eq!(parent_content(&all, &all[3]), Some("{\"n\":4}"));
+        assert_eq!(parent_content(&all, &all[0]), None);
+        // A conflict is described by its shown head (the greatest id).
+        let forked = &all[..3];
+        assert_eq!(describing_content(forked).map(|r| r.id), Some(id(4)));
+        assert_eq!(describing_content(&all).map(|r| r.id), Some(id(3)));
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub struct Principal {
     pub name: String,
     pub user_id: Option<String>,
     pub grant: Grant,
+    /// The API token the request came with, if any: a token syncs as one
+    /// node (docs/sync-protocol.md §1).
+    pub token_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -112,6 +115,7 @@ fn principal_of(user: &User) -> Result<Principal> {
         name: user.username.clone(),
         user_id: Some(user.id.clone()),
         grant: grant_of(&user.role, &user.unit, user.restricted)?,
+        token_id: None,
     })
 }
 
@@ -462,6 +466,7 @@ impl<S: Store + AccountStore> Service<S> {
             name: format!("token:{}", t.name),
             user_id: t.user_id.clone(),
             grant: grant_of(&t.role, &t.unit, t.restricted)?,
+            token_id: Some(t.id.clone()),
         }))
     }
 }

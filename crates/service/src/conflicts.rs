@@ -99,7 +99,7 @@ impl<S: Store> Service<S> {
     /// The versions of a record in conflict, read from its history (parent
     /// links decide, as everywhere).
     pub async fn conflict_view(&self, record_id: RecordId) -> Result<ConflictView> {
-        let history = self.store.history(record_id).await?;
+        let history = self.history(record_id).await?;
         let record_type = history
             .first()
             .map(|r| r.record_type)
@@ -108,11 +108,8 @@ impl<S: Store> Service<S> {
         if head_ids.len() < 2 {
             return Err(StoreError::NotInConflict(record_id).into());
         }
-        let content = history
-            .iter()
-            .rev()
-            .filter(|r| !r.deleted)
-            .find_map(|r| Content::from_json(r.record_type, &r.content).ok());
+        let content = bienphong_domain::revision::describing_content(&history)
+            .and_then(|r| Content::from_json(r.record_type, &r.content).ok());
         let mut versions: Vec<Revision> = history
             .into_iter()
             .filter(|r| head_ids.contains(&r.id))

@@ -312,12 +312,14 @@ impl<S: Store> Service<S> {
         }
     }
 
+    /// A record's revisions, parents before children
+    /// (`domain::revision::in_parent_order`): the same on every store.
     pub async fn history(&self, record_id: RecordId) -> Result<Vec<Revision>> {
         let revisions = self.store.history(record_id).await?;
         if revisions.is_empty() {
             return Err(StoreError::NotFound(record_id).into());
         }
-        Ok(revisions)
+        Ok(bienphong_domain::revision::in_parent_order(revisions))
     }
 
     pub async fn list(&self, filter: ListFilter) -> Result<Vec<CurrentRecord>> {

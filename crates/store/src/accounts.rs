@@ -108,6 +108,13 @@ pub trait AccountStore: Send + Sync {
     fn tokens(&self) -> impl Future<Output = Result<Vec<ApiToken>>> + Send;
     /// Returns whether a live token was revoked.
     fn revoke_token(&self, id: &str, now_ms: i64) -> impl Future<Output = Result<bool>> + Send;
+    /// Binds a token to `node` unless it is bound already, atomically;
+    /// returns the node it is bound to (`node`, or the one bound first).
+    fn bind_token_node(
+        &self,
+        token_id: &str,
+        node: &str,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
 
     fn append_audit(&self, entry: &AuditEntry) -> impl Future<Output = Result<()>> + Send;
     /// Newest first.
@@ -385,6 +392,23 @@ impl AccountStore for SqlStore {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn bind_token_node(&self, token_id: &str, node: &str) -> Result<Option<String>> {
+        // One statement each: a second node racing the first either binds
+        // nothing (the first won) or is the first; the read says which.
+        sqlx::query("UPDATE api_tokens SET node_id = $1 WHERE id = $2 AND node_id IS NULL")
+            .bind(node.to_string())
+            .bind(token_id.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT node_id FROM api_tokens WHERE id = $1")
+                .bind(token_id.to_string())
+                .fetch_optional(self.pool())
+                .await?
+                .flatten(),
+        )
     }
 
     async fn append_audit(&self, e: &AuditEntry) -> Result<()> {

@@ -285,6 +285,10 @@ pub trait Store: Send + Sync {
     /// Records in conflict, by record id.
     fn conflicts(&self) -> impl Future<Output = Result<Vec<Conflict>>> + Send;
 
+    /// Records whose revisions do not all have one type (a damaged or
+    /// forged history; `store check` reports them).
+    fn records_of_mixed_type(&self) -> impl Future<Output = Result<Vec<RecordId>>> + Send;
+
     /// Live activity records (organisation and restricted records excluded).
     fn record_count(&self) -> impl Future<Output = Result<u64>> + Send;
 }

@@ -352,7 +352,7 @@ impl SqlStore {
         }
 
         set_conflicts(&mut tx, &resolved).await?;
-        store_revisions(&mut tx, &revisions, order, prior, state).await?;
+        store_revisions(&mut tx, self.backend, &revisions, order, prior, state).await?;
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
         tx.commit().await?;
         Ok(revisions)
@@ -806,12 +806,12 @@ async fn add_deltas(
 /// record's `prior` state to its new one (`state`), in first-touched `order`.
 async fn store_revisions(
     conn: &mut AnyConnection,
+    backend: Backend,
     revisions: &[Revision],
     order: Vec<RecordId>,
     mut prior: HashMap<RecordId, Prior>,
     mut state: HashMap<RecordId, After>,
 ) -> Result<()> {
-    insert_revisions(conn, revisions).await?;
     let changes: Vec<Change> = order
         .into_iter()
         .filter_map(|id| {
@@ -823,10 +823,38 @@ async fn store_revisions(
             })
         })
         .collect();
-    apply_derived(conn, &changes).await
+    apply_derived(conn, &changes).await?;
+    // Last, so that the sequence numbers are drawn in the serialized step
+    // just before the commit (see `insert_revisions`).
+    insert_revisions(conn, backend, revisions).await
 }
 
-async fn insert_revisions(conn: &mut AnyConnection, revisions: &[Revision]) -> Result<()> {
+/// Appends `revisions`, numbering them in `seq`. A pull moves a node's
+/// cursor to the highest `seq` it saw, so no revision may become visible
+/// with a `seq` below one already visible (docs/sync-protocol.md §2).
+/// SQLite has one writer at a time (`BEGIN IMMEDIATE`), so numbering order
+/// is commit order. PostgreSQL draws numbers at insert, in concurrent
+/// transactions that commit in any order; so every transaction that adds
+/// revisions takes one advisory lock right here, as its last step before
+/// the commit, and keeps it until the commit is visible: numbers are drawn
+/// in commit order. Nothing after this point waits for another writer, so
+/// the lock is held only for these inserts and the commit.
+async fn insert_revisions(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    revisions: &[Revision],
+) -> Result<()> {
+    if revisions.is_empty() {
+        return Ok(());
+    }
+    if backend == Backend::Postgres {
+        // Wrapped: the lock function returns `void`, which the Any driver
+        // cannot describe.
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+            .bind(REVISION_SEQ_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
     for chunk in revisions.chunks(CHUNK) {
         let mut q = Sql::new(
             "INSERT INTO revisions (id, record_id, record_type, parents, node_id, author, created_ms, deleted, content) ",
@@ -847,6 +875,10 @@ async fn insert_revisions(conn: &mut AnyConnection, revisions: &[Revision]) -> R
     }
     Ok(())
 }
+
+/// The advisory lock key that serializes the numbering of revisions on
+/// PostgreSQL ("BPSEQ" in ASCII); no other lock of this program uses it.
+const REVISION_SEQ_LOCK: i64 = 0x0042_5053_4551;
 
 pub(crate) const REVISION_COLUMNS: &str =
     "id, record_id, record_type, parents, node_id, author, created_ms, deleted, content";
@@ -1269,6 +1301,21 @@ impl Store for SqlStore {
             }
         }
         let prior = load_prior(&mut tx, &order, self.backend).await?;
+        // A record keeps its type, whoever sends its revisions.
+        let mut types: HashMap<RecordId, RecordType> = prior
+            .iter()
+            .map(|(id, p)| (*id, p.head.record_type))
+            .collect();
+        for r in &fresh {
+            let expected = *types.entry(r.record_id).or_insert(r.record_type);
+            if expected != r.record_type {
+                return Err(StoreError::WrongType {
+                    record: r.record_id,
+                    expected,
+                    actual: r.record_type,
+                });
+            }
+        }
         // A record's head is a function of its set of revisions (the
         // revision no other names as a parent; in a conflict the greatest
         // id), so batches applied in any order end in the same state.
@@ -1348,7 +1395,7 @@ impl Store for SqlStore {
             );
         }
         set_conflicts(&mut tx, &conflicts).await?;
-        store_revisions(&mut tx, &fresh, order, prior, state).await?;
+        store_revisions(&mut tx, self.backend, &fresh, order, prior, state).await?;
         tx.commit().await?;
         Ok(fresh.len())
     }
@@ -1444,6 +1491,16 @@ impl Store for SqlStore {
         .await?;
         tx.commit().await?;
         u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("register number {n}")))
+    }
+
+    async fn records_of_mixed_type(&self) -> Result<Vec<RecordId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT record_id FROM revisions GROUP BY record_id \
+             HAVING COUNT(DISTINCT record_type) > 1 ORDER BY record_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        ids.iter().map(|id| parse_id(id)).collect()
     }
 
     async fn record_count(&self) -> Result<u64> {

@@ -585,6 +585,172 @@ pub async fn concurrent_writers_lose_nothing(store: SqlStore) {
     assert!(store.verify_derived().await.unwrap());
 }
 
+/// Pulls everything after `cursor` as a node does, moving the cursor to
+/// the highest sequence number seen; returns the revisions' ids.
+async fn pull_all(store: &SqlStore, cursor: &mut i64) -> Vec<RevisionId> {
+    let mut ids = Vec::new();
+    loop {
+        let page = store.revisions_after(*cursor, 1000).await.unwrap();
+        let Some((last, _)) = page.last() else {
+            return ids;
+        };
+        *cursor = *last;
+        ids.extend(page.into_iter().map(|(_, r)| r.id));
+    }
+}
+
+/// A pull while a writer is still in its transaction returns what is
+/// committed, and its cursor never passes the writer's revisions: the next
+/// pull brings them (docs/sync-protocol.md §2). On PostgreSQL the slow
+/// writer is held inside the store's own commit (a row it must update is
+/// locked from outside) while another writer commits after it started.
+pub async fn a_pull_never_passes_a_revision_not_yet_committed(db: &Db) {
+    // A record that shares no derived row with a patrol.
+    let quick_write = || {
+        new(
+            RecordType::Unit,
+            content(
+                RecordType::Unit,
+                json!({"code": "XA-TL", "kind": "commune", "name": "Thanh Long"}),
+            ),
+        )
+    };
+    use sqlx::Connection;
+    let store = std::sync::Arc::new(db.open().await);
+    store.commit(structure()).await.unwrap();
+    let slow = new(RecordType::Patrol, patrol("2023-05-05", 4, 1, &[]));
+    let slow_id = slow.record_id;
+    let first = store.commit(vec![slow]).await.unwrap();
+    let mut cursor = 0;
+    let mut held: std::collections::HashSet<RevisionId> =
+        pull_all(&store, &mut cursor).await.into_iter().collect();
+    assert!(held.contains(&first[0].id));
+
+    sqlx::any::install_default_drivers();
+    let mut blocker = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let late_id;
+    let other_writer;
+    if db.is_postgres() {
+        sqlx::query("BEGIN").execute(&mut blocker).await.unwrap();
+        sqlx::query("SELECT record_id FROM current_records WHERE record_id = $1 FOR UPDATE")
+            .bind(slow_id.to_string())
+            .fetch_all(&mut blocker)
+            .await
+            .unwrap();
+        let edit = Write {
+            record_id: slow_id,
+            record_type: RecordType::Patrol,
+            content: Some(patrol("2023-05-05", 5, 1, &[])),
+            parent: Some(first[0].id),
+            resolves: Vec::new(),
+            author: "slow".into(),
+            created_ms: 0,
+            revision_id: Some(RevisionId::new()),
+        };
+        late_id = edit.revision_id.unwrap();
+        let s = store.clone();
+        let slow_writer = tokio::spawn(async move { s.commit(vec![edit]).await.unwrap() });
+        // Until the slow writer waits on the locked row, inside its commit.
+        let mut waiting = false;
+        for _ in 0..200 {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            .fetch_one(&mut blocker)
+            .await
+            .unwrap();
+            if n > 0 {
+                waiting = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(waiting, "the slow writer reached the locked row");
+        // Another writer starts later and commits first.
+        let quick = store.commit(vec![quick_write()]).await.unwrap();
+        let pulled = pull_all(&store, &mut cursor).await;
+        assert_eq!(
+            pulled,
+            vec![quick[0].id],
+            "what is committed, and only that"
+        );
+        held.extend(pulled);
+        other_writer = slow_writer;
+    } else {
+        // SQLite has one writer at a time: the slow writer's revision sits
+        // in its open transaction; the store's writer waits behind it.
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut blocker)
+            .await
+            .unwrap();
+        late_id = RevisionId::new();
+        sqlx::query(
+            "INSERT INTO revisions (id, record_id, record_type, parents, node_id, author, created_ms, deleted, content) \
+             SELECT $1, record_id, record_type, '[]', node_id, 'slow', 0, deleted, content FROM revisions WHERE id = $2",
+        )
+        .bind(late_id.to_string())
+        .bind(first[0].id.to_string())
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+        let s = store.clone();
+        other_writer = tokio::spawn(async move { s.commit(vec![quick_write()]).await.unwrap() });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(
+            pull_all(&store, &mut cursor).await,
+            Vec::<RevisionId>::new()
+        );
+    }
+    assert!(!held.contains(&late_id));
+    // The slow writer commits (on PostgreSQL: the row is let go).
+    sqlx::query("COMMIT").execute(&mut blocker).await.unwrap();
+    let written = other_writer.await.unwrap();
+    held.extend(pull_all(&store, &mut cursor).await);
+    assert!(held.contains(&late_id), "the late revision is pulled");
+    assert!(held.contains(&written[0].id));
+    assert_eq!(held.len() as u64, store.revision_count().await.unwrap());
+}
+
+/// A record keeps its type: `import` refuses a revision that would change
+/// it, and a history changed behind the store's back is found by
+/// `records_of_mixed_type` (what `store check` reports).
+pub async fn a_record_keeps_its_type(db: &Db) {
+    let s = db.open().await;
+    s.commit(structure()).await.unwrap();
+    let made = s
+        .commit(vec![new(
+            RecordType::Patrol,
+            patrol("2023-05-05", 4, 1, &[]),
+        )])
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(s.records_of_mixed_type().await.unwrap().is_empty());
+    let mut case_of_it = made.clone();
+    case_of_it.id = RevisionId::new();
+    case_of_it.parents = vec![made.id];
+    case_of_it.record_type = RecordType::Case;
+    case_of_it.content = case("2023-05-05", 1, "0,5").to_json();
+    let err = s.import(vec![case_of_it.clone()]).await.unwrap_err();
+    assert!(matches!(err, StoreError::WrongType { .. }), "{err}");
+    assert_eq!(
+        s.head(made.record_id).await.unwrap().unwrap().record_type,
+        RecordType::Patrol
+    );
+    db.raw(&format!(
+        "INSERT INTO revisions (id, record_id, record_type, parents, node_id, author, created_ms, deleted, content) \
+         SELECT '{}', record_id, 'case', parents, node_id, author, created_ms, deleted, content \
+         FROM revisions WHERE id = '{}'",
+        case_of_it.id, made.id
+    ))
+    .await;
+    assert_eq!(
+        s.records_of_mixed_type().await.unwrap(),
+        vec![made.record_id]
+    );
+}
+
 // ---- Backends -------------------------------------------------------------
 
 /// A database for one test: a SQLite file in a temporary directory, or a
@@ -1432,6 +1598,8 @@ macro_rules! conformance_suite {
                 sync_conflicts_held_before_their_table_are_found_by_its_migration
             );
             db_test!($backend, integrity_check_passes);
+            db_test!($backend, a_record_keeps_its_type);
+            db_test!($backend, a_pull_never_passes_a_revision_not_yet_committed);
             db_test!($backend, sync_status_is_kept_per_node);
             db_test!(
                 $backend,

@@ -4,9 +4,11 @@
 use crate::client::NodeState;
 use crate::wire::PULL_BATCH;
 use crate::{Result, SyncError};
+use bienphong_domain::access::{Grant, Role};
+use bienphong_domain::org::Code;
 use bienphong_domain::{NodeId, Revision};
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, Store};
+use bienphong_store::{AccountStore, Store, SyncStatusStore};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -15,11 +17,23 @@ const MAGIC: &[u8] = b"BPSYNC1\n";
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bundle {
     pub format: u32,
+    /// The store that made it.
     pub from_node: NodeId,
+    /// The store it is for: from a node, its server (once a sync or a
+    /// reply told the node the server's id); from the server, the node
+    /// whose bundle it answers. A store refuses a bundle for another.
+    /// Bundles of earlier versions name none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_node: Option<NodeId>,
     pub made_ms: i64,
     /// From a node: where its view of the server ends (the reply starts
     /// there). From the server: the cursor the node takes after applying it.
     pub pull_cursor: i64,
+    /// From a node: its own sequence number up to which the bundle carries
+    /// its revisions. In the server's reply: the same number, once the
+    /// server has applied them; the node moves its push cursor there.
+    #[serde(default)]
+    pub push_cursor: i64,
     pub revisions: Vec<Revision>,
 }
 
@@ -87,22 +101,58 @@ pub async fn export_from_node<S: Store>(
     Ok(Bundle {
         format: 1,
         from_node: store.node_id(),
+        to_node: state.server_node,
         made_ms: now_ms,
         pull_cursor: state.pull_cursor,
+        push_cursor: after,
         revisions,
     })
 }
 
+/// Refuses a bundle this store did not make it for: addressed to another
+/// store, or made by this store itself.
+fn check_addressed(bundle: &Bundle, me: NodeId) -> Result<()> {
+    if bundle.from_node == me {
+        return Err(SyncError::WrongBundle(format!(
+            "it was made here (node {me}); take it to the other side"
+        )));
+    }
+    match bundle.to_node {
+        Some(to) if to != me => Err(SyncError::WrongBundle(format!(
+            "it is meant for node {to}, and this is node {me}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// On a node: applies a reply bundle from the server in one transaction
 /// and moves the pull cursor forward (never back: an older bundle applied
-/// after a newer one changes nothing). Returns the new revisions.
+/// after a newer one changes nothing), and the push cursor over what the
+/// server confirms it applied. A bundle from another server, or meant for
+/// another node, is refused before anything is written. Returns the new
+/// revisions.
 pub async fn import_on_node<S: Store>(
     store: &S,
     state: &mut NodeState,
     bundle: Bundle,
 ) -> Result<usize> {
+    let me = store.node_id();
+    check_addressed(&bundle, me)?;
+    if let Some(server) = state.server_node
+        && server != bundle.from_node
+    {
+        return Err(SyncError::WrongBundle(format!(
+            "it comes from node {}, and this node's server is {server}",
+            bundle.from_node
+        )));
+    }
     let new = store.import(bundle.revisions).await?;
+    state.server_node = Some(bundle.from_node);
     state.pull_cursor = state.pull_cursor.max(bundle.pull_cursor);
+    // Only a reply addressed to this node confirms its revisions.
+    if bundle.to_node == Some(me) {
+        state.push_cursor = state.push_cursor.max(bundle.push_cursor);
+    }
     Ok(new)
 }
 
@@ -115,16 +165,51 @@ pub async fn answer_on_server<S: Store + AccountStore>(
     now_ms: i64,
     bundle: Bundle,
 ) -> Result<(usize, Bundle)> {
+    check_addressed(&bundle, service.store().node_id())?;
     let from = bundle.from_node;
     let after = bundle.pull_cursor;
-    let received = crate::server::push(service, who, now_ms, bundle.revisions)
+    let pushed_through = bundle.push_cursor;
+    // A node's bundle carries the node's own revisions (those the server
+    // already holds are skipped before any check).
+    let received = crate::server::push(service, who, now_ms, Some(from), bundle.revisions)
         .await?
         .received;
-    let reply = reply_from_server(service, who, now_ms, after, Some(from)).await?;
+    let mut reply = reply_from_server(service, who, now_ms, after, Some(from)).await?;
+    reply.push_cursor = pushed_through;
     Ok((received, reply))
 }
 
-/// On the server: what `who` may read after `after`.
+/// On the server: who a node's bundle is applied as (the server's operator
+/// says which unit's node it comes from): an editor of `unit`, reading
+/// personal data only when `with_personal_data` says so or the node's own
+/// token had that grant when it last synced online as a node of `unit`.
+pub async fn bundle_principal<S: SyncStatusStore>(
+    store: &S,
+    unit: Code,
+    from_node: NodeId,
+    with_personal_data: bool,
+) -> Result<Principal> {
+    let restricted = with_personal_data
+        || store
+            .sync_peers()
+            .await?
+            .into_iter()
+            .find(|p| p.node_id == from_node.to_string())
+            .is_some_and(|p| p.unit == unit.as_str() && p.restricted);
+    Ok(Principal {
+        name: format!("bundle {unit}"),
+        user_id: None,
+        token_id: None,
+        grant: Grant {
+            role: Role::Editor,
+            unit,
+            restricted,
+        },
+    })
+}
+
+/// On the server: what `who` may read after `after`, for the node
+/// `exclude_node` (its own revisions left out) when one is named.
 pub async fn reply_from_server<S: Store + AccountStore>(
     service: &Service<S>,
     who: &Principal,
@@ -156,8 +241,10 @@ pub async fn reply_from_server<S: Store + AccountStore>(
     Ok(Bundle {
         format: 1,
         from_node: service.store().node_id(),
+        to_node: exclude_node,
         made_ms: now_ms,
         pull_cursor: cursor,
+        push_cursor: 0,
         revisions,
     })
 }

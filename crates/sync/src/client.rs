@@ -6,7 +6,7 @@ use crate::wire::{
     PullResponse, PushRequest, PushResponse, decode, encode,
 };
 use crate::{Result, SyncError};
-use bienphong_domain::RevisionId;
+use bienphong_domain::{NodeId, RevisionId};
 use bienphong_store::Store;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,10 @@ pub struct NodeState {
     /// signed by when it is not one the system trusts (a province's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_pem: Option<String>,
+    /// The server's node id, as its pulls name it: bundles are addressed
+    /// to it, and only its bundles are applied here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_node: Option<NodeId>,
 }
 
 impl NodeState {
@@ -42,6 +46,7 @@ impl NodeState {
             push_cursor: 0,
             last_sync_ms: None,
             ca_pem: None,
+            server_node: None,
         }
     }
 
@@ -371,6 +376,7 @@ where
                     },
                 )
                 .await?;
+            state.server_node = Some(answer.server_node);
             pulled.extend(answer.revisions.iter().map(|r| r.id));
             report.pulled += answer.revisions.len();
             report.applied += store.import(answer.revisions).await?;

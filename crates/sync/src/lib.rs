@@ -10,7 +10,7 @@ pub mod server;
 pub mod status;
 pub mod wire;
 
-use bienphong_domain::RevisionId;
+use bienphong_domain::{NodeId, RevisionId};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -23,12 +23,20 @@ pub enum SyncError {
     Decode(String),
     #[error("not a bienphong bundle (or a damaged one): {0}")]
     BadBundle(String),
+    /// A sound bundle, but not one for this store.
+    #[error("this bundle is not for this store: {0}; nothing was applied")]
+    WrongBundle(String),
     #[error("revision {id} is not valid: {reason}")]
     BadRevision { id: RevisionId, reason: String },
     #[error(
         "{count} revisions are outside what this node may write (first: {first}); nothing was written"
     )]
     Refused { count: usize, first: RevisionId },
+    /// A token syncs as one node: the first node id it synced with.
+    #[error(
+        "this token belongs to node {bound}, not to node {node}; a new installation needs a token of its own (bienphong token create --node --unit CODE)"
+    )]
+    WrongNode { bound: String, node: NodeId },
     #[error("the server answered {status}: {message}")]
     Server { status: u16, message: String },
     #[error("cannot reach the server: {0}")]

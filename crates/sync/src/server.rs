@@ -33,6 +33,9 @@ struct Judge<'a, S> {
     service: &'a Service<S>,
     org: std::sync::Arc<Org>,
     live: HashMap<RecordId, Option<Content>>,
+    /// The last live content of records as the store holds them, whatever
+    /// a batch brings.
+    stored: HashMap<RecordId, Option<Content>>,
 }
 
 impl<'a, S: Store + AccountStore> Judge<'a, S> {
@@ -41,6 +44,7 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
             org: service.org_shared().await?,
             service,
             live: HashMap::new(),
+            stored: HashMap::new(),
         })
     }
 
@@ -57,6 +61,23 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
             .find(|r| !r.deleted)
             .and_then(|r| Content::from_json(r.record_type, &r.content).ok());
         self.live.insert(record, content.clone());
+        Ok(content)
+    }
+
+    /// The record as the store holds it: its live content, or for a
+    /// deleted record the last live one (a deletion does not free a record
+    /// for another unit to continue).
+    async fn stored_last_live(&mut self, record: RecordId) -> Result<Option<Content>> {
+        if let Some(c) = self.stored.get(&record) {
+            return Ok(c.clone());
+        }
+        let history = self.service.store().history(record).await?;
+        let content = history
+            .iter()
+            .rev()
+            .find(|r| !r.deleted)
+            .and_then(|r| Content::from_json(r.record_type, &r.content).ok());
+        self.stored.insert(record, content.clone());
         Ok(content)
     }
 
@@ -167,6 +188,30 @@ pub async fn pull<S: Store + AccountStore>(
     })
 }
 
+/// The node a request may act as. A token belongs to one node: the first
+/// node id it syncs with is bound to it (atomically), and a request from
+/// that token naming another node is refused. Requests that are not made
+/// with a token (a bundle applied by the server's operator) are not bound.
+pub async fn token_node<S: Store + AccountStore>(
+    service: &Service<S>,
+    who: &Principal,
+    node: Option<NodeId>,
+) -> Result<Option<NodeId>> {
+    let (Some(token), Some(node)) = (&who.token_id, node) else {
+        return Ok(node);
+    };
+    let bound = service
+        .store()
+        .bind_token_node(token, &node.to_string())
+        .await?;
+    match bound {
+        Some(b) if b == node.to_string() => Ok(Some(node)),
+        Some(b) => Err(SyncError::WrongNode { bound: b, node }),
+        // The token was removed meanwhile: its requests fail elsewhere.
+        None => Ok(Some(node)),
+    }
+}
+
 /// The node and grant a sync request came from, for the status of §10.
 fn contact(who: &Principal, node: NodeId, now_ms: i64) -> PeerContact {
     PeerContact {
@@ -188,7 +233,7 @@ pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
     now_ms: i64,
     request: PullRequest,
 ) -> Result<PullResponse> {
-    let node = request.node.or(request.exclude_node);
+    let node = token_node(service, who, request.node.or(request.exclude_node)).await?;
     let answer = pull(service, who, now_ms, request).await?;
     if let Some(node) = node
         && let Err(e) = service
@@ -209,8 +254,8 @@ pub async fn answer_push<S: Store + AccountStore + SyncStatusStore>(
     now_ms: i64,
     request: PushRequest,
 ) -> Result<PushResponse> {
-    let node = request.node;
-    let answer = push(service, who, now_ms, request.revisions).await?;
+    let node = token_node(service, who, request.node).await?;
+    let answer = push(service, who, now_ms, node, request.revisions).await?;
     if let Some(node) = node
         && let Err(e) = service
             .store()
@@ -300,11 +345,13 @@ async fn audit<S: Store + AccountStore>(
 
 /// Checks every revision of a pushed batch against what `who` may write
 /// and applies it in one transaction; if any is refused, nothing is written
-/// and each refusal is audited.
+/// and each refusal is audited. `node` is the node the pusher is (see
+/// [`token_node`]): every revision must carry its id.
 pub async fn push<S: Store + AccountStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
+    node: Option<NodeId>,
     revisions: Vec<Revision>,
 ) -> Result<PushResponse> {
     let ids: Vec<_> = revisions.iter().map(|r| r.id).collect();
@@ -328,11 +375,32 @@ pub async fn push<S: Store + AccountStore>(
         }
     }
     let frozen = changes_of_submitted_reports(service, &fresh).await?;
+    let foreign_parents = parents_of_other_records(service, &fresh).await?;
+    let mut batch_types: HashMap<RecordId, RecordType> = HashMap::new();
     let mut refused = Vec::new();
     for r in &fresh {
         let content = judge.content_of(r).await?;
         if frozen.contains(&r.id) {
             refused.push((r, content, "changes a submitted briefing report"));
+            continue;
+        }
+        if node.is_some_and(|n| n != r.node_id) {
+            refused.push((r, content, "carries another node's id"));
+            continue;
+        }
+        // A record keeps its type: judged by its type in the store, or in
+        // the batch for a new record.
+        let stored_type = service
+            .store()
+            .head(r.record_id)
+            .await?
+            .map(|h| h.record_type);
+        let first_type = *batch_types.entry(r.record_id).or_insert(r.record_type);
+        if stored_type.unwrap_or(first_type) != r.record_type
+            || first_type != r.record_type
+            || foreign_parents.contains(&r.id)
+        {
+            refused.push((r, content, "changes a record's type"));
             continue;
         }
         let mut ok = who.grant.may_write_type(r.record_type)
@@ -342,12 +410,14 @@ pub async fn push<S: Store + AccountStore>(
         if ok && let Some(c) = &content {
             ok = judge.allows(who, Access::Write, c).await?;
         }
-        // The record as the server has it must be the grant's to change too.
-        if ok && let Some(current) = service.store().get(r.record_id).await? {
-            ok = match Content::from_json(current.record_type, &current.content) {
-                Ok(c) => judge.allows(who, Access::Write, &c).await?,
-                Err(_) => false,
-            };
+        // The record as the server has it must be the grant's to change
+        // too, deleted or not: continuing another unit's deleted record
+        // would undo its deletion.
+        if ok
+            && stored_type.is_some()
+            && let Some(stored) = judge.stored_last_live(r.record_id).await?
+        {
+            ok = judge.allows(who, Access::Write, &stored).await?;
         }
         if !ok {
             refused.push((r, content, "outside the grant"));
@@ -389,6 +459,40 @@ pub async fn push<S: Store + AccountStore>(
         received,
         present: present.len(),
     })
+}
+
+/// The pushed revisions naming as parent a revision of another record (a
+/// way to graft one record's history onto another, changing its type).
+async fn parents_of_other_records<S: Store + AccountStore>(
+    service: &Service<S>,
+    fresh: &[Revision],
+) -> Result<HashSet<RevisionId>> {
+    let in_batch: HashMap<RevisionId, RecordId> =
+        fresh.iter().map(|r| (r.id, r.record_id)).collect();
+    let wanted: Vec<RevisionId> = fresh
+        .iter()
+        .flat_map(|r| r.parents.iter().copied())
+        .filter(|p| !in_batch.contains_key(p))
+        .collect();
+    let stored: HashMap<RevisionId, RecordId> = service
+        .store()
+        .revisions_by_ids(&wanted)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.record_id))
+        .collect();
+    Ok(fresh
+        .iter()
+        .filter(|r| {
+            r.parents.iter().any(|p| {
+                in_batch
+                    .get(p)
+                    .or_else(|| stored.get(p))
+                    .is_some_and(|record| *record != r.record_id)
+            })
+        })
+        .map(|r| r.id)
+        .collect())
 }
 
 /// The pushed revisions that change a submitted briefing report: a report

@@ -64,6 +64,7 @@ pub async fn server_status<S: Store + AccountStore + SyncStatusStore>(
         let who = Principal {
             name: peer.actor.clone(),
             user_id: None,
+            token_id: None,
             grant: grant_of(&peer)?,
         };
         let waiting = match peer.node_id.parse() {

@@ -299,7 +299,9 @@ fn sync_answer(lang: Lang, e: bienphong_sync::SyncError) -> ApiError {
     match e {
         E::Service(e) => ApiError::from_service(lang, e),
         E::Store(e) => ApiError::from_service(lang, e.into()),
-        E::Refused { .. } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+        E::Refused { .. } | E::WrongNode { .. } => {
+            ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
+        }
         E::Decode(_) | E::BadRevision { .. } | E::BadBundle(_) => {
             ApiError::bad_request(lang, "body", e.to_string())
         }

@@ -185,14 +185,14 @@ async fn sync_batches_twice_and_reordered_change_nothing() {
     let before = app.service.store().revision_digest().await.unwrap();
     // Child first, then the parent, then both again.
     let s = &app.service;
-    let got = bienphong_sync::server::push(s, &who, 0, vec![r2.clone()])
+    let got = bienphong_sync::server::push(s, &who, 0, None, vec![r2.clone()])
         .await
         .unwrap();
     assert_eq!(got.received, 1);
-    bienphong_sync::server::push(s, &who, 0, vec![r1.clone()])
+    bienphong_sync::server::push(s, &who, 0, None, vec![r1.clone()])
         .await
         .unwrap();
-    let again = bienphong_sync::server::push(s, &who, 0, vec![r1.clone(), r2.clone()])
+    let again = bienphong_sync::server::push(s, &who, 0, None, vec![r1.clone(), r2.clone()])
         .await
         .unwrap();
     assert_eq!((again.received, again.present), (0, 2));
@@ -1750,7 +1750,8 @@ async fn sync_bytes_on_the_wire_per_post() {
         body.len()
     );
     assert!(!year.is_empty());
-    // One record after that.
+    // One record after that, on a new installation (a token is one node's).
+    let t = node_token(&app, &post).await;
     let mut n = node(&app, &t).await;
     run_sync(&mut n).await;
     let unit_patrol = patrol(&post, "2025-07-01", 5);
@@ -2135,7 +2136,8 @@ async fn sync_push_refuses_a_change_to_a_submitted_briefing_report() {
     let before = app.service.store().revision_count().await.unwrap();
     for forged in [changed, deleted] {
         let result =
-            bienphong_sync::server::push(&app.service, &who, 7, vec![other.clone(), forged]).await;
+            bienphong_sync::server::push(&app.service, &who, 7, None, vec![other.clone(), forged])
+                .await;
         assert!(
             matches!(result, Err(SyncError::Refused { count: 1, .. })),
             "{result:?}"
@@ -2322,4 +2324,445 @@ fn sync_two_nodes_resolving_one_conflict_differently_leave_it_in_conflict() {
         },
     ]);
     assert_eq!(rt.block_on(run_ops(ops)), 2);
+}
+
+/// A pushed batch as a node would send it, through the server's push.
+async fn push_as(
+    app: &TestApp,
+    token: &str,
+    node: bienphong_domain::NodeId,
+    revisions: Vec<Revision>,
+) -> Result<wire::PushResponse, SyncError> {
+    let who = app.service.token_principal(token).await.unwrap().unwrap();
+    bienphong_sync::server::answer_push(
+        &app.service,
+        &who,
+        7,
+        wire::PushRequest {
+            revisions,
+            node: Some(node),
+        },
+    )
+    .await
+}
+
+async fn refusals(app: &TestApp) -> Vec<String> {
+    app.service
+        .store()
+        .audit(&bienphong_store::AuditFilter {
+            action: Some("sync.push".into()),
+            outcome: Some("refused".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.detail)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_push_refuses_another_nodes_id_and_a_token_syncs_as_one_node() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut a = node(&app, &t).await;
+    run_sync(&mut a).await;
+    let me = a.service.store().node_id();
+    let mut forged = a
+        .service
+        .add(
+            &Actor {
+                name: "node".into(),
+                now_ms: 1,
+            },
+            patrol("BP-LUNGCU", "2025-05-01", 2),
+        )
+        .await
+        .unwrap();
+    forged.node_id = bienphong_domain::NodeId::new();
+    let before = app.service.store().revision_count().await.unwrap();
+    let result = push_as(&app, &t, me, vec![forged.clone()]).await;
+    assert!(
+        matches!(result, Err(SyncError::Refused { count: 1, .. })),
+        "{result:?}"
+    );
+    assert_eq!(app.service.store().revision_count().await.unwrap(), before);
+    assert!(
+        refusals(&app)
+            .await
+            .iter()
+            .any(|d| d.contains("carries another node's id"))
+    );
+    // The node's token was bound to it at its first sync: another
+    // installation with the same token is refused, saying why.
+    let mut b = node(&app, &t).await;
+    let client = Client::new(&app.base, &t).unwrap();
+    let err = sync(
+        b.service.store(),
+        &client,
+        &mut b.state,
+        false,
+        &mut |_| Ok(()),
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
+    match err {
+        SyncError::Server { status, message } => {
+            assert_eq!(status, 403);
+            assert!(
+                message.contains(&format!("belongs to node {me}")),
+                "{message}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(b.service.store().revision_count().await.unwrap(), 0);
+    // The first node goes on as before.
+    run_sync(&mut a).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_push_refuses_a_revision_changing_a_records_type() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut a = node(&app, &t).await;
+    run_sync(&mut a).await;
+    let me = a.service.store().node_id();
+    let patrols = app
+        .service
+        .store()
+        .list(bienphong_store::ListFilter {
+            record_type: Some(RecordType::Patrol),
+            units: Some(vec![
+                bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap(),
+            ]),
+            limit: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let target = &patrols[0];
+    let v = serde_json::json!({"date": "2023-05-02", "handling_unit": "BP-LUNGCU",
+        "case_type": "MATUY", "subjects": 1, "seizures": []});
+    let case = Content::from_json(RecordType::Case, &v.to_string()).unwrap();
+    let forged = |parents: Vec<RevisionId>| Revision {
+        id: RevisionId::new(),
+        record_id: target.record_id,
+        record_type: RecordType::Case,
+        parents,
+        node_id: me,
+        author: "node".into(),
+        created_ms: 1,
+        deleted: false,
+        content: case.to_json(),
+    };
+    let before = app.service.store().revision_count().await.unwrap();
+    for r in [forged(vec![target.revision_id]), forged(vec![])] {
+        let result = push_as(&app, &t, me, vec![r]).await;
+        assert!(
+            matches!(result, Err(SyncError::Refused { count: 1, .. })),
+            "{result:?}"
+        );
+    }
+    assert_eq!(app.service.store().revision_count().await.unwrap(), before);
+    let head = app
+        .service
+        .store()
+        .head(target.record_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(head.record_type, RecordType::Patrol);
+    assert!(
+        refusals(&app)
+            .await
+            .iter()
+            .any(|d| d.contains("changes a record's type"))
+    );
+    // Nor can a store be led to take one, whoever sends it.
+    let err = a
+        .service
+        .store()
+        .import(vec![forged(vec![target.revision_id])])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, bienphong_store::StoreError::WrongType { .. }),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_push_refuses_to_continue_another_units_deleted_record() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut a = node(&app, &t).await;
+    run_sync(&mut a).await;
+    let me = a.service.store().node_id();
+    let theirs = app
+        .service
+        .store()
+        .list(bienphong_store::ListFilter {
+            record_type: Some(RecordType::Patrol),
+            units: Some(vec![
+                bienphong_domain::org::Code::parse("BP-XINMAN").unwrap(),
+            ]),
+            limit: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .remove(0);
+    let tombstone = app
+        .service
+        .delete(
+            &Actor {
+                name: "admin".into(),
+                now_ms: 2,
+            },
+            theirs.record_id,
+            None,
+        )
+        .await
+        .unwrap();
+    // A child of the tombstone, dressed as a record of the node's unit.
+    let undelete = Revision {
+        id: RevisionId::new(),
+        record_id: theirs.record_id,
+        record_type: RecordType::Patrol,
+        parents: vec![tombstone.id],
+        node_id: me,
+        author: "node".into(),
+        created_ms: 3,
+        deleted: false,
+        content: patrol("BP-LUNGCU", "2025-05-01", 2).to_json(),
+    };
+    let result = push_as(&app, &t, me, vec![undelete]).await;
+    assert!(
+        matches!(result, Err(SyncError::Refused { count: 1, .. })),
+        "{result:?}"
+    );
+    let head = app
+        .service
+        .store()
+        .head(theirs.record_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(head.revision_id, tombstone.id);
+    assert!(head.deleted, "the deletion stands");
+    assert!(
+        app.service
+            .store()
+            .get(theirs.record_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// A record edited on a node and at the province before they synced: the
+/// two stores received its revisions in different orders, and still show
+/// the same history (parents before children, each revision compared with
+/// its own parent, with its own author) and describe the conflict alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_history_reads_the_same_on_server_and_node() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut a = node(&app, &t).await;
+    run_sync(&mut a).await;
+    let made = a
+        .service
+        .add(
+            &Actor {
+                name: "Nguyễn Văn Nam".into(),
+                now_ms: 1,
+            },
+            patrol("BP-LUNGCU", "2025-03-01", 3),
+        )
+        .await
+        .unwrap();
+    run_sync(&mut a).await;
+    let on_node = a
+        .service
+        .edit(
+            &Actor {
+                name: "Nguyễn Văn Nam".into(),
+                now_ms: 2,
+            },
+            made.record_id,
+            None,
+            patrol("BP-LUNGCU", "2025-03-01", 4),
+        )
+        .await
+        .unwrap();
+    let at_province = app
+        .service
+        .edit(
+            &Actor {
+                name: "admin".into(),
+                now_ms: 3,
+            },
+            made.record_id,
+            None,
+            patrol("BP-LUNGCU", "2025-03-01", 5),
+        )
+        .await
+        .unwrap();
+    run_sync(&mut a).await;
+    // Received in different orders…
+    let arrival = |revs: Vec<Revision>| -> Vec<RevisionId> {
+        revs.into_iter()
+            .filter(|r| r.record_id == made.record_id)
+            .map(|r| r.id)
+            .collect()
+    };
+    let server_arrival = arrival(app.service.store().revisions().await.unwrap());
+    let node_arrival = arrival(a.service.store().revisions().await.unwrap());
+    assert_ne!(server_arrival, node_arrival);
+    // …shown alike.
+    let server = app.service.history(made.record_id).await.unwrap();
+    let node = a.service.history(made.record_id).await.unwrap();
+    assert_eq!(server, node);
+    assert_eq!(server[0].id, made.id);
+    for r in &server[1..] {
+        assert_eq!(
+            bienphong_domain::revision::parent_content(&server, r),
+            Some(made.content.as_str()),
+            "each edit is compared with the version it edited"
+        );
+    }
+    let authors: Vec<(&RevisionId, &str)> =
+        server.iter().map(|r| (&r.id, r.author.as_str())).collect();
+    assert!(authors.contains(&(&on_node.id, "Nguyễn Văn Nam")));
+    assert!(authors.contains(&(&at_province.id, "admin")));
+    let shown_server = app.service.conflict_view(made.record_id).await.unwrap();
+    let shown_node = a.service.conflict_view(made.record_id).await.unwrap();
+    assert_eq!(shown_server.content, shown_node.content);
+    let greatest = on_node.id.max(at_province.id);
+    let expected = if greatest == on_node.id {
+        &on_node
+    } else {
+        &at_province
+    };
+    assert_eq!(
+        shown_server.content.map(|c| c.to_json()),
+        Some(expected.content.clone())
+    );
+}
+
+/// Bundles name who made them and for whom: a store refuses one meant for
+/// another (or made by itself) before writing anything; the server's reply
+/// confirms what it applied, so the node's next bundle carries only what
+/// is new; and the server applies a node's bundle with that node's grant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_bundles_are_addressed_and_a_reply_moves_the_push_cursor() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut a = node(&app, &t).await;
+    let mut b = node(&app, &node_token(&app, "BP-XINMAN").await).await;
+    run_sync(&mut a).await;
+    run_sync(&mut b).await;
+    let server = app.service.store().node_id();
+    let me = a.service.store().node_id();
+    let made = a
+        .service
+        .add(
+            &Actor {
+                name: "node".into(),
+                now_ms: 1,
+            },
+            patrol("BP-LUNGCU", "2025-06-01", 7),
+        )
+        .await
+        .unwrap();
+    let out = export_from_node(a.service.store(), &a.state, 0)
+        .await
+        .unwrap();
+    assert_eq!((out.from_node, out.to_node), (me, Some(server)));
+    assert_eq!(ids(&out.revisions), BTreeSet::from([made.id]));
+    let who = bienphong_sync::bundle::bundle_principal(
+        app.service.store(),
+        bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap(),
+        me,
+        false,
+    )
+    .await
+    .unwrap();
+    let (received, reply) = answer_on_server(&app.service, &who, 0, out.clone())
+        .await
+        .unwrap();
+    assert_eq!(received, 1);
+    assert_eq!((reply.from_node, reply.to_node), (server, Some(me)));
+
+    // Another node's reply, the node's own bundle, another server's reply:
+    // refused, saying why, and nothing moves.
+    let (b_state, b_count) = (
+        b.state.clone(),
+        b.service.store().revision_count().await.unwrap(),
+    );
+    let err = import_on_node(b.service.store(), &mut b.state, reply.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SyncError::WrongBundle(m) if m.contains(&format!("meant for node {me}"))),
+        "{err}"
+    );
+    assert_eq!(b.state, b_state);
+    assert_eq!(b.service.store().revision_count().await.unwrap(), b_count);
+    let err = import_on_node(a.service.store(), &mut a.state, out.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SyncError::WrongBundle(m) if m.contains("made here")),
+        "{err}"
+    );
+    let mut elsewhere = reply.clone();
+    elsewhere.from_node = bienphong_domain::NodeId::new();
+    let err = import_on_node(a.service.store(), &mut a.state, elsewhere)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SyncError::WrongBundle(m) if m.contains("this node's server")),
+        "{err}"
+    );
+    let err = answer_on_server(&app.service, &who, 0, reply.clone())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::WrongBundle(_)), "{err}");
+
+    // The reply confirms the push: the next bundle carries nothing old.
+    let before = a.state.push_cursor;
+    import_on_node(a.service.store(), &mut a.state, reply)
+        .await
+        .unwrap();
+    assert!(a.state.push_cursor > before);
+    let next = export_from_node(a.service.store(), &a.state, 0)
+        .await
+        .unwrap();
+    assert!(next.revisions.is_empty(), "{:?}", ids(&next.revisions));
+
+    // The grant of the unit it is for: a node that never synced with
+    // personal data gets none in its reply; one whose token has it does.
+    assert!(who.grant.restricted, "a's node token reads personal data");
+    let stranger = bienphong_sync::bundle::bundle_principal(
+        app.service.store(),
+        bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap(),
+        bienphong_domain::NodeId::new(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(!stranger.grant.restricted);
+    let reply = bienphong_sync::bundle::reply_from_server(&app.service, &stranger, 0, 0, None)
+        .await
+        .unwrap();
+    assert!(
+        !reply
+            .revisions
+            .iter()
+            .any(|r| r.record_type.is_restricted())
+    );
 }

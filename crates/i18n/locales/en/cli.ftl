@@ -51,6 +51,7 @@ resolved = Resolved the conflict of { $type } { $id } (revision { $revision })
 rebuilt = Recomputed the derived tables from { $revisions } revisions
 check-ok = The store is intact; derived tables match the revisions
 check-failed = Derived tables differ from the revisions; run "bienphong store rebuild"
+check-mixed-type = { $count } records have revisions of more than one type (first: { $record }): their history was forged or damaged
 no-records = No records
 history-created = created
 history-edited = edited

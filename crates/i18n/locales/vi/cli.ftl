@@ -51,6 +51,7 @@ resolved = Đã giải quyết xung đột của { $type } { $id } (phiên bản
 rebuilt = Đã tính lại các bảng tổng hợp từ { $revisions } phiên bản
 check-ok = Kho dữ liệu toàn vẹn; bảng tổng hợp khớp với lịch sử phiên bản
 check-failed = Bảng tổng hợp không khớp với lịch sử phiên bản; chạy "bienphong store rebuild"
+check-mixed-type = { $count } bản ghi có phiên bản thuộc nhiều loại khác nhau (đầu tiên: { $record }): lịch sử đã bị giả mạo hoặc hư hỏng
 no-records = Không có bản ghi nào
 history-created = tạo mới
 history-edited = sửa

@@ -105,7 +105,6 @@ pub async fn page(
             > 1;
     let tr = Tr(lang);
     let mut history = Vec::new();
-    let mut previous = String::new();
     for r in &revisions {
         let what = if r.deleted {
             tr.get("history-deleted")
@@ -114,10 +113,9 @@ pub async fn page(
         } else {
             tr.get("history-edited")
         };
-        let changed = if r.parents.is_empty() || r.deleted {
-            vec![]
-        } else {
-            changes(lang, t, &previous, &r.content)
+        let changed = match bienphong_domain::revision::parent_content(&revisions, r) {
+            Some(before) if !r.deleted => changes(lang, t, before, &r.content),
+            _ => vec![],
         };
         history.push(HistoryLine {
             revision: r.id.to_string(),
@@ -126,9 +124,6 @@ pub async fn page(
             what,
             changes: changed,
         });
-        if !r.deleted {
-            previous = r.content.clone();
-        }
     }
     history.reverse();
     let value: Value = serde_json::from_str(&record.content).unwrap_or(Value::Null);
