@@ -862,6 +862,10 @@ fn the_annual_review_is_an_official_docx() {
     assert!(!xml.contains("Phạm vi:"), "machine lines left the body");
     let notes = docx_part(&file, "word/footnotes.xml");
     assert!(notes.contains("Phạm vi: toàn bộ các đơn vị"), "{notes}");
+    assert!(
+        notes.contains("<w:footnoteRef />"),
+        "the note carries its number"
+    );
     assert!(!xml.contains("chưa xác minh") && xml.contains("Đơn vị khác"));
     // The properties: the issuer as author, the report's date as created.
     let core = docx_part(&file, "docProps/core.xml");

@@ -299,6 +299,25 @@ fn finish_document(document: &[u8]) -> Result<Vec<u8>> {
         .into_bytes())
 }
 
+/// The footnote's own mark before its text, as Word writes it (docx-rs
+/// leaves it out, and Word then shows the note without its number).
+fn number_footnote(footnotes: &[u8]) -> Result<Vec<u8>> {
+    let xml = std::str::from_utf8(footnotes).map_err(|e| ReportError::Render(e.to_string()))?;
+    let mark = concat!(
+        r#"<w:r><w:rPr><w:vertAlign w:val="superscript" /></w:rPr><w:footnoteRef /></w:r>"#,
+        r#"<w:r><w:t xml:space="preserve"> </w:t></w:r>"#
+    );
+    let at = xml.find(r#"<w:footnote w:id="1">"#).and_then(|start| {
+        xml[start..]
+            .find("</w:pPr>")
+            .map(|end| start + end + "</w:pPr>".len())
+    });
+    Ok(match at {
+        Some(at) => format!("{}{mark}{}", &xml[..at], &xml[at..]).into_bytes(),
+        None => footnotes.to_vec(),
+    })
+}
+
 /// The document's properties: the issuing unit as author, the report's
 /// date as created and modified, its type and subject as title.
 fn core_properties(head: &Letterhead, title: &str) -> Vec<u8> {
@@ -555,6 +574,7 @@ pub fn markdown_to_docx_with_charts(
 
     let mut xml = doc.build();
     xml.document = finish_document(&xml.document)?;
+    xml.footnotes = number_footnote(&xml.footnotes)?;
     xml.doc_props.core = core_properties(head, &title);
     let mut bytes = std::io::Cursor::new(Vec::new());
     xml.pack(&mut bytes)

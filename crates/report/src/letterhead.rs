@@ -464,3 +464,159 @@ impl Letterhead {
         Ok(n)
     }
 }
+
+/// The letterhead settings of a request or a form, read by key: `style`
+/// (`state`, `party`), `date` (DD/MM/YYYY), `number`, `issuer`,
+/// `parent_body`, `symbol`, `place`, `classification`, `signing_for`,
+/// `signer_title`, `signer_name` and `recipients` (one a line, or separated
+/// by `;`). Empty values keep what the issuer gives; a bad value is named
+/// by its key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LetterheadSettings {
+    pub style: DocumentStyle,
+    pub date: Option<Date>,
+    pub overrides: LetterheadOverrides,
+}
+
+impl LetterheadSettings {
+    pub fn read<'a>(
+        get: impl Fn(&str) -> Option<&'a str>,
+    ) -> std::result::Result<Self, bienphong_domain::ValidationError> {
+        use bienphong_domain::{Problem, ValidationError};
+        let text = |key: &str| {
+            get(key)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| bienphong_domain::text::Text::new(v).to_string())
+        };
+        let style = match text("style").as_deref() {
+            None | Some("state") => DocumentStyle::State,
+            Some("party") => DocumentStyle::Party,
+            Some(other) => {
+                return Err(ValidationError::new(
+                    "style",
+                    Problem::UnknownValue {
+                        value: other.to_string(),
+                        expected: "state, party".into(),
+                    },
+                ));
+            }
+        };
+        let date = text("date")
+            .map(|d| {
+                bienphong_domain::format::parse_date(&d)
+                    .map_err(|p| ValidationError::new("date", p))
+            })
+            .transpose()?;
+        let number = text("number")
+            .map(|n| match n.parse::<u32>() {
+                Ok(v) if v > 0 => Ok(v),
+                _ => Err(ValidationError::new("number", Problem::NotInteger(n))),
+            })
+            .transpose()?;
+        let recipients = text("recipients")
+            .map(|r| {
+                r.split(['\n', ';'])
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            style,
+            date,
+            overrides: LetterheadOverrides {
+                parent_body: text("parent_body"),
+                issuing_body: text("issuer"),
+                number,
+                symbol: text("symbol"),
+                place: text("place"),
+                classification: text("classification"),
+                recipients,
+                signing_for: text("signing_for"),
+                signer_title: text("signer_title"),
+                signer_name: text("signer_name"),
+            },
+        })
+    }
+
+    /// The letterhead of a report on `scope` with these settings, dated
+    /// `date` or else `default_date`.
+    pub fn letterhead(
+        self,
+        org: &Org,
+        scope: Option<&Code>,
+        as_of: Date,
+        default_date: Date,
+    ) -> Letterhead {
+        Letterhead::derive(
+            org,
+            scope,
+            self.style,
+            as_of,
+            self.date.unwrap_or(default_date),
+        )
+        .with(self.overrides)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn read(pairs: &[(&str, &str)]) -> std::result::Result<LetterheadSettings, String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        LetterheadSettings::read(|k| map.get(k).map(String::as_str)).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn settings_are_read_by_key_and_empty_ones_keep_the_derived() {
+        let s = read(&[
+            ("style", "party"),
+            ("date", "16/01/2024"),
+            ("number", "7"),
+            ("signer_name", "Nguyễn Văn A"),
+            (
+                "recipients",
+                "Thường trực Tỉnh ủy\nĐảng ủy xã Lũng Cú; UBND xã Lũng Cú",
+            ),
+            ("issuer", "  "),
+        ])
+        .unwrap();
+        assert_eq!(s.style, DocumentStyle::Party);
+        assert_eq!(s.date, Date::new(2024, 1, 16).ok());
+        assert_eq!(s.overrides.number, Some(7));
+        assert_eq!(s.overrides.signer_name.as_deref(), Some("Nguyễn Văn A"));
+        assert_eq!(s.overrides.issuing_body, None, "blank keeps the derived");
+        assert_eq!(
+            s.overrides.recipients,
+            [
+                "Thường trực Tỉnh ủy",
+                "Đảng ủy xã Lũng Cú",
+                "UBND xã Lũng Cú"
+            ]
+        );
+        assert_eq!(read(&[]).unwrap(), LetterheadSettings::default());
+    }
+
+    #[test]
+    fn a_bad_setting_is_named_by_its_key() {
+        assert!(
+            read(&[("style", "royal")])
+                .unwrap_err()
+                .starts_with("style")
+        );
+        assert!(
+            read(&[("date", "32/01/2024")])
+                .unwrap_err()
+                .starts_with("date")
+        );
+        assert!(read(&[("number", "-3")]).unwrap_err().starts_with("number"));
+        assert!(read(&[("number", "0")]).unwrap_err().starts_with("number"));
+    }
+}

@@ -22,7 +22,9 @@ pub use charts::{
     Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,
 };
 pub use docx::{markdown_to_docx, markdown_to_docx_with_charts};
-pub use letterhead::{DocumentStyle, Letterhead, LetterheadOverrides, issuing_unit};
+pub use letterhead::{
+    DocumentStyle, Letterhead, LetterheadOverrides, LetterheadSettings, issuing_unit,
+};
 pub use render::{to_json, to_markdown};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,

@@ -179,7 +179,30 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 ("year", "the year"),
                 ("scope", "unit code (default: the caller's unit)"),
                 ("cutoff", "decree09 (default) or calendar"),
-                ("format", "json (default) or md"),
+                ("format", "json (default), md or docx"),
+                ("style", "docx: state (default) or party"),
+                ("number", "docx: the number in the issuer's register"),
+                (
+                    "date",
+                    "docx: the document's date, DD/MM/YYYY (default: today)",
+                ),
+                (
+                    "issuer",
+                    "docx: the issuing body (default: derived from the scope)",
+                ),
+                ("parent_body", "docx: the body above the issuer"),
+                ("symbol", "docx: the symbol after the number"),
+                ("place", "docx: the place in the date line"),
+                (
+                    "signing_for",
+                    "docx: TM., KT., … on whose behalf the signer signs",
+                ),
+                ("signer_title", "docx: the signer's title"),
+                ("signer_name", "docx: the signer's name"),
+                (
+                    "recipients",
+                    "docx: recipients after the superior, one a line or separated by ;",
+                ),
             ],
             ..route(
                 Method::GET,

@@ -1094,6 +1094,60 @@ async fn the_report_page_shows_any_period_and_scope_and_downloads_it() {
             .contains(".docx")
     );
     assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+    // Number, date, style, signer and recipients are set on the page as on
+    // the CLI; what is left empty follows from the issuing post.
+    let settings = serde_urlencoded::to_string([
+        ("period", "q1"),
+        ("year", "2024"),
+        ("scope", "BP-LUNGCU"),
+        ("format", "docx"),
+        ("style", "party"),
+        ("number", "4"),
+        ("date", "20/03/2024"),
+        ("signer_name", "Nguyễn Văn A"),
+        ("signer_title", ""),
+        ("recipients", "Đảng ủy xã Lũng Cú\nĐảng ủy xã Ma Lé"),
+    ])
+    .unwrap();
+    let r = admin
+        .get(app.url(&format!("/reports/download?{settings}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let xml = docx_document(&r.bytes().await.unwrap());
+    for expected in [
+        "Số 04-BC/ĐU",
+        "ĐẢNG ỦY ĐỒN BIÊN PHÒNG LŨNG CÚ",
+        "Hà Giang, ngày 20 tháng 3 năm 2024",
+        "BÍ THƯ",
+        "Nguyễn Văn A",
+        "- Đảng ủy xã Lũng Cú;",
+        "- Đảng ủy xã Ma Lé;",
+    ] {
+        assert!(xml.contains(expected), "{expected}");
+    }
+    let r = admin
+        .get(app.url(
+            "/reports/download?period=q1&year=2024&scope=BP-LUNGCU&format=docx&date=31/02/2024",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        422,
+        "a bad date is refused, as every bad value is"
+    );
+    // The API gives the annual review as DOCX with the same settings.
+    let r = admin
+        .get(app.url("/api/v1/reports/annual?year=2023&format=docx&number=5&date=16/01/2024"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let xml = docx_document(&r.bytes().await.unwrap());
+    assert!(xml.contains("Số: 05/BC-BĐBP") && xml.contains("CHỈ HUY TRƯỞNG"));
     // A commune's reader may not ask for another post's figures.
     let (reader, _) = login(&app, "xa-lungcu-xem").await;
     let r = reader
@@ -1275,4 +1329,17 @@ fn form_values(page: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The text part of a DOCX.
+fn docx_document(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
 }

@@ -236,9 +236,11 @@ pub async fn download(
                 };
                 let org = state.service.org_shared().await?;
                 let scope = scope.and_then(|c| Code::parse(&c).ok());
-                let today = today();
+                // Number, date, style, signer and recipients as the CLI
+                // sets them; what is left empty follows from the issuer.
                 let head =
-                    bienphong_report::Letterhead::for_scope(&org, scope.as_ref(), period.to, today);
+                    bienphong_report::LetterheadSettings::read(|k| q.get(k).map(String::as_str))?
+                        .letterhead(&org, scope.as_ref(), period.to, today());
                 let charts = report_charts(&state, &report).await?;
                 (
                     bienphong_report::markdown_to_docx_with_charts(
@@ -286,8 +288,28 @@ pub async fn annual(
             )
                 .into_response())
         }
+        Some("docx") => {
+            let org = state.service.org_shared().await?;
+            let head =
+                bienphong_report::LetterheadSettings::read(|k| q.get(k).map(String::as_str))?
+                    .letterhead(&org, scope.as_ref(), review.period.to, today());
+            let charts = bienphong_report::annual_charts(&state.service, &review).await?;
+            let bytes = bienphong_report::markdown_to_docx_with_charts(
+                &bienphong_report::to_markdown(&review)?,
+                &head,
+                &charts.shown(),
+            )?;
+            Ok((
+                [(
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                )],
+                bytes,
+            )
+                .into_response())
+        }
         Some(o) => {
-            Err(ApiError::bad_request(lang, "format", format!("{o}: use json or md")).into())
+            Err(ApiError::bad_request(lang, "format", format!("{o}: use json, md or docx")).into())
         }
     }
 }

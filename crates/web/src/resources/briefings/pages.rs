@@ -398,7 +398,8 @@ pub async fn download(
                 .and_then(|r| r.submitted_on)
                 .unwrap_or_else(today);
             let head =
-                bienphong_report::Letterhead::for_scope(&org, Some(&unit), view.period.to, day);
+                bienphong_report::LetterheadSettings::read(|k| q.get(k).map(String::as_str))?
+                    .letterhead(&org, Some(&unit), view.period.to, day);
             let bytes = bienphong_report::markdown_to_docx(&md, &head)?;
             (
                 bytes,
