@@ -34,6 +34,7 @@ resolution-fields-of-deleted = revision { $revision } deletes the record: it has
 resolution-deletion-with-fields = a deletion cannot be merged with fields of another version
 record-wrong-type = record { $id } is a { $actual }, not a { $expected }
 store-error = store error: { $detail }
+store-disk-full = The disk holding the store is full ({ $detail }): nothing was written; free space on it, then run the command again
 demo-not-empty = the store { $path } already holds data; choose another directory with --data
 demo-done = Created the Hà Giang demo: { $records } records, { $revisions } revisions, in { $path }
 synthetic-done = Created a synthetic store: { $records } records in { $path } ({ $seconds } s)

@@ -34,6 +34,7 @@ resolution-fields-of-deleted = phiên bản { $revision } là bản xóa: không
 resolution-deletion-with-fields = không thể vừa chọn bản xóa vừa lấy trường của phiên bản khác
 record-wrong-type = bản ghi { $id } thuộc loại { $actual }, không phải { $expected }
 store-error = lỗi kho dữ liệu: { $detail }
+store-disk-full = Ổ đĩa chứa kho dữ liệu đã đầy ({ $detail }): không ghi được gì; hãy giải phóng dung lượng rồi chạy lại lệnh
 demo-not-empty = kho dữ liệu { $path } đã có dữ liệu; chọn thư mục khác bằng --data
 demo-done = Đã tạo dữ liệu mẫu Hà Giang: { $records } bản ghi, { $revisions } phiên bản, tại { $path }
 synthetic-done = Đã tạo kho tổng hợp: { $records } bản ghi tại { $path } ({ $seconds } giây)
