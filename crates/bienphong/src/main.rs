@@ -159,6 +159,10 @@ fn store_message(lang: Lang, e: &StoreError) -> (String, u8) {
             1,
         ),
         StoreError::TargetNotEmpty => (lang.text("store-target-not-empty", &[]), EXIT_CONFLICT),
+        StoreError::DiskFull(detail) => (
+            lang.text("store-disk-full", &[("detail", detail.clone())]),
+            1,
+        ),
         StoreError::InConflict { record, heads } => (
             lang.text(
                 "record-in-conflict",

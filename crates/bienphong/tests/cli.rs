@@ -1756,3 +1756,67 @@ fn a_summary_across_the_2025_reorganisation_compares_with_the_predecessors_year(
     assert_eq!(patrols(&["--scope", "TQ"]), (whole, whole_2024));
     assert_eq!(patrols(&["--scope", "HG"]), (whole, whole_2024));
 }
+
+/// A small filesystem of its own (tmpfs), or `None` where this process may
+/// not mount one (the test then says so and checks nothing).
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("skipped: cannot mount a tmpfs here");
+            return None;
+        }
+        Some(Self(dir))
+    }
+
+    fn fill(&self) {
+        let _ = std::process::Command::new("dd")
+            .args(["if=/dev/zero", "bs=4096"])
+            .arg(format!("of={}", self.0.path().join("filler").display()))
+            .output();
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+/// A full disk: the write that meets it says so, and every later command
+/// says so at once (no 30 s wait ending in "pool timed out").
+#[test]
+fn a_full_disk_is_named_at_once_and_nothing_hangs() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        return;
+    };
+    let data = disk.0.path().join("data");
+    let out = bin(&data).args(["--lang", "en", "demo"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("disk holding the store is full"), "{err}");
+    disk.fill();
+    for (data, args) in [
+        (disk.0.path().join("new"), ["--lang", "en", "user", "list"]),
+        (data.clone(), ["--lang", "en", "user", "list"]),
+    ] {
+        let started = std::time::Instant::now();
+        let out = bin(&data).args(args).output().unwrap();
+        let took = started.elapsed();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(took < std::time::Duration::from_secs(10), "{took:?}: {err}");
+        if !out.status.success() {
+            assert!(err.contains("full"), "{err}");
+            assert!(!err.contains("pool timed out"), "{err}");
+        }
+    }
+}

@@ -24,7 +24,11 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The disk (or the database server's) has no room left; the write
+    /// under way was rolled back.
+    #[error("the disk holding the store is full ({0}); free space on it, then try again")]
+    DiskFull(String),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("record {0} does not exist")]
@@ -76,6 +80,29 @@ pub enum StoreError {
     /// meanwhile by someone else).
     #[error("record {0} is not in conflict")]
     NotInConflict(RecordId),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if is_disk_full(&e) {
+            StoreError::DiskFull(e.to_string())
+        } else {
+            StoreError::Database(e)
+        }
+    }
+}
+
+/// SQLite's `SQLITE_FULL` (13, with its extended codes) and PostgreSQL's
+/// class 53 "insufficient resources" for disk (53100).
+fn is_disk_full(e: &sqlx::Error) -> bool {
+    let Some(d) = e.as_database_error() else {
+        return matches!(e, sqlx::Error::Io(io) if io.raw_os_error() == Some(28));
+    };
+    match d.code().as_deref() {
+        Some("53100") => true,
+        Some(code) => code.parse::<i64>().is_ok_and(|c| c & 0xff == 13),
+        None => false,
+    }
 }
 
 fn join_ids(ids: &[RevisionId]) -> String {

@@ -22,6 +22,15 @@ use std::time::Duration;
 /// Rows per multi-row statement; far below both backends' parameter limits.
 pub(crate) const CHUNK: usize = 400;
 
+/// How every SQLite connection is set up.
+const SQLITE_PRAGMAS: &[&str] = &[
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 30000",
+    "PRAGMA cache_size = -65536",
+];
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -122,20 +131,32 @@ impl SqlStore {
                 .await
                 .map_err(open_error)?;
         }
+        if backend == Backend::Sqlite {
+            // One direct connection first, set up as the pool's will be: a
+            // file that cannot be opened or set up (a full disk cannot take
+            // the WAL's files) is reported at once with its cause, instead
+            // of the pool retrying until it times out.
+            let mut probe = AnyConnection::connect(url).await.map_err(open_error)?;
+            for pragma in SQLITE_PRAGMAS {
+                if let Err(e) = probe.execute(*pragma).await {
+                    let _ = probe.close().await;
+                    return Err(match StoreError::from(e) {
+                        StoreError::DiskFull(reason) => StoreError::DiskFull(reason),
+                        StoreError::Database(e) => open_error(e),
+                        other => other,
+                    });
+                }
+            }
+            probe.close().await.map_err(open_error)?;
+        }
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             Backend::Sqlite => options
                 .max_connections(4)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = FULL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 30000",
-                            "PRAGMA cache_size = -65536",
-                        ] {
-                            conn.execute(pragma).await?;
+                        for pragma in SQLITE_PRAGMAS {
+                            conn.execute(*pragma).await?;
                         }
                         Ok(())
                     })

@@ -39,6 +39,7 @@ record-wrong-type = record { $id } is a { $actual }, not a { $expected }
 value-read-as = { $field }: "{ $typed }" was read as { $plain } (dots group thousands; decimals take a comma)
 store-missing = there is no store in { $path }; check --data (or create one with bienphong demo / serve / node init)
 store-error = store error: { $detail }
+store-disk-full = The disk holding the store is full ({ $detail }): nothing was written; free space on it, then run the command again
 demo-not-empty = the store { $path } already holds data; choose another directory with --data
 demo-done = Created the Hà Giang demo: { $records } records, { $revisions } revisions, in { $path }
 synthetic-done = Created a synthetic store: { $records } records in { $path } ({ $seconds } s)

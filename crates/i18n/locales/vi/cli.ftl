@@ -39,6 +39,7 @@ record-wrong-type = bản ghi { $id } thuộc loại { $actual }, không phải 
 value-read-as = { $field }: "{ $typed }" được đọc là { $plain } (dấu chấm phân cách hàng nghìn; số thập phân ghi bằng dấu phẩy)
 store-missing = thư mục { $path } không có kho dữ liệu; kiểm tra --data (hoặc tạo kho bằng bienphong demo / serve / node init)
 store-error = lỗi kho dữ liệu: { $detail }
+store-disk-full = Ổ đĩa chứa kho dữ liệu đã đầy ({ $detail }): không ghi được gì; hãy giải phóng dung lượng rồi chạy lại lệnh
 demo-not-empty = kho dữ liệu { $path } đã có dữ liệu; chọn thư mục khác bằng --data
 demo-done = Đã tạo dữ liệu mẫu Hà Giang: { $records } bản ghi, { $revisions } phiên bản, tại { $path }
 synthetic-done = Đã tạo kho tổng hợp: { $records } bản ghi tại { $path } ({ $seconds } giây)
