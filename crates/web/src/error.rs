@@ -1,13 +1,23 @@
 //! The one mapping from errors to HTTP answers: `{code, message, fields}`
 //! with the status that says what went wrong. Bad input is never a 500.
+//!
+//! Handlers return [`Error`], which every layer's error converts into with
+//! `?`. The answer's language and form (JSON for `/api/`, a page for the
+//! rest) belong to the request, not to the handler: [`answer_errors`] reads
+//! them from the request and renders the error once.
 
+use crate::extract::{lang_of, page_lang};
+use crate::view::page_error;
 use axum::Json;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bienphong_i18n::Lang;
 use bienphong_service::ServiceError;
 use bienphong_store::StoreError;
 use serde::Serialize;
+use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FieldError {
@@ -192,5 +202,148 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+/// A handler's failure, from any layer; answered in the request's
+/// language, as JSON or as a page (see [`answer_errors`]).
+#[derive(Debug)]
+pub enum Error {
+    /// An answer already worded (a bad parameter, a refusal).
+    Answer(ApiError),
+    Service(ServiceError),
+    Report(bienphong_report::ReportError),
+    Sheet(bienphong_sheets::SheetError),
+    Sync(bienphong_sync::SyncError),
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Self::Answer(e)
+    }
+}
+
+impl From<ServiceError> for Error {
+    fn from(e: ServiceError) -> Self {
+        Self::Service(e)
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Self::Service(e.into())
+    }
+}
+
+impl From<bienphong_domain::ValidationError> for Error {
+    fn from(e: bienphong_domain::ValidationError) -> Self {
+        Self::Service(e.into())
+    }
+}
+
+impl From<bienphong_report::ReportError> for Error {
+    fn from(e: bienphong_report::ReportError) -> Self {
+        Self::Report(e)
+    }
+}
+
+impl From<bienphong_sheets::SheetError> for Error {
+    fn from(e: bienphong_sheets::SheetError) -> Self {
+        Self::Sheet(e)
+    }
+}
+
+impl From<bienphong_sync::SyncError> for Error {
+    fn from(e: bienphong_sync::SyncError) -> Self {
+        Self::Sync(e)
+    }
+}
+
+impl Error {
+    /// The answer in `lang`: the one place each layer's error gets its
+    /// status and message.
+    pub fn answer(self, lang: Lang) -> ApiError {
+        match self {
+            Self::Answer(a) => a,
+            Self::Service(e) => ApiError::from_service(lang, e),
+            Self::Report(e) => report_answer(lang, e),
+            Self::Sheet(e) => match e {
+                bienphong_sheets::SheetError::Service(e) => ApiError::from_service(lang, e),
+                other => ApiError::bad_request(lang, "file", other.message(lang)),
+            },
+            Self::Sync(e) => sync_answer(lang, e),
+        }
+    }
+}
+
+fn report_answer(lang: Lang, e: bienphong_report::ReportError) -> ApiError {
+    use bienphong_report::ReportError as E;
+    match e {
+        E::Service(s) => ApiError::from_service(lang, s),
+        E::Store(s) => ApiError::from_service(lang, s.into()),
+        E::UnknownScope(u) => ApiError::bad_request(lang, "scope", format!("unknown unit {u}")),
+        E::BadPeriod(detail) => ApiError::bad_request(lang, "quarter", detail),
+        E::Render(detail) => {
+            tracing::error!(%detail, "report rendering failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                lang.text("api-internal", &[]),
+            )
+        }
+    }
+}
+
+fn sync_answer(lang: Lang, e: bienphong_sync::SyncError) -> ApiError {
+    use bienphong_sync::SyncError as E;
+    match e {
+        E::Service(e) => ApiError::from_service(lang, e),
+        E::Store(e) => ApiError::from_service(lang, e.into()),
+        E::Refused { .. } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+        E::Decode(_) | E::BadRevision { .. } | E::BadBundle(_) => {
+            ApiError::bad_request(lang, "body", e.to_string())
+        }
+        other => {
+            tracing::error!(error = %other, "sync");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "sync failed")
+        }
+    }
+}
+
+/// An [`Error`] on its way out, waiting for [`answer_errors`] to word it.
+#[derive(Clone)]
+struct Unanswered(Arc<Mutex<Option<Error>>>);
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let mut r = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        r.extensions_mut()
+            .insert(Unanswered(Arc::new(Mutex::new(Some(self)))));
+        r
+    }
+}
+
+/// Words a handler's [`Error`] for the request it answers: JSON in the
+/// caller's language under `/api/`, else the error page in the language
+/// chosen with the switch.
+pub async fn answer_errors(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let lang = if api {
+        lang_of(request.headers())
+    } else {
+        page_lang(request.headers())
+    };
+    let mut response = next.run(request).await;
+    let Some(Unanswered(slot)) = response.extensions_mut().remove::<Unanswered>() else {
+        return response;
+    };
+    let Some(error) = slot.lock().ok().and_then(|mut e| e.take()) else {
+        return response;
+    };
+    let answer = error.answer(lang);
+    if api {
+        answer.into_response()
+    } else {
+        page_error(lang, answer)
     }
 }

@@ -3,15 +3,19 @@
 //! same service the CLI uses. Handlers stay thin: they turn requests into
 //! service calls and answers into pages or JSON.
 
-mod api;
 mod assets;
-mod auth;
 mod error;
+mod extract;
 mod forms;
-mod ui;
+mod openapi;
+mod params;
+mod resources;
+mod routes;
+mod session;
+mod view;
 
-pub use api::openapi_document;
 pub use error::ApiError;
+pub use openapi::openapi_document;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -65,9 +69,9 @@ impl Default for ServerConfig {
 pub struct AppState {
     pub service: Arc<Service<SqlStore>>,
     pub config: Arc<ServerConfig>,
-    login_limiter: Arc<ui::LoginLimiter>,
-    dashboard_cache: Arc<ui::DashboardCache>,
-    background_sync: Option<Arc<BackgroundSync>>,
+    pub(crate) login_limiter: Arc<session::LoginLimiter>,
+    pub(crate) dashboard_cache: Arc<resources::dashboard::DashboardCache>,
+    pub(crate) background_sync: Option<Arc<BackgroundSync>>,
     /// The data directory is a field node's (it holds sync.json), read
     /// once at start: `node init` is run before serving.
     pub(crate) on_node: bool,
@@ -75,7 +79,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(service: Arc<Service<SqlStore>>, config: ServerConfig) -> Self {
-        let limiter = ui::LoginLimiter::new(config.logins_per_minute);
+        let limiter = session::LoginLimiter::new(config.logins_per_minute);
         let on_node = config
             .node_dir
             .as_deref()
@@ -120,7 +124,7 @@ pub fn app(state: AppState) -> Router {
             "same-origin",
         ),
     ];
-    let uploads = ui::upload_routes()
+    let uploads = routes::upload_routes()
         .layer(axum::extract::DefaultBodyLimit::max(
             config.max_upload_bytes,
         ))
@@ -128,14 +132,15 @@ pub fn app(state: AppState) -> Router {
             config.max_upload_bytes,
         ));
     let mut router = Router::new()
-        .merge(ui::routes())
-        .merge(api::routes())
+        .merge(routes::page_routes())
+        .merge(routes::api_router())
         .merge(assets::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             config.max_body_bytes,
         ))
         .merge(uploads)
-        .fallback(api::no_route);
+        .fallback(routes::no_route)
+        .layer(axum::middleware::from_fn(error::answer_errors));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,

@@ -1,70 +1,39 @@
-//! The quarterly briefing pages: who owes a quarter's report and where each
-//! stands, and a unit's report — figures from the records, the unit's
-//! narrative, submission, and what changed after it was submitted.
+//! The briefing pages: the roll of a quarter, a unit's report with its
+//! narrative form, and its download.
 
-use super::{
-    Frame, Gate, Tr, attachment, csrf_ok, csrf_refused, frame, gate, here, markdown_html,
-    page_error, parse_form, render, today, unit_name, unit_options, write_error_line,
+use super::{briefing_unit, submit_briefing};
+use crate::error::Error;
+use crate::extract::{Authenticated, CsrfForm, SignedIn, back_of};
+use crate::params;
+use crate::view::{
+    Frame, Tr, attachment, frame, markdown_html, render, unit_name, unit_options, write_error_line,
 };
-use crate::AppState;
-use crate::api::{briefing_quarter, briefing_unit, report_error, report_scope, submit_briefing};
-use crate::error::ApiError;
+use crate::{AppState, now_ms};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_domain::access::Access;
 use bienphong_domain::format;
 use bienphong_domain::org::Code;
 use bienphong_domain::record::{BriefingReport, BriefingStatus};
 use bienphong_domain::text::Text;
-use bienphong_domain::{Content, Period, RevisionId};
+use bienphong_domain::{Content, RevisionId};
+use bienphong_i18n::Lang;
 use bienphong_report::{BriefingQuarter, BriefingView};
-use bienphong_service::Principal;
+use bienphong_service::{Principal, today};
 use std::collections::HashMap;
-
-/// The quarter asked for, or the one today falls in.
-fn quarter_or_current(
-    lang: bienphong_i18n::Lang,
-    q: &HashMap<String, String>,
-) -> Result<BriefingQuarter, ApiError> {
-    let mut q = q.clone();
-    let cutoff = match q.get("cutoff").map(String::as_str) {
-        Some("calendar") => bienphong_domain::Cutoff::Calendar,
-        _ => bienphong_domain::Cutoff::Decree09,
-    };
-    let (year, quarter) = Period::quarter_of(today(), cutoff);
-    let blank = |v: Option<&String>| v.is_none_or(|s| s.trim().is_empty());
-    if blank(q.get("year")) {
-        q.insert("year".into(), year.to_string());
-    }
-    if blank(q.get("quarter")) {
-        q.insert("quarter".into(), quarter.to_string());
-    }
-    briefing_quarter(lang, &q)
-}
 
 /// The unit and quarter of a report page, if `who` may read the unit's.
 async fn target(
     state: &AppState,
     who: &Principal,
-    lang: bienphong_i18n::Lang,
+    lang: Lang,
     unit: &str,
-    q: &HashMap<String, String>,
-) -> Result<(Code, BriefingQuarter), ApiError> {
-    let quarter = quarter_or_current(lang, q)?;
+    q: &params::Query,
+) -> Result<(Code, BriefingQuarter), Error> {
+    let quarter = params::quarter_or_current(lang, q)?;
     let unit = briefing_unit(state, who, lang, unit).await?;
     Ok((unit, quarter))
-}
-
-fn query_of(quarter: &BriefingQuarter) -> String {
-    serde_urlencoded::to_string([
-        ("year", quarter.year.to_string()),
-        ("quarter", quarter.quarter.to_string()),
-        ("cutoff", format!("{:?}", quarter.cutoff).to_lowercase()),
-    ])
-    .unwrap_or_default()
 }
 
 pub struct RollLine {
@@ -103,7 +72,7 @@ struct RollPage {
 
 fn action_lines(
     org: &bienphong_domain::org::Org,
-    lang: bienphong_i18n::Lang,
+    lang: Lang,
     actions: &[bienphong_report::CarriedAction],
 ) -> Vec<ActionLine> {
     actions
@@ -118,36 +87,21 @@ fn action_lines(
         .collect()
 }
 
-pub(super) async fn roll_page(
+pub async fn roll_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(auth): SignedIn,
     uri: axum::http::Uri,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let back = here(&uri);
-    let auth = signed_in!(state, headers, &back);
+    Query(q): Query<params::Query>,
+) -> Result<Response, Error> {
+    let back = back_of(&uri);
     let lang = auth.lang;
     let t = Tr(lang);
-    let result = async {
-        let quarter = quarter_or_current(lang, &q)?;
-        let asked = crate::api::unit_from_query(lang, "scope", q.get("scope"))?;
-        let scope = report_scope(&state, &auth.principal, lang, asked).await?;
-        let roll =
-            bienphong_report::briefing_roll(&state.service, scope.as_ref(), quarter, today())
-                .await
-                .map_err(|e| report_error(lang, e))?;
-        Ok::<_, ApiError>((quarter, scope, roll))
-    }
-    .await;
-    let (quarter, scope, roll) = match result {
-        Ok(r) => r,
-        Err(e) => return page_error(lang, e),
-    };
-    let org = match state.service.org_shared().await {
-        Ok(o) => o,
-        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
-    };
-    let query = query_of(&quarter);
+    let quarter = params::quarter_or_current(lang, &q)?;
+    let scope = params::scope(&state, &auth.principal, lang, &q).await?;
+    let roll =
+        bienphong_report::briefing_roll(&state.service, scope.as_ref(), quarter, today()).await?;
+    let org = state.service.org_shared().await?;
+    let query = params::briefing_query(&quarter);
     let lines = roll
         .rows
         .iter()
@@ -173,7 +127,7 @@ pub(super) async fn roll_page(
             ("pending", roll.pending.to_string()),
         ],
     );
-    render(RollPage {
+    Ok(render(RollPage {
         units: unit_options(&org, lang),
         scope: scope.map(|s| s.to_string()).unwrap_or_default(),
         year: quarter.year.to_string(),
@@ -186,7 +140,7 @@ pub(super) async fn roll_page(
         lines,
         actions: action_lines(&org, lang, &roll.open_actions),
         f: frame(&auth, &org, &back),
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -248,26 +202,17 @@ fn draft(
 
 async fn report_response(
     state: &AppState,
-    auth: &crate::auth::Authenticated,
+    auth: &Authenticated,
     unit: &Code,
     quarter: BriefingQuarter,
     back: &str,
     posted: Option<(&HashMap<String, Vec<String>>, String)>,
-) -> Response {
+) -> Result<Response, Error> {
     let lang = auth.lang;
     let t = Tr(lang);
-    let view = match bienphong_report::briefing_view(&state.service, unit, quarter, today()).await {
-        Ok(v) => v,
-        Err(e) => return page_error(lang, report_error(lang, e)),
-    };
-    let md = match bienphong_report::briefing_to_markdown(&view) {
-        Ok(md) => md,
-        Err(e) => return page_error(lang, report_error(lang, e)),
-    };
-    let org = match state.service.org_shared().await {
-        Ok(o) => o,
-        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
-    };
+    let view = bienphong_report::briefing_view(&state.service, unit, quarter, today()).await?;
+    let md = bienphong_report::briefing_to_markdown(&view)?;
+    let org = state.service.org_shared().await?;
     let submitted = view
         .report
         .as_ref()
@@ -300,7 +245,7 @@ async fn report_response(
     } else {
         t.get("briefing-not-started")
     };
-    render(ReportPage {
+    Ok(render(ReportPage {
         title: format!("{} · {}", unit_name(&org, unit.as_str(), lang), view.name),
         state: format!(
             "{status} · {}",
@@ -308,7 +253,7 @@ async fn report_response(
         ),
         due: format::date(view.due),
         html: markdown_html(&md),
-        query: query_of(&view.quarter),
+        query: params::briefing_query(&view.quarter),
         unit: unit.to_string(),
         editable,
         revision: view
@@ -322,48 +267,33 @@ async fn report_response(
         error,
         changed: !view.changes.is_empty(),
         f: frame(auth, &org, back),
-    })
+    }))
 }
 
-pub(super) async fn report_page(
+pub async fn report_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(auth): SignedIn,
     uri: axum::http::Uri,
     Path(unit): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let back = here(&uri);
-    let auth = signed_in!(state, headers, &back);
-    let lang = auth.lang;
-    let found = target(&state, &auth.principal, lang, &unit, &q).await;
-    match found {
-        Ok((unit, quarter)) => report_response(&state, &auth, &unit, quarter, &back, None).await,
-        Err(e) => page_error(lang, e),
-    }
+    Query(q): Query<params::Query>,
+) -> Result<Response, Error> {
+    let back = back_of(&uri);
+    let (unit, quarter) = target(&state, &auth.principal, auth.lang, &unit, &q).await?;
+    report_response(&state, &auth, &unit, quarter, &back, None).await
 }
 
 /// Saves the narrative of a unit's report (creating the draft if needed)
 /// and, when asked, submits it.
-pub(super) async fn save(
+pub async fn save(
     State(state): State<AppState>,
-    headers: HeaderMap,
     uri: axum::http::Uri,
     Path(unit): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
-) -> Response {
-    let back = here(&uri);
-    let auth = signed_in!(state, headers, &back);
+    Query(q): Query<params::Query>,
+    CsrfForm { auth, form: posted }: CsrfForm,
+) -> Result<Response, Error> {
+    let back = back_of(&uri);
     let lang = auth.lang;
-    let posted = parse_form(&body);
-    if !csrf_ok(&auth, &posted) {
-        return csrf_refused(lang);
-    }
-    let found = target(&state, &auth.principal, lang, &unit, &q).await;
-    let (unit, quarter) = match found {
-        Ok(x) => x,
-        Err(e) => return page_error(lang, e),
-    };
+    let (unit, quarter) = target(&state, &auth.principal, lang, &unit, &q).await?;
     let expected = posted
         .get("revision")
         .and_then(|v| v.first())
@@ -372,7 +302,7 @@ pub(super) async fn save(
         .get("action")
         .and_then(|v| v.first())
         .is_some_and(|a| a == "submit");
-    let now = crate::now_ms();
+    let now = now_ms();
     let written = async {
         let stored = state
             .service
@@ -413,15 +343,16 @@ pub(super) async fn save(
                 &back,
                 Some((&posted, message)),
             )
-            .await;
+            .await?;
             *r.status_mut() = status;
-            return r;
+            return Ok(r);
         }
     };
     if submit
         && let Err(e) =
             submit_briefing(&state, &auth.principal, lang, &unit, quarter, Some(rev.id)).await
     {
+        let e = e.answer(lang);
         let mut r = report_response(
             &state,
             &auth,
@@ -430,29 +361,29 @@ pub(super) async fn save(
             &back,
             Some((&posted, e.message)),
         )
-        .await;
+        .await?;
         *r.status_mut() = e.status;
-        return r;
+        return Ok(r);
     }
-    Redirect::to(&format!("/briefings/{unit}?{}", query_of(&quarter))).into_response()
+    Ok(Redirect::to(&format!(
+        "/briefings/{unit}?{}",
+        params::briefing_query(&quarter)
+    ))
+    .into_response())
 }
 
 /// The report as Markdown or DOCX (Decree 30 letterhead of the unit).
-pub(super) async fn download(
+pub async fn download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(auth): SignedIn,
     Path(unit): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let auth = signed_in!(state, headers, "/briefings");
+    Query(q): Query<params::Query>,
+) -> Result<Response, Error> {
     let lang = auth.lang;
-    let result = async {
+    let (body, kind, file) = {
         let (unit, quarter) = target(&state, &auth.principal, lang, &unit, &q).await?;
-        let view = bienphong_report::briefing_view(&state.service, &unit, quarter, today())
-            .await
-            .map_err(|e| report_error(lang, e))?;
-        let md =
-            bienphong_report::briefing_to_markdown(&view).map_err(|e| report_error(lang, e))?;
+        let view = bienphong_report::briefing_view(&state.service, &unit, quarter, today()).await?;
+        let md = bienphong_report::briefing_to_markdown(&view)?;
         let name = format!(
             "bao-cao-giao-ban-{}-q{}-{}",
             unit.as_str().to_lowercase(),
@@ -460,11 +391,7 @@ pub(super) async fn download(
             view.quarter.year
         );
         if q.get("format").map(String::as_str) == Some("docx") {
-            let org = state
-                .service
-                .org_shared()
-                .await
-                .map_err(|e| ApiError::from_service(lang, e))?;
+            let org = state.service.org_shared().await?;
             let day = view
                 .report
                 .as_ref()
@@ -472,24 +399,19 @@ pub(super) async fn download(
                 .unwrap_or_else(today);
             let head =
                 bienphong_report::Letterhead::for_scope(&org, Some(&unit), view.period.to, day);
-            let bytes = bienphong_report::markdown_to_docx(&md, &head)
-                .map_err(|e| report_error(lang, e))?;
-            Ok::<_, ApiError>((
+            let bytes = bienphong_report::markdown_to_docx(&md, &head)?;
+            (
                 bytes,
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 format!("{name}.docx"),
-            ))
+            )
         } else {
-            Ok((
+            (
                 md.into_bytes(),
                 "text/markdown; charset=utf-8",
                 format!("{name}.md"),
-            ))
+            )
         }
-    }
-    .await;
-    match result {
-        Ok((body, kind, file)) => attachment(body, kind, &file),
-        Err(e) => page_error(lang, e),
-    }
+    };
+    Ok(attachment(body, kind, &file))
 }

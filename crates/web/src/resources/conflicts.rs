@@ -1,25 +1,27 @@
 //! Records changed in two places before a sync: the list, and a record's
 //! versions side by side, where a person keeps one or merges them field by
-//! field.
+//! field; the same through `/api/v1/conflicts`.
 
-use super::{
-    Frame, Gate, Tr, csrf_ok, csrf_refused, describe, field_label, frame, gate, here, page_error,
-    parse_form, render, when, write_error_line,
-};
-use crate::AppState;
-use crate::api::{collection, resolution_from};
-use crate::error::ApiError;
+use crate::error::{ApiError, Error};
+use crate::extract::{ApiCaller, CsrfForm, SignedIn, back_of};
 use crate::forms;
+use crate::routes::collection;
+use crate::view::{
+    Frame, Tr, describe, field_label, frame, render, render_with, when, write_error_line,
+};
+use crate::{AppState, now_ms};
 use askama::Template;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_domain::org::Org;
-use bienphong_domain::{RecordId, Revision};
+use bienphong_domain::{RecordId, Revision, RevisionId};
 use bienphong_i18n::Lang;
 use bienphong_service::{ConflictView, Principal, ServiceError};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub struct ConflictLine {
@@ -46,24 +48,15 @@ fn title_of(org: &Org, lang: Lang, view: &ConflictView) -> String {
     format!("{} · {what}", Tr(lang).get(&format!("type-{t}")))
 }
 
-pub(super) async fn list_page(
+pub async fn list_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(auth): SignedIn,
     uri: axum::http::Uri,
-) -> Response {
-    let back = here(&uri);
-    let auth = signed_in!(state, headers, &back);
+) -> Result<Response, Error> {
+    let back = back_of(&uri);
     let lang = auth.lang;
-    let loaded = async {
-        let org = state.service.org_shared().await?;
-        let views = state.service.conflicts_as(&auth.principal).await?;
-        Ok::<_, bienphong_service::ServiceError>((org, views))
-    }
-    .await;
-    let (org, views) = match loaded {
-        Ok(v) => v,
-        Err(e) => return page_error(lang, ApiError::from_service(lang, e)),
-    };
+    let org = state.service.org_shared().await?;
+    let views = state.service.conflicts_as(&auth.principal).await?;
     let lines = views
         .iter()
         .map(|v| ConflictLine {
@@ -78,10 +71,10 @@ pub(super) async fn list_page(
                 .join(", "),
         })
         .collect();
-    render(ListPage {
+    Ok(render(ListPage {
         f: frame(&auth, &org, &back),
         lines,
-    })
+    }))
 }
 
 pub struct VersionColumn {
@@ -205,44 +198,33 @@ async fn load(
     Ok((org, view))
 }
 
-pub(super) async fn conflict_page(
+pub async fn conflict_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(auth): SignedIn,
     uri: axum::http::Uri,
     Path(id): Path<String>,
-) -> Response {
-    let back = here(&uri);
-    let auth = signed_in!(state, headers, &back);
+) -> Result<Response, Error> {
+    let back = back_of(&uri);
     let lang = auth.lang;
-    let Ok(record) = id.parse::<RecordId>() else {
-        return page_error(lang, ApiError::not_found(lang));
-    };
-    match load(&state, &auth.principal, record).await {
-        Ok((org, view)) => {
-            let f = frame(&auth, &org, &back);
-            render(page(&org, lang, f, &view, None, None))
-        }
-        Err(e) => page_error(lang, ApiError::from_service(lang, e)),
-    }
+    let record = id
+        .parse::<RecordId>()
+        .map_err(|_| ApiError::not_found(lang))?;
+    let (org, view) = load(&state, &auth.principal, record).await?;
+    let f = frame(&auth, &org, &back);
+    Ok(render(page(&org, lang, f, &view, None, None)))
 }
 
-pub(super) async fn resolve(
+pub async fn resolve(
     State(state): State<AppState>,
-    headers: HeaderMap,
     uri: axum::http::Uri,
     Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let back = here(&uri);
-    let auth = signed_in!(state, headers, &back);
+    CsrfForm { auth, form: posted }: CsrfForm,
+) -> Result<Response, Error> {
+    let back = back_of(&uri);
     let lang = auth.lang;
-    let posted = parse_form(&body);
-    if !csrf_ok(&auth, &posted) {
-        return csrf_refused(lang);
-    }
-    let Ok(record) = id.parse::<RecordId>() else {
-        return page_error(lang, ApiError::not_found(lang));
-    };
+    let record = id
+        .parse::<RecordId>()
+        .map_err(|_| ApiError::not_found(lang))?;
     let first = |name: &str| {
         posted
             .get(name)
@@ -254,34 +236,99 @@ pub(super) async fn resolve(
         .keys()
         .filter_map(|k| k.strip_prefix("field:"))
         .map(|name| (name, first(&format!("field:{name}"))));
-    let resolution = match resolution_from(lang, first("take"), fields) {
-        Ok(r) => r,
-        Err(e) => return page_error(lang, e),
-    };
+    let resolution = resolution_from(lang, first("take"), fields)?;
     let written = state
         .service
-        .resolve_as(&auth.principal, crate::now_ms(), record, &resolution)
+        .resolve_as(&auth.principal, now_ms(), record, &resolution)
         .await;
     match written {
-        Ok(rev) if rev.deleted => Redirect::to("/conflicts?resolved=1").into_response(),
-        Ok(rev) => Redirect::to(&format!(
+        Ok(rev) if rev.deleted => Ok(Redirect::to("/conflicts?resolved=1").into_response()),
+        Ok(rev) => Ok(Redirect::to(&format!(
             "/records/{}/{}?saved=1",
             collection(rev.record_type),
             rev.record_id
         ))
-        .into_response(),
+        .into_response()),
         Err(e) => {
             let (status, message) = write_error_line(lang, e);
-            match load(&state, &auth.principal, record).await {
-                Ok((org, view)) => {
-                    let f = frame(&auth, &org, &back);
-                    let mut r = render(page(&org, lang, f, &view, Some(&posted), Some(message)));
-                    *r.status_mut() = status;
-                    r
-                }
-                // Resolved meanwhile, or no longer visible.
-                Err(e) => page_error(lang, ApiError::from_service(lang, e)),
-            }
+            // Resolved meanwhile, or no longer visible: that error instead.
+            let (org, view) = load(&state, &auth.principal, record).await?;
+            let f = frame(&auth, &org, &back);
+            Ok(render_with(
+                status,
+                page(&org, lang, f, &view, Some(&posted), Some(message)),
+            ))
         }
     }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Response, Error> {
+    let views = state.service.conflicts_as(&caller.principal).await?;
+    Ok(Json(views.iter().map(|v| v.to_json()).collect::<Vec<_>>()).into_response())
+}
+
+#[derive(Deserialize)]
+struct ResolutionBody {
+    take: String,
+    #[serde(default)]
+    fields: HashMap<String, String>,
+}
+
+/// A revision id given in a request, or a 400 naming the field.
+fn revision_in(lang: Lang, field: &str, value: &str) -> Result<RevisionId, ApiError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::bad_request(lang, field, value.to_string()))
+}
+
+/// A resolution from the revision to keep and, per field, the revision to
+/// take it from (empty: from the one kept).
+fn resolution_from<'a>(
+    lang: Lang,
+    take: &str,
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<bienphong_service::Resolution, ApiError> {
+    let mut picked = Vec::new();
+    for (name, rev) in fields {
+        if !rev.trim().is_empty() {
+            picked.push((name.to_string(), revision_in(lang, name, rev)?));
+        }
+    }
+    picked.sort();
+    Ok(bienphong_service::Resolution {
+        take: revision_in(lang, "take", take)?,
+        fields: picked,
+    })
+}
+
+pub async fn resolve_api(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Error> {
+    let lang = caller.lang;
+    let record: RecordId = id.parse().map_err(|_| ApiError::not_found(lang))?;
+    let body: ResolutionBody = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(lang, "body", e.to_string()))?;
+    let resolution = resolution_from(
+        lang,
+        &body.take,
+        body.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?;
+    let rev = state
+        .service
+        .resolve_as(&caller.principal, now_ms(), record, &resolution)
+        .await?;
+    Ok(Json(json!({
+        "record_id": rev.record_id.to_string(),
+        "revision": rev.id.to_string(),
+        "parents": rev.parents.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "deleted": rev.deleted,
+    }))
+    .into_response())
 }

@@ -1,0 +1,308 @@
+//! The dashboard: a scope's figures for a year or quarter beside the same
+//! period last year, and patrols by leading unit as a chart.
+
+use crate::AppState;
+use crate::error::Error;
+use crate::extract::{SignedIn, back_of};
+use crate::params;
+use crate::view::{Frame, Tr, frame, render, unit_name};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use bienphong_domain::format;
+use bienphong_domain::org::Code;
+use bienphong_domain::{Cutoff, Period};
+use bienphong_i18n::Lang;
+use bienphong_report::{AnnualReview, Summary};
+use bienphong_service::today;
+use bienphong_store::{Store, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    pub previous: String,
+    pub change: String,
+    pub id: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    f: Frame,
+    period_name: String,
+    period_range: String,
+    scope_name: String,
+    year: i16,
+    years: Vec<i16>,
+    quarter: i8,
+    figures: Vec<Figure>,
+    seizures: Vec<Figure>,
+    /// Patrols by leading unit, as inline SVG.
+    chart: Option<String>,
+}
+
+/// Everything a dashboard shows, computed once per store state, scope and
+/// period and shared by every request until the next write.
+pub struct DashboardData {
+    summary: Summary,
+    review: AnnualReview,
+    previous_review: AnnualReview,
+}
+
+type DashboardKey = (i64, Option<String>, i16, i8);
+
+#[derive(Default)]
+pub struct DashboardCache {
+    entries: Mutex<HashMap<DashboardKey, Arc<DashboardData>>>,
+    /// The year a dashboard opens on, per store state and scope.
+    default_years: Mutex<HashMap<(i64, Option<String>), i16>>,
+}
+
+async fn dashboard_data(
+    state: &AppState,
+    seq: i64,
+    scope: Option<&Code>,
+    year: i16,
+    quarter: i8,
+) -> Result<Arc<DashboardData>, bienphong_report::ReportError> {
+    let key = (seq, scope.map(|c| c.to_string()), year, quarter);
+    if let Ok(cache) = state.dashboard_cache.entries.lock()
+        && let Some(d) = cache.get(&key)
+    {
+        return Ok(d.clone());
+    }
+    let period = if quarter == 0 {
+        Period::year(year, Cutoff::Decree09)
+    } else {
+        Period::quarter(year, quarter, Cutoff::Decree09)
+    };
+    let summary = bienphong_report::summary(&state.service, period, scope).await?;
+    let review =
+        bienphong_report::annual_review(&state.service, year, Cutoff::Decree09, scope).await?;
+    let previous_review =
+        bienphong_report::annual_review(&state.service, year - 1, Cutoff::Decree09, scope).await?;
+    let data = Arc::new(DashboardData {
+        summary,
+        review,
+        previous_review,
+    });
+    if let Ok(mut cache) = state.dashboard_cache.entries.lock() {
+        // Entries of an older store state are never asked for again.
+        cache.retain(|k, _| k.0 == seq);
+        if cache.len() > 256 {
+            cache.clear();
+        }
+        cache.insert(key, data.clone());
+    }
+    Ok(data)
+}
+
+/// The current Decree 09 year, or the latest year with records when the
+/// current one has none.
+async fn default_year(state: &AppState, seq: i64, scope: Option<&Code>) -> Result<i16, StoreError> {
+    let key = (seq, scope.map(|c| c.to_string()));
+    if let Ok(known) = state.dashboard_cache.default_years.lock()
+        && let Some(year) = known.get(&key)
+    {
+        return Ok(*year);
+    }
+    let year = latest_year_with_records(state, scope).await?;
+    if let Ok(mut known) = state.dashboard_cache.default_years.lock() {
+        known.retain(|k, _| k.0 == seq);
+        known.insert(key, year);
+    }
+    Ok(year)
+}
+
+async fn latest_year_with_records(
+    state: &AppState,
+    scope: Option<&Code>,
+) -> Result<i16, StoreError> {
+    let today = today();
+    let mut year = today.year();
+    // A Decree 09 year starts on 15 December of the year before.
+    if today >= jiff::civil::date(year, 12, 15) {
+        year += 1;
+    }
+    let units = scope.map(|c| vec![c.clone()]);
+    for y in (year - 10..=year).rev() {
+        let sums = state
+            .service
+            .store()
+            .sum_measures(Period::year(y, Cutoff::Decree09), units.clone(), false)
+            .await?;
+        if sums.iter().any(|s| s.value != 0) {
+            return Ok(y);
+        }
+    }
+    Ok(year)
+}
+
+fn figure(t: &Tr, id: &str, label_key: &str, current: i64, previous: i64, word: &str) -> Figure {
+    Figure {
+        id: id.to_string(),
+        label: t.get(label_key),
+        value: format::integer(current),
+        previous: format::integer(previous),
+        change: comparison_text(t.0, current.into(), previous.into(), word),
+    }
+}
+
+fn comparison_text(
+    lang: Lang,
+    current: rust_decimal::Decimal,
+    previous: rust_decimal::Decimal,
+    word: &str,
+) -> String {
+    match lang {
+        Lang::Vi => format::comparison(current, previous, word),
+        Lang::En => {
+            let diff = current - previous;
+            if previous.is_zero() && !current.is_zero() {
+                "none in the same period last year".to_string()
+            } else if diff.is_zero() {
+                "same as the same period last year".to_string()
+            } else {
+                let pct = format::change_percent(current, previous)
+                    .map(|p| format!(" ({}%)", format::decimal(p.abs().round_dp(1), false)))
+                    .unwrap_or_default();
+                let dir = if diff > rust_decimal::Decimal::ZERO {
+                    "up"
+                } else {
+                    "down"
+                };
+                format!(
+                    "{dir} {}{pct} on the same period last year",
+                    format::decimal(diff.abs(), false)
+                )
+            }
+        }
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn(auth): SignedIn,
+    uri: axum::http::Uri,
+    Query(q): Query<params::Query>,
+) -> Result<Response, Error> {
+    let back = back_of(&uri);
+    let lang = auth.lang;
+    let org = state.service.org_shared().await?;
+    let scope = params::scope(&state, &auth.principal, lang, &q).await?;
+    // One store state for the whole page: what is cached is keyed by it.
+    let seq = state.service.store().last_seq().await?;
+    let year = match params::year(lang, &q, str::to_string)? {
+        Some(y) => y,
+        None => default_year(&state, seq, scope.as_ref()).await?,
+    };
+    let quarter = params::dashboard_quarter(lang, &q)?;
+    let data = dashboard_data(&state, seq, scope.as_ref(), year, quarter).await?;
+    let t = Tr(lang);
+    let s = &data.summary;
+    let p = &s.patrols;
+    let c = &s.cases;
+    let b = &data.review.briefings;
+    let pb = &data.previous_review.briefings;
+    let mut figures = vec![
+        figure(
+            &t,
+            "patrols",
+            "dash-patrols",
+            p.count.current,
+            p.count.previous,
+            "lần",
+        ),
+        figure(
+            &t,
+            "patrol-bdbp",
+            "dash-patrol-bdbp",
+            p.border_guard_persons.current,
+            p.border_guard_persons.previous,
+            "lượt",
+        ),
+        figure(
+            &t,
+            "patrol-others",
+            "dash-patrol-others",
+            p.other_persons.current,
+            p.other_persons.previous,
+            "lượt",
+        ),
+        figure(
+            &t,
+            "cases",
+            "dash-cases",
+            c.count.current,
+            c.count.previous,
+            "vụ",
+        ),
+        figure(
+            &t,
+            "subjects",
+            "dash-subjects",
+            c.subjects.current,
+            c.subjects.previous,
+            "đối tượng",
+        ),
+    ];
+    figures.push(Figure {
+        id: "briefings".into(),
+        label: t.get("dash-briefings"),
+        value: format!("{}/{}", format::integer(b.held), format::integer(b.due)),
+        previous: format!("{}/{}", format::integer(pb.held), format::integer(pb.due)),
+        change: String::new(),
+    });
+    let seizures = s
+        .seizures
+        .iter()
+        .filter(|z| !z.quantity.current.is_zero() || !z.quantity.previous.is_zero())
+        .map(|z| Figure {
+            id: z.code.clone(),
+            label: format!("{} ({})", z.name, z.measure),
+            value: format::decimal(z.quantity.current, false),
+            previous: format::decimal(z.quantity.previous, false),
+            change: comparison_text(lang, z.quantity.current, z.quantity.previous, &z.measure),
+        })
+        .collect();
+    // The reports' chart, in the page's language.
+    let mut chart = bienphong_report::patrols_by_unit_chart(s);
+    chart.title = t.get("dash-chart");
+    for (series, key) in chart
+        .series
+        .iter_mut()
+        .zip(["dash-this-period", "dash-same-period"])
+    {
+        series.name = t.get(key);
+    }
+    let chart = (!chart.is_empty()).then(|| chart.svg()).transpose()?;
+    let this_year = today().year();
+    let years = (2015..=this_year.max(year) + 1).rev().collect();
+    Ok(render(DashboardPage {
+        period_name: match (lang, s.kind) {
+            (Lang::En, Some(bienphong_domain::PeriodKind::Year { year })) => format!("Year {year}"),
+            (Lang::En, Some(bienphong_domain::PeriodKind::Quarter { year, quarter })) => {
+                format!("Quarter {quarter} of {year}")
+            }
+            _ => s.name.clone(),
+        },
+        period_range: format!(
+            "{} – {}",
+            format::date(s.period.from),
+            format::date(s.period.to)
+        ),
+        scope_name: match &scope {
+            Some(c) => unit_name(&org, c.as_str(), lang),
+            None => t.get("scope-all"),
+        },
+        f: frame(&auth, &org, &back),
+        year,
+        years,
+        quarter,
+        figures,
+        seizures,
+        chart,
+    }))
+}

@@ -1,0 +1,15 @@
+//! One module per resource, each holding its pages and its JSON API side by
+//! side over the same use cases. A resource uses the shared modules
+//! (`view`, `params`, `extract`, `error`, `routes`), never a sibling
+//! resource.
+
+pub mod accounts;
+pub mod audit;
+pub mod briefings;
+pub mod conflicts;
+pub mod dashboard;
+pub mod org;
+pub mod records;
+pub mod reports;
+pub mod sheets;
+pub mod sync;

@@ -1,0 +1,388 @@
+//! The form of a record type, drawn from the domain's field declaration:
+//! the pages to add and edit a record, and their posts.
+
+use super::record_path;
+use crate::error::{ApiError, Error};
+use crate::extract::{Authenticated, CsrfForm, SignedIn};
+use crate::forms::{self, Item, Kind, Posted};
+use crate::routes::record_type_of;
+use crate::view::{Frame, Tr, field_label, frame, render_with, unit_options, write_error};
+use crate::{AppState, now_ms};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use bienphong_domain::format;
+use bienphong_domain::org::Org;
+use bienphong_domain::{RecordType, RevisionId};
+use bienphong_i18n::Lang;
+use bienphong_service::today;
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub struct Input {
+    pub name: String,
+    pub label: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<(String, String, bool)>,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+pub struct Section {
+    pub label: String,
+    pub inputs: Vec<Input>,
+    pub rows: Vec<Vec<Input>>,
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage {
+    f: Frame,
+    title: String,
+    action: String,
+    revision: String,
+    sections: Vec<Section>,
+    error: Option<String>,
+}
+
+fn input(
+    org: &Org,
+    lang: Lang,
+    field: &forms::Field,
+    name: String,
+    posted: &Posted,
+    errors: &HashMap<String, String>,
+) -> Input {
+    let t = Tr(lang);
+    let values = posted.get(&name).cloned().unwrap_or_default();
+    let value = values.first().cloned().unwrap_or_default();
+    let choose = |opts: Vec<(String, String)>, with_blank: bool| {
+        let mut out: Vec<(String, String, bool)> = Vec::new();
+        if with_blank {
+            out.push((String::new(), "—".into(), value.is_empty()));
+        }
+        out.extend(opts.into_iter().map(|(v, l)| {
+            let sel = values.contains(&v);
+            (v, l, sel)
+        }));
+        out
+    };
+    let (kind, options) = match field.kind {
+        Kind::Date => ("date", vec![]),
+        Kind::Unit => ("select", choose(unit_options(org, lang), true)),
+        Kind::Units => ("multiselect", choose(unit_options(org, lang), false)),
+        Kind::Catalogue(c) => (
+            "select",
+            choose(
+                org.catalogue
+                    .list(c)
+                    .into_iter()
+                    .map(|e| {
+                        let label = match lang {
+                            Lang::En => e.en.to_string(),
+                            Lang::Vi => e.vi.to_string(),
+                        };
+                        (e.code.to_string(), label)
+                    })
+                    .collect(),
+                true,
+            ),
+        ),
+        Kind::Choice(values) => (
+            "select",
+            choose(
+                values
+                    .iter()
+                    .map(|v| (v.to_string(), t.get(&format!("choice-{v}"))))
+                    .collect(),
+                !field.required,
+            ),
+        ),
+        Kind::Count | Kind::Quantity | Kind::Money => ("number", vec![]),
+        Kind::LongText => ("textarea", vec![]),
+        Kind::Bool => ("checkbox", vec![]),
+        Kind::Codes | Kind::Text | Kind::Record => ("text", vec![]),
+    };
+    Input {
+        label: t.get(&format!("field-{}", field.name)),
+        error: errors.get(&name).cloned(),
+        name,
+        kind,
+        value,
+        options,
+        required: field.required,
+    }
+}
+
+fn sections(
+    org: &Org,
+    lang: Lang,
+    t: RecordType,
+    posted: &Posted,
+    errors: &HashMap<String, String>,
+) -> Vec<Section> {
+    let tr = Tr(lang);
+    let mut main = Section {
+        label: String::new(),
+        inputs: vec![],
+        rows: vec![],
+    };
+    let mut out = Vec::new();
+    for item in forms::form_of(t) {
+        match item {
+            Item::Field(field) => {
+                main.inputs.push(input(
+                    org,
+                    lang,
+                    &field,
+                    field.name.to_string(),
+                    posted,
+                    errors,
+                ));
+            }
+            Item::Rows {
+                name,
+                fields,
+                blank,
+            } => {
+                let n = forms::filled_rows(posted, name) + blank;
+                let rows = (0..n)
+                    .map(|i| {
+                        fields
+                            .iter()
+                            .map(|f| {
+                                input(
+                                    org,
+                                    lang,
+                                    f,
+                                    format!("{name}[{i}].{}", f.name),
+                                    posted,
+                                    errors,
+                                )
+                            })
+                            .collect()
+                    })
+                    .collect();
+                out.push(Section {
+                    label: tr.get(&format!("field-{name}")),
+                    inputs: vec![],
+                    rows,
+                });
+            }
+        }
+    }
+    out.insert(0, main);
+    out
+}
+
+fn form_response(
+    auth: &Authenticated,
+    org: &Org,
+    t: RecordType,
+    action: String,
+    revision: String,
+    posted: &Posted,
+    error: Option<(StatusCode, String, String)>,
+) -> Response {
+    let lang = auth.lang;
+    let tr = Tr(lang);
+    let mut errors = HashMap::new();
+    let mut general = None;
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
+    if let Some((_, field, message)) = error {
+        if field.is_empty() {
+            general = Some(message);
+        } else {
+            errors.insert(field.clone(), message.clone());
+            general = Some(format!("{}: {message}", field_label(lang, &field)));
+        }
+    }
+    let title = if revision.is_empty() {
+        format!("{} — {}", tr.get("form-new"), tr.get(&format!("type-{t}")))
+    } else {
+        format!("{} — {}", tr.get("form-edit"), tr.get(&format!("type-{t}")))
+    };
+    render_with(
+        status,
+        FormPage {
+            f: frame(auth, org, &action),
+            title,
+            action,
+            revision,
+            sections: sections(org, lang, t, posted, &errors),
+            error: general,
+        },
+    )
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    SignedIn(auth): SignedIn,
+    Path(kind): Path<String>,
+) -> Result<Response, Error> {
+    let action = format!("/records/{kind}/new");
+    let t = record_type_of(&kind).ok_or_else(|| ApiError::not_found(auth.lang))?;
+    let org = state.service.org_shared().await?;
+    let mut posted: Posted = HashMap::new();
+    // An editor's records are their own unit's unless they choose another.
+    for item in forms::form_of(t) {
+        if let Item::Field(f) = item
+            && matches!(f.kind, Kind::Unit)
+            && f.required
+        {
+            posted.insert(f.name.into(), vec![auth.principal.grant.unit.to_string()]);
+            break;
+        }
+    }
+    posted.insert("date".into(), vec![format::date(today())]);
+    Ok(form_response(
+        &auth,
+        &org,
+        t,
+        action,
+        String::new(),
+        &posted,
+        None,
+    ))
+}
+
+/// A new record from the form: saved, or the form again with the
+/// message next to the field at fault.
+pub async fn create(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    CsrfForm { auth, form: posted }: CsrfForm,
+) -> Result<Response, Error> {
+    let action = format!("/records/{kind}/new");
+    let lang = auth.lang;
+    let t = record_type_of(&kind).ok_or_else(|| ApiError::not_found(lang))?;
+    let org = state.service.org_shared().await?;
+    let fail = |status, field: String, message: String| {
+        form_response(
+            &auth,
+            &org,
+            t,
+            action.clone(),
+            String::new(),
+            &posted,
+            Some((status, field, message)),
+        )
+    };
+    let content = match forms::to_content(t, &posted) {
+        Ok(c) => c,
+        Err(v) => {
+            return Ok(fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v.field.clone(),
+                lang.problem_only(&v),
+            ));
+        }
+    };
+    Ok(
+        match state
+            .service
+            .add_as(&auth.principal, now_ms(), content)
+            .await
+        {
+            Ok(rev) => {
+                Redirect::to(&format!("/records/{kind}/{}?saved=1", rev.record_id)).into_response()
+            }
+            Err(e) => {
+                let (status, field, message) = write_error(lang, e);
+                fail(status, field, message)
+            }
+        },
+    )
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    SignedIn(auth): SignedIn,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let action = format!("/records/{kind}/{id}/edit");
+    let lang = auth.lang;
+    let (t, record_id) = record_path(&kind, &id).ok_or_else(|| ApiError::not_found(lang))?;
+    let org = state.service.org_shared().await?;
+    let (record, _) = state
+        .service
+        .read_as(&auth.principal, now_ms(), record_id)
+        .await?;
+    if record.record_type != t {
+        return Err(ApiError::not_found(lang).into());
+    }
+    let value: Value = serde_json::from_str(&record.content).unwrap_or(Value::Null);
+    let posted = forms::from_json(t, &value);
+    Ok(form_response(
+        &auth,
+        &org,
+        t,
+        action,
+        record.revision_id.to_string(),
+        &posted,
+        None,
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    CsrfForm { auth, form: posted }: CsrfForm,
+) -> Result<Response, Error> {
+    let action = format!("/records/{kind}/{id}/edit");
+    let lang = auth.lang;
+    let (t, record_id) = record_path(&kind, &id).ok_or_else(|| ApiError::not_found(lang))?;
+    let org = state.service.org_shared().await?;
+    let revision_text = posted
+        .get("revision")
+        .and_then(|v| v.first())
+        .cloned()
+        .unwrap_or_default();
+    let fail = |status, field: String, message: String| {
+        form_response(
+            &auth,
+            &org,
+            t,
+            action.clone(),
+            revision_text.clone(),
+            &posted,
+            Some((status, field, message)),
+        )
+    };
+    let Ok(revision) = revision_text.parse::<RevisionId>() else {
+        return Ok(fail(
+            StatusCode::BAD_REQUEST,
+            String::new(),
+            lang.text("form-no-revision", &[]),
+        ));
+    };
+    let content = match forms::to_content(t, &posted) {
+        Ok(c) => c,
+        Err(v) => {
+            return Ok(fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v.field.clone(),
+                lang.problem_only(&v),
+            ));
+        }
+    };
+    let written = state
+        .service
+        .edit_as(
+            &auth.principal,
+            now_ms(),
+            record_id,
+            Some(revision),
+            content,
+        )
+        .await;
+    Ok(match written {
+        Ok(_) => Redirect::to(&format!("/records/{kind}/{record_id}?saved=1")).into_response(),
+        Err(e) => {
+            let (status, field, message) = write_error(lang, e);
+            fail(status, field, message)
+        }
+    })
+}

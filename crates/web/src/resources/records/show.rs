@@ -1,0 +1,194 @@
+//! A record: its page (fields, whole history with what each revision
+//! changed) and `GET /api/v1/<collection>/<id>` with its history.
+
+use super::{in_collection, parse_record_id, record_json, record_path, revision_json};
+use crate::error::{ApiError, Error};
+use crate::extract::{ApiCaller, SignedIn};
+use crate::forms::{self, Item, Posted};
+use crate::view::{Frame, Tr, describe, field_label, frame, render, when};
+use crate::{AppState, now_ms};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use bienphong_domain::RecordType;
+use bienphong_i18n::Lang;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub struct HistoryLine {
+    pub revision: String,
+    pub author: String,
+    pub when: String,
+    pub what: String,
+    pub changes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    f: Frame,
+    title: String,
+    kind: String,
+    id: String,
+    revision: String,
+    fields: Vec<(String, String)>,
+    history: Vec<HistoryLine>,
+    saved: bool,
+    can_edit: bool,
+    in_conflict: bool,
+}
+
+/// The fields of a stored record as label/value lines.
+fn shown_fields(lang: Lang, t: RecordType, value: &Value) -> Vec<(String, String)> {
+    let posted = forms::from_json(t, value);
+    let mut keys: Vec<&String> = posted.keys().collect();
+    keys.sort_by_key(|k| {
+        let base = k.split(['[', '.']).next().unwrap_or(k).to_string();
+        let order = forms::form_of(t)
+            .iter()
+            .position(|i| match i {
+                Item::Field(f) => f.name == base,
+                Item::Rows { name, .. } => *name == base,
+            })
+            .unwrap_or(usize::MAX);
+        (order, (*k).clone())
+    });
+    keys.into_iter()
+        .map(|k| (field_label(lang, k), posted[k].join(", ")))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+fn changes(lang: Lang, t: RecordType, before: &str, after: &str) -> Vec<String> {
+    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+    let (a, b) = (
+        forms::from_json(t, &parse(before)),
+        forms::from_json(t, &parse(after)),
+    );
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| {
+            let show = |p: &Posted| p.get(k).map(|v| v.join(", ")).unwrap_or_else(|| "—".into());
+            format!("{}: {} → {}", field_label(lang, k), show(&a), show(&b))
+        })
+        .collect()
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn(auth): SignedIn,
+    Path((kind, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, Error> {
+    let back = format!("/records/{kind}/{id}");
+    let lang = auth.lang;
+    let (t, record_id) = record_path(&kind, &id).ok_or_else(|| ApiError::not_found(lang))?;
+    let org = state.service.org_shared().await?;
+    let (record, content) = state
+        .service
+        .read_as(&auth.principal, now_ms(), record_id)
+        .await?;
+    let revisions = state
+        .service
+        .history_as(&auth.principal, now_ms(), record_id)
+        .await?;
+    if record.record_type != t {
+        return Err(ApiError::not_found(lang).into());
+    }
+    let in_conflict =
+        bienphong_domain::revision::heads(revisions.iter().map(|r| (r.id, r.parents.as_slice())))
+            .len()
+            > 1;
+    let tr = Tr(lang);
+    let mut history = Vec::new();
+    let mut previous = String::new();
+    for r in &revisions {
+        let what = if r.deleted {
+            tr.get("history-deleted")
+        } else if r.parents.is_empty() {
+            tr.get("history-created")
+        } else {
+            tr.get("history-edited")
+        };
+        let changed = if r.parents.is_empty() || r.deleted {
+            vec![]
+        } else {
+            changes(lang, t, &previous, &r.content)
+        };
+        history.push(HistoryLine {
+            revision: r.id.to_string(),
+            author: r.author.clone(),
+            when: when(r.created_ms),
+            what,
+            changes: changed,
+        });
+        if !r.deleted {
+            previous = r.content.clone();
+        }
+    }
+    history.reverse();
+    let value: Value = serde_json::from_str(&record.content).unwrap_or(Value::Null);
+    let can_edit = auth.principal.grant.may_write_type(t)
+        && auth.principal.grant.allows(
+            bienphong_domain::access::Access::Write,
+            &org,
+            &content,
+            None,
+        );
+    Ok(render(RecordPage {
+        title: format!(
+            "{} · {}",
+            tr.get(&format!("type-{t}")),
+            describe(&org, lang, &content)
+        ),
+        f: frame(&auth, &org, &back),
+        kind,
+        id: record_id.to_string(),
+        revision: record.revision_id.to_string(),
+        fields: shown_fields(lang, t, &value),
+        history,
+        saved: q.contains_key("saved"),
+        can_edit: can_edit && !in_conflict,
+        in_conflict,
+    }))
+}
+
+pub async fn get(
+    t: RecordType,
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let lang = caller.lang;
+    let id = parse_record_id(lang, &id)?;
+    let (record, _) = state
+        .service
+        .read_as(&caller.principal, now_ms(), id)
+        .await?;
+    in_collection(lang, t, &record)?;
+    Ok(Json(record_json(&record)))
+}
+
+pub async fn history(
+    t: RecordType,
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Error> {
+    let lang = caller.lang;
+    let id = parse_record_id(lang, &id)?;
+    let revisions = state
+        .service
+        .history_as(&caller.principal, now_ms(), id)
+        .await?;
+    if revisions.first().is_some_and(|r| r.record_type != t) {
+        return Err(ApiError::not_found(lang).into());
+    }
+    Ok(Json(json!({
+        "items": revisions.iter().map(revision_json).collect::<Vec<_>>()
+    })))
+}

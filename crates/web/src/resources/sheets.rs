@@ -1,0 +1,234 @@
+//! Spreadsheets of a record type: the XLSX template, the export of a
+//! list (XLSX or CSV) and the upload page that checks or imports a file.
+
+use crate::error::{ApiError, Error};
+use crate::extract::{SignedIn, back_of};
+use crate::forms::Posted;
+use crate::params;
+use crate::routes::record_type_of;
+use crate::view::{Frame, Tr, attachment, frame, render, render_with};
+use crate::{AppState, now_ms};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use bienphong_domain::format;
+use bienphong_domain::{Content, RecordType};
+use bienphong_i18n::Lang;
+use std::collections::HashMap;
+
+/// The record type of a path, if it has a spreadsheet.
+fn sheet_type(lang: Lang, kind: &str) -> Result<RecordType, ApiError> {
+    record_type_of(kind)
+        .filter(|t| bienphong_sheets::model::has_sheet(*t))
+        .ok_or_else(|| ApiError::not_found(lang))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The XLSX template of a record type.
+pub async fn template(
+    State(state): State<AppState>,
+    SignedIn(auth): SignedIn,
+    Path(kind): Path<String>,
+) -> Result<Response, Error> {
+    let t = sheet_type(auth.lang, &kind)?;
+    let org = state.service.org_shared().await?;
+    let bytes = bienphong_sheets::template_xlsx(t, &org)?;
+    Ok(attachment(bytes, XLSX, &format!("mau-{kind}.xlsx")))
+}
+
+/// The records of a list, with its filters, as XLSX or CSV: every record
+/// the person may read, not only the page shown.
+pub async fn export(
+    State(state): State<AppState>,
+    SignedIn(auth): SignedIn,
+    Path(kind): Path<String>,
+    Query(q): Query<params::Query>,
+) -> Result<Response, Error> {
+    let lang = auth.lang;
+    let t = sheet_type(lang, &kind)?;
+    let csv = q.get("format").is_some_and(|f| f == "csv");
+    let bytes = {
+        let org = state.service.org_shared().await?;
+        let base = params::list_filter(lang, &org, t, &q)?;
+        let mut records = Vec::new();
+        let mut offset = 0u32;
+        loop {
+            let mut filter = base.clone();
+            filter.limit = Some(500);
+            filter.offset = offset;
+            let page = state
+                .service
+                .list_as(&auth.principal, now_ms(), filter, params::search(&q))
+                .await?;
+            for r in &page.records {
+                let content = Content::from_json(r.record_type, &r.content)?;
+                records.push((r.record_id, content));
+            }
+            match page.next {
+                Some(next) => offset = next,
+                None => break,
+            }
+        }
+        if csv {
+            let mut buf = Vec::new();
+            bienphong_sheets::export_csv(t, &org, &records, &mut buf)?;
+            buf
+        } else {
+            bienphong_sheets::export_xlsx(t, &org, &records)?
+        }
+    };
+    Ok(if csv {
+        attachment(bytes, "text/csv; charset=utf-8", &format!("{kind}.csv"))
+    } else {
+        attachment(bytes, XLSX, &format!("{kind}.xlsx"))
+    })
+}
+
+/// What an upload found, for the page.
+pub struct ImportResult {
+    pub dry_run: bool,
+    pub written: bool,
+    pub summary: String,
+    pub errors: Vec<String>,
+    pub more: usize,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    f: Frame,
+    title: String,
+    kind: String,
+    result: Option<ImportResult>,
+}
+
+/// The upload page of a record type, for those who may add records.
+pub async fn import_page(
+    State(state): State<AppState>,
+    SignedIn(auth): SignedIn,
+    uri: axum::http::Uri,
+    Path(kind): Path<String>,
+) -> Result<Response, Error> {
+    let lang = auth.lang;
+    let t = sheet_type(lang, &kind)?;
+    if !auth.principal.grant.may_write_type(t) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            lang.text("sheet-not-allowed", &[]),
+        )
+        .into());
+    }
+    let org = state.service.org_shared().await?;
+    Ok(render(ImportPage {
+        title: Tr(lang).get(&format!("types-{t}")),
+        f: frame(&auth, &org, &back_of(&uri)),
+        kind,
+        result: None,
+    }))
+}
+
+/// An uploaded file: checked ("check", a dry run showing every refused
+/// row) or imported ("import", all rows or none), as the signed-in person.
+pub async fn import_upload(
+    State(state): State<AppState>,
+    SignedIn(auth): SignedIn,
+    uri: axum::http::Uri,
+    Path(kind): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, Error> {
+    let back = back_of(&uri);
+    let lang = auth.lang;
+    let t = sheet_type(lang, &kind)?;
+    let mut posted: Posted = HashMap::new();
+    let mut file: Option<(String, Bytes)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("tep").to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((file_name, b)),
+                Err(_) => break,
+            }
+        } else if let Ok(text) = field.text().await {
+            posted.entry(name).or_default().push(text);
+        }
+    }
+    auth.check_csrf(&posted)?;
+    let org = state.service.org_shared().await?;
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(ApiError::bad_request(lang, "file", lang.text("field-missing", &[])).into());
+    };
+    let dry_run = posted
+        .get("action")
+        .and_then(|v| v.first())
+        .is_none_or(|a| a != "import");
+    let stem = std::path::Path::new(&file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let report = bienphong_sheets::import::import(
+        &*state.service,
+        bienphong_sheets::import::Writer::Person {
+            who: &auth.principal,
+            now_ms: now_ms(),
+        },
+        bienphong_sheets::Input::Bytes(&bytes),
+        &stem,
+        bienphong_sheets::import::Options {
+            record_type: Some(t),
+            dry_run,
+            skip_invalid: false,
+        },
+        &mut |_| {},
+    )
+    .await;
+    let tr = Tr(lang);
+    let result = match report {
+        Ok(r) => {
+            let errors: Vec<String> = r.errors().map(|e| e.message(lang)).collect();
+            let shown = 500;
+            ImportResult {
+                dry_run,
+                written: r.written,
+                summary: lang.text(
+                    "import-summary",
+                    &[
+                        ("type", tr.get(&format!("types-{t}"))),
+                        ("rows", format::integer(r.rows_read as i64)),
+                        ("created", format::integer(r.created as i64)),
+                        ("updated", format::integer(r.updated as i64)),
+                        ("unchanged", format::integer(r.unchanged as i64)),
+                        ("rejected", format::integer(r.rejected.len() as i64)),
+                    ],
+                ),
+                more: errors.len().saturating_sub(shown),
+                errors: errors.into_iter().take(shown).collect(),
+            }
+        }
+        Err(e) => ImportResult {
+            dry_run,
+            written: false,
+            summary: String::new(),
+            errors: vec![e.message(lang)],
+            more: 0,
+        },
+    };
+    let status = if result.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(
+        status,
+        ImportPage {
+            title: tr.get(&format!("types-{t}")),
+            f: frame(&auth, &org, &back),
+            kind,
+            result: Some(result),
+        },
+    ))
+}

@@ -1,0 +1,454 @@
+//! Every route, in one table. The API's routes are declared once in
+//! [`api_routes`]: the router and the OpenAPI document (`openapi.rs`) are
+//! both built from that table, so the document cannot list a route the
+//! server does not serve, nor miss one it does. The pages follow in
+//! [`page_routes`], each pointing at its resource's handler.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::Language;
+use crate::resources::{
+    accounts, audit, briefings, conflicts, dashboard, org, records, reports, sheets, sync,
+};
+use crate::{openapi, session};
+use axum::Router;
+use axum::http::{Method, StatusCode};
+use axum::routing::{MethodRouter, get, on, post};
+use bienphong_domain::RecordType;
+
+/// The collection each record type is served under.
+pub fn collection(t: RecordType) -> &'static str {
+    match t {
+        RecordType::Unit => "units",
+        RecordType::Link => "links",
+        RecordType::Marker => "markers",
+        RecordType::Catalogue => "catalogue-entries",
+        RecordType::Patrol => "patrols",
+        RecordType::Case => "cases",
+        RecordType::CaseSubjects => "case-subjects",
+        RecordType::Meeting => "meetings",
+        RecordType::Document => "documents",
+        RecordType::Programme => "programmes",
+        RecordType::Beneficiary => "beneficiaries",
+        RecordType::Propaganda => "propaganda",
+        RecordType::Disaster => "disasters",
+        RecordType::BriefingReport => "briefing-reports",
+    }
+}
+
+/// The record type a collection's name stands for.
+pub fn record_type_of(kind: &str) -> Option<RecordType> {
+    RecordType::ALL.into_iter().find(|t| collection(*t) == kind)
+}
+
+/// One route of the API: how it is served and how it is documented.
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: String,
+    pub summary: String,
+    pub tag: &'static str,
+    pub query: &'static [(&'static str, &'static str)],
+    pub body: Option<&'static str>,
+    /// Statuses it answers besides 401 (every route but `/health` and the
+    /// document itself needs credentials).
+    pub statuses: &'static [u16],
+    pub public: bool,
+    pub handler: MethodRouter<AppState>,
+}
+
+const LIST_QUERY: &[(&str, &str)] = &[
+    (
+        "unit",
+        "unit code: records of this unit and the units below it",
+    ),
+    ("from", "first day, DD/MM/YYYY or YYYY-MM-DD"),
+    ("to", "last day, DD/MM/YYYY or YYYY-MM-DD"),
+    ("year", "a year (with cutoff)"),
+    ("cutoff", "decree09 (default) or calendar"),
+    ("category", "case type, meeting type, patrol kind…"),
+    ("q", "search, ignoring diacritics and case"),
+    ("cursor", "next_cursor of the previous page"),
+    ("limit", "records per page, 1–500 (default 50)"),
+];
+
+fn route(
+    method: Method,
+    path: impl Into<String>,
+    summary: impl Into<String>,
+    tag: &'static str,
+    statuses: &'static [u16],
+    handler: MethodRouter<AppState>,
+) -> ApiRoute {
+    ApiRoute {
+        method,
+        path: path.into(),
+        summary: summary.into(),
+        tag,
+        query: &[],
+        body: None,
+        statuses,
+        public: false,
+        handler,
+    }
+}
+
+const BRIEFING_QUERY: &[(&str, &str)] = &[
+    ("year", "the year"),
+    ("quarter", "1–4"),
+    ("scope", "unit code (default: the caller's unit)"),
+    ("cutoff", "decree09 (default) or calendar"),
+    (
+        "due_days",
+        "days after the quarter a report is due (default 5)",
+    ),
+];
+
+/// Every route of the API.
+pub fn api_routes() -> Vec<ApiRoute> {
+    use axum::routing::MethodFilter as F;
+    let mut routes = vec![
+        ApiRoute {
+            public: true,
+            ..route(
+                Method::GET,
+                "/health",
+                "Ready to serve",
+                "system",
+                &[200],
+                on(F::GET, health),
+            )
+        },
+        ApiRoute {
+            public: true,
+            ..route(
+                Method::GET,
+                "/api/v1/openapi.json",
+                "This document",
+                "system",
+                &[200],
+                on(F::GET, openapi::serve),
+            )
+        },
+        route(
+            Method::GET,
+            "/api/v1/me",
+            "Who the credentials belong to",
+            "accounts",
+            &[200],
+            on(F::GET, accounts::me),
+        ),
+        ApiRoute {
+            body: Some("TokenRequest"),
+            ..route(
+                Method::POST,
+                "/api/v1/tokens",
+                "Create an API token (shown once)",
+                "accounts",
+                &[201, 400, 403, 422],
+                on(F::POST, accounts::create_token),
+            )
+        },
+        route(
+            Method::DELETE,
+            "/api/v1/tokens/{id}",
+            "Revoke an API token",
+            "accounts",
+            &[204, 403, 404],
+            on(F::DELETE, accounts::revoke_token),
+        ),
+        ApiRoute {
+            query: &[
+                ("actor", "who acted"),
+                ("action", "create, update, delete, login, restricted.read…"),
+                ("outcome", "allowed or refused"),
+                ("record_id", "a record"),
+                ("before", "entries before this sequence number"),
+                ("limit", "entries, 1–1000"),
+            ],
+            ..route(
+                Method::GET,
+                "/api/v1/audit",
+                "The audit log, newest first (administrators)",
+                "accounts",
+                &[200, 400, 403],
+                on(F::GET, audit::list),
+            )
+        },
+        ApiRoute {
+            query: &[
+                ("year", "the year"),
+                ("scope", "unit code (default: the caller's unit)"),
+                ("cutoff", "decree09 (default) or calendar"),
+                ("format", "json (default) or md"),
+            ],
+            ..route(
+                Method::GET,
+                "/api/v1/reports/annual",
+                "The annual review",
+                "reports",
+                &[200, 400, 403, 404],
+                on(F::GET, reports::annual),
+            )
+        },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            ..route(
+                Method::GET,
+                "/api/v1/briefings",
+                "Who owes a quarter's briefing report, and who has submitted or is late",
+                "briefings",
+                &[200, 400, 403],
+                on(F::GET, briefings::roll),
+            )
+        },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            ..route(
+                Method::GET,
+                "/api/v1/briefings/{unit}",
+                "A unit's briefing report: frozen figures once submitted, with later changes",
+                "briefings",
+                &[200, 400, 403],
+                on(F::GET, briefings::view),
+            )
+        },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            ..route(
+                Method::POST,
+                "/api/v1/briefings/{unit}/submit",
+                "Submit a unit's draft briefing report, freezing its figures",
+                "briefings",
+                &[200, 400, 403, 404, 409, 422],
+                on(F::POST, briefings::submit),
+            )
+        },
+        route(
+            Method::GET,
+            "/api/v1/conflicts",
+            "Records changed in two places before a sync, with their versions",
+            "sync",
+            &[200],
+            on(F::GET, conflicts::list),
+        ),
+        ApiRoute {
+            body: Some("Resolution"),
+            ..route(
+                Method::POST,
+                "/api/v1/conflicts/{id}/resolve",
+                "Resolve a conflict: keep one version, optionally with fields of others",
+                "sync",
+                &[200, 400, 403, 404, 409, 422],
+                on(F::POST, conflicts::resolve_api),
+            )
+        },
+        ApiRoute {
+            body: Some("SyncOffer"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/offer",
+                "Sync: which of these revision ids the server lacks (docs/sync-protocol.md)",
+                "sync",
+                &[200, 400],
+                on(F::POST, sync::offer),
+            )
+        },
+        ApiRoute {
+            body: Some("SyncPush"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/push",
+                "Sync: revisions for the server, applied in one transaction (all or nothing)",
+                "sync",
+                &[200, 400, 403],
+                on(F::POST, sync::push),
+            )
+        },
+        ApiRoute {
+            body: Some("SyncPull"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/pull",
+                "Sync: revisions after a cursor that the caller may read",
+                "sync",
+                &[200, 400],
+                on(F::POST, sync::pull),
+            )
+        },
+        route(
+            Method::GET,
+            "/api/v1/sync/status",
+            "Sync status: each node with its last sync and the revisions waiting for it; \
+             on a node, its server and what it has still to send (administrators)",
+            "sync",
+            &[200, 403],
+            on(F::GET, sync::status),
+        ),
+    ];
+    for t in RecordType::ALL {
+        let c = collection(t);
+        let base = format!("/api/v1/{c}");
+        let item = format!("{base}/{{id}}");
+        routes.push(ApiRoute {
+            query: LIST_QUERY,
+            ..route(
+                Method::GET,
+                base.clone(),
+                format!("List {t} records"),
+                c,
+                &[200, 400],
+                on(F::GET, move |s, q, caller| {
+                    records::list::list(t, s, q, caller)
+                }),
+            )
+        });
+        routes.push(ApiRoute {
+            body: Some(openapi::content_schema(t)),
+            ..route(
+                Method::POST,
+                base,
+                format!("Create a {t} record"),
+                c,
+                &[201, 400, 403, 422],
+                on(F::POST, move |s, caller, body| {
+                    records::write::create(t, s, caller, body)
+                }),
+            )
+        });
+        routes.push(route(
+            Method::GET,
+            item.clone(),
+            format!("Get a {t} record"),
+            c,
+            &[200, 404],
+            on(F::GET, move |s, caller, id| {
+                records::show::get(t, s, caller, id)
+            }),
+        ));
+        routes.push(ApiRoute {
+            body: Some("UpdateRequest"),
+            ..route(
+                Method::PUT,
+                item.clone(),
+                format!("Replace a {t} record's content (send the revision you edited)"),
+                c,
+                &[200, 400, 403, 404, 409, 422],
+                on(F::PUT, move |s, caller, id, body| {
+                    records::write::update(t, s, caller, id, body)
+                }),
+            )
+        });
+        routes.push(ApiRoute {
+            query: &[("revision", "the revision you are deleting (required)")],
+            ..route(
+                Method::DELETE,
+                item.clone(),
+                format!("Delete a {t} record (its history stays)"),
+                c,
+                &[200, 400, 403, 404, 409],
+                on(F::DELETE, move |s, caller, id, q| {
+                    records::write::delete(t, s, caller, id, q)
+                }),
+            )
+        });
+        routes.push(route(
+            Method::GET,
+            format!("{item}/history"),
+            format!("Every revision of a {t} record"),
+            c,
+            &[200, 404],
+            on(F::GET, move |s, caller, id| {
+                records::show::history(t, s, caller, id)
+            }),
+        ));
+    }
+    routes
+}
+
+/// The API's router, from [`api_routes`].
+pub fn api_router() -> Router<AppState> {
+    let mut by_path: Vec<(String, MethodRouter<AppState>)> = Vec::new();
+    for r in api_routes() {
+        match by_path.iter_mut().find(|(p, _)| *p == r.path) {
+            Some((_, m)) => *m = std::mem::take(m).merge(r.handler),
+            None => by_path.push((r.path, r.handler)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(&path, handler.fallback(method_not_allowed));
+    }
+    router
+}
+
+pub async fn no_route(Language(lang): Language) -> ApiError {
+    let mut e = ApiError::not_found(lang);
+    e.code = "no_route";
+    e
+}
+
+async fn method_not_allowed(Language(lang): Language) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        lang.text("api-method-not-allowed", &[]),
+    )
+}
+
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+/// The pages, behind the CSRF check of `Sec-Fetch-Site`.
+pub fn page_routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/lang/{lang}", get(session::switch_language))
+        .route("/records/{kind}", get(records::list::page))
+        .route(
+            "/records/{kind}/new",
+            get(records::form::new_page).post(records::form::create),
+        )
+        .route("/records/{kind}/template", get(sheets::template))
+        .route("/records/{kind}/export", get(sheets::export))
+        .route("/records/{kind}/{id}", get(records::show::page))
+        .route(
+            "/records/{kind}/{id}/edit",
+            get(records::form::edit_page).post(records::form::update),
+        )
+        .route(
+            "/records/{kind}/{id}/delete",
+            post(records::write::delete_page),
+        )
+        .route("/org", get(org::org_page))
+        .route("/catalogues", get(org::catalogue_page))
+        .route("/reports", get(reports::page))
+        .route("/reports/download", get(reports::download))
+        .route("/conflicts", get(conflicts::list_page))
+        .route(
+            "/conflicts/{id}",
+            get(conflicts::conflict_page).post(conflicts::resolve),
+        )
+        .route("/briefings", get(briefings::pages::roll_page))
+        .route(
+            "/briefings/{unit}",
+            get(briefings::pages::report_page).post(briefings::pages::save),
+        )
+        .route(
+            "/briefings/{unit}/download",
+            get(briefings::pages::download),
+        )
+        .route("/admin/audit", get(audit::page))
+        .route("/sync", get(sync::status_page))
+        .layer(tower_http::csrf::CsrfLayer::new())
+}
+
+/// The spreadsheet upload page: its body may be far larger than a form's.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route(
+        "/records/{kind}/import",
+        get(sheets::import_page).post(sheets::import_upload),
+    )
+}

@@ -1,0 +1,168 @@
+//! Signing in and out, the language switch, and the limit on sign-in
+//! attempts per address.
+
+use crate::error::Error;
+use crate::extract::{CsrfForm, LANG_COOKIE, SESSION_COOKIE, cookie, page_lang, parse_form};
+use crate::view::{Tr, render, render_with};
+use crate::{AppState, now_ms};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use bienphong_i18n::Lang;
+use bienphong_service::LoginRefusal;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+
+/// Sign-in attempts per address per minute; beyond them the login page
+/// answers 429 until the minute is over.
+pub struct LoginLimiter {
+    per_minute: u32,
+    seen: Mutex<HashMap<IpAddr, (i64, u32)>>,
+}
+
+impl LoginLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            per_minute,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn allow(&self, ip: IpAddr, now_ms: i64) -> bool {
+        let Ok(mut seen) = self.seen.lock() else {
+            return true;
+        };
+        let minute = now_ms / 60_000;
+        seen.retain(|_, (m, _)| *m == minute);
+        let entry = seen.entry(ip).or_insert((minute, 0));
+        entry.1 += 1;
+        entry.1 <= self.per_minute
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+fn safe_next(next: Option<&String>) -> String {
+    match next {
+        // Only paths of this site: never `//host` or a full URL.
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    render(LoginPage {
+        t: Tr(page_lang(&headers)),
+        next: safe_next(q.get("next")),
+        username: String::new(),
+        error: None,
+    })
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = page_lang(&headers);
+    let form = parse_form(&body);
+    let field = |k: &str| {
+        form.get(k)
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (username, password) = (field("username"), field("password"));
+    let next = safe_next(Some(&field("next")));
+    let again = |status: StatusCode, key: &str, args: &[(&'static str, String)]| {
+        render_with(
+            status,
+            LoginPage {
+                t: Tr(lang),
+                next: next.clone(),
+                username: username.clone(),
+                error: Some(lang.text(key, args)),
+            },
+        )
+    };
+    if !state.login_limiter.allow(addr.ip(), now_ms()) {
+        return again(StatusCode::TOO_MANY_REQUESTS, "login-rate-limited", &[]);
+    }
+    let ttl = i64::try_from(state.config.session_ttl.as_millis()).unwrap_or(i64::MAX);
+    match state
+        .service
+        .login(&username, &password, now_ms(), ttl)
+        .await
+    {
+        Ok(Ok(session)) => {
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                session.secret,
+                ttl / 1000,
+                if state.config.secure_cookies {
+                    "; Secure"
+                } else {
+                    ""
+                }
+            );
+            let mut r = Redirect::to(&next).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Ok(Err(LoginRefusal::Locked { until_ms })) => {
+            let minutes = ((until_ms - now_ms()).max(0) + 59_999) / 60_000;
+            again(
+                StatusCode::TOO_MANY_REQUESTS,
+                "login-locked",
+                &[("minutes", minutes.to_string())],
+            )
+        }
+        Ok(Err(_)) => again(StatusCode::UNAUTHORIZED, "login-failed", &[]),
+        Err(e) => Error::from(e).into_response(),
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    _: CsrfForm,
+) -> Result<Response, Error> {
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        state.service.logout(secret, now_ms()).await?;
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("bp_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(r)
+}
+
+pub async fn switch_language(
+    Path(lang): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::parse(&lang);
+    let mut r = Redirect::to(&safe_next(q.get("back"))).into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.as_str()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
