@@ -1497,3 +1497,24 @@ async fn implausible_values_and_future_records_are_refused_on_every_web_edge() {
     assert_eq!(r.status(), 303, "{:?}", r.text().await);
     assert_eq!(common::record_count(&app).await, before + 1);
 }
+
+#[tokio::test]
+async fn the_category_filter_takes_labels_with_or_without_diacritics_and_codes() {
+    let app = spawn_app().await;
+    let reader = token(&app, "admin").await;
+    let count = |category: &str| {
+        let path = format!("/api/v1/cases?year=2023&limit=500&category={category}");
+        let app = &app;
+        let reader = reader.clone();
+        async move {
+            let (s, v) = api(app, &reader, reqwest::Method::GET, &path, None).await;
+            assert_eq!(s, 200, "{v}");
+            v["items"].as_array().unwrap().len()
+        }
+    };
+    let by_code = count("MATUY").await;
+    assert!(by_code > 0);
+    assert_eq!(count("ma%20tuy").await, by_code);
+    assert_eq!(count("Ma%20t%C3%BAy").await, by_code);
+    assert_eq!(count("KHONGCO").await, 0);
+}
