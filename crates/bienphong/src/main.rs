@@ -360,7 +360,27 @@ fn read_input(path: &Path) -> Result<String> {
     Ok(text)
 }
 
+/// Commands that only read: on a data directory without a store they would
+/// otherwise create an empty one and report zeros as if it were real.
+fn reads_only(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Report { .. }
+            | Command::List(_)
+            | Command::Show(_)
+            | Command::History(_)
+            | Command::Export(_)
+    )
+}
+
 async fn run(cli: Cli) -> Result<()> {
+    if reads_only(&cli.command) && cli.database.is_none() && !store_path(&cli.data).exists() {
+        return Err(CliError::Message(
+            "store-missing",
+            vec![("path", cli.data.display().to_string())],
+            EXIT_INVALID,
+        ));
+    }
     let lang = cli.lang;
     let mut out = std::io::stdout().lock();
     let say = |key: &str, args: &[(&'static str, String)]| lang.text(key, args);
@@ -488,7 +508,7 @@ async fn run(cli: Cli) -> Result<()> {
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
             let rev = service.add(&Actor::now(author(&cli.user)), content).await?;
             announce(&mut out, lang, "added", &rev)?;
-            Ok(())
+            echo_read_as(&mut out, lang, &records::ambiguous_numbers(&args.fields))
         }
         Command::Edit(args) => {
             let id = parse_record_id(&args.id)?;
@@ -510,7 +530,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .edit(&Actor::now(author(&cli.user)), id, expected, content)
                 .await?;
             announce(&mut out, lang, "edited", &rev)?;
-            Ok(())
+            echo_read_as(&mut out, lang, &records::ambiguous_numbers(&args.fields))
         }
         Command::Delete(args) => {
             let id = parse_record_id(&args.id)?;
@@ -938,6 +958,26 @@ fn announce(
         ],
     );
     writeln!(out, "{text}").context("stdout")?;
+    Ok(())
+}
+
+/// Says how each number that could be read two ways was read.
+fn echo_read_as(
+    out: &mut impl std::io::Write,
+    lang: Lang,
+    read: &[bienphong_domain::fields::ReadAs],
+) -> Result<()> {
+    for r in read {
+        let text = lang.text(
+            "value-read-as",
+            &[
+                ("field", r.field.clone()),
+                ("typed", r.typed.clone()),
+                ("plain", r.plain.clone()),
+            ],
+        );
+        writeln!(out, "{text}").context("stdout")?;
+    }
     Ok(())
 }
 

@@ -456,7 +456,7 @@ fn every_record_type_round_trips_through_the_cli() {
         (
             "programme",
             format!(
-                r#"{{"programme":"NBETT","sponsor_unit":"{post}","beneficiary_kind":"child","start":"2024-01-01","monthly_amount":"500.000"}}"#
+                r#"{{"programme":"NBETT","sponsor_unit":"{post}","beneficiary_kind":"child","start":"2024-01-01","monthly_amount":500000}}"#
             ),
         ),
         (
@@ -1819,4 +1819,190 @@ fn a_full_disk_is_named_at_once_and_nothing_hangs() {
             assert!(!err.contains("pool timed out"), "{err}");
         }
     }
+}
+
+/// The id a successful `add` prints (`Added patrol ID …` in English).
+fn added_id(out: &str) -> String {
+    out.lines()
+        .next()
+        .and_then(|l| l.split_whitespace().nth(2))
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn typed_numbers_are_read_the_vietnamese_way_and_echoed() {
+    let data = demo();
+    let post = a_verified_post(data.path());
+    let out = stdout(bin(data.path()).args([
+        "--lang",
+        "en",
+        "add",
+        "case",
+        "--date",
+        "05/03/2024",
+        "--unit",
+        &post,
+        "--case-type",
+        "MATUY",
+        "--subjects",
+        "1",
+        "--seizure",
+        "THUOCPHIEN=1.200",
+        "--seizure",
+        "HEROIN=1.200,5",
+        "--seizure",
+        "XEMAY=0,43",
+        "--seizure",
+        "TIEN=12.500.000",
+    ]));
+    // Only the one that could be read two ways is echoed.
+    assert!(
+        out.contains("seizures[0].quantity: \"1.200\" was read as 1200"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let id = added_id(&out);
+    let shown: Value =
+        serde_json::from_str(&stdout(bin(data.path()).args(["show", "case", &id]))).unwrap();
+    let quantities: Vec<&str> = shown["content"]["seizures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["quantity"].as_str().unwrap())
+        .collect();
+    assert_eq!(quantities, ["1200", "1200.5", "0.43", "12500000"]);
+    // The machine form of JSON is never read by the human rule.
+    let out = bin(data.path())
+        .args(["add", "programme", "--json", "-"])
+        .write_stdin(format!(
+            r#"{{"programme":"NBETT","sponsor_unit":"{post}","beneficiary_kind":"child","start":"2024-01-01","monthly_amount":"500.000"}}"#
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("monthly_amount"));
+}
+
+#[test]
+fn zero_persons_is_no_entry_and_zero_seized_is_refused() {
+    let data = demo();
+    let post = a_verified_post(data.path());
+    let out = stdout(bin(data.path()).args([
+        "--lang",
+        "en",
+        "add",
+        "patrol",
+        "--kind",
+        "joint",
+        "--date",
+        "05/03/2024",
+        "--unit",
+        &post,
+        "--force",
+        "BDBP=6",
+        "--force",
+        "DQ=0",
+    ]));
+    let shown: Value = serde_json::from_str(&stdout(bin(data.path()).args([
+        "show",
+        "patrol",
+        &added_id(&out),
+    ])))
+    .unwrap();
+    assert_eq!(
+        shown["content"]["participants"],
+        serde_json::json!([{"force": "BDBP", "persons": 6}])
+    );
+    let before = revision_count(data.path());
+    let out = bin(data.path())
+        .args([
+            "add",
+            "case",
+            "--date",
+            "05/03/2024",
+            "--unit",
+            &post,
+            "--case-type",
+            "MATUY",
+            "--subjects",
+            "1",
+            "--seizure",
+            "THUOCPHIEN=0",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("seizures[0].quantity"), "{err}");
+    assert_eq!(revision_count(data.path()), before);
+}
+
+#[test]
+fn future_dates_and_implausible_figures_are_refused() {
+    let data = demo();
+    let post = a_verified_post(data.path());
+    let before = revision_count(data.path());
+    let today = jiff::Timestamp::now()
+        .in_tz("Asia/Ho_Chi_Minh")
+        .unwrap()
+        .date();
+    let day = bienphong_domain::format::date;
+    let patrol = |date: &str, force: &str| {
+        bin(data.path())
+            .args([
+                "add", "patrol", "--kind", "joint", "--date", date, "--unit", &post, "--force",
+                force,
+            ])
+            .output()
+            .unwrap()
+    };
+    let in_three_days = day(today.checked_add(jiff::Span::new().days(3)).unwrap());
+    let out = patrol(&in_three_days, "BDBP=5");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("date") && err.contains("tương lai"), "{err}");
+    let out = patrol(&day(today), "BDBP=4.294.967.295");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("participants[0].persons"), "{err}");
+    assert_eq!(revision_count(data.path()), before);
+    // Tomorrow is within the tolerance for time zones; a plan may be later.
+    let tomorrow = day(today.checked_add(jiff::Span::new().days(1)).unwrap());
+    assert!(patrol(&tomorrow, "BDBP=5").status.success());
+    bin(data.path())
+        .args([
+            "add",
+            "disaster",
+            "--kind",
+            "plan",
+            "--date",
+            &in_three_days,
+            "--unit",
+            &post,
+            "--title",
+            "Phương án",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_read_only_command_on_a_directory_without_a_store_creates_nothing() {
+    let empty = tempfile::tempdir().unwrap();
+    let missing = empty.path().join("khong-co");
+    for args in [
+        vec!["report", "annual", "--year", "2023"],
+        vec!["list", "patrol"],
+        vec!["export", "patrol", "-o", "x.xlsx"],
+    ] {
+        let out = bin(&missing).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("không có kho dữ liệu"), "{err}");
+        assert!(!missing.exists(), "{args:?} created the directory");
+    }
+    let out = bin(empty.path()).args(["list", "patrol"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
 }
