@@ -731,7 +731,7 @@ pub async fn a_record_keeps_its_type(db: &Db) {
     case_of_it.id = RevisionId::new();
     case_of_it.parents = vec![made.id];
     case_of_it.record_type = RecordType::Case;
-    case_of_it.content = case("2023-05-05", 1, "0,5").to_json();
+    case_of_it.content = case("2023-05-05", 1, "0.5").to_json();
     let err = s.import(vec![case_of_it.clone()]).await.unwrap_err();
     assert!(matches!(err, StoreError::WrongType { .. }), "{err}");
     assert_eq!(

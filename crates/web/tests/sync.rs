@@ -102,7 +102,7 @@ async fn sync_province_and_two_posts_converge_after_offline_work() {
     // Offline work on both posts and at the province.
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let ra = a
         .service
@@ -165,7 +165,7 @@ async fn sync_batches_twice_and_reordered_change_nothing() {
     run_sync(&mut n).await;
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let r1 = n
         .service
@@ -247,7 +247,7 @@ async fn sync_refuses_another_posts_records_and_audits() {
         parents: vec![],
         node_id: n.service.store().node_id(),
         author: "node".into(),
-        created_ms: 1,
+        created_ms: NOW_MS,
         deleted: false,
         content: patrol("BP-XINMAN", "2025-05-01", 2).to_json(),
     };
@@ -256,7 +256,7 @@ async fn sync_refuses_another_posts_records_and_audits() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: NOW_MS,
             },
             patrol("BP-LUNGCU", "2025-05-01", 2),
         )
@@ -391,7 +391,7 @@ async fn sync_status_on_the_server_shows_each_node_and_what_waits_for_it() {
     // Offline work on both posts; the province records one patrol for each.
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let on_a = a
         .service
@@ -650,7 +650,7 @@ async fn sync_status_on_a_node_counts_what_it_has_still_to_send() {
     // Recorded offline: one revision waits, and the page says so.
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let made = service
         .add(&actor, patrol("BP-LUNGCU", "2025-07-01", 2))
@@ -775,7 +775,7 @@ async fn sync_by_bundle_both_ways_applied_twice_changes_nothing() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: NOW_MS,
             },
             patrol("BP-LUNGCU", "2025-06-01", 7),
         )
@@ -820,7 +820,7 @@ async fn sync_of_one_new_record_moves_under_5_kb() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: NOW_MS,
             },
             patrol("BP-LUNGCU", "2025-07-01", 5),
         )
@@ -1006,7 +1006,7 @@ async fn sync_with(n: &mut Node, client: &Client) -> Result<SyncReport, SyncErro
 async fn offline_work(n: &Node, unit: &str, count: u32) -> Vec<Revision> {
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let mut made = Vec::new();
     for i in 0..count {
@@ -1129,7 +1129,7 @@ async fn sync_cut_in_the_middle_of_a_pull_is_retried_and_completes() {
     let made: Vec<Revision> = Vec::new();
     let actor = Actor {
         name: "tinh".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let mut province = Vec::new();
     for i in 0..200 {
@@ -1223,6 +1223,10 @@ struct Fleet {
     seeds: Vec<(&'static str, bienphong_domain::RecordId)>,
 }
 
+/// The writers' clock in these tests (01/12/2026): records of what happened
+/// may not be dated after it, and every record here is dated before.
+const NOW_MS: i64 = 1_796_083_200_000;
+
 const FLEET_UNITS: [&str; 3] = ["BP-LUNGCU", "BP-LUNGCU", "BP-XINMAN"];
 
 fn fleet() -> &'static Fleet {
@@ -1258,7 +1262,7 @@ fn fleet() -> &'static Fleet {
                 // the cases' edits meet on them from the start.
                 let actor = Actor {
                     name: "node".into(),
-                    now_ms: 1,
+                    now_ms: NOW_MS,
                 };
                 let mut seeds = Vec::new();
                 for (node, unit, count) in [(0, "BP-LUNGCU", 4), (2, "BP-XINMAN", 2)] {
@@ -1380,7 +1384,7 @@ async fn run_ops(ops: Vec<Op>) -> usize {
     }
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     // Every revision written anywhere, with the unit whose nodes must hold it.
     let mut made: Vec<(&str, Revision)> = Vec::new();
@@ -1759,7 +1763,7 @@ async fn sync_bytes_on_the_wire_per_post() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: NOW_MS,
             },
             unit_patrol,
         )
@@ -1792,7 +1796,7 @@ async fn sync_conflict_pages_list_compare_and_resolve_by_merge() {
     run_sync(&mut a).await;
     let actor = Actor {
         name: "đồn Lũng Cú".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let first = a
         .service
@@ -2010,7 +2014,7 @@ async fn sync_conflict_with_a_submitted_briefing_report_keeps_it_frozen() {
     run_sync(&mut a).await;
     let actor = Actor {
         name: "đồn Lũng Cú".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let draft = |results: &str| {
         let v = serde_json::json!({"unit": "BP-LUNGCU", "year": 2025, "quarter": 1,
@@ -2089,7 +2093,7 @@ async fn sync_push_refuses_a_change_to_a_submitted_briefing_report() {
     run_sync(&mut a).await;
     let actor = Actor {
         name: "đồn Lũng Cú".into(),
-        now_ms: 1,
+        now_ms: NOW_MS,
     };
     let v = serde_json::json!({"unit": "BP-LUNGCU", "year": 2025, "quarter": 2,
         "results": "Tuần tra 20 lần"});
@@ -2284,7 +2288,7 @@ async fn sync_never_offers_back_what_it_pulled() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: NOW_MS,
             },
             patrol("BP-LUNGCU", "2025-08-01", 4),
         )
@@ -2374,7 +2378,7 @@ async fn sync_push_refuses_another_nodes_id_and_a_token_syncs_as_one_node() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: NOW_MS,
             },
             patrol("BP-LUNGCU", "2025-05-01", 2),
         )
@@ -2454,7 +2458,7 @@ async fn sync_push_refuses_a_revision_changing_a_records_type() {
         parents,
         node_id: me,
         author: "node".into(),
-        created_ms: 1,
+        created_ms: NOW_MS,
         deleted: false,
         content: case.to_json(),
     };
@@ -2520,7 +2524,7 @@ async fn sync_push_refuses_to_continue_another_units_deleted_record() {
         .delete(
             &Actor {
                 name: "admin".into(),
-                now_ms: 2,
+                now_ms: NOW_MS + 1,
             },
             theirs.record_id,
             None,
@@ -2535,7 +2539,7 @@ async fn sync_push_refuses_to_continue_another_units_deleted_record() {
         parents: vec![tombstone.id],
         node_id: me,
         author: "node".into(),
-        created_ms: 3,
+        created_ms: NOW_MS + 2,
         deleted: false,
         content: patrol("BP-LUNGCU", "2025-05-01", 2).to_json(),
     };
@@ -2578,7 +2582,7 @@ async fn sync_history_reads_the_same_on_server_and_node() {
         .add(
             &Actor {
                 name: "Nguyễn Văn Nam".into(),
-                now_ms: 1,
+                now_ms: NOW_MS,
             },
             patrol("BP-LUNGCU", "2025-03-01", 3),
         )
@@ -2590,7 +2594,7 @@ async fn sync_history_reads_the_same_on_server_and_node() {
         .edit(
             &Actor {
                 name: "Nguyễn Văn Nam".into(),
-                now_ms: 2,
+                now_ms: NOW_MS + 1,
             },
             made.record_id,
             None,
@@ -2603,7 +2607,7 @@ async fn sync_history_reads_the_same_on_server_and_node() {
         .edit(
             &Actor {
                 name: "admin".into(),
-                now_ms: 3,
+                now_ms: NOW_MS + 2,
             },
             made.record_id,
             None,
@@ -2672,7 +2676,7 @@ async fn sync_bundles_are_addressed_and_a_reply_moves_the_push_cursor() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: NOW_MS,
             },
             patrol("BP-LUNGCU", "2025-06-01", 7),
         )
