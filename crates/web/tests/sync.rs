@@ -3,6 +3,11 @@
 
 mod common;
 
+/// The writers' clock in these tests: 1 January 2026, after every record
+/// they write (records of what happened may not be dated after the
+/// writer's today).
+const CLOCK_MS: i64 = 1_767_225_600_000;
+
 use bienphong_domain::{Content, RecordType, Revision, RevisionId};
 use bienphong_service::{Actor, Resolution, Service};
 use bienphong_store::{AccountStore, SqlStore, Store};
@@ -102,7 +107,7 @@ async fn sync_province_and_two_posts_converge_after_offline_work() {
     // Offline work on both posts and at the province.
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let ra = a
         .service
@@ -165,7 +170,7 @@ async fn sync_batches_twice_and_reordered_change_nothing() {
     run_sync(&mut n).await;
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let r1 = n
         .service
@@ -256,7 +261,7 @@ async fn sync_refuses_another_posts_records_and_audits() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: CLOCK_MS,
             },
             patrol("BP-LUNGCU", "2025-05-01", 2),
         )
@@ -391,7 +396,7 @@ async fn sync_status_on_the_server_shows_each_node_and_what_waits_for_it() {
     // Offline work on both posts; the province records one patrol for each.
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let on_a = a
         .service
@@ -650,7 +655,7 @@ async fn sync_status_on_a_node_counts_what_it_has_still_to_send() {
     // Recorded offline: one revision waits, and the page says so.
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let made = service
         .add(&actor, patrol("BP-LUNGCU", "2025-07-01", 2))
@@ -775,7 +780,7 @@ async fn sync_by_bundle_both_ways_applied_twice_changes_nothing() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: CLOCK_MS,
             },
             patrol("BP-LUNGCU", "2025-06-01", 7),
         )
@@ -820,7 +825,7 @@ async fn sync_of_one_new_record_moves_under_5_kb() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: CLOCK_MS,
             },
             patrol("BP-LUNGCU", "2025-07-01", 5),
         )
@@ -1006,7 +1011,7 @@ async fn sync_with(n: &mut Node, client: &Client) -> Result<SyncReport, SyncErro
 async fn offline_work(n: &Node, unit: &str, count: u32) -> Vec<Revision> {
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let mut made = Vec::new();
     for i in 0..count {
@@ -1129,7 +1134,7 @@ async fn sync_cut_in_the_middle_of_a_pull_is_retried_and_completes() {
     let made: Vec<Revision> = Vec::new();
     let actor = Actor {
         name: "tinh".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let mut province = Vec::new();
     for i in 0..200 {
@@ -1258,7 +1263,7 @@ fn fleet() -> &'static Fleet {
                 // the cases' edits meet on them from the start.
                 let actor = Actor {
                     name: "node".into(),
-                    now_ms: 1,
+                    now_ms: CLOCK_MS,
                 };
                 let mut seeds = Vec::new();
                 for (node, unit, count) in [(0, "BP-LUNGCU", 4), (2, "BP-XINMAN", 2)] {
@@ -1380,7 +1385,7 @@ async fn run_ops(ops: Vec<Op>) -> usize {
     }
     let actor = Actor {
         name: "node".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     // Every revision written anywhere, with the unit whose nodes must hold it.
     let mut made: Vec<(&str, Revision)> = Vec::new();
@@ -1758,7 +1763,7 @@ async fn sync_bytes_on_the_wire_per_post() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: CLOCK_MS,
             },
             unit_patrol,
         )
@@ -1791,7 +1796,7 @@ async fn sync_conflict_pages_list_compare_and_resolve_by_merge() {
     run_sync(&mut a).await;
     let actor = Actor {
         name: "đồn Lũng Cú".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let first = a
         .service
@@ -2009,7 +2014,7 @@ async fn sync_conflict_with_a_submitted_briefing_report_keeps_it_frozen() {
     run_sync(&mut a).await;
     let actor = Actor {
         name: "đồn Lũng Cú".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let draft = |results: &str| {
         let v = serde_json::json!({"unit": "BP-LUNGCU", "year": 2025, "quarter": 1,
@@ -2088,7 +2093,7 @@ async fn sync_push_refuses_a_change_to_a_submitted_briefing_report() {
     run_sync(&mut a).await;
     let actor = Actor {
         name: "đồn Lũng Cú".into(),
-        now_ms: 1,
+        now_ms: CLOCK_MS,
     };
     let v = serde_json::json!({"unit": "BP-LUNGCU", "year": 2025, "quarter": 2,
         "results": "Tuần tra 20 lần"});
@@ -2282,7 +2287,7 @@ async fn sync_never_offers_back_what_it_pulled() {
         .add(
             &Actor {
                 name: "node".into(),
-                now_ms: 1,
+                now_ms: CLOCK_MS,
             },
             patrol("BP-LUNGCU", "2025-08-01", 4),
         )
