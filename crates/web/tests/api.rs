@@ -1276,3 +1276,75 @@ fn form_values(page: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// A bad year or cut-off gets the same refusal from the pages and the API
+/// (and from the CLI: crates/bienphong/tests/cli.rs): the domain's one
+/// reader's message, never a silent Decree 09.
+#[tokio::test]
+async fn a_bad_year_or_cutoff_is_refused_alike_by_pages_and_api() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (page, _) = login(&app, "admin").await;
+    for (query, value, expected) in [
+        ("year=abcd&quarter=1", "abcd", "1900–2200"),
+        ("year=1899&quarter=1", "1899", "1900–2200"),
+        ("year=2201&quarter=1", "2201", "1900–2200"),
+        (
+            "year=2023&quarter=1&cutoff=lunar",
+            "lunar",
+            "decree09, calendar",
+        ),
+    ] {
+        let refusal = format!("chọn một trong: {expected}");
+        for path in ["/api/v1/reports/annual", "/api/v1/briefings"] {
+            let r = common::http()
+                .get(app.url(&format!("{path}?{query}")))
+                .bearer_auth(&admin)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 400, "{path}?{query}");
+            let v: Value = r.json().await.unwrap();
+            let message = v["message"].as_str().unwrap_or_default();
+            assert!(
+                message.contains(&format!("giá trị \"{value}\" không hợp lệ; {refusal}")),
+                "{path}?{query}: {v}"
+            );
+        }
+        for path in ["/reports", "/briefings"] {
+            let r = page
+                .get(app.url(&format!("{path}?{query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 400, "{path}?{query}");
+            let html = r.text().await.unwrap();
+            assert!(
+                html.contains(value) && html.contains(&refusal),
+                "{path}?{query}: {html}"
+            );
+        }
+    }
+    // The dashboard and the lists read years the same way.
+    for path in ["/?year=1899", "/records/patrols?year=abcd"] {
+        let r = page.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        assert!(r.text().await.unwrap().contains("1900–2200"), "{path}");
+    }
+    let (status, v) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/patrols?year=abcd",
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1900–2200"),
+        "{v}"
+    );
+}
