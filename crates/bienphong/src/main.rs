@@ -549,9 +549,13 @@ async fn run(cli: Cli) -> Result<()> {
             let id = parse_record_id(&args.id)?;
             let expected = parse_revision_id(&args.expect)?;
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
-            get_of_type(&service, id, args.record_type).await?;
             let rev = service
-                .delete(&Actor::now(author(&cli.user)), id, expected)
+                .delete_of(
+                    &Actor::now(author(&cli.user)),
+                    args.record_type,
+                    id,
+                    expected,
+                )
                 .await?;
             announce(&mut out, lang, "deleted", &rev)?;
             Ok(())

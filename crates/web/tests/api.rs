@@ -1348,3 +1348,63 @@ async fn a_bad_year_or_cutoff_is_refused_alike_by_pages_and_api() {
         "{v}"
     );
 }
+
+/// A delete names its collection: a case deleted through the patrols'
+/// page or API is refused and stays as it was.
+#[tokio::test]
+async fn deleting_a_record_through_another_collection_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (page, csrf) = login(&app, "admin").await;
+    let (status, list) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/cases?limit=1",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let case = &list["items"][0];
+    let (id, revision) = (
+        case["id"].as_str().unwrap(),
+        case["revision"].as_str().unwrap(),
+    );
+    let before = common::record_count(&app).await;
+    let r = page
+        .post(app.url(&format!("/records/patrols/{id}/delete")))
+        .form(&[("csrf", csrf.as_str()), ("revision", revision)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let (status, _) = api(
+        &app,
+        &admin,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/patrols/{id}?revision={revision}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, still) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        &format!("/api/v1/cases/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(still["revision"], revision);
+    assert_eq!(common::record_count(&app).await, before);
+    // Through its own collection it goes.
+    let r = page
+        .post(app.url(&format!("/records/cases/{id}/delete")))
+        .form(&[("csrf", csrf.as_str()), ("revision", revision)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(common::record_count(&app).await, before - 1);
+}
