@@ -1,6 +1,6 @@
 //! The command line: one binary for the field node, the server and the tools.
 
-use bienphong_domain::{Cutoff, RecordType};
+use bienphong_domain::{Cutoff, RecordType, ValidationError};
 use bienphong_i18n::Lang;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -236,7 +236,7 @@ pub enum ReportCommand {
 /// Which quarter's briefing.
 #[derive(Args, Debug, Clone, Copy)]
 pub struct QuarterArgs {
-    #[arg(long)]
+    #[arg(long, value_parser = parse_year)]
     pub year: i16,
     #[arg(long, value_parser = clap::value_parser!(i8).range(1..=4))]
     pub quarter: i8,
@@ -330,7 +330,7 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct AnnualArgs {
-    #[arg(long)]
+    #[arg(long, value_parser = parse_year)]
     pub year: i16,
     /// A unit code: the report covers it and the units below it.
     #[arg(long)]
@@ -415,7 +415,7 @@ pub struct SummaryArgs {
     #[arg(long, value_enum)]
     pub period: Option<PeriodArg>,
     /// The reporting year of the period (Decree 09: year Y begins 15/12/Y-1).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_year)]
     pub year: Option<i16>,
     /// 1 to 4, with --period quarter.
     #[arg(long, conflicts_with_all = ["month", "half"])]
@@ -528,8 +528,16 @@ impl SummaryArgs {
     }
 }
 
-fn parse_cutoff(s: &str) -> Result<Cutoff, String> {
+/// The domain's reader: the message key is the same as the pages' and the
+/// API's (`main` words it in the chosen language).
+fn parse_cutoff(s: &str) -> Result<Cutoff, ValidationError> {
     s.parse()
+}
+
+/// The domain's one reader of a year.
+fn parse_year(s: &str) -> Result<i16, ValidationError> {
+    s.parse::<bienphong_domain::Year>()
+        .map(bienphong_domain::Year::get)
 }
 
 pub fn parse_record_type(s: &str) -> Result<RecordType, String> {
@@ -689,7 +697,7 @@ pub struct FilterArgs {
     #[arg(long)]
     pub unit: Option<String>,
     /// A reporting year (with --cutoff).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_year)]
     pub year: Option<i16>,
     #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
     pub cutoff: Cutoff,

@@ -250,7 +250,10 @@ impl CliError {
 type Result<T> = std::result::Result<T, CliError>;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return refuse_arguments(e),
+    };
     let lang = cli.lang;
     let (data, database) = (cli.data.clone(), cli.database.clone());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -275,6 +278,40 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// A flag value the domain's reader refused (a year, a cut-off) is worded
+/// like the same refusal on a page or through the API, in the chosen
+/// language; clap words every other mistake in the arguments.
+fn refuse_arguments(e: clap::Error) -> ExitCode {
+    use std::error::Error as _;
+    if e.kind() == clap::error::ErrorKind::ValueValidation
+        && let Some(v) = e
+            .source()
+            .and_then(|s| s.downcast_ref::<bienphong_domain::ValidationError>())
+    {
+        let lang = lang_of_arguments();
+        eprintln!("{}: {}", lang.text("error-prefix", &[]), lang.problem(v));
+        return ExitCode::from(EXIT_INVALID);
+    }
+    e.exit()
+}
+
+/// `--lang` (or `BIENPHONG_LANG`) when the arguments as a whole could not
+/// be parsed.
+fn lang_of_arguments() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let given = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).cloned(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        });
+    given
+        .or_else(|| std::env::var("BIENPHONG_LANG").ok())
+        .map_or(Lang::Vi, |l| Lang::parse(&l))
 }
 
 /// A reader such as `head` that closed the pipe early is not an error.
@@ -536,9 +573,13 @@ async fn run(cli: Cli) -> Result<()> {
             let id = parse_record_id(&args.id)?;
             let expected = parse_revision_id(&args.expect)?;
             let service = Service::new(open_store(&cli.data, &cli.database).await?);
-            get_of_type(&service, id, args.record_type).await?;
             let rev = service
-                .delete(&Actor::now(author(&cli.user)), id, expected)
+                .delete_of(
+                    &Actor::now(author(&cli.user)),
+                    args.record_type,
+                    id,
+                    expected,
+                )
                 .await?;
             announce(&mut out, lang, "deleted", &rev)?;
             Ok(())

@@ -2006,3 +2006,53 @@ fn a_read_only_command_on_a_directory_without_a_store_creates_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
 }
+
+/// A bad year or cut-off is refused with the domain's message, the one the
+/// pages and the API give (crates/web/tests/api.rs), in the chosen
+/// language, and nothing runs.
+#[test]
+fn a_bad_year_or_cutoff_is_refused_as_pages_and_api_refuse_it() {
+    let data = tempfile::tempdir().unwrap();
+    for (args, vi, en) in [
+        (
+            vec!["report", "annual", "--year", "abcd"],
+            "Lỗi: year: giá trị \"abcd\" không hợp lệ; chọn một trong: 1900–2200",
+            "Error: year: unknown value \"abcd\"; expected one of 1900–2200",
+        ),
+        (
+            vec!["report", "annual", "--year", "1899"],
+            "Lỗi: year: giá trị \"1899\" không hợp lệ; chọn một trong: 1900–2200",
+            "Error: year: unknown value \"1899\"; expected one of 1900–2200",
+        ),
+        (
+            vec!["report", "summary", "--period", "year", "--year", "2201"],
+            "Lỗi: year: giá trị \"2201\" không hợp lệ; chọn một trong: 1900–2200",
+            "Error: year: unknown value \"2201\"; expected one of 1900–2200",
+        ),
+        (
+            vec!["report", "annual", "--year", "2023", "--cutoff", "lunar"],
+            "Lỗi: cutoff: giá trị \"lunar\" không hợp lệ; chọn một trong: decree09, calendar",
+            "Error: cutoff: unknown value \"lunar\"; expected one of decree09, calendar",
+        ),
+    ] {
+        let out = bin(data.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim(), vi, "{args:?}");
+        let out = bin(data.path())
+            .args(["--lang", "en"])
+            .args(&args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim(), en, "{args:?}");
+    }
+    // Refused before the store is opened: nothing was created.
+    assert!(!data.path().join("bienphong.sqlite").exists());
+}

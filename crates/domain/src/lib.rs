@@ -21,7 +21,7 @@ pub mod validate;
 
 pub use error::{Problem, ValidationError};
 pub use id::{NodeId, RecordId, RevisionId};
-pub use period::{Cutoff, Period, PeriodKind};
+pub use period::{Cutoff, Period, PeriodKind, Year};
 pub use quantity::{Money, Quantity};
 pub use record::{Content, RecordType};
 pub use revision::Revision;

@@ -16,16 +16,67 @@ pub enum Cutoff {
     Calendar,
 }
 
+/// The one reader of a cut-off's name, for every edge (CLI flag, page and
+/// API parameter): `decree09` or `calendar`.
 impl std::str::FromStr for Cutoff {
-    type Err = String;
+    type Err = crate::ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
+        match s.trim() {
             "decree09" => Ok(Self::Decree09),
             "calendar" => Ok(Self::Calendar),
-            other => Err(format!(
-                "unknown cut-off {other}; expected decree09 or calendar"
+            other => Err(crate::ValidationError::new(
+                "cutoff",
+                crate::Problem::UnknownValue {
+                    value: other.to_string(),
+                    expected: "decree09, calendar".to_string(),
+                },
             )),
         }
+    }
+}
+
+/// A reporting year, the one range every edge accepts: 1900–2200. Wide
+/// enough for archives typed in from paper and for plans decades ahead;
+/// narrow enough that a mistyped year (20233, 203) is caught rather than
+/// reported on as an empty period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Year(i16);
+
+impl Year {
+    pub const FIRST: i16 = 1900;
+    pub const LAST: i16 = 2200;
+
+    pub fn new(year: i16) -> Result<Self, crate::ValidationError> {
+        if (Self::FIRST..=Self::LAST).contains(&year) {
+            Ok(Self(year))
+        } else {
+            Err(Self::refused(&year.to_string()))
+        }
+    }
+
+    pub fn get(self) -> i16 {
+        self.0
+    }
+
+    fn refused(value: &str) -> crate::ValidationError {
+        crate::ValidationError::new(
+            "year",
+            crate::Problem::UnknownValue {
+                value: value.to_string(),
+                expected: format!("{}–{}", Self::FIRST, Self::LAST),
+            },
+        )
+    }
+}
+
+/// The one reader of a year, for every edge.
+impl std::str::FromStr for Year {
+    type Err = crate::ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        s.parse::<i16>()
+            .map_err(|_| Self::refused(s))
+            .and_then(Self::new)
     }
 }
 
@@ -331,5 +382,32 @@ mod tests {
             proptest::prop_assert_eq!(qy, year);
             proptest::prop_assert!(Period::quarter(year, q, Cutoff::Decree09).contains(d));
         }
+    }
+}
+
+#[cfg(test)]
+mod year_and_cutoff {
+    use super::*;
+
+    #[test]
+    fn years_are_read_within_one_range() {
+        assert_eq!("1900".parse::<Year>().map(Year::get), Ok(1900));
+        assert_eq!(" 2200 ".parse::<Year>().map(Year::get), Ok(2200));
+        for bad in ["1899", "2201", "abcd", "", "20233", "2023.5"] {
+            let e = bad.parse::<Year>().unwrap_err();
+            assert_eq!(e.field, "year", "{bad}");
+            assert!(
+                matches!(e.problem, crate::Problem::UnknownValue { .. }),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn cutoffs_are_named_decree09_or_calendar() {
+        assert_eq!("decree09".parse::<Cutoff>(), Ok(Cutoff::Decree09));
+        assert_eq!("calendar".parse::<Cutoff>(), Ok(Cutoff::Calendar));
+        let e = "lunar".parse::<Cutoff>().unwrap_err();
+        assert_eq!(e.field, "cutoff");
     }
 }

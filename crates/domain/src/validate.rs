@@ -241,9 +241,7 @@ fn briefing_report(org: &Org, r: &BriefingReport) -> Check {
             },
         ));
     };
-    if !(2000..=2100).contains(&r.year) {
-        return Err(err("year", Problem::TooLarge(r.year.to_string())));
-    }
+    crate::Year::new(r.year)?;
     unit_kind(
         org,
         "unit",

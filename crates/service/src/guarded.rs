@@ -423,10 +423,12 @@ impl<S: Store + AccountStore> Service<S> {
         &self,
         who: &Principal,
         now_ms: i64,
+        record_type: RecordType,
         record_id: RecordId,
         expected: Option<RevisionId>,
     ) -> Result<Revision> {
         let current = self.get(record_id).await?;
+        crate::of_type(record_id, record_type, current.record_type)?;
         let before = Content::from_json(current.record_type, &current.content)?;
         if !self.allowed(who, Access::Read, &before).await? {
             self.refuse_unseen(who, now_ms, "delete", record_id, &before)

@@ -46,6 +46,20 @@ pub enum ServiceError {
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
+/// A record named as one type that is of another is refused as such.
+fn of_type(record: RecordId, expected: RecordType, actual: RecordType) -> Result<()> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(StoreError::WrongType {
+            record,
+            expected,
+            actual,
+        }
+        .into())
+    }
+}
+
 /// Today at the border (Asia/Ho_Chi_Minh): the day records are written
 /// under and reports are dated, for the CLI and the server alike.
 pub fn today() -> bienphong_domain::Date {
@@ -265,6 +279,21 @@ impl<S: Store> Service<S> {
             Some(parent),
         )
         .await
+    }
+
+    /// Deletes a record of type `record_type` (a record of another type is
+    /// refused, nothing written): every edge names the collection it
+    /// deletes from, and this is where that is checked.
+    pub async fn delete_of(
+        &self,
+        actor: &Actor,
+        record_type: RecordType,
+        record_id: RecordId,
+        expected: Option<RevisionId>,
+    ) -> Result<Revision> {
+        let head = self.live_head(record_id).await?;
+        of_type(record_id, record_type, head.record_type)?;
+        self.delete(actor, record_id, expected).await
     }
 
     /// Deletes a record by appending a tombstone; its history stays.

@@ -66,6 +66,12 @@ impl ApiError {
         e
     }
 
+    /// A parameter one of the domain's readers refused (a year, a
+    /// cut-off): worded as the CLI words the same flag.
+    pub fn bad_value(lang: Lang, v: &bienphong_domain::ValidationError) -> Self {
+        Self::bad_request(lang, &v.field, lang.problem_only(v))
+    }
+
     pub fn not_found(lang: Lang) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use axum::http::StatusCode;
 use bienphong_domain::format::parse_date;
 use bienphong_domain::org::{Code, Org};
-use bienphong_domain::{Cutoff, Period, RecordType};
+use bienphong_domain::{Cutoff, Period, RecordType, Year};
 use bienphong_i18n::Lang;
 use bienphong_report::BriefingQuarter;
 use bienphong_service::{Principal, today};
@@ -32,43 +32,24 @@ pub fn unit(lang: Lang, field: &str, value: Option<&String>) -> Result<Option<Co
     }
 }
 
-/// `cutoff`, strictly: `decree09` (the default) or `calendar`.
+/// `cutoff`: `decree09` (the default) or `calendar`, read by the domain's
+/// one reader, as the CLI reads `--cutoff`.
 pub fn cutoff(lang: Lang, q: &Query) -> Result<Cutoff, ApiError> {
-    match q.get("cutoff").map(String::as_str) {
-        None | Some("") | Some("decree09") => Ok(Cutoff::Decree09),
-        Some("calendar") => Ok(Cutoff::Calendar),
-        Some(other) => Err(ApiError::bad_request(
-            lang,
-            "cutoff",
-            format!("{other}: use decree09 or calendar"),
-        )),
+    match given(q, "cutoff") {
+        None => Ok(Cutoff::Decree09),
+        Some(s) => s.parse().map_err(|e| ApiError::bad_value(lang, &e)),
     }
 }
 
-/// `cutoff` as the report and briefing pages read it: anything but
-/// `calendar` is Decree 09.
-pub fn cutoff_lenient(q: &Query) -> Cutoff {
-    match q.get("cutoff").map(String::as_str) {
-        Some("calendar") => Cutoff::Calendar,
-        _ => Cutoff::Decree09,
-    }
-}
-
-/// `year`, if given: 1900–2200.
-pub fn year(
-    lang: Lang,
-    q: &Query,
-    refused: impl FnOnce(&str) -> String,
-) -> Result<Option<i16>, ApiError> {
-    match given(q, "year") {
-        None => Ok(None),
-        Some(y) => y
-            .parse::<i16>()
-            .ok()
-            .filter(|y| (1900..=2200).contains(y))
-            .map(Some)
-            .ok_or_else(|| ApiError::bad_request(lang, "year", refused(y))),
-    }
+/// `year`, if given, read by the domain's one reader of years.
+pub fn year(lang: Lang, q: &Query) -> Result<Option<i16>, ApiError> {
+    given(q, "year")
+        .map(|s| {
+            s.parse::<Year>()
+                .map(Year::get)
+                .map_err(|e| ApiError::bad_value(lang, &e))
+        })
+        .transpose()
 }
 
 /// `quarter` of the dashboard: 1–4, or 0 (or none) for the whole year.
@@ -94,7 +75,7 @@ pub fn period(lang: Lang, q: &Query) -> Result<Option<Period>, ApiError> {
                 .map_err(|p| ApiError::bad_request(lang, field, p.to_string())),
         }
     };
-    if let Some(year) = year(lang, q, |y| format!("not a year: {y}"))? {
+    if let Some(year) = year(lang, q)? {
         return Ok(Some(Period::year(year, cutoff)));
     }
     match (day("from")?, day("to")?) {
@@ -268,21 +249,24 @@ pub fn briefing_quarter(lang: Lang, q: &Query) -> Result<BriefingQuarter, ApiErr
                 .ok_or_else(|| bad(s.to_string())),
         }
     };
-    let year = number("year", 2000..=2100, None)?;
+    let year = match year(lang, q)? {
+        Some(y) => y,
+        // Always refused (no default): the message names the range.
+        None => {
+            number("year", Year::FIRST.into()..=Year::LAST.into(), None)?;
+            Year::FIRST
+        }
+    };
     let quarter = number("quarter", 1..=4, None)?;
     let due_days = number(
         "due_days",
         0..=90,
         Some(bienphong_domain::briefing::DEFAULT_DUE_DAYS),
     )?;
-    let cutoff = match q.get("cutoff").map(String::as_str) {
-        None | Some("") | Some("decree09") => Cutoff::Decree09,
-        Some("calendar") => Cutoff::Calendar,
-        Some(o) => return Err(ApiError::bad_request(lang, "cutoff", o.to_string())),
-    };
+    let cutoff = cutoff(lang, q)?;
     Ok(BriefingQuarter {
+        year,
         // Within range: checked just above.
-        year: i16::try_from(year).unwrap_or(2000),
         quarter: i8::try_from(quarter).unwrap_or(1),
         cutoff,
         due_days,
@@ -292,7 +276,7 @@ pub fn briefing_quarter(lang: Lang, q: &Query) -> Result<BriefingQuarter, ApiErr
 /// The quarter asked for, or the one today falls in.
 pub fn quarter_or_current(lang: Lang, q: &Query) -> Result<BriefingQuarter, ApiError> {
     let mut q = q.clone();
-    let (year, quarter) = Period::quarter_of(today(), cutoff_lenient(&q));
+    let (year, quarter) = Period::quarter_of(today(), cutoff(lang, &q)?);
     let blank = |v: Option<&String>| v.is_none_or(|s| s.trim().is_empty());
     if blank(q.get("year")) {
         q.insert("year".into(), year.to_string());

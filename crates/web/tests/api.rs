@@ -1585,3 +1585,135 @@ async fn the_category_filter_takes_labels_with_or_without_diacritics_and_codes()
     assert_eq!(count("Ma%20t%C3%BAy").await, by_code);
     assert_eq!(count("KHONGCO").await, 0);
 }
+
+/// A bad year or cut-off gets the same refusal from the pages and the API
+/// (and from the CLI: crates/bienphong/tests/cli.rs): the domain's one
+/// reader's message, never a silent Decree 09.
+#[tokio::test]
+async fn a_bad_year_or_cutoff_is_refused_alike_by_pages_and_api() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (page, _) = login(&app, "admin").await;
+    for (query, value, expected) in [
+        ("year=abcd&quarter=1", "abcd", "1900–2200"),
+        ("year=1899&quarter=1", "1899", "1900–2200"),
+        ("year=2201&quarter=1", "2201", "1900–2200"),
+        (
+            "year=2023&quarter=1&cutoff=lunar",
+            "lunar",
+            "decree09, calendar",
+        ),
+    ] {
+        let refusal = format!("chọn một trong: {expected}");
+        for path in ["/api/v1/reports/annual", "/api/v1/briefings"] {
+            let r = common::http()
+                .get(app.url(&format!("{path}?{query}")))
+                .bearer_auth(&admin)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 400, "{path}?{query}");
+            let v: Value = r.json().await.unwrap();
+            let message = v["message"].as_str().unwrap_or_default();
+            assert!(
+                message.contains(&format!("giá trị \"{value}\" không hợp lệ; {refusal}")),
+                "{path}?{query}: {v}"
+            );
+        }
+        for path in ["/reports", "/briefings"] {
+            let r = page
+                .get(app.url(&format!("{path}?{query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 400, "{path}?{query}");
+            let html = r.text().await.unwrap();
+            assert!(
+                html.contains(value) && html.contains(&refusal),
+                "{path}?{query}: {html}"
+            );
+        }
+    }
+    // The dashboard and the lists read years the same way.
+    for path in ["/?year=1899", "/records/patrols?year=abcd"] {
+        let r = page.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        assert!(r.text().await.unwrap().contains("1900–2200"), "{path}");
+    }
+    let (status, v) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/patrols?year=abcd",
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1900–2200"),
+        "{v}"
+    );
+}
+
+/// A delete names its collection: a case deleted through the patrols'
+/// page or API is refused and stays as it was.
+#[tokio::test]
+async fn deleting_a_record_through_another_collection_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (page, csrf) = login(&app, "admin").await;
+    let (status, list) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/cases?limit=1",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let case = &list["items"][0];
+    let (id, revision) = (
+        case["id"].as_str().unwrap(),
+        case["revision"].as_str().unwrap(),
+    );
+    let before = common::record_count(&app).await;
+    let r = page
+        .post(app.url(&format!("/records/patrols/{id}/delete")))
+        .form(&[("csrf", csrf.as_str()), ("revision", revision)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let (status, _) = api(
+        &app,
+        &admin,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/patrols/{id}?revision={revision}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, still) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        &format!("/api/v1/cases/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(still["revision"], revision);
+    assert_eq!(common::record_count(&app).await, before);
+    // Through its own collection it goes.
+    let r = page
+        .post(app.url(&format!("/records/cases/{id}/delete")))
+        .form(&[("csrf", csrf.as_str()), ("revision", revision)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(common::record_count(&app).await, before - 1);
+}

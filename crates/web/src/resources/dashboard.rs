@@ -194,7 +194,7 @@ pub async fn page(
     let scope = params::scope(&state, &auth.principal, lang, &q).await?;
     // One store state for the whole page: what is cached is keyed by it.
     let seq = state.service.store().last_seq().await?;
-    let year = match params::year(lang, &q, str::to_string)? {
+    let year = match params::year(lang, &q)? {
         Some(y) => y,
         None => default_year(&state, seq, scope.as_ref()).await?,
     };

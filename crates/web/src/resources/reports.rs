@@ -93,9 +93,8 @@ async fn report_for(
     lang: Lang,
     q: &params::Query,
 ) -> Result<Report, Error> {
-    let year = params::year(lang, q, |_| "2023".to_string())?
-        .ok_or_else(|| ApiError::bad_request(lang, "year", "2023"))?;
-    let cutoff = params::cutoff_lenient(q);
+    let year = params::year(lang, q)?.ok_or_else(|| ApiError::bad_request(lang, "year", "2023"))?;
+    let cutoff = params::cutoff(lang, q)?;
     let scope = params::scope(state, who, lang, q).await?;
     let kind = q.get("period").map_or("annual", String::as_str);
     let numbered = |prefix: &str, max: i8| {
@@ -269,7 +268,7 @@ pub async fn annual(
     Query(q): Query<params::Query>,
 ) -> Result<Response, Error> {
     let lang = caller.lang;
-    let year = params::year(lang, &q, |_| "a year such as 2023".to_string())?
+    let year = params::year(lang, &q)?
         .ok_or_else(|| ApiError::bad_request(lang, "year", "a year such as 2023"))?;
     let cutoff = params::cutoff(lang, &q)?;
     let scope = params::scope(&state, &caller.principal, lang, &q).await?;

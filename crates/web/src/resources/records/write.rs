@@ -1,9 +1,7 @@
 //! Writes through the API (create, replace, delete) and the record page's
 //! delete button.
 
-use super::{
-    content_of, in_collection, parse_record_id, parse_revision, record_json, revision_json,
-};
+use super::{content_of, parse_record_id, parse_revision, record_json, revision_json};
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiCaller, CsrfForm, json_body};
 use crate::routes::collection;
@@ -13,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use bienphong_domain::{RecordId, RecordType, RevisionId};
+use bienphong_domain::{RecordType, RevisionId};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -91,11 +89,9 @@ pub async fn delete(
         );
     };
     let revision = parse_revision(lang, "revision", revision)?;
-    let service = &state.service;
-    let current = service.get(id).await?;
-    in_collection(lang, t, &current)?;
-    let rev = service
-        .delete_as(&caller.principal, now_ms(), id, Some(revision))
+    let rev = state
+        .service
+        .delete_as(&caller.principal, now_ms(), t, id, Some(revision))
         .await?;
     Ok(Json(revision_json(&rev)))
 }
@@ -107,9 +103,7 @@ pub async fn delete_page(
     CsrfForm { auth, form: posted }: CsrfForm,
 ) -> Result<Response, Error> {
     let lang = auth.lang;
-    let record_id = id
-        .parse::<RecordId>()
-        .map_err(|_| ApiError::not_found(lang))?;
+    let (t, record_id) = super::record_path(&kind, &id).ok_or_else(|| ApiError::not_found(lang))?;
     let revision = posted
         .get("revision")
         .and_then(|v| v.first())
@@ -121,7 +115,7 @@ pub async fn delete_page(
     }
     state
         .service
-        .delete_as(&auth.principal, now_ms(), record_id, revision)
+        .delete_as(&auth.principal, now_ms(), t, record_id, revision)
         .await?;
     Ok(Redirect::to(&format!("/records/{kind}")).into_response())
 }
