@@ -383,7 +383,8 @@ pub fn markdown_to_docx(markdown: &str, head: &Letterhead) -> Result<Vec<u8>> {
 
 /// A paragraph, or a table's rows with their columns' alignment.
 enum Block {
-    Paragraph(Paragraph),
+    /// Boxed: a paragraph is far larger than a table's rows.
+    Paragraph(Box<Paragraph>),
     Table(Vec<Vec<String>>, Vec<bool>),
 }
 
@@ -405,13 +406,13 @@ impl Body<'_> {
     }
 
     fn paragraph(&mut self, p: Paragraph) {
-        self.push(Block::Paragraph(p));
+        self.push(Block::Paragraph(Box::new(p)));
     }
 
     fn write(&mut self, b: Block, keep: bool) {
         let doc = std::mem::take(&mut self.doc);
         self.doc = match b {
-            Block::Paragraph(p) => doc.add_paragraph(if keep { together(p) } else { p }),
+            Block::Paragraph(p) => doc.add_paragraph(if keep { together(*p) } else { *p }),
             Block::Table(rows, align) => {
                 let spacer = Paragraph::new();
                 doc.add_table(data_table(&rows, &align, self.head, keep))
