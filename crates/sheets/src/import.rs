@@ -571,15 +571,7 @@ fn row_cells(
     base: Option<RevisionId>,
     content: &Content,
 ) -> Vec<String> {
-    let columns: Vec<crate::model::Column> = sheet
-        .targets
-        .iter()
-        .zip(&sheet.headers)
-        .map(|(t, h)| crate::model::Column {
-            header: h.clone(),
-            target: t.clone().unwrap_or(crate::model::Target::Ignored),
-        })
-        .collect();
+    let columns = sheet.columns();
     crate::write::record_cells(org, units, &columns, Some(record_id), base, content)
         .iter()
         .map(crate::write::Out::csv_text)

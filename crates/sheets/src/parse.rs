@@ -30,6 +30,19 @@ pub struct SheetInfo {
 }
 
 impl SheetInfo {
+    /// The file's columns as the sheet writer lays them out, so that a row
+    /// can be written back as the file had it.
+    pub fn columns(&self) -> Vec<model::Column> {
+        self.targets
+            .iter()
+            .zip(&self.headers)
+            .map(|(t, h)| model::Column {
+                header: h.clone(),
+                target: t.clone().unwrap_or(Target::Ignored),
+            })
+            .collect()
+    }
+
     /// The record's fields this sheet has columns for.
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.targets.iter().filter_map(|t| match t {

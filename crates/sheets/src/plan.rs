@@ -6,7 +6,7 @@
 //! updates the record instead of adding a second one.
 
 use crate::error::{RowError, RowProblem};
-use crate::model::{Column, Target, UnitIndex};
+use crate::model::{Target, UnitIndex};
 use crate::parse::{ParsedRow, Rejected, SheetInfo};
 use crate::write::{Out, record_cells};
 use bienphong_domain::org::Org;
@@ -160,15 +160,7 @@ pub fn plan_with_deleted(
     for row in rows {
         let sheet = &sheets[row.sheet];
         let reject = |out: &mut Plan, column: String, problem: RowProblem, content: &Content| {
-            let columns: Vec<Column> = sheet
-                .targets
-                .iter()
-                .zip(&sheet.headers)
-                .map(|(t, h)| Column {
-                    header: h.clone(),
-                    target: t.clone().unwrap_or(Target::Ignored),
-                })
-                .collect();
+            let columns = sheet.columns();
             let cells = record_cells(org, &units, &columns, row.id, row.base, content)
                 .iter()
                 .map(Out::csv_text)
@@ -564,15 +556,7 @@ pub fn three_way(
     let rebuilt =
         |json: Map<String, Value>| Content::from_json(t, &Value::Object(json).to_string());
     let differences = |cols: &[usize]| -> Vec<Difference> {
-        let columns: Vec<Column> = sheet
-            .targets
-            .iter()
-            .zip(&sheet.headers)
-            .map(|(t, h)| Column {
-                header: h.clone(),
-                target: t.clone().unwrap_or(Target::Ignored),
-            })
-            .collect();
+        let columns = sheet.columns();
         let file = record_cells(org, units, &columns, None, None, row);
         let store = record_cells(org, units, &columns, None, None, current);
         cols.iter()

@@ -28,6 +28,19 @@ pub async fn offer<S: Store + AccountStore>(
     })
 }
 
+/// The content of a record's newest revision that is not a deletion.
+async fn last_live_in_store<S: Store + AccountStore>(
+    service: &Service<S>,
+    record: RecordId,
+) -> Result<Option<Content>> {
+    let history = service.store().history(record).await?;
+    Ok(history
+        .iter()
+        .rev()
+        .find(|r| !r.deleted)
+        .and_then(|r| Content::from_json(r.record_type, &r.content).ok()))
+}
+
 /// Contents looked up while judging one batch.
 struct Judge<'a, S> {
     service: &'a Service<S>,
@@ -49,17 +62,12 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
     }
 
     /// The last live content of a record in the store (for a tombstone or
-    /// the owner of a restricted record).
+    /// the owner of a restricted record); the batch's own revisions update it.
     async fn last_live(&mut self, record: RecordId) -> Result<Option<Content>> {
         if let Some(c) = self.live.get(&record) {
             return Ok(c.clone());
         }
-        let history = self.service.store().history(record).await?;
-        let content = history
-            .iter()
-            .rev()
-            .find(|r| !r.deleted)
-            .and_then(|r| Content::from_json(r.record_type, &r.content).ok());
+        let content = last_live_in_store(self.service, record).await?;
         self.live.insert(record, content.clone());
         Ok(content)
     }
@@ -71,12 +79,7 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
         if let Some(c) = self.stored.get(&record) {
             return Ok(c.clone());
         }
-        let history = self.service.store().history(record).await?;
-        let content = history
-            .iter()
-            .rev()
-            .find(|r| !r.deleted)
-            .and_then(|r| Content::from_json(r.record_type, &r.content).ok());
+        let content = last_live_in_store(self.service, record).await?;
         self.stored.insert(record, content.clone());
         Ok(content)
     }
