@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_i18n::Lang;
 use bienphong_service::LoginRefusal;
+use bienphong_service::accounts::{LOCKOUT_MS, MAX_FAILED_LOGINS};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
@@ -31,15 +32,23 @@ impl LoginLimiter {
         }
     }
 
-    pub(crate) fn allow(&self, ip: IpAddr, now_ms: i64) -> bool {
+    /// `Err` carries the whole seconds until the minute ends, for
+    /// `Retry-After`: the address may try again from then on.
+    pub(crate) fn allow(&self, ip: IpAddr, now_ms: i64) -> Result<(), u64> {
         let Ok(mut seen) = self.seen.lock() else {
-            return true;
+            return Ok(());
         };
-        let minute = now_ms / 60_000;
+        let minute = now_ms.div_euclid(60_000);
         seen.retain(|_, (m, _)| *m == minute);
         let entry = seen.entry(ip).or_insert((minute, 0));
-        entry.1 += 1;
-        entry.1 <= self.per_minute
+        entry.1 = entry.1.saturating_add(1);
+        if entry.1 <= self.per_minute {
+            return Ok(());
+        }
+        // Rounded up, so that a client waiting exactly this long is in
+        // the next minute; always at least 1.
+        let left_ms = (minute + 1) * 60_000 - now_ms;
+        Err(u64::try_from((left_ms + 999) / 1000).unwrap_or(60).max(1))
     }
 }
 
@@ -96,8 +105,11 @@ pub async fn login(
             },
         )
     };
-    if !state.login_limiter.allow(addr.ip(), now_ms()) {
-        return again(StatusCode::TOO_MANY_REQUESTS, "login-rate-limited", &[]);
+    if let Err(seconds) = state.login_limiter.allow(addr.ip(), now_ms()) {
+        let mut r = again(StatusCode::TOO_MANY_REQUESTS, "login-rate-limited", &[]);
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return r;
     }
     let ttl = i64::try_from(state.config.session_ttl.as_millis()).unwrap_or(i64::MAX);
     match state
@@ -122,15 +134,23 @@ pub async fn login(
             }
             r
         }
-        Ok(Err(LoginRefusal::Locked { until_ms })) => {
-            let minutes = ((until_ms - now_ms()).max(0) + 59_999) / 60_000;
-            again(
-                StatusCode::TOO_MANY_REQUESTS,
-                "login-locked",
-                &[("minutes", minutes.to_string())],
-            )
-        }
-        Ok(Err(_)) => again(StatusCode::UNAUTHORIZED, "login-failed", &[]),
+        // Every refusal (unknown name, wrong password, locked, disabled)
+        // gets one status and one wording that also explains the lockout
+        // rule. A distinct "locked" answer told which names exist, since
+        // unknown names never lock; making unknown names lock too would
+        // mean keeping state for every name a guesser invents (unbounded
+        // memory, or a database write per guess) and would still differ
+        // after a restart. The audit log keeps the real reason.
+        Ok(Err(
+            LoginRefusal::BadCredentials | LoginRefusal::Locked { .. } | LoginRefusal::Disabled,
+        )) => again(
+            StatusCode::UNAUTHORIZED,
+            "login-failed",
+            &[
+                ("attempts", MAX_FAILED_LOGINS.to_string()),
+                ("minutes", (LOCKOUT_MS / 60_000).to_string()),
+            ],
+        ),
         Err(e) => Error::from(e).into_response(),
     }
 }

@@ -804,11 +804,13 @@ async fn repeated_failures_lock_the_account_and_many_attempts_are_slowed() {
     for _ in 0..4 {
         assert_eq!(attempt("sai-mat-khau-1".into()).await.status(), 401);
     }
+    // The lockout answers like any refusal (it once answered 429 with its
+    // own message, which told that the name exists).
     let r = attempt("sai-mat-khau-1".into()).await;
-    assert_eq!(r.status(), 429);
+    assert_eq!(r.status(), 401);
     // Locked: even the right password is refused for now.
     let r = attempt(common::password("xa-lungcu")).await;
-    assert_eq!(r.status(), 429);
+    assert_eq!(r.status(), 401);
     assert!(r.text().await.unwrap().contains("tạm khóa"));
     let admin = token(&app, "admin").await;
     let (_, audit) = api(
@@ -836,6 +838,126 @@ async fn repeated_failures_lock_the_account_and_many_attempts_are_slowed() {
             .unwrap();
         assert_eq!(r.status(), expected);
     }
+}
+
+/// The error line of a login page: what a person reads after a refusal.
+fn login_error(page: &str) -> String {
+    let start = page
+        .find("class=\"error")
+        .expect("the refused login page shows an error");
+    let rest = &page[start..];
+    let open = rest.find('>').unwrap() + 1;
+    let close = rest.find('<').unwrap();
+    rest[open..close].trim().to_string()
+}
+
+#[tokio::test]
+async fn a_wrong_user_name_and_a_locked_account_get_the_same_answer() {
+    let app = spawn_app().await;
+    let client = common::browser_like_client();
+    let attempt = |username: &'static str, password: String| {
+        let client = client.clone();
+        let url = app.url("/login");
+        async move {
+            let r = client
+                .post(url)
+                .form(&[
+                    ("username", username.to_string()),
+                    ("password", password),
+                    ("next", "/".into()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let retry = r.headers().get("retry-after").cloned();
+            (status, retry, login_error(&r.text().await.unwrap()))
+        }
+    };
+    // Six wrong passwords each: the real account is locked from the fifth.
+    for n in 1..=6 {
+        let real = attempt("xa-lungcu", "sai-mat-khau".into()).await;
+        let unknown = attempt("khong-co-ai", "sai-mat-khau".into()).await;
+        assert_eq!(real, unknown, "attempt {n}");
+        assert_eq!(real.0, 401);
+        assert!(real.1.is_none());
+        assert!(
+            real.2.contains("Sai tên đăng nhập hoặc mật khẩu"),
+            "{}",
+            real.2
+        );
+        assert!(real.2.contains("15 phút"), "{}", real.2);
+    }
+    // The locked account refuses its right password just as an unknown
+    // name refuses any.
+    let real = attempt("xa-lungcu", common::password("xa-lungcu")).await;
+    let unknown = attempt("khong-co-ai", common::password("xa-lungcu")).await;
+    assert_eq!(real, unknown);
+    // The audit log still tells the administrator what happened.
+    let admin = token(&app, "admin").await;
+    let (_, audit) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/audit?actor=xa-lungcu&action=login",
+        None,
+    )
+    .await;
+    let text = audit.to_string();
+    assert!(text.contains("locked"), "{text}");
+    let (_, audit) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/audit?actor=khong-co-ai&action=login",
+        None,
+    )
+    .await;
+    assert!(audit.to_string().contains("unknown user"));
+}
+
+#[tokio::test]
+async fn too_many_sign_ins_from_one_address_say_when_to_retry() {
+    let limited = spawn_app_with(bienphong_web::ServerConfig {
+        logins_per_minute: 2,
+        ..Default::default()
+    })
+    .await;
+    let client = common::browser_like_client();
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        let r = client
+            .post(limited.url("/login"))
+            .form(&[("username", "tinh"), ("password", "sai"), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+        let after_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let retry = r
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+        answers.push((r.status().as_u16(), retry, after_ms));
+    }
+    assert_eq!(answers[0].0, 401);
+    assert_eq!(
+        answers[0].1, None,
+        "a refused password is no reason to wait"
+    );
+    let (status, retry, after_ms) = answers[2];
+    assert_eq!(status, 429);
+    let retry = retry.expect("429 carries Retry-After");
+    // The seconds left in the limiter's minute, seen from just after the
+    // answer: the header may be one second more, never less, never more.
+    let left = (60_000 - after_ms % 60_000).div_ceil(1000);
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert!(
+        retry == left || retry == left + 1 || (left == 60 && retry == 1),
+        "{retry} vs {left}"
+    );
 }
 
 #[tokio::test]
