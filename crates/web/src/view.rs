@@ -9,12 +9,14 @@ use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use bienphong_domain::catalogue::CatalogueKind;
+use bienphong_domain::fields::{self, Item, Kind};
 use bienphong_domain::format;
 use bienphong_domain::org::{Code, Org};
 use bienphong_domain::text::collate;
 use bienphong_domain::{Content, RecordType};
 use bienphong_i18n::Lang;
 use bienphong_service::ServiceError;
+use std::collections::HashMap;
 
 /// Texts of the page's language, for templates.
 pub struct Tr(pub Lang);
@@ -219,6 +221,107 @@ pub fn write_error_line(lang: Lang, e: ServiceError) -> (StatusCode, String) {
     } else {
         (status, format!("{}: {message}", field_label(lang, &field)))
     }
+}
+
+/// A stored record's values as people read them on its page and in its
+/// history, keyed like the form (`seizures[0].quantity`): units by name,
+/// catalogue entries and choices by label, a seized quantity with the
+/// item's unit of measure as reports write it (`1.200 g`). Anything else,
+/// and any code the organisation no longer knows, as the form writes it.
+pub fn shown_values(
+    org: &Org,
+    lang: Lang,
+    t: RecordType,
+    content: &serde_json::Value,
+) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for item in fields::form_of(t) {
+        match item {
+            Item::Field(field) => {
+                let shown = shown_value(org, lang, field.kind, content, field.name);
+                if let Some(v) = shown {
+                    out.insert(field.name.to_string(), v);
+                }
+            }
+            Item::Rows { name, fields, .. } => {
+                if let Some(serde_json::Value::Array(rows)) = content.get(name) {
+                    for (i, row) in rows.iter().enumerate() {
+                        for field in fields {
+                            if let Some(v) = shown_value(org, lang, field.kind, row, field.name) {
+                                out.insert(format!("{name}[{i}].{}", field.name), v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The value of `name` in `within` (a record or one of its rows), which
+/// also holds the seized item a quantity is measured in.
+fn shown_value(
+    org: &Org,
+    lang: Lang,
+    kind: Kind,
+    within: &serde_json::Value,
+    name: &str,
+) -> Option<String> {
+    let v = match within.get(name) {
+        Some(v) => v,
+        // Records omit `verified`/`active` when true by default.
+        None if kind == Kind::Bool => &serde_json::Value::Bool(true),
+        None => return None,
+    };
+    let written = || fields::text_of(kind, v);
+    let shown: Vec<String> = match kind {
+        Kind::Unit | Kind::Units => written()
+            .iter()
+            .map(|code| unit_name(org, code, lang))
+            .collect(),
+        Kind::Catalogue(c) => written()
+            .iter()
+            .map(|code| entry_name(org, lang, c, code))
+            .collect(),
+        Kind::Choice(_) => written()
+            .iter()
+            .map(|choice| Tr(lang).get(&format!("choice-{choice}")))
+            .collect(),
+        Kind::Quantity => {
+            let measure = within
+                .get("item")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|code| Code::parse(code).ok())
+                .and_then(|code| org.catalogue.get(CatalogueKind::SeizedItem, &code))
+                .and_then(|e| match lang {
+                    Lang::Vi => e.measure_vi.as_ref(),
+                    Lang::En => e.measure_en.as_ref().or(e.measure_vi.as_ref()),
+                });
+            written()
+                .into_iter()
+                .map(|q| match measure {
+                    Some(m) => format!("{q} {m}"),
+                    None => q,
+                })
+                .collect()
+        }
+        _ => written(),
+    };
+    let shown = shown.join(", ");
+    (!shown.is_empty()).then_some(shown)
+}
+
+/// A catalogue entry's label in `lang`, or its code when unknown.
+fn entry_name(org: &Org, lang: Lang, kind: CatalogueKind, code: &str) -> String {
+    Code::parse(code)
+        .ok()
+        .and_then(|c| org.catalogue.get(kind, &c))
+        .map(|e| match lang {
+            Lang::En => e.en.to_string(),
+            Lang::Vi => e.vi.to_string(),
+        })
+        .unwrap_or_else(|| code.to_string())
 }
 
 /// One line saying what a record is, in the page's language.

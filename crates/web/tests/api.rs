@@ -1849,3 +1849,119 @@ async fn deleting_a_record_through_another_collection_is_refused_and_writes_noth
     assert_eq!(r.status(), 303);
     assert_eq!(common::record_count(&app).await, before - 1);
 }
+
+/// The text of a record page's fields table and its history.
+fn fields_and_history(page: &str) -> (String, String) {
+    let fields = page
+        .split("id=\"record-fields\"")
+        .nth(1)
+        .and_then(|s| s.split("</table>").next())
+        .unwrap()
+        .to_string();
+    let history = page.split("id=\"history\"").nth(1).unwrap().to_string();
+    (fields, history)
+}
+
+#[tokio::test]
+async fn record_pages_and_their_history_show_labels_not_codes() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "dn-lungcu").await;
+    let create = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let client = client.clone();
+        let url = app.url(path);
+        let csrf = csrf.clone();
+        async move {
+            let mut form: Vec<(&str, String)> =
+                form.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+            form.push(("csrf", csrf));
+            let r = client.post(url).form(&form).send().await.unwrap();
+            assert_eq!(r.status(), 303, "{:?}", r.text().await);
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .split('?')
+                .next()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let page = |path: String| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let patrol = create(
+        "/records/patrols/new",
+        vec![
+            ("date", "10/03/2024"),
+            ("lead_unit", "BP-LUNGCU"),
+            ("kind", "joint"),
+            ("participants[0].force", "BDBP"),
+            ("participants[0].persons", "4"),
+        ],
+    )
+    .await;
+    let (fields, _) = fields_and_history(&page(patrol).await);
+    for shown in [
+        "<td>Đồn Biên phòng Lũng Cú</td>",
+        "<td>Tuần tra chung</td>",
+        "<td>Bộ đội Biên phòng</td>",
+    ] {
+        assert!(fields.contains(shown), "{shown} in {fields}");
+    }
+    for code in ["BP-LUNGCU", "joint", "BDBP"] {
+        assert!(!fields.contains(code), "{code} in {fields}");
+    }
+    let case = create(
+        "/records/cases/new",
+        vec![
+            ("date", "10/03/2024"),
+            ("handling_unit", "BP-LUNGCU"),
+            ("case_type", "MATUY"),
+            ("subjects", "1"),
+            ("seizures[0].item", "THUOCPHIEN"),
+            ("seizures[0].quantity", "1.200"),
+            ("seizures[1].item", "DIENTHOAI"),
+            ("seizures[1].quantity", "3"),
+        ],
+    )
+    .await;
+    let (fields, _) = fields_and_history(&page(case.clone()).await);
+    for shown in [
+        "<td>Đồn Biên phòng Lũng Cú</td>",
+        "<td>Ma túy</td>",
+        "<td>Thuốc phiện</td>",
+        "<td>1.200 g</td>",
+        "<td>Điện thoại di động</td>",
+        "<td>3 chiếc</td>",
+    ] {
+        assert!(fields.contains(shown), "{shown} in {fields}");
+    }
+    for code in ["BP-LUNGCU", "MATUY", "THUOCPHIEN", "DIENTHOAI"] {
+        assert!(!fields.contains(code), "{code} in {fields}");
+    }
+    // An edit's history line reads the same way.
+    let edit = page(format!("{case}/edit")).await;
+    let form: Vec<(String, String)> = form_values(&edit)
+        .into_iter()
+        .map(|(k, v)| match k.as_str() {
+            "case_type" => (k, "BUONLAU".to_string()),
+            "seizures[0].quantity" => (k, "1.500".to_string()),
+            _ => (k, v),
+        })
+        .collect();
+    let r = client
+        .post(app.url(&format!("{case}/edit")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    let (_, history) = fields_and_history(&page(case).await);
+    for line in [
+        "<li>Loại vụ việc: Ma túy → Buôn lậu</li>",
+        "<li>Tang vật thu giữ 1 · Số lượng: 1.200 g → 1.500 g</li>",
+    ] {
+        assert!(history.contains(line), "{line} in {history}");
+    }
+}

@@ -4,14 +4,15 @@
 use super::{in_collection, parse_record_id, record_json, record_path, revision_json};
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiCaller, SignedIn};
-use crate::forms::{self, Item, Posted};
-use crate::view::{Frame, Tr, describe, field_label, frame, render, when};
+use crate::view::{Frame, Tr, describe, field_label, frame, render, shown_values, when};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use bienphong_domain::RecordType;
+use bienphong_domain::fields::{self, Item};
+use bienphong_domain::org::Org;
 use bienphong_i18n::Lang;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -39,13 +40,14 @@ struct RecordPage {
     in_conflict: bool,
 }
 
-/// The fields of a stored record as label/value lines.
-fn shown_fields(lang: Lang, t: RecordType, value: &Value) -> Vec<(String, String)> {
-    let posted = forms::from_json(t, value);
-    let mut keys: Vec<&String> = posted.keys().collect();
+/// The fields of a stored record as label/value lines, values as people
+/// read them ([`shown_values`]).
+fn shown_fields(org: &Org, lang: Lang, t: RecordType, value: &Value) -> Vec<(String, String)> {
+    let shown = shown_values(org, lang, t, value);
+    let mut keys: Vec<&String> = shown.keys().collect();
     keys.sort_by_key(|k| {
         let base = k.split(['[', '.']).next().unwrap_or(k).to_string();
-        let order = forms::form_of(t)
+        let order = fields::form_of(t)
             .iter()
             .position(|i| match i {
                 Item::Field(f) => f.name == base,
@@ -55,16 +57,16 @@ fn shown_fields(lang: Lang, t: RecordType, value: &Value) -> Vec<(String, String
         (order, (*k).clone())
     });
     keys.into_iter()
-        .map(|k| (field_label(lang, k), posted[k].join(", ")))
-        .filter(|(_, v)| !v.is_empty())
+        .map(|k| (field_label(lang, k), shown[k].clone()))
         .collect()
 }
 
-fn changes(lang: Lang, t: RecordType, before: &str, after: &str) -> Vec<String> {
+/// What a revision changed, "field: before → after", read like the page.
+fn changes(org: &Org, lang: Lang, t: RecordType, before: &str, after: &str) -> Vec<String> {
     let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
     let (a, b) = (
-        forms::from_json(t, &parse(before)),
-        forms::from_json(t, &parse(after)),
+        shown_values(org, lang, t, &parse(before)),
+        shown_values(org, lang, t, &parse(after)),
     );
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();
@@ -72,7 +74,8 @@ fn changes(lang: Lang, t: RecordType, before: &str, after: &str) -> Vec<String> 
     keys.into_iter()
         .filter(|k| a.get(*k) != b.get(*k))
         .map(|k| {
-            let show = |p: &Posted| p.get(k).map(|v| v.join(", ")).unwrap_or_else(|| "—".into());
+            let show =
+                |p: &HashMap<String, String>| p.get(k).cloned().unwrap_or_else(|| "—".into());
             format!("{}: {} → {}", field_label(lang, k), show(&a), show(&b))
         })
         .collect()
@@ -114,7 +117,7 @@ pub async fn page(
             tr.get("history-edited")
         };
         let changed = match bienphong_domain::revision::parent_content(&revisions, r) {
-            Some(before) if !r.deleted => changes(lang, t, before, &r.content),
+            Some(before) if !r.deleted => changes(&org, lang, t, before, &r.content),
             _ => vec![],
         };
         history.push(HistoryLine {
@@ -144,7 +147,7 @@ pub async fn page(
         kind,
         id: record_id.to_string(),
         revision: record.revision_id.to_string(),
-        fields: shown_fields(lang, t, &value),
+        fields: shown_fields(&org, lang, t, &value),
         history,
         saved: q.contains_key("saved"),
         can_edit: can_edit && !in_conflict,
