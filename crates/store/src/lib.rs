@@ -173,6 +173,28 @@ pub struct ListFilter {
     pub subject_of: Option<RecordId>,
     pub limit: Option<u32>,
     pub offset: u32,
+    /// Only records after this one in the list's order (keyset paging): a
+    /// page that goes on from its last record neither skips nor repeats a
+    /// record when others are added or deleted meanwhile.
+    pub after: Option<ListKey>,
+}
+
+/// A record's place in the order of [`Store::list`]: undated records
+/// first, then by day, ties broken by record id, so no two records share
+/// a place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ListKey {
+    pub day: Option<Date>,
+    pub record_id: RecordId,
+}
+
+impl ListKey {
+    pub fn of(r: &CurrentRecord) -> Self {
+        Self {
+            day: r.day,
+            record_id: r.record_id,
+        }
+    }
 }
 
 /// A measure summed over a period, optionally per leading unit.
@@ -213,7 +235,8 @@ pub trait Store: Send + Sync {
     /// Every revision of a record, oldest first.
     fn history(&self, record: RecordId) -> impl Future<Output = Result<Vec<Revision>>> + Send;
 
-    /// Live records, by date then id.
+    /// Live records in [`ListKey`] order: undated first, then by date,
+    /// then by id.
     fn list(&self, filter: ListFilter) -> impl Future<Output = Result<Vec<CurrentRecord>>> + Send;
 
     /// The live organisation records: units, links, markers, catalogues.

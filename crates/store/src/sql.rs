@@ -1106,7 +1106,29 @@ impl Store for SqlStore {
         if let Some(s) = filter.subject_of {
             q.push(" AND subject_of = ").push_bind(s.to_string());
         }
-        q.push(" ORDER BY day, record_id");
+        if let Some(key) = filter.after {
+            // Undated records come first: after one of them, the later
+            // undated ones and every dated one; after a dated one, only
+            // dated ones (NULL fails both comparisons).
+            match key.day {
+                None => q
+                    .push(" AND (day IS NOT NULL OR record_id > ")
+                    .push_bind(key.record_id.to_string())
+                    .push(")"),
+                Some(day) => q
+                    .push(" AND day >= ")
+                    .push_bind(day_key(day))
+                    .push(" AND (day > ")
+                    .push_bind(day_key(day))
+                    .push(" OR record_id > ")
+                    .push_bind(key.record_id.to_string())
+                    .push(")"),
+            };
+        }
+        // The order is total (the id breaks ties) and the same on both
+        // backends (PostgreSQL would put NULLs last by default), so a
+        // keyset continues exactly where the last page ended.
+        q.push(" ORDER BY day NULLS FIRST, record_id");
         if let Some(limit) = filter.limit {
             q.push(" LIMIT ").push_bind(i64::from(limit));
             q.push(" OFFSET ").push_bind(i64::from(filter.offset));

@@ -7,7 +7,7 @@ use bienphong_domain::org::Code;
 use bienphong_domain::{
     Content, Cutoff, NodeId, Period, Quantity, RecordId, RecordType, RevisionId,
 };
-use bienphong_store::{Conflict, ListFilter, SqlStore, Store, StoreError, Write};
+use bienphong_store::{Conflict, ListFilter, ListKey, SqlStore, Store, StoreError, Write};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -201,6 +201,108 @@ pub async fn round_trip_of_every_record_type<S: Store>(store: S) {
     assert_eq!(total(&store, measure::DOCUMENT_ACKNOWLEDGED, None).await, 1);
     assert_eq!(total(&store, "programme.disbursed.X", None).await, 500_000);
     assert_eq!(total(&store, measure::DISASTER_RESCUED, None).await, 3);
+}
+
+/// Every record of a collection, read page by page, each page going on
+/// after the last record of the one before.
+async fn walk<S: Store>(store: &S, t: RecordType, limit: u32) -> Vec<ListKey> {
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list(ListFilter {
+                record_type: Some(t),
+                limit: Some(limit),
+                after,
+                ..ListFilter::default()
+            })
+            .await
+            .unwrap();
+        seen.extend(page.iter().map(ListKey::of));
+        match page.last() {
+            Some(last) if page.len() == limit as usize => after = Some(ListKey::of(last)),
+            _ => return seen,
+        }
+    }
+}
+
+/// The list's order is total and the same on both backends (undated
+/// records first, then by day, then by id), and a page after a key
+/// continues exactly there: records added before the key are not seen,
+/// records deleted ahead are not, and nothing is seen twice.
+pub async fn lists_page_by_key_in_one_total_order<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let unit = |code: &str, from: Option<&str>| {
+        let mut v = json!({"code": code, "kind": "commune", "name": code});
+        if let Some(day) = from {
+            v["valid_from"] = json!(day);
+        }
+        new(RecordType::Unit, content(RecordType::Unit, v))
+    };
+    // Undated and dated units, several on the same day: ties only the id
+    // can break.
+    let mut writes = Vec::new();
+    for i in 0..5 {
+        writes.push(unit(&format!("XA-U{i}"), None));
+        writes.push(unit(&format!("XA-A{i}"), Some("2020-01-01")));
+        writes.push(unit(&format!("XA-B{i}"), Some("2021-06-30")));
+    }
+    store.commit(writes).await.unwrap();
+    let all = store
+        .list(ListFilter {
+            record_type: Some(RecordType::Unit),
+            ..ListFilter::default()
+        })
+        .await
+        .unwrap();
+    let keys: Vec<ListKey> = all.iter().map(ListKey::of).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "the store's order is the key's order");
+    assert!(keys[0].day.is_none(), "undated records come first");
+    assert_eq!(walk(&store, RecordType::Unit, 2).await, keys);
+    assert_eq!(walk(&store, RecordType::Unit, 1).await, keys);
+
+    // After an undated key, after a dated one: what follows, nothing else.
+    for at in [2, 7, 12, keys.len() - 1] {
+        let rest = store
+            .list(ListFilter {
+                record_type: Some(RecordType::Unit),
+                after: Some(keys[at]),
+                ..ListFilter::default()
+            })
+            .await
+            .unwrap();
+        let rest: Vec<ListKey> = rest.iter().map(ListKey::of).collect();
+        assert_eq!(rest, keys[at + 1..], "after {:?}", keys[at]);
+    }
+
+    // The key of a record deleted meanwhile still says where to go on.
+    let gone = all[7].clone();
+    store
+        .commit(vec![Write {
+            record_id: gone.record_id,
+            record_type: RecordType::Unit,
+            content: None,
+            parent: Some(gone.revision_id),
+            resolves: Vec::new(),
+            author: "tester".into(),
+            created_ms: 1_700_000_100_000,
+            revision_id: None,
+        }])
+        .await
+        .unwrap();
+    let rest = store
+        .list(ListFilter {
+            record_type: Some(RecordType::Unit),
+            after: Some(keys[7]),
+            limit: Some(3),
+            ..ListFilter::default()
+        })
+        .await
+        .unwrap();
+    let rest: Vec<ListKey> = rest.iter().map(ListKey::of).collect();
+    assert_eq!(rest, keys[8..11]);
 }
 
 pub async fn edits_append_and_deletes_keep_history<S: Store>(store: S) {
@@ -1582,6 +1684,7 @@ macro_rules! conformance_suite {
 
             store_test!($backend, round_trip_of_every_record_type);
             store_test!($backend, edits_append_and_deletes_keep_history);
+            store_test!($backend, lists_page_by_key_in_one_total_order);
             store_test!($backend, stale_edits_are_refused_and_nothing_is_written);
             store_test!($backend, a_failing_batch_writes_nothing);
             store_test!($backend, decimal_sums_are_exact);
