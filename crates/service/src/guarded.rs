@@ -8,7 +8,9 @@ use crate::{Result, Service, ServiceError};
 use bienphong_domain::access::Access;
 use bienphong_domain::text::matches_search;
 use bienphong_domain::{Content, RecordId, RecordType, Revision, RevisionId};
-use bienphong_store::{AccountStore, AuditEntry, CurrentRecord, ListFilter, Store, StoreError};
+use bienphong_store::{
+    AccountStore, AuditEntry, CurrentRecord, ListFilter, ListKey, Store, StoreError,
+};
 
 /// A page of records a principal may see.
 #[derive(Clone, Debug)]
@@ -211,16 +213,21 @@ impl<S: Store + AccountStore> Service<S> {
         let batch = u32::try_from(offset + limit + 1)
             .unwrap_or(u32::MAX)
             .clamp(50, 500);
-        let mut store_offset = 0u32;
+        // Each batch goes on after the last row of the one before, not
+        // from a position: a record added or deleted between two batches
+        // shifts no row into a second read or out of every read.
+        let mut after = filter.after;
         let mut seen = 0usize;
         let mut records = Vec::new();
         let mut more = false;
         loop {
             let mut f = filter.clone();
             f.limit = Some(batch);
-            f.offset = store_offset;
+            f.offset = 0;
+            f.after = after;
             let rows = self.store().list(f).await?;
             let got = rows.len();
+            after = rows.last().map(ListKey::of).or(after);
             for r in rows {
                 let content = Content::from_json(r.record_type, &r.content)?;
                 if !who.grant.is_admin() {
@@ -249,10 +256,6 @@ impl<S: Store + AccountStore> Service<S> {
             if more || got < batch as usize {
                 break;
             }
-            let Some(next) = store_offset.checked_add(batch) else {
-                break;
-            };
-            store_offset = next;
         }
         if restricted {
             self.audit_listing(who, now_ms, &filter, records.len())
