@@ -11,7 +11,7 @@ use bienphong_domain::{Cutoff, Period, RecordType, Year};
 use bienphong_i18n::Lang;
 use bienphong_report::BriefingQuarter;
 use bienphong_service::{Principal, today};
-use bienphong_store::{AuditFilter, ListFilter};
+use bienphong_store::{AuditFilter, ListFilter, ListKey};
 use std::collections::HashMap;
 
 /// A request's query, by name.
@@ -119,6 +119,7 @@ pub fn list_filter(
         subject_of: None,
         limit: None,
         offset: 0,
+        after: None,
     })
 }
 
@@ -182,23 +183,49 @@ pub fn limit(lang: Lang, q: &Query) -> Result<u32, ApiError> {
     }
 }
 
-/// `cursor` of an API list: the position to go on from.
-pub fn cursor(lang: Lang, q: &Query) -> Result<u32, ApiError> {
-    match q.get("cursor").filter(|s| !s.is_empty()) {
-        None => Ok(0),
-        Some(c) => decode_cursor(c)
-            .ok_or_else(|| ApiError::bad_request(lang, "cursor", "not a cursor of this API")),
+/// `cursor` of an API list: the record the previous page ended with, to
+/// go on strictly after it. A cursor of the old kind (a position, `c…`)
+/// is refused by name: its pages skipped and repeated records when others
+/// were added or deleted meanwhile.
+pub fn cursor(lang: Lang, q: &Query) -> Result<Option<ListKey>, ApiError> {
+    let Some(c) = given(q, "cursor") else {
+        return Ok(None);
+    };
+    if c.starts_with('c') {
+        return Err(ApiError::bad_request(
+            lang,
+            "cursor",
+            lang.text("api-cursor-offset", &[]),
+        ));
     }
+    decode_cursor(c)
+        .map(Some)
+        .ok_or_else(|| ApiError::bad_request(lang, "cursor", lang.text("api-cursor-bad", &[])))
 }
 
-/// Cursors are opaque to clients; this one carries the position in the
-/// caller's own view of the collection.
-pub fn encode_cursor(offset: u32) -> String {
-    format!("c{offset:x}")
+/// Cursors are opaque to clients: `k`, the last record's day (empty when
+/// it has none), `.`, its id.
+pub fn encode_cursor(key: &ListKey) -> String {
+    let day = key.day.map(|d| d.to_string()).unwrap_or_default();
+    format!("k{day}.{}", key.record_id.0.simple())
 }
 
-fn decode_cursor(s: &str) -> Option<u32> {
-    u32::from_str_radix(s.strip_prefix('c')?, 16).ok()
+fn decode_cursor(s: &str) -> Option<ListKey> {
+    let (day, id) = s.strip_prefix('k')?.split_once('.')?;
+    let day = if day.is_empty() {
+        None
+    } else {
+        let date: bienphong_domain::Date = day.parse().ok()?;
+        // Only the form `encode_cursor` writes: one key, one cursor.
+        if date.to_string() != day {
+            return None;
+        }
+        Some(date)
+    };
+    let record_id = (id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| id.parse().ok())
+        .flatten()?;
+    Some(ListKey { day, record_id })
 }
 
 /// The audit log's filter: actor, action, outcome, record, before, limit.
@@ -342,4 +369,30 @@ pub async fn scope(
 ) -> Result<Option<Code>, ApiError> {
     let asked = unit(lang, "scope", q.get("scope"))?;
     report_scope(state, caller, lang, asked).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_read_back_the_key_they_were_made_from() {
+        let id: bienphong_domain::RecordId =
+            "0190f0f0-0000-7000-8000-00000000002a".parse().unwrap();
+        for day in [None, Some(jiff::civil::date(2024, 3, 10))] {
+            let key = ListKey { day, record_id: id };
+            assert_eq!(decode_cursor(&encode_cursor(&key)), Some(key));
+        }
+        for bad in [
+            "",
+            "k",
+            "k.",
+            "k2024-3-10.0190f0f000007000800000000000002a",
+            "k2024-02-30.0190f0f000007000800000000000002a",
+            "k.0190f0f0",
+            "kx.y",
+        ] {
+            assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
+    }
 }

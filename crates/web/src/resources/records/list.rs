@@ -16,7 +16,7 @@ use bienphong_domain::format;
 use bienphong_domain::org::Org;
 use bienphong_domain::{Content, RecordType};
 use bienphong_i18n::Lang;
-use bienphong_store::CurrentRecord;
+use bienphong_store::{CurrentRecord, ListKey};
 
 pub struct Row {
     pub href: String,
@@ -174,11 +174,11 @@ pub async fn list(
     params::period(lang, &q)?;
     params::unit(lang, "unit", q.get("unit"))?;
     let limit = params::limit(lang, &q)?;
-    let offset = params::cursor(lang, &q)?;
+    let after = params::cursor(lang, &q)?;
     let org = state.service.org_shared().await?;
     let mut filter = params::list_filter(lang, &org, t, &q)?;
     filter.limit = Some(limit);
-    filter.offset = offset;
+    filter.after = after;
     let page = state
         .service
         .list_as(&caller.principal, now_ms(), filter, params::search(&q))
@@ -190,7 +190,12 @@ pub async fn list(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(ListOut {
         items,
-        next_cursor: page.next.map(params::encode_cursor),
+        // The next page goes on after this page's last record, wherever
+        // that record is by then.
+        next_cursor: page
+            .next
+            .and(page.records.last())
+            .map(|r| params::encode_cursor(&ListKey::of(r))),
     })
     .into_response())
 }
