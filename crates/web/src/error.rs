@@ -8,9 +8,8 @@
 
 use crate::extract::{lang_of, page_lang};
 use crate::view::page_error;
-use axum::Json;
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bienphong_i18n::Lang;
@@ -25,9 +24,8 @@ pub struct FieldError {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ApiError {
-    #[serde(skip)]
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
@@ -197,15 +195,50 @@ impl ApiError {
     }
 }
 
+/// The media type of every API error (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An error as the API answers it: an RFC 9457 problem. `type` is
+/// `about:blank` (the status says what kind of problem it is, `title` is
+/// its phrase); `detail` is the message in the caller's language. The
+/// members the API answered before problems, `code` (the machine code),
+/// `message` (the same text as `detail`) and `fields`, stay as extension
+/// members, so clients written against them keep working.
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: &'a str,
+    code: &'static str,
+    message: &'a str,
+    fields: &'a [FieldError],
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status;
-        let mut response = (status, Json(self)).into_response();
+        let body = serde_json::to_vec(&Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail: &self.message,
+            code: self.code,
+            message: &self.message,
+            fields: &self.fields,
+        })
+        .unwrap_or_default();
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
+            body,
+        )
+            .into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static("Bearer"),
-            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -331,9 +364,16 @@ impl IntoResponse for Error {
     }
 }
 
+/// The longest URI (path and query) answered: beyond it a request gets
+/// 414 in the API's problem form or as the error page. Far longer ones
+/// (64 KiB) are cut off by the HTTP layer itself with an empty 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
 /// Words a handler's [`Error`] for the request it answers: JSON in the
 /// caller's language under `/api/`, else the error page in the language
-/// chosen with the switch.
+/// chosen with the switch. Under `/api/` it also words the refusals that
+/// come from below the handlers (a body over the limit, a time-out, a
+/// request axum could not read), so that every API error is a problem.
 pub async fn answer_errors(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let lang = if api {
@@ -341,17 +381,73 @@ pub async fn answer_errors(request: Request, next: Next) -> Response {
     } else {
         page_lang(request.headers())
     };
+    let answer = |e: ApiError| {
+        if api {
+            e.into_response()
+        } else {
+            page_error(lang, e)
+        }
+    };
+    let uri_len = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if uri_len > MAX_URI_BYTES {
+        return answer(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            lang.text("api-uri-too-long", &[]),
+        ));
+    }
     let mut response = next.run(request).await;
     let Some(Unanswered(slot)) = response.extensions_mut().remove::<Unanswered>() else {
+        if api && is_unworded_error(&response) {
+            return reworded(lang, response);
+        }
         return response;
     };
     let Some(error) = slot.lock().ok().and_then(|mut e| e.take()) else {
         return response;
     };
-    let answer = error.answer(lang);
-    if api {
-        answer.into_response()
-    } else {
-        page_error(lang, answer)
+    answer(error.answer(lang))
+}
+
+/// An error answered below the handlers, in whatever form its layer chose.
+fn is_unworded_error(response: &Response) -> bool {
+    let status = response.status();
+    (status.is_client_error() || status.is_server_error())
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_none_or(|t| t.as_bytes() != PROBLEM_JSON.as_bytes())
+}
+
+/// The same status as a problem, its headers kept (`Retry-After`, `Allow`).
+fn reworded(lang: Lang, response: Response) -> Response {
+    let status = response.status();
+    let (code, key) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", None),
+        StatusCode::NOT_FOUND => ("not_found", Some("api-not-found")),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", Some("api-method-not-allowed")),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", Some("api-timeout")),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", Some("api-too-large")),
+        StatusCode::URI_TOO_LONG => ("uri_too_long", Some("api-uri-too-long")),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", None),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid", None),
+        StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", None),
+        s if s.is_server_error() => ("internal", Some("api-internal")),
+        _ => ("error", None),
+    };
+    let message = match key {
+        Some(key) => lang.text(key, &[]),
+        None => status.canonical_reason().unwrap_or("Error").to_string(),
+    };
+    let (parts, _) = response.into_parts();
+    let mut problem = ApiError::new(status, code, message).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().append(name.clone(), value.clone());
+        }
     }
+    problem
 }

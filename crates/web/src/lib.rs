@@ -140,6 +140,12 @@ pub fn app(state: AppState) -> Router {
         ))
         .merge(uploads)
         .fallback(routes::no_route)
+        // Inside the error wording, so that a time-out under /api/ is
+        // answered as a problem like every other API error.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
         .layer(axum::middleware::from_fn(error::answer_errors));
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -148,10 +154,6 @@ pub fn app(state: AppState) -> Router {
         ));
     }
     router
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            config.request_timeout,
-        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
