@@ -2,9 +2,22 @@
 
 use crate::routes::api_routes;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use bienphong_domain::RecordType;
 use serde_json::{Value, json};
+
+const DESCRIPTION: &str = "Records and reports of the coordinated work of Vietnam's border areas.\n\n\
+Errors: every error of the API, whatever its status (413 and 414 included), is an RFC 9457 \
+problem (application/problem+json, schema Problem); `code` is the machine code, `detail` the \
+message in the caller's language.\n\n\
+Paging: a list answers at most `limit` records and a `next_cursor`; send it back as `cursor` \
+for the next page. Cursors are opaque; a page goes on after the previous page's last record.\n\n\
+Concurrency: GET of a record answers its ETag (the current head revision, quoted); PUT and \
+DELETE send it in If-Match (or the revision in the body or query, as before): a stale one is \
+412 with If-Match (409 `stale` with the body's revision), and nothing is written. A record \
+changed on two nodes before a sync is in conflict (409 `in_conflict`) until it is resolved.\n\n\
+Credentials: a bearer token, or the web UI's session cookie with the X-CSRF-Token header on \
+every POST, PUT and DELETE.";
 
 pub async fn serve() -> Json<Value> {
     Json(openapi_document())
@@ -29,6 +42,26 @@ pub fn content_schema(t: RecordType) -> &'static str {
     }
 }
 
+const PROBLEM: &str = "#/components/schemas/Problem";
+
+/// An answer with `schema`, or without a body; statuses from 400 up are
+/// problems (`error.rs`), every one the same shape.
+fn response(status: u16, schema: Option<&str>, etag: bool) -> Value {
+    let mut r = json!({"description": status_text(status)});
+    if status >= 400 {
+        r["content"] = json!({crate::error::PROBLEM_JSON: {"schema": {"$ref": PROBLEM}}});
+    } else if let Some(schema) = schema {
+        r["content"] = json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}});
+    }
+    if etag && (200..300).contains(&status) {
+        r["headers"] = json!({"ETag": {
+            "description": "the record's current head revision, quoted (a strong ETag): \
+                send it back in If-Match to change or delete this revision",
+            "schema": {"type": "string"}}});
+    }
+    r
+}
+
 /// The OpenAPI 3 document of [`api_routes`].
 pub fn openapi_document() -> Value {
     let mut paths: serde_json::Map<String, Value> = serde_json::Map::new();
@@ -40,21 +73,39 @@ pub fn openapi_document() -> Value {
             }
         }
         for (name, description) in r.query {
-            params.push(json!({"name": name, "in": "query", "required": *name == "revision", "description": description, "schema": {"type": "string"}}));
+            params.push(json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string"}}));
+        }
+        let writes = !r.method.is_safe();
+        if r.etag && (r.method == Method::PUT || r.method == Method::DELETE) {
+            params.push(
+                json!({"name": "If-Match", "in": "header", "required": false,
+                "description": "the ETag of the revision you change (from GET): a stale one is \
+                    answered 412 and nothing is written. `*` or none: as without the header \
+                    (the revision is then required in the body or query). When both this and \
+                    the revision field are sent they must name the same revision, else 400.",
+                "schema": {"type": "string"}}),
+            );
         }
         let mut responses = serde_json::Map::new();
         let mut statuses: Vec<u16> = r.statuses.to_vec();
         if !r.public {
             statuses.push(401);
+            // A session without its CSRF token is refused before the
+            // route is looked at.
+            if writes {
+                statuses.push(403);
+            }
+        }
+        if r.path.starts_with("/api/") {
+            statuses.push(414);
+        }
+        if r.body.is_some() {
+            statuses.push(413);
         }
         statuses.sort_unstable();
+        statuses.dedup();
         for s in statuses {
-            let body = if s >= 400 {
-                json!({"description": status_text(s), "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
-            } else {
-                json!({"description": status_text(s)})
-            };
-            responses.insert(s.to_string(), body);
+            responses.insert(s.to_string(), response(s, r.response, r.etag));
         }
         let mut op = json!({
             "summary": r.summary,
@@ -67,22 +118,71 @@ pub fn openapi_document() -> Value {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
         }
         if !r.public {
-            op["security"] = json!([{"bearer": []}, {"session": []}]);
+            op["security"] = if writes {
+                json!([{"bearer": []}, {"session": [], "csrf": []}])
+            } else {
+                json!([{"bearer": []}, {"session": []}])
+            };
         }
         let entry = paths.entry(r.path.clone()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_lowercase()] = op;
     }
     let mut schemas = serde_json::Map::new();
     schemas.insert(
-        "Error".into(),
-        json!({"type": "object", "required": ["code", "message", "fields"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"},
-            "fields": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}}),
+        "Problem".into(),
+        json!({"type": "object", "required": ["type", "title", "status", "detail", "code", "message", "fields"],
+            "description": "Every API error (RFC 9457, application/problem+json).",
+            "properties": {
+                "type": {"type": "string", "description": "always about:blank: the status is the kind of problem"},
+                "title": {"type": "string", "description": "the status's phrase (Not Found, Precondition Failed…)"},
+                "status": {"type": "integer", "description": "the HTTP status"},
+                "detail": {"type": "string", "description": "what went wrong, in the caller's language (Accept-Language)"},
+                "code": {"type": "string", "description": "the machine code: bad_request, unauthenticated, \
+                    forbidden, csrf, not_found, no_route, deleted, method_not_allowed, stale, in_conflict, \
+                    not_in_conflict, exists, precondition_failed, too_large, uri_too_long, timeout, invalid, internal…"},
+                "message": {"type": "string", "description": "the same as detail (the member's name before problems)"},
+                "fields": {"type": "array", "description": "the fields or parameters at fault",
+                    "items": {"type": "object", "required": ["field", "message"], "properties": {
+                        "field": {"type": "string"}, "message": {"type": "string"}}}}}}),
+    );
+    schemas.insert(
+        "Record".into(),
+        json!({"type": "object", "required": ["id", "type", "revision", "content"], "properties": {
+            "id": {"type": "string"},
+            "type": {"type": "string"},
+            "revision": {"type": "string", "description": "the current head revision (the ETag, unquoted)"},
+            "date": {"type": "string", "nullable": true},
+            "content": {"type": "object"}}}),
+    );
+    schemas.insert(
+        "RecordList".into(),
+        json!({"type": "object", "required": ["items", "next_cursor"], "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}},
+            "next_cursor": {"type": "string", "nullable": true,
+                "description": "opaque: send it as cursor for the next page; null on the last page. \
+                    The next page goes on strictly after this page's last record (by date, then id), \
+                    so records added or deleted meanwhile make no record that existed throughout \
+                    appear twice or not at all."}}}),
+    );
+    schemas.insert(
+        "Revision".into(),
+        json!({"type": "object", "required": ["id", "record_id", "type", "parents", "node", "author", "created_ms", "deleted"], "properties": {
+            "id": {"type": "string"}, "record_id": {"type": "string"}, "type": {"type": "string"},
+            "parents": {"type": "array", "items": {"type": "string"}},
+            "node": {"type": "string"}, "author": {"type": "string"},
+            "created_ms": {"type": "integer"}, "deleted": {"type": "boolean"},
+            "content": {"type": "object", "nullable": true}}}),
+    );
+    schemas.insert(
+        "History".into(),
+        json!({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Revision"}}}}),
     );
     schemas.insert(
         "UpdateRequest".into(),
-        json!({"type": "object", "required": ["revision", "content"], "properties": {
-            "revision": {"type": "string", "description": "the revision the edit is based on"},
+        json!({"type": "object", "required": ["content"], "properties": {
+            "revision": {"type": "string", "description": "the revision the edit is based on \
+                (required unless If-Match names it)"},
             "content": {"type": "object"}}}),
     );
     schemas.insert(
@@ -119,13 +219,20 @@ pub fn openapi_document() -> Value {
     json!({
         "openapi": "3.0.3",
         "info": {"title": "bienphong", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "Records and reports of the coordinated work of Vietnam's border areas."},
+                 "description": DESCRIPTION},
         "paths": paths,
         "components": {
             "schemas": schemas,
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer"},
-                "session": {"type": "apiKey", "in": "cookie", "name": crate::extract::SESSION_COOKIE},
+                "bearer": {"type": "http", "scheme": "bearer",
+                    "description": "an API token (POST /api/v1/tokens), sent as Authorization: Bearer …"},
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::extract::SESSION_COOKIE,
+                    "description": "the web UI's session cookie (sign in at /login)"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+                    "description": "with the session cookie, every POST, PUT and DELETE also sends \
+                        the session's CSRF token (csrf_token in GET /api/v1/me, or the csrf field \
+                        of any page's forms); without it the call is refused with 403, code csrf. \
+                        Calls with a bearer token need no CSRF token."},
             }
         }
     })

@@ -53,6 +53,11 @@ pub struct ApiRoute {
     /// document itself needs credentials).
     pub statuses: &'static [u16],
     pub public: bool,
+    /// The schema of its 2xx body, when the document names one.
+    pub response: Option<&'static str>,
+    /// It serves one record: its 2xx answer carries the record's `ETag`,
+    /// and a PUT or DELETE takes `If-Match`.
+    pub etag: bool,
     pub handler: MethodRouter<AppState>,
 }
 
@@ -67,7 +72,10 @@ const LIST_QUERY: &[(&str, &str)] = &[
     ("cutoff", "decree09 (default) or calendar"),
     ("category", "case type, meeting type, patrol kind…"),
     ("q", "search, ignoring diacritics and case"),
-    ("cursor", "next_cursor of the previous page"),
+    (
+        "cursor",
+        "opaque: the next_cursor of the previous page (none for the first page)",
+    ),
     ("limit", "records per page, 1–500 (default 50)"),
 ];
 
@@ -88,6 +96,8 @@ fn route(
         body: None,
         statuses,
         public: false,
+        response: None,
+        etag: false,
         handler,
     }
 }
@@ -314,10 +324,11 @@ pub fn api_routes() -> Vec<ApiRoute> {
         let item = format!("{base}/{{id}}");
         routes.push(ApiRoute {
             query: LIST_QUERY,
+            response: Some("RecordList"),
             ..route(
                 Method::GET,
                 base.clone(),
-                format!("List {t} records"),
+                format!("List {t} records, a page at a time"),
                 c,
                 &[200, 400],
                 on(F::GET, move |s, q, caller| {
@@ -327,6 +338,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         });
         routes.push(ApiRoute {
             body: Some(openapi::content_schema(t)),
+            response: Some("Record"),
+            etag: true,
             ..route(
                 Method::POST,
                 base,
@@ -338,52 +351,69 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 }),
             )
         });
-        routes.push(route(
-            Method::GET,
-            item.clone(),
-            format!("Get a {t} record"),
-            c,
-            &[200, 404],
-            on(F::GET, move |s, caller, id| {
-                records::show::get(t, s, caller, id)
-            }),
-        ));
         routes.push(ApiRoute {
-            body: Some("UpdateRequest"),
+            response: Some("Record"),
+            etag: true,
             ..route(
-                Method::PUT,
+                Method::GET,
                 item.clone(),
-                format!("Replace a {t} record's content (send the revision you edited)"),
+                format!("Get a {t} record"),
                 c,
-                &[200, 400, 403, 404, 409, 422],
-                on(F::PUT, move |s, caller, id, body| {
-                    records::write::update(t, s, caller, id, body)
+                &[200, 404],
+                on(F::GET, move |s, caller, id| {
+                    records::show::get(t, s, caller, id)
                 }),
             )
         });
         routes.push(ApiRoute {
-            query: &[("revision", "the revision you are deleting (required)")],
+            body: Some("UpdateRequest"),
+            response: Some("Record"),
+            etag: true,
+            ..route(
+                Method::PUT,
+                item.clone(),
+                format!(
+                    "Replace a {t} record's content (name the revision you edited: \
+                     If-Match, or the body's revision)"
+                ),
+                c,
+                &[200, 400, 403, 404, 409, 412, 422],
+                on(F::PUT, move |s, caller, id, headers, body| {
+                    records::write::update(t, s, caller, id, headers, body)
+                }),
+            )
+        });
+        routes.push(ApiRoute {
+            query: &[(
+                "revision",
+                "the revision you are deleting (required unless If-Match names it)",
+            )],
+            response: Some("Revision"),
+            etag: true,
             ..route(
                 Method::DELETE,
                 item.clone(),
                 format!("Delete a {t} record (its history stays)"),
                 c,
-                &[200, 400, 403, 404, 409],
-                on(F::DELETE, move |s, caller, id, q| {
-                    records::write::delete(t, s, caller, id, q)
+                &[200, 400, 403, 404, 409, 412],
+                on(F::DELETE, move |s, caller, id, headers, q| {
+                    records::write::delete(t, s, caller, id, headers, q)
                 }),
             )
         });
-        routes.push(route(
-            Method::GET,
-            format!("{item}/history"),
-            format!("Every revision of a {t} record"),
-            c,
-            &[200, 404],
-            on(F::GET, move |s, caller, id| {
-                records::show::history(t, s, caller, id)
-            }),
-        ));
+        routes.push(ApiRoute {
+            response: Some("History"),
+            ..route(
+                Method::GET,
+                format!("{item}/history"),
+                format!("Every revision of a {t} record"),
+                c,
+                &[200, 404],
+                on(F::GET, move |s, caller, id| {
+                    records::show::history(t, s, caller, id)
+                }),
+            )
+        });
     }
     routes
 }

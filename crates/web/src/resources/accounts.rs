@@ -22,8 +22,14 @@ fn principal_json(p: &Principal) -> Value {
     })
 }
 
+/// Who is asking; through a session, also the token its writes send in
+/// `X-CSRF-Token` (the cookie alone does not let a call write).
 pub async fn me(ApiCaller(caller): ApiCaller) -> Json<Value> {
-    Json(principal_json(&caller.principal))
+    let mut me = principal_json(&caller.principal);
+    if let Some(session) = &caller.session {
+        me["csrf_token"] = json!(session.csrf_token);
+    }
+    Json(me)
 }
 
 #[derive(Deserialize)]

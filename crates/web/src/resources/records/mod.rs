@@ -2,6 +2,7 @@
 //! and edit, the record page with its history, and the JSON API over the
 //! same service calls.
 
+pub mod etag;
 pub mod form;
 pub mod list;
 pub mod show;

@@ -9,7 +9,7 @@ use crate::{AppState, now_ms};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use bienphong_domain::RecordType;
 use bienphong_domain::fields::{self, Item};
 use bienphong_domain::org::Org;
@@ -160,7 +160,7 @@ pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Response, Error> {
     let lang = caller.lang;
     let id = parse_record_id(lang, &id)?;
     let (record, _) = state
@@ -168,7 +168,11 @@ pub async fn get(
         .read_as(&caller.principal, now_ms(), id)
         .await?;
     in_collection(lang, t, &record)?;
-    Ok(Json(record_json(&record)))
+    Ok((
+        super::etag::etag_header(record.revision_id),
+        Json(record_json(&record)),
+    )
+        .into_response())
 }
 
 pub async fn history(

@@ -1,6 +1,7 @@
 //! Writes through the API (create, replace, delete) and the record page's
 //! delete button.
 
+use super::etag::{self, etag_header};
 use super::{content_of, parse_record_id, parse_revision, record_json, revision_json};
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiCaller, CsrfForm, json_body};
@@ -9,7 +10,7 @@ use crate::{AppState, now_ms};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_domain::{RecordType, RevisionId};
 use serde::Deserialize;
@@ -31,29 +32,33 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
+        etag_header(record.revision_id),
         Json(record_json(&record)),
     )
         .into_response())
 }
 
+/// Replaces a record's content. The revision it changes comes in
+/// `If-Match` (the ETag of the GET), in the body's `revision`, or in both
+/// when they agree.
 pub async fn update(
     t: RecordType,
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, Error> {
+) -> Result<Response, Error> {
     let lang = caller.lang;
     let id = parse_record_id(lang, &id)?;
     let value = json_body(lang, &body)?;
-    let revision = match value.get("revision") {
-        Some(Value::String(s)) => parse_revision(lang, "revision", s)?,
-        _ => {
-            return Err(
-                ApiError::bad_request(lang, "revision", "send the revision you edited").into(),
-            );
-        }
+    let edited = || ApiError::bad_request(lang, "revision", "send the revision you edited");
+    let named = match value.get("revision") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(parse_revision(lang, "revision", s)?),
+        Some(_) => return Err(edited().into()),
     };
+    let base = etag::base(&state, lang, &headers, id, named, edited).await?;
     let Some(content_value) = value.get("content") else {
         return Err(ApiError::bad_request(lang, "content", "missing").into());
     };
@@ -62,11 +67,30 @@ pub async fn update(
     // (and to audit); a record of another collection is refused there as
     // being of another type (404).
     let content = content_of(lang, t, content_value)?;
-    service
-        .edit_as(&caller.principal, now_ms(), id, Some(revision), content)
-        .await?;
+    // Content equal to the record's is no change to the service, which
+    // then answers the current revision whatever the base: the head seen
+    // before tells that case from a write.
+    let head_before = match base.from_if_match {
+        true => service.get(id).await.ok().map(|r| r.revision_id),
+        false => None,
+    };
+    let rev = service
+        .edit_as(
+            &caller.principal,
+            now_ms(),
+            id,
+            Some(base.revision),
+            content,
+        )
+        .await
+        .map_err(|e| etag::refused(lang, base, e))?;
+    // Nothing was written and If-Match named another revision than the
+    // head: its condition is false.
+    if head_before.is_some_and(|h| h == rev.id && h != base.revision) {
+        return Err(etag::precondition_failed(lang, id, rev.id).into());
+    }
     let record = service.get(id).await?;
-    Ok(Json(record_json(&record)))
+    Ok((etag_header(record.revision_id), Json(record_json(&record))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -74,26 +98,34 @@ pub struct DeleteQuery {
     revision: Option<String>,
 }
 
+/// Deletes a record: the revision it deletes comes in `If-Match`, in the
+/// query's `revision`, or in both when they agree. The answer is the
+/// tombstone, its id the record's new ETag.
 pub async fn delete(
     t: RecordType,
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     Query(q): Query<DeleteQuery>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Response, Error> {
     let lang = caller.lang;
     let id = parse_record_id(lang, &id)?;
-    let Some(revision) = q.revision.as_deref() else {
-        return Err(
-            ApiError::bad_request(lang, "revision", "send the revision you are deleting").into(),
-        );
-    };
-    let revision = parse_revision(lang, "revision", revision)?;
+    let named = q
+        .revision
+        .as_deref()
+        .map(|r| parse_revision(lang, "revision", r))
+        .transpose()?;
+    let base = etag::base(&state, lang, &headers, id, named, || {
+        ApiError::bad_request(lang, "revision", "send the revision you are deleting")
+    })
+    .await?;
     let rev = state
         .service
-        .delete_as(&caller.principal, now_ms(), t, id, Some(revision))
-        .await?;
-    Ok(Json(revision_json(&rev)))
+        .delete_as(&caller.principal, now_ms(), t, id, Some(base.revision))
+        .await
+        .map_err(|e| etag::refused(lang, base, e))?;
+    Ok((etag_header(rev.id), Json(revision_json(&rev))).into_response())
 }
 
 /// The record page's delete button.
