@@ -1895,6 +1895,30 @@ async fn sync_conflict_pages_list_compare_and_resolve_by_merge() {
     assert_eq!(refused.status(), 409);
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(body["code"], "in_conflict");
+    // So is one that names the shown version by its ETag: If-Match says
+    // which revision an edit changes, not that the conflict is resolved.
+    let got = editor
+        .get(app.url(&format!("/api/v1/patrols/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let etag = got.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(etag, format!("\"{}\"", shown.revision_id));
+    let refused = editor
+        .put(app.url(&format!("/api/v1/patrols/{id}")))
+        .header("x-csrf-token", &csrf)
+        .header("if-match", &etag)
+        .json(&serde_json::json!({
+            "content": serde_json::from_str::<serde_json::Value>(
+                &patrol("BP-LUNGCU", "2025-04-03", 9).to_json()
+            ).unwrap(),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "in_conflict");
 
     // A reader sees the versions but may not resolve.
     let (reader, reader_csrf) = login(&app, "dn-lungcu-xem").await;
