@@ -70,9 +70,10 @@ pub async fn update(
     // Content equal to the record's is no change to the service, which
     // then answers the current revision whatever the base: the head seen
     // before tells that case from a write.
-    let head_before = match base.from_if_match {
-        true => service.get(id).await.ok().map(|r| r.revision_id),
-        false => None,
+    let head_before = if base.from_if_match {
+        service.get(id).await.ok().map(|r| r.revision_id)
+    } else {
+        None
     };
     let rev = service
         .edit_as(
