@@ -455,6 +455,63 @@ async fn paging_by_cursor_neither_skips_nor_repeats_while_records_come_and_go() 
     );
 }
 
+/// A POST whose body of `size` bytes comes in chunks (no Content-Length),
+/// spoken in plain HTTP/1.1 over TCP.
+async fn chunked_post(app: &TestApp, token: &str, path: &str, size: usize) -> Answer {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\
+         Connection: close\r\n\r\n"
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b' '; 8 * 1024];
+    let mut sent = 0;
+    while sent < size {
+        let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+        // The server may answer and close before it has read everything.
+        if tcp.write_all(&framed).await.is_err() {
+            break;
+        }
+        sent += chunk.len();
+    }
+    let _ = tcp.write_all(b"0\r\n\r\n").await;
+    let mut raw = Vec::new();
+    let _ = tcp.read_to_end(&mut raw).await;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    let mut lines = head.lines();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    for line in lines {
+        let (k, v) = line.split_once(':').unwrap();
+        headers.append(
+            reqwest::header::HeaderName::from_bytes(k.trim().as_bytes()).unwrap(),
+            v.trim().parse().unwrap(),
+        );
+    }
+    // The body may itself be chunked: its JSON is between the first `{`
+    // and the last `}`.
+    let json = body
+        .find('{')
+        .zip(body.rfind('}'))
+        .map_or("", |(a, b)| &body[a..=b]);
+    Answer {
+        status: StatusCode::from_u16(status).unwrap(),
+        headers,
+        body: serde_json::from_str(json).unwrap_or(Value::String(body.to_string())),
+    }
+}
+
 #[tokio::test]
 async fn every_api_error_is_a_problem_with_its_status_and_code() {
     let app = spawn_app_with(bienphong_web::ServerConfig {
@@ -623,6 +680,10 @@ async fn every_api_error_is_a_problem_with_its_status_and_code() {
     )
     .await;
     assert_problem(&a, 413, "too_large", "an over-limit body");
+    // Sent in chunks, without a length to refuse it by, it is cut off as
+    // it is read: the same problem.
+    let a = chunked_post(&app, &editor, "/api/v1/patrols", 100 * 1024).await;
+    assert_problem(&a, 413, "too_large", "an over-limit chunked body");
     assert_eq!(common::record_count(&app).await, before);
     // 414: an over-long address.
     let long = format!("/api/v1/patrols?q={}", "a".repeat(9 * 1024));
