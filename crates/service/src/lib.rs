@@ -16,6 +16,7 @@ pub mod accounts;
 mod briefing;
 mod conflicts;
 mod guarded;
+mod scope;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};
 pub use briefing::StoredBriefing;
