@@ -23,6 +23,13 @@
 //! percentiles are over the successful answers. The clients are a closed
 //! loop (each sends its next request when the last is answered), so with
 //! every CPU busy the median is about clients / throughput.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 #[path = "../tests/common/mod.rs"]
 mod common;

@@ -106,7 +106,7 @@ impl AppState {
 }
 
 pub(crate) fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
+    bienphong_service::now_ms()
 }
 
 /// The whole application: UI, API, static files, with security headers,

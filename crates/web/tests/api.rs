@@ -1,5 +1,12 @@
 //! Black-box tests of the server: the real app on port 0 over a fresh demo
 //! store per test, spoken to over HTTP only.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 mod common;
 
