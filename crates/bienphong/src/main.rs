@@ -1,4 +1,8 @@
 //! bienphong: the field node, the provincial server and the CLI in one binary.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the binary is where the clock and the environment are read (clippy.toml)"
+)]
 
 mod briefing;
 mod cli;

@@ -1,5 +1,12 @@
 //! The CLI as people use it: the real binary on a real store in a temporary
 //! data directory.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 use assert_cmd::Command;
 use serde_json::Value;

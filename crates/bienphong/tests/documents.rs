@@ -5,6 +5,13 @@
 //!
 //! Where LibreOffice or poppler is missing the test is skipped with a note,
 //! unless `BIENPHONG_REQUIRE_LIBREOFFICE` is set (CI): then it fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,11 @@
 //! `bienphong serve` and `bienphong user` as people run them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 use assert_cmd::cargo::CommandCargoExt;
 use std::process::{Command, Stdio};

@@ -1,6 +1,13 @@
 //! Spreadsheets in and out through the real binary on a copy of the demo
 //! store: template → filled → import → export gives the same values;
 //! re-imports add nothing; bad files write nothing and say why.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 use assert_cmd::Command;
 use calamine::{Data, Reader};

@@ -1,5 +1,12 @@
 //! The synthetic benchmark store: structure first, then valid activity
 //! records, as many as asked, the same on every run.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 mod common;
 

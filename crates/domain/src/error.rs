@@ -84,3 +84,54 @@ pub enum Problem {
     #[error("a report of {0} for this quarter already exists")]
     ReportExists(String),
 }
+
+/// What kind of failure an error is, as the edges answer it: the CLI turns
+/// a kind into its exit code and the web into its HTTP status, each in one
+/// table, whatever layer the error came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The input is wrong; the same input will always be refused.
+    Invalid,
+    /// What was named does not exist (or is deleted).
+    NotFound,
+    /// A record was named through another type's collection or flag.
+    WrongType,
+    /// The input is fine but the stored state refuses it now: a stale
+    /// base, a record in conflict, a name already taken.
+    Conflict,
+    /// The person may not do this.
+    Forbidden,
+    /// The store cannot be used now: it does not open, its disk is full,
+    /// it was written by a newer program. Saying why helps the user.
+    Unavailable,
+    /// A fault of the program or its data: logged, and worded generally.
+    Internal,
+}
+
+/// An error worded for people: its kind, the code the API answers, and
+/// the message as a key of the Fluent files with its arguments. Each
+/// layer's error describes itself once; every edge words it from here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Described {
+    pub kind: ErrorKind,
+    /// The API's machine code: "not_found", "stale", "in_conflict"…
+    pub code: &'static str,
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Described {
+    pub fn new(kind: ErrorKind, code: &'static str, key: &'static str) -> Self {
+        Self {
+            kind,
+            code,
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+}

@@ -76,7 +76,6 @@ const BODIES: &[&str] = &[
     "command",
 ];
 
-#[allow(clippy::enum_glob_use)]
 mod rows {
     use super::*;
     use Kind::*;

@@ -19,7 +19,7 @@ pub mod revision;
 pub mod text;
 pub mod validate;
 
-pub use error::{Problem, ValidationError};
+pub use error::{Described, ErrorKind, Problem, ValidationError};
 pub use id::{NodeId, RecordId, RevisionId};
 pub use period::{Cutoff, Period, PeriodKind, Year};
 pub use quantity::{Money, Quantity};

@@ -7,6 +7,7 @@ mod charts;
 mod docx;
 mod figures;
 mod letterhead;
+mod output;
 mod render;
 mod summary;
 mod tables;
@@ -25,6 +26,7 @@ pub use docx::{markdown_to_docx, markdown_to_docx_with_charts};
 pub use letterhead::{
     DocumentStyle, Letterhead, LetterheadOverrides, LetterheadSettings, issuing_unit,
 };
+pub use output::{DocxParts, Format, Report};
 pub use render::{to_json, to_markdown};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,

@@ -1,5 +1,12 @@
 //! The charts of the Hà Giang demo: their figures against the records and the
 //! reports, their SVG labels, and the PNG drawn from the SVG.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 use bienphong_demo::ha_giang;
 use bienphong_domain::org::Code;

@@ -21,7 +21,10 @@ pub struct Page {
 }
 
 impl<S: Store + AccountStore> Service<S> {
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a use case takes the whole request: who, when, what and how"
+    )]
     pub(crate) async fn audit_record(
         &self,
         who: &Principal,
@@ -47,7 +50,10 @@ impl<S: Store + AccountStore> Service<S> {
 
     /// One entry of the audit log: what `who` did or was refused, about a
     /// record (its type and id, its unit from `content`) or none.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a use case takes the whole request: who, when, what and how"
+    )]
     pub async fn audit_event(
         &self,
         who: &Principal,

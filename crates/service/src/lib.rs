@@ -16,6 +16,7 @@ pub mod accounts;
 mod briefing;
 mod conflicts;
 mod guarded;
+mod scope;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};
 pub use briefing::StoredBriefing;
@@ -60,10 +61,19 @@ fn of_type(record: RecordId, expected: RecordType, actual: RecordType) -> Result
     }
 }
 
+/// The time now, in milliseconds since the Unix epoch.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the one clock read below the binary: every edge and use case asks here (clippy.toml forbids the rest)"
+)]
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
 /// Today at the border (Asia/Ho_Chi_Minh): the day records are written
 /// under and reports are dated, for the CLI and the server alike.
 pub fn today() -> bienphong_domain::Date {
-    let now = jiff::Timestamp::now();
+    let now = jiff::Timestamp::from_millisecond(now_ms()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     now.in_tz(bienphong_domain::TIME_ZONE)
         .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
         .date()
@@ -93,7 +103,7 @@ impl Actor {
     pub fn now(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            now_ms: jiff::Timestamp::now().as_millisecond(),
+            now_ms: now_ms(),
         }
     }
 }

@@ -1,5 +1,12 @@
 //! The sheet model on a small organisation: reading cells of every kind,
 //! finding headers, matching units, and planning re-imports.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 use bienphong_domain::catalogue::{CatalogueKind, Entry, Role};
 use bienphong_domain::org::{Code, Org, Unit, UnitKind};

@@ -16,7 +16,9 @@ pub use peers::{PeerContact, SyncPeer, SyncStatusStore};
 pub use sql::{Backend, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;
-use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision, RevisionId};
+use bienphong_domain::{
+    Content, Date, Described, ErrorKind, NodeId, Period, RecordId, RecordType, Revision, RevisionId,
+};
 use std::collections::{BTreeSet, HashSet};
 use std::future::Future;
 use thiserror::Error;
@@ -80,6 +82,81 @@ pub enum StoreError {
     /// meanwhile by someone else).
     #[error("record {0} is not in conflict")]
     NotInConflict(RecordId),
+}
+
+impl StoreError {
+    /// The one wording of a store error, for every edge: the CLI and the
+    /// web take kind, code and message key from here.
+    pub fn describe(&self) -> Described {
+        use ErrorKind as K;
+        let id = |r: &RecordId| r.to_string();
+        match self {
+            StoreError::NotFound(r) => {
+                Described::new(K::NotFound, "not_found", "record-not-found").with("id", id(r))
+            }
+            StoreError::Deleted(r) => {
+                Described::new(K::NotFound, "deleted", "record-deleted").with("id", id(r))
+            }
+            StoreError::AlreadyExists(r) => {
+                Described::new(K::Conflict, "exists", "record-exists").with("id", id(r))
+            }
+            StoreError::Stale {
+                record,
+                expected,
+                actual,
+            } => Described::new(K::Conflict, "stale", "record-stale")
+                .with("id", id(record))
+                .with("expected", expected.to_string())
+                .with("actual", actual.to_string()),
+            StoreError::WrongType {
+                record,
+                expected,
+                actual,
+            } => Described::new(K::WrongType, "not_found", "record-wrong-type")
+                .with("id", id(record))
+                .with("expected", expected.to_string())
+                .with("actual", actual.to_string()),
+            StoreError::InConflict { record, heads } => {
+                Described::new(K::Conflict, "in_conflict", "record-in-conflict")
+                    .with("id", id(record))
+                    .with("heads", join_ids(heads))
+            }
+            StoreError::NotInConflict(r) => {
+                Described::new(K::Conflict, "not_in_conflict", "record-not-in-conflict")
+                    .with("id", id(r))
+            }
+            StoreError::UsernameTaken(name) => {
+                Described::new(K::Conflict, "exists", "user-exists").with("name", name.clone())
+            }
+            StoreError::TargetNotEmpty => {
+                Described::new(K::Conflict, "exists", "store-target-not-empty")
+            }
+            StoreError::UnsupportedUrl(url) => {
+                Described::new(K::Invalid, "invalid", "store-unsupported-url")
+                    .with("value", url.clone())
+            }
+            StoreError::Open { path, reason } => {
+                Described::new(K::Unavailable, "unavailable", "store-open")
+                    .with("path", path.clone())
+                    .with("detail", reason.clone())
+            }
+            StoreError::SchemaTooNew(v) => {
+                Described::new(K::Unavailable, "unavailable", "store-schema-too-new")
+                    .with("value", v.to_string())
+            }
+            StoreError::DiskFull(detail) => {
+                Described::new(K::Unavailable, "disk_full", "store-disk-full")
+                    .with("detail", detail.clone())
+            }
+            StoreError::Database(_)
+            | StoreError::Migration(_)
+            | StoreError::Corrupt(_)
+            | StoreError::CopyMismatch { .. } => {
+                Described::new(K::Internal, "internal", "store-error")
+                    .with("detail", self.to_string())
+            }
+        }
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

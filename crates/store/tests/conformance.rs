@@ -1,6 +1,13 @@
 //! The conformance suite every Store implementation passes. Each test is
 //! written once, generic over the store, and instantiated per backend at
 //! the bottom of this file.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::Code;

@@ -483,8 +483,5 @@ pub fn parse_ca(pem: &str) -> Result<reqwest::Certificate> {
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    bienphong_service::now_ms()
 }

@@ -23,6 +23,13 @@
 //! percentiles are over the successful answers. The clients are a closed
 //! loop (each sends its next request when the last is answered), so with
 //! every CPU busy the median is about clients / throughput.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -71,12 +78,18 @@ impl Options {
     }
 }
 
+/// The download the DOCX scenario keeps four clients busy with.
+const DOCX_PATH: &str = "/api/v1/reports/annual?year=2023&format=docx";
+
 /// What one scenario asks, and with which credentials per client.
 struct Scenario {
     name: &'static str,
     path: &'static str,
     /// One ready client per concurrent task.
     clients: Vec<reqwest::Client>,
+    /// Load beside the measured requests, not itself measured: each client
+    /// asks for its path again as soon as it has the last answer.
+    background: Vec<(reqwest::Client, &'static str)>,
 }
 
 /// One answer as a client saw it.
@@ -93,6 +106,8 @@ struct Outcome {
     bytes: u64,
     elapsed: Duration,
     cpu: CpuUse,
+    /// Background answers completed during the whole scenario.
+    background_done: u64,
 }
 
 /// A client holding the session cookie of `user`, signed in through the
@@ -132,6 +147,27 @@ async fn run_scenario(app: Arc<common::TestApp>, scenario: &Scenario, opts: &Opt
             *cpu_before.lock().unwrap() = Some(CpuSnapshot::take());
         })
     };
+
+    let stop_background = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut background = Vec::new();
+    for (client, path) in &scenario.background {
+        let (client, url, stop) = (client.clone(), app.url(path), stop_background.clone());
+        background.push(tokio::spawn(async move {
+            let mut done = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                match client.get(&url).send().await {
+                    Ok(r) if r.status() == 200 => {
+                        if r.bytes().await.is_ok() {
+                            done += 1;
+                        }
+                    }
+                    Ok(r) => panic!("background {url}: HTTP {}", r.status()),
+                    Err(e) => panic!("background {url}: {e}"),
+                }
+            }
+            done
+        }));
+    }
 
     let mut tasks = Vec::with_capacity(scenario.clients.len());
     for client in &scenario.clients {
@@ -206,6 +242,10 @@ async fn run_scenario(app: Arc<common::TestApp>, scenario: &Scenario, opts: &Opt
     }
     let now = Instant::now();
     out.elapsed = now.saturating_duration_since(measure_from);
+    stop_background.store(true, Ordering::Relaxed);
+    for t in background {
+        out.background_done += t.await.expect("a background task panicked");
+    }
     let _ = snap.await;
     let before = cpu_before.lock().unwrap().take();
     if let Some(before) = before {
@@ -405,6 +445,7 @@ fn main() {
                 name: "dashboard (admin, session)",
                 path: "/?year=2023",
                 clients: dashboard_clients,
+                background: vec![],
             },
             Scenario {
                 name: "api patrols (admin, token)",
@@ -412,12 +453,31 @@ fn main() {
                 clients: (0..opts.clients)
                     .map(|_| token_client(&admin_token))
                     .collect(),
+                background: vec![],
             },
             Scenario {
                 name: "api patrols (dn-lungcu, token)",
                 path: "/api/v1/patrols?year=2023&limit=50",
                 clients: (0..opts.clients)
                     .map(|_| token_client(&post_token))
+                    .collect(),
+                background: vec![],
+            },
+            // One caller asking who it is, alone and then while four others
+            // download the annual review as DOCX (charts drawn, a document
+            // zipped) again and again: the renders must not hold it up.
+            Scenario {
+                name: "api me (alone)",
+                path: "/api/v1/me",
+                clients: vec![token_client(&admin_token)],
+                background: vec![],
+            },
+            Scenario {
+                name: "api me (+ 4 DOCX downloads)",
+                path: "/api/v1/me",
+                clients: vec![token_client(&admin_token)],
+                background: (0..4)
+                    .map(|_| (token_client(&admin_token), DOCX_PATH))
                     .collect(),
             },
         ]
@@ -436,7 +496,7 @@ fn main() {
         assert!(page.contains("Tổng quan"), "not the dashboard");
         eprintln!("dashboard: {} bytes of HTML", page.len());
         let mut firsts = Vec::new();
-        for s in &scenarios[1..] {
+        for s in &scenarios[1..3] {
             let r = s.clients[0].get(app.url(s.path)).send().await.unwrap();
             assert_eq!(r.status(), 200, "{}", s.name);
             let body = r.bytes().await.unwrap();
@@ -529,6 +589,14 @@ fn main() {
             c.loadavg,
             o.bytes as f64 / o.elapsed.as_secs_f64() / 1e6,
         );
+    }
+    for (name, o) in &results {
+        if o.background_done > 0 {
+            println!(
+                "  {name}: {} background downloads answered",
+                o.background_done
+            );
+        }
     }
     for (name, o) in &results {
         for (kind, n) in &o.error_kinds {

@@ -12,6 +12,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use bienphong_domain::{Described, ErrorKind};
 use bienphong_i18n::Lang;
 use bienphong_service::ServiceError;
 use bienphong_store::StoreError;
@@ -122,76 +123,31 @@ impl ApiError {
                     text("api-internal", &[]),
                 )
             }
-            ServiceError::Store(s) => match s {
-                StoreError::NotFound(id) | StoreError::WrongType { record: id, .. } => Self::new(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    text("record-not-found", &[("id", id.to_string())]),
-                ),
-                StoreError::Deleted(id) => Self::new(
-                    StatusCode::NOT_FOUND,
-                    "deleted",
-                    text("record-deleted", &[("id", id.to_string())]),
-                ),
-                StoreError::AlreadyExists(id) => Self::new(
-                    StatusCode::CONFLICT,
-                    "exists",
-                    text("record-exists", &[("id", id.to_string())]),
-                ),
-                StoreError::Stale {
-                    record,
-                    expected,
-                    actual,
-                } => Self::new(
-                    StatusCode::CONFLICT,
-                    "stale",
-                    text(
-                        "record-stale",
-                        &[
-                            ("id", record.to_string()),
-                            ("expected", expected.to_string()),
-                            ("actual", actual.to_string()),
-                        ],
-                    ),
-                ),
-                StoreError::InConflict { record, heads } => Self::new(
-                    StatusCode::CONFLICT,
-                    "in_conflict",
-                    text(
-                        "record-in-conflict",
-                        &[
-                            ("id", record.to_string()),
-                            (
-                                "heads",
-                                heads
-                                    .iter()
-                                    .map(ToString::to_string)
-                                    .collect::<Vec<_>>()
-                                    .join(", "),
-                            ),
-                        ],
-                    ),
-                ),
-                StoreError::NotInConflict(record) => Self::new(
-                    StatusCode::CONFLICT,
-                    "not_in_conflict",
-                    text("record-not-in-conflict", &[("id", record.to_string())]),
-                ),
-                StoreError::UsernameTaken(name) => Self::new(
-                    StatusCode::CONFLICT,
-                    "exists",
-                    text("user-exists", &[("name", name)]),
-                ),
-                other => {
-                    tracing::error!(error = %other, "store error");
-                    Self::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        text("api-internal", &[]),
-                    )
-                }
-            },
+            ServiceError::Store(s) => Self::described(lang, s.describe()),
         }
+    }
+
+    /// An error as its layer describes it, with the status of its kind.
+    pub fn described(lang: Lang, d: Described) -> Self {
+        let status = status_of(d.kind);
+        if d.kind == ErrorKind::Internal {
+            let detail = lang.text(d.key, &d.args);
+            tracing::error!(%detail, "internal error");
+            return Self::new(status, "internal", lang.text("api-internal", &[]));
+        }
+        Self::new(status, d.code, lang.text(d.key, &d.args))
+    }
+}
+
+/// The HTTP status of each kind of error: the web's one table.
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::NotFound | ErrorKind::WrongType => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -450,4 +406,90 @@ fn reworded(lang: Lang, response: Response) -> Response {
         }
     }
     problem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bienphong_domain::{RecordId, RecordType, RevisionId};
+
+    /// One of each store error an edge can meet.
+    fn store_errors((r, a, b): (RecordId, RevisionId, RevisionId)) -> Vec<StoreError> {
+        vec![
+            StoreError::NotFound(r),
+            StoreError::Deleted(r),
+            StoreError::AlreadyExists(r),
+            StoreError::Stale {
+                record: r,
+                expected: a,
+                actual: b,
+            },
+            StoreError::WrongType {
+                record: r,
+                expected: RecordType::Patrol,
+                actual: RecordType::Case,
+            },
+            StoreError::InConflict {
+                record: r,
+                heads: vec![a, b],
+            },
+            StoreError::NotInConflict(r),
+            StoreError::UsernameTaken("dn-lungcu".into()),
+            StoreError::TargetNotEmpty,
+            StoreError::UnsupportedUrl("mysql://x".into()),
+            StoreError::Open {
+                path: "/nowhere".into(),
+                reason: "denied".into(),
+            },
+            StoreError::SchemaTooNew(99),
+            StoreError::DiskFull("no space left on device".into()),
+            StoreError::Corrupt("bad row".into()),
+        ]
+    }
+
+    #[test]
+    fn every_store_error_is_worded_from_its_one_description_in_both_languages() {
+        let ids = (RecordId::new(), RevisionId::new(), RevisionId::new());
+        let store_errors = || store_errors(ids);
+        for i in 0..store_errors().len() {
+            let d = store_errors().remove(i).describe();
+            for lang in [Lang::Vi, Lang::En] {
+                let answer =
+                    ApiError::from_service(lang, ServiceError::Store(store_errors().remove(i)));
+                assert_eq!(answer.status, status_of(d.kind), "{d:?}");
+                let worded = lang.text(d.key, &d.args);
+                assert!(
+                    !worded.contains(d.key),
+                    "{lang:?} lacks the message {}",
+                    d.key
+                );
+                if d.kind == ErrorKind::Internal {
+                    // Details of a fault stay in the log.
+                    assert_eq!(answer.code, "internal");
+                    assert_eq!(answer.message, lang.text("api-internal", &[]));
+                } else {
+                    assert_eq!(answer.code, d.code);
+                    assert_eq!(answer.message, worded);
+                    for (_, value) in &d.args {
+                        assert!(
+                            answer.message.contains(value.as_str()),
+                            "{lang:?}: {}",
+                            answer.message
+                        );
+                    }
+                }
+            }
+        }
+        // The kinds a client acts on keep their statuses.
+        let status =
+            |e: StoreError| ApiError::from_service(Lang::Vi, ServiceError::Store(e)).status;
+        let [nf, _, ex, stale, wt, conflict, ..] = <[StoreError; 14]>::try_from(store_errors())
+            .map_err(|_| "fourteen errors")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(status(nf), StatusCode::NOT_FOUND);
+        assert_eq!(status(ex), StatusCode::CONFLICT);
+        assert_eq!(status(stale), StatusCode::CONFLICT);
+        assert_eq!(status(wt), StatusCode::NOT_FOUND);
+        assert_eq!(status(conflict), StatusCode::CONFLICT);
+    }
 }

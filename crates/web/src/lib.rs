@@ -7,6 +7,7 @@ mod assets;
 mod error;
 mod extract;
 mod forms;
+mod heavy;
 mod openapi;
 mod params;
 mod resources;
@@ -71,6 +72,7 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub(crate) login_limiter: Arc<session::LoginLimiter>,
     pub(crate) dashboard_cache: Arc<resources::dashboard::DashboardCache>,
+    pub(crate) heavy: Arc<heavy::Heavy>,
     pub(crate) background_sync: Option<Arc<BackgroundSync>>,
     /// The data directory is a field node's (it holds sync.json), read
     /// once at start: `node init` is run before serving.
@@ -90,6 +92,7 @@ impl AppState {
             config: Arc::new(config),
             login_limiter: Arc::new(limiter),
             dashboard_cache: Arc::default(),
+            heavy: Arc::default(),
             background_sync: None,
         }
     }
@@ -103,7 +106,7 @@ impl AppState {
 }
 
 pub(crate) fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
+    bienphong_service::now_ms()
 }
 
 /// The whole application: UI, API, static files, with security headers,

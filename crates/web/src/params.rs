@@ -10,7 +10,7 @@ use bienphong_domain::org::{Code, Org};
 use bienphong_domain::{Cutoff, Period, RecordType, Year};
 use bienphong_i18n::Lang;
 use bienphong_report::BriefingQuarter;
-use bienphong_service::{Principal, today};
+use bienphong_service::{Principal, ServiceError, today};
 use bienphong_store::{AuditFilter, ListFilter, ListKey};
 use std::collections::HashMap;
 
@@ -332,32 +332,26 @@ pub async fn report_scope(
     lang: Lang,
     asked: Option<Code>,
 ) -> Result<Option<Code>, ApiError> {
-    let org = state
+    // The rule is the service's; only its wording is the web's.
+    state
         .service
-        .org_shared()
+        .report_scope(caller, asked)
         .await
-        .map_err(|e| ApiError::from_service(lang, e))?;
-    if let Some(u) = &asked
-        && org.unit(u).is_none()
-    {
-        return Err(ApiError::bad_request(
-            lang,
-            "scope",
-            format!("unknown unit {u}"),
-        ));
-    }
-    if caller.grant.is_admin() {
-        return Ok(asked);
-    }
-    match asked {
-        None => Ok(Some(caller.grant.unit.clone())),
-        Some(u) if caller.grant.read_scope_ever(&org).contains(&u) => Ok(Some(u)),
-        Some(_) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            lang.text("api-scope-forbidden", &[]),
-        )),
-    }
+        .map_err(|e| match e {
+            ServiceError::UnknownUnit(u) => ApiError::bad_value(
+                lang,
+                &bienphong_domain::ValidationError::new(
+                    "scope",
+                    bienphong_domain::Problem::UnknownUnit(u),
+                ),
+            ),
+            ServiceError::Forbidden(_) => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                lang.text("api-scope-forbidden", &[]),
+            ),
+            other => ApiError::from_service(lang, other),
+        })
 }
 
 /// `scope` of a report, dashboard or briefing roll, as the caller may see it.

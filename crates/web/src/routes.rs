@@ -189,7 +189,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 ("year", "the year"),
                 ("scope", "unit code (default: the caller's unit)"),
                 ("cutoff", "decree09 (default) or calendar"),
-                ("format", "json (default), md or docx"),
+                ("format", "json (default), md, xlsx, csv or docx"),
                 ("style", "docx: state (default) or party"),
                 ("number", "docx: the number in the issuer's register"),
                 (

@@ -1,5 +1,12 @@
 //! Black-box tests of the server: the real app on port 0 over a fresh demo
 //! store per test, spoken to over HTTP only.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 mod common;
 
@@ -1966,4 +1973,58 @@ async fn record_pages_and_their_history_show_labels_not_codes() {
     ] {
         assert!(history.contains(line), "{line} in {history}");
     }
+}
+
+#[tokio::test]
+async fn a_report_is_the_same_bytes_from_the_page_and_the_api_in_every_format() {
+    let app = spawn_app().await;
+    let (admin, _) = login(&app, "admin").await;
+    let admin_token = token(&app, "admin").await;
+    let client = common::http();
+    // The document's date is given: nothing depends on today.
+    let query = "year=2023&scope=BP-LUNGCU&number=5&date=16/01/2024";
+    for format in ["md", "json", "xlsx", "csv", "docx"] {
+        let page = admin
+            .get(app.url(&format!(
+                "/reports/download?period=annual&format={format}&{query}"
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{format} from the page");
+        let page_type = page.headers()["content-type"].clone();
+        let page = page.bytes().await.unwrap();
+        let api = client
+            .get(app.url(&format!("/api/v1/reports/annual?format={format}&{query}")))
+            .bearer_auth(&admin_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), 200, "{format} from the API");
+        assert_eq!(api.headers()["content-type"], page_type, "{format}");
+        let api = api.bytes().await.unwrap();
+        assert!(!page.is_empty(), "{format}");
+        assert!(page == api, "{format}: the page and the API differ");
+    }
+    // A format no edge knows is refused alike, naming the formats there are.
+    let (status, body) = api(
+        &app,
+        &admin_token,
+        reqwest::Method::GET,
+        "/api/v1/reports/annual?year=2023&format=pdf",
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["fields"][0]["field"], "format", "{body}");
+    assert!(
+        body["message"].as_str().unwrap_or("").contains("docx"),
+        "{body}"
+    );
+    let page = admin
+        .get(app.url("/reports/download?period=annual&year=2023&format=pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 400);
 }

@@ -3,6 +3,13 @@
 //! and submitting its report, the frozen figures of a submitted report with
 //! later changes shown beside them, and the actions of one briefing carried
 //! to the next.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 mod common;
 

@@ -8,6 +8,13 @@
 //! `BIENPHONG_REQUIRE_BROWSER` is set (as CI does): then it fails.
 //! With `BIENPHONG_SCREENSHOT=1` it also saves the Vietnamese dashboard as
 //! `docs/dashboard.png`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 mod common;
 

@@ -1,6 +1,13 @@
 //! Spreadsheets on the web: template and exports linked from the lists,
 //! and an upload page that checks first and imports only what the signed-in
 //! person may write.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 mod common;
 

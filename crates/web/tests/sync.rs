@@ -1,5 +1,12 @@
 //! Sync between the province's server (in process, port 0, over the demo)
 //! and post nodes (empty SQLite stores), through the real HTTP routes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 mod common;
 

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::error::Error;
 use crate::extract::{SignedIn, back_of};
+use crate::heavy;
 use crate::params;
 use crate::view::{Frame, Tr, frame, render, unit_name};
 use askama::Template;
@@ -47,8 +48,8 @@ struct DashboardPage {
 /// period and shared by every request until the next write.
 pub struct DashboardData {
     summary: Summary,
-    review: AnnualReview,
-    previous_review: AnnualReview,
+    review: Arc<AnnualReview>,
+    previous_review: Arc<AnnualReview>,
 }
 
 type DashboardKey = (i64, Option<String>, i16, i8);
@@ -66,7 +67,7 @@ async fn dashboard_data(
     scope: Option<&Code>,
     year: i16,
     quarter: i8,
-) -> Result<Arc<DashboardData>, bienphong_report::ReportError> {
+) -> Result<Arc<DashboardData>, Error> {
     let key = (seq, scope.map(|c| c.to_string()), year, quarter);
     if let Ok(cache) = state.dashboard_cache.entries.lock()
         && let Some(d) = cache.get(&key)
@@ -79,10 +80,9 @@ async fn dashboard_data(
         Period::quarter(year, quarter, Cutoff::Decree09)
     };
     let summary = bienphong_report::summary(&state.service, period, scope).await?;
-    let review =
-        bienphong_report::annual_review(&state.service, year, Cutoff::Decree09, scope).await?;
+    let review = heavy::annual_review_at(state, seq, year, Cutoff::Decree09, scope).await?;
     let previous_review =
-        bienphong_report::annual_review(&state.service, year - 1, Cutoff::Decree09, scope).await?;
+        heavy::annual_review_at(state, seq, year - 1, Cutoff::Decree09, scope).await?;
     let data = Arc::new(DashboardData {
         summary,
         review,

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiCaller, SignedIn, back_of};
+use crate::heavy;
 use crate::params;
 use crate::view::{Frame, Tr, attachment, frame, markdown_html, render, unit_options};
 use askama::Template;
@@ -12,10 +13,8 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bienphong_domain::Period;
-use bienphong_domain::format;
-use bienphong_domain::org::Code;
 use bienphong_i18n::Lang;
-use bienphong_report::{AnnualReview, Summary};
+use bienphong_report::{AnnualReview, Format, LetterheadSettings, Report};
 use bienphong_service::{Principal, today};
 
 #[derive(Template)]
@@ -37,13 +36,6 @@ struct ReportPage {
 struct ChartFigure {
     caption: String,
     svg: String,
-}
-
-async fn report_charts(state: &AppState, r: &Report) -> Result<bienphong_report::Charts, Error> {
-    Ok(match r {
-        Report::Annual(a) => bienphong_report::annual_charts(&state.service, a).await,
-        Report::Summary(s) => bienphong_report::summary_charts(&state.service, s).await,
-    }?)
 }
 
 fn chart_figures(charts: &bienphong_report::Charts) -> Result<Vec<ChartFigure>, Error> {
@@ -81,12 +73,6 @@ fn period_choices(t: &Tr) -> Vec<(String, String)> {
     out
 }
 
-/// A report the page shows: the annual review or a summary of a period.
-enum Report {
-    Annual(Box<AnnualReview>),
-    Summary(Box<Summary>),
-}
-
 async fn report_for(
     state: &AppState,
     who: &Principal,
@@ -104,10 +90,8 @@ async fn report_for(
     };
     let period = match kind {
         "annual" => {
-            let review =
-                bienphong_report::annual_review(&state.service, year, cutoff, scope.as_ref())
-                    .await?;
-            return Ok(Report::Annual(Box::new(review)));
+            let review = heavy::annual_review(state, year, cutoff, scope.as_ref()).await?;
+            return Ok(Report::Annual(Box::new(AnnualReview::clone(&review))));
         }
         "year" => Period::year(year, cutoff),
         "nine-months" => Period::nine_months(year, cutoff),
@@ -122,11 +106,45 @@ async fn report_for(
     Ok(Report::Summary(Box::new(summary)))
 }
 
-fn report_markdown(r: &Report) -> Result<String, Error> {
-    Ok(match r {
-        Report::Annual(a) => bienphong_report::to_markdown(a),
-        Report::Summary(s) => bienphong_report::summary_to_markdown(s),
-    }?)
+/// `report` in the format the query names (Markdown when it names none),
+/// rendered off the request threads. A DOCX takes its letterhead from the
+/// query, and what the query leaves out from the issuer.
+async fn rendered(
+    state: &AppState,
+    lang: Lang,
+    q: &params::Query,
+    report: Report,
+    default_format: Format,
+) -> Result<(Vec<u8>, Format), Error> {
+    let format = match q.get("format").map(String::as_str) {
+        None | Some("") => default_format,
+        Some(name) => name
+            .parse::<Format>()
+            .map_err(|e| ApiError::bad_value(lang, &e))?,
+    };
+    let parts = if format == Format::Docx {
+        let org = state.service.org_shared().await?;
+        let settings = LetterheadSettings::read(|k| q.get(k).map(String::as_str))?;
+        let period = report.period();
+        let scope = report.scope();
+        let today = today();
+        report
+            .docx_parts(&state.service, format, || {
+                settings.letterhead(&org, scope.as_ref(), period.to, today)
+            })
+            .await?
+    } else {
+        None
+    };
+    let bytes = if format.is_heavy() {
+        state
+            .heavy
+            .run(move || report.render(format, parts.as_ref()))
+            .await?
+    } else {
+        report.render(format, parts.as_ref())?
+    };
+    Ok((bytes, format))
 }
 
 pub async fn page(
@@ -149,8 +167,8 @@ pub async fn page(
     let mut charts = Vec::new();
     if !year.is_empty() {
         let report = report_for(&state, &auth.principal, lang, &q).await?;
-        html = Some(markdown_html(&report_markdown(&report)?));
-        charts = chart_figures(&report_charts(&state, &report).await?)?;
+        html = Some(markdown_html(&report.markdown()?));
+        charts = chart_figures(&report.charts(&state.service).await?)?;
     }
     let download = serde_urlencoded::to_string([
         ("period", period.as_str()),
@@ -179,89 +197,18 @@ pub async fn download(
     Query(q): Query<params::Query>,
 ) -> Result<Response, Error> {
     let lang = auth.lang;
-    let (body, kind, file) = {
-        let report = report_for(&state, &auth.principal, lang, &q).await?;
-        let name = match &report {
-            Report::Annual(a) => format!("bao-cao-tong-ket-{}", a.year),
-            Report::Summary(s) => format!(
-                "bao-cao-{}-{}",
-                format::day_key(s.period.from),
-                format::day_key(s.period.to)
-            ),
-        };
-        let (body, kind, ext): (Vec<u8>, &str, &str) = match q.get("format").map(String::as_str) {
-            Some("json") => (
-                match &report {
-                    Report::Annual(a) => bienphong_report::to_json(a),
-                    Report::Summary(s) => bienphong_report::summary_to_json(s),
-                }?
-                .into_bytes(),
-                "application/json",
-                "json",
-            ),
-            Some("xlsx") => {
-                let bytes = match &report {
-                    Report::Annual(a) => {
-                        let tables = bienphong_report::annual_tables(a);
-                        bienphong_report::tables_to_xlsx(&tables.all())
-                    }
-                    Report::Summary(s) => {
-                        let tables = bienphong_report::summary_tables(s);
-                        bienphong_report::tables_to_xlsx(&tables.iter().collect::<Vec<_>>())
-                    }
-                }?;
-                (
-                    bytes,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    "xlsx",
-                )
-            }
-            Some("csv") => {
-                let bytes = match &report {
-                    Report::Annual(a) => {
-                        bienphong_report::tables_to_csv(&bienphong_report::annual_tables(a).all())
-                    }
-                    Report::Summary(s) => {
-                        let tables = bienphong_report::summary_tables(s);
-                        bienphong_report::tables_to_csv(&tables.iter().collect::<Vec<_>>())
-                    }
-                };
-                (bytes, "text/csv; charset=utf-8", "csv")
-            }
-            Some("docx") => {
-                let (period, scope) = match &report {
-                    Report::Annual(a) => (a.period, a.scope.as_ref().map(|u| u.code.clone())),
-                    Report::Summary(s) => (s.period, s.scope.as_ref().map(|u| u.code.clone())),
-                };
-                let org = state.service.org_shared().await?;
-                let scope = scope.and_then(|c| Code::parse(&c).ok());
-                // Number, date, style, signer and recipients as the CLI
-                // sets them; what is left empty follows from the issuer.
-                let head =
-                    bienphong_report::LetterheadSettings::read(|k| q.get(k).map(String::as_str))?
-                        .letterhead(&org, scope.as_ref(), period.to, today());
-                let charts = report_charts(&state, &report).await?;
-                (
-                    bienphong_report::markdown_to_docx_with_charts(
-                        &report_markdown(&report)?,
-                        &head,
-                        &charts.shown(),
-                    )?,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    "docx",
-                )
-            }
-            _ => (
-                report_markdown(&report)?.into_bytes(),
-                "text/markdown; charset=utf-8",
-                "md",
-            ),
-        };
-        (body, kind, format!("{name}.{ext}"))
-    };
-    Ok(attachment(body, kind, &file))
+    let report = report_for(&state, &auth.principal, lang, &q).await?;
+    let name = report.file_stem();
+    let (body, format) = rendered(&state, lang, &q, report, Format::Markdown).await?;
+    Ok(attachment(
+        body,
+        format.content_type(),
+        &format!("{name}.{}", format.extension()),
+    ))
 }
 
+/// `GET /api/v1/reports/annual`: the annual review in any report format,
+/// JSON unless the query names another.
 pub async fn annual(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -272,43 +219,8 @@ pub async fn annual(
         .ok_or_else(|| ApiError::bad_request(lang, "year", "a year such as 2023"))?;
     let cutoff = params::cutoff(lang, &q)?;
     let scope = params::scope(&state, &caller.principal, lang, &q).await?;
-    let review =
-        bienphong_report::annual_review(&state.service, year, cutoff, scope.as_ref()).await?;
-    match q.get("format").map(String::as_str) {
-        None | Some("") | Some("json") => {
-            let text = bienphong_report::to_json(&review)?;
-            Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
-        }
-        Some("md") => {
-            let text = bienphong_report::to_markdown(&review)?;
-            Ok((
-                [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
-                text,
-            )
-                .into_response())
-        }
-        Some("docx") => {
-            let org = state.service.org_shared().await?;
-            let head =
-                bienphong_report::LetterheadSettings::read(|k| q.get(k).map(String::as_str))?
-                    .letterhead(&org, scope.as_ref(), review.period.to, today());
-            let charts = bienphong_report::annual_charts(&state.service, &review).await?;
-            let bytes = bienphong_report::markdown_to_docx_with_charts(
-                &bienphong_report::to_markdown(&review)?,
-                &head,
-                &charts.shown(),
-            )?;
-            Ok((
-                [(
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                )],
-                bytes,
-            )
-                .into_response())
-        }
-        Some(o) => {
-            Err(ApiError::bad_request(lang, "format", format!("{o}: use json, md or docx")).into())
-        }
-    }
+    let review = heavy::annual_review(&state, year, cutoff, scope.as_ref()).await?;
+    let report = Report::Annual(Box::new(AnnualReview::clone(&review)));
+    let (body, format) = rendered(&state, lang, &q, report, Format::Json).await?;
+    Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
 }

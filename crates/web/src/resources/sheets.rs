@@ -35,7 +35,10 @@ pub async fn template(
 ) -> Result<Response, Error> {
     let t = sheet_type(auth.lang, &kind)?;
     let org = state.service.org_shared().await?;
-    let bytes = bienphong_sheets::template_xlsx(t, &org)?;
+    let bytes = state
+        .heavy
+        .run(move || bienphong_sheets::template_xlsx(t, &org))
+        .await?;
     Ok(attachment(bytes, XLSX, &format!("mau-{kind}.xlsx")))
 }
 
@@ -77,7 +80,10 @@ pub async fn export(
             bienphong_sheets::export_csv(t, &org, &records, &mut buf)?;
             buf
         } else {
-            bienphong_sheets::export_xlsx(t, &org, &records)?
+            state
+                .heavy
+                .run(move || bienphong_sheets::export_xlsx(t, &org, &records))
+                .await?
         }
     };
     Ok(if csv {

@@ -1,6 +1,6 @@
 //! Starts the real server on port 0 over a fresh copy of the Hà Giang demo
 //! store, with one account per role and unit the tests need.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file uses part of this module")]
 
 use bienphong_domain::access::Role;
 use bienphong_service::{NewRecord, NewUser, Service};

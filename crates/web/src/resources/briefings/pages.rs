@@ -400,7 +400,10 @@ pub async fn download(
             let head =
                 bienphong_report::LetterheadSettings::read(|k| q.get(k).map(String::as_str))?
                     .letterhead(&org, Some(&unit), view.period.to, day);
-            let bytes = bienphong_report::markdown_to_docx(&md, &head)?;
+            let bytes = state
+                .heavy
+                .run(move || bienphong_report::markdown_to_docx(&md, &head))
+                .await?;
             (
                 bytes,
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
