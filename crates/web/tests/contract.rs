@@ -3,6 +3,13 @@
 //! skips nor repeats under concurrent writes, and one error shape (RFC
 //! 9457 problems) for every status. The real server over a fresh demo
 //! store, spoken to over HTTP only.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
 
 mod common;
 
