@@ -163,6 +163,11 @@ fn store_message(lang: Lang, e: &StoreError) -> (String, Kind) {
             ),
             Kind::Conflict,
         ),
+        // Exit 1 as before this table existed; scripts may rely on it.
+        StoreError::UsernameTaken(name) => (
+            lang.text("user-exists", &[("name", name.clone())]),
+            Kind::Failed,
+        ),
         StoreError::NotInConflict(r) => (
             lang.text("record-not-in-conflict", &[id(r)]),
             Kind::Conflict,
@@ -227,7 +232,22 @@ impl CliError {
                 let (key, args) = p.message();
                 (lang.text(key, &args), Kind::Invalid)
             }
-            Self::Service(e @ ServiceError::UnknownUser(_)) => (e.to_string(), Kind::NotFound),
+            Self::Service(ServiceError::UnknownUser(name)) => (
+                lang.text("user-unknown", &[("name", name.clone())]),
+                Kind::NotFound,
+            ),
+            Self::Service(ServiceError::BadUsername(name)) => (
+                lang.text("user-name-invalid", &[("value", name.clone())]),
+                Kind::Invalid,
+            ),
+            Self::Service(ServiceError::WeakPassword(min)) => (
+                lang.text("password-too-short", &[("min", min.to_string())]),
+                Kind::Invalid,
+            ),
+            Self::Service(ServiceError::UnknownUnit(code)) => (
+                lang.text("field-unknown-unit", &[("value", code.clone())]),
+                Kind::Invalid,
+            ),
             Self::Service(e @ ServiceError::Internal(_)) => (e.to_string(), Kind::Failed),
             Self::Service(e) => (e.to_string(), Kind::Invalid),
             Self::Report(e) => (e.to_string(), Kind::Failed),

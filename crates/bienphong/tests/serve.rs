@@ -197,7 +197,10 @@ fn user_commands_add_change_and_disable_accounts() {
         ])
         .assert()
         .failure();
-    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("already taken"));
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stderr)
+            .contains("Tên đăng nhập nam.bp đã có người dùng")
+    );
     bin(data.path())
         .args(["user", "add", "x", "--role", "boss", "--unit", "BP-LUNGCU"])
         .assert()
@@ -247,6 +250,72 @@ fn user_commands_add_change_and_disable_accounts() {
         .args(["user", "passwd", "khong-co"])
         .assert()
         .code(3);
+}
+
+/// Refusals of `user` commands are worded whole in the chosen language,
+/// with their exit codes unchanged, and write nothing.
+#[test]
+fn account_refusals_are_worded_in_the_chosen_language() {
+    let data = tempfile::tempdir().unwrap();
+    bin(data.path()).arg("demo").assert().success();
+    let refused = |lang: &str, args: &[&str], stdin: &str, code: i32| {
+        let out = bin(data.path())
+            .args(["--lang", lang])
+            .args(args)
+            .write_stdin(stdin)
+            .assert()
+            .code(code);
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let add = |name: &'static str, unit: &'static str| {
+        vec!["user", "add", name, "--role", "reader", "--unit", unit]
+    };
+    let mut weak = add("z", "BP-LUNGCU");
+    weak.push("--password-stdin");
+    let cases = [
+        (
+            add("bad name!", "BP-LUNGCU"),
+            "",
+            2,
+            "Lỗi: tên đăng nhập \"bad name!\" không hợp lệ",
+            "Error: invalid user name \"bad name!\"",
+        ),
+        (
+            weak,
+            "ngan\n",
+            2,
+            "Lỗi: mật khẩu cần ít nhất",
+            "Error: a password needs at least",
+        ),
+        (
+            add("y", "BP-KHONGCO"),
+            "",
+            2,
+            "Lỗi: không có đơn vị mã \"BP-KHONGCO\"",
+            "Error: unknown unit \"BP-KHONGCO\"",
+        ),
+        (
+            vec!["user", "passwd", "khong-co"],
+            "",
+            3,
+            "Lỗi: không có tài khoản khong-co",
+            "Error: no account khong-co",
+        ),
+    ];
+    for (args, stdin, code, vi, en) in cases {
+        let said = refused("vi", &args, stdin, code);
+        assert!(said.starts_with(vi), "{said}");
+        for english in ["user", "password", "unknown", "unit "] {
+            assert!(!said.contains(english), "{english:?} in {said}");
+        }
+        let said = refused("en", &args, stdin, code);
+        assert!(said.starts_with(en), "{said}");
+    }
+    let out = bin(data.path()).args(["user", "list"]).assert().success();
+    let list = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for name in ["bad name!", "\nz\t", "\ny\t"] {
+        assert!(!list.contains(name), "{name:?} in {list}");
+    }
 }
 
 fn output_of(out: &std::process::Output) -> (String, String) {
