@@ -8,74 +8,21 @@
     reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
 )]
 
+mod common;
+
 use assert_cmd::Command;
+use common::{bin, demo, list_json, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-fn bin(data: &Path) -> Command {
-    let mut c = Command::cargo_bin("bienphong").unwrap();
-    c.arg("--data")
-        .arg(data)
-        .env_remove("BIENPHONG_LANG")
-        .env_remove("BIENPHONG_DATA");
-    c
-}
-
-/// The demo store is built once and copied for each test.
-fn demo_template() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        bin(&dir).arg("demo").assert().success();
-        dir
-    })
-}
-
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(demo_template()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
-    dir
-}
-
-fn stdout(c: &mut Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn annual_2023(data: &Path) -> String {
     stdout(bin(data).args(["report", "annual", "--year", "2023"]))
 }
 
-fn list_json(data: &Path, args: &[&str]) -> Vec<Value> {
-    stdout(bin(data).arg("list").args(args).arg("--json"))
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 fn revision_count(data: &Path) -> usize {
     let units = list_json(data, &["unit"]).len();
-    // Every write appends a revision; `history` of all would be slow, so the
-    // test counts through the store file directly.
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let n = rt.block_on(async {
-        let store = bienphong_store::SqlStore::open_sqlite(&data.join("bienphong.sqlite"))
-            .await
-            .unwrap();
-        use bienphong_store::Store;
-        store.revision_count().await.unwrap()
-    });
     assert!(units > 0);
-    n as usize
+    common::revision_count(data)
 }
 
 #[test]
@@ -963,14 +910,7 @@ fn docx_bytes(path: &Path, part: &str) -> Vec<u8> {
 /// result; `None`, with a note, where LibreOffice is not installed (CI
 /// installs it).
 fn libreoffice_convert(file: &Path, filter: &str, extension: &str) -> Option<PathBuf> {
-    let Some(soffice) = ["/usr/bin/libreoffice", "/usr/bin/soffice"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-    else {
-        eprintln!("skipped: libreoffice is not installed");
-        return None;
-    };
+    let soffice = common::libreoffice()?;
     let dir = file.parent().unwrap();
     let target = file.with_extension(extension);
     // On a loaded machine LibreOffice now and then exits 0 without writing

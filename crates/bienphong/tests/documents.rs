@@ -13,39 +13,10 @@
     reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
 )]
 
-use assert_cmd::Command;
+mod common;
+
+use common::{bin, stdout, tool};
 use std::path::{Path, PathBuf};
-
-fn bin(data: &Path) -> Command {
-    let mut c = Command::cargo_bin("bienphong").unwrap();
-    c.arg("--data")
-        .arg(data)
-        .env_remove("BIENPHONG_LANG")
-        .env_remove("BIENPHONG_DATA");
-    c
-}
-
-fn run(c: &mut Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn tool(candidates: &[&str], what: &str) -> Option<PathBuf> {
-    let found = candidates.iter().map(PathBuf::from).find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var("BIENPHONG_REQUIRE_LIBREOFFICE").is_err(),
-            "{what} is required (BIENPHONG_REQUIRE_LIBREOFFICE is set)"
-        );
-        eprintln!("skipped: {what} is not installed");
-    }
-    found
-}
 
 /// One document to render and what its pages must show.
 struct Case {
@@ -207,12 +178,14 @@ fn every_report_prints_ready_to_send() {
     let mut files = Vec::new();
     for case in &cases {
         let file = out.join(format!("{}.docx", case.name));
-        run(bin(data.path())
-            .args(&case.args)
-            .args(["--format", "docx", "--date", "16/01/2024"])
-            .args(["--recipient", "Thường trực Huyện ủy Đồng Văn"])
-            .args(["--signer-name", "Nguyễn Văn A", "-o"])
-            .arg(&file));
+        stdout(
+            bin(data.path())
+                .args(&case.args)
+                .args(["--format", "docx", "--date", "16/01/2024"])
+                .args(["--recipient", "Thường trực Huyện ủy Đồng Văn"])
+                .args(["--signer-name", "Nguyễn Văn A", "-o"])
+                .arg(&file),
+        );
         files.push(file);
     }
     // One LibreOffice start for all the documents.

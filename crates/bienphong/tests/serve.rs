@@ -7,19 +7,11 @@
     reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
 )]
 
-use assert_cmd::cargo::CommandCargoExt;
+mod common;
+
+use common::{bin, process};
 use std::process::{Command, Stdio};
 use tokio::io::{AsyncBufReadExt, BufReader};
-
-fn bin(data: &std::path::Path) -> Command {
-    let mut c = Command::cargo_bin("bienphong").unwrap();
-    c.arg("--data")
-        .arg(data)
-        .env_remove("BIENPHONG_LANG")
-        .env_remove("BIENPHONG_DATA")
-        .env_remove("BIENPHONG_LISTEN");
-    c
-}
 
 /// Starts `serve ARGS` and reads its terminal until the accounts are
 /// printed; returns the child, the base URL and each account's password.
@@ -28,7 +20,7 @@ async fn start(
     args: &[&str],
     accounts: usize,
 ) -> (tokio::process::Child, String, Vec<(String, String)>) {
-    let mut cmd = tokio::process::Command::from(bin(data));
+    let mut cmd = tokio::process::Command::from(process(data));
     cmd.arg("serve")
         .args(args)
         .arg("--listen")
@@ -176,20 +168,11 @@ async fn the_first_run_creates_an_administrator_with_a_generated_password() {
     assert_eq!(r.status(), 303);
 }
 
-fn cli(data: &std::path::Path) -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("bienphong").unwrap();
-    c.arg("--data")
-        .arg(data)
-        .env_remove("BIENPHONG_LANG")
-        .env_remove("BIENPHONG_DATA");
-    c
-}
-
 #[test]
 fn user_commands_add_change_and_disable_accounts() {
     let data = tempfile::tempdir().unwrap();
-    cli(data.path()).arg("demo").assert().success();
-    let out = cli(data.path())
+    bin(data.path()).arg("demo").assert().success();
+    let out = bin(data.path())
         .args([
             "user",
             "add",
@@ -209,7 +192,7 @@ fn user_commands_add_change_and_disable_accounts() {
         text.contains("mật khẩu: "),
         "a generated password is shown once: {text}"
     );
-    let out = cli(data.path())
+    let out = bin(data.path())
         .args([
             "user",
             "add",
@@ -221,12 +204,15 @@ fn user_commands_add_change_and_disable_accounts() {
         ])
         .assert()
         .failure();
-    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("already taken"));
-    cli(data.path())
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stderr)
+            .contains("Tên đăng nhập nam.bp đã có người dùng")
+    );
+    bin(data.path())
         .args(["user", "add", "x", "--role", "boss", "--unit", "BP-LUNGCU"])
         .assert()
         .code(2);
-    cli(data.path())
+    bin(data.path())
         .args([
             "user",
             "add",
@@ -238,7 +224,7 @@ fn user_commands_add_change_and_disable_accounts() {
         ])
         .assert()
         .code(2);
-    cli(data.path())
+    bin(data.path())
         .args([
             "user",
             "add",
@@ -252,25 +238,91 @@ fn user_commands_add_change_and_disable_accounts() {
         .write_stdin("ngan\n")
         .assert()
         .code(2);
-    cli(data.path())
+    bin(data.path())
         .args(["user", "passwd", "nam.bp", "--password-stdin"])
         .write_stdin("mot-mat-khau-du-dai\n")
         .assert()
         .success();
-    cli(data.path())
+    bin(data.path())
         .args(["user", "disable", "nam.bp"])
         .assert()
         .success();
-    let out = cli(data.path()).args(["user", "list"]).assert().success();
+    let out = bin(data.path()).args(["user", "list"]).assert().success();
     let list = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
         list.contains("nam.bp\teditor\tBP-LUNGCU\t-\tdisabled\tNguyễn Văn Nam"),
         "{list}"
     );
-    cli(data.path())
+    bin(data.path())
         .args(["user", "passwd", "khong-co"])
         .assert()
         .code(3);
+}
+
+/// Refusals of `user` commands are worded whole in the chosen language,
+/// with their exit codes unchanged, and write nothing.
+#[test]
+fn account_refusals_are_worded_in_the_chosen_language() {
+    let data = tempfile::tempdir().unwrap();
+    bin(data.path()).arg("demo").assert().success();
+    let refused = |lang: &str, args: &[&str], stdin: &str, code: i32| {
+        let out = bin(data.path())
+            .args(["--lang", lang])
+            .args(args)
+            .write_stdin(stdin)
+            .assert()
+            .code(code);
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let add = |name: &'static str, unit: &'static str| {
+        vec!["user", "add", name, "--role", "reader", "--unit", unit]
+    };
+    let mut weak = add("z", "BP-LUNGCU");
+    weak.push("--password-stdin");
+    let cases = [
+        (
+            add("bad name!", "BP-LUNGCU"),
+            "",
+            2,
+            "Lỗi: tên đăng nhập \"bad name!\" không hợp lệ",
+            "Error: invalid user name \"bad name!\"",
+        ),
+        (
+            weak,
+            "ngan\n",
+            2,
+            "Lỗi: mật khẩu cần ít nhất",
+            "Error: a password needs at least",
+        ),
+        (
+            add("y", "BP-KHONGCO"),
+            "",
+            2,
+            "Lỗi: không có đơn vị mã \"BP-KHONGCO\"",
+            "Error: unknown unit \"BP-KHONGCO\"",
+        ),
+        (
+            vec!["user", "passwd", "khong-co"],
+            "",
+            3,
+            "Lỗi: không có tài khoản khong-co",
+            "Error: no account khong-co",
+        ),
+    ];
+    for (args, stdin, code, vi, en) in cases {
+        let said = refused("vi", &args, stdin, code);
+        assert!(said.starts_with(vi), "{said}");
+        for english in ["user", "password", "unknown", "unit "] {
+            assert!(!said.contains(english), "{english:?} in {said}");
+        }
+        let said = refused("en", &args, stdin, code);
+        assert!(said.starts_with(en), "{said}");
+    }
+    let out = bin(data.path()).args(["user", "list"]).assert().success();
+    let list = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for name in ["bad name!", "\nz\t", "\ny\t"] {
+        assert!(!list.contains(name), "{name:?} in {list}");
+    }
 }
 
 fn output_of(out: &std::process::Output) -> (String, String) {
@@ -290,7 +342,7 @@ async fn token_create_node_init_and_sync_against_a_served_store() {
     let (_child, url, _) = start(server.path(), &["--demo"], 3).await;
 
     // Only node tokens, for a known unit, and the secret is printed once.
-    let out = cli(server.path())
+    let out = bin(server.path())
         .args(["token", "create", "--node", "--unit", "BP-LUNGCU"])
         .output()
         .unwrap();
@@ -300,7 +352,7 @@ async fn token_create_node_init_and_sync_against_a_served_store() {
     let tokens: Vec<&str> = text.lines().filter(|l| l.starts_with("bpt_")).collect();
     assert_eq!(tokens.len(), 1, "{text}");
     let token = tokens[0].to_string();
-    let out = cli(server.path())
+    let out = bin(server.path())
         .args([
             "token", "create", "--node", "--unit", "KHONGCO", "--lang", "en",
         ])
@@ -309,20 +361,20 @@ async fn token_create_node_init_and_sync_against_a_served_store() {
     let (text, err) = output_of(&out);
     assert!(!out.status.success());
     assert!(!text.contains("bpt_") && err.contains("KHONGCO"), "{err}");
-    let out = cli(server.path())
+    let out = bin(server.path())
         .args(["token", "create", "--unit", "BP-LUNGCU"])
         .output()
         .unwrap();
     assert!(!out.status.success(), "a user token from the command line");
 
     // The node: init, sync, then records against what it received.
-    let out = cli(node.path())
+    let out = bin(node.path())
         .args(["node", "init", "--server", &url, "--token", &token])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", output_of(&out).1);
     let started = std::time::Instant::now();
-    let out = cli(node.path()).arg("sync").output().unwrap();
+    let out = bin(node.path()).arg("sync").output().unwrap();
     let (text, err) = output_of(&out);
     assert!(out.status.success(), "{err}");
     eprintln!(
@@ -332,7 +384,7 @@ async fn token_create_node_init_and_sync_against_a_served_store() {
     );
     assert!(text.contains("bytes received"), "{text}");
     let add = |unit: &str, lang: &str| {
-        cli(node.path())
+        bin(node.path())
             .args([
                 "--lang",
                 lang,
@@ -353,7 +405,7 @@ async fn token_create_node_init_and_sync_against_a_served_store() {
     let out = add("BP-LUNGCU", "vi");
     assert!(out.status.success(), "{}", output_of(&out).1);
     let started = std::time::Instant::now();
-    let out = cli(node.path()).arg("sync").output().unwrap();
+    let out = bin(node.path()).arg("sync").output().unwrap();
     let (text, err) = output_of(&out);
     assert!(out.status.success(), "{err}");
     eprintln!(
@@ -373,7 +425,7 @@ async fn token_create_node_init_and_sync_against_a_served_store() {
     let (_, err) = output_of(&add("KHONGCO", "en"));
     assert!(err.contains("run `bienphong sync`"), "{err}");
     // The server is no node: the same mistake there gets no such hint.
-    let out = cli(server.path())
+    let out = bin(server.path())
         .args([
             "add",
             "patrol",
@@ -441,7 +493,7 @@ async fn serve_sync_every_brings_a_node_record_to_the_server() {
     let server = tempfile::tempdir().unwrap();
     let node = tempfile::tempdir().unwrap();
     let (_server, url, accounts) = start(server.path(), &["--demo"], 3).await;
-    let out = cli(server.path())
+    let out = bin(server.path())
         .args(["token", "create", "--node", "--unit", "BP-LUNGCU"])
         .output()
         .unwrap();
@@ -454,7 +506,7 @@ async fn serve_sync_every_brings_a_node_record_to_the_server() {
         .to_string();
 
     // Not a node yet: refused, saying what to run, with nothing written.
-    let out = cli(node.path())
+    let out = bin(node.path())
         .args(["serve", "--listen", "127.0.0.1:0", "--sync-every", "1s"])
         .timeout(REFUSED_WITHIN)
         .output()
@@ -471,14 +523,14 @@ async fn serve_sync_every_brings_a_node_record_to_the_server() {
         "nothing written"
     );
     // `--server` only goes with `--sync-every`.
-    let out = cli(node.path())
+    let out = bin(node.path())
         .args(["serve", "--listen", "127.0.0.1:0", "--server", &url])
         .timeout(REFUSED_WITHIN)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 
-    let out = cli(node.path())
+    let out = bin(node.path())
         .args(["node", "init", "--server", &url, "--token", &token])
         .output()
         .unwrap();
@@ -489,7 +541,7 @@ async fn serve_sync_every_brings_a_node_record_to_the_server() {
         ("mỗi 5 phút", "en", "is not a duration"),
         ("1d", "en", "is not a duration"),
     ] {
-        let out = cli(node.path())
+        let out = bin(node.path())
             .args(["--lang", lang, "serve", "--listen", "127.0.0.1:0"])
             .args(["--sync-every", bad])
             .timeout(REFUSED_WITHIN)
@@ -509,7 +561,7 @@ async fn serve_sync_every_brings_a_node_record_to_the_server() {
     // know the post.
     let mut added = String::new();
     let arrived = eventually(std::time::Duration::from_secs(60), async || {
-        let out = cli(node.path())
+        let out = bin(node.path())
             .args(["--lang", "en", "add", "patrol", "--kind", "joint"])
             .args([
                 "--date",
@@ -531,7 +583,7 @@ async fn serve_sync_every_brings_a_node_record_to_the_server() {
     // "Added patrol ID (revision REV)"
     let id = added.split_whitespace().nth(2).unwrap().to_string();
     let on_server = eventually(std::time::Duration::from_secs(60), async || {
-        cli(server.path())
+        bin(server.path())
             .args(["show", "patrol", &id])
             .output()
             .unwrap()
@@ -600,7 +652,7 @@ async fn sync_conflict_listed_and_resolved_from_the_command_line() {
     let (_child, url, _) = start(server.path(), &["--demo"], 3).await;
     let laptops = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let run = |dir: &std::path::Path, args: &[&str]| {
-        let out = cli(dir).args(args).output().unwrap();
+        let out = bin(dir).args(args).output().unwrap();
         let (text, err) = output_of(&out);
         (out.status.code(), text, err)
     };
@@ -744,7 +796,7 @@ fn sync_node_init_refuses_a_ca_cert_that_is_no_certificate() {
     let not_pem = node.path().join("tinh-ca.pem");
     std::fs::write(&not_pem, "khong phai chung thu").unwrap();
     for lang in ["vi", "en"] {
-        let out = cli(node.path())
+        let out = bin(node.path())
             .args([
                 "--lang",
                 lang,

@@ -9,78 +9,21 @@
     reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
 )]
 
-use assert_cmd::Command;
+mod common;
+
 use calamine::{Data, Reader};
+use common::{bin, demo, list_json, run};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
-fn bin(data: &Path) -> Command {
-    let mut c = Command::cargo_bin("bienphong").unwrap();
-    c.arg("--data")
-        .arg(data)
-        .env_remove("BIENPHONG_LANG")
-        .env_remove("BIENPHONG_DATA");
-    c
-}
-
-fn demo_template() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        bin(&dir).arg("demo").assert().success();
-        dir
-    })
-}
-
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(demo_template()).unwrap() {
-        let entry = entry.unwrap();
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-    }
-    dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(c: &mut Command) -> Run {
-    let out = c.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
-    }
-}
-
-fn ok(c: &mut Command) -> String {
+fn ok(c: &mut assert_cmd::Command) -> String {
     let r = run(c);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     r.stdout
 }
 
 fn revision_count(data: &Path) -> i64 {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let store = bienphong_store::SqlStore::open_sqlite(&data.join("bienphong.sqlite"))
-            .await
-            .unwrap();
-        use bienphong_store::Store;
-        store.revision_count().await.unwrap() as i64
-    })
-}
-
-fn list_json(data: &Path, args: &[&str]) -> Vec<Value> {
-    ok(bin(data).arg("list").args(args).arg("--json"))
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    common::revision_count(data) as i64
 }
 
 /// The rows of a CSV export (without the byte-order mark), split naively:
@@ -603,21 +546,6 @@ XA-MALE;Xã;Xã Ma Lé;Ghi chú sửa qua bảng tính
     assert_eq!(revision_count(dir), before + 3);
 }
 
-fn libreoffice() -> Option<PathBuf> {
-    let found = ["/usr/bin/libreoffice", "/usr/bin/soffice"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var("BIENPHONG_REQUIRE_LIBREOFFICE").is_err(),
-            "LibreOffice is required (BIENPHONG_REQUIRE_LIBREOFFICE is set)"
-        );
-        eprintln!("skipped: libreoffice is not installed");
-    }
-    found
-}
-
 fn convert(soffice: &Path, file: &Path, filter: &str) {
     let dir = file.parent().unwrap();
     let out = std::process::Command::new(soffice)
@@ -683,7 +611,9 @@ const FODS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 #[test]
 fn files_written_by_libreoffice_import() {
-    let Some(soffice) = libreoffice() else { return };
+    let Some(soffice) = common::libreoffice() else {
+        return;
+    };
     let data = demo();
     let dir = data.path();
     let fods = dir.join("thang4.fods");

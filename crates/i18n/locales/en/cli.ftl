@@ -71,3 +71,6 @@ user-disabled = Disabled account { $name }; its sessions and tokens are revoked
 user-enabled = Enabled account { $name }
 token-created = Node token “{ $name }” for { $unit }; it is shown only this once, keep it secret:
 node-sync-for-catalogue = This node may not have received it yet: run `bienphong sync` to receive new catalogues and units.
+user-unknown = no account { $name }
+user-name-invalid = invalid user name "{ $value }": 1–64 letters a-z, digits, '.', '-' or '_'
+password-too-short = a password needs at least { $min } characters

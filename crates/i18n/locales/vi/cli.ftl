@@ -71,3 +71,6 @@ user-disabled = Đã khóa tài khoản { $name }; các phiên đăng nhập và
 user-enabled = Đã mở lại tài khoản { $name }
 token-created = Mã truy cập nút “{ $name }” cho { $unit }; mã chỉ hiện một lần này, hãy giữ bí mật:
 node-sync-for-catalogue = Nút này có thể chưa nhận được mục đó: chạy `bienphong sync` để nhận danh mục mới.
+user-unknown = không có tài khoản { $name }
+user-name-invalid = tên đăng nhập "{ $value }" không hợp lệ: chỉ gồm 1–64 ký tự a-z, chữ số, '.', '-' hoặc '_'
+password-too-short = mật khẩu cần ít nhất { $min } ký tự

@@ -1,27 +1,26 @@
 //! `bienphong briefing …`: the quarterly briefing cycle from the terminal.
 
-use crate::Result;
+use super::reports::letterhead;
 use crate::cli::{BriefingCommand, Format};
-use crate::{announce, emit, letterhead, today};
+use crate::context::Context;
+use crate::error::Result;
+use crate::output::{announce, emit};
 use bienphong_domain::org::Code;
 use bienphong_domain::record::{BriefingReport, BriefingStatus};
 use bienphong_domain::text::Text;
 use bienphong_domain::{Content, ValidationError};
-use bienphong_i18n::Lang;
-use bienphong_service::{Actor, Service};
-use bienphong_store::SqlStore;
+use bienphong_service::today;
 
 fn unit(field: &str, s: &str) -> Result<Code> {
     Ok(Code::parse(s).map_err(|p| ValidationError::new(field, p))?)
 }
 
 pub async fn run(
+    ctx: &Context,
     command: BriefingCommand,
-    service: &Service<SqlStore>,
     out: &mut impl std::io::Write,
-    lang: Lang,
-    author: String,
 ) -> Result<()> {
+    let (service, lang) = (ctx.service().await?, ctx.lang);
     match command {
         BriefingCommand::Status {
             quarter,
@@ -94,7 +93,7 @@ pub async fn run(
         } => {
             let code = unit("unit", &code)?;
             let q = quarter.quarter();
-            let actor = Actor::now(author);
+            let actor = ctx.actor();
             let stored = service.briefing_report(&code, q.year, q.quarter).await?;
             let keep = |new: Option<String>, old: Option<&Text>| {
                 new.map_or_else(|| old.cloned().unwrap_or_default(), |s| Text::new(&s))
@@ -154,7 +153,7 @@ pub async fn run(
             let figures = bienphong_report::key_figures(service, &code, period).await?;
             let rev = service
                 .submit_briefing(
-                    &Actor::now(author),
+                    &ctx.actor(),
                     stored.record.record_id,
                     Some(stored.record.revision_id),
                     figures,

@@ -1,21 +1,19 @@
 //! `bienphong conflicts` and `bienphong resolve`: records changed in two
 //! places before a sync, shown side by side and resolved by a person.
 
-use crate::cli::ResolveArgs;
-use crate::{CliError, Result, announce, local_time, records};
-use anyhow::Context;
+use super::records::{content::summary, parse_record_id};
+use crate::cli::{ConflictsArgs, ResolveArgs};
+use crate::context::Context;
+use crate::error::{CliError, Result};
+use crate::output::{announce, local_time};
+use anyhow::Context as _;
 use bienphong_domain::{Content, Problem, RevisionId, ValidationError};
 use bienphong_i18n::Lang;
-use bienphong_service::{Actor, ConflictView, Resolution, Service};
-use bienphong_store::SqlStore;
+use bienphong_service::{ConflictView, Resolution};
 use serde_json::{Map, Value};
 
-pub async fn list(
-    service: &Service<SqlStore>,
-    out: &mut impl std::io::Write,
-    lang: Lang,
-    as_json: bool,
-) -> Result<()> {
+pub async fn list(ctx: &Context, args: ConflictsArgs, out: &mut impl std::io::Write) -> Result<()> {
+    let (service, lang, as_json) = (ctx.service().await?, ctx.lang, args.json);
     let mut views = Vec::new();
     for c in service.conflicts().await? {
         views.push(service.conflict_view(c.record_id).await?);
@@ -48,7 +46,7 @@ fn fields_of(json: &str) -> Map<String, Value> {
 
 fn write_view(out: &mut impl std::io::Write, lang: Lang, v: &ConflictView) -> Result<()> {
     let record_type = v.record_type;
-    let summary = v.content.as_ref().map(records::summary).unwrap_or_default();
+    let summary = v.content.as_ref().map(summary).unwrap_or_default();
     writeln!(
         out,
         "{} {}  {summary}",
@@ -106,13 +104,12 @@ fn revision(field: &str, s: &str) -> Result<RevisionId> {
 }
 
 pub async fn resolve(
-    service: &Service<SqlStore>,
-    out: &mut impl std::io::Write,
-    lang: Lang,
-    author: String,
+    ctx: &Context,
     args: ResolveArgs,
+    out: &mut impl std::io::Write,
 ) -> Result<()> {
-    let record = crate::parse_record_id(&args.id)?;
+    let service = ctx.service().await?;
+    let record = parse_record_id(&args.id)?;
     let take = revision("take", &args.take)?;
     let mut fields = Vec::with_capacity(args.fields.len());
     for f in &args.fields {
@@ -128,11 +125,11 @@ pub async fn resolve(
         fields.push((name.trim().to_string(), revision("field", rev)?));
     }
     let rev = service
-        .resolve(&Actor::now(author), record, &Resolution { take, fields })
+        .resolve(&ctx.actor(), record, &Resolution { take, fields })
         .await?;
-    announce(out, lang, "resolved", &rev)?;
+    announce(out, ctx.lang, "resolved", &rev)?;
     if let Ok(c) = Content::from_json(rev.record_type, &rev.content) {
-        writeln!(out, "  {}", records::summary(&c)).context("stdout")?;
+        writeln!(out, "  {}", summary(&c)).context("stdout")?;
     }
     Ok(())
 }

@@ -1,18 +1,18 @@
-//! `bienphong serve` and `bienphong user …`: the server's start (demo data
-//! and accounts, the first administrator) and account administration.
+//! `bienphong serve`: the server's start (demo data and accounts, the first
+//! administrator, the background sync of a field node) and its stop.
 
-use crate::cli::{DemoArgs, ServeArgs, TokenCommand, UserCommand};
-use crate::{CliError, Result};
-use anyhow::Context;
+use crate::cli::{DemoArgs, ServeArgs};
+use crate::context::Context;
+use crate::error::{CliError, Kind, Result};
+use anyhow::Context as _;
 use bienphong_domain::access::Role;
-use bienphong_i18n::Lang;
 use bienphong_service::accounts::new_password;
 use bienphong_service::{NewUser, Service};
 use bienphong_store::{AccountStore, SqlStore};
 use bienphong_sync::client::{NodeState, SyncLock, sync_node};
 use bienphong_sync::status::BackgroundSync;
 use bienphong_web::{AppState, ServerConfig};
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -102,15 +102,15 @@ async fn first_admin(service: &Service<SqlStore>) -> Result<Option<(String, Stri
 }
 
 /// The background sync of `serve --sync-every` on a field node.
-pub struct NodeSync {
-    pub data: PathBuf,
-    pub every: Duration,
-    pub server: Option<String>,
+struct NodeSync {
+    data: PathBuf,
+    every: Duration,
+    server: Option<String>,
 }
 
 /// Checks `--sync-every` and that the data directory is a node's, before
 /// anything is opened or written.
-pub fn node_sync(data: &Path, args: &ServeArgs) -> Result<Option<NodeSync>> {
+fn node_sync(data: &Path, args: &ServeArgs) -> Result<Option<NodeSync>> {
     let Some(text) = &args.sync_every else {
         return Ok(None);
     };
@@ -118,14 +118,14 @@ pub fn node_sync(data: &Path, args: &ServeArgs) -> Result<Option<NodeSync>> {
         CliError::Message(
             "serve-sync-every-invalid",
             vec![("value", text.clone())],
-            crate::EXIT_INVALID,
+            Kind::Invalid,
         )
     })?;
     if !NodeState::path_in(data).is_file() {
         return Err(CliError::Message(
             "serve-sync-every-not-a-node",
             vec![("path", data.display().to_string())],
-            crate::EXIT_INVALID,
+            Kind::Invalid,
         ));
     }
     Ok(Some(NodeSync {
@@ -204,14 +204,10 @@ async fn sync_in_background(
     tracing::info!("background sync stopped");
 }
 
-pub async fn run(
-    store: SqlStore,
-    location: &str,
-    args: ServeArgs,
-    data: &Path,
-    node: Option<NodeSync>,
-    lang: Lang,
-) -> Result<()> {
+pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
+    let node = node_sync(&ctx.data, &args)?;
+    let service = ctx.shared_service().await?.clone();
+    let (location, data, lang) = (ctx.location(), &ctx.data, ctx.lang);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -220,12 +216,11 @@ pub async fn run(
         .json()
         .with_writer(std::io::stderr)
         .init();
-    let service = Arc::new(Service::new(store));
     let mut out = std::io::stdout().lock();
     let accounts = if args.demo {
-        crate::demo::run(
+        super::demo::run(
             &service,
-            location,
+            &location,
             DemoArgs {
                 provinces: None,
                 years: 2,
@@ -315,169 +310,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-}
-
-fn password_from(stdin: bool) -> Result<(String, bool)> {
-    if stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("stdin")?;
-        Ok((text.trim_end_matches(['\r', '\n']).to_string(), false))
-    } else {
-        Ok((new_password()?, true))
-    }
-}
-
-/// `token create --node`: run by whoever holds the server's database, with
-/// an administrator's authority (as `user add` is).
-pub async fn token(
-    store: SqlStore,
-    command: TokenCommand,
-    by: &str,
-    lang: Lang,
-    out: &mut impl std::io::Write,
-) -> Result<()> {
-    let service = Service::new(store);
-    match command {
-        TokenCommand::Create {
-            node: _,
-            unit,
-            name,
-        } => {
-            let code = bienphong_domain::org::Code::parse(&unit)
-                .map_err(|_| bienphong_service::ServiceError::UnknownUnit(unit.clone()))?;
-            let admin = bienphong_service::Principal {
-                name: format!("cli:{by}"),
-                user_id: None,
-                token_id: None,
-                grant: bienphong_domain::access::Grant {
-                    role: Role::Admin,
-                    unit: code,
-                    restricted: true,
-                },
-            };
-            let name = name.unwrap_or_else(|| format!("node {unit}"));
-            let (_, secret) = service
-                .create_token(&admin, now_ms(), &name, Some(&unit))
-                .await?;
-            writeln!(
-                out,
-                "{}",
-                lang.text("token-created", &[("name", name), ("unit", unit)])
-            )
-            .context("stdout")?;
-            writeln!(out, "{secret}").context("stdout")?;
-        }
-    }
-    Ok(())
-}
-
-pub async fn user(
-    store: SqlStore,
-    command: UserCommand,
-    by: &str,
-    lang: Lang,
-    out: &mut impl std::io::Write,
-) -> Result<()> {
-    let service = Service::new(store);
-    let by = format!("cli:{by}");
-    match command {
-        UserCommand::Add {
-            username,
-            role,
-            unit,
-            name,
-            restricted,
-            password_stdin,
-        } => {
-            let role = Role::parse(&role).ok_or_else(|| {
-                CliError::Invalid(bienphong_domain::ValidationError::new(
-                    "role",
-                    bienphong_domain::Problem::UnknownValue {
-                        value: role.clone(),
-                        expected: "admin, provincial, editor, reader".into(),
-                    },
-                ))
-            })?;
-            let (password, generated) = password_from(password_stdin)?;
-            let user = service
-                .create_user(
-                    &by,
-                    now_ms(),
-                    NewUser {
-                        username,
-                        display_name: name,
-                        password: password.clone(),
-                        role,
-                        unit,
-                        restricted,
-                    },
-                )
-                .await?;
-            writeln!(
-                out,
-                "{}",
-                lang.text("user-added", &[("name", user.username.clone())])
-            )
-            .context("stdout")?;
-            if generated {
-                writeln!(
-                    out,
-                    "  {}",
-                    lang.text(
-                        "serve-account",
-                        &[("name", user.username), ("password", password)]
-                    )
-                )
-                .context("stdout")?;
-            }
-        }
-        UserCommand::Passwd {
-            username,
-            password_stdin,
-        } => {
-            let (password, generated) = password_from(password_stdin)?;
-            service
-                .set_password(&by, now_ms(), &username, &password)
-                .await?;
-            let line = if generated {
-                lang.text(
-                    "serve-account",
-                    &[("name", username.clone()), ("password", password)],
-                )
-            } else {
-                lang.text("user-password-set", &[("name", username.clone())])
-            };
-            writeln!(out, "{line}").context("stdout")?;
-        }
-        UserCommand::Disable { username } => {
-            service.set_disabled(&by, now_ms(), &username, true).await?;
-            writeln!(out, "{}", lang.text("user-disabled", &[("name", username)]))
-                .context("stdout")?;
-        }
-        UserCommand::Enable { username } => {
-            service
-                .set_disabled(&by, now_ms(), &username, false)
-                .await?;
-            writeln!(out, "{}", lang.text("user-enabled", &[("name", username)]))
-                .context("stdout")?;
-        }
-        UserCommand::List => {
-            for u in service.store().users().await? {
-                writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}{}\t{}",
-                    u.username,
-                    u.role,
-                    u.unit,
-                    if u.restricted { "restricted" } else { "-" },
-                    if u.disabled { "\tdisabled" } else { "" },
-                    u.display_name
-                )
-                .context("stdout")?;
-            }
-        }
-    }
-    Ok(())
 }

@@ -2,8 +2,9 @@
 //! through the same checks and the same commit path as any other write.
 
 use crate::cli::DemoArgs;
-use crate::{CliError, Result};
-use anyhow::Context;
+use crate::context::Context;
+use crate::error::{CliError, Kind, Result};
+use anyhow::Context as _;
 use bienphong_demo::DemoRecord;
 use bienphong_domain::format;
 use bienphong_domain::org::Org;
@@ -116,7 +117,11 @@ pub async fn run<S: Store>(
                     .context("stdout")?;
                     return Ok(());
                 }
-                return Err(CliError::Message("demo-not-empty", vec![("path", path)], 2));
+                return Err(CliError::Message(
+                    "demo-not-empty",
+                    vec![("path", path)],
+                    Kind::Invalid,
+                ));
             }
             let written = write_ha_giang(service).await?;
             let n = service.store().revision_count().await?;
@@ -136,7 +141,11 @@ pub async fn run<S: Store>(
         }
         Some(provinces) => {
             if existing > 0 {
-                return Err(CliError::Message("demo-not-empty", vec![("path", path)], 2));
+                return Err(CliError::Message(
+                    "demo-not-empty",
+                    vec![("path", path)],
+                    Kind::Invalid,
+                ));
             }
             let started = Instant::now();
             let records =
@@ -163,6 +172,34 @@ pub async fn run<S: Store>(
             )
             .context("stdout")?;
         }
+    }
+    Ok(())
+}
+
+/// Writes records one transaction at a time and prints each id once it is
+/// committed (the crash-safety test kills it in mid-write).
+pub async fn write_loop(
+    ctx: &Context,
+    unit: &str,
+    count: u32,
+    out: &mut impl std::io::Write,
+) -> Result<()> {
+    let service = ctx.service().await?;
+    let unit = bienphong_domain::org::Code::parse(unit)
+        .map_err(|p| bienphong_domain::ValidationError::new("unit", p))?;
+    for i in 0..count {
+        let content = bienphong_domain::Content::Propaganda(bienphong_domain::record::Propaganda {
+            date: jiff::civil::date(2024, 5, 1),
+            unit: unit.clone(),
+            partner_units: vec![],
+            topic: "Kiểm thử ghi liên tục".into(),
+            sessions: 1,
+            listeners: i,
+        });
+        let rev = service.add(&ctx.actor(), content).await?;
+        // Printed only after the commit returned: an acknowledged write.
+        writeln!(out, "{}", rev.record_id).context("stdout")?;
+        out.flush().context("stdout")?;
     }
     Ok(())
 }

@@ -1,17 +1,18 @@
-//! `bienphong node init` and `bienphong sync`.
+//! `bienphong node init`, `bienphong sync` and the node tokens of `bienphong
+//! token create --node`.
 
-use crate::cli::{NodeCommand, SyncArgs};
-use anyhow::Context;
+use crate::cli::{NodeCommand, SyncArgs, TokenCommand};
+use crate::context::Context;
+use anyhow::Context as _;
+use bienphong_domain::access::Role;
 use bienphong_domain::org::Code;
-use bienphong_service::Service;
-use bienphong_store::{SqlStore, Store};
+use bienphong_store::Store;
 use bienphong_sync::SyncError;
 use bienphong_sync::bundle::{
     Bundle, answer_on_server, bundle_principal, export_from_node, import_on_node,
 };
 use bienphong_sync::client::{NodeState, Progress, SyncLock, sync_node};
 use std::io::Write;
-use std::path::Path;
 use std::time::Duration;
 
 /// How long `bienphong sync` waits for another sync of the node (the
@@ -23,11 +24,11 @@ fn now_ms() -> i64 {
 }
 
 pub async fn node(
-    store: &SqlStore,
-    data: &Path,
+    ctx: &Context,
     command: NodeCommand,
     out: &mut impl Write,
-) -> crate::Result<()> {
+) -> crate::error::Result<()> {
+    let (store, data) = (ctx.service().await?.store(), ctx.data.as_path());
     match command {
         NodeCommand::Init {
             server,
@@ -57,12 +58,9 @@ pub async fn node(
     }
 }
 
-pub async fn run(
-    store: SqlStore,
-    data: &Path,
-    args: SyncArgs,
-    out: &mut impl Write,
-) -> crate::Result<()> {
+pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::error::Result<()> {
+    let service = ctx.service().await?;
+    let (store, data) = (service.store(), ctx.data.as_path());
     let path = NodeState::path_in(data);
     // The server side of a bundle exchange.
     if let Some(unit) = &args.as_unit {
@@ -71,9 +69,8 @@ pub async fn run(
         };
         let code = Code::parse(unit).map_err(|_| anyhow::anyhow!("unknown unit {unit}"))?;
         let bundle = Bundle::read(input)?;
-        let who = bundle_principal(&store, code, bundle.from_node, args.restricted).await?;
-        let service = Service::new(store);
-        let (received, reply) = answer_on_server(&service, &who, now_ms(), bundle).await?;
+        let who = bundle_principal(store, code, bundle.from_node, args.restricted).await?;
+        let (received, reply) = answer_on_server(service, &who, now_ms(), bundle).await?;
         writeln!(out, "{received} new revisions").context("stdout")?;
         if let Some(output) = &args.export_bundle {
             reply.write(output)?;
@@ -93,13 +90,13 @@ pub async fn run(
     let mut state = NodeState::load(&path)?;
     if let Some(input) = &args.import_bundle {
         let bundle = Bundle::read(input)?;
-        let new = import_on_node(&store, &mut state, bundle).await?;
+        let new = import_on_node(store, &mut state, bundle).await?;
         state.save(&path)?;
         writeln!(out, "{new} new revisions").context("stdout")?;
         return Ok(());
     }
     if let Some(output) = &args.export_bundle {
-        let bundle = export_from_node(&store, &state, now_ms()).await?;
+        let bundle = export_from_node(store, &state, now_ms()).await?;
         bundle.write(output)?;
         writeln!(
             out,
@@ -113,7 +110,7 @@ pub async fn run(
     drop(state);
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let report = sync_node(
-        &store,
+        store,
         data,
         &lock,
         args.server.as_deref(),
@@ -137,5 +134,47 @@ pub async fn run(
         report.pushed, report.applied, report.bytes_sent, report.bytes_received
     )
     .context("stdout")?;
+    Ok(())
+}
+
+/// `token create --node`: run by whoever holds the server's database, with
+/// an administrator's authority (as `user add` is).
+pub async fn token(
+    ctx: &Context,
+    command: TokenCommand,
+    out: &mut impl Write,
+) -> crate::error::Result<()> {
+    let (service, lang, by) = (ctx.service().await?, ctx.lang, ctx.author());
+    match command {
+        TokenCommand::Create {
+            node: _,
+            unit,
+            name,
+        } => {
+            let code = bienphong_domain::org::Code::parse(&unit)
+                .map_err(|_| bienphong_service::ServiceError::UnknownUnit(unit.clone()))?;
+            let admin = bienphong_service::Principal {
+                name: format!("cli:{by}"),
+                user_id: None,
+                token_id: None,
+                grant: bienphong_domain::access::Grant {
+                    role: Role::Admin,
+                    unit: code,
+                    restricted: true,
+                },
+            };
+            let name = name.unwrap_or_else(|| format!("node {unit}"));
+            let (_, secret) = service
+                .create_token(&admin, now_ms(), &name, Some(&unit))
+                .await?;
+            writeln!(
+                out,
+                "{}",
+                lang.text("token-created", &[("name", name), ("unit", unit)])
+            )
+            .context("stdout")?;
+            writeln!(out, "{secret}").context("stdout")?;
+        }
+    }
     Ok(())
 }

@@ -1,13 +1,13 @@
 //! `template`, `import` and `export`: records in and out of spreadsheets.
 
 use crate::cli::{ExportArgs, ImportArgs, SheetFormat, TemplateArgs};
-use crate::{CliError, EXIT_INVALID, Result, emit};
-use anyhow::Context;
+use crate::context::Context;
+use crate::error::{CliError, Kind, Result};
+use crate::output::emit;
+use anyhow::Context as _;
 use bienphong_domain::{Content, format};
 use bienphong_i18n::Lang;
-use bienphong_service::{Actor, Service};
 use bienphong_sheets::import::{self, Options, Writer};
-use bienphong_store::SqlStore;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -15,10 +15,11 @@ use std::path::PathBuf;
 const ERRORS_SHOWN: usize = 200;
 
 pub async fn template(
-    service: &Service<SqlStore>,
+    ctx: &Context,
     args: TemplateArgs,
     out: &mut impl std::io::Write,
 ) -> Result<()> {
+    let service = ctx.service().await?;
     let org = service.org().await?;
     let bytes = match args.format {
         SheetFormat::Xlsx => bienphong_sheets::template_xlsx(args.record_type, &org)?,
@@ -36,17 +37,14 @@ pub async fn template(
     )
 }
 
-pub async fn export(
-    service: &Service<SqlStore>,
-    args: ExportArgs,
-    out: &mut impl std::io::Write,
-) -> Result<()> {
+pub async fn export(ctx: &Context, args: ExportArgs, out: &mut impl std::io::Write) -> Result<()> {
+    let service = ctx.service().await?;
     let t = args.record_type;
     if !bienphong_sheets::model::has_sheet(t) {
         return Err(bienphong_sheets::SheetError::Unsupported(t).into());
     }
     let org = service.org().await?;
-    let filter = crate::list_filter(&org, t, &args.filter)?;
+    let filter = super::records::list_filter(&org, t, &args.filter)?;
     let mut records = Vec::new();
     for r in service.list(filter).await? {
         let content = Content::from_json(r.record_type, &r.content)
@@ -69,13 +67,8 @@ pub async fn export(
     )
 }
 
-pub async fn import(
-    service: &Service<SqlStore>,
-    args: ImportArgs,
-    author: String,
-    lang: Lang,
-    out: &mut impl std::io::Write,
-) -> Result<()> {
+pub async fn import(ctx: &Context, args: ImportArgs, out: &mut impl std::io::Write) -> Result<()> {
+    let (service, lang) = (ctx.service().await?, ctx.lang);
     let file = std::fs::File::open(&args.file).map_err(|e| {
         CliError::Message(
             "input-read",
@@ -83,7 +76,7 @@ pub async fn import(
                 ("path", args.file.display().to_string()),
                 ("detail", e.to_string()),
             ],
-            EXIT_INVALID,
+            Kind::Invalid,
         )
     })?;
     let name = args
@@ -110,7 +103,7 @@ pub async fn import(
     };
     let report = import::import(
         service,
-        Writer::Local(Actor::now(author)),
+        Writer::Local(ctx.actor()),
         bienphong_sheets::Input::File(file),
         &name,
         Options {
@@ -219,7 +212,7 @@ pub async fn import(
         return Err(CliError::Message(
             "import-nothing-written",
             vec![],
-            EXIT_INVALID,
+            Kind::Invalid,
         ));
     }
     Ok(())
@@ -244,130 +237,5 @@ fn write_errors(report: &import::Report, lang: Lang, path: &PathBuf) -> Result<(
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     import::write_rejected(report, lang, std::io::BufWriter::new(file))?;
-    Ok(())
-}
-
-/// A workbook of `rows` synthetic patrols of the store's border posts: one
-/// per post, kind and day from 1 January 2000 on, so that no two rows share
-/// an identity; 2 to 5 forces each.
-pub async fn bench_file(
-    service: &Service<SqlStore>,
-    rows: u32,
-    output: &std::path::Path,
-) -> Result<()> {
-    use bienphong_domain::catalogue::CatalogueKind;
-    use bienphong_domain::org::UnitKind;
-    use bienphong_domain::record::{ForceCount, Patrol, PatrolKind};
-    let org = service.org().await?;
-    let mut posts: Vec<_> = org
-        .units
-        .values()
-        .filter(|u| {
-            u.kind == UnitKind::BorderPost && u.valid_from.is_none() && u.valid_to.is_none()
-        })
-        .map(|u| u.code.clone())
-        .collect();
-    posts.sort();
-    let forces: Vec<_> = org
-        .catalogue
-        .list(CatalogueKind::Force)
-        .into_iter()
-        .filter(|e| e.active)
-        .map(|e| e.code.clone())
-        .collect();
-    if posts.is_empty() || forces.is_empty() {
-        return Err(anyhow::anyhow!(
-            "the store has no border posts or forces (run `bienphong demo` first)"
-        )
-        .into());
-    }
-    let kinds = [
-        PatrolKind::Joint,
-        PatrolKind::Bilateral,
-        PatrolKind::PostOnly,
-    ];
-    let start = jiff::civil::date(2000, 1, 1);
-    let n = rows as usize;
-    let records = (0..n).map(|i| {
-        let post = posts[i % posts.len()].clone();
-        let kind = kinds[(i / posts.len()) % kinds.len()];
-        let day = (i / (posts.len() * kinds.len())) as i64;
-        let date = start
-            .checked_add(jiff::Span::new().days(day))
-            .unwrap_or(start);
-        let participants = (0..2 + i % 4)
-            .filter(|f| *f < forces.len())
-            .map(|f| ForceCount {
-                force: forces[f].clone(),
-                persons: 1 + ((i * 7 + f * 3) % 12) as u32,
-            })
-            .collect();
-        Content::Patrol(Patrol {
-            date,
-            lead_unit: post,
-            partner_units: vec![],
-            kind,
-            duration_hours: None,
-            markers: vec![],
-            participants,
-            notes: bienphong_domain::text::Text::default(),
-        })
-    });
-    let t = bienphong_domain::RecordType::Patrol;
-    let columns = bienphong_sheets::model::columns(t, &org, &[]);
-    let units = bienphong_sheets::model::UnitIndex::new(&org);
-    let cells = records
-        .map(|c| bienphong_sheets::write::record_cells(&org, &units, &columns, None, None, &c));
-    let bytes = bienphong_sheets::write::workbook(t, &org, &columns, Box::new(cells))?;
-    std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
-    Ok(())
-}
-
-/// Imports `file` and prints rows per second and the peak resident memory
-/// of the process (VmHWM).
-pub async fn bench_import(
-    service: &Service<SqlStore>,
-    file: &std::path::Path,
-    dry_run: bool,
-    author: String,
-    out: &mut impl std::io::Write,
-) -> Result<()> {
-    let started = std::time::Instant::now();
-    let input =
-        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let report = import::import(
-        service,
-        Writer::Local(Actor::now(author)),
-        bienphong_sheets::Input::File(input),
-        "bench",
-        Options {
-            record_type: None,
-            dry_run,
-            ..Options::default()
-        },
-        &mut |_| {},
-    )
-    .await?;
-    let seconds = started.elapsed().as_secs_f64();
-    let peak = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
-        })
-        .unwrap_or_else(|| "?".into());
-    writeln!(
-        out,
-        "import of {} rows: {} new, {} updated, {} unchanged, {} refused; {:.1} s, {:.0} rows/s; peak RSS {peak}",
-        report.rows_read,
-        report.created,
-        report.updated,
-        report.unchanged,
-        report.rejected.len(),
-        seconds,
-        report.rows_read as f64 / seconds.max(1e-9),
-    )
-    .context("stdout")?;
     Ok(())
 }

@@ -1,0 +1,173 @@
+//! The server, its accounts and tokens, field nodes and sync.
+
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BIENPHONG_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Start on the Hà Giang demo (written first if the store is empty)
+    /// with demo accounts whose passwords are generated and printed now.
+    #[arg(long)]
+    pub demo: bool,
+    /// Send cookies only over TLS (set when a TLS proxy is in front).
+    #[arg(long, env = "BIENPHONG_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Hours a sign-in lasts.
+    #[arg(long, default_value_t = 8)]
+    pub session_hours: u64,
+    /// On a field node (after `bienphong node init`): sync with the server
+    /// in the background every DURATION, e.g. 30s, 5m, 1h. A sync that fails
+    /// (no link) is tried again at the next one.
+    #[arg(long, env = "BIENPHONG_SYNC_EVERY", value_name = "DURATION")]
+    pub sync_every: Option<String>,
+    /// The server of the background sync (default: the one given to `node
+    /// init`; kept, as with `bienphong sync --server`).
+    #[arg(long, requires = "sync_every", value_name = "URL")]
+    pub server: Option<String>,
+}
+
+/// `30s`, `5m`, `1h`: a whole number of seconds, minutes or hours, at
+/// least one second and at most a week.
+pub fn parse_every(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    (1..=7 * 24 * 3600)
+        .contains(&seconds)
+        .then(|| std::time::Duration::from_secs(seconds))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; its password is generated and printed unless
+    /// --password-stdin gives one.
+    Add {
+        username: String,
+        /// admin, provincial, editor or reader.
+        #[arg(long)]
+        role: String,
+        /// The unit the person works for (code).
+        #[arg(long)]
+        unit: String,
+        /// Full name as shown.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// May read and write personal data (case subjects, beneficiaries).
+        #[arg(long)]
+        restricted: bool,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (generated and printed unless --password-stdin);
+    /// ends the user's sessions.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account: its sessions end and its tokens are revoked.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// List accounts.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a node token for a field node of a unit (it acts as an editor
+    /// of that unit, personal data included); the token is printed once.
+    Create {
+        /// A node token (the only kind made here: people make their own
+        /// tokens in the web UI).
+        #[arg(long, required = true)]
+        node: bool,
+        /// The node's unit (code).
+        #[arg(long, value_name = "CODE")]
+        unit: String,
+        /// A name to recognise the token by (default: "node CODE").
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NodeCommand {
+    /// Remember the server and the node token (kept in sync.json, owner-only).
+    Init {
+        #[arg(long)]
+        server: String,
+        /// A node token an administrator created for this node's unit.
+        #[arg(long, env = "BIENPHONG_TOKEN", hide_env_values = true)]
+        token: String,
+        /// The certificate (PEM) of the authority that signed the server's
+        /// HTTPS certificate, when the system does not trust it already.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// The server to sync with (default: the one given to `node init`).
+    #[arg(long)]
+    pub server: Option<String>,
+    /// Pull everything again from the start (after a restore or a wider scope).
+    #[arg(long)]
+    pub full: bool,
+    /// Write what this store would send into FILE instead of syncing over the
+    /// network. On the server, with --import-bundle: write the reply there.
+    #[arg(long, value_name = "FILE")]
+    pub export_bundle: Option<PathBuf>,
+    /// Apply a bundle from FILE (on a node: the server's reply; on the
+    /// server, with --as-unit: a node's bundle, checked like a push).
+    #[arg(long, value_name = "FILE")]
+    pub import_bundle: Option<PathBuf>,
+    /// On the server: apply the bundle as a node of this unit.
+    #[arg(long, value_name = "CODE")]
+    pub as_unit: Option<String>,
+    /// On the server, with --as-unit: the node may read personal data (its
+    /// reply carries case subjects and beneficiaries). Without it, only a
+    /// node whose last online sync was with such a grant receives them.
+    #[arg(long, requires = "as_unit")]
+    pub restricted: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_every;
+    use std::time::Duration;
+
+    #[test]
+    fn sync_every_takes_seconds_minutes_and_hours() {
+        assert_eq!(parse_every("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_every(" 5m "), Some(Duration::from_secs(300)));
+        assert_eq!(parse_every("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_every("168h"), Some(Duration::from_secs(604_800)));
+        for bad in [
+            "",
+            "30",
+            "s",
+            "0s",
+            "-5m",
+            "1.5h",
+            "5 minutes",
+            "1d",
+            "169h",
+            "5mm",
+        ] {
+            assert_eq!(parse_every(bad), None, "{bad:?}");
+        }
+    }
+}

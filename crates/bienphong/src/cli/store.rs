@@ -1,0 +1,67 @@
+//! The store itself: demo data, maintenance, benchmarks.
+
+use super::parse_cutoff;
+use bienphong_domain::Cutoff;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Build a synthetic store of this many province-like structures instead.
+    #[arg(long)]
+    pub provinces: Option<u32>,
+    /// Years of synthetic records (ending 2024).
+    #[arg(long, default_value_t = 2)]
+    pub years: u32,
+    /// Synthetic records per province and year.
+    #[arg(long, default_value_t = 20_000)]
+    pub records_per_province_year: u32,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Write a workbook of synthetic patrols of the store's posts (to
+    /// measure `bench import` on).
+    SheetFile {
+        #[arg(long, default_value_t = 200_000)]
+        rows: u32,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// Import a file as `import` does and report rows per second and the
+    /// process's peak memory.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Time the annual review (min / median / max over --runs).
+    Annual {
+        #[arg(long, default_value_t = 2023)]
+        year: i16,
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
+        cutoff: Cutoff,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoreCommand {
+    /// Recompute every derived table from the revisions.
+    Rebuild,
+    /// Check the file's integrity and that derived tables match the revisions.
+    Check,
+    /// Copy the whole store (revisions and all) into an empty one, then
+    /// verify counts and a digest of the revision set.
+    Copy {
+        /// The source (default: the store in effect).
+        #[arg(long)]
+        from: Option<String>,
+        /// The target: sqlite://PATH or postgres://…
+        #[arg(long)]
+        to: String,
+    },
+}

@@ -1,0 +1,185 @@
+//! `bienphong bench`: how long reports and imports take on the store in
+//! effect.
+
+use crate::cli::BenchCommand;
+use crate::context::Context;
+use crate::error::Result;
+use anyhow::Context as _;
+use bienphong_domain::org::Code;
+use bienphong_domain::{Content, Cutoff, ValidationError, format};
+use bienphong_service::Service;
+use bienphong_sheets::import::{self, Options, Writer};
+use bienphong_store::{SqlStore, Store};
+use std::io::Write;
+use std::path::Path;
+
+pub async fn run(ctx: &Context, bench: BenchCommand, out: &mut impl Write) -> Result<()> {
+    match bench {
+        BenchCommand::SheetFile { rows, output } => {
+            sheet_file(ctx.service().await?, rows, &output).await
+        }
+        BenchCommand::Import { file, dry_run } => import(ctx, &file, dry_run, out).await,
+        BenchCommand::Annual {
+            year,
+            scope,
+            cutoff,
+            runs,
+        } => annual(ctx, year, scope, cutoff, runs, out).await,
+    }
+}
+
+/// Times the annual review: min, median and max over `runs`.
+async fn annual(
+    ctx: &Context,
+    year: i16,
+    scope: Option<String>,
+    cutoff: Cutoff,
+    runs: u32,
+    out: &mut impl Write,
+) -> Result<()> {
+    let service = ctx.service().await?;
+    let scope = scope
+        .as_deref()
+        .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
+        .transpose()?;
+    let records = service.store().record_count().await?;
+    let mut times = Vec::new();
+    let mut check = 0;
+    for _ in 0..runs.max(1) {
+        let started = std::time::Instant::now();
+        let review = bienphong_report::annual_review(service, year, cutoff, scope.as_ref()).await?;
+        times.push(started.elapsed());
+        check = review.patrols.count;
+    }
+    times.sort();
+    let ms = |d: std::time::Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    writeln!(
+        out,
+        "annual review {year}, scope {}: {} live records; patrols {}; min {} ms, median {} ms, max {} ms over {} runs",
+        scope.map_or("all".to_string(), |c| c.to_string()),
+        format::integer(records as i64),
+        format::integer(check),
+        ms(times[0]),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1]),
+        times.len()
+    )
+    .context("stdout")?;
+    Ok(())
+}
+
+/// A workbook of `rows` synthetic patrols of the store's border posts: one
+/// per post, kind and day from 1 January 2000 on, so that no two rows share
+/// an identity; 2 to 5 forces each.
+async fn sheet_file(service: &Service<SqlStore>, rows: u32, output: &Path) -> Result<()> {
+    use bienphong_domain::catalogue::CatalogueKind;
+    use bienphong_domain::org::UnitKind;
+    use bienphong_domain::record::{ForceCount, Patrol, PatrolKind};
+    let org = service.org().await?;
+    let mut posts: Vec<_> = org
+        .units
+        .values()
+        .filter(|u| {
+            u.kind == UnitKind::BorderPost && u.valid_from.is_none() && u.valid_to.is_none()
+        })
+        .map(|u| u.code.clone())
+        .collect();
+    posts.sort();
+    let forces: Vec<_> = org
+        .catalogue
+        .list(CatalogueKind::Force)
+        .into_iter()
+        .filter(|e| e.active)
+        .map(|e| e.code.clone())
+        .collect();
+    if posts.is_empty() || forces.is_empty() {
+        return Err(anyhow::anyhow!(
+            "the store has no border posts or forces (run `bienphong demo` first)"
+        )
+        .into());
+    }
+    let kinds = [
+        PatrolKind::Joint,
+        PatrolKind::Bilateral,
+        PatrolKind::PostOnly,
+    ];
+    let start = jiff::civil::date(2000, 1, 1);
+    let n = rows as usize;
+    let records = (0..n).map(|i| {
+        let post = posts[i % posts.len()].clone();
+        let kind = kinds[(i / posts.len()) % kinds.len()];
+        let day = (i / (posts.len() * kinds.len())) as i64;
+        let date = start
+            .checked_add(jiff::Span::new().days(day))
+            .unwrap_or(start);
+        let participants = (0..2 + i % 4)
+            .filter(|f| *f < forces.len())
+            .map(|f| ForceCount {
+                force: forces[f].clone(),
+                persons: 1 + ((i * 7 + f * 3) % 12) as u32,
+            })
+            .collect();
+        Content::Patrol(Patrol {
+            date,
+            lead_unit: post,
+            partner_units: vec![],
+            kind,
+            duration_hours: None,
+            markers: vec![],
+            participants,
+            notes: bienphong_domain::text::Text::default(),
+        })
+    });
+    let t = bienphong_domain::RecordType::Patrol;
+    let columns = bienphong_sheets::model::columns(t, &org, &[]);
+    let units = bienphong_sheets::model::UnitIndex::new(&org);
+    let cells = records
+        .map(|c| bienphong_sheets::write::record_cells(&org, &units, &columns, None, None, &c));
+    let bytes = bienphong_sheets::write::workbook(t, &org, &columns, Box::new(cells))?;
+    std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    Ok(())
+}
+
+/// Imports `file` and prints rows per second and the peak resident memory
+/// of the process (VmHWM).
+async fn import(ctx: &Context, file: &Path, dry_run: bool, out: &mut impl Write) -> Result<()> {
+    let service = ctx.service().await?;
+    let started = std::time::Instant::now();
+    let input =
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let report = import::import(
+        service,
+        Writer::Local(ctx.actor()),
+        bienphong_sheets::Input::File(input),
+        "bench",
+        Options {
+            record_type: None,
+            dry_run,
+            ..Options::default()
+        },
+        &mut |_| {},
+    )
+    .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    writeln!(
+        out,
+        "import of {} rows: {} new, {} updated, {} unchanged, {} refused; {:.1} s, {:.0} rows/s; peak RSS {peak}",
+        report.rows_read,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.rejected.len(),
+        seconds,
+        report.rows_read as f64 / seconds.max(1e-9),
+    )
+    .context("stdout")?;
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! One module per concern; each command takes the one context of the run.
+
+mod bench;
+mod briefings;
+mod conflicts;
+mod demo;
+mod records;
+mod reports;
+mod serve;
+mod sheets;
+mod store;
+mod sync;
+mod users;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::error::Result;
+
+/// Commands that only read: on a data directory without a store they are
+/// refused rather than create one.
+fn reads_only(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Report { .. }
+            | Command::List(_)
+            | Command::Show(_)
+            | Command::History(_)
+            | Command::Export(_)
+    )
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let read_only = reads_only(&cli.command);
+    let ctx = Context::new(cli.data, cli.database, cli.lang, cli.user, read_only)?;
+    let out = &mut std::io::stdout().lock();
+    match cli.command {
+        Command::Demo(args) => {
+            demo::run(ctx.service().await?, &ctx.location(), args, ctx.lang).await
+        }
+        Command::Report { report } => reports::run(&ctx, report, out).await,
+        Command::Briefing { command } => briefings::run(&ctx, command, out).await,
+        Command::Add(args) => records::add(&ctx, args, out).await,
+        Command::Edit(args) => records::edit(&ctx, args, out).await,
+        Command::Delete(args) => records::delete(&ctx, args, out).await,
+        Command::Show(args) => records::show(&ctx, args, out).await,
+        Command::History(args) => records::history(&ctx, args, out).await,
+        Command::List(args) => records::list(&ctx, args, out).await,
+        Command::Conflicts(args) => conflicts::list(&ctx, args, out).await,
+        Command::Resolve(args) => conflicts::resolve(&ctx, args, out).await,
+        Command::Template(args) => sheets::template(&ctx, args, out).await,
+        Command::Export(args) => sheets::export(&ctx, args, out).await,
+        Command::Import(args) => sheets::import(&ctx, args, out).await,
+        Command::Store { command } => store::run(&ctx, command, out).await,
+        Command::Bench { bench } => bench::run(&ctx, bench, out).await,
+        Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::User { command } => users::run(&ctx, command, out).await,
+        Command::Token { command } => sync::token(&ctx, command, out).await,
+        Command::Node { command } => sync::node(&ctx, command, out).await,
+        Command::Sync(args) => sync::run(&ctx, args, out).await,
+        Command::DebugWriteLoop { unit, count } => demo::write_loop(&ctx, &unit, count, out).await,
+    }
+}

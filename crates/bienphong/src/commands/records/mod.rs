@@ -1,0 +1,281 @@
+//! `bienphong add | edit | delete | show | history | list`: records one by
+//! one.
+
+pub mod content;
+
+use crate::cli::{AddArgs, DeleteArgs, EditArgs, FilterArgs, ListArgs, ShowArgs};
+use crate::context::Context;
+use crate::error::{CliError, Kind, Result};
+use crate::output::{announce, echo_read_as, local_time};
+use anyhow::Context as _;
+use bienphong_domain::org::{Code, Org};
+use bienphong_domain::{
+    Content, Period, RecordId, RecordType, RevisionId, ValidationError, format,
+};
+use bienphong_service::Service;
+use bienphong_store::{CurrentRecord, ListFilter, SqlStore, StoreError};
+use std::io::{Read as _, Write};
+use std::path::Path;
+
+pub async fn add(ctx: &Context, args: AddArgs, out: &mut impl Write) -> Result<()> {
+    // Read before the store is opened: bad input touches nothing.
+    let content = match &args.json {
+        Some(path) => content::content_from_json(args.record_type, &read_input(path)?)?,
+        None => content::content_from_object(
+            args.record_type,
+            content::apply_flags(args.record_type, &args.fields, Default::default())?,
+        )?,
+    };
+    let rev = ctx.service().await?.add(&ctx.actor(), content).await?;
+    announce(out, ctx.lang, "added", &rev)?;
+    echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
+}
+
+pub async fn edit(ctx: &Context, args: EditArgs, out: &mut impl Write) -> Result<()> {
+    let id = parse_record_id(&args.id)?;
+    let expected = parse_revision_id(&args.expect)?;
+    let service = ctx.service().await?;
+    let current = get_of_type(service, id, args.record_type).await?;
+    let content = match &args.json {
+        Some(path) => content::content_from_json(args.record_type, &read_input(path)?)?,
+        None => {
+            let base = serde_json::from_str(&current.content)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            content::content_from_object(
+                args.record_type,
+                content::apply_flags(args.record_type, &args.fields, base)?,
+            )?
+        }
+    };
+    let rev = service.edit(&ctx.actor(), id, expected, content).await?;
+    announce(out, ctx.lang, "edited", &rev)?;
+    echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
+}
+
+pub async fn delete(ctx: &Context, args: DeleteArgs, out: &mut impl Write) -> Result<()> {
+    let id = parse_record_id(&args.id)?;
+    let expected = parse_revision_id(&args.expect)?;
+    let rev = ctx
+        .service()
+        .await?
+        .delete_of(&ctx.actor(), args.record_type, id, expected)
+        .await?;
+    announce(out, ctx.lang, "deleted", &rev)
+}
+
+pub async fn show(ctx: &Context, args: ShowArgs, out: &mut impl Write) -> Result<()> {
+    let id = parse_record_id(&args.id)?;
+    refuse_restricted(args.record_type, args.restricted)?;
+    let r = get_of_type(ctx.service().await?, id, args.record_type).await?;
+    let value: serde_json::Value =
+        serde_json::from_str(&r.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let shown = serde_json::json!({
+        "id": r.record_id.to_string(),
+        "type": r.record_type.as_str(),
+        "revision": r.revision_id.to_string(),
+        "content": value,
+    });
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&shown).unwrap_or_default()
+    )
+    .context("stdout")?;
+    Ok(())
+}
+
+pub async fn history(ctx: &Context, args: ShowArgs, out: &mut impl Write) -> Result<()> {
+    let id = parse_record_id(&args.id)?;
+    refuse_restricted(args.record_type, args.restricted)?;
+    let revisions = ctx.service().await?.history(id).await?;
+    for r in &revisions {
+        let when = local_time(r.created_ms);
+        let what = if r.deleted {
+            ctx.say("history-deleted", &[])
+        } else if r.parents.is_empty() {
+            ctx.say("history-created", &[])
+        } else {
+            ctx.say("history-edited", &[])
+        };
+        writeln!(out, "{}  {when}  {}  {what}", r.id, r.author).context("stdout")?;
+        if !r.deleted
+            && let Some(before) = bienphong_domain::revision::parent_content(&revisions, r)
+        {
+            for change in content::changed_fields(before, &r.content) {
+                writeln!(out, "    {change}").context("stdout")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn list(ctx: &Context, args: ListArgs, out: &mut impl Write) -> Result<()> {
+    refuse_restricted(args.record_type, args.restricted)?;
+    let service = ctx.service().await?;
+    let org = service.org().await?;
+    let mut filter = list_filter(&org, args.record_type, &args.filter)?;
+    filter.limit = args.limit;
+    let mut rows = service.list(filter).await?;
+    if args.record_type == RecordType::Unit {
+        let name = |r: &CurrentRecord| match Content::from_json(r.record_type, &r.content) {
+            Ok(Content::Unit(u)) => u.name.to_string(),
+            _ => String::new(),
+        };
+        rows.sort_by(|a, b| bienphong_domain::text::collate(&name(a), &name(b)));
+    }
+    if rows.is_empty() && !args.json {
+        writeln!(out, "{}", ctx.say("no-records", &[])).context("stdout")?;
+    }
+    for r in rows {
+        if args.json {
+            let value: serde_json::Value = serde_json::from_str(&r.content).unwrap_or_default();
+            let line = serde_json::json!({"id": r.record_id.to_string(), "revision": r.revision_id.to_string(), "content": value});
+            writeln!(out, "{line}").context("stdout")?;
+            continue;
+        }
+        let content = Content::from_json(r.record_type, &r.content)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let (lead, _) = content.units();
+        let lead = lead.map(|c| c.to_string()).unwrap_or_default();
+        let day = r.day.map(format::date).unwrap_or_default();
+        writeln!(
+            out,
+            "{}  {day:10}  {lead:16}  {}",
+            r.record_id,
+            content::summary(&content)
+        )
+        .context("stdout")?;
+    }
+    Ok(())
+}
+
+/// The records a list or an export holds, from the filter options.
+pub fn list_filter(org: &Org, record_type: RecordType, args: &FilterArgs) -> Result<ListFilter> {
+    let from = args
+        .from
+        .as_deref()
+        .map(format::parse_date)
+        .transpose()
+        .map_err(|p| ValidationError::new("from", p))?;
+    let to = args
+        .to
+        .as_deref()
+        .map(format::parse_date)
+        .transpose()
+        .map_err(|p| ValidationError::new("to", p))?;
+    let period = match (args.year, from, to) {
+        (Some(y), _, _) => Some(Period::year(y, args.cutoff)),
+        (None, None, None) => None,
+        (None, f, t) => Some(
+            Period::new(
+                f.unwrap_or(bienphong_domain::Date::MIN),
+                t.unwrap_or(bienphong_domain::Date::MAX),
+            )
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "to",
+                    bienphong_domain::Problem::DateBefore(args.from.clone().unwrap_or_default()),
+                )
+            })?,
+        ),
+    };
+    let units = match &args.unit {
+        Some(u) => {
+            let code = Code::parse(u).map_err(|p| ValidationError::new("unit", p))?;
+            if org.unit(&code).is_none() {
+                return Err(ValidationError::new(
+                    "unit",
+                    bienphong_domain::Problem::UnknownUnit(u.clone()),
+                )
+                .into());
+            }
+            let span = period.unwrap_or(Period {
+                from: bienphong_domain::Date::MIN,
+                to: bienphong_domain::Date::MAX,
+            });
+            Some(org.descendants(&code, &span).into_iter().collect())
+        }
+        None => None,
+    };
+    Ok(ListFilter {
+        record_type: Some(record_type),
+        period,
+        units,
+        category: args.category.clone(),
+        ..ListFilter::default()
+    })
+}
+
+/// The live record `id`, refused if it is not of the type the user named.
+async fn get_of_type(
+    service: &Service<SqlStore>,
+    id: RecordId,
+    record_type: RecordType,
+) -> Result<CurrentRecord> {
+    let current = service.get(id).await?;
+    if current.record_type != record_type {
+        return Err(StoreError::WrongType {
+            record: id,
+            expected: record_type,
+            actual: current.record_type,
+        }
+        .into());
+    }
+    Ok(current)
+}
+
+fn refuse_restricted(t: RecordType, allowed: bool) -> Result<()> {
+    if t.is_restricted() && !allowed {
+        return Err(ValidationError::new(
+            "restricted",
+            bienphong_domain::Problem::UnknownValue {
+                value: t.to_string(),
+                expected: "--restricted".into(),
+            },
+        )
+        .into());
+    }
+    Ok(())
+}
+
+pub fn parse_record_id(s: &str) -> Result<RecordId> {
+    s.parse().map_err(|_| {
+        CliError::Invalid(ValidationError::new(
+            "id",
+            bienphong_domain::Problem::UnknownRecord(s.to_string()),
+        ))
+    })
+}
+
+fn parse_revision_id(s: &Option<String>) -> Result<Option<RevisionId>> {
+    s.as_deref()
+        .map(|s| {
+            s.parse().map_err(|_| {
+                CliError::Invalid(ValidationError::new(
+                    "expect",
+                    bienphong_domain::Problem::UnknownRecord(s.to_string()),
+                ))
+            })
+        })
+        .transpose()
+}
+
+fn read_input(path: &Path) -> Result<String> {
+    let mut text = String::new();
+    let outcome = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    outcome.map_err(|e| {
+        CliError::Message(
+            "input-read",
+            vec![
+                ("path", path.display().to_string()),
+                ("detail", e.to_string()),
+            ],
+            Kind::Invalid,
+        )
+    })?;
+    Ok(text)
+}

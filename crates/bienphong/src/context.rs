@@ -1,0 +1,142 @@
+//! What every command works in: the global flags, read once, and the store
+//! they name, opened at most once per run.
+
+use crate::error::{CliError, Kind, Result};
+use anyhow::Context as _;
+use bienphong_i18n::Lang;
+use bienphong_service::{Actor, Service};
+use bienphong_store::SqlStore;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+pub struct Context {
+    pub data: PathBuf,
+    pub database: Option<String>,
+    pub lang: Lang,
+    user: Option<String>,
+    /// Opened on first use, so that a command refuses bad input before it
+    /// creates a store.
+    service: OnceCell<Arc<Service<SqlStore>>>,
+}
+
+impl Context {
+    /// The context of a command. One that only reads is refused on a data
+    /// directory without a store: it would otherwise create an empty one and
+    /// report zeros as if they were real.
+    pub fn new(
+        data: PathBuf,
+        database: Option<String>,
+        lang: Lang,
+        user: Option<String>,
+        reads_only: bool,
+    ) -> Result<Self> {
+        if reads_only && database.is_none() && !store_path(&data).exists() {
+            return Err(CliError::Message(
+                "store-missing",
+                vec![("path", data.display().to_string())],
+                Kind::Invalid,
+            ));
+        }
+        Ok(Self {
+            data,
+            database,
+            lang,
+            user,
+            service: OnceCell::new(),
+        })
+    }
+
+    /// The service over the store the flags name, opened on the first call.
+    pub async fn service(&self) -> Result<&Service<SqlStore>> {
+        Ok(self.shared_service().await?.as_ref())
+    }
+
+    /// The same service, for a server that hands it to other tasks.
+    pub async fn shared_service(&self) -> Result<&Arc<Service<SqlStore>>> {
+        self.service
+            .get_or_try_init(|| async { Ok(Arc::new(Service::new(self.open_store().await?))) })
+            .await
+    }
+
+    /// The store the options name: `--database URL`, or the SQLite file in
+    /// the data directory.
+    async fn open_store(&self) -> Result<SqlStore> {
+        match &self.database {
+            Some(url) => Ok(SqlStore::connect(url).await?),
+            None => {
+                std::fs::create_dir_all(&self.data).with_context(|| {
+                    format!("cannot create the data directory {}", self.data.display())
+                })?;
+                Ok(SqlStore::open_sqlite(&store_path(&self.data)).await?)
+            }
+        }
+    }
+
+    /// Where the store is, as it may be shown (passwords masked).
+    pub fn location(&self) -> String {
+        match &self.database {
+            Some(url) => bienphong_store::mask_url(url),
+            None => store_path(&self.data).display().to_string(),
+        }
+    }
+
+    /// The name recorded as the author of changes.
+    pub fn author(&self) -> String {
+        self.user
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "bienphong".to_string())
+    }
+
+    /// The author, writing now.
+    pub fn actor(&self) -> Actor {
+        Actor::now(self.author())
+    }
+
+    /// A message of the catalogue in the chosen language.
+    pub fn say(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        self.lang.text(key, args)
+    }
+}
+
+/// Whether the store the flags name is a field node's (initialised with
+/// `node init`, so `sync.json` sits beside its SQLite file).
+pub fn is_node(data: &Path, database: &Option<String>) -> bool {
+    database.is_none() && bienphong_sync::client::NodeState::path_in(data).is_file()
+}
+
+fn store_path(data: &Path) -> PathBuf {
+    data.join("bienphong.sqlite")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Context;
+    use bienphong_i18n::Lang;
+
+    #[tokio::test]
+    async fn a_command_s_store_is_opened_once_however_often_it_is_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::new(dir.path().to_path_buf(), None, Lang::En, None, false).unwrap();
+        assert!(
+            !dir.path().join("bienphong.sqlite").exists(),
+            "nothing is opened before a command asks"
+        );
+        let first = ctx.service().await.unwrap();
+        let second = ctx.service().await.unwrap();
+        let shared = ctx.shared_service().await.unwrap();
+        assert!(std::ptr::eq(first, second));
+        assert!(std::ptr::eq(first, shared.as_ref()));
+        assert!(dir.path().join("bienphong.sqlite").exists());
+    }
+
+    #[test]
+    fn a_read_only_command_without_a_store_is_refused_and_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("none");
+        let refused = Context::new(data.clone(), None, Lang::En, None, true);
+        assert!(refused.is_err());
+        assert!(!data.exists());
+    }
+}
