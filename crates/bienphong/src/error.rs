@@ -2,7 +2,7 @@
 //! is worded once in the user's language and given its kind once; the kind
 //! alone decides the exit code (`Kind::exit_code`).
 
-use bienphong_domain::{RecordId, ValidationError};
+use bienphong_domain::{ErrorKind, RecordId, ValidationError};
 use bienphong_i18n::Lang;
 use bienphong_report::ReportError;
 use bienphong_service::ServiceError;
@@ -94,88 +94,20 @@ impl From<anyhow::Error> for CliError {
     }
 }
 
-/// The arguments of a "record X is A, not B" message.
-fn mismatch(
-    record: &RecordId,
-    expected: &impl std::fmt::Display,
-    actual: &impl std::fmt::Display,
-) -> [(&'static str, String); 3] {
-    [
-        ("id", record.to_string()),
-        ("expected", expected.to_string()),
-        ("actual", actual.to_string()),
-    ]
-}
-
-fn join_ids(ids: &[bienphong_domain::RevisionId]) -> String {
-    ids.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
+/// A store error as the store describes it (the web words it from the
+/// same description), with the CLI's kind of its kind.
 fn store_message(lang: Lang, e: &StoreError) -> (String, Kind) {
-    let id = |r: &RecordId| ("id", r.to_string());
-    match e {
-        StoreError::NotFound(r) => (lang.text("record-not-found", &[id(r)]), Kind::NotFound),
-        StoreError::Deleted(r) => (lang.text("record-deleted", &[id(r)]), Kind::NotFound),
-        StoreError::AlreadyExists(r) => (lang.text("record-exists", &[id(r)]), Kind::Conflict),
-        StoreError::Stale {
-            record,
-            expected,
-            actual,
-        } => (
-            lang.text("record-stale", &mismatch(record, expected, actual)),
-            Kind::Conflict,
-        ),
-        StoreError::WrongType {
-            record,
-            expected,
-            actual,
-        } => (
-            lang.text("record-wrong-type", &mismatch(record, expected, actual)),
-            Kind::Invalid,
-        ),
-        StoreError::Open { path, reason } => (
-            lang.text(
-                "store-open",
-                &[("path", path.clone()), ("detail", reason.clone())],
-            ),
-            Kind::Failed,
-        ),
-        StoreError::UnsupportedUrl(url) => (
-            lang.text("store-unsupported-url", &[("value", url.clone())]),
-            Kind::Invalid,
-        ),
-        StoreError::SchemaTooNew(v) => (
-            lang.text("store-schema-too-new", &[("value", v.to_string())]),
-            Kind::Failed,
-        ),
-        StoreError::TargetNotEmpty => (lang.text("store-target-not-empty", &[]), Kind::Conflict),
-        StoreError::DiskFull(detail) => (
-            lang.text("store-disk-full", &[("detail", detail.clone())]),
-            Kind::Failed,
-        ),
-        StoreError::InConflict { record, heads } => (
-            lang.text(
-                "record-in-conflict",
-                &[id(record), ("heads", join_ids(heads))],
-            ),
-            Kind::Conflict,
-        ),
-        // Exit 1 as before this table existed; scripts may rely on it.
-        StoreError::UsernameTaken(name) => (
-            lang.text("user-exists", &[("name", name.clone())]),
-            Kind::Failed,
-        ),
-        StoreError::NotInConflict(r) => (
-            lang.text("record-not-in-conflict", &[id(r)]),
-            Kind::Conflict,
-        ),
-        other => (
-            lang.text("store-error", &[("detail", other.to_string())]),
-            Kind::Failed,
-        ),
+    let d = e.describe();
+    (lang.text(d.key, &d.args), kind_of(d.kind))
+}
+
+/// The CLI's kind of each kind of error, whatever layer it came from.
+fn kind_of(kind: ErrorKind) -> Kind {
+    match kind {
+        ErrorKind::Invalid | ErrorKind::WrongType | ErrorKind::Forbidden => Kind::Invalid,
+        ErrorKind::NotFound => Kind::NotFound,
+        ErrorKind::Conflict => Kind::Conflict,
+        ErrorKind::Unavailable | ErrorKind::Internal => Kind::Failed,
     }
 }
 

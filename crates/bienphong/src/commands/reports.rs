@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::output::emit;
 use bienphong_domain::org::{Code, Org};
 use bienphong_domain::{ValidationError, format};
+use bienphong_report::{Format as ReportFormat, Report};
 use bienphong_service::today;
 use bienphong_store::SqlStore;
 use std::io::Write;
@@ -29,35 +30,16 @@ async fn annual(ctx: &Context, args: AnnualArgs, out: &mut impl Write) -> Result
     let scope = scope_of(args.scope.as_deref())?;
     let review =
         bienphong_report::annual_review(service, args.year, args.cutoff, scope.as_ref()).await?;
-    let bytes = match args.format {
-        Format::Md => bienphong_report::to_markdown(&review)?.into_bytes(),
-        Format::Json => bienphong_report::to_json(&review)?.into_bytes(),
-        Format::Docx => {
-            let org = service.org().await?;
-            let head = letterhead(
-                &args.letterhead,
-                service.store(),
-                &org,
-                scope.as_ref(),
-                review.period.to,
-            )
-            .await?;
-            let charts = bienphong_report::annual_charts(service, &review).await?;
-            bienphong_report::markdown_to_docx_with_charts(
-                &bienphong_report::to_markdown(&review)?,
-                &head,
-                &charts.shown(),
-            )?
-        }
-        Format::Xlsx => {
-            bienphong_report::tables_to_xlsx(&bienphong_report::annual_tables(&review).all())?
-        }
-        Format::Csv => {
-            bienphong_report::tables_to_csv(&bienphong_report::annual_tables(&review).all())
-        }
-    };
-    let binary = matches!(args.format, Format::Docx | Format::Xlsx);
-    emit(out, &bytes, args.output.as_deref(), binary)
+    let report = Report::Annual(Box::new(review));
+    write_report(
+        ctx,
+        &report,
+        args.format,
+        &args.letterhead,
+        args.output.as_deref(),
+        out,
+    )
+    .await
 }
 
 async fn summary(ctx: &Context, args: SummaryArgs, out: &mut impl Write) -> Result<()> {
@@ -66,41 +48,58 @@ async fn summary(ctx: &Context, args: SummaryArgs, out: &mut impl Write) -> Resu
     let scope = scope_of(args.scope.as_deref())?;
     let service = ctx.service().await?;
     let summary = bienphong_report::summary(service, period, scope.as_ref()).await?;
-    let bytes = match args.format {
-        Format::Json => bienphong_report::summary_to_json(&summary)?.into_bytes(),
-        Format::Md => bienphong_report::summary_to_markdown(&summary)?.into_bytes(),
-        Format::Xlsx => {
-            let tables = bienphong_report::summary_tables(&summary);
-            bienphong_report::tables_to_xlsx(&tables.iter().collect::<Vec<_>>())?
-        }
-        Format::Csv => {
-            let tables = bienphong_report::summary_tables(&summary);
-            bienphong_report::tables_to_csv(&tables.iter().collect::<Vec<_>>())
-        }
-        Format::Docx => {
-            let org = service.org().await?;
-            let head = letterhead(
-                &args.letterhead,
-                service.store(),
-                &org,
-                scope.as_ref(),
-                period.to,
-            )
-            .await?;
-            let charts = bienphong_report::summary_charts(service, &summary).await?;
-            bienphong_report::markdown_to_docx_with_charts(
-                &bienphong_report::summary_to_markdown(&summary)?,
-                &head,
-                &charts.shown(),
-            )?
-        }
-    };
-    emit(
-        out,
-        &bytes,
+    let report = Report::Summary(Box::new(summary));
+    write_report(
+        ctx,
+        &report,
+        args.format,
+        &args.letterhead,
         args.output.as_deref(),
-        matches!(args.format, Format::Docx | Format::Xlsx),
+        out,
     )
+    .await
+}
+
+/// `report` in `format` by the report crate's one dispatch (the pages and
+/// the API use the same), to the file or the terminal.
+async fn write_report(
+    ctx: &Context,
+    report: &Report,
+    format: Format,
+    head: &LetterheadArgs,
+    output: Option<&std::path::Path>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let service = ctx.service().await?;
+    let format = report_format(format);
+    let parts = if format == ReportFormat::Docx {
+        let org = service.org().await?;
+        let scope = report.scope();
+        let letterhead = letterhead(
+            head,
+            service.store(),
+            &org,
+            scope.as_ref(),
+            report.period().to,
+        )
+        .await?;
+        report.docx_parts(service, format, || letterhead).await?
+    } else {
+        None
+    };
+    let bytes = report.render(format, parts.as_ref())?;
+    emit(out, &bytes, output, format.is_binary())
+}
+
+/// The report crate's format for the flag's.
+pub fn report_format(f: Format) -> ReportFormat {
+    match f {
+        Format::Md => ReportFormat::Markdown,
+        Format::Json => ReportFormat::Json,
+        Format::Docx => ReportFormat::Docx,
+        Format::Xlsx => ReportFormat::Xlsx,
+        Format::Csv => ReportFormat::Csv,
+    }
 }
 
 /// The letterhead of a report on `scope`, with what the options leave out
