@@ -893,7 +893,7 @@ fn list_filter(
                 from: bienphong_domain::Date::MIN,
                 to: bienphong_domain::Date::MAX,
             });
-            Some(org.descendants(&code, &span).into_iter().collect())
+            Some(org.scope(&code, &span))
         }
         None => None,
     };
