@@ -2,7 +2,7 @@
 //! is worded once in the user's language and given its kind once; the kind
 //! alone decides the exit code (`Kind::exit_code`).
 
-use bienphong_domain::{ErrorKind, RecordId, ValidationError};
+use bienphong_domain::{ErrorKind, ValidationError};
 use bienphong_i18n::Lang;
 use bienphong_report::ReportError;
 use bienphong_service::ServiceError;

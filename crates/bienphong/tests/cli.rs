@@ -1200,6 +1200,79 @@ fn summary_of_a_custom_range_and_a_scope() {
     assert!(md.contains(&format!("({post})")), "{md}");
 }
 
+/// Hà Giang ended on 30/6/2025: its annual review, its summaries and its
+/// list agree, and count nothing dated later; Tuyên Quang's 2025 covers
+/// Hà Giang's part of the year (the merge) and its own.
+#[test]
+fn an_abolished_province_reports_and_lists_nothing_after_its_last_day() {
+    let data = demo();
+    let p = data.path();
+    let date = |r: &Value| r["content"]["date"].as_str().unwrap().to_string();
+    let patrols_2025 = list_json(p, &["patrol", "--year", "2025"]);
+    let after = patrols_2025
+        .iter()
+        .filter(|r| date(r).as_str() >= "2025-07-01")
+        .count();
+    assert!(after > 0, "the demo has patrols after 1/7/2025");
+
+    let annual = |scope: &str| -> Value {
+        serde_json::from_str(&stdout(bin(p).args([
+            "report", "annual", "--year", "2025", "--scope", scope, "--format", "json",
+        ])))
+        .unwrap()
+    };
+    let patrols_of = |v: &Value| v["patrols"]["count"].as_i64().unwrap();
+    let summary_patrols = |args: &[&str]| {
+        summary_json(p, args)["patrols"]["count"]["current"]
+            .as_i64()
+            .unwrap()
+    };
+
+    let after_end = ["--from", "01/07/2025", "--to", "31/12/2025"];
+    assert_eq!(
+        summary_patrols(&[&after_end[..], &["--scope", "HG"]].concat()),
+        0
+    );
+    assert!(
+        list_json(
+            p,
+            &[&["patrol"][..], &after_end, &["--unit", "HG"]].concat()
+        )
+        .is_empty()
+    );
+
+    let hg_listed = list_json(p, &["patrol", "--year", "2025", "--unit", "HG"]);
+    assert!(hg_listed.iter().all(|r| date(r).as_str() <= "2025-06-30"));
+    let hg = annual("HG");
+    assert_eq!(patrols_of(&hg), hg_listed.len() as i64);
+    assert_eq!(
+        patrols_of(&hg),
+        summary_patrols(&[
+            "--from",
+            "15/12/2024",
+            "--to",
+            "30/06/2025",
+            "--scope",
+            "HG"
+        ])
+    );
+
+    let tq = annual("TQ");
+    assert_eq!(patrols_of(&tq), patrols_2025.len() as i64);
+    assert_eq!(
+        patrols_of(&tq),
+        patrols_of(&hg)
+            + summary_patrols(&[
+                "--from",
+                "01/07/2025",
+                "--to",
+                "14/12/2025",
+                "--scope",
+                "TQ"
+            ])
+    );
+}
+
 #[test]
 fn bad_summary_input_names_the_field() {
     let data = demo();
@@ -1701,7 +1774,14 @@ fn a_summary_across_the_2025_reorganisation_compares_with_the_predecessors_year(
     // Tuyên Quang took over Hà Giang on 1 July 2025: its 2025 report is
     // compared with Hà Giang's 2024, not with nothing.
     assert_eq!(patrols(&["--scope", "TQ"]), (whole, whole_2024));
-    assert_eq!(patrols(&["--scope", "HG"]), (whole, whole_2024));
+    // Hà Giang's scope ends on its last day, 30 June 2025 (issue 17): its
+    // 2025 is the patrols dated up to then, against its whole 2024.
+    let until_end = list_json(data.path(), &["patrol", "--year", "2025"])
+        .iter()
+        .filter(|r| r["content"]["date"].as_str().unwrap() <= "2025-06-30")
+        .count() as u64;
+    assert!(until_end < whole, "{until_end} < {whole}");
+    assert_eq!(patrols(&["--scope", "HG"]), (until_end, whole_2024));
 }
 
 /// A small filesystem of its own (tmpfs), or `None` where this process may

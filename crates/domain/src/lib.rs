@@ -16,6 +16,7 @@ pub mod period;
 pub mod quantity;
 pub mod record;
 pub mod revision;
+pub mod scope;
 pub mod text;
 pub mod validate;
 

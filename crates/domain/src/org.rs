@@ -5,6 +5,7 @@
 use crate::Date;
 use crate::error::Problem;
 use crate::period::Period;
+use crate::scope::Scope;
 use crate::text::Text;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -217,43 +218,22 @@ impl Org {
         out
     }
 
-    /// `root` and the units of its kind it took over from, through any number
-    /// of successions (Tuyên Quang from Hà Giang, a merged commune from the
-    /// communes merged into it). A district abolished in favour of communes
-    /// is not a commune's predecessor: it was more than any one of them.
-    pub fn with_predecessors(&self, root: &Code) -> BTreeSet<Code> {
-        let kind = self.unit(root).map(|u| u.kind);
-        let mut out = BTreeSet::from([root.clone()]);
-        let mut frontier = vec![root.clone()];
-        while let Some(u) = frontier.pop() {
-            for p in self.units.values() {
-                if Some(p.kind) == kind && p.successors.contains(&u) && out.insert(p.code.clone()) {
-                    frontier.push(p.code.clone());
-                }
-            }
-        }
-        out
+    /// The units a report or list on `root` covers within `p`, each with
+    /// its days (see [`Scope::of`], the one place for that rule).
+    pub fn scope(&self, root: &Code, p: &Period) -> Scope {
+        Scope::of(self, root, p)
     }
 
-    /// The units a report on `root` covers during `p`: the units below it
-    /// and, for the days before it took over, the units below its
-    /// predecessors — so a year cut by a reorganisation is reported whole.
-    pub fn covered_by(&self, root: &Code, p: &Period) -> BTreeSet<Code> {
-        self.with_predecessors(root)
-            .iter()
-            .flat_map(|u| self.descendants(u, p))
-            .collect()
-    }
-
-    /// Units of `kinds` in `scope` that existed at some time during `p`.
+    /// Units of `kinds` in `scope` on some day of `p` that existed then.
     pub fn units_of_kind_during<'a>(
         &'a self,
-        scope: &'a BTreeSet<Code>,
+        scope: &'a Scope,
         kinds: &'a [UnitKind],
         p: &'a Period,
     ) -> impl Iterator<Item = &'a Unit> + 'a {
         scope
-            .iter()
+            .units()
+            .filter(move |c| scope.contains_during(c, p))
             .filter_map(|c| self.units.get(c))
             .filter(move |u| kinds.contains(&u.kind) && p.overlaps(u.valid_from, u.valid_to))
     }

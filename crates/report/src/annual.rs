@@ -6,6 +6,7 @@ use crate::figures::{Figures, Names, Sums, scope_units, unit_ref};
 use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::{Code, Org, UnitKind};
+use bienphong_domain::scope::Scope;
 use bienphong_domain::text::collate;
 use bienphong_domain::{Cutoff, Period, RecordType};
 use bienphong_service::Service;
@@ -188,10 +189,7 @@ pub async fn annual_review<S: Store>(
     let org = service.org_shared().await?;
     let period = Period::year(year, cutoff);
     let scope_units = scope_units(&org, scope, &period)?;
-    let unit_filter = scope_units
-        .as_ref()
-        .map(|s| s.iter().cloned().collect::<Vec<_>>());
-    let sums = Sums::load(service.store(), period, unit_filter.clone()).await?;
+    let sums = Sums::load(service.store(), period, scope_units.clone()).await?;
     let Figures {
         patrols,
         cases,
@@ -217,8 +215,8 @@ pub async fn annual_review<S: Store>(
         &sums.totals,
     )
     .await?;
-    let programmes = programmes(service, &org, period, unit_filter.clone(), &sums.totals).await?;
-    let review_meeting = review_meeting(service, &org, period, unit_filter).await?;
+    let programmes = programmes(service, &org, period, scope_units.clone(), &sums.totals).await?;
+    let review_meeting = review_meeting(service, &org, period, scope).await?;
 
     Ok(AnnualReview {
         year,
@@ -244,7 +242,7 @@ async fn review_meeting<S: Store>(
     service: &Service<S>,
     org: &Org,
     period: Period,
-    unit_filter: Option<Vec<Code>>,
+    scope: Option<&Code>,
 ) -> Result<Option<ReviewMeeting>> {
     use bienphong_domain::Content;
     use bienphong_store::ListFilter;
@@ -253,6 +251,8 @@ async fn review_meeting<S: Store>(
         from: period.from,
         to: period.to.saturating_add(6.months()),
     };
+    // Over the months it may be held in, not only the year it reviews.
+    let unit_filter = scope_units(org, scope, &held)?;
     for entry in org
         .catalogue
         .with_role(CatalogueKind::MeetingType, Role::AnnualReview)
@@ -301,7 +301,7 @@ async fn briefings<S: Store>(
     year: i16,
     cutoff: Cutoff,
     period: Period,
-    scope: Option<&BTreeSet<Code>>,
+    scope: Option<&Scope>,
     sums: &[MeasureSum],
 ) -> Result<Briefings> {
     let briefing_types: Vec<Code> = org
@@ -332,11 +332,11 @@ async fn briefings<S: Store>(
             entry.extend(units);
         }
     }
-    let all_units: BTreeSet<Code>;
+    let all_units: Scope;
     let scope = match scope {
         Some(s) => s,
         None => {
-            all_units = org.units.keys().cloned().collect();
+            all_units = Scope::always(org.units.keys().cloned());
             &all_units
         }
     };
@@ -389,7 +389,7 @@ async fn programmes<S: Store>(
     service: &Service<S>,
     org: &Org,
     period: Period,
-    unit_filter: Option<Vec<Code>>,
+    unit_filter: Option<Scope>,
     sums: &[MeasureSum],
 ) -> Result<Vec<ProgrammeLine>> {
     let active = service

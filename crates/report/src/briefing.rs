@@ -14,6 +14,7 @@ use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::format::{date, decimal, period_name};
 use bienphong_domain::org::{Code, Org, UnitKind};
 use bienphong_domain::record::{BriefingReport, BriefingStatus, FrozenFigure};
+use bienphong_domain::scope::Scope;
 use bienphong_domain::text::{Text, collate};
 use bienphong_domain::{Content, Cutoff, Date, Period, Quantity, RecordId, RecordType};
 use bienphong_service::{Service, ServiceError, StoredBriefing};
@@ -68,7 +69,7 @@ pub async fn key_figures<S: Store>(
     period: Period,
 ) -> Result<Vec<FrozenFigure>> {
     let org = service.org_shared().await?;
-    let units = scope_units(&org, Some(unit), &period)?.map(|s| s.into_iter().collect());
+    let units = scope_units(&org, Some(unit), &period)?;
     let sums = Sums::load(service.store(), period, units).await?;
     let f = Figures::from_sums(&org, &sums);
     let mut out = Vec::new();
@@ -236,7 +237,7 @@ pub async fn briefing_roll<S: Store>(
     let due = quarter.due()?;
     let units = match scope_units(&org, scope, &period)? {
         Some(s) => s,
-        None => org.units.keys().cloned().collect(),
+        None => Scope::always(org.units.keys().cloned()),
     };
     let reports: Vec<StoredBriefing> = service
         .briefing_reports(quarter.year, quarter.quarter)
@@ -265,7 +266,8 @@ pub async fn briefing_roll<S: Store>(
         rows.extend(of_kind);
     }
     let count = |s: BriefingState| rows.iter().filter(|r| r.state == s).count();
-    let open_actions = carried_actions(service, &org, period.to, Some(&units)).await?;
+    let owners: BTreeSet<Code> = units.units().cloned().collect();
+    let open_actions = carried_actions(service, &org, period.to, Some(&owners)).await?;
     Ok(BriefingRoll {
         quarter,
         period,

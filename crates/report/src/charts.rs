@@ -281,8 +281,7 @@ async fn by_month<S: Store>(
     period: Period,
     months: &[(String, Period)],
 ) -> Result<Monthly> {
-    let units: Option<Vec<Code>> =
-        scope_units(org, scope, &period)?.map(|s| s.into_iter().collect());
+    let units = scope_units(org, scope, &period)?;
     let mut out = Monthly {
         patrols: Vec::with_capacity(months.len()),
         cases: Vec::with_capacity(months.len()),

@@ -11,10 +11,11 @@ use crate::{ReportError, Result};
 use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::{Code, Org};
+use bienphong_domain::scope::Scope;
 use bienphong_domain::text::collate;
 use bienphong_domain::{Period, Quantity};
 use bienphong_store::{MeasureSum, Store};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub(crate) fn unit_ref(org: &Org, code: &Code) -> UnitRef {
     UnitRef {
@@ -26,20 +27,20 @@ pub(crate) fn unit_ref(org: &Org, code: &Code) -> UnitRef {
     }
 }
 
-/// The units a report for `scope` covers during `period`: the unit and the
-/// units below it as they stood then, and those of the units it took over
-/// from (see [`Org::covered_by`]); `None` for the whole store.
+/// What a report on `scope` covers over `period`: each unit with the days
+/// on which it belonged to the scope (see [`Scope::of`], the one place for
+/// that rule); `None` for the whole store.
 pub(crate) fn scope_units(
     org: &Org,
     scope: Option<&Code>,
     period: &Period,
-) -> Result<Option<BTreeSet<Code>>> {
+) -> Result<Option<Scope>> {
     match scope {
         Some(code) => {
             if org.unit(code).is_none() {
                 return Err(ReportError::UnknownScope(code.to_string()));
             }
-            Ok(Some(org.covered_by(code, period)))
+            Ok(Some(org.scope(code, period)))
         }
         None => Ok(None),
     }
@@ -54,11 +55,7 @@ pub(crate) struct Sums {
 
 impl Sums {
     /// One pass over the facts, per leading unit; totals are summed from it.
-    pub async fn load<S: Store>(
-        store: &S,
-        period: Period,
-        units: Option<Vec<Code>>,
-    ) -> Result<Self> {
+    pub async fn load<S: Store>(store: &S, period: Period, units: Option<Scope>) -> Result<Self> {
         let by_lead = store.sum_measures(period, units, true).await?;
         let totals = totals(&by_lead);
         Ok(Self { by_lead, totals })
@@ -68,7 +65,7 @@ impl Sums {
     pub async fn load_totals<S: Store>(
         store: &S,
         period: Period,
-        units: Option<Vec<Code>>,
+        units: Option<Scope>,
     ) -> Result<Self> {
         let totals = store.sum_measures(period, units, false).await?;
         Ok(Self {

@@ -30,8 +30,8 @@ pub use output::{DocxParts, Format, Report};
 pub use render::{to_json, to_markdown};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,
-    PropagandaChanges, SeizureChange, Summary, UnitCaseChange, UnitPatrolChange, summary,
-    summary_to_json, summary_to_markdown,
+    PropagandaChanges, SeizureChange, Summary, UnitCaseChange, UnitPatrolChange,
+    latest_year_with_records, summary, summary_to_json, summary_to_markdown,
 };
 pub use tables::{AnnualTables, DataTable, Value, annual_tables, summary_tables};
 pub use xlsx::{tables_to_csv, tables_to_xlsx};

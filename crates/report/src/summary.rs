@@ -11,7 +11,7 @@ use askama::Template;
 use bienphong_domain::catalogue::CatalogueKind;
 use bienphong_domain::format::{comparison, count, date, decimal, integer, percent, period_name};
 use bienphong_domain::org::{Code, Org};
-use bienphong_domain::{Cutoff, Period, PeriodKind};
+use bienphong_domain::{Cutoff, Date, Period, PeriodKind};
 use bienphong_service::Service;
 use bienphong_store::Store;
 use rust_decimal::Decimal;
@@ -143,6 +143,30 @@ pub struct DisasterChanges {
     pub people_rescued: Change<i64>,
 }
 
+/// The Decree 09 year `today` falls in, or the latest of the ten before it
+/// with any figure for `scope` when that one has none.
+pub async fn latest_year_with_records<S: Store>(
+    service: &Service<S>,
+    scope: Option<&Code>,
+    today: Date,
+) -> Result<i16> {
+    let org = service.org_shared().await?;
+    let mut year = today.year();
+    // A Decree 09 year starts on 15 December of the year before.
+    if today > Period::year(year, Cutoff::Decree09).to {
+        year += 1;
+    }
+    for y in (year - 10..=year).rev() {
+        let period = Period::year(y, Cutoff::Decree09);
+        let units = scope_units(&org, scope, &period)?;
+        let sums = Sums::load_totals(service.store(), period, units).await?;
+        if sums.totals.iter().any(|s| s.value != 0) {
+            return Ok(y);
+        }
+    }
+    Ok(year)
+}
+
 /// The figures of `period` for `scope` (the whole store when `None`; a unit
 /// covers the units below it as they stood in each period), compared with
 /// `period.previous_year()`.
@@ -214,7 +238,7 @@ impl PeriodFigures {
         period: Period,
         scope: Option<&Code>,
     ) -> Result<Self> {
-        let units = scope_units(org, scope, &period)?.map(|s| s.into_iter().collect());
+        let units = scope_units(org, scope, &period)?;
         let sums = Sums::load(service.store(), period, units).await?;
         Ok(Self {
             figures: Figures::from_sums(org, &sums),

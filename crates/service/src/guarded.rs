@@ -190,10 +190,13 @@ impl<S: Store + AccountStore> Service<S> {
         }
         let structure = filter.record_type.is_some_and(|t| t.is_structure());
         if !who.grant.is_admin() && !structure && !restricted {
-            let scope = who.grant.read_scope_ever(&org);
+            let reach = who.grant.read_scope_ever(&org);
             filter.units = Some(match filter.units.take() {
-                Some(asked) => asked.into_iter().filter(|u| scope.contains(u)).collect(),
-                None => scope.into_iter().collect(),
+                Some(mut asked) => {
+                    asked.retain_units(|u| reach.contains(u));
+                    asked
+                }
+                None => bienphong_domain::scope::Scope::always(reach),
             });
         }
         let needle = search.map(str::trim).filter(|s| !s.is_empty());

@@ -16,6 +16,7 @@ pub use peers::{PeerContact, SyncPeer, SyncStatusStore};
 pub use sql::{Backend, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;
+use bienphong_domain::scope::Scope;
 use bienphong_domain::{
     Content, Date, Described, ErrorKind, NodeId, Period, RecordId, RecordType, Revision, RevisionId,
 };
@@ -242,8 +243,10 @@ pub struct Head {
 pub struct ListFilter {
     pub record_type: Option<RecordType>,
     pub period: Option<Period>,
-    /// Records counted under any of these units (lead or partner).
-    pub units: Option<Vec<Code>>,
+    /// Records counted under a unit (lead or partner) that is in this
+    /// scope on the record's date; an undated record, under a unit that is
+    /// in it on some day.
+    pub units: Option<Scope>,
     /// Records filed under this category (case type, meeting type…).
     pub category: Option<String>,
     /// Restricted records that belong to this record.
@@ -319,23 +322,24 @@ pub trait Store: Send + Sync {
     /// The live organisation records: units, links, markers, catalogues.
     fn structure(&self) -> impl Future<Output = Result<Vec<CurrentRecord>>> + Send;
 
-    /// Sums of every measure over `period`, for records counted under any of
-    /// `units` (all records when `None`), each record once.
+    /// Sums of every measure over `period`, for records counted under a
+    /// unit that is in `units` on the day of the fact (all records when
+    /// `None`), each record once.
     fn sum_measures(
         &self,
         period: Period,
-        units: Option<Vec<Code>>,
+        units: Option<Scope>,
         by_lead_unit: bool,
     ) -> impl Future<Output = Result<Vec<MeasureSum>>> + Send;
 
     /// Live records of `record_type` in force at some time during `period`
-    /// (dated on or before its end and not ended before its start), counted
-    /// by category.
+    /// (dated on or before its end and not ended before its start) on a day
+    /// when one of its units is in `units`, counted by category.
     fn count_active(
         &self,
         record_type: RecordType,
         period: Period,
-        units: Option<Vec<Code>>,
+        units: Option<Scope>,
     ) -> impl Future<Output = Result<Vec<(String, i64)>>> + Send;
 
     /// The units (leads and partners) of live records of `record_type` in

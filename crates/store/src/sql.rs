@@ -9,6 +9,7 @@ use crate::{
 use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
 use bienphong_domain::org::Code;
+use bienphong_domain::scope::Scope;
 use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision, RevisionId};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{MigrateError, Migrator};
@@ -486,12 +487,46 @@ fn split_period(p: Period) -> PeriodSplit {
     }
 }
 
-fn push_unit_filter(q: &mut Sql, units: &Option<Vec<Code>>) {
-    if let Some(units) = units {
-        q.push(" AND set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
-        q.push_list(units.iter().map(|u| u.as_str().to_string()));
-        q.push("))");
+fn push_unit_filter(q: &mut Sql, units: &[Code]) {
+    q.push(" AND set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
+    q.push_list(units.iter().map(|u| u.as_str().to_string()));
+    q.push("))");
+}
+
+/// The days of `period` cut where the scope's units change, each run with
+/// its units (`None`: every unit, no filter). Empty when the scope covers
+/// no day of `period`.
+fn scope_runs(period: Period, scope: &Option<Scope>) -> Vec<(Period, Option<Vec<Code>>)> {
+    match scope {
+        None => vec![(period, None)],
+        Some(s) => s
+            .segments(&period)
+            .into_iter()
+            .map(|seg| (seg.period, Some(seg.units)))
+            .collect(),
     }
+}
+
+/// ` AND (…)`: a record dated on a day of `within` when one of its units
+/// is in `scope` — or, `in_force`, in force on such a day (from `day` to
+/// `until_day`); an undated record under a unit that is in it on some day.
+fn push_scope_filter(q: &mut Sql, scope: &Scope, within: Period, in_force: bool) {
+    q.push(" AND ((day IS NULL");
+    push_unit_filter(q, &scope.units().cloned().collect::<Vec<_>>());
+    q.push(")");
+    for seg in scope.segments(&within) {
+        q.push(" OR (day <= ").push_bind(day_key(seg.period.to));
+        if in_force {
+            q.push(" AND (until_day IS NULL OR until_day >= ")
+                .push_bind(day_key(seg.period.from))
+                .push(")");
+        } else {
+            q.push(" AND day >= ").push_bind(day_key(seg.period.from));
+        }
+        push_unit_filter(q, &seg.units);
+        q.push(")");
+    }
+    q.push(")");
 }
 
 fn parse_parents(json: &str) -> Result<Vec<RevisionId>> {
@@ -1102,7 +1137,13 @@ impl Store for SqlStore {
         if let Some(c) = &filter.category {
             q.push(" AND category = ").push_bind(c.clone());
         }
-        push_unit_filter(&mut q, &filter.units);
+        if let Some(scope) = &filter.units {
+            let within = filter.period.unwrap_or(Period {
+                from: Date::MIN,
+                to: Date::MAX,
+            });
+            push_scope_filter(&mut q, scope, within, false);
+        }
         if let Some(s) = filter.subject_of {
             q.push(" AND subject_of = ").push_bind(s.to_string());
         }
@@ -1150,10 +1191,13 @@ impl Store for SqlStore {
     async fn sum_measures(
         &self,
         period: Period,
-        units: Option<Vec<Code>>,
+        units: Option<Scope>,
         by_lead_unit: bool,
     ) -> Result<Vec<MeasureSum>> {
-        let PeriodSplit { buckets, days } = split_period(period);
+        let runs = scope_runs(period, &units);
+        if runs.is_empty() {
+            return Ok(Vec::new());
+        }
         let group = if by_lead_unit {
             "measure_id, set_id"
         } else {
@@ -1167,25 +1211,38 @@ impl Store for SqlStore {
                 "CAST(NULL AS BIGINT)"
             }
         ));
+        // The runs do not overlap, so each fact is read at most once.
         let mut first = true;
-        if let Some((a, b)) = buckets {
-            q.push("SELECT measure_id, set_id, value FROM half_month_facts WHERE bucket BETWEEN ")
+        for (run, run_units) in runs {
+            let PeriodSplit { buckets, days } = split_period(run);
+            if let Some((a, b)) = buckets {
+                if !first {
+                    q.push(" UNION ALL ");
+                }
+                first = false;
+                q.push(
+                    "SELECT measure_id, set_id, value FROM half_month_facts WHERE bucket BETWEEN ",
+                )
                 .push_bind(a)
                 .push(" AND ")
                 .push_bind(b);
-            push_unit_filter(&mut q, &units);
-            first = false;
-        }
-        for (a, b) in days {
-            if !first {
-                q.push(" UNION ALL ");
+                if let Some(u) = &run_units {
+                    push_unit_filter(&mut q, u);
+                }
             }
-            first = false;
-            q.push("SELECT measure_id, set_id, value FROM daily_facts WHERE day BETWEEN ")
-                .push_bind(a)
-                .push(" AND ")
-                .push_bind(b);
-            push_unit_filter(&mut q, &units);
+            for (a, b) in days {
+                if !first {
+                    q.push(" UNION ALL ");
+                }
+                first = false;
+                q.push("SELECT measure_id, set_id, value FROM daily_facts WHERE day BETWEEN ")
+                    .push_bind(a)
+                    .push(" AND ")
+                    .push_bind(b);
+                if let Some(u) = &run_units {
+                    push_unit_filter(&mut q, u);
+                }
+            }
         }
         q.push(format!(") AS facts GROUP BY {group}"));
         let rows: Vec<(i64, Option<i64>, i64)> = q.build_query_as().fetch_all(&self.pool).await?;
@@ -1237,7 +1294,7 @@ impl Store for SqlStore {
         &self,
         record_type: RecordType,
         period: Period,
-        units: Option<Vec<Code>>,
+        units: Option<Scope>,
     ) -> Result<Vec<(String, i64)>> {
         let mut q = Sql::new(
             "SELECT COALESCE(category, ''), COUNT(*) FROM current_records WHERE record_type = ",
@@ -1248,7 +1305,9 @@ impl Store for SqlStore {
             .push(" AND (until_day IS NULL OR until_day >= ")
             .push_bind(day_key(period.from))
             .push(")");
-        push_unit_filter(&mut q, &units);
+        if let Some(scope) = &units {
+            push_scope_filter(&mut q, scope, period, true);
+        }
         q.push(" GROUP BY category ORDER BY category");
         Ok(q.build_query_as().fetch_all(&self.pool).await?)
     }

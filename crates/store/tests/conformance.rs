@@ -11,6 +11,7 @@
 
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::Code;
+use bienphong_domain::scope::Scope;
 use bienphong_domain::{
     Content, Cutoff, NodeId, Period, Quantity, RecordId, RecordType, RevisionId,
 };
@@ -91,7 +92,7 @@ fn year2023() -> Period {
 
 async fn total<S: Store>(store: &S, name: &str, units: Option<Vec<Code>>) -> i64 {
     store
-        .sum_measures(year2023(), units, false)
+        .sum_measures(year2023(), units.map(Scope::from), false)
         .await
         .unwrap()
         .into_iter()
@@ -451,7 +452,7 @@ pub async fn joint_records_count_once_per_scope<S: Store>(store: S) {
     let listed = store
         .list(ListFilter {
             record_type: Some(RecordType::Patrol),
-            units: Some(vec![code("XA-ML")]),
+            units: Some(vec![code("XA-ML")].into()),
             ..ListFilter::default()
         })
         .await
@@ -463,6 +464,130 @@ pub async fn joint_records_count_once_per_scope<S: Store>(store: S) {
         .find(|s| s.measure == measure::PATROL_COUNT && s.lead_unit == Some(code("BP-LC")))
         .unwrap();
     assert_eq!(count.value, 2);
+}
+
+/// A post under the province until 30/6/2023 and a commune under it from
+/// 2/7/2023: a scope counts each record only on its units' days, in sums,
+/// lists and counts of records in force alike.
+pub async fn a_scope_counts_a_record_only_on_its_units_days<S: Store>(store: S) {
+    use bienphong_domain::org::{Link, LinkKind, Org};
+    store.commit(structure()).await.unwrap();
+    let day = |s: &str| jiff::civil::Date::strptime("%Y-%m-%d", s).unwrap();
+    let mut org = Org::default();
+    for row in structure() {
+        if let Some(Content::Unit(u)) = row.content {
+            org.units.insert(u.code.clone(), u);
+        }
+    }
+    let link = |kind, to: &str, from: Option<&str>, until: Option<&str>| Link {
+        kind,
+        from: code("HG"),
+        to: code(to),
+        valid_from: from.map(day),
+        valid_to: until.map(day),
+        verified: true,
+    };
+    org.links = vec![
+        link(LinkKind::MilitaryParent, "BP-LC", None, Some("2023-06-30")),
+        link(LinkKind::CivilParent, "XA-ML", Some("2023-07-02"), None),
+    ];
+    let scope = Scope::of(
+        &org,
+        &code("HG"),
+        &Period::new(day("2000-01-01"), day("2100-12-31")).unwrap(),
+    );
+
+    let counted = [
+        new(RecordType::Patrol, patrol("2023-03-05", 1, 0, &[])),
+        new(RecordType::Patrol, patrol("2023-06-30", 1, 0, &[])),
+        // Under two units in the scope on that day: counted once.
+        new(RecordType::Patrol, patrol("2023-06-29", 1, 0, &["XA-ML"])),
+        new(RecordType::Patrol, patrol("2023-07-02", 1, 0, &["XA-ML"])),
+    ];
+    let not_counted = [
+        new(RecordType::Patrol, patrol("2023-07-01", 1, 0, &[])),
+        new(RecordType::Patrol, patrol("2023-07-20", 1, 0, &[])),
+        new(RecordType::Patrol, patrol("2023-07-01", 1, 0, &["XA-ML"])),
+    ];
+    let mut expected: Vec<RecordId> = counted.iter().map(|w| w.record_id).collect();
+    expected.sort();
+    store
+        .commit(counted.into_iter().chain(not_counted).collect())
+        .await
+        .unwrap();
+
+    let sum = |period: Period| {
+        let scope = scope.clone();
+        let store = &store;
+        async move {
+            store
+                .sum_measures(period, Some(scope), false)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|s| s.measure == measure::PATROL_COUNT)
+                .map_or(0, |s| s.value)
+        }
+    };
+    let list = |period: Option<Period>| {
+        let scope = scope.clone();
+        let store = &store;
+        async move {
+            let mut ids: Vec<RecordId> = store
+                .list(ListFilter {
+                    record_type: Some(RecordType::Patrol),
+                    period,
+                    units: Some(scope),
+                    ..ListFilter::default()
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.record_id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    assert_eq!(sum(year2023()).await, 4);
+    assert_eq!(list(Some(year2023())).await, expected);
+    assert_eq!(list(None).await, expected);
+    // Cut at the move, each half agrees with the list of the same days.
+    let first = Period::new(day("2022-12-15"), day("2023-06-30")).unwrap();
+    let second = Period::new(day("2023-07-01"), day("2023-12-14")).unwrap();
+    assert_eq!(sum(first).await, 3);
+    assert_eq!(sum(second).await, 1);
+    assert_eq!(list(Some(first)).await.len(), 3);
+    assert_eq!(list(Some(second)).await.len(), 1);
+    // Without a scope, every record.
+    assert_eq!(total(&store, measure::PATROL_COUNT, None).await, 7);
+
+    // A programme is counted while in force on a day its sponsor is in the
+    // scope: one started before the move is, one started after is not.
+    let programme = |start: &str| {
+        new(
+            RecordType::Programme,
+            content(
+                RecordType::Programme,
+                json!({"programme": "X", "sponsor_unit": "BP-LC", "beneficiary_kind": "child",
+                       "start": start, "monthly_amount": 500000}),
+            ),
+        )
+    };
+    store
+        .commit(vec![programme("2023-01-01"), programme("2023-08-01")])
+        .await
+        .unwrap();
+    let active = store
+        .count_active(RecordType::Programme, year2023(), Some(scope.clone()))
+        .await
+        .unwrap();
+    assert_eq!(active, vec![("X".to_string(), 1)]);
+    let active = store
+        .count_active(RecordType::Programme, second, Some(scope.clone()))
+        .await
+        .unwrap();
+    assert!(active.is_empty(), "{active:?}");
 }
 
 pub async fn period_boundaries_follow_the_cutoff<S: Store>(store: S) {
@@ -1696,6 +1821,7 @@ macro_rules! conformance_suite {
             store_test!($backend, a_failing_batch_writes_nothing);
             store_test!($backend, decimal_sums_are_exact);
             store_test!($backend, joint_records_count_once_per_scope);
+            store_test!($backend, a_scope_counts_a_record_only_on_its_units_days);
             store_test!($backend, period_boundaries_follow_the_cutoff);
             store_test!($backend, concurrent_writers_lose_nothing);
             store_test!($backend, the_document_register_never_repeats_a_number);

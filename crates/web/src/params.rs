@@ -107,11 +107,7 @@ pub fn list_filter(
     Ok(ListFilter {
         record_type: Some(t),
         period,
-        units: unit.map(|u| {
-            org.descendants(&u, &period.unwrap_or(whole))
-                .into_iter()
-                .collect()
-        }),
+        units: unit.map(|u| org.scope(&u, &period.unwrap_or(whole))),
         category: q
             .get("category")
             .filter(|s| !s.is_empty())

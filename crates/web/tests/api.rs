@@ -2028,3 +2028,65 @@ async fn a_report_is_the_same_bytes_from_the_page_and_the_api_in_every_format() 
         .unwrap();
     assert_eq!(page.status(), 400);
 }
+
+/// Hà Giang ended on 30/6/2025: the API's list and annual review agree that
+/// nothing of it is dated later, and Tuyên Quang's list covers the year.
+#[tokio::test]
+async fn the_api_lists_and_reports_nothing_for_an_abolished_province_after_its_end() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let get = |path: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let (s, v) = api(app, &admin, reqwest::Method::GET, &path, None).await;
+            assert_eq!(s, 200, "{path}: {v}");
+            v
+        }
+    };
+    let patrols = |query: &'static str| {
+        let get = &get;
+        async move {
+            let v = get(format!("/api/v1/patrols?limit=500&{query}")).await;
+            assert!(
+                v["next_cursor"].is_null(),
+                "one page holds them all: {query}"
+            );
+            v["items"].as_array().unwrap().clone()
+        }
+    };
+    let date = |p: &Value| {
+        let d = &p["content"]["date"];
+        d.as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| p["date"].to_string())
+    };
+    let everyone = patrols("year=2025").await;
+    let after: Vec<&Value> = everyone
+        .iter()
+        .filter(|p| date(p).as_str() >= "2025-07-01")
+        .collect();
+    assert!(!after.is_empty(), "the demo has patrols after 1/7/2025");
+
+    assert!(
+        patrols("unit=HG&from=2025-07-01&to=2025-12-31")
+            .await
+            .is_empty(),
+        "no patrol listed for Hà Giang after its last day"
+    );
+    let hg = patrols("unit=HG&year=2025").await;
+    assert!(hg.iter().all(|p| date(p).as_str() <= "2025-06-30"));
+    let annual = get("/api/v1/reports/annual?year=2025&scope=HG".into()).await;
+    assert_eq!(
+        annual["patrols"]["count"].as_u64().unwrap(),
+        hg.len() as u64
+    );
+
+    let tq = patrols("unit=TQ&year=2025").await;
+    assert_eq!(tq.len(), everyone.len());
+    let tq_annual = get("/api/v1/reports/annual?year=2025&scope=TQ".into()).await;
+    assert_eq!(
+        tq_annual["patrols"]["count"].as_u64().unwrap(),
+        everyone.len() as u64
+    );
+}

@@ -228,9 +228,7 @@ async fn make_conflict(app: &common::TestApp) -> (String, String, String) {
     let patrol = store
         .list(ListFilter {
             record_type: Some(RecordType::Patrol),
-            units: Some(vec![
-                bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap(),
-            ]),
+            units: Some(vec![bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap()].into()),
             limit: Some(1),
             ..Default::default()
         })

@@ -2470,9 +2470,7 @@ async fn sync_push_refuses_a_revision_changing_a_records_type() {
         .store()
         .list(bienphong_store::ListFilter {
             record_type: Some(RecordType::Patrol),
-            units: Some(vec![
-                bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap(),
-            ]),
+            units: Some(vec![bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap()].into()),
             limit: Some(1),
             ..Default::default()
         })
@@ -2541,9 +2539,7 @@ async fn sync_push_refuses_to_continue_another_units_deleted_record() {
         .store()
         .list(bienphong_store::ListFilter {
             record_type: Some(RecordType::Patrol),
-            units: Some(vec![
-                bienphong_domain::org::Code::parse("BP-XINMAN").unwrap(),
-            ]),
+            units: Some(vec![bienphong_domain::org::Code::parse("BP-XINMAN").unwrap()].into()),
             limit: Some(1),
             ..Default::default()
         })

@@ -16,7 +16,7 @@ use bienphong_domain::{Cutoff, Period};
 use bienphong_i18n::Lang;
 use bienphong_report::{AnnualReview, Summary};
 use bienphong_service::today;
-use bienphong_store::{Store, StoreError};
+use bienphong_store::Store;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -101,41 +101,21 @@ async fn dashboard_data(
 
 /// The current Decree 09 year, or the latest year with records when the
 /// current one has none.
-async fn default_year(state: &AppState, seq: i64, scope: Option<&Code>) -> Result<i16, StoreError> {
+async fn default_year(
+    state: &AppState,
+    seq: i64,
+    scope: Option<&Code>,
+) -> Result<i16, bienphong_report::ReportError> {
     let key = (seq, scope.map(|c| c.to_string()));
     if let Ok(known) = state.dashboard_cache.default_years.lock()
         && let Some(year) = known.get(&key)
     {
         return Ok(*year);
     }
-    let year = latest_year_with_records(state, scope).await?;
+    let year = bienphong_report::latest_year_with_records(&state.service, scope, today()).await?;
     if let Ok(mut known) = state.dashboard_cache.default_years.lock() {
         known.retain(|k, _| k.0 == seq);
         known.insert(key, year);
-    }
-    Ok(year)
-}
-
-async fn latest_year_with_records(
-    state: &AppState,
-    scope: Option<&Code>,
-) -> Result<i16, StoreError> {
-    let today = today();
-    let mut year = today.year();
-    // A Decree 09 year starts on 15 December of the year before.
-    if today >= jiff::civil::date(year, 12, 15) {
-        year += 1;
-    }
-    let units = scope.map(|c| vec![c.clone()]);
-    for y in (year - 10..=year).rev() {
-        let sums = state
-            .service
-            .store()
-            .sum_measures(Period::year(y, Cutoff::Decree09), units.clone(), false)
-            .await?;
-        if sums.iter().any(|s| s.value != 0) {
-            return Ok(y);
-        }
     }
     Ok(year)
 }

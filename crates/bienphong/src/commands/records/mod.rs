@@ -193,7 +193,7 @@ pub fn list_filter(org: &Org, record_type: RecordType, args: &FilterArgs) -> Res
                 from: bienphong_domain::Date::MIN,
                 to: bienphong_domain::Date::MAX,
             });
-            Some(org.descendants(&code, &span).into_iter().collect())
+            Some(org.scope(&code, &span))
         }
         None => None,
     };
