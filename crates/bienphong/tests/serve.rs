@@ -818,3 +818,58 @@ fn sync_node_init_refuses_a_ca_cert_that_is_no_certificate() {
     }
     assert!(!node.path().join("sync.json").exists());
 }
+
+/// One report, every format, three edges: the CLI on the store the server
+/// serves, the report page's download and the API give the same bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_is_the_same_bytes_from_the_cli_the_page_and_the_api() {
+    let data = tempfile::tempdir().unwrap();
+    let (_child, url, accounts) = start(data.path(), &["--demo"], 3).await;
+    let admin = client();
+    let r = admin
+        .post(format!("{url}/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", &accounts[0].1),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    // The document's number and date are given: nothing depends on today.
+    let query = "year=2023&scope=BP-LUNGCU&number=5&date=16/01/2024";
+    for format in ["md", "json", "xlsx", "csv", "docx"] {
+        let file = data.path().join(format!("report.{format}"));
+        let out = bin(data.path())
+            .args(["report", "annual", "--year", "2023", "--scope", "BP-LUNGCU"])
+            .args(["--number", "5", "--date", "16/01/2024", "--format", format])
+            .arg("-o")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}: {out:?}");
+        let cli = std::fs::read(&file).unwrap();
+        let page = admin
+            .get(format!(
+                "{url}/reports/download?period=annual&format={format}&{query}"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{format}");
+        let page = page.bytes().await.unwrap();
+        let api = admin
+            .get(format!(
+                "{url}/api/v1/reports/annual?format={format}&{query}"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), 200, "{format}");
+        let api = api.bytes().await.unwrap();
+        assert!(cli.len() > 100, "{format}: {} bytes", cli.len());
+        assert!(cli == page, "{format}: the CLI and the page differ");
+        assert!(cli == api, "{format}: the CLI and the API differ");
+    }
+}
