@@ -46,7 +46,16 @@ pub struct Cli {
     pub database: Option<String>,
 
     /// Language of messages.
-    #[arg(long, global = true, env = "BIENPHONG_LANG", value_enum, default_value_t = Lang::Vi)]
+    #[arg(
+        long,
+        global = true,
+        env = "BIENPHONG_LANG",
+        default_value = "vi",
+        value_parser = clap::builder::TypedValueParser::map(
+            clap::builder::PossibleValuesParser::new(["vi", "en"]),
+            |s| Lang::parse(&s)
+        )
+    )]
     pub lang: Lang,
 
     /// Name recorded as the author of changes (default: the login name).
