@@ -211,10 +211,15 @@ pub fn openapi_document() -> Value {
         );
     }
     for t in RecordType::ALL {
-        schemas.insert(
-            content_schema(t).into(),
-            json!({"type": "object", "description": format!("the content of a {t} record, as `bienphong show {t}` prints it")}),
-        );
+        schemas.insert(content_schema(t).into(), {
+            let mut schema = bienphong_domain::fields::json_schema(t);
+            schema["description"] = json!(format!(
+                "the content of a {t} record, as `bienphong show {t}` prints it"
+            ));
+            // The `type` of the records whose content this is.
+            schema["x-record-type"] = json!(t.as_str());
+            schema
+        });
     }
     json!({
         "openapi": "3.0.3",

@@ -819,3 +819,95 @@ async fn the_openapi_document_states_the_contract() {
         json!([{"bearer": []}, {"session": []}])
     );
 }
+
+/// The record schemas of the served document are the record types' field
+/// declarations: every record of the demo, of every collection, as the API
+/// lists it, is valid against the schema of its type, and a value past a
+/// documented limit is one the server refuses.
+#[tokio::test]
+async fn every_listed_record_is_valid_against_its_type_s_schema_in_the_document() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let doc = send(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/openapi.json",
+        None,
+        None,
+    )
+    .await
+    .body;
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut by_type = HashMap::new();
+    for schema in schemas.values() {
+        if let Some(t) = schema["x-record-type"].as_str() {
+            let validator = jsonschema::validator_for(schema)
+                .unwrap_or_else(|e| panic!("the schema of {t} is no schema: {e}"));
+            by_type.insert(t.to_string(), validator);
+        }
+    }
+    assert!(by_type.len() >= 13, "{:?}", by_type.keys());
+    // Every collection the document lists: its GET answers a RecordList.
+    let collections: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, ops)| {
+            ops["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+                == "#/components/schemas/RecordList"
+        })
+        .map(|(path, _)| path.clone())
+        .collect();
+    assert!(collections.len() >= 12, "{collections:?}");
+    let mut checked = 0;
+    for path in &collections {
+        let mut cursor: Option<String> = None;
+        // The first pages of each collection: several hundred records.
+        for _ in 0..3 {
+            let query = match &cursor {
+                Some(c) => format!("{path}?limit=200&cursor={c}"),
+                None => format!("{path}?limit=200"),
+            };
+            let page = send(&app, &admin, Method::GET, &query, None, None).await;
+            assert_eq!(page.status, 200, "{query}: {:?}", page.body);
+            for item in page.body["items"].as_array().unwrap() {
+                let t = item["type"].as_str().unwrap();
+                let validator = by_type
+                    .get(t)
+                    .unwrap_or_else(|| panic!("no schema for {t}"));
+                let errors: Vec<String> = validator
+                    .iter_errors(&item["content"])
+                    .map(|e| format!("{} at {}", e, e.instance_path()))
+                    .collect();
+                assert!(errors.is_empty(), "{t} {}: {errors:?}", item["content"]);
+                checked += 1;
+            }
+            cursor = page.body["next_cursor"].as_str().map(str::to_string);
+            if cursor.is_none() {
+                break;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} records checked");
+    // The documented limit is the server's: one person past it is refused.
+    let patrol_schema = &schemas["Patrol"];
+    let max =
+        patrol_schema["properties"]["participants"]["items"]["properties"]["persons"]["maximum"]
+            .as_u64()
+            .unwrap();
+    let mut body = patrol("2024-03-10", 1);
+    assert!(by_type["patrol"].is_valid(&body), "{body}");
+    body["participants"][0]["persons"] = json!(max + 1);
+    assert!(!by_type["patrol"].is_valid(&body));
+    let refused = send(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/patrols",
+        None,
+        Some(body),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{:?}", refused.body);
+}
