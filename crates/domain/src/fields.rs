@@ -557,6 +557,88 @@ pub fn filled_rows(p: &Posted, name: &str) -> usize {
     rows_posted(p, name)
 }
 
+/// The JSON Schema of a record type's content, from the same declaration
+/// that draws its form: what the API takes and answers, with the hard
+/// limits (`crate::limits`) as `maximum` and `maxLength`. A field the
+/// declaration does not know (a store's older or newer field) is allowed.
+pub fn json_schema(t: RecordType) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for item in form_of(t) {
+        match item {
+            Item::Field(field) => {
+                properties.insert(field.name.to_string(), field_schema(field));
+                if field.required && field.kind != Kind::Bool {
+                    required.push(field.name);
+                }
+            }
+            Item::Rows { name, fields, .. } => {
+                let row = object_schema(fields.iter().map(|f| (f, field_schema(*f))));
+                properties.insert(name.to_string(), json!({"type": "array", "items": row}));
+            }
+        }
+    }
+    let mut schema = json!({"type": "object", "properties": properties});
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    schema
+}
+
+fn object_schema<'a>(fields: impl Iterator<Item = (&'a Field, Value)>) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for (field, schema) in fields {
+        properties.insert(field.name.to_string(), schema);
+        if field.required && field.kind != Kind::Bool {
+            required.push(field.name);
+        }
+    }
+    let mut schema = json!({"type": "object", "properties": properties});
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    schema
+}
+
+/// A decimal in its canonical JSON form: digits, a point, no grouping.
+const DECIMAL_PATTERN: &str = r"^[0-9]+(\.[0-9]+)?$";
+
+fn field_schema(field: Field) -> Value {
+    let text = |kind: Kind| {
+        let mut s = json!({"type": "string", "minLength": 1});
+        if let Some(max) = crate::limits::max_chars(kind) {
+            s["maxLength"] = json!(max);
+        }
+        s
+    };
+    match field.kind {
+        Kind::Date => json!({"type": "string", "format": "date"}),
+        Kind::Unit => {
+            let mut s = text(field.kind);
+            s["description"] = json!("a unit's code");
+            s
+        }
+        Kind::Units | Kind::Codes => json!({"type": "array", "items": text(field.kind)}),
+        Kind::Catalogue(c) => {
+            let mut s = text(field.kind);
+            s["description"] = json!(format!("a code of the {c:?} catalogue"));
+            s
+        }
+        Kind::Count => json!({
+            "type": "integer",
+            "minimum": 0,
+            "maximum": crate::limits::max_count(field.name),
+        }),
+        Kind::Quantity => json!({"type": "string", "pattern": DECIMAL_PATTERN}),
+        Kind::Money => json!({"type": "integer", "minimum": 0, "description": "đồng"}),
+        Kind::Text | Kind::LongText => text(field.kind),
+        Kind::Choice(values) => json!({"type": "string", "enum": values}),
+        Kind::Bool => json!({"type": "boolean"}),
+        Kind::Record => json!({"type": "string", "format": "uuid"}),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -709,87 +791,5 @@ mod tests {
                 proptest::prop_assert_eq!(value_from_text(kind, "x", &shown[0]).unwrap(), Some(v));
             }
         }
-    }
-}
-
-/// The JSON Schema of a record type's content, from the same declaration
-/// that draws its form: what the API takes and answers, with the hard
-/// limits (`crate::limits`) as `maximum` and `maxLength`. A field the
-/// declaration does not know (a store's older or newer field) is allowed.
-pub fn json_schema(t: RecordType) -> Value {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for item in form_of(t) {
-        match item {
-            Item::Field(field) => {
-                properties.insert(field.name.to_string(), field_schema(field));
-                if field.required && field.kind != Kind::Bool {
-                    required.push(field.name);
-                }
-            }
-            Item::Rows { name, fields, .. } => {
-                let row = object_schema(fields.iter().map(|f| (f, field_schema(*f))));
-                properties.insert(name.to_string(), json!({"type": "array", "items": row}));
-            }
-        }
-    }
-    let mut schema = json!({"type": "object", "properties": properties});
-    if !required.is_empty() {
-        schema["required"] = json!(required);
-    }
-    schema
-}
-
-fn object_schema<'a>(fields: impl Iterator<Item = (&'a Field, Value)>) -> Value {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for (field, schema) in fields {
-        properties.insert(field.name.to_string(), schema);
-        if field.required && field.kind != Kind::Bool {
-            required.push(field.name);
-        }
-    }
-    let mut schema = json!({"type": "object", "properties": properties});
-    if !required.is_empty() {
-        schema["required"] = json!(required);
-    }
-    schema
-}
-
-/// A decimal in its canonical JSON form: digits, a point, no grouping.
-const DECIMAL_PATTERN: &str = r"^[0-9]+(\.[0-9]+)?$";
-
-fn field_schema(field: Field) -> Value {
-    let text = |kind: Kind| {
-        let mut s = json!({"type": "string", "minLength": 1});
-        if let Some(max) = crate::limits::max_chars(kind) {
-            s["maxLength"] = json!(max);
-        }
-        s
-    };
-    match field.kind {
-        Kind::Date => json!({"type": "string", "format": "date"}),
-        Kind::Unit => {
-            let mut s = text(field.kind);
-            s["description"] = json!("a unit's code");
-            s
-        }
-        Kind::Units | Kind::Codes => json!({"type": "array", "items": text(field.kind)}),
-        Kind::Catalogue(c) => {
-            let mut s = text(field.kind);
-            s["description"] = json!(format!("a code of the {c:?} catalogue"));
-            s
-        }
-        Kind::Count => json!({
-            "type": "integer",
-            "minimum": 0,
-            "maximum": crate::limits::max_count(field.name),
-        }),
-        Kind::Quantity => json!({"type": "string", "pattern": DECIMAL_PATTERN}),
-        Kind::Money => json!({"type": "integer", "minimum": 0, "description": "đồng"}),
-        Kind::Text | Kind::LongText => text(field.kind),
-        Kind::Choice(values) => json!({"type": "string", "enum": values}),
-        Kind::Bool => json!({"type": "boolean"}),
-        Kind::Record => json!({"type": "string", "format": "uuid"}),
     }
 }
