@@ -69,11 +69,17 @@ pub fn openapi_document() -> Value {
         let mut params: Vec<Value> = Vec::new();
         for segment in r.path.split('/') {
             if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                params.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+                let schema = if name == "id" {
+                    json!({"type": "string", "format": "uuid"})
+                } else {
+                    json!({"type": "string"})
+                };
+                params
+                    .push(json!({"name": name, "in": "path", "required": true, "schema": schema}));
             }
         }
         for (name, description) in r.query {
-            params.push(json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string"}}));
+            params.push(json!({"name": name, "in": "query", "required": false, "description": description, "schema": crate::params::schema(name)}));
         }
         let writes = !r.method.is_safe();
         if r.etag && (r.method == Method::PUT || r.method == Method::DELETE) {

@@ -361,6 +361,34 @@ pub async fn scope(
     report_scope(state, caller, lang, asked).await
 }
 
+/// A date as the parameters take it: `DD/MM/YYYY` or `YYYY-MM-DD`.
+const DATE_PATTERN: &str = r"^([0-9]{2}/[0-9]{2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$";
+
+/// The schema of a query parameter, by its name: what the readers above
+/// accept, stated in the OpenAPI document (`openapi.rs`). A value the
+/// schema allows may still be refused for what it names (a day that does
+/// not exist, a unit the store does not know).
+pub fn schema(name: &str) -> serde_json::Value {
+    use serde_json::json;
+    match name {
+        "year" => json!({"type": "integer", "minimum": Year::FIRST, "maximum": Year::LAST}),
+        "quarter" => json!({"type": "integer", "minimum": 1, "maximum": 4}),
+        "due_days" => json!({"type": "integer", "minimum": 0, "maximum": 90}),
+        "cutoff" => json!({"type": "string", "enum": ["decree09", "calendar"]}),
+        "format" => json!({
+            "type": "string",
+            "enum": bienphong_report::Format::ALL.map(bienphong_report::Format::name),
+        }),
+        "style" => json!({"type": "string", "enum": ["state", "party"]}),
+        "limit" => json!({"type": "integer", "minimum": 1, "maximum": 500}),
+        "number" => json!({"type": "integer", "minimum": 1, "maximum": u32::MAX}),
+        "before" => json!({"type": "integer"}),
+        "record_id" => json!({"type": "string", "format": "uuid"}),
+        "from" | "to" | "date" => json!({"type": "string", "pattern": DATE_PATTERN}),
+        _ => json!({"type": "string"}),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
