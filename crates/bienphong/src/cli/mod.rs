@@ -49,7 +49,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "BIENPHONG_LANG", value_enum, default_value_t = Lang::Vi)]
     pub lang: Lang,
 
-    /// Name recorded as the author of changes (default: the login name).
+    /// A name recorded as claimed beside the login name, which is always
+    /// recorded as the author of changes.
     #[arg(long, global = true, env = "BIENPHONG_USER")]
     pub user: Option<String>,
 
