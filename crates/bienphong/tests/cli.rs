@@ -2087,10 +2087,7 @@ fn a_bad_year_or_cutoff_is_refused_as_pages_and_api_refuse_it() {
 /// The newest revision in the store and the audit entries of its record.
 fn last_revision_and_audit(
     data: &Path,
-) -> (
-    bienphong_domain::Revision,
-    Vec<bienphong_store::AuditEntry>,
-) {
+) -> (bienphong_domain::Revision, Vec<bienphong_store::AuditEntry>) {
     use bienphong_store::{AccountStore as _, Store as _};
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -2144,11 +2141,8 @@ fn a_cli_write_records_the_os_account_and_a_typed_name_as_claimed() {
         audit[0].detail,
         format!("{} (claimed: Nguyễn Văn Nam)", typed.id)
     );
-    let history = stdout(bin(data.path()).args([
-        "history",
-        "patrol",
-        &typed.record_id.to_string(),
-    ]));
+    let history =
+        stdout(bin(data.path()).args(["history", "patrol", &typed.record_id.to_string()]));
     assert!(
         history.contains("nam (tự khai: Nguyễn Văn Nam)"),
         "{history}"
@@ -2157,11 +2151,8 @@ fn a_cli_write_records_the_os_account_and_a_typed_name_as_claimed() {
     assert_eq!(plain.author, "os:nam");
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].actor, "os:nam");
-    let history = stdout(bin(data.path()).args([
-        "history",
-        "patrol",
-        &plain.record_id.to_string(),
-    ]));
+    let history =
+        stdout(bin(data.path()).args(["history", "patrol", &plain.record_id.to_string()]));
     assert!(history.contains("  nam  "), "{history}");
     assert!(!history.contains("tự khai"), "{history}");
     // An edit is audited too, and the fixed name "bienphong" is no author.

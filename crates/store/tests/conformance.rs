@@ -1023,13 +1023,19 @@ pub async fn receipts_are_kept_for_received_revisions(s: SqlStore) {
         node_id: None,
         received_ms: 43,
     };
-    s.import_received(vec![pushed.clone()], &other).await.unwrap();
+    s.import_received(vec![pushed.clone()], &other)
+        .await
+        .unwrap();
     let mut refused = pushed.clone();
     refused.id = RevisionId::new();
     refused.parents = vec![pushed.id];
     refused.record_type = RecordType::Case;
     refused.content = case("2023-05-05", 1, "0.5").to_json();
-    assert!(s.import_received(vec![refused.clone()], &other).await.is_err());
+    assert!(
+        s.import_received(vec![refused.clone()], &other)
+            .await
+            .is_err()
+    );
     s.rebuild().await.unwrap();
     let receipts = s.receipts(made.record_id).await.unwrap();
     assert_eq!(receipts.len(), 1);
