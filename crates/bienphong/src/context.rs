@@ -81,12 +81,21 @@ impl Context {
         }
     }
 
-    /// The name recorded as the author of changes.
+    /// The operating-system account running the command: who is at the
+    /// keyboard as far as this machine knows. Always recorded, whatever
+    /// `--user` says.
+    pub fn os_account(&self) -> String {
+        ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+            .unwrap_or_else(|| "unknown".to_string())
+    }
+
+    /// The author of changes: the operating-system account, with the name
+    /// typed with `--user` claimed beside it
+    /// (`bienphong_domain::revision::cli_author`).
     pub fn author(&self) -> String {
-        self.user
-            .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .unwrap_or_else(|| "bienphong".to_string())
+        bienphong_domain::revision::cli_author(&self.os_account(), self.user.as_deref())
     }
 
     /// The author, writing now.

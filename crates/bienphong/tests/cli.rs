@@ -2083,3 +2083,86 @@ fn a_bad_year_or_cutoff_is_refused_as_pages_and_api_refuse_it() {
     // Refused before the store is opened: nothing was created.
     assert!(!data.path().join("bienphong.sqlite").exists());
 }
+
+/// The newest revision in the store and the audit entries of its record.
+fn last_revision_and_audit(
+    data: &Path,
+) -> (bienphong_domain::Revision, Vec<bienphong_store::AuditEntry>) {
+    use bienphong_store::{AccountStore as _, Store as _};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = bienphong_store::SqlStore::open_sqlite(&data.join("bienphong.sqlite"))
+            .await
+            .unwrap();
+        let last = store.revisions().await.unwrap().pop().unwrap();
+        let audit = store
+            .audit(&bienphong_store::AuditFilter {
+                record_id: Some(last.record_id.to_string()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        store.close().await;
+        (last, audit)
+    })
+}
+
+/// A CLI write is by the operating-system account, always; a name typed
+/// with `--user` is kept beside it as claimed, shown so in `history`, and
+/// the write is in the audit log like a web write.
+#[test]
+fn a_cli_write_records_the_os_account_and_a_typed_name_as_claimed() {
+    let data = demo();
+    let post = a_verified_post(data.path());
+    let add = |user: Option<&str>| {
+        let mut c = bin(data.path());
+        c.env("USER", "nam")
+            .env_remove("LOGNAME")
+            .env_remove("USERNAME")
+            .env_remove("BIENPHONG_USER");
+        if let Some(u) = user {
+            c.args(["--user", u]);
+        }
+        c.args(["add", "patrol", "--kind", "joint", "--date", "05/03/2023"])
+            .args(["--unit", &post, "--force", "BDBP=5"]);
+        c.assert().success();
+        last_revision_and_audit(data.path())
+    };
+    let (typed, audit) = add(Some("Nguyễn Văn Nam"));
+    assert_eq!(typed.author, "os:nam; claimed: Nguyễn Văn Nam");
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0].actor, "os:nam");
+    assert_eq!(audit[0].action, "create");
+    assert_eq!(audit[0].outcome, "allowed");
+    assert_eq!(audit[0].record_type.as_deref(), Some("patrol"));
+    assert_eq!(audit[0].unit.as_deref(), Some(post.as_str()));
+    assert_eq!(
+        audit[0].detail,
+        format!("{} (claimed: Nguyễn Văn Nam)", typed.id)
+    );
+    let history =
+        stdout(bin(data.path()).args(["history", "patrol", &typed.record_id.to_string()]));
+    assert!(
+        history.contains("nam (tự khai: Nguyễn Văn Nam)"),
+        "{history}"
+    );
+    let (plain, audit) = add(None);
+    assert_eq!(plain.author, "os:nam");
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].actor, "os:nam");
+    let history =
+        stdout(bin(data.path()).args(["history", "patrol", &plain.record_id.to_string()]));
+    assert!(history.contains("  nam  "), "{history}");
+    assert!(!history.contains("tự khai"), "{history}");
+    // An edit is audited too, and the fixed name "bienphong" is no author.
+    bin(data.path())
+        .env("USER", "nam")
+        .args(["edit", "patrol", &plain.record_id.to_string()])
+        .args(["--force", "BDBP=6"])
+        .assert()
+        .success();
+    let (edit, audit) = last_revision_and_audit(data.path());
+    assert_eq!(edit.author, "os:nam");
+    assert!(audit.iter().any(|e| e.action == "update"), "{audit:?}");
+}

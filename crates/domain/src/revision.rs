@@ -24,6 +24,74 @@ pub struct Revision {
     pub content: String,
 }
 
+/// Who a revision is by, as its history shows it: `by` is the name vouched
+/// for (the server's token account for a revision it received by push, the
+/// operating-system account or signed-in user of the writer otherwise);
+/// `claimed` is a name that came with it and no one checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribution {
+    pub by: String,
+    pub claimed: Option<String>,
+}
+
+/// The prefix of an author that is an operating-system account (a CLI
+/// write): `os:<account>`, optionally followed by [`CLAIMED`] and the name
+/// the writer typed.
+pub const OS_ACCOUNT: &str = "os:";
+/// Separates an author's account from the name its writer typed.
+pub const CLAIMED: &str = "; claimed: ";
+
+/// The author of a CLI write: the operating-system account, always, and
+/// the name typed with `--user`, if any, as a claim beside it. Neither
+/// replaces the other, and the revision carries both wherever it travels.
+pub fn cli_author(os_account: &str, typed: Option<&str>) -> String {
+    match typed
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && *t != os_account)
+    {
+        Some(t) => format!("{OS_ACCOUNT}{os_account}{CLAIMED}{t}"),
+        None => format!("{OS_ACCOUNT}{os_account}"),
+    }
+}
+
+/// An author as its writer's side vouches for it: the account, and the
+/// typed name claimed beside it (see [`cli_author`]). Any other author (a
+/// web user, a token, an older CLI's name) is its own account.
+pub fn split_author(author: &str) -> (&str, Option<&str>) {
+    match author.strip_prefix(OS_ACCOUNT) {
+        Some(rest) => match rest.split_once(CLAIMED) {
+            Some((account, typed)) => (account, Some(typed)),
+            None => (rest, None),
+        },
+        None => (author, None),
+    }
+}
+
+/// How `author` is shown, given the account that delivered the revision to
+/// this store when it came by push (the server's receipt). The receiving
+/// side's account is the one that is known; whatever the node wrote is a
+/// claim when it differs from it.
+pub fn attribution(author: &str, delivered_by: Option<&str>) -> Attribution {
+    let (account, typed) = split_author(author);
+    match delivered_by {
+        None => Attribution {
+            by: account.to_string(),
+            claimed: typed.map(str::to_string),
+        },
+        Some(by) => {
+            let claimed = match typed {
+                Some(t) => Some(format!("{t} ({account})")),
+                None if account != by => Some(account.to_string()),
+                None => None,
+            };
+            Attribution {
+                by: by.to_string(),
+                claimed,
+            }
+        }
+    }
+}
+
 /// The heads of one record's revisions, given as `(id, parents)`: the
 /// revisions no other one names as a parent, in id order. One head is the
 /// usual case; several mean the record was changed on two nodes since
@@ -160,6 +228,36 @@ fn parse_object(json: &str) -> Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_name_is_a_claim_beside_the_account() {
+        let typed = cli_author("nam", Some("Nguyễn Văn Nam"));
+        assert_eq!(typed, "os:nam; claimed: Nguyễn Văn Nam");
+        assert_eq!(split_author(&typed), ("nam", Some("Nguyễn Văn Nam")));
+        assert_eq!(cli_author("nam", None), "os:nam");
+        assert_eq!(cli_author("nam", Some(" ")), "os:nam");
+        assert_eq!(
+            attribution(&typed, None),
+            Attribution {
+                by: "nam".into(),
+                claimed: Some("Nguyễn Văn Nam".into())
+            }
+        );
+        // Pushed: the token's account is who delivered it; what the node
+        // wrote is a claim.
+        assert_eq!(
+            attribution("admin", Some("token:post")),
+            Attribution {
+                by: "token:post".into(),
+                claimed: Some("admin".into())
+            }
+        );
+        assert_eq!(
+            attribution(&typed, Some("token:post")).claimed.as_deref(),
+            Some("Nguyễn Văn Nam (nam)")
+        );
+        assert_eq!(attribution("token:post", Some("token:post")).claimed, None);
+    }
 
     fn id(n: u8) -> RevisionId {
         RevisionId::from_parts(1_700_000_000_000, [n; 10])

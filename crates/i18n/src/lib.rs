@@ -64,6 +64,18 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
+    /// Who a revision is by, with the name claimed beside it when there is
+    /// one, the same in the CLI's and the web's history.
+    pub fn attribution(self, a: &bienphong_domain::revision::Attribution) -> String {
+        match &a.claimed {
+            Some(claimed) => self.text(
+                "history-by-claimed",
+                &[("by", a.by.clone()), ("claimed", claimed.clone())],
+            ),
+            None => a.by.clone(),
+        }
+    }
+
     /// What is wrong, without the field's name (a form shows it next to
     /// the field).
     pub fn problem_only(self, e: &ValidationError) -> String {

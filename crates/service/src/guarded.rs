@@ -83,6 +83,61 @@ impl<S: Store + AccountStore> Service<S> {
         Ok(())
     }
 
+    /// The audit entry of a write made on this installation without a
+    /// sign-in (the CLI), as a web write gets one: the actor is the account
+    /// the author vouches for (`os:<account>`), and a name typed beside it is
+    /// recorded as claimed.
+    pub async fn audit_local_write(
+        &self,
+        actor: &crate::Actor,
+        action: &str,
+        rev: &Revision,
+    ) -> Result<()> {
+        let (account, claimed) = bienphong_domain::revision::split_author(&actor.name);
+        let content = if rev.deleted {
+            self.store()
+                .history(rev.record_id)
+                .await?
+                .iter()
+                .rev()
+                .find(|r| !r.deleted)
+                .and_then(|r| Content::from_json(r.record_type, &r.content).ok())
+        } else {
+            Content::from_json(rev.record_type, &rev.content).ok()
+        };
+        let unit = content
+            .as_ref()
+            .and_then(|c| c.units().0)
+            .map(|u| u.as_str().to_string());
+        let detail = match claimed {
+            Some(name) => format!("{} (claimed: {name})", rev.id),
+            None => rev.id.to_string(),
+        };
+        // The account as the author writes it (`os:nam`), without the claim.
+        let account = match claimed {
+            Some(_) => actor
+                .name
+                .split_once(bienphong_domain::revision::CLAIMED)
+                .map_or(account, |(a, _)| a),
+            None => actor.name.as_str(),
+        }
+        .to_string();
+        self.store()
+            .append_audit(&AuditEntry {
+                seq: 0,
+                at_ms: actor.now_ms,
+                actor: account,
+                action: action.to_string(),
+                outcome: "allowed".to_string(),
+                record_type: Some(rev.record_type.as_str().to_string()),
+                record_id: Some(rev.record_id.to_string()),
+                unit,
+                detail,
+            })
+            .await?;
+        Ok(())
+    }
+
     /// The content of the record a restricted record belongs to.
     async fn owner_of(&self, content: &Content) -> Result<Option<Content>> {
         let Some(owner) = content.subject_of() else {

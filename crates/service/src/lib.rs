@@ -361,6 +361,26 @@ impl<S: Store> Service<S> {
         Ok(bienphong_domain::revision::in_parent_order(revisions))
     }
 
+    /// Who each of a record's `revisions` is by, as this store knows it: a
+    /// revision a server received by push is by the account that delivered
+    /// it, and the author the node wrote is a claim beside it.
+    pub async fn attributions(
+        &self,
+        revisions: &[Revision],
+    ) -> Result<Vec<bienphong_domain::revision::Attribution>> {
+        let receipts = match revisions.first() {
+            Some(r) => self.store.receipts(r.record_id).await?,
+            None => Default::default(),
+        };
+        Ok(revisions
+            .iter()
+            .map(|r| {
+                let delivered = receipts.get(&r.id).map(|d| d.account.as_str());
+                bienphong_domain::revision::attribution(&r.author, delivered)
+            })
+            .collect())
+    }
+
     pub async fn list(&self, filter: ListFilter) -> Result<Vec<CurrentRecord>> {
         Ok(self.store.list(filter).await?)
     }

@@ -20,7 +20,7 @@ use bienphong_domain::scope::Scope;
 use bienphong_domain::{
     Content, Date, Described, ErrorKind, NodeId, Period, RecordId, RecordType, Revision, RevisionId,
 };
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use thiserror::Error;
 
@@ -301,6 +301,16 @@ pub struct DerivedSnapshot {
     pub conflicts: Vec<(String, Vec<String>)>,
 }
 
+/// Who delivered a revision to a server (by push or bundle): the account
+/// of the principal that sent it and the node it synced as. Kept beside
+/// the revision, never in it: revisions are the same on every store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub account: String,
+    pub node_id: Option<NodeId>,
+    pub received_ms: i64,
+}
+
 pub trait Store: Send + Sync {
     /// This installation's node id.
     fn node_id(&self) -> NodeId;
@@ -380,6 +390,20 @@ pub trait Store: Send + Sync {
     /// (`domain::revision::heads`), so the order of imports does not
     /// matter. Returns how many were new.
     fn import(&self, revisions: Vec<Revision>) -> impl Future<Output = Result<usize>> + Send;
+
+    /// [`Store::import`], recording in the same transaction a [`Receipt`]
+    /// for each revision that was new: who delivered it.
+    fn import_received(
+        &self,
+        revisions: Vec<Revision>,
+        receipt: &Receipt,
+    ) -> impl Future<Output = Result<usize>> + Send;
+
+    /// The receipts of a record's revisions that came by push or bundle.
+    fn receipts(
+        &self,
+        record: RecordId,
+    ) -> impl Future<Output = Result<HashMap<RevisionId, Receipt>>> + Send;
 
     /// Which of `ids` this store holds.
     fn present_revisions(

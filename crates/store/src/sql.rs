@@ -3,8 +3,8 @@
 
 use crate::builder::Sql;
 use crate::{
-    Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Result,
-    Store, StoreError, Write,
+    Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Receipt,
+    Result, Store, StoreError, Write,
 };
 use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
@@ -378,6 +378,138 @@ impl SqlStore {
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
         tx.commit().await?;
         Ok(revisions)
+    }
+
+    /// Stores revisions made elsewhere (see [`Store::import`]), with who
+    /// delivered them when a server receives them.
+    async fn import_in(
+        &self,
+        revisions: Vec<Revision>,
+        receipt: Option<&Receipt>,
+    ) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let ids: Vec<String> = revisions.iter().map(|r| r.id.to_string()).collect();
+        let mut present = HashSet::new();
+        for chunk in ids.chunks(CHUNK) {
+            let mut q = Sql::new("SELECT id FROM revisions WHERE id IN (");
+            q.push_list(chunk.iter().cloned());
+            q.push(")");
+            for row in q.build().fetch_all(&mut *tx).await? {
+                present.insert(row.try_get::<String, _>("id")?);
+            }
+        }
+        let fresh: Vec<Revision> = revisions
+            .into_iter()
+            .filter(|r| present.insert(r.id.to_string()))
+            .collect();
+        let mut order = Vec::new();
+        let mut seen = BTreeSet::new();
+        for r in &fresh {
+            if seen.insert(r.record_id) {
+                order.push(r.record_id);
+            }
+        }
+        let prior = load_prior(&mut tx, &order, self.backend).await?;
+        // A record keeps its type, whoever sends its revisions.
+        let mut types: HashMap<RecordId, RecordType> = prior
+            .iter()
+            .map(|(id, p)| (*id, p.head.record_type))
+            .collect();
+        for r in &fresh {
+            let expected = *types.entry(r.record_id).or_insert(r.record_type);
+            if expected != r.record_type {
+                return Err(StoreError::WrongType {
+                    record: r.record_id,
+                    expected,
+                    actual: r.record_type,
+                });
+            }
+        }
+        // A record's head is a function of its set of revisions (the
+        // revision no other names as a parent; in a conflict the greatest
+        // id), so batches applied in any order end in the same state.
+        let mut graph: HashMap<RecordId, Vec<(RevisionId, Vec<RevisionId>)>> = HashMap::new();
+        for chunk in order.chunks(CHUNK) {
+            let mut q =
+                Sql::new("SELECT id, record_id, parents FROM revisions WHERE record_id IN (");
+            q.push_list(chunk.iter().map(|id| id.to_string()));
+            q.push(")");
+            for row in q.build().fetch_all(&mut *tx).await? {
+                let record: RecordId = parse_id(row.try_get("record_id")?)?;
+                let id: RevisionId = parse_id(row.try_get("id")?)?;
+                let parents = parse_parents(row.try_get("parents")?)?;
+                graph.entry(record).or_default().push((id, parents));
+            }
+        }
+        let mut fresh_by_id: HashMap<RevisionId, &Revision> = HashMap::new();
+        for r in &fresh {
+            graph
+                .entry(r.record_id)
+                .or_default()
+                .push((r.id, r.parents.clone()));
+            fresh_by_id.insert(r.id, r);
+        }
+        let mut state: HashMap<RecordId, After> = HashMap::new();
+        let mut conflicts = Vec::new();
+        for record in &order {
+            let Some(revs) = graph.get(record) else {
+                continue;
+            };
+            let heads = bienphong_domain::revision::heads(
+                revs.iter().map(|(id, parents)| (*id, parents.as_slice())),
+            );
+            let was_in_conflict = prior.get(record).is_some_and(|p| !p.conflict.is_empty());
+            if heads.len() > 1 || was_in_conflict {
+                let record_type = fresh
+                    .iter()
+                    .find(|r| r.record_id == *record)
+                    .map(|r| r.record_type)
+                    .or_else(|| prior.get(record).map(|p| p.head.record_type));
+                if let Some(record_type) = record_type {
+                    conflicts.push((*record, record_type, heads.clone()));
+                }
+            }
+            let Some(shown) = bienphong_domain::revision::shown_head(&heads) else {
+                continue;
+            };
+            if prior.get(record).map(|p| p.head.revision_id) == Some(shown) {
+                continue;
+            }
+            let r = match fresh_by_id.get(&shown) {
+                Some(r) => (*r).clone(),
+                None => {
+                    let sql = format!("SELECT {REVISION_COLUMNS} FROM revisions WHERE id = $1");
+                    let row = sqlx::query(AssertSqlSafe(sql))
+                        .bind(shown.to_string())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    revision_from_row(&row)?
+                }
+            };
+            let content = if r.deleted {
+                None
+            } else {
+                Some(parse_content(r.record_type, &r.content)?)
+            };
+            state.insert(
+                r.record_id,
+                After {
+                    head: Head {
+                        record_type: r.record_type,
+                        revision_id: r.id,
+                        deleted: r.deleted,
+                    },
+                    content,
+                },
+            );
+        }
+        set_conflicts(&mut tx, &conflicts).await?;
+        if let Some(receipt) = receipt {
+            insert_receipts(&mut tx, &fresh, receipt).await?;
+        }
+        store_revisions(&mut tx, self.backend, &fresh, order, prior, state).await?;
+        tx.commit().await?;
+        Ok(fresh.len())
     }
 
     pub async fn close(self) {
@@ -932,6 +1064,27 @@ async fn insert_revisions(
     Ok(())
 }
 
+/// A receipt for each of `fresh` (the revisions new to this store).
+async fn insert_receipts(
+    conn: &mut AnyConnection,
+    fresh: &[Revision],
+    receipt: &Receipt,
+) -> Result<()> {
+    let node = receipt.node_id.map(|n| n.to_string());
+    for chunk in fresh.chunks(CHUNK) {
+        let mut q =
+            Sql::new("INSERT INTO revision_receipts (revision_id, account, node_id, received_ms) ");
+        q.push_values(chunk, |row, r| {
+            row.push_bind(r.id.to_string())
+                .push_bind(receipt.account.clone())
+                .push_bind(node.clone())
+                .push_bind(receipt.received_ms);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The advisory lock key that serializes the numbering of revisions on
 /// PostgreSQL ("BPSEQ" in ASCII); no other lock of this program uses it.
 const REVISION_SEQ_LOCK: i64 = 0x0042_5053_4551;
@@ -1380,126 +1533,35 @@ impl Store for SqlStore {
     }
 
     async fn import(&self, revisions: Vec<Revision>) -> Result<usize> {
-        let mut tx = self.begin().await?;
-        let ids: Vec<String> = revisions.iter().map(|r| r.id.to_string()).collect();
-        let mut present = HashSet::new();
-        for chunk in ids.chunks(CHUNK) {
-            let mut q = Sql::new("SELECT id FROM revisions WHERE id IN (");
-            q.push_list(chunk.iter().cloned());
-            q.push(")");
-            for row in q.build().fetch_all(&mut *tx).await? {
-                present.insert(row.try_get::<String, _>("id")?);
-            }
-        }
-        let fresh: Vec<Revision> = revisions
-            .into_iter()
-            .filter(|r| present.insert(r.id.to_string()))
-            .collect();
-        let mut order = Vec::new();
-        let mut seen = BTreeSet::new();
-        for r in &fresh {
-            if seen.insert(r.record_id) {
-                order.push(r.record_id);
-            }
-        }
-        let prior = load_prior(&mut tx, &order, self.backend).await?;
-        // A record keeps its type, whoever sends its revisions.
-        let mut types: HashMap<RecordId, RecordType> = prior
-            .iter()
-            .map(|(id, p)| (*id, p.head.record_type))
-            .collect();
-        for r in &fresh {
-            let expected = *types.entry(r.record_id).or_insert(r.record_type);
-            if expected != r.record_type {
-                return Err(StoreError::WrongType {
-                    record: r.record_id,
-                    expected,
-                    actual: r.record_type,
-                });
-            }
-        }
-        // A record's head is a function of its set of revisions (the
-        // revision no other names as a parent; in a conflict the greatest
-        // id), so batches applied in any order end in the same state.
-        let mut graph: HashMap<RecordId, Vec<(RevisionId, Vec<RevisionId>)>> = HashMap::new();
-        for chunk in order.chunks(CHUNK) {
-            let mut q =
-                Sql::new("SELECT id, record_id, parents FROM revisions WHERE record_id IN (");
-            q.push_list(chunk.iter().map(|id| id.to_string()));
-            q.push(")");
-            for row in q.build().fetch_all(&mut *tx).await? {
-                let record: RecordId = parse_id(row.try_get("record_id")?)?;
-                let id: RevisionId = parse_id(row.try_get("id")?)?;
-                let parents = parse_parents(row.try_get("parents")?)?;
-                graph.entry(record).or_default().push((id, parents));
-            }
-        }
-        let mut fresh_by_id: HashMap<RevisionId, &Revision> = HashMap::new();
-        for r in &fresh {
-            graph
-                .entry(r.record_id)
-                .or_default()
-                .push((r.id, r.parents.clone()));
-            fresh_by_id.insert(r.id, r);
-        }
-        let mut state: HashMap<RecordId, After> = HashMap::new();
-        let mut conflicts = Vec::new();
-        for record in &order {
-            let Some(revs) = graph.get(record) else {
-                continue;
-            };
-            let heads = bienphong_domain::revision::heads(
-                revs.iter().map(|(id, parents)| (*id, parents.as_slice())),
-            );
-            let was_in_conflict = prior.get(record).is_some_and(|p| !p.conflict.is_empty());
-            if heads.len() > 1 || was_in_conflict {
-                let record_type = fresh
-                    .iter()
-                    .find(|r| r.record_id == *record)
-                    .map(|r| r.record_type)
-                    .or_else(|| prior.get(record).map(|p| p.head.record_type));
-                if let Some(record_type) = record_type {
-                    conflicts.push((*record, record_type, heads.clone()));
-                }
-            }
-            let Some(shown) = bienphong_domain::revision::shown_head(&heads) else {
-                continue;
-            };
-            if prior.get(record).map(|p| p.head.revision_id) == Some(shown) {
-                continue;
-            }
-            let r = match fresh_by_id.get(&shown) {
-                Some(r) => (*r).clone(),
-                None => {
-                    let sql = format!("SELECT {REVISION_COLUMNS} FROM revisions WHERE id = $1");
-                    let row = sqlx::query(AssertSqlSafe(sql))
-                        .bind(shown.to_string())
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    revision_from_row(&row)?
-                }
-            };
-            let content = if r.deleted {
-                None
-            } else {
-                Some(parse_content(r.record_type, &r.content)?)
-            };
-            state.insert(
-                r.record_id,
-                After {
-                    head: Head {
-                        record_type: r.record_type,
-                        revision_id: r.id,
-                        deleted: r.deleted,
+        self.import_in(revisions, None).await
+    }
+
+    async fn import_received(&self, revisions: Vec<Revision>, receipt: &Receipt) -> Result<usize> {
+        self.import_in(revisions, Some(receipt)).await
+    }
+
+    async fn receipts(&self, record: RecordId) -> Result<HashMap<RevisionId, Receipt>> {
+        let rows = sqlx::query(
+            "SELECT rr.revision_id, rr.account, rr.node_id, rr.received_ms \
+             FROM revision_receipts rr JOIN revisions r ON r.id = rr.revision_id \
+             WHERE r.record_id = $1",
+        )
+        .bind(record.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let node: Option<String> = row.try_get("node_id")?;
+                Ok((
+                    parse_id(row.try_get("revision_id")?)?,
+                    Receipt {
+                        account: row.try_get("account")?,
+                        node_id: node.as_deref().map(parse_id).transpose()?,
+                        received_ms: row.try_get("received_ms")?,
                     },
-                    content,
-                },
-            );
-        }
-        set_conflicts(&mut tx, &conflicts).await?;
-        store_revisions(&mut tx, self.backend, &fresh, order, prior, state).await?;
-        tx.commit().await?;
-        Ok(fresh.len())
+                ))
+            })
+            .collect()
     }
 
     async fn conflicts(&self) -> Result<Vec<Conflict>> {

@@ -985,6 +985,68 @@ pub async fn a_record_keeps_its_type(db: &Db) {
     );
 }
 
+/// A server notes who delivered each revision it receives, in the import's
+/// transaction: only for revisions new to it, never for a batch it refuses,
+/// and a rebuild keeps the notes (they are not derived).
+pub async fn receipts_are_kept_for_received_revisions(s: SqlStore) {
+    s.commit(structure()).await.unwrap();
+    let made = s
+        .commit(vec![new(
+            RecordType::Patrol,
+            patrol("2023-05-05", 4, 1, &[]),
+        )])
+        .await
+        .unwrap()
+        .remove(0);
+    let mut pushed = made.clone();
+    pushed.id = RevisionId::new();
+    pushed.parents = vec![made.id];
+    pushed.author = "admin".into();
+    pushed.content = patrol("2023-05-05", 5, 1, &[]).to_json();
+    let node = bienphong_domain::NodeId::new();
+    let receipt = bienphong_store::Receipt {
+        account: "token:node BP-LUNGCU".into(),
+        node_id: Some(node),
+        received_ms: 42,
+    };
+    let received = s
+        .import_received(vec![made.clone(), pushed.clone()], &receipt)
+        .await
+        .unwrap();
+    assert_eq!(received, 1);
+    let receipts = s.receipts(made.record_id).await.unwrap();
+    assert_eq!(receipts.len(), 1, "only the new revision: {receipts:?}");
+    assert_eq!(receipts[&pushed.id], receipt);
+    // Delivered again by someone else: already present, the note stays.
+    let other = bienphong_store::Receipt {
+        account: "token:other".into(),
+        node_id: None,
+        received_ms: 43,
+    };
+    s.import_received(vec![pushed.clone()], &other)
+        .await
+        .unwrap();
+    let mut refused = pushed.clone();
+    refused.id = RevisionId::new();
+    refused.parents = vec![pushed.id];
+    refused.record_type = RecordType::Case;
+    refused.content = case("2023-05-05", 1, "0.5").to_json();
+    assert!(
+        s.import_received(vec![refused.clone()], &other)
+            .await
+            .is_err()
+    );
+    s.rebuild().await.unwrap();
+    let receipts = s.receipts(made.record_id).await.unwrap();
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(receipts[&pushed.id], receipt);
+    // The revision itself is stored as it came.
+    assert_eq!(
+        s.revisions_by_ids(&[pushed.id]).await.unwrap(),
+        vec![pushed]
+    );
+}
+
 // ---- Backends -------------------------------------------------------------
 
 /// A database for one test: a SQLite file in a temporary directory, or a
@@ -1826,6 +1888,7 @@ macro_rules! conformance_suite {
             store_test!($backend, concurrent_writers_lose_nothing);
             store_test!($backend, the_document_register_never_repeats_a_number);
             store_test!($backend, imports_note_bases_and_restore_only_what_they_name);
+            store_test!($backend, receipts_are_kept_for_received_revisions);
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);

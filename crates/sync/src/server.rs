@@ -10,7 +10,7 @@ use bienphong_domain::briefing::keeps_submitted;
 use bienphong_domain::org::Org;
 use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, PeerContact, Store, SyncStatusStore};
+use bienphong_store::{AccountStore, PeerContact, Receipt, Store, SyncStatusStore};
 use std::collections::{HashMap, HashSet};
 
 /// The ids of an offer the server lacks.
@@ -445,7 +445,14 @@ pub async fn push<S: Store + AccountStore>(
             first,
         });
     }
-    let received = service.store().import(fresh).await?;
+    // Who sent the batch is what the server knows; the authors in it are
+    // what the node says (docs/adr/0011-verified-and-claimed-authors.md).
+    let receipt = Receipt {
+        account: who.name.clone(),
+        node_id: node,
+        received_ms: now_ms,
+    };
+    let received = service.store().import_received(fresh, &receipt).await?;
     if received > 0 {
         audit(
             service,

@@ -2797,3 +2797,92 @@ async fn sync_bundles_are_addressed_and_a_reply_moves_the_push_cursor() {
             .any(|r| r.record_type.is_restricted())
     );
 }
+
+/// A node writes whatever author it likes into its revisions; the server
+/// records who delivered each one (the token's account) and shows that,
+/// with the node's author as a claim. The revision itself is not touched:
+/// the same id and content on node and server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_a_forged_author_shows_as_claimed_beside_the_token_account() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut a = node(&app, &t).await;
+    run_sync(&mut a).await;
+    let forged = a
+        .service
+        .add(
+            &Actor {
+                name: "admin".into(),
+                now_ms: NOW_MS,
+            },
+            patrol("BP-LUNGCU", "2025-05-02", 2),
+        )
+        .await
+        .unwrap();
+    run_sync(&mut a).await;
+    let on_server = app
+        .service
+        .store()
+        .revisions_by_ids(&[forged.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        on_server,
+        vec![forged.clone()],
+        "stored as the node wrote it"
+    );
+    let receipts = app
+        .service
+        .store()
+        .receipts(forged.record_id)
+        .await
+        .unwrap();
+    let receipt = &receipts[&forged.id];
+    assert_eq!(receipt.account, "token:node BP-LUNGCU");
+    assert_eq!(receipt.node_id, Some(a.service.store().node_id()));
+    let history = app.service.history(forged.record_id).await.unwrap();
+    let by = app.service.attributions(&history).await.unwrap();
+    assert_eq!(by[0].by, "token:node BP-LUNGCU");
+    assert_eq!(by[0].claimed.as_deref(), Some("admin"));
+    // The record's page on the server says so.
+    let (client, _) = login(&app, "admin").await;
+    let page = client
+        .get(app.url(&format!("/records/patrols/{}", forged.record_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("token:node BP-LUNGCU (tự khai: admin)"),
+        "{page}"
+    );
+    // The node, which wrote it, has no receipt: its own history shows the
+    // author it wrote, and the revision is equal on both stores.
+    let node_history = a.service.history(forged.record_id).await.unwrap();
+    assert_eq!(node_history, history);
+    let node_by = a.service.attributions(&node_history).await.unwrap();
+    assert_eq!(node_by[0].by, "admin");
+    // A revision written on the server is by its author, with no claim.
+    let edit = app
+        .service
+        .edit(
+            &Actor {
+                name: "admin".into(),
+                now_ms: NOW_MS + 1,
+            },
+            forged.record_id,
+            None,
+            patrol("BP-LUNGCU", "2025-05-02", 3),
+        )
+        .await
+        .unwrap();
+    let history = app.service.history(forged.record_id).await.unwrap();
+    let by = app.service.attributions(&history).await.unwrap();
+    let i = history.iter().position(|r| r.id == edit.id).unwrap();
+    assert_eq!(
+        (by[i].by.as_str(), by[i].claimed.as_deref()),
+        ("admin", None)
+    );
+}

@@ -58,7 +58,8 @@ pub struct Cli {
     )]
     pub lang: Lang,
 
-    /// Name recorded as the author of changes (default: the login name).
+    /// A name recorded as claimed beside the login name, which is always
+    /// recorded as the author of changes.
     #[arg(long, global = true, env = "BIENPHONG_USER")]
     pub user: Option<String>,
 

@@ -124,9 +124,11 @@ pub async fn resolve(
         };
         fields.push((name.trim().to_string(), revision("field", rev)?));
     }
+    let actor = ctx.actor();
     let rev = service
-        .resolve(&ctx.actor(), record, &Resolution { take, fields })
+        .resolve(&actor, record, &Resolution { take, fields })
         .await?;
+    service.audit_local_write(&actor, "resolve", &rev).await?;
     announce(out, ctx.lang, "resolved", &rev)?;
     if let Ok(c) = Content::from_json(rev.record_type, &rev.content) {
         writeln!(out, "  {}", summary(&c)).context("stdout")?;

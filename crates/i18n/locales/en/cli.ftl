@@ -57,6 +57,7 @@ no-records = No records
 history-created = created
 history-edited = edited
 history-deleted = deleted
+history-by-claimed = { $by } (claimed: { $claimed })
 input-read = cannot read { $path }: { $detail }
 store-open = cannot open the store { $path }: { $detail }
 store-unsupported-url = unsupported database URL: { $value } (use sqlite://PATH or postgres://…)

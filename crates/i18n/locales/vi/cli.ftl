@@ -57,6 +57,7 @@ no-records = Không có bản ghi nào
 history-created = tạo mới
 history-edited = sửa
 history-deleted = xóa
+history-by-claimed = { $by } (tự khai: { $claimed })
 input-read = không đọc được { $path }: { $detail }
 store-open = không mở được kho dữ liệu { $path }: { $detail }
 store-unsupported-url = địa chỉ cơ sở dữ liệu không được hỗ trợ: { $value } (dùng sqlite://ĐƯỜNG_DẪN hoặc postgres://…)

@@ -26,7 +26,9 @@ pub async fn add(ctx: &Context, args: AddArgs, out: &mut impl Write) -> Result<(
             content::apply_flags(args.record_type, &args.fields, Default::default())?,
         )?,
     };
-    let rev = ctx.service().await?.add(&ctx.actor(), content).await?;
+    let (service, actor) = (ctx.service().await?, ctx.actor());
+    let rev = service.add(&actor, content).await?;
+    service.audit_local_write(&actor, "create", &rev).await?;
     announce(out, ctx.lang, "added", &rev)?;
     echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
 }
@@ -47,7 +49,9 @@ pub async fn edit(ctx: &Context, args: EditArgs, out: &mut impl Write) -> Result
             )?
         }
     };
-    let rev = service.edit(&ctx.actor(), id, expected, content).await?;
+    let actor = ctx.actor();
+    let rev = service.edit(&actor, id, expected, content).await?;
+    service.audit_local_write(&actor, "update", &rev).await?;
     announce(out, ctx.lang, "edited", &rev)?;
     echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
 }
@@ -55,11 +59,11 @@ pub async fn edit(ctx: &Context, args: EditArgs, out: &mut impl Write) -> Result
 pub async fn delete(ctx: &Context, args: DeleteArgs, out: &mut impl Write) -> Result<()> {
     let id = parse_record_id(&args.id)?;
     let expected = parse_revision_id(&args.expect)?;
-    let rev = ctx
-        .service()
-        .await?
-        .delete_of(&ctx.actor(), args.record_type, id, expected)
+    let (service, actor) = (ctx.service().await?, ctx.actor());
+    let rev = service
+        .delete_of(&actor, args.record_type, id, expected)
         .await?;
+    service.audit_local_write(&actor, "delete", &rev).await?;
     announce(out, ctx.lang, "deleted", &rev)
 }
 
@@ -87,8 +91,10 @@ pub async fn show(ctx: &Context, args: ShowArgs, out: &mut impl Write) -> Result
 pub async fn history(ctx: &Context, args: ShowArgs, out: &mut impl Write) -> Result<()> {
     let id = parse_record_id(&args.id)?;
     refuse_restricted(args.record_type, args.restricted)?;
-    let revisions = ctx.service().await?.history(id).await?;
-    for r in &revisions {
+    let service = ctx.service().await?;
+    let revisions = service.history(id).await?;
+    let by = service.attributions(&revisions).await?;
+    for (r, by) in revisions.iter().zip(&by) {
         let when = local_time(r.created_ms);
         let what = if r.deleted {
             ctx.say("history-deleted", &[])
@@ -97,7 +103,8 @@ pub async fn history(ctx: &Context, args: ShowArgs, out: &mut impl Write) -> Res
         } else {
             ctx.say("history-edited", &[])
         };
-        writeln!(out, "{}  {when}  {}  {what}", r.id, r.author).context("stdout")?;
+        let by = ctx.lang.attribution(by);
+        writeln!(out, "{}  {when}  {by}  {what}", r.id).context("stdout")?;
         if !r.deleted
             && let Some(before) = bienphong_domain::revision::parent_content(&revisions, r)
         {

@@ -106,9 +106,10 @@ pub async fn page(
         bienphong_domain::revision::heads(revisions.iter().map(|r| (r.id, r.parents.as_slice())))
             .len()
             > 1;
+    let by = state.service.attributions(&revisions).await?;
     let tr = Tr(lang);
     let mut history = Vec::new();
-    for r in &revisions {
+    for (r, by) in revisions.iter().zip(&by) {
         let what = if r.deleted {
             tr.get("history-deleted")
         } else if r.parents.is_empty() {
@@ -122,7 +123,7 @@ pub async fn page(
         };
         history.push(HistoryLine {
             revision: r.id.to_string(),
-            author: r.author.clone(),
+            author: lang.attribution(by),
             when: when(r.created_ms),
             what,
             changes: changed,
