@@ -2088,7 +2088,7 @@ fn a_bad_year_or_cutoff_is_refused_as_pages_and_api_refuse_it() {
 fn ids(data: &Path, args: &[&str]) -> Vec<String> {
     list_json(data, args)
         .iter()
-        .map(|r| r["record_id"].as_str().unwrap().to_string())
+        .map(|r| r["id"].as_str().unwrap().to_string())
         .collect()
 }
 

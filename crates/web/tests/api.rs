@@ -2115,7 +2115,7 @@ async fn the_api_shows_administrative_codes_and_finds_units_by_them() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|p| p["record_id"].to_string())
+                .map(|p| p["id"].to_string())
                 .collect::<Vec<_>>()
         }
     };
@@ -2146,7 +2146,7 @@ async fn the_api_shows_administrative_codes_and_finds_units_by_them() {
     // An agency identifier given through the API names the post.
     let mut post = unit("BP-LUNGCU");
     post["content"]["agency_id"] = json!("H02.39.01");
-    let id = post["record_id"].as_str().unwrap().to_string();
+    let id = post["id"].as_str().unwrap().to_string();
     let (s, v) = api(
         &app,
         &admin,
