@@ -2166,3 +2166,199 @@ fn a_cli_write_records_the_os_account_and_a_typed_name_as_claimed() {
     assert_eq!(edit.author, "os:nam");
     assert!(audit.iter().any(|e| e.action == "update"), "{audit:?}");
 }
+
+/// The records `list TYPE ARGS` shows, by id.
+fn ids(data: &Path, args: &[&str]) -> Vec<String> {
+    list_json(data, args)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_unit_is_found_by_its_administrative_code_while_in_force() {
+    let data = demo();
+    // The demo's Hà Giang carries 02 until 30/6/2025, when it ended.
+    let by_code = ids(data.path(), &["patrol", "--year", "2024", "--unit", "02"]);
+    assert!(!by_code.is_empty());
+    assert_eq!(
+        by_code,
+        ids(data.path(), &["patrol", "--year", "2024", "--unit", "HG"])
+    );
+    let late = common::run(bin(data.path()).args([
+        "--lang",
+        "en",
+        "list",
+        "patrol",
+        "--from",
+        "01/01/2026",
+        "--to",
+        "31/03/2026",
+        "--unit",
+        "02",
+    ]));
+    assert_eq!(late.code, 2, "{}", late.stderr);
+    assert!(late.stderr.contains("unknown unit"), "{}", late.stderr);
+    // Tuyên Quang holds 08 from 1/7/2025.
+    let tq = ids(
+        data.path(),
+        &[
+            "patrol",
+            "--from",
+            "01/07/2025",
+            "--to",
+            "31/12/2025",
+            "--unit",
+            "08",
+        ],
+    );
+    assert_eq!(
+        tq,
+        ids(
+            data.path(),
+            &[
+                "patrol",
+                "--from",
+                "01/07/2025",
+                "--to",
+                "31/12/2025",
+                "--unit",
+                "TQ"
+            ]
+        )
+    );
+    assert!(!tq.is_empty());
+}
+
+#[test]
+fn a_codes_file_is_imported_and_its_units_found_by_code() {
+    let data = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("codes.csv");
+    // Illustrative codes: test data, not the official list.
+    std::fs::write(
+        &file,
+        "unit,admin_code,valid_from,valid_to,agency_id\n\
+         BP-LUNGCU,,,,H02.39.01\n\
+         XA-LUNGCU,90001,,30/06/2025,\n\
+         XA-LUNGCU,90002,01/07/2025,,\n",
+    )
+    .unwrap();
+    let before = common::revision_count(data.path());
+    let dry = stdout(
+        bin(data.path())
+            .args(["--lang", "en", "org", "codes", "import"])
+            .arg(&file)
+            .arg("--dry-run"),
+    );
+    assert!(
+        dry.contains("XA-LUNGCU\t90001 (–30/06/2025), 90002 (01/07/2025–)"),
+        "{dry}"
+    );
+    assert_eq!(common::revision_count(data.path()), before);
+    let out = stdout(
+        bin(data.path())
+            .args(["--lang", "en", "org", "codes", "import"])
+            .arg(&file),
+    );
+    assert!(out.contains("Wrote the codes of 2 units"), "{out}");
+    // One new revision per unit; the old ones stay in the history.
+    assert_eq!(common::revision_count(data.path()), before + 2);
+
+    let post = ids(
+        data.path(),
+        &["patrol", "--year", "2024", "--unit", "BP-LUNGCU"],
+    );
+    assert!(!post.is_empty());
+    assert_eq!(
+        ids(
+            data.path(),
+            &["patrol", "--year", "2024", "--unit", "H02.39.01"]
+        ),
+        post
+    );
+    // The commune's old code names it in 2024; in 2026 only the new one does.
+    let units = list_json(data.path(), &["unit"]);
+    let xa = units
+        .iter()
+        .find(|u| u["content"]["code"] == "XA-LUNGCU")
+        .unwrap();
+    assert_eq!(xa["content"]["admin_codes"][0]["code"], "90001");
+    assert_eq!(xa["content"]["admin_codes"][0]["valid_to"], "2025-06-30");
+    assert_eq!(xa["content"]["admin_codes"][1]["valid_from"], "2025-07-01");
+    let bp = units
+        .iter()
+        .find(|u| u["content"]["code"] == "BP-LUNGCU")
+        .unwrap();
+    assert_eq!(bp["content"]["agency_id"], "H02.39.01");
+    let old_2024 =
+        common::run(bin(data.path()).args(["list", "case", "--year", "2024", "--unit", "90001"]));
+    assert_eq!(old_2024.code, 0, "{}", old_2024.stderr);
+    let old_2026 = common::run(bin(data.path()).args([
+        "list",
+        "case",
+        "--from",
+        "01/01/2026",
+        "--to",
+        "31/03/2026",
+        "--unit",
+        "90001",
+    ]));
+    assert_eq!(old_2026.code, 2, "{}", old_2026.stderr);
+    let new_2026 = common::run(bin(data.path()).args([
+        "list",
+        "case",
+        "--from",
+        "01/01/2026",
+        "--to",
+        "31/03/2026",
+        "--unit",
+        "90002",
+    ]));
+    assert_eq!(new_2026.code, 0, "{}", new_2026.stderr);
+}
+
+#[test]
+fn an_invalid_codes_file_is_refused_whole_with_every_problem_named() {
+    let data = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("codes.csv");
+    std::fs::write(
+        &file,
+        "unit,admin_code,valid_from,valid_to,agency_id\n\
+         BP-LUNGCU,,,,H02.39.01\n\
+         KHONGCO,90009,,,\n\
+         XA-LUNGCU,90001,,30/06/2025,\n\
+         XA-LUNGCU,90002,01/06/2025,,\n\
+         BP-XINMAN,,31/02/2024,,\n\
+         HG,08,,,\n",
+    )
+    .unwrap();
+    let before = common::revision_count(data.path());
+    let r = common::run(
+        bin(data.path())
+            .args(["--lang", "en", "org", "codes", "import"])
+            .arg(&file),
+    );
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    for expected in [
+        "3:unit: unknown unit \"KHONGCO\"",
+        "6:valid_from: not a valid date \"31/02/2024\"",
+        "XA-LUNGCU.admin_codes[1]: administrative code \"90002\" is in force on the same days as \"90001\"",
+        "administrative code \"08\" is held by unit",
+    ] {
+        assert!(
+            r.stdout.contains(expected),
+            "{expected} not in:\n{}",
+            r.stdout
+        );
+    }
+    assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    assert_eq!(common::revision_count(data.path()), before);
+    let units = list_json(data.path(), &["unit"]);
+    assert!(
+        units
+            .iter()
+            .all(|u| u["content"].get("agency_id").is_none())
+    );
+}

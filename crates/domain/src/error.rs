@@ -66,6 +66,10 @@ pub enum Problem {
     UnknownMarker { number: String, post: String },
     #[error("unit {0} already exists")]
     DuplicateUnit(String),
+    #[error("administrative code {code} is in force on the same days as {other}")]
+    CodesOverlap { code: String, other: String },
+    #[error("administrative code {code} is held by {unit} on the same days")]
+    CodeTaken { code: String, unit: String },
     #[error("{0} is listed twice")]
     Duplicate(String),
     #[error("must not be before {0}")]

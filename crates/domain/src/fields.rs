@@ -69,6 +69,12 @@ const fn opt(name: &'static str, kind: Kind) -> Field {
     }
 }
 
+const ADMIN_CODE: &[Field] = &[
+    f("code", Kind::Text),
+    opt("valid_from", Kind::Date),
+    opt("valid_to", Kind::Date),
+];
+
 const BODIES: &[&str] = &[
     "party_committee",
     "peoples_committee",
@@ -243,7 +249,12 @@ pub fn form_of(t: RecordType) -> Vec<Item> {
             )),
             F(f("name", Text)),
             F(opt("name_en", Text)),
-            F(opt("official_code", Text)),
+            Item::Rows {
+                name: "admin_codes",
+                fields: ADMIN_CODE,
+                blank: 1,
+            },
+            F(opt("agency_id", Text)),
             F(opt("valid_from", Date)),
             F(opt("valid_to", Date)),
             F(opt("successors", Codes)),

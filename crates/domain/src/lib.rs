@@ -5,6 +5,7 @@
 pub mod access;
 pub mod briefing;
 pub mod catalogue;
+pub mod codes;
 pub mod error;
 pub mod facts;
 pub mod fields;

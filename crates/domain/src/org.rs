@@ -3,7 +3,7 @@
 //! intervals, so a reorganisation is recorded without rewriting history.
 
 use crate::Date;
-use crate::error::Problem;
+use crate::error::{Problem, ValidationError};
 use crate::period::Period;
 use crate::scope::Scope;
 use crate::text::Text;
@@ -13,7 +13,7 @@ use std::fmt;
 
 /// A unit's own short code (`HG`, `BP-LUNGCU`, `XA-LUNGCU`): stable for the
 /// unit's whole life, unique in the store. Official administrative codes
-/// are kept beside it in [`Unit::official_code`].
+/// are kept beside it in [`Unit::admin_codes`], each with its validity.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Code(String);
@@ -98,19 +98,49 @@ impl UnitKind {
     }
 }
 
+/// A code in the state's list of administrative units (`02`, `08`, a
+/// commune's five digits) and the days it was in force: codes change when
+/// units merge, so one unit may have had several.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminCode {
+    pub code: Code,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<Date>,
+}
+
+impl AdminCode {
+    pub fn in_force_during(&self, p: &Period) -> bool {
+        p.overlaps(self.valid_from, self.valid_to)
+    }
+
+    /// Whether two codes' validities share a day.
+    pub fn overlaps(&self, other: &AdminCode) -> bool {
+        let before = |to: Option<Date>, from: Option<Date>| matches!((to, from), (Some(t), Some(f)) if t < f);
+        !before(self.valid_to, other.valid_from) && !before(other.valid_to, self.valid_from)
+    }
+}
+
 /// A unit: a province, a Border Guard command or post, a district, commune,
 /// village. Party committees and People's Committees are bodies of a unit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "UnitStored")]
 pub struct Unit {
     pub code: Code,
     pub kind: UnitKind,
     pub name: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<Text>,
-    /// The code in the state's list of administrative units, where it has one.
+    /// The unit's codes in the state's list of administrative units, each
+    /// with its validity, where it has one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub admin_codes: Vec<AdminCode>,
+    /// The identifier for electronic document exchange (mã định danh), which
+    /// posts, commands and Party committees have without an administrative code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub official_code: Option<String>,
+    pub agency_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,10 +159,142 @@ fn yes() -> bool {
     true
 }
 
+/// A unit as stored: what [`Unit`] writes, or the earlier shape with one
+/// `official_code` without validity, which stores and sync peers written
+/// before administrative codes had validities still hold.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitStored {
+    code: Code,
+    kind: UnitKind,
+    name: Text,
+    #[serde(default)]
+    name_en: Option<Text>,
+    #[serde(default)]
+    official_code: Option<Code>,
+    #[serde(default)]
+    admin_codes: Vec<AdminCode>,
+    #[serde(default)]
+    agency_id: Option<String>,
+    #[serde(default)]
+    valid_from: Option<Date>,
+    #[serde(default)]
+    valid_to: Option<Date>,
+    #[serde(default)]
+    successors: Vec<Code>,
+    #[serde(default = "yes")]
+    verified: bool,
+    #[serde(default)]
+    note: Text,
+}
+
+impl TryFrom<UnitStored> for Unit {
+    type Error = std::convert::Infallible;
+    fn try_from(s: UnitStored) -> Result<Self, Self::Error> {
+        let mut admin_codes = s.admin_codes;
+        if let Some(code) = s.official_code
+            && !admin_codes.iter().any(|a| a.code == code)
+        {
+            admin_codes.push(AdminCode {
+                code,
+                valid_from: None,
+                valid_to: None,
+            });
+        }
+        Ok(Unit {
+            code: s.code,
+            kind: s.kind,
+            name: s.name,
+            name_en: s.name_en,
+            admin_codes,
+            agency_id: s.agency_id.filter(|a| !a.trim().is_empty()),
+            valid_from: s.valid_from,
+            valid_to: s.valid_to,
+            successors: s.successors,
+            verified: s.verified,
+            note: s.note,
+        })
+    }
+}
+
 impl Unit {
     pub fn valid_on(&self, d: Date) -> bool {
         self.valid_from.is_none_or(|f| f <= d) && self.valid_to.is_none_or(|t| d <= t)
     }
+
+    /// The administrative code in force on `d`, if any.
+    pub fn admin_code_on(&self, d: Date) -> Option<&Code> {
+        let day = Period { from: d, to: d };
+        self.admin_codes
+            .iter()
+            .find(|a| a.in_force_during(&day))
+            .map(|a| &a.code)
+    }
+
+    /// The administrative codes as one line: `02 (–30/06/2025)`, `08`.
+    pub fn admin_codes_text(&self) -> String {
+        self.admin_codes
+            .iter()
+            .map(|a| match (a.valid_from, a.valid_to) {
+                (None, None) => a.code.to_string(),
+                (f, t) => format!(
+                    "{} ({}–{})",
+                    a.code,
+                    f.map(crate::format::date).unwrap_or_default(),
+                    t.map(crate::format::date).unwrap_or_default()
+                ),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// What is wrong with the administrative codes of `units` taken together:
+/// one unit's codes overlapping in time, or one code held by two units on
+/// the same day. Every problem, each named by the unit and code.
+pub fn admin_code_problems<'a>(units: impl IntoIterator<Item = &'a Unit>) -> Vec<ValidationError> {
+    let mut out = Vec::new();
+    let mut holders: HashMap<&Code, Vec<(&Code, &AdminCode)>> = HashMap::new();
+    for u in units {
+        for (i, a) in u.admin_codes.iter().enumerate() {
+            if let (Some(f), Some(t)) = (a.valid_from, a.valid_to)
+                && t < f
+            {
+                out.push(ValidationError::new(
+                    format!("{}.admin_codes[{i}].valid_to", u.code),
+                    Problem::DateBefore(crate::format::date(f)),
+                ));
+            }
+            for b in &u.admin_codes[..i] {
+                if a.overlaps(b) {
+                    out.push(ValidationError::new(
+                        format!("{}.admin_codes[{i}]", u.code),
+                        Problem::CodesOverlap {
+                            code: a.code.to_string(),
+                            other: b.code.to_string(),
+                        },
+                    ));
+                }
+            }
+            holders.entry(&a.code).or_default().push((&u.code, a));
+        }
+    }
+    let mut codes: Vec<_> = holders.into_iter().collect();
+    codes.sort_by(|x, y| x.0.cmp(y.0));
+    for (code, held) in codes {
+        for (i, (unit, a)) in held.iter().enumerate() {
+            if let Some((other, _)) = held[..i].iter().find(|(o, b)| o != unit && a.overlaps(b)) {
+                out.push(ValidationError::new(
+                    format!("{unit}.admin_codes"),
+                    Problem::CodeTaken {
+                        code: code.to_string(),
+                        unit: other.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -199,6 +361,49 @@ pub struct Org {
 impl Org {
     pub fn unit(&self, code: &Code) -> Option<&Unit> {
         self.units.get(code)
+    }
+
+    /// The unit holding administrative code `code` on some day of `during`
+    /// (on any day if `None`; where two units held it at different times,
+    /// the later holder).
+    pub fn unit_by_admin_code(&self, code: &Code, during: Option<&Period>) -> Option<&Unit> {
+        self.units
+            .values()
+            .filter_map(|u| {
+                u.admin_codes
+                    .iter()
+                    .filter(|a| &a.code == code && during.is_none_or(|p| a.in_force_during(p)))
+                    .map(|a| a.valid_from)
+                    .max()
+                    .map(|from| (from, u))
+            })
+            .max_by(|x, y| x.0.cmp(&y.0).then_with(|| y.1.code.cmp(&x.1.code)))
+            .map(|(_, u)| u)
+    }
+
+    /// The unit a person names, the one reader of a unit typed by a user
+    /// (the CLI's `--unit` and `--scope`, the web's `unit` and `scope`):
+    /// the unit's own code; else an administrative code in force during
+    /// `during` (ever, if `None`); else an agency identifier. Text that
+    /// names no unit is read as a code, which the caller finds unknown.
+    pub fn named_unit(&self, text: &str, during: Option<&Period>) -> Result<Code, Problem> {
+        let code = Code::parse(text)?;
+        if self.units.contains_key(&code) {
+            return Ok(code);
+        }
+        if let Some(u) = self.unit_by_admin_code(&code, during) {
+            return Ok(u.code.clone());
+        }
+        let typed = text.trim();
+        let mut by_agency = self.units.values().filter(|u| {
+            u.agency_id
+                .as_deref()
+                .is_some_and(|a| a.trim().eq_ignore_ascii_case(typed))
+        });
+        match (by_agency.next(), by_agency.next()) {
+            (Some(u), None) => Ok(u.code.clone()),
+            _ => Ok(code),
+        }
     }
 
     /// `root` and every unit below it through parent links valid during `p`,

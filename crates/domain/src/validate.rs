@@ -202,7 +202,16 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             for (i, s) in u.successors.iter().enumerate() {
                 known_unit(org, &format!("successors[{i}]"), s)?;
             }
-            Ok(())
+            // Its codes are checked with the other units' as they stand.
+            let own = format!("{}.", u.code);
+            let others = org.units.values().filter(|o| o.code != u.code);
+            match crate::org::admin_code_problems(others.chain([u]))
+                .into_iter()
+                .find(|e| e.field.starts_with(&own))
+            {
+                Some(e) => Err(err(e.field[own.len()..].to_string(), e.problem)),
+                None => Ok(()),
+            }
         }
         Content::Link(l) => {
             known_unit(org, "from", &l.from)?;

@@ -139,6 +139,14 @@ impl Lang {
             ),
             Problem::DuplicateUnit(s) => ("field-duplicate-unit", vec![field, v(s)]),
             Problem::Duplicate(s) => ("field-duplicate", vec![field, v(s)]),
+            Problem::CodesOverlap { code, other } => (
+                "field-codes-overlap",
+                vec![field, v(code), ("other", other.clone())],
+            ),
+            Problem::CodeTaken { code, unit } => (
+                "field-code-taken",
+                vec![field, v(code), ("unit", unit.clone())],
+            ),
             Problem::DateBefore(s) => ("field-date-before", vec![field, v(s)]),
             Problem::UnknownValue { value, expected } => (
                 "field-unknown-value",

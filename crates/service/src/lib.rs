@@ -14,6 +14,7 @@ use thiserror::Error;
 
 pub mod accounts;
 mod briefing;
+pub mod codes;
 mod conflicts;
 mod guarded;
 mod scope;

@@ -6,6 +6,7 @@
 //! The columns come from the field declaration of each record type
 //! (`bienphong_domain::fields`); see `docs/adr/0006-sheets.md`.
 
+pub mod codes;
 pub mod error;
 #[cfg(feature = "service")]
 pub mod import;

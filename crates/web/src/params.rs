@@ -32,6 +32,24 @@ pub fn unit(lang: Lang, field: &str, value: Option<&String>) -> Result<Option<Co
     }
 }
 
+/// A unit a person names, read by the domain's one reader (its code, an
+/// administrative code in force during `during`, an agency identifier).
+pub fn named_unit(
+    lang: Lang,
+    org: &Org,
+    field: &str,
+    value: Option<&String>,
+    during: Option<&Period>,
+) -> Result<Option<Code>, ApiError> {
+    match value.map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => org
+            .named_unit(s, during)
+            .map(Some)
+            .map_err(|p| ApiError::bad_request(lang, field, p.to_string())),
+    }
+}
+
 /// `cutoff`: `decree09` (the default) or `calendar`, read by the domain's
 /// one reader, as the CLI reads `--cutoff`.
 pub fn cutoff(lang: Lang, q: &Query) -> Result<Cutoff, ApiError> {
@@ -99,7 +117,7 @@ pub fn list_filter(
     q: &Query,
 ) -> Result<ListFilter, ApiError> {
     let period = period(lang, q)?;
-    let unit = unit(lang, "unit", q.get("unit"))?;
+    let unit = named_unit(lang, org, "unit", q.get("unit"), period.as_ref())?;
     let whole = Period {
         from: bienphong_domain::Date::MIN,
         to: bienphong_domain::Date::MAX,
@@ -357,7 +375,13 @@ pub async fn scope(
     lang: Lang,
     q: &Query,
 ) -> Result<Option<Code>, ApiError> {
-    let asked = unit(lang, "scope", q.get("scope"))?;
+    unit(lang, "scope", q.get("scope"))?;
+    let org = state
+        .service
+        .org_shared()
+        .await
+        .map_err(|e| ApiError::from_service(lang, e))?;
+    let asked = named_unit(lang, &org, "scope", q.get("scope"), None)?;
     report_scope(state, caller, lang, asked).await
 }
 

@@ -2090,3 +2090,73 @@ async fn the_api_lists_and_reports_nothing_for_an_abolished_province_after_its_e
         everyone.len() as u64
     );
 }
+
+/// Units carry their administrative codes in the API, and the API's `unit`
+/// and `scope` take a unit's administrative code while it is in force, or
+/// its agency identifier, as they take its own code.
+#[tokio::test]
+async fn the_api_shows_administrative_codes_and_finds_units_by_them() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let get = |path: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let (s, v) = api(app, &admin, reqwest::Method::GET, &path, None).await;
+            assert_eq!(s, 200, "{path}: {v}");
+            v
+        }
+    };
+    let ids = |query: String| {
+        let get = &get;
+        async move {
+            let v = get(format!("/api/v1/patrols?limit=500&{query}")).await;
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let units = get("/api/v1/units?limit=500".into()).await;
+    let unit = |code: &str| {
+        units["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["content"]["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        unit("HG")["content"]["admin_codes"],
+        json!([{"code": "02", "valid_to": "2025-06-30"}])
+    );
+    assert_eq!(
+        unit("TQ")["content"]["admin_codes"],
+        json!([{"code": "08", "valid_from": "2025-07-01"}])
+    );
+    let hg = ids("unit=HG&year=2024".into()).await;
+    assert!(!hg.is_empty());
+    assert_eq!(ids("unit=02&year=2024".into()).await, hg);
+    let annual = |scope: &str| get(format!("/api/v1/reports/annual?year=2024&scope={scope}"));
+    assert_eq!(annual("02").await["patrols"], annual("HG").await["patrols"]);
+
+    // An agency identifier given through the API names the post.
+    let mut post = unit("BP-LUNGCU");
+    post["content"]["agency_id"] = json!("H02.39.01");
+    let id = post["id"].as_str().unwrap().to_string();
+    let (s, v) = api(
+        &app,
+        &admin,
+        reqwest::Method::PUT,
+        &format!("/api/v1/units/{id}"),
+        Some(json!({"revision": post["revision"], "content": post["content"]})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let by_post = ids("unit=BP-LUNGCU&year=2024".into()).await;
+    assert!(!by_post.is_empty());
+    assert_eq!(ids("unit=H02.39.01&year=2024".into()).await, by_post);
+}

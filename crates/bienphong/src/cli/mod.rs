@@ -1,11 +1,13 @@
 //! The command line: one binary for the field node, the server and the tools.
 
+mod org;
 mod records;
 mod reports;
 mod server;
 mod sheets;
 mod store;
 
+pub use org::*;
 pub use records::*;
 pub use reports::*;
 pub use server::*;
@@ -100,6 +102,11 @@ pub enum Command {
     Import(ImportArgs),
     /// Export records as XLSX or CSV, with the filters of `list`.
     Export(ExportArgs),
+    /// The organisation: official codes of its units.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
     /// Maintenance of the store.
     Store {
         #[command(subcommand)]

@@ -4,6 +4,7 @@ mod bench;
 mod briefings;
 mod conflicts;
 mod demo;
+mod org;
 mod records;
 mod reports;
 mod serve;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Template(args) => sheets::template(&ctx, args, out).await,
         Command::Export(args) => sheets::export(&ctx, args, out).await,
         Command::Import(args) => sheets::import(&ctx, args, out).await,
+        Command::Org { command } => org::run(&ctx, command, out).await,
         Command::Store { command } => store::run(&ctx, command, out).await,
         Command::Bench { bench } => bench::run(&ctx, bench, out).await,
         Command::Serve(args) => serve::run(&ctx, args).await,

@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::output::emit;
 use bienphong_domain::org::{Code, Org};
-use bienphong_domain::{ValidationError, format};
+use bienphong_domain::{Period, ValidationError, format};
 use bienphong_report::{Format as ReportFormat, Report};
 use bienphong_service::today;
 use bienphong_store::SqlStore;
@@ -19,15 +19,26 @@ pub async fn run(ctx: &Context, report: ReportCommand, out: &mut impl Write) -> 
     }
 }
 
-fn scope_of(scope: Option<&str>) -> Result<Option<Code>> {
-    Ok(scope
-        .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
-        .transpose()?)
+/// `--scope`, read by the domain's one reader of a unit a person names
+/// (its code, an administrative code in force during `period`, an agency
+/// identifier).
+async fn scope_of(ctx: &Context, scope: Option<&str>, period: &Period) -> Result<Option<Code>> {
+    let Some(s) = scope else { return Ok(None) };
+    let org = ctx.service().await?.org_shared().await?;
+    Ok(Some(
+        org.named_unit(s, Some(period))
+            .map_err(|p| ValidationError::new("scope", p))?,
+    ))
 }
 
 async fn annual(ctx: &Context, args: AnnualArgs, out: &mut impl Write) -> Result<()> {
     let service = ctx.service().await?;
-    let scope = scope_of(args.scope.as_deref())?;
+    let scope = scope_of(
+        ctx,
+        args.scope.as_deref(),
+        &Period::year(args.year, args.cutoff),
+    )
+    .await?;
     let review =
         bienphong_report::annual_review(service, args.year, args.cutoff, scope.as_ref()).await?;
     let report = Report::Annual(Box::new(review));
@@ -45,7 +56,10 @@ async fn annual(ctx: &Context, args: AnnualArgs, out: &mut impl Write) -> Result
 async fn summary(ctx: &Context, args: SummaryArgs, out: &mut impl Write) -> Result<()> {
     // Checked before the store is opened: bad input touches nothing.
     let period = args.period()?;
-    let scope = scope_of(args.scope.as_deref())?;
+    if let Some(s) = &args.scope {
+        Code::parse(s).map_err(|p| ValidationError::new("scope", p))?;
+    }
+    let scope = scope_of(ctx, args.scope.as_deref(), &period).await?;
     let service = ctx.service().await?;
     let summary = bienphong_report::summary(service, period, scope.as_ref()).await?;
     let report = Report::Summary(Box::new(summary));

@@ -5,7 +5,7 @@
 
 use crate::util::{code, date, text};
 use bienphong_domain::Date;
-use bienphong_domain::org::{Code, Link, LinkKind, Marker, MarkerKind, Unit, UnitKind};
+use bienphong_domain::org::{AdminCode, Code, Link, LinkKind, Marker, MarkerKind, Unit, UnitKind};
 use bienphong_domain::record::Content;
 
 /// The last day of Hà Giang province, its districts and old communes.
@@ -894,12 +894,21 @@ fn unit(code_: &str, kind: UnitKind, name: &str, en: &str) -> Unit {
         kind,
         name: text(name),
         name_en: Some(text(en)),
-        official_code: None,
+        admin_codes: Vec::new(),
+        agency_id: None,
         valid_from: None,
         valid_to: None,
         successors: vec![],
         verified: true,
         note: text(""),
+    }
+}
+
+fn admin_code(code_: &str, valid_from: Option<Date>, valid_to: Option<Date>) -> AdminCode {
+    AdminCode {
+        code: code(code_),
+        valid_from,
+        valid_to,
     }
 }
 
@@ -928,8 +937,11 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
     let mut out = Vec::new();
 
     let mut hg = unit(HG, UnitKind::Province, "Hà Giang", "Ha Giang province");
-    hg.official_code = Some("02".into());
     hg.valid_to = end;
+    // Codes of the state's list of administrative units (Decision
+    // 124/2004/QĐ-TTg); districts and communes carry none in the demo
+    // rather than illustrative ones that could pass for real.
+    hg.admin_codes = vec![admin_code("02", None, end)];
     hg.note = text("Từ ngày 01/7/2025 hợp nhất với tỉnh Tuyên Quang thành tỉnh Tuyên Quang.");
     out.push(Content::Unit(hg));
 
@@ -1132,8 +1144,9 @@ pub(crate) fn from_2025(geo: &Geo) -> Vec<Content> {
         "Tuyên Quang",
         "Tuyen Quang province",
     );
-    tq.official_code = Some("08".into());
     tq.valid_from = start;
+    // Tuyên Quang keeps its code 08 in the list in force from 1/7/2025.
+    tq.admin_codes = vec![admin_code("08", start, None)];
     tq.note = text("Tỉnh Tuyên Quang sau hợp nhất với tỉnh Hà Giang, từ ngày 01/7/2025.");
     out.push(Content::Unit(tq));
 

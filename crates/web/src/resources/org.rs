@@ -15,6 +15,9 @@ use bienphong_domain::text::collate;
 
 pub struct UnitLine {
     pub code: String,
+    /// Administrative codes with their validity, and the agency identifier.
+    pub admin_codes: String,
+    pub agency_id: String,
     pub name: String,
     pub kind: String,
     pub valid: String,
@@ -97,6 +100,8 @@ pub async fn org_page(
             };
             UnitLine {
                 code: u.code.to_string(),
+                admin_codes: u.admin_codes_text(),
+                agency_id: u.agency_id.clone().unwrap_or_default(),
                 name: unit_name(&org, u.code.as_str(), lang),
                 kind: tr.get(&format!("choice-{}", u.kind.as_str())),
                 valid: validity(u.valid_from, u.valid_to),

@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::error::{CliError, Kind, Result};
 use crate::output::{announce, echo_read_as, local_time};
 use anyhow::Context as _;
-use bienphong_domain::org::{Code, Org};
+use bienphong_domain::org::Org;
 use bienphong_domain::{
     Content, Period, RecordId, RecordType, RevisionId, ValidationError, format,
 };
@@ -188,7 +188,9 @@ pub fn list_filter(org: &Org, record_type: RecordType, args: &FilterArgs) -> Res
     };
     let units = match &args.unit {
         Some(u) => {
-            let code = Code::parse(u).map_err(|p| ValidationError::new("unit", p))?;
+            let code = org
+                .named_unit(u, period.as_ref())
+                .map_err(|p| ValidationError::new("unit", p))?;
             if org.unit(&code).is_none() {
                 return Err(ValidationError::new(
                     "unit",

@@ -1,0 +1,69 @@
+//! Reading an official list of administrative codes (CSV or XLSX, first
+//! sheet): a header row naming the columns `unit`, `admin_code`,
+//! `valid_from`, `valid_to` and `agency_id`, then one row per code. The
+//! rows are checked against the organisation by the domain.
+
+use crate::error::SheetError;
+use crate::read::{Cell, Event, FileKind, read_csv, read_xlsx, sniff};
+use bienphong_domain::codes::CodeRow;
+use std::io::Cursor;
+
+const COLUMNS: [&str; 5] = ["unit", "admin_code", "valid_from", "valid_to", "agency_id"];
+
+/// The rows of a codes file, each with its line number.
+pub fn read_code_rows(bytes: &[u8]) -> Result<Vec<CodeRow>, SheetError> {
+    let mut sheet: Option<String> = None;
+    let mut header: Option<[Option<usize>; 5]> = None;
+    let mut rows = Vec::new();
+    let mut done = false;
+    let mut visit = |e: Event<'_>| -> Result<(), SheetError> {
+        match e {
+            Event::Sheet(name) => {
+                done = sheet.is_some();
+                if !done {
+                    sheet = Some(name.to_string());
+                }
+            }
+            Event::Row(_, cells) if done || cells.iter().all(Cell::is_empty) => {}
+            Event::Row(line, cells) => match &header {
+                None => {
+                    let named = |c: &str| {
+                        cells
+                            .iter()
+                            .position(|cell| cell.text().trim().eq_ignore_ascii_case(c))
+                    };
+                    let found = COLUMNS.map(named);
+                    if found[0].is_none() {
+                        return Err(SheetError::MissingColumn {
+                            sheet: sheet.clone().unwrap_or_default(),
+                            column: "unit".into(),
+                        });
+                    }
+                    header = Some(found);
+                }
+                Some(at) => {
+                    let text = |i: usize| {
+                        at[i]
+                            .and_then(|c| cells.get(c))
+                            .map(Cell::text)
+                            .unwrap_or_default()
+                    };
+                    rows.push(CodeRow {
+                        line: line as usize,
+                        unit: text(0),
+                        admin_code: text(1),
+                        valid_from: text(2),
+                        valid_to: text(3),
+                        agency_id: text(4),
+                    });
+                }
+            },
+        }
+        Ok(())
+    };
+    match sniff(bytes.get(..8).unwrap_or(bytes))? {
+        FileKind::Xlsx => read_xlsx(Cursor::new(bytes), &mut visit)?,
+        FileKind::Csv => read_csv(bytes, "codes", &mut visit)?,
+    }
+    Ok(rows)
+}
