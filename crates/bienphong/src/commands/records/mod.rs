@@ -26,7 +26,11 @@ pub async fn add(ctx: &Context, args: AddArgs, out: &mut impl Write) -> Result<(
             content::apply_flags(args.record_type, &args.fields, Default::default())?,
         )?,
     };
-    let rev = ctx.service().await?.add(&ctx.actor(), content).await?;
+    let rev = ctx
+        .service()
+        .await?
+        .add_with(&ctx.actor(), content, args.confirm)
+        .await?;
     announce(out, ctx.lang, "added", &rev)?;
     echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
 }
@@ -47,7 +51,9 @@ pub async fn edit(ctx: &Context, args: EditArgs, out: &mut impl Write) -> Result
             )?
         }
     };
-    let rev = service.edit(&ctx.actor(), id, expected, content).await?;
+    let rev = service
+        .edit_with(&ctx.actor(), id, expected, content, args.confirm)
+        .await?;
     announce(out, ctx.lang, "edited", &rev)?;
     echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
 }
