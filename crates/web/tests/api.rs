@@ -1522,6 +1522,8 @@ async fn typed_quantities_read_back_exactly_and_an_untouched_edit_writes_nothing
             ("seizures[2].quantity", "0,43"),
             ("seizures[3].item", "TIEN"),
             ("seizures[3].quantity", "12.500.000"),
+            // 1.200,5 bánh of heroin is far above usual: confirmed.
+            ("confirm", "1"),
         ])
         .send()
         .await
@@ -1592,7 +1594,7 @@ async fn typed_quantities_read_back_exactly_and_an_untouched_edit_writes_nothing
         &app,
         &editor,
         reqwest::Method::POST,
-        "/api/v1/cases",
+        "/api/v1/cases?confirm=true",
         Some(body.clone()),
     )
     .await;
