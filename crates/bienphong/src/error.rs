@@ -180,6 +180,19 @@ impl CliError {
                 lang.text("field-unknown-unit", &[("value", code.clone())]),
                 Kind::Invalid,
             ),
+            Self::Service(e @ ServiceError::NeedsConfirmation(doubts)) => {
+                let head = e
+                    .describe()
+                    .map_or_else(|| e.to_string(), |d| lang.text(d.key, &d.args));
+                let mut text = head;
+                for d in doubts {
+                    text.push_str("\n  ");
+                    text.push_str(&lang.doubt(d));
+                }
+                text.push('\n');
+                text.push_str(&lang.text("cli-confirm-hint", &[]));
+                (text, Kind::Invalid)
+            }
             Self::Service(e @ ServiceError::Internal(_)) => (e.to_string(), Kind::Failed),
             Self::Service(e) => (e.to_string(), Kind::Invalid),
             Self::Report(e) => (e.to_string(), Kind::Failed),

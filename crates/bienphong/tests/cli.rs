@@ -379,6 +379,74 @@ fn bad_input_is_refused_and_writes_nothing() {
 }
 
 #[test]
+fn an_unusual_value_needs_confirm_and_a_hard_limit_is_refused_anyway() {
+    let data = demo();
+    let post = a_verified_post(data.path());
+    let patrol = |persons: &str, confirm: bool| {
+        let mut c = bin(data.path());
+        c.args(["add", "patrol", "--kind", "joint", "--date", "05/03/2024"])
+            .args(["--unit", &post, "--force", &format!("BDBP={persons}")]);
+        if confirm {
+            c.arg("--confirm");
+        }
+        c
+    };
+    let records = |data: &Path| list_json(data, &["patrol"]).len();
+    let (revisions, patrols) = (revision_count(data.path()), records(data.path()));
+    let out = common::run(&mut patrol("250", false));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("participants[0].persons: 250 người")
+            && out.stderr.contains("(200 người)")
+            && out.stderr.contains("--confirm"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert_eq!(
+        revision_count(data.path()),
+        revisions,
+        "nothing was written"
+    );
+    assert_eq!(records(data.path()), patrols);
+
+    // Confirmed, it is written and reads back exactly.
+    let added = stdout(&mut patrol("250", true));
+    let id = added
+        .split_whitespace()
+        .find(|w| w.len() == 36 && w.matches('-').count() == 4)
+        .unwrap_or_else(|| panic!("no record id in {added}"))
+        .to_string();
+    let shown: Value =
+        serde_json::from_str(&stdout(bin(data.path()).args(["show", "patrol", &id]))).unwrap();
+    assert_eq!(shown["content"]["participants"][0]["persons"], 250);
+    assert_eq!(revision_count(data.path()), revisions + 1);
+
+    // An edit to an unusual value asks again; --confirm writes it.
+    let out = common::run(bin(data.path()).args(["edit", "patrol", &id, "--force", "BDBP=1.178"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("1.178 người"), "{}", out.stderr);
+    assert_eq!(revision_count(data.path()), revisions + 1);
+    stdout(bin(data.path()).args(["edit", "patrol", &id, "--force", "BDBP=1.178", "--confirm"]));
+    let shown: Value =
+        serde_json::from_str(&stdout(bin(data.path()).args(["show", "patrol", &id]))).unwrap();
+    assert_eq!(shown["content"]["participants"][0]["persons"], 1178);
+
+    // At the threshold nothing is asked; past the hard limit nothing is
+    // written, confirmed or not.
+    stdout(&mut patrol("200", false));
+    let revisions = revision_count(data.path());
+    let out = common::run(&mut patrol("10.001", true));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("vượt quá giới hạn 10.000"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(revision_count(data.path()), revisions);
+}
+
+#[test]
 fn every_record_type_round_trips_through_the_cli() {
     let data = demo();
     let post = a_verified_post(data.path());

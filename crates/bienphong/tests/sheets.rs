@@ -397,6 +397,69 @@ fn bad_input_says_why_and_writes_nothing() {
     assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
 }
 
+/// A row with a value possible but unlikely is listed by the dry run and
+/// stops the import (all or nothing) until `--confirm`; the hard limit is
+/// refused even then.
+#[test]
+fn an_unusual_row_is_listed_and_needs_confirm() {
+    let data = demo();
+    let dir = data.path();
+    let file = dir.join("nhieu.csv");
+    let write = |persons: &str| {
+        let row = format!("11/03/2024;BP-LUNGCU;Tuần tra chung;{persons};;");
+        std::fs::write(&file, format!("{HEADER}\n{GOOD}\n{row}\n")).unwrap();
+    };
+    let with_bdbp = |n: u64| {
+        list_json(
+            dir,
+            &["patrol", "--from", "11/03/2024", "--to", "11/03/2024"],
+        )
+        .into_iter()
+        .filter(|p| persons(p, "BDBP") == Some(n))
+        .count()
+    };
+    let before = revision_count(dir);
+    write("250");
+    let r = run(bin(dir).args(["import", "--dry-run"]).arg(&file));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("dòng 3: participants[0].persons: 250 người"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(revision_count(dir), before);
+    let r = run(bin(dir).arg("import").arg(&file));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("(200 người)"), "{}", r.stdout);
+    assert!(r.stderr.contains("--confirm"), "{}", r.stderr);
+    assert_eq!(
+        revision_count(dir),
+        before,
+        "nothing, not even the good row"
+    );
+
+    ok(bin(dir).args(["import", "--confirm"]).arg(&file));
+    assert_eq!(revision_count(dir), before + 2);
+    assert_eq!(with_bdbp(250), 1);
+
+    // At the threshold nothing is asked.
+    write("200");
+    ok(bin(dir).arg("import").arg(&file));
+    assert_eq!(with_bdbp(200), 1);
+    // Past the hard limit nothing is written, confirmed or not.
+    let before = revision_count(dir);
+    write("10.001");
+    let r = run(bin(dir).args(["import", "--confirm"]).arg(&file));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("vượt quá giới hạn 10.000"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(revision_count(dir), before);
+}
+
 /// `--skip-invalid` writes the good rows and puts the refused ones, with
 /// why, into an error file that imports once corrected.
 #[test]

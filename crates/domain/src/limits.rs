@@ -1,11 +1,15 @@
-//! Hard limits beyond which no value is plausible, and the day after which
-//! nothing can have happened yet. The same for every edge (forms, CLI,
-//! sheets, API); the API's OpenAPI document states them.
+//! Hard limits beyond which no value is plausible, the thresholds beyond
+//! which a value is possible but unlikely (the writer is asked to confirm
+//! it), and the day after which nothing can have happened yet. The same
+//! for every edge (forms, CLI, sheets, API); the API's OpenAPI document
+//! states them, `docs/plausibility.md` lists the thresholds.
 
+use crate::catalogue::{Catalogue, CatalogueKind};
 use crate::error::{Problem, ValidationError};
 use crate::fields::{Item, Kind, form_of};
 use crate::record::{Content, DisasterKind};
 use crate::{Date, format};
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 /// Persons of one force on one patrol: no post has more.
@@ -19,6 +23,149 @@ pub const MAX_LONG_TEXT_CHARS: usize = 20_000;
 /// Days after today a record of what happened may carry, for the time
 /// zones of the people who write it.
 pub const FUTURE_TOLERANCE_DAYS: i32 = 1;
+
+/// Persons of one force on one patrol above which the writer is asked to
+/// confirm: a post's whole strength rarely goes out on one patrol.
+pub const USUAL_PERSONS_PER_FORCE: u32 = 200;
+
+/// The usual largest seizure of one item, by the unit of measure its
+/// catalogue entry gives (`measure_vi`): above it the writer is asked to
+/// confirm (a typo such as a missing decimal comma is the likelier
+/// story). The catalogue says how an item is measured; this table says
+/// how much of that measure is unusual, so a new item needs no threshold
+/// of its own. Kept here rather than on each catalogue entry: the entry's
+/// format is shared with other nodes, and a threshold is a rule, not data.
+pub const USUAL_SEIZURE: &[(&str, i64)] = &[
+    // 100 kg of a substance weighed in grams.
+    ("g", 100_000),
+    ("kg", 100),
+    // Heroin cakes are about 350 g: 500 cakes is about 175 kg.
+    ("bánh", 500),
+    ("viên", 100_000),
+    ("chiếc", 1_000),
+    ("cái", 1_000),
+    ("đồng", USUAL_MONEY_DONG),
+];
+/// The usual largest seizure of an item measured otherwise (or not at all).
+pub const USUAL_SEIZURE_OTHER: i64 = 1_000;
+/// Money (a seizure of cash, a programme's amounts) above which the writer
+/// is asked to confirm: ten billion đồng.
+pub const USUAL_MONEY_DONG: i64 = 10_000_000_000;
+
+/// What is unusual about a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DoubtCode {
+    /// More than [`USUAL_PERSONS_PER_FORCE`] persons of one force on a patrol.
+    ManyPersons,
+    /// A seizure above [`USUAL_SEIZURE`] for its unit of measure.
+    LargeSeizure,
+    /// An amount of money above [`USUAL_MONEY_DONG`].
+    LargeAmount,
+}
+
+impl DoubtCode {
+    /// The machine code the API answers.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ManyPersons => "many_persons",
+            Self::LargeSeizure => "large_seizure",
+            Self::LargeAmount => "large_amount",
+        }
+    }
+}
+
+/// A value that is possible but unlikely, named by its field's path. The
+/// value and the threshold are written as Vietnamese reports write them,
+/// with the unit of measure where there is one ("150.000 g").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doubt {
+    pub field: String,
+    pub code: DoubtCode,
+    pub value: String,
+    pub threshold: String,
+}
+
+impl std::fmt::Display for Doubt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} is above the usual {} ({})",
+            self.field,
+            self.value,
+            self.threshold,
+            self.code.as_str()
+        )
+    }
+}
+
+/// The usual largest seizure of an item measured in `measure`.
+pub fn usual_seizure(measure: Option<&str>) -> i64 {
+    measure
+        .and_then(|m| USUAL_SEIZURE.iter().find(|(name, _)| *name == m))
+        .map_or(USUAL_SEIZURE_OTHER, |(_, max)| *max)
+}
+
+/// The values of `content` that are possible but unlikely, each to be
+/// confirmed by the writer. A value at a threshold is usual. Seized items
+/// are measured as `catalogue` says.
+pub fn check_plausible(content: &Content, catalogue: &Catalogue) -> Vec<Doubt> {
+    let with_measure = |n: String, measure: Option<&str>| match measure {
+        Some(m) => format!("{n} {m}"),
+        None => n,
+    };
+    let mut doubts = Vec::new();
+    match content {
+        Content::Patrol(p) => {
+            for (i, f) in p.participants.iter().enumerate() {
+                if f.persons > USUAL_PERSONS_PER_FORCE {
+                    doubts.push(Doubt {
+                        field: format!("participants[{i}].persons"),
+                        code: DoubtCode::ManyPersons,
+                        value: format::integer(i64::from(f.persons)),
+                        threshold: format::integer(i64::from(USUAL_PERSONS_PER_FORCE)),
+                    });
+                }
+            }
+        }
+        Content::Case(c) => {
+            for (i, s) in c.seizures.iter().enumerate() {
+                let measure = catalogue
+                    .get(CatalogueKind::SeizedItem, &s.item)
+                    .and_then(|e| e.measure_vi.as_ref())
+                    .map(|m| m.as_str());
+                let usual = usual_seizure(measure);
+                if s.quantity.value() > Decimal::from(usual) {
+                    doubts.push(Doubt {
+                        field: format!("seizures[{i}].quantity"),
+                        code: DoubtCode::LargeSeizure,
+                        value: with_measure(format::decimal(s.quantity.value(), false), measure),
+                        threshold: with_measure(format::integer(usual), measure),
+                    });
+                }
+            }
+        }
+        Content::Programme(p) => {
+            let amounts = std::iter::once(("monthly_amount".to_string(), p.monthly_amount)).chain(
+                p.disbursements
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (format!("disbursements[{i}].amount"), d.amount)),
+            );
+            for (field, amount) in amounts {
+                if amount.dong() > USUAL_MONEY_DONG {
+                    doubts.push(Doubt {
+                        field,
+                        code: DoubtCode::LargeAmount,
+                        value: with_measure(format::integer(amount.dong()), Some("đồng")),
+                        threshold: with_measure(format::integer(USUAL_MONEY_DONG), Some("đồng")),
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+    doubts
+}
 
 /// The largest count a field may hold.
 pub fn max_count(field: &str) -> u32 {
@@ -201,6 +348,82 @@ mod tests {
         let e = check_limits(&patrol("2024-01-01", 5, &long)).unwrap_err();
         assert_eq!(e.field, "notes");
         assert!(check_limits(&patrol("2024-01-01", 5, &long[1..])).is_ok());
+    }
+
+    fn seized(code: &str, measure: &str) -> Catalogue {
+        let json = serde_json::json!({"catalogue": "seized_item", "code": code, "vi": code,
+            "en": code, "measure_vi": measure});
+        let Content::Catalogue(e) =
+            Content::from_json(RecordType::Catalogue, &json.to_string()).unwrap()
+        else {
+            panic!("not a catalogue entry")
+        };
+        let mut c = Catalogue::default();
+        c.entries.insert((e.catalogue, e.code.clone()), e);
+        c
+    }
+
+    #[test]
+    fn unusual_values_are_doubted_each_by_its_field() {
+        let none = Catalogue::default();
+        assert!(check_plausible(&patrol("2024-01-01", 200, ""), &none).is_empty());
+        let two_forces = Content::from_json(
+            RecordType::Patrol,
+            &serde_json::json!({"date": "2024-01-01", "lead_unit": "BP", "kind": "joint",
+                "participants": [{"force": "DQ", "persons": 12},
+                                 {"force": "BDBP", "persons": 1178}]})
+            .to_string(),
+        )
+        .unwrap();
+        let doubts = check_plausible(&two_forces, &none);
+        assert_eq!(
+            doubts,
+            [Doubt {
+                field: "participants[1].persons".into(),
+                code: DoubtCode::ManyPersons,
+                value: "1.178".into(),
+                threshold: "200".into(),
+            }]
+        );
+        assert_eq!(doubts[0].code.as_str(), "many_persons");
+    }
+
+    #[test]
+    fn a_seizure_is_doubted_by_its_unit_of_measure() {
+        let case = |q: &str| {
+            Content::from_json(
+                RecordType::Case,
+                &format!(
+                    r#"{{"date":"2024-01-01","handling_unit":"BP","case_type":"MATUY","subjects":1,
+                    "seizures":[{{"item":"OPIUM","quantity":"{q}"}}]}}"#
+                ),
+            )
+            .unwrap()
+        };
+        let grams = seized("OPIUM", "g");
+        assert!(check_plausible(&case("100000"), &grams).is_empty());
+        let doubts = check_plausible(&case("150000.5"), &grams);
+        assert_eq!(doubts.len(), 1);
+        assert_eq!(doubts[0].field, "seizures[0].quantity");
+        assert_eq!(doubts[0].code, DoubtCode::LargeSeizure);
+        assert_eq!(doubts[0].value, "150.000,5 g");
+        assert_eq!(doubts[0].threshold, "100.000 g");
+        // The same amount in kilograms is far above usual too; an item of
+        // an unknown measure is held to the general threshold.
+        assert_eq!(
+            check_plausible(&case("150"), &seized("OPIUM", "kg")).len(),
+            1
+        );
+        assert!(check_plausible(&case("1000"), &Catalogue::default()).is_empty());
+        assert_eq!(
+            check_plausible(&case("1001"), &Catalogue::default()).len(),
+            1
+        );
+        let cash = seized("OPIUM", "đồng");
+        assert!(check_plausible(&case("10000000000"), &cash).is_empty());
+        let doubts = check_plausible(&case("12500000000"), &cash);
+        assert_eq!(doubts[0].value, "12.500.000.000 đồng");
+        assert_eq!(doubts[0].threshold, "10.000.000.000 đồng");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Messages in the user's language, for the CLI and the web. The texts live
 //! in `locales/*/*.ftl`.
 
+use bienphong_domain::limits::{Doubt, DoubtCode};
 use bienphong_domain::{Problem, ValidationError};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
@@ -162,6 +163,31 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// "FIELD: what is unusual about it, and the usual threshold".
+    pub fn doubt(self, d: &Doubt) -> String {
+        format!("{}: {}", d.field, self.doubt_only(d))
+    }
+
+    /// What is unusual, without the field's name (a form shows it next to
+    /// the field).
+    pub fn doubt_only(self, d: &Doubt) -> String {
+        let key = match d.code {
+            DoubtCode::ManyPersons => "doubt-many-persons",
+            DoubtCode::LargeSeizure => "doubt-large-seizure",
+            DoubtCode::LargeAmount => "doubt-large-amount",
+        };
+        self.text(
+            key,
+            &[
+                ("field", d.field.clone()),
+                ("value", d.value.clone()),
+                ("threshold", d.threshold.clone()),
+            ],
+        )
+    }
+}
+
 fn format_count(n: usize) -> String {
     bienphong_domain::format::integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
@@ -181,5 +207,26 @@ mod tests {
             Lang::En.problem(&e),
             "participants[0].persons: must not be negative: \"-3\""
         );
+    }
+
+    #[test]
+    fn every_doubt_has_both_languages() {
+        let d = Doubt {
+            field: "participants[0].persons".into(),
+            code: DoubtCode::ManyPersons,
+            value: "1.178".into(),
+            threshold: "200".into(),
+        };
+        for lang in [Lang::Vi, Lang::En] {
+            let text = lang.doubt(&d);
+            assert!(text.starts_with("participants[0].persons: "), "{text}");
+            assert!(text.contains("1.178") && text.contains("200"), "{text}");
+        }
+        assert!(Lang::Vi.doubt_only(&d).contains("xác nhận"));
+        for code in [DoubtCode::LargeSeizure, DoubtCode::LargeAmount] {
+            let d = Doubt { code, ..d.clone() };
+            assert!(!Lang::Vi.doubt_only(&d).contains("Unknown"));
+            assert!(!Lang::En.doubt_only(&d).contains("Unknown"));
+        }
     }
 }

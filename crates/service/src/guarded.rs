@@ -409,11 +409,22 @@ impl<S: Store + AccountStore> Service<S> {
         Ok(())
     }
 
-    pub async fn add_as(&self, who: &Principal, now_ms: i64, content: Content) -> Result<Revision> {
+    /// Creates a record as `who`; values possible but unlikely must be
+    /// `confirmed`.
+    pub async fn add_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        content: Content,
+        confirmed: bool,
+    ) -> Result<Revision> {
+        let org = self.org_shared().await?;
         // Bad input is reported as such, before whether it is allowed.
-        crate::check_write(&content, &*self.org_shared().await?, true, now_ms)?;
+        crate::check_write(&content, &org, true, now_ms)?;
         self.authorise_write(who, now_ms, "create", None, &content)
             .await?;
+        // Asked only of whom may write it: a refusal asks nothing.
+        crate::check_confirmed(&content, &org, confirmed)?;
         let t = content.record_type();
         let audited = content.clone();
         let rev = self
@@ -440,7 +451,8 @@ impl<S: Store + AccountStore> Service<S> {
     }
 
     /// Replaces a record's content; both what it was and what it becomes
-    /// must be within `who`'s grant.
+    /// must be within `who`'s grant, and values possible but unlikely must
+    /// be `confirmed`.
     pub async fn edit_as(
         &self,
         who: &Principal,
@@ -448,6 +460,7 @@ impl<S: Store + AccountStore> Service<S> {
         record_id: RecordId,
         expected: Option<RevisionId>,
         content: Content,
+        confirmed: bool,
     ) -> Result<Revision> {
         let current = self.get(record_id).await?;
         let before = Content::from_json(current.record_type, &current.content)?;
@@ -462,7 +475,7 @@ impl<S: Store + AccountStore> Service<S> {
             .await?;
         let audited = content.clone();
         let rev = self
-            .edit(
+            .edit_with(
                 &crate::Actor {
                     name: who.name.clone(),
                     now_ms,
@@ -470,6 +483,7 @@ impl<S: Store + AccountStore> Service<S> {
                 record_id,
                 expected,
                 content,
+                confirmed,
             )
             .await?;
         self.audit_record(
@@ -568,6 +582,7 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
         org: &bienphong_domain::org::Org,
         writes: Vec<crate::BatchWrite>,
         confirmed: Vec<(RecordId, RevisionId)>,
+        doubts_confirmed: bool,
     ) -> Result<Vec<Revision>> {
         for w in &writes {
             match w {
@@ -610,7 +625,9 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
             name: who.name.clone(),
             now_ms,
         };
-        let revisions = self.write_import(&actor, org, writes, confirmed).await?;
+        let revisions = self
+            .write_import(&actor, org, writes, confirmed, doubts_confirmed)
+            .await?;
         for (rev, (action, content)) in revisions.iter().zip(&audited) {
             self.audit_record(
                 who,

@@ -3,10 +3,12 @@
 //! written; edits and deletes name the revision they follow.
 
 use bienphong_domain::catalogue::Catalogue;
+use bienphong_domain::limits::{Doubt, check_plausible};
 use bienphong_domain::org::Org;
 use bienphong_domain::record::RecordType;
 use bienphong_domain::validate::check;
 use bienphong_domain::{Content, RecordId, Revision, RevisionId, ValidationError};
+use bienphong_domain::{Described, ErrorKind};
 use bienphong_store::{CurrentRecord, ImportStore, ListFilter, Store, StoreError, Write};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -42,8 +44,40 @@ pub enum ServiceError {
     UnknownUser(String),
     #[error(transparent)]
     Resolution(#[from] conflicts::ResolutionProblem),
+    /// Values possible but unlikely, not confirmed by the writer: nothing
+    /// was written; the same write confirmed is accepted.
+    #[error("please confirm: {}", doubts_text(.0))]
+    NeedsConfirmation(Vec<Doubt>),
     #[error("{0}")]
     Internal(String),
+}
+
+fn doubts_text(doubts: &[Doubt]) -> String {
+    doubts
+        .iter()
+        .map(Doubt::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ServiceError {
+    /// The one wording of the errors described here (so far a write to be
+    /// confirmed); each doubt is worded by the edge beside its field, with
+    /// the key `doubt-` and its code.
+    pub fn describe(&self) -> Option<Described> {
+        match self {
+            Self::NeedsConfirmation(doubts) => Some(
+                Described::new(
+                    ErrorKind::Invalid,
+                    "needs_confirmation",
+                    "needs-confirmation",
+                )
+                .with("count", doubts.len().to_string()),
+            ),
+            Self::Store(e) => Some(e.describe()),
+            _ => None,
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
@@ -91,6 +125,21 @@ pub fn check_write(
 ) -> std::result::Result<(), bienphong_domain::ValidationError> {
     check(content, org, is_new_unit)?;
     bienphong_domain::limits::check_not_future(content, bienphong_domain::limits::day_of(now_ms))
+}
+
+/// Refuses a write whose values are possible but unlikely, unless the
+/// writer `confirmed` them. Asked after the hard checks ([`check_write`]):
+/// what is impossible is refused whatever the confirmation.
+pub fn check_confirmed(content: &Content, org: &Org, confirmed: bool) -> Result<()> {
+    if confirmed {
+        return Ok(());
+    }
+    let doubts = check_plausible(content, &org.catalogue);
+    if doubts.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::NeedsConfirmation(doubts))
+    }
 }
 
 /// Who is writing, and when by their clock.
@@ -232,22 +281,39 @@ impl<S: Store> Service<S> {
         Ok((*self.org_shared().await?).clone())
     }
 
-    /// Creates a record after checking it; returns its first revision.
+    /// Creates a record after checking it; returns its first revision. A
+    /// value possible but unlikely is refused as not confirmed.
     pub async fn add(&self, actor: &Actor, content: Content) -> Result<Revision> {
-        self.add_new(NewRecord {
+        self.add_with(actor, content, false).await
+    }
+
+    /// [`Service::add`], the writer having `confirmed` (or not) the values
+    /// possible but unlikely.
+    pub async fn add_with(
+        &self,
+        actor: &Actor,
+        content: Content,
+        confirmed: bool,
+    ) -> Result<Revision> {
+        let r = NewRecord {
             record_id: RecordId::new(),
             content,
             author: actor.name.clone(),
             created_ms: actor.now_ms,
             revision_id: None,
-        })
-        .await
+        };
+        let org = self.org_shared().await?;
+        check_write(&r.content, &org, true, r.created_ms)?;
+        check_confirmed(&r.content, &org, confirmed)?;
+        self.add_checked(r).await
     }
 
-    /// Creates one record in its own transaction: the normal write path.
+    /// Creates one record in its own transaction: the normal write path,
+    /// unconfirmed.
     pub async fn add_new(&self, r: NewRecord) -> Result<Revision> {
         let org = self.org_shared().await?;
         check_write(&r.content, &org, true, r.created_ms)?;
+        check_confirmed(&r.content, &org, false)?;
         self.add_checked(r).await
     }
 
@@ -258,13 +324,28 @@ impl<S: Store> Service<S> {
     }
 
     /// Replaces a record's content. `expected` is the revision the editor
-    /// saw; without it the latest is assumed.
+    /// saw; without it the latest is assumed. A value possible but
+    /// unlikely is refused as not confirmed.
     pub async fn edit(
         &self,
         actor: &Actor,
         record_id: RecordId,
         expected: Option<RevisionId>,
         content: Content,
+    ) -> Result<Revision> {
+        self.edit_with(actor, record_id, expected, content, false)
+            .await
+    }
+
+    /// [`Service::edit`], the writer having `confirmed` (or not) the
+    /// values possible but unlikely.
+    pub async fn edit_with(
+        &self,
+        actor: &Actor,
+        record_id: RecordId,
+        expected: Option<RevisionId>,
+        content: Content,
+        confirmed: bool,
     ) -> Result<Revision> {
         let head = self.live_head(record_id).await?;
         if head.record_type != content.record_type() {
@@ -281,6 +362,8 @@ impl<S: Store> Service<S> {
         if let Some(current) = self.unchanged(record_id, &content).await? {
             return Ok(current);
         }
+        // Saving unchanged content asks nothing: it writes nothing.
+        check_confirmed(&content, &org, confirmed)?;
         let parent = expected.unwrap_or(head.revision_id);
         self.write_one(
             actor,
@@ -322,12 +405,13 @@ impl<S: Store> Service<S> {
 
     /// Writes many new records in one transaction, checking each against
     /// `org` as it grows (a structure record is visible to those after it).
-    /// The same checks as [`Service::add`]; used for the demo and imports.
+    /// The same checks as [`Service::add`], unconfirmed; used for the demo.
     pub async fn add_batch(&self, org: &mut Org, records: Vec<NewRecord>) -> Result<Vec<Revision>> {
         let mut writes = Vec::with_capacity(records.len());
         let mut in_batch: HashSet<RecordId> = HashSet::new();
         for r in records {
             check_write(&r.content, org, true, r.created_ms)?;
+            check_confirmed(&r.content, org, false)?;
             if let Some(subject) = r.content.subject_of()
                 && !in_batch.contains(&subject)
             {
@@ -489,16 +573,19 @@ impl<S: Store + ImportStore> Service<S> {
     /// revision it follows and is refused if the record changed since. Each
     /// written revision becomes its record's import base, as does each of
     /// `confirmed` (records found equal to their rows), in the same
-    /// transaction. Used by imports.
+    /// transaction. Values possible but unlikely are refused, all of
+    /// them in one answer, unless `doubts_confirmed`. Used by imports.
     pub async fn write_import(
         &self,
         actor: &Actor,
         org: &Org,
         writes: Vec<BatchWrite>,
         confirmed: Vec<(RecordId, RevisionId)>,
+        doubts_confirmed: bool,
     ) -> Result<Vec<Revision>> {
         let mut out = Vec::with_capacity(writes.len());
         let mut restore = HashSet::new();
+        let mut doubts = Vec::new();
         for w in writes {
             let (record_id, content, parent) = match w {
                 BatchWrite::Create { record_id, content } => (record_id, content, None),
@@ -517,6 +604,9 @@ impl<S: Store + ImportStore> Service<S> {
                 }
             };
             check_write(&content, org, parent.is_none(), actor.now_ms)?;
+            if !doubts_confirmed {
+                doubts.extend(check_plausible(&content, &org.catalogue));
+            }
             if content.subject_of().is_some() {
                 self.check_subject(&content).await?;
             }
@@ -534,6 +624,10 @@ impl<S: Store + ImportStore> Service<S> {
                 created_ms: actor.now_ms,
                 revision_id: None,
             });
+        }
+        // Every doubt of the batch in one answer, after the hard checks.
+        if !doubts.is_empty() {
+            return Err(ServiceError::NeedsConfirmation(doubts));
         }
         Ok(self.store.commit_import(out, restore, confirmed).await?)
     }

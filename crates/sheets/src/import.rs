@@ -7,6 +7,7 @@ use crate::model::UnitIndex;
 use crate::parse::{self, Input, Rejected, SheetInfo};
 use crate::plan::{self, Action, Difference, Found, ThreeWay};
 use bienphong_domain::access::Access;
+use bienphong_domain::limits::{Doubt, check_plausible};
 use bienphong_domain::validate::check;
 use bienphong_domain::{Content, Period, RecordId, RecordType, RevisionId};
 use bienphong_i18n::Lang;
@@ -28,6 +29,9 @@ pub struct Options {
     pub prefer_file: bool,
     /// Bring back records deleted since the import that wrote them.
     pub restore_deleted: bool,
+    /// Write rows whose values are possible but unlikely (listed in the
+    /// report's `doubts`); without it such a file writes nothing.
+    pub confirm: bool,
 }
 
 /// Who writes: the local operator (the CLI) or a signed-in person, whose
@@ -68,6 +72,9 @@ pub struct Report {
     pub deleted: Vec<RowChange>,
     /// Records brought back (`--restore-deleted`).
     pub restored: usize,
+    /// Values possible but unlikely, by row: confirmed with
+    /// [`Options::confirm`], or nothing is written.
+    pub doubts: Vec<RowDoubt>,
     /// Columns read past: (sheet, header).
     pub ignored: Vec<(String, String)>,
     /// Whether anything was written.
@@ -82,6 +89,28 @@ pub struct RowChange {
     pub row: u32,
     pub record_id: RecordId,
     pub differences: Vec<Difference>,
+}
+
+/// A value of a row that is possible but unlikely.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowDoubt {
+    pub sheet: String,
+    pub row: u32,
+    pub doubt: Doubt,
+}
+
+impl RowDoubt {
+    /// "Sheet "Tuần tra", row 5: participants[0].persons: 250 persons…".
+    pub fn message(&self, lang: Lang) -> String {
+        format!(
+            "{}: {}",
+            lang.text(
+                "sheet-place-row",
+                &[("sheet", self.sheet.clone()), ("row", self.row.to_string())],
+            ),
+            lang.doubt(&self.doubt)
+        )
+    }
 }
 
 impl RowChange {
@@ -475,6 +504,29 @@ pub async fn import<S: Store + AccountStore + ImportStore>(
     }
     rejected.sort_by_key(|r| (r.sheet, r.row));
 
+    let mut doubts = Vec::new();
+    for (sheet, row, action) in &plan.actions {
+        let content = match action {
+            Action::Create { content, .. } | Action::Update { content, .. } => content,
+            Action::Deleted { row, .. } => &**row,
+            Action::Unchanged { .. } => continue,
+        };
+        let sheet = parsed
+            .sheets
+            .get(*sheet)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        doubts.extend(
+            check_plausible(content, &org.catalogue)
+                .into_iter()
+                .map(|doubt| RowDoubt {
+                    sheet: sheet.clone(),
+                    row: *row,
+                    doubt,
+                }),
+        );
+    }
+
     let mut report = Report {
         record_type: t,
         sheets: parsed.sheets,
@@ -487,10 +539,14 @@ pub async fn import<S: Store + AccountStore + ImportStore>(
         both,
         deleted: deleted_rows,
         restored,
+        doubts,
         ignored: parsed.ignored,
         written: false,
     };
-    if options.dry_run || (!report.rejected.is_empty() && !options.skip_invalid) {
+    if options.dry_run
+        || (!report.rejected.is_empty() && !options.skip_invalid)
+        || (!report.doubts.is_empty() && !options.confirm)
+    {
         return Ok(report);
     }
     let writes: Vec<BatchWrite> = plan
@@ -527,12 +583,12 @@ pub async fn import<S: Store + AccountStore + ImportStore>(
         match writer {
             Writer::Local(actor) => {
                 service
-                    .write_import(&actor, &org, writes, confirmed)
+                    .write_import(&actor, &org, writes, confirmed, options.confirm)
                     .await?;
             }
             Writer::Person { who, now_ms } => {
                 service
-                    .write_import_as(who, now_ms, &org, writes, confirmed)
+                    .write_import_as(who, now_ms, &org, writes, confirmed, options.confirm)
                     .await?;
             }
         }

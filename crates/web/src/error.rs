@@ -25,12 +25,25 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A value possible but unlikely, as the API lists it in a
+/// `needs_confirmation` answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct DoubtItem {
+    pub field: String,
+    pub code: &'static str,
+    pub value: String,
+    pub threshold: String,
+    pub message: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
     pub fields: Vec<FieldError>,
+    /// What a `needs_confirmation` answer asks to confirm.
+    pub doubts: Vec<DoubtItem>,
 }
 
 impl ApiError {
@@ -40,6 +53,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: vec![],
+            doubts: vec![],
         }
     }
 
@@ -123,6 +137,27 @@ impl ApiError {
                     text("api-internal", &[]),
                 )
             }
+            ServiceError::NeedsConfirmation(doubts) => {
+                let described = ServiceError::NeedsConfirmation(doubts.clone()).describe();
+                let mut err = match described {
+                    Some(d) => Self::described(lang, d),
+                    None => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "needs_confirmation", ""),
+                };
+                for d in &doubts {
+                    err.fields.push(FieldError {
+                        field: d.field.clone(),
+                        message: lang.doubt_only(d),
+                    });
+                    err.doubts.push(DoubtItem {
+                        field: d.field.clone(),
+                        code: d.code.as_str(),
+                        value: d.value.clone(),
+                        threshold: d.threshold.clone(),
+                        message: lang.doubt_only(d),
+                    });
+                }
+                err
+            }
             ServiceError::Store(s) => Self::described(lang, s.describe()),
         }
     }
@@ -170,6 +205,8 @@ struct Problem<'a> {
     code: &'static str,
     message: &'a str,
     fields: &'a [FieldError],
+    #[serde(skip_serializing_if = "<[DoubtItem]>::is_empty")]
+    doubts: &'a [DoubtItem],
 }
 
 impl IntoResponse for ApiError {
@@ -183,6 +220,7 @@ impl IntoResponse for ApiError {
             code: self.code,
             message: &self.message,
             fields: &self.fields,
+            doubts: &self.doubts,
         })
         .unwrap_or_default();
         let mut response = (

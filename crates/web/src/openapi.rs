@@ -16,6 +16,10 @@ Concurrency: GET of a record answers its ETag (the current head revision, quoted
 DELETE send it in If-Match (or the revision in the body or query, as before): a stale one is \
 412 with If-Match (409 `stale` with the body's revision), and nothing is written. A record \
 changed on two nodes before a sync is in conflict (409 `in_conflict`) until it is resolved.\n\n\
+Confirmation: a record write with values possible but unlikely (more than 200 persons of one \
+force on a patrol, a seizure or an amount far above usual) is answered 422 `needs_confirmation` \
+with the values in `doubts`, and nothing is written; the same request with the query parameter \
+`confirm=true` writes it. Hard limits (`maximum`, `maxLength`) are refused even when confirmed.\n\n\
 Credentials: a bearer token, or the web UI's session cookie with the X-CSRF-Token header on \
 every POST, PUT and DELETE.";
 
@@ -145,11 +149,18 @@ pub fn openapi_document() -> Value {
                 "detail": {"type": "string", "description": "what went wrong, in the caller's language (Accept-Language)"},
                 "code": {"type": "string", "description": "the machine code: bad_request, unauthenticated, \
                     forbidden, csrf, not_found, no_route, deleted, method_not_allowed, stale, in_conflict, \
-                    not_in_conflict, exists, precondition_failed, too_large, uri_too_long, timeout, invalid, internal…"},
+                    not_in_conflict, exists, precondition_failed, too_large, uri_too_long, timeout, invalid, \
+                    needs_confirmation (send the write again with confirm=true), internal…"},
                 "message": {"type": "string", "description": "the same as detail (the member's name before problems)"},
                 "fields": {"type": "array", "description": "the fields or parameters at fault",
                     "items": {"type": "object", "required": ["field", "message"], "properties": {
-                        "field": {"type": "string"}, "message": {"type": "string"}}}}}}),
+                        "field": {"type": "string"}, "message": {"type": "string"}}}},
+                "doubts": {"type": "array", "description": "needs_confirmation only: the values \
+                    possible but unlikely, each by its field (many_persons, large_seizure, large_amount)",
+                    "items": {"type": "object", "required": ["field", "code", "value", "threshold", "message"],
+                        "properties": {"field": {"type": "string"}, "code": {"type": "string"},
+                            "value": {"type": "string"}, "threshold": {"type": "string"},
+                            "message": {"type": "string"}}}}}}),
     );
     schemas.insert(
         "Record".into(),

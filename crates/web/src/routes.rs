@@ -79,6 +79,16 @@ const LIST_QUERY: &[(&str, &str)] = &[
     ("limit", "records per page, 1–500 (default 50)"),
 ];
 
+/// A record write's confirmation (`resources/records/write.rs`).
+const CONFIRM_QUERY: &[(&str, &str)] = &[(
+    "confirm",
+    "true: the values possible but unlikely are confirmed. A write with such a value \
+     (more than 200 persons of one force on a patrol, a seizure or an amount far above \
+     usual: docs/plausibility.md) is answered 422 `needs_confirmation`, listing them in \
+     `doubts`, and nothing is written; the same request with confirm=true writes it. \
+     Hard limits are refused whatever this says.",
+)];
+
 fn route(
     method: Method,
     path: impl Into<String>,
@@ -337,6 +347,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
             )
         });
         routes.push(ApiRoute {
+            query: CONFIRM_QUERY,
             body: Some(openapi::content_schema(t)),
             response: Some("Record"),
             etag: true,
@@ -346,8 +357,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 format!("Create a {t} record"),
                 c,
                 &[201, 400, 403, 422],
-                on(F::POST, move |s, caller, body| {
-                    records::write::create(t, s, caller, body)
+                on(F::POST, move |s, caller, q, body| {
+                    records::write::create(t, s, caller, q, body)
                 }),
             )
         });
@@ -366,6 +377,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
             )
         });
         routes.push(ApiRoute {
+            query: CONFIRM_QUERY,
             body: Some("UpdateRequest"),
             response: Some("Record"),
             etag: true,
@@ -378,8 +390,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 ),
                 c,
                 &[200, 400, 403, 404, 409, 412, 422],
-                on(F::PUT, move |s, caller, id, headers, body| {
-                    records::write::update(t, s, caller, id, headers, body)
+                on(F::PUT, move |s, caller, id, headers, q, body| {
+                    records::write::update(t, s, caller, id, headers, q, body)
                 }),
             )
         });

@@ -1522,6 +1522,8 @@ async fn typed_quantities_read_back_exactly_and_an_untouched_edit_writes_nothing
             ("seizures[2].quantity", "0,43"),
             ("seizures[3].item", "TIEN"),
             ("seizures[3].quantity", "12.500.000"),
+            // 1.200,5 bánh of heroin is far above usual: confirmed.
+            ("confirm", "1"),
         ])
         .send()
         .await
@@ -1592,7 +1594,7 @@ async fn typed_quantities_read_back_exactly_and_an_untouched_edit_writes_nothing
         &app,
         &editor,
         reqwest::Method::POST,
-        "/api/v1/cases",
+        "/api/v1/cases?confirm=true",
         Some(body.clone()),
     )
     .await;
@@ -2159,4 +2161,201 @@ async fn the_api_shows_administrative_codes_and_finds_units_by_them() {
     let by_post = ids("unit=BP-LUNGCU&year=2024".into()).await;
     assert!(!by_post.is_empty());
     assert_eq!(ids("unit=H02.39.01&year=2024".into()).await, by_post);
+}
+
+/// A patrol of `persons` Border Guard persons led by BP-LUNGCU on DAY.
+fn patrol_of(persons: u64) -> Value {
+    json!({"date": DAY, "lead_unit": "BP-LUNGCU", "kind": "joint",
+        "participants": [{"force": "BDBP", "persons": persons}]})
+}
+
+/// Records and revisions in the store: what a refused write must leave.
+async fn written(app: &TestApp) -> (u64, i64) {
+    use bienphong_store::Store;
+    let store = app.service.store();
+    (
+        store.record_count().await.unwrap(),
+        store.last_seq().await.unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn an_unusual_value_is_asked_about_over_the_api_and_written_once_confirmed() {
+    let app = spawn_app().await;
+    let t = token(&app, "dn-lungcu").await;
+    let before = written(&app).await;
+    let (status, body) = api(
+        &app,
+        &t,
+        reqwest::Method::POST,
+        "/api/v1/patrols",
+        Some(patrol_of(250)),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "needs_confirmation");
+    assert_eq!(body["doubts"][0]["field"], "participants[0].persons");
+    assert_eq!(body["doubts"][0]["code"], "many_persons");
+    assert_eq!(body["doubts"][0]["value"], "250");
+    assert_eq!(body["doubts"][0]["threshold"], "200");
+    assert_eq!(body["fields"][0]["field"], "participants[0].persons");
+    assert_eq!(written(&app).await, before, "nothing is written");
+
+    // The same request, confirmed, writes; the record reads back exactly.
+    let (status, created) = api(
+        &app,
+        &t,
+        reqwest::Method::POST,
+        "/api/v1/patrols?confirm=true",
+        Some(patrol_of(250)),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let (_, got) = api(
+        &app,
+        &t,
+        reqwest::Method::GET,
+        &format!("/api/v1/patrols/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(got["content"]["participants"][0]["persons"], 250);
+    assert_eq!(got["content"]["participants"][0]["force"], "BDBP");
+
+    // An edit to another unusual value asks again; confirmed, it writes.
+    let after_create = written(&app).await;
+    let update = |persons: u64| json!({"revision": got["revision"], "content": patrol_of(persons)});
+    let (status, body) = api(
+        &app,
+        &t,
+        reqwest::Method::PUT,
+        &format!("/api/v1/patrols/{id}"),
+        Some(update(1178)),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["doubts"][0]["value"], "1.178");
+    assert_eq!(written(&app).await, after_create);
+    let (status, body) = api(
+        &app,
+        &t,
+        reqwest::Method::PUT,
+        &format!("/api/v1/patrols/{id}?confirm=true"),
+        Some(update(1178)),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["content"]["participants"][0]["persons"], 1178);
+
+    // At the threshold nothing is asked; past the hard limit nothing is
+    // written, confirmed or not.
+    let (status, body) = api(
+        &app,
+        &t,
+        reqwest::Method::POST,
+        "/api/v1/patrols",
+        Some(patrol_of(200)),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let before = written(&app).await;
+    let (status, body) = api(
+        &app,
+        &t,
+        reqwest::Method::POST,
+        "/api/v1/patrols?confirm=true",
+        Some(patrol_of(10_001)),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "invalid");
+    let (status, _) = api(
+        &app,
+        &t,
+        reqwest::Method::POST,
+        "/api/v1/patrols?confirm=maybe",
+        Some(patrol_of(250)),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(written(&app).await, before);
+}
+
+#[tokio::test]
+async fn the_web_form_asks_to_confirm_an_unusual_value_beside_its_field() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "dn-lungcu").await;
+    let before = written(&app).await;
+    let mut form = vec![
+        ("csrf", csrf.clone()),
+        ("date", "10/03/2024".to_string()),
+        ("lead_unit", "BP-LUNGCU".to_string()),
+        ("kind", "joint".to_string()),
+        ("participants[0].force", "BDBP".to_string()),
+        ("participants[0].persons", "250".to_string()),
+        ("notes", "Tuần tra cao điểm".to_string()),
+    ];
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(
+            "id=\"error-participants[0].persons\">250 người của một lực lượng trong một lần tuần tra, nhiều hơn mức thường gặp (200 người)"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("name=\"confirm\""), "{page}");
+    assert!(page.contains("Xác nhận"), "{page}");
+    // The values typed are kept.
+    assert!(page.contains("value=\"250\""), "{page}");
+    assert!(page.contains("Tuần tra cao điểm"), "{page}");
+    assert_eq!(written(&app).await, before, "nothing is written");
+
+    form.push(("confirm", "1".to_string()));
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id = location
+        .trim_start_matches("/records/patrols/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let t = token(&app, "dn-lungcu").await;
+    let (_, got) = api(
+        &app,
+        &t,
+        reqwest::Method::GET,
+        &format!("/api/v1/patrols/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(got["content"]["participants"][0]["persons"], 250);
+    assert_eq!(got["content"]["notes"], "Tuần tra cao điểm");
+    assert_eq!(written(&app).await.0, before.0 + 1);
+
+    // The hard limit is refused even when confirmed.
+    let mut over = form.clone();
+    over[5].1 = "10.001".to_string();
+    let r = client
+        .post(app.url("/records/patrols/new"))
+        .form(&over)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("vượt quá giới hạn 10.000"), "{page}");
+    assert_eq!(written(&app).await.0, before.0 + 1);
 }

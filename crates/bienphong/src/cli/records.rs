@@ -12,6 +12,11 @@ pub struct AddArgs {
     /// Read the record from a JSON file ('-' for standard input).
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Confirm values possible but unlikely (more than 200 persons of one
+    /// force on a patrol, a seizure far above usual); without it such a
+    /// record is refused, listing them, and nothing is written.
+    #[arg(long)]
+    pub confirm: bool,
     #[command(flatten)]
     pub fields: RecordFlags,
 }
@@ -27,6 +32,9 @@ pub struct EditArgs {
     /// Replace the whole record with this JSON file ('-' for standard input).
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Confirm values possible but unlikely (see `add --confirm`).
+    #[arg(long)]
+    pub confirm: bool,
     #[command(flatten)]
     pub fields: RecordFlags,
 }

@@ -45,6 +45,11 @@ pub struct ImportArgs {
     /// Bring back records deleted since they were exported or imported.
     #[arg(long)]
     pub restore_deleted: bool,
+    /// Write rows with values possible but unlikely (more than 200 persons
+    /// of one force on a patrol, a seizure far above usual); without it
+    /// they are listed and nothing is written.
+    #[arg(long)]
+    pub confirm: bool,
     /// The error file (CSV) for refused rows (default: FILE-loi.csv beside
     /// the file, with --skip-invalid).
     #[arg(long)]

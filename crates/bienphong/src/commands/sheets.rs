@@ -112,6 +112,7 @@ pub async fn import(ctx: &Context, args: ImportArgs, out: &mut impl std::io::Wri
             skip_invalid: args.skip_invalid,
             prefer_file: args.prefer_file,
             restore_deleted: args.restore_deleted,
+            confirm: args.confirm,
         },
         &mut progress,
     )
@@ -203,6 +204,9 @@ pub async fn import(ctx: &Context, args: ImportArgs, out: &mut impl std::io::Wri
         )
         .context("stdout")?;
     }
+    for d in &report.doubts {
+        writeln!(out, "{}", d.message(lang)).context("stdout")?;
+    }
     if args.dry_run {
         writeln!(out, "{}", lang.text("import-dry-run", &[])).context("stdout")?;
     } else if report.written {
@@ -211,6 +215,13 @@ pub async fn import(ctx: &Context, args: ImportArgs, out: &mut impl std::io::Wri
     if !report.rejected.is_empty() && !args.skip_invalid {
         return Err(CliError::Message(
             "import-nothing-written",
+            vec![],
+            Kind::Invalid,
+        ));
+    }
+    if !report.doubts.is_empty() && !args.confirm && !args.dry_run {
+        return Err(CliError::Message(
+            "import-needs-confirm",
             vec![],
             Kind::Invalid,
         ));

@@ -80,3 +80,4 @@ import-file-taken = { $place }: the file's values taken over the store's: { $col
 import-both-hint = Some rows were changed in both the file and the store: --prefer-file takes the file's values, --skip-invalid sets those rows aside
 sheet-prefer-file = Where both the file and the store changed: take the file's value
 sheet-restore-deleted = Restore records deleted since the last import
+import-needs-confirm = Some values are unusually large: check them and, if they are right, import again with --confirm (on the web: tick "Confirm"). Nothing was written.

@@ -80,3 +80,4 @@ import-file-taken = { $place }: lấy giá trị trong tệp thay cho giá trị
 import-both-hint = Có dòng sửa ở cả hai nơi: dùng --prefer-file để lấy giá trị trong tệp, hoặc --skip-invalid để bỏ qua các dòng đó
 sheet-prefer-file = Khi cả tệp và hệ thống đều đã sửa: lấy giá trị trong tệp
 sheet-restore-deleted = Khôi phục các bản ghi đã bị xóa kể từ lần nhập trước
+import-needs-confirm = Có giá trị lớn bất thường cần xác nhận: kiểm tra lại, nếu đúng thì nhập lại với --confirm (trên web: đánh dấu "Xác nhận"). Chưa có gì được ghi.

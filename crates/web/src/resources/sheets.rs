@@ -179,6 +179,7 @@ pub async fn import_upload(
         .is_none_or(|a| a != "import");
     let checked = |name: &str| posted.get(name).is_some_and(|v| !v.is_empty());
     let (prefer_file, restore_deleted) = (checked("prefer_file"), checked("restore_deleted"));
+    let confirm = checked("confirm");
     let stem = std::path::Path::new(&file_name)
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -196,6 +197,7 @@ pub async fn import_upload(
             dry_run,
             prefer_file,
             restore_deleted,
+            confirm,
             ..Default::default()
         },
         &mut |_| {},
@@ -204,7 +206,15 @@ pub async fn import_upload(
     let tr = Tr(lang);
     let result = match report {
         Ok(r) => {
-            let errors: Vec<String> = r.errors().map(|e| e.message(lang)).collect();
+            let mut errors: Vec<String> = r.errors().map(|e| e.message(lang)).collect();
+            // Unconfirmed, values possible but unlikely stop the import
+            // like refused rows; the dry run lists them either way.
+            if !confirm || dry_run {
+                errors.extend(r.doubts.iter().map(|d| d.message(lang)));
+                if !r.doubts.is_empty() {
+                    errors.push(lang.text("import-needs-confirm", &[]));
+                }
+            }
             let shown = 500;
             let n = |v: usize| format::integer(v as i64);
             let row_note = |key: &str, c: &bienphong_sheets::import::RowChange| {

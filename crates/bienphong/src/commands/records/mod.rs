@@ -27,7 +27,7 @@ pub async fn add(ctx: &Context, args: AddArgs, out: &mut impl Write) -> Result<(
         )?,
     };
     let (service, actor) = (ctx.service().await?, ctx.actor());
-    let rev = service.add(&actor, content).await?;
+    let rev = service.add_with(&actor, content, args.confirm).await?;
     service.audit_local_write(&actor, "create", &rev).await?;
     announce(out, ctx.lang, "added", &rev)?;
     echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
@@ -50,7 +50,9 @@ pub async fn edit(ctx: &Context, args: EditArgs, out: &mut impl Write) -> Result
         }
     };
     let actor = ctx.actor();
-    let rev = service.edit(&actor, id, expected, content).await?;
+    let rev = service
+        .edit_with(&actor, id, expected, content, args.confirm)
+        .await?;
     service.audit_local_write(&actor, "update", &rev).await?;
     announce(out, ctx.lang, "edited", &rev)?;
     echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))

@@ -320,12 +320,22 @@ pub async fn save(
                 ));
                 state
                     .service
-                    .edit_as(&auth.principal, now, s.record.record_id, expected, content)
+                    .edit_as(
+                        &auth.principal,
+                        now,
+                        s.record.record_id,
+                        expected,
+                        content,
+                        false,
+                    )
                     .await?
             }
             None => {
                 let content = Content::BriefingReport(draft(&unit, quarter, &posted));
-                state.service.add_as(&auth.principal, now, content).await?
+                state
+                    .service
+                    .add_as(&auth.principal, now, content, false)
+                    .await?
             }
         };
         Ok::<_, bienphong_service::ServiceError>(rev)

@@ -16,7 +16,7 @@ use bienphong_domain::format;
 use bienphong_domain::org::Org;
 use bienphong_domain::{RecordType, RevisionId};
 use bienphong_i18n::Lang;
-use bienphong_service::today;
+use bienphong_service::{ServiceError, today};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -45,6 +45,72 @@ struct FormPage {
     revision: String,
     sections: Vec<Section>,
     error: Option<String>,
+    /// The write asked to confirm unusual values: the "Xác nhận" box.
+    ask_confirm: bool,
+}
+
+/// Why the form comes back: one message per field at fault (beside it),
+/// one line at the top, and whether to offer to confirm.
+struct Refusal {
+    status: StatusCode,
+    fields: Vec<(String, String)>,
+    general: Option<String>,
+    ask_confirm: bool,
+}
+
+impl Refusal {
+    fn one(lang: Lang, (status, field, message): (StatusCode, String, String)) -> Self {
+        if field.is_empty() {
+            Self {
+                status,
+                fields: vec![],
+                general: Some(message),
+                ask_confirm: false,
+            }
+        } else {
+            let general = Some(format!("{}: {message}", field_label(lang, &field)));
+            Self {
+                status,
+                fields: vec![(field, message)],
+                general,
+                ask_confirm: false,
+            }
+        }
+    }
+
+    fn invalid(lang: Lang, v: &bienphong_domain::ValidationError) -> Self {
+        Self::one(
+            lang,
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v.field.clone(),
+                lang.problem_only(v),
+            ),
+        )
+    }
+
+    /// A refused write; values to confirm are each shown beside their field.
+    fn of(lang: Lang, e: ServiceError) -> Self {
+        match e {
+            ServiceError::NeedsConfirmation(doubts) => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                fields: doubts
+                    .iter()
+                    .map(|d| (d.field.clone(), lang.doubt_only(d)))
+                    .collect(),
+                general: Some(lang.text("form-needs-confirmation", &[])),
+                ask_confirm: true,
+            },
+            other => Self::one(lang, write_error(lang, other)),
+        }
+    }
+}
+
+/// Whether the form's "Xác nhận" box was ticked.
+fn confirmed(posted: &Posted) -> bool {
+    posted
+        .get("confirm")
+        .is_some_and(|v| v.iter().any(|x| !x.is_empty()))
 }
 
 fn input(
@@ -184,21 +250,16 @@ fn form_response(
     action: String,
     revision: String,
     posted: &Posted,
-    error: Option<(StatusCode, String, String)>,
+    refusal: Option<Refusal>,
 ) -> Response {
     let lang = auth.lang;
     let tr = Tr(lang);
-    let mut errors = HashMap::new();
-    let mut general = None;
-    let status = error.as_ref().map_or(StatusCode::OK, |e| e.0);
-    if let Some((_, field, message)) = error {
-        if field.is_empty() {
-            general = Some(message);
-        } else {
-            errors.insert(field.clone(), message.clone());
-            general = Some(format!("{}: {message}", field_label(lang, &field)));
-        }
-    }
+    let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let ask_confirm = refusal.as_ref().is_some_and(|r| r.ask_confirm);
+    let (errors, general) = match refusal {
+        Some(r) => (r.fields.into_iter().collect(), r.general),
+        None => (HashMap::new(), None),
+    };
     let title = if revision.is_empty() {
         format!("{} — {}", tr.get("form-new"), tr.get(&format!("type-{t}")))
     } else {
@@ -213,6 +274,7 @@ fn form_response(
             revision,
             sections: sections(org, lang, t, posted, &errors),
             error: general,
+            ask_confirm,
         },
     )
 }
@@ -259,7 +321,7 @@ pub async fn create(
     let lang = auth.lang;
     let t = record_type_of(&kind).ok_or_else(|| ApiError::not_found(lang))?;
     let org = state.service.org_shared().await?;
-    let fail = |status, field: String, message: String| {
+    let fail = |refusal: Refusal| {
         form_response(
             &auth,
             &org,
@@ -267,32 +329,23 @@ pub async fn create(
             action.clone(),
             String::new(),
             &posted,
-            Some((status, field, message)),
+            Some(refusal),
         )
     };
     let content = match forms::to_content(t, &posted) {
         Ok(c) => c,
-        Err(v) => {
-            return Ok(fail(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                v.field.clone(),
-                lang.problem_only(&v),
-            ));
-        }
+        Err(v) => return Ok(fail(Refusal::invalid(lang, &v))),
     };
     Ok(
         match state
             .service
-            .add_as(&auth.principal, now_ms(), content)
+            .add_as(&auth.principal, now_ms(), content, confirmed(&posted))
             .await
         {
             Ok(rev) => {
                 Redirect::to(&format!("/records/{kind}/{}?saved=1", rev.record_id)).into_response()
             }
-            Err(e) => {
-                let (status, field, message) = write_error(lang, e);
-                fail(status, field, message)
-            }
+            Err(e) => fail(Refusal::of(lang, e)),
         },
     )
 }
@@ -340,7 +393,7 @@ pub async fn update(
         .and_then(|v| v.first())
         .cloned()
         .unwrap_or_default();
-    let fail = |status, field: String, message: String| {
+    let fail = |refusal: Refusal| {
         form_response(
             &auth,
             &org,
@@ -348,25 +401,22 @@ pub async fn update(
             action.clone(),
             revision_text.clone(),
             &posted,
-            Some((status, field, message)),
+            Some(refusal),
         )
     };
     let Ok(revision) = revision_text.parse::<RevisionId>() else {
-        return Ok(fail(
-            StatusCode::BAD_REQUEST,
-            String::new(),
-            lang.text("form-no-revision", &[]),
-        ));
+        return Ok(fail(Refusal::one(
+            lang,
+            (
+                StatusCode::BAD_REQUEST,
+                String::new(),
+                lang.text("form-no-revision", &[]),
+            ),
+        )));
     };
     let content = match forms::to_content(t, &posted) {
         Ok(c) => c,
-        Err(v) => {
-            return Ok(fail(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                v.field.clone(),
-                lang.problem_only(&v),
-            ));
-        }
+        Err(v) => return Ok(fail(Refusal::invalid(lang, &v))),
     };
     let written = state
         .service
@@ -376,13 +426,11 @@ pub async fn update(
             record_id,
             Some(revision),
             content,
+            confirmed(&posted),
         )
         .await;
     Ok(match written {
         Ok(_) => Redirect::to(&format!("/records/{kind}/{record_id}?saved=1")).into_response(),
-        Err(e) => {
-            let (status, field, message) = write_error(lang, e);
-            fail(status, field, message)
-        }
+        Err(e) => fail(Refusal::of(lang, e)),
     })
 }

@@ -16,17 +16,38 @@ use bienphong_domain::{RecordType, RevisionId};
 use serde::Deserialize;
 use serde_json::Value;
 
+/// `?confirm=true`: the writer confirms the values possible but unlikely
+/// that a write without it was answered 422 `needs_confirmation` for.
+#[derive(Deserialize)]
+pub struct ConfirmQuery {
+    confirm: Option<String>,
+}
+
+impl ConfirmQuery {
+    fn confirmed(&self, lang: bienphong_i18n::Lang) -> Result<bool, ApiError> {
+        match self.confirm.as_deref() {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(_) => Err(ApiError::bad_request(lang, "confirm", "true or false")),
+        }
+    }
+}
+
 pub async fn create(
     t: RecordType,
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    Query(q): Query<ConfirmQuery>,
     body: Bytes,
 ) -> Result<Response, Error> {
     let lang = caller.lang;
+    let confirmed = q.confirmed(lang)?;
     let value = json_body(lang, &body)?;
     let content = content_of(lang, t, &value)?;
     let service = &state.service;
-    let rev = service.add_as(&caller.principal, now_ms(), content).await?;
+    let rev = service
+        .add_as(&caller.principal, now_ms(), content, confirmed)
+        .await?;
     let record = service.get(rev.record_id).await?;
     let location = format!("/api/v1/{}/{}", collection(t), rev.record_id);
     Ok((
@@ -47,9 +68,11 @@ pub async fn update(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     headers: HeaderMap,
+    Query(q): Query<ConfirmQuery>,
     body: Bytes,
 ) -> Result<Response, Error> {
     let lang = caller.lang;
+    let confirmed = q.confirmed(lang)?;
     let id = parse_record_id(lang, &id)?;
     let value = json_body(lang, &body)?;
     let edited = || ApiError::bad_request(lang, "revision", "send the revision you edited");
@@ -82,6 +105,7 @@ pub async fn update(
             id,
             Some(base.revision),
             content,
+            confirmed,
         )
         .await
         .map_err(|e| etag::refused(lang, base, e))?;
