@@ -126,7 +126,7 @@ impl AdminCode {
 /// A unit: a province, a Border Guard command or post, a district, commune,
 /// village. Party committees and People's Committees are bodies of a unit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "UnitStored")]
+#[serde(from = "UnitStored")]
 pub struct Unit {
     pub code: Code,
     pub kind: UnitKind,
@@ -188,9 +188,8 @@ struct UnitStored {
     note: Text,
 }
 
-impl TryFrom<UnitStored> for Unit {
-    type Error = std::convert::Infallible;
-    fn try_from(s: UnitStored) -> Result<Self, Self::Error> {
+impl From<UnitStored> for Unit {
+    fn from(s: UnitStored) -> Self {
         let mut admin_codes = s.admin_codes;
         if let Some(code) = s.official_code
             && !admin_codes.iter().any(|a| a.code == code)
@@ -201,7 +200,7 @@ impl TryFrom<UnitStored> for Unit {
                 valid_to: None,
             });
         }
-        Ok(Unit {
+        Unit {
             code: s.code,
             kind: s.kind,
             name: s.name,
@@ -213,7 +212,7 @@ impl TryFrom<UnitStored> for Unit {
             successors: s.successors,
             verified: s.verified,
             note: s.note,
-        })
+        }
     }
 }
 
