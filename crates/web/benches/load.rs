@@ -31,7 +31,7 @@
     reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
 )]
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/web/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeMap;

@@ -16,6 +16,7 @@
     reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
 )]
 
+#[path = "web/common/mod.rs"]
 mod common;
 
 use fantoccini::{Client, ClientBuilder, Locator};

@@ -1,22 +1,13 @@
 //! Sync between the province's server (in process, port 0, over the demo)
 //! and post nodes (empty SQLite stores), through the real HTTP routes.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::disallowed_methods,
-    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
-)]
 
-mod common;
-
+use crate::common::{TestApp, login, spawn_app, token};
 use bienphong_domain::{Content, RecordType, Revision, RevisionId};
 use bienphong_service::{Actor, Resolution, Service};
 use bienphong_store::{AccountStore, SqlStore, Store};
 use bienphong_sync::bundle::{Bundle, answer_on_server, export_from_node, import_on_node};
 use bienphong_sync::client::{Client, NodeState, SyncReport, sync};
 use bienphong_sync::{SyncError, wire};
-use common::{TestApp, login, spawn_app, token};
 use std::collections::BTreeSet;
 
 /// A node token an administrator creates for `unit`.
@@ -492,7 +483,7 @@ async fn sync_status_on_the_server_shows_each_node_and_what_waits_for_it() {
         .await
         .unwrap();
     assert!(!home.contains("href=\"/sync\""), "no link for others");
-    let r = common::http()
+    let r = crate::common::http()
         .get(app.url("/api/v1/sync/status"))
         .bearer_auth(&t1)
         .send()
@@ -545,7 +536,7 @@ async fn serve_node(
         .await
         .unwrap();
     });
-    let client = common::browser_like_client();
+    let client = crate::common::browser_like_client();
     let r = client
         .post(format!("{base}/login"))
         .form(&[
@@ -718,7 +709,7 @@ async fn sync_status_on_a_node_counts_what_it_has_still_to_send() {
         )
         .await
         .unwrap();
-    let editor = common::browser_like_client();
+    let editor = crate::common::browser_like_client();
     let r = editor
         .post(format!("{}/login", node.base))
         .form(&[
@@ -1371,7 +1362,7 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
 /// returns how many records ended in conflict.
 async fn run_ops(ops: Vec<Op>) -> usize {
     let fleet = fleet();
-    let app = common::spawn_app_from(
+    let app = crate::common::spawn_app_from(
         &fleet.dir.join("server.sqlite"),
         bienphong_web::ServerConfig::default(),
     )

@@ -1,17 +1,8 @@
 //! Spreadsheets on the web: template and exports linked from the lists,
 //! and an upload page that checks first and imports only what the signed-in
 //! person may write.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::disallowed_methods,
-    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
-)]
 
-mod common;
-
-use common::{login, spawn_app};
+use crate::common::{login, spawn_app};
 use reqwest::multipart::{Form, Part};
 
 fn upload(csrf: &str, action: &str, csv: &str) -> Form {
@@ -85,7 +76,7 @@ async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_record
     assert!(report.contains("Đồn Biên phòng Lũng Cú"), "{report}");
 
     // A check writes nothing and names the row of another post.
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let file = "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng\n\
                 10/03/2026;Đồn Biên phòng Lũng Cú;Tuần tra chung;5\n\
                 11/03/2026;Đồn Biên phòng Sơn Vĩ;Tuần tra chung;4\n";
@@ -106,7 +97,7 @@ async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_record
         page.contains("không được ghi bản ghi của đơn vị này"),
         "{page}"
     );
-    assert_eq!(common::record_count(&app).await, before);
+    assert_eq!(crate::common::record_count(&app).await, before);
 
     // Importing it writes nothing either: all or nothing.
     let r = client
@@ -116,7 +107,7 @@ async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_record
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    assert_eq!(common::record_count(&app).await, before);
+    assert_eq!(crate::common::record_count(&app).await, before);
 
     // Its own patrol imports, once.
     let own = "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng\n10/03/2026;Lũng Cú post;Tuần tra chung;5\n"
@@ -133,7 +124,7 @@ async fn an_editor_downloads_the_template_and_exports_and_imports_its_own_record
         assert!(page.contains(expected), "{page}");
         assert!(page.contains("id=\"import-written\""), "{page}");
     }
-    assert_eq!(common::record_count(&app).await, before + 1);
+    assert_eq!(crate::common::record_count(&app).await, before + 1);
 
     // Without the session's token, nothing.
     let r = client
@@ -176,7 +167,7 @@ async fn the_upload_page_takes_files_larger_than_a_form() {
     while csv.len() < 3 * 1024 * 1024 {
         csv.push_str("10/03/2026;BP-LUNGCU;Tuần tra chung;khong-phai-so\n");
     }
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let r = client
         .post(app.url("/records/patrols/import"))
         .multipart(upload(&csrf, "check", &csv))
@@ -190,7 +181,7 @@ async fn the_upload_page_takes_files_larger_than_a_form() {
     );
     let page = r.text().await.unwrap();
     assert!(page.contains("khong-phai-so"), "the bad value is named");
-    assert_eq!(common::record_count(&app).await, before);
+    assert_eq!(crate::common::record_count(&app).await, before);
     // A form of that size is still refused.
     let r = client
         .post(app.url("/records/patrols/new"))
@@ -214,8 +205,8 @@ fn unescaped(page: &str) -> String {
 async fn re_uploading_an_export_keeps_what_was_corrected_and_deleted_since() {
     let app = spawn_app().await;
     let (client, csrf) = login(&app, "dn-lungcu").await;
-    let token = common::token(&app, "dn-lungcu").await;
-    let api = common::http();
+    let token = crate::common::token(&app, "dn-lungcu").await;
+    let api = crate::common::http();
     let csv = client
         .get(app.url("/records/patrols/export?unit=BP-LUNGCU&year=2023&format=csv"))
         .send()
@@ -283,7 +274,7 @@ async fn re_uploading_an_export_keeps_what_was_corrected_and_deleted_since() {
         .await
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let upload_with = |action: &str, options: &[&str]| {
         let mut form = upload(&csrf, action, &csv);
         for o in options {
@@ -316,7 +307,7 @@ async fn re_uploading_an_export_keeps_what_was_corrected_and_deleted_since() {
             "{page}"
         );
         assert!(page.contains("thêm mới 0, cập nhật 0,"), "{page}");
-        assert_eq!(common::record_count(&app).await, before);
+        assert_eq!(crate::common::record_count(&app).await, before);
         assert_eq!(bdbp(&get(id.clone()).await), Some(77));
     }
     let page = upload_with("check", &[])
@@ -337,5 +328,5 @@ async fn re_uploading_an_export_keeps_what_was_corrected_and_deleted_since() {
     assert!(page.contains("khôi phục 1"), "{page}");
     assert_eq!(bdbp(&get(id.clone()).await), Some(was));
     assert_eq!(get(removed).await["content"], gone["content"]);
-    assert_eq!(common::record_count(&app).await, before + 1);
+    assert_eq!(crate::common::record_count(&app).await, before + 1);
 }

@@ -3,17 +3,8 @@
 //! and submitting its report, the frozen figures of a submitted report with
 //! later changes shown beside them, and the actions of one briefing carried
 //! to the next.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::disallowed_methods,
-    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
-)]
 
-mod common;
-
-use common::{TestApp, login, spawn_app, token};
+use crate::common::{TestApp, login, spawn_app, token};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -24,7 +15,7 @@ async fn api(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut req = common::http()
+    let mut req = crate::common::http()
         .request(method, app.url(path))
         .bearer_auth(token);
     if let Some(b) = body {

@@ -3,17 +3,8 @@
 //! skips nor repeats under concurrent writes, and one error shape (RFC
 //! 9457 problems) for every status. The real server over a fresh demo
 //! store, spoken to over HTTP only.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::disallowed_methods,
-    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
-)]
 
-mod common;
-
-use common::{TestApp, login, spawn_app, spawn_app_with, token};
+use crate::common::{TestApp, login, spawn_app, spawn_app_with, token};
 use reqwest::header::{CONTENT_TYPE, ETAG, IF_MATCH};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -41,7 +32,7 @@ async fn send(
     if_match: Option<&str>,
     body: Option<Value>,
 ) -> Answer {
-    let mut req = common::http()
+    let mut req = crate::common::http()
         .request(method, app.url(path))
         .bearer_auth(token);
     if let Some(tag) = if_match {
@@ -527,7 +518,7 @@ async fn every_api_error_is_a_problem_with_its_status_and_code() {
     })
     .await;
     let editor = token(&app, "dn-lungcu").await;
-    let client = common::http();
+    let client = crate::common::http();
 
     // 400: a bad parameter.
     let a = send(
@@ -674,7 +665,7 @@ async fn every_api_error_is_a_problem_with_its_status_and_code() {
     .await;
     assert_problem(&a, 422, "invalid", "a negative count");
     // 413: a body over the server's limit, refused before it is read.
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let mut big = patrol("2024-03-10", 4);
     big["notes"] = json!("x".repeat(100 * 1024));
     let a = send(
@@ -691,7 +682,7 @@ async fn every_api_error_is_a_problem_with_its_status_and_code() {
     // it is read: the same problem.
     let a = chunked_post(&app, &editor, "/api/v1/patrols", 100 * 1024).await;
     assert_problem(&a, 413, "too_large", "an over-limit chunked body");
-    assert_eq!(common::record_count(&app).await, before);
+    assert_eq!(crate::common::record_count(&app).await, before);
     // 414: an over-long address.
     let long = format!("/api/v1/patrols?q={}", "a".repeat(9 * 1024));
     let a = send(&app, &editor, Method::GET, &long, None, None).await;
@@ -730,7 +721,7 @@ async fn every_api_error_is_a_problem_with_its_status_and_code() {
 #[tokio::test]
 async fn the_openapi_document_states_the_contract() {
     let app = spawn_app().await;
-    let doc: Value = common::http()
+    let doc: Value = crate::common::http()
         .get(app.url("/api/v1/openapi.json"))
         .send()
         .await

@@ -1,16 +1,7 @@
 //! Black-box tests of the server: the real app on port 0 over a fresh demo
 //! store per test, spoken to over HTTP only.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::disallowed_methods,
-    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
-)]
 
-mod common;
-
-use common::{TestApp, login, spawn_app, spawn_app_with, token};
+use crate::common::{TestApp, login, spawn_app, spawn_app_with, token};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -23,7 +14,7 @@ async fn api(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let client = common::http();
+    let client = crate::common::http();
     let mut req = client.request(method, app.url(path)).bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
@@ -363,7 +354,7 @@ async fn api_errors_have_their_statuses_and_never_a_500_for_bad_input() {
     let app = spawn_app().await;
     let editor = token(&app, "dn-lungcu").await;
     let m = reqwest::Method::POST;
-    let client = common::http();
+    let client = crate::common::http();
     // No credentials: 401 before the body is even read.
     let r = client
         .post(app.url("/api/v1/patrols"))
@@ -618,7 +609,7 @@ async fn api_errors_have_their_statuses_and_never_a_500_for_bad_input() {
 async fn the_openapi_document_lists_every_route_the_server_serves() {
     let app = spawn_app().await;
     let admin = token(&app, "admin").await;
-    let doc: Value = common::http()
+    let doc: Value = crate::common::http()
         .get(app.url("/api/v1/openapi.json"))
         .send()
         .await
@@ -666,7 +657,7 @@ async fn the_openapi_document_lists_every_route_the_server_serves() {
     }
     // Every documented operation is served: none falls through to "no
     // route" or "method not allowed".
-    let client = common::http();
+    let client = crate::common::http();
     let mut served = 0;
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
@@ -706,7 +697,7 @@ async fn the_openapi_document_lists_every_route_the_server_serves() {
 #[tokio::test]
 async fn an_anonymous_visit_leads_to_the_vietnamese_login_page() {
     let app = spawn_app().await;
-    let client = common::browser_like_client();
+    let client = crate::common::browser_like_client();
     let r = client.get(app.url("/")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_string();
@@ -739,7 +730,7 @@ async fn sign_in_out_and_session_expiry() {
         ..Default::default()
     })
     .await;
-    let client = common::browser_like_client();
+    let client = crate::common::browser_like_client();
     let r = client
         .post(app.url("/login"))
         .form(&[
@@ -761,7 +752,7 @@ async fn sign_in_out_and_session_expiry() {
         .post(app.url("/login"))
         .form(&[
             ("username", "dn-lungcu"),
-            ("password", &common::password("dn-lungcu")),
+            ("password", &crate::common::password("dn-lungcu")),
             ("next", "/records/patrols"),
         ])
         .send()
@@ -793,7 +784,7 @@ async fn sign_in_out_and_session_expiry() {
 #[tokio::test]
 async fn repeated_failures_lock_the_account_and_many_attempts_are_slowed() {
     let app = spawn_app().await;
-    let client = common::browser_like_client();
+    let client = crate::common::browser_like_client();
     let attempt = |password: String| {
         let client = client.clone();
         let url = app.url("/login");
@@ -818,7 +809,7 @@ async fn repeated_failures_lock_the_account_and_many_attempts_are_slowed() {
     let r = attempt("sai-mat-khau-1".into()).await;
     assert_eq!(r.status(), 401);
     // Locked: even the right password is refused for now.
-    let r = attempt(common::password("xa-lungcu")).await;
+    let r = attempt(crate::common::password("xa-lungcu")).await;
     assert_eq!(r.status(), 401);
     assert!(r.text().await.unwrap().contains("tạm khóa"));
     let admin = token(&app, "admin").await;
@@ -837,7 +828,7 @@ async fn repeated_failures_lock_the_account_and_many_attempts_are_slowed() {
         ..Default::default()
     })
     .await;
-    let client = common::browser_like_client();
+    let client = crate::common::browser_like_client();
     for expected in [401, 401, 401, 429] {
         let r = client
             .post(limited.url("/login"))
@@ -863,7 +854,7 @@ fn login_error(page: &str) -> String {
 #[tokio::test]
 async fn a_wrong_user_name_and_a_locked_account_get_the_same_answer() {
     let app = spawn_app().await;
-    let client = common::browser_like_client();
+    let client = crate::common::browser_like_client();
     let attempt = |username: &'static str, password: String| {
         let client = client.clone();
         let url = app.url("/login");
@@ -899,8 +890,8 @@ async fn a_wrong_user_name_and_a_locked_account_get_the_same_answer() {
     }
     // The locked account refuses its right password just as an unknown
     // name refuses any.
-    let real = attempt("xa-lungcu", common::password("xa-lungcu")).await;
-    let unknown = attempt("khong-co-ai", common::password("xa-lungcu")).await;
+    let real = attempt("xa-lungcu", crate::common::password("xa-lungcu")).await;
+    let unknown = attempt("khong-co-ai", crate::common::password("xa-lungcu")).await;
     assert_eq!(real, unknown);
     // The audit log still tells the administrator what happened.
     let admin = token(&app, "admin").await;
@@ -932,7 +923,7 @@ async fn too_many_sign_ins_from_one_address_say_when_to_retry() {
         ..Default::default()
     })
     .await;
-    let client = common::browser_like_client();
+    let client = crate::common::browser_like_client();
     // The limiter counts per minute of the clock: start far enough from the
     // minute's end that all three attempts fall in one minute.
     let now_ms = std::time::SystemTime::now()
@@ -983,7 +974,7 @@ async fn too_many_sign_ins_from_one_address_say_when_to_retry() {
 async fn forms_without_the_sessions_csrf_token_or_from_another_site_are_refused() {
     let app = spawn_app().await;
     let (client, csrf) = login(&app, "dn-lungcu").await;
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let form = |token: &str| {
         vec![
             ("csrf", token.to_string()),
@@ -1026,7 +1017,7 @@ async fn forms_without_the_sessions_csrf_token_or_from_another_site_are_refused(
         .unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(
-        common::record_count(&app).await,
+        crate::common::record_count(&app).await,
         before,
         "nothing was written"
     );
@@ -1037,7 +1028,7 @@ async fn forms_without_the_sessions_csrf_token_or_from_another_site_are_refused(
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(common::record_count(&app).await, before + 1);
+    assert_eq!(crate::common::record_count(&app).await, before + 1);
 }
 
 #[tokio::test]
@@ -1092,7 +1083,7 @@ async fn revoked_tokens_and_disabled_users_lose_access() {
 async fn the_web_form_shows_vietnamese_errors_beside_the_field_and_saves_nothing() {
     let app = spawn_app().await;
     let (client, csrf) = login(&app, "dn-lungcu").await;
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let r = client
         .post(app.url("/records/patrols/new"))
         .form(&[
@@ -1112,7 +1103,7 @@ async fn the_web_form_shows_vietnamese_errors_beside_the_field_and_saves_nothing
         page.contains("id=\"error-participants[0].persons\">không được là số âm"),
         "{page}"
     );
-    assert_eq!(common::record_count(&app).await, before);
+    assert_eq!(crate::common::record_count(&app).await, before);
     // Search ignores diacritics and case; the list is in Vietnamese.
     let (client, _) = login(&app, "admin").await;
     let page = client
@@ -1135,9 +1126,9 @@ async fn the_web_form_shows_vietnamese_errors_beside_the_field_and_saves_nothing
 async fn oversized_requests_are_refused_before_they_are_read() {
     let app = spawn_app().await;
     let editor = token(&app, "dn-lungcu").await;
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let body = format!("{{\"notes\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
-    let r = common::http()
+    let r = crate::common::http()
         .post(app.url("/api/v1/patrols"))
         .bearer_auth(&editor)
         .header("content-type", "application/json")
@@ -1146,7 +1137,7 @@ async fn oversized_requests_are_refused_before_they_are_read() {
         .await
         .unwrap();
     assert_eq!(r.status(), 413);
-    assert_eq!(common::record_count(&app).await, before);
+    assert_eq!(crate::common::record_count(&app).await, before);
 }
 
 #[tokio::test]
@@ -1624,7 +1615,7 @@ async fn typed_quantities_read_back_exactly_and_an_untouched_edit_writes_nothing
 async fn implausible_values_and_future_records_are_refused_on_every_web_edge() {
     let app = spawn_app().await;
     let editor = token(&app, "dn-lungcu").await;
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let mut patrol = content("patrols", "BP-LUNGCU", &[]);
     patrol["participants"] = json!([{"force": "BDBP", "persons": 4_294_967_295u64}]);
     let (s, v) = api(
@@ -1705,7 +1696,7 @@ async fn implausible_values_and_future_records_are_refused_on_every_web_edge() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303, "{:?}", r.text().await);
-    assert_eq!(common::record_count(&app).await, before + 1);
+    assert_eq!(crate::common::record_count(&app).await, before + 1);
 }
 
 #[tokio::test]
@@ -1749,7 +1740,7 @@ async fn a_bad_year_or_cutoff_is_refused_alike_by_pages_and_api() {
     ] {
         let refusal = format!("chọn một trong: {expected}");
         for path in ["/api/v1/reports/annual", "/api/v1/briefings"] {
-            let r = common::http()
+            let r = crate::common::http()
                 .get(app.url(&format!("{path}?{query}")))
                 .bearer_auth(&admin)
                 .send()
@@ -1822,7 +1813,7 @@ async fn deleting_a_record_through_another_collection_is_refused_and_writes_noth
         case["id"].as_str().unwrap(),
         case["revision"].as_str().unwrap(),
     );
-    let before = common::record_count(&app).await;
+    let before = crate::common::record_count(&app).await;
     let r = page
         .post(app.url(&format!("/records/patrols/{id}/delete")))
         .form(&[("csrf", csrf.as_str()), ("revision", revision)])
@@ -1849,7 +1840,7 @@ async fn deleting_a_record_through_another_collection_is_refused_and_writes_noth
     .await;
     assert_eq!(status, 200);
     assert_eq!(still["revision"], revision);
-    assert_eq!(common::record_count(&app).await, before);
+    assert_eq!(crate::common::record_count(&app).await, before);
     // Through its own collection it goes.
     let r = page
         .post(app.url(&format!("/records/cases/{id}/delete")))
@@ -1858,7 +1849,7 @@ async fn deleting_a_record_through_another_collection_is_refused_and_writes_noth
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(common::record_count(&app).await, before - 1);
+    assert_eq!(crate::common::record_count(&app).await, before - 1);
 }
 
 /// The text of a record page's fields table and its history.
@@ -1982,7 +1973,7 @@ async fn a_report_is_the_same_bytes_from_the_page_and_the_api_in_every_format() 
     let app = spawn_app().await;
     let (admin, _) = login(&app, "admin").await;
     let admin_token = token(&app, "admin").await;
-    let client = common::http();
+    let client = crate::common::http();
     // The document's date is given: nothing depends on today.
     let query = "year=2023&scope=BP-LUNGCU&number=5&date=16/01/2024";
     for format in ["md", "json", "xlsx", "csv", "docx"] {
