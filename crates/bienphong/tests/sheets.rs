@@ -162,7 +162,9 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     wb.save(&filled).unwrap();
 
     let before = revision_count(dir);
-    let out = ok(bin(dir).arg("import").arg(&filled));
+    // The sheet's 1.178 Border Guard persons on one patrol is asked about:
+    // the import is confirmed, as a user confirms it.
+    let out = ok(bin(dir).args(["import", "--confirm"]).arg(&filled));
     assert!(
         out.contains("đọc 3 dòng; thêm mới 3, cập nhật 0, không đổi 0, lỗi 0"),
         "{out}"
@@ -684,7 +686,10 @@ fn files_written_by_libreoffice_import() {
     convert(&soffice, &fods, "xlsx");
     let xlsx = dir.join("thang4.xlsx");
     let before = revision_count(dir);
-    let out = ok(bin(dir).args(["import", "--type", "patrol"]).arg(&xlsx));
+    // 1.178 persons of one force is asked about; confirmed here.
+    let out = ok(bin(dir)
+        .args(["import", "--confirm", "--type", "patrol"])
+        .arg(&xlsx));
     assert!(
         out.contains("đọc 2 dòng; thêm mới 2, cập nhật 0, không đổi 0, lỗi 0"),
         "{out}"
