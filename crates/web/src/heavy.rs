@@ -23,21 +23,51 @@ use tokio::sync::Semaphore;
 
 pub struct Heavy {
     renders: Semaphore,
-    annual: Mutex<HashMap<AnnualKey, Arc<AnnualReview>>>,
+    annual: StateCache<(Option<String>, i16, Cutoff), Arc<AnnualReview>>,
 }
 
-/// Store state (its last sequence number), scope, year, cut-off.
-type AnnualKey = (i64, Option<String>, i16, Cutoff);
+/// Values computed from one store state (its last sequence number), kept
+/// until the store changes: an entry of an older state is never asked for
+/// again, so a write empties the cache as the next state's first entry
+/// comes in.
+pub struct StateCache<K, V> {
+    entries: Mutex<HashMap<(i64, K), V>>,
+}
 
-/// Entries kept at most; a store that changes empties the cache anyway.
-const MAX_REVIEWS: usize = 256;
+/// Entries kept at most for one store state.
+const MAX_ENTRIES: usize = 256;
+
+impl<K, V> Default for StateCache<K, V> {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::default(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> StateCache<K, V> {
+    pub fn get(&self, seq: i64, key: K) -> Option<V> {
+        let cache = self.entries.lock().ok()?;
+        cache.get(&(seq, key)).cloned()
+    }
+
+    pub fn put(&self, seq: i64, key: K, value: V) {
+        if let Ok(mut cache) = self.entries.lock() {
+            cache.retain(|k, _| k.0 == seq);
+            if cache.len() >= MAX_ENTRIES {
+                cache.clear();
+            }
+            cache.insert((seq, key), value);
+        }
+    }
+}
 
 impl Default for Heavy {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Self {
             renders: Semaphore::new(cores.saturating_sub(1).max(1)),
-            annual: Mutex::default(),
+            annual: StateCache::default(),
         }
     }
 }
@@ -87,24 +117,32 @@ pub async fn annual_review_at(
     cutoff: Cutoff,
     scope: Option<&Code>,
 ) -> Result<Arc<AnnualReview>, Error> {
-    let key = (seq, scope.map(Code::to_string), year, cutoff);
-    if let Ok(cache) = state.heavy.annual.lock()
-        && let Some(review) = cache.get(&key)
-    {
-        return Ok(review.clone());
+    let key = (scope.map(Code::to_string), year, cutoff);
+    if let Some(review) = state.heavy.annual.get(seq, key.clone()) {
+        return Ok(review);
     }
     let review = Arc::new(
         bienphong_report::annual_review(&state.service, year, cutoff, scope)
             .await
             .map_err(Error::from)?,
     );
-    if let Ok(mut cache) = state.heavy.annual.lock() {
-        // Reviews of an older store state are never asked for again.
-        cache.retain(|k, _| k.0 == seq);
-        if cache.len() >= MAX_REVIEWS {
-            cache.clear();
-        }
-        cache.insert(key, review.clone());
-    }
+    state.heavy.annual.put(seq, key, review.clone());
     Ok(review)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_of_an_older_store_state_is_never_given_and_is_dropped() {
+        let cache = StateCache::<&str, i32>::default();
+        cache.put(7, "HG", 1);
+        assert_eq!(cache.get(7, "HG"), Some(1));
+        // A write moved the store to state 8: what state 7 computed is gone.
+        assert_eq!(cache.get(8, "HG"), None);
+        cache.put(8, "TQ", 2);
+        assert_eq!(cache.get(7, "HG"), None);
+        assert_eq!(cache.entries.lock().map(|c| c.len()).unwrap_or(0), 1);
+    }
 }

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::error::Error;
 use crate::extract::{SignedIn, back_of};
-use crate::heavy;
+use crate::heavy::{self, StateCache};
 use crate::params;
 use crate::view::{Frame, Tr, frame, render, unit_name};
 use askama::Template;
@@ -17,8 +17,7 @@ use bienphong_i18n::Lang;
 use bienphong_report::{AnnualReview, Summary};
 use bienphong_service::today;
 use bienphong_store::Store;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub struct Figure {
     pub label: String,
@@ -52,13 +51,12 @@ pub struct DashboardData {
     previous_review: Arc<AnnualReview>,
 }
 
-type DashboardKey = (i64, Option<String>, i16, i8);
-
 #[derive(Default)]
 pub struct DashboardCache {
-    entries: Mutex<HashMap<DashboardKey, Arc<DashboardData>>>,
+    /// Per store state: scope, year and quarter.
+    entries: StateCache<(Option<String>, i16, i8), Arc<DashboardData>>,
     /// The year a dashboard opens on, per store state and scope.
-    default_years: Mutex<HashMap<(i64, Option<String>), i16>>,
+    default_years: StateCache<Option<String>, i16>,
 }
 
 async fn dashboard_data(
@@ -68,11 +66,9 @@ async fn dashboard_data(
     year: i16,
     quarter: i8,
 ) -> Result<Arc<DashboardData>, Error> {
-    let key = (seq, scope.map(|c| c.to_string()), year, quarter);
-    if let Ok(cache) = state.dashboard_cache.entries.lock()
-        && let Some(d) = cache.get(&key)
-    {
-        return Ok(d.clone());
+    let key = (scope.map(|c| c.to_string()), year, quarter);
+    if let Some(d) = state.dashboard_cache.entries.get(seq, key.clone()) {
+        return Ok(d);
     }
     let period = if quarter == 0 {
         Period::year(year, Cutoff::Decree09)
@@ -88,14 +84,7 @@ async fn dashboard_data(
         review,
         previous_review,
     });
-    if let Ok(mut cache) = state.dashboard_cache.entries.lock() {
-        // Entries of an older store state are never asked for again.
-        cache.retain(|k, _| k.0 == seq);
-        if cache.len() > 256 {
-            cache.clear();
-        }
-        cache.insert(key, data.clone());
-    }
+    state.dashboard_cache.entries.put(seq, key, data.clone());
     Ok(data)
 }
 
@@ -106,17 +95,12 @@ async fn default_year(
     seq: i64,
     scope: Option<&Code>,
 ) -> Result<i16, bienphong_report::ReportError> {
-    let key = (seq, scope.map(|c| c.to_string()));
-    if let Ok(known) = state.dashboard_cache.default_years.lock()
-        && let Some(year) = known.get(&key)
-    {
-        return Ok(*year);
+    let key = scope.map(|c| c.to_string());
+    if let Some(year) = state.dashboard_cache.default_years.get(seq, key.clone()) {
+        return Ok(year);
     }
     let year = bienphong_report::latest_year_with_records(&state.service, scope, today()).await?;
-    if let Ok(mut known) = state.dashboard_cache.default_years.lock() {
-        known.retain(|k, _| k.0 == seq);
-        known.insert(key, year);
-    }
+    state.dashboard_cache.default_years.put(seq, key, year);
     Ok(year)
 }
 
