@@ -73,6 +73,11 @@ impl Context {
         }
     }
 
+    /// The embedded store's file in the data directory.
+    pub fn store_path(&self) -> PathBuf {
+        store_path(&self.data)
+    }
+
     /// Where the store is, as it may be shown (passwords masked).
     pub fn location(&self) -> String {
         match &self.database {

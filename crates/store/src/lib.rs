@@ -3,6 +3,7 @@
 //! backend passes the same conformance suite (`tests/conformance.rs`).
 
 mod accounts;
+mod backup;
 mod builder;
 mod copy;
 mod imports;
@@ -10,6 +11,7 @@ mod peers;
 mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
+pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, restore};
 pub use copy::{CopyReport, copy};
 pub use imports::{DeletedImport, ImportStore};
 pub use peers::{PeerContact, SyncPeer, SyncStatusStore};
@@ -60,6 +62,12 @@ pub enum StoreError {
     Open { path: String, reason: String },
     #[error("the target store already holds revisions; copy into an empty one")]
     TargetNotEmpty,
+    /// A backup file that is not whole: its checksum, its revision set or
+    /// its layout does not match its manifest.
+    #[error("the backup {path} is damaged: {reason}")]
+    BackupDamaged { path: String, reason: String },
+    #[error("{0}")]
+    BackupUnsupported(String),
     #[error("the copy differs from its source: source {original}, copy {copied}")]
     CopyMismatch { original: String, copied: String },
     #[error("unsupported database URL {0}: use sqlite://PATH or postgres://…")]
@@ -147,6 +155,15 @@ impl StoreError {
             }
             StoreError::DiskFull(detail) => {
                 Described::new(K::Unavailable, "disk_full", "store-disk-full")
+                    .with("detail", detail.clone())
+            }
+            StoreError::BackupDamaged { path, reason } => {
+                Described::new(K::Invalid, "invalid", "backup-damaged")
+                    .with("path", path.clone())
+                    .with("detail", reason.clone())
+            }
+            StoreError::BackupUnsupported(detail) => {
+                Described::new(K::Invalid, "invalid", "backup-unsupported")
                     .with("detail", detail.clone())
             }
             StoreError::Database(_)

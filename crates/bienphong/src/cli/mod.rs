@@ -107,6 +107,13 @@ pub enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Write a backup of the store while it is in use: a consistent
+    /// snapshot, compressed, with a manifest and checksums (and a node's
+    /// sync settings).
+    Backup(BackupArgs),
+    /// Restore a backup into a data directory that holds no store yet,
+    /// checking its checksums and its revision set first.
+    Restore(RestoreArgs),
     /// Maintenance of the store.
     Store {
         #[command(subcommand)]

@@ -18,6 +18,20 @@ pub struct DemoArgs {
     pub records_per_province_year: u32,
 }
 
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The backup file to write (default: backups/bienphong-DATE-TIME.bpbak
+    /// in the data directory).
+    #[arg(long)]
+    pub to: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// A file written by `bienphong backup`.
+    pub file: PathBuf,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
     /// Write a workbook of synthetic patrols of the store's posts (to

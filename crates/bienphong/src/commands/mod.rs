@@ -1,5 +1,6 @@
 //! One module per concern; each command takes the one context of the run.
 
+mod backup;
 mod bench;
 mod briefings;
 mod conflicts;
@@ -52,6 +53,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => sheets::export(&ctx, args, out).await,
         Command::Import(args) => sheets::import(&ctx, args, out).await,
         Command::Org { command } => org::run(&ctx, command, out).await,
+        Command::Backup(args) => backup::backup(&ctx, args, out).await,
+        Command::Restore(args) => backup::restore(&ctx, args, out).await,
         Command::Store { command } => store::run(&ctx, command, out).await,
         Command::Bench { bench } => bench::run(&ctx, bench, out).await,
         Command::Serve(args) => serve::run(&ctx, args).await,

@@ -84,3 +84,9 @@ doubt-many-persons = { $value } persons of one force on one patrol, more than us
 doubt-large-seizure = a seizure of { $value }, more than usual ({ $threshold }): check it, then confirm
 doubt-large-amount = an amount of { $value }, more than usual ({ $threshold }): check it, then confirm
 cli-confirm-hint = If the values above are right, run the command again with --confirm.
+
+backup-written = Backed up { $revisions } revisions to { $path } ({ $size } bytes; taken at { $taken }; digest { $digest })
+restore-done = Restored { $revisions } revisions into { $path } (backup taken at { $taken }; digest { $digest } matches)
+backup-exists = the backup file { $path } already exists; choose another name with --to
+backup-damaged = the backup { $path } is damaged and was not restored: { $detail }
+backup-unsupported = cannot back up or restore: { $detail }

@@ -84,3 +84,9 @@ doubt-many-persons = { $value } người của một lực lượng trong một 
 doubt-large-seizure = tang vật { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 doubt-large-amount = số tiền { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 cli-confirm-hint = Nếu các giá trị trên là đúng, chạy lại lệnh với --confirm.
+
+backup-written = Đã sao lưu { $revisions } phiên bản vào { $path } ({ $size } byte; chụp lúc { $taken }; mã kiểm tra { $digest })
+restore-done = Đã khôi phục { $revisions } phiên bản vào { $path } (bản sao lưu lúc { $taken }; mã kiểm tra { $digest } khớp)
+backup-exists = tệp sao lưu { $path } đã có; chọn tên khác bằng --to
+backup-damaged = bản sao lưu { $path } bị hỏng, không khôi phục: { $detail }
+backup-unsupported = không sao lưu/khôi phục được: { $detail }

@@ -1,0 +1,127 @@
+//! `bienphong backup` and `bienphong restore`: a store and what lives
+//! beside it (a node's `sync.json`), out to one checked file and back.
+
+use crate::cli::{BackupArgs, RestoreArgs};
+use crate::context::Context;
+use crate::error::{CliError, Kind, Result};
+use crate::output::local_time;
+use anyhow::Context as _;
+use bienphong_domain::format;
+use bienphong_store::{BackupManifest, StoreError};
+use bienphong_sync::client::{NodeState, SyncLock};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a backup waits for a running sync of the node to end, so that
+/// the node's cursors and its store are taken at one moment.
+const LOCK_PATIENCE: Duration = Duration::from_secs(120);
+
+pub async fn backup(ctx: &Context, args: BackupArgs, out: &mut impl Write) -> Result<()> {
+    let now = bienphong_service::now_ms();
+    let to = match args.to {
+        Some(path) => path,
+        None => default_backup_path(&ctx.data, now)?,
+    };
+    if to.exists() {
+        return Err(CliError::Message(
+            "backup-exists",
+            vec![("path", to.display().to_string())],
+            Kind::Conflict,
+        ));
+    }
+    let node_settings = NodeState::path_in(&ctx.data);
+    let is_node = ctx.database.is_none() && node_settings.is_file();
+    // Held until the snapshot is taken: no sync moves the cursors between
+    // reading sync.json and the database.
+    let _lock = if is_node {
+        Some(SyncLock::acquire(&ctx.data, LOCK_PATIENCE).await?)
+    } else {
+        None
+    };
+    let mut extras = Vec::new();
+    if is_node {
+        let content = std::fs::read(&node_settings)
+            .with_context(|| format!("cannot read {}", node_settings.display()))?;
+        extras.push((file_name(&node_settings), content));
+    }
+    let store = ctx.service().await?.store();
+    let manifest = store.backup_to(&to, &extras, now).await?;
+    writeln!(
+        out,
+        "{}",
+        ctx.say("backup-written", &summary(&manifest, &to, file_size(&to)))
+    )
+    .context("stdout")?;
+    Ok(())
+}
+
+pub async fn restore(ctx: &Context, args: RestoreArgs, out: &mut impl Write) -> Result<()> {
+    if ctx.database.is_some() {
+        return Err(StoreError::BackupUnsupported(
+            "a backup is restored into a data directory (--data), not --database".to_string(),
+        )
+        .into());
+    }
+    std::fs::create_dir_all(&ctx.data)
+        .with_context(|| format!("cannot create the data directory {}", ctx.data.display()))?;
+    let database = ctx.store_path();
+    // Checked before anything is written: a restore never lands on a
+    // directory that already holds a store or a node's settings.
+    let node_settings = NodeState::path_in(&ctx.data);
+    if database.exists() || node_settings.exists() {
+        return Err(StoreError::TargetNotEmpty.into());
+    }
+    let (manifest, extras) = bienphong_store::restore(&args.file, &database).await?;
+    for (name, content) in &extras {
+        let path = ctx.data.join(name);
+        std::fs::write(&path, content)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    writeln!(
+        out,
+        "{}",
+        ctx.say(
+            "restore-done",
+            &summary(&manifest, &ctx.data, file_size(&args.file))
+        )
+    )
+    .context("stdout")?;
+    Ok(())
+}
+
+fn summary(manifest: &BackupManifest, path: &Path, bytes: u64) -> Vec<(&'static str, String)> {
+    vec![
+        ("path", path.display().to_string()),
+        ("revisions", format::integer(manifest.revisions as i64)),
+        ("digest", manifest.revision_digest.clone()),
+        ("taken", local_time(manifest.created_ms)),
+        ("size", format::integer(bytes as i64)),
+    ]
+}
+
+/// `DATA/backups/bienphong-20261207-1430.bpbak`, at the border's time.
+fn default_backup_path(data: &Path, now_ms: i64) -> Result<PathBuf> {
+    let dir = data.join("backups");
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+    let stamp = jiff::Timestamp::from_millisecond(now_ms)
+        .map(|t| {
+            t.in_tz(bienphong_domain::TIME_ZONE)
+                .unwrap_or_else(|_| t.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+                .strftime("%Y%m%d-%H%M%S")
+                .to_string()
+        })
+        .unwrap_or_default();
+    Ok(dir.join(format!("bienphong-{stamp}.bpbak")))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}

@@ -1,0 +1,181 @@
+//! Backups as an administrator takes them: while the store is in use, then
+//! restored into an empty data directory on another machine.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "test code: a failed unwrap is a failed test, and tests read the clock and the environment"
+)]
+
+mod common;
+
+use common::{bin, demo, list_json, run, stdout};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+
+fn a_verified_post(data: &Path) -> String {
+    list_json(data, &["unit"])
+        .into_iter()
+        .find(|u| u["content"]["kind"] == "border_post" && u["content"]["verified"] != false)
+        .map(|u| u["content"]["code"].as_str().unwrap().to_string())
+        .unwrap()
+}
+
+/// A writer printing each record id once its transaction committed.
+fn writer(data: &Path, post: &str, acknowledged: mpsc::Sender<String>) -> Child {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bienphong"))
+        .arg("--data")
+        .arg(data)
+        .args(["debug-write-loop", "--unit", post, "--count", "100000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    std::thread::spawn(move || {
+        for line in out.lines().map_while(Result::ok) {
+            if acknowledged.send(line.trim().to_string()).is_err() {
+                break;
+            }
+        }
+    });
+    child
+}
+
+fn ids_in(data: &Path) -> BTreeSet<String> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use bienphong_store::Store;
+        let store = bienphong_store::SqlStore::open_sqlite(&data.join("bienphong.sqlite"))
+            .await
+            .unwrap();
+        let mut ids = BTreeSet::new();
+        let mut after = 0;
+        loop {
+            let page = store.revisions_after(after, 10_000).await.unwrap();
+            let Some((last, _)) = page.last() else { break };
+            after = *last;
+            ids.extend(page.into_iter().map(|(_, r)| r.record_id.to_string()));
+        }
+        ids
+    })
+}
+
+#[test]
+fn a_backup_taken_while_eight_writers_write_restores_every_acknowledged_write() {
+    let data = demo();
+    let post = a_verified_post(data.path());
+    let (tx, rx) = mpsc::channel();
+    let mut writers: Vec<Child> = (0..8)
+        .map(|_| writer(data.path(), &post, tx.clone()))
+        .collect();
+    drop(tx);
+    // Every writer under way before the backup begins.
+    let mut acknowledged = BTreeSet::new();
+    while acknowledged.len() < 80 {
+        acknowledged.insert(rx.recv().unwrap());
+    }
+    // Whatever was printed before the backup began was committed before it.
+    acknowledged.extend(rx.try_iter());
+    let file = data.path().join("copy.bpbak");
+    let said = stdout(
+        bin(data.path())
+            .args(["--lang", "en", "backup", "--to"])
+            .arg(&file),
+    );
+    let during: usize = rx.try_iter().count();
+    for w in &mut writers {
+        w.kill().unwrap();
+        w.wait().unwrap();
+    }
+    assert!(
+        during > 0,
+        "the writers went on while the backup ran (or it was too quick to tell)"
+    );
+    assert!(said.starts_with("Backed up "), "{said}");
+
+    let restored = tempfile::tempdir().unwrap();
+    let target = restored.path().join("data");
+    let said = stdout(bin(&target).args(["--lang", "en", "restore"]).arg(&file));
+    assert!(said.starts_with("Restored "), "{said}");
+    let ids = ids_in(&target);
+    let missing: Vec<&String> = acknowledged.difference(&ids).collect();
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged writes are missing, e.g. {:?}",
+        missing.len(),
+        missing.first()
+    );
+    let check = stdout(bin(&target).args(["--lang", "en", "store", "check"]));
+    assert!(check.contains("intact"), "{check}");
+    // The restored store reports what the original did for the same year.
+    let report = |d: &Path| stdout(bin(d).args(["report", "annual", "--year", "2023"]));
+    assert_eq!(report(&target), report(data.path()));
+}
+
+#[test]
+fn a_damaged_backup_is_refused_and_leaves_nothing_behind() {
+    let data = demo();
+    let file = data.path().join("b.bpbak");
+    stdout(bin(data.path()).args(["backup", "--to"]).arg(&file));
+    let whole = std::fs::read(&file).unwrap();
+
+    // One byte changed in the middle, one file cut short: both refused.
+    let mut flipped = whole.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x55;
+    let cut = whole[..whole.len() * 2 / 3].to_vec();
+    for (what, bytes) in [("flipped", flipped), ("cut", cut)] {
+        let damaged = data.path().join(format!("{what}.bpbak"));
+        std::fs::write(&damaged, bytes).unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let r = run(bin(target.path())
+            .args(["--lang", "en", "restore"])
+            .arg(&damaged));
+        assert_ne!(r.code, 0, "{what}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("damaged") || r.stderr.contains("corrupt"),
+            "{what}: {}",
+            r.stderr
+        );
+        let left: Vec<_> = std::fs::read_dir(target.path()).unwrap().collect();
+        assert!(left.is_empty(), "{what}: nothing is left behind: {left:?}");
+    }
+
+    // The whole file restores; a second restore over it is refused.
+    let target = tempfile::tempdir().unwrap();
+    stdout(bin(target.path()).arg("restore").arg(&file));
+    let again = run(bin(target.path())
+        .args(["--lang", "en", "restore"])
+        .arg(&file));
+    assert_ne!(again.code, 0);
+    assert!(again.stderr.contains("already"), "{}", again.stderr);
+}
+
+#[test]
+fn a_node_s_backup_carries_its_sync_settings_and_an_existing_file_is_never_overwritten() {
+    let data = demo();
+    // A node's settings beside its store, as `node init` leaves them.
+    let settings = r#"{"server":"http://127.0.0.1:9","token":"t"}"#;
+    std::fs::write(data.path().join("sync.json"), settings).unwrap();
+    let file = data.path().join("n.bpbak");
+    stdout(bin(data.path()).args(["backup", "--to"]).arg(&file));
+    let before = std::fs::read(&file).unwrap();
+    let again = run(bin(data.path())
+        .args(["--lang", "en", "backup", "--to"])
+        .arg(&file));
+    assert_ne!(again.code, 0);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    let target = tempfile::tempdir().unwrap();
+    stdout(bin(target.path()).arg("restore").arg(&file));
+    assert_eq!(
+        std::fs::read_to_string(target.path().join("sync.json")).unwrap(),
+        settings
+    );
+}
