@@ -126,8 +126,15 @@ impl Lang {
                 vec![
                     field,
                     v(code),
-                    ("actual", actual.clone()),
-                    ("expected", expected.clone()),
+                    ("actual", self.unit_kind(actual)),
+                    (
+                        "expected",
+                        expected
+                            .split('|')
+                            .map(|k| self.unit_kind(k.trim()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
                 ],
             ),
             Problem::UnknownCatalogueEntry { catalogue, code } => (
@@ -164,6 +171,14 @@ impl Lang {
 }
 
 impl Lang {
+    /// A kind of unit in words (`commune` → "xã"), or as written when
+    /// the kind is not one of the known ones.
+    fn unit_kind(self, kind: &str) -> String {
+        LOCALES
+            .try_lookup(self.id(), &format!("unit-kind-{kind}"))
+            .unwrap_or_else(|| kind.to_string())
+    }
+
     /// "FIELD: what is unusual about it, and the usual threshold".
     pub fn doubt(self, d: &Doubt) -> String {
         format!("{}: {}", d.field, self.doubt_only(d))

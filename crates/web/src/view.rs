@@ -179,21 +179,29 @@ pub fn when(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// "participants[0].persons" → "Lực lượng tham gia 1 · Số người".
+/// "participants[0].persons" → "Lực lượng tham gia 1 · Số người";
+/// "partner_units[1]" (one item of a list) → "Đơn vị phối hợp 2".
 pub fn field_label(lang: Lang, field: &str) -> String {
     let t = Tr(lang);
     match field.split_once('[') {
         Some((list, rest)) => {
-            let (index, name) = rest.split_once("].").unwrap_or((rest, ""));
-            let n = index.parse::<usize>().map_or(0, |i| i + 1);
-            format!(
-                "{} {n} · {}",
-                t.get(&format!("field-{list}")),
-                t.get(&format!("field-{name}"))
-            )
+            let list_label = t.get(&format!("field-{list}"));
+            match rest.split_once("].") {
+                Some((index, name)) => format!(
+                    "{list_label} {} · {}",
+                    item_number(index),
+                    t.get(&format!("field-{name}"))
+                ),
+                None => format!("{list_label} {}", item_number(rest.trim_end_matches(']'))),
+            }
         }
         None => t.get(&format!("field-{field}")),
     }
+}
+
+/// `0` → `1`: items counted from one, as people do.
+fn item_number(index: &str) -> usize {
+    index.parse::<usize>().map_or(0, |i| i + 1)
 }
 
 /// The message of a failed write, and the field it belongs to ("" for
