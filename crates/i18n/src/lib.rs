@@ -65,6 +65,12 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
+    /// The text of `key`, if the language has one (a help text that
+    /// falls back to the code's own when not translated).
+    pub fn try_text(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.id(), key)
+    }
+
     /// Who a revision is by, with the name claimed beside it when there is
     /// one, the same in the CLI's and the web's history.
     pub fn attribution(self, a: &bienphong_domain::revision::Attribution) -> String {

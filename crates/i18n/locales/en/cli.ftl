@@ -91,3 +91,92 @@ doubt-many-persons = { $value } persons of one force on one patrol, more than us
 doubt-large-seizure = a seizure of { $value }, more than usual ({ $threshold }): check it, then confirm
 doubt-large-amount = an amount of { $value }, more than usual ({ $threshold }): check it, then confirm
 cli-confirm-hint = If the values above are right, run the command again with --confirm.
+
+## Command-line help (bienphong --help). cli-cmd-COMMAND describes a command
+## (subcommands joined by "-": cli-cmd-report-annual), cli-arg-COMMAND-FLAG
+## or cli-arg-FLAG a flag; without a key the code's English text stays.
+cli-about = Records and reports of border-area coordination
+cli-usage = Usage:
+cli-commands = Commands
+cli-arguments = Arguments
+cli-options = Options
+cli-record-type = Record type
+cli-required = required
+cli-fields-of = The fields of { $type } (field, flag, description; a field without a flag is given with --json):
+cli-kind-date = date DD/MM/YYYY
+cli-kind-unit = a unit's code, e.g. BP-LUNGCU
+cli-kind-units = a unit's code; repeat the flag for each unit
+cli-kind-codes = codes; repeat the flag for each
+cli-kind-catalogue = a code of the { $catalogue } catalogue
+cli-kind-count = a whole number; dots group thousands: 1.178
+cli-kind-quantity = a number; decimal comma: 1.200,5 or 0,43
+cli-kind-money = đồng: 12.500.000
+cli-kind-text = text
+cli-kind-choice = one of: { $values }
+cli-kind-bool = yes/no
+cli-kind-record = a record id
+cli-rows-force = FORCE=PERSONS, the flag repeated for each force (e.g. BDBP=6)
+cli-rows-seizure = ITEM=QUANTITY, the flag repeated for each item (e.g. THUOCPHIEN=0,43)
+cli-rows-recipient = UNIT or UNIT:DD/MM/YYYY (acknowledged on), the flag repeated for each recipient
+cli-rows-disbursement = DD/MM/YYYY=AMOUNT, the flag repeated for each disbursement
+cli-cmd-help = Print the help of this command or of the given subcommand
+cli-cmd-demo = Create the Hà Giang demo store (or a large synthetic one) in the data directory
+cli-cmd-report = Reports computed from records
+cli-cmd-report-annual = The annual review: patrols, cases, seizures, briefings, documents, programmes, propaganda, disaster and rescue
+cli-cmd-report-summary = The figures of any period (month, quarter, half, nine months, year or a range of days) compared with the same period of the previous year
+cli-cmd-briefing = The quarterly briefing cycle: who owes a report, a unit's report, writing and submitting it
+cli-cmd-add = Add a record, from flags or from a JSON file
+cli-cmd-list = List live records
+cli-cmd-show = Show a record as it stands
+cli-cmd-history = Show every revision of a record
+cli-cmd-edit = Change a record (appends a revision)
+cli-cmd-delete = Delete a record (its history stays)
+cli-cmd-template = Write the spreadsheet template of a record type (XLSX, or CSV headers)
+cli-cmd-import = Import records from an XLSX or CSV file: all rows or none (see --skip-invalid)
+cli-cmd-export = Export records as XLSX or CSV, with the filters of list
+cli-cmd-org = The organisation: official codes of its units
+cli-cmd-store = Maintenance of the store
+cli-cmd-bench = Measure how long reports take on the store in effect
+cli-cmd-serve = Serve the web UI and the JSON API
+cli-cmd-user = Accounts of the web UI and the API
+cli-cmd-token = API tokens made by an administrator on the server
+cli-cmd-node = A field node: initialise it against its server
+cli-cmd-sync = Exchange revisions with the server, or by bundle files where there is no link
+cli-cmd-conflicts = Records changed in two places before a sync: their versions and the fields in which they differ
+cli-cmd-resolve = End a conflict: keep one version (--take), optionally with some fields from another (--field NAME=REVISION)
+cli-arg-help = Print help
+cli-arg-version = Print version
+cli-arg-data = Data directory holding the embedded store (bienphong.sqlite)
+cli-arg-database = The store: sqlite://PATH or postgres://USER@HOST/DB; without it, the embedded SQLite store in the data directory
+cli-arg-lang = Language of messages and help: vi or en
+cli-arg-user = A name recorded as claimed beside the operating-system login, which is always recorded as the author
+cli-arg-add-json = Read the record from a JSON file ('-' for standard input)
+cli-arg-edit-json = Replace the whole record with this JSON file ('-' for standard input)
+cli-arg-list-json = Print one JSON line per record instead of a table
+cli-arg-conflicts-json = Print JSON instead of text
+cli-arg-confirm = Confirm values possible but unlikely (more than 200 persons of one force on a patrol, a seizure far above usual); without it such a record is refused, listing them, and nothing is written
+cli-arg-expect = The revision you are editing; refused if the record changed since
+cli-arg-id = The record's id
+cli-arg-show-restricted = Allow showing restricted personal data (audited)
+cli-arg-history-restricted = Allow showing restricted personal data (audited)
+cli-arg-list-restricted = Allow showing restricted personal data (audited)
+cli-arg-list-limit = At most this many records
+cli-arg-list-unit = Records counted under this unit or the units below it
+cli-arg-export-unit = Records counted under this unit or the units below it
+cli-arg-year = A reporting year (with --cutoff)
+cli-arg-cutoff = How the period is cut: decree09 (15/12 of the previous year to 14/12) or calendar
+cli-arg-from = First day (DD/MM/YYYY)
+cli-arg-to = Last day (DD/MM/YYYY)
+cli-arg-list-category = Only records of this kind: case type, meeting type, document type, programme, patrol kind (joint, bilateral, post_only)…
+cli-arg-export-category = Only records of this kind: case type, meeting type, document type, programme, patrol kind (joint, bilateral, post_only)…
+cli-arg-take = The version to keep (a revision id listed by bienphong conflicts)
+cli-arg-fields = Take this field from another version instead: NAME=REVISION (repeatable)
+cli-arg-output = Write to this file instead of standard output
+cli-arg-scope = A unit: the report covers it and the units below it
+cli-arg-quarter = Quarter (1–4)
+cli-arg-due_days = Days after the quarter's last day a report is due
+cli-arg-dry_run = Only check and say what would be written; write nothing
+cli-arg-skip_invalid = Set bad rows aside (listing them) and import the rest
+cli-arg-prefer_file = Where a row changed both in the file and in the store: the file's value wins
+cli-arg-restore_deleted = Bring back records deleted since the previous import
+cli-arg-import-file = The XLSX or CSV file

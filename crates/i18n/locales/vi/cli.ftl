@@ -91,3 +91,92 @@ doubt-many-persons = { $value } người của một lực lượng trong một 
 doubt-large-seizure = tang vật { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 doubt-large-amount = số tiền { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 cli-confirm-hint = Nếu các giá trị trên là đúng, chạy lại lệnh với --confirm.
+
+## Trợ giúp dòng lệnh (bienphong --help). Khóa cli-cmd-LỆNH mô tả một lệnh
+## (lệnh con nối bằng "-": cli-cmd-report-annual), cli-arg-LỆNH-CỜ hoặc
+## cli-arg-CỜ mô tả một cờ; thiếu khóa thì giữ mô tả tiếng Anh trong mã.
+cli-about = Hồ sơ và báo cáo công tác phối hợp khu vực biên giới
+cli-usage = Cách dùng:
+cli-commands = Lệnh
+cli-arguments = Đối số
+cli-options = Tùy chọn
+cli-record-type = Loại bản ghi
+cli-required = bắt buộc
+cli-fields-of = Các trường của { $type } (tên trường, cờ, mô tả; trường không có cờ thì nhập bằng --json):
+cli-kind-date = ngày DD/MM/YYYY
+cli-kind-unit = mã đơn vị, ví dụ BP-LUNGCU
+cli-kind-units = mã đơn vị; lặp lại cờ cho mỗi đơn vị
+cli-kind-codes = các mã; lặp lại cờ cho mỗi mã
+cli-kind-catalogue = mã trong danh mục { $catalogue }
+cli-kind-count = số nguyên; dấu chấm phân cách hàng nghìn: 1.178
+cli-kind-quantity = số; dấu phẩy thập phân: 1.200,5 hoặc 0,43
+cli-kind-money = số đồng: 12.500.000
+cli-kind-text = văn bản
+cli-kind-choice = một trong: { $values }
+cli-kind-bool = có/không
+cli-kind-record = mã bản ghi
+cli-rows-force = LỰC_LƯỢNG=SỐ_NGƯỜI, lặp lại cờ cho mỗi lực lượng (ví dụ BDBP=6)
+cli-rows-seizure = MÃ_VẬT=SỐ_LƯỢNG, lặp lại cờ cho mỗi loại (ví dụ THUOCPHIEN=0,43)
+cli-rows-recipient = MÃ_ĐƠN_VỊ hoặc MÃ_ĐƠN_VỊ:DD/MM/YYYY (ngày nhận), lặp lại cờ cho mỗi nơi nhận
+cli-rows-disbursement = DD/MM/YYYY=SỐ_TIỀN, lặp lại cờ cho mỗi lần chi
+cli-cmd-help = In trợ giúp của lệnh này hoặc của lệnh con đã nêu
+cli-cmd-demo = Tạo kho dữ liệu mẫu Hà Giang (hoặc kho tổng hợp lớn) trong thư mục dữ liệu
+cli-cmd-report = Báo cáo tính từ các bản ghi
+cli-cmd-report-annual = Báo cáo tổng kết năm: tuần tra, vụ việc, thu giữ, giao ban, văn bản, chương trình, tuyên truyền, thiên tai và cứu hộ
+cli-cmd-report-summary = Số liệu của một kỳ bất kỳ (tháng, quý, 6 tháng, 9 tháng, năm hoặc khoảng ngày) so với cùng kỳ năm trước
+cli-cmd-briefing = Giao ban quý: đơn vị nào phải báo cáo, báo cáo của một đơn vị, viết và gửi báo cáo
+cli-cmd-add = Thêm một bản ghi, từ các cờ hoặc từ tệp JSON
+cli-cmd-list = Liệt kê các bản ghi hiện có
+cli-cmd-show = Xem một bản ghi như hiện tại
+cli-cmd-history = Xem mọi phiên bản của một bản ghi
+cli-cmd-edit = Sửa một bản ghi (thêm một phiên bản mới)
+cli-cmd-delete = Xóa một bản ghi (lịch sử vẫn giữ)
+cli-cmd-template = Ghi mẫu bảng tính của một loại bản ghi (XLSX, hoặc dòng tiêu đề CSV)
+cli-cmd-import = Nhập bản ghi từ tệp XLSX hoặc CSV: nhập tất cả hoặc không nhập gì (xem --skip-invalid)
+cli-cmd-export = Xuất bản ghi ra XLSX hoặc CSV, với các bộ lọc như lệnh list
+cli-cmd-org = Tổ chức: mã hành chính của các đơn vị
+cli-cmd-store = Bảo trì kho dữ liệu
+cli-cmd-bench = Đo thời gian tính báo cáo trên kho đang dùng
+cli-cmd-serve = Chạy giao diện web và API JSON
+cli-cmd-user = Tài khoản của giao diện web và API
+cli-cmd-token = Mã truy cập API do quản trị viên cấp trên máy chủ
+cli-cmd-node = Máy trạm: khởi tạo với máy chủ của nó
+cli-cmd-sync = Trao đổi phiên bản với máy chủ, hoặc qua tệp gói khi không có kết nối
+cli-cmd-conflicts = Bản ghi bị sửa ở hai nơi trước khi đồng bộ: các phiên bản và những trường khác nhau
+cli-cmd-resolve = Giải quyết xung đột: giữ một phiên bản (--take), có thể lấy một số trường từ phiên bản khác (--field TÊN=PHIÊN_BẢN)
+cli-arg-help = In trợ giúp
+cli-arg-version = In phiên bản
+cli-arg-data = Thư mục dữ liệu chứa kho nhúng (bienphong.sqlite)
+cli-arg-database = Kho dữ liệu: sqlite://ĐƯỜNG_DẪN hoặc postgres://NGƯỜI_DÙNG@MÁY/CSDL; không có thì dùng kho SQLite trong thư mục dữ liệu
+cli-arg-lang = Ngôn ngữ của thông báo và trợ giúp: vi hoặc en
+cli-arg-user = Tên ghi kèm (tự khai) bên cạnh tên đăng nhập hệ điều hành, luôn được ghi là người sửa
+cli-arg-add-json = Đọc bản ghi từ tệp JSON ('-' là đầu vào chuẩn)
+cli-arg-edit-json = Thay cả bản ghi bằng tệp JSON này ('-' là đầu vào chuẩn)
+cli-arg-list-json = In từng bản ghi thành một dòng JSON thay vì bảng
+cli-arg-conflicts-json = In JSON thay vì văn bản
+cli-arg-confirm = Xác nhận các giá trị có thể nhưng bất thường (hơn 200 người của một lực lượng trong một lần tuần tra, số thu giữ lớn bất thường); không có cờ này bản ghi bị từ chối, liệt kê các giá trị đó, và không ghi gì
+cli-arg-expect = Phiên bản đang sửa; bị từ chối nếu bản ghi đã thay đổi từ đó
+cli-arg-id = Mã bản ghi
+cli-arg-show-restricted = Cho phép xem dữ liệu cá nhân hạn chế (được ghi vào nhật ký)
+cli-arg-history-restricted = Cho phép xem dữ liệu cá nhân hạn chế (được ghi vào nhật ký)
+cli-arg-list-restricted = Cho phép xem dữ liệu cá nhân hạn chế (được ghi vào nhật ký)
+cli-arg-list-limit = Số bản ghi tối đa
+cli-arg-list-unit = Các bản ghi tính cho đơn vị này hoặc các đơn vị dưới nó
+cli-arg-export-unit = Các bản ghi tính cho đơn vị này hoặc các đơn vị dưới nó
+cli-arg-year = Năm báo cáo (với --cutoff)
+cli-arg-cutoff = Cách tính kỳ: decree09 (từ 15/12 năm trước đến 14/12) hoặc calendar (năm dương lịch)
+cli-arg-from = Ngày đầu (DD/MM/YYYY)
+cli-arg-to = Ngày cuối (DD/MM/YYYY)
+cli-arg-list-category = Chỉ các bản ghi loại này: loại vụ việc, loại hội nghị, loại văn bản, chương trình, hình thức tuần tra (joint, bilateral, post_only)…
+cli-arg-export-category = Chỉ các bản ghi loại này: loại vụ việc, loại hội nghị, loại văn bản, chương trình, hình thức tuần tra (joint, bilateral, post_only)…
+cli-arg-take = Phiên bản giữ lại (mã phiên bản do bienphong conflicts liệt kê)
+cli-arg-fields = Lấy trường này từ phiên bản khác: TÊN=PHIÊN_BẢN (lặp lại được)
+cli-arg-output = Ghi vào tệp này thay vì đầu ra chuẩn
+cli-arg-scope = Đơn vị: báo cáo gồm đơn vị đó và các đơn vị dưới nó
+cli-arg-quarter = Quý (1–4)
+cli-arg-due_days = Số ngày sau ngày cuối quý phải gửi báo cáo
+cli-arg-dry_run = Chỉ kiểm tra và cho biết sẽ ghi gì, không ghi
+cli-arg-skip_invalid = Bỏ qua các dòng lỗi (liệt kê chúng) và nhập các dòng còn lại
+cli-arg-prefer_file = Khi một dòng đã sửa cả trong tệp và trong kho: lấy giá trị trong tệp
+cli-arg-restore_deleted = Khôi phục các bản ghi đã xóa từ lần nhập trước
+cli-arg-import-file = Tệp XLSX hoặc CSV

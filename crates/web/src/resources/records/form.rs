@@ -335,13 +335,18 @@ pub async fn new_page(
     let t = record_type_of(&kind).ok_or_else(|| ApiError::not_found(auth.lang))?;
     let org = state.service.org_shared().await?;
     let mut posted: Posted = HashMap::new();
-    // An editor's records are their own unit's unless they choose another.
+    // An editor's records are their own unit's unless they choose another
+    // (while that unit exists: not a province merged away).
+    let own = &auth.principal.grant.unit;
+    let own_exists = org.unit(own).is_some_and(|u| u.valid_on(today()));
     for item in forms::form_of(t) {
         if let Item::Field(f) = item
             && matches!(f.kind, Kind::Unit)
             && f.required
         {
-            posted.insert(f.name.into(), vec![auth.principal.grant.unit.to_string()]);
+            if own_exists {
+                posted.insert(f.name.into(), vec![own.to_string()]);
+            }
             break;
         }
     }
