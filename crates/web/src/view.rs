@@ -89,9 +89,10 @@ pub fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-/// Units for a picker, by Vietnamese name order.
+/// Units for a picker, by Vietnamese name order, each with its name, code
+/// and days (two communes of one name, before and after a merger, apart).
 pub fn unit_options(org: &Org, lang: Lang) -> Vec<(String, String)> {
-    let mut units: Vec<(String, String)> = org
+    let mut units: Vec<(String, &bienphong_domain::org::Unit)> = org
         .units
         .values()
         .map(|u| {
@@ -99,11 +100,25 @@ pub fn unit_options(org: &Org, lang: Lang) -> Vec<(String, String)> {
                 (Lang::En, Some(en)) => en.to_string(),
                 _ => u.name.to_string(),
             };
-            (u.code.to_string(), name)
+            (name, u)
         })
         .collect();
-    units.sort_by(|a, b| collate(&a.1, &b.1).then_with(|| a.0.cmp(&b.0)));
+    units.sort_by(|a, b| collate(&a.0, &b.0).then_with(|| a.1.code.cmp(&b.1.code)));
     units
+        .into_iter()
+        .map(|(name, u)| (u.code.to_string(), unit_label(lang, &name, u)))
+        .collect()
+}
+
+/// `Xã Lũng Cú · XA-LUNGCU · đến 30/06/2025`: a unit as pickers show it.
+pub fn unit_label(lang: Lang, name: &str, u: &bienphong_domain::org::Unit) -> String {
+    let days = match (u.valid_from, u.valid_to) {
+        (None, None) => return format!("{name} · {}", u.code),
+        (Some(f), None) => lang.text("unit-valid-from", &[("from", format::date(f))]),
+        (None, Some(t)) => lang.text("unit-valid-to", &[("to", format::date(t))]),
+        (Some(f), Some(t)) => format!("{}–{}", format::date(f), format::date(t)),
+    };
+    format!("{name} · {} · {days}", u.code)
 }
 
 pub fn render(t: impl Template) -> Response {

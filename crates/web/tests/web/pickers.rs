@@ -133,6 +133,11 @@ async fn the_unit_pickers_offer_the_units_of_the_forms_date() {
         .text()
         .await
         .unwrap();
+    // The list's unit filter tells the two communes apart too.
+    assert_eq!(
+        option_label(&list, "unit", "TQ-XA-LUNGCU"),
+        "Xã Lũng Cú · TQ-XA-LUNGCU · từ 01/07/2025"
+    );
     let href = list
         .split("id=\"records\"")
         .nth(1)

@@ -5,8 +5,9 @@
 //! "Cập nhật danh sách đơn vị" button asks the server to draw it again.
 
 use crate::forms::{self, Item, Kind, Posted};
-use bienphong_domain::format::{self, parse_date};
-use bienphong_domain::org::{Org, Unit};
+use crate::view::unit_label;
+use bienphong_domain::format::parse_date;
+use bienphong_domain::org::Org;
 use bienphong_domain::text::collate;
 use bienphong_domain::{Date, RecordType};
 use bienphong_i18n::Lang;
@@ -40,17 +41,6 @@ impl Choice {
     }
 }
 
-/// A unit's days as people read them: `từ 01/07/2025`, `đến 30/06/2025`,
-/// `01/01/2020–30/06/2025`, or nothing for a unit without bounds.
-pub fn validity(lang: Lang, u: &Unit) -> String {
-    match (u.valid_from, u.valid_to) {
-        (None, None) => String::new(),
-        (Some(f), None) => lang.text("unit-valid-from", &[("from", format::date(f))]),
-        (None, Some(t)) => lang.text("unit-valid-to", &[("to", format::date(t))]),
-        (Some(f), Some(t)) => format!("{}–{}", format::date(f), format::date(t)),
-    }
-}
-
 /// Every unit of the organisation, by name in Vietnamese order.
 pub fn choices(org: &Org, lang: Lang) -> Vec<Choice> {
     let mut out: Vec<(String, Choice)> = org
@@ -61,11 +51,7 @@ pub fn choices(org: &Org, lang: Lang) -> Vec<Choice> {
                 (Lang::En, Some(en)) => en.to_string(),
                 _ => u.name.to_string(),
             };
-            let mut label = format!("{name} · {}", u.code);
-            let days = validity(lang, u);
-            if !days.is_empty() {
-                label = format!("{label} · {days}");
-            }
+            let label = unit_label(lang, &name, u);
             let iso = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
             (
                 name,
