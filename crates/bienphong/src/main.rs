@@ -11,13 +11,13 @@ mod error;
 mod output;
 
 use bienphong_i18n::Lang;
-use clap::Parser;
+use clap::{CommandFactory as _, FromArgMatches as _};
 use cli::Cli;
 use error::Kind;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_arguments() {
         Ok(cli) => cli,
         Err(e) => return refuse_arguments(e),
     };
@@ -45,6 +45,18 @@ fn main() -> ExitCode {
             ExitCode::from(kind.exit_code())
         }
     }
+}
+
+/// The arguments, read by the command line worded in the user's language
+/// (its help and descriptions; `add TYPE --help` for that type).
+fn parse_arguments() -> Result<Cli, clap::Error> {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let command = cli::localise(Cli::command(), lang_of_arguments(), &args);
+    let matches = command.try_get_matches()?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// A flag value the domain's reader refused (a year, a cut-off) is worded

@@ -278,7 +278,7 @@ fn bad_input_is_refused_and_writes_nothing() {
     let cases: Vec<(Command, &str, &str)> = vec![
         (
             patrol(&["--unit", "KHONGCO", "--force", "BDBP=5"]),
-            "lead_unit",
+            "--unit:",
             "không có đơn vị",
         ),
         (
@@ -292,32 +292,32 @@ fn bad_input_is_refused_and_writes_nothing() {
                 "--partner",
                 &old_commune,
             ]),
-            "partner_units[0]",
+            "--partner #1:",
             "không còn hiệu lực",
         ),
         (
             patrol(&["--unit", &post, "--force", "BDBP=-3"]),
-            "participants[0].persons",
+            "--force #1:",
             "số âm",
         ),
         (
             patrol(&["--unit", &post, "--force", "BDBP=2,5"]),
-            "participants[0].persons",
+            "--force #1:",
             "số nguyên",
         ),
         (
             patrol(&["--unit", &post, "--force", "KHONGCO=5"]),
-            "participants[0].force",
+            "--force #1:",
             "danh mục force",
         ),
         (
             patrol(&["--unit", &post, "--force", "BDBP=5", "--hours", "1,2,3"]),
-            "duration_hours",
+            "--hours:",
             "số không hợp lệ",
         ),
         (
             patrol(&["--unit", &post, "--force", "BDBP=5", "--date", "31/02/2023"]),
-            "date",
+            "--date:",
             "ngày không hợp lệ",
         ),
     ];
@@ -375,7 +375,8 @@ fn bad_input_is_refused_and_writes_nothing() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("Error: lead_unit: unknown unit"), "{err}");
+    // A flag's value is named by the flag, not by the record's JSON path.
+    assert!(err.starts_with("Error: --unit: unknown unit"), "{err}");
 }
 
 #[test]
@@ -2032,7 +2033,7 @@ fn zero_persons_is_no_entry_and_zero_seized_is_refused() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("seizures[0].quantity"), "{err}");
+    assert!(err.contains("--seizure #1"), "{err}");
     assert_eq!(revision_count(data.path()), before);
 }
 
@@ -2063,7 +2064,7 @@ fn future_dates_and_implausible_figures_are_refused() {
     let out = patrol(&day(today), "BDBP=4.294.967.295");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("participants[0].persons"), "{err}");
+    assert!(err.contains("--force #1"), "{err}");
     assert_eq!(revision_count(data.path()), before);
     // Tomorrow is within the tolerance for time zones; a plan may be later.
     let tomorrow = day(today.checked_add(jiff::Span::new().days(1)).unwrap());

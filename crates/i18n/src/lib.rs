@@ -65,6 +65,12 @@ impl Lang {
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
+    /// The text of `key`, if the language has one (a help text that
+    /// falls back to the code's own when not translated).
+    pub fn try_text(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.id(), key)
+    }
+
     /// Who a revision is by, with the name claimed beside it when there is
     /// one, the same in the CLI's and the web's history.
     pub fn attribution(self, a: &bienphong_domain::revision::Attribution) -> String {
@@ -126,8 +132,15 @@ impl Lang {
                 vec![
                     field,
                     v(code),
-                    ("actual", actual.clone()),
-                    ("expected", expected.clone()),
+                    ("actual", self.unit_kind(actual)),
+                    (
+                        "expected",
+                        expected
+                            .split('|')
+                            .map(|k| self.unit_kind(k.trim()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
                 ],
             ),
             Problem::UnknownCatalogueEntry { catalogue, code } => (
@@ -164,6 +177,14 @@ impl Lang {
 }
 
 impl Lang {
+    /// A kind of unit in words (`commune` → "xã"), or as written when
+    /// the kind is not one of the known ones.
+    fn unit_kind(self, kind: &str) -> String {
+        LOCALES
+            .try_lookup(self.id(), &format!("unit-kind-{kind}"))
+            .unwrap_or_else(|| kind.to_string())
+    }
+
     /// "FIELD: what is unusual about it, and the usual threshold".
     pub fn doubt(self, d: &Doubt) -> String {
         format!("{}: {}", d.field, self.doubt_only(d))

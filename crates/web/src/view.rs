@@ -89,9 +89,10 @@ pub fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-/// Units for a picker, by Vietnamese name order.
+/// Units for a picker, by Vietnamese name order, each with its name, code
+/// and days (two communes of one name, before and after a merger, apart).
 pub fn unit_options(org: &Org, lang: Lang) -> Vec<(String, String)> {
-    let mut units: Vec<(String, String)> = org
+    let mut units: Vec<(String, &bienphong_domain::org::Unit)> = org
         .units
         .values()
         .map(|u| {
@@ -99,11 +100,25 @@ pub fn unit_options(org: &Org, lang: Lang) -> Vec<(String, String)> {
                 (Lang::En, Some(en)) => en.to_string(),
                 _ => u.name.to_string(),
             };
-            (u.code.to_string(), name)
+            (name, u)
         })
         .collect();
-    units.sort_by(|a, b| collate(&a.1, &b.1).then_with(|| a.0.cmp(&b.0)));
+    units.sort_by(|a, b| collate(&a.0, &b.0).then_with(|| a.1.code.cmp(&b.1.code)));
     units
+        .into_iter()
+        .map(|(name, u)| (u.code.to_string(), unit_label(lang, &name, u)))
+        .collect()
+}
+
+/// `Xã Lũng Cú · XA-LUNGCU · đến 30/06/2025`: a unit as pickers show it.
+pub fn unit_label(lang: Lang, name: &str, u: &bienphong_domain::org::Unit) -> String {
+    let days = match (u.valid_from, u.valid_to) {
+        (None, None) => return format!("{name} · {}", u.code),
+        (Some(f), None) => lang.text("unit-valid-from", &[("from", format::date(f))]),
+        (None, Some(t)) => lang.text("unit-valid-to", &[("to", format::date(t))]),
+        (Some(f), Some(t)) => format!("{}–{}", format::date(f), format::date(t)),
+    };
+    format!("{name} · {} · {days}", u.code)
 }
 
 pub fn render(t: impl Template) -> Response {
@@ -179,21 +194,29 @@ pub fn when(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// "participants[0].persons" → "Lực lượng tham gia 1 · Số người".
+/// "participants[0].persons" → "Lực lượng tham gia 1 · Số người";
+/// "partner_units[1]" (one item of a list) → "Đơn vị phối hợp 2".
 pub fn field_label(lang: Lang, field: &str) -> String {
     let t = Tr(lang);
     match field.split_once('[') {
         Some((list, rest)) => {
-            let (index, name) = rest.split_once("].").unwrap_or((rest, ""));
-            let n = index.parse::<usize>().map_or(0, |i| i + 1);
-            format!(
-                "{} {n} · {}",
-                t.get(&format!("field-{list}")),
-                t.get(&format!("field-{name}"))
-            )
+            let list_label = t.get(&format!("field-{list}"));
+            match rest.split_once("].") {
+                Some((index, name)) => format!(
+                    "{list_label} {} · {}",
+                    item_number(index),
+                    t.get(&format!("field-{name}"))
+                ),
+                None => format!("{list_label} {}", item_number(rest.trim_end_matches(']'))),
+            }
         }
         None => t.get(&format!("field-{field}")),
     }
+}
+
+/// `0` → `1`: items counted from one, as people do.
+fn item_number(index: &str) -> usize {
+    index.parse::<usize>().map_or(0, |i| i + 1)
 }
 
 /// The message of a failed write, and the field it belongs to ("" for

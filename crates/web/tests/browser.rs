@@ -2,7 +2,9 @@
 //! Debian's `chromedriver`. Signs in, reads the dashboard, enters a patrol
 //! (first with a bad head count, then a good one), sees the dashboard count
 //! it, submits a briefing report, resolves a conflict between two nodes'
-//! versions of a patrol, and switches the page to English.
+//! versions of a patrol, and switches the page to English. The second
+//! test (`browser/phone.rs`) does the same pages on a 390-pixel-wide
+//! screen, and the unit pickers that follow the form's date.
 //!
 //! Skipped when `/usr/bin/chromedriver` is missing, unless
 //! `BIENPHONG_REQUIRE_BROWSER` is set (as CI does): then it fails.
@@ -432,18 +434,27 @@ async fn run(c: Client, base: String, conflict: (String, String, String)) {
     find(&c, "#fig-patrols .value").await;
 }
 
+/// Whether chromedriver is missing (then the test is skipped, or fails
+/// when `BIENPHONG_REQUIRE_BROWSER` is set).
+fn no_browser() -> bool {
+    if Path::new(CHROMEDRIVER).exists() {
+        return false;
+    }
+    assert!(
+        std::env::var_os("BIENPHONG_REQUIRE_BROWSER").is_none(),
+        "BIENPHONG_REQUIRE_BROWSER is set but {CHROMEDRIVER} is missing \
+         (apt-get install chromium chromium-driver)"
+    );
+    eprintln!(
+        "skipped: {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver); \
+         set BIENPHONG_REQUIRE_BROWSER=1 to make this a failure"
+    );
+    true
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_enter_a_patrol_and_switch_to_english() {
-    if !Path::new(CHROMEDRIVER).exists() {
-        assert!(
-            std::env::var_os("BIENPHONG_REQUIRE_BROWSER").is_none(),
-            "BIENPHONG_REQUIRE_BROWSER is set but {CHROMEDRIVER} is missing \
-             (apt-get install chromium chromium-driver)"
-        );
-        eprintln!(
-            "skipped: {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver); \
-             set BIENPHONG_REQUIRE_BROWSER=1 to make this a failure"
-        );
+    if no_browser() {
         return;
     }
     let started = Instant::now();
@@ -465,3 +476,6 @@ async fn sign_in_enter_a_patrol_and_switch_to_english() {
     }
     eprintln!("browser test took {:.1?}", started.elapsed());
 }
+
+#[path = "browser/phone.rs"]
+mod phone;

@@ -1,5 +1,6 @@
 //! The command line: one binary for the field node, the server and the tools.
 
+mod help;
 mod org;
 mod records;
 mod reports;
@@ -7,6 +8,7 @@ mod server;
 mod sheets;
 mod store;
 
+pub use help::localise;
 pub use org::*;
 pub use records::*;
 pub use reports::*;

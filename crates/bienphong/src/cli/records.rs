@@ -2,6 +2,103 @@
 
 use super::{parse_cutoff, parse_record_type, parse_year};
 use bienphong_domain::{Cutoff, RecordType};
+
+/// The flags of [`RecordFlags`], by their ids.
+pub const RECORD_FLAGS: &[&str] = &[
+    "date",
+    "unit",
+    "partner",
+    "kind",
+    "marker",
+    "force",
+    "hours",
+    "notes",
+    "case_type",
+    "place",
+    "subjects",
+    "outcome",
+    "seizure",
+    "meeting_type",
+    "period_from",
+    "period_to",
+    "attendance",
+    "content",
+    "lessons",
+    "document_type",
+    "number",
+    "issuer",
+    "title",
+    "recipient",
+    "programme",
+    "beneficiary_kind",
+    "start",
+    "end",
+    "monthly_amount",
+    "disbursement",
+    "topic",
+    "sessions",
+    "listeners",
+    "persons_mobilised",
+    "people_rescued",
+];
+
+/// The JSON field names `--unit` and `--partner` stand for in each record type.
+pub fn unit_fields(t: RecordType) -> (&'static str, &'static str) {
+    match t {
+        RecordType::Patrol => ("lead_unit", "partner_units"),
+        RecordType::Case => ("handling_unit", "partner_units"),
+        RecordType::Meeting => ("host_unit", "participant_units"),
+        RecordType::Programme => ("sponsor_unit", "partner_units"),
+        RecordType::Marker => ("post", "partner_units"),
+        _ => ("unit", "partner_units"),
+    }
+}
+
+/// The field of `t` the record flag `flag` (its id) fills, if `t` has it.
+pub fn field_of_flag(t: RecordType, flag: &str) -> Option<&'static str> {
+    use bienphong_domain::fields::Item;
+    let (unit, partner) = unit_fields(t);
+    // The flags of rows (`--force BDBP=6`); every other flag is one field.
+    let rows = match flag {
+        "force" => Some("participants"),
+        "seizure" => Some("seizures"),
+        "recipient" => Some("recipients"),
+        "disbursement" => Some("disbursements"),
+        _ => None,
+    };
+    let name = match flag {
+        "unit" => unit,
+        "partner" => partner,
+        "marker" => "markers",
+        "hours" => "duration_hours",
+        other => rows.unwrap_or(*RECORD_FLAGS.iter().find(|f| **f == other)?),
+    };
+    bienphong_domain::fields::form_of(t)
+        .into_iter()
+        .find_map(|item| match item {
+            Item::Field(f) if f.name == name && rows.is_none() => Some(f.name),
+            Item::Rows { name: n, .. } if n == name && rows.is_some() => Some(n),
+            _ => None,
+        })
+}
+
+/// The flag that fills `field` of `t` (`participants[1].persons` →
+/// `--force`), to name it in an error instead of the JSON path.
+pub fn flag_of_field(t: RecordType, field: &str) -> Option<String> {
+    let top = field.split(['[', '.']).next().unwrap_or(field);
+    let flag = RECORD_FLAGS
+        .iter()
+        .find(|flag| field_of_flag(t, flag) == Some(top))?;
+    let flag = format!("--{}", flag.replace('_', "-"));
+    let index = field
+        .split_once('[')
+        .and_then(|(_, rest)| rest.split(']').next())
+        .and_then(|i| i.parse::<usize>().ok());
+    Some(match index {
+        Some(i) => format!("{flag} #{}", i + 1),
+        None => flag,
+    })
+}
 use clap::Args;
 use std::path::PathBuf;
 

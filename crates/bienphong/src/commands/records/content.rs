@@ -1,6 +1,6 @@
 //! Turning flags and files into records, and records into lines of text.
 
-use crate::cli::RecordFlags;
+use crate::cli::{RecordFlags, unit_fields};
 use bienphong_domain::fields::{Kind, ReadAs, value_from_text};
 use bienphong_domain::format;
 use bienphong_domain::{Content, Problem, RecordType, ValidationError};
@@ -77,18 +77,6 @@ pub fn ambiguous_numbers(flags: &RecordFlags) -> Vec<ReadAs> {
         }
     }
     out
-}
-
-/// The JSON field names `--unit` and `--partner` stand for in each record type.
-fn unit_fields(t: RecordType) -> (&'static str, &'static str) {
-    match t {
-        RecordType::Patrol => ("lead_unit", "partner_units"),
-        RecordType::Case => ("handling_unit", "partner_units"),
-        RecordType::Meeting => ("host_unit", "participant_units"),
-        RecordType::Programme => ("sponsor_unit", "partner_units"),
-        RecordType::Marker => ("post", "partner_units"),
-        _ => ("unit", "partner_units"),
-    }
 }
 
 /// Lays the given flags over `base` (the record being edited, or empty).

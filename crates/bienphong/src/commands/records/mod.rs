@@ -19,15 +19,19 @@ use std::path::Path;
 
 pub async fn add(ctx: &Context, args: AddArgs, out: &mut impl Write) -> Result<()> {
     // Read before the store is opened: bad input touches nothing.
+    let t = args.record_type;
+    let by_flags = args.json.is_none();
     let content = match &args.json {
-        Some(path) => content::content_from_json(args.record_type, &read_input(path)?)?,
-        None => content::content_from_object(
-            args.record_type,
-            content::apply_flags(args.record_type, &args.fields, Default::default())?,
-        )?,
+        Some(path) => content::content_from_json(t, &read_input(path)?)?,
+        None => content::apply_flags(t, &args.fields, Default::default())
+            .and_then(|obj| content::content_from_object(t, obj))
+            .map_err(|e| by_flag(t, e))?,
     };
     let (service, actor) = (ctx.service().await?, ctx.actor());
-    let rev = service.add_with(&actor, content, args.confirm).await?;
+    let rev = service
+        .add_with(&actor, content, args.confirm)
+        .await
+        .map_err(|e| service_by_flag(by_flags, t, e))?;
     service.audit_local_write(&actor, "create", &rev).await?;
     announce(out, ctx.lang, "added", &rev)?;
     echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
@@ -43,19 +47,42 @@ pub async fn edit(ctx: &Context, args: EditArgs, out: &mut impl Write) -> Result
         None => {
             let base = serde_json::from_str(&current.content)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            content::content_from_object(
-                args.record_type,
-                content::apply_flags(args.record_type, &args.fields, base)?,
-            )?
+            content::apply_flags(args.record_type, &args.fields, base)
+                .and_then(|obj| content::content_from_object(args.record_type, obj))
+                .map_err(|e| by_flag(args.record_type, e))?
         }
     };
     let actor = ctx.actor();
     let rev = service
         .edit_with(&actor, id, expected, content, args.confirm)
-        .await?;
+        .await
+        .map_err(|e| service_by_flag(args.json.is_none(), args.record_type, e))?;
     service.audit_local_write(&actor, "update", &rev).await?;
     announce(out, ctx.lang, "edited", &rev)?;
     echo_read_as(out, ctx.lang, &content::ambiguous_numbers(&args.fields))
+}
+
+/// A bad value given by a flag is named by the flag (`--force #2`), not
+/// by the record's JSON path (`participants[1].persons`).
+fn by_flag(t: RecordType, e: ValidationError) -> ValidationError {
+    match crate::cli::flag_of_field(t, &e.field) {
+        Some(flag) => ValidationError::new(flag, e.problem),
+        None => e,
+    }
+}
+
+/// The service's refusal of a record given by flags, named by the flag.
+fn service_by_flag(
+    by_flags: bool,
+    t: RecordType,
+    e: bienphong_service::ServiceError,
+) -> bienphong_service::ServiceError {
+    match e {
+        bienphong_service::ServiceError::Invalid(v) if by_flags => {
+            bienphong_service::ServiceError::Invalid(by_flag(t, v))
+        }
+        other => other,
+    }
 }
 
 pub async fn delete(ctx: &Context, args: DeleteArgs, out: &mut impl Write) -> Result<()> {

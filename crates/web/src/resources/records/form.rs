@@ -1,12 +1,13 @@
 //! The form of a record type, drawn from the domain's field declaration:
 //! the pages to add and edit a record, and their posts.
 
+use super::pickers::{self, Choice};
 use super::record_path;
 use crate::error::{ApiError, Error};
 use crate::extract::{Authenticated, CsrfForm, SignedIn};
 use crate::forms::{self, Item, Kind, Posted};
 use crate::routes::record_type_of;
-use crate::view::{Frame, Tr, field_label, frame, render_with, unit_options, write_error};
+use crate::view::{Frame, Tr, field_label, frame, render_with, write_error};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -14,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_domain::format;
 use bienphong_domain::org::Org;
-use bienphong_domain::{RecordType, RevisionId};
+use bienphong_domain::{Date, RecordType, RevisionId};
 use bienphong_i18n::Lang;
 use bienphong_service::{ServiceError, today};
 use serde_json::Value;
@@ -28,6 +29,8 @@ pub struct Input {
     pub options: Vec<(String, String, bool)>,
     pub required: bool,
     pub error: Option<String>,
+    /// A unit picker, whose options follow the form's date.
+    pub units: bool,
 }
 
 pub struct Section {
@@ -47,6 +50,10 @@ struct FormPage {
     error: Option<String>,
     /// The write asked to confirm unusual values: the "Xác nhận" box.
     ask_confirm: bool,
+    /// The id of the date input the unit pickers follow ("" for none).
+    units_date: String,
+    /// Every unit with its days, for the pickers (JSON; "" without pickers).
+    units_json: String,
 }
 
 /// Why the form comes back: one message per field at fault (beside it),
@@ -59,7 +66,14 @@ struct Refusal {
 }
 
 impl Refusal {
-    fn one(lang: Lang, (status, field, message): (StatusCode, String, String)) -> Self {
+    /// The message goes beside the input of `field` (a unit of a list,
+    /// `partner_units[1]`, beside the list's picker); the top of the form
+    /// only says which field to look at.
+    fn one(
+        lang: Lang,
+        t: RecordType,
+        (status, field, message): (StatusCode, String, String),
+    ) -> Self {
         if field.is_empty() {
             Self {
                 status,
@@ -68,7 +82,9 @@ impl Refusal {
                 ask_confirm: false,
             }
         } else {
-            let general = Some(format!("{}: {message}", field_label(lang, &field)));
+            let field = input_of(t, &field);
+            let general =
+                Some(lang.text("form-see-field", &[("field", field_label(lang, &field))]));
             Self {
                 status,
                 fields: vec![(field, message)],
@@ -78,9 +94,10 @@ impl Refusal {
         }
     }
 
-    fn invalid(lang: Lang, v: &bienphong_domain::ValidationError) -> Self {
+    fn invalid(lang: Lang, t: RecordType, v: &bienphong_domain::ValidationError) -> Self {
         Self::one(
             lang,
+            t,
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 v.field.clone(),
@@ -90,20 +107,37 @@ impl Refusal {
     }
 
     /// A refused write; values to confirm are each shown beside their field.
-    fn of(lang: Lang, e: ServiceError) -> Self {
+    fn of(lang: Lang, t: RecordType, e: ServiceError) -> Self {
         match e {
             ServiceError::NeedsConfirmation(doubts) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 fields: doubts
                     .iter()
-                    .map(|d| (d.field.clone(), lang.doubt_only(d)))
+                    .map(|d| (input_of(t, &d.field), lang.doubt_only(d)))
                     .collect(),
                 general: Some(lang.text("form-needs-confirmation", &[])),
                 ask_confirm: true,
             },
-            other => Self::one(lang, write_error(lang, other)),
+            other => Self::one(lang, t, write_error(lang, other)),
         }
     }
+}
+
+/// The input a field named by an error lives in: itself, or for one item
+/// of a list typed or picked in one input (`partner_units[1]`,
+/// `markers[0]`), the list's input.
+fn input_of(t: RecordType, field: &str) -> String {
+    if let Some((list, rest)) = field.split_once('[')
+        && rest
+            .strip_suffix(']')
+            .is_some_and(|i| i.parse::<usize>().is_ok())
+        && forms::form_of(t)
+            .into_iter()
+            .any(|item| matches!(item, Item::Field(f) if f.name == list))
+    {
+        return list.to_string();
+    }
+    field.to_string()
 }
 
 /// Whether the form's "Xác nhận" box was ticked.
@@ -113,14 +147,18 @@ fn confirmed(posted: &Posted) -> bool {
         .is_some_and(|v| v.iter().any(|x| !x.is_empty()))
 }
 
-fn input(
-    org: &Org,
+/// What every input of one form shares.
+struct Ctx<'a> {
+    org: &'a Org,
     lang: Lang,
-    field: &forms::Field,
-    name: String,
-    posted: &Posted,
-    errors: &HashMap<String, String>,
-) -> Input {
+    posted: &'a Posted,
+    errors: &'a HashMap<String, String>,
+    units: &'a [Choice],
+    date: Option<Date>,
+}
+
+fn input(cx: &Ctx<'_>, field: &forms::Field, name: String) -> Input {
+    let (org, lang, posted, errors) = (cx.org, cx.lang, cx.posted, cx.errors);
     let t = Tr(lang);
     let values = posted.get(&name).cloned().unwrap_or_default();
     let value = values.first().cloned().unwrap_or_default();
@@ -137,8 +175,14 @@ fn input(
     };
     let (kind, options) = match field.kind {
         Kind::Date => ("date", vec![]),
-        Kind::Unit => ("select", choose(unit_options(org, lang), true)),
-        Kind::Units => ("multiselect", choose(unit_options(org, lang), false)),
+        Kind::Unit => (
+            "select",
+            choose(pickers::options(cx.units, cx.date, &values), true),
+        ),
+        Kind::Units => (
+            "multiselect",
+            choose(pickers::options(cx.units, cx.date, &values), false),
+        ),
         Kind::Catalogue(c) => (
             "select",
             choose(
@@ -179,17 +223,12 @@ fn input(
         value,
         options,
         required: field.required,
+        units: matches!(field.kind, Kind::Unit | Kind::Units),
     }
 }
 
-fn sections(
-    org: &Org,
-    lang: Lang,
-    t: RecordType,
-    posted: &Posted,
-    errors: &HashMap<String, String>,
-) -> Vec<Section> {
-    let tr = Tr(lang);
+fn sections(cx: &Ctx<'_>, t: RecordType) -> Vec<Section> {
+    let tr = Tr(cx.lang);
     let mut main = Section {
         label: String::new(),
         inputs: vec![],
@@ -199,35 +238,19 @@ fn sections(
     for item in forms::form_of(t) {
         match item {
             Item::Field(field) => {
-                main.inputs.push(input(
-                    org,
-                    lang,
-                    &field,
-                    field.name.to_string(),
-                    posted,
-                    errors,
-                ));
+                main.inputs.push(input(cx, &field, field.name.to_string()));
             }
             Item::Rows {
                 name,
                 fields,
                 blank,
             } => {
-                let n = forms::filled_rows(posted, name) + blank;
+                let n = forms::filled_rows(cx.posted, name) + blank;
                 let rows = (0..n)
                     .map(|i| {
                         fields
                             .iter()
-                            .map(|f| {
-                                input(
-                                    org,
-                                    lang,
-                                    f,
-                                    format!("{name}[{i}].{}", f.name),
-                                    posted,
-                                    errors,
-                                )
-                            })
+                            .map(|f| input(cx, f, format!("{name}[{i}].{}", f.name)))
                             .collect()
                     })
                     .collect();
@@ -265,6 +288,24 @@ fn form_response(
     } else {
         format!("{} — {}", tr.get("form-edit"), tr.get(&format!("type-{t}")))
     };
+    let has_units = pickers::has_picker(t);
+    let units = if has_units {
+        pickers::choices(org, lang)
+    } else {
+        vec![]
+    };
+    let cx = Ctx {
+        org,
+        lang,
+        posted,
+        errors: &errors,
+        units: &units,
+        date: pickers::form_date(t, posted),
+    };
+    let units_date = match pickers::date_field(t) {
+        Some(field) if has_units => format!("f-{field}"),
+        _ => String::new(),
+    };
     render_with(
         status,
         FormPage {
@@ -272,9 +313,15 @@ fn form_response(
             title,
             action,
             revision,
-            sections: sections(org, lang, t, posted, &errors),
+            sections: sections(&cx, t),
             error: general,
             ask_confirm,
+            units_json: if has_units {
+                pickers::choices_json(&units)
+            } else {
+                String::new()
+            },
+            units_date,
         },
     )
 }
@@ -288,13 +335,18 @@ pub async fn new_page(
     let t = record_type_of(&kind).ok_or_else(|| ApiError::not_found(auth.lang))?;
     let org = state.service.org_shared().await?;
     let mut posted: Posted = HashMap::new();
-    // An editor's records are their own unit's unless they choose another.
+    // An editor's records are their own unit's unless they choose another
+    // (while that unit exists: not a province merged away).
+    let own = &auth.principal.grant.unit;
+    let own_exists = org.unit(own).is_some_and(|u| u.valid_on(today()));
     for item in forms::form_of(t) {
         if let Item::Field(f) = item
             && matches!(f.kind, Kind::Unit)
             && f.required
         {
-            posted.insert(f.name.into(), vec![auth.principal.grant.unit.to_string()]);
+            if own_exists {
+                posted.insert(f.name.into(), vec![own.to_string()]);
+            }
             break;
         }
     }
@@ -332,9 +384,19 @@ pub async fn create(
             Some(refusal),
         )
     };
+    if posted.contains_key(pickers::REFRESH) {
+        return Ok(redraw(
+            &auth,
+            &org,
+            t,
+            action.clone(),
+            String::new(),
+            &posted,
+        ));
+    }
     let content = match forms::to_content(t, &posted) {
         Ok(c) => c,
-        Err(v) => return Ok(fail(Refusal::invalid(lang, &v))),
+        Err(v) => return Ok(fail(Refusal::invalid(lang, t, &v))),
     };
     Ok(
         match state
@@ -345,7 +407,7 @@ pub async fn create(
             Ok(rev) => {
                 Redirect::to(&format!("/records/{kind}/{}?saved=1", rev.record_id)).into_response()
             }
-            Err(e) => fail(Refusal::of(lang, e)),
+            Err(e) => fail(Refusal::of(lang, t, e)),
         },
     )
 }
@@ -404,9 +466,20 @@ pub async fn update(
             Some(refusal),
         )
     };
+    if posted.contains_key(pickers::REFRESH) {
+        return Ok(redraw(
+            &auth,
+            &org,
+            t,
+            action.clone(),
+            revision_text.clone(),
+            &posted,
+        ));
+    }
     let Ok(revision) = revision_text.parse::<RevisionId>() else {
         return Ok(fail(Refusal::one(
             lang,
+            t,
             (
                 StatusCode::BAD_REQUEST,
                 String::new(),
@@ -416,7 +489,7 @@ pub async fn update(
     };
     let content = match forms::to_content(t, &posted) {
         Ok(c) => c,
-        Err(v) => return Ok(fail(Refusal::invalid(lang, &v))),
+        Err(v) => return Ok(fail(Refusal::invalid(lang, t, &v))),
     };
     let written = state
         .service
@@ -431,6 +504,19 @@ pub async fn update(
         .await;
     Ok(match written {
         Ok(_) => Redirect::to(&format!("/records/{kind}/{record_id}?saved=1")).into_response(),
-        Err(e) => fail(Refusal::of(lang, e)),
+        Err(e) => fail(Refusal::of(lang, t, e)),
     })
+}
+
+/// The form again as posted, nothing saved: its unit pickers drawn for
+/// the date typed (the round trip of a browser without JavaScript).
+fn redraw(
+    auth: &Authenticated,
+    org: &Org,
+    t: RecordType,
+    action: String,
+    revision: String,
+    posted: &Posted,
+) -> Response {
+    form_response(auth, org, t, action, revision, posted, None)
 }

@@ -5,6 +5,7 @@
 pub mod etag;
 pub mod form;
 pub mod list;
+pub mod pickers;
 pub mod show;
 pub mod write;
 
