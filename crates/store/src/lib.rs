@@ -12,7 +12,7 @@ mod sql;
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use copy::{CopyReport, copy};
 pub use imports::{DeletedImport, ImportStore};
-pub use peers::{PeerContact, SyncPeer, SyncStatusStore};
+pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
 pub use sql::{Backend, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;

@@ -11,6 +11,7 @@ mod serve;
 mod sheets;
 mod store;
 mod sync;
+mod sync_health;
 mod users;
 
 use crate::cli::{Cli, Command};

@@ -84,3 +84,26 @@ doubt-many-persons = { $value } persons of one force on one patrol, more than us
 doubt-large-seizure = a seizure of { $value }, more than usual ({ $threshold }): check it, then confirm
 doubt-large-amount = an amount of { $value }, more than usual ({ $threshold }): check it, then confirm
 cli-confirm-hint = If the values above are right, run the command again with --confirm.
+
+# Sync health, refused revisions, one installation per node (issue 15).
+sync-refused-count = { $count } revisions refused by the server, set aside (they stay here; correct the record or withdraw them: bienphong sync refused):
+sync-refused-line = { "  " }{ $revision }  { $type } { $record }: { $reason }{ $withdrawn }
+sync-refused-none = No revision of this node was refused by the server.
+sync-refused-withdrawn = { " " }(withdrawn)
+sync-withdrawn = Revision { $revision } withdrawn: it stays in this store and its record's history, and is never sent.
+sync-withdraw-unknown = Revision { $revision } is not among the revisions set aside (bienphong sync refused lists them)
+sync-takeover-done = This installation now syncs as node { $node }; the other installation's syncs are refused from now on.
+sync-status-node = Node { $node } → { $server }
+sync-status-last = Last completed sync: { $at }
+sync-status-never = Last completed sync: never
+sync-status-to-push = Waiting to be sent: { $count }
+sync-status-pulled = Received from elsewhere: { $count }
+sync-status-set-aside = Refused by the server, set aside: { $count } ({ $withdrawn } withdrawn)
+sync-status-conflicts = Records in conflict: { $count }
+sync-status-waiting-pull = Waiting on the server: known to the server (its sync page), or run bienphong sync
+sync-check-equal = The node and the server agree: { $types } record types, { $count } revisions.
+sync-check-differs = The node and the server differ:
+sync-check-type = { "  " }{ $type }: { $node } on the node, { $server } on the server
+sync-check-only-node = { "    " }only on the node ({ $count }): { $ids }
+sync-check-only-server = { "    " }only on the server ({ $count }): { $ids }
+sync-check-set-aside = ({ $count } revisions set aside on the node are not compared.)

@@ -84,3 +84,26 @@ doubt-many-persons = { $value } người của một lực lượng trong một 
 doubt-large-seizure = tang vật { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 doubt-large-amount = số tiền { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 cli-confirm-hint = Nếu các giá trị trên là đúng, chạy lại lệnh với --confirm.
+
+# Sync health, refused revisions, one installation per node (issue 15).
+sync-refused-count = Máy chủ từ chối { $count } phiên bản, đã để riêng (vẫn giữ ở đây; hãy sửa bản ghi hoặc rút chúng: bienphong sync refused):
+sync-refused-line = { "  " }{ $revision }  { $type } { $record }: { $reason }{ $withdrawn }
+sync-refused-none = Không có phiên bản nào của nút bị máy chủ từ chối.
+sync-refused-withdrawn = { " " }(đã rút)
+sync-withdrawn = Đã rút phiên bản { $revision }: phiên bản vẫn ở trong kho này và lịch sử bản ghi, và không bao giờ được gửi.
+sync-withdraw-unknown = Phiên bản { $revision } không nằm trong các phiên bản để riêng (bienphong sync refused liệt kê chúng)
+sync-takeover-done = Từ nay bản cài đặt này đồng bộ với tư cách nút { $node }; các lần đồng bộ của bản cài đặt kia bị từ chối.
+sync-status-node = Nút { $node } → { $server }
+sync-status-last = Lần đồng bộ hoàn tất gần nhất: { $at }
+sync-status-never = Lần đồng bộ hoàn tất gần nhất: chưa lần nào
+sync-status-to-push = Chờ gửi: { $count }
+sync-status-pulled = Đã nhận từ nơi khác: { $count }
+sync-status-set-aside = Bị máy chủ từ chối, đã để riêng: { $count } ({ $withdrawn } đã rút)
+sync-status-conflicts = Bản ghi xung đột: { $count }
+sync-status-waiting-pull = Chờ nhận từ máy chủ: xem trang đồng bộ của máy chủ, hoặc chạy bienphong sync
+sync-check-equal = Nút và máy chủ khớp nhau: { $types } loại bản ghi, { $count } phiên bản.
+sync-check-differs = Nút và máy chủ khác nhau:
+sync-check-type = { "  " }{ $type }: { $node } ở nút, { $server } ở máy chủ
+sync-check-only-node = { "    " }chỉ có ở nút ({ $count }): { $ids }
+sync-check-only-server = { "    " }chỉ có ở máy chủ ({ $count }): { $ids }
+sync-check-set-aside = ({ $count } phiên bản để riêng ở nút không được so sánh.)

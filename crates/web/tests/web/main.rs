@@ -16,3 +16,4 @@ mod contract;
 mod sheets;
 mod smoke;
 mod sync;
+mod sync_health;
