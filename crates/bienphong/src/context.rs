@@ -55,7 +55,18 @@ impl Context {
     /// The same service, for a server that hands it to other tasks.
     pub async fn shared_service(&self) -> Result<&Arc<Service<SqlStore>>> {
         self.service
-            .get_or_try_init(|| async { Ok(Arc::new(Service::new(self.open_store().await?))) })
+            .get_or_try_init(|| async {
+                let service = Service::new(self.open_store().await?);
+                // A field node holds its own writes to its token's grant, as
+                // its server last said it (docs/sync-protocol.md §6).
+                if is_node(&self.data, &self.database) {
+                    let state = bienphong_sync::client::NodeState::load(
+                        &bienphong_sync::client::NodeState::path_in(&self.data),
+                    )?;
+                    service.set_node_grant(state.grant);
+                }
+                Ok(Arc::new(service))
+            })
             .await
     }
 

@@ -873,3 +873,71 @@ async fn a_report_is_the_same_bytes_from_the_cli_the_page_and_the_api() {
         assert!(cli == api, "{format}: the CLI and the API differ");
     }
 }
+
+/// Issue 15 items 3 and 8 from the command line: a node refuses a write its
+/// server would refuse, `sync --check` says equal after a sync and names a
+/// local-only change, `sync --status` counts what waits, `sync refused`
+/// says there is nothing set aside.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_refuses_an_out_of_scope_write_and_sync_check_names_what_differs() {
+    let server = tempfile::tempdir().unwrap();
+    let node = tempfile::tempdir().unwrap();
+    let (_child, url, _) = start(server.path(), &["--demo"], 3).await;
+    let out = bin(server.path())
+        .args(["token", "create", "--node", "--unit", "BP-LUNGCU"])
+        .output()
+        .unwrap();
+    let (text, _) = output_of(&out);
+    let token = text
+        .lines()
+        .find(|l| l.starts_with("bpt_"))
+        .unwrap()
+        .to_string();
+    let run = |args: &[&str]| {
+        let out = bin(node.path()).args(args).output().unwrap();
+        let (text, err) = output_of(&out);
+        (out.status.code(), text, err)
+    };
+    let (code, _, err) = run(&["node", "init", "--server", &url, "--token", &token]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = run(&["sync"]);
+    assert_eq!(code, Some(0), "{err}");
+    let add = |unit: &str| {
+        run(&[
+            "--lang", "en", "add", "patrol", "--kind", "joint", "--date", "05/03/2025", "--unit",
+            unit, "--force", "BDBP=5",
+        ])
+    };
+    // Another post's patrol: refused on the node, nothing written.
+    let (code, _, err) = add("BP-XINMAN");
+    assert_ne!(code, Some(0));
+    assert!(
+        err.contains("may not write this patrol") && err.contains("BP-LUNGCU"),
+        "{err}"
+    );
+    let (code, text, err) = run(&["--lang", "en", "sync", "--check"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(text.starts_with("The node and the server agree"), "{text}");
+    // A local-only change: --check names it, --status counts it.
+    let (code, _, err) = add("BP-LUNGCU");
+    assert_eq!(code, Some(0), "{err}");
+    let (_, text, _) = run(&["--lang", "en", "sync", "--check"]);
+    assert!(text.starts_with("The node and the server differ:"), "{text}");
+    assert!(text.contains("  patrol: "), "{text}");
+    assert!(text.contains("only on the node (1): "), "{text}");
+    let (_, text, _) = run(&["--lang", "en", "sync", "--status"]);
+    assert!(text.contains("Waiting to be sent: 1"), "{text}");
+    assert!(text.contains("Refused by the server, set aside: 0"), "{text}");
+    let (_, text, _) = run(&["sync", "--status"]);
+    assert!(text.contains("Chờ gửi: 1"), "{text}");
+    let (code, text, err) = run(&["sync"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(text.starts_with("sent 1 revisions"), "{text}");
+    let (_, text, _) = run(&["--lang", "en", "sync", "--check"]);
+    assert!(text.starts_with("The node and the server agree"), "{text}");
+    let (_, text, _) = run(&["--lang", "en", "sync", "refused"]);
+    assert!(text.starts_with("No revision of this node"), "{text}");
+    let (code, _, err) = run(&["--lang", "en", "sync", "withdraw", "nonsense"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("not among the revisions set aside"), "{err}");
+}

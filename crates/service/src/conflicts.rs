@@ -163,9 +163,7 @@ impl<S: Store> Service<S> {
         }
         let ids: Vec<RevisionId> = view.versions.iter().map(|r| r.id).collect();
         let parent = shown_head(&ids);
-        let written = self
-            .store
-            .commit(vec![Write {
+        let write = vec![Write {
                 record_id: view.record_id,
                 record_type: view.record_type,
                 content,
@@ -174,8 +172,9 @@ impl<S: Store> Service<S> {
                 author: actor.name.clone(),
                 created_ms: actor.now_ms,
                 revision_id: None,
-            }])
-            .await?;
+            }];
+        self.node_rule(&write).await?;
+        let written = self.store.commit(write).await?;
         crate::only_revision(written)
     }
 }

@@ -19,6 +19,7 @@ mod briefing;
 pub mod codes;
 mod conflicts;
 mod guarded;
+mod node;
 mod scope;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};
@@ -242,6 +243,9 @@ pub struct Service<S> {
     store: S,
     /// The organisation as of the store's newest revision.
     org_cache: Mutex<Option<(i64, Arc<Org>)>>,
+    /// On a field node, the grant of its token: local writes are held to
+    /// it (`node.rs`).
+    node_grant: Mutex<Option<bienphong_domain::access::Grant>>,
 }
 
 impl<S: Store> Service<S> {
@@ -249,6 +253,7 @@ impl<S: Store> Service<S> {
         Self {
             store,
             org_cache: Mutex::new(None),
+            node_grant: Mutex::new(None),
         }
     }
 
@@ -545,6 +550,7 @@ impl<S: Store> Service<S> {
     /// that need the store (briefing reports: one per unit and quarter,
     /// frozen once submitted) hold on all of them.
     async fn commit(&self, writes: Vec<Write>) -> Result<Vec<Revision>> {
+        self.node_rule(&writes).await?;
         for w in &writes {
             if w.record_type == RecordType::BriefingReport {
                 self.check_briefing_write(w.parent.map(|_| w.record_id), w.content.as_ref())
@@ -629,6 +635,7 @@ impl<S: Store + ImportStore> Service<S> {
         if !doubts.is_empty() {
             return Err(ServiceError::NeedsConfirmation(doubts));
         }
+        self.node_rule(&out).await?;
         Ok(self.store.commit_import(out, restore, confirmed).await?)
     }
 }

@@ -14,7 +14,7 @@ pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, Use
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, restore};
 pub use copy::{CopyReport, copy};
 pub use imports::{DeletedImport, ImportStore};
-pub use peers::{PeerContact, SyncPeer, SyncStatusStore};
+pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
 pub use sql::{Backend, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;

@@ -42,6 +42,32 @@ pub struct SyncPeer {
     pub last_push_ms: Option<i64>,
     /// Revisions new to this store that its pushes brought, in total.
     pub revisions_received: i64,
+    /// Requests refused because another installation synced as this node
+    /// (a copied data directory), and the last of them.
+    pub duplicates: i64,
+    pub last_duplicate_ms: Option<i64>,
+    /// What the node said it still had to send at its last pull.
+    pub pending: Option<i64>,
+}
+
+/// A pushed revision the server refused (the node sets it aside).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncRefusal {
+    pub node_id: String,
+    pub revision_id: String,
+    pub record_id: String,
+    pub record_type: String,
+    pub reason: String,
+    pub at_ms: i64,
+}
+
+/// Whether a request comes from the installation that syncs as its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Installation {
+    /// The node's installation (or the first to present itself).
+    Known,
+    /// Another installation under the same node id: refused, and counted.
+    Other,
 }
 
 pub trait SyncStatusStore: Send + Sync {
@@ -70,10 +96,50 @@ pub trait SyncStatusStore: Send + Sync {
 
     /// Revisions written by other nodes (on a node: what it has received).
     fn revisions_from_elsewhere(&self) -> impl Future<Output = Result<u64>> + Send;
+
+    /// What a node said it still has to send (at a pull).
+    fn record_sync_pending(
+        &self,
+        node: NodeId,
+        pending: u64,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Checks the rolling installation key a request presents for `node`
+    /// and moves it on, in one statement: the key the node holds (`current`)
+    /// or the one it moves to (`next`, a request repeated after a cut) are
+    /// its installation's; a node seen for the first time takes `next`.
+    /// Any other key is another installation (a copied data directory):
+    /// counted, and [`Installation::Other`].
+    fn check_installation(
+        &self,
+        node: NodeId,
+        current: &str,
+        next: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = Result<Installation>> + Send;
+
+    /// The installation presenting `next` takes the node over: every other
+    /// key is refused from now on.
+    fn take_over_node(
+        &self,
+        node: NodeId,
+        next: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Pushed revisions refused, kept per node (the last reason).
+    fn record_sync_refusals(
+        &self,
+        refusals: &[SyncRefusal],
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Every refusal kept, newest first.
+    fn sync_refusals(&self) -> impl Future<Output = Result<Vec<SyncRefusal>>> + Send;
 }
 
 const PEER_COLUMNS: &str = "node_id, unit, role, restricted, actor, first_seen_ms, last_seen_ms, \
-     last_pull_ms, pull_cursor, last_sync_ms, last_push_ms, revisions_received";
+     last_pull_ms, pull_cursor, last_sync_ms, last_push_ms, revisions_received, duplicates, \
+     last_duplicate_ms, pending";
 
 fn peer_from(row: &AnyRow) -> Result<SyncPeer> {
     Ok(SyncPeer {
@@ -89,6 +155,9 @@ fn peer_from(row: &AnyRow) -> Result<SyncPeer> {
         last_sync_ms: row.try_get(9)?,
         last_push_ms: row.try_get(10)?,
         revisions_received: row.try_get(11)?,
+        duplicates: row.try_get(12)?,
+        last_duplicate_ms: row.try_get(13)?,
+        pending: row.try_get(14)?,
     })
 }
 
@@ -168,5 +237,118 @@ impl SyncStatusStore for SqlStore {
             .fetch_one(self.pool())
             .await?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn record_sync_pending(&self, node: NodeId, pending: u64) -> Result<()> {
+        sqlx::query("UPDATE sync_peers SET pending = $2 WHERE node_id = $1")
+            .bind(node.to_string())
+            .bind(i64::try_from(pending).unwrap_or(i64::MAX))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn check_installation(
+        &self,
+        node: NodeId,
+        current: &str,
+        next: &str,
+        at_ms: i64,
+    ) -> Result<Installation> {
+        let node = node.to_string();
+        let moved = sqlx::query(
+            "UPDATE sync_peers SET installation = $3 WHERE node_id = $1 \
+             AND (installation IS NULL OR installation = $2 OR installation = $3)",
+        )
+        .bind(&node)
+        .bind(current)
+        .bind(next)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if moved > 0 {
+            return Ok(Installation::Known);
+        }
+        // No row: a node never seen; its first contact keeps the key.
+        let counted = sqlx::query(
+            "UPDATE sync_peers SET duplicates = duplicates + 1, last_duplicate_ms = $2 \
+             WHERE node_id = $1",
+        )
+        .bind(&node)
+        .bind(at_ms)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if counted == 0 {
+            sqlx::query(
+                "INSERT INTO sync_peers (node_id, unit, role, restricted, actor, first_seen_ms, \
+                 last_seen_ms, installation) VALUES ($1, '', '', 0, '', $2, $2, $3) \
+                 ON CONFLICT (node_id) DO NOTHING",
+            )
+            .bind(&node)
+            .bind(at_ms)
+            .bind(next)
+            .execute(self.pool())
+            .await?;
+            return Ok(Installation::Known);
+        }
+        Ok(Installation::Other)
+    }
+
+    async fn take_over_node(&self, node: NodeId, next: &str, at_ms: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sync_peers (node_id, unit, role, restricted, actor, first_seen_ms, \
+             last_seen_ms, installation) VALUES ($1, '', '', 0, '', $2, $2, $3) \
+             ON CONFLICT (node_id) DO UPDATE SET installation = excluded.installation",
+        )
+        .bind(node.to_string())
+        .bind(at_ms)
+        .bind(next)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn record_sync_refusals(&self, refusals: &[SyncRefusal]) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for r in refusals {
+            sqlx::query(
+                "INSERT INTO sync_refusals (node_id, revision_id, record_id, record_type, \
+                 reason, at_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (node_id, revision_id) DO UPDATE SET reason = excluded.reason, \
+                 at_ms = excluded.at_ms",
+            )
+            .bind(&r.node_id)
+            .bind(&r.revision_id)
+            .bind(&r.record_id)
+            .bind(&r.record_type)
+            .bind(&r.reason)
+            .bind(r.at_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sync_refusals(&self) -> Result<Vec<SyncRefusal>> {
+        sqlx::query(
+            "SELECT node_id, revision_id, record_id, record_type, reason, at_ms \
+             FROM sync_refusals ORDER BY at_ms DESC, node_id, revision_id",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(SyncRefusal {
+                node_id: row.try_get(0)?,
+                revision_id: row.try_get(1)?,
+                record_id: row.try_get(2)?,
+                record_type: row.try_get(3)?,
+                reason: row.try_get(4)?,
+                at_ms: row.try_get(5)?,
+            })
+        })
+        .collect()
     }
 }

@@ -1626,6 +1626,89 @@ pub async fn sync_imports_in_any_order_agree_on_heads_and_conflicts_resolve(
     assert!(y.conflicts().await.unwrap().is_empty());
 }
 
+/// One installation per node (issue 15 item 5): the rolling key moves on,
+/// a repeated request passes, another installation is refused and counted,
+/// a takeover moves the node; refused pushes are kept per node.
+pub async fn a_node_id_belongs_to_one_installation(db: &Db) {
+    use bienphong_store::{Installation, PeerContact, SyncRefusal, SyncStatusStore};
+    let store = db.open().await;
+    let node = NodeId::new();
+    let contact = PeerContact {
+        node_id: node,
+        unit: "BP-LC".into(),
+        role: "editor".into(),
+        restricted: false,
+        actor: "token:node BP-LC".into(),
+        at_ms: 5,
+    };
+    // First contact: its key is taken; the peer shows once it synced.
+    assert_eq!(
+        store.check_installation(node, "k0", "k1", 1).await.unwrap(),
+        Installation::Known
+    );
+    store.record_sync_pull(&contact, 3, true).await.unwrap();
+    store.record_sync_pending(node, 4).await.unwrap();
+    // A request repeated after a cut presents the same keys.
+    assert_eq!(
+        store.check_installation(node, "k0", "k1", 2).await.unwrap(),
+        Installation::Known
+    );
+    assert_eq!(
+        store.check_installation(node, "k1", "k2", 3).await.unwrap(),
+        Installation::Known
+    );
+    // A copy still holding k1 (or k0) is another installation.
+    assert_eq!(
+        store.check_installation(node, "k1", "c1", 4).await.unwrap(),
+        Installation::Other
+    );
+    assert_eq!(
+        store.check_installation(node, "k0", "k1", 6).await.unwrap(),
+        Installation::Other
+    );
+    let peer = &store.sync_peers().await.unwrap()[0];
+    assert_eq!((peer.duplicates, peer.last_duplicate_ms), (2, Some(6)));
+    assert_eq!(peer.pending, Some(4));
+    assert_eq!(peer.unit, "BP-LC");
+    // The copy takes the node over: the original is refused from then on.
+    store.take_over_node(node, "t1", 7).await.unwrap();
+    assert_eq!(
+        store.check_installation(node, "k2", "k3", 8).await.unwrap(),
+        Installation::Other
+    );
+    assert_eq!(
+        store.check_installation(node, "t1", "t2", 9).await.unwrap(),
+        Installation::Known
+    );
+    // Refusals: one row per node and revision, the last reason.
+    let refusal = |revision: &str, reason: &str, at_ms| SyncRefusal {
+        node_id: node.to_string(),
+        revision_id: revision.into(),
+        record_id: "r".into(),
+        record_type: "patrol".into(),
+        reason: reason.into(),
+        at_ms,
+    };
+    store
+        .record_sync_refusals(&[refusal("a", "outside the grant", 10)])
+        .await
+        .unwrap();
+    store
+        .record_sync_refusals(&[
+            refusal("a", "changes a record's type", 11),
+            refusal("b", "outside the grant", 12),
+        ])
+        .await
+        .unwrap();
+    let kept = store.sync_refusals().await.unwrap();
+    assert_eq!(
+        kept.iter()
+            .map(|r| (r.revision_id.as_str(), r.reason.as_str()))
+            .collect::<Vec<_>>(),
+        [("b", "outside the grant"), ("a", "changes a record's type")]
+    );
+}
+
 /// A server keeps, per node, its last pull (cursor, and the time of the
 /// last one that completed) and its pushes; a node counts what it still has
 /// to send and what it has received.
@@ -1900,6 +1983,7 @@ macro_rules! conformance_suite {
             db_test!($backend, a_record_keeps_its_type);
             db_test!($backend, a_pull_never_passes_a_revision_not_yet_committed);
             db_test!($backend, sync_status_is_kept_per_node);
+            db_test!($backend, a_node_id_belongs_to_one_installation);
             db_test!(
                 $backend,
                 accounts_sessions_tokens_and_an_append_only_audit_log

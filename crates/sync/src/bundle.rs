@@ -229,6 +229,8 @@ pub async fn reply_from_server<S: Store + AccountStore>(
                 limit: PULL_BATCH,
                 exclude_node,
                 node: None,
+                installation: None,
+                pending: None,
             },
         )
         .await?;

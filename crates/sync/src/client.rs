@@ -1,12 +1,15 @@
 //! The node's side: its settings (server, token, cursors) and the sync
 //! loop over HTTP, with retries that back off.
 
+use crate::check::CheckReport;
 use crate::wire::{
-    CONTENT_TYPE, OFFER_BATCH, OfferRequest, OfferResponse, PULL_BATCH, PUSH_BATCH, PullRequest,
-    PullResponse, PushRequest, PushResponse, decode, encode,
+    CONTENT_TYPE, CheckRequest, CheckResponse, InstallationKey, OFFER_BATCH, OfferRequest,
+    OfferResponse, PULL_BATCH, PUSH_BATCH, PullRequest, PullResponse, PushRequest, PushResponse,
+    Refusal, TakeoverRequest, TakeoverResponse, decode, encode,
 };
 use crate::{Result, SyncError};
-use bienphong_domain::{NodeId, RevisionId};
+use bienphong_domain::access::Grant;
+use bienphong_domain::{NodeId, RecordId, RecordType, RevisionId};
 use bienphong_store::Store;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -35,6 +38,42 @@ pub struct NodeState {
     /// to it, and only its bundles are applied here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_node: Option<NodeId>,
+    /// The rolling key of this installation (§1): the one the server last
+    /// accepted. Older settings have none (empty).
+    #[serde(default)]
+    pub installation: String,
+    /// The key a sync under way moves to (kept until the sync completes,
+    /// so that a cut sync repeats it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installation_next: Option<String>,
+    /// The token's grant as the server last said it: local writes are held
+    /// to it (§6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<Grant>,
+    /// Revisions the server refused, set aside: never offered again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAside>,
+}
+
+/// A revision of this node the server refused (§3): kept in the store and
+/// its history, left out of every push.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAside {
+    pub id: RevisionId,
+    pub record_id: RecordId,
+    pub record_type: RecordType,
+    pub reason: String,
+    /// When the server refused it, by this node's clock.
+    pub at_ms: i64,
+    /// The node's user withdrew it (`bienphong sync withdraw`): no longer
+    /// a problem to attend to.
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+/// A fresh random key.
+fn new_key() -> String {
+    RevisionId::new().to_string()
 }
 
 impl NodeState {
@@ -47,6 +86,63 @@ impl NodeState {
             last_sync_ms: None,
             ca_pem: None,
             server_node: None,
+            installation: new_key(),
+            installation_next: None,
+            grant: None,
+            set_aside: Vec::new(),
+        }
+    }
+
+    /// The key this installation presents, starting a sync's move to a
+    /// new one if none is under way.
+    fn installation_key(&mut self) -> InstallationKey {
+        let next = self.installation_next.get_or_insert_with(new_key).clone();
+        InstallationKey {
+            current: self.installation.clone(),
+            next,
+        }
+    }
+
+    /// The server has accepted the new key: it is this installation's.
+    fn installation_moved(&mut self) {
+        if let Some(next) = self.installation_next.take() {
+            self.installation = next;
+        }
+    }
+
+    /// The revisions set aside, withdrawn or not.
+    pub fn set_aside_ids(&self) -> HashSet<RevisionId> {
+        self.set_aside.iter().map(|s| s.id).collect()
+    }
+
+    /// Sets aside what the server refused (a revision refused again keeps
+    /// its first entry, with the newest reason).
+    fn set_aside_refused(&mut self, refused: &[Refusal], at_ms: i64) {
+        for r in refused {
+            match self.set_aside.iter_mut().find(|s| s.id == r.id) {
+                Some(s) => s.reason.clone_from(&r.reason),
+                None => self.set_aside.push(SetAside {
+                    id: r.id,
+                    record_id: r.record_id,
+                    record_type: r.record_type,
+                    reason: r.reason.clone(),
+                    at_ms,
+                    withdrawn: false,
+                }),
+            }
+        }
+    }
+
+    /// Withdraws a revision set aside: it stays in the store and its
+    /// record's history, and is never sent. `false` if `id` is not set
+    /// aside.
+    pub fn withdraw(&mut self, id: RevisionId) -> bool {
+        match self.set_aside.iter_mut().find(|s| s.id == id) {
+            Some(s) => {
+                s.withdrawn = true;
+                true
+            }
+            None => false,
         }
     }
 
@@ -290,6 +386,8 @@ pub struct SyncReport {
     pub applied: usize,
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// Revisions the server refused in this sync, now set aside.
+    pub refused: Vec<Refusal>,
 }
 
 /// Progress of a long transfer, for the terminal.
@@ -336,8 +434,18 @@ where
             let Some(&(last, _)) = batch.last() else {
                 break;
             };
-            let ids = batch.iter().map(|(_, r)| r.id).collect();
-            report.offered += batch.len();
+            let skip = state.set_aside_ids();
+            let ids: Vec<RevisionId> = batch
+                .iter()
+                .map(|(_, r)| r.id)
+                .filter(|id| !skip.contains(id))
+                .collect();
+            if ids.is_empty() {
+                state.push_cursor = last;
+                save(state)?;
+                continue;
+            }
+            report.offered += ids.len();
             let answer: OfferResponse = client
                 .call("/api/v1/sync/offer", &OfferRequest { ids })
                 .await?;
@@ -348,22 +456,29 @@ where
                 .filter(|r| missing.contains(&r.id))
                 .collect();
             for chunk in send.chunks(client.batches.push.max(1)) {
-                let _: PushResponse = client
+                let answer: PushResponse = client
                     .call(
                         "/api/v1/sync/push",
                         &PushRequest {
                             revisions: chunk.to_vec(),
                             node: Some(store.node_id()),
+                            installation: Some(state.installation_key()),
+                            set_aside: true,
                         },
                     )
                     .await?;
-                report.pushed += chunk.len();
+                report.pushed += chunk.len().saturating_sub(answer.refused.len());
+                if !answer.refused.is_empty() {
+                    state.set_aside_refused(&answer.refused, now_ms());
+                    report.refused.extend(answer.refused);
+                }
                 progress(Progress::Pushed(report.pushed));
             }
             state.push_cursor = last;
             save(state)?;
         }
         // Pull.
+        let waiting = pending(store, state).await?;
         loop {
             let answer: PullResponse = client
                 .call(
@@ -373,10 +488,15 @@ where
                         limit: client.batches.pull.max(1),
                         exclude_node: (!full).then(|| store.node_id()),
                         node: Some(store.node_id()),
+                        installation: Some(state.installation_key()),
+                        pending: Some(waiting),
                     },
                 )
                 .await?;
             state.server_node = Some(answer.server_node);
+            if answer.grant.is_some() {
+                state.grant = answer.grant;
+            }
             pulled.extend(answer.revisions.iter().map(|r| r.id));
             report.pulled += answer.revisions.len();
             report.applied += store.import(answer.revisions).await?;
@@ -393,9 +513,84 @@ where
         }
     }
     state.last_sync_ms = Some(now_ms());
+    state.installation_moved();
     save(state)?;
     (report.bytes_sent, report.bytes_received) = client.bytes();
     Ok(report)
+}
+
+/// Revisions written here still to be sent: after the push cursor, not
+/// set aside.
+pub async fn pending<S: Store>(store: &S, state: &NodeState) -> Result<u64> {
+    let skip = state.set_aside_ids();
+    let own = store.node_id();
+    let mut counted = 0u64;
+    let mut cursor = state.push_cursor;
+    loop {
+        let page = store.revisions_after(cursor, OFFER_BATCH).await?;
+        let Some(&(last, _)) = page.last() else {
+            return Ok(counted);
+        };
+        counted += page
+            .iter()
+            .filter(|(_, r)| r.node_id == own && !skip.contains(&r.id))
+            .count() as u64;
+        cursor = last;
+    }
+}
+
+/// `bienphong sync takeover`: this installation becomes the node's on the
+/// server (a laptop restored or copied to replace a lost one); the other
+/// installation is refused from then on.
+pub async fn take_over<S: Store>(
+    store: &S,
+    client: &Client,
+    state: &mut NodeState,
+    save: &mut (dyn FnMut(&NodeState) -> Result<()> + Send),
+) -> Result<TakeoverResponse> {
+    let key = InstallationKey {
+        current: state.installation.clone(),
+        next: new_key(),
+    };
+    state.installation_next = Some(key.next.clone());
+    save(state)?;
+    let answer: TakeoverResponse = client
+        .call(
+            "/api/v1/sync/takeover",
+            &TakeoverRequest {
+                node: store.node_id(),
+                installation: key,
+            },
+        )
+        .await?;
+    state.installation_moved();
+    save(state)?;
+    Ok(answer)
+}
+
+/// `bienphong sync --check`: compares this node with its server by a digest
+/// per record type over what the node's grant may read; for the types that
+/// differ, the ids of each side. Revisions set aside are left out.
+pub async fn check<S: Store>(store: &S, client: &Client, state: &NodeState) -> Result<CheckReport> {
+    let skip = state.set_aside_ids();
+    let node = crate::check::on_node(store, &skip, &[]).await?;
+    let server: CheckResponse = client
+        .call("/api/v1/sync/check", &CheckRequest { ids_for: vec![] })
+        .await?;
+    let (report, differing) = crate::check::compare(&node, &server.types, skip.len());
+    if differing.is_empty() {
+        return Ok(report);
+    }
+    let node = crate::check::on_node(store, &skip, &differing).await?;
+    let server: CheckResponse = client
+        .call(
+            "/api/v1/sync/check",
+            &CheckRequest {
+                ids_for: differing.clone(),
+            },
+        )
+        .await?;
+    Ok(crate::check::compare(&node, &server.types, skip.len()).0)
 }
 
 /// One sync of the node whose settings are in `data_dir`, by a caller

@@ -4,6 +4,7 @@
 //! bundles for posts without a link, and conflicts found by parent links.
 
 pub mod bundle;
+pub mod check;
 pub mod client;
 pub mod conflict;
 pub mod server;
@@ -37,6 +38,11 @@ pub enum SyncError {
         "this token belongs to node {bound}, not to node {node}; a new installation needs a token of its own (bienphong token create --node --unit CODE)"
     )]
     WrongNode { bound: String, node: NodeId },
+    /// Another installation syncs as this node: a copied data directory.
+    #[error(
+        "another installation already syncs as node {node}: this data directory looks like a copy of it, and its syncs are refused. Nothing here was deleted. To keep what this copy wrote, export it (bienphong sync --export-bundle FILE) for the server to apply (bienphong sync --import-bundle FILE --as-unit CODE), then set this laptop up afresh in a new data directory with a token of its own; if this installation replaces the other one (a lost or broken laptop), take the node over: bienphong sync takeover"
+    )]
+    OtherInstallation { node: NodeId },
     #[error("the server answered {status}: {message}")]
     Server { status: u16, message: String },
     #[error("cannot reach the server: {0}")]

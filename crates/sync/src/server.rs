@@ -2,7 +2,8 @@
 //! against what it may write before applying it in one transaction.
 
 use crate::wire::{
-    OfferRequest, OfferResponse, PullRequest, PullResponse, PushRequest, PushResponse,
+    InstallationKey, OfferRequest, OfferResponse, PullRequest, PullResponse, PushRequest,
+    PushResponse, Refusal, TakeoverRequest, TakeoverResponse,
 };
 use crate::{Result, SyncError};
 use bienphong_domain::access::Access;
@@ -10,7 +11,9 @@ use bienphong_domain::briefing::keeps_submitted;
 use bienphong_domain::org::Org;
 use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, PeerContact, Receipt, Store, SyncStatusStore};
+use bienphong_store::{
+    AccountStore, Installation, PeerContact, Receipt, Store, SyncRefusal, SyncStatusStore,
+};
 use std::collections::{HashMap, HashSet};
 
 /// The ids of an offer the server lacks.
@@ -188,7 +191,26 @@ pub async fn pull<S: Store + AccountStore>(
         next: page.next,
         more: page.more,
         server_node: service.store().node_id(),
+        grant: Some(who.grant.clone()),
     })
+}
+
+/// Every revision `who` may read, by type: what a full pull would bring.
+pub(crate) async fn readable_ids<S: Store + AccountStore>(
+    service: &Service<S>,
+    who: &Principal,
+) -> Result<Vec<(RecordType, RevisionId)>> {
+    let mut judge = Judge::new(service).await?;
+    let mut out = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let page = readable_page(&mut judge, who, cursor, crate::wire::PULL_BATCH, None).await?;
+        out.extend(page.revisions.iter().map(|r| (r.record_type, r.id)));
+        cursor = page.next;
+        if !page.more {
+            return Ok(out);
+        }
+    }
 }
 
 /// The node a request may act as. A token belongs to one node: the first
@@ -237,14 +259,23 @@ pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
     request: PullRequest,
 ) -> Result<PullResponse> {
     let node = token_node(service, who, request.node.or(request.exclude_node)).await?;
+    one_installation(service, node, request.installation.as_ref(), now_ms).await?;
+    let pending = request.pending;
     let answer = pull(service, who, now_ms, request).await?;
-    if let Some(node) = node
-        && let Err(e) = service
-            .store()
-            .record_sync_pull(&contact(who, node, now_ms), answer.next, !answer.more)
-            .await
-    {
-        tracing::warn!(error = %e, %node, "could not record the node's pull");
+    if let Some(node) = node {
+        let recorded = async {
+            let store = service.store();
+            store
+                .record_sync_pull(&contact(who, node, now_ms), answer.next, !answer.more)
+                .await?;
+            if let Some(pending) = pending {
+                store.record_sync_pending(node, pending).await?;
+            }
+            Ok::<_, bienphong_store::StoreError>(())
+        };
+        if let Err(e) = recorded.await {
+            tracing::warn!(error = %e, %node, "could not record the node's pull");
+        }
     }
     Ok(answer)
 }
@@ -258,16 +289,93 @@ pub async fn answer_push<S: Store + AccountStore + SyncStatusStore>(
     request: PushRequest,
 ) -> Result<PushResponse> {
     let node = token_node(service, who, request.node).await?;
-    let answer = push(service, who, now_ms, node, request.revisions).await?;
-    if let Some(node) = node
-        && let Err(e) = service
-            .store()
-            .record_sync_push(&contact(who, node, now_ms), answer.received as u64)
-            .await
-    {
-        tracing::warn!(error = %e, %node, "could not record the node's push");
+    one_installation(service, node, request.installation.as_ref(), now_ms).await?;
+    let answer = push_with(
+        service,
+        who,
+        now_ms,
+        node,
+        request.revisions,
+        request.set_aside,
+    )
+    .await?;
+    if let Some(node) = node {
+        let recorded = async {
+            let store = service.store();
+            store
+                .record_sync_push(&contact(who, node, now_ms), answer.received as u64)
+                .await?;
+            let refusals: Vec<SyncRefusal> = answer
+                .refused
+                .iter()
+                .map(|r| SyncRefusal {
+                    node_id: node.to_string(),
+                    revision_id: r.id.to_string(),
+                    record_id: r.record_id.to_string(),
+                    record_type: r.record_type.as_str().to_string(),
+                    reason: r.reason.clone(),
+                    at_ms: now_ms,
+                })
+                .collect();
+            if !refusals.is_empty() {
+                store.record_sync_refusals(&refusals).await?;
+            }
+            Ok::<_, bienphong_store::StoreError>(())
+        };
+        if let Err(e) = recorded.await {
+            tracing::warn!(error = %e, %node, "could not record the node's push");
+        }
     }
     Ok(answer)
+}
+
+/// A node id belongs to one installation (§1): the rolling key a request
+/// presents must be the node's, else the request is refused (a copied
+/// data directory). Requests without a key (older nodes, bundles) pass.
+async fn one_installation<S: Store + AccountStore + SyncStatusStore>(
+    service: &Service<S>,
+    node: Option<NodeId>,
+    key: Option<&InstallationKey>,
+    now_ms: i64,
+) -> Result<()> {
+    let (Some(node), Some(key)) = (node, key) else {
+        return Ok(());
+    };
+    match service
+        .store()
+        .check_installation(node, &key.current, &key.next, now_ms)
+        .await?
+    {
+        Installation::Known => Ok(()),
+        Installation::Other => Err(SyncError::OtherInstallation { node }),
+    }
+}
+
+/// `sync takeover`: the installation asking becomes the node's (a laptop
+/// restored or copied to replace a lost one); the token must be the
+/// node's. Every other installation of the node is refused from then on.
+pub async fn take_over<S: Store + AccountStore + SyncStatusStore>(
+    service: &Service<S>,
+    who: &Principal,
+    now_ms: i64,
+    request: TakeoverRequest,
+) -> Result<TakeoverResponse> {
+    token_node(service, who, Some(request.node)).await?;
+    service
+        .store()
+        .take_over_node(request.node, &request.installation.next, now_ms)
+        .await?;
+    audit(
+        service,
+        who,
+        now_ms,
+        "sync.takeover",
+        true,
+        None,
+        format!("node {} taken over by a new installation", request.node),
+    )
+    .await?;
+    Ok(TakeoverResponse { node: request.node })
 }
 
 /// How many revisions wait on the server for a node.
@@ -357,6 +465,20 @@ pub async fn push<S: Store + AccountStore>(
     node: Option<NodeId>,
     revisions: Vec<Revision>,
 ) -> Result<PushResponse> {
+    push_with(service, who, now_ms, node, revisions, false).await
+}
+
+/// [`push`]; with `set_aside` a refused revision does not refuse the
+/// batch: the rest is applied (in one transaction) and the refused ones
+/// are named in the answer, for the node to set aside (§3).
+pub async fn push_with<S: Store + AccountStore>(
+    service: &Service<S>,
+    who: &Principal,
+    now_ms: i64,
+    node: Option<NodeId>,
+    revisions: Vec<Revision>,
+    set_aside: bool,
+) -> Result<PushResponse> {
     let ids: Vec<_> = revisions.iter().map(|r| r.id).collect();
     let present = service.store().present_revisions(&ids).await?;
     let fresh: Vec<Revision> = revisions
@@ -426,6 +548,15 @@ pub async fn push<S: Store + AccountStore>(
             refused.push((r, content, "outside the grant"));
         }
     }
+    let refusals: Vec<Refusal> = refused
+        .iter()
+        .map(|(r, _, reason)| Refusal {
+            id: r.id,
+            record_id: r.record_id,
+            record_type: r.record_type,
+            reason: (*reason).to_string(),
+        })
+        .collect();
     if let Some((first, _, _)) = refused.first() {
         let first = first.id;
         for (r, c, reason) in &refused {
@@ -440,11 +571,18 @@ pub async fn push<S: Store + AccountStore>(
             )
             .await?;
         }
-        return Err(SyncError::Refused {
-            count: refused.len(),
-            first,
-        });
+        if !set_aside {
+            return Err(SyncError::Refused {
+                count: refused.len(),
+                first,
+            });
+        }
     }
+    let refused_ids: HashSet<RevisionId> = refusals.iter().map(|r| r.id).collect();
+    let fresh: Vec<Revision> = fresh
+        .into_iter()
+        .filter(|r| !refused_ids.contains(&r.id))
+        .collect();
     // Who sent the batch is what the server knows; the authors in it are
     // what the node says (docs/adr/0011-verified-and-claimed-authors.md).
     let receipt = Receipt {
@@ -468,6 +606,7 @@ pub async fn push<S: Store + AccountStore>(
     Ok(PushResponse {
         received,
         present: present.len(),
+        refused: refusals,
     })
 }
 

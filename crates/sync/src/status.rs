@@ -2,13 +2,15 @@
 //! server, each node with its last sync and the revisions waiting for it;
 //! on a node, its server, its last sync and what it has still to send.
 
-use crate::client::{NodeState, SyncReport};
+use crate::client::{NodeState, SetAside, SyncReport};
 use crate::server::{Waiting, WaitingCounter};
 use crate::{Result, SyncError};
 use bienphong_domain::access::{Grant, Role};
 use bienphong_domain::org::Code;
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, Store, StoreError, SyncPeer, SyncStatusStore};
+use bienphong_store::{
+    AccountStore, Store, StoreError, SyncPeer, SyncRefusal, SyncStatusStore,
+};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Mutex;
@@ -36,6 +38,18 @@ pub struct PeerStatus {
     pub revisions_received: i64,
     /// Server revisions its grant may read after its cursor, not its own.
     pub waiting: Waiting,
+    /// What the node said it still had to send, at its last pull.
+    pub pending: Option<i64>,
+    /// Its pushed revisions the server refused (the node set them aside);
+    /// the web words them.
+    #[serde(skip)]
+    pub refused: Vec<SyncRefusal>,
+    /// Records in conflict that its grant may read.
+    pub conflicts: u64,
+    /// Requests refused because another installation synced as this node
+    /// (a copied data directory), and the last one.
+    pub duplicates: i64,
+    pub last_duplicate_ms: Option<i64>,
 }
 
 fn grant_of(peer: &SyncPeer) -> Result<Grant> {
@@ -58,9 +72,15 @@ pub async fn server_status<S: Store + AccountStore + SyncStatusStore>(
     service: &Service<S>,
 ) -> Result<Vec<PeerStatus>> {
     let peers = service.store().sync_peers().await?;
+    let refusals = service.store().sync_refusals().await?;
     let mut counter = WaitingCounter::new(service).await?;
     let mut out = Vec::with_capacity(peers.len());
     for peer in peers {
+        // A node whose installation presented itself but that never
+        // completed a request has no grant yet.
+        if peer.role.is_empty() {
+            continue;
+        }
         let who = Principal {
             name: peer.actor.clone(),
             user_id: None,
@@ -80,7 +100,18 @@ pub async fn server_status<S: Store + AccountStore + SyncStatusStore>(
                 ))));
             }
         };
+        let conflicts = service.conflicts_as(&who).await?.len() as u64;
+        let refused = refusals
+            .iter()
+            .filter(|r| r.node_id == peer.node_id)
+            .cloned()
+            .collect();
         out.push(PeerStatus {
+            pending: peer.pending,
+            refused,
+            conflicts,
+            duplicates: peer.duplicates,
+            last_duplicate_ms: peer.last_duplicate_ms,
             node_id: peer.node_id,
             unit: peer.unit,
             actor: peer.actor,
@@ -109,6 +140,10 @@ pub struct NodeStatus {
     /// Revisions written elsewhere that this node holds: pulled (or
     /// applied from bundles).
     pub pulled: u64,
+    /// Revisions the server refused, set aside (withdrawn ones too).
+    pub set_aside: Vec<SetAside>,
+    /// Records in conflict on this node.
+    pub conflicts: u64,
 }
 
 /// The node's status when `data_dir` holds `sync.json`, else `None`. The
@@ -122,14 +157,17 @@ pub async fn node_status<S: Store + SyncStatusStore>(
         return Ok(None);
     }
     let state = NodeState::load(&path)?;
+    let waiting_to_push = crate::client::pending(store, &state).await?;
     Ok(Some(NodeStatus {
         node_id: store.node_id().to_string(),
         server: state.server,
         last_sync_ms: state.last_sync_ms,
         push_cursor: state.push_cursor,
         pull_cursor: state.pull_cursor,
-        waiting_to_push: store.own_revisions_after(state.push_cursor).await?,
+        waiting_to_push,
         pulled: store.revisions_from_elsewhere().await?,
+        conflicts: store.conflicts().await?.len() as u64,
+        set_aside: state.set_aside,
     }))
 }
 

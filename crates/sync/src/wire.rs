@@ -2,7 +2,8 @@
 //! zstd-compressed.
 
 use crate::{Result, SyncError};
-use bienphong_domain::{NodeId, Revision, RevisionId};
+use bienphong_domain::access::Grant;
+use bienphong_domain::{NodeId, RecordId, RecordType, Revision, RevisionId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -35,12 +36,77 @@ pub struct PushRequest {
     /// send none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node: Option<NodeId>,
+    /// The installation syncing as `node` (§1: one installation per node).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installation: Option<InstallationKey>,
+    /// The node sets refused revisions aside (§3): the server applies the
+    /// rest and names the refused ones, instead of refusing the batch.
+    #[serde(default)]
+    pub set_aside: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PushResponse {
     pub received: usize,
     pub present: usize,
+    /// Revisions refused (with `set_aside`), with why; none were written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Refusal>,
+}
+
+/// A pushed revision the server refused, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub id: RevisionId,
+    pub record_id: RecordId,
+    pub record_type: RecordType,
+    pub reason: String,
+}
+
+/// The rolling key of the installation that syncs as a node: `current` is
+/// the key the server last accepted, `next` the one this sync moves to
+/// (the same `next` is sent again when a cut sync is repeated). A copy of
+/// the node's data directory holds a key the server has moved past.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallationKey {
+    pub current: String,
+    pub next: String,
+}
+
+/// `POST /api/v1/sync/takeover`: this installation is the node from now on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TakeoverRequest {
+    pub node: NodeId,
+    pub installation: InstallationKey,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TakeoverResponse {
+    pub node: NodeId,
+}
+
+/// `POST /api/v1/sync/check`: the digest per record type of the revisions
+/// the caller's grant may read, with the ids of the types in `ids_for`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckRequest {
+    #[serde(default)]
+    pub ids_for: Vec<RecordType>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckResponse {
+    pub types: Vec<TypeDigest>,
+}
+
+/// The revisions of one record type: how many, and a SHA-256 over their
+/// ids in order (`crate::check::digest`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeDigest {
+    pub record_type: RecordType,
+    pub count: u64,
+    pub digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<RevisionId>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,6 +119,11 @@ pub struct PullRequest {
     /// `--full` pull that excludes nothing. Older nodes send none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node: Option<NodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installation: Option<InstallationKey>,
+    /// Revisions the node still has to send, for the server's health page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,6 +133,10 @@ pub struct PullResponse {
     pub next: i64,
     pub more: bool,
     pub server_node: NodeId,
+    /// What the caller's token may do: the node applies the same write
+    /// rule to its own writes (§6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<Grant>,
 }
 
 pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>> {

@@ -338,6 +338,9 @@ fn sync_answer(lang: Lang, e: bienphong_sync::SyncError) -> ApiError {
         E::Decode(_) | E::BadRevision { .. } | E::BadBundle(_) => {
             ApiError::bad_request(lang, "body", e.to_string())
         }
+        E::OtherInstallation { .. } => {
+            ApiError::new(StatusCode::CONFLICT, "other_installation", e.to_string())
+        }
         other => {
             tracing::error!(error = %other, "sync");
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "sync failed")

@@ -221,6 +221,11 @@ pub fn openapi_document() -> Value {
             "SyncPull",
             "zstd-compressed JSON {after, limit, exclude_node}",
         ),
+        (
+            "SyncTakeover",
+            "zstd-compressed JSON {node, installation: {current, next}}",
+        ),
+        ("SyncCheck", "zstd-compressed JSON {ids_for: [record type]}"),
     ] {
         schemas.insert(
             name.into(),

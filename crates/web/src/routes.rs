@@ -301,9 +301,10 @@ pub fn api_routes() -> Vec<ApiRoute> {
             ..route(
                 Method::POST,
                 "/api/v1/sync/push",
-                "Sync: revisions for the server, applied in one transaction (all or nothing)",
+                "Sync: revisions for the server, applied in one transaction (all or nothing; \
+                 with set_aside, the refused ones are named and the rest applied)",
                 "sync",
-                &[200, 400, 403],
+                &[200, 400, 403, 409],
                 on(F::POST, sync::push),
             )
         },
@@ -314,8 +315,30 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 "/api/v1/sync/pull",
                 "Sync: revisions after a cursor that the caller may read",
                 "sync",
-                &[200, 400],
+                &[200, 400, 403, 409],
                 on(F::POST, sync::pull),
+            )
+        },
+        ApiRoute {
+            body: Some("SyncTakeover"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/takeover",
+                "Sync: this installation takes its node over; any other one is refused from then on",
+                "sync",
+                &[200, 400, 403],
+                on(F::POST, sync::takeover),
+            )
+        },
+        ApiRoute {
+            body: Some("SyncCheck"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/check",
+                "Sync: a digest per record type of the revisions the caller may read (sync --check)",
+                "sync",
+                &[200, 400],
+                on(F::POST, sync::check),
             )
         },
         route(

@@ -142,6 +142,37 @@ pub struct SyncArgs {
     /// node whose last online sync was with such a grant receives them.
     #[arg(long, requires = "as_unit")]
     pub restricted: bool,
+    /// Show this node's sync health instead of syncing: last sync, what
+    /// waits to be sent, revisions set aside, conflicts.
+    #[arg(long, conflicts_with_all = ["check", "full", "export_bundle", "import_bundle"])]
+    pub status: bool,
+    /// Compare this node with its server (a digest per record type over
+    /// what its grant may read) and say what differs, instead of syncing.
+    #[arg(long, conflicts_with_all = ["full", "export_bundle", "import_bundle"])]
+    pub check: bool,
+    /// With --status or --check: JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub action: Option<SyncAction>,
+}
+
+/// What a node's user does about its sync besides syncing.
+#[derive(Subcommand, Debug)]
+pub enum SyncAction {
+    /// The revisions of this node the server refused, set aside: never sent
+    /// again; correct the record (a new version) or withdraw them.
+    Refused,
+    /// Withdraw a revision the server refused: it stays in this store and
+    /// its record's history, no longer listed as a problem, never sent.
+    Withdraw {
+        /// The refused revision's id (bienphong sync refused lists them).
+        revision: String,
+    },
+    /// This installation takes its node over on the server (a laptop
+    /// restored or copied to replace a lost or broken one): the other
+    /// installation's syncs are refused from then on.
+    Takeover,
 }
 
 #[cfg(test)]

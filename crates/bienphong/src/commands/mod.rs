@@ -12,6 +12,7 @@ mod serve;
 mod sheets;
 mod store;
 mod sync;
+mod sync_health;
 mod users;
 
 use crate::cli::{Cli, Command};

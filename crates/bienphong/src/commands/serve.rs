@@ -184,6 +184,12 @@ async fn sync_in_background(
             }
         };
         drop(lock);
+        // The grant the server named in this sync holds the node's writes.
+        if outcome.is_ok()
+            && let Ok(state) = NodeState::load(&NodeState::path_in(&node.data))
+        {
+            service.set_node_grant(state.grant);
+        }
         match &outcome {
             Ok(report) if report.pushed + report.applied == 0 => {
                 tracing::debug!("background sync done; nothing new either way");

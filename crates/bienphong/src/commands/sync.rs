@@ -1,7 +1,7 @@
 //! `bienphong node init`, `bienphong sync` and the node tokens of `bienphong
 //! token create --node`.
 
-use crate::cli::{NodeCommand, SyncArgs, TokenCommand};
+use crate::cli::{NodeCommand, SyncAction, SyncArgs, TokenCommand};
 use crate::context::Context;
 use anyhow::Context as _;
 use bienphong_domain::access::Role;
@@ -11,7 +11,7 @@ use bienphong_sync::SyncError;
 use bienphong_sync::bundle::{
     Bundle, answer_on_server, bundle_principal, export_from_node, import_on_node,
 };
-use bienphong_sync::client::{NodeState, Progress, SyncLock, sync_node};
+use bienphong_sync::client::{Client, NodeState, Progress, SyncLock, sync_node};
 use std::io::Write;
 use std::time::Duration;
 
@@ -86,8 +86,41 @@ pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::
     }
     // Without settings, say so before anything is created.
     NodeState::load(&path)?;
+    if args.status {
+        return super::sync_health::status(ctx, args.json, out).await;
+    }
     let lock = SyncLock::acquire(data, LOCK_PATIENCE).await?;
     let mut state = NodeState::load(&path)?;
+    if let Some(action) = args.action {
+        return match action {
+            SyncAction::Refused => super::sync_health::refused(ctx, &state, out),
+            SyncAction::Withdraw { revision } => {
+                super::sync_health::withdraw(ctx, &mut state, &path, &revision, out)
+            }
+            SyncAction::Takeover => {
+                let client = client_of(&state, args.server.as_deref())?;
+                let answer = bienphong_sync::client::take_over(
+                    store,
+                    &client,
+                    &mut state,
+                    &mut |s| s.save(&path),
+                )
+                .await?;
+                writeln!(
+                    out,
+                    "{}",
+                    ctx.say("sync-takeover-done", &[("node", answer.node.to_string())])
+                )
+                .context("stdout")?;
+                Ok(())
+            }
+        };
+    }
+    if args.check {
+        let client = client_of(&state, args.server.as_deref())?;
+        let report = bienphong_sync::client::check(store, &client, &state).await?;
+        return super::sync_health::print_check(ctx, &report, args.json, out);
+    }
     if let Some(input) = &args.import_bundle {
         let bundle = Bundle::read(input)?;
         let new = import_on_node(store, &mut state, bundle).await?;
@@ -134,7 +167,20 @@ pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::
         report.pushed, report.applied, report.bytes_sent, report.bytes_received
     )
     .context("stdout")?;
+    if !report.refused.is_empty() {
+        super::sync_health::print_refused_now(ctx, &report.refused, out)?;
+    }
     Ok(())
+}
+
+/// A client for the node's server (`server` overrides it for this call).
+fn client_of(state: &NodeState, server: Option<&str>) -> crate::error::Result<Client> {
+    let server = server.unwrap_or(&state.server);
+    Ok(Client::with_ca(
+        server,
+        &state.token,
+        state.ca_pem.as_deref(),
+    )?)
 }
 
 /// `token create --node`: run by whoever holds the server's database, with

@@ -77,6 +77,41 @@ pub async fn pull(
     .await
 }
 
+pub async fn takeover(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, Error> {
+    sync_route(&body, |request| {
+        bienphong_sync::server::take_over(&state.service, &caller.principal, now_ms(), request)
+    })
+    .await
+}
+
+pub async fn check(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, Error> {
+    sync_route(&body, |request| {
+        bienphong_sync::check::on_server(&state.service, &caller.principal, request)
+    })
+    .await
+}
+
+/// A pushed revision the server refused, as the status shows it.
+#[derive(serde::Serialize)]
+pub struct RefusedOut {
+    pub revision_id: String,
+    pub record_id: String,
+    pub record_type: String,
+    pub reason: String,
+    pub at_ms: i64,
+    pub at: String,
+    /// On a node: withdrawn by its user.
+    pub withdrawn: bool,
+}
+
 /// A node as the status page and `GET /api/v1/sync/status` show it.
 #[derive(serde::Serialize)]
 pub struct PeerOut {
@@ -97,6 +132,15 @@ pub struct PeerOut {
     pub waiting: u64,
     /// `false`: the count stopped at the scan limit; at least `waiting`.
     pub waiting_exact: bool,
+    /// What the node said it had still to send, at its last pull.
+    pub pending: Option<i64>,
+    /// Its pushed revisions the server refused.
+    pub refused: Vec<RefusedOut>,
+    /// Records in conflict its grant may read.
+    pub conflicts: u64,
+    /// Requests refused because another installation used its node id.
+    pub duplicates: i64,
+    pub last_duplicate_ms: Option<i64>,
 }
 
 #[derive(serde::Serialize)]
@@ -127,6 +171,9 @@ pub struct NodeOut {
     pub pull_cursor: i64,
     pub waiting_to_push: u64,
     pub pulled: u64,
+    /// Revisions the server refused, set aside here.
+    pub set_aside: Vec<RefusedOut>,
+    pub conflicts: u64,
     /// `serve --sync-every`, when it runs in this process.
     pub background: Option<BackgroundOut>,
 }
@@ -177,6 +224,23 @@ async fn status_of(state: &AppState, who: &Principal, lang: Lang) -> Result<Sync
             revisions_received: p.revisions_received,
             waiting: p.waiting.count,
             waiting_exact: p.waiting.exact,
+            pending: p.pending,
+            refused: p
+                .refused
+                .into_iter()
+                .map(|r| RefusedOut {
+                    at: when(r.at_ms),
+                    revision_id: r.revision_id,
+                    record_id: r.record_id,
+                    record_type: r.record_type,
+                    reason: r.reason,
+                    at_ms: r.at_ms,
+                    withdrawn: false,
+                })
+                .collect(),
+            conflicts: p.conflicts,
+            duplicates: p.duplicates,
+            last_duplicate_ms: p.last_duplicate_ms,
         })
         .collect();
     let node = node_state.map(|n| NodeOut {
@@ -188,6 +252,20 @@ async fn status_of(state: &AppState, who: &Principal, lang: Lang) -> Result<Sync
         pull_cursor: n.pull_cursor,
         waiting_to_push: n.waiting_to_push,
         pulled: n.pulled,
+        conflicts: n.conflicts,
+        set_aside: n
+            .set_aside
+            .into_iter()
+            .map(|r| RefusedOut {
+                at: when(r.at_ms),
+                revision_id: r.id.to_string(),
+                record_id: r.record_id.to_string(),
+                record_type: r.record_type.as_str().to_string(),
+                reason: r.reason,
+                at_ms: r.at_ms,
+                withdrawn: r.withdrawn,
+            })
+            .collect(),
         background: state.background_sync.as_ref().map(|b| BackgroundOut {
             every_s: b.every.as_secs(),
             running_since_ms: b.running_since(),

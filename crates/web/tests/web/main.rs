@@ -17,3 +17,4 @@ mod pickers;
 mod sheets;
 mod smoke;
 mod sync;
+mod sync_health;
