@@ -11,7 +11,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{bin, demo, list_json, stdout};
+use common::{audit_of, bin, demo, list_json, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -2433,4 +2433,217 @@ fn an_invalid_codes_file_is_refused_whole_with_every_problem_named() {
             .iter()
             .all(|u| u["content"].get("agency_id").is_none())
     );
+}
+
+/// A value confirmed once is not asked about again when another field of
+/// the record is edited; the unusual value changed is asked about again.
+#[test]
+fn a_confirmed_value_stays_confirmed_when_another_field_is_edited() {
+    let data = demo();
+    let post = a_verified_post(data.path());
+    let added = stdout(
+        bin(data.path())
+            .args(["add", "patrol", "--kind", "joint", "--date", "05/03/2024"])
+            .args(["--unit", &post, "--force", "BDBP=250", "--confirm"]),
+    );
+    let id = added_id(&added);
+    let revisions = revision_count(data.path());
+    stdout(bin(data.path()).args(["edit", "patrol", &id, "--notes", "Bổ sung ghi chú"]));
+    assert_eq!(revision_count(data.path()), revisions + 1);
+    let shown: Value =
+        serde_json::from_str(&stdout(bin(data.path()).args(["show", "patrol", &id]))).unwrap();
+    assert_eq!(shown["content"]["notes"], "Bổ sung ghi chú");
+    assert_eq!(shown["content"]["participants"][0]["persons"], 250);
+    // A force added before it (its row moves) asks nothing about it.
+    stdout(
+        bin(data.path())
+            .args(["edit", "patrol", &id])
+            .args(["--force", "DQ=3", "--force", "BDBP=250"]),
+    );
+    assert_eq!(revision_count(data.path()), revisions + 2);
+    // The unusual value itself changed is asked about again.
+    let out = common::run(bin(data.path()).args(["edit", "patrol", &id, "--force", "BDBP=260"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("260 người"), "{}", out.stderr);
+    assert_eq!(revision_count(data.path()), revisions + 2);
+}
+
+/// `list` on the store `data` (or the database `db` names).
+fn list_on(data: &Path, db: &[&str], args: &[&str]) -> Vec<Value> {
+    stdout(bin(data).args(db).arg("list").args(args).arg("--json"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A seizure far above what its unit has recorded before of the same item
+/// (more than ten times the largest of at least five) is asked about.
+fn a_seizure_far_above_the_units_history_is_asked_about_on(data: &Path, db: &[&str]) {
+    let post = list_on(data, db, &["unit"])
+        .into_iter()
+        .find(|u| u["content"]["kind"] == "border_post" && u["content"]["verified"] != false)
+        .unwrap()["content"]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cash = || -> Vec<u64> {
+        list_on(data, db, &["case"])
+            .into_iter()
+            .filter(|c| c["content"]["handling_unit"] == post.as_str())
+            .flat_map(|c| {
+                c["content"]["seizures"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter(|s| s["item"] == "TIEN")
+            .map(|s| {
+                let q = s["quantity"].as_str().unwrap();
+                q.split('.').next().unwrap().parse::<u64>().unwrap() + u64::from(q.contains('.'))
+            })
+            .collect()
+    };
+    let add = |quantity: u64, confirm: bool| {
+        let mut c = bin(data);
+        c.args(db)
+            .args(["add", "case", "--date", "05/03/2024", "--unit", &post])
+            .args(["--case-type", "MBN", "--subjects", "1"])
+            .args(["--seizure", &format!("TIEN={quantity}")]);
+        if confirm {
+            c.arg("--confirm");
+        }
+        common::run(&mut c)
+    };
+    for _ in 0..5 {
+        let out = add(100_000, false);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let largest = cash().into_iter().max().unwrap();
+    let far = largest * 10;
+    let before = cash().len();
+    let out = add(far + 1, false);
+    assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("seizures[0].quantity: tang vật")
+            && out
+                .stderr
+                .contains("mười lần mức lớn nhất đơn vị từng thu giữ")
+            && out.stderr.contains("--confirm"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(cash().len(), before, "nothing was written");
+    // At ten times the largest nothing is asked.
+    let out = add(far, false);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Confirmed, a seizure far above it is written.
+    let out = add(far * 10 + 1, true);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(cash().len(), before + 2);
+    assert_eq!(cash().into_iter().max(), Some(far * 10 + 1));
+}
+
+#[test]
+fn a_seizure_far_above_the_units_history_is_asked_about_on_sqlite() {
+    let data = demo();
+    a_seizure_far_above_the_units_history_is_asked_about_on(data.path(), &[]);
+}
+
+#[test]
+fn a_seizure_far_above_the_units_history_is_asked_about_on_postgres() {
+    let Some(pg) = PgDb::create() else { return };
+    let data = tempfile::tempdir().unwrap();
+    stdout(bin(data.path()).args(["--database", &pg.url, "demo"]));
+    a_seizure_far_above_the_units_history_is_asked_about_on(data.path(), &["--database", &pg.url]);
+}
+
+/// Personal data read from the CLI is audited as the web audits it: a
+/// list once with how many were shown, a record shown or its history by
+/// its id, each by the operating-system account.
+#[test]
+fn a_restricted_read_from_the_cli_is_audited() {
+    let data = demo();
+    assert!(audit_of(data.path(), "restricted.read").is_empty());
+    let listed = stdout(
+        bin(data.path())
+            .env("USER", "nam")
+            .env_remove("BIENPHONG_USER")
+            .args(["list", "case_subjects", "--restricted", "--json"]),
+    );
+    let shown = listed.lines().count();
+    assert!(shown > 0);
+    let audit = audit_of(data.path(), "restricted.read");
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0].actor, "os:nam");
+    assert_eq!(audit[0].outcome, "allowed");
+    assert_eq!(audit[0].record_type.as_deref(), Some("case_subjects"));
+    assert_eq!(audit[0].record_id, None);
+    assert_eq!(audit[0].detail, format!("{shown} records listed"));
+
+    let first: Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let id = first["id"].as_str().unwrap();
+    stdout(
+        bin(data.path())
+            .env("USER", "nam")
+            .env_remove("BIENPHONG_USER")
+            .args(["--user", "Nguyễn Văn Nam"])
+            .args(["show", "case_subjects", id, "--restricted"]),
+    );
+    let audit = audit_of(data.path(), "restricted.read");
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(audit[0].actor, "os:nam");
+    assert_eq!(audit[0].record_id.as_deref(), Some(id));
+    assert_eq!(audit[0].detail, "(claimed: Nguyễn Văn Nam)");
+    stdout(bin(data.path()).args(["history", "case_subjects", id, "--restricted"]));
+    let audit = audit_of(data.path(), "restricted.read");
+    assert_eq!(audit.len(), 3, "{audit:?}");
+    assert_eq!(audit[0].record_id.as_deref(), Some(id));
+    // Without --restricted nothing is shown, and nothing is audited.
+    let out = common::run(bin(data.path()).args(["show", "case_subjects", id]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(audit_of(data.path(), "restricted.read").len(), 3);
+    // An ordinary record shown is no restricted read.
+    let patrol = list_json(data.path(), &["patrol", "--limit", "1"]);
+    stdout(bin(data.path()).args(["show", "patrol", patrol[0]["id"].as_str().unwrap()]));
+    assert_eq!(audit_of(data.path(), "restricted.read").len(), 3);
+}
+
+/// Briefing reports written and submitted from the CLI are audited, each
+/// entry naming the report's record.
+#[test]
+fn briefing_writes_from_the_cli_are_audited() {
+    let data = demo();
+    let q = ["--year", "2024", "--quarter", "2"];
+    let write = |results: &str| {
+        stdout(
+            bin(data.path())
+                .env("USER", "nam")
+                .env_remove("BIENPHONG_USER")
+                .args(["briefing", "write", "--unit", "BP-LUNGCU"])
+                .args(q)
+                .args(["--results", results]),
+        )
+    };
+    write("Giữ vững chủ quyền, an ninh biên giới.");
+    let created = audit_of(data.path(), "create");
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0].record_type.as_deref(), Some("briefing_report"));
+    assert_eq!(created[0].actor, "os:nam");
+    assert_eq!(created[0].unit.as_deref(), Some("BP-LUNGCU"));
+    let record = created[0].record_id.clone().unwrap();
+    write("Sửa lại");
+    // Written again unchanged: nothing written, nothing audited.
+    write("Sửa lại");
+    let updated = audit_of(data.path(), "update");
+    assert_eq!(updated.len(), 1, "{updated:?}");
+    assert_eq!(updated[0].record_id.as_deref(), Some(record.as_str()));
+    stdout(
+        bin(data.path())
+            .args(["briefing", "submit", "--unit", "BP-LUNGCU"])
+            .args(q),
+    );
+    let submitted = audit_of(data.path(), "submit");
+    assert_eq!(submitted.len(), 1, "{submitted:?}");
+    assert_eq!(submitted[0].record_id.as_deref(), Some(record.as_str()));
+    assert_eq!(submitted[0].record_type.as_deref(), Some("briefing_report"));
 }

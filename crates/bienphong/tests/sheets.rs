@@ -1054,3 +1054,85 @@ fn re_importing_a_workbook_without_ids_keeps_corrections_and_deletions() {
     assert!(out.contains("thêm mới 0, cập nhật 0, không đổi 3"), "{out}");
     assert_eq!(revision_count(dir), before + 2);
 }
+
+/// An import that changes another column of a record holding a confirmed
+/// unusual value asks nothing about that value; changing the value itself
+/// asks again. Every record an import writes gets its audit entry, naming
+/// it, as a web upload's do.
+#[test]
+fn a_confirmed_value_stays_confirmed_on_import_and_imports_are_audited() {
+    let data = demo();
+    let dir = data.path();
+    let added = ok(bin(dir)
+        .args(["add", "patrol", "--kind", "joint", "--date", "10/06/2023"])
+        .args(["--unit", "BP-LUNGCU", "--force", "BDBP=250", "--confirm"]));
+    let id = added.split_whitespace().nth(2).unwrap().to_string();
+    let csv = dir.join("tuantra.csv");
+    ok(bin(dir)
+        .args(["export", "patrol"])
+        .args(LUNGCU_2023)
+        .args(["--format", "csv", "-o"])
+        .arg(&csv));
+    let rows = csv_rows(&std::fs::read_to_string(&csv).unwrap());
+    let (notes, bdbp) = (
+        column(&rows, "Ghi chú"),
+        column(&rows, "Lượt: Bộ đội Biên phòng"),
+    );
+    let with = |change: &dyn Fn(&mut Vec<String>)| {
+        let mut text = String::from("\u{feff}");
+        for (i, row) in rows.iter().enumerate() {
+            let mut row = row.clone();
+            if i > 0 && row.iter().any(|c| c == &id) {
+                assert_eq!(row[bdbp], "250", "{row:?}");
+                change(&mut row);
+            }
+            text.push_str(&csv_line(&row));
+            text.push('\n');
+        }
+        std::fs::write(&csv, text).unwrap();
+    };
+    let before = revision_count(dir);
+    with(&|row| row[notes] = "Sửa trong bảng tính".into());
+    let out = ok(bin(dir).arg("import").arg(&csv));
+    assert!(out.contains("cập nhật 1,"), "{out}");
+    assert_eq!(revision_count(dir), before + 1);
+    let shown: Value = serde_json::from_str(&ok(bin(dir).args(["show", "patrol", &id]))).unwrap();
+    assert_eq!(shown["content"]["notes"], "Sửa trong bảng tính");
+    assert_eq!(persons(&shown, "BDBP"), Some(250));
+    let updated = common::audit_of(dir, "update");
+    assert_eq!(updated.len(), 1, "{updated:?}");
+    assert_eq!(updated[0].record_id.as_deref(), Some(id.as_str()));
+    assert_eq!(updated[0].record_type.as_deref(), Some("patrol"));
+    assert!(updated[0].detail.ends_with(" (import)"), "{updated:?}");
+    assert!(updated[0].actor.starts_with("os:"), "{updated:?}");
+
+    // The unusual value changed in the file is asked about again.
+    with(&|row| {
+        row[notes] = "Sửa trong bảng tính".into();
+        row[bdbp] = "260".into();
+    });
+    let r = run(bin(dir).arg("import").arg(&csv));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("260 người"), "{}", r.stdout);
+    assert_eq!(revision_count(dir), before + 1);
+
+    // New rows: one audit entry per record created.
+    let file = dir.join("moi.csv");
+    std::fs::write(
+        &file,
+        format!("{HEADER}\n{GOOD}\n11/03/2026;BP-LUNGCU;Tuần tra chung;4;;\n"),
+    )
+    .unwrap();
+    let created_before = common::audit_of(dir, "create").len();
+    ok(bin(dir).arg("import").arg(&file));
+    let created = common::audit_of(dir, "create");
+    assert_eq!(created.len(), created_before + 2, "{created:?}");
+    for entry in &created[..2] {
+        assert!(entry.detail.ends_with(" (import)"), "{entry:?}");
+        let record = entry.record_id.as_deref().unwrap();
+        assert!(
+            ok(bin(dir).args(["show", "patrol", record])).contains("BP-LUNGCU"),
+            "{entry:?}"
+        );
+    }
+}

@@ -11,6 +11,7 @@ use crate::record::{Content, DisasterKind};
 use crate::{Date, format};
 use rust_decimal::Decimal;
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Persons of one force on one patrol: no post has more.
 pub const MAX_PERSONS_PER_FORCE: u32 = 10_000;
@@ -46,6 +47,14 @@ pub const USUAL_SEIZURE: &[(&str, i64)] = &[
     ("cái", 1_000),
     ("đồng", USUAL_MONEY_DONG),
 ];
+/// A seizure is asked about when it is more than this many times the
+/// largest seizure of the same item (hence the same unit of measure) the
+/// unit has recorded before…
+pub const HISTORY_FACTOR: i64 = 10;
+/// …provided the unit has recorded at least this many seizures of that
+/// item: below it, the unit's history says too little.
+pub const HISTORY_MIN_RECORDS: usize = 5;
+
 /// The usual largest seizure of an item measured otherwise (or not at all).
 pub const USUAL_SEIZURE_OTHER: i64 = 1_000;
 /// Money (a seizure of cash, a programme's amounts) above which the writer
@@ -61,6 +70,9 @@ pub enum DoubtCode {
     LargeSeizure,
     /// An amount of money above [`USUAL_MONEY_DONG`].
     LargeAmount,
+    /// A seizure more than [`HISTORY_FACTOR`] times the largest one of the
+    /// same item the unit has recorded before ([`SeizureHistory`]).
+    AboveUnitHistory,
 }
 
 impl DoubtCode {
@@ -70,6 +82,7 @@ impl DoubtCode {
             Self::ManyPersons => "many_persons",
             Self::LargeSeizure => "large_seizure",
             Self::LargeAmount => "large_amount",
+            Self::AboveUnitHistory => "above_unit_history",
         }
     }
 }
@@ -105,10 +118,109 @@ pub fn usual_seizure(measure: Option<&str>) -> i64 {
         .map_or(USUAL_SEIZURE_OTHER, |(_, max)| *max)
 }
 
+/// What a unit has recorded before: for each seized item, how many
+/// seizures of it and the largest. Built by the service from the unit's
+/// other live cases (a store query); the rule is here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SeizureHistory {
+    by_item: BTreeMap<String, (usize, Decimal)>,
+}
+
+impl SeizureHistory {
+    /// The history of these earlier seizures (item code, quantity).
+    pub fn of<'a>(seizures: impl IntoIterator<Item = (&'a str, Decimal)>) -> Self {
+        let mut by_item: BTreeMap<String, (usize, Decimal)> = BTreeMap::new();
+        for (item, quantity) in seizures {
+            let e = by_item.entry(item.to_string()).or_default();
+            e.0 += 1;
+            e.1 = e.1.max(quantity);
+        }
+        Self { by_item }
+    }
+
+    /// The quantity of `item` above which a seizure is far above the
+    /// unit's history, when that history is long enough to tell.
+    pub fn far_above(&self, item: &str) -> Option<Decimal> {
+        let (count, largest) = self.by_item.get(item)?;
+        if *count < HISTORY_MIN_RECORDS || largest.is_zero() {
+            return None;
+        }
+        largest.checked_mul(Decimal::from(HISTORY_FACTOR))
+    }
+}
+
 /// The values of `content` that are possible but unlikely, each to be
 /// confirmed by the writer. A value at a threshold is usual. Seized items
 /// are measured as `catalogue` says.
 pub fn check_plausible(content: &Content, catalogue: &Catalogue) -> Vec<Doubt> {
+    check_plausible_with(content, catalogue, &SeizureHistory::default(), None)
+}
+
+/// [`check_plausible`], also asking about a seizure far above the unit's
+/// own `history`, and not asking again about a value the revision the
+/// write follows (`previous`) already held in the same place (the same
+/// force's persons, the same item's quantity, the same amount): that value
+/// was written, hence confirmed, then, and editing another field of the
+/// record does not ask about it again.
+pub fn check_plausible_with(
+    content: &Content,
+    catalogue: &Catalogue,
+    history: &SeizureHistory,
+    previous: Option<&Content>,
+) -> Vec<Doubt> {
+    let held: BTreeSet<String> = previous.map(places).unwrap_or_default();
+    doubts_in_place(content, catalogue, history)
+        .into_iter()
+        .filter(|(place, _)| !held.contains(place))
+        .map(|(_, doubt)| doubt)
+        .collect()
+}
+
+/// Where a value sits, independent of its row's position: two revisions
+/// holding the same value in the same place give the same text.
+fn persons_place(force: &str, persons: u32) -> String {
+    format!("persons:{force}:{persons}")
+}
+
+fn seizure_place(item: &str, quantity: Decimal) -> String {
+    format!("seizure:{item}:{}", quantity.normalize())
+}
+
+fn amount_place(field: &str, dong: i64) -> String {
+    format!("amount:{field}:{dong}")
+}
+
+/// The places of every value of `content` that could be asked about.
+fn places(content: &Content) -> BTreeSet<String> {
+    match content {
+        Content::Patrol(p) => p
+            .participants
+            .iter()
+            .map(|f| persons_place(f.force.as_str(), f.persons))
+            .collect(),
+        Content::Case(c) => c
+            .seizures
+            .iter()
+            .map(|s| seizure_place(s.item.as_str(), s.quantity.value()))
+            .collect(),
+        Content::Programme(p) => {
+            std::iter::once(amount_place("monthly_amount", p.monthly_amount.dong()))
+                .chain(
+                    p.disbursements
+                        .iter()
+                        .map(|d| amount_place("disbursement", d.amount.dong())),
+                )
+                .collect()
+        }
+        _ => BTreeSet::new(),
+    }
+}
+
+fn doubts_in_place(
+    content: &Content,
+    catalogue: &Catalogue,
+    history: &SeizureHistory,
+) -> Vec<(String, Doubt)> {
     let with_measure = |n: String, measure: Option<&str>| match measure {
         Some(m) => format!("{n} {m}"),
         None => n,
@@ -118,12 +230,15 @@ pub fn check_plausible(content: &Content, catalogue: &Catalogue) -> Vec<Doubt> {
         Content::Patrol(p) => {
             for (i, f) in p.participants.iter().enumerate() {
                 if f.persons > USUAL_PERSONS_PER_FORCE {
-                    doubts.push(Doubt {
-                        field: format!("participants[{i}].persons"),
-                        code: DoubtCode::ManyPersons,
-                        value: format::integer(i64::from(f.persons)),
-                        threshold: format::integer(i64::from(USUAL_PERSONS_PER_FORCE)),
-                    });
+                    doubts.push((
+                        persons_place(f.force.as_str(), f.persons),
+                        Doubt {
+                            field: format!("participants[{i}].persons"),
+                            code: DoubtCode::ManyPersons,
+                            value: format::integer(i64::from(f.persons)),
+                            threshold: format::integer(i64::from(USUAL_PERSONS_PER_FORCE)),
+                        },
+                    ));
                 }
             }
         }
@@ -134,31 +249,66 @@ pub fn check_plausible(content: &Content, catalogue: &Catalogue) -> Vec<Doubt> {
                     .and_then(|e| e.measure_vi.as_ref())
                     .map(|m| m.as_str());
                 let usual = usual_seizure(measure);
-                if s.quantity.value() > Decimal::from(usual) {
-                    doubts.push(Doubt {
-                        field: format!("seizures[{i}].quantity"),
-                        code: DoubtCode::LargeSeizure,
-                        value: with_measure(format::decimal(s.quantity.value(), false), measure),
-                        threshold: with_measure(format::integer(usual), measure),
-                    });
+                let quantity = s.quantity.value();
+                let place = seizure_place(s.item.as_str(), quantity);
+                let value = with_measure(format::decimal(quantity, false), measure);
+                // One question per value: the fixed threshold first, the
+                // unit's history when the value is within it.
+                if quantity > Decimal::from(usual) {
+                    doubts.push((
+                        place,
+                        Doubt {
+                            field: format!("seizures[{i}].quantity"),
+                            code: DoubtCode::LargeSeizure,
+                            value,
+                            threshold: with_measure(format::integer(usual), measure),
+                        },
+                    ));
+                } else if let Some(far) = history.far_above(s.item.as_str())
+                    && quantity > far
+                {
+                    doubts.push((
+                        place,
+                        Doubt {
+                            field: format!("seizures[{i}].quantity"),
+                            code: DoubtCode::AboveUnitHistory,
+                            value,
+                            threshold: with_measure(
+                                format::decimal(far.normalize(), false),
+                                measure,
+                            ),
+                        },
+                    ));
                 }
             }
         }
         Content::Programme(p) => {
-            let amounts = std::iter::once(("monthly_amount".to_string(), p.monthly_amount)).chain(
-                p.disbursements
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| (format!("disbursements[{i}].amount"), d.amount)),
-            );
-            for (field, amount) in amounts {
+            let amounts = std::iter::once((
+                "monthly_amount".to_string(),
+                "monthly_amount",
+                p.monthly_amount,
+            ))
+            .chain(p.disbursements.iter().enumerate().map(|(i, d)| {
+                (
+                    format!("disbursements[{i}].amount"),
+                    "disbursement",
+                    d.amount,
+                )
+            }));
+            for (field, place, amount) in amounts {
                 if amount.dong() > USUAL_MONEY_DONG {
-                    doubts.push(Doubt {
-                        field,
-                        code: DoubtCode::LargeAmount,
-                        value: with_measure(format::integer(amount.dong()), Some("đồng")),
-                        threshold: with_measure(format::integer(USUAL_MONEY_DONG), Some("đồng")),
-                    });
+                    doubts.push((
+                        amount_place(place, amount.dong()),
+                        Doubt {
+                            field,
+                            code: DoubtCode::LargeAmount,
+                            value: with_measure(format::integer(amount.dong()), Some("đồng")),
+                            threshold: with_measure(
+                                format::integer(USUAL_MONEY_DONG),
+                                Some("đồng"),
+                            ),
+                        },
+                    ));
                 }
             }
         }
@@ -424,6 +574,97 @@ mod tests {
         let doubts = check_plausible(&case("12500000000"), &cash);
         assert_eq!(doubts[0].value, "12.500.000.000 đồng");
         assert_eq!(doubts[0].threshold, "10.000.000.000 đồng");
+    }
+
+    fn heroin(quantities: &[&str]) -> Content {
+        let seizures: Vec<_> = quantities
+            .iter()
+            .map(|q| serde_json::json!({"item": "HEROIN", "quantity": q}))
+            .collect();
+        Content::from_json(
+            RecordType::Case,
+            &serde_json::json!({"date": "2024-01-01", "handling_unit": "BP", "case_type": "MATUY",
+                "subjects": 1, "seizures": seizures})
+            .to_string(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_seizure_far_above_the_units_history_is_doubted() {
+        let grams = seized("HEROIN", "g");
+        let d = |v: &str| v.parse::<Decimal>().unwrap();
+        // Five earlier seizures, the largest 350 g: above 3.500 g is asked.
+        let five = SeizureHistory::of(
+            ["120", "350", "80", "200", "5"]
+                .iter()
+                .map(|q| ("HEROIN", d(q))),
+        );
+        assert_eq!(five.far_above("HEROIN"), Some(d("3500")));
+        assert!(check_plausible_with(&heroin(&["3500"]), &grams, &five, None).is_empty());
+        let doubts = check_plausible_with(&heroin(&["10", "3500.5"]), &grams, &five, None);
+        assert_eq!(
+            doubts,
+            [Doubt {
+                field: "seizures[1].quantity".into(),
+                code: DoubtCode::AboveUnitHistory,
+                value: "3.500,5 g".into(),
+                threshold: "3.500 g".into(),
+            }]
+        );
+        assert_eq!(doubts[0].code.as_str(), "above_unit_history");
+        // Four earlier seizures say too little; another item has no history.
+        let four = SeizureHistory::of(["120", "350", "80", "200"].iter().map(|q| ("HEROIN", d(q))));
+        assert_eq!(four.far_above("HEROIN"), None);
+        assert!(check_plausible_with(&heroin(&["9000"]), &grams, &four, None).is_empty());
+        assert_eq!(five.far_above("OPIUM"), None);
+        // Above the fixed threshold the fixed question is the one asked.
+        let doubts = check_plausible_with(&heroin(&["150000"]), &grams, &five, None);
+        assert_eq!(doubts.len(), 1);
+        assert_eq!(doubts[0].code, DoubtCode::LargeSeizure);
+    }
+
+    #[test]
+    fn a_value_the_previous_revision_held_is_not_asked_again() {
+        let none = Catalogue::default();
+        let history = SeizureHistory::default();
+        let before = patrol("2024-01-01", 250, "");
+        let after = patrol("2024-01-01", 250, "ghi chú mới");
+        assert_eq!(check_plausible(&after, &none).len(), 1);
+        assert!(check_plausible_with(&after, &none, &history, Some(&before)).is_empty());
+        // Another value in the same place is asked about.
+        let more = patrol("2024-01-01", 251, "");
+        assert_eq!(
+            check_plausible_with(&more, &none, &history, Some(&before)).len(),
+            1
+        );
+        // The place is the force, not the row's position.
+        let moved = Content::from_json(
+            RecordType::Patrol,
+            &serde_json::json!({"date": "2024-01-01", "lead_unit": "BP", "kind": "joint",
+                "participants": [{"force": "DQ", "persons": 3}, {"force": "BDBP", "persons": 250}]})
+            .to_string(),
+        )
+        .unwrap();
+        assert!(check_plausible_with(&moved, &none, &history, Some(&before)).is_empty());
+        let other_force = Content::from_json(
+            RecordType::Patrol,
+            &serde_json::json!({"date": "2024-01-01", "lead_unit": "BP", "kind": "joint",
+                "participants": [{"force": "DQ", "persons": 250}]})
+            .to_string(),
+        )
+        .unwrap();
+        assert_eq!(
+            check_plausible_with(&other_force, &none, &history, Some(&before)).len(),
+            1
+        );
+        // A seizure: the same item and quantity, wherever its row.
+        let grams = seized("HEROIN", "g");
+        let big = heroin(&["150000"]);
+        assert!(
+            check_plausible_with(&heroin(&["3", "150000"]), &grams, &history, Some(&big))
+                .is_empty()
+        );
     }
 
     #[test]

@@ -197,6 +197,7 @@ impl Lang {
             DoubtCode::ManyPersons => "doubt-many-persons",
             DoubtCode::LargeSeizure => "doubt-large-seizure",
             DoubtCode::LargeAmount => "doubt-large-amount",
+            DoubtCode::AboveUnitHistory => "doubt-above-unit-history",
         };
         self.text(
             key,
@@ -244,7 +245,11 @@ mod tests {
             assert!(text.contains("1.178") && text.contains("200"), "{text}");
         }
         assert!(Lang::Vi.doubt_only(&d).contains("xác nhận"));
-        for code in [DoubtCode::LargeSeizure, DoubtCode::LargeAmount] {
+        for code in [
+            DoubtCode::LargeSeizure,
+            DoubtCode::LargeAmount,
+            DoubtCode::AboveUnitHistory,
+        ] {
             let d = Doubt { code, ..d.clone() };
             assert!(!Lang::Vi.doubt_only(&d).contains("Unknown"));
             assert!(!Lang::En.doubt_only(&d).contains("Unknown"));

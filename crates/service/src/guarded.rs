@@ -93,7 +93,6 @@ impl<S: Store + AccountStore> Service<S> {
         action: &str,
         rev: &Revision,
     ) -> Result<()> {
-        let (account, claimed) = bienphong_domain::revision::split_author(&actor.name);
         let content = if rev.deleted {
             self.store()
                 .history(rev.record_id)
@@ -105,13 +104,58 @@ impl<S: Store + AccountStore> Service<S> {
         } else {
             Content::from_json(rev.record_type, &rev.content).ok()
         };
+        self.audit_local(
+            actor,
+            action,
+            Some((rev.record_type, Some(rev.record_id))),
+            content.as_ref(),
+            rev.id.to_string(),
+        )
+        .await
+    }
+
+    /// The audit entry of a read of personal data made on this
+    /// installation without a sign-in (the CLI's `show`, `history` and
+    /// `list` with `--restricted`), as the web audits its restricted reads:
+    /// action `restricted.read`, the record read (or, for a list, none and
+    /// `detail` saying how many were listed), by the account as
+    /// [`Service::audit_local_write`] names it.
+    pub async fn audit_local_read(
+        &self,
+        actor: &crate::Actor,
+        record_type: RecordType,
+        record_id: Option<RecordId>,
+        detail: String,
+    ) -> Result<()> {
+        self.audit_local(
+            actor,
+            "restricted.read",
+            Some((record_type, record_id)),
+            None,
+            detail,
+        )
+        .await
+    }
+
+    /// One audit entry by a local actor: the account the author vouches
+    /// for (`os:<account>`), a typed name beside it kept as claimed in
+    /// `detail`.
+    async fn audit_local(
+        &self,
+        actor: &crate::Actor,
+        action: &str,
+        record: Option<(RecordType, Option<RecordId>)>,
+        content: Option<&Content>,
+        detail: String,
+    ) -> Result<()> {
+        let (account, claimed) = bienphong_domain::revision::split_author(&actor.name);
         let unit = content
-            .as_ref()
             .and_then(|c| c.units().0)
             .map(|u| u.as_str().to_string());
-        let detail = match claimed {
-            Some(name) => format!("{} (claimed: {name})", rev.id),
-            None => rev.id.to_string(),
+        let detail = match (claimed, detail.is_empty()) {
+            (Some(name), false) => format!("{detail} (claimed: {name})"),
+            (Some(name), true) => format!("(claimed: {name})"),
+            (None, _) => detail,
         };
         // The account as the author writes it (`os:nam`), without the claim.
         let account = match claimed {
@@ -129,8 +173,8 @@ impl<S: Store + AccountStore> Service<S> {
                 actor: account,
                 action: action.to_string(),
                 outcome: "allowed".to_string(),
-                record_type: Some(rev.record_type.as_str().to_string()),
-                record_id: Some(rev.record_id.to_string()),
+                record_type: record.map(|(t, _)| t.as_str().to_string()),
+                record_id: record.and_then(|(_, id)| id).map(|r| r.to_string()),
                 unit,
                 detail,
             })
@@ -424,7 +468,8 @@ impl<S: Store + AccountStore> Service<S> {
         self.authorise_write(who, now_ms, "create", None, &content)
             .await?;
         // Asked only of whom may write it: a refusal asks nothing.
-        crate::check_confirmed(&content, &org, confirmed)?;
+        self.check_confirmed(&content, &org, confirmed, None, None)
+            .await?;
         let t = content.record_type();
         let audited = content.clone();
         let rev = self
@@ -572,6 +617,36 @@ fn searchable_text(org: &bienphong_domain::org::Org, json: &str, content: &Conte
 }
 
 impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
+    /// [`Service::write_import`] on this installation without a sign-in
+    /// (the CLI's `import`): each record written gets its audit entry, as
+    /// a web upload's do (one per record: its action, its id and
+    /// `<revision> (import)`).
+    pub async fn write_import_local(
+        &self,
+        actor: &crate::Actor,
+        org: &bienphong_domain::org::Org,
+        writes: Vec<crate::BatchWrite>,
+        confirmed: Vec<(RecordId, RevisionId)>,
+        doubts_confirmed: bool,
+    ) -> Result<Vec<Revision>> {
+        let actions: Vec<&'static str> = writes.iter().map(import_action).collect();
+        let revisions = self
+            .write_import(actor, org, writes, confirmed, doubts_confirmed)
+            .await?;
+        for (rev, action) in revisions.iter().zip(actions) {
+            let content = Content::from_json(rev.record_type, &rev.content).ok();
+            self.audit_local(
+                actor,
+                action,
+                Some((rev.record_type, Some(rev.record_id))),
+                content.as_ref(),
+                format!("{} (import)", rev.id),
+            )
+            .await?;
+        }
+        Ok(revisions)
+    }
+
     /// [`Service::write_import`] as `who`: every record created, changed
     /// (as it was and as it becomes) or restored must be within `who`'s
     /// grant, or nothing is written. Each write is audited.
@@ -616,9 +691,9 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
         let audited: Vec<(&'static str, Content)> = writes
             .iter()
             .map(|w| match w {
-                crate::BatchWrite::Create { content, .. } => ("create", content.clone()),
-                crate::BatchWrite::Update { content, .. } => ("update", content.clone()),
-                crate::BatchWrite::Restore { content, .. } => ("restore", content.clone()),
+                crate::BatchWrite::Create { content, .. }
+                | crate::BatchWrite::Update { content, .. }
+                | crate::BatchWrite::Restore { content, .. } => (import_action(w), content.clone()),
             })
             .collect();
         let actor = crate::Actor {
@@ -642,5 +717,14 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
             .await?;
         }
         Ok(revisions)
+    }
+}
+
+/// The audit action of an import's write.
+fn import_action(w: &crate::BatchWrite) -> &'static str {
+    match w {
+        crate::BatchWrite::Create { .. } => "create",
+        crate::BatchWrite::Update { .. } => "update",
+        crate::BatchWrite::Restore { .. } => "restore",
     }
 }

@@ -3,7 +3,7 @@
 //! written; edits and deletes name the revision they follow.
 
 use bienphong_domain::catalogue::Catalogue;
-use bienphong_domain::limits::{Doubt, check_plausible};
+use bienphong_domain::limits::{Doubt, SeizureHistory, check_plausible, check_plausible_with};
 use bienphong_domain::org::Org;
 use bienphong_domain::record::RecordType;
 use bienphong_domain::validate::check;
@@ -309,7 +309,8 @@ impl<S: Store> Service<S> {
         };
         let org = self.org_shared().await?;
         check_write(&r.content, &org, true, r.created_ms)?;
-        check_confirmed(&r.content, &org, confirmed)?;
+        self.check_confirmed(&r.content, &org, confirmed, None, None)
+            .await?;
         self.add_checked(r).await
     }
 
@@ -318,7 +319,8 @@ impl<S: Store> Service<S> {
     pub async fn add_new(&self, r: NewRecord) -> Result<Revision> {
         let org = self.org_shared().await?;
         check_write(&r.content, &org, true, r.created_ms)?;
-        check_confirmed(&r.content, &org, false)?;
+        self.check_confirmed(&r.content, &org, false, None, None)
+            .await?;
         self.add_checked(r).await
     }
 
@@ -367,9 +369,11 @@ impl<S: Store> Service<S> {
         if let Some(current) = self.unchanged(record_id, &content).await? {
             return Ok(current);
         }
-        // Saving unchanged content asks nothing: it writes nothing.
-        check_confirmed(&content, &org, confirmed)?;
+        // Saving unchanged content asks nothing: it writes nothing; a value
+        // the revision it follows already held is not asked about again.
         let parent = expected.unwrap_or(head.revision_id);
+        self.check_confirmed(&content, &org, confirmed, Some(record_id), Some(parent))
+            .await?;
         self.write_one(
             actor,
             record_id,
@@ -473,6 +477,80 @@ impl<S: Store> Service<S> {
 
     pub async fn list(&self, filter: ListFilter) -> Result<Vec<CurrentRecord>> {
         Ok(self.store.list(filter).await?)
+    }
+
+    /// The values of `content` possible but unlikely, to be confirmed by
+    /// the writer: [`check_plausible_with`] over the unit's earlier
+    /// seizures (of its other live cases) and the content of the revision
+    /// the write follows (`follows`, of `record_id`; for a tombstone, the
+    /// content before it), whose values were confirmed when written.
+    pub async fn doubts(
+        &self,
+        content: &Content,
+        org: &Org,
+        record_id: Option<RecordId>,
+        follows: Option<RevisionId>,
+    ) -> Result<Vec<Doubt>> {
+        let history = match content {
+            Content::Case(c) if !c.seizures.is_empty() => {
+                let earlier = self
+                    .store
+                    .unit_seizures(&c.handling_unit, record_id)
+                    .await?;
+                SeizureHistory::of(earlier.iter().map(|(item, q)| (item.as_str(), q.value())))
+            }
+            _ => SeizureHistory::default(),
+        };
+        let previous = match (record_id, follows) {
+            (Some(id), Some(parent)) => self.content_at(id, parent).await?,
+            _ => None,
+        };
+        Ok(check_plausible_with(
+            content,
+            &org.catalogue,
+            &history,
+            previous.as_ref(),
+        ))
+    }
+
+    /// Refuses a write whose values are possible but unlikely
+    /// ([`Service::doubts`]) unless the writer `confirmed` them.
+    pub(crate) async fn check_confirmed(
+        &self,
+        content: &Content,
+        org: &Org,
+        confirmed: bool,
+        record_id: Option<RecordId>,
+        follows: Option<RevisionId>,
+    ) -> Result<()> {
+        if confirmed {
+            return Ok(());
+        }
+        let doubts = self.doubts(content, org, record_id, follows).await?;
+        if doubts.is_empty() {
+            Ok(())
+        } else {
+            Err(ServiceError::NeedsConfirmation(doubts))
+        }
+    }
+
+    /// The content of `record_id` at `revision`; for a tombstone, the
+    /// content of the last live revision before it.
+    async fn content_at(
+        &self,
+        record_id: RecordId,
+        revision: RevisionId,
+    ) -> Result<Option<Content>> {
+        let history = self.store.history(record_id).await?;
+        let Some(at) = history.iter().position(|r| r.id == revision) else {
+            return Ok(None);
+        };
+        Ok(history
+            .iter()
+            .take(at + 1)
+            .rev()
+            .find(|r| !r.deleted)
+            .and_then(|r| Content::from_json(r.record_type, &r.content).ok()))
     }
 
     /// The record's current revision when `content` is what it already
@@ -611,7 +689,7 @@ impl<S: Store + ImportStore> Service<S> {
             };
             check_write(&content, org, parent.is_none(), actor.now_ms)?;
             if !doubts_confirmed {
-                doubts.extend(check_plausible(&content, &org.catalogue));
+                doubts.extend(self.doubts(&content, org, Some(record_id), parent).await?);
             }
             if content.subject_of().is_some() {
                 self.check_subject(&content).await?;

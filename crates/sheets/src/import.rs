@@ -7,7 +7,7 @@ use crate::model::UnitIndex;
 use crate::parse::{self, Input, Rejected, SheetInfo};
 use crate::plan::{self, Action, Difference, Found, ThreeWay};
 use bienphong_domain::access::Access;
-use bienphong_domain::limits::{Doubt, check_plausible};
+use bienphong_domain::limits::Doubt;
 use bienphong_domain::validate::check;
 use bienphong_domain::{Content, Period, RecordId, RecordType, RevisionId};
 use bienphong_i18n::Lang;
@@ -506,9 +506,19 @@ pub async fn import<S: Store + AccountStore + ImportStore>(
 
     let mut doubts = Vec::new();
     for (sheet, row, action) in &plan.actions {
-        let content = match action {
-            Action::Create { content, .. } | Action::Update { content, .. } => content,
-            Action::Deleted { row, .. } => &**row,
+        let (content, record_id, follows) = match action {
+            Action::Create { content, record_id } => (content, *record_id, None),
+            Action::Update {
+                content,
+                record_id,
+                parent,
+                ..
+            } => (content, *record_id, Some(*parent)),
+            Action::Deleted {
+                row,
+                record_id,
+                tombstone,
+            } => (&**row, *record_id, Some(*tombstone)),
             Action::Unchanged { .. } => continue,
         };
         let sheet = parsed
@@ -517,7 +527,9 @@ pub async fn import<S: Store + AccountStore + ImportStore>(
             .map(|s| s.name.clone())
             .unwrap_or_default();
         doubts.extend(
-            check_plausible(content, &org.catalogue)
+            service
+                .doubts(content, &org, Some(record_id), follows)
+                .await?
                 .into_iter()
                 .map(|doubt| RowDoubt {
                     sheet: sheet.clone(),
@@ -583,7 +595,7 @@ pub async fn import<S: Store + AccountStore + ImportStore>(
         match writer {
             Writer::Local(actor) => {
                 service
-                    .write_import(&actor, &org, writes, confirmed, options.confirm)
+                    .write_import_local(&actor, &org, writes, confirmed, options.confirm)
                     .await?;
             }
             Writer::Person { who, now_ms } => {

@@ -20,7 +20,8 @@ pub use sql::{Backend, SqlStore, mask_url};
 use bienphong_domain::org::Code;
 use bienphong_domain::scope::Scope;
 use bienphong_domain::{
-    Content, Date, Described, ErrorKind, NodeId, Period, RecordId, RecordType, Revision, RevisionId,
+    Content, Date, Described, ErrorKind, NodeId, Period, Quantity, RecordId, RecordType, Revision,
+    RevisionId,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
@@ -348,6 +349,15 @@ pub trait Store: Send + Sync {
 
     /// The live organisation records: units, links, markers, catalogues.
     fn structure(&self) -> impl Future<Output = Result<Vec<CurrentRecord>>> + Send;
+
+    /// The seizures (item, quantity) of the live cases `unit` handled,
+    /// but those of `except` (the record being written): what the unit
+    /// has recorded before, for the plausibility of a new seizure.
+    fn unit_seizures(
+        &self,
+        unit: &Code,
+        except: Option<RecordId>,
+    ) -> impl Future<Output = Result<Vec<(Code, Quantity)>>> + Send;
 
     /// Sums of every measure over `period`, for records counted under a
     /// unit that is in `units` on the day of the fact (all records when

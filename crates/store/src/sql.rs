@@ -10,7 +10,9 @@ use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
 use bienphong_domain::org::Code;
 use bienphong_domain::scope::Scope;
-use bienphong_domain::{Content, Date, NodeId, Period, RecordId, RecordType, Revision, RevisionId};
+use bienphong_domain::{
+    Content, Date, NodeId, Period, Quantity, RecordId, RecordType, Revision, RevisionId,
+};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyConnection, AnyPool};
@@ -1339,6 +1341,31 @@ impl Store for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(current_from_row).collect()
+    }
+
+    async fn unit_seizures(
+        &self,
+        unit: &Code,
+        except: Option<RecordId>,
+    ) -> Result<Vec<(Code, Quantity)>> {
+        // A case's unit set is led by its handling unit.
+        let rows = sqlx::query(
+            "SELECT record_id, record_type, revision_id, day, content FROM current_records \
+             WHERE record_type = 'case' AND set_id IN (SELECT id FROM unit_sets WHERE lead_unit = $1) \
+             AND record_id <> $2",
+        )
+        .bind(unit.as_str().to_string())
+        .bind(except.map(|r| r.to_string()).unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let r = current_from_row(row)?;
+            if let Content::Case(c) = parse_content(r.record_type, &r.content)? {
+                out.extend(c.seizures.into_iter().map(|s| (s.item, s.quantity)));
+            }
+        }
+        Ok(out)
     }
 
     async fn sum_measures(

@@ -1972,6 +1972,7 @@ macro_rules! conformance_suite {
             store_test!($backend, the_document_register_never_repeats_a_number);
             store_test!($backend, imports_note_bases_and_restore_only_what_they_name);
             store_test!($backend, receipts_are_kept_for_received_revisions);
+            store_test!($backend, a_units_seizures_are_those_of_its_live_cases);
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
@@ -2025,3 +2026,93 @@ macro_rules! conformance_suite {
 
 conformance_suite!(sqlite);
 conformance_suite!(postgres);
+
+/// A unit's earlier seizures: those of the live cases it handled (not
+/// those where it was a partner, not deleted ones, not the record being
+/// written), item by item, exactly.
+pub async fn a_units_seizures_are_those_of_its_live_cases(store: SqlStore) {
+    store.commit(structure()).await.unwrap();
+    let case = |unit: &str, partners: &[&str], seizures: serde_json::Value| {
+        new(
+            RecordType::Case,
+            content(
+                RecordType::Case,
+                json!({"date": "2023-04-01", "handling_unit": unit, "partner_units": partners,
+                       "case_type": "MATUY", "subjects": 1, "seizures": seizures}),
+            ),
+        )
+    };
+    let one = case(
+        "BP-LC",
+        &["XA-LC"],
+        json!([{"item": "THUOCPHIEN", "quantity": "350.25"}, {"item": "THUOCPHIEN", "quantity": "12"}]),
+    );
+    let two = case(
+        "BP-LC",
+        &[],
+        json!([{"item": "THUOCPHIEN", "quantity": "0.5"}]),
+    );
+    let elsewhere = case(
+        "XA-LC",
+        &["BP-LC"],
+        json!([{"item": "THUOCPHIEN", "quantity": "9000"}]),
+    );
+    let deleted = case(
+        "BP-LC",
+        &[],
+        json!([{"item": "THUOCPHIEN", "quantity": "7000"}]),
+    );
+    let (one_id, deleted_id) = (one.record_id, deleted.record_id);
+    store
+        .commit(vec![one, two, elsewhere, deleted])
+        .await
+        .unwrap();
+    let head = store.head(deleted_id).await.unwrap().unwrap();
+    store
+        .commit(vec![Write {
+            record_id: deleted_id,
+            record_type: RecordType::Case,
+            content: None,
+            parent: Some(head.revision_id),
+            resolves: Vec::new(),
+            author: "tester".into(),
+            created_ms: 1_700_000_000_000,
+            revision_id: None,
+        }])
+        .await
+        .unwrap();
+    let bp = Code::parse("BP-LC").unwrap();
+    let quantities = |v: Vec<(Code, Quantity)>| {
+        let mut q: Vec<String> = v
+            .into_iter()
+            .map(|(item, q)| format!("{item}={}", q.value().normalize()))
+            .collect();
+        q.sort();
+        q
+    };
+    assert_eq!(
+        quantities(store.unit_seizures(&bp, None).await.unwrap()),
+        ["THUOCPHIEN=0.5", "THUOCPHIEN=12", "THUOCPHIEN=350.25"]
+    );
+    assert_eq!(
+        quantities(store.unit_seizures(&bp, Some(one_id)).await.unwrap()),
+        ["THUOCPHIEN=0.5"]
+    );
+    assert!(
+        store
+            .unit_seizures(&bp, Some(one_id))
+            .await
+            .unwrap()
+            .iter()
+            .all(|(item, _)| item.as_str() == "THUOCPHIEN")
+    );
+    assert_eq!(
+        quantities(
+            store
+                .unit_seizures(&Code::parse("XA-ML").unwrap(), None)
+                .await
+                .unwrap()
+        ),
+        Vec::<String>::new()
+    );
+}

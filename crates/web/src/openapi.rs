@@ -156,7 +156,7 @@ pub fn openapi_document() -> Value {
                     "items": {"type": "object", "required": ["field", "message"], "properties": {
                         "field": {"type": "string"}, "message": {"type": "string"}}}},
                 "doubts": {"type": "array", "description": "needs_confirmation only: the values \
-                    possible but unlikely, each by its field (many_persons, large_seizure, large_amount)",
+                    possible but unlikely, each by its field (many_persons, large_seizure, large_amount, above_unit_history)",
                     "items": {"type": "object", "required": ["field", "code", "value", "threshold", "message"],
                         "properties": {"field": {"type": "string"}, "code": {"type": "string"},
                             "value": {"type": "string"}, "threshold": {"type": "string"},

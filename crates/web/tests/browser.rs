@@ -1,7 +1,8 @@
 //! The web UI in a real browser: headless Chromium driven over WebDriver by
 //! Debian's `chromedriver`. Signs in, reads the dashboard, enters a patrol
 //! (first with a bad head count, then a good one), sees the dashboard count
-//! it, submits a briefing report, resolves a conflict between two nodes'
+//! it, is asked to confirm an unusual head count (nothing saved until it
+//! does), submits a briefing report, resolves a conflict between two nodes'
 //! versions of a patrol, and switches the page to English. The second
 //! test (`browser/phone.rs`) does the same pages on a 390-pixel-wide
 //! screen, and the unit pickers that follow the form's date.
@@ -341,6 +342,48 @@ async fn run(c: Client, base: String, conflict: (String, String, String)) {
         std::fs::write(path, png).unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
         eprintln!("saved {path}");
     }
+
+    // 4b. A patrol of 250 Border Guard persons is asked about: the
+    // question beside the field and a box to confirm it; saved again
+    // without the box, still nothing is saved; with it, the record is.
+    c.goto(&url("/records/patrols/new")).await.unwrap();
+    assert!(
+        c.find(Locator::Id("f-confirm")).await.is_err(),
+        "a confirmation box before any question"
+    );
+    fill_patrol(&c, "250").await;
+    expect_refused(&c, "250", "nhiều hơn mức thường gặp (200 người)").await;
+    let confirm = find(&c, "#f-confirm").await;
+    assert!(
+        text(&c, "label.confirm").await.contains("Xác nhận"),
+        "{}",
+        page_source(&c).await
+    );
+    assert!(!confirm.is_selected().await.unwrap());
+    fill_patrol(&c, "250").await;
+    expect_refused(&c, "250", "nhiều hơn mức thường gặp").await;
+    c.goto(&url("/?year=2023")).await.unwrap();
+    assert_eq!(
+        figure(&c, "patrols").await,
+        after,
+        "nothing saved unconfirmed"
+    );
+    c.goto(&url("/records/patrols/new")).await.unwrap();
+    fill_patrol(&c, "250").await;
+    find(&c, "#f-confirm").await.click().await.unwrap();
+    let page = find(&c, "html").await;
+    find(&c, "#save").await.click().await.unwrap();
+    let deadline = Instant::now() + WAIT;
+    while page.tag_name().await.is_ok() {
+        assert!(Instant::now() < deadline, "the form was not answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    find(&c, "#saved").await;
+    let fields = text(&c, "#record-fields").await;
+    assert!(fields.contains("250"), "record page: {fields}");
+    c.goto(&url("/?year=2023")).await.unwrap();
+    assert_eq!(figure(&c, "patrols").await, after + 1);
+    assert_eq!(figure(&c, "patrol-bdbp").await, persons_after + 250);
 
     // 5. The post writes its report for the last quarter of 2023 and
     // submits it, long after its due date: late, and its form is gone.

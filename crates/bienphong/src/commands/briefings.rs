@@ -114,16 +114,25 @@ pub async fn run(
             let content = Content::BriefingReport(report);
             let rev = match stored {
                 Some(s) => {
-                    service
+                    let rev = service
                         .edit(
                             &actor,
                             s.record.record_id,
                             Some(s.record.revision_id),
                             content,
                         )
-                        .await?
+                        .await?;
+                    // Saved unchanged, nothing was written.
+                    if rev.id != s.record.revision_id {
+                        service.audit_local_write(&actor, "update", &rev).await?;
+                    }
+                    rev
                 }
-                None => service.add(&actor, content).await?,
+                None => {
+                    let rev = service.add(&actor, content).await?;
+                    service.audit_local_write(&actor, "create", &rev).await?;
+                    rev
+                }
             };
             announce(out, lang, "added", &rev)
         }
@@ -151,15 +160,17 @@ pub async fn run(
             }
             .period()?;
             let figures = bienphong_report::key_figures(service, &code, period).await?;
+            let actor = ctx.actor();
             let rev = service
                 .submit_briefing(
-                    &ctx.actor(),
+                    &actor,
                     stored.record.record_id,
                     Some(stored.record.revision_id),
                     figures,
                     today(),
                 )
                 .await?;
+            service.audit_local_write(&actor, "submit", &rev).await?;
             announce(out, lang, "edited", &rev)
         }
     }

@@ -75,6 +75,27 @@ pub fn revision_count(data: &Path) -> usize {
     n as usize
 }
 
+/// Audit entries of the store in `data`, newest first, filtered by action.
+pub fn audit_of(data: &Path, action: &str) -> Vec<bienphong_store::AuditEntry> {
+    use bienphong_store::AccountStore as _;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = bienphong_store::SqlStore::open_sqlite(&data.join("bienphong.sqlite"))
+            .await
+            .unwrap();
+        let entries = store
+            .audit(&bienphong_store::AuditFilter {
+                action: Some(action.to_string()),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        store.close().await;
+        entries
+    })
+}
+
 /// A copy of the demo store in a temporary data directory, removed when
 /// dropped.
 pub struct Demo {

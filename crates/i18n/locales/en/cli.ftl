@@ -90,6 +90,7 @@ needs-confirmation = { $count } unusually large value(s) need confirming; nothin
 doubt-many-persons = { $value } persons of one force on one patrol, more than usual ({ $threshold } persons): check it, then confirm
 doubt-large-seizure = a seizure of { $value }, more than usual ({ $threshold }): check it, then confirm
 doubt-large-amount = an amount of { $value }, more than usual ({ $threshold }): check it, then confirm
+doubt-above-unit-history = a seizure of { $value }, above { $threshold } (ten times the largest this unit has recorded before): check it, then confirm
 cli-confirm-hint = If the values above are right, run the command again with --confirm.
 
 backup-written = Backed up { $revisions } revisions to { $path } ({ $size } bytes; taken at { $taken }; digest { $digest })

@@ -90,6 +90,7 @@ needs-confirmation = có { $count } giá trị lớn bất thường cần xác 
 doubt-many-persons = { $value } người của một lực lượng trong một lần tuần tra, nhiều hơn mức thường gặp ({ $threshold } người): kiểm tra lại rồi xác nhận
 doubt-large-seizure = tang vật { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 doubt-large-amount = số tiền { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
+doubt-above-unit-history = tang vật { $value }, trên { $threshold } (mười lần mức lớn nhất đơn vị từng thu giữ trước đây): kiểm tra lại rồi xác nhận
 cli-confirm-hint = Nếu các giá trị trên là đúng, chạy lại lệnh với --confirm.
 
 backup-written = Đã sao lưu { $revisions } phiên bản vào { $path } ({ $size } byte; chụp lúc { $taken }; mã kiểm tra { $digest })

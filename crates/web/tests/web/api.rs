@@ -2350,3 +2350,122 @@ async fn the_web_form_asks_to_confirm_an_unusual_value_beside_its_field() {
     assert!(page.contains("vượt quá giới hạn 10.000"), "{page}");
     assert_eq!(written(&app).await.0, before.0 + 1);
 }
+
+/// A value confirmed once stays confirmed: editing another field of the
+/// record (over the API or in the edit form) asks nothing, while changing
+/// the unusual value itself asks again.
+#[tokio::test]
+async fn a_confirmed_value_is_not_asked_about_again_when_another_field_changes() {
+    let app = spawn_app().await;
+    let t = token(&app, "dn-lungcu").await;
+    let (status, created) = api(
+        &app,
+        &t,
+        reqwest::Method::POST,
+        "/api/v1/patrols?confirm=true",
+        Some(patrol_of(250)),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+
+    // API: the notes change, the 250 persons stay; no confirmation asked.
+    let mut content = patrol_of(250);
+    content["notes"] = json!("Bổ sung ghi chú");
+    let (status, body) = api(
+        &app,
+        &t,
+        reqwest::Method::PUT,
+        &format!("/api/v1/patrols/{id}"),
+        Some(json!({"revision": created["revision"], "content": content})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["content"]["notes"], "Bổ sung ghi chú");
+    assert_eq!(body["content"]["participants"][0]["persons"], 250);
+    // Another unusual value in the same place is asked about.
+    let before = written(&app).await;
+    let mut more = content.clone();
+    more["participants"][0]["persons"] = json!(260);
+    let (status, asked) = api(
+        &app,
+        &t,
+        reqwest::Method::PUT,
+        &format!("/api/v1/patrols/{id}"),
+        Some(json!({"revision": body["revision"], "content": more})),
+    )
+    .await;
+    assert_eq!(status, 422, "{asked}");
+    assert_eq!(asked["code"], "needs_confirmation");
+    assert_eq!(asked["doubts"][0]["value"], "260");
+    assert_eq!(written(&app).await, before, "nothing is written");
+
+    // The web edit form: only the notes changed, saved without the box.
+    let (client, _) = login(&app, "dn-lungcu").await;
+    let page = client
+        .get(app.url(&format!("/records/patrols/{id}/edit")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("name=\"confirm\""), "{page}");
+    let form: Vec<(String, String)> = form_values(&page)
+        .into_iter()
+        .map(|(k, v)| {
+            if k == "notes" {
+                (k, "Sửa trên trang".to_string())
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    assert!(
+        form.iter()
+            .any(|(k, v)| k == "participants[0].persons" && v == "250"),
+        "{form:?}"
+    );
+    let r = client
+        .post(app.url(&format!("/records/patrols/{id}/edit")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let (_, got) = api(
+        &app,
+        &t,
+        reqwest::Method::GET,
+        &format!("/api/v1/patrols/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(got["content"]["notes"], "Sửa trên trang");
+    assert_eq!(got["content"]["participants"][0]["persons"], 250);
+    assert_eq!(written(&app).await.1, before.1 + 1);
+
+    // The form with the unusual value changed asks again, beside it.
+    let changed: Vec<(String, String)> = form
+        .iter()
+        .map(|(k, v)| {
+            if k == "participants[0].persons" {
+                (k.clone(), "300".to_string())
+            } else if k == "revision" {
+                (k.clone(), got["revision"].as_str().unwrap().to_string())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect();
+    let r = client
+        .post(app.url(&format!("/records/patrols/{id}/edit")))
+        .form(&changed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("name=\"confirm\""), "{page}");
+    assert_eq!(written(&app).await.1, before.1 + 1);
+}

@@ -99,7 +99,13 @@ pub async fn delete(ctx: &Context, args: DeleteArgs, out: &mut impl Write) -> Re
 pub async fn show(ctx: &Context, args: ShowArgs, out: &mut impl Write) -> Result<()> {
     let id = parse_record_id(&args.id)?;
     refuse_restricted(args.record_type, args.restricted)?;
-    let r = get_of_type(ctx.service().await?, id, args.record_type).await?;
+    let service = ctx.service().await?;
+    let r = get_of_type(service, id, args.record_type).await?;
+    if r.record_type.is_restricted() {
+        service
+            .audit_local_read(&ctx.actor(), r.record_type, Some(id), String::new())
+            .await?;
+    }
     let value: serde_json::Value =
         serde_json::from_str(&r.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let shown = serde_json::json!({
@@ -122,6 +128,13 @@ pub async fn history(ctx: &Context, args: ShowArgs, out: &mut impl Write) -> Res
     refuse_restricted(args.record_type, args.restricted)?;
     let service = ctx.service().await?;
     let revisions = service.history(id).await?;
+    if let Some(r) = revisions.first()
+        && r.record_type.is_restricted()
+    {
+        service
+            .audit_local_read(&ctx.actor(), r.record_type, Some(id), String::new())
+            .await?;
+    }
     let by = service.attributions(&revisions).await?;
     for (r, by) in revisions.iter().zip(&by) {
         let when = local_time(r.created_ms);
@@ -152,6 +165,18 @@ pub async fn list(ctx: &Context, args: ListArgs, out: &mut impl Write) -> Result
     let mut filter = list_filter(&org, args.record_type, &args.filter)?;
     filter.limit = args.limit;
     let mut rows = service.list(filter).await?;
+    // Personal data listed is audited as the web audits it: one entry
+    // saying how many records were shown.
+    if args.record_type.is_restricted() && !rows.is_empty() {
+        service
+            .audit_local_read(
+                &ctx.actor(),
+                args.record_type,
+                None,
+                format!("{} records listed", rows.len()),
+            )
+            .await?;
+    }
     if args.record_type == RecordType::Unit {
         let name = |r: &CurrentRecord| match Content::from_json(r.record_type, &r.content) {
             Ok(Content::Unit(u)) => u.name.to_string(),
