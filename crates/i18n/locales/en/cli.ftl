@@ -208,3 +208,8 @@ sync-check-type = { "  " }{ $type }: { $node } on the node, { $server } on the s
 sync-check-only-node = { "    " }only on the node ({ $count }): { $ids }
 sync-check-only-server = { "    " }only on the server ({ $count }): { $ids }
 sync-check-set-aside = ({ $count } revisions set aside on the node are not compared.)
+
+cli-cmd-backup = Back up the store while it is in use: a consistent snapshot, compressed, with a manifest and checksums (and a node's sync settings)
+cli-cmd-restore = Restore a backup into a data directory without a store, after checking its checksums and its revision set
+cli-arg-backup-to = The backup file to write (default: backups/bienphong-DATE-TIME.bpbak in the data directory)
+cli-arg-restore-file = A file written by bienphong backup

@@ -208,3 +208,8 @@ sync-check-type = { "  " }{ $type }: { $node } ở nút, { $server } ở máy ch
 sync-check-only-node = { "    " }chỉ có ở nút ({ $count }): { $ids }
 sync-check-only-server = { "    " }chỉ có ở máy chủ ({ $count }): { $ids }
 sync-check-set-aside = ({ $count } phiên bản để riêng ở nút không được so sánh.)
+
+cli-cmd-backup = Sao lưu kho dữ liệu khi đang dùng: ảnh chụp nhất quán, nén, kèm bản kê và mã kiểm tra (và thiết lập đồng bộ của máy trạm)
+cli-cmd-restore = Khôi phục bản sao lưu vào thư mục dữ liệu chưa có kho, sau khi kiểm tra mã kiểm tra và tập phiên bản
+cli-arg-backup-to = Tệp sao lưu cần ghi (mặc định: backups/bienphong-NGÀY-GIỜ.bpbak trong thư mục dữ liệu)
+cli-arg-restore-file = Tệp do bienphong backup ghi
