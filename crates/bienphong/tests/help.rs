@@ -179,3 +179,42 @@ fn a_bad_flag_value_is_named_by_its_flag() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--date"), "{}", out.stderr);
 }
+
+#[test]
+fn every_flag_of_every_command_is_described() {
+    let commands: &[&[&str]] = &[
+        &["report", "annual"],
+        &["report", "summary"],
+        &["briefing", "status"],
+        &["briefing", "show"],
+        &["briefing", "write"],
+        &["briefing", "submit"],
+        &["list", "patrol"],
+        &["show", "patrol"],
+        &["history", "patrol"],
+        &["edit", "patrol"],
+        &["delete", "patrol"],
+        &["template", "patrol"],
+        &["import", "patrol"],
+        &["export", "patrol"],
+        &["org", "codes"],
+        &["store", "rebuild"],
+        &["store", "check"],
+        &["store", "copy"],
+        &["serve"],
+        &["user", "add"],
+        &["user", "list"],
+        &["token", "create"],
+        &["node", "init"],
+        &["sync"],
+        &["conflicts"],
+        &["resolve"],
+        &["demo"],
+        &["bench", "annual"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.push("--help");
+        every_flag_described(&help(&args), &command.join(" "));
+    }
+}

@@ -87,7 +87,12 @@ fn word(cmd: Command, lang: Lang, path: &str, typed: Option<(String, RecordType)
         let described = text(lang, &format!("cli-arg-{here}-{id}"))
             .or_else(|| text(lang, &format!("cli-arg-{id}")));
         if let Some(help) = described {
-            a = a.help(help);
+            // Where any flag has a long text, `--help` shows the long ones.
+            a = if id == "help" {
+                a.long_help(help.clone()).help(help)
+            } else {
+                a.help(help)
+            };
         }
         if id == "record_type" {
             a = a.help(record_types(lang));
