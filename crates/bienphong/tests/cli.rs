@@ -2446,7 +2446,11 @@ fn a_confirmed_value_stays_confirmed_when_another_field_is_edited() {
             .args(["add", "patrol", "--kind", "joint", "--date", "05/03/2024"])
             .args(["--unit", &post, "--force", "BDBP=250", "--confirm"]),
     );
-    let id = added_id(&added);
+    let id = added
+        .split_whitespace()
+        .find(|w| w.len() == 36 && w.matches('-').count() == 4)
+        .unwrap_or_else(|| panic!("no record id in {added}"))
+        .to_string();
     let revisions = revision_count(data.path());
     stdout(bin(data.path()).args(["edit", "patrol", &id, "--notes", "Bổ sung ghi chú"]));
     assert_eq!(revision_count(data.path()), revisions + 1);
@@ -2646,4 +2650,18 @@ fn briefing_writes_from_the_cli_are_audited() {
     assert_eq!(submitted.len(), 1, "{submitted:?}");
     assert_eq!(submitted[0].record_id.as_deref(), Some(record.as_str()));
     assert_eq!(submitted[0].record_type.as_deref(), Some("briefing_report"));
+}
+
+/// The list filter "Phân loại" (`--type`) takes a code or a label, with
+/// or without diacritics, as the web's does.
+#[test]
+fn the_category_filter_takes_labels_with_or_without_diacritics() {
+    let data = demo();
+    let ids_of = |category: &str| ids(data.path(), &["case", "--year", "2023", "--type", category]);
+    let by_code = ids_of("MATUY");
+    assert!(!by_code.is_empty());
+    assert_eq!(ids_of("Ma túy"), by_code);
+    assert_eq!(ids_of("ma tuy"), by_code);
+    assert_eq!(ids_of("matuy"), by_code);
+    assert!(ids_of("không có loại này").is_empty());
 }

@@ -1066,7 +1066,11 @@ fn a_confirmed_value_stays_confirmed_on_import_and_imports_are_audited() {
     let added = ok(bin(dir)
         .args(["add", "patrol", "--kind", "joint", "--date", "10/06/2023"])
         .args(["--unit", "BP-LUNGCU", "--force", "BDBP=250", "--confirm"]));
-    let id = added.split_whitespace().nth(2).unwrap().to_string();
+    let id = added
+        .split_whitespace()
+        .find(|w| w.len() == 36 && w.matches('-').count() == 4)
+        .unwrap_or_else(|| panic!("no record id in {added}"))
+        .to_string();
     let csv = dir.join("tuantra.csv");
     ok(bin(dir)
         .args(["export", "patrol"])

@@ -71,6 +71,15 @@ impl Lang {
         LOCALES.try_lookup(self.id(), key)
     }
 
+    /// The label of a code under a key prefix (`audit-do-` and
+    /// `restricted.read` → `audit-do-restricted-read`), or the code itself
+    /// when there is none.
+    pub fn label(self, prefix: &str, code: &str) -> String {
+        LOCALES
+            .try_lookup(self.id(), &format!("{prefix}{}", code.replace('.', "-")))
+            .unwrap_or_else(|| code.to_string())
+    }
+
     /// Who a revision is by, with the name claimed beside it when there is
     /// one, the same in the CLI's and the web's history.
     pub fn attribution(self, a: &bienphong_domain::revision::Attribution) -> String {
@@ -210,6 +219,46 @@ impl Lang {
     }
 }
 
+/// The code a list's "Phân loại" names: a code, or the label of a
+/// catalogue entry or of one of the record type's choices, in either
+/// language, with or without diacritics ("ma tuy", "Ma túy", "MATUY").
+/// Text that names nothing is kept, and finds nothing. The web's and the
+/// CLI's list filters both read it here.
+pub fn category_code(
+    org: &bienphong_domain::org::Org,
+    t: bienphong_domain::RecordType,
+    text: &str,
+) -> String {
+    use bienphong_domain::fields::{Item, Kind, form_of};
+    use bienphong_domain::text::search_key;
+    let wanted = search_key(text.trim());
+    let same = |s: &str| search_key(s) == wanted;
+    if let Some(e) = org
+        .catalogue
+        .entries
+        .values()
+        .find(|e| same(e.code.as_str()) || same(e.vi.as_str()) || same(e.en.as_str()))
+    {
+        return e.code.to_string();
+    }
+    let choices = form_of(t).into_iter().filter_map(|item| match item {
+        Item::Field(f) => match f.kind {
+            Kind::Choice(values) => Some(values),
+            _ => None,
+        },
+        Item::Rows { .. } => None,
+    });
+    for values in choices {
+        for v in values {
+            let label = |l: Lang| l.text(&format!("choice-{v}"), &[]);
+            if same(v) || same(&label(Lang::Vi)) || same(&label(Lang::En)) {
+                return (*v).to_string();
+            }
+        }
+    }
+    text.trim().to_string()
+}
+
 fn format_count(n: usize) -> String {
     bienphong_domain::format::integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
@@ -229,6 +278,59 @@ mod tests {
             Lang::En.problem(&e),
             "participants[0].persons: must not be negative: \"-3\""
         );
+    }
+
+    #[test]
+    fn audit_actions_have_labels_in_both_languages() {
+        for action in [
+            "create",
+            "update",
+            "delete",
+            "restore",
+            "resolve",
+            "submit",
+            "restricted.read",
+            "login",
+            "logout",
+            "token.create",
+            "token.revoke",
+            "user.create",
+            "user.password",
+        ] {
+            for lang in [Lang::Vi, Lang::En] {
+                assert_ne!(lang.label("audit-do-", action), action, "{lang:?}");
+            }
+        }
+        assert_eq!(
+            Lang::Vi.label("audit-do-", "restricted.read"),
+            "Xem dữ liệu cá nhân"
+        );
+        assert_eq!(
+            Lang::Vi.label("audit-do-", "something.new"),
+            "something.new"
+        );
+        assert_eq!(Lang::Vi.label("audit-outcome-", "refused"), "Bị từ chối");
+    }
+
+    #[test]
+    fn a_unit_of_the_wrong_kind_is_named_by_the_kinds_labels() {
+        let e = ValidationError::new(
+            "lead_unit",
+            Problem::WrongUnitKind {
+                code: "HG".into(),
+                actual: "province".into(),
+                expected: "border_post | border_guard_command".into(),
+            },
+        );
+        assert_eq!(
+            Lang::Vi.problem_only(&e),
+            "đơn vị \"HG\" là tỉnh; ô này chỉ nhận: đồn biên phòng, bộ chỉ huy bộ đội biên phòng"
+        );
+        assert_eq!(
+            Lang::En.problem_only(&e),
+            "unit \"HG\" is a province; this field takes: border post, Border Guard command"
+        );
+        assert_eq!(Lang::Vi.unit_kind("no_such_kind"), "no_such_kind");
     }
 
     #[test]

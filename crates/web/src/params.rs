@@ -129,47 +129,12 @@ pub fn list_filter(
         category: q
             .get("category")
             .filter(|s| !s.is_empty())
-            .map(|s| category_code(org, t, s)),
+            .map(|s| bienphong_i18n::category_code(org, t, s)),
         subject_of: None,
         limit: None,
         offset: 0,
         after: None,
     })
-}
-
-/// The code a list's "Phân loại" names: a code, or the label of a
-/// catalogue entry or of one of the record type's choices, in either
-/// language, with or without diacritics ("ma tuy", "Ma túy", "MATUY").
-/// Text that names nothing is kept, and finds nothing.
-pub fn category_code(org: &Org, t: RecordType, text: &str) -> String {
-    use bienphong_domain::fields::{Item, Kind, form_of};
-    use bienphong_domain::text::search_key;
-    let wanted = search_key(text.trim());
-    let same = |s: &str| search_key(s) == wanted;
-    if let Some(e) = org
-        .catalogue
-        .entries
-        .values()
-        .find(|e| same(e.code.as_str()) || same(e.vi.as_str()) || same(e.en.as_str()))
-    {
-        return e.code.to_string();
-    }
-    let choices = form_of(t).into_iter().filter_map(|item| match item {
-        Item::Field(f) => match f.kind {
-            Kind::Choice(values) => Some(values),
-            _ => None,
-        },
-        Item::Rows { .. } => None,
-    });
-    for values in choices {
-        for v in values {
-            let label = |l: Lang| l.text(&format!("choice-{v}"), &[]);
-            if same(v) || same(&label(Lang::Vi)) || same(&label(Lang::En)) {
-                return (*v).to_string();
-            }
-        }
-    }
-    text.trim().to_string()
 }
 
 /// `q`, the search text of a list.

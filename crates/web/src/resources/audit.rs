@@ -26,6 +26,16 @@ impl AuditPage {
     fn when(&self, ms: &i64) -> String {
         when(*ms)
     }
+
+    /// An action's or an outcome's label; the code when it has none.
+    fn label(&self, prefix: &str, code: &str) -> String {
+        self.f.t.0.label(prefix, code)
+    }
+
+    /// A record type's label ("Tuần tra"), the code when it has none.
+    fn record_type(&self, code: &str) -> String {
+        self.f.t.0.label("type-", code)
+    }
 }
 
 pub async fn page(

@@ -2469,3 +2469,42 @@ async fn a_confirmed_value_is_not_asked_about_again_when_another_field_changes()
     assert!(page.contains("name=\"confirm\""), "{page}");
     assert_eq!(written(&app).await.1, before.1 + 1);
 }
+
+/// The audit page names actions, outcomes and record types by their
+/// labels, not their codes.
+#[tokio::test]
+async fn the_audit_page_shows_labels_not_codes() {
+    let app = spawn_app().await;
+    let t = token(&app, "dn-lungcu").await;
+    let (status, body) = api(
+        &app,
+        &t,
+        reqwest::Method::POST,
+        "/api/v1/patrols",
+        Some(patrol_of(5)),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (admin, _) = login(&app, "admin").await;
+    let page = admin
+        .get(app.url("/admin/audit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let row = page
+        .split("<tr")
+        .find(|r| r.contains(body["id"].as_str().unwrap()))
+        .unwrap_or_else(|| panic!("no audit row of the patrol in {page}"));
+    assert!(row.contains(">Tạo mới</td>"), "{row}");
+    assert!(row.contains(">Được phép</td>"), "{row}");
+    assert!(row.contains("Tuần tra"), "{row}");
+    assert!(!row.contains(">create</td>"), "{row}");
+    let login_row = page
+        .split("<tr")
+        .find(|r| r.contains("title=\"login\""))
+        .unwrap_or_else(|| panic!("no sign-in in {page}"));
+    assert!(login_row.contains(">Đăng nhập</td>"), "{login_row}");
+}

@@ -264,7 +264,11 @@ pub fn list_filter(org: &Org, record_type: RecordType, args: &FilterArgs) -> Res
         record_type: Some(record_type),
         period,
         units,
-        category: args.category.clone(),
+        category: args
+            .category
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| bienphong_i18n::category_code(org, record_type, s)),
         ..ListFilter::default()
     })
 }
