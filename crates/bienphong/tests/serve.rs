@@ -904,8 +904,18 @@ async fn node_refuses_an_out_of_scope_write_and_sync_check_names_what_differs() 
     assert_eq!(code, Some(0), "{err}");
     let add = |unit: &str| {
         run(&[
-            "--lang", "en", "add", "patrol", "--kind", "joint", "--date", "05/03/2025", "--unit",
-            unit, "--force", "BDBP=5",
+            "--lang",
+            "en",
+            "add",
+            "patrol",
+            "--kind",
+            "joint",
+            "--date",
+            "05/03/2025",
+            "--unit",
+            unit,
+            "--force",
+            "BDBP=5",
         ])
     };
     // Another post's patrol: refused on the node, nothing written.
@@ -922,12 +932,18 @@ async fn node_refuses_an_out_of_scope_write_and_sync_check_names_what_differs() 
     let (code, _, err) = add("BP-LUNGCU");
     assert_eq!(code, Some(0), "{err}");
     let (_, text, _) = run(&["--lang", "en", "sync", "--check"]);
-    assert!(text.starts_with("The node and the server differ:"), "{text}");
+    assert!(
+        text.starts_with("The node and the server differ:"),
+        "{text}"
+    );
     assert!(text.contains("  patrol: "), "{text}");
     assert!(text.contains("only on the node (1): "), "{text}");
     let (_, text, _) = run(&["--lang", "en", "sync", "--status"]);
     assert!(text.contains("Waiting to be sent: 1"), "{text}");
-    assert!(text.contains("Refused by the server, set aside: 0"), "{text}");
+    assert!(
+        text.contains("Refused by the server, set aside: 0"),
+        "{text}"
+    );
     let (_, text, _) = run(&["sync", "--status"]);
     assert!(text.contains("Chờ gửi: 1"), "{text}");
     let (code, text, err) = run(&["sync"]);

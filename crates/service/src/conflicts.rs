@@ -164,15 +164,15 @@ impl<S: Store> Service<S> {
         let ids: Vec<RevisionId> = view.versions.iter().map(|r| r.id).collect();
         let parent = shown_head(&ids);
         let write = vec![Write {
-                record_id: view.record_id,
-                record_type: view.record_type,
-                content,
-                parent,
-                resolves: ids.into_iter().filter(|id| Some(*id) != parent).collect(),
-                author: actor.name.clone(),
-                created_ms: actor.now_ms,
-                revision_id: None,
-            }];
+            record_id: view.record_id,
+            record_type: view.record_type,
+            content,
+            parent,
+            resolves: ids.into_iter().filter(|id| Some(*id) != parent).collect(),
+            author: actor.name.clone(),
+            created_ms: actor.now_ms,
+            revision_id: None,
+        }];
         self.node_rule(&write).await?;
         let written = self.store.commit(write).await?;
         crate::only_revision(written)

@@ -2,9 +2,9 @@
 //! server compare, per record type, the revisions the node's grant may read
 //! by a digest, and for the types that differ, their ids.
 
+use crate::Result;
 use crate::server::readable_ids;
 use crate::wire::{CheckRequest, CheckResponse, TypeDigest};
-use crate::Result;
 use bienphong_domain::{RecordType, RevisionId};
 use bienphong_service::{Principal, Service};
 use bienphong_store::{AccountStore, Store};
@@ -111,12 +111,9 @@ pub fn compare(
     server: &[TypeDigest],
     set_aside: usize,
 ) -> (CheckReport, Vec<RecordType>) {
-    let find = |side: &[TypeDigest], t: RecordType| side.iter().find(|d| d.record_type == t).cloned();
-    let types: BTreeSet<RecordType> = node
-        .iter()
-        .chain(server)
-        .map(|d| d.record_type)
-        .collect();
+    let find =
+        |side: &[TypeDigest], t: RecordType| side.iter().find(|d| d.record_type == t).cloned();
+    let types: BTreeSet<RecordType> = node.iter().chain(server).map(|d| d.record_type).collect();
     let mut report = CheckReport {
         types: Vec::new(),
         set_aside,

@@ -8,9 +8,7 @@ use crate::{Result, SyncError};
 use bienphong_domain::access::{Grant, Role};
 use bienphong_domain::org::Code;
 use bienphong_service::{Principal, Service};
-use bienphong_store::{
-    AccountStore, Store, StoreError, SyncPeer, SyncRefusal, SyncStatusStore,
-};
+use bienphong_store::{AccountStore, Store, StoreError, SyncPeer, SyncRefusal, SyncStatusStore};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Mutex;

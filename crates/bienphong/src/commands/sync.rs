@@ -99,13 +99,11 @@ pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::
             }
             SyncAction::Takeover => {
                 let client = client_of(&state, args.server.as_deref())?;
-                let answer = bienphong_sync::client::take_over(
-                    store,
-                    &client,
-                    &mut state,
-                    &mut |s| s.save(&path),
-                )
-                .await?;
+                let answer =
+                    bienphong_sync::client::take_over(store, &client, &mut state, &mut |s| {
+                        s.save(&path)
+                    })
+                    .await?;
                 writeln!(
                     out,
                     "{}",

@@ -33,7 +33,10 @@ pub async fn status(ctx: &Context, json: bool, out: &mut impl Write) -> crate::e
         Some(ms) => ctx.say("sync-status-last", &[("at", local_time(ms))]),
         None => ctx.say("sync-status-never", &[]),
     });
-    lines.push(ctx.say("sync-status-to-push", &[("count", count(s.waiting_to_push))]));
+    lines.push(ctx.say(
+        "sync-status-to-push",
+        &[("count", count(s.waiting_to_push))],
+    ));
     lines.push(ctx.say("sync-status-pulled", &[("count", count(s.pulled))]));
     lines.push(ctx.say(
         "sync-status-set-aside",
@@ -86,7 +89,10 @@ pub fn print_refused_now(
     writeln!(
         out,
         "{}",
-        ctx.say("sync-refused-count", &[("count", refused.len().to_string())])
+        ctx.say(
+            "sync-refused-count",
+            &[("count", refused.len().to_string())]
+        )
     )
     .context("stdout")?;
     for r in refused {

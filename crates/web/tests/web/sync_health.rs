@@ -81,10 +81,18 @@ async fn sync_a_refused_revision_is_set_aside_shown_corrected_and_withdrawn() {
     assert_eq!(report.refused.len(), 1, "{report:?}");
     assert_eq!(report.refused[0].id, forged.id);
     assert_eq!(report.refused[0].reason, "outside the grant");
-    assert!(server_has(&app, mine.id).await, "the rest of the push went on");
+    assert!(
+        server_has(&app, mine.id).await,
+        "the rest of the push went on"
+    );
     assert!(!server_has(&app, forged.id).await);
     assert!(
-        n.service.store().head(from_server.record_id).await.unwrap().is_some(),
+        n.service
+            .store()
+            .head(from_server.record_id)
+            .await
+            .unwrap()
+            .is_some(),
         "the pull went on"
     );
     assert_eq!(n.state.set_aside.len(), 1);
@@ -97,7 +105,10 @@ async fn sync_a_refused_revision_is_set_aside_shown_corrected_and_withdrawn() {
     let (admin, _) = login(&app, "admin").await;
     let s = sync_status(&app, &admin).await;
     let p = peer(&s, &n);
-    assert_eq!(p["refused"][0]["revision_id"], forged.id.to_string().as_str());
+    assert_eq!(
+        p["refused"][0]["revision_id"],
+        forged.id.to_string().as_str()
+    );
     assert_eq!(p["refused"][0]["reason"], "outside the grant");
     assert_eq!(p["pending"], 0);
     assert_eq!(p["duplicates"], 0);
@@ -126,11 +137,7 @@ async fn sync_a_refused_revision_is_set_aside_shown_corrected_and_withdrawn() {
     assert!(report.refused.is_empty());
     assert!(server_has(&app, corrected.id).await);
     assert_eq!(
-        app.service
-            .get(forged.record_id)
-            .await
-            .unwrap()
-            .revision_id,
+        app.service.get(forged.record_id).await.unwrap().revision_id,
         corrected.id
     );
     // …and withdraws the refused version: kept in history, never sent.
@@ -147,7 +154,10 @@ async fn sync_a_refused_revision_is_set_aside_shown_corrected_and_withdrawn() {
         .unwrap();
     assert_eq!(status.set_aside.len(), 1);
     assert!(status.set_aside[0].withdrawn);
-    assert_eq!(status.waiting_to_push, 0, "a set-aside revision is not waiting");
+    assert_eq!(
+        status.waiting_to_push, 0,
+        "a set-aside revision is not waiting"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -168,7 +178,10 @@ async fn sync_node_refuses_a_local_write_outside_its_tokens_grant() {
         .unwrap_err();
     match &err {
         ServiceError::Forbidden(m) => {
-            assert!(m.contains("may not write") && m.contains("BP-LUNGCU"), "{m}")
+            assert!(
+                m.contains("may not write") && m.contains("BP-LUNGCU"),
+                "{m}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -191,7 +204,10 @@ async fn sync_node_refuses_a_local_write_outside_its_tokens_grant() {
         Err(ServiceError::Forbidden(_))
     ));
     let report = run_sync(&mut n).await;
-    assert!(report.refused.is_empty() && report.pushed == 1, "{report:?}");
+    assert!(
+        report.refused.is_empty() && report.pushed == 1,
+        "{report:?}"
+    );
 }
 
 /// Closes `n`'s store and opens it and a copy of its data directory (the
@@ -208,7 +224,10 @@ async fn copy_node(n: Node) -> (Node, Node) {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
     }
-    let (from, to) = (dir.path().join("node.sqlite"), copy.path().join("node.sqlite"));
+    let (from, to) = (
+        dir.path().join("node.sqlite"),
+        copy.path().join("node.sqlite"),
+    );
     let original = Node {
         service: Service::new(SqlStore::open_sqlite(&from).await.unwrap()),
         _dir: dir,
@@ -245,13 +264,26 @@ async fn sync_a_copied_data_directory_is_refused_and_takeover_moves_the_node() {
     // The copy is refused with a clear message; nothing of it is lost.
     let err = try_sync(&mut b).await.unwrap_err();
     match &err {
-        SyncError::Server { status: 409, message } => {
-            assert!(message.contains("copy") && message.contains("takeover"), "{message}")
+        SyncError::Server {
+            status: 409,
+            message,
+        } => {
+            assert!(
+                message.contains("copy") && message.contains("takeover"),
+                "{message}"
+            )
         }
         other => panic!("{other}"),
     }
     assert!(!server_has(&app, on_b.id).await);
-    assert!(b.service.store().head(on_b.record_id).await.unwrap().is_some());
+    assert!(
+        b.service
+            .store()
+            .head(on_b.record_id)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let (admin, _) = login(&app, "admin").await;
     let s = sync_status(&app, &admin).await;
     assert!(peer(&s, &a)["duplicates"].as_i64().unwrap() >= 1, "{s}");
@@ -282,7 +314,12 @@ async fn sync_check_says_equal_after_a_sync_and_names_what_differs() {
     let client = Client::new(&app.base, &t).unwrap();
     let report = check(n.service.store(), &client, &n.state).await.unwrap();
     assert!(report.equal(), "{report:?}");
-    assert!(report.types.iter().any(|t| t.record_type == RecordType::Patrol && t.on_node > 0));
+    assert!(
+        report
+            .types
+            .iter()
+            .any(|t| t.record_type == RecordType::Patrol && t.on_node > 0)
+    );
 
     // A change made only on the node, and one only on the server.
     let local = n
