@@ -46,6 +46,9 @@ pub struct BackupManifest {
     pub files: Vec<BackupFile>,
 }
 
+/// Files kept beside the store: each name with its content.
+pub type BesideFiles = Vec<(String, Vec<u8>)>;
+
 /// One file of a backup: its name, size and SHA-256 (hex).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackupFile {
@@ -128,10 +131,7 @@ impl SqlStore {
 /// not exist yet. Returns the manifest and the files kept beside the store,
 /// for the caller to put back. Nothing is left at `database` unless every
 /// check passed.
-pub async fn restore(
-    from: &Path,
-    database: &Path,
-) -> Result<(BackupManifest, Vec<(String, Vec<u8>)>)> {
+pub async fn restore(from: &Path, database: &Path) -> Result<(BackupManifest, BesideFiles)> {
     if database.exists() {
         return Err(StoreError::TargetNotEmpty);
     }
@@ -233,7 +233,7 @@ fn append<W: Write>(tar: &mut tar::Builder<W>, name: &str, content: &[u8]) -> st
 
 /// Reads the archive: the manifest first, the database into `database`
 /// (checked against its size and checksum), the other files into memory.
-fn unpack(from: &Path, database: &Path) -> Result<(BackupManifest, Vec<(String, Vec<u8>)>)> {
+fn unpack(from: &Path, database: &Path) -> Result<(BackupManifest, BesideFiles)> {
     let damaged = |reason: String| StoreError::BackupDamaged {
         path: from.display().to_string(),
         reason,

@@ -11,7 +11,7 @@ mod peers;
 mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
-pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, restore};
+pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
 pub use copy::{CopyReport, copy};
 pub use imports::{DeletedImport, ImportStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
