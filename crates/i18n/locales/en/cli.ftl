@@ -1,4 +1,5 @@
 error-prefix = Error
+clock-invalid = BIENPHONG_NOW "{ $value }" is not a time: give an RFC 3339 time (2024-01-16T09:00:00+07:00) or a day (2024-01-16)
 field-missing = is required
 field-empty = must not be empty
 field-invalid-date = not a valid date "{ $value }" (use DD/MM/YYYY or YYYY-MM-DD)
@@ -84,3 +85,6 @@ doubt-many-persons = { $value } persons of one force on one patrol, more than us
 doubt-large-seizure = a seizure of { $value }, more than usual ({ $threshold }): check it, then confirm
 doubt-large-amount = an amount of { $value }, more than usual ({ $threshold }): check it, then confirm
 cli-confirm-hint = If the values above are right, run the command again with --confirm.
+error-internal = { $detail }
+report-bad-quarter = quarter { $value } does not exist (expected 1–4)
+report-render-failed = cannot render the report: { $detail }

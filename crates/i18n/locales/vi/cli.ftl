@@ -1,4 +1,5 @@
 error-prefix = Lỗi
+clock-invalid = BIENPHONG_NOW "{ $value }" không phải là thời điểm: ghi theo RFC 3339 (2024-01-16T09:00:00+07:00) hoặc một ngày (2024-01-16)
 field-missing = thiếu giá trị bắt buộc
 field-empty = không được để trống
 field-invalid-date = ngày không hợp lệ "{ $value }" (dùng dạng DD/MM/YYYY hoặc YYYY-MM-DD)
@@ -84,3 +85,6 @@ doubt-many-persons = { $value } người của một lực lượng trong một 
 doubt-large-seizure = tang vật { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 doubt-large-amount = số tiền { $value }, lớn hơn mức thường gặp ({ $threshold }): kiểm tra lại rồi xác nhận
 cli-confirm-hint = Nếu các giá trị trên là đúng, chạy lại lệnh với --confirm.
+error-internal = { $detail }
+report-bad-quarter = không có quý { $value } (chỉ có quý 1–4)
+report-render-failed = không tạo được báo cáo: { $detail }
