@@ -190,7 +190,7 @@ pub fn page_number(q: &Query) -> u32 {
 
 /// `limit` of an API list: 1–500, 50 when not given.
 pub fn limit(lang: Lang, q: &Query) -> Result<u32, ApiError> {
-    match q.get("limit") {
+    match q.get("limit").filter(|s| !s.trim().is_empty()) {
         None => Ok(50),
         Some(s) => s
             .parse::<u32>()
