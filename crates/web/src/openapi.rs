@@ -89,7 +89,13 @@ pub fn openapi_document() -> Value {
             // An optional parameter sent empty is as if not sent (as a
             // form sends a field left blank).
             if !required && schema != json!({"type": "string"}) {
-                schema = json!({"anyOf": [schema, {"type": "string", "maxLength": 0}]});
+                schema = match schema.as_object_mut() {
+                    Some(string) if string.get("type") == Some(&json!("string")) => {
+                        string.remove("type");
+                        json!({"type": "string", "anyOf": [string, {"maxLength": 0}]})
+                    }
+                    _ => json!({"anyOf": [schema, {"type": "string", "maxLength": 0}]}),
+                };
             }
             params.push(json!({"name": name, "in": "query", "required": required, "description": description, "schema": schema}));
         }
