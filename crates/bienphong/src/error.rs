@@ -40,6 +40,7 @@ pub enum CliError {
     Service(ServiceError),
     Report(ReportError),
     Sheet(bienphong_sheets::SheetError),
+    Sync(bienphong_sync::SyncError),
     /// A message from the catalogue, with its kind.
     Message(&'static str, Vec<(&'static str, String)>, Kind),
     Other(anyhow::Error),
@@ -70,13 +71,8 @@ impl From<ReportError> for CliError {
 impl From<bienphong_sync::SyncError> for CliError {
     fn from(e: bienphong_sync::SyncError) -> Self {
         match e {
-            bienphong_sync::SyncError::Busy { path } => {
-                Self::Message("sync-busy", vec![("path", path)], Kind::Conflict)
-            }
-            bienphong_sync::SyncError::Certificate(detail) => {
-                Self::Message("sync-bad-ca", vec![("detail", detail)], Kind::Invalid)
-            }
-            other => Self::Other(other.into()),
+            bienphong_sync::SyncError::Service(e) => Self::Service(e),
+            other => Self::Sync(other),
         }
     }
 }
@@ -94,17 +90,12 @@ impl From<anyhow::Error> for CliError {
     }
 }
 
-/// A store error as the store describes it (the web words it from the
-/// same description), with the CLI's kind of its kind.
-fn store_message(lang: Lang, e: &StoreError) -> (String, Kind) {
-    let d = e.describe();
-    (lang.text(d.key, &d.args), kind_of(d.kind))
-}
-
 /// The CLI's kind of each kind of error, whatever layer it came from.
 fn kind_of(kind: ErrorKind) -> Kind {
     match kind {
-        ErrorKind::Invalid | ErrorKind::WrongType | ErrorKind::Forbidden => Kind::Invalid,
+        ErrorKind::Invalid | ErrorKind::Malformed | ErrorKind::WrongType | ErrorKind::Forbidden => {
+            Kind::Invalid
+        }
         ErrorKind::NotFound => Kind::NotFound,
         ErrorKind::Conflict => Kind::Conflict,
         ErrorKind::Unavailable | ErrorKind::Internal => Kind::Failed,
@@ -141,68 +132,31 @@ impl CliError {
         })
     }
 
-    /// The message in `lang` and the kind, each decided here and nowhere else.
+    /// The message in `lang` and the kind, each decided here and nowhere
+    /// else: an error of a layer as that layer describes it, its kind
+    /// through [`kind_of`]; a write to be confirmed lists its doubts and
+    /// how to confirm them.
     pub fn render(&self, lang: Lang) -> (String, Kind) {
-        match self {
-            Self::Invalid(e)
-            | Self::Service(ServiceError::Invalid(e))
-            | Self::Report(ReportError::Service(ServiceError::Invalid(e))) => {
-                (lang.problem(e), Kind::Invalid)
-            }
-            Self::Service(ServiceError::Store(e))
-            | Self::Report(ReportError::Store(e))
-            | Self::Report(ReportError::Service(ServiceError::Store(e))) => store_message(lang, e),
-            // Every report names the field, whichever command asked.
-            Self::Report(ReportError::UnknownScope(code)) => (
-                lang.problem(&ValidationError::new(
-                    "scope",
-                    bienphong_domain::Problem::UnknownUnit(code.clone()),
-                )),
-                Kind::Invalid,
-            ),
-            Self::Service(ServiceError::Resolution(p)) => {
-                let (key, args) = p.message();
-                (lang.text(key, &args), Kind::Invalid)
-            }
-            Self::Service(ServiceError::UnknownUser(name)) => (
-                lang.text("user-unknown", &[("name", name.clone())]),
-                Kind::NotFound,
-            ),
-            Self::Service(ServiceError::BadUsername(name)) => (
-                lang.text("user-name-invalid", &[("value", name.clone())]),
-                Kind::Invalid,
-            ),
-            Self::Service(ServiceError::WeakPassword(min)) => (
-                lang.text("password-too-short", &[("min", min.to_string())]),
-                Kind::Invalid,
-            ),
-            Self::Service(ServiceError::UnknownUnit(code)) => (
-                lang.text("field-unknown-unit", &[("value", code.clone())]),
-                Kind::Invalid,
-            ),
+        let d = match self {
             Self::Service(e @ ServiceError::NeedsConfirmation(doubts)) => {
-                let head = e
-                    .describe()
-                    .map_or_else(|| e.to_string(), |d| lang.text(d.key, &d.args));
-                let mut text = head;
+                let mut text = lang.described(&e.describe());
                 for d in doubts {
                     text.push_str("\n  ");
                     text.push_str(&lang.doubt(d));
                 }
                 text.push('\n');
                 text.push_str(&lang.text("cli-confirm-hint", &[]));
-                (text, Kind::Invalid)
+                return (text, Kind::Invalid);
             }
-            Self::Service(e @ ServiceError::Internal(_)) => (e.to_string(), Kind::Failed),
-            Self::Service(e) => (e.to_string(), Kind::Invalid),
-            Self::Report(e) => (e.to_string(), Kind::Failed),
-            Self::Sheet(e @ bienphong_sheets::SheetError::Write(_)) => {
-                (e.message(lang), Kind::Failed)
-            }
-            Self::Sheet(e) => (e.message(lang), Kind::Invalid),
-            Self::Message(key, args, kind) => (lang.text(key, args), *kind),
-            Self::Other(e) => (format!("{e:#}"), Kind::Failed),
-        }
+            Self::Message(key, args, kind) => return (lang.text(key, args), *kind),
+            Self::Other(e) => return (format!("{e:#}"), Kind::Failed),
+            Self::Invalid(e) => e.describe(),
+            Self::Service(e) => e.describe(),
+            Self::Report(e) => e.describe(),
+            Self::Sheet(e) => e.describe(),
+            Self::Sync(e) => e.describe(),
+        };
+        (lang.described(&d), kind_of(d.kind))
     }
 }
 

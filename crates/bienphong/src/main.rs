@@ -22,6 +22,14 @@ fn main() -> ExitCode {
         Err(e) => return refuse_arguments(e),
     };
     let lang = cli.lang;
+    if let Err(value) = inject_clock() {
+        eprintln!(
+            "{}: {}",
+            lang.text("error-prefix", &[]),
+            lang.text("clock-invalid", &[("value", value)])
+        );
+        return ExitCode::from(Kind::Invalid.exit_code());
+    }
     let (data, database) = (cli.data.clone(), cli.database.clone());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -91,4 +99,34 @@ fn lang_of_arguments() -> Lang {
     given
         .or_else(|| std::env::var("BIENPHONG_LANG").ok())
         .map_or(Lang::Vi, |l| Lang::parse(&l))
+}
+
+/// `BIENPHONG_NOW`, when set, is the instant this process takes as now
+/// (the clock injected): an RFC 3339 time such as
+/// `2024-01-16T09:00:00+07:00`, or a day, `2024-01-16`, taken at noon at
+/// the border. The CLI and a server started with the same value date what
+/// they write and the documents they render alike. A value that is neither
+/// is refused (returned) before anything runs.
+fn inject_clock() -> Result<(), String> {
+    let Ok(value) = std::env::var("BIENPHONG_NOW") else {
+        return Ok(());
+    };
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(());
+    }
+    let instant = value.parse::<jiff::Timestamp>().ok().or_else(|| {
+        let day = value.parse::<jiff::civil::Date>().ok()?;
+        day.at(12, 0, 0, 0)
+            .in_tz(bienphong_domain::TIME_ZONE)
+            .ok()
+            .map(|z| z.timestamp())
+    });
+    match instant {
+        Some(t) => {
+            bienphong_service::fix_clock(t.as_millisecond());
+            Ok(())
+        }
+        None => Err(value.to_string()),
+    }
 }

@@ -2665,3 +2665,22 @@ fn the_category_filter_takes_labels_with_or_without_diacritics() {
     assert_eq!(ids_of("matuy"), by_code);
     assert!(ids_of("không có loại này").is_empty());
 }
+
+/// `BIENPHONG_NOW` fixes the process's "now" (the report test in
+/// `serve.rs` shows it dating documents); a value that is no time is
+/// refused before anything runs, in the chosen language.
+#[test]
+fn the_clock_is_injected_with_bienphong_now() {
+    let data = tempfile::tempdir().unwrap();
+    for (lang, says) in [("vi", "không phải là thời điểm"), ("en", "is not a time")] {
+        let out = bin(data.path())
+            .env("BIENPHONG_NOW", "hôm qua")
+            .args(["--lang", lang, "list", "patrol"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("BIENPHONG_NOW") && err.contains(says), "{err}");
+    }
+    assert!(!data.path().join("bienphong.sqlite").exists());
+}

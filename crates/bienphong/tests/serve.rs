@@ -20,7 +20,19 @@ async fn start(
     args: &[&str],
     accounts: usize,
 ) -> (tokio::process::Child, String, Vec<(String, String)>) {
-    let mut cmd = tokio::process::Command::from(process(data));
+    start_with(data, args, accounts, &[]).await
+}
+
+/// [`start`] with more environment variables.
+async fn start_with(
+    data: &std::path::Path,
+    args: &[&str],
+    accounts: usize,
+    env: &[(&str, &str)],
+) -> (tokio::process::Child, String, Vec<(String, String)>) {
+    let mut process = process(data);
+    process.envs(env.iter().copied());
+    let mut cmd = tokio::process::Command::from(process);
     cmd.arg("serve")
         .args(args)
         .arg("--listen")
@@ -820,11 +832,15 @@ fn sync_node_init_refuses_a_ca_cert_that_is_no_certificate() {
 }
 
 /// One report, every format, three edges: the CLI on the store the server
-/// serves, the report page's download and the API give the same bytes.
+/// serves, the report page's download and the API give the same bytes when
+/// the server and the CLI are given the same "now" (`BIENPHONG_NOW`, the
+/// clock injected): the document's date is that day, asked of no edge.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_is_the_same_bytes_from_the_cli_the_page_and_the_api() {
+    const NOW: &str = "2024-01-16T09:30:00+07:00";
     let data = tempfile::tempdir().unwrap();
-    let (_child, url, accounts) = start(data.path(), &["--demo"], 3).await;
+    let (_child, url, accounts) =
+        start_with(data.path(), &["--demo"], 3, &[("BIENPHONG_NOW", NOW)]).await;
     let admin = client();
     let r = admin
         .post(format!("{url}/login"))
@@ -837,13 +853,14 @@ async fn a_report_is_the_same_bytes_from_the_cli_the_page_and_the_api() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    // The document's number and date are given: nothing depends on today.
-    let query = "year=2023&scope=BP-LUNGCU&number=5&date=16/01/2024";
+    // The document's number is given; its date is the injected today.
+    let query = "year=2023&scope=BP-LUNGCU&number=5";
     for format in ["md", "json", "xlsx", "csv", "docx"] {
         let file = data.path().join(format!("report.{format}"));
         let out = bin(data.path())
+            .env("BIENPHONG_NOW", NOW)
             .args(["report", "annual", "--year", "2023", "--scope", "BP-LUNGCU"])
-            .args(["--number", "5", "--date", "16/01/2024", "--format", format])
+            .args(["--number", "5", "--format", format])
             .arg("-o")
             .arg(&file)
             .output()
@@ -871,6 +888,22 @@ async fn a_report_is_the_same_bytes_from_the_cli_the_page_and_the_api() {
         assert!(cli.len() > 100, "{format}: {} bytes", cli.len());
         assert!(cli == page, "{format}: the CLI and the page differ");
         assert!(cli == api, "{format}: the CLI and the API differ");
+        if format == "docx" {
+            // Dated the injected day: the same bytes as with that date given.
+            let dated = data.path().join("dated.docx");
+            let out = bin(data.path())
+                .args(["report", "annual", "--year", "2023", "--scope", "BP-LUNGCU"])
+                .args(["--number", "5", "--date", "16/01/2024", "--format", format])
+                .arg("-o")
+                .arg(&dated)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            assert!(
+                std::fs::read(&dated).unwrap() == cli,
+                "the document is dated the injected day"
+            );
+        }
     }
 }
 

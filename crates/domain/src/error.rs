@@ -96,6 +96,10 @@ pub enum Problem {
 pub enum ErrorKind {
     /// The input is wrong; the same input will always be refused.
     Invalid,
+    /// The request itself cannot be read: a damaged file or message, a
+    /// parameter that is not of its form. Refused before its content is
+    /// looked at.
+    Malformed,
     /// What was named does not exist (or is deleted).
     NotFound,
     /// A record was named through another type's collection or flag.
@@ -122,6 +126,9 @@ pub struct Described {
     pub code: &'static str,
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
+    /// The input field the error is about, when it is about one: the edges
+    /// name it before the message ("lead_unit: …") and the API lists it.
+    pub field: Option<String>,
 }
 
 impl Described {
@@ -131,11 +138,116 @@ impl Described {
             code,
             key,
             args: Vec::new(),
+            field: None,
         }
     }
 
     pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.args.push((name, value.into()));
         self
+    }
+
+    /// The same, about the input field `field`.
+    pub fn on_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl ValidationError {
+    /// The one description of a refused input: invalid, about its field,
+    /// worded by the key of its problem.
+    pub fn describe(&self) -> Described {
+        let (key, args) = self.problem.message(&self.field);
+        Described {
+            kind: ErrorKind::Invalid,
+            code: "invalid",
+            key,
+            args,
+            field: Some(self.field.clone()),
+        }
+    }
+}
+
+impl Problem {
+    /// The key of this problem's message in the Fluent files and its
+    /// arguments, for a value of `field`.
+    pub fn message(&self, field: &str) -> (&'static str, Vec<(&'static str, String)>) {
+        let field = ("field", field.to_string());
+        let v = |s: &str| ("value", s.to_string());
+        let count = |n: usize| crate::format::integer(i64::try_from(n).unwrap_or(i64::MAX));
+        match self {
+            Problem::Missing => ("field-missing", vec![field]),
+            Problem::Empty => ("field-empty", vec![field]),
+            Problem::InvalidDate(s) => ("field-invalid-date", vec![field, v(s)]),
+            Problem::InvalidNumber(s) => ("field-invalid-number", vec![field, v(s)]),
+            Problem::NotInteger(s) => ("field-not-integer", vec![field, v(s)]),
+            Problem::Negative(s) => ("field-negative", vec![field, v(s)]),
+            Problem::NotPositive => ("field-not-positive", vec![field]),
+            Problem::TooManyDecimals { value, max } => (
+                "field-too-many-decimals",
+                vec![field, v(value), ("max", max.to_string())],
+            ),
+            Problem::TooLarge(s) => ("field-too-large", vec![field, v(s)]),
+            Problem::AboveLimit { value, max } => (
+                "field-above-limit",
+                vec![field, v(value), ("max", max.clone())],
+            ),
+            Problem::TooLong { chars, max } => (
+                "field-too-long",
+                vec![field, ("chars", count(*chars)), ("max", count(*max))],
+            ),
+            Problem::InFuture { date, today } => (
+                "field-in-future",
+                vec![field, ("date", date.clone()), ("today", today.clone())],
+            ),
+            Problem::InvalidCode(s) => ("field-invalid-code", vec![field, v(s)]),
+            Problem::UnknownUnit(s) => ("field-unknown-unit", vec![field, v(s)]),
+            Problem::UnitNotValidOn { code, date } => (
+                "field-unit-not-valid",
+                vec![field, v(code), ("date", date.clone())],
+            ),
+            Problem::WrongUnitKind {
+                code,
+                actual,
+                expected,
+            } => (
+                "field-wrong-unit-kind",
+                vec![
+                    field,
+                    v(code),
+                    ("actual", actual.clone()),
+                    ("expected", expected.clone()),
+                ],
+            ),
+            Problem::UnknownCatalogueEntry { catalogue, code } => (
+                "field-unknown-entry",
+                vec![field, v(code), ("catalogue", catalogue.clone())],
+            ),
+            Problem::UnknownMarker { number, post } => (
+                "field-unknown-marker",
+                vec![field, v(number), ("post", post.clone())],
+            ),
+            Problem::DuplicateUnit(s) => ("field-duplicate-unit", vec![field, v(s)]),
+            Problem::Duplicate(s) => ("field-duplicate", vec![field, v(s)]),
+            Problem::CodesOverlap { code, other } => (
+                "field-codes-overlap",
+                vec![field, v(code), ("other", other.clone())],
+            ),
+            Problem::CodeTaken { code, unit } => (
+                "field-code-taken",
+                vec![field, v(code), ("unit", unit.clone())],
+            ),
+            Problem::DateBefore(s) => ("field-date-before", vec![field, v(s)]),
+            Problem::UnknownValue { value, expected } => (
+                "field-unknown-value",
+                vec![field, v(value), ("expected", expected.clone())],
+            ),
+            Problem::UnknownRecord(s) => ("field-unknown-record", vec![field, v(s)]),
+            Problem::MalformedJson(s) => ("field-malformed-json", vec![field, v(s)]),
+            Problem::SetBySubmission => ("field-set-by-submission", vec![field]),
+            Problem::AlreadySubmitted => ("field-already-submitted", vec![field]),
+            Problem::ReportExists(s) => ("field-report-exists", vec![field, v(s)]),
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! in `locales/*/*.ftl`.
 
 use bienphong_domain::limits::{Doubt, DoubtCode};
-use bienphong_domain::{Problem, ValidationError};
+use bienphong_domain::{Described, ErrorKind, ValidationError};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use std::borrow::Cow;
@@ -47,6 +47,18 @@ impl Lang {
     }
 
     /// "FIELD: what is wrong with it".
+    /// The message of an error as its layer describes it: its text, after
+    /// the field it is about as [`Lang::problem`] words it (a malformed
+    /// request's part, such as `file`, is not named in the text: the edge
+    /// lists it).
+    pub fn described(self, d: &Described) -> String {
+        let text = self.text(d.key, &d.args);
+        match &d.field {
+            Some(field) if d.kind != ErrorKind::Malformed => format!("{field}: {text}"),
+            _ => text,
+        }
+    }
+
     pub fn problem(self, e: &ValidationError) -> String {
         format!("{}: {}", e.field, self.problem_only(e))
     }
@@ -95,92 +107,26 @@ impl Lang {
     /// What is wrong, without the field's name (a form shows it next to
     /// the field).
     pub fn problem_only(self, e: &ValidationError) -> String {
-        let field = ("field", e.field.clone());
-        let v = |s: &str| ("value", s.to_string());
-        let (key, args): (&str, Vec<(&'static str, String)>) = match &e.problem {
-            Problem::Missing => ("field-missing", vec![field]),
-            Problem::Empty => ("field-empty", vec![field]),
-            Problem::InvalidDate(s) => ("field-invalid-date", vec![field, v(s)]),
-            Problem::InvalidNumber(s) => ("field-invalid-number", vec![field, v(s)]),
-            Problem::NotInteger(s) => ("field-not-integer", vec![field, v(s)]),
-            Problem::Negative(s) => ("field-negative", vec![field, v(s)]),
-            Problem::NotPositive => ("field-not-positive", vec![field]),
-            Problem::TooManyDecimals { value, max } => (
-                "field-too-many-decimals",
-                vec![field, v(value), ("max", max.to_string())],
-            ),
-            Problem::TooLarge(s) => ("field-too-large", vec![field, v(s)]),
-            Problem::AboveLimit { value, max } => (
-                "field-above-limit",
-                vec![field, v(value), ("max", max.clone())],
-            ),
-            Problem::TooLong { chars, max } => (
-                "field-too-long",
-                vec![
-                    field,
-                    ("chars", format_count(*chars)),
-                    ("max", format_count(*max)),
-                ],
-            ),
-            Problem::InFuture { date, today } => (
-                "field-in-future",
-                vec![field, ("date", date.clone()), ("today", today.clone())],
-            ),
-            Problem::InvalidCode(s) => ("field-invalid-code", vec![field, v(s)]),
-            Problem::UnknownUnit(s) => ("field-unknown-unit", vec![field, v(s)]),
-            Problem::UnitNotValidOn { code, date } => (
-                "field-unit-not-valid",
-                vec![field, v(code), ("date", date.clone())],
-            ),
-            Problem::WrongUnitKind {
-                code,
-                actual,
-                expected,
-            } => (
-                "field-wrong-unit-kind",
-                vec![
-                    field,
-                    v(code),
-                    ("actual", self.unit_kind(actual)),
-                    (
-                        "expected",
-                        expected
+        let (key, mut args) = e.problem.message(&e.field);
+        // The domain names unit kinds by code; people read them in words.
+        if let Problem::WrongUnitKind {
+            actual, expected, ..
+        } = &e.problem
+        {
+            for (name, value) in args.iter_mut() {
+                match *name {
+                    "actual" => *value = self.unit_kind(actual),
+                    "expected" => {
+                        *value = expected
                             .split('|')
                             .map(|k| self.unit_kind(k.trim()))
                             .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-                ],
-            ),
-            Problem::UnknownCatalogueEntry { catalogue, code } => (
-                "field-unknown-entry",
-                vec![field, v(code), ("catalogue", catalogue.clone())],
-            ),
-            Problem::UnknownMarker { number, post } => (
-                "field-unknown-marker",
-                vec![field, v(number), ("post", post.clone())],
-            ),
-            Problem::DuplicateUnit(s) => ("field-duplicate-unit", vec![field, v(s)]),
-            Problem::Duplicate(s) => ("field-duplicate", vec![field, v(s)]),
-            Problem::CodesOverlap { code, other } => (
-                "field-codes-overlap",
-                vec![field, v(code), ("other", other.clone())],
-            ),
-            Problem::CodeTaken { code, unit } => (
-                "field-code-taken",
-                vec![field, v(code), ("unit", unit.clone())],
-            ),
-            Problem::DateBefore(s) => ("field-date-before", vec![field, v(s)]),
-            Problem::UnknownValue { value, expected } => (
-                "field-unknown-value",
-                vec![field, v(value), ("expected", expected.clone())],
-            ),
-            Problem::UnknownRecord(s) => ("field-unknown-record", vec![field, v(s)]),
-            Problem::MalformedJson(s) => ("field-malformed-json", vec![field, v(s)]),
-            Problem::SetBySubmission => ("field-set-by-submission", vec![field]),
-            Problem::AlreadySubmitted => ("field-already-submitted", vec![field]),
-            Problem::ReportExists(s) => ("field-report-exists", vec![field, v(s)]),
-        };
+                            .join(", ")
+                    }
+                    _ => {}
+                }
+            }
+        }
         self.text(key, &args)
     }
 }
@@ -259,13 +205,10 @@ pub fn category_code(
     text.trim().to_string()
 }
 
-fn format_count(n: usize) -> String {
-    bienphong_domain::format::integer(i64::try_from(n).unwrap_or(i64::MAX))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bienphong_domain::Problem;
 
     #[test]
     fn every_problem_has_both_languages() {

@@ -47,10 +47,7 @@ pub struct BriefingQuarter {
 impl BriefingQuarter {
     pub fn period(&self) -> Result<Period> {
         if !(1..=4).contains(&self.quarter) {
-            return Err(ReportError::BadPeriod(format!(
-                "quarter {} (expected 1–4)",
-                self.quarter
-            )));
+            return Err(ReportError::BadQuarter(self.quarter));
         }
         Ok(Period::quarter(self.year, self.quarter, self.cutoff))
     }

@@ -46,10 +46,35 @@ pub enum ReportError {
     Store(#[from] bienphong_store::StoreError),
     #[error("unknown unit {0}")]
     UnknownScope(String),
-    #[error("bad period: {0}")]
-    BadPeriod(String),
+    #[error("quarter {0} does not exist (expected 1–4)")]
+    BadQuarter(i8),
     #[error("cannot render the report: {0}")]
     Render(String),
+}
+
+impl ReportError {
+    /// The one description of each report error (see
+    /// [`bienphong_domain::Described`]): an unknown scope is the field
+    /// `scope` naming no unit, as a form's unit field would be.
+    pub fn describe(&self) -> bienphong_domain::Described {
+        use bienphong_domain::{Described, ErrorKind, Problem, ValidationError};
+        match self {
+            Self::Service(e) => e.describe(),
+            Self::Store(e) => e.describe(),
+            Self::UnknownScope(code) => {
+                ValidationError::new("scope", Problem::UnknownUnit(code.clone())).describe()
+            }
+            Self::BadQuarter(q) => {
+                Described::new(ErrorKind::Malformed, "bad_request", "report-bad-quarter")
+                    .with("value", q.to_string())
+                    .on_field("quarter")
+            }
+            Self::Render(detail) => {
+                Described::new(ErrorKind::Internal, "internal", "report-render-failed")
+                    .with("detail", detail)
+            }
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, ReportError>;

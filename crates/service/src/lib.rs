@@ -62,21 +62,43 @@ fn doubts_text(doubts: &[Doubt]) -> String {
 }
 
 impl ServiceError {
-    /// The one wording of the errors described here (so far a write to be
-    /// confirmed); each doubt is worded by the edge beside its field, with
-    /// the key `doubt-` and its code.
-    pub fn describe(&self) -> Option<Described> {
+    /// The one description of each service error: its kind (the edges
+    /// turn it into an HTTP status or an exit code, each in one table),
+    /// its API code and its message key with arguments. A write to be
+    /// confirmed is described as a whole; each doubt is worded by the edge
+    /// beside its field, with the key `doubt-` and its code.
+    pub fn describe(&self) -> Described {
+        use ErrorKind as K;
         match self {
-            Self::NeedsConfirmation(doubts) => Some(
-                Described::new(
-                    ErrorKind::Invalid,
-                    "needs_confirmation",
-                    "needs-confirmation",
-                )
-                .with("count", doubts.len().to_string()),
-            ),
-            Self::Store(e) => Some(e.describe()),
-            _ => None,
+            Self::Invalid(v) => v.describe(),
+            Self::Store(e) => e.describe(),
+            Self::Forbidden(detail) => {
+                Described::new(K::Forbidden, "forbidden", "api-forbidden").with("detail", detail)
+            }
+            Self::BadUsername(name) => {
+                Described::new(K::Invalid, "invalid", "user-name-invalid").with("value", name)
+            }
+            Self::WeakPassword(min) => Described::new(K::Invalid, "invalid", "password-too-short")
+                .with("min", min.to_string()),
+            Self::UnknownUnit(code) => {
+                Described::new(K::Invalid, "invalid", "field-unknown-unit").with("value", code)
+            }
+            Self::UnknownUser(name) => {
+                Described::new(K::NotFound, "not_found", "user-unknown").with("name", name)
+            }
+            Self::Resolution(p) => {
+                let (key, args) = p.message();
+                let mut d = Described::new(K::Invalid, "invalid", key);
+                d.args = args;
+                d
+            }
+            Self::NeedsConfirmation(doubts) => {
+                Described::new(K::Invalid, "needs_confirmation", "needs-confirmation")
+                    .with("count", doubts.len().to_string())
+            }
+            Self::Internal(detail) => {
+                Described::new(K::Internal, "internal", "error-internal").with("detail", detail)
+            }
         }
     }
 }
@@ -97,13 +119,30 @@ fn of_type(record: RecordId, expected: RecordType, actual: RecordType) -> Result
     }
 }
 
-/// The time now, in milliseconds since the Unix epoch.
+/// The instant the process was told to take as now, if it was
+/// ([`fix_clock`]).
+static FIXED_NOW: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+
+/// Fixes the process's clock at `ms` (milliseconds since the Unix epoch):
+/// from then on [`now_ms`] and [`today`] answer that instant. The binary
+/// injects it from `BIENPHONG_NOW`, so that the CLI and the server asked
+/// the same thing with the same "now" give the same bytes. The first
+/// instant fixed stays; false if another was fixed before.
+pub fn fix_clock(ms: i64) -> bool {
+    *FIXED_NOW.get_or_init(|| ms) == ms
+}
+
+/// The time now, in milliseconds since the Unix epoch: the instant fixed
+/// by [`fix_clock`], else the system clock.
 #[expect(
     clippy::disallowed_methods,
     reason = "the one clock read below the binary: every edge and use case asks here (clippy.toml forbids the rest)"
 )]
 pub fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
+    match FIXED_NOW.get() {
+        Some(ms) => *ms,
+        None => jiff::Timestamp::now().as_millisecond(),
+    }
 }
 
 /// Today at the border (Asia/Ho_Chi_Minh): the day records are written

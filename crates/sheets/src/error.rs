@@ -1,7 +1,7 @@
 //! What can go wrong with a spreadsheet: the file as a whole (not a
 //! spreadsheet, a column missing…) or one cell of one row.
 
-use bienphong_domain::{Problem, RecordType};
+use bienphong_domain::{Described, ErrorKind, Problem, RecordType};
 use bienphong_i18n::Lang;
 use thiserror::Error;
 
@@ -52,33 +52,41 @@ impl From<csv::Error> for SheetError {
 }
 
 impl SheetError {
+    /// The one description of each sheet error (see
+    /// [`bienphong_domain::Described`]): a file that cannot be read as the
+    /// spreadsheet asked for is malformed (about the field `file`); a
+    /// workbook that cannot be written is the program's fault.
+    pub fn describe(&self) -> Described {
+        use ErrorKind as K;
+        let file = |key| Described::new(K::Malformed, "bad_request", key).on_field("file");
+        match self {
+            Self::Io(e) => file("sheet-io").with("detail", e.to_string()),
+            Self::NotASpreadsheet => file("sheet-not-spreadsheet"),
+            Self::Corrupt(d) => file("sheet-corrupt").with("detail", d),
+            Self::NotUtf8(row) => file("sheet-not-utf8").with("row", row.to_string()),
+            Self::NoData(t) => file("sheet-no-data").with("type", t),
+            Self::UnknownType => file("sheet-unknown-type"),
+            Self::Unsupported(t) => file("sheet-unsupported").with("type", t.to_string()),
+            Self::MissingColumn { sheet, column } => file("sheet-missing-column")
+                .with("sheet", sheet)
+                .with("column", column),
+            Self::UnknownEntryColumn { sheet, column } => file("sheet-unknown-entry-column")
+                .with("sheet", sheet)
+                .with("column", column),
+            Self::DuplicateColumn { sheet, column } => file("sheet-duplicate-column")
+                .with("sheet", sheet)
+                .with("column", column),
+            Self::Write(d) => {
+                Described::new(K::Internal, "internal", "sheet-write").with("detail", d)
+            }
+            #[cfg(feature = "service")]
+            Self::Service(e) => e.describe(),
+        }
+    }
+
     /// The message in `lang`.
     pub fn message(&self, lang: Lang) -> String {
-        let text = |key: &str, args: &[(&'static str, String)]| lang.text(key, args);
-        match self {
-            Self::Io(e) => text("sheet-io", &[("detail", e.to_string())]),
-            Self::NotASpreadsheet => text("sheet-not-spreadsheet", &[]),
-            Self::Corrupt(d) => text("sheet-corrupt", &[("detail", d.clone())]),
-            Self::NotUtf8(row) => text("sheet-not-utf8", &[("row", row.to_string())]),
-            Self::NoData(t) => text("sheet-no-data", &[("type", t.clone())]),
-            Self::UnknownType => text("sheet-unknown-type", &[]),
-            Self::Unsupported(t) => text("sheet-unsupported", &[("type", t.to_string())]),
-            Self::MissingColumn { sheet, column } => text(
-                "sheet-missing-column",
-                &[("sheet", sheet.clone()), ("column", column.clone())],
-            ),
-            Self::UnknownEntryColumn { sheet, column } => text(
-                "sheet-unknown-entry-column",
-                &[("sheet", sheet.clone()), ("column", column.clone())],
-            ),
-            Self::DuplicateColumn { sheet, column } => text(
-                "sheet-duplicate-column",
-                &[("sheet", sheet.clone()), ("column", column.clone())],
-            ),
-            Self::Write(d) => text("sheet-write", &[("detail", d.clone())]),
-            #[cfg(feature = "service")]
-            Self::Service(e) => e.to_string(),
-        }
+        lang.described(&self.describe())
     }
 }
 

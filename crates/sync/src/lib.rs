@@ -59,4 +59,37 @@ pub enum SyncError {
     File { path: String, reason: String },
 }
 
+impl SyncError {
+    /// The one description of each sync error (see
+    /// [`bienphong_domain::Described`]). A message or bundle that cannot
+    /// be read is malformed (about the request's body); what a node may
+    /// not write is forbidden; a server, link or file that fails is
+    /// unavailable. Those not yet worded in the Fluent files are given
+    /// with their own text (`sync-failed`).
+    pub fn describe(&self) -> bienphong_domain::Described {
+        use bienphong_domain::{Described, ErrorKind as K};
+        let plain =
+            |kind, code| Described::new(kind, code, "sync-failed").with("detail", self.to_string());
+        match self {
+            Self::Store(e) => e.describe(),
+            Self::Service(e) => e.describe(),
+            Self::Decode(_) | Self::BadBundle(_) | Self::BadRevision { .. } => {
+                plain(K::Malformed, "bad_request").on_field("body")
+            }
+            Self::WrongBundle(_) => plain(K::Invalid, "invalid"),
+            Self::OtherInstallation { .. } => plain(K::Conflict, "other_installation"),
+            Self::Refused { .. } | Self::WrongNode { .. } => plain(K::Forbidden, "forbidden"),
+            Self::Server { .. } | Self::Network(_) | Self::NodeState { .. } | Self::File { .. } => {
+                plain(K::Unavailable, "unavailable")
+            }
+            Self::Certificate(detail) => {
+                Described::new(K::Invalid, "invalid", "sync-bad-ca").with("detail", detail)
+            }
+            Self::Busy { path } => {
+                Described::new(K::Conflict, "busy", "sync-busy").with("path", path)
+            }
+        }
+    }
+}
+
 pub type Result<T> = std::result::Result<T, SyncError>;

@@ -93,84 +93,56 @@ impl ApiError {
         )
     }
 
+    /// A service error as it describes itself; a write to be confirmed
+    /// lists its doubts beside their fields.
     pub fn from_service(lang: Lang, e: ServiceError) -> Self {
-        let text = |key: &str, args: &[(&'static str, String)]| lang.text(key, args);
-        match e {
-            ServiceError::Invalid(v) => {
-                let mut err = Self::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid",
-                    lang.problem(&v),
-                );
+        let mut err = Self::described(lang, e.describe());
+        if let ServiceError::NeedsConfirmation(doubts) = &e {
+            for d in doubts {
                 err.fields.push(FieldError {
-                    field: v.field.clone(),
-                    message: lang.problem_only(&v),
+                    field: d.field.clone(),
+                    message: lang.doubt_only(d),
+                });
+                err.doubts.push(DoubtItem {
+                    field: d.field.clone(),
+                    code: d.code.as_str(),
+                    value: d.value.clone(),
+                    threshold: d.threshold.clone(),
+                    message: lang.doubt_only(d),
+                });
+            }
+        }
+        err
+    }
+
+    /// An error as its layer describes it, with the status of its kind
+    /// ([`status_of`]): the one way every layer's error becomes an answer.
+    /// A fault's details go to the log, not to the caller; a malformed
+    /// request is a bad request about its part; an error about a field
+    /// lists it.
+    pub fn described(lang: Lang, d: Described) -> Self {
+        let status = status_of(d.kind);
+        match (d.kind, &d.field) {
+            (ErrorKind::Internal, _) => {
+                let detail = lang.text(d.key, &d.args);
+                tracing::error!(%detail, "internal error");
+                Self::new(status, "internal", lang.text("api-internal", &[]))
+            }
+            (ErrorKind::Malformed, field) => Self::bad_request(
+                lang,
+                field.as_deref().unwrap_or("request"),
+                lang.text(d.key, &d.args),
+            ),
+            (_, Some(field)) => {
+                let mut err = Self::new(status, d.code, lang.described(&d));
+                err.fields.push(FieldError {
+                    field: field.clone(),
+                    message: lang.text(d.key, &d.args),
                 });
                 err
             }
-            ServiceError::Forbidden(detail) => Self::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                text("api-forbidden", &[("detail", detail)]),
-            ),
-            ServiceError::BadUsername(_)
-            | ServiceError::WeakPassword(_)
-            | ServiceError::UnknownUnit(_) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
-            }
-            ServiceError::Resolution(p) => {
-                let (key, args) = p.message();
-                Self::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid",
-                    text(key, &args),
-                )
-            }
-            ServiceError::UnknownUser(_) => {
-                Self::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
-            }
-            ServiceError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    text("api-internal", &[]),
-                )
-            }
-            ServiceError::NeedsConfirmation(doubts) => {
-                let described = ServiceError::NeedsConfirmation(doubts.clone()).describe();
-                let mut err = match described {
-                    Some(d) => Self::described(lang, d),
-                    None => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "needs_confirmation", ""),
-                };
-                for d in &doubts {
-                    err.fields.push(FieldError {
-                        field: d.field.clone(),
-                        message: lang.doubt_only(d),
-                    });
-                    err.doubts.push(DoubtItem {
-                        field: d.field.clone(),
-                        code: d.code.as_str(),
-                        value: d.value.clone(),
-                        threshold: d.threshold.clone(),
-                        message: lang.doubt_only(d),
-                    });
-                }
-                err
-            }
-            ServiceError::Store(s) => Self::described(lang, s.describe()),
+            (_, None) => Self::new(status, d.code, lang.text(d.key, &d.args)),
         }
-    }
-
-    /// An error as its layer describes it, with the status of its kind.
-    pub fn described(lang: Lang, d: Described) -> Self {
-        let status = status_of(d.kind);
-        if d.kind == ErrorKind::Internal {
-            let detail = lang.text(d.key, &d.args);
-            tracing::error!(%detail, "internal error");
-            return Self::new(status, "internal", lang.text("api-internal", &[]));
-        }
-        Self::new(status, d.code, lang.text(d.key, &d.args))
     }
 }
 
@@ -178,6 +150,7 @@ impl ApiError {
 pub fn status_of(kind: ErrorKind) -> StatusCode {
     match kind {
         ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Malformed => StatusCode::BAD_REQUEST,
         ErrorKind::NotFound | ErrorKind::WrongType => StatusCode::NOT_FOUND,
         ErrorKind::Conflict => StatusCode::CONFLICT,
         ErrorKind::Forbidden => StatusCode::FORBIDDEN,
@@ -299,51 +272,12 @@ impl Error {
         match self {
             Self::Answer(a) => a,
             Self::Service(e) => ApiError::from_service(lang, e),
-            Self::Report(e) => report_answer(lang, e),
-            Self::Sheet(e) => match e {
-                bienphong_sheets::SheetError::Service(e) => ApiError::from_service(lang, e),
-                other => ApiError::bad_request(lang, "file", other.message(lang)),
-            },
-            Self::Sync(e) => sync_answer(lang, e),
-        }
-    }
-}
-
-fn report_answer(lang: Lang, e: bienphong_report::ReportError) -> ApiError {
-    use bienphong_report::ReportError as E;
-    match e {
-        E::Service(s) => ApiError::from_service(lang, s),
-        E::Store(s) => ApiError::from_service(lang, s.into()),
-        E::UnknownScope(u) => ApiError::bad_request(lang, "scope", format!("unknown unit {u}")),
-        E::BadPeriod(detail) => ApiError::bad_request(lang, "quarter", detail),
-        E::Render(detail) => {
-            tracing::error!(%detail, "report rendering failed");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                lang.text("api-internal", &[]),
-            )
-        }
-    }
-}
-
-fn sync_answer(lang: Lang, e: bienphong_sync::SyncError) -> ApiError {
-    use bienphong_sync::SyncError as E;
-    match e {
-        E::Service(e) => ApiError::from_service(lang, e),
-        E::Store(e) => ApiError::from_service(lang, e.into()),
-        E::Refused { .. } | E::WrongNode { .. } => {
-            ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
-        }
-        E::Decode(_) | E::BadRevision { .. } | E::BadBundle(_) => {
-            ApiError::bad_request(lang, "body", e.to_string())
-        }
-        E::OtherInstallation { .. } => {
-            ApiError::new(StatusCode::CONFLICT, "other_installation", e.to_string())
-        }
-        other => {
-            tracing::error!(error = %other, "sync");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "sync failed")
+            Self::Report(bienphong_report::ReportError::Service(e))
+            | Self::Sheet(bienphong_sheets::SheetError::Service(e))
+            | Self::Sync(bienphong_sync::SyncError::Service(e)) => ApiError::from_service(lang, e),
+            Self::Report(e) => ApiError::described(lang, e.describe()),
+            Self::Sheet(e) => ApiError::described(lang, e.describe()),
+            Self::Sync(e) => ApiError::described(lang, e.describe()),
         }
     }
 }

@@ -73,17 +73,31 @@ pub fn openapi_document() -> Value {
         let mut params: Vec<Value> = Vec::new();
         for segment in r.path.split('/') {
             if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                let schema = if name == "id" {
-                    json!({"type": "string", "format": "uuid"})
-                } else {
-                    json!({"type": "string"})
+                let schema = match name {
+                    "id" => json!({"type": "string", "format": "uuid"}),
+                    // A unit's code, as one path segment.
+                    "unit" => json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}),
+                    _ => json!({"type": "string"}),
                 };
                 params
                     .push(json!({"name": name, "in": "path", "required": true, "schema": schema}));
             }
         }
         for (name, description) in r.query {
-            params.push(json!({"name": name, "in": "query", "required": false, "description": description, "schema": crate::params::schema(name)}));
+            let required = r.required.contains(name);
+            let mut schema = crate::params::schema(&r.path, name);
+            // An optional parameter sent empty is as if not sent (as a
+            // form sends a field left blank).
+            if !required && schema != json!({"type": "string"}) {
+                schema = match schema.as_object_mut() {
+                    Some(string) if string.get("type") == Some(&json!("string")) => {
+                        string.remove("type");
+                        json!({"type": "string", "anyOf": [string, {"maxLength": 0}]})
+                    }
+                    _ => json!({"anyOf": [schema, {"type": "string", "maxLength": 0}]}),
+                };
+            }
+            params.push(json!({"name": name, "in": "query", "required": required, "description": description, "schema": schema}));
         }
         let writes = !r.method.is_safe();
         if r.etag && (r.method == Method::PUT || r.method == Method::DELETE) {
@@ -197,21 +211,23 @@ pub fn openapi_document() -> Value {
     );
     schemas.insert(
         "UpdateRequest".into(),
-        json!({"type": "object", "required": ["content"], "properties": {
-            "revision": {"type": "string", "description": "the revision the edit is based on \
-                (required unless If-Match names it)"},
+        json!({"type": "object", "required": ["content", "revision"], "properties": {
+            "revision": {"type": "string", "format": "uuid", "description": "the revision the edit is based on \
+                (the server also takes a request without it when If-Match names it)"},
             "content": {"type": "object"}}}),
     );
     schemas.insert(
         "TokenRequest".into(),
         json!({"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string"}, "node_unit": {"type": "string", "description": "administrators: a token for a node of this unit"}}}),
+            "name": {"type": "string", "minLength": 1, "pattern": "[^\\s]"},
+            "node_unit": {"type": "string", "nullable": true, "pattern": "^[A-Za-z0-9._/-]{1,64}$",
+                "description": "administrators: a token for a node of this unit"}}}),
     );
     schemas.insert(
         "Resolution".into(),
         json!({"type": "object", "required": ["take"], "properties": {
-            "take": {"type": "string", "description": "the version (revision id) to keep"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"},
+            "take": {"type": "string", "format": "uuid", "description": "the version (revision id) to keep"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string", "format": "uuid"},
                 "description": "field name → the version to take that field from"}}}),
     );
     for (name, description) in [

@@ -93,17 +93,20 @@ pub fn period(lang: Lang, q: &Query) -> Result<Option<Period>, ApiError> {
                 .map_err(|p| ApiError::bad_request(lang, field, p.to_string())),
         }
     };
+    // Every day given is read, even when the year decides the period.
+    let (from, to) = (day("from")?, day("to")?);
     if let Some(year) = year(lang, q)? {
         return Ok(Some(Period::year(year, cutoff)));
     }
-    match (day("from")?, day("to")?) {
+    match (from, to) {
         (None, None) => Ok(None),
         (from, to) => {
-            let from = from.unwrap_or(bienphong_domain::Date::MIN);
-            let to = to.unwrap_or(bienphong_domain::Date::MAX);
-            Period::new(from, to).map(Some).ok_or_else(|| {
-                ApiError::bad_request(lang, "to", "the last day is before the first")
-            })
+            // A last day before the first is a period without days: it
+            // holds no record (the store's filter finds none).
+            Ok(Some(Period {
+                from: from.unwrap_or(bienphong_domain::Date::MIN),
+                to: to.unwrap_or(bienphong_domain::Date::MAX),
+            }))
         }
     }
 }
@@ -152,7 +155,7 @@ pub fn page_number(q: &Query) -> u32 {
 
 /// `limit` of an API list: 1–500, 50 when not given.
 pub fn limit(lang: Lang, q: &Query) -> Result<u32, ApiError> {
-    match q.get("limit") {
+    match q.get("limit").filter(|s| !s.trim().is_empty()) {
         None => Ok(50),
         Some(s) => s
             .parse::<u32>()
@@ -207,6 +210,9 @@ fn decode_cursor(s: &str) -> Option<ListKey> {
     Some(ListKey { day, record_id })
 }
 
+/// The most audit entries one request answers.
+const AUDIT_LIMIT_MAX: i64 = 1000;
+
 /// The audit log's filter: actor, action, outcome, record, before, limit.
 pub fn audit_filter(lang: Lang, q: &Query) -> Result<AuditFilter, ApiError> {
     let text = |k: &str| given(q, k).map(str::to_string);
@@ -219,13 +225,38 @@ pub fn audit_filter(lang: Lang, q: &Query) -> Result<AuditFilter, ApiError> {
                 .map_err(|_| ApiError::bad_request(lang, k, format!("not a number: {s}"))),
         }
     };
+    let record_id = text("record_id");
+    if let Some(id) = &record_id
+        && id.parse::<bienphong_domain::RecordId>().is_err()
+    {
+        return Err(ApiError::bad_request(
+            lang,
+            "record_id",
+            lang.problem_only(&bienphong_domain::ValidationError::new(
+                "record_id",
+                bienphong_domain::Problem::UnknownRecord(id.clone()),
+            )),
+        ));
+    }
+    let limit = match number("limit")? {
+        None => 100,
+        Some(n) if (1..=AUDIT_LIMIT_MAX).contains(&n) => n,
+        Some(n) => {
+            return Err(ApiError::bad_request(
+                lang,
+                "limit",
+                format!("1–{AUDIT_LIMIT_MAX}: {n}"),
+            ));
+        }
+    };
     Ok(AuditFilter {
         actor: text("actor"),
         action: text("action"),
         outcome: text("outcome"),
-        record_id: text("record_id"),
+        record_id,
         before_seq: number("before")?,
-        limit: number("limit")?.unwrap_or(100).clamp(1, 1000) as u32,
+        // Within 1..=AUDIT_LIMIT_MAX: checked just above.
+        limit: u32::try_from(limit).unwrap_or(100),
     })
 }
 
@@ -317,12 +348,15 @@ pub async fn report_scope(
         .report_scope(caller, asked)
         .await
         .map_err(|e| match e {
-            ServiceError::UnknownUnit(u) => ApiError::bad_value(
+            // Refused for what the store holds: a 422 of the field, as
+            // the document lists it.
+            ServiceError::UnknownUnit(u) => ApiError::described(
                 lang,
-                &bienphong_domain::ValidationError::new(
+                bienphong_domain::ValidationError::new(
                     "scope",
                     bienphong_domain::Problem::UnknownUnit(u),
-                ),
+                )
+                .describe(),
             ),
             ServiceError::Forbidden(_) => ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -350,16 +384,31 @@ pub async fn scope(
     report_scope(state, caller, lang, asked).await
 }
 
-/// A date as the parameters take it: `DD/MM/YYYY` or `YYYY-MM-DD`.
-const DATE_PATTERN: &str = r"^([0-9]{2}/[0-9]{2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$";
+/// A day that exists, `YYYY-MM-DD`, as the document states the date
+/// parameters (the readers also take `DD/MM/YYYY`, as the pages send it).
+/// 29 February is left out: a pattern cannot tell leap years, and the
+/// document promises no day the server refuses.
+const ISO_DAY: &str = "[0-9]{4}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)";
+
+/// A unit's code as the parameters take it (`Code::parse`); empty is the
+/// same as not given.
+const CODE_PATTERN: &str = "^[A-Za-z0-9._/-]{0,64}$";
 
 /// The schema of a query parameter, by its name: what the readers above
 /// accept, stated in the OpenAPI document (`openapi.rs`). A value the
 /// schema allows may still be refused for what it names (a day that does
 /// not exist, a unit the store does not know).
-pub fn schema(name: &str) -> serde_json::Value {
+pub fn schema(path: &str, name: &str) -> serde_json::Value {
     use serde_json::json;
     match name {
+        "limit" if path == "/api/v1/audit" => {
+            json!({"type": "integer", "minimum": 1, "maximum": AUDIT_LIMIT_MAX})
+        }
+        "unit" | "scope" => json!({"type": "string", "pattern": CODE_PATTERN}),
+        "revision" => json!({"type": "string", "format": "uuid"}),
+        "confirm" => json!({"type": "boolean"}),
+        "cursor" => json!({"type": "string",
+            "pattern": format!("^(k({ISO_DAY})?[.][0-9a-f]{{32}})?$")}),
         "year" => json!({"type": "integer", "minimum": Year::FIRST, "maximum": Year::LAST}),
         "quarter" => json!({"type": "integer", "minimum": 1, "maximum": 4}),
         "due_days" => json!({"type": "integer", "minimum": 0, "maximum": 90}),
@@ -373,7 +422,7 @@ pub fn schema(name: &str) -> serde_json::Value {
         "number" => json!({"type": "integer", "minimum": 1, "maximum": u32::MAX}),
         "before" => json!({"type": "integer"}),
         "record_id" => json!({"type": "string", "format": "uuid"}),
-        "from" | "to" | "date" => json!({"type": "string", "pattern": DATE_PATTERN}),
+        "from" | "to" | "date" => json!({"type": "string", "pattern": format!("^({ISO_DAY})?$")}),
         _ => json!({"type": "string"}),
     }
 }

@@ -48,6 +48,8 @@ pub struct ApiRoute {
     pub summary: String,
     pub tag: &'static str,
     pub query: &'static [(&'static str, &'static str)],
+    /// The query parameters it cannot do without.
+    pub required: &'static [&'static str],
     pub body: Option<&'static str>,
     /// Statuses it answers besides 401 (every route but `/health` and the
     /// document itself needs credentials).
@@ -103,6 +105,7 @@ fn route(
         summary: summary.into(),
         tag,
         query: &[],
+        required: &[],
         body: None,
         statuses,
         public: false,
@@ -195,6 +198,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
             )
         },
         ApiRoute {
+            required: &["year"],
             query: &[
                 ("year", "the year"),
                 ("scope", "unit code (default: the caller's unit)"),
@@ -204,7 +208,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 ("number", "docx: the number in the issuer's register"),
                 (
                     "date",
-                    "docx: the document's date, DD/MM/YYYY (default: today)",
+                    "docx: the document's date, YYYY-MM-DD or DD/MM/YYYY (default: today)",
                 ),
                 (
                     "issuer",
@@ -229,34 +233,37 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 "/api/v1/reports/annual",
                 "The annual review",
                 "reports",
-                &[200, 400, 403, 404],
+                &[200, 400, 403, 404, 422],
                 on(F::GET, reports::annual),
             )
         },
         ApiRoute {
             query: BRIEFING_QUERY,
+            required: &["year", "quarter"],
             ..route(
                 Method::GET,
                 "/api/v1/briefings",
                 "Who owes a quarter's briefing report, and who has submitted or is late",
                 "briefings",
-                &[200, 400, 403],
+                &[200, 400, 403, 422],
                 on(F::GET, briefings::roll),
             )
         },
         ApiRoute {
             query: BRIEFING_QUERY,
+            required: &["year", "quarter"],
             ..route(
                 Method::GET,
                 "/api/v1/briefings/{unit}",
                 "A unit's briefing report: frozen figures once submitted, with later changes",
                 "briefings",
-                &[200, 400, 403],
+                &[200, 400, 403, 422],
                 on(F::GET, briefings::view),
             )
         },
         ApiRoute {
             query: BRIEFING_QUERY,
+            required: &["year", "quarter"],
             ..route(
                 Method::POST,
                 "/api/v1/briefings/{unit}/submit",
@@ -421,8 +428,10 @@ pub fn api_routes() -> Vec<ApiRoute> {
         routes.push(ApiRoute {
             query: &[(
                 "revision",
-                "the revision you are deleting (required unless If-Match names it)",
+                "the revision you are deleting (the server also takes a request without it \
+                 when If-Match names it)",
             )],
+            required: &["revision"],
             response: Some("Revision"),
             etag: true,
             ..route(
@@ -430,7 +439,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 item.clone(),
                 format!("Delete a {t} record (its history stays)"),
                 c,
-                &[200, 400, 403, 404, 409, 412],
+                &[200, 400, 403, 404, 409, 412, 422],
                 on(F::DELETE, move |s, caller, id, headers, q| {
                     records::write::delete(t, s, caller, id, headers, q)
                 }),

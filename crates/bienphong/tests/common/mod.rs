@@ -22,7 +22,8 @@ pub fn process(data: &Path) -> std::process::Command {
         .arg(data)
         .env_remove("BIENPHONG_LANG")
         .env_remove("BIENPHONG_DATA")
-        .env_remove("BIENPHONG_LISTEN");
+        .env_remove("BIENPHONG_LISTEN")
+        .env_remove("BIENPHONG_NOW");
     c
 }
 

@@ -1,4 +1,5 @@
 error-prefix = Error
+clock-invalid = BIENPHONG_NOW "{ $value }" is not a time: give an RFC 3339 time (2024-01-16T09:00:00+07:00) or a day (2024-01-16)
 field-missing = is required
 field-empty = must not be empty
 field-invalid-date = not a valid date "{ $value }" (use DD/MM/YYYY or YYYY-MM-DD)
@@ -261,3 +262,6 @@ cli-arg-demo-years = Years of synthetic records (ending 2024)
 cli-arg-runs = Number of runs
 cli-arg-token-create-name = A name to recognise the token by (default: "node CODE")
 cli-arg-token-create-unit = The node's unit (code)
+error-internal = { $detail }
+report-bad-quarter = quarter { $value } does not exist (expected 1–4)
+report-render-failed = cannot render the report: { $detail }

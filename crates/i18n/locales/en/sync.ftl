@@ -39,3 +39,4 @@ serve-sync-every-invalid = --sync-every: “{ $value }” is not a duration; use
 serve-sync-every-not-a-node = --sync-every: { $path } is not a field node (it has no sync.json); first run: bienphong node init --server URL --token TOKEN
 sync-busy = Another sync of this node is under way ({ $path } is locked, e.g. by bienphong serve --sync-every); try again when it ends
 sync-bad-ca = --ca-cert: the authority's certificate cannot be read ({ $detail }); give it as a PEM file
+sync-failed = { $detail }

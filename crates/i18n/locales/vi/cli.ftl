@@ -1,4 +1,5 @@
 error-prefix = Lỗi
+clock-invalid = BIENPHONG_NOW "{ $value }" không phải là thời điểm: ghi theo RFC 3339 (2024-01-16T09:00:00+07:00) hoặc một ngày (2024-01-16)
 field-missing = thiếu giá trị bắt buộc
 field-empty = không được để trống
 field-invalid-date = ngày không hợp lệ "{ $value }" (dùng dạng DD/MM/YYYY hoặc YYYY-MM-DD)
@@ -261,3 +262,6 @@ cli-arg-demo-years = Số năm bản ghi tổng hợp (kết thúc năm 2024)
 cli-arg-runs = Số lần chạy
 cli-arg-token-create-name = Tên để nhận ra mã (mặc định: "node MÃ_ĐƠN_VỊ")
 cli-arg-token-create-unit = Đơn vị của máy trạm (mã)
+error-internal = { $detail }
+report-bad-quarter = không có quý { $value } (chỉ có quý 1–4)
+report-render-failed = không tạo được báo cáo: { $detail }

@@ -39,3 +39,4 @@ serve-sync-every-invalid = --sync-every: “{ $value }” không phải là kho�
 serve-sync-every-not-a-node = --sync-every: thư mục { $path } chưa phải là nút trạm (không có sync.json); chạy trước: bienphong node init --server URL --token TOKEN
 sync-busy = Đang có một lần đồng bộ khác của nút này ({ $path } đang bị khóa, ví dụ bởi bienphong serve --sync-every); hãy thử lại khi xong
 sync-bad-ca = --ca-cert: không đọc được chứng thư của cơ quan cấp ({ $detail }); hãy đưa tệp PEM của chứng thư đó
+sync-failed = { $detail }

@@ -122,9 +122,11 @@ async fn rendered(
             .parse::<Format>()
             .map_err(|e| ApiError::bad_value(lang, &e))?,
     };
+    // The document's settings are read whatever the format: a bad one is
+    // refused for every format alike.
+    let settings = LetterheadSettings::read(|k| q.get(k).map(String::as_str))?;
     let parts = if format == Format::Docx {
         let org = state.service.org_shared().await?;
-        let settings = LetterheadSettings::read(|k| q.get(k).map(String::as_str))?;
         let period = report.period();
         let scope = report.scope();
         let today = today();

@@ -15,17 +15,24 @@ async fn api(
     body: Option<Value>,
 ) -> (StatusCode, Value) {
     let client = crate::common::http();
-    let mut req = client.request(method, app.url(path)).bearer_auth(token);
+    let mut req = client
+        .request(method.clone(), app.url(path))
+        .bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
     }
     let r = req.send().await.unwrap();
     let status = r.status();
+    let media_type = r
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|t| t.to_str().unwrap().to_string());
     let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    // Every answer of these tests is one the OpenAPI document allows.
+    crate::common::document::check_answer(app, &method, path, status, media_type.as_deref(), &body)
+        .await;
+    (status, body)
 }
 
 /// A record of `collection` led by `lead` with `partners`, valid on DAY.

@@ -33,7 +33,7 @@ async fn send(
     body: Option<Value>,
 ) -> Answer {
     let mut req = crate::common::http()
-        .request(method, app.url(path))
+        .request(method.clone(), app.url(path))
         .bearer_auth(token);
     if let Some(tag) = if_match {
         req = req.header(IF_MATCH, tag);
@@ -41,7 +41,22 @@ async fn send(
     if let Some(b) = body {
         req = req.json(&b);
     }
-    answer(req.send().await.unwrap()).await
+    let a = answer(req.send().await.unwrap()).await;
+    // Every answer of these tests is one the OpenAPI document allows.
+    let media_type = a
+        .headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|t| t.to_str().unwrap().to_string());
+    crate::common::document::check_answer(
+        app,
+        &method,
+        path,
+        a.status,
+        media_type.as_deref(),
+        &a.body,
+    )
+    .await;
+    a
 }
 
 async fn answer(r: reqwest::Response) -> Answer {
@@ -901,4 +916,97 @@ async fn every_listed_record_is_valid_against_its_type_s_schema_in_the_document(
     )
     .await;
     assert_eq!(refused.status, 422, "{:?}", refused.body);
+}
+
+/// The check every API test makes of its answers finds what contradicts
+/// the document: a status the operation does not list, a problem without
+/// its members, a list whose items are not records; and passes the
+/// answers the server gives.
+#[tokio::test]
+async fn the_answer_check_of_the_api_tests_finds_what_breaks_the_document() {
+    use crate::common::document::violations;
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let doc = send(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/openapi.json",
+        None,
+        None,
+    )
+    .await
+    .body;
+    let json = Some("application/json");
+    let problem = Some("application/problem+json");
+    let page = send(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/patrols?limit=2",
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        violations(
+            &doc,
+            &Method::GET,
+            "/api/v1/patrols?limit=2",
+            page.status,
+            json,
+            &page.body
+        )
+        .is_empty()
+    );
+    // The same list with an item that is no record.
+    let mut broken = page.body.clone();
+    broken["items"][0] = json!({"id": 5});
+    assert!(
+        !violations(
+            &doc,
+            &Method::GET,
+            "/api/v1/patrols",
+            page.status,
+            json,
+            &broken
+        )
+        .is_empty()
+    );
+    // A status the operation does not list.
+    assert!(
+        !violations(
+            &doc,
+            &Method::GET,
+            "/api/v1/patrols",
+            StatusCode::IM_A_TEAPOT,
+            problem,
+            &json!({})
+        )
+        .is_empty()
+    );
+    // A problem without its members.
+    assert!(
+        !violations(
+            &doc,
+            &Method::GET,
+            "/api/v1/patrols",
+            StatusCode::BAD_REQUEST,
+            problem,
+            &json!({"error": "x"})
+        )
+        .is_empty()
+    );
+    // A route the document does not have, answered 200.
+    assert!(
+        !violations(
+            &doc,
+            &Method::GET,
+            "/api/v1/nowhere",
+            StatusCode::OK,
+            json,
+            &json!({})
+        )
+        .is_empty()
+    );
 }

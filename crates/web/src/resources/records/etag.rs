@@ -73,7 +73,12 @@ fn if_match(lang: Lang, headers: &HeaderMap) -> Result<Option<Vec<String>>, ApiE
             }
         }
     }
-    if !present || any {
+    // An empty header names nothing: as without it.
+    let empty = headers
+        .get_all(header::IF_MATCH)
+        .iter()
+        .all(|v| v.as_bytes().trim_ascii().is_empty());
+    if !present || any || empty {
         return Ok(None);
     }
     Ok(Some(tags))

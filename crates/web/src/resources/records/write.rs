@@ -26,7 +26,7 @@ pub struct ConfirmQuery {
 impl ConfirmQuery {
     fn confirmed(&self, lang: bienphong_i18n::Lang) -> Result<bool, ApiError> {
         match self.confirm.as_deref() {
-            None | Some("false") => Ok(false),
+            None | Some("" | "false") => Ok(false),
             Some("true") => Ok(true),
             Some(_) => Err(ApiError::bad_request(lang, "confirm", "true or false")),
         }

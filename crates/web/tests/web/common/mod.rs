@@ -2,6 +2,8 @@
 //! store, with one account per role and unit the tests need.
 #![allow(dead_code, reason = "each test file uses part of this module")]
 
+pub mod document;
+
 use bienphong_domain::access::Role;
 use bienphong_service::{NewRecord, NewUser, Service};
 use bienphong_store::SqlStore;
