@@ -2,7 +2,7 @@
 //! in `locales/*/*.ftl`.
 
 use bienphong_domain::limits::{Doubt, DoubtCode};
-use bienphong_domain::{Described, ErrorKind, ValidationError};
+use bienphong_domain::{Described, ErrorKind, Problem, ValidationError};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use std::borrow::Cow;
