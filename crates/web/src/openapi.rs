@@ -106,7 +106,7 @@ pub fn openapi_document() -> Value {
                 "description": "the ETag of the revision you change (from GET): a stale one is \
                     answered 412 and nothing is written. `*` or none: as without the header \
                     (the revision is then required in the body or query). When both this and \
-                    the revision field are sent they must name the same revision, else 400.",
+                    the revision field are sent they must name the same revision, else 412.",
                 "schema": {"type": "string"}}),
             );
         }

@@ -245,7 +245,8 @@ async fn a_stale_if_match_is_refused_with_412_and_writes_nothing() {
     let now = audit_entries(&app, &admin, &id).await;
     assert!(now.len() <= audited + 1, "{now:?}");
 
-    // If-Match and the body's revision must agree: 400, nothing written.
+    // If-Match and the body's revision must agree: 412 (one of them is
+    // not the head), nothing written.
     let unquoted = |tag: &str| tag.trim_matches('"').to_string();
     let disagree = send(
         &app,
@@ -258,8 +259,8 @@ async fn a_stale_if_match_is_refused_with_412_and_writes_nothing() {
     .await;
     assert_problem(
         &disagree,
-        400,
-        "bad_request",
+        412,
+        "precondition_failed",
         "If-Match and revision disagree",
     );
     assert_eq!(disagree.body["fields"][0]["field"], "If-Match");

@@ -87,7 +87,7 @@ fn if_match(lang: Lang, headers: &HeaderMap) -> Result<Option<Vec<String>>, ApiE
 /// The base of a write to `record` from `If-Match` and the body's (or
 /// query's) `revision`. With neither, `missing` is the refusal, as before
 /// ETags. When both are given they must agree: a request that names two
-/// different revisions as the one it changes is refused with 400.
+/// different revisions as the one it changes is refused with 412.
 pub async fn base(
     state: &AppState,
     lang: Lang,
@@ -108,14 +108,23 @@ pub async fn base(
     let revision = match (body, named.as_slice()) {
         (Some(b), _) if named.contains(&b) => b,
         (Some(b), _) => {
-            return Err(ApiError::bad_request(
-                lang,
-                "If-Match",
-                lang.text(
-                    "api-precondition-mismatch",
-                    &[("header", tags.join(", ")), ("body", b.to_string())],
-                ),
-            ));
+            // At most one of the two can be the head, so the request's
+            // precondition fails whichever it is: 412, as for a stale tag
+            // (and as the document lists for every write).
+            let detail = lang.text(
+                "api-precondition-mismatch",
+                &[("header", tags.join(", ")), ("body", b.to_string())],
+            );
+            let mut refusal = ApiError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "precondition_failed",
+                detail.clone(),
+            );
+            refusal.fields.push(crate::error::FieldError {
+                field: "If-Match".to_string(),
+                message: detail,
+            });
+            return Err(refusal);
         }
         (None, []) => NO_REVISION,
         (None, [one]) => *one,
