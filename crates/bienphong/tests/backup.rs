@@ -160,7 +160,7 @@ fn a_damaged_backup_is_refused_and_leaves_nothing_behind() {
 fn a_node_s_backup_carries_its_sync_settings_and_an_existing_file_is_never_overwritten() {
     let data = demo();
     // A node's settings beside its store, as `node init` leaves them.
-    let settings = r#"{"server":"http://127.0.0.1:9","token":"t"}"#;
+    let settings = r#"{"server":"http://127.0.0.1:9","token":"t","pull_cursor":12,"push_cursor":3,"installation":"k1"}"#;
     std::fs::write(data.path().join("sync.json"), settings).unwrap();
     let file = data.path().join("n.bpbak");
     stdout(bin(data.path()).args(["backup", "--to"]).arg(&file));
