@@ -643,7 +643,17 @@ fn field_schema(field: Field) -> Value {
         }),
         Kind::Quantity => json!({"type": "string", "pattern": DECIMAL_PATTERN}),
         Kind::Money => json!({"type": "integer", "minimum": 0, "description": "đồng"}),
-        Kind::Text | Kind::LongText => text(field.kind),
+        Kind::Text | Kind::LongText => {
+            let mut s = text(field.kind);
+            // An optional text may be sent empty (a form's blank box): it
+            // is kept as given, so the document allows it.
+            if !field.required
+                && let Some(o) = s.as_object_mut()
+            {
+                o.remove("minLength");
+            }
+            s
+        }
         Kind::Choice(values) => json!({"type": "string", "enum": values}),
         Kind::Bool => json!({"type": "boolean"}),
         Kind::Record => json!({"type": "string", "format": "uuid"}),

@@ -1011,3 +1011,64 @@ async fn the_answer_check_of_the_api_tests_finds_what_breaks_the_document() {
         .is_empty()
     );
 }
+
+/// The document never says a field may be null: a client that sends one is
+/// told which field, whatever the type would make of it, and nothing is
+/// written (before, `"notes": null` was read as no notes).
+#[tokio::test]
+async fn a_null_in_a_record_is_refused_by_name_and_writes_nothing() {
+    let app = spawn_app().await;
+    let editor = token(&app, "dn-lungcu").await;
+    let before = crate::common::record_count(&app).await;
+    let mut body = patrol("2024-03-10", 4);
+    body["notes"] = Value::Null;
+    let refused = send(
+        &app,
+        &editor,
+        Method::POST,
+        "/api/v1/patrols",
+        None,
+        Some(body),
+    )
+    .await;
+    assert!(
+        refused.status.is_client_error(),
+        "{}: {}",
+        refused.status,
+        refused.body
+    );
+    assert_eq!(
+        refused.body["fields"][0]["field"], "notes",
+        "{}",
+        refused.body
+    );
+    let mut nested = patrol("2024-03-10", 4);
+    nested["participants"][0]["persons"] = Value::Null;
+    let refused = send(
+        &app,
+        &editor,
+        Method::POST,
+        "/api/v1/patrols",
+        None,
+        Some(nested),
+    )
+    .await;
+    assert!(refused.status.is_client_error(), "{}", refused.body);
+    assert_eq!(
+        refused.body["fields"][0]["field"], "participants[0].persons",
+        "{}",
+        refused.body
+    );
+    assert_eq!(crate::common::record_count(&app).await, before);
+    // Left out, the same field is fine.
+    let saved = send(
+        &app,
+        &editor,
+        Method::POST,
+        "/api/v1/patrols",
+        None,
+        Some(patrol("2024-03-10", 4)),
+    )
+    .await;
+    assert_eq!(saved.status, 201, "{}", saved.body);
+}

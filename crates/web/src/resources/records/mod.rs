@@ -65,5 +65,36 @@ fn in_collection(lang: Lang, t: RecordType, r: &CurrentRecord) -> Result<(), Api
 }
 
 fn content_of(lang: Lang, t: RecordType, v: &Value) -> Result<Content, ApiError> {
+    if let Some(field) = first_null(v, "") {
+        let e = bienphong_domain::ValidationError::new(
+            field,
+            bienphong_domain::Problem::MalformedJson(
+                "null: leave the field out instead".to_string(),
+            ),
+        );
+        return Err(ApiError::from_service(lang, e.into()));
+    }
     Content::from_json(t, &v.to_string()).map_err(|e| ApiError::from_service(lang, e.into()))
+}
+
+/// The path of the first `null` in a record's content. The document never
+/// says a field may be null (a field is given or left out), so a null is
+/// refused rather than silently read as "left out".
+fn first_null(v: &Value, path: &str) -> Option<String> {
+    match v {
+        Value::Null => Some(path.to_string()),
+        Value::Object(members) => members.iter().find_map(|(name, value)| {
+            let here = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            first_null(value, &here)
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, value)| first_null(value, &format!("{path}[{i}]"))),
+        _ => None,
+    }
 }

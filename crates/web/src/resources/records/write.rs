@@ -81,15 +81,17 @@ pub async fn update(
         Some(Value::String(s)) => Some(parse_revision(lang, "revision", s)?),
         Some(_) => return Err(edited().into()),
     };
-    let base = etag::base(&state, lang, &headers, id, named, edited).await?;
+    // A body that is no record is refused as such before any
+    // precondition is weighed: what it would change does not exist.
     let Some(content_value) = value.get("content") else {
         return Err(ApiError::bad_request(lang, "content", "missing").into());
     };
-    let service = &state.service;
     // Whether the caller may see and change it is for `edit_as` to decide
     // (and to audit); a record of another collection is refused there as
     // being of another type (404).
     let content = content_of(lang, t, content_value)?;
+    let base = etag::base(&state, lang, &headers, id, named, edited).await?;
+    let service = &state.service;
     // Content equal to the record's is no change to the service, which
     // then answers the current revision whatever the base: the head seen
     // before tells that case from a write.
