@@ -82,27 +82,24 @@ pub fn unit_name(org: &Org, code: &str, lang: Lang) -> String {
     Code::parse(code)
         .ok()
         .and_then(|c| org.unit(&c))
-        .map(|u| match (lang, &u.name_en) {
-            (Lang::En, Some(en)) => en.to_string(),
-            _ => u.name.to_string(),
-        })
+        .map(|u| name_in(lang, u))
         .unwrap_or_else(|| code.to_string())
+}
+
+/// A unit's name in the page's language (its Vietnamese name where it has
+/// no English one).
+pub fn name_in(lang: Lang, u: &bienphong_domain::org::Unit) -> String {
+    match (lang, &u.name_en) {
+        (Lang::En, Some(en)) => en.to_string(),
+        _ => u.name.to_string(),
+    }
 }
 
 /// Units for a picker, by Vietnamese name order, each with its name, code
 /// and days (two communes of one name, before and after a merger, apart).
 pub fn unit_options(org: &Org, lang: Lang) -> Vec<(String, String)> {
-    let mut units: Vec<(String, &bienphong_domain::org::Unit)> = org
-        .units
-        .values()
-        .map(|u| {
-            let name = match (lang, &u.name_en) {
-                (Lang::En, Some(en)) => en.to_string(),
-                _ => u.name.to_string(),
-            };
-            (name, u)
-        })
-        .collect();
+    let mut units: Vec<(String, &bienphong_domain::org::Unit)> =
+        org.units.values().map(|u| (name_in(lang, u), u)).collect();
     units.sort_by(|a, b| collate(&a.0, &b.0).then_with(|| a.1.code.cmp(&b.1.code)));
     units
         .into_iter()

@@ -5,7 +5,7 @@
 //! "Cập nhật danh sách đơn vị" button asks the server to draw it again.
 
 use crate::forms::{self, Item, Kind, Posted};
-use crate::view::unit_label;
+use crate::view::{name_in, unit_label};
 use bienphong_domain::format::parse_date;
 use bienphong_domain::org::Org;
 use bienphong_domain::text::collate;
@@ -47,10 +47,7 @@ pub fn choices(org: &Org, lang: Lang) -> Vec<Choice> {
         .units
         .values()
         .map(|u| {
-            let name = match (lang, &u.name_en) {
-                (Lang::En, Some(en)) => en.to_string(),
-                _ => u.name.to_string(),
-            };
+            let name = name_in(lang, u);
             let label = unit_label(lang, &name, u);
             let iso = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
             (
