@@ -209,6 +209,15 @@ impl SqlStore {
     }
 
     async fn node_id_of(&self) -> Result<NodeId> {
+        // Read first: a store is opened (by a report, a backup) while a long
+        // import holds the write lock, and its node id exists already.
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT node_id FROM node WHERE singleton = 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(s) = existing {
+            return parse_id(&s);
+        }
         let mut tx = self.begin().await?;
         if self.backend == Backend::Postgres {
             // Two processes opening a new database at once must agree.
