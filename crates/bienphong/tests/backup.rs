@@ -10,20 +10,12 @@
 
 mod common;
 
-use common::{bin, demo, list_json, run, stdout};
+use common::{a_verified_post, bin, demo, run, stdout};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
-
-fn a_verified_post(data: &Path) -> String {
-    list_json(data, &["unit"])
-        .into_iter()
-        .find(|u| u["content"]["kind"] == "border_post" && u["content"]["verified"] != false)
-        .map(|u| u["content"]["code"].as_str().unwrap().to_string())
-        .unwrap()
-}
 
 /// A writer printing each record id once its transaction committed.
 fn writer(data: &Path, post: &str, acknowledged: mpsc::Sender<String>) -> Child {
@@ -178,4 +170,83 @@ fn a_node_s_backup_carries_its_sync_settings_and_an_existing_file_is_never_overw
         std::fs::read_to_string(target.path().join("sync.json")).unwrap(),
         settings
     );
+}
+
+/// A write transaction open in another connection while the backup runs
+/// neither blocks it nor leaks into it: the backup holds what was
+/// committed when it began, and the transaction commits afterwards.
+#[test]
+fn a_backup_neither_waits_for_nor_holds_a_transaction_still_open() {
+    use sqlx::Connection as _;
+    let data = demo();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let url = format!(
+        "sqlite://{}",
+        data.path().join("bienphong.sqlite").display()
+    );
+    let mut writer = rt
+        .block_on(sqlx::sqlite::SqliteConnection::connect(&url))
+        .unwrap();
+    rt.block_on(async {
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut writer)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE uncommitted_probe (x INTEGER)")
+            .execute(&mut writer)
+            .await
+            .unwrap();
+    });
+    let file = data.path().join("open.bpbak");
+    stdout(bin(data.path()).args(["backup", "--to"]).arg(&file));
+    rt.block_on(async {
+        sqlx::query("COMMIT").execute(&mut writer).await.unwrap();
+    });
+    let tables = |db: &Path| -> i64 {
+        let url = format!("sqlite://{}", db.display());
+        rt.block_on(async {
+            let mut c = sqlx::sqlite::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'uncommitted_probe'",
+            )
+            .fetch_one(&mut c)
+            .await
+            .unwrap()
+        })
+    };
+    assert_eq!(tables(&data.path().join("bienphong.sqlite")), 1);
+    let target = tempfile::tempdir().unwrap();
+    stdout(bin(target.path()).arg("restore").arg(&file));
+    assert_eq!(
+        tables(&target.path().join("bienphong.sqlite")),
+        0,
+        "what was not committed when the backup began is not in it"
+    );
+}
+
+/// What a user may get wrong: a file that is no backup, a directory that
+/// does not exist. Each is named, and nothing is written.
+#[test]
+fn a_file_that_is_no_backup_and_a_missing_directory_are_named() {
+    let data = demo();
+    let sheet = data.path().join("bienphong.sqlite");
+    let target = tempfile::tempdir().unwrap();
+    let r = run(bin(target.path())
+        .args(["--lang", "en", "restore"])
+        .arg(&sheet));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("not a bienphong backup"), "{}", r.stderr);
+    assert_eq!(std::fs::read_dir(target.path()).unwrap().count(), 0);
+
+    let missing = data.path().join("no-such-dir").join("b.bpbak");
+    let r = run(bin(data.path())
+        .args(["--lang", "en", "backup", "--to"])
+        .arg(&missing));
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("no-such-dir") && r.stderr.contains("no such directory"),
+        "{}",
+        r.stderr
+    );
+    assert!(!data.path().join("no-such-dir").exists());
 }

@@ -11,7 +11,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{audit_of, bin, demo, list_json, stdout};
+use common::{a_verified_post, audit_of, bin, demo, list_json, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -1004,13 +1004,6 @@ fn libreoffice_convert(file: &Path, filter: &str, extension: &str) -> Option<Pat
         "LibreOffice wrote no {extension} from {}: {stderr}",
         file.display()
     );
-}
-
-fn a_verified_post(data: &Path) -> String {
-    unit_codes(data, |u| {
-        u["kind"] == "border_post" && u["verified"] != false
-    })
-    .remove(0)
 }
 
 #[test]

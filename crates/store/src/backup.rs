@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 pub const BACKUP_FORMAT: &str = "bienphong-backup/1";
 
 const MANIFEST: &str = "manifest.json";
+/// The first bytes of every zstd frame.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 const DATABASE: &str = "store.sqlite";
 const FILES: &str = "files/";
 /// Files beside the store are settings (a node's cursors), never bulk data.
@@ -78,6 +80,15 @@ impl SqlStore {
                     "{name} is not a plain file name"
                 )));
             }
+        }
+        // Checked first: SQLite would only say it "cannot open the database".
+        if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(StoreError::Open {
+                path: dir.display().to_string(),
+                reason: "no such directory".to_string(),
+            });
         }
         let snapshot = sibling(to, "snapshot");
         let partial = sibling(to, "partial");
@@ -238,7 +249,17 @@ fn unpack(from: &Path, database: &Path) -> Result<(BackupManifest, BesideFiles)>
         path: from.display().to_string(),
         reason,
     };
-    let file = std::fs::File::open(from).map_err(|e| io_error(from, e))?;
+    let mut file = std::fs::File::open(from).map_err(|e| io_error(from, e))?;
+    // Any other file (a spreadsheet, a bare database) is named as such,
+    // not as a damaged backup.
+    let mut magic = [0u8; 4];
+    let is_zstd = file.read_exact(&mut magic).is_ok() && magic == ZSTD_MAGIC;
+    if !is_zstd {
+        return Err(damaged(
+            "it is not a bienphong backup (bienphong backup writes them)".to_string(),
+        ));
+    }
+    std::io::Seek::rewind(&mut file).map_err(|e| io_error(from, e))?;
     let decoder = zstd::Decoder::new(file).map_err(|e| damaged(e.to_string()))?;
     let mut archive = tar::Archive::new(decoder);
     let mut entries = archive.entries().map_err(|e| damaged(e.to_string()))?;

@@ -62,6 +62,16 @@ pub fn list_json(data: &Path, args: &[&str]) -> Vec<Value> {
         .collect()
 }
 
+/// The code of a border post the organisation does not mark unverified
+/// (a post records may be written for).
+pub fn a_verified_post(data: &Path) -> String {
+    list_json(data, &["unit"])
+        .into_iter()
+        .find(|u| u["content"]["kind"] == "border_post" && u["content"]["verified"] != false)
+        .map(|u| u["content"]["code"].as_str().unwrap().to_string())
+        .unwrap()
+}
+
 /// The revisions in the store, counted through the store file: every write
 /// appends one.
 pub fn revision_count(data: &Path) -> usize {
