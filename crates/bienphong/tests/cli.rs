@@ -2677,3 +2677,183 @@ fn the_clock_is_injected_with_bienphong_now() {
     }
     assert!(!data.path().join("bienphong.sqlite").exists());
 }
+
+/// `token list` shows who owns each token, its node, its expiry and
+/// whether it still works; `token revoke ID` ends one (audited), and an
+/// id that names no live token is said to be unknown, exit 3.
+#[test]
+fn tokens_are_listed_and_revoked_by_id_from_the_command_line() {
+    let demo = demo();
+    let d = demo.path();
+    let made = stdout(bin(d).args([
+        "token",
+        "create",
+        "--node",
+        "--unit",
+        "BP-LUNGCU",
+        "--expires-in-days",
+        "30",
+    ]));
+    assert!(made.lines().last().unwrap().starts_with("bpt_"), "{made}");
+    let listed: Value =
+        serde_json::from_str(&stdout(bin(d).args(["token", "list", "--json"]))).unwrap();
+    let token = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["unit"] == "BP-LUNGCU")
+        .unwrap()
+        .clone();
+    assert!(
+        token["owner"].is_null(),
+        "a node's token has no owner: {token}"
+    );
+    let (created, expires) = (
+        token["created_ms"].as_i64().unwrap(),
+        token["expires_ms"].as_i64().unwrap(),
+    );
+    assert_eq!(expires - created, 30 * 86_400_000, "{token}");
+    let id = token["id"].as_str().unwrap();
+    let text = stdout(bin(d).args(["token", "list"]));
+    assert!(text.contains(id) && text.contains("còn hiệu lực"), "{text}");
+
+    let out = stdout(bin(d).args(["token", "revoke", id]));
+    assert!(out.contains(id), "{out}");
+    let text = stdout(bin(d).args(["token", "list"]));
+    assert!(text.contains("đã thu hồi"), "{text}");
+    assert_eq!(audit_of(d, "token.revoke").len(), 1);
+
+    let again = bin(d).args(["token", "revoke", id]).output().unwrap();
+    assert_eq!(again.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&again.stderr).contains(id));
+    // A life of 0 days is refused by clap's range, naming the flag.
+    let zero = bin(d)
+        .args([
+            "token",
+            "create",
+            "--node",
+            "--unit",
+            "BP-LUNGCU",
+            "--expires-in-days",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("--expires-in-days"));
+}
+
+/// `doctor` on a sound installation says so and exits 0; a broken
+/// configuration file gets every broken setting named — a bad address, a
+/// bad proxy, a misspelt setting, a line that is no setting, a data
+/// directory that does not exist — and exit 2, nothing created.
+#[test]
+fn doctor_names_a_broken_configuration() {
+    let demo = demo();
+    let d = demo.path();
+    let config = d.join("bienphong.env");
+    std::fs::write(
+        &config,
+        format!(
+            "# bienphong\nBIENPHONG_DATA={}\nBIENPHONG_LISTEN=127.0.0.1:8080\n",
+            d.display()
+        ),
+    )
+    .unwrap();
+    let sound = bin(d)
+        .args(["doctor", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&sound.stdout).to_string();
+    assert_eq!(sound.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("✔ store") && text.contains("✔ data"),
+        "{text}"
+    );
+
+    let missing = d.join("khong-co");
+    std::fs::write(
+        &config,
+        format!(
+            "BIENPHONG_DATA={}\nBIENPHONG_LISTEN=khong-phai-dia-chi\nBIENPHONG_TRUSTED_PROXIES=10.0.0.0/8,abc\n\
+             garbage\nBIENPHONG_SYNC_EVRY=5m\n",
+            missing.display()
+        ),
+    )
+    .unwrap();
+    let broken = bin(d)
+        .args(["doctor", "--json", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&broken.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let failed: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["health"] != "ok")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    let said = |needle: &str| failed.iter().any(|m| m.contains(needle));
+    assert!(said("BIENPHONG_LISTEN"), "{failed:?}");
+    assert!(said("\"abc\""), "{failed:?}");
+    assert!(said("BIENPHONG_SYNC_EVRY"), "{failed:?}");
+    assert!(said("dòng 4"), "{failed:?}");
+    assert!(said(&missing.display().to_string()), "{failed:?}");
+    assert!(!missing.exists(), "doctor creates nothing");
+}
+
+/// A store written by an earlier program (schema 12, committed as a
+/// fixture with its patrols as that program listed them) is upgraded on
+/// first use: a copy as it was is kept in `backups/` first, the migrations
+/// run, and its records, accounts, tokens and audit log read the same
+/// afterwards, with the audit log going on.
+#[test]
+fn a_store_of_schema_12_is_copied_then_upgraded_and_reads_the_same() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(
+        fixtures.join("store-schema-12.sqlite"),
+        d.join("bienphong.sqlite"),
+    )
+    .unwrap();
+    let checked = stdout(bin(d).args(["store", "check"]));
+    assert!(checked.contains("toàn vẹn"), "{checked}");
+    let copies: Vec<String> = std::fs::read_dir(d.join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert!(copies[0].starts_with("before-schema-12-to-"), "{copies:?}");
+    let before: Vec<Value> =
+        std::fs::read_to_string(fixtures.join("store-schema-12.patrols.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    assert_eq!(list_json(d, &["patrol"]), before);
+    // Opened again: already current, no second copy.
+    stdout(bin(d).args(["store", "check"]));
+    assert_eq!(std::fs::read_dir(d.join("backups")).unwrap().count(), 1);
+
+    let tokens: Value =
+        serde_json::from_str(&stdout(bin(d).args(["token", "list", "--json"]))).unwrap();
+    let token = &tokens["items"][0];
+    assert_eq!(token["unit"], "S001-BP01", "{tokens}");
+    assert!(
+        token["revoked_ms"].is_null() && token["last_used_ms"].is_null(),
+        "{tokens}"
+    );
+    assert_eq!(audit_of(d, "user.create").len(), 1);
+    let id = token["id"].as_str().unwrap();
+    stdout(bin(d).args(["token", "revoke", id]));
+    assert_eq!(
+        audit_of(d, "token.revoke").len(),
+        1,
+        "the audit log goes on"
+    );
+}

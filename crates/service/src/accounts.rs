@@ -139,6 +139,20 @@ impl<S: Store + AccountStore> Service<S> {
         outcome: &str,
         detail: impl Into<String>,
     ) -> Result<()> {
+        self.audit_from(actor, now_ms, action, outcome, detail, None)
+            .await
+    }
+
+    /// An audit entry that keeps the address the request came from.
+    pub async fn audit_from(
+        &self,
+        actor: &str,
+        now_ms: i64,
+        action: &str,
+        outcome: &str,
+        detail: impl Into<String>,
+        address: Option<std::net::IpAddr>,
+    ) -> Result<()> {
         self.store()
             .append_audit(&AuditEntry {
                 seq: 0,
@@ -150,6 +164,7 @@ impl<S: Store + AccountStore> Service<S> {
                 record_id: None,
                 unit: None,
                 detail: detail.into(),
+                address: address.map(|a| a.to_string()),
             })
             .await?;
         Ok(())
@@ -226,7 +241,7 @@ impl<S: Store + AccountStore> Service<S> {
         check_password(password)?;
         let user = self.user(username).await?;
         self.store()
-            .set_password(&user.id, &hash_password(password)?)
+            .set_password(&user.id, &hash_password(password)?, now_ms)
             .await?;
         self.audit(by, now_ms, "user.password", "allowed", user.username)
             .await
@@ -260,23 +275,36 @@ impl<S: Store + AccountStore> Service<S> {
         now_ms: i64,
         ttl_ms: i64,
     ) -> Result<std::result::Result<NewSession, LoginRefusal>> {
+        self.login_from(username, password, now_ms, ttl_ms, None)
+            .await
+    }
+
+    /// [`Self::login`] from a client address, which the audit keeps.
+    pub async fn login_from(
+        &self,
+        username: &str,
+        password: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+        address: Option<std::net::IpAddr>,
+    ) -> Result<std::result::Result<NewSession, LoginRefusal>> {
         let name = username.trim().to_lowercase();
         let Some(user) = self.store().user_by_name(&name).await? else {
             // Spend the same time as for a real account, so that timing does
             // not tell which names exist.
             let given = password.to_string();
             let _ = tokio::task::spawn_blocking(move || password_matches(&given, DUMMY_HASH)).await;
-            self.audit(&name, now_ms, "login", "refused", "unknown user")
+            self.audit_from(&name, now_ms, "login", "refused", "unknown user", address)
                 .await?;
             return Ok(Err(LoginRefusal::BadCredentials));
         };
         if user.disabled {
-            self.audit(&name, now_ms, "login", "refused", "disabled")
+            self.audit_from(&name, now_ms, "login", "refused", "disabled", address)
                 .await?;
             return Ok(Err(LoginRefusal::Disabled));
         }
         if user.locked_until_ms > now_ms {
-            self.audit(&name, now_ms, "login", "refused", "locked")
+            self.audit_from(&name, now_ms, "login", "refused", "locked", address)
                 .await?;
             return Ok(Err(LoginRefusal::Locked {
                 until_ms: user.locked_until_ms,
@@ -292,12 +320,13 @@ impl<S: Store + AccountStore> Service<S> {
                 .store()
                 .login_failed(&user.id, now_ms, MAX_FAILED_LOGINS, LOCKOUT_MS)
                 .await?;
-            self.audit(
+            self.audit_from(
                 &name,
                 now_ms,
                 "login",
                 "refused",
                 format!("wrong password ({failures} in a row)"),
+                address,
             )
             .await?;
             if failures >= MAX_FAILED_LOGINS {
@@ -317,7 +346,8 @@ impl<S: Store + AccountStore> Service<S> {
             expires_ms: now_ms + ttl_ms,
         };
         self.store().create_session(&session).await?;
-        self.audit(&name, now_ms, "login", "allowed", "").await?;
+        self.audit_from(&name, now_ms, "login", "allowed", "", address)
+            .await?;
         Ok(Ok(NewSession {
             secret,
             csrf_token: session.csrf_token,
@@ -367,9 +397,10 @@ impl<S: Store + AccountStore> Service<S> {
         Ok(())
     }
 
-    /// Creates an API token acting as `owner` (scoped like them), or, when
-    /// `node_unit` is given by an administrator, for a node of that unit.
-    /// Returns the token's id and its secret, shown once.
+    /// Creates an API token acting as its creator (scoped like them), or,
+    /// when `node_unit` is given by an administrator, for a node of that
+    /// unit, with no expiry. Returns the token's id and its secret, shown
+    /// once.
     pub async fn create_token(
         &self,
         by: &Principal,
@@ -377,6 +408,25 @@ impl<S: Store + AccountStore> Service<S> {
         name: &str,
         node_unit: Option<&str>,
     ) -> Result<(String, String)> {
+        self.create_token_with(by, now_ms, name, node_unit, TokenTerms::default())
+            .await
+    }
+
+    /// [`Self::create_token`] with an expiry and the choice to end it with
+    /// its owner's next password change.
+    pub async fn create_token_with(
+        &self,
+        by: &Principal,
+        now_ms: i64,
+        name: &str,
+        node_unit: Option<&str>,
+        terms: TokenTerms,
+    ) -> Result<(String, String)> {
+        if let Some(expires) = terms.expires_ms
+            && expires <= now_ms
+        {
+            return Err(ServiceError::TokenExpiryPast);
+        }
         let (user_id, grant) = match node_unit {
             None => (by.user_id.clone(), by.grant.clone()),
             Some(unit) => {
@@ -401,6 +451,9 @@ impl<S: Store + AccountStore> Service<S> {
                 )
             }
         };
+        if terms.ends_with_password && user_id.is_none() {
+            return Err(ServiceError::NodeTokenWithoutOwner);
+        }
         let secret = format!("bpt_{}", new_secret()?);
         let token = ApiToken {
             id: bienphong_domain::RecordId::new().to_string(),
@@ -413,6 +466,10 @@ impl<S: Store + AccountStore> Service<S> {
             created_by: by.name.clone(),
             created_ms: now_ms,
             revoked_ms: None,
+            node_id: None,
+            expires_ms: terms.expires_ms,
+            ends_with_password: terms.ends_with_password,
+            last_used_ms: None,
         };
         self.store().create_token(&token).await?;
         self.audit(
@@ -420,10 +477,48 @@ impl<S: Store + AccountStore> Service<S> {
             now_ms,
             "token.create",
             "allowed",
-            format!("{} ({} {})", token.name, token.role, token.unit),
+            format!(
+                "{} {} ({} {})",
+                token.id, token.name, token.role, token.unit
+            ),
         )
         .await?;
         Ok((token.id, secret))
+    }
+
+    /// The tokens `by` may see: an administrator's, all of them; anyone
+    /// else's, their own. Oldest first; secrets are never kept.
+    pub async fn tokens_for(&self, by: &Principal) -> Result<Vec<TokenView>> {
+        let users = self.store().users().await?;
+        let name_of = |id: &Option<String>| {
+            id.as_ref().and_then(|id| {
+                users
+                    .iter()
+                    .find(|u| &u.id == id)
+                    .map(|u| u.username.clone())
+            })
+        };
+        Ok(self
+            .store()
+            .tokens()
+            .await?
+            .into_iter()
+            .filter(|t| by.grant.is_admin() || (t.user_id.is_some() && t.user_id == by.user_id))
+            .map(|t| TokenView {
+                owner: name_of(&t.user_id),
+                id: t.id,
+                name: t.name,
+                role: t.role,
+                unit: t.unit,
+                node_id: t.node_id,
+                created_by: t.created_by,
+                created_ms: t.created_ms,
+                last_used_ms: t.last_used_ms,
+                expires_ms: t.expires_ms,
+                ends_with_password: t.ends_with_password,
+                revoked_ms: t.revoked_ms,
+            })
+            .collect())
     }
 
     pub async fn revoke_token(&self, by: &Principal, now_ms: i64, id: &str) -> Result<bool> {
@@ -448,27 +543,63 @@ impl<S: Store + AccountStore> Service<S> {
         Ok(done)
     }
 
-    /// The principal of a bearer token, unless unknown or revoked.
+    /// The principal of a bearer token, unless unknown, revoked, expired or
+    /// its owner disabled. Its name is the owning account's (a node's token:
+    /// `node:UNIT`) with the token's id, never the free name the token was
+    /// given, so that history and the audit say who acted.
     pub async fn token_principal(&self, secret: &str) -> Result<Option<Principal>> {
         let Some(t) = self.store().token_by_hash(&secret_hash(secret)).await? else {
             return Ok(None);
         };
-        if t.revoked_ms.is_some() {
+        let now = crate::now_ms();
+        if t.revoked_ms.is_some() || t.expires_ms.is_some_and(|e| e <= now) {
             return Ok(None);
         }
-        if let Some(uid) = &t.user_id {
-            match self.store().user_by_id(uid).await? {
-                Some(u) if !u.disabled => {}
+        let owner = match &t.user_id {
+            Some(uid) => match self.store().user_by_id(uid).await? {
+                Some(u) if !u.disabled => u.username,
                 _ => return Ok(None),
-            }
-        }
+            },
+            None => format!("node:{}", t.unit),
+        };
+        self.store().touch_token(&t.id, now).await?;
         Ok(Some(Principal {
-            name: format!("token:{}", t.name),
+            name: token_actor(&owner, &t.id),
             user_id: t.user_id.clone(),
             grant: grant_of(&t.role, &t.unit, t.restricted)?,
             token_id: Some(t.id.clone()),
         }))
     }
+}
+
+/// How an actor that used a token is named in history and the audit log.
+pub fn token_actor(owner: &str, token_id: &str) -> String {
+    format!("{owner} (token {token_id})")
+}
+
+/// How long a token lives and whether a password change ends it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TokenTerms {
+    pub expires_ms: Option<i64>,
+    pub ends_with_password: bool,
+}
+
+/// A token as its owner and administrators see it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    /// The account it acts as; none for a node's token.
+    pub owner: Option<String>,
+    pub role: String,
+    pub unit: String,
+    pub node_id: Option<String>,
+    pub created_by: String,
+    pub created_ms: i64,
+    pub last_used_ms: Option<i64>,
+    pub expires_ms: Option<i64>,
+    pub ends_with_password: bool,
+    pub revoked_ms: Option<i64>,
 }
 
 /// A valid Argon2id hash of a random string, to verify against when the

@@ -78,6 +78,7 @@ impl<S: Store + AccountStore> Service<S> {
                 record_id: record.and_then(|(_, id)| id).map(|r| r.to_string()),
                 unit,
                 detail,
+                address: None,
             })
             .await?;
         Ok(())
@@ -177,6 +178,7 @@ impl<S: Store + AccountStore> Service<S> {
                 record_id: record.and_then(|(_, id)| id).map(|r| r.to_string()),
                 unit,
                 detail,
+                address: None,
             })
             .await?;
         Ok(())

@@ -22,7 +22,7 @@ mod guarded;
 mod node;
 mod scope;
 
-pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};
+pub use accounts::{LoginRefusal, NewSession, NewUser, Principal, TokenTerms, TokenView};
 pub use briefing::StoredBriefing;
 pub use conflicts::{ConflictView, Resolution, ResolutionProblem};
 pub use guarded::Page;
@@ -49,6 +49,10 @@ pub enum ServiceError {
     /// was written; the same write confirmed is accepted.
     #[error("please confirm: {}", doubts_text(.0))]
     NeedsConfirmation(Vec<Doubt>),
+    #[error("a token's expiry must be in the future")]
+    TokenExpiryPast,
+    #[error("a node's token has no owner whose password could end it")]
+    NodeTokenWithoutOwner,
     #[error("{0}")]
     Internal(String),
 }
@@ -95,6 +99,10 @@ impl ServiceError {
             Self::NeedsConfirmation(doubts) => {
                 Described::new(K::Invalid, "needs_confirmation", "needs-confirmation")
                     .with("count", doubts.len().to_string())
+            }
+            Self::TokenExpiryPast => Described::new(K::Invalid, "invalid", "token-expiry-past"),
+            Self::NodeTokenWithoutOwner => {
+                Described::new(K::Invalid, "invalid", "token-node-no-owner")
             }
             Self::Internal(detail) => {
                 Described::new(K::Internal, "internal", "error-internal").with("detail", detail)

@@ -45,6 +45,15 @@ pub struct ApiToken {
     pub created_by: String,
     pub created_ms: i64,
     pub revoked_ms: Option<i64>,
+    /// The node the token syncs as, bound at its first sync.
+    pub node_id: Option<String>,
+    /// After this it is refused as if revoked.
+    pub expires_ms: Option<i64>,
+    /// Revoked by its owner's next password change.
+    pub ends_with_password: bool,
+    /// Kept to the minute: a write per request would cost more than the
+    /// answer "still in use, or lost?" is worth.
+    pub last_used_ms: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +68,9 @@ pub struct AuditEntry {
     pub record_id: Option<String>,
     pub unit: Option<String>,
     pub detail: String,
+    /// The client's address where the entry came from a request (sign-in),
+    /// as the trusted-proxy configuration reads it.
+    pub address: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -79,7 +91,14 @@ pub trait AccountStore: Send + Sync {
     fn user_by_id(&self, id: &str) -> impl Future<Output = Result<Option<User>>> + Send;
     fn users(&self) -> impl Future<Output = Result<Vec<User>>> + Send;
     fn user_count(&self) -> impl Future<Output = Result<u64>> + Send;
-    fn set_password(&self, id: &str, hash: &str) -> impl Future<Output = Result<()>> + Send;
+    /// A new password also ends the user's sessions and the tokens they
+    /// chose to end with it.
+    fn set_password(
+        &self,
+        id: &str,
+        hash: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<()>> + Send;
     /// Disabling also ends the user's sessions and revokes their tokens.
     fn set_disabled(
         &self,
@@ -108,6 +127,9 @@ pub trait AccountStore: Send + Sync {
     fn tokens(&self) -> impl Future<Output = Result<Vec<ApiToken>>> + Send;
     /// Returns whether a live token was revoked.
     fn revoke_token(&self, id: &str, now_ms: i64) -> impl Future<Output = Result<bool>> + Send;
+    /// Notes that a token was used, unless that was noted in the last
+    /// minute (so that most requests write nothing).
+    fn touch_token(&self, id: &str, now_ms: i64) -> impl Future<Output = Result<()>> + Send;
     /// Binds a token to `node` unless it is bound already, atomically;
     /// returns the node it is bound to (`node`, or the one bound first).
     fn bind_token_node(
@@ -122,8 +144,8 @@ pub trait AccountStore: Send + Sync {
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, unit, restricted, disabled, failed_logins, locked_until_ms, created_ms";
-const TOKEN_COLUMNS: &str =
-    "id, token_hash, name, user_id, role, unit, restricted, created_by, created_ms, revoked_ms";
+const TOKEN_COLUMNS: &str = "id, token_hash, name, user_id, role, unit, restricted, created_by, created_ms, revoked_ms, \
+     node_id, expires_ms, ends_with_password, last_used_ms";
 
 fn user_from(row: &AnyRow) -> Result<User> {
     Ok(User {
@@ -153,6 +175,10 @@ fn token_from(row: &AnyRow) -> Result<ApiToken> {
         created_by: row.try_get(7)?,
         created_ms: row.try_get(8)?,
         revoked_ms: row.try_get(9)?,
+        node_id: row.try_get(10)?,
+        expires_ms: row.try_get(11)?,
+        ends_with_password: row.try_get::<i64, _>(12)? != 0,
+        last_used_ms: row.try_get(13)?,
     })
 }
 
@@ -229,7 +255,7 @@ impl AccountStore for SqlStore {
         Ok(n as u64)
     }
 
-    async fn set_password(&self, id: &str, hash: &str) -> Result<()> {
+    async fn set_password(&self, id: &str, hash: &str, now_ms: i64) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until_ms = 0 WHERE id = $2",
@@ -243,6 +269,14 @@ impl AccountStore for SqlStore {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_ms = $1 \
+             WHERE user_id = $2 AND ends_with_password = 1 AND revoked_ms IS NULL",
+        )
+        .bind(now_ms)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -344,7 +378,7 @@ impl AccountStore for SqlStore {
 
     async fn create_token(&self, t: &ApiToken) -> Result<()> {
         let q = format!(
-            "INSERT INTO api_tokens ({TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            "INSERT INTO api_tokens ({TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
         sqlx::query(sqlx::AssertSqlSafe(q))
             .bind(t.id.clone())
@@ -357,6 +391,10 @@ impl AccountStore for SqlStore {
             .bind(t.created_by.clone())
             .bind(t.created_ms)
             .bind(t.revoked_ms)
+            .bind(t.node_id.clone())
+            .bind(t.expires_ms)
+            .bind(i64::from(t.ends_with_password))
+            .bind(t.last_used_ms)
             .execute(self.pool())
             .await?;
         Ok(())
@@ -394,6 +432,19 @@ impl AccountStore for SqlStore {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn touch_token(&self, id: &str, now_ms: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_ms = $1 WHERE id = $2 \
+             AND (last_used_ms IS NULL OR last_used_ms < $3)",
+        )
+        .bind(now_ms)
+        .bind(id.to_string())
+        .bind(now_ms - 60_000)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     async fn bind_token_node(&self, token_id: &str, node: &str) -> Result<Option<String>> {
         // One statement each: a second node racing the first either binds
         // nothing (the first won) or is the first; the read says which.
@@ -413,8 +464,8 @@ impl AccountStore for SqlStore {
 
     async fn append_audit(&self, e: &AuditEntry) -> Result<()> {
         sqlx::query(
-            "INSERT INTO audit_log (at_ms, actor, action, outcome, record_type, record_id, unit, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO audit_log (at_ms, actor, action, outcome, record_type, record_id, unit, detail, address) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(e.at_ms)
         .bind(e.actor.clone())
@@ -424,6 +475,7 @@ impl AccountStore for SqlStore {
         .bind(e.record_id.clone())
         .bind(e.unit.clone())
         .bind(e.detail.clone())
+        .bind(e.address.clone())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -431,7 +483,8 @@ impl AccountStore for SqlStore {
 
     async fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let mut sql = Sql::new(
-            "SELECT seq, at_ms, actor, action, outcome, record_type, record_id, unit, detail FROM audit_log WHERE 1 = 1",
+            "SELECT seq, at_ms, actor, action, outcome, record_type, record_id, unit, detail, address \
+             FROM audit_log WHERE 1 = 1",
         );
         if let Some(a) = &f.actor {
             sql.push(" AND actor = ").push_bind(a.clone());
@@ -463,6 +516,7 @@ impl AccountStore for SqlStore {
                     record_id: r.try_get(6)?,
                     unit: r.try_get(7)?,
                     detail: r.try_get(8)?,
+                    address: r.try_get(9)?,
                 })
             })
             .collect()

@@ -15,7 +15,7 @@ pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore
 pub use copy::{CopyReport, copy};
 pub use imports::{DeletedImport, ImportStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
-pub use sql::{Backend, SqlStore, mask_url};
+pub use sql::{Backend, SchemaState, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;
 use bienphong_domain::scope::Scope;

@@ -90,6 +90,116 @@ fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{encoded}?mode=rwc")
 }
 
+/// Before a migration changes a store written by an older program, a
+/// copy of it as it was: `DIR/before-schema-OLD-to-NEW.sqlite` (SQLite's
+/// `VACUUM INTO`, consistent while others read). Nothing happens for a new
+/// store or one already current; an existing copy of the same step is kept
+/// and the new one numbered beside it.
+async fn copy_before_upgrade(pool: &AnyPool, migrator: &Migrator, dir: &Path) -> Result<()> {
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(pool)
+    .await?;
+    if tables == 0 {
+        return Ok(());
+    }
+    let applied: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(MAX(version) AS BIGINT) FROM _sqlx_migrations WHERE success",
+    )
+    .fetch_one(pool)
+    .await?;
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    let Some(applied) = applied.filter(|a| *a < known) else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let name = format!("before-schema-{applied}-to-{known}");
+    let mut target = dir.join(format!("{name}.sqlite"));
+    let mut n = 1;
+    while target.exists() {
+        n += 1;
+        target = dir.join(format!("{name}-{n}.sqlite"));
+    }
+    sqlx::query("VACUUM INTO $1")
+        .bind(target.display().to_string())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Where a store's schema stands, read without creating or changing
+/// anything (`bienphong doctor`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SchemaState {
+    /// The newest migration applied; none for a database never migrated.
+    pub applied: Option<i64>,
+    /// The newest migration this program knows.
+    pub known: i64,
+}
+
+impl SqlStore {
+    /// The schema of the store at `url` (`sqlite://PATH` or
+    /// `postgres://…`), opened read-only: a missing SQLite file is an error,
+    /// never created.
+    pub async fn schema_state(url: &str) -> Result<SchemaState> {
+        sqlx::any::install_default_drivers();
+        let (connect, backend, shown) = if let Some(path) = url.strip_prefix("sqlite://") {
+            let path = Path::new(path);
+            if !path.is_file() {
+                return Err(StoreError::Open {
+                    path: path.display().to_string(),
+                    reason: "no such file".into(),
+                });
+            }
+            let rw = sqlite_url(path);
+            let ro = format!("{}?mode=ro", rw.trim_end_matches("?mode=rwc"));
+            (ro, Backend::Sqlite, path.display().to_string())
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (url.to_string(), Backend::Postgres, mask_url(url))
+        } else {
+            return Err(StoreError::UnsupportedUrl(mask_url(url)));
+        };
+        let open_error = |reason: String| StoreError::Open {
+            path: shown.clone(),
+            reason: reason.replace(url, &shown),
+        };
+        let mut conn =
+            tokio::time::timeout(Duration::from_secs(10), AnyConnection::connect(&connect))
+                .await
+                .map_err(|_| open_error("no answer within 10 s".into()))?
+                .map_err(|e| open_error(e.to_string()))?;
+        let (exists, migrator) = match backend {
+            Backend::Sqlite => (
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+                &SQLITE_MIGRATIONS,
+            ),
+            Backend::Postgres => (
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = '_sqlx_migrations'",
+                &POSTGRES_MIGRATIONS,
+            ),
+        };
+        let tables: i64 = sqlx::query_scalar(exists).fetch_one(&mut conn).await?;
+        let applied = if tables == 0 {
+            None
+        } else {
+            sqlx::query_scalar::<_, Option<i64>>(
+                "SELECT CAST(MAX(version) AS BIGINT) FROM _sqlx_migrations WHERE success",
+            )
+            .fetch_one(&mut conn)
+            .await?
+        };
+        let _ = conn.close().await;
+        Ok(SchemaState {
+            applied,
+            known: migrator.iter().map(|m| m.version).max().unwrap_or(0),
+        })
+    }
+}
+
 impl SqlStore {
     /// Opens (creating and migrating if needed) the SQLite store in `path`.
     pub async fn open_sqlite(path: &Path) -> Result<Self> {
@@ -97,6 +207,7 @@ impl SqlStore {
             &sqlite_url(path),
             Backend::Sqlite,
             &path.display().to_string(),
+            path.parent().map(|dir| dir.join("backups")).as_deref(),
         )
         .await
     }
@@ -107,12 +218,19 @@ impl SqlStore {
             return Self::open_sqlite(Path::new(path)).await;
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Self::open_url(url, Backend::Postgres, &mask_url(url)).await;
+            return Self::open_url(url, Backend::Postgres, &mask_url(url), None).await;
         }
         Err(StoreError::UnsupportedUrl(mask_url(url)))
     }
 
-    async fn open_url(url: &str, backend: Backend, shown: &str) -> Result<Self> {
+    /// `upgrade_backups`: where a SQLite store is copied before a migration
+    /// changes its schema.
+    async fn open_url(
+        url: &str,
+        backend: Backend,
+        shown: &str,
+        upgrade_backups: Option<&Path>,
+    ) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let open_error = |e: sqlx::Error| StoreError::Open {
             path: shown.to_string(),
@@ -177,6 +295,9 @@ impl SqlStore {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
+        if let Some(dir) = upgrade_backups {
+            copy_before_upgrade(&pool, migrator, dir).await?;
+        }
         migrator.run(&pool).await.map_err(|e| match e {
             MigrateError::VersionMissing(v) => StoreError::SchemaTooNew(v),
             other => StoreError::Migration(other),
@@ -196,6 +317,33 @@ impl SqlStore {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The connection pool's size and how many of those are idle, for
+    /// `/metrics`.
+    pub fn pool_connections(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    /// The bytes the store takes: SQLite's pages (WAL not counted), or the
+    /// PostgreSQL database's size.
+    pub async fn size_bytes(&self) -> Result<i64> {
+        Ok(match self.backend {
+            Backend::Sqlite => {
+                let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+                    .fetch_one(&self.pool)
+                    .await?;
+                let size: i64 = sqlx::query_scalar("PRAGMA page_size")
+                    .fetch_one(&self.pool)
+                    .await?;
+                pages.saturating_mul(size)
+            }
+            Backend::Postgres => {
+                sqlx::query_scalar("SELECT pg_database_size(current_database())::BIGINT")
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+        })
     }
 
     /// A write transaction. SQLite takes its write lock at once, so two

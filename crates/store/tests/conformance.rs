@@ -1377,9 +1377,43 @@ pub async fn accounts_sessions_tokens_and_an_append_only_audit_log(db: &Db) {
         created_by: "dn-lungcu".into(),
         created_ms: 2,
         revoked_ms: None,
+        node_id: None,
+        expires_ms: Some(1_000),
+        ends_with_password: false,
+        last_used_ms: None,
     };
     store.create_token(&token).await.unwrap();
-    assert_eq!(store.token_by_hash("th1").await.unwrap(), Some(token));
+    assert_eq!(
+        store.token_by_hash("th1").await.unwrap(),
+        Some(token.clone())
+    );
+    // Use is noted at most once a minute.
+    store.touch_token("t1", 100_000).await.unwrap();
+    store.touch_token("t1", 130_000).await.unwrap();
+    let used = |t: Option<ApiToken>| t.unwrap().last_used_ms;
+    assert_eq!(
+        used(store.token_by_hash("th1").await.unwrap()),
+        Some(100_000)
+    );
+    store.touch_token("t1", 161_000).await.unwrap();
+    assert_eq!(
+        used(store.token_by_hash("th1").await.unwrap()),
+        Some(161_000)
+    );
+    // A password change ends the tokens their owner chose to end with it,
+    // and only those.
+    let ending = ApiToken {
+        id: "t2".into(),
+        token_hash: "th2".into(),
+        ends_with_password: true,
+        expires_ms: None,
+        ..token.clone()
+    };
+    store.create_token(&ending).await.unwrap();
+    store.set_password("u1", "new-hash", 5).await.unwrap();
+    let revoked = |t: Option<ApiToken>| t.unwrap().revoked_ms;
+    assert_eq!(revoked(store.token_by_hash("th2").await.unwrap()), Some(5));
+    assert_eq!(revoked(store.token_by_hash("th1").await.unwrap()), None);
     // Disabling a user ends their sessions and revokes their tokens.
     store
         .create_session(&Session {
@@ -1419,6 +1453,7 @@ pub async fn accounts_sessions_tokens_and_an_append_only_audit_log(db: &Db) {
                 record_id: None,
                 unit: Some("BP-LUNGCU".into()),
                 detail: String::new(),
+                address: (i == 1).then(|| "198.51.100.7".into()),
             })
             .await
             .unwrap();
@@ -1440,6 +1475,7 @@ pub async fn accounts_sessions_tokens_and_an_append_only_audit_log(db: &Db) {
         .await
         .unwrap();
     assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].address.as_deref(), Some("198.51.100.7"));
     let older = store
         .audit(&AuditFilter {
             before_seq: Some(all[1].seq),

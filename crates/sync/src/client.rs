@@ -680,3 +680,33 @@ pub fn parse_ca(pem: &str) -> Result<reqwest::Certificate> {
 fn now_ms() -> i64 {
     bienphong_service::now_ms()
 }
+
+/// The server's clock, read from the `Date` of its `/health` answer, in
+/// milliseconds since the epoch (`bienphong doctor` compares it with the
+/// node's); none when the answer carries no readable date. An error when
+/// the server does not answer.
+pub async fn server_clock(state: &NodeState) -> Result<Option<i64>> {
+    install_tls_provider();
+    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(10));
+    if let Some(pem) = &state.ca_pem {
+        builder = builder.add_root_certificate(parse_ca(pem)?);
+    }
+    let http = builder
+        .build()
+        .map_err(|e| SyncError::Network(e.to_string()))?;
+    let url = format!("{}/health", state.server.trim_end_matches('/'));
+    let answer = http
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| SyncError::Network(error_chain(&e)))?;
+    if !answer.status().is_success() {
+        return Err(SyncError::Network(format!("{url}: {}", answer.status())));
+    }
+    Ok(answer
+        .headers()
+        .get(reqwest::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|text| jiff::fmt::rfc2822::parse(text).ok())
+        .map(|at| at.timestamp().as_millisecond()))
+}

@@ -4,10 +4,12 @@
 //! service calls and answers into pages or JSON.
 
 mod assets;
+mod client;
 mod error;
 mod extract;
 mod forms;
 mod heavy;
+mod metrics;
 mod openapi;
 mod params;
 mod resources;
@@ -50,6 +52,9 @@ pub struct ServerConfig {
     /// The data directory, where a field node keeps `sync.json`: when it
     /// is there, the sync page shows the node's side.
     pub node_dir: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed
+    /// ([`client::client_address`]); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for ServerConfig {
@@ -62,6 +67,7 @@ impl Default for ServerConfig {
             max_upload_bytes: 64 * 1024 * 1024,
             logins_per_minute: 30,
             node_dir: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -74,6 +80,7 @@ pub struct AppState {
     pub(crate) dashboard_cache: Arc<resources::dashboard::DashboardCache>,
     pub(crate) heavy: Arc<heavy::Heavy>,
     pub(crate) background_sync: Option<Arc<BackgroundSync>>,
+    pub(crate) metrics: Arc<metrics::Metrics>,
     /// The data directory is a field node's (it holds sync.json), read
     /// once at start: `node init` is run before serving.
     pub(crate) on_node: bool,
@@ -94,6 +101,7 @@ impl AppState {
             dashboard_cache: Arc::default(),
             heavy: Arc::default(),
             background_sync: None,
+            metrics: Arc::default(),
         }
     }
 
@@ -157,9 +165,27 @@ pub fn app(state: AppState) -> Router {
         ));
     }
     router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count_request,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Expired sessions are removed now and then; nothing depends on it.
+fn sweep_sessions(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let service = state.service.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = service.sweep_sessions(now_ms()).await {
+                tracing::warn!(error = %e, "could not remove expired sessions");
+            }
+        }
+    })
 }
 
 /// Serves on `listener` until `shutdown` completes, then finishes the
@@ -170,17 +196,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = state.service.clone();
-    // Expired sessions are removed now and then; nothing depends on it.
-    let sweeper = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            if let Err(e) = service.sweep_sessions(now_ms()).await {
-                tracing::warn!(error = %e, "could not remove expired sessions");
-            }
-        }
-    });
+    let sweeper = sweep_sessions(&state);
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -189,4 +205,79 @@ pub async fn serve(
     .await;
     sweeper.abort();
     result
+}
+
+/// The certificate chain and private key `serve` speaks HTTPS with, both
+/// PEM files.
+#[derive(Clone, Debug)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Reads the TLS files, refusing what is no certificate and key, so that
+/// `serve` stops at start with the reason rather than at the first client.
+pub async fn load_tls(files: &TlsFiles) -> std::io::Result<axum_server::tls_rustls::RustlsConfig> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key).await
+}
+
+/// [`serve`] over HTTPS. The certificate and key are read again when
+/// either file changes (checked every `recheck`), so a renewed certificate
+/// is used without a restart; a renewal that cannot be read is logged and
+/// the one in use kept.
+pub async fn serve_tls(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    files: TlsFiles,
+    recheck: Duration,
+) -> std::io::Result<()> {
+    let config = load_tls(&files).await?;
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    let stop = tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(Duration::from_secs(30)));
+    });
+    let reload = tokio::spawn(reload_when_changed(config.clone(), files, recheck));
+    let sweeper = sweep_sessions(&state);
+    let result = axum_server::from_tcp_rustls(listener.into_std()?, config)?
+        .handle(handle)
+        .serve(app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .await;
+    for task in [stop, reload, sweeper] {
+        task.abort();
+    }
+    result
+}
+
+fn modified(files: &TlsFiles) -> Option<(std::time::SystemTime, std::time::SystemTime)> {
+    let at = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    Some((at(&files.cert)?, at(&files.key)?))
+}
+
+async fn reload_when_changed(
+    config: axum_server::tls_rustls::RustlsConfig,
+    files: TlsFiles,
+    recheck: Duration,
+) {
+    let mut seen = modified(&files);
+    let mut tick = tokio::time::interval(recheck);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let now = modified(&files);
+        if now.is_none() || now == seen {
+            continue;
+        }
+        match config.reload_from_pem_file(&files.cert, &files.key).await {
+            Ok(()) => {
+                tracing::info!(cert = %files.cert.display(), "TLS certificate reloaded");
+                seen = now;
+            }
+            // A renewal half written is read again at the next check.
+            Err(e) => tracing::warn!(error = %e, "TLS certificate not reloaded; the old one stays"),
+        }
+    }
 }

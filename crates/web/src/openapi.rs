@@ -221,7 +221,32 @@ pub fn openapi_document() -> Value {
         json!({"type": "object", "required": ["name"], "properties": {
             "name": {"type": "string", "minLength": 1, "pattern": "[^\\s]"},
             "node_unit": {"type": "string", "nullable": true, "pattern": "^[A-Za-z0-9._/-]{1,64}$",
-                "description": "administrators: a token for a node of this unit"}}}),
+                "description": "administrators: a token for a node of this unit"},
+            "expires_in_days": {"type": "integer", "minimum": 1, "maximum": crate::resources::tokens::MAX_DAYS,
+                "description": "the token is refused after this many days; none: it lives until revoked"},
+            "ends_with_password": {"type": "boolean",
+                "description": "the owner's next password change revokes it (not for a node's token)"}},
+            "additionalProperties": false}),
+    );
+    schemas.insert(
+        "TokenList".into(),
+        json!({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {"type": "object",
+                "required": ["id", "name", "owner", "role", "unit", "node_id", "created_by", "created_ms",
+                    "last_used_ms", "expires_ms", "ends_with_password", "revoked_ms"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": {"type": "string"},
+                    "owner": {"type": "string", "nullable": true, "description": "the account it acts as; null for a node's token"},
+                    "role": {"type": "string"},
+                    "unit": {"type": "string"},
+                    "node_id": {"type": "string", "nullable": true},
+                    "created_by": {"type": "string"},
+                    "created_ms": {"type": "integer"},
+                    "last_used_ms": {"type": "integer", "nullable": true, "description": "to the minute"},
+                    "expires_ms": {"type": "integer", "nullable": true},
+                    "ends_with_password": {"type": "boolean"},
+                    "revoked_ms": {"type": "integer", "nullable": true}}}}}}),
     );
     schemas.insert(
         "Resolution".into(),

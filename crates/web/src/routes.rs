@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, audit, briefings, conflicts, dashboard, org, records, reports, sheets, sync,
+    accounts, audit, briefings, conflicts, dashboard, org, records, reports, sheets, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -154,6 +154,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
         },
         route(
             Method::GET,
+            "/metrics",
+            "Prometheus metrics in the text format 0.0.4 (administrators)",
+            "system",
+            &[200, 403],
+            on(F::GET, crate::metrics::serve),
+        ),
+        route(
+            Method::GET,
             "/api/v1/me",
             "Who the credentials belong to",
             "accounts",
@@ -165,19 +173,30 @@ pub fn api_routes() -> Vec<ApiRoute> {
             ..route(
                 Method::POST,
                 "/api/v1/tokens",
-                "Create an API token (shown once)",
+                "Create an API token (shown once), with an optional life in days",
                 "accounts",
                 &[201, 400, 403, 422],
-                on(F::POST, accounts::create_token),
+                on(F::POST, tokens::create),
+            )
+        },
+        ApiRoute {
+            response: Some("TokenList"),
+            ..route(
+                Method::GET,
+                "/api/v1/tokens",
+                "The caller's tokens (an administrator's: all), with owner, node and last use",
+                "accounts",
+                &[200],
+                on(F::GET, tokens::list),
             )
         },
         route(
             Method::DELETE,
             "/api/v1/tokens/{id}",
-            "Revoke an API token",
+            "Revoke an API token by its id",
             "accounts",
             &[204, 403, 404],
-            on(F::DELETE, accounts::revoke_token),
+            on(F::DELETE, tokens::revoke),
         ),
         ApiRoute {
             query: &[
@@ -538,6 +557,8 @@ pub fn page_routes() -> Router<AppState> {
             get(briefings::pages::download),
         )
         .route("/admin/audit", get(audit::page))
+        .route("/tokens", get(tokens::page).post(tokens::page_create))
+        .route("/tokens/{id}/revoke", post(tokens::page_revoke))
         .route("/sync", get(sync::status_page))
         .layer(tower_http::csrf::CsrfLayer::new())
 }

@@ -1,20 +1,21 @@
 //! Signing in and out, the language switch, and the limit on sign-in
 //! attempts per address.
 
+use crate::client::ClientAddr;
 use crate::error::Error;
 use crate::extract::{CsrfForm, LANG_COOKIE, SESSION_COOKIE, cookie, page_lang, parse_form};
 use crate::view::{Tr, render, render_with};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_i18n::Lang;
 use bienphong_service::LoginRefusal;
 use bienphong_service::accounts::{LOCKOUT_MS, MAX_FAILED_LOGINS};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 
 /// Sign-in attempts per address per minute; beyond them the login page
@@ -80,7 +81,7 @@ pub async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, Stri
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(address): ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -105,7 +106,7 @@ pub async fn login(
             },
         )
     };
-    if let Err(seconds) = state.login_limiter.allow(addr.ip(), now_ms()) {
+    if let Err(seconds) = state.login_limiter.allow(address, now_ms()) {
         let mut r = again(StatusCode::TOO_MANY_REQUESTS, "login-rate-limited", &[]);
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -114,7 +115,7 @@ pub async fn login(
     let ttl = i64::try_from(state.config.session_ttl.as_millis()).unwrap_or(i64::MAX);
     match state
         .service
-        .login(&username, &password, now_ms(), ttl)
+        .login_from(&username, &password, now_ms(), ttl, Some(address))
         .await
     {
         Ok(Ok(session)) => {

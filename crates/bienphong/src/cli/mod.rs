@@ -116,6 +116,10 @@ pub enum Command {
     /// Restore a backup into a data directory that holds no store yet,
     /// checking its checksums and its revision set first.
     Restore(RestoreArgs),
+    /// Check an installation as its service runs it (configuration, data
+    /// directory, store, disk, TLS, the server of a node) and say what to
+    /// fix; changes nothing.
+    Doctor(DoctorArgs),
     /// Maintenance of the store.
     Store {
         #[command(subcommand)]

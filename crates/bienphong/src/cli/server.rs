@@ -18,6 +18,36 @@ pub struct ServeArgs {
     /// Hours a sign-in lasts.
     #[arg(long, default_value_t = 8)]
     pub session_hours: u64,
+    /// Speak HTTPS with this certificate chain (PEM); read again when it
+    /// changes. Cookies are then sent only over TLS.
+    #[arg(
+        long,
+        env = "BIENPHONG_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(
+        long,
+        env = "BIENPHONG_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// A reverse proxy (address or CIDR) whose X-Forwarded-For is believed;
+    /// repeat it, or separate them with commas. None by default.
+    #[arg(long, env = "BIENPHONG_TRUSTED_PROXIES", value_name = "CIDR", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// What the log says: error, warn, info, debug or trace, or a filter
+    /// such as "info,sqlx=warn" (JSON lines on standard error).
+    #[arg(
+        long,
+        env = "BIENPHONG_LOG",
+        value_name = "FILTER",
+        default_value = "info,sqlx=warn"
+    )]
+    pub log: String,
     /// On a field node (after `bienphong node init`): sync with the server
     /// in the background every DURATION, e.g. 30s, 5m, 1h. A sync that fails
     /// (no link) is tried again at the next one.
@@ -27,6 +57,14 @@ pub struct ServeArgs {
     /// init`; kept, as with `bienphong sync --server`).
     #[arg(long, requires = "sync_every", value_name = "URL")]
     pub server: Option<String>,
+}
+
+/// A trusted proxy: one address (a /32 or /128) or a network.
+pub fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("not an address or network: {text}"))
 }
 
 /// `30s`, `5m`, `1h`: a whole number of seconds, minutes or hours, at
@@ -99,6 +137,22 @@ pub enum TokenCommand {
         /// A name to recognise the token by (default: "node CODE").
         #[arg(long)]
         name: Option<String>,
+        /// Refuse the token after this many days (1–3650); without it, it
+        /// lives until revoked.
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
+    },
+    /// Every token: owner, unit, node, last use, expiry, state.
+    List {
+        /// As JSON (the API's `GET /api/v1/tokens`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by its id (as `token list` shows it): a lost node's
+    /// laptop can sync no more.
+    Revoke {
+        /// The token's id.
+        id: String,
     },
 }
 
@@ -201,4 +255,16 @@ mod tests {
             assert_eq!(parse_every(bad), None, "{bad:?}");
         }
     }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DoctorArgs {
+    /// The configuration file the service reads (default:
+    /// /etc/bienphong/bienphong.env where it exists); its settings win over
+    /// the environment's, as they do for the service.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// As JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -5,6 +5,7 @@ mod bench;
 mod briefings;
 mod conflicts;
 mod demo;
+mod doctor;
 mod org;
 mod records;
 mod reports;
@@ -13,6 +14,7 @@ mod sheets;
 mod store;
 mod sync;
 mod sync_health;
+mod tokens;
 mod users;
 
 use crate::cli::{Cli, Command};
@@ -55,6 +57,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => sheets::import(&ctx, args, out).await,
         Command::Org { command } => org::run(&ctx, command, out).await,
         Command::Backup(args) => backup::backup(&ctx, args, out).await,
+        Command::Doctor(args) => doctor::run(&ctx, args, out).await,
         Command::Restore(args) => backup::restore(&ctx, args, out).await,
         Command::Store { command } => store::run(&ctx, command, out).await,
         Command::Bench { bench } => bench::run(&ctx, bench, out).await,

@@ -101,6 +101,25 @@ async fn first_admin(service: &Service<SqlStore>) -> Result<Option<(String, Stri
     Ok(Some(("admin".into(), password)))
 }
 
+/// Under systemd the printed password goes to the journal, which a whole
+/// group may read: it is also kept in `DATA/first-admin-password`, readable
+/// by the service's account only, for whoever installed the server to read
+/// (and delete once the password is changed).
+fn keep_first_password(data: &Path, name: &str, password: &str) -> Result<()> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
+    let path = data.join("first-admin-password");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    writeln!(file, "{name} {password}").context("first-admin-password")?;
+    Ok(())
+}
+
 /// The background sync of `serve --sync-every` on a field node.
 struct NodeSync {
     data: PathBuf,
@@ -214,11 +233,12 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     let node = node_sync(&ctx.data, &args)?;
     let service = ctx.shared_service().await?.clone();
     let (location, data, lang) = (ctx.location(), &ctx.data, ctx.lang);
+    // `--log` (or BIENPHONG_LOG); an unreadable filter falls back to the
+    // default rather than silence the log.
+    let filter = tracing_subscriber::EnvFilter::try_new(&args.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
+        .with_env_filter(filter)
         .json()
         .with_writer(std::io::stderr)
         .init();
@@ -237,16 +257,43 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
         .await?;
         demo_accounts(&service).await?
     } else {
-        first_admin(&service).await?.into_iter().collect()
+        let first = first_admin(&service).await?;
+        if let Some((name, password)) = &first {
+            keep_first_password(data, name, password)?;
+        }
+        first.into_iter().collect()
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let files = bienphong_web::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            };
+            // Read now, so that a wrong file stops the start with its reason.
+            bienphong_web::load_tls(&files).await.map_err(|e| {
+                CliError::Message(
+                    "serve-tls-unreadable",
+                    vec![
+                        ("cert", cert.display().to_string()),
+                        ("key", key.display().to_string()),
+                        ("detail", e.to_string()),
+                    ],
+                    Kind::Invalid,
+                )
+            })?;
+            Some(files)
+        }
+        _ => None,
     };
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr().context("listener address")?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     writeln!(
         out,
         "{}",
-        lang.text("serve-listening", &[("url", format!("http://{addr}/"))])
+        lang.text("serve-listening", &[("url", format!("{scheme}://{addr}/"))])
     )
     .context("stdout")?;
     for (name, password) in &accounts {
@@ -264,8 +311,9 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     drop(out);
     let config = ServerConfig {
         session_ttl: Duration::from_secs(args.session_hours.max(1) * 3600),
-        secure_cookies: args.secure_cookies,
+        secure_cookies: args.secure_cookies || tls.is_some(),
         node_dir: Some(data.to_path_buf()),
+        trusted_proxies: args.trusted_proxy.clone(),
         ..ServerConfig::default()
     };
     let mut state = AppState::new(service.clone(), config);
@@ -284,7 +332,13 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
         shutdown_signal().await;
         let _ = stop.send(true);
     };
-    let served = bienphong_web::serve(listener, state, shutdown).await;
+    let served = match tls {
+        Some(files) => {
+            bienphong_web::serve_tls(listener, state, shutdown, files, Duration::from_secs(10))
+                .await
+        }
+        None => bienphong_web::serve(listener, state, shutdown).await,
+    };
     if let Some(task) = background
         && tokio::time::timeout(Duration::from_secs(10), task)
             .await

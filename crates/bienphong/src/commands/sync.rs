@@ -190,10 +190,13 @@ pub async fn token(
 ) -> crate::error::Result<()> {
     let (service, lang, by) = (ctx.service().await?, ctx.lang, ctx.author());
     match command {
+        TokenCommand::List { json } => super::tokens::list(ctx, json, out).await?,
+        TokenCommand::Revoke { id } => super::tokens::revoke(ctx, &id, out).await?,
         TokenCommand::Create {
             node: _,
             unit,
             name,
+            expires_in_days,
         } => {
             let code = bienphong_domain::org::Code::parse(&unit)
                 .map_err(|_| bienphong_service::ServiceError::UnknownUnit(unit.clone()))?;
@@ -208,8 +211,12 @@ pub async fn token(
                 },
             };
             let name = name.unwrap_or_else(|| format!("node {unit}"));
+            let terms = bienphong_service::TokenTerms {
+                expires_ms: expires_in_days.map(|d| now_ms() + i64::from(d) * 86_400_000),
+                ends_with_password: false,
+            };
             let (_, secret) = service
-                .create_token(&admin, now_ms(), &name, Some(&unit))
+                .create_token_with(&admin, now_ms(), &name, Some(&unit), terms)
                 .await?;
             writeln!(
                 out,

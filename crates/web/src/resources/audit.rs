@@ -82,7 +82,7 @@ pub async fn list(
         "items": entries.iter().map(|e| json!({
             "seq": e.seq, "at_ms": e.at_ms, "actor": e.actor, "action": e.action,
             "outcome": e.outcome, "record_type": e.record_type, "record_id": e.record_id,
-            "unit": e.unit, "detail": e.detail,
+            "unit": e.unit, "detail": e.detail, "address": e.address,
         })).collect::<Vec<_>>()
     })))
 }

@@ -13,3 +13,4 @@ pub mod records;
 pub mod reports;
 pub mod sheets;
 pub mod sync;
+pub mod tokens;

@@ -13,6 +13,7 @@ mod common;
 mod api;
 mod briefing;
 mod contract;
+mod ops;
 mod pickers;
 mod sheets;
 mod smoke;

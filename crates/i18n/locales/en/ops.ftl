@@ -1,0 +1,76 @@
+## API tokens, the client's address, HTTPS and metrics (docs/operations.md).
+
+nav-tokens = Tokens
+tokens-title = API tokens
+tokens-intro = A token lets a program or a field node work for you, with exactly your rights. It is shown once, when made; revoke at once a token that leaked or a laptop that was lost.
+tokens-name = Name
+tokens-days = Expires after (days)
+tokens-ends-with-password = Ends when the password changes
+tokens-create = Make a token
+tokens-made = The new token — shown only this once, copy it and keep it secret:
+tokens-owner = Owner
+tokens-node-token = field node
+tokens-unit = Unit
+tokens-node = Node
+tokens-created = Made
+tokens-last-used = Last used
+tokens-never = never
+tokens-expires = Expires
+tokens-state = State
+tokens-live = live
+tokens-revoked = revoked
+tokens-revoke = Revoke
+tokens-revoked-done = The token was revoked.
+tokens-name-missing = Give the token a name.
+tokens-days-invalid = the days must be a whole number from 1 to { $max }
+token-expiry-past = a token's expiry must be in the future
+token-node-no-owner = a node's token belongs to no account, so no password change can end it
+tokens-none = No tokens yet.
+tokens-expired = expired
+tokens-line = { $id }  { $name } · { $owner } · { $unit } · node { $node } · last used { $used } · expires { $expires } · { $state }
+tokens-revoked-one = Token { $id } revoked; the node or program using it can no longer sync or call the API.
+tokens-unknown = no live token has the id { $id } (see bienphong token list)
+cli-cmd-token-list = Every token: owner, unit, node, last use, expiry, state
+cli-cmd-token-revoke = Revoke a token by its id (as token list shows it): a lost node's laptop can sync no more
+cli-arg-token-list-json = As JSON (the API's GET /api/v1/tokens)
+cli-arg-token-revoke-id = The token's id
+cli-arg-token-create-expires_in_days = Refuse the token after DAYS days (1–3650); without it, it lives until revoked
+cli-arg-serve-tls_cert = Speak HTTPS with this certificate chain (PEM), read again when it changes; cookies are then sent only over TLS
+cli-arg-serve-tls_key = The certificate's private key (PEM)
+cli-arg-serve-trusted_proxy = A reverse proxy (address or CIDR) whose X-Forwarded-For is believed; repeat it or separate with commas. None by default
+cli-arg-serve-log = What the log says: error, warn, info, debug or trace, or a filter such as "info,sqlx=warn" (JSON lines on standard error)
+serve-tls-unreadable = cannot read the TLS certificate or key ({ $cert }, { $key }): { $detail }
+cli-cmd-doctor = Check an installation as its service runs it (configuration, data directory, store, disk, TLS, the server of a node) and say what to fix; changes nothing
+cli-arg-doctor-config = The configuration file the service reads (default /etc/bienphong/bienphong.env where it exists); its settings win over the environment's, as for the service
+cli-arg-doctor-json = As JSON
+doctor-config-none = no configuration file { $path }: the environment and the defaults apply
+doctor-config-unreadable = cannot read the configuration file { $path }: { $detail }
+doctor-config-bad-line = { $path }, line { $line }: not NAME=VALUE — fix or remove the line
+doctor-config-unknown = { $path }: the setting { $key } is read by nothing — a typo?
+doctor-config-bad-value = { $key } = "{ $value }" is not valid: { $detail }
+doctor-why-listen = an address:port is needed, e.g. 0.0.0.0:8080
+doctor-why-every = a duration such as 30s, 5m, 1h is needed (a week at most)
+doctor-why-proxy = an IP address or CIDR network is needed, e.g. 10.0.0.2 or 10.0.0.0/24
+doctor-why-log = a level error, warn, info, debug, trace or a filter such as info,sqlx=warn is needed
+doctor-data-missing = the data directory { $path } does not exist — create it and give it to the service's account
+doctor-data-ok = the data directory { $path } is writable
+doctor-data-unwritable = cannot write to the data directory { $path }: { $detail } — give it to the service's account
+doctor-data-world-writable = anyone can write to { $path } — run chmod o-w
+doctor-sync-readable = { $path } holds a token but others can read it — run chmod 600
+doctor-disk-low = only { $free } free — make room before the store, a backup or an upgrade runs out
+doctor-disk-ok = { $free } free
+doctor-disk-unknown = free space unknown: { $detail }
+doctor-store-unreachable = cannot open the store { $store }: { $detail }
+doctor-store-empty = the store { $store } is not initialised yet; the first start creates it
+doctor-store-newer = the store { $store } has schema { $version }, newer than this program's ({ $known }) — use a newer program
+doctor-store-behind = the store { $store } has schema { $version }; the next start migrates it to { $known } (take a backup first)
+doctor-store-ok = the store { $store } is ready, schema { $version }
+doctor-store-none = no store at { $path } yet; the first start creates it
+doctor-tls-ok = the TLS certificate { $cert } and key { $key } can be read
+doctor-tls-half = both BIENPHONG_TLS_CERT and BIENPHONG_TLS_KEY are needed, or neither
+doctor-sync-unreadable = cannot read sync.json: { $detail }
+doctor-sync-unreachable = the server { $server } does not answer: { $detail }
+doctor-sync-ok = the server { $server } answers
+doctor-clock-skew = this machine's clock is { $seconds } s off the server's — set the time (NTP) so that sync times and token expiries are right
+doctor-clock-ok = the clock is { $seconds } s off the server's
+doctor-failed = { $count } checks failed (see above)

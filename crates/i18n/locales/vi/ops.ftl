@@ -1,0 +1,76 @@
+## API tokens, the client's address, HTTPS and metrics (docs/operations.md).
+
+nav-tokens = Mã truy cập
+tokens-title = Mã truy cập API
+tokens-intro = Mã truy cập cho phép một chương trình hoặc một nút dã ngoại làm việc thay bạn, với đúng quyền của bạn. Mã chỉ hiện một lần khi tạo; thu hồi ngay mã bị lộ hoặc máy bị mất.
+tokens-name = Tên
+tokens-days = Hết hạn sau (ngày)
+tokens-ends-with-password = Hết hiệu lực khi đổi mật khẩu
+tokens-create = Tạo mã
+tokens-made = Mã mới — chỉ hiện lần này, hãy sao chép và giữ bí mật:
+tokens-owner = Chủ sở hữu
+tokens-node-token = nút dã ngoại
+tokens-unit = Đơn vị
+tokens-node = Nút
+tokens-created = Tạo lúc
+tokens-last-used = Dùng lần cuối
+tokens-never = chưa dùng
+tokens-expires = Hết hạn
+tokens-state = Trạng thái
+tokens-live = còn hiệu lực
+tokens-revoked = đã thu hồi
+tokens-revoke = Thu hồi
+tokens-revoked-done = Đã thu hồi mã truy cập.
+tokens-name-missing = Hãy đặt tên cho mã truy cập.
+tokens-days-invalid = số ngày phải là số nguyên từ 1 đến { $max }
+token-expiry-past = thời hạn của mã truy cập phải ở tương lai
+token-node-no-owner = mã của nút dã ngoại không gắn với tài khoản nào nên không thể hết hiệu lực khi đổi mật khẩu
+tokens-none = Chưa có mã truy cập nào.
+tokens-expired = đã hết hạn
+tokens-line = { $id }  { $name } · { $owner } · { $unit } · nút { $node } · dùng lần cuối { $used } · hết hạn { $expires } · { $state }
+tokens-revoked-one = Đã thu hồi mã truy cập { $id }; nút hoặc chương trình dùng mã này không đồng bộ, không truy cập được nữa.
+tokens-unknown = không có mã truy cập còn hiệu lực nào mang số { $id } (xem bienphong token list)
+cli-cmd-token-list = Mọi mã truy cập: chủ sở hữu, đơn vị, nút, lần dùng cuối, hạn, trạng thái
+cli-cmd-token-revoke = Thu hồi một mã truy cập theo số của nó (như token list hiển thị): máy trạm bị mất không đồng bộ được nữa
+cli-arg-token-list-json = Dạng JSON (như GET /api/v1/tokens)
+cli-arg-token-revoke-id = Số của mã truy cập
+cli-arg-token-create-expires_in_days = Từ chối mã sau NGÀY ngày (1–3650); không nêu thì mã còn hiệu lực đến khi bị thu hồi
+cli-arg-serve-tls_cert = Phục vụ HTTPS bằng chuỗi chứng thư này (PEM); đọc lại khi tệp thay đổi. Khi đó cookie chỉ gửi qua TLS
+cli-arg-serve-tls_key = Khóa bí mật của chứng thư (PEM)
+cli-arg-serve-trusted_proxy = Proxy ngược (địa chỉ hoặc dải CIDR) được tin tiêu đề X-Forwarded-For; lặp lại cờ hoặc phân cách bằng dấu phẩy. Mặc định: không có
+cli-arg-serve-log = Mức ghi nhật ký: error, warn, info, debug hoặc trace, hoặc bộ lọc như "info,sqlx=warn" (dòng JSON ra stderr)
+serve-tls-unreadable = không đọc được chứng thư hoặc khóa TLS ({ $cert }, { $key }): { $detail }
+cli-cmd-doctor = Kiểm tra một bản cài đặt như dịch vụ sẽ chạy (cấu hình, thư mục dữ liệu, kho, ổ đĩa, TLS, máy chủ của nút) và chỉ ra cần sửa gì; không thay đổi gì
+cli-arg-doctor-config = Tệp cấu hình dịch vụ đọc (mặc định /etc/bienphong/bienphong.env nếu có); giá trị trong tệp được ưu tiên hơn biến môi trường, như với dịch vụ
+cli-arg-doctor-json = Dạng JSON
+doctor-config-none = không có tệp cấu hình { $path }: dùng biến môi trường và giá trị mặc định
+doctor-config-unreadable = không đọc được tệp cấu hình { $path }: { $detail }
+doctor-config-bad-line = { $path }, dòng { $line }: không phải dạng TÊN=GIÁ_TRỊ — sửa hoặc xóa dòng này
+doctor-config-unknown = { $path }: thiết lập { $key } không được chương trình đọc — có thể gõ sai tên?
+doctor-config-bad-value = { $key } = "{ $value }" không hợp lệ: { $detail }
+doctor-why-listen = cần địa chỉ:cổng, ví dụ 0.0.0.0:8080
+doctor-why-every = cần một khoảng như 30s, 5m, 1h (tối đa một tuần)
+doctor-why-proxy = cần địa chỉ IP hoặc dải CIDR, ví dụ 10.0.0.2 hay 10.0.0.0/24
+doctor-why-log = cần mức error, warn, info, debug, trace hoặc bộ lọc như info,sqlx=warn
+doctor-data-missing = thư mục dữ liệu { $path } không tồn tại — tạo nó và giao cho tài khoản chạy dịch vụ
+doctor-data-ok = thư mục dữ liệu { $path } ghi được
+doctor-data-unwritable = không ghi được vào thư mục dữ liệu { $path }: { $detail } — giao nó cho tài khoản chạy dịch vụ
+doctor-data-world-writable = mọi người đều ghi được vào { $path } — chạy chmod o-w
+doctor-sync-readable = { $path } chứa mã truy cập nhưng người khác đọc được — chạy chmod 600
+doctor-disk-low = chỉ còn { $free } trống — giải phóng chỗ trước khi kho, bản sao lưu hay lần nâng cấp hết chỗ
+doctor-disk-ok = còn { $free } trống
+doctor-disk-unknown = không biết còn bao nhiêu chỗ trống: { $detail }
+doctor-store-unreachable = không mở được kho { $store }: { $detail }
+doctor-store-empty = kho { $store } chưa được khởi tạo; lần chạy đầu sẽ tạo nó
+doctor-store-newer = kho { $store } ở phiên bản lược đồ { $version }, mới hơn chương trình này ({ $known }) — dùng bản chương trình mới hơn
+doctor-store-behind = kho { $store } ở phiên bản lược đồ { $version }; lần khởi động tới sẽ nâng lên { $known } (hãy sao lưu trước)
+doctor-store-ok = kho { $store } sẵn sàng, lược đồ { $version }
+doctor-store-none = chưa có kho { $path }; lần chạy đầu sẽ tạo nó
+doctor-tls-ok = chứng thư TLS { $cert } và khóa { $key } đọc được
+doctor-tls-half = cần cả BIENPHONG_TLS_CERT và BIENPHONG_TLS_KEY, hoặc không có cái nào
+doctor-sync-unreadable = không đọc được sync.json: { $detail }
+doctor-sync-unreachable = không kết nối được máy chủ { $server }: { $detail }
+doctor-sync-ok = máy chủ { $server } trả lời
+doctor-clock-skew = đồng hồ máy này lệch { $seconds } giây so với máy chủ — chỉnh giờ (NTP) để thời điểm đồng bộ và thời hạn mã truy cập đúng
+doctor-clock-ok = đồng hồ lệch { $seconds } giây so với máy chủ
+doctor-failed = { $count } mục kiểm tra không đạt (xem trên)
