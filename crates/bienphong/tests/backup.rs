@@ -250,3 +250,58 @@ fn a_file_that_is_no_backup_and_a_missing_directory_are_named() {
     );
     assert!(!data.path().join("no-such-dir").exists());
 }
+
+/// `serve --backup-every 1s --backup-keep 2` writes backups while it
+/// serves and keeps the newest two; the newest restores into a store that
+/// checks. A bad interval is refused before anything starts.
+#[test]
+fn the_server_backs_up_on_schedule_and_keeps_the_newest() {
+    let demo = demo();
+    let d = demo.path();
+    let refused = bin(d)
+        .args(["serve", "--listen", "127.0.0.1:0", "--backup-every", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--backup-every"));
+
+    let mut server = common::process(d)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["--backup-every", "1s", "--backup-keep", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let backups = d.join("backups");
+    let listed = || -> Vec<std::path::PathBuf> {
+        let mut files: Vec<_> = std::fs::read_dir(&backups)
+            .map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|x| x == "bpbak"));
+        files.sort();
+        files
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut most = 0;
+    let mut seen = BTreeSet::new();
+    while seen.len() < 4 && std::time::Instant::now() < deadline {
+        let now = listed();
+        most = most.max(now.len());
+        seen.extend(now);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        seen.len() >= 4,
+        "four scheduled backups within a minute: {seen:?}"
+    );
+    // A new one is written before the oldest goes: two kept, three for a
+    // moment at most.
+    assert!(most <= 3, "never more than two kept: {most}");
+    let newest = listed().pop().unwrap();
+    let restored = tempfile::tempdir().unwrap();
+    stdout(bin(restored.path()).arg("restore").arg(&newest));
+    let checked = stdout(bin(restored.path()).args(["store", "check"]));
+    assert!(checked.contains("toàn vẹn"), "{checked}");
+}

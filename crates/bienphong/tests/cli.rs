@@ -11,7 +11,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{a_verified_post, audit_of, bin, demo, list_json, stdout};
+use common::{PgDb, a_verified_post, audit_of, bin, demo, list_json, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -640,52 +640,6 @@ fn a_killed_writer_loses_no_acknowledged_write() {
     });
     let check = stdout(bin(data.path()).args(["--lang", "en", "store", "check"]));
     assert!(check.contains("intact"), "{check}");
-}
-
-/// A PostgreSQL database for one test, dropped after it; `None` when
-/// `BIENPHONG_TEST_PG` is not set.
-struct PgDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDb {
-    fn create() -> Option<PgDb> {
-        let Ok(admin) = std::env::var("BIENPHONG_TEST_PG") else {
-            eprintln!("skipped: BIENPHONG_TEST_PG is not set");
-            return None;
-        };
-        let name = format!("bienphong_cli_{}", uuid::Uuid::now_v7().simple());
-        pg_admin(&admin, &format!("CREATE DATABASE {name}"));
-        let base = admin.split('?').next().unwrap();
-        let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
-        Some(PgDb { admin, name, url })
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        pg_admin(
-            &self.admin,
-            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
-    }
-}
-
-fn pg_admin(admin: &str, sql: &str) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(admin)
-            .await
-            .expect("BIENPHONG_TEST_PG must be reachable");
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-    });
 }
 
 /// The same records give the same report, byte for byte, on either backend;

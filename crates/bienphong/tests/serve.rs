@@ -990,3 +990,161 @@ async fn node_refuses_an_out_of_scope_write_and_sync_check_names_what_differs() 
     assert_eq!(code, Some(3), "{err}");
     assert!(err.contains("not among the revisions set aside"), "{err}");
 }
+
+/// `(rows, highest seq)` of the audit log, the register's numbers and the
+/// node id of the SQLite store in `dir`.
+async fn store_facts(dir: &std::path::Path) -> (i64, i64, Vec<(String, i64)>, String) {
+    sqlx::any::install_default_drivers();
+    let url = format!(
+        "sqlite://{}?mode=ro",
+        dir.join("bienphong.sqlite").display()
+    );
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let (rows, last): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), CAST(MAX(seq) AS BIGINT) FROM audit_log")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let register: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT symbol || ' ' || CAST(year AS TEXT), CAST(last_number AS BIGINT) FROM document_register ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let node: String = sqlx::query_scalar("SELECT node_id FROM node")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    (rows, last, register, node)
+}
+
+/// A province moves its server SQLite → PostgreSQL → SQLite with `store
+/// copy --keep-identity`: accounts, tokens, audit log, a register at 02
+/// and a synced node's cursors all move; the copy is served, the node
+/// syncs with it without a full sync, the administrator signs in with the
+/// same password, the audit log and the register go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_store_moves_to_postgresql_and_back_and_its_node_goes_on_syncing() {
+    let Some(pg) = common::PgDb::create() else {
+        return;
+    };
+    let server = tempfile::tempdir().unwrap();
+    let node = tempfile::tempdir().unwrap();
+    let (mut first, url, accounts) = start(server.path(), &["--demo"], 3).await;
+    let register = |dir: &std::path::Path, date: &str| {
+        let out = bin(dir)
+            .args(["report", "annual", "--year", "2023", "--format", "docx"])
+            .args(["--register", "--date", date, "-o"])
+            .arg(dir.join(format!("bc-{}.docx", date.replace('/', "-"))))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", output_of(&out).1);
+    };
+    register(server.path(), "10/01/2024");
+    register(server.path(), "11/01/2024");
+    let made = bin(server.path())
+        .args(["token", "create", "--node", "--unit", "BP-LUNGCU"])
+        .output()
+        .unwrap();
+    let token = output_of(&made)
+        .0
+        .lines()
+        .find(|l| l.starts_with("bpt_"))
+        .unwrap()
+        .to_string();
+    let init = bin(node.path())
+        .args(["node", "init", "--server", &url, "--token", &token])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", output_of(&init).1);
+    let add = || {
+        let out = bin(node.path())
+            .args(["add", "patrol", "--kind", "joint", "--date", "05/03/2025"])
+            .args(["--unit", "BP-LUNGCU", "--force", "BDBP=5"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", output_of(&out).1);
+    };
+    for _ in 0..2 {
+        let synced = bin(node.path()).arg("sync").output().unwrap();
+        assert!(synced.status.success(), "{}", output_of(&synced).1);
+        add();
+    }
+    let synced = bin(node.path()).arg("sync").output().unwrap();
+    assert!(synced.status.success(), "{}", output_of(&synced).1);
+    first.kill().await.unwrap();
+    let _ = first.wait().await;
+    let (audit_rows, audit_last, registered, node_id) = store_facts(server.path()).await;
+    assert!(
+        registered.contains(&("BC-BĐBP 2024".to_string(), 2)),
+        "{registered:?}"
+    );
+
+    let there = bin(server.path())
+        .args([
+            "--lang",
+            "en",
+            "store",
+            "copy",
+            "--keep-identity",
+            "--to",
+            &pg.url,
+        ])
+        .output()
+        .unwrap();
+    let (text, err) = output_of(&there);
+    assert!(there.status.success(), "{err}");
+    assert!(
+        text.contains("users: 3 rows") && text.contains("keeps the original's node id"),
+        "{text}"
+    );
+    let second = tempfile::tempdir().unwrap();
+    let back_url = format!(
+        "sqlite://{}",
+        second.path().join("bienphong.sqlite").display()
+    );
+    let back = bin(server.path())
+        .args([
+            "--database",
+            &pg.url,
+            "store",
+            "copy",
+            "--keep-identity",
+            "--to",
+            &back_url,
+        ])
+        .output()
+        .unwrap();
+    assert!(back.status.success(), "{}", output_of(&back).1);
+    let (rows, last, copied_register, copied_node) = store_facts(second.path()).await;
+    assert_eq!(
+        (rows, last, &copied_register, &copied_node),
+        (audit_rows, audit_last, &registered, &node_id)
+    );
+
+    // The copy, served, takes the node's next sync as the original would.
+    let (_second_server, url2, _) = start(second.path(), &[], 0).await;
+    add();
+    let synced = bin(node.path())
+        .args(["--lang", "en", "sync", "--server", &url2])
+        .output()
+        .unwrap();
+    let (text, err) = output_of(&synced);
+    assert!(synced.status.success(), "{err}");
+    assert!(text.starts_with("sent 1 revisions"), "{text}");
+    let (admin, password) = accounts.iter().find(|(n, _)| n == "admin").unwrap();
+    let c = signed_in(&url2, admin, password).await;
+    let me = c.get(format!("{url2}/api/v1/me")).send().await.unwrap();
+    assert_eq!(me.status(), 200, "the same password signs in to the copy");
+    register(second.path(), "12/01/2024");
+    let (rows, last, numbers, _) = store_facts(second.path()).await;
+    assert!(
+        rows > audit_rows && last > audit_last,
+        "the audit log goes on"
+    );
+    assert!(
+        numbers.contains(&("BC-BĐBP 2024".to_string(), 3)),
+        "{numbers:?}"
+    );
+}

@@ -1251,17 +1251,22 @@ const REVISION_SEQ_LOCK: i64 = 0x0042_5053_4551;
 pub(crate) const REVISION_COLUMNS: &str =
     "id, record_id, record_type, parents, node_id, author, created_ms, deleted, content";
 
-async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
-    for table in [
-        "daily_facts",
-        "half_month_facts",
-        "current_records",
-        "heads",
-        "unit_set_members",
-        "unit_sets",
-        "measures",
-        "conflicts",
-    ] {
+/// The tables derived from the revisions, emptied and refilled by
+/// [`rebuild_in`] (in this order: referencing tables first); a whole-store
+/// copy rebuilds them instead of copying them.
+pub(crate) const DERIVED_TABLES: [&str; 8] = [
+    "daily_facts",
+    "half_month_facts",
+    "current_records",
+    "heads",
+    "unit_set_members",
+    "unit_sets",
+    "measures",
+    "conflicts",
+];
+
+pub(crate) async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
+    for table in DERIVED_TABLES {
         sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
             .execute(&mut *tx)
             .await?;

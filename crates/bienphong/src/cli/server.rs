@@ -39,6 +39,16 @@ pub struct ServeArgs {
     /// repeat it, or separate them with commas. None by default.
     #[arg(long, env = "BIENPHONG_TRUSTED_PROXIES", value_name = "CIDR", value_delimiter = ',', value_parser = parse_proxy)]
     pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// Write a backup into DATA/backups every DURATION (e.g. 6h, 24h), the
+    /// first one DURATION after the start (SQLite stores; PostgreSQL is
+    /// backed up with pg_dump).
+    #[arg(long, env = "BIENPHONG_BACKUP_EVERY", value_name = "DURATION")]
+    pub backup_every: Option<String>,
+    /// How many backups of the form bienphong-*.bpbak to keep in
+    /// DATA/backups: the oldest beyond are removed after each new one.
+    #[arg(long, env = "BIENPHONG_BACKUP_KEEP", value_name = "N", default_value_t = 7,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub backup_keep: u32,
     /// What the log says: error, warn, info, debug or trace, or a filter
     /// such as "info,sqlx=warn" (JSON lines on standard error).
     #[arg(

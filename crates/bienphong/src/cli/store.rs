@@ -68,8 +68,9 @@ pub enum StoreCommand {
     Rebuild,
     /// Check the file's integrity and that derived tables match the revisions.
     Check,
-    /// Copy the whole store (revisions and all) into an empty one, then
-    /// verify counts and a digest of the revision set.
+    /// Copy the whole store (revisions, accounts, tokens, sync peers and
+    /// cursors, audit log, registers…) into an empty one, then verify the
+    /// counts and a digest of the revision set.
     Copy {
         /// The source (default: the store in effect).
         #[arg(long)]
@@ -77,5 +78,10 @@ pub enum StoreCommand {
         /// The target: sqlite://PATH or postgres://…
         #[arg(long)]
         to: String,
+        /// The copy replaces the original (a move to another database or
+        /// machine): it takes the original's node id, so that nodes go on
+        /// syncing with it. Without it the copy gets an identity of its own.
+        #[arg(long)]
+        keep_identity: bool,
     },
 }

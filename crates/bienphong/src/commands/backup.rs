@@ -30,12 +30,33 @@ pub async fn backup(ctx: &Context, args: BackupArgs, out: &mut impl Write) -> Re
             Kind::Conflict,
         ));
     }
-    let node_settings = NodeState::path_in(&ctx.data);
-    let is_node = ctx.database.is_none() && node_settings.is_file();
+    let store = ctx.service().await?.store();
+    let manifest = take(store, &ctx.data, ctx.database.is_none(), &to, now).await?;
+    writeln!(
+        out,
+        "{}",
+        ctx.say("backup-written", &summary(&manifest, &to, file_size(&to)))
+    )
+    .context("stdout")?;
+    Ok(())
+}
+
+/// A backup of `store` to `to`, with a node's `sync.json` (taken under the
+/// sync lock, so that its cursors match the store) when `data` is a node's
+/// and the store is its embedded one.
+pub async fn take(
+    store: &bienphong_store::SqlStore,
+    data: &Path,
+    embedded: bool,
+    to: &Path,
+    now: i64,
+) -> Result<BackupManifest> {
+    let node_settings = NodeState::path_in(data);
+    let is_node = embedded && node_settings.is_file();
     // Held until the snapshot is taken: no sync moves the cursors between
     // reading sync.json and the database.
     let _lock = if is_node {
-        Some(SyncLock::acquire(&ctx.data, LOCK_PATIENCE).await?)
+        Some(SyncLock::acquire(data, LOCK_PATIENCE).await?)
     } else {
         None
     };
@@ -45,15 +66,42 @@ pub async fn backup(ctx: &Context, args: BackupArgs, out: &mut impl Write) -> Re
             .with_context(|| format!("cannot read {}", node_settings.display()))?;
         extras.push((file_name(&node_settings), content));
     }
-    let store = ctx.service().await?.store();
-    let manifest = store.backup_to(&to, &extras, now).await?;
-    writeln!(
-        out,
-        "{}",
-        ctx.say("backup-written", &summary(&manifest, &to, file_size(&to)))
-    )
-    .context("stdout")?;
-    Ok(())
+    Ok(store.backup_to(to, &extras, now).await?)
+}
+
+/// The scheduled backup of `serve --backup-every`: a new file in
+/// `DATA/backups` (skipped if one of that second exists), then the oldest
+/// of the form `bienphong-*.bpbak` removed beyond `keep`. Returns the file
+/// written, if any.
+pub async fn scheduled(
+    store: &bienphong_store::SqlStore,
+    data: &Path,
+    embedded: bool,
+    keep: usize,
+) -> Result<Option<PathBuf>> {
+    let now = bienphong_service::now_ms();
+    let to = default_backup_path(data, now)?;
+    if to.exists() {
+        return Ok(None);
+    }
+    take(store, data, embedded, &to, now).await?;
+    let dir = data.join("backups");
+    let mut kept: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = file_name(p);
+            name.starts_with("bienphong-") && name.ends_with(".bpbak")
+        })
+        .collect();
+    // The names sort as their times do.
+    kept.sort();
+    let excess = kept.len().saturating_sub(keep.max(1));
+    for old in &kept[..excess] {
+        std::fs::remove_file(old).with_context(|| format!("cannot remove {}", old.display()))?;
+    }
+    Ok(Some(to))
 }
 
 pub async fn restore(ctx: &Context, args: RestoreArgs, out: &mut impl Write) -> Result<()> {

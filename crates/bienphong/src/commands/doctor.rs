@@ -20,7 +20,9 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_FILE: &str = "/etc/bienphong/bienphong.env";
 
 /// Every setting the program reads from its environment.
-const KNOWN: [&str; 13] = [
+const KNOWN: [&str; 15] = [
+    "BIENPHONG_BACKUP_EVERY",
+    "BIENPHONG_BACKUP_KEEP",
     "BIENPHONG_DATA",
     "BIENPHONG_DATABASE",
     "BIENPHONG_LANG",
@@ -174,7 +176,9 @@ fn check_values(d: &mut Doctor, values: &BTreeMap<String, String>) {
             "BIENPHONG_LISTEN" if value.parse::<std::net::SocketAddr>().is_err() => {
                 bad(d, key, value, lang.text("doctor-why-listen", &[]));
             }
-            "BIENPHONG_SYNC_EVERY" if crate::cli::parse_every(value).is_none() => {
+            "BIENPHONG_SYNC_EVERY" | "BIENPHONG_BACKUP_EVERY"
+                if crate::cli::parse_every(value).is_none() =>
+            {
                 bad(d, key, value, lang.text("doctor-why-every", &[]));
             }
             "BIENPHONG_TRUSTED_PROXIES" => {
@@ -186,6 +190,11 @@ fn check_values(d: &mut Doctor, values: &BTreeMap<String, String>) {
             }
             "BIENPHONG_LOG" if tracing_subscriber::EnvFilter::try_new(value).is_err() => {
                 bad(d, key, value, lang.text("doctor-why-log", &[]));
+            }
+            "BIENPHONG_BACKUP_KEEP"
+                if !value.parse::<u32>().is_ok_and(|n| (1..=1000).contains(&n)) =>
+            {
+                bad(d, key, value, "1–1000".into());
             }
             "BIENPHONG_LANG" if !["vi", "en"].contains(&value.as_str()) => {
                 bad(d, key, value, "vi, en".into());

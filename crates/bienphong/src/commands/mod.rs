@@ -1,6 +1,6 @@
 //! One module per concern; each command takes the one context of the run.
 
-mod backup;
+pub(crate) mod backup;
 mod bench;
 mod briefings;
 mod conflicts;

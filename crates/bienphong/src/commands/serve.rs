@@ -229,8 +229,60 @@ async fn sync_in_background(
     tracing::info!("background sync stopped");
 }
 
+/// Checks `--backup-every` before anything is opened: a duration, and an
+/// embedded store (PostgreSQL is backed up with its own tools).
+fn backup_every(ctx: &Context, args: &ServeArgs) -> Result<Option<Duration>> {
+    let Some(text) = &args.backup_every else {
+        return Ok(None);
+    };
+    let every = crate::cli::parse_every(text).ok_or_else(|| {
+        CliError::Message(
+            "serve-backup-every-invalid",
+            vec![("value", text.clone())],
+            Kind::Invalid,
+        )
+    })?;
+    if ctx.database.is_some() {
+        return Err(CliError::Message(
+            "serve-backup-every-postgres",
+            vec![],
+            Kind::Invalid,
+        ));
+    }
+    Ok(Some(every))
+}
+
+/// Backs the store up every `every` (the first after one interval) until
+/// `stop`, keeping the newest `keep`; a failed backup is logged and tried
+/// again at the next tick.
+async fn backups_in_background(
+    service: Arc<Service<SqlStore>>,
+    data: PathBuf,
+    every: Duration,
+    keep: usize,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => break,
+        }
+        match super::backup::scheduled(service.store(), &data, true, keep).await {
+            Ok(Some(path)) => tracing::info!(backup = %path.display(), "scheduled backup written"),
+            Ok(None) => tracing::info!("a backup of this second exists; this tick is skipped"),
+            Err(e) => {
+                tracing::warn!(error = ?e, "scheduled backup failed; it is tried again at the next tick")
+            }
+        }
+    }
+}
+
 pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     let node = node_sync(&ctx.data, &args)?;
+    let backups = backup_every(ctx, &args)?;
     let service = ctx.shared_service().await?.clone();
     let (location, data, lang) = (ctx.location(), &ctx.data, ctx.lang);
     // `--log` (or BIENPHONG_LOG); an unreadable filter falls back to the
@@ -318,6 +370,20 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     };
     let mut state = AppState::new(service.clone(), config);
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let backup_task = backups.map(|every| {
+        tracing::info!(
+            every_s = every.as_secs(),
+            keep = args.backup_keep,
+            "backing up in the background"
+        );
+        tokio::spawn(backups_in_background(
+            service.clone(),
+            data.to_path_buf(),
+            every,
+            args.backup_keep as usize,
+            stopped.clone(),
+        ))
+    });
     let mut background = None;
     if let Some(node) = node {
         tracing::info!(every_s = node.every.as_secs(), "syncing in the background");
@@ -345,6 +411,13 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
             .is_err()
     {
         tracing::warn!("the background sync did not stop within 10 s");
+    }
+    if let Some(task) = backup_task
+        && tokio::time::timeout(Duration::from_secs(60), task)
+            .await
+            .is_err()
+    {
+        tracing::warn!("the scheduled backup did not stop within 60 s");
     }
     served.context("server")?;
     tracing::info!("stopped");

@@ -11,7 +11,11 @@ use std::io::Write;
 pub async fn run(ctx: &Context, command: StoreCommand, out: &mut impl Write) -> Result<()> {
     match command {
         StoreCommand::Rebuild => rebuild(ctx, out).await,
-        StoreCommand::Copy { from, to } => copy(ctx, from, &to, out).await,
+        StoreCommand::Copy {
+            from,
+            to,
+            keep_identity,
+        } => copy(ctx, from, &to, keep_identity, out).await,
         StoreCommand::Check => check(ctx, out).await,
     }
 }
@@ -29,8 +33,15 @@ async fn rebuild(ctx: &Context, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-/// Copies `--from` (or the store in effect) into the empty store `to`.
-async fn copy(ctx: &Context, from: Option<String>, to: &str, out: &mut impl Write) -> Result<()> {
+/// Copies `--from` (or the store in effect), whole, into the empty store
+/// `to`.
+async fn copy(
+    ctx: &Context,
+    from: Option<String>,
+    to: &str,
+    keep_identity: bool,
+    out: &mut impl Write,
+) -> Result<()> {
     let named;
     let source = match from {
         Some(url) => {
@@ -40,11 +51,31 @@ async fn copy(ctx: &Context, from: Option<String>, to: &str, out: &mut impl Writ
         None => ctx.service().await?.store(),
     };
     let target = SqlStore::connect(to).await?;
-    let report = bienphong_store::copy(source, &target, |n| {
-        eprint!("\r{} …", format::integer(n as i64));
+    let report = bienphong_store::copy_whole(source, &target, keep_identity, |table, n| {
+        eprint!("\r{table} {} …", format::integer(n as i64));
     })
     .await?;
     eprintln!();
+    for (table, rows) in &report.tables {
+        writeln!(
+            out,
+            "  {}",
+            ctx.say(
+                "copied-table",
+                &[
+                    ("table", table.clone()),
+                    ("rows", format::integer(*rows as i64))
+                ]
+            )
+        )
+        .context("stdout")?;
+    }
+    let identity = if report.kept_identity {
+        "copied-identity-kept"
+    } else {
+        "copied-identity-new"
+    };
+    writeln!(out, "{}", ctx.say(identity, &[])).context("stdout")?;
     writeln!(
         out,
         "{}",

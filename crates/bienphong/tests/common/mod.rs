@@ -170,3 +170,56 @@ pub fn tool(candidates: &[&str], what: &str) -> Option<PathBuf> {
 pub fn libreoffice() -> Option<PathBuf> {
     tool(&["/usr/bin/libreoffice", "/usr/bin/soffice"], "LibreOffice")
 }
+
+/// A PostgreSQL database for one test, dropped after it; `None` when
+/// `BIENPHONG_TEST_PG` is not set.
+pub struct PgDb {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDb {
+    pub fn create() -> Option<PgDb> {
+        let Ok(admin) = std::env::var("BIENPHONG_TEST_PG") else {
+            eprintln!("skipped: BIENPHONG_TEST_PG is not set");
+            return None;
+        };
+        let name = format!("bienphong_cli_{}", uuid::Uuid::now_v7().simple());
+        pg_admin(&admin, &format!("CREATE DATABASE {name}"));
+        let base = admin.split('?').next().unwrap();
+        let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
+        Some(PgDb { admin, name, url })
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        pg_admin(
+            &self.admin,
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+}
+
+/// Runs `sql` as the administrator, on a thread of its own: tests that
+/// are themselves asynchronous create and drop databases too.
+fn pg_admin(admin: &str, sql: &str) {
+    let (admin, sql) = (admin.to_string(), sql.to_string());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin)
+                .await
+                .expect("BIENPHONG_TEST_PG must be reachable");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        });
+    })
+    .join()
+    .unwrap();
+}
