@@ -237,7 +237,7 @@ pub async fn copy_whole(
             }
             q.execute(&mut *tx).await?;
             count += 1;
-            if count % 10_000 == 0 {
+            if count.is_multiple_of(10_000) {
                 progress(table, count);
             }
         }
