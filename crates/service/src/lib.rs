@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use thiserror::Error;
 
 pub mod accounts;
+mod attachments;
 mod briefing;
 pub mod codes;
 mod conflicts;
@@ -23,6 +24,7 @@ mod node;
 mod scope;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};
+pub use attachments::{AttachmentView, Fetched, too_large};
 pub use briefing::StoredBriefing;
 pub use conflicts::{ConflictView, Resolution, ResolutionProblem};
 pub use guarded::Page;
@@ -49,6 +51,12 @@ pub enum ServiceError {
     /// was written; the same write confirmed is accepted.
     #[error("please confirm: {}", doubts_text(.0))]
     NeedsConfirmation(Vec<Doubt>),
+    /// A record has no live file by that hash.
+    #[error("the record has no file {0}")]
+    AttachmentUnknown(String),
+    /// A file this node left on its server (deferred): fetch it first.
+    #[error("file {0} has not been fetched from the server yet")]
+    NotFetched(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -95,6 +103,13 @@ impl ServiceError {
             Self::NeedsConfirmation(doubts) => {
                 Described::new(K::Invalid, "needs_confirmation", "needs-confirmation")
                     .with("count", doubts.len().to_string())
+            }
+            Self::AttachmentUnknown(hash) => {
+                Described::new(K::NotFound, "not_found", "attachment-unknown").with("value", hash)
+            }
+            Self::NotFetched(hash) => {
+                Described::new(K::Conflict, "not_fetched", "attachment-not-fetched")
+                    .with("value", hash)
             }
             Self::Internal(detail) => {
                 Described::new(K::Internal, "internal", "error-internal").with("detail", detail)
@@ -623,6 +638,17 @@ impl<S: Store> Service<S> {
         let Some(subject) = content.subject_of() else {
             return Ok(());
         };
+        if let Content::Attachment(_) = content {
+            // A file belongs to any live record but another file.
+            return match self.store.get(subject).await? {
+                Some(r) if r.record_type != RecordType::Attachment => Ok(()),
+                _ => Err(ValidationError::new(
+                    "record",
+                    bienphong_domain::Problem::UnknownRecord(subject.to_string()),
+                )
+                .into()),
+            };
+        }
         let expected = match content {
             Content::CaseSubjects(_) => RecordType::Case,
             _ => RecordType::Programme,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod backup;
+mod blobs;
 mod builder;
 mod copy;
 mod imports;
@@ -11,6 +12,7 @@ mod peers;
 mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
+pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
 pub use copy::{CopyReport, copy};
 pub use imports::{DeletedImport, ImportStore};

@@ -266,6 +266,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
         session_ttl: Duration::from_secs(args.session_hours.max(1) * 3600),
         secure_cookies: args.secure_cookies,
         node_dir: Some(data.to_path_buf()),
+        max_attachment_bytes: args.max_attachment,
         ..ServerConfig::default()
     };
     let mut state = AppState::new(service.clone(), config);
