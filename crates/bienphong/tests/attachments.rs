@@ -32,7 +32,10 @@ fn a_file_is_attached_listed_written_out_refused_by_content_and_size_and_removed
     let again = stdout(bin(data).args(["attach", "case", &id]).arg(&scan));
     assert!(again.contains("đã có tệp này"), "{again}");
     let listed = stdout(bin(data).args(["attachments", "case", &id]));
-    assert!(listed.contains(&hash) && listed.contains("Biên bản.pdf"), "{listed}");
+    assert!(
+        listed.contains(&hash) && listed.contains("Biên bản.pdf"),
+        "{listed}"
+    );
     assert!(listed.contains("4,9 KB"), "{listed}");
     let out = files.path().join("ra.pdf");
     stdout(

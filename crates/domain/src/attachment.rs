@@ -32,9 +32,7 @@ pub struct Attachment {
 pub const DEFAULT_MAX_BYTES: u64 = 20 * 1024 * 1024;
 
 /// The types of file that may be attached, as [`detect`] names them.
-pub const ALLOWED: [&str; 8] = [
-    PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, TEXT,
-];
+pub const ALLOWED: [&str; 8] = [PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, TEXT];
 
 const PDF: &str = "application/pdf";
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -95,9 +93,16 @@ fn markup(text: &str) -> Option<&'static str> {
         .take(64)
         .collect::<String>()
         .to_lowercase();
-    if ["<!doctype html", "<html", "<head", "<body", "<script", "<iframe"]
-        .iter()
-        .any(|p| head.starts_with(p))
+    if [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<script",
+        "<iframe",
+    ]
+    .iter()
+    .any(|p| head.starts_with(p))
     {
         Some("text/html")
     } else if head.starts_with("<svg") {
@@ -234,7 +239,10 @@ pub fn size_text(bytes: u64) -> String {
     } else if bytes >= KB {
         ("KB", KB)
     } else {
-        return format!("{} B", crate::format::integer(i64::try_from(bytes).unwrap_or(i64::MAX)));
+        return format!(
+            "{} B",
+            crate::format::integer(i64::try_from(bytes).unwrap_or(i64::MAX))
+        );
     };
     let value = (Decimal::from(bytes) / Decimal::from(div)).round_dp(1);
     format!("{} {unit}", crate::format::decimal(value, false))
@@ -320,7 +328,10 @@ mod tests {
             ("word/document.xml", b"<w:document/>"),
         ]);
         assert_eq!(detect(&docx), DOCX);
-        let xlsx = zip(&[("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<w/>")]);
+        let xlsx = zip(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/workbook.xml", b"<w/>"),
+        ]);
         assert_eq!(detect(&xlsx), XLSX);
         let odt = zip(&[("mimetype", ODT.as_bytes()), ("content.xml", b"<x/>")]);
         assert_eq!(detect(&odt), ODT);

@@ -88,7 +88,9 @@ pub enum Problem {
     #[error("a report of {0} for this quarter already exists")]
     ReportExists(String),
     /// A file whose bytes are of a type that may not be attached.
-    #[error("is a file of type {0}, which cannot be attached (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG or plain text)")]
+    #[error(
+        "is a file of type {0}, which cannot be attached (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG or plain text)"
+    )]
     FileTypeRefused(String),
     /// A file larger than the configured limit.
     #[error("is larger than the limit of {0}")]

@@ -114,11 +114,9 @@ impl<S: Store + BlobStore> Service<S> {
         let (name, content_type) = accept(name, bytes, max_bytes)?;
         let owner = self.get(record).await?;
         if owner.record_type == RecordType::Attachment {
-            return Err(ValidationError::new(
-                "record",
-                Problem::UnknownRecord(record.to_string()),
-            )
-            .into());
+            return Err(
+                ValidationError::new("record", Problem::UnknownRecord(record.to_string())).into(),
+            );
         }
         let a = Attachment {
             record,
@@ -213,7 +211,12 @@ impl<S: Store + BlobStore> Service<S> {
                 Problem::InvalidHash(actual),
             )));
         }
-        if !self.store().present_blobs(&[hash.to_string()]).await?.is_empty() {
+        if !self
+            .store()
+            .present_blobs(&[hash.to_string()])
+            .await?
+            .is_empty()
+        {
             return Ok(false);
         }
         let content_type = attachment::detect(&bytes);

@@ -43,11 +43,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub trait BlobStore: Send + Sync {
     /// Keeps `blob` (once: the same bytes again change nothing) and
     /// returns its hash.
-    fn put_blob(
-        &self,
-        blob: &NewBlob,
-        now_ms: i64,
-    ) -> impl Future<Output = Result<String>> + Send;
+    fn put_blob(&self, blob: &NewBlob, now_ms: i64) -> impl Future<Output = Result<String>> + Send;
 
     /// Writes `writes` and keeps `blobs` in one transaction: a file and
     /// the record that names it appear together or not at all.
@@ -60,8 +56,7 @@ pub trait BlobStore: Send + Sync {
 
     fn blob_info(&self, hash: &str) -> impl Future<Output = Result<Option<BlobInfo>>> + Send;
 
-    fn blob(&self, hash: &str)
-    -> impl Future<Output = Result<Option<(BlobInfo, Vec<u8>)>>> + Send;
+    fn blob(&self, hash: &str) -> impl Future<Output = Result<Option<(BlobInfo, Vec<u8>)>>> + Send;
 
     /// Which of `hashes` this store holds.
     fn present_blobs(
@@ -128,10 +123,7 @@ impl BlobStore for SqlStore {
         now_ms: i64,
     ) -> Result<Vec<Revision>> {
         let extras = crate::sql::Extras {
-            blobs: blobs
-                .into_iter()
-                .map(|b| (b.hash(), b))
-                .collect(),
+            blobs: blobs.into_iter().map(|b| (b.hash(), b)).collect(),
             blob_ms: now_ms,
             ..Default::default()
         };
@@ -140,8 +132,7 @@ impl BlobStore for SqlStore {
             match self.try_commit_with(writes.clone(), &extras).await {
                 Err(e) if crate::sql::is_retryable(&e) && attempt < 8 => {
                     attempt += 1;
-                    tokio::time::sleep(std::time::Duration::from_millis(5 << attempt.min(6)))
-                        .await;
+                    tokio::time::sleep(std::time::Duration::from_millis(5 << attempt.min(6))).await;
                 }
                 outcome => return outcome,
             }

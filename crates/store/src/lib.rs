@@ -12,8 +12,8 @@ mod peers;
 mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
-pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
+pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use copy::{CopyReport, copy};
 pub use imports::{DeletedImport, ImportStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};

@@ -2006,12 +2006,14 @@ macro_rules! conformance_suite {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn files_are_kept_once_beside_their_links_and_copied_and_backed_up() {
-                let Some(db) = Db::$backend().await else { return };
-                let Some(other) = Db::sqlite().await else { return };
-                super::files_are_kept_once_beside_their_links_and_copied_and_backed_up(
-                    &db, &other,
-                )
-                .await;
+                let Some(db) = Db::$backend().await else {
+                    return;
+                };
+                let Some(other) = Db::sqlite().await else {
+                    return;
+                };
+                super::files_are_kept_once_beside_their_links_and_copied_and_backed_up(&db, &other)
+                    .await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2132,10 +2134,7 @@ pub async fn a_units_seizures_are_those_of_its_live_cases(store: SqlStore) {
 /// Attached files: each content once, whatever records name it, written
 /// with its link in one transaction; a removed link leaves the bytes; a
 /// copy to another store and a backup carry them.
-pub async fn files_are_kept_once_beside_their_links_and_copied_and_backed_up(
-    db: &Db,
-    other: &Db,
-) {
+pub async fn files_are_kept_once_beside_their_links_and_copied_and_backed_up(db: &Db, other: &Db) {
     let store = db.open().await;
     store.commit(structure()).await.unwrap();
     let made = store
@@ -2174,7 +2173,10 @@ pub async fn files_are_kept_once_beside_their_links_and_copied_and_backed_up(
     assert_eq!(store.blob_count().await.unwrap(), 1);
     let (info, back) = store.blob(&hash).await.unwrap().unwrap();
     assert_eq!(back, bytes);
-    assert_eq!((info.content_type.as_str(), info.size), ("application/pdf", bytes.len() as u64));
+    assert_eq!(
+        (info.content_type.as_str(), info.size),
+        ("application/pdf", bytes.len() as u64)
+    );
     assert_eq!(store.attachment_links(&hash).await.unwrap().len(), 2);
     let listed = store
         .list(ListFilter {

@@ -205,7 +205,11 @@ pub async fn sync_blobs<S: Store + BlobStore>(
 
 /// Fetches one file from the server now (`bienphong sync fetch HASH`, the
 /// fetch button of a record's page on a node): one a node deferred.
-pub async fn fetch_one<S: Store + BlobStore>(store: &S, client: &Client, hash: &str) -> Result<bool> {
+pub async fn fetch_one<S: Store + BlobStore>(
+    store: &S,
+    client: &Client,
+    hash: &str,
+) -> Result<bool> {
     if !store.present_blobs(&[hash.to_string()]).await?.is_empty() {
         return Ok(false);
     }
@@ -229,10 +233,15 @@ pub async fn fetch_for_node<S: Store + BlobStore>(
 /// whole number of KB, MB or GB (1 024-based), as `5MB` or `500 kb`.
 pub fn parse_size(s: &str) -> Option<u64> {
     let t = s.trim().to_ascii_uppercase().replace(' ', "");
-    let (number, factor) = [("GB", 1u64 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
-        .iter()
-        .find_map(|(unit, f)| t.strip_suffix(unit).map(|n| (n.to_string(), *f)))
-        .unwrap_or((t.clone(), 1));
+    let (number, factor) = [
+        ("GB", 1u64 << 30),
+        ("MB", 1 << 20),
+        ("KB", 1 << 10),
+        ("B", 1),
+    ]
+    .iter()
+    .find_map(|(unit, f)| t.strip_suffix(unit).map(|n| (n.to_string(), *f)))
+    .unwrap_or((t.clone(), 1));
     number.parse::<u64>().ok()?.checked_mul(factor)
 }
 

@@ -280,7 +280,10 @@ pub fn openapi_document() -> Value {
         );
     }
     attachment_schemas(&mut schemas);
-    for t in RecordType::ALL.into_iter().filter(|t| *t != RecordType::Attachment) {
+    for t in RecordType::ALL
+        .into_iter()
+        .filter(|t| *t != RecordType::Attachment)
+    {
         schemas.insert(content_schema(t).into(), {
             let mut schema = bienphong_domain::fields::json_schema(t);
             schema["description"] = json!(format!(

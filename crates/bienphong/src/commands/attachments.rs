@@ -47,7 +47,8 @@ pub async fn attach(ctx: &Context, args: AttachArgs, out: &mut impl Write) -> Re
         None => writeln!(
             out,
             "{}",
-            ctx.lang.text("attached-already", &[("hash", a.hash.clone())])
+            ctx.lang
+                .text("attached-already", &[("hash", a.hash.clone())])
         )
         .context("stdout")?,
     }

@@ -119,11 +119,16 @@ fn download_response(a: &Attachment, bytes: Vec<u8>) -> Response {
     let name = a.name.as_str();
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .filter(|c| *c != '"' && *c != '\\')
         .collect();
-    let encoded =
-        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
     (
         [
             (header::CONTENT_TYPE, a.content_type.clone()),

@@ -5,7 +5,7 @@
 use crate::common::{TestApp, login, spawn_app, spawn_app_with, token};
 use crate::sync::{NOW_MS, node, node_token, run_sync};
 use bienphong_service::Actor;
-use bienphong_store::{BlobStore, Store};
+use bienphong_store::BlobStore;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -50,8 +50,7 @@ async fn answer(
         .map(|t| t.to_str().unwrap().to_string());
     let text = r.text().await.unwrap();
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    crate::common::document::check_answer(app, method, path, status, media.as_deref(), &body)
-        .await;
+    crate::common::document::check_answer(app, method, path, status, media.as_deref(), &body).await;
     (status, body)
 }
 
@@ -175,7 +174,10 @@ async fn the_same_file_on_two_records_is_kept_once_and_comes_back_as_it_went() {
     // A reader of the post reads, but may not attach or remove.
     let reader = token(&app, "dn-lungcu-xem").await;
     let (s, list) = call(&app, &reader, Method::GET, &on_patrol, None).await;
-    assert_eq!((s, list["items"].as_array().unwrap().len()), (StatusCode::OK, 1));
+    assert_eq!(
+        (s, list["items"].as_array().unwrap().len()),
+        (StatusCode::OK, 1)
+    );
     let (s, _) = upload(&app, &reader, &on_patrol, "x.pdf", pdf("reader", 10)).await;
     assert_eq!(s, 403);
     let (s, _) = call(
@@ -296,7 +298,10 @@ async fn a_file_of_personal_data_is_read_only_with_the_grant_and_every_read_is_a
     assert_eq!(s, 201, "{item}");
     let hash = item["hash"].as_str().unwrap().to_string();
     let (s, list) = call(&app, &granted, Method::GET, &on_subjects, None).await;
-    assert_eq!((s, list["items"].as_array().unwrap().len()), (StatusCode::OK, 1));
+    assert_eq!(
+        (s, list["items"].as_array().unwrap().len()),
+        (StatusCode::OK, 1)
+    );
     let (s, _) = call(
         &app,
         &granted,
@@ -376,10 +381,12 @@ async fn the_record_page_lists_its_files_and_takes_an_upload() {
         b.extend(std::iter::repeat_n(7u8, 2000));
         b
     };
-    let form = reqwest::multipart::Form::new().text("csrf", csrf.clone()).part(
-        "file",
-        reqwest::multipart::Part::bytes(png.clone()).file_name("Ảnh hàng thu giữ.png"),
-    );
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(png.clone()).file_name("Ảnh hàng thu giữ.png"),
+        );
     let r = client
         .post(app.url(&format!("{page_path}/attachments")))
         .header("sec-fetch-site", "same-origin")
@@ -481,7 +488,11 @@ async fn a_node_syncs_a_record_with_its_file_and_one_that_defers_fetches_it_on_d
         .await
         .unwrap();
     let report = run_sync(&mut thin).await;
-    assert_eq!((report.files.fetched, report.files.deferred), (1, 1), "{report:?}");
+    assert_eq!(
+        (report.files.fetched, report.files.deferred),
+        (1, 1),
+        "{report:?}"
+    );
     let files = thin.service.attachments_of(rev.record_id).await.unwrap();
     assert_eq!(files.len(), 2);
     let big = files.iter().find(|f| f.attachment.hash == a.hash).unwrap();
@@ -513,11 +524,20 @@ async fn a_node_syncs_a_record_with_its_file_and_one_that_defers_fetches_it_on_d
     let other = node_token(&app, "BP-XINMAN").await;
     let mut far = node(&app, &other).await;
     run_sync(&mut far).await;
-    assert!(far.service.attachments_of(rev.record_id).await.unwrap().is_empty());
+    assert!(
+        far.service
+            .attachments_of(rev.record_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let far_client = bienphong_sync::client::Client::new(&far.state.server, &other).unwrap();
     let refused = bienphong_sync::blobs::fetch_one(far.service.store(), &far_client, &a.hash).await;
     assert!(
-        matches!(refused, Err(bienphong_sync::SyncError::Server { status: 404, .. })),
+        matches!(
+            refused,
+            Err(bienphong_sync::SyncError::Server { status: 404, .. })
+        ),
         "{refused:?}"
     );
 }

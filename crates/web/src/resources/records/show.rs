@@ -174,11 +174,7 @@ pub async fn page(
             None,
         );
     let can_attach = auth.principal.grant.is_admin()
-        || (auth
-            .principal
-            .grant
-            .may_write_type(RecordType::Attachment)
-            && can_edit);
+        || (auth.principal.grant.may_write_type(RecordType::Attachment) && can_edit);
     Ok(render(RecordPage {
         title: format!(
             "{} · {}",
