@@ -695,6 +695,19 @@ impl<S: Store> Service<S> {
     async fn commit(&self, writes: Vec<Write>) -> Result<Vec<Revision>> {
         self.node_rule(&writes).await?;
         for w in &writes {
+            // A file's link is written with its bytes (`attachments.rs`),
+            // never typed: one naming bytes this store lacks is refused.
+            if w.record_type == RecordType::Attachment && w.content.is_some() {
+                return Err(ValidationError::new(
+                    "type",
+                    bienphong_domain::Problem::UnknownValue {
+                        value: RecordType::Attachment.to_string(),
+                        expected: "bienphong attach, POST /api/v1/<collection>/{id}/attachments"
+                            .to_string(),
+                    },
+                )
+                .into());
+            }
             if w.record_type == RecordType::BriefingReport {
                 self.check_briefing_write(w.parent.map(|_| w.record_id), w.content.as_ref())
                     .await?;
