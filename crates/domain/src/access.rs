@@ -132,6 +132,15 @@ impl Grant {
         if self.is_admin() {
             return true;
         }
+        if record_type == RecordType::Attachment {
+            // A file is read and written where its record is. The owner of
+            // a restricted record is not known here: callers that look it
+            // up judge the record itself (`allows` on it with its owner);
+            // here a file of a restricted record is refused.
+            return owner.is_some_and(|o| {
+                !o.record_type().is_restricted() && self.allows(access, org, o, None)
+            });
+        }
         if record_type.is_structure() {
             return access == Access::Read;
         }

@@ -87,6 +87,16 @@ pub enum Problem {
     AlreadySubmitted,
     #[error("a report of {0} for this quarter already exists")]
     ReportExists(String),
+    /// A file whose bytes are of a type that may not be attached.
+    #[error(
+        "is a file of type {0}, which cannot be attached (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG or plain text)"
+    )]
+    FileTypeRefused(String),
+    /// A file larger than the configured limit.
+    #[error("is larger than the limit of {0}")]
+    FileTooLarge(String),
+    #[error("is not a SHA-256 (64 lowercase hex digits): {0}")]
+    InvalidHash(String),
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -248,6 +258,9 @@ impl Problem {
             Problem::SetBySubmission => ("field-set-by-submission", vec![field]),
             Problem::AlreadySubmitted => ("field-already-submitted", vec![field]),
             Problem::ReportExists(s) => ("field-report-exists", vec![field, v(s)]),
+            Problem::FileTypeRefused(s) => ("field-file-type-refused", vec![field, v(s)]),
+            Problem::FileTooLarge(s) => ("field-file-too-large", vec![field, ("max", s.clone())]),
+            Problem::InvalidHash(s) => ("field-invalid-hash", vec![field, v(s)]),
         }
     }
 }

@@ -302,6 +302,8 @@ pub fn form_of(t: RecordType) -> Vec<Item> {
             F(opt("order", Count)),
             F(opt("active", Bool)),
         ],
+        // Files are attached by upload on their record's page, never typed.
+        RecordType::Attachment => vec![],
     }
 }
 

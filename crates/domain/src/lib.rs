@@ -3,6 +3,7 @@
 //! periods and Vietnamese formatting. Nothing here does I/O.
 
 pub mod access;
+pub mod attachment;
 pub mod briefing;
 pub mod catalogue;
 pub mod codes;

@@ -29,10 +29,12 @@ pub enum RecordType {
     Propaganda,
     Disaster,
     BriefingReport,
+    /// A file attached to another record (`attachment.rs`).
+    Attachment,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 14] = [
+    pub const ALL: [RecordType; 15] = [
         Self::Unit,
         Self::Link,
         Self::Marker,
@@ -47,6 +49,7 @@ impl RecordType {
         Self::Propaganda,
         Self::Disaster,
         Self::BriefingReport,
+        Self::Attachment,
     ];
 
     /// The kinds of coordinated work, as the CLI and reports name them.
@@ -76,6 +79,7 @@ impl RecordType {
             Self::Propaganda => "propaganda",
             Self::Disaster => "disaster",
             Self::BriefingReport => "briefing_report",
+            Self::Attachment => "attachment",
         }
     }
 
@@ -472,6 +476,7 @@ pub enum Content {
     Propaganda(Propaganda),
     Disaster(Disaster),
     BriefingReport(BriefingReport),
+    Attachment(crate::attachment::Attachment),
 }
 
 impl Content {
@@ -491,6 +496,7 @@ impl Content {
             Self::Propaganda(_) => RecordType::Propaganda,
             Self::Disaster(_) => RecordType::Disaster,
             Self::BriefingReport(_) => RecordType::BriefingReport,
+            Self::Attachment(_) => RecordType::Attachment,
         }
     }
 
@@ -526,6 +532,7 @@ impl Content {
             RecordType::Propaganda => Self::Propaganda(parse(json)?),
             RecordType::Disaster => Self::Disaster(parse(json)?),
             RecordType::BriefingReport => Self::BriefingReport(parse(json)?),
+            RecordType::Attachment => Self::Attachment(parse(json)?),
         })
     }
 
@@ -546,6 +553,7 @@ impl Content {
             Self::Propaganda(r) => serde_json::to_string(r),
             Self::Disaster(r) => serde_json::to_string(r),
             Self::BriefingReport(r) => serde_json::to_string(r),
+            Self::Attachment(r) => serde_json::to_string(r),
         };
         // Plain structs with string keys always serialise.
         value.unwrap_or_default()
@@ -564,9 +572,11 @@ impl Content {
             Self::BriefingReport(r) => r.period().map(|p| p.to),
             Self::Unit(u) => u.valid_from,
             Self::Link(l) => l.valid_from,
-            Self::Marker(_) | Self::Catalogue(_) | Self::CaseSubjects(_) | Self::Beneficiary(_) => {
-                None
-            }
+            Self::Marker(_)
+            | Self::Catalogue(_)
+            | Self::CaseSubjects(_)
+            | Self::Beneficiary(_)
+            | Self::Attachment(_) => None,
         }
     }
 
@@ -588,7 +598,10 @@ impl Content {
             Self::Unit(u) => (Some(&u.code), vec![]),
             Self::Link(l) => (Some(&l.from), vec![&l.to]),
             Self::Marker(m) => (Some(&m.post), vec![]),
-            Self::Catalogue(_) | Self::CaseSubjects(_) | Self::Beneficiary(_) => (None, vec![]),
+            Self::Catalogue(_)
+            | Self::CaseSubjects(_)
+            | Self::Beneficiary(_)
+            | Self::Attachment(_) => (None, vec![]),
         }
     }
 
@@ -622,11 +635,12 @@ impl Content {
         }
     }
 
-    /// The record a restricted record belongs to.
+    /// The record a restricted record or an attachment belongs to.
     pub fn subject_of(&self) -> Option<RecordId> {
         match self {
             Self::CaseSubjects(r) => Some(r.case),
             Self::Beneficiary(r) => Some(r.programme_record),
+            Self::Attachment(a) => Some(a.record),
             _ => None,
         }
     }

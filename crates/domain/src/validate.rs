@@ -237,6 +237,7 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             non_empty("en", e.en.as_str())
         }
         Content::BriefingReport(r) => briefing_report(org, r),
+        Content::Attachment(a) => crate::attachment::check(a),
     }
 }
 

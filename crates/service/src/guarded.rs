@@ -195,6 +195,12 @@ impl<S: Store + AccountStore> Service<S> {
         }
     }
 
+    /// Whether `who` may do `access` to a record with `content` (a file,
+    /// where its record is): the one rule, for the sync crate too.
+    pub async fn may(&self, who: &Principal, access: Access, content: &Content) -> Result<bool> {
+        self.allowed(who, access, content).await
+    }
+
     pub(crate) async fn allowed(
         &self,
         who: &Principal,
@@ -203,6 +209,14 @@ impl<S: Store + AccountStore> Service<S> {
     ) -> Result<bool> {
         let org = self.org_shared().await?;
         let owner = self.owner_of(content).await?;
+        if let (Content::Attachment(_), Some(record)) = (content, owner.as_ref()) {
+            // A file is allowed where its record is, judged with the
+            // record's own owner (a file of personal data).
+            let record_owner = self.owner_of(record).await?;
+            return Ok(who
+                .grant
+                .allows(access, &org, record, record_owner.as_ref()));
+        }
         Ok(who.grant.allows(access, &org, content, owner.as_ref()))
     }
 
@@ -340,14 +354,8 @@ impl<S: Store + AccountStore> Service<S> {
             after = rows.last().map(ListKey::of).or(after);
             for r in rows {
                 let content = Content::from_json(r.record_type, &r.content)?;
-                if !who.grant.is_admin() {
-                    let owner = self.owner_of(&content).await?;
-                    if !who
-                        .grant
-                        .allows(Access::Read, &org, &content, owner.as_ref())
-                    {
-                        continue;
-                    }
+                if !who.grant.is_admin() && !self.allowed(who, Access::Read, &content).await? {
+                    continue;
                 }
                 if let Some(n) = needle
                     && !matches_search(&searchable_text(&org, &r.content, &content), n)

@@ -41,7 +41,17 @@ impl<S: Store> Service<S> {
                         Some(owner) => self.stored_content(owner).await?,
                         None => None,
                     };
-                    ok = grant.allows(Access::Write, &org, content, owner.as_ref());
+                    ok = match (content, owner.as_ref()) {
+                        // A file is written where its record is.
+                        (Content::Attachment(_), Some(record)) => {
+                            let record_owner = match record.subject_of() {
+                                Some(o) => self.stored_content(o).await?,
+                                None => None,
+                            };
+                            grant.allows(Access::Write, &org, record, record_owner.as_ref())
+                        }
+                        _ => grant.allows(Access::Write, &org, content, owner.as_ref()),
+                    };
                 }
             }
             if !ok {

@@ -16,9 +16,9 @@ use std::collections::HashMap;
 /// The record types that have a sheet: the kinds of coordinated work and
 /// the organisation (units, links, markers, catalogue entries). Personal
 /// data (case subjects, beneficiaries) has none: it is not to travel in
-/// spreadsheets.
+/// spreadsheets. Nor do attached files: they are uploaded, not typed.
 pub fn has_sheet(t: RecordType) -> bool {
-    !t.is_restricted()
+    !t.is_restricted() && t != RecordType::Attachment
 }
 
 /// A list of rows that flattens into one column per catalogue entry: its

@@ -1,7 +1,7 @@
 //! Moving a whole store to another, revisions and all, and proving it.
 
 use crate::sql::{Backend, SqlStore};
-use crate::{Result, Store, StoreError};
+use crate::{BlobStore, Result, Store, StoreError};
 use futures_util::TryStreamExt as _;
 use sqlx::{AssertSqlSafe, Row as _};
 
@@ -10,14 +10,17 @@ use sqlx::{AssertSqlSafe, Row as _};
 pub struct CopyReport {
     pub revisions: u64,
     pub digest: String,
+    /// Attached files copied (each content once).
+    pub blobs: u64,
 }
 
 const PAGE: u32 = 10_000;
 
 /// Copies every revision of `from` into `to`, which must be empty, page by
 /// page in the order `from` received them; then checks that both hold the
-/// same number of revisions with the same digest.
-pub async fn copy<A: Store, B: Store>(
+/// same number of revisions with the same digest, and copies every
+/// attached file.
+pub async fn copy<A: Store + BlobStore, B: Store + BlobStore>(
     from: &A,
     to: &B,
     mut progress: impl FnMut(u64),
@@ -44,9 +47,17 @@ pub async fn copy<A: Store, B: Store>(
             copied: format!("{target_count} revisions, {target_digest}"),
         });
     }
+    let blobs = crate::blobs::copy_blobs(from, to, 0).await?;
+    if to.blob_count().await? != from.blob_count().await? {
+        return Err(StoreError::CopyMismatch {
+            original: format!("{} files", from.blob_count().await?),
+            copied: format!("{} files", to.blob_count().await?),
+        });
+    }
     Ok(CopyReport {
         revisions: target_count,
         digest: target_digest,
+        blobs,
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod backup;
+mod blobs;
 mod builder;
 mod copy;
 mod imports;
@@ -12,6 +13,7 @@ mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
+pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use copy::{CopyReport, WholeCopyReport, copy, copy_whole};
 pub use imports::{DeletedImport, ImportStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};

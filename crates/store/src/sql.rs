@@ -535,6 +535,7 @@ impl SqlStore {
         set_conflicts(&mut tx, &resolved).await?;
         store_revisions(&mut tx, self.backend, &revisions, order, prior, state).await?;
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
+        crate::blobs::insert_in(&mut tx, &extras.blobs, extras.blob_ms).await?;
         tx.commit().await?;
         Ok(revisions)
     }
@@ -683,6 +684,9 @@ pub(crate) struct Extras {
     pub restore: HashSet<RecordId>,
     /// (record, revision) pairs for `import_bases`.
     pub bases: Vec<(RecordId, RevisionId)>,
+    /// Attached files the writes name, by hash, and when they were kept.
+    pub blobs: Vec<(String, crate::blobs::NewBlob)>,
+    pub blob_ms: i64,
 }
 
 pub(crate) fn is_retryable(e: &StoreError) -> bool {
@@ -840,7 +844,7 @@ pub(crate) fn revision_from_row(row: &AnyRow) -> Result<Revision> {
     })
 }
 
-fn current_from_row(row: &AnyRow) -> Result<CurrentRecord> {
+pub(crate) fn current_from_row(row: &AnyRow) -> Result<CurrentRecord> {
     Ok(CurrentRecord {
         record_id: parse_id(row.try_get("record_id")?)?,
         record_type: parse_type(row.try_get("record_type")?)?,

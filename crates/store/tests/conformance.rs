@@ -15,7 +15,9 @@ use bienphong_domain::scope::Scope;
 use bienphong_domain::{
     Content, Cutoff, NodeId, Period, Quantity, RecordId, RecordType, RevisionId,
 };
-use bienphong_store::{Conflict, ListFilter, ListKey, SqlStore, Store, StoreError, Write};
+use bienphong_store::{
+    BlobStore, Conflict, ListFilter, ListKey, NewBlob, SqlStore, Store, StoreError, Write,
+};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -2039,6 +2041,18 @@ macro_rules! conformance_suite {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn files_are_kept_once_beside_their_links_and_copied_and_backed_up() {
+                let Some(db) = Db::$backend().await else {
+                    return;
+                };
+                let Some(other) = Db::sqlite().await else {
+                    return;
+                };
+                super::files_are_kept_once_beside_their_links_and_copied_and_backed_up(&db, &other)
+                    .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn copies_keep_every_revision() {
                 let Some(db) = Db::sqlite().await else { return };
                 let Some(other) = Db::$backend().await else {
@@ -2151,4 +2165,114 @@ pub async fn a_units_seizures_are_those_of_its_live_cases(store: SqlStore) {
         ),
         Vec::<String>::new()
     );
+}
+
+/// Attached files: each content once, whatever records name it, written
+/// with its link in one transaction; a removed link leaves the bytes; a
+/// copy to another store and a backup carry them.
+pub async fn files_are_kept_once_beside_their_links_and_copied_and_backed_up(db: &Db, other: &Db) {
+    let store = db.open().await;
+    store.commit(structure()).await.unwrap();
+    let made = store
+        .commit(vec![
+            new(RecordType::Case, case("2023-04-01", 2, "0.43")),
+            new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[])),
+        ])
+        .await
+        .unwrap();
+    let bytes = b"%PDF-1.7\n\xff\x00 binary \x01\x02\n%%EOF".to_vec();
+    let blob = NewBlob {
+        content_type: "application/pdf".into(),
+        bytes: bytes.clone(),
+    };
+    let hash = blob.hash();
+    assert_eq!(hash, bienphong_store::sha256_hex(&bytes));
+    let link = |record: RecordId| {
+        new(
+            RecordType::Attachment,
+            content(
+                RecordType::Attachment,
+                json!({"record": record, "name": "Biên bản.pdf", "hash": hash,
+                       "content_type": "application/pdf", "size": bytes.len()}),
+            ),
+        )
+    };
+    let on_case = store
+        .commit_with_blobs(vec![link(made[0].record_id)], vec![blob.clone()], 7)
+        .await
+        .unwrap()
+        .remove(0);
+    store
+        .commit_with_blobs(vec![link(made[1].record_id)], vec![blob.clone()], 8)
+        .await
+        .unwrap();
+    assert_eq!(store.blob_count().await.unwrap(), 1);
+    let (info, back) = store.blob(&hash).await.unwrap().unwrap();
+    assert_eq!(back, bytes);
+    assert_eq!(
+        (info.content_type.as_str(), info.size),
+        ("application/pdf", bytes.len() as u64)
+    );
+    assert_eq!(store.attachment_links(&hash).await.unwrap().len(), 2);
+    let listed = store
+        .list(ListFilter {
+            record_type: Some(RecordType::Attachment),
+            subject_of: Some(made[0].record_id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    // A link that fails (a record named twice as new) keeps no bytes.
+    let other_bytes = NewBlob {
+        content_type: "text/plain; charset=utf-8".into(),
+        bytes: b"ghi chu".to_vec(),
+    };
+    let mut twice = link(made[0].record_id);
+    twice.record_id = on_case.record_id;
+    assert!(
+        store
+            .commit_with_blobs(vec![twice], vec![other_bytes.clone()], 9)
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .present_blobs(&[other_bytes.hash(), hash.clone()])
+            .await
+            .unwrap()
+            == [hash.clone()].into_iter().collect()
+    );
+    // Removing one link keeps the bytes the other names (and the history
+    // names them still).
+    store
+        .commit(vec![Write {
+            record_id: on_case.record_id,
+            record_type: RecordType::Attachment,
+            content: None,
+            parent: Some(on_case.id),
+            resolves: Vec::new(),
+            author: "tester".into(),
+            created_ms: 10,
+            revision_id: None,
+        }])
+        .await
+        .unwrap();
+    assert_eq!(store.attachment_links(&hash).await.unwrap().len(), 1);
+    assert!(store.blob(&hash).await.unwrap().is_some());
+    assert!(store.verify_derived().await.unwrap());
+    // A copy carries them.
+    let copy = other.open().await;
+    let report = bienphong_store::copy(&store, &copy, |_| {}).await.unwrap();
+    assert_eq!(report.blobs, 1);
+    assert_eq!(copy.blob(&hash).await.unwrap().unwrap().1, bytes);
+    assert_eq!(copy.attachment_links(&hash).await.unwrap().len(), 1);
+    // So does a backup (of a SQLite store: PostgreSQL's is pg_dump's).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.tar.zst");
+    copy.backup_to(&file, &[], 11).await.unwrap();
+    let restored = dir.path().join("restored.sqlite");
+    bienphong_store::restore(&file, &restored).await.unwrap();
+    let again = SqlStore::open_sqlite(&restored).await.unwrap();
+    assert_eq!(again.blob(&hash).await.unwrap().unwrap().1, bytes);
 }

@@ -10,7 +10,7 @@ use crate::wire::{
 use crate::{Result, SyncError};
 use bienphong_domain::access::Grant;
 use bienphong_domain::{NodeId, RecordId, RecordType, RevisionId};
-use bienphong_store::Store;
+use bienphong_store::{BlobStore, Store};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -53,6 +53,10 @@ pub struct NodeState {
     /// Revisions the server refused, set aside: never offered again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub set_aside: Vec<SetAside>,
+    /// On a thin link: attached files larger than this many bytes are not
+    /// fetched by a sync, only on demand (`bienphong sync fetch HASH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_above: Option<u64>,
 }
 
 /// A revision of this node the server refused (§3): kept in the store and
@@ -90,6 +94,7 @@ impl NodeState {
             installation_next: None,
             grant: None,
             set_aside: Vec::new(),
+            defer_above: None,
         }
     }
 
@@ -325,7 +330,7 @@ impl Client {
         )
     }
 
-    async fn call<Req: Serialize, Resp: DeserializeOwned>(
+    pub(crate) async fn call<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         path: &str,
         request: &Req,
@@ -347,6 +352,54 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Sends a file's bytes to the server (`PUT /api/v1/sync/blobs/{hash}`).
+    pub(crate) async fn put_blob(&self, hash: &str, bytes: Vec<u8>) -> Result<()> {
+        let url = format!("{}/api/v1/sync/blobs/{hash}", self.base);
+        self.sent.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let response = self
+            .http
+            .put(url)
+            .header("authorization", format!("Bearer {}", self.token))
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(error_chain(&e)))?;
+        self.answer(response).await.map(|_| ())
+    }
+
+    /// A file's bytes from the server (`GET /api/v1/sync/blobs/{hash}`).
+    pub(crate) async fn get_blob(&self, hash: &str) -> Result<Vec<u8>> {
+        let url = format!("{}/api/v1/sync/blobs/{hash}", self.base);
+        let response = self
+            .http
+            .get(url)
+            .header("authorization", format!("Bearer {}", self.token))
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(error_chain(&e)))?;
+        self.answer(response).await
+    }
+
+    /// The body of a 2xx answer, or the server's refusal.
+    async fn answer(&self, response: reqwest::Response) -> Result<Vec<u8>> {
+        let status = response.status().as_u16();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Network(error_chain(&e)))?;
+        self.received
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        if !(200..300).contains(&status) {
+            let message = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v["message"].as_str().map(str::to_string))
+                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(200).collect());
+            return Err(SyncError::Server { status, message });
+        }
+        Ok(bytes.to_vec())
     }
 
     async fn try_call(&self, url: &str, body: &[u8]) -> Result<Vec<u8>> {
@@ -388,6 +441,8 @@ pub struct SyncReport {
     pub bytes_received: u64,
     /// Revisions the server refused in this sync, now set aside.
     pub refused: Vec<Refusal>,
+    /// Attached files sent, fetched, and left on the server (deferred).
+    pub files: crate::blobs::BlobReport,
 }
 
 /// Progress of a long transfer, for the terminal.
@@ -413,7 +468,7 @@ pub async fn sync<S, Save, Prog>(
     progress: &mut Prog,
 ) -> Result<SyncReport>
 where
-    S: Store,
+    S: Store + BlobStore,
     Save: FnMut(&NodeState) -> Result<()> + ?Sized,
     Prog: FnMut(Progress) + ?Sized,
 {
@@ -512,6 +567,8 @@ where
             break;
         }
     }
+    // The files the links name, once the links are on both sides.
+    report.files = crate::blobs::sync_blobs(store, client, state.defer_above).await?;
     state.last_sync_ms = Some(now_ms());
     state.installation_moved();
     save(state)?;
@@ -606,7 +663,7 @@ pub async fn sync_node<S, Prog>(
     progress: &mut Prog,
 ) -> Result<SyncReport>
 where
-    S: Store,
+    S: Store + BlobStore,
     Prog: FnMut(Progress) + ?Sized,
 {
     let path = NodeState::path_in(data_dir);
@@ -677,7 +734,7 @@ pub fn parse_ca(pem: &str) -> Result<reqwest::Certificate> {
         .map_err(|e| SyncError::Certificate(e.to_string()))
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     bienphong_service::now_ms()
 }
 

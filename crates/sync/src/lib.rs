@@ -3,6 +3,7 @@
 //! server's scope checks for pull and push, the node's sync loop over HTTP,
 //! bundles for posts without a link, and conflicts found by parent links.
 
+pub mod blobs;
 pub mod bundle;
 pub mod check;
 pub mod client;

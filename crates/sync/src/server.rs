@@ -106,6 +106,17 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
             Some(owner) => self.last_live(owner).await?,
             None => None,
         };
+        if let (Content::Attachment(_), Some(record)) = (content, owner.as_ref()) {
+            // A file goes where its record goes (with the record's owner,
+            // for a file of personal data).
+            let record_owner = match record.subject_of() {
+                Some(o) => self.last_live(o).await?,
+                None => None,
+            };
+            return Ok(who
+                .grant
+                .allows(access, &self.org, record, record_owner.as_ref()));
+        }
         Ok(who.grant.allows(access, &self.org, content, owner.as_ref()))
     }
 

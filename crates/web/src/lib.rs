@@ -47,6 +47,8 @@ pub struct ServerConfig {
     /// The largest spreadsheet the upload page accepts: a year of a
     /// province's patrols is far more than a form.
     pub max_upload_bytes: usize,
+    /// The largest file that may be attached to a record.
+    pub max_attachment_bytes: u64,
     /// Sign-in attempts one address may make per minute.
     pub logins_per_minute: u32,
     /// The data directory, where a field node keeps `sync.json`: when it
@@ -65,6 +67,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
+            max_attachment_bytes: bienphong_domain::attachment::DEFAULT_MAX_BYTES,
             logins_per_minute: 30,
             node_dir: None,
             trusted_proxies: Vec::new(),
@@ -142,6 +145,14 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             config.max_upload_bytes,
         ));
+    // A file's body may be as large as the attachment limit and a
+    // multipart envelope; a longer declared length is refused unread.
+    let file_limit = usize::try_from(config.max_attachment_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(resources::attachments::MULTIPART_OVERHEAD);
+    let files = routes::file_upload_router()
+        .layer(axum::extract::DefaultBodyLimit::max(file_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(file_limit));
     let mut router = Router::new()
         .merge(routes::page_routes())
         .merge(routes::api_router())
@@ -150,6 +161,7 @@ pub fn app(state: AppState) -> Router {
             config.max_body_bytes,
         ))
         .merge(uploads)
+        .merge(files)
         .fallback(routes::no_route)
         // Inside the error wording, so that a time-out under /api/ is
         // answered as a problem like every other API error.

@@ -23,8 +23,26 @@ with the values in `doubts`, and nothing is written; the same request with the q
 Credentials: a bearer token, or the web UI's session cookie with the X-CSRF-Token header on \
 every POST, PUT and DELETE.";
 
-pub async fn serve() -> Json<Value> {
-    Json(openapi_document())
+pub async fn serve(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+) -> Json<Value> {
+    let mut doc = openapi_document();
+    // The limit this server was configured with, where the default was.
+    with_attachment_limit(&mut doc, state.config.max_attachment_bytes);
+    Json(doc)
+}
+
+/// States `max` bytes as the limit of an attached file.
+pub fn with_attachment_limit(doc: &mut Value, max: u64) {
+    let file = &mut doc["components"]["schemas"]["AttachmentUpload"]["properties"]["file"];
+    file["maxLength"] = json!(max);
+    file["description"] = json!(format!(
+        "the file, at most {max} bytes ({}; larger is refused with 413 before it is read \
+         whole). Its type is read from its bytes, not its name: PDF, DOCX, XLSX, ODT, ODS, \
+         JPEG, PNG or UTF-8 plain text; any other (an executable, a web page) is refused \
+         with 422 naming the type found.",
+        bienphong_domain::attachment::size_text(max)
+    ));
 }
 
 pub fn content_schema(t: RecordType) -> &'static str {
@@ -43,6 +61,7 @@ pub fn content_schema(t: RecordType) -> &'static str {
         RecordType::Propaganda => "Propaganda",
         RecordType::Disaster => "Disaster",
         RecordType::BriefingReport => "BriefingReport",
+        RecordType::Attachment => "Attachment",
     }
 }
 
@@ -139,7 +158,14 @@ pub fn openapi_document() -> Value {
             "responses": responses,
         });
         if let Some(schema) = r.body {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+            let media = if r.file_upload && r.path.starts_with("/api/v1/sync/") {
+                "application/octet-stream"
+            } else if r.file_upload {
+                "multipart/form-data"
+            } else {
+                "application/json"
+            };
+            op["requestBody"] = json!({"required": true, "content": {media: {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
         }
         if !r.public {
             op["security"] = if writes {
@@ -267,13 +293,22 @@ pub fn openapi_document() -> Value {
             "zstd-compressed JSON {node, installation: {current, next}}",
         ),
         ("SyncCheck", "zstd-compressed JSON {ids_for: [record type]}"),
+        (
+            "SyncBlobOffer",
+            "zstd-compressed JSON {have: [sha256], want: [sha256]}",
+        ),
+        ("SyncBlob", "a file's bytes (application/octet-stream)"),
     ] {
         schemas.insert(
             name.into(),
             json!({"type": "string", "format": "binary", "description": description}),
         );
     }
-    for t in RecordType::ALL {
+    attachment_schemas(&mut schemas);
+    for t in RecordType::ALL
+        .into_iter()
+        .filter(|t| *t != RecordType::Attachment)
+    {
         schemas.insert(content_schema(t).into(), {
             let mut schema = bienphong_domain::fields::json_schema(t);
             schema["description"] = json!(format!(
@@ -284,7 +319,7 @@ pub fn openapi_document() -> Value {
             schema
         });
     }
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {"title": "bienphong", "version": env!("CARGO_PKG_VERSION"),
                  "description": DESCRIPTION},
@@ -303,7 +338,55 @@ pub fn openapi_document() -> Value {
                         Calls with a bearer token need no CSRF token."},
             }
         }
-    })
+    });
+    with_attachment_limit(&mut doc, bienphong_domain::attachment::DEFAULT_MAX_BYTES);
+    doc
+}
+
+/// The schemas of attached files (`resources/attachments.rs`).
+fn attachment_schemas(schemas: &mut serde_json::Map<String, Value>) {
+    schemas.insert(
+        "Attachment".into(),
+        json!({"type": "object", "required": ["record", "name", "hash", "content_type", "size"],
+            "description": "the content of an attachment record: the link from a record to a file \
+                (history and sync like any record; the bytes travel apart, by hash)",
+            "x-record-type": "attachment",
+            "properties": {
+                "record": {"type": "string", "format": "uuid"},
+                "name": {"type": "string"},
+                "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "content_type": {"type": "string"},
+                "size": {"type": "integer", "minimum": 1}}}),
+    );
+    schemas.insert(
+        "AttachmentItem".into(),
+        json!({"type": "object",
+            "required": ["hash", "name", "content_type", "size", "size_text", "by", "created_ms", "present", "link", "href"],
+            "properties": {
+                "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                    "description": "SHA-256 of the bytes: the same file on two records is kept once"},
+                "name": {"type": "string", "description": "the file name as given (NFC)"},
+                "content_type": {"type": "string", "description": "read from the bytes when attached"},
+                "size": {"type": "integer"},
+                "size_text": {"type": "string", "description": "the size as people read it: 1,2 MB"},
+                "by": {"type": "string"},
+                "created_ms": {"type": "integer"},
+                "present": {"type": "boolean",
+                    "description": "false on a node that left the file on its server (deferred)"},
+                "link": {"type": "string", "format": "uuid", "description": "the attachment record"},
+                "href": {"type": "string", "description": "where to download it"}}}),
+    );
+    schemas.insert(
+        "AttachmentList".into(),
+        json!({"type": "object", "required": ["items", "max_bytes"], "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/AttachmentItem"}},
+            "max_bytes": {"type": "integer", "description": "the largest file this server takes"}}}),
+    );
+    schemas.insert(
+        "AttachmentUpload".into(),
+        json!({"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary"}}}),
+    );
 }
 
 fn status_text(s: u16) -> &'static str {

@@ -8,7 +8,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, audit, briefings, conflicts, dashboard, org, records, reports, sheets, sync, tokens,
+    accounts, attachments, audit, briefings, conflicts, dashboard, org, records, reports, sheets,
+    sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -33,12 +34,18 @@ pub fn collection(t: RecordType) -> &'static str {
         RecordType::Propaganda => "propaganda",
         RecordType::Disaster => "disasters",
         RecordType::BriefingReport => "briefing-reports",
+        RecordType::Attachment => "attachments",
     }
 }
 
 /// The record type a collection's name stands for.
 pub fn record_type_of(kind: &str) -> Option<RecordType> {
-    RecordType::ALL.into_iter().find(|t| collection(*t) == kind)
+    // A file's link is no collection of its own: it is served under its
+    // record's (`{collection}/{id}/attachments`).
+    RecordType::ALL
+        .into_iter()
+        .filter(|t| *t != RecordType::Attachment)
+        .find(|t| collection(*t) == kind)
 }
 
 /// One route of the API: how it is served and how it is documented.
@@ -60,6 +67,9 @@ pub struct ApiRoute {
     /// It serves one record: its 2xx answer carries the record's `ETag`,
     /// and a PUT or DELETE takes `If-Match`.
     pub etag: bool,
+    /// Its body is a file (multipart/form-data, field `file`) up to the
+    /// attachment limit, not the limit of other bodies.
+    pub file_upload: bool,
     pub handler: MethodRouter<AppState>,
 }
 
@@ -111,6 +121,7 @@ fn route(
         public: false,
         response: None,
         etag: false,
+        file_upload: false,
         handler,
     }
 }
@@ -367,6 +378,39 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 on(F::POST, sync::check),
             )
         },
+        ApiRoute {
+            body: Some("SyncBlobOffer"),
+            ..route(
+                Method::POST,
+                "/api/v1/sync/blobs",
+                "Sync: of the attached files a node holds, those the server lacks; of those it \
+                 lacks, those the server holds and the caller may read (docs/sync-protocol.md §12)",
+                "sync",
+                &[200, 400],
+                on(F::POST, sync::blobs),
+            )
+        },
+        ApiRoute {
+            body: Some("SyncBlob"),
+            file_upload: true,
+            ..route(
+                Method::PUT,
+                "/api/v1/sync/blobs/{hash}",
+                "Sync: a file's bytes, named by their SHA-256, for a link the caller may read \
+                 (at most the attachment limit, else 413)",
+                "sync",
+                &[204, 400, 404, 413, 422],
+                on(F::PUT, sync::put_blob),
+            )
+        },
+        route(
+            Method::GET,
+            "/api/v1/sync/blobs/{hash}",
+            "Sync: a file's bytes, for a node that may read a link naming it",
+            "sync",
+            &[200, 404],
+            on(F::GET, sync::get_blob),
+        ),
         route(
             Method::GET,
             "/api/v1/sync/status",
@@ -378,6 +422,9 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ),
     ];
     for t in RecordType::ALL {
+        if t == RecordType::Attachment {
+            continue;
+        }
         let c = collection(t);
         let base = format!("/api/v1/{c}");
         let item = format!("{base}/{{id}}");
@@ -477,14 +524,94 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 }),
             )
         });
+        attachment_api_routes(&mut routes, t, &item);
     }
     routes
 }
 
+/// The files of a `t` record (`resources/attachments.rs`).
+fn attachment_api_routes(routes: &mut Vec<ApiRoute>, t: RecordType, item: &str) {
+    use axum::routing::MethodFilter as F;
+    let c = collection(t);
+    let files = format!("{item}/attachments");
+    let file = format!("{files}/{{hash}}");
+    routes.push(ApiRoute {
+        response: Some("AttachmentList"),
+        ..route(
+            Method::GET,
+            files.clone(),
+            format!("The files attached to a {t} record"),
+            c,
+            &[200, 404],
+            on(F::GET, move |s, caller, id| {
+                attachments::list(t, s, caller, id)
+            }),
+        )
+    });
+    routes.push(ApiRoute {
+        body: Some("AttachmentUpload"),
+        response: Some("AttachmentItem"),
+        file_upload: true,
+        ..route(
+            Method::POST,
+            files,
+            format!(
+                "Attach a file to a {t} record (multipart, field `file`): its type is read \
+                 from its bytes (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, UTF-8 text), it is kept \
+                 once per content, and one above the server's limit is refused with 413 \
+                 before it is read whole; 200 when the record has the same file already"
+            ),
+            c,
+            &[200, 201, 400, 403, 404, 409, 413, 422],
+            on(F::POST, move |s, caller, id, body| {
+                attachments::upload(t, s, caller, id, body)
+            }),
+        )
+    });
+    routes.push(route(
+        Method::GET,
+        file.clone(),
+        format!(
+            "Download a file of a {t} record under its original name \
+             (409 not_fetched: a node left it on its server)"
+        ),
+        c,
+        &[200, 404, 409],
+        on(F::GET, move |s, caller, ids| {
+            attachments::download(t, s, caller, ids)
+        }),
+    ));
+    routes.push(route(
+        Method::DELETE,
+        file,
+        format!("Remove a file from a {t} record (its link's history keeps it)"),
+        c,
+        &[204, 403, 404],
+        on(F::DELETE, move |s, caller, ids| {
+            attachments::remove(t, s, caller, ids)
+        }),
+    ));
+}
+
 /// The API's router, from [`api_routes`].
 pub fn api_router() -> Router<AppState> {
+    router_of(api_routes().into_iter().filter(|r| !r.file_upload), true)
+}
+
+/// The file uploads, of the API and of a record's page, under their own
+/// body limit (`lib.rs`).
+pub fn file_upload_router() -> Router<AppState> {
+    // Each of these paths is also served by `api_router` (a GET), whose
+    // method router holds the path's one fallback (two cannot be merged).
+    router_of(api_routes().into_iter().filter(|r| r.file_upload), false).route(
+        "/records/{kind}/{id}/attachments",
+        post(attachments::upload_page).layer(tower_http::csrf::CsrfLayer::new()),
+    )
+}
+
+fn router_of(routes: impl Iterator<Item = ApiRoute>, fallback: bool) -> Router<AppState> {
     let mut by_path: Vec<(String, MethodRouter<AppState>)> = Vec::new();
-    for r in api_routes() {
+    for r in routes {
         match by_path.iter_mut().find(|(p, _)| *p == r.path) {
             Some((_, m)) => *m = std::mem::take(m).merge(r.handler),
             None => by_path.push((r.path, r.handler)),
@@ -492,7 +619,12 @@ pub fn api_router() -> Router<AppState> {
     }
     let mut router = Router::new();
     for (path, handler) in by_path {
-        router = router.route(&path, handler.fallback(method_not_allowed));
+        let handler = if fallback {
+            handler.fallback(method_not_allowed)
+        } else {
+            handler
+        };
+        router = router.route(&path, handler);
     }
     router
 }
@@ -530,6 +662,18 @@ pub fn page_routes() -> Router<AppState> {
         .route("/records/{kind}/template", get(sheets::template))
         .route("/records/{kind}/export", get(sheets::export))
         .route("/records/{kind}/{id}", get(records::show::page))
+        .route(
+            "/records/{kind}/{id}/attachments/{hash}",
+            get(attachments::download_page),
+        )
+        .route(
+            "/records/{kind}/{id}/attachments/{hash}/remove",
+            post(attachments::remove_page),
+        )
+        .route(
+            "/records/{kind}/{id}/attachments/{hash}/fetch",
+            post(attachments::fetch_page),
+        )
         .route(
             "/records/{kind}/{id}/edit",
             get(records::form::edit_page).post(records::form::update),

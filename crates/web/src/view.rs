@@ -435,5 +435,10 @@ pub fn describe(org: &Org, lang: Lang, c: &Content) -> String {
         Content::Catalogue(e) => format!("{} · {}", e.code, e.vi),
         Content::CaseSubjects(s) => format!("{} {}", s.subjects.len(), t.get("word-subjects")),
         Content::Beneficiary(b) => b.name.to_string(),
+        Content::Attachment(a) => format!(
+            "{} · {}",
+            a.name,
+            bienphong_domain::attachment::size_text(a.size)
+        ),
     }
 }

@@ -1,5 +1,6 @@
 //! The command line: one binary for the field node, the server and the tools.
 
+mod attachments;
 mod help;
 mod org;
 mod records;
@@ -8,6 +9,7 @@ mod server;
 mod sheets;
 mod store;
 
+pub use attachments::*;
 pub use help::localise;
 pub use org::*;
 pub use records::*;
@@ -98,6 +100,13 @@ pub enum Command {
     Edit(EditArgs),
     /// Delete a record (appends a tombstone; history stays).
     Delete(DeleteArgs),
+    /// Attach a file to a record (kept once per content; its type is read
+    /// from its bytes).
+    Attach(AttachArgs),
+    /// List the files attached to a record, or write one out (--get).
+    Attachments(AttachmentsArgs),
+    /// Remove a file from a record (its history keeps it).
+    Detach(DetachArgs),
     /// Write the spreadsheet template of a record type (XLSX, or CSV headers).
     Template(TemplateArgs),
     /// Import records from an XLSX or CSV file: all rows or none (see --skip-invalid).

@@ -67,6 +67,9 @@ pub struct ServeArgs {
     /// init`; kept, as with `bienphong sync --server`).
     #[arg(long, requires = "sync_every", value_name = "URL")]
     pub server: Option<String>,
+    /// The largest file that may be attached to a record (bytes, or 20MB).
+    #[arg(long, env = "BIENPHONG_MAX_ATTACHMENT", value_name = "SIZE", value_parser = super::parse_size, default_value = "20MB")]
+    pub max_attachment: u64,
 }
 
 /// A trusted proxy: one address (a /32 or /128) or a network.
@@ -217,6 +220,11 @@ pub struct SyncArgs {
     /// With --status or --check: JSON.
     #[arg(long)]
     pub json: bool,
+    /// On a thin link: leave attached files larger than SIZE (bytes, or
+    /// 5MB, 500KB) on the server, to fetch on demand (`sync fetch HASH`);
+    /// kept in sync.json. 0 fetches every file again.
+    #[arg(long, value_name = "SIZE", value_parser = super::parse_size)]
+    pub defer_above: Option<u64>,
     #[command(subcommand)]
     pub action: Option<SyncAction>,
 }
@@ -237,6 +245,12 @@ pub enum SyncAction {
     /// restored or copied to replace a lost or broken one): the other
     /// installation's syncs are refused from then on.
     Takeover,
+    /// Fetch an attached file this node left on the server (one above
+    /// --defer-above), now.
+    Fetch {
+        /// The file's hash (bienphong attachments TYPE ID lists it).
+        hash: String,
+    },
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! One module per concern; each command takes the one context of the run.
 
+mod attachments;
 pub(crate) mod backup;
 mod bench;
 mod briefings;
@@ -31,6 +32,7 @@ fn reads_only(command: &Command) -> bool {
             | Command::Show(_)
             | Command::History(_)
             | Command::Export(_)
+            | Command::Attachments(_)
     )
 }
 
@@ -47,6 +49,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Add(args) => records::add(&ctx, args, out).await,
         Command::Edit(args) => records::edit(&ctx, args, out).await,
         Command::Delete(args) => records::delete(&ctx, args, out).await,
+        Command::Attach(args) => attachments::attach(&ctx, args, out).await,
+        Command::Attachments(args) => attachments::list(&ctx, args, out).await,
+        Command::Detach(args) => attachments::detach(&ctx, args, out).await,
         Command::Show(args) => records::show(&ctx, args, out).await,
         Command::History(args) => records::history(&ctx, args, out).await,
         Command::List(args) => records::list(&ctx, args, out).await,

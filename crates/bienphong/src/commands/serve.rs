@@ -366,6 +366,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
         secure_cookies: args.secure_cookies || tls.is_some(),
         node_dir: Some(data.to_path_buf()),
         trusted_proxies: args.trusted_proxy.clone(),
+        max_attachment_bytes: args.max_attachment,
         ..ServerConfig::default()
     };
     let mut state = AppState::new(service.clone(), config);

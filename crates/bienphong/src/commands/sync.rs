@@ -97,6 +97,19 @@ pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::
             SyncAction::Withdraw { revision } => {
                 super::sync_health::withdraw(ctx, &mut state, &path, &revision, out)
             }
+            SyncAction::Fetch { hash } => {
+                let client = client_of(&state, args.server.as_deref())?;
+                let hash = hash.trim();
+                let fetched = bienphong_sync::blobs::fetch_one(store, &client, hash).await?;
+                let key = if fetched {
+                    "sync-fetched"
+                } else {
+                    "sync-fetch-present"
+                };
+                writeln!(out, "{}", ctx.say(key, &[("hash", hash.to_string())]))
+                    .context("stdout")?;
+                Ok(())
+            }
             SyncAction::Takeover => {
                 let client = client_of(&state, args.server.as_deref())?;
                 let answer =
@@ -138,6 +151,11 @@ pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::
         .context("stdout")?;
         return Ok(());
     }
+    if let Some(limit) = args.defer_above {
+        // Kept, as --server is: the node's link stays thin.
+        state.defer_above = (limit > 0).then_some(limit);
+        state.save(&path)?;
+    }
     drop(state);
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let report = sync_node(
@@ -165,6 +183,22 @@ pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::
         report.pushed, report.applied, report.bytes_sent, report.bytes_received
     )
     .context("stdout")?;
+    let files = &report.files;
+    if files.sent + files.fetched + files.deferred > 0 {
+        writeln!(
+            out,
+            "{}",
+            ctx.say(
+                "sync-files",
+                &[
+                    ("sent", files.sent.to_string()),
+                    ("fetched", files.fetched.to_string()),
+                    ("deferred", files.deferred.to_string()),
+                ]
+            )
+        )
+        .context("stdout")?;
+    }
     if !report.refused.is_empty() {
         super::sync_health::print_refused_now(ctx, &report.refused, out)?;
     }

@@ -4,6 +4,7 @@
 //! resource.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod briefings;
 pub mod conflicts;

@@ -77,6 +77,58 @@ pub async fn pull(
     .await
 }
 
+/// Which files the node holds that the server lacks, and which it lacks
+/// that the server holds (docs/sync-protocol.md §12).
+pub async fn blobs(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, Error> {
+    sync_route(&body, |request| {
+        bienphong_sync::blobs::answer_offer(&state.service, &caller.principal, request)
+    })
+    .await
+}
+
+/// A file's bytes from a node, under the attachment limit.
+pub async fn put_blob(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    axum::extract::Path(hash): axum::extract::Path<String>,
+    body: Bytes,
+) -> Result<axum::http::StatusCode, Error> {
+    if body.len() as u64 > state.config.max_attachment_bytes {
+        return Err(bienphong_service::too_large(state.config.max_attachment_bytes).into());
+    }
+    bienphong_sync::blobs::receive(
+        &state.service,
+        &caller.principal,
+        &hash,
+        body.to_vec(),
+        now_ms(),
+    )
+    .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// A file's bytes for a node.
+pub async fn get_blob(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    axum::extract::Path(hash): axum::extract::Path<String>,
+) -> Result<Response, Error> {
+    let (content_type, bytes) =
+        bienphong_sync::blobs::send(&state.service, &caller.principal, &hash).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub async fn takeover(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

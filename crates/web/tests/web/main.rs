@@ -11,6 +11,7 @@
 mod common;
 
 mod api;
+mod attachments;
 mod briefing;
 mod contract;
 mod ops;

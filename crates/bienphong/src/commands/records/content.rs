@@ -298,6 +298,12 @@ pub fn summary(content: &Content) -> String {
         Content::Catalogue(e) => format!("{} {} · {}", e.catalogue.as_str(), e.code, e.vi),
         Content::CaseSubjects(s) => format!("{} đối tượng", s.subjects.len()),
         Content::Beneficiary(b) => b.name.to_string(),
+        Content::Attachment(a) => format!(
+            "{} · {} · {}",
+            a.name,
+            a.content_type,
+            bienphong_domain::attachment::size_text(a.size)
+        ),
     }
 }
 

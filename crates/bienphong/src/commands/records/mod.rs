@@ -274,7 +274,7 @@ pub fn list_filter(org: &Org, record_type: RecordType, args: &FilterArgs) -> Res
 }
 
 /// The live record `id`, refused if it is not of the type the user named.
-async fn get_of_type(
+pub(crate) async fn get_of_type(
     service: &Service<SqlStore>,
     id: RecordId,
     record_type: RecordType,
@@ -291,7 +291,7 @@ async fn get_of_type(
     Ok(current)
 }
 
-fn refuse_restricted(t: RecordType, allowed: bool) -> Result<()> {
+pub(crate) fn refuse_restricted(t: RecordType, allowed: bool) -> Result<()> {
     if t.is_restricted() && !allowed {
         return Err(ValidationError::new(
             "restricted",

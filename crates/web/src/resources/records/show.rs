@@ -25,6 +25,18 @@ pub struct HistoryLine {
     pub changes: Vec<String>,
 }
 
+/// A file attached to the record, as its page lists it.
+pub struct FileLine {
+    pub name: String,
+    pub kind: String,
+    pub size: String,
+    pub by: String,
+    pub when: String,
+    pub hash: String,
+    /// The node left it on its server: shown as not yet fetched.
+    pub present: bool,
+}
+
 #[derive(Template)]
 #[template(path = "record.html")]
 struct RecordPage {
@@ -38,6 +50,14 @@ struct RecordPage {
     saved: bool,
     can_edit: bool,
     in_conflict: bool,
+    files: Vec<FileLine>,
+    /// The signed-in person may attach and remove files.
+    can_attach: bool,
+    max_size: String,
+    attached: bool,
+    /// This server is a field node's: a file left on its server can be
+    /// fetched from here.
+    on_node: bool,
 }
 
 /// The fields of a stored record as label/value lines, values as people
@@ -130,6 +150,21 @@ pub async fn page(
         });
     }
     history.reverse();
+    let files = state
+        .service
+        .attachments_of(record_id)
+        .await?
+        .into_iter()
+        .map(|v| FileLine {
+            name: v.attachment.name.to_string(),
+            kind: file_kind(&v.attachment.content_type),
+            size: bienphong_domain::attachment::size_text(v.attachment.size),
+            by: lang.attribution(&bienphong_domain::revision::attribution(&v.author, None)),
+            when: when(v.created_ms),
+            hash: v.attachment.hash,
+            present: v.present,
+        })
+        .collect();
     let value: Value = serde_json::from_str(&record.content).unwrap_or(Value::Null);
     let can_edit = auth.principal.grant.may_write_type(t)
         && auth.principal.grant.allows(
@@ -138,6 +173,8 @@ pub async fn page(
             &content,
             None,
         );
+    let can_attach = auth.principal.grant.is_admin()
+        || (auth.principal.grant.may_write_type(RecordType::Attachment) && can_edit);
     Ok(render(RecordPage {
         title: format!(
             "{} · {}",
@@ -153,7 +190,28 @@ pub async fn page(
         saved: q.contains_key("saved"),
         can_edit: can_edit && !in_conflict,
         in_conflict,
+        files,
+        can_attach,
+        max_size: bienphong_domain::attachment::size_text(state.config.max_attachment_bytes),
+        attached: q.contains_key("attached"),
+        on_node: auth.on_node,
     }))
+}
+
+/// A content type as a short name people know: PDF, DOCX, JPEG…
+fn file_kind(content_type: &str) -> String {
+    match content_type {
+        "application/pdf" => "PDF",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "DOCX",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "XLSX",
+        "application/vnd.oasis.opendocument.text" => "ODT",
+        "application/vnd.oasis.opendocument.spreadsheet" => "ODS",
+        "image/jpeg" => "JPEG",
+        "image/png" => "PNG",
+        t if t.starts_with("text/plain") => "TXT",
+        other => other,
+    }
+    .to_string()
 }
 
 pub async fn get(
