@@ -18,3 +18,4 @@ mod sheets;
 mod smoke;
 mod sync;
 mod sync_health;
+mod sync_scope;
