@@ -487,10 +487,7 @@ impl<S: Store + AccountStore> Service<S> {
             None => token.unit.clone(),
         };
         let restricted = restricted.unwrap_or(token.restricted);
-        let done = self
-            .store()
-            .set_token_grant(id, &unit, restricted)
-            .await?;
+        let done = self.store().set_token_grant(id, &unit, restricted).await?;
         self.audit(
             &by.name,
             now_ms,

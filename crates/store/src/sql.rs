@@ -997,7 +997,13 @@ async fn purge_in(
             .fetch_all(&mut *conn)
             .await?
             .iter()
-            .map(|row| Ok((row.try_get("record_id")?, row.try_get("record_type")?, row.try_get("n")?)))
+            .map(|row| {
+                Ok((
+                    row.try_get("record_id")?,
+                    row.try_get("record_type")?,
+                    row.try_get("n")?,
+                ))
+            })
             .collect::<Result<_>>()?;
         let mut q = Sql::new(
             "DELETE FROM revision_receipts WHERE revision_id IN (SELECT id FROM revisions WHERE record_id IN (",

@@ -1972,12 +1972,22 @@ pub async fn a_purge_removes_records_whole_and_notes_it<S: Store>(store: S) {
     let purges = store.purges().await.unwrap();
     assert_eq!(purges.len(), 1);
     assert_eq!(
-        (purges[0].record_id, purges[0].record_type, purges[0].revisions),
+        (
+            purges[0].record_id,
+            purges[0].record_type,
+            purges[0].revisions
+        ),
         (gone_id, RecordType::Patrol, 3)
     );
-    assert_eq!((purges[0].reason.as_str(), purges[0].at_ms), ("out_of_scope", 42));
+    assert_eq!(
+        (purges[0].reason.as_str(), purges[0].at_ms),
+        ("out_of_scope", 42)
+    );
     // Purging what is not there removes nothing and notes nothing.
-    assert_eq!(store.purge(&[gone_id], "out_of_scope", 43).await.unwrap(), 0);
+    assert_eq!(
+        store.purge(&[gone_id], "out_of_scope", 43).await.unwrap(),
+        0
+    );
     assert_eq!(store.purges().await.unwrap().len(), 1);
     // It can come back whole, as a sync brings it.
     let back = store.import(first[1..].to_vec()).await.unwrap();

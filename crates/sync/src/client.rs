@@ -439,6 +439,7 @@ where
     let mut pulled: HashSet<RevisionId> = HashSet::new();
     // Whether the node's set may differ from what its grant may hold now.
     let mut scope_changed = full;
+    let mut grant_changed = false;
     if full {
         state.pull_cursor = 0;
     }
@@ -516,8 +517,10 @@ where
             state.server_node = Some(answer.server_node);
             // A grant changed (narrowed, personal data withdrawn, another
             // unit): what the node holds may no longer be its to hold.
-            scope_changed |= answer.scope_changed
-                || (state.grant.is_some() && answer.grant.is_some() && state.grant != answer.grant);
+            let new_grant =
+                state.grant.is_some() && answer.grant.is_some() && state.grant != answer.grant;
+            grant_changed |= new_grant;
+            scope_changed |= answer.scope_changed || new_grant;
             if answer.grant.is_some() {
                 state.grant = answer.grant;
             }
@@ -536,6 +539,10 @@ where
             break;
         }
     }
+    if grant_changed {
+        offer_set_aside_again(store, client, state, &mut report).await?;
+        save(state)?;
+    }
     if scope_changed {
         let done = reconcile(store, client, state, &mut pulled).await?;
         save(state)?;
@@ -546,6 +553,52 @@ where
     save(state)?;
     (report.bytes_sent, report.bytes_received) = client.bytes();
     Ok(report)
+}
+
+/// After the grant changed, offers again what is set aside (not
+/// withdrawn): a wider grant may take it (§3). What the server takes is
+/// no longer set aside; what it refuses stays, with the newest reason.
+async fn offer_set_aside_again<S: Store>(
+    store: &S,
+    client: &Client,
+    state: &mut NodeState,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let ids: Vec<RevisionId> = state
+        .set_aside
+        .iter()
+        .filter(|s| !s.withdrawn)
+        .map(|s| s.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let revisions = store.revisions_by_ids(&ids).await?;
+    for chunk in revisions.chunks(client.batches.push.max(1)) {
+        let answer: PushResponse = client
+            .call(
+                "/api/v1/sync/push",
+                &PushRequest {
+                    revisions: chunk.to_vec(),
+                    node: Some(store.node_id()),
+                    installation: Some(state.installation_key()),
+                    set_aside: true,
+                },
+            )
+            .await?;
+        let refused: HashSet<RevisionId> = answer.refused.iter().map(|r| r.id).collect();
+        let taken: HashSet<RevisionId> = chunk
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| !refused.contains(id))
+            .collect();
+        state.set_aside.retain(|s| !taken.contains(&s.id));
+        report.pushed += taken.len();
+        if !answer.refused.is_empty() {
+            state.set_aside_refused(&answer.refused, now_ms());
+        }
+    }
+    Ok(())
 }
 
 /// Makes the node's set equal to what its grant may hold on the server

@@ -93,6 +93,17 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
         Ok(())
     }
 
+    /// Looks up, in bulk, the records the restricted ones among `records`
+    /// belong to (already looked up themselves).
+    async fn prefetch_owners(&mut self, records: &[RecordId]) -> Result<()> {
+        let owners: Vec<RecordId> = records
+            .iter()
+            .filter_map(|r| self.current.get(r).cloned().flatten())
+            .filter_map(|c| c.subject_of())
+            .collect();
+        self.prefetch(owners).await
+    }
+
     /// Whether `who` may hold `record` as the store holds it now: a node
     /// holds whole records, judged by their current state (§6), so a record
     /// moved out of its scope leaves it whole and one moved in comes whole.
@@ -145,8 +156,17 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
     }
 
     async fn allows(&mut self, who: &Principal, access: Access, content: &Content) -> Result<bool> {
+        // The record a restricted one belongs to: as a pushed batch gives
+        // it, else as the store holds it now (looked up in bulk by
+        // `prefetch_owners`).
         let owner = match content.subject_of() {
-            Some(owner) => self.last_live(owner).await?,
+            Some(owner) => match self.live.get(&owner) {
+                Some(c) => c.clone(),
+                None => {
+                    self.prefetch([owner]).await?;
+                    self.current.get(&owner).cloned().flatten()
+                }
+            },
             None => None,
         };
         Ok(who.grant.allows(access, &self.org, content, owner.as_ref()))
@@ -199,7 +219,9 @@ async fn readable_page<S: Store + AccountStore>(
         restricted: 0,
         scope_changed: false,
     };
-    judge.prefetch(rows.iter().map(|(_, r)| r.record_id)).await?;
+    let records: Vec<RecordId> = rows.iter().map(|(_, r)| r.record_id).collect();
+    judge.prefetch(records.iter().copied()).await?;
+    judge.prefetch_owners(&records).await?;
     let mut parents = Vec::new();
     for (seq, r) in rows {
         page.next = seq;
@@ -250,13 +272,15 @@ pub async fn pull<S: Store + AccountStore>(
     let page = match &request.ids {
         Some(ids) => by_ids(&mut judge, who, request.after, ids).await?,
         None => {
+            // A node pulling from the start holds nothing of the server's
+            // yet: nothing it holds can have left its scope.
             readable_page(
                 &mut judge,
                 who,
                 request.after,
                 limit,
                 request.exclude_node,
-                true,
+                request.after > 0,
             )
             .await?
         }
@@ -293,7 +317,9 @@ async fn by_ids<S: Store + AccountStore>(
 ) -> Result<Page> {
     let ids = &ids[..ids.len().min(crate::wire::PULL_BATCH as usize)];
     let rows = judge.service.store().revisions_by_ids(ids).await?;
-    judge.prefetch(rows.iter().map(|r| r.record_id)).await?;
+    let records: Vec<RecordId> = rows.iter().map(|r| r.record_id).collect();
+    judge.prefetch(records.iter().copied()).await?;
+    judge.prefetch_owners(&records).await?;
     let mut page = Page {
         revisions: Vec::new(),
         next: after,
@@ -321,8 +347,15 @@ pub(crate) async fn readable_ids<S: Store + AccountStore>(
     let mut out = Vec::new();
     let mut cursor = 0;
     loop {
-        let page =
-            readable_page(&mut judge, who, cursor, crate::wire::PULL_BATCH, None, false).await?;
+        let page = readable_page(
+            &mut judge,
+            who,
+            cursor,
+            crate::wire::PULL_BATCH,
+            None,
+            false,
+        )
+        .await?;
         out.extend(page.revisions.iter().map(|r| (r.record_type, r.id)));
         cursor = page.next;
         if !page.more {

@@ -201,7 +201,14 @@ async fn sync_a_withdrawn_personal_data_grant_purges_the_nodes_personal_data() {
     assert_eq!(dropped_revisions, held.len());
     assert!(personal(&n.service.store().revisions().await.unwrap()).is_empty());
     for r in &held {
-        assert!(n.service.store().history(r.record_id).await.unwrap().is_empty());
+        assert!(
+            n.service
+                .store()
+                .history(r.record_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(n.service.store().get(r.record_id).await.unwrap().is_none());
     }
     let purges = n.service.store().purges().await.unwrap();
@@ -317,8 +324,22 @@ async fn sync_full_pulls_what_is_missing_and_drops_what_the_node_may_not_hold() 
     let reconciled = report.reconciled.unwrap();
     assert_eq!(reconciled.dropped_records, 1);
     assert_eq!(reconciled.kept_unknown, 0);
-    assert!(n.service.store().get(skipped.record_id).await.unwrap().is_some());
-    assert!(n.service.store().get(foreign.record_id).await.unwrap().is_none());
+    assert!(
+        n.service
+            .store()
+            .get(skipped.record_id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        n.service
+            .store()
+            .get(foreign.record_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     holds_its_scope(&app, &n).await;
     let (on_node, on_server) = summaries(&app, &n, "BP-LUNGCU").await;
     assert_eq!(on_node, on_server);
@@ -330,11 +351,67 @@ async fn sync_full_pulls_what_is_missing_and_drops_what_the_node_may_not_hold() 
         record_id: RecordId::new(),
         ..foreign.clone()
     };
-    n.service.store().import(vec![unknown.clone()]).await.unwrap();
+    n.service
+        .store()
+        .import(vec![unknown.clone()])
+        .await
+        .unwrap();
     n.state.push_cursor = n.service.store().last_seq().await.unwrap();
     let report = full_sync(&mut n).await;
     let reconciled = report.reconciled.unwrap();
     assert_eq!(reconciled.kept_unknown, 1);
     assert_eq!(reconciled.dropped_records, 0);
-    assert!(n.service.store().get(unknown.record_id).await.unwrap().is_some());
+    assert!(
+        n.service
+            .store()
+            .get(unknown.record_id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+/// A revision the server refused (another post's patrol, written before
+/// the node knew its grant) is set aside; once an administrator widens the
+/// grant to the provincial command, the next sync offers it again and the
+/// server takes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_a_set_aside_revision_is_offered_again_when_the_grant_widens() {
+    let app = crate::common::spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    run_sync(&mut n).await;
+    let foreign = Revision {
+        id: bienphong_domain::RevisionId::new(),
+        record_id: RecordId::new(),
+        record_type: bienphong_domain::RecordType::Patrol,
+        parents: vec![],
+        node_id: n.service.store().node_id(),
+        author: "node".into(),
+        created_ms: NOW_MS,
+        deleted: false,
+        content: patrol("BP-XINMAN", "2025-05-01", 2).to_json(),
+    };
+    n.service
+        .store()
+        .import(vec![foreign.clone()])
+        .await
+        .unwrap();
+    let report = run_sync(&mut n).await;
+    assert_eq!(report.refused.len(), 1);
+    assert!(n.state.set_aside_ids().contains(&foreign.id));
+    // Narrowed or moved elsewhere, it would stay refused; widened, it goes.
+    change_grant(&app, &t, Some("BCH-HG"), None).await;
+    let report = run_sync(&mut n).await;
+    assert!(report.pushed >= 1, "{report:?}");
+    assert!(n.state.set_aside.is_empty(), "{:?}", n.state.set_aside);
+    assert!(
+        app.service
+            .store()
+            .get(foreign.record_id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    holds_its_scope(&app, &n).await;
 }
