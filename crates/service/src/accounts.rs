@@ -543,6 +543,62 @@ impl<S: Store + AccountStore> Service<S> {
         Ok(done)
     }
 
+    /// An administrator changes what a token may do: its unit (`unit`) and
+    /// whether it reads personal data (`restricted`). A node learns it at
+    /// its next sync and drops what it may no longer hold
+    /// (docs/sync-protocol.md §6).
+    pub async fn change_token_grant(
+        &self,
+        by: &Principal,
+        now_ms: i64,
+        id: &str,
+        unit: Option<&str>,
+        restricted: Option<bool>,
+    ) -> Result<bool> {
+        if !by.grant.is_admin() {
+            self.audit(&by.name, now_ms, "token.grant", "refused", id)
+                .await?;
+            return Err(ServiceError::Forbidden(
+                "only an administrator changes a token's grant".into(),
+            ));
+        }
+        let Some(token) = self
+            .store()
+            .tokens()
+            .await?
+            .into_iter()
+            .find(|t| t.id == id && t.revoked_ms.is_none())
+        else {
+            return Ok(false);
+        };
+        let unit = match unit {
+            Some(unit) => {
+                let code = Code::parse(unit).map_err(|_| ServiceError::UnknownUnit(unit.into()))?;
+                if self.org_shared().await?.unit(&code).is_none() {
+                    return Err(ServiceError::UnknownUnit(unit.into()));
+                }
+                code.as_str().to_string()
+            }
+            None => token.unit.clone(),
+        };
+        let restricted = restricted.unwrap_or(token.restricted);
+        let done = self.store().set_token_grant(id, &unit, restricted).await?;
+        self.audit(
+            &by.name,
+            now_ms,
+            "token.grant",
+            "allowed",
+            format!(
+                "{} ({} {unit}{})",
+                token.name,
+                token.role,
+                if restricted { ", restricted" } else { "" }
+            ),
+        )
+        .await?;
+        Ok(done)
+    }
+
     /// The principal of a bearer token, unless unknown, revoked, expired or
     /// its owner disabled. Its name is the owning account's (a node's token:
     /// `node:UNIT`) with the token's id, never the free name the token was

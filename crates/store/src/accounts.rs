@@ -130,6 +130,14 @@ pub trait AccountStore: Send + Sync {
     /// Notes that a token was used, unless that was noted in the last
     /// minute (so that most requests write nothing).
     fn touch_token(&self, id: &str, now_ms: i64) -> impl Future<Output = Result<()>> + Send;
+    /// Changes what a live token may do (its unit, personal data or not);
+    /// returns whether a live token was changed.
+    fn set_token_grant(
+        &self,
+        id: &str,
+        unit: &str,
+        restricted: bool,
+    ) -> impl Future<Output = Result<bool>> + Send;
     /// Binds a token to `node` unless it is bound already, atomically;
     /// returns the node it is bound to (`node`, or the one bound first).
     fn bind_token_node(
@@ -443,6 +451,18 @@ impl AccountStore for SqlStore {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    async fn set_token_grant(&self, id: &str, unit: &str, restricted: bool) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET unit = $1, restricted = $2 WHERE id = $3 AND revoked_ms IS NULL",
+        )
+        .bind(unit.to_string())
+        .bind(i64::from(restricted))
+        .bind(id.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn bind_token_node(&self, token_id: &str, node: &str) -> Result<Option<String>> {

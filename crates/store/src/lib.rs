@@ -475,4 +475,37 @@ pub trait Store: Send + Sync {
 
     /// Live activity records (organisation and restricted records excluded).
     fn record_count(&self) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Removes `records` whole, in one transaction: every revision, what
+    /// was derived from them, and who delivered them; notes each purge
+    /// (record, type, revisions, `reason`, `at_ms`). Only for a node whose
+    /// grant may no longer hold them
+    /// (docs/adr/0012-purging-what-a-node-may-no-longer-hold.md). Returns
+    /// the revisions removed.
+    fn purge(
+        &self,
+        records: &[RecordId],
+        reason: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = Result<usize>> + Send;
+
+    /// The purges this store made, oldest first.
+    fn purges(&self) -> impl Future<Output = Result<Vec<Purge>>> + Send;
+
+    /// The head of each of `records` this store holds, with its live
+    /// content (none for a deleted record).
+    fn current_of(
+        &self,
+        records: &[RecordId],
+    ) -> impl Future<Output = Result<HashMap<RecordId, (Head, Option<String>)>>> + Send;
+}
+
+/// A record this store removed because its grant may no longer hold it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Purge {
+    pub record_id: RecordId,
+    pub record_type: RecordType,
+    pub revisions: u64,
+    pub reason: String,
+    pub at_ms: i64,
 }

@@ -3,8 +3,8 @@
 
 use crate::builder::Sql;
 use crate::{
-    Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Receipt,
-    Result, Store, StoreError, Write,
+    Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Purge,
+    Receipt, Result, Store, StoreError, Write,
 };
 use bienphong_domain::facts::{contributions, unit_set};
 use bienphong_domain::format::day_key;
@@ -1097,6 +1097,11 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
         q.build().execute(&mut *conn).await?;
     }
 
+    add_facts(conn, deltas).await
+}
+
+/// Adds per-day `deltas` to the daily and the half-month facts.
+async fn add_facts(conn: &mut AnyConnection, deltas: HashMap<(i64, i64, i64), i64>) -> Result<()> {
     let mut by_half_month: HashMap<(i64, i64, i64), i64> = HashMap::new();
     for ((day, m, set), v) in &deltas {
         *by_half_month
@@ -1106,6 +1111,80 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
     add_deltas(conn, "daily_facts", "day", deltas).await?;
     add_deltas(conn, "half_month_facts", "bucket", by_half_month).await?;
     Ok(())
+}
+
+/// Removes `records` whole — revisions, receipts, heads, current rows,
+/// conflicts, and what they added to the facts — and notes each purge
+/// (docs/adr/0012-purging-what-a-node-may-no-longer-hold.md). Returns the
+/// revisions removed.
+async fn purge_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    records: &[RecordId],
+    reason: &str,
+    at_ms: i64,
+) -> Result<usize> {
+    let prior = load_prior(conn, records, backend).await?;
+    let mut ids = Ids::default();
+    let mut deltas: HashMap<(i64, i64, i64), i64> = HashMap::new();
+    for p in prior.values() {
+        if let (Some(content), Some(set_id)) = (&p.content, p.set_id) {
+            for c in contributions(content) {
+                let m = ids.measure(conn, &c.measure).await?;
+                *deltas.entry((day_key(c.day), m, set_id)).or_default() -= c.value;
+            }
+        }
+    }
+    add_facts(conn, deltas).await?;
+    let mut removed = 0;
+    for chunk in records.chunks(CHUNK) {
+        let keys = || chunk.iter().map(|id| id.to_string());
+        let mut q = Sql::new(
+            "SELECT record_id, MIN(record_type) AS record_type, COUNT(*) AS n FROM revisions WHERE record_id IN (",
+        );
+        q.push_list(keys());
+        q.push(") GROUP BY record_id");
+        let counted: Vec<(String, String, i64)> = q
+            .build()
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("record_id")?,
+                    row.try_get("record_type")?,
+                    row.try_get("n")?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        let mut q = Sql::new(
+            "DELETE FROM revision_receipts WHERE revision_id IN (SELECT id FROM revisions WHERE record_id IN (",
+        );
+        q.push_list(keys());
+        q.push("))");
+        q.build().execute(&mut *conn).await?;
+        for table in ["current_records", "heads", "conflicts", "revisions"] {
+            let mut q = Sql::new(format!("DELETE FROM {table} WHERE record_id IN ("));
+            q.push_list(keys());
+            q.push(")");
+            q.build().execute(&mut *conn).await?;
+        }
+        if counted.is_empty() {
+            continue;
+        }
+        let mut q =
+            Sql::new("INSERT INTO purges (record_id, record_type, revisions, reason, at_ms) ");
+        q.push_values(&counted, |row, (id, record_type, n)| {
+            row.push_bind(id.clone())
+                .push_bind(record_type.clone())
+                .push_bind(*n)
+                .push_bind(reason.to_string())
+                .push_bind(at_ms);
+        });
+        q.build().execute(&mut *conn).await?;
+        removed += counted.iter().map(|(_, _, n)| *n as usize).sum::<usize>();
+    }
+    Ok(removed)
 }
 
 /// Adds `deltas` to a facts table keyed by (`key`, measure, unit set),
@@ -1882,6 +1961,62 @@ impl Store for SqlStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n as u64)
+    }
+
+    async fn purge(&self, records: &[RecordId], reason: &str, at_ms: i64) -> Result<usize> {
+        if records.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let removed = purge_in(&mut tx, self.backend, records, reason, at_ms).await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    async fn purges(&self) -> Result<Vec<Purge>> {
+        let rows = sqlx::query(
+            "SELECT record_id, record_type, revisions, reason, at_ms FROM purges ORDER BY at_ms, record_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Purge {
+                    record_id: parse_id(row.try_get("record_id")?)?,
+                    record_type: parse_type(row.try_get("record_type")?)?,
+                    revisions: row.try_get::<i64, _>("revisions")?.max(0) as u64,
+                    reason: row.try_get("reason")?,
+                    at_ms: row.try_get("at_ms")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn current_of(
+        &self,
+        records: &[RecordId],
+    ) -> Result<HashMap<RecordId, (Head, Option<String>)>> {
+        let mut out = HashMap::new();
+        for chunk in records.chunks(CHUNK) {
+            let mut q = Sql::new(
+                "SELECT h.record_id, h.record_type, h.revision_id, h.deleted, c.content \
+                 FROM heads h LEFT JOIN current_records c ON c.record_id = h.record_id WHERE h.record_id IN (",
+            );
+            q.push_list(chunk.iter().map(|id| id.to_string()));
+            q.push(")");
+            for row in q.build().fetch_all(&self.pool).await? {
+                let head = Head {
+                    record_type: parse_type(row.try_get("record_type")?)?,
+                    revision_id: parse_id(row.try_get("revision_id")?)?,
+                    deleted: row.try_get::<i64, _>("deleted")? != 0,
+                };
+                out.insert(
+                    parse_id(row.try_get("record_id")?)?,
+                    (head, row.try_get("content")?),
+                );
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -1967,6 +1967,73 @@ pub async fn imports_note_bases_and_restore_only_what_they_name(store: SqlStore)
     assert!(store.verify_derived().await.unwrap());
 }
 
+/// A node purges records its grant may no longer hold (ADR 0012): every
+/// revision, receipt, head, current row and conflict of them goes, their
+/// facts are taken back, the rest stays, and the purge is noted.
+pub async fn a_purge_removes_records_whole_and_notes_it<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let kept = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[]));
+    let gone = new(RecordType::Patrol, patrol("2023-03-06", 4, 1, &["XA-LC"]));
+    let (kept_id, gone_id) = (kept.record_id, gone.record_id);
+    let first = store.commit(vec![kept, gone]).await.unwrap();
+    let edit = Write {
+        record_id: gone_id,
+        record_type: RecordType::Patrol,
+        content: Some(patrol("2023-03-06", 5, 1, &["XA-LC"])),
+        parent: Some(first[1].id),
+        resolves: Vec::new(),
+        author: "editor".into(),
+        created_ms: 1_700_000_100_000,
+        revision_id: None,
+    };
+    store.commit(vec![edit]).await.unwrap();
+    // A concurrent version from elsewhere: the record is in conflict too.
+    let mut other = first[1].clone();
+    other.id = RevisionId::new();
+    other.parents = vec![first[1].id];
+    other.content = patrol("2023-03-06", 7, 1, &["XA-LC"]).to_json();
+    store.import(vec![other]).await.unwrap();
+    assert_eq!(store.conflicts().await.unwrap().len(), 1);
+    assert_eq!(total(&store, "patrol.force.BDBP", None).await, 6 + 7);
+    let before = store.revision_count().await.unwrap();
+
+    let removed = store.purge(&[gone_id], "out_of_scope", 42).await.unwrap();
+    assert_eq!(removed, 3);
+    assert_eq!(store.revision_count().await.unwrap(), before - 3);
+    assert!(store.history(gone_id).await.unwrap().is_empty());
+    assert_eq!(store.head(gone_id).await.unwrap(), None);
+    assert_eq!(store.get(gone_id).await.unwrap(), None);
+    assert!(store.conflicts().await.unwrap().is_empty());
+    assert_eq!(total(&store, "patrol.force.BDBP", None).await, 6);
+    assert!(store.get(kept_id).await.unwrap().is_some());
+    assert!(store.verify_derived().await.unwrap());
+    let purges = store.purges().await.unwrap();
+    assert_eq!(purges.len(), 1);
+    assert_eq!(
+        (
+            purges[0].record_id,
+            purges[0].record_type,
+            purges[0].revisions
+        ),
+        (gone_id, RecordType::Patrol, 3)
+    );
+    assert_eq!(
+        (purges[0].reason.as_str(), purges[0].at_ms),
+        ("out_of_scope", 42)
+    );
+    // Purging what is not there removes nothing and notes nothing.
+    assert_eq!(
+        store.purge(&[gone_id], "out_of_scope", 43).await.unwrap(),
+        0
+    );
+    assert_eq!(store.purges().await.unwrap().len(), 1);
+    // It can come back whole, as a sync brings it.
+    let back = store.import(first[1..].to_vec()).await.unwrap();
+    assert_eq!(back, 1);
+    assert!(store.get(gone_id).await.unwrap().is_some());
+    assert!(store.verify_derived().await.unwrap());
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2011,6 +2078,7 @@ macro_rules! conformance_suite {
             store_test!($backend, imports_note_bases_and_restore_only_what_they_name);
             store_test!($backend, receipts_are_kept_for_received_revisions);
             store_test!($backend, a_units_seizures_are_those_of_its_live_cases);
+            store_test!($backend, a_purge_removes_records_whole_and_notes_it);
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);

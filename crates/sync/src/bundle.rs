@@ -231,6 +231,7 @@ pub async fn reply_from_server<S: Store + AccountStore>(
                 node: None,
                 installation: None,
                 pending: None,
+                ids: None,
             },
         )
         .await?;

@@ -443,6 +443,23 @@ pub struct SyncReport {
     pub refused: Vec<Refusal>,
     /// Attached files sent, fetched, and left on the server (deferred).
     pub files: crate::blobs::BlobReport,
+    /// What reconciling the node's set with the server's did, when the
+    /// scope may have changed or on `--full` (§6).
+    pub reconciled: Option<Reconciled>,
+}
+
+/// A node's set made equal to what its grant may hold on the server (§6):
+/// revisions it lacked, fetched; records it may no longer hold, purged.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Revisions the node lacked and received.
+    pub fetched: usize,
+    /// Records the node may no longer hold, purged, and their revisions.
+    pub dropped_records: usize,
+    pub dropped_revisions: usize,
+    /// Revisions only the node holds that the server lacks: kept (and
+    /// offered at the next sync), never purged.
+    pub kept_unknown: usize,
 }
 
 /// Progress of a long transfer, for the terminal.
@@ -475,6 +492,9 @@ where
     let mut report = SyncReport::default();
     // Ids received in this sync: the push cursor moves over them.
     let mut pulled: HashSet<RevisionId> = HashSet::new();
+    // Whether the node's set may differ from what its grant may hold now.
+    let mut scope_changed = full;
+    let mut grant_changed = false;
     if full {
         state.pull_cursor = 0;
     }
@@ -545,10 +565,17 @@ where
                         node: Some(store.node_id()),
                         installation: Some(state.installation_key()),
                         pending: Some(waiting),
+                        ids: None,
                     },
                 )
                 .await?;
             state.server_node = Some(answer.server_node);
+            // A grant changed (narrowed, personal data withdrawn, another
+            // unit): what the node holds may no longer be its to hold.
+            let new_grant =
+                state.grant.is_some() && answer.grant.is_some() && state.grant != answer.grant;
+            grant_changed |= new_grant;
+            scope_changed |= answer.scope_changed || new_grant;
             if answer.grant.is_some() {
                 state.grant = answer.grant;
             }
@@ -567,6 +594,15 @@ where
             break;
         }
     }
+    if grant_changed {
+        offer_set_aside_again(store, client, state, &mut report).await?;
+        save(state)?;
+    }
+    if scope_changed {
+        let done = reconcile(store, client, state, &mut pulled).await?;
+        save(state)?;
+        report.reconciled = Some(done);
+    }
     // The files the links name, once the links are on both sides.
     report.files = crate::blobs::sync_blobs(store, client, state.defer_above).await?;
     state.last_sync_ms = Some(now_ms());
@@ -575,6 +611,163 @@ where
     (report.bytes_sent, report.bytes_received) = client.bytes();
     Ok(report)
 }
+
+/// After the grant changed, offers again what is set aside (not
+/// withdrawn): a wider grant may take it (§3). What the server takes is
+/// no longer set aside; what it refuses stays, with the newest reason.
+async fn offer_set_aside_again<S: Store>(
+    store: &S,
+    client: &Client,
+    state: &mut NodeState,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let ids: Vec<RevisionId> = state
+        .set_aside
+        .iter()
+        .filter(|s| !s.withdrawn)
+        .map(|s| s.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let revisions = store.revisions_by_ids(&ids).await?;
+    for chunk in revisions.chunks(client.batches.push.max(1)) {
+        let answer: PushResponse = client
+            .call(
+                "/api/v1/sync/push",
+                &PushRequest {
+                    revisions: chunk.to_vec(),
+                    node: Some(store.node_id()),
+                    installation: Some(state.installation_key()),
+                    set_aside: true,
+                },
+            )
+            .await?;
+        let refused: HashSet<RevisionId> = answer.refused.iter().map(|r| r.id).collect();
+        let taken: HashSet<RevisionId> = chunk
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| !refused.contains(id))
+            .collect();
+        state.set_aside.retain(|s| !taken.contains(&s.id));
+        report.pushed += taken.len();
+        if !answer.refused.is_empty() {
+            state.set_aside_refused(&answer.refused, now_ms());
+        }
+    }
+    Ok(())
+}
+
+/// Makes the node's set equal to what its grant may hold on the server
+/// (§6): compares digests per record type; for the types that differ,
+/// fetches the revisions the node lacks and purges the records the server
+/// no longer counts in its scope. A record is purged only when every one
+/// of its revisions here (but those set aside) is one the server holds and
+/// does not count in the node's scope: what the server lacks (a server
+/// restored from an older backup) is never purged, it is offered again.
+pub async fn reconcile<S: Store>(
+    store: &S,
+    client: &Client,
+    state: &mut NodeState,
+    pulled: &mut HashSet<RevisionId>,
+) -> Result<Reconciled> {
+    let mut done = Reconciled::default();
+    let skip = state.set_aside_ids();
+    let node = crate::check::on_node(store, &skip, &[]).await?;
+    let server: CheckResponse = client
+        .call("/api/v1/sync/check", &CheckRequest { ids_for: vec![] })
+        .await?;
+    let (_, differing) = crate::check::compare(&node, &server.types, skip.len());
+    if differing.is_empty() {
+        return Ok(done);
+    }
+    let node = crate::check::on_node(store, &skip, &differing).await?;
+    let server: CheckResponse = client
+        .call(
+            "/api/v1/sync/check",
+            &CheckRequest {
+                ids_for: differing.clone(),
+            },
+        )
+        .await?;
+    let set = |side: &[crate::wire::TypeDigest]| -> HashSet<RevisionId> {
+        side.iter()
+            .filter_map(|d| d.ids.as_ref())
+            .flatten()
+            .copied()
+            .collect()
+    };
+    let (here, there) = (set(&node), set(&server.types));
+    let missing: Vec<RevisionId> = there.difference(&here).copied().collect();
+    for chunk in missing.chunks(client.batches.pull.max(1) as usize) {
+        let answer: PullResponse = client
+            .call(
+                "/api/v1/sync/pull",
+                &PullRequest {
+                    after: state.pull_cursor,
+                    limit: client.batches.pull.max(1),
+                    exclude_node: None,
+                    node: Some(store.node_id()),
+                    installation: Some(state.installation_key()),
+                    pending: None,
+                    ids: Some(chunk.to_vec()),
+                },
+            )
+            .await?;
+        pulled.extend(answer.revisions.iter().map(|r| r.id));
+        done.fetched += store.import(answer.revisions).await?;
+    }
+    skip_pulled(store, state, pulled, client.batches.offer.max(1)).await?;
+    let extra: Vec<RevisionId> = here.difference(&there).copied().collect();
+    let mut unknown: HashSet<RevisionId> = HashSet::new();
+    for chunk in extra.chunks(client.batches.offer.max(1) as usize) {
+        let answer: OfferResponse = client
+            .call(
+                "/api/v1/sync/offer",
+                &OfferRequest {
+                    ids: chunk.to_vec(),
+                },
+            )
+            .await?;
+        unknown.extend(answer.missing);
+    }
+    done.kept_unknown = unknown.len();
+    let extra: HashSet<RevisionId> = extra.into_iter().collect();
+    let mut records: Vec<RecordId> = store
+        .revisions_by_ids(&extra.iter().copied().collect::<Vec<_>>())
+        .await?
+        .iter()
+        .map(|r| r.record_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // Personal data the grant no longer reads, and the rest.
+    let (mut personal, mut scope) = (Vec::new(), Vec::new());
+    let sees_restricted = state.grant.as_ref().is_none_or(Grant::sees_restricted);
+    for record in records.drain(..) {
+        let history = store.history(record).await?;
+        let gone = history
+            .iter()
+            .filter(|r| !skip.contains(&r.id))
+            .all(|r| extra.contains(&r.id) && !unknown.contains(&r.id));
+        match history.first() {
+            Some(r) if gone && r.record_type.is_restricted() && !sees_restricted => {
+                personal.push(record)
+            }
+            Some(_) if gone => scope.push(record),
+            _ => {}
+        }
+    }
+    done.dropped_records = personal.len() + scope.len();
+    done.dropped_revisions = store.purge(&personal, PURGE_PERSONAL, now_ms()).await?
+        + store.purge(&scope, PURGE_SCOPE, now_ms()).await?;
+    Ok(done)
+}
+
+/// Why a node purged a record (kept in its `purges`, ADR 0012): the record
+/// left its grant's scope, or it is personal data the grant no longer reads.
+pub const PURGE_SCOPE: &str = "out_of_scope";
+pub const PURGE_PERSONAL: &str = "personal_data_withdrawn";
 
 /// Revisions written here still to be sent: after the push cursor, not
 /// set aside.

@@ -52,6 +52,9 @@ struct Judge<'a, S> {
     /// The last live content of records as the store holds them, whatever
     /// a batch brings.
     stored: HashMap<RecordId, Option<Content>>,
+    /// What each record is judged by as the store holds it now (§6): its
+    /// live content, or for a deleted record its last live one.
+    current: HashMap<RecordId, Option<Content>>,
 }
 
 impl<'a, S: Store + AccountStore> Judge<'a, S> {
@@ -61,7 +64,58 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
             service,
             live: HashMap::new(),
             stored: HashMap::new(),
+            current: HashMap::new(),
         })
+    }
+
+    /// Looks up, in one query per chunk, how the store holds `records` now.
+    async fn prefetch(&mut self, records: impl IntoIterator<Item = RecordId>) -> Result<()> {
+        let wanted: Vec<RecordId> = records
+            .into_iter()
+            .filter(|r| !self.current.contains_key(r))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let found = self.service.store().current_of(&wanted).await?;
+        for id in wanted {
+            let content = match found.get(&id) {
+                Some((head, Some(json))) if !head.deleted => {
+                    Content::from_json(head.record_type, json).ok()
+                }
+                Some(_) => last_live_in_store(self.service, id).await?,
+                None => None,
+            };
+            self.current.insert(id, content);
+        }
+        Ok(())
+    }
+
+    /// Looks up, in bulk, the records the restricted ones among `records`
+    /// belong to (already looked up themselves).
+    async fn prefetch_owners(&mut self, records: &[RecordId]) -> Result<()> {
+        let owners: Vec<RecordId> = records
+            .iter()
+            .filter_map(|r| self.current.get(r).cloned().flatten())
+            .filter_map(|c| c.subject_of())
+            .collect();
+        self.prefetch(owners).await
+    }
+
+    /// Whether `who` may hold `record` as the store holds it now: a node
+    /// holds whole records, judged by their current state (§6), so a record
+    /// moved out of its scope leaves it whole and one moved in comes whole.
+    async fn record_readable(&mut self, who: &Principal, record: RecordId) -> Result<bool> {
+        if who.grant.is_admin() {
+            return Ok(true);
+        }
+        self.prefetch([record]).await?;
+        match self.current.get(&record).cloned().flatten() {
+            Some(c) => self.allows(who, Access::Read, &c).await,
+            None => Ok(false),
+        }
     }
 
     /// The last live content of a record in the store (for a tombstone or
@@ -102,8 +156,17 @@ impl<'a, S: Store + AccountStore> Judge<'a, S> {
     }
 
     async fn allows(&mut self, who: &Principal, access: Access, content: &Content) -> Result<bool> {
+        // The record a restricted one belongs to: as a pushed batch gives
+        // it, else as the store holds it now (looked up in bulk by
+        // `prefetch_owners`).
         let owner = match content.subject_of() {
-            Some(owner) => self.last_live(owner).await?,
+            Some(owner) => match self.live.get(&owner) {
+                Some(c) => c.clone(),
+                None => {
+                    self.prefetch([owner]).await?;
+                    self.current.get(&owner).cloned().flatten()
+                }
+            },
             None => None,
         };
         if let (Content::Attachment(_), Some(record)) = (content, owner.as_ref()) {
@@ -141,17 +204,23 @@ struct Page {
     next: i64,
     more: bool,
     restricted: usize,
+    /// The page may have moved records across the edge of the grant's
+    /// scope (§6): the node reconciles its set with the server's.
+    scope_changed: bool,
 }
 
-/// The scope rule of a pull (§6), in one place for pulls and for the count
-/// of what waits for a node: of the `limit` revisions after `after`, those
-/// `who` may read that `exclude_node` did not write.
+/// The scope rule of a pull (§6), in one place for pulls, checks and the
+/// count of what waits for a node: of the `limit` revisions after `after`,
+/// those of records `who` may hold now, leaving out what `exclude_node`
+/// wrote. With `detect`, also whether the page may have moved a record
+/// across the edge of the scope.
 async fn readable_page<S: Store + AccountStore>(
     judge: &mut Judge<'_, S>,
     who: &Principal,
     after: i64,
     limit: u32,
     exclude_node: Option<NodeId>,
+    detect: bool,
 ) -> Result<Page> {
     let rows = judge.service.store().revisions_after(after, limit).await?;
     let mut page = Page {
@@ -159,17 +228,44 @@ async fn readable_page<S: Store + AccountStore>(
         revisions: Vec::new(),
         next: after,
         restricted: 0,
+        scope_changed: false,
     };
+    let records: Vec<RecordId> = rows.iter().map(|(_, r)| r.record_id).collect();
+    judge.prefetch(records.iter().copied()).await?;
+    judge.prefetch_owners(&records).await?;
+    let mut parents = Vec::new();
     for (seq, r) in rows {
         page.next = seq;
         if exclude_node == Some(r.node_id) {
             continue;
         }
-        if judge.readable(who, &r).await? {
+        let readable = judge.record_readable(who, r.record_id).await?;
+        if detect && !page.scope_changed && !who.grant.is_admin() {
+            // A unit or a link changed: any record may have crossed.
+            // A revision that alone would be judged otherwise than its
+            // record: the record moved across.
+            page.scope_changed = matches!(r.record_type, RecordType::Unit | RecordType::Link)
+                || judge.readable(who, &r).await? != readable;
+            parents.extend(r.parents.iter().copied());
+        }
+        if readable {
             if r.record_type.is_restricted() {
                 page.restricted += 1;
             }
             page.revisions.push(r);
+        }
+    }
+    if detect && !page.scope_changed && !parents.is_empty() {
+        // The version a new revision follows judged otherwise than the
+        // record now: the node held it and may not now, or lacks it.
+        for p in judge.service.store().revisions_by_ids(&parents).await? {
+            if p.deleted {
+                continue;
+            }
+            if judge.readable(who, &p).await? != judge.record_readable(who, p.record_id).await? {
+                page.scope_changed = true;
+                break;
+            }
         }
     }
     Ok(page)
@@ -184,7 +280,22 @@ pub async fn pull<S: Store + AccountStore>(
 ) -> Result<PullResponse> {
     let limit = request.limit.clamp(1, crate::wire::PULL_BATCH);
     let mut judge = Judge::new(service).await?;
-    let page = readable_page(&mut judge, who, request.after, limit, request.exclude_node).await?;
+    let page = match &request.ids {
+        Some(ids) => by_ids(&mut judge, who, request.after, ids).await?,
+        None => {
+            // A node pulling from the start holds nothing of the server's
+            // yet: nothing it holds can have left its scope.
+            readable_page(
+                &mut judge,
+                who,
+                request.after,
+                limit,
+                request.exclude_node,
+                request.after > 0,
+            )
+            .await?
+        }
+    };
     if page.restricted > 0 {
         audit(
             service,
@@ -203,7 +314,39 @@ pub async fn pull<S: Store + AccountStore>(
         more: page.more,
         server_node: service.store().node_id(),
         grant: Some(who.grant.clone()),
+        scope_changed: page.scope_changed,
     })
+}
+
+/// The revisions of `ids` (at most a pull's batch) that `who` may hold: a
+/// node reconciling its set fetches what it lacks (§6). The cursor stays.
+async fn by_ids<S: Store + AccountStore>(
+    judge: &mut Judge<'_, S>,
+    who: &Principal,
+    after: i64,
+    ids: &[RevisionId],
+) -> Result<Page> {
+    let ids = &ids[..ids.len().min(crate::wire::PULL_BATCH as usize)];
+    let rows = judge.service.store().revisions_by_ids(ids).await?;
+    let records: Vec<RecordId> = rows.iter().map(|r| r.record_id).collect();
+    judge.prefetch(records.iter().copied()).await?;
+    judge.prefetch_owners(&records).await?;
+    let mut page = Page {
+        revisions: Vec::new(),
+        next: after,
+        more: false,
+        restricted: 0,
+        scope_changed: false,
+    };
+    for r in rows {
+        if judge.record_readable(who, r.record_id).await? {
+            if r.record_type.is_restricted() {
+                page.restricted += 1;
+            }
+            page.revisions.push(r);
+        }
+    }
+    Ok(page)
 }
 
 /// Every revision `who` may read, by type: what a full pull would bring.
@@ -215,7 +358,15 @@ pub(crate) async fn readable_ids<S: Store + AccountStore>(
     let mut out = Vec::new();
     let mut cursor = 0;
     loop {
-        let page = readable_page(&mut judge, who, cursor, crate::wire::PULL_BATCH, None).await?;
+        let page = readable_page(
+            &mut judge,
+            who,
+            cursor,
+            crate::wire::PULL_BATCH,
+            None,
+            false,
+        )
+        .await?;
         out.extend(page.revisions.iter().map(|r| (r.record_type, r.id)));
         cursor = page.next;
         if !page.more {
@@ -272,8 +423,9 @@ pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
     let node = token_node(service, who, request.node.or(request.exclude_node)).await?;
     one_installation(service, node, request.installation.as_ref(), now_ms).await?;
     let pending = request.pending;
+    let fetch = request.ids.is_some();
     let answer = pull(service, who, now_ms, request).await?;
-    if let Some(node) = node {
+    if let Some(node) = node.filter(|_| !fetch) {
         let recorded = async {
             let store = service.store();
             store
@@ -432,6 +584,7 @@ impl<'a, S: Store + AccountStore> WaitingCounter<'a, S> {
                 cursor,
                 crate::wire::PULL_BATCH,
                 Some(node),
+                false,
             )
             .await?;
             waiting.count += page.revisions.len() as u64;
@@ -492,11 +645,21 @@ pub async fn push_with<S: Store + AccountStore>(
 ) -> Result<PushResponse> {
     let ids: Vec<_> = revisions.iter().map(|r| r.id).collect();
     let present = service.store().present_revisions(&ids).await?;
+    let mut judge = Judge::new(service).await?;
+    // Personal data the grant may not read is refused even when the server
+    // holds it: a node whose grant was withdrawn purged it
+    // (docs/adr/0012-purging-what-a-node-may-no-longer-hold.md) and may not
+    // bring it back.
+    let mut withheld = Vec::new();
+    for r in revisions.iter().filter(|r| present.contains(&r.id)) {
+        if r.record_type.is_restricted() && !judge.record_readable(who, r.record_id).await? {
+            withheld.push(r.clone());
+        }
+    }
     let fresh: Vec<Revision> = revisions
         .into_iter()
         .filter(|r| !present.contains(&r.id))
         .collect();
-    let mut judge = Judge::new(service).await?;
     // Contents given by the batch itself come first (a record created and
     // deleted in one batch, a case with its subjects).
     for r in &fresh {
@@ -513,7 +676,10 @@ pub async fn push_with<S: Store + AccountStore>(
     let frozen = changes_of_submitted_reports(service, &fresh).await?;
     let foreign_parents = parents_of_other_records(service, &fresh).await?;
     let mut batch_types: HashMap<RecordId, RecordType> = HashMap::new();
-    let mut refused = Vec::new();
+    let mut refused: Vec<(&Revision, Option<Content>, &str)> = withheld
+        .iter()
+        .map(|r| (r, None, "personal data this node may not hold"))
+        .collect();
     for r in &fresh {
         let content = judge.content_of(r).await?;
         if frozen.contains(&r.id) {
@@ -616,7 +782,7 @@ pub async fn push_with<S: Store + AccountStore>(
     }
     Ok(PushResponse {
         received,
-        present: present.len(),
+        present: present.len() - withheld.len(),
         refused: refusals,
     })
 }

@@ -124,6 +124,11 @@ pub struct PullRequest {
     /// Revisions the node still has to send, for the server's health page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<u64>,
+    /// Instead of the revisions after `after`: these (at most a batch), of
+    /// records the grant may hold. A node reconciling its set (§6) fetches
+    /// what it lacks; the cursor is not moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<RevisionId>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -137,6 +142,11 @@ pub struct PullResponse {
     /// rule to its own writes (§6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant: Option<Grant>,
+    /// The page may have moved records across the edge of the grant's
+    /// scope (a record moved, a unit or link changed): the node compares
+    /// its set with the server's at the end of the sync (§6).
+    #[serde(default)]
+    pub scope_changed: bool,
 }
 
 pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>> {

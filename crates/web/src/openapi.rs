@@ -286,7 +286,9 @@ pub fn openapi_document() -> Value {
         ("SyncPush", "zstd-compressed JSON {revisions: [revision]}"),
         (
             "SyncPull",
-            "zstd-compressed JSON {after, limit, exclude_node}",
+            "zstd-compressed JSON {after, limit, exclude_node, node, installation, pending, ids}; \
+             with ids, those revisions of records the grant may hold (a node reconciling its set); \
+             the answer {revisions, next, more, server_node, grant, scope_changed}",
         ),
         (
             "SyncTakeover",

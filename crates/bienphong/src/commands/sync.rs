@@ -202,6 +202,30 @@ pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::
     if !report.refused.is_empty() {
         super::sync_health::print_refused_now(ctx, &report.refused, out)?;
     }
+    if let Some(done) = &report.reconciled {
+        let unknown = if done.kept_unknown > 0 {
+            ctx.say(
+                "sync-reconciled-unknown",
+                &[("count", done.kept_unknown.to_string())],
+            )
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "{}",
+            ctx.say(
+                "sync-reconciled",
+                &[
+                    ("fetched", done.fetched.to_string()),
+                    ("records", done.dropped_records.to_string()),
+                    ("revisions", done.dropped_revisions.to_string()),
+                    ("unknown", unknown),
+                ]
+            )
+        )
+        .context("stdout")?;
+    }
     Ok(())
 }
 

@@ -214,6 +214,8 @@ sync-check-type = { "  " }{ $type }: { $node } on the node, { $server } on the s
 sync-check-only-node = { "    " }only on the node ({ $count }): { $ids }
 sync-check-only-server = { "    " }only on the server ({ $count }): { $ids }
 sync-check-set-aside = ({ $count } revisions set aside on the node are not compared.)
+sync-reconciled = Reconciled with the server by the grant's scope: received { $fetched } missing revisions; purged { $records } records ({ $revisions } revisions) this node may no longer hold{ $unknown }.
+sync-reconciled-unknown = ; kept { $count } revisions the server lacks (offered again)
 
 cli-cmd-backup = Back up the store while it is in use: a consistent snapshot, compressed, with a manifest and checksums (and a node's sync settings)
 cli-cmd-restore = Restore a backup into a data directory without a store, after checking its checksums and its revision set

@@ -214,6 +214,8 @@ sync-check-type = { "  " }{ $type }: { $node } ở nút, { $server } ở máy ch
 sync-check-only-node = { "    " }chỉ có ở nút ({ $count }): { $ids }
 sync-check-only-server = { "    " }chỉ có ở máy chủ ({ $count }): { $ids }
 sync-check-set-aside = ({ $count } phiên bản để riêng ở nút không được so sánh.)
+sync-reconciled = Đối chiếu với máy chủ theo phạm vi được cấp: nhận { $fetched } phiên bản còn thiếu; xoá hẳn { $records } bản ghi ({ $revisions } phiên bản) nút không còn được giữ{ $unknown }.
+sync-reconciled-unknown = ; giữ lại { $count } phiên bản máy chủ chưa có (sẽ gửi lại)
 
 cli-cmd-backup = Sao lưu kho dữ liệu khi đang dùng: ảnh chụp nhất quán, nén, kèm bản kê và mã kiểm tra (và thiết lập đồng bộ của máy trạm)
 cli-cmd-restore = Khôi phục bản sao lưu vào thư mục dữ liệu chưa có kho, sau khi kiểm tra mã kiểm tra và tập phiên bản

@@ -20,3 +20,4 @@ mod sheets;
 mod smoke;
 mod sync;
 mod sync_health;
+mod sync_scope;

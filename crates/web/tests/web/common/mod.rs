@@ -185,6 +185,24 @@ pub async fn spawn_app_from(db: &Path, config: ServerConfig) -> TestApp {
     }
 }
 
+/// The server over `store`, opened by the caller (a PostgreSQL store, say).
+pub async fn spawn_app_over(store: SqlStore, config: ServerConfig) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let service = Arc::new(Service::new(store));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, handle) = serve_on(listener, service.clone(), config.clone());
+    TestApp {
+        base: format!("http://{addr}"),
+        service,
+        dir,
+        config,
+        addr,
+        shutdown: Some(tx),
+        handle: Some(handle),
+    }
+}
+
 /// A plain HTTP client (the sync crate's TLS provider installed first, as
 /// every reqwest client in these tests needs).
 pub fn http() -> reqwest::Client {
