@@ -494,6 +494,6 @@ pub fn choice_value(choices: &[&'static str], text: &str) -> Option<&'static str
         key(c) == k
             || [Lang::Vi, Lang::En]
                 .iter()
-                .any(|l| key(&l.text(&format!("choice-{c}"), &[])) == k)
+                .any(|l| key(&l.choice(c)) == k)
     })
 }

@@ -117,7 +117,7 @@ fn value_cell(org: &Org, units: &UnitIndex, kind: Kind, v: &Value, date: Option<
                 .map_or_else(|| code.clone(), |e| e.vi.to_string()),
         ),
         (Kind::Choice(_), Value::String(s)) => {
-            Out::Text(Lang::Vi.text(&format!("choice-{s}"), &[]))
+            Out::Text(Lang::Vi.choice(s))
         }
         (Kind::Bool, Value::Bool(b)) => Out::Text(if *b { "có" } else { "không" }.to_string()),
         (_, Value::String(s)) => Out::Text(s.clone()),
@@ -167,7 +167,7 @@ pub fn workbook(
                     col.header.clone(),
                     values
                         .iter()
-                        .map(|v| lang.text(&format!("choice-{v}"), &[]))
+                        .map(|v| lang.choice(v))
                         .collect(),
                 )),
                 Kind::Catalogue(k) => Some((
@@ -454,7 +454,7 @@ fn example_row(org: &Org, units: &UnitIndex, columns: &[Column]) -> Vec<Out> {
                     .first()
                     .map_or(Out::Empty, |e| Out::Text(e.vi.to_string())),
                 Kind::Choice(values) => Out::Text(
-                    Lang::Vi.text(&format!("choice-{}", values.first().unwrap_or(&"")), &[]),
+                    Lang::Vi.choice(values.first().unwrap_or(&"")),
                 ),
                 Kind::Count if f.required => Out::Int(3),
                 Kind::Money => Out::Int(500_000),

@@ -3,12 +3,14 @@
 mod help;
 mod org;
 mod records;
+mod refusal;
 mod reports;
 mod server;
 mod sheets;
 mod store;
 
 pub use help::localise;
+pub use refusal::word_refusal;
 pub use org::*;
 pub use records::*;
 pub use reports::*;

@@ -13,6 +13,7 @@ mod common;
 mod api;
 mod briefing;
 mod contract;
+mod labels;
 mod pickers;
 mod sheets;
 mod smoke;
