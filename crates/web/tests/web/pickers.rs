@@ -276,7 +276,7 @@ async fn a_picker_offers_only_the_kinds_of_unit_its_field_takes() {
         .await
         .unwrap();
     let leads = offered(&page, "lead_unit");
-    for fits in ["BP-LUNGCU", "BCH-HG", "TRAM-MINHTAN"] {
+    for fits in ["BP-LUNGCU", "BCH-TQ", "TRAM-MINHTAN"] {
         assert!(leads.contains(&fits.to_string()), "{fits}: {leads:?}");
     }
     for not in ["HG", "TQ-XA-LUNGCU", "XA-MINHTAN"] {
@@ -288,7 +288,7 @@ async fn a_picker_offers_only_the_kinds_of_unit_its_field_takes() {
     );
     // The partners take any unit: communes and the province too.
     let partners = offered(&page, "partner_units");
-    for any in ["TQ-XA-LUNGCU", "HG", "BP-LUNGCU"] {
+    for any in ["TQ-XA-LUNGCU", "TQ", "BP-LUNGCU"] {
         assert!(partners.contains(&any.to_string()), "{any}: {partners:?}");
     }
     assert!(page.contains("name=\"partner_units\" id=\"f-partner_units\" multiple size=\"5\" data-units data-unit-kinds=\"\""));
