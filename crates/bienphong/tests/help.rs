@@ -251,11 +251,7 @@ fn refused(args: &[&str]) -> String {
 fn mistakes_in_the_arguments_are_worded_in_the_user_s_language() {
     let annual = ["report", "annual", "--year", "2023"];
     let with = |extra: &[&str]| -> Vec<String> {
-        annual
-            .iter()
-            .chain(extra)
-            .map(|s| s.to_string())
-            .collect()
+        annual.iter().chain(extra).map(|s| s.to_string()).collect()
     };
     let cases: Vec<(Vec<String>, Vec<&str>, Vec<&str>)> = vec![
         (
@@ -281,7 +277,10 @@ fn mistakes_in_the_arguments_are_worded_in_the_user_s_language() {
         ),
         (
             with(&["--formt", "md"]),
-            vec!["không có tham số \"--formt\"", "Có phải ý bạn là: --format?"],
+            vec![
+                "không có tham số \"--formt\"",
+                "Có phải ý bạn là: --format?",
+            ],
             vec!["Did you mean: --format?"],
         ),
         (

@@ -2,11 +2,11 @@
 //! the record's date. The first problem found is returned, naming its field.
 
 use crate::Date;
+use crate::RecordType;
 use crate::catalogue::CatalogueKind;
 use crate::error::{Problem, ValidationError};
 use crate::format;
 use crate::org::{Code, LinkKind, Org, UnitKind};
-use crate::RecordType;
 use crate::record::{BriefingReport, BriefingStatus, Content, ForceCount};
 use std::collections::HashSet;
 

@@ -324,10 +324,7 @@ fn shown_value(
             .iter()
             .map(|code| entry_name(org, lang, c, code))
             .collect(),
-        Kind::Choice(_) => written()
-            .iter()
-            .map(|choice| lang.choice(choice))
-            .collect(),
+        Kind::Choice(_) => written().iter().map(|choice| lang.choice(choice)).collect(),
         Kind::Quantity => {
             let measure = within
                 .get("item")
@@ -440,11 +437,7 @@ pub fn describe(org: &Org, lang: Lang, c: &Content) -> String {
             r.year,
             t.get(&format!("briefing-status-{}", r.status.as_str()))
         ),
-        Content::Unit(u) => format!(
-            "{} · {}",
-            u.name,
-            t.choice(u.kind.as_str())
-        ),
+        Content::Unit(u) => format!("{} · {}", u.name, t.choice(u.kind.as_str())),
         Content::Link(l) => format!(
             "{} → {}",
             unit_name(org, l.from.as_str(), lang),

@@ -364,10 +364,16 @@ async fn run(c: Client, base: String, conflict: (String, String, String)) {
     let case_page = c.current_url().await.unwrap();
     let fields = text(&c, "#record-fields").await;
     for shown in ["1.200 g", "12.500.000 đồng", "0,43 kg"] {
-        assert!(fields.contains(shown), "{shown} on the case's page: {fields}");
+        assert!(
+            fields.contains(shown),
+            "{shown} on the case's page: {fields}"
+        );
     }
     let revisions = |c: Client| async move {
-        c.find_all(Locator::Css("#history > li")).await.unwrap().len()
+        c.find_all(Locator::Css("#history > li"))
+            .await
+            .unwrap()
+            .len()
     };
     assert_eq!(revisions(c.clone()).await, 1);
     find(&c, "#edit-record").await.click().await.unwrap();

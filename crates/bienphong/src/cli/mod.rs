@@ -10,9 +10,9 @@ mod sheets;
 mod store;
 
 pub use help::localise;
-pub use refusal::word_refusal;
 pub use org::*;
 pub use records::*;
+pub use refusal::word_refusal;
 pub use reports::*;
 pub use server::*;
 pub use sheets::*;

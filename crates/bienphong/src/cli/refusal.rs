@@ -51,9 +51,7 @@ pub fn word_refusal(e: &clap::Error, lang: Lang) -> Option<String> {
                 get(ContextKind::InvalidSubcommand).unwrap_or_default(),
             )],
         ),
-        ErrorKind::MissingRequiredArgument => {
-            text("cli-error-missing-argument", &[("arg", arg())])
-        }
+        ErrorKind::MissingRequiredArgument => text("cli-error-missing-argument", &[("arg", arg())]),
         ErrorKind::ArgumentConflict => match get(ContextKind::PriorArg) {
             Some(prior) if flag(&prior) != arg() => text(
                 "cli-error-conflict",

@@ -211,10 +211,12 @@ async fn every_record_type_s_history_shows_labels_not_codes() {
         // What changes, and the line the history must then show. Org
         // records change their yes/no (a unit's or a link's kind is bound
         // by the structure); activities one of their fixed values.
-        let (expected, name, api_value) = if let Some(name) = ["verified", "active"]
-            .into_iter()
-            .find(|n| form_of(t).iter().any(|i| matches!(i, Item::Field(f) if f.name == *n)))
-        {
+        let (expected, name, api_value) = if let Some(name) =
+            ["verified", "active"].into_iter().find(|n| {
+                form_of(t)
+                    .iter()
+                    .any(|i| matches!(i, Item::Field(f) if f.name == *n))
+            }) {
             let was = content.get(name).and_then(Value::as_bool).unwrap_or(true);
             form.retain(|(k, _)| k != name);
             if !was {
@@ -320,13 +322,7 @@ async fn the_list_page_s_category_takes_labels_and_codes() {
             let page = r.text().await.unwrap();
             page.split("id=\"records\"")
                 .nth(1)
-                .map(|t| {
-                    t.split("</tbody>")
-                        .next()
-                        .unwrap()
-                        .matches("<tr>")
-                        .count()
-                })
+                .map(|t| t.split("</tbody>").next().unwrap().matches("<tr>").count())
                 .unwrap_or(0)
         }
     };
@@ -334,7 +330,12 @@ async fn the_list_page_s_category_takes_labels_and_codes() {
         ("cases", ["MATUY", "ma tuy", "Ma%20t%C3%BAy", "MA TÚY"]),
         (
             "patrols",
-            ["joint", "tuan tra chung", "Tu%E1%BA%A7n%20tra%20chung", "Joint patrol"],
+            [
+                "joint",
+                "tuan tra chung",
+                "Tu%E1%BA%A7n%20tra%20chung",
+                "Joint patrol",
+            ],
         ),
     ] {
         let counts: Vec<usize> = {
