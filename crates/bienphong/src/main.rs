@@ -69,19 +69,27 @@ fn parse_arguments() -> Result<Cli, clap::Error> {
 
 /// A flag value the domain's reader refused (a year, a cut-off) is worded
 /// like the same refusal on a page or through the API, in the chosen
-/// language; clap words every other mistake in the arguments.
+/// language; every other mistake in the arguments from clap's account of
+/// it (`cli::word_refusal`), in the same language. Help and the version
+/// asked for are clap's to print.
 fn refuse_arguments(e: clap::Error) -> ExitCode {
     use std::error::Error as _;
+    let lang = lang_of_arguments();
     if e.kind() == clap::error::ErrorKind::ValueValidation
         && let Some(v) = e
             .source()
             .and_then(|s| s.downcast_ref::<bienphong_domain::ValidationError>())
     {
-        let lang = lang_of_arguments();
         eprintln!("{}: {}", lang.text("error-prefix", &[]), lang.problem(v));
         return ExitCode::from(Kind::Invalid.exit_code());
     }
-    e.exit()
+    match cli::word_refusal(&e, lang) {
+        Some(message) => {
+            eprintln!("{}: {message}", lang.text("error-prefix", &[]));
+            ExitCode::from(Kind::Invalid.exit_code())
+        }
+        None => e.exit(),
+    }
 }
 
 /// `--lang` (or `BIENPHONG_LANG`) when the arguments as a whole could not

@@ -218,3 +218,154 @@ fn every_flag_of_every_command_is_described() {
         every_flag_described(&help(&args), &command.join(" "));
     }
 }
+
+/// What clap itself would say in English about a mistake in the arguments.
+const CLAP_ENGLISH: &[&str] = &[
+    "unexpected argument",
+    "a value is required",
+    "invalid value",
+    "requires a subcommand",
+    "unrecognized subcommand",
+    "the following required arguments",
+    "cannot be used with",
+    "Usage:",
+    "For more information",
+    "tip:",
+    "possible values",
+    "error:",
+];
+
+fn refused(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(bin(dir.path()).args(args));
+    assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+    assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    out.stderr
+}
+
+/// clap's own refusals (an unknown flag, a missing value, a value not
+/// allowed, an unknown or missing command, a missing flag, two flags that
+/// exclude each other) are worded in the user's language with the flag,
+/// the value and the allowed values, and keep exit code 2.
+#[test]
+fn mistakes_in_the_arguments_are_worded_in_the_user_s_language() {
+    let annual = ["report", "annual", "--year", "2023"];
+    let with = |extra: &[&str]| -> Vec<String> {
+        annual.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    let cases: Vec<(Vec<String>, Vec<&str>, Vec<&str>)> = vec![
+        (
+            with(&["--bogus"]),
+            vec!["Lỗi: không có tham số \"--bogus\"", "Cách dùng:"],
+            vec!["Error: unexpected argument \"--bogus\"", "Usage:"],
+        ),
+        (
+            vec!["report".into(), "annual".into(), "--year".into()],
+            vec!["\"--year\" cần một giá trị nhưng không được cho"],
+            vec!["a value is required for \"--year\" but none was given"],
+        ),
+        (
+            with(&["--format", "pdf"]),
+            vec![
+                "giá trị \"pdf\" không hợp lệ cho \"--format\"",
+                "chọn một trong: md, json, docx, xlsx, csv",
+            ],
+            vec![
+                "invalid value \"pdf\" for \"--format\"",
+                "choose one of: md, json, docx, xlsx, csv",
+            ],
+        ),
+        (
+            with(&["--formt", "md"]),
+            vec![
+                "không có tham số \"--formt\"",
+                "Có phải ý bạn là: --format?",
+            ],
+            vec!["Did you mean: --format?"],
+        ),
+        (
+            vec!["frobnicate".into()],
+            vec!["không có lệnh \"frobnicate\""],
+            vec!["no command \"frobnicate\""],
+        ),
+        (
+            vec!["report".into(), "anual".into()],
+            vec!["không có lệnh \"anual\"", "Có phải ý bạn là: annual?"],
+            vec!["no command \"anual\""],
+        ),
+        (
+            vec!["report".into(), "annual".into()],
+            vec!["thiếu tham số bắt buộc: --year"],
+            vec!["required arguments missing: --year"],
+        ),
+        (
+            with(&["--number", "5", "--register"]),
+            vec!["không dùng \"--number\" cùng với \"--register\""],
+            vec!["\"--number\" cannot be used with \"--register\""],
+        ),
+    ];
+    for (args, vi, en) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let text = refused(&args);
+        for words in vi {
+            assert!(text.contains(words), "{args:?}: {words} in {text}");
+        }
+        assert!(text.contains("Xem thêm: thêm --help"), "{args:?}: {text}");
+        for english in CLAP_ENGLISH {
+            assert!(!text.contains(english), "{args:?}: {english} in {text}");
+        }
+        let mut english_args = vec!["--lang", "en"];
+        english_args.extend(&args);
+        let text = refused(&english_args);
+        for words in en {
+            assert!(text.contains(words), "{english_args:?}: {words} in {text}");
+        }
+        assert!(!text.contains("Lỗi"), "{english_args:?}: {text}");
+    }
+}
+
+/// The notes clap adds after a flag's description (each allowed value's
+/// note, the default, the environment variable) come from the Fluent files
+/// too.
+#[test]
+fn allowed_values_defaults_and_variables_are_described_in_the_user_s_language() {
+    let annual = help(&["report", "annual", "--help"]);
+    for words in [
+        "docx = Word, theo thể thức Nghị định 30/2020",
+        "csv = các bảng của báo cáo dạng CSV",
+        "state = Nghị định 30/2020/NĐ-CP, cho cơ quan nhà nước",
+        "mặc định: md",
+        "vi = tiếng Việt",
+        "biến môi trường BIENPHONG_LANG",
+    ] {
+        assert!(annual.contains(words), "{words}: {annual}");
+    }
+    for english in [
+        "Possible values",
+        "[possible values",
+        "[default:",
+        "[env:",
+        "in the state format",
+        "for state bodies",
+    ] {
+        assert!(!annual.contains(english), "{english}: {annual}");
+    }
+    let short = help(&["report", "annual", "-h"]);
+    assert!(short.contains("mặc định: md"), "{short}");
+    assert!(!short.contains("[default:"), "{short}");
+    let template = help(&["template", "patrol", "--help"]);
+    assert!(
+        template.contains("csv = CSV, UTF-8 có BOM") && !template.contains("report's tables"),
+        "{template}"
+    );
+    let summary = help(&["report", "summary", "--help"]);
+    assert!(summary.contains("nine-months = 9 tháng"), "{summary}");
+    let en = help(&["--lang", "en", "report", "annual", "--help"]);
+    for words in [
+        "docx = Word, in the state format of Decree 30/2020",
+        "default: md",
+        "environment variable BIENPHONG_LANG",
+    ] {
+        assert!(en.contains(words), "{words}: {en}");
+    }
+}

@@ -2,6 +2,7 @@
 //! the record's date. The first problem found is returned, naming its field.
 
 use crate::Date;
+use crate::RecordType;
 use crate::catalogue::CatalogueKind;
 use crate::error::{Problem, ValidationError};
 use crate::format;
@@ -15,6 +16,20 @@ fn err(field: impl Into<String>, problem: Problem) -> ValidationError {
     ValidationError::new(field, problem)
 }
 
+/// The kinds of unit a field takes, where it takes only some (a patrol is
+/// led by a post, a station or a command; a briefing report is a post's or
+/// a commune's): the one list that the check below refuses by and that the
+/// forms' unit pickers offer by. `None`: any unit.
+pub fn unit_kinds(t: RecordType, field: &str) -> Option<&'static [UnitKind]> {
+    use UnitKind::*;
+    match (t, field) {
+        (RecordType::Patrol, "lead_unit") => Some(&[BorderPost, Station, BorderGuardCommand]),
+        (RecordType::Marker, "post") => Some(&[BorderPost, Station]),
+        (RecordType::BriefingReport, "unit") => Some(&[BorderPost, Commune]),
+        _ => None,
+    }
+}
+
 /// Checks `content` against `org`. `is_new_unit` says whether a unit record
 /// is being created (its code must then be free).
 pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
@@ -22,16 +37,7 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
     match content {
         Content::Patrol(p) => {
             unit_on(org, "lead_unit", &p.lead_unit, p.date)?;
-            unit_kind(
-                org,
-                "lead_unit",
-                &p.lead_unit,
-                &[
-                    UnitKind::BorderPost,
-                    UnitKind::Station,
-                    UnitKind::BorderGuardCommand,
-                ],
-            )?;
+            unit_kind(org, RecordType::Patrol, "lead_unit", &p.lead_unit)?;
             partners(org, "partner_units", &p.lead_unit, &p.partner_units, p.date)?;
             if p.participants.is_empty() {
                 return Err(err("participants", Problem::Empty));
@@ -225,12 +231,7 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
         }
         Content::Marker(m) => {
             known_unit(org, "post", &m.post)?;
-            unit_kind(
-                org,
-                "post",
-                &m.post,
-                &[UnitKind::BorderPost, UnitKind::Station],
-            )
+            unit_kind(org, RecordType::Marker, "post", &m.post)
         }
         Content::Catalogue(e) => {
             non_empty("vi", e.vi.as_str())?;
@@ -252,12 +253,7 @@ fn briefing_report(org: &Org, r: &BriefingReport) -> Check {
         ));
     };
     crate::Year::new(r.year)?;
-    unit_kind(
-        org,
-        "unit",
-        &r.unit,
-        &[UnitKind::BorderPost, UnitKind::Commune],
-    )?;
+    unit_kind(org, RecordType::BriefingReport, "unit", &r.unit)?;
     // A unit owes the report of every quarter it existed in, even in part
     // (communes merged on 1 July 2025 still report on the quarter before).
     match org.unit(&r.unit) {
@@ -316,7 +312,11 @@ fn unit_on(org: &Org, field: impl Into<String>, code: &Code, date: Date) -> Chec
     Ok(())
 }
 
-fn unit_kind(org: &Org, field: &str, code: &Code, kinds: &[UnitKind]) -> Check {
+/// `code` is of a kind `field` of `t` takes ([`unit_kinds`]).
+fn unit_kind(org: &Org, t: RecordType, field: &str, code: &Code) -> Check {
+    let Some(kinds) = unit_kinds(t, field) else {
+        return Ok(());
+    };
     match org.unit(code) {
         Some(u) if kinds.contains(&u.kind) => Ok(()),
         Some(u) => Err(err(

@@ -132,12 +132,34 @@ impl Lang {
 }
 
 impl Lang {
-    /// A kind of unit in words (`commune` → "xã"), or as written when
-    /// the kind is not one of the known ones.
-    fn unit_kind(self, kind: &str) -> String {
+    /// A kind of unit in words as a sentence says it (`commune` → "xã"),
+    /// or as written when the kind is not one of the known ones. The one
+    /// home of these words is `unit-kind-<kind>`; a label
+    /// ([`Lang::choice`]) is the same words with a capital.
+    pub fn unit_kind(self, kind: &str) -> String {
         LOCALES
             .try_lookup(self.id(), &format!("unit-kind-{kind}"))
             .unwrap_or_else(|| kind.to_string())
+    }
+
+    /// The label of one of a field's fixed values (`joint` → "Tuần tra
+    /// chung"): `choice-<value>`, or for a unit kind its words
+    /// ([`Lang::unit_kind`]) with a capital; the value itself when it has
+    /// neither.
+    pub fn choice(self, value: &str) -> String {
+        if let Some(label) = LOCALES.try_lookup(self.id(), &format!("choice-{value}")) {
+            return label;
+        }
+        match LOCALES.try_lookup(self.id(), &format!("unit-kind-{value}")) {
+            Some(words) => {
+                let mut chars = words.chars();
+                match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect(),
+                    None => words,
+                }
+            }
+            None => value.to_string(),
+        }
     }
 
     /// "FIELD: what is unusual about it, and the usual threshold".
@@ -196,7 +218,7 @@ pub fn category_code(
     });
     for values in choices {
         for v in values {
-            let label = |l: Lang| l.text(&format!("choice-{v}"), &[]);
+            let label = |l: Lang| l.choice(v);
             if same(v) || same(&label(Lang::Vi)) || same(&label(Lang::En)) {
                 return (*v).to_string();
             }
@@ -267,13 +289,48 @@ mod tests {
         );
         assert_eq!(
             Lang::Vi.problem_only(&e),
-            "đơn vị \"HG\" là tỉnh; ô này chỉ nhận: đồn biên phòng, bộ chỉ huy bộ đội biên phòng"
+            "đơn vị \"HG\" là tỉnh; ô này chỉ nhận: đồn biên phòng, bộ chỉ huy Bộ đội Biên phòng"
         );
         assert_eq!(
             Lang::En.problem_only(&e),
             "unit \"HG\" is a province; this field takes: border post, Border Guard command"
         );
         assert_eq!(Lang::Vi.unit_kind("no_such_kind"), "no_such_kind");
+    }
+
+    /// A unit kind's words have one home (`unit-kind-<kind>`): its label
+    /// in a picker or on a record page is the same words with a capital,
+    /// never a second text that could drift.
+    #[test]
+    fn a_unit_kind_is_worded_in_one_place() {
+        for kind in [
+            "province",
+            "border_guard_command",
+            "border_post",
+            "station",
+            "district",
+            "commune",
+            "village",
+        ] {
+            for lang in [Lang::Vi, Lang::En] {
+                assert!(
+                    lang.try_text(&format!("choice-{kind}")).is_none(),
+                    "choice-{kind} duplicates unit-kind-{kind} ({lang:?})"
+                );
+                assert!(
+                    lang.try_text(&format!("unit-kind-{kind}")).is_some(),
+                    "{kind} {lang:?}"
+                );
+                let words = lang.unit_kind(kind);
+                let label = lang.choice(kind);
+                assert_eq!(label.to_lowercase(), words.to_lowercase());
+                assert!(label.starts_with(char::is_uppercase), "{label}");
+            }
+        }
+        assert_eq!(Lang::Vi.choice("commune"), "Xã");
+        assert_eq!(Lang::Vi.choice("village"), "Thôn, bản");
+        assert_eq!(Lang::Vi.choice("joint"), "Tuần tra chung");
+        assert_eq!(Lang::Vi.choice("no_such_value"), "no_such_value");
     }
 
     #[test]

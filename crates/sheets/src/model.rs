@@ -490,10 +490,8 @@ impl UnitIndex {
 /// The choice a text names: its value or its label in either language.
 pub fn choice_value(choices: &[&'static str], text: &str) -> Option<&'static str> {
     let k = key(text);
-    choices.iter().copied().find(|c| {
-        key(c) == k
-            || [Lang::Vi, Lang::En]
-                .iter()
-                .any(|l| key(&l.text(&format!("choice-{c}"), &[])) == k)
-    })
+    choices
+        .iter()
+        .copied()
+        .find(|c| key(c) == k || [Lang::Vi, Lang::En].iter().any(|l| key(&l.choice(c)) == k))
 }

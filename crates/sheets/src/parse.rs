@@ -887,7 +887,7 @@ pub fn field_value(
             None => {
                 let expected = values
                     .iter()
-                    .map(|v| Lang::Vi.text(&format!("choice-{v}"), &[]))
+                    .map(|v| Lang::Vi.choice(v))
                     .collect::<Vec<_>>()
                     .join(", ");
                 return Err(invalid(Problem::UnknownValue {

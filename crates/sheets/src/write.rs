@@ -116,9 +116,7 @@ fn value_cell(org: &Org, units: &UnitIndex, kind: Kind, v: &Value, date: Option<
                 .and_then(|c| org.catalogue.get(k, &c))
                 .map_or_else(|| code.clone(), |e| e.vi.to_string()),
         ),
-        (Kind::Choice(_), Value::String(s)) => {
-            Out::Text(Lang::Vi.text(&format!("choice-{s}"), &[]))
-        }
+        (Kind::Choice(_), Value::String(s)) => Out::Text(Lang::Vi.choice(s)),
         (Kind::Bool, Value::Bool(b)) => Out::Text(if *b { "có" } else { "không" }.to_string()),
         (_, Value::String(s)) => Out::Text(s.clone()),
         (_, Value::Null) => Out::Empty,
@@ -165,10 +163,7 @@ pub fn workbook(
             Target::Field(f) => match f.kind {
                 Kind::Choice(values) => Some((
                     col.header.clone(),
-                    values
-                        .iter()
-                        .map(|v| lang.text(&format!("choice-{v}"), &[]))
-                        .collect(),
+                    values.iter().map(|v| lang.choice(v)).collect(),
                 )),
                 Kind::Catalogue(k) => Some((
                     col.header.clone(),
@@ -453,9 +448,7 @@ fn example_row(org: &Org, units: &UnitIndex, columns: &[Column]) -> Vec<Out> {
                     .list(k)
                     .first()
                     .map_or(Out::Empty, |e| Out::Text(e.vi.to_string())),
-                Kind::Choice(values) => Out::Text(
-                    Lang::Vi.text(&format!("choice-{}", values.first().unwrap_or(&"")), &[]),
-                ),
+                Kind::Choice(values) => Out::Text(Lang::Vi.choice(values.first().unwrap_or(&""))),
                 Kind::Count if f.required => Out::Int(3),
                 Kind::Money => Out::Int(500_000),
                 Kind::Text if f.required => Out::Text(Lang::Vi.text("sheet-example-text", &[])),

@@ -1,7 +1,7 @@
 //! Moving a whole store to another, revisions and all, and proving it.
 
 use crate::sql::{Backend, SqlStore};
-use crate::{BlobStore, Result, Store, StoreError};
+use crate::{BlobStore, ImportStore, Result, Store, StoreError};
 use futures_util::TryStreamExt as _;
 use sqlx::{AssertSqlSafe, Row as _};
 
@@ -12,6 +12,10 @@ pub struct CopyReport {
     pub digest: String,
     /// Attached files copied (each content once).
     pub blobs: u64,
+    /// Import bases moved along (docs/adr/0006-sheets.md): without them a
+    /// re-import after the copy could not tell a web correction from a
+    /// change in the file.
+    pub import_bases: u64,
 }
 
 const PAGE: u32 = 10_000;
@@ -19,8 +23,9 @@ const PAGE: u32 = 10_000;
 /// Copies every revision of `from` into `to`, which must be empty, page by
 /// page in the order `from` received them; then checks that both hold the
 /// same number of revisions with the same digest, and copies every
-/// attached file.
-pub async fn copy<A: Store + BlobStore, B: Store + BlobStore>(
+/// attached file. The import bases come along, so that re-importing a sheet
+/// into the copy is the same three-way merge as into the original.
+pub async fn copy<A: Store + BlobStore + ImportStore, B: Store + BlobStore + ImportStore>(
     from: &A,
     to: &B,
     mut progress: impl FnMut(u64),
@@ -38,6 +43,15 @@ pub async fn copy<A: Store + BlobStore, B: Store + BlobStore>(
             .import(page.into_iter().map(|(_, r)| r).collect())
             .await? as u64;
         progress(moved);
+    }
+    let mut import_bases = 0u64;
+    let mut after = None;
+    loop {
+        let page = from.import_bases_after(after, PAGE).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = Some(*last);
+        to.put_import_bases(&page).await?;
+        import_bases += page.len() as u64;
     }
     let (source_count, source_digest) = from.revision_digest().await?;
     let (target_count, target_digest) = to.revision_digest().await?;
@@ -58,6 +72,7 @@ pub async fn copy<A: Store + BlobStore, B: Store + BlobStore>(
         revisions: target_count,
         digest: target_digest,
         blobs,
+        import_bases,
     })
 }
 

@@ -47,6 +47,22 @@ pub trait ImportStore: Send + Sync {
         restore: HashSet<RecordId>,
         confirmed: Vec<(RecordId, RevisionId)>,
     ) -> impl Future<Output = Result<Vec<Revision>>> + Send;
+
+    /// Up to `limit` bases of records after `after`, by record id: every
+    /// base, page by page, for a copy of the store.
+    fn import_bases_after(
+        &self,
+        after: Option<RecordId>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(RecordId, RevisionId)>>> + Send;
+
+    /// Sets `bases` as they are, in one transaction (a copy of the store
+    /// brings its source's along, so that a re-import after the copy is
+    /// still compared with what the last import wrote).
+    fn put_import_bases(
+        &self,
+        bases: &[(RecordId, RevisionId)],
+    ) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// Upserts `bases` (the last pair of a record wins).
@@ -73,6 +89,37 @@ pub(crate) async fn set_bases(
 }
 
 impl ImportStore for SqlStore {
+    async fn import_bases_after(
+        &self,
+        after: Option<RecordId>,
+        limit: u32,
+    ) -> Result<Vec<(RecordId, RevisionId)>> {
+        // Record ids are UUIDv7 text of one length: text order is id order.
+        let rows = sqlx::query(
+            "SELECT record_id, revision_id FROM import_bases WHERE record_id > $1 \
+             ORDER BY record_id LIMIT $2",
+        )
+        .bind(after.map(|a| a.to_string()).unwrap_or_default())
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    parse_id(row.try_get("record_id")?)?,
+                    parse_id(row.try_get("revision_id")?)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn put_import_bases(&self, bases: &[(RecordId, RevisionId)]) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        set_bases(&mut tx, bases).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn import_bases(&self, records: &[RecordId]) -> Result<HashMap<RecordId, RevisionId>> {
         let mut out = HashMap::new();
         for chunk in records.chunks(CHUNK) {

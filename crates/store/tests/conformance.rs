@@ -1195,15 +1195,16 @@ pub async fn integrity_check_passes(db: &Db) {
 /// A store copied into another (maybe on the other backend) and back holds
 /// the very same revisions, and the same derived figures.
 pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
+    use bienphong_store::ImportStore;
     let a = db.open().await;
     a.commit(structure()).await.unwrap();
     let w = new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &["XA-LC"]));
     let id = w.record_id;
+    let imported_case = new(RecordType::Case, case("2023-04-01", 2, "0.43"));
+    let case_id = imported_case.record_id;
+    // Written by an import: both get a base, which the copy must carry.
     let first = a
-        .commit(vec![
-            w,
-            new(RecordType::Case, case("2023-04-01", 2, "0.43")),
-        ])
+        .commit_import(vec![w, imported_case], HashSet::new(), vec![])
         .await
         .unwrap();
     let edit = Write {
@@ -1249,6 +1250,21 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
     );
     assert_ne!(a.node_id(), c.node_id(), "each store keeps its own node id");
     assert!(c.head(id).await.unwrap().unwrap().deleted);
+    // The import bases came along both ways: the case's base is still the
+    // revision the import wrote, and the patrol deleted since that import is
+    // still known as such, so a re-import into the copy is the same
+    // three-way merge (not a restore, not a new record).
+    assert_eq!(there.import_bases, 2);
+    assert_eq!(back.import_bases, 2);
+    let bases = c.import_bases(&[id, case_id]).await.unwrap();
+    assert_eq!(bases, a.import_bases(&[id, case_id]).await.unwrap());
+    assert_eq!(bases.get(&case_id), Some(&first[1].id));
+    assert_eq!(bases.get(&id), Some(&first[0].id));
+    let deleted = c.deleted_imports(RecordType::Patrol).await.unwrap();
+    assert_eq!(
+        deleted.iter().map(|d| d.record_id).collect::<Vec<_>>(),
+        vec![id]
+    );
     // Copying into a store that holds data is refused.
     assert!(matches!(
         bienphong_store::copy(&a, &c, |_| {}).await,

@@ -26,6 +26,11 @@ impl Tr {
         self.0.text(key, &[])
     }
 
+    /// The label of a fixed value ([`Lang::choice`]).
+    pub fn choice(&self, value: &str) -> String {
+        self.0.choice(value)
+    }
+
     pub fn lang(&self) -> &'static str {
         self.0.as_str()
     }
@@ -244,10 +249,11 @@ pub fn write_error_line(lang: Lang, e: ServiceError) -> (StatusCode, String) {
 }
 
 /// A stored record's values as people read them on its page and in its
-/// history, keyed like the form (`seizures[0].quantity`): units by name,
-/// catalogue entries and choices by label, a seized quantity with the
-/// item's unit of measure as reports write it (`1.200 g`). Anything else,
-/// and any code the organisation no longer knows, as the form writes it.
+/// history, keyed like the form (`seizures[0].quantity`): units (and
+/// successor units) by name, catalogue entries and choices by label, yes
+/// or no, a seized quantity with the item's unit of measure as reports
+/// write it (`1.200 g`, `03 chiếc`). Anything else, and any code the
+/// organisation no longer knows, as the form writes it.
 pub fn shown_values(
     org: &Org,
     lang: Lang,
@@ -300,14 +306,25 @@ fn shown_value(
             .iter()
             .map(|code| unit_name(org, code, lang))
             .collect(),
+        // Successor units by name; marker numbers (no unit) as written.
+        Kind::Codes => match v {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .map(|code| unit_name(org, code, lang))
+                .collect(),
+            _ => written(),
+        },
+        Kind::Bool => vec![Tr(lang).get(if v.as_bool().unwrap_or(false) {
+            "word-yes"
+        } else {
+            "word-no"
+        })],
         Kind::Catalogue(c) => written()
             .iter()
             .map(|code| entry_name(org, lang, c, code))
             .collect(),
-        Kind::Choice(_) => written()
-            .iter()
-            .map(|choice| Tr(lang).get(&format!("choice-{choice}")))
-            .collect(),
+        Kind::Choice(_) => written().iter().map(|choice| lang.choice(choice)).collect(),
         Kind::Quantity => {
             let measure = within
                 .get("item")
@@ -318,13 +335,15 @@ fn shown_value(
                     Lang::Vi => e.measure_vi.as_ref(),
                     Lang::En => e.measure_en.as_ref().or(e.measure_vi.as_ref()),
                 });
-            written()
-                .into_iter()
-                .map(|q| match measure {
-                    Some(m) => format!("{q} {m}"),
-                    None => q,
-                })
-                .collect()
+            // As the reports write a seized quantity: counts under ten
+            // padded ("03 chiếc"), decimals with a comma ("0,43 g").
+            let amount = serde_json::from_value::<bienphong_domain::Quantity>(v.clone())
+                .map(|q| format::decimal(q.value(), measure.is_some()));
+            match (amount, measure) {
+                (Ok(q), Some(m)) => vec![format!("{q} {m}")],
+                (Ok(q), None) => vec![q],
+                (Err(_), _) => written(),
+            }
         }
         _ => written(),
     };
@@ -366,7 +385,7 @@ pub fn describe(org: &Org, lang: Lang, c: &Content) -> String {
                 .collect();
             format!(
                 "{} · {} {}{}",
-                t.get(&format!("choice-{}", p.kind.as_str())),
+                t.choice(p.kind.as_str()),
                 format::integer(i64::from(persons)),
                 t.get("word-persons"),
                 if partners.is_empty() {
@@ -404,13 +423,10 @@ pub fn describe(org: &Org, lang: Lang, c: &Content) -> String {
         ),
         Content::Disaster(d) => format!(
             "{} · {}",
-            t.get(&format!(
-                "choice-{}",
-                match d.kind {
-                    bienphong_domain::record::DisasterKind::Plan => "plan",
-                    bienphong_domain::record::DisasterKind::Response => "response",
-                }
-            )),
+            t.choice(match d.kind {
+                bienphong_domain::record::DisasterKind::Plan => "plan",
+                bienphong_domain::record::DisasterKind::Response => "response",
+            }),
             d.title
         ),
         Content::BriefingReport(r) => format!(
@@ -421,11 +437,7 @@ pub fn describe(org: &Org, lang: Lang, c: &Content) -> String {
             r.year,
             t.get(&format!("briefing-status-{}", r.status.as_str()))
         ),
-        Content::Unit(u) => format!(
-            "{} · {}",
-            u.name,
-            t.get(&format!("choice-{}", u.kind.as_str()))
-        ),
+        Content::Unit(u) => format!("{} · {}", u.name, t.choice(u.kind.as_str())),
         Content::Link(l) => format!(
             "{} → {}",
             unit_name(org, l.from.as_str(), lang),

@@ -9,8 +9,8 @@ document.addEventListener("submit", function (event) {
 });
 
 // Unit pickers follow the record's date: each offers the units valid on
-// the date typed (the page lists every unit with its days in
-// #unit-choices). Without this file, the form's "Cập nhật danh sách đơn
+// the date typed, of the kinds the field takes (its data-unit-kinds; the
+// page lists every unit with its days and kind in #unit-choices). Without this file, the form's "Cập nhật danh sách đơn
 // vị" button has the server draw the lists again.
 (function () {
   var form = document.querySelector("form[data-units-date]");
@@ -69,6 +69,7 @@ document.addEventListener("submit", function (event) {
     var pickers = form.querySelectorAll("select[data-units]");
     for (var i = 0; i < pickers.length; i++) {
       var select = pickers[i];
+      var kinds = (select.getAttribute("data-unit-kinds") || "").split(" ").filter(Boolean);
       var chosen = {};
       var blank = null;
       for (var j = 0; j < select.options.length; j++) {
@@ -89,7 +90,8 @@ document.addEventListener("submit", function (event) {
         var u = units[k];
         // What was chosen stays, so that the server can say why it no
         // longer fits.
-        if (validOn(u, day) || chosen[u.c]) {
+        var ofKind = kinds.length === 0 || kinds.indexOf(u.k) >= 0;
+        if ((validOn(u, day) && ofKind) || chosen[u.c]) {
           select.add(new Option(u.l, u.c, false, !!chosen[u.c]));
         }
       }

@@ -97,6 +97,7 @@ fn word(cmd: Command, lang: Lang, path: &str, typed: Option<(String, RecordType)
         if id == "record_type" {
             a = a.help(record_types(lang));
         }
+        a = notes(a, lang, &here, &id);
         if record_flags && RECORD_FLAGS.contains(&id.as_str()) {
             match this_type {
                 Some(t) => match record_flag_help(lang, t, &id) {
@@ -123,6 +124,60 @@ fn word(cmd: Command, lang: Lang, path: &str, typed: Option<(String, RecordType)
         here
     };
     cmd.mut_subcommands(|sub| word(sub, lang, &child_path, typed.clone()))
+}
+
+/// clap's own notes after a flag's description (the allowed values with
+/// a note on each, the default, the environment variable) are English:
+/// they are hidden and written again after the description from the
+/// Fluent files (`cli-value-<command>-<flag>-<value>` or
+/// `cli-value-<flag>-<value>`, `cli-values`, `cli-default`, `cli-env`).
+fn notes(a: clap::Arg, lang: Lang, here: &str, id: &str) -> clap::Arg {
+    let mut extra = Vec::new();
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| {
+            let name = v.get_name();
+            let note = text(lang, &format!("cli-value-{here}-{id}-{name}"))
+                .or_else(|| text(lang, &format!("cli-value-{id}-{name}")));
+            match note {
+                Some(note) => format!("{name} = {note}"),
+                None => name.to_string(),
+            }
+        })
+        .collect();
+    let mut a = a;
+    if !values.is_empty() && !a.is_hide_possible_values_set() {
+        extra.push(lang.text("cli-values", &[("values", values.join("; "))]));
+        a = a.hide_possible_values(true);
+    }
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|d| d.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() && !a.is_hide_default_value_set() && a.get_action().takes_values() {
+        extra.push(lang.text("cli-default", &[("value", defaults.join(", "))]));
+        a = a.hide_default_value(true);
+    }
+    if let Some(env) = a.get_env().map(|e| e.to_string_lossy().into_owned())
+        && !a.is_hide_env_set()
+    {
+        extra.push(lang.text("cli-env", &[("name", env)]));
+        a = a.hide_env(true);
+    }
+    if extra.is_empty() {
+        return a;
+    }
+    let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+    let long = a.get_long_help().map(ToString::to_string);
+    let notes = format!("[{}]", extra.join("; "));
+    a = a.help(format!("{help} {notes}").trim().to_string());
+    match long {
+        Some(long) => a.long_help(format!("{long}\n{notes}")),
+        None => a,
+    }
 }
 
 /// The record types, each with its name: `patrol (Tuần tra), …`.
@@ -158,7 +213,7 @@ fn kind_hint(lang: Lang, kind: Kind) -> String {
         Kind::Choice(values) => {
             let values: Vec<String> = values
                 .iter()
-                .map(|v| format!("{v} = {}", lang.text(&format!("choice-{v}"), &[])))
+                .map(|v| format!("{v} = {}", lang.choice(v)))
                 .collect();
             return lang.text("cli-kind-choice", &[("values", values.join(", "))]);
         }

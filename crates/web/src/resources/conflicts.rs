@@ -7,7 +7,8 @@ use crate::extract::{ApiCaller, CsrfForm, SignedIn, back_of};
 use crate::forms;
 use crate::routes::collection;
 use crate::view::{
-    Frame, Tr, describe, field_label, frame, render, render_with, when, write_error_line,
+    Frame, Tr, describe, field_label, frame, render, render_with, shown_values, when,
+    write_error_line,
 };
 use crate::{AppState, now_ms};
 use askama::Template;
@@ -106,11 +107,12 @@ struct ConflictPage {
 }
 
 /// A version's value of one top-level field, as the record page shows
-/// fields (nested rows flattened, labelled).
-fn field_value(lang: Lang, r: &Revision, field: &str) -> String {
+/// fields ([`shown_values`]: labels, not codes; nested rows flattened,
+/// labelled).
+fn field_value(org: &Org, lang: Lang, r: &Revision, field: &str) -> String {
     let value: Value = serde_json::from_str(&r.content).unwrap_or(Value::Null);
-    let posted = forms::from_json(r.record_type, &value);
-    let mut parts: Vec<(&String, &Vec<String>)> = posted
+    let shown = shown_values(org, lang, r.record_type, &value);
+    let mut parts: Vec<(&String, &String)> = shown
         .iter()
         .filter(|(k, _)| k.split(['[', '.']).next() == Some(field))
         .collect();
@@ -119,9 +121,9 @@ fn field_value(lang: Lang, r: &Revision, field: &str) -> String {
         .into_iter()
         .map(|(k, v)| {
             if k == field {
-                v.join(", ")
+                v.clone()
             } else {
-                format!("{}: {}", field_label(lang, k), v.join(", "))
+                format!("{}: {v}", field_label(lang, k))
             }
         })
         .collect();
@@ -175,7 +177,7 @@ fn page(
                     .map(|r| {
                         (
                             r.id.to_string(),
-                            (!r.deleted).then(|| field_value(lang, r, name)),
+                            (!r.deleted).then(|| field_value(org, lang, r, name)),
                         )
                     })
                     .collect(),

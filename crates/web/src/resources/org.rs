@@ -103,7 +103,7 @@ pub async fn org_page(
                 admin_codes: u.admin_codes_text(),
                 agency_id: u.agency_id.clone().unwrap_or_default(),
                 name: unit_name(&org, u.code.as_str(), lang),
-                kind: tr.get(&format!("choice-{}", u.kind.as_str())),
+                kind: tr.choice(u.kind.as_str()),
                 valid: validity(u.valid_from, u.valid_to),
                 parents: links(false, true),
                 coordinated: links(true, false),
@@ -147,7 +147,7 @@ pub async fn catalogue_page(
                     .then_with(|| collate(a.vi.as_str(), b.vi.as_str()))
             });
             CatalogueSection {
-                title: tr.get(&format!("choice-{}", k.as_str())),
+                title: tr.choice(k.as_str()),
                 entries: entries
                     .into_iter()
                     .map(|e| {

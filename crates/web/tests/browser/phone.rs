@@ -1,6 +1,6 @@
-//! On a phone-sized screen (390 px wide): record forms, a list, a record
-//! page, the dashboard and the annual report fit the screen without
-//! sideways scrolling, and every input of a form stays inside it; the
+//! On a phone-sized screen (390 px wide): the header's menu takes at most
+//! two lines; record forms, a list, a record page, the dashboard and the
+//! annual report fit the screen without sideways scrolling, and every input of a form stays inside it; the
 //! patrol form's unit pickers offer the units of the date typed, and a
 //! unit of the wrong kind is refused beside its field.
 //!
@@ -79,10 +79,52 @@ async fn offered(c: &Client, id: &str) -> Vec<String> {
         .collect()
 }
 
+/// The header's menu takes at most two lines and stays inside the screen;
+/// every one of its links can be reached (scrolled to inside the menu).
+async fn check_menu(c: &Client, what: &str) {
+    let v = c
+        .execute(
+            "const nav = document.querySelector('header.top nav');
+             const links = Array.from(nav.querySelectorAll('a'));
+             const tops = new Set(links.map(a => Math.round(a.offsetTop)));
+             const r = nav.getBoundingClientRect();
+             const last = links[links.length - 1];
+             last.scrollIntoView({inline: 'end', block: 'nearest'});
+             const l = last.getBoundingClientRect();
+             const visible = l.right <= window.innerWidth + 0.5 && l.left >= -0.5;
+             nav.scrollLeft = 0;
+             return [tops.size, links.length, Math.round(r.left), Math.round(r.right),
+                     window.innerWidth, visible];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (lines, links) = (v[0].as_u64().unwrap(), v[1].as_u64().unwrap());
+    assert!(links >= 12, "{what}: {links} links in the menu");
+    assert!(
+        (1..=2).contains(&lines),
+        "{what}: the menu takes {lines} lines on a phone"
+    );
+    let (left, right, inner) = (
+        v[2].as_i64().unwrap(),
+        v[3].as_i64().unwrap(),
+        v[4].as_i64().unwrap(),
+    );
+    assert!(
+        left >= 0 && right <= inner,
+        "{what}: the menu spans {left}–{right} in {inner} px"
+    );
+    assert!(
+        v[5].as_bool().unwrap(),
+        "{what}: the menu's last link cannot be reached"
+    );
+}
+
 async fn run(c: Client, base: String) {
     let url = |path: &str| format!("{base}{path}");
     c.set_window_size(PHONE_WIDTH, PHONE_HEIGHT).await.unwrap();
     sign_in(&c, &base, "admin").await;
+    check_menu(&c, "the dashboard").await;
 
     // Forms stack: every type's form, empty and refused.
     for kind in ["patrols", "cases", "meetings", "documents", "programmes"] {
@@ -116,6 +158,7 @@ async fn run(c: Client, base: String) {
     find(&c, "#edit-record").await.click().await.unwrap();
     find(&c, "#save").await;
     check_fits(&c, "a patrol's edit form", true).await;
+    check_menu(&c, "a patrol's edit form").await;
     c.goto(&url("/records/cases?year=2023")).await.unwrap();
     find(&c, "#records tbody a").await.click().await.unwrap();
     find(&c, "#record-fields").await;
@@ -139,9 +182,10 @@ async fn run(c: Client, base: String) {
 }
 
 /// A patrol form's pickers follow its date: the commune that ended on
-/// 30 June 2025 before, the merged commune after; the button for
-/// browsers without JavaScript is not shown. A commune leading the patrol
-/// is refused beside the lead unit's picker.
+/// 30 June 2025 before, the merged commune after; the lead unit's picker
+/// offers only the kinds of unit that may lead; the button for browsers
+/// without JavaScript is not shown. A commune leading the patrol is
+/// refused beside the lead unit's picker.
 async fn pickers(c: Client, base: String) {
     c.goto(&format!("{base}/records/patrols/new"))
         .await
@@ -155,20 +199,34 @@ async fn pickers(c: Client, base: String) {
     let partners = offered(&c, "f-partner_units").await;
     assert!(partners.contains(&"XA-LUNGCU".into()), "{partners:?}");
     assert!(!partners.contains(&"TQ-XA-LUNGCU".into()), "{partners:?}");
+    // The lead unit takes posts, stations and commands only: no commune,
+    // whatever the date (the kinds the write's refusal names).
     let leads = offered(&c, "f-lead_unit").await;
-    assert!(leads.contains(&"XA-LUNGCU".into()), "{leads:?}");
+    assert!(leads.contains(&"BP-LUNGCU".into()), "{leads:?}");
+    assert!(!leads.contains(&"XA-LUNGCU".into()), "{leads:?}");
 
     set_text(&c, "f-date", "01/08/2025").await;
     let partners = offered(&c, "f-partner_units").await;
     assert!(partners.contains(&"TQ-XA-LUNGCU".into()), "{partners:?}");
     assert!(!partners.contains(&"XA-LUNGCU".into()), "{partners:?}");
+    let leads = offered(&c, "f-lead_unit").await;
+    assert!(!leads.contains(&"TQ-XA-LUNGCU".into()), "{leads:?}");
+    assert!(leads.contains(&"BP-LUNGCU".into()), "{leads:?}");
     // What is chosen stays chosen when the list changes.
     select(&c, "f-lead_unit", "BP-LUNGCU").await;
     set_text(&c, "f-date", "10/06/2024").await;
     assert_eq!(value(&by_id(&c, "f-lead_unit").await).await, "BP-LUNGCU");
 
-    // A commune leading a patrol.
-    select(&c, "f-lead_unit", "XA-LUNGCU").await;
+    // A commune leading a patrol, as a form drawn before the pickers
+    // knew kinds (or a hand-made request) would post it.
+    c.execute(
+        "const s = document.getElementById('f-lead_unit');
+         s.add(new Option('Xã Lũng Cú', 'XA-LUNGCU', false, true));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert_eq!(value(&by_id(&c, "f-lead_unit").await).await, "XA-LUNGCU");
     select(&c, "f-kind", "joint").await;
     select(&c, "f-participants[0].force", "BDBP").await;
     set_text(&c, "f-participants[0].persons", "5").await;

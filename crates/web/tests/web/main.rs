@@ -15,6 +15,7 @@ mod attachments;
 mod briefing;
 mod contract;
 mod ops;
+mod labels;
 mod pickers;
 mod sheets;
 mod smoke;

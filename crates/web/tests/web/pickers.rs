@@ -257,3 +257,96 @@ async fn a_unit_of_the_wrong_kind_or_days_is_refused_beside_its_field() {
     );
     assert_eq!(record_count(&app).await, before);
 }
+
+/// A picker whose field takes only some kinds of unit offers only those
+/// (a patrol's lead: posts, stations, commands; a marker's post: posts and
+/// stations), valid on the form's date, in the first drawing and in the
+/// no-JavaScript redraw; a picker that takes any unit offers every kind.
+/// The kinds are the ones the write's refusal names.
+#[tokio::test]
+async fn a_picker_offers_only_the_kinds_of_unit_its_field_takes() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "admin").await;
+    let page = client
+        .get(app.url("/records/patrols/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let leads = offered(&page, "lead_unit");
+    for fits in ["BP-LUNGCU", "BCH-TQ", "TRAM-MINHTAN"] {
+        assert!(leads.contains(&fits.to_string()), "{fits}: {leads:?}");
+    }
+    for not in ["HG", "TQ-XA-LUNGCU", "XA-MINHTAN"] {
+        assert!(!leads.contains(&not.to_string()), "{not}: {leads:?}");
+    }
+    assert!(
+        page.contains("data-unit-kinds=\"border_post station border_guard_command\""),
+        "app.js is told the kinds"
+    );
+    // The partners take any unit: communes and the province too.
+    let partners = offered(&page, "partner_units");
+    for any in ["TQ-XA-LUNGCU", "TQ", "BP-LUNGCU"] {
+        assert!(partners.contains(&any.to_string()), "{any}: {partners:?}");
+    }
+    assert!(page.contains("name=\"partner_units\" id=\"f-partner_units\" multiple size=\"5\" data-units data-unit-kinds=\"\""));
+
+    // Without JavaScript, redrawn for 2024: still only the kinds that may
+    // lead, of that date; the partners get the commune of that date.
+    let (status, page) = post_form(
+        &client,
+        &app,
+        "/records/patrols/new",
+        &[
+            ("csrf", csrf.as_str()),
+            ("date", "10/06/2024"),
+            ("kind", "joint"),
+            ("refresh_units", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let leads = offered(&page, "lead_unit");
+    assert!(leads.contains(&"BP-LUNGCU".to_string()), "{leads:?}");
+    assert!(!leads.contains(&"XA-LUNGCU".to_string()), "{leads:?}");
+    assert!(offered(&page, "partner_units").contains(&"XA-LUNGCU".to_string()));
+
+    // A commune already chosen stays offered beside its refusal, so that
+    // the form shows what was posted.
+    let (status, page) = post_form(
+        &client,
+        &app,
+        "/records/patrols/new",
+        &[
+            ("csrf", csrf.as_str()),
+            ("date", "10/06/2024"),
+            ("lead_unit", "XA-LUNGCU"),
+            ("kind", "joint"),
+            ("participants[0].force", "BDBP"),
+            ("participants[0].persons", "5"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("<option value=\"XA-LUNGCU\" selected>"));
+    let leads = offered(&page, "lead_unit");
+    assert!(!leads.contains(&"XA-MINHTAN".to_string()), "{leads:?}");
+
+    // A marker's post: posts and stations, no command, no commune.
+    let page = client
+        .get(app.url("/records/markers/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let posts = offered(&page, "post");
+    assert!(posts.contains(&"BP-LUNGCU".to_string()), "{posts:?}");
+    assert!(posts.contains(&"TRAM-MINHTAN".to_string()), "{posts:?}");
+    for not in ["BCH-HG", "HG", "XA-MINHTAN"] {
+        assert!(!posts.contains(&not.to_string()), "{not}: {posts:?}");
+    }
+}

@@ -2069,6 +2069,14 @@ async fn sync_conflict_pages_list_compare_and_resolve_by_merge() {
         assert!(page.contains(&v.to_string()), "version {v} not shown");
     }
     assert!(page.contains("02/04/2025") && page.contains("01/04/2025"));
+    // Each version's values as the record page reads them: the force by
+    // its label, never its code.
+    let versions = page.split("id=\"conflict-versions\"").nth(1).unwrap();
+    assert!(
+        versions.contains("Lực lượng: Bộ đội Biên phòng"),
+        "{versions}"
+    );
+    assert!(!versions.contains("BDBP"), "{versions}");
     // The record page says so and offers no edit.
     let record = editor
         .get(app.url(&format!("/records/patrols/{id}")))

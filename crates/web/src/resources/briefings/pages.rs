@@ -108,7 +108,7 @@ pub async fn roll_page(
         .map(|r| RollLine {
             unit: unit_name(&org, &r.unit.code, lang),
             href: format!("/briefings/{}?{query}", r.unit.code),
-            kind: t.get(&format!("choice-{}", r.kind)),
+            kind: t.choice(r.kind),
             state: bienphong_report::state_text(lang, r.state, r.draft),
             state_class: r.state.as_str(),
             submitted_on: r.submitted_on.map(format::date).unwrap_or_default(),

@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bienphong_domain::format;
 use bienphong_domain::org::Org;
+use bienphong_domain::validate::unit_kinds;
 use bienphong_domain::{Date, RecordType, RevisionId};
 use bienphong_i18n::Lang;
 use bienphong_service::{ServiceError, today};
@@ -31,6 +32,9 @@ pub struct Input {
     pub error: Option<String>,
     /// A unit picker, whose options follow the form's date.
     pub units: bool,
+    /// The kinds of unit the picker offers (`border_post station`), empty
+    /// for any.
+    pub unit_kinds: String,
 }
 
 pub struct Section {
@@ -155,6 +159,7 @@ struct Ctx<'a> {
     errors: &'a HashMap<String, String>,
     units: &'a [Choice],
     date: Option<Date>,
+    record_type: RecordType,
 }
 
 fn input(cx: &Ctx<'_>, field: &forms::Field, name: String) -> Input {
@@ -173,15 +178,16 @@ fn input(cx: &Ctx<'_>, field: &forms::Field, name: String) -> Input {
         }));
         out
     };
+    let kinds = unit_kinds(cx.record_type, field.name).unwrap_or_default();
     let (kind, options) = match field.kind {
         Kind::Date => ("date", vec![]),
         Kind::Unit => (
             "select",
-            choose(pickers::options(cx.units, cx.date, &values), true),
+            choose(pickers::options(cx.units, cx.date, kinds, &values), true),
         ),
         Kind::Units => (
             "multiselect",
-            choose(pickers::options(cx.units, cx.date, &values), false),
+            choose(pickers::options(cx.units, cx.date, kinds, &values), false),
         ),
         Kind::Catalogue(c) => (
             "select",
@@ -205,7 +211,7 @@ fn input(cx: &Ctx<'_>, field: &forms::Field, name: String) -> Input {
             choose(
                 values
                     .iter()
-                    .map(|v| (v.to_string(), t.get(&format!("choice-{v}"))))
+                    .map(|v| (v.to_string(), t.choice(v)))
                     .collect(),
                 !field.required,
             ),
@@ -224,6 +230,7 @@ fn input(cx: &Ctx<'_>, field: &forms::Field, name: String) -> Input {
         options,
         required: field.required,
         units: matches!(field.kind, Kind::Unit | Kind::Units),
+        unit_kinds: pickers::kinds_of(cx.record_type, field.name),
     }
 }
 
@@ -301,6 +308,7 @@ fn form_response(
         errors: &errors,
         units: &units,
         date: pickers::form_date(t, posted),
+        record_type: t,
     };
     let units_date = match pickers::date_field(t) {
         Some(field) if has_units => format!("f-{field}"),

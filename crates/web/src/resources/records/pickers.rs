@@ -1,5 +1,7 @@
 //! The unit pickers of a record form: each unit with its name, code and
-//! validity, and only the units valid on the form's date. The page carries
+//! validity, and only the units valid on the form's date and, where the
+//! field takes only some kinds of unit, of those kinds
+//! (`validate::unit_kinds`, the list the write's refusal reads). The page carries
 //! every unit with its validity (`#unit-choices`), so that `app.js` offers
 //! the list again when the date changes; without JavaScript the form's
 //! "Cập nhật danh sách đơn vị" button asks the server to draw it again.
@@ -7,8 +9,9 @@
 use crate::forms::{self, Item, Kind, Posted};
 use crate::view::{name_in, unit_label};
 use bienphong_domain::format::parse_date;
-use bienphong_domain::org::Org;
+use bienphong_domain::org::{Org, UnitKind};
 use bienphong_domain::text::collate;
+use bienphong_domain::validate::unit_kinds;
 use bienphong_domain::{Date, RecordType};
 use bienphong_i18n::Lang;
 use serde::Serialize;
@@ -29,6 +32,9 @@ pub struct Choice {
     pub from: String,
     #[serde(rename = "t")]
     pub to: String,
+    /// Its kind (`border_post`), for the pickers that take some kinds.
+    #[serde(rename = "k")]
+    pub kind: &'static str,
     #[serde(skip)]
     unit_from: Option<Date>,
     #[serde(skip)]
@@ -57,6 +63,7 @@ pub fn choices(org: &Org, lang: Lang) -> Vec<Choice> {
                     label,
                     from: iso(u.valid_from),
                     to: iso(u.valid_to),
+                    kind: u.kind.as_str(),
                     unit_from: u.valid_from,
                     unit_to: u.valid_to,
                 },
@@ -84,13 +91,34 @@ pub fn form_date(t: RecordType, posted: &Posted) -> Option<Date> {
     parse_date(text).ok()
 }
 
+/// The kinds of unit the field `name` of `t` takes, as `app.js` reads
+/// them (`border_post station`); empty when it takes any.
+pub fn kinds_of(t: RecordType, name: &str) -> String {
+    unit_kinds(t, name)
+        .unwrap_or_default()
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The options of one picker: the units valid on `date` (every unit when
-/// the form has no date), and any unit already chosen even if it is not,
-/// so that what was chosen stays visible beside its error.
-pub fn options(choices: &[Choice], date: Option<Date>, chosen: &[String]) -> Vec<(String, String)> {
+/// the form has no date) of a kind in `kinds` (any when empty), and any
+/// unit already chosen even if it is not, so that what was chosen stays
+/// visible beside its error.
+pub fn options(
+    choices: &[Choice],
+    date: Option<Date>,
+    kinds: &[UnitKind],
+    chosen: &[String],
+) -> Vec<(String, String)> {
     choices
         .iter()
-        .filter(|c| date.is_none_or(|d| c.valid_on(d)) || chosen.contains(&c.code))
+        .filter(|c| {
+            let fits = date.is_none_or(|d| c.valid_on(d))
+                && (kinds.is_empty() || kinds.iter().any(|k| k.as_str() == c.kind));
+            fits || chosen.contains(&c.code)
+        })
         .map(|c| (c.code.clone(), c.label.clone()))
         .collect()
 }
