@@ -206,7 +206,8 @@ pub fn contributions(content: &Content) -> Vec<Contribution> {
         | Content::Catalogue(_)
         | Content::CaseSubjects(_)
         | Content::Beneficiary(_)
-        | Content::BriefingReport(_) => {}
+        | Content::BriefingReport(_)
+        | Content::Signoff(_) => {}
     }
     out
 }

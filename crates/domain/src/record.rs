@@ -29,10 +29,13 @@ pub enum RecordType {
     Propaganda,
     Disaster,
     BriefingReport,
+    /// A unit's answer to a document or report: signed, returned or
+    /// acknowledged (`crate::signoff`).
+    Signoff,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 14] = [
+    pub const ALL: [RecordType; 15] = [
         Self::Unit,
         Self::Link,
         Self::Marker,
@@ -47,6 +50,7 @@ impl RecordType {
         Self::Propaganda,
         Self::Disaster,
         Self::BriefingReport,
+        Self::Signoff,
     ];
 
     /// The kinds of coordinated work, as the CLI and reports name them.
@@ -76,6 +80,7 @@ impl RecordType {
             Self::Propaganda => "propaganda",
             Self::Disaster => "disaster",
             Self::BriefingReport => "briefing_report",
+            Self::Signoff => "signoff",
         }
     }
 
@@ -299,6 +304,20 @@ pub struct Document {
     pub title: Text,
     #[serde(default)]
     pub recipients: Vec<Recipient>,
+    /// The positions that must sign it (in each chain, for a joint
+    /// document); while any is missing it is a draft and may go without a
+    /// number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<crate::signoff::Signer>,
+    /// What its recipients must do (a directive's, a plan's), each with
+    /// its owner and due day; recipients report on them when they
+    /// acknowledge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    /// The day recipients must acknowledge it by; by default
+    /// `crate::signoff::ACKNOWLEDGE_DAYS` after its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledge_by: Option<Date>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -444,6 +463,9 @@ pub struct BriefingReport {
     /// Set only by submitting: the figures as they stood then.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub figures: Vec<FrozenFigure>,
+    /// The positions that must sign it before it is sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<crate::signoff::Signer>,
 }
 
 impl BriefingReport {
@@ -472,6 +494,7 @@ pub enum Content {
     Propaganda(Propaganda),
     Disaster(Disaster),
     BriefingReport(BriefingReport),
+    Signoff(crate::signoff::Signoff),
 }
 
 impl Content {
@@ -491,6 +514,7 @@ impl Content {
             Self::Propaganda(_) => RecordType::Propaganda,
             Self::Disaster(_) => RecordType::Disaster,
             Self::BriefingReport(_) => RecordType::BriefingReport,
+            Self::Signoff(_) => RecordType::Signoff,
         }
     }
 
@@ -526,6 +550,7 @@ impl Content {
             RecordType::Propaganda => Self::Propaganda(parse(json)?),
             RecordType::Disaster => Self::Disaster(parse(json)?),
             RecordType::BriefingReport => Self::BriefingReport(parse(json)?),
+            RecordType::Signoff => Self::Signoff(parse(json)?),
         })
     }
 
@@ -546,6 +571,7 @@ impl Content {
             Self::Propaganda(r) => serde_json::to_string(r),
             Self::Disaster(r) => serde_json::to_string(r),
             Self::BriefingReport(r) => serde_json::to_string(r),
+            Self::Signoff(r) => serde_json::to_string(r),
         };
         // Plain structs with string keys always serialise.
         value.unwrap_or_default()
@@ -562,6 +588,7 @@ impl Content {
             Self::Propaganda(r) => Some(r.date),
             Self::Disaster(r) => Some(r.date),
             Self::BriefingReport(r) => r.period().map(|p| p.to),
+            Self::Signoff(r) => Some(r.date),
             Self::Unit(u) => u.valid_from,
             Self::Link(l) => l.valid_from,
             Self::Marker(_) | Self::Catalogue(_) | Self::CaseSubjects(_) | Self::Beneficiary(_) => {
@@ -585,6 +612,7 @@ impl Content {
             Self::Propaganda(r) => (Some(&r.unit), r.partner_units.iter().collect()),
             Self::Disaster(r) => (Some(&r.unit), r.partner_units.iter().collect()),
             Self::BriefingReport(r) => (Some(&r.unit), vec![]),
+            Self::Signoff(r) => (Some(&r.unit), vec![]),
             Self::Unit(u) => (Some(&u.code), vec![]),
             Self::Link(l) => (Some(&l.from), vec![&l.to]),
             Self::Marker(m) => (Some(&m.post), vec![]),
@@ -606,6 +634,7 @@ impl Content {
                 DisasterKind::Response => "response",
             }),
             Self::BriefingReport(r) => Some(r.status.as_str()),
+            Self::Signoff(r) => Some(r.decision.as_str()),
             Self::Unit(u) => Some(u.kind.as_str()),
             Self::Catalogue(e) => Some(e.catalogue.as_str()),
             _ => None,
@@ -627,6 +656,9 @@ impl Content {
         match self {
             Self::CaseSubjects(r) => Some(r.case),
             Self::Beneficiary(r) => Some(r.programme_record),
+            // Not restricted: the answered record, so that a record's
+            // answers are listed by it (`ListFilter::subject_of`).
+            Self::Signoff(r) => Some(r.record),
             _ => None,
         }
     }

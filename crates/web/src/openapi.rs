@@ -43,6 +43,7 @@ pub fn content_schema(t: RecordType) -> &'static str {
         RecordType::Propaganda => "Propaganda",
         RecordType::Disaster => "Disaster",
         RecordType::BriefingReport => "BriefingReport",
+        RecordType::Signoff => "SignoffRecord",
     }
 }
 
@@ -247,6 +248,9 @@ pub fn openapi_document() -> Value {
             name.into(),
             json!({"type": "string", "format": "binary", "description": description}),
         );
+    }
+    for (name, schema) in crate::resources::signoff::schemas() {
+        schemas.insert(name.into(), schema);
     }
     for t in RecordType::ALL {
         schemas.insert(content_schema(t).into(), {

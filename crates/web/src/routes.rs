@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, audit, briefings, conflicts, dashboard, org, records, reports, sheets, sync,
+    accounts, audit, briefings, conflicts, dashboard, org, records, reports, sheets, signoff, sync,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -33,6 +33,7 @@ pub fn collection(t: RecordType) -> &'static str {
         RecordType::Propaganda => "propaganda",
         RecordType::Disaster => "disasters",
         RecordType::BriefingReport => "briefing-reports",
+        RecordType::Signoff => "signoffs",
     }
 }
 
@@ -357,7 +358,72 @@ pub fn api_routes() -> Vec<ApiRoute> {
             &[200, 403],
             on(F::GET, sync::status),
         ),
+        ApiRoute {
+            response: Some("OverdueList"),
+            ..route(
+                Method::GET,
+                "/api/v1/overdue",
+                "Overdue acknowledgements and required actions on the documents the caller may read",
+                "signoff",
+                &[200],
+                on(F::GET, signoff::overdue),
+            )
+        },
+        ApiRoute {
+            response: Some("UserList"),
+            ..route(
+                Method::GET,
+                "/api/v1/users",
+                "Every account with its role, unit and positions (administrators)",
+                "accounts",
+                &[200, 403],
+                on(F::GET, signoff::users),
+            )
+        },
+        ApiRoute {
+            body: Some("Positions"),
+            response: Some("Positions"),
+            ..route(
+                Method::PUT,
+                "/api/v1/users/{name}/positions",
+                "Set the positions an account holds, each in a unit (administrators)",
+                "accounts",
+                &[200, 400, 403, 404, 422],
+                on(F::PUT, signoff::set_positions),
+            )
+        },
     ];
+    for t in [RecordType::Document, RecordType::BriefingReport] {
+        let path = format!("/api/v1/{}/{{id}}/signoff", collection(t));
+        routes.push(ApiRoute {
+            response: Some("Signoff"),
+            ..route(
+                Method::GET,
+                path.clone(),
+                format!("The sign-off of a {t}: each required signer's state, every answer"),
+                "signoff",
+                &[200, 404, 422],
+                on(F::GET, move |s, caller, id| signoff::get(t, s, caller, id)),
+            )
+        });
+        routes.push(ApiRoute {
+            body: Some("SignoffRequest"),
+            response: Some("Signoff"),
+            ..route(
+                Method::POST,
+                path,
+                format!(
+                    "Sign a {t} in a position you hold, return it with a comment, or \
+                     acknowledge it for a recipient unit (with what it did on the required actions)"
+                ),
+                "signoff",
+                &[201, 400, 403, 404, 409, 422],
+                on(F::POST, move |s, caller, id, body| {
+                    signoff::answer(t, s, caller, id, body)
+                }),
+            )
+        });
+    }
     for t in RecordType::ALL {
         let c = collection(t);
         let base = format!("/api/v1/{c}");
@@ -538,6 +604,12 @@ pub fn page_routes() -> Router<AppState> {
             get(briefings::pages::download),
         )
         .route("/admin/audit", get(audit::page))
+        .route("/admin/accounts", get(signoff::accounts_page))
+        .route(
+            "/admin/accounts/{name}/positions",
+            post(signoff::accounts_save),
+        )
+        .route("/records/{kind}/{id}/signoff", post(signoff::answer_page))
         .route("/sync", get(sync::status_page))
         .layer(tower_http::csrf::CsrfLayer::new())
 }

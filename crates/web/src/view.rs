@@ -435,5 +435,11 @@ pub fn describe(org: &Org, lang: Lang, c: &Content) -> String {
         Content::Catalogue(e) => format!("{} · {}", e.code, e.vi),
         Content::CaseSubjects(s) => format!("{} {}", s.subjects.len(), t.get("word-subjects")),
         Content::Beneficiary(b) => b.name.to_string(),
+        Content::Signoff(a) => format!(
+            "{} · {} · {}",
+            t.get(&format!("choice-{}", a.decision.as_str())),
+            unit_name(org, a.unit.as_str(), lang),
+            a.signer
+        ),
     }
 }

@@ -6,6 +6,7 @@ mod records;
 mod reports;
 mod server;
 mod sheets;
+mod signoff;
 mod store;
 
 pub use help::localise;
@@ -14,6 +15,7 @@ pub use records::*;
 pub use reports::*;
 pub use server::*;
 pub use sheets::*;
+pub use signoff::*;
 pub use store::*;
 
 use bienphong_domain::{Cutoff, RecordType, ValidationError};
@@ -128,6 +130,12 @@ pub enum Command {
     },
     /// Serve the web UI and the JSON API.
     Serve(ServeArgs),
+    /// Joint sign-off of documents and briefing reports, and their
+    /// acknowledgement by recipients.
+    Signoff {
+        #[command(subcommand)]
+        command: SignoffCommand,
+    },
     /// Accounts of the web UI and the API.
     User {
         #[command(subcommand)]

@@ -89,6 +89,10 @@ pub enum BriefingCommand {
         /// Proposals (đề xuất, kiến nghị).
         #[arg(long)]
         proposals: Option<String>,
+        /// A position that must sign it: position@UNIT (repeat; replaces
+        /// those set before).
+        #[arg(long = "signer", value_name = "POSITION@UNIT")]
+        signers: Vec<String>,
     },
     /// Submit a unit's draft: its figures are frozen as the records give
     /// them today, and it can no longer be changed.

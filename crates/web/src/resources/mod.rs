@@ -12,4 +12,5 @@ pub mod org;
 pub mod records;
 pub mod reports;
 pub mod sheets;
+pub mod signoff;
 pub mod sync;

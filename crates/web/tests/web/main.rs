@@ -15,6 +15,7 @@ mod briefing;
 mod contract;
 mod pickers;
 mod sheets;
+mod signoff;
 mod smoke;
 mod sync;
 mod sync_health;

@@ -298,6 +298,13 @@ pub fn summary(content: &Content) -> String {
         Content::Catalogue(e) => format!("{} {} · {}", e.catalogue.as_str(), e.code, e.vi),
         Content::CaseSubjects(s) => format!("{} đối tượng", s.subjects.len()),
         Content::Beneficiary(b) => b.name.to_string(),
+        Content::Signoff(a) => format!(
+            "{} · {} · {} · {}",
+            a.decision.as_str(),
+            a.unit,
+            a.signer,
+            a.record
+        ),
     }
 }
 
