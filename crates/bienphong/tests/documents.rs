@@ -371,7 +371,10 @@ fn a_joint_report_prints_both_signer_blocks_on_one_page() {
         "Nơi nhận:",
         "- Lưu: VT.",
     ] {
-        assert!(page.contains(part), "{part} not on the signers' page\n{page}");
+        assert!(
+            page.contains(part),
+            "{part} not on the signers' page\n{page}"
+        );
     }
     assert_eq!(
         page.matches("(Đã ký ngày 20/03/2024)").count(),

@@ -114,10 +114,8 @@ mod rows {
         opt("status", Choice(&["open", "done", "cancelled"])),
     ];
     pub(super) const RECIPIENT_FIELDS: &[Field] = &[f("unit", Unit), opt("acknowledged_on", Date)];
-    pub(super) const SIGNER_FIELDS: &[Field] = &[
-        f("position", Choice(super::POSITIONS)),
-        f("unit", Unit),
-    ];
+    pub(super) const SIGNER_FIELDS: &[Field] =
+        &[f("position", Choice(super::POSITIONS)), f("unit", Unit)];
     pub(super) const ACTION_REPORT_FIELDS: &[Field] = &[
         f("action", Count),
         f("status", Choice(&["open", "done", "cancelled"])),

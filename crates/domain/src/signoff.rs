@@ -428,7 +428,13 @@ mod tests {
         Code::parse(s).unwrap()
     }
 
-    fn answer(position: Position, unit: &str, decision: Decision, rev: RevisionId, at: i64) -> Answer {
+    fn answer(
+        position: Position,
+        unit: &str,
+        decision: Decision,
+        rev: RevisionId,
+        at: i64,
+    ) -> Answer {
         Answer {
             record_id: RecordId::new(),
             revision_id: RevisionId::new(),
@@ -455,8 +461,14 @@ mod tests {
         let (r1, r2) = (RevisionId::new(), RevisionId::new());
         let text = |r: RevisionId| Some(if r == r1 { "a" } else { "b" }.to_string());
         let required = [
-            Signer { position: Position::Commander, unit: code("BP") },
-            Signer { position: Position::PartySecretary, unit: code("X") },
+            Signer {
+                position: Position::Commander,
+                unit: code("BP"),
+            },
+            Signer {
+                position: Position::PartySecretary,
+                unit: code("X"),
+            },
         ];
         let answers = [
             answer(Position::Commander, "BP", Decision::Signed, r1, 1),

@@ -131,12 +131,20 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             signers(org, &d.signers, d.date)?;
             for (i, a) in d.actions.iter().enumerate() {
                 non_empty(&format!("actions[{i}].text"), a.text.as_str())?;
-                unit_on(org, format!("actions[{i}].owner_unit"), &a.owner_unit, d.date)?;
+                unit_on(
+                    org,
+                    format!("actions[{i}].owner_unit"),
+                    &a.owner_unit,
+                    d.date,
+                )?;
             }
             if let Some(by) = d.acknowledge_by
                 && by < d.date
             {
-                return Err(err("acknowledge_by", Problem::DateBefore(format::date(d.date))));
+                return Err(err(
+                    "acknowledge_by",
+                    Problem::DateBefore(format::date(d.date)),
+                ));
             }
             let mut seen = HashSet::new();
             for (i, r) in d.recipients.iter().enumerate() {

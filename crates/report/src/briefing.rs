@@ -503,7 +503,7 @@ struct RollMarkdown {
     pending: usize,
     rows: Vec<(String, String, String, String)>,
     actions: Vec<(String, String, String, String)>,
-    overdue: Vec<(String, String, String, String)>,
+    late_documents: Vec<(String, String, String, String)>,
 }
 
 fn action_rows(actions: &[CarriedAction]) -> Vec<(String, String, String, String)> {
@@ -551,7 +551,7 @@ pub fn briefing_roll_to_markdown(roll: &BriefingRoll) -> Result<String> {
             })
             .collect(),
         actions: action_rows(&roll.open_actions),
-        overdue: overdue_rows(&roll.overdue_documents),
+        late_documents: overdue_rows(&roll.overdue_documents),
     }
     .render()
     .map_err(|e| ReportError::Render(e.to_string()))

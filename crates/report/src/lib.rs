@@ -17,9 +17,8 @@ mod xlsx;
 pub use annual::{AnnualReview, UnitRef, annual_review};
 pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, OverdueDocument,
-    briefing_roll, overdue_documents,
-    briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions, key_figures,
-    state_text,
+    briefing_roll, briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions,
+    key_figures, overdue_documents, state_text,
 };
 pub use charts::{
     Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,

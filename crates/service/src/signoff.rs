@@ -36,18 +36,21 @@ impl SignoffProblem {
     pub fn describe(&self) -> Described {
         use ErrorKind as K;
         match self {
-            Self::NotSignable(t) => Described::new(K::Invalid, "not_signable", "signoff-not-signable")
-                .with("type", t.as_str()),
-            Self::NotRequired(s) => Described::new(K::Invalid, "not_required", "signoff-not-required")
-                .with("signer", s),
-            Self::NotHolder(s) => Described::new(K::Forbidden, "forbidden", "signoff-not-holder")
-                .with("signer", s),
+            Self::NotSignable(t) => {
+                Described::new(K::Invalid, "not_signable", "signoff-not-signable")
+                    .with("type", t.as_str())
+            }
+            Self::NotRequired(s) => {
+                Described::new(K::Invalid, "not_required", "signoff-not-required").with("signer", s)
+            }
+            Self::NotHolder(s) => {
+                Described::new(K::Forbidden, "forbidden", "signoff-not-holder").with("signer", s)
+            }
             Self::NotRecipient(u) => {
                 Described::new(K::Invalid, "not_recipient", "signoff-not-recipient").with("unit", u)
             }
-            Self::NoSuchAction(i) => {
-                Described::new(K::Invalid, "invalid", "signoff-no-action").with("action", (i + 1).to_string())
-            }
+            Self::NoSuchAction(i) => Described::new(K::Invalid, "invalid", "signoff-no-action")
+                .with("action", (i + 1).to_string()),
             Self::NoPosition => Described::new(K::Invalid, "invalid", "signoff-no-position"),
         }
     }
@@ -270,7 +273,14 @@ impl<S: Store + AccountStore> Service<S> {
                         .map(|h| h.unit.clone())
                 });
                 match unit {
-                    Some(unit) if held.contains(&Signer { position, unit: unit.clone() }) => unit,
+                    Some(unit)
+                        if held.contains(&Signer {
+                            position,
+                            unit: unit.clone(),
+                        }) =>
+                    {
+                        unit
+                    }
                     other => {
                         let named = match other {
                             Some(u) => format!("{position}@{u}"),
@@ -447,7 +457,11 @@ impl<S: Store + AccountStore> Service<S> {
 
     /// What is overdue today on the documents `who` may read: recipients'
     /// acknowledgements and required actions, each with its document.
-    pub async fn overdue_as(&self, who: &Principal, now_ms: i64) -> Result<Vec<(Overdue, Content)>> {
+    pub async fn overdue_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+    ) -> Result<Vec<(Overdue, Content)>> {
         let mut out = Vec::new();
         let mut after = None;
         loop {
@@ -474,9 +488,7 @@ impl<S: Store + AccountStore> Service<S> {
         }
         Ok(out)
     }
-
 }
-
 
 impl<S: Store> Service<S> {
     /// Every answer to `record_id`, oldest first, none vouched for yet
@@ -493,7 +505,8 @@ impl<S: Store> Service<S> {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let Content::Signoff(signoff) = Content::from_json(row.record_type, &row.content)? else {
+            let Content::Signoff(signoff) = Content::from_json(row.record_type, &row.content)?
+            else {
                 continue;
             };
             let history = self.store().history(row.record_id).await?;
@@ -515,10 +528,6 @@ impl<S: Store> Service<S> {
 
     /// Where a record's sign-off stands given its `answers`: each required
     /// signer's state, whether all signed, and what is overdue today.
-    #[expect(
-        clippy::type_complexity,
-        reason = "the three parts of a sign-off's standing, named by the caller"
-    )]
     async fn standing(
         &self,
         record: &CurrentRecord,
@@ -570,10 +579,7 @@ impl<S: Store> Service<S> {
         }
         let answers = self.raw_answers(r.record_id).await?;
         let (_, _, overdue) = self.standing(r, &content, &answers).await?;
-        Ok(overdue
-            .into_iter()
-            .map(|o| (o, content.clone()))
-            .collect())
+        Ok(overdue.into_iter().map(|o| (o, content.clone())).collect())
     }
 
     /// Overdue items on the documents of `units` (their issuers or their

@@ -42,10 +42,6 @@ impl QuarterArgs {
     }
 }
 
-#[expect(
-    clippy::large_enum_variant,
-    reason = "parsed once per run: the size of the largest variant does not matter"
-)]
 #[derive(Subcommand, Debug)]
 pub enum BriefingCommand {
     /// Every post and border commune that owes the quarter's report, and

@@ -192,7 +192,10 @@ pub async fn run(ctx: &Context, command: SignoffCommand, out: &mut impl Write) -
                     unit: Some(unit),
                     comment: Text::new(comment.trim()),
                     revision: None,
-                    actions: actions.iter().map(|a| action_of(a)).collect::<Result<_>>()?,
+                    actions: actions
+                        .iter()
+                        .map(|a| action_of(a))
+                        .collect::<Result<_>>()?,
                 },
                 None,
             )

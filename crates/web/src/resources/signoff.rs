@@ -89,7 +89,8 @@ pub fn view_json(v: &SignoffView) -> Value {
 }
 
 fn record_of(lang: Lang, id: &str) -> Result<RecordId, ApiError> {
-    id.parse::<RecordId>().map_err(|_| ApiError::not_found(lang))
+    id.parse::<RecordId>()
+        .map_err(|_| ApiError::not_found(lang))
 }
 
 pub async fn get(
@@ -142,9 +143,15 @@ fn parse_status(s: &str) -> Option<ActionStatus> {
 
 /// An answer as posted (JSON or a form), read into the use case's request.
 fn request_of(lang: Lang, b: AnswerBody) -> Result<AnswerRequest, ApiError> {
-    let bad = |field: &str, v: &str| ApiError::bad_request(lang, field, format!("unknown value {v}"));
+    let bad =
+        |field: &str, v: &str| ApiError::bad_request(lang, field, format!("unknown value {v}"));
     let decision = Decision::parse(&b.decision).ok_or_else(|| bad("decision", &b.decision))?;
-    let position = match b.position.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let position = match b
+        .position
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(p) => Some(Position::parse(p).ok_or_else(|| bad("position", p))?),
         None => None,
     };
@@ -152,7 +159,12 @@ fn request_of(lang: Lang, b: AnswerBody) -> Result<AnswerRequest, ApiError> {
         Some(u) => Some(Code::parse(u).map_err(|_| bad("unit", u))?),
         None => None,
     };
-    let revision = match b.revision.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let revision = match b
+        .revision
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(r) => Some(r.parse::<RevisionId>().map_err(|_| bad("revision", r))?),
         None => None,
     };
@@ -217,12 +229,17 @@ pub async fn answer_page(
     crate::routes::record_type_of(&kind).ok_or_else(|| ApiError::not_found(lang))?;
     let record_id = record_of(lang, &id)?;
     let (position, unit) = match field("signer").as_deref().and_then(Signer::parse) {
-        Some(s) => (Some(s.position.as_str().to_string()), Some(s.unit.to_string())),
+        Some(s) => (
+            Some(s.position.as_str().to_string()),
+            Some(s.unit.to_string()),
+        ),
         None => (None, field("unit")),
     };
     let mut actions = Vec::new();
     for (k, v) in &form {
-        if let Some(i) = k.strip_prefix("action_").and_then(|i| i.parse::<u32>().ok())
+        if let Some(i) = k
+            .strip_prefix("action_")
+            .and_then(|i| i.parse::<u32>().ok())
             && let Some(status) = v.first().filter(|s| !s.is_empty())
         {
             actions.push(ActionBody {
@@ -280,10 +297,11 @@ struct PositionBody {
 }
 
 fn signers_json(held: &[Signer]) -> Value {
-    json!(held
-        .iter()
-        .map(|s| json!({"position": s.position.as_str(), "unit": s.unit.as_str()}))
-        .collect::<Vec<_>>())
+    json!(
+        held.iter()
+            .map(|s| json!({"position": s.position.as_str(), "unit": s.unit.as_str()}))
+            .collect::<Vec<_>>()
+    )
 }
 
 /// Every account with its role, unit and positions (administrators;
@@ -329,7 +347,9 @@ pub async fn set_positions(
         .set_positions(&caller.principal.name, now_ms(), &name, held)
         .await?;
     let held = state.service.positions_of(&name).await?;
-    Ok(Json(json!({"username": name, "positions": signers_json(&held)})))
+    Ok(Json(
+        json!({"username": name, "positions": signers_json(&held)}),
+    ))
 }
 
 pub struct AccountLine {

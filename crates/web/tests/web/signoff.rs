@@ -7,9 +7,9 @@
 
 use crate::common::{TestApp, login, spawn_app, token};
 use crate::sync::{node, node_token, run_sync};
+use bienphong_domain::access::Role;
 use bienphong_domain::signoff::{Decision, Position};
 use bienphong_domain::{RecordId, RevisionId};
-use bienphong_domain::access::Role;
 use bienphong_service::{Actor, AnswerRequest, NewUser};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -96,7 +96,11 @@ async fn positions(app: &TestApp) -> (String, String, String) {
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["positions"][0]["unit"], unit);
     }
-    (admin, token(app, "dn-lungcu").await, token(app, "xa-moi").await)
+    (
+        admin,
+        token(app, "dn-lungcu").await,
+        token(app, "xa-moi").await,
+    )
 }
 
 fn joint_plan(day: &str) -> Value {
@@ -160,8 +164,10 @@ async fn signoff_both_sign_one_returns_and_an_edit_after_signing_voids() {
         &commune,
         Method::POST,
         &path,
-        Some(json!({"decision": "returned", "position": "party_secretary",
-            "comment": "Bổ sung lực lượng dân quân xã"})),
+        Some(
+            json!({"decision": "returned", "position": "party_secretary",
+            "comment": "Bổ sung lực lượng dân quân xã"}),
+        ),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -175,7 +181,10 @@ async fn signoff_both_sign_one_returns_and_an_edit_after_signing_voids() {
     )
     .await;
     assert_eq!(states(&v), ["signed", "returned"]);
-    assert_eq!(v["signers"][1]["answer"]["comment"], "Bổ sung lực lượng dân quân xã");
+    assert_eq!(
+        v["signers"][1]["answer"]["comment"],
+        "Bổ sung lực lượng dân quân xã"
+    );
     assert_eq!(v["signers"][0]["answer"]["verified"], true);
     assert_eq!(v["fully_signed"], false);
 
@@ -197,7 +206,14 @@ async fn signoff_both_sign_one_returns_and_an_edit_after_signing_voids() {
     assert_eq!(s, StatusCode::FORBIDDEN);
 
     // The drafters add what was asked: the commander's signature is void.
-    let (_, current) = api(&app, &post, Method::GET, &format!("/api/v1/documents/{id}"), None).await;
+    let (_, current) = api(
+        &app,
+        &post,
+        Method::GET,
+        &format!("/api/v1/documents/{id}"),
+        None,
+    )
+    .await;
     let mut content = current["content"].clone();
     content["title"] = json!("Kế hoạch phối hợp tuần tra chung quý IV (có dân quân xã)");
     let (s, edited) = api(
@@ -263,7 +279,14 @@ async fn signoff_both_sign_one_returns_and_an_edit_after_signing_voids() {
     assert_eq!(v["sent"], false, "signed but not yet numbered");
 
     // Numbering the signed text does not void it: it is then sent.
-    let (_, current) = api(&app, &post, Method::GET, &format!("/api/v1/documents/{id}"), None).await;
+    let (_, current) = api(
+        &app,
+        &post,
+        Method::GET,
+        &format!("/api/v1/documents/{id}"),
+        None,
+    )
+    .await;
     let mut content = current["content"].clone();
     content["number"] = json!("07/KH-ĐBP");
     let (s, _) = api(
@@ -304,7 +327,14 @@ async fn signoff_recipients_acknowledge_themselves_and_overdue_shows_until_they_
         "issuer": "Đồn Biên phòng Lũng Cú", "unit": POST, "title": title,
         "recipients": [{"unit": COMMUNE}],
         "actions": [{"text": "Rà soát mốc 424–426", "owner_unit": COMMUNE, "due": days_ago(2)}]});
-    let (s, doc) = api(&app, &post, Method::POST, "/api/v1/documents", Some(directive)).await;
+    let (s, doc) = api(
+        &app,
+        &post,
+        Method::POST,
+        "/api/v1/documents",
+        Some(directive),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{doc}");
     let id = doc["id"].as_str().unwrap().to_string();
 
@@ -317,10 +347,23 @@ async fn signoff_recipients_acknowledge_themselves_and_overdue_shows_until_they_
         .filter(|o| o["document"] == id.as_str())
         .collect();
     assert_eq!(mine.len(), 2, "{overdue}");
-    assert!(mine.iter().any(|o| o["kind"] == "acknowledgement" && o["unit"] == COMMUNE));
-    assert!(mine.iter().any(|o| o["kind"] == "action" && o["action"] == 0));
+    assert!(
+        mine.iter()
+            .any(|o| o["kind"] == "acknowledgement" && o["unit"] == COMMUNE)
+    );
+    assert!(
+        mine.iter()
+            .any(|o| o["kind"] == "action" && o["action"] == 0)
+    );
     let (client, _) = login(&app, "dn-lungcu").await;
-    let dashboard = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    let dashboard = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(dashboard.contains("id=\"overdue\"") && dashboard.contains(title));
     let quarter_of = |day: &str| {
         let d: jiff::civil::Date = day.parse().unwrap();

@@ -197,8 +197,8 @@ fn draft(
         status: BriefingStatus::Draft,
         submitted_on: None,
         figures: vec![],
+        signers: vec![],
     }
-    signers: vec![],
 }
 
 async fn report_response(

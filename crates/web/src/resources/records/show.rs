@@ -4,17 +4,15 @@
 use super::{in_collection, parse_record_id, record_json, record_path, revision_json};
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiCaller, SignedIn};
-use crate::view::{
-    Frame, Tr, describe, field_label, frame, render, shown_values, unit_name, when,
-};
+use crate::view::{Frame, Tr, describe, field_label, frame, render, shown_values, unit_name, when};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use bienphong_domain::{Content, RecordType};
 use bienphong_domain::fields::{self, Item};
 use bienphong_domain::org::Org;
+use bienphong_domain::{Content, RecordType};
 use bienphong_i18n::Lang;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -71,7 +69,11 @@ fn answered_by(lang: Lang, a: &bienphong_domain::signoff::Answer) -> String {
     let name = if a.signoff.signer_name.is_empty() {
         a.signoff.signer.as_str().to_string()
     } else {
-        format!("{} ({})", a.signoff.signer_name.as_str(), a.signoff.signer.as_str())
+        format!(
+            "{} ({})",
+            a.signoff.signer_name.as_str(),
+            a.signoff.signer.as_str()
+        )
     };
     let vouched = if a.verified {
         tr.get("signoff-verified")
@@ -138,7 +140,10 @@ async fn signoff_section(
             state: tr.get(&format!("signoff-state-{}", st.as_str())),
             detail: match st {
                 SignerState::Pending => String::new(),
-                other => other.answer().map(|a| answered_by(lang, a)).unwrap_or_default(),
+                other => other
+                    .answer()
+                    .map(|a| answered_by(lang, a))
+                    .unwrap_or_default(),
             },
         })
         .collect();
@@ -169,7 +174,9 @@ async fn signoff_section(
                 u32::try_from(i).unwrap_or(u32::MAX),
                 a.text.as_str().to_string(),
                 unit_name(org, a.owner_unit.as_str(), lang),
-                a.due.map(bienphong_domain::format::date).unwrap_or_default(),
+                a.due
+                    .map(bienphong_domain::format::date)
+                    .unwrap_or_default(),
             )
         })
         .collect();
@@ -203,7 +210,11 @@ async fn signoff_section(
         .collect();
     let summary = if view.fully_signed {
         tr.get("signoff-fully-signed")
-    } else if view.signers.iter().any(|(_, s)| matches!(s, SignerState::Void(_))) {
+    } else if view
+        .signers
+        .iter()
+        .any(|(_, s)| matches!(s, SignerState::Void(_)))
+    {
         tr.get("signoff-voided")
     } else if view.signers.is_empty() {
         String::new()
