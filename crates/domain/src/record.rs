@@ -292,7 +292,9 @@ pub struct Recipient {
 pub struct Document {
     pub date: Date,
     pub document_type: Code,
-    /// Number and symbol, e.g. `33-NQ/TW`, `12/BC-BĐBP`.
+    /// Number and symbol, e.g. `33-NQ/TW`, `12/BC-BĐBP`; empty while a
+    /// draft awaits its signatures.
+    #[serde(default)]
     pub number: Text,
     /// The issuing body as the document names it.
     pub issuer: Text,

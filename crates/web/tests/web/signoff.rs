@@ -272,7 +272,11 @@ async fn signoff_both_sign_one_returns_and_an_edit_after_signing_voids() {
         .send()
         .await
         .unwrap();
-    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()[reqwest::header::LOCATION],
+        format!("/records/documents/{id}?answered").as_str()
+    );
     let (_, v) = api(&app, &post, Method::GET, &path, None).await;
     assert_eq!(states(&v), ["signed", "signed"]);
     assert_eq!(v["fully_signed"], true);
