@@ -244,7 +244,11 @@ pub async fn positions_and_signoffs_are_kept<S: Store + bienphong_store::Account
         .unwrap();
     assert_eq!(
         store.positions().await.unwrap(),
-        vec![("u-ky".to_string(), "commander".to_string(), "BP-LC".to_string())]
+        vec![(
+            "u-ky".to_string(),
+            "commander".to_string(),
+            "BP-LC".to_string()
+        )]
     );
     let doc = new(
         RecordType::Document,
