@@ -114,6 +114,15 @@ impl Context {
         bienphong_domain::revision::cli_author(&self.os_account(), self.user.as_deref())
     }
 
+    /// The person acting as the CLI names them: the name given with
+    /// `--user`, else the operating-system account (a claim either way).
+    pub fn user_or_os(&self) -> String {
+        self.user
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| self.os_account())
+    }
+
     /// The author, writing now.
     pub fn actor(&self) -> Actor {
         Actor::now(self.author())

@@ -280,3 +280,114 @@ fn every_report_prints_ready_to_send() {
         );
     }
 }
+
+/// A joint briefing report both chains sign — the post's commander and
+/// the commune's Party secretary, each on their own installation's CLI —
+/// prints both signer blocks side by side, whole on one page, with the
+/// signed state; a signature made before a change is printed as void.
+#[test]
+fn a_joint_report_prints_both_signer_blocks_on_one_page() {
+    let Some(soffice) = tool(&["/usr/bin/libreoffice", "/usr/bin/soffice"], "LibreOffice") else {
+        return;
+    };
+    let Some(pdftotext) = tool(&["/usr/bin/pdftotext"], "pdftotext (poppler-utils)") else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    bin(data.path()).arg("demo").assert().success();
+    let at = |c: &mut assert_cmd::Command| {
+        c.env("BIENPHONG_NOW", "2024-03-20");
+    };
+    let mut write = bin(data.path());
+    at(&mut write);
+    stdout(write.args([
+        "briefing",
+        "write",
+        "--unit",
+        "BP-LUNGCU",
+        "--year",
+        "2024",
+        "--quarter",
+        "1",
+        "--results",
+        "Hai bên phối hợp tuần tra chung, tuyên truyền Luật Biên phòng Việt Nam tại các thôn.",
+        "--signer",
+        "commander@BP-LUNGCU",
+        "--signer",
+        "party_secretary@XA-LUNGCU",
+    ]));
+    let id = common::list_json(data.path(), &["briefing_report", "--unit", "BP-LUNGCU"])
+        .into_iter()
+        .find(|r| r["content"]["year"] == 2024 && r["content"]["quarter"] == 1)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (signer, name) in [
+        ("commander@BP-LUNGCU", "Nguyễn Văn A"),
+        ("party_secretary@XA-LUNGCU", "Hoàng Thị B"),
+    ] {
+        let mut sign = bin(data.path());
+        at(&mut sign);
+        stdout(sign.args(["signoff", "sign", &id, "--as", signer, "--name", name]));
+    }
+    let shown = stdout(bin(data.path()).args(["signoff", "show", &id]));
+    assert!(shown.contains("fully_signed"), "{shown}");
+
+    let out = data.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let file = out.join("joint.docx");
+    stdout(
+        bin(data.path())
+            .args(["briefing", "show", "--year", "2024", "--quarter", "1"])
+            .args(["--unit", "BP-LUNGCU", "--number", "9", "--format", "docx"])
+            .args(["--date", "21/03/2024", "-o"])
+            .arg(&file),
+    );
+    let status = std::process::Command::new(&soffice)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&out)
+        .arg(&file)
+        .env("HOME", data.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let pdf = file.with_extension("pdf");
+    let pages: Vec<String> = read_pdf(&pdftotext, &pdf, false)
+        .iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let signed: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].contains("ĐỒN TRƯỞNG") || pages[i].contains("BÍ THƯ"))
+        .collect();
+    assert_eq!(signed.len(), 1, "both signer blocks on one page\n{pages:?}");
+    let page = &pages[signed[0]];
+    for part in [
+        "ĐỒN TRƯỞNG",
+        "BÍ THƯ",
+        "TM. ĐẢNG ỦY",
+        "Nguyễn Văn A",
+        "Hoàng Thị B",
+        "Nơi nhận:",
+        "- Lưu: VT.",
+    ] {
+        assert!(
+            page.contains(part),
+            "{part} not on the signers' page\n{page}"
+        );
+    }
+    assert_eq!(
+        page.matches("(Đã ký ngày 20/03/2024)").count(),
+        2,
+        "both signed\n{page}"
+    );
+    // Laid out side by side: the blocks' first lines share a printed line.
+    let layout = read_pdf(&pdftotext, &pdf, true);
+    assert!(
+        layout[signed[0]]
+            .lines()
+            .any(|l| l.contains("ĐỒN BIÊN PHÒNG LŨNG CÚ") && l.contains("TM. ĐẢNG ỦY")),
+        "the blocks side by side\n{}",
+        layout[signed[0]]
+    );
+}

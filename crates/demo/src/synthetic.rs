@@ -368,6 +368,9 @@ impl Synthetic {
                     unit: prov.bch.clone(),
                     acknowledged_on: Some(add_days(date, 2)),
                 }],
+                signers: vec![],
+                actions: vec![],
+                acknowledge_by: None,
             }),
             950..970 => Content::Disaster(Disaster {
                 date,

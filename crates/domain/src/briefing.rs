@@ -212,6 +212,7 @@ mod tests {
             status,
             submitted_on,
             figures: vec![],
+            signers: vec![],
         }
     }
 

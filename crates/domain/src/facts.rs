@@ -207,7 +207,8 @@ pub fn contributions(content: &Content) -> Vec<Contribution> {
         | Content::CaseSubjects(_)
         | Content::Beneficiary(_)
         | Content::BriefingReport(_)
-        | Content::Attachment(_) => {}
+        | Content::Attachment(_)
+        | Content::Signoff(_) => {}
     }
     out
 }

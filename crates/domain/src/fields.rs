@@ -82,6 +82,13 @@ const BODIES: &[&str] = &[
     "command",
 ];
 
+const POSITIONS: &[&str] = &[
+    "commander",
+    "political_commissar",
+    "party_secretary",
+    "peoples_committee_chairman",
+];
+
 mod rows {
     use super::*;
     use Kind::*;
@@ -107,6 +114,13 @@ mod rows {
         opt("status", Choice(&["open", "done", "cancelled"])),
     ];
     pub(super) const RECIPIENT_FIELDS: &[Field] = &[f("unit", Unit), opt("acknowledged_on", Date)];
+    pub(super) const SIGNER_FIELDS: &[Field] =
+        &[f("position", Choice(super::POSITIONS)), f("unit", Unit)];
+    pub(super) const ACTION_REPORT_FIELDS: &[Field] = &[
+        f("action", Count),
+        f("status", Choice(&["open", "done", "cancelled"])),
+        opt("note", Text),
+    ];
     pub(super) const DISBURSEMENT_FIELDS: &[Field] = &[f("date", Date), f("amount", Money)];
 }
 use rows::*;
@@ -172,7 +186,8 @@ pub fn form_of(t: RecordType) -> Vec<Item> {
         RecordType::Document => vec![
             F(f("date", Date)),
             F(f("document_type", Catalogue(CatalogueKind::DocumentType))),
-            F(f("number", Text)),
+            // A draft awaiting its signatures has no number yet.
+            F(opt("number", Text)),
             F(f("issuer", Text)),
             F(f("unit", Unit)),
             F(opt("unit_body", Choice(BODIES))),
@@ -182,6 +197,17 @@ pub fn form_of(t: RecordType) -> Vec<Item> {
                 fields: RECIPIENT_FIELDS,
                 blank: 3,
             },
+            Rows {
+                name: "signers",
+                fields: SIGNER_FIELDS,
+                blank: 2,
+            },
+            Rows {
+                name: "actions",
+                fields: ACTION_FIELDS,
+                blank: 2,
+            },
+            F(opt("acknowledge_by", Date)),
         ],
         RecordType::Programme => vec![
             F(f("programme", Catalogue(CatalogueKind::Programme))),
@@ -232,6 +258,32 @@ pub fn form_of(t: RecordType) -> Vec<Item> {
             F(opt("results", LongText)),
             F(opt("shortcomings", LongText)),
             F(opt("proposals", LongText)),
+            Rows {
+                name: "signers",
+                fields: SIGNER_FIELDS,
+                blank: 2,
+            },
+        ],
+        // Written by the sign-off use cases (`Service::answer_as`), which
+        // check the signer's position; the form serves reading and sync.
+        RecordType::Signoff => vec![
+            F(f("record", Record)),
+            F(f("revision", Text)),
+            F(f("date", Date)),
+            F(f("unit", Unit)),
+            F(opt("position", Choice(POSITIONS))),
+            F(f("signer", Text)),
+            F(opt("signer_name", Text)),
+            F(f(
+                "decision",
+                Choice(&["signed", "returned", "acknowledged"]),
+            )),
+            F(opt("comment", LongText)),
+            Rows {
+                name: "actions",
+                fields: ACTION_REPORT_FIELDS,
+                blank: 2,
+            },
         ],
         RecordType::Unit => vec![
             F(f("code", Text)),

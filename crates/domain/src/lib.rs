@@ -19,6 +19,7 @@ pub mod quantity;
 pub mod record;
 pub mod revision;
 pub mod scope;
+pub mod signoff;
 pub mod text;
 pub mod validate;
 

@@ -31,10 +31,13 @@ pub enum RecordType {
     BriefingReport,
     /// A file attached to another record (`attachment.rs`).
     Attachment,
+    /// A unit's answer to a document or report: signed, returned or
+    /// acknowledged (`crate::signoff`).
+    Signoff,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 15] = [
+    pub const ALL: [RecordType; 16] = [
         Self::Unit,
         Self::Link,
         Self::Marker,
@@ -50,6 +53,7 @@ impl RecordType {
         Self::Disaster,
         Self::BriefingReport,
         Self::Attachment,
+        Self::Signoff,
     ];
 
     /// The kinds of coordinated work, as the CLI and reports name them.
@@ -80,6 +84,7 @@ impl RecordType {
             Self::Disaster => "disaster",
             Self::BriefingReport => "briefing_report",
             Self::Attachment => "attachment",
+            Self::Signoff => "signoff",
         }
     }
 
@@ -291,7 +296,9 @@ pub struct Recipient {
 pub struct Document {
     pub date: Date,
     pub document_type: Code,
-    /// Number and symbol, e.g. `33-NQ/TW`, `12/BC-BĐBP`.
+    /// Number and symbol, e.g. `33-NQ/TW`, `12/BC-BĐBP`; empty while a
+    /// draft awaits its signatures.
+    #[serde(default)]
     pub number: Text,
     /// The issuing body as the document names it.
     pub issuer: Text,
@@ -303,6 +310,20 @@ pub struct Document {
     pub title: Text,
     #[serde(default)]
     pub recipients: Vec<Recipient>,
+    /// The positions that must sign it (in each chain, for a joint
+    /// document); while any is missing it is a draft and may go without a
+    /// number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<crate::signoff::Signer>,
+    /// What its recipients must do (a directive's, a plan's), each with
+    /// its owner and due day; recipients report on them when they
+    /// acknowledge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    /// The day recipients must acknowledge it by; by default
+    /// `crate::signoff::ACKNOWLEDGE_DAYS` after its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledge_by: Option<Date>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -448,6 +469,9 @@ pub struct BriefingReport {
     /// Set only by submitting: the figures as they stood then.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub figures: Vec<FrozenFigure>,
+    /// The positions that must sign it before it is sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<crate::signoff::Signer>,
 }
 
 impl BriefingReport {
@@ -477,6 +501,7 @@ pub enum Content {
     Disaster(Disaster),
     BriefingReport(BriefingReport),
     Attachment(crate::attachment::Attachment),
+    Signoff(crate::signoff::Signoff),
 }
 
 impl Content {
@@ -497,6 +522,7 @@ impl Content {
             Self::Disaster(_) => RecordType::Disaster,
             Self::BriefingReport(_) => RecordType::BriefingReport,
             Self::Attachment(_) => RecordType::Attachment,
+            Self::Signoff(_) => RecordType::Signoff,
         }
     }
 
@@ -533,6 +559,7 @@ impl Content {
             RecordType::Disaster => Self::Disaster(parse(json)?),
             RecordType::BriefingReport => Self::BriefingReport(parse(json)?),
             RecordType::Attachment => Self::Attachment(parse(json)?),
+            RecordType::Signoff => Self::Signoff(parse(json)?),
         })
     }
 
@@ -554,6 +581,7 @@ impl Content {
             Self::Disaster(r) => serde_json::to_string(r),
             Self::BriefingReport(r) => serde_json::to_string(r),
             Self::Attachment(r) => serde_json::to_string(r),
+            Self::Signoff(r) => serde_json::to_string(r),
         };
         // Plain structs with string keys always serialise.
         value.unwrap_or_default()
@@ -570,6 +598,7 @@ impl Content {
             Self::Propaganda(r) => Some(r.date),
             Self::Disaster(r) => Some(r.date),
             Self::BriefingReport(r) => r.period().map(|p| p.to),
+            Self::Signoff(r) => Some(r.date),
             Self::Unit(u) => u.valid_from,
             Self::Link(l) => l.valid_from,
             Self::Marker(_)
@@ -595,6 +624,7 @@ impl Content {
             Self::Propaganda(r) => (Some(&r.unit), r.partner_units.iter().collect()),
             Self::Disaster(r) => (Some(&r.unit), r.partner_units.iter().collect()),
             Self::BriefingReport(r) => (Some(&r.unit), vec![]),
+            Self::Signoff(r) => (Some(&r.unit), vec![]),
             Self::Unit(u) => (Some(&u.code), vec![]),
             Self::Link(l) => (Some(&l.from), vec![&l.to]),
             Self::Marker(m) => (Some(&m.post), vec![]),
@@ -619,6 +649,7 @@ impl Content {
                 DisasterKind::Response => "response",
             }),
             Self::BriefingReport(r) => Some(r.status.as_str()),
+            Self::Signoff(r) => Some(r.decision.as_str()),
             Self::Unit(u) => Some(u.kind.as_str()),
             Self::Catalogue(e) => Some(e.catalogue.as_str()),
             _ => None,
@@ -641,6 +672,9 @@ impl Content {
             Self::CaseSubjects(r) => Some(r.case),
             Self::Beneficiary(r) => Some(r.programme_record),
             Self::Attachment(a) => Some(a.record),
+            // Not restricted: the answered record, so that a record's
+            // answers are listed by it (`ListFilter::subject_of`).
+            Self::Signoff(r) => Some(r.record),
             _ => None,
         }
     }

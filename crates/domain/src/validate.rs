@@ -129,8 +129,29 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
                 CatalogueKind::DocumentType,
                 &d.document_type,
             )?;
-            non_empty("number", d.number.as_str())?;
+            // A document awaiting signatures is numbered once signed.
+            if d.signers.is_empty() {
+                non_empty("number", d.number.as_str())?;
+            }
             non_empty("title", d.title.as_str())?;
+            signers(org, &d.signers, d.date)?;
+            for (i, a) in d.actions.iter().enumerate() {
+                non_empty(&format!("actions[{i}].text"), a.text.as_str())?;
+                unit_on(
+                    org,
+                    format!("actions[{i}].owner_unit"),
+                    &a.owner_unit,
+                    d.date,
+                )?;
+            }
+            if let Some(by) = d.acknowledge_by
+                && by < d.date
+            {
+                return Err(err(
+                    "acknowledge_by",
+                    Problem::DateBefore(format::date(d.date)),
+                ));
+            }
             let mut seen = HashSet::new();
             for (i, r) in d.recipients.iter().enumerate() {
                 let field = format!("recipients[{i}].unit");
@@ -237,9 +258,41 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             non_empty("vi", e.vi.as_str())?;
             non_empty("en", e.en.as_str())
         }
-        Content::BriefingReport(r) => briefing_report(org, r),
+        Content::BriefingReport(r) => {
+            briefing_report(org, r)?;
+            match r.period() {
+                Some(p) => signers(org, &r.signers, p.to),
+                None => Ok(()),
+            }
+        }
+        Content::Signoff(s) => {
+            unit_on(org, "unit", &s.unit, s.date)?;
+            non_empty("signer", s.signer.as_str())?;
+            match (s.decision, s.position) {
+                (crate::signoff::Decision::Acknowledged, _) => Ok(()),
+                (_, Some(_)) => Ok(()),
+                (_, None) => Err(err("position", Problem::Empty)),
+            }?;
+            if s.decision == crate::signoff::Decision::Returned {
+                non_empty("comment", s.comment.as_str())?;
+            }
+            Ok(())
+        }
         Content::Attachment(a) => crate::attachment::check(a),
     }
+}
+
+/// Each required signer names a unit of the day, once per position.
+fn signers(org: &Org, signers: &[crate::signoff::Signer], date: Date) -> Check {
+    let mut seen = HashSet::new();
+    for (i, s) in signers.iter().enumerate() {
+        let field = format!("signers[{i}].unit");
+        unit_on(org, &field, &s.unit, date)?;
+        if !seen.insert(s) {
+            return Err(err(field, Problem::Duplicate(s.to_string())));
+        }
+    }
+    Ok(())
 }
 
 fn briefing_report(org: &Org, r: &BriefingReport) -> Check {

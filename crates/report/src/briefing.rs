@@ -190,6 +190,68 @@ pub async fn carried_actions<S: Store>(
         .collect())
 }
 
+/// A document's overdue acknowledgement or required action (issue 16).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct OverdueDocument {
+    pub document: RecordId,
+    pub number: String,
+    pub title: String,
+    pub unit: UnitRef,
+    pub due: Date,
+    /// The required action; none for the acknowledgement of receipt.
+    pub action: Option<String>,
+}
+
+/// What is overdue today, due by `until`, on the documents issued by or
+/// owed by one of `units`.
+pub async fn overdue_documents<S: Store>(
+    service: &Service<S>,
+    org: &Org,
+    units: &BTreeSet<Code>,
+    until: Date,
+) -> Result<Vec<OverdueDocument>> {
+    let mut out: Vec<OverdueDocument> = service
+        .overdue_for(units, until)
+        .await?
+        .into_iter()
+        .map(|(o, c)| {
+            let (number, title) = match &c {
+                Content::Document(d) => (d.number.to_string(), d.title.to_string()),
+                _ => (String::new(), String::new()),
+            };
+            OverdueDocument {
+                document: o.document,
+                number,
+                title,
+                unit: unit_ref(org, &o.unit),
+                due: o.due,
+                action: o.action.map(|(i, t)| format!("{}. {t}", i + 1)),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (a.due, &a.number).cmp(&(b.due, &b.number)));
+    Ok(out)
+}
+
+fn overdue_rows(items: &[OverdueDocument]) -> Vec<(String, String, String, String)> {
+    items
+        .iter()
+        .map(|o| {
+            let doc = if o.number.is_empty() {
+                o.title.clone()
+            } else {
+                format!("{} ({})", o.title, o.number)
+            };
+            (
+                cell(&doc),
+                cell(&o.unit.name),
+                cell(o.action.as_deref().unwrap_or("Xác nhận đã nhận")),
+                date(o.due),
+            )
+        })
+        .collect()
+}
+
 /// One unit's place in a quarter's briefing cycle.
 #[derive(Clone, Debug, Serialize)]
 pub struct BriefingRow {
@@ -219,6 +281,9 @@ pub struct BriefingRoll {
     pub pending: usize,
     /// Open actions of earlier briefings owned within the scope.
     pub open_actions: Vec<CarriedAction>,
+    /// Overdue acknowledgements and required actions of documents within
+    /// the scope, due by the quarter's end.
+    pub overdue_documents: Vec<OverdueDocument>,
 }
 
 /// Every post and border commune of `scope` that existed during the
@@ -265,6 +330,7 @@ pub async fn briefing_roll<S: Store>(
     let count = |s: BriefingState| rows.iter().filter(|r| r.state == s).count();
     let owners: BTreeSet<Code> = units.units().cloned().collect();
     let open_actions = carried_actions(service, &org, period.to, Some(&owners)).await?;
+    let overdue_documents = overdue_documents(service, &org, &owners, period.to).await?;
     Ok(BriefingRoll {
         quarter,
         period,
@@ -278,6 +344,7 @@ pub async fn briefing_roll<S: Store>(
         pending: count(BriefingState::Pending),
         rows,
         open_actions,
+        overdue_documents,
     })
 }
 
@@ -304,6 +371,9 @@ pub struct BriefingView {
     /// differ from those submitted.
     pub changes: Vec<FigureChange>,
     pub carried: Vec<CarriedAction>,
+    /// Overdue acknowledgements and required actions of documents the unit
+    /// issued or owes, due by the quarter's end.
+    pub overdue_documents: Vec<OverdueDocument>,
 }
 
 /// `unit`'s report of the quarter. A stored report's own cut-off wins over
@@ -343,6 +413,8 @@ pub async fn briefing_view<S: Store>(
         Some(&BTreeSet::from([unit.clone()])),
     )
     .await?;
+    let overdue_documents =
+        overdue_documents(service, &org, &BTreeSet::from([unit.clone()]), period.to).await?;
     Ok(BriefingView {
         unit: unit_ref(&org, unit),
         quarter,
@@ -357,6 +429,7 @@ pub async fn briefing_view<S: Store>(
         figures,
         changes,
         carried,
+        overdue_documents,
     })
 }
 
@@ -371,6 +444,7 @@ struct BriefingMarkdown<'a> {
     figures: Vec<(String, String)>,
     changes: Vec<(String, String, String)>,
     carried: Vec<(String, String, String, String)>,
+    overdue: Vec<(String, String, String, String)>,
     results: String,
     shortcomings: String,
     proposals: String,
@@ -405,6 +479,7 @@ pub fn briefing_to_markdown(view: &BriefingView) -> Result<String> {
             .map(|c| (cell(c.label.as_str()), amount(c.submitted), amount(c.now)))
             .collect(),
         carried: action_rows(&view.carried),
+        overdue: overdue_rows(&view.overdue_documents),
         results: text(|r| &r.results),
         shortcomings: text(|r| &r.shortcomings),
         proposals: text(|r| &r.proposals),
@@ -428,6 +503,7 @@ struct RollMarkdown {
     pending: usize,
     rows: Vec<(String, String, String, String)>,
     actions: Vec<(String, String, String, String)>,
+    late_documents: Vec<(String, String, String, String)>,
 }
 
 fn action_rows(actions: &[CarriedAction]) -> Vec<(String, String, String, String)> {
@@ -475,6 +551,7 @@ pub fn briefing_roll_to_markdown(roll: &BriefingRoll) -> Result<String> {
             })
             .collect(),
         actions: action_rows(&roll.open_actions),
+        late_documents: overdue_rows(&roll.overdue_documents),
     }
     .render()
     .map_err(|e| ReportError::Render(e.to_string()))

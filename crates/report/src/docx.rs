@@ -228,6 +228,49 @@ fn closing_table(head: &Letterhead) -> Table {
     .width(9700, WidthType::Dxa)
 }
 
+/// A joint document's close: every signer's block side by side in one row
+/// that cannot split (so no block is cut across pages, and all stand on one
+/// page), "Nơi nhận" below them, kept with them.
+fn joint_closing_table(head: &Letterhead) -> Table {
+    let n = head.joint_signers.len().max(1);
+    let width = 9700 / n;
+    let blocks: Vec<TableCell> = head
+        .joint_signers
+        .iter()
+        .map(|s| {
+            let mut p = Vec::new();
+            if let Some(on_behalf) = &s.signing_for {
+                p.push(centred(run(on_behalf, BODY_SIZE).bold()));
+            }
+            p.push(centred(run(&s.title.to_uppercase(), BODY_SIZE).bold()));
+            p.push(Paragraph::new());
+            p.push(centred(run(&s.state, RECIPIENTS_SIZE).italic()));
+            p.push(Paragraph::new());
+            p.push(centred(run(&s.name, BODY_SIZE).bold()));
+            cell(p.into_iter().map(together).collect(), width)
+        })
+        .collect();
+    let mut left = vec![together(
+        Paragraph::new().add_run(run("Nơi nhận:", RECIPIENTS_TITLE_SIZE).bold().italic()),
+    )];
+    for r in &head.recipients {
+        left.push(together(
+            Paragraph::new().add_run(run(&format!("- {r};"), RECIPIENTS_SIZE)),
+        ));
+    }
+    left.push(Paragraph::new().add_run(run("- Lưu: VT.", RECIPIENTS_SIZE)));
+    let mut second = vec![cell(left, width)];
+    for _ in 1..n {
+        second.push(cell(vec![Paragraph::new()], width));
+    }
+    Table::without_borders(vec![
+        TableRow::new(blocks).cant_split(),
+        TableRow::new(second).cant_split(),
+    ])
+    .set_grid(vec![width; n])
+    .width(9700, WidthType::Dxa)
+}
+
 /// The height that marks a table's header row, to be repeated on every
 /// page the table runs onto (docx-rs writes no `w:tblHeader` itself; see
 /// [`finish_document`]).
@@ -570,7 +613,11 @@ pub fn markdown_to_docx_with_charts(
     let mut doc = body
         .finish()
         .add_paragraph(together(Paragraph::new()))
-        .add_table(closing_table(head));
+        .add_table(if head.joint_signers.is_empty() {
+            closing_table(head)
+        } else {
+            joint_closing_table(head)
+        });
     doc = annex(doc, head, charts)?;
 
     let mut xml = doc.build();

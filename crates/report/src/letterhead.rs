@@ -46,6 +46,9 @@ pub struct Letterhead {
     /// "Đồn Biên phòng (chưa xác minh)"): a placeholder is no name to print
     /// in an official table, so their rows read "Đơn vị khác" there.
     pub unverified_units: Vec<String>,
+    /// A joint document's signers, each in its own block side by side in
+    /// place of the one signer (`crate::joint`); empty for one signer.
+    pub joint_signers: Vec<crate::joint::JointSigner>,
 }
 
 /// What people set by hand; `None` (or empty) keeps what the issuer gives.
@@ -363,6 +366,7 @@ impl Letterhead {
                 signer_title: String::new(),
                 signer_name: String::new(),
                 unverified_units: unverified_units(org),
+                joint_signers: Vec::new(),
             };
         };
         let province = province_of(org, unit, as_of).or_else(|| {
@@ -410,6 +414,7 @@ impl Letterhead {
             signer_title: issuer.signer_title.to_string(),
             signer_name: String::new(),
             unverified_units: unverified_units(org),
+            joint_signers: Vec::new(),
         }
     }
 

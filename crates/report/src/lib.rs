@@ -6,6 +6,7 @@ mod briefing;
 mod charts;
 mod docx;
 mod figures;
+mod joint;
 mod letterhead;
 mod output;
 mod render;
@@ -15,14 +16,15 @@ mod xlsx;
 
 pub use annual::{AnnualReview, UnitRef, annual_review};
 pub use briefing::{
-    BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, briefing_roll,
-    briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions, key_figures,
-    state_text,
+    BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, OverdueDocument,
+    briefing_roll, briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions,
+    key_figures, overdue_documents, state_text,
 };
 pub use charts::{
     Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,
 };
 pub use docx::{markdown_to_docx, markdown_to_docx_with_charts};
+pub use joint::{JointSigner, joint_signers};
 pub use letterhead::{
     DocumentStyle, Letterhead, LetterheadOverrides, LetterheadSettings, issuing_unit,
 };

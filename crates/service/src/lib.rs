@@ -22,12 +22,14 @@ mod conflicts;
 mod guarded;
 mod node;
 mod scope;
+mod signoff;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal, TokenTerms, TokenView};
 pub use attachments::{AttachmentView, Fetched, too_large};
 pub use briefing::StoredBriefing;
 pub use conflicts::{ConflictView, Resolution, ResolutionProblem};
 pub use guarded::Page;
+pub use signoff::{AnswerRequest, SignoffProblem, SignoffView, is_sent};
 
 #[derive(Debug, Error)]
 pub enum ServiceError {
@@ -47,6 +49,8 @@ pub enum ServiceError {
     UnknownUser(String),
     #[error(transparent)]
     Resolution(#[from] conflicts::ResolutionProblem),
+    #[error(transparent)]
+    Signoff(#[from] signoff::SignoffProblem),
     /// Values possible but unlikely, not confirmed by the writer: nothing
     /// was written; the same write confirmed is accepted.
     #[error("please confirm: {}", doubts_text(.0))]
@@ -104,6 +108,7 @@ impl ServiceError {
                 d.args = args;
                 d
             }
+            Self::Signoff(p) => p.describe(),
             Self::NeedsConfirmation(doubts) => {
                 Described::new(K::Invalid, "needs_confirmation", "needs-confirmation")
                     .with("count", doubts.len().to_string())
@@ -657,17 +662,16 @@ impl<S: Store> Service<S> {
                 .into()),
             };
         }
-        let expected = match content {
-            Content::CaseSubjects(_) => RecordType::Case,
-            _ => RecordType::Programme,
-        };
-        let field = if expected == RecordType::Case {
-            "case"
-        } else {
-            "programme_record"
+        let (expected, field): (&[RecordType], &str) = match content {
+            Content::CaseSubjects(_) => (&[RecordType::Case], "case"),
+            Content::Signoff(_) => (
+                &[RecordType::Document, RecordType::BriefingReport],
+                "record",
+            ),
+            _ => (&[RecordType::Programme], "programme_record"),
         };
         match self.store.get(subject).await? {
-            Some(r) if r.record_type == expected => Ok(()),
+            Some(r) if expected.contains(&r.record_type) => Ok(()),
             _ => Err(ValidationError::new(
                 field,
                 bienphong_domain::Problem::UnknownRecord(subject.to_string()),

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 /// data (case subjects, beneficiaries) has none: it is not to travel in
 /// spreadsheets. Nor do attached files: they are uploaded, not typed.
 pub fn has_sheet(t: RecordType) -> bool {
-    !t.is_restricted() && t != RecordType::Attachment
+    !t.is_restricted() && t != RecordType::Attachment && t != RecordType::Signoff
 }
 
 /// A list of rows that flattens into one column per catalogue entry: its

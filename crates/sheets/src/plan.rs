@@ -17,6 +17,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A record the store holds, as the import finds it by id.
 #[derive(Clone, Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per row of an import, read once: boxing the content buys nothing"
+)]
 pub enum Found {
     Live {
         revision: RevisionId,

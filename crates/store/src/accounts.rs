@@ -146,6 +146,17 @@ pub trait AccountStore: Send + Sync {
         node: &str,
     ) -> impl Future<Output = Result<Option<String>>> + Send;
 
+    /// Every position held, as (user id, position, unit), by user then
+    /// position.
+    fn positions(&self) -> impl Future<Output = Result<Vec<(String, String, String)>>> + Send;
+    /// Replaces the positions `user_id` holds with `held` (position, unit),
+    /// in one transaction.
+    fn set_positions(
+        &self,
+        user_id: &str,
+        held: &[(String, String)],
+    ) -> impl Future<Output = Result<()>> + Send;
+
     fn append_audit(&self, entry: &AuditEntry) -> impl Future<Output = Result<()>> + Send;
     /// Newest first.
     fn audit(&self, filter: &AuditFilter) -> impl Future<Output = Result<Vec<AuditEntry>>> + Send;
@@ -264,7 +275,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn set_password(&self, id: &str, hash: &str, now_ms: i64) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until_ms = 0 WHERE id = $2",
         )
@@ -290,7 +301,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn set_disabled(&self, id: &str, disabled: bool, now_ms: i64) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(i64::from(disabled))
             .bind(id.to_string())
@@ -480,6 +491,37 @@ impl AccountStore for SqlStore {
                 .await?
                 .flatten(),
         )
+    }
+
+    async fn positions(&self) -> Result<Vec<(String, String, String)>> {
+        let rows = sqlx::query(
+            "SELECT user_id, position, unit FROM account_positions ORDER BY user_id, position, unit",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+
+    async fn set_positions(&self, user_id: &str, held: &[(String, String)]) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM account_positions WHERE user_id = $1")
+            .bind(user_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        for (position, unit) in held {
+            sqlx::query(
+                "INSERT INTO account_positions (user_id, position, unit) VALUES ($1, $2, $3)",
+            )
+            .bind(user_id.to_string())
+            .bind(position.clone())
+            .bind(unit.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn append_audit(&self, e: &AuditEntry) -> Result<()> {

@@ -349,7 +349,7 @@ impl SqlStore {
     /// A write transaction. SQLite takes its write lock at once, so two
     /// writers queue instead of failing; PostgreSQL locks the rows a commit
     /// touches (see `load_prior`).
-    async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,

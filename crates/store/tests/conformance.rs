@@ -213,6 +213,78 @@ pub async fn round_trip_of_every_record_type<S: Store>(store: S) {
     assert_eq!(total(&store, measure::DISASTER_RESCUED, None).await, 3);
 }
 
+/// Positions held on accounts are replaced as a whole, and a sign-off is
+/// a record found by the record it answers (issue 16).
+pub async fn positions_and_signoffs_are_kept<S: Store + bienphong_store::AccountStore>(store: S) {
+    use bienphong_store::User;
+    store.commit(structure()).await.unwrap();
+    let user = User {
+        id: "u-ky".into(),
+        username: "dn-ky".into(),
+        display_name: "Đồn trưởng".into(),
+        password_hash: "$argon2id$…".into(),
+        role: "reader".into(),
+        unit: "BP-LC".into(),
+        restricted: false,
+        disabled: false,
+        failed_logins: 0,
+        locked_until_ms: 0,
+        created_ms: 1,
+    };
+    store.create_user(&user).await.unwrap();
+    let held = |p: &str, u: &str| (p.to_string(), u.to_string());
+    store
+        .set_positions(
+            "u-ky",
+            &[held("commander", "BP-LC"), held("party_secretary", "XA-LC")],
+        )
+        .await
+        .unwrap();
+    store
+        .set_positions("u-ky", &[held("commander", "BP-LC")])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.positions().await.unwrap(),
+        vec![(
+            "u-ky".to_string(),
+            "commander".to_string(),
+            "BP-LC".to_string()
+        )]
+    );
+    let doc = new(
+        RecordType::Document,
+        content(
+            RecordType::Document,
+            json!({"date": "2023-02-01", "document_type": "KH", "issuer": "Đồn",
+            "unit": "BP-LC", "title": "Kế hoạch chung",
+            "signers": [{"position": "commander", "unit": "BP-LC"}]}),
+        ),
+    );
+    let doc_id = doc.record_id;
+    let rev = store.commit(vec![doc]).await.unwrap().remove(0);
+    let answer = new(
+        RecordType::Signoff,
+        content(
+            RecordType::Signoff,
+            json!({"record": doc_id, "revision": rev.id, "date": "2023-02-02", "unit": "BP-LC",
+            "position": "commander", "signer": "dn-ky", "decision": "signed"}),
+        ),
+    );
+    let json = answer.content.as_ref().unwrap().to_json();
+    store.commit(vec![answer]).await.unwrap();
+    let found = store
+        .list(ListFilter {
+            record_type: Some(RecordType::Signoff),
+            subject_of: Some(doc_id),
+            ..ListFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].content, json);
+}
+
 /// Every record of a collection, read page by page, each page going on
 /// after the last record of the one before.
 async fn walk<S: Store>(store: &S, t: RecordType, limit: u32) -> Vec<ListKey> {
@@ -2095,6 +2167,7 @@ macro_rules! conformance_suite {
             store_test!($backend, receipts_are_kept_for_received_revisions);
             store_test!($backend, a_units_seizures_are_those_of_its_live_cases);
             store_test!($backend, a_purge_removes_records_whole_and_notes_it);
+            store_test!($backend, positions_and_signoffs_are_kept);
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);

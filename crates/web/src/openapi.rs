@@ -62,6 +62,7 @@ pub fn content_schema(t: RecordType) -> &'static str {
         RecordType::Disaster => "Disaster",
         RecordType::BriefingReport => "BriefingReport",
         RecordType::Attachment => "Attachment",
+        RecordType::Signoff => "SignoffRecord",
     }
 }
 
@@ -307,6 +308,9 @@ pub fn openapi_document() -> Value {
         );
     }
     attachment_schemas(&mut schemas);
+    for (name, schema) in crate::resources::signoff::schemas() {
+        schemas.insert(name.into(), schema);
+    }
     for t in RecordType::ALL
         .into_iter()
         .filter(|t| *t != RecordType::Attachment)

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
     accounts, attachments, audit, briefings, conflicts, dashboard, org, records, reports, sheets,
-    sync, tokens,
+    signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -35,6 +35,7 @@ pub fn collection(t: RecordType) -> &'static str {
         RecordType::Disaster => "disasters",
         RecordType::BriefingReport => "briefing-reports",
         RecordType::Attachment => "attachments",
+        RecordType::Signoff => "signoffs",
     }
 }
 
@@ -420,7 +421,72 @@ pub fn api_routes() -> Vec<ApiRoute> {
             &[200, 403],
             on(F::GET, sync::status),
         ),
+        ApiRoute {
+            response: Some("OverdueList"),
+            ..route(
+                Method::GET,
+                "/api/v1/overdue",
+                "Overdue acknowledgements and required actions on the documents the caller may read",
+                "signoff",
+                &[200],
+                on(F::GET, signoff::overdue),
+            )
+        },
+        ApiRoute {
+            response: Some("UserList"),
+            ..route(
+                Method::GET,
+                "/api/v1/users",
+                "Every account with its role, unit and positions (administrators)",
+                "accounts",
+                &[200, 403],
+                on(F::GET, signoff::users),
+            )
+        },
+        ApiRoute {
+            body: Some("Positions"),
+            response: Some("Positions"),
+            ..route(
+                Method::PUT,
+                "/api/v1/users/{name}/positions",
+                "Set the positions an account holds, each in a unit (administrators)",
+                "accounts",
+                &[200, 400, 403, 404, 422],
+                on(F::PUT, signoff::set_positions),
+            )
+        },
     ];
+    for t in [RecordType::Document, RecordType::BriefingReport] {
+        let path = format!("/api/v1/{}/{{id}}/signoff", collection(t));
+        routes.push(ApiRoute {
+            response: Some("Signoff"),
+            ..route(
+                Method::GET,
+                path.clone(),
+                format!("The sign-off of a {t}: each required signer's state, every answer"),
+                "signoff",
+                &[200, 404, 422],
+                on(F::GET, move |s, caller, id| signoff::get(t, s, caller, id)),
+            )
+        });
+        routes.push(ApiRoute {
+            body: Some("SignoffRequest"),
+            response: Some("Signoff"),
+            ..route(
+                Method::POST,
+                path,
+                format!(
+                    "Sign a {t} in a position you hold, return it with a comment, or \
+                     acknowledge it for a recipient unit (with what it did on the required actions)"
+                ),
+                "signoff",
+                &[201, 400, 403, 404, 409, 422],
+                on(F::POST, move |s, caller, id, body| {
+                    signoff::answer(t, s, caller, id, body)
+                }),
+            )
+        });
+    }
     for t in RecordType::ALL {
         if t == RecordType::Attachment {
             continue;
@@ -703,6 +769,12 @@ pub fn page_routes() -> Router<AppState> {
         .route("/admin/audit", get(audit::page))
         .route("/tokens", get(tokens::page).post(tokens::page_create))
         .route("/tokens/{id}/revoke", post(tokens::page_revoke))
+        .route("/admin/accounts", get(signoff::accounts_page))
+        .route(
+            "/admin/accounts/{name}/positions",
+            post(signoff::accounts_save),
+        )
+        .route("/records/{kind}/{id}/signoff", post(signoff::answer_page))
         .route("/sync", get(sync::status_page))
         .layer(tower_http::csrf::CsrfLayer::new())
 }

@@ -452,5 +452,11 @@ pub fn describe(org: &Org, lang: Lang, c: &Content) -> String {
             a.name,
             bienphong_domain::attachment::size_text(a.size)
         ),
+        Content::Signoff(a) => format!(
+            "{} · {} · {}",
+            t.get(&format!("choice-{}", a.decision.as_str())),
+            unit_name(org, a.unit.as_str(), lang),
+            a.signer
+        ),
     }
 }

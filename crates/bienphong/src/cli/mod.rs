@@ -8,6 +8,7 @@ mod refusal;
 mod reports;
 mod server;
 mod sheets;
+mod signoff;
 mod store;
 
 pub use attachments::*;
@@ -18,6 +19,7 @@ pub use refusal::word_refusal;
 pub use reports::*;
 pub use server::*;
 pub use sheets::*;
+pub use signoff::*;
 pub use store::*;
 
 use bienphong_domain::{Cutoff, RecordType, ValidationError};
@@ -143,6 +145,12 @@ pub enum Command {
     },
     /// Serve the web UI and the JSON API.
     Serve(ServeArgs),
+    /// Joint sign-off of documents and briefing reports, and their
+    /// acknowledgement by recipients.
+    Signoff {
+        #[command(subcommand)]
+        command: SignoffCommand,
+    },
     /// Accounts of the web UI and the API.
     User {
         #[command(subcommand)]

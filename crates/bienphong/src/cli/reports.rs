@@ -42,10 +42,6 @@ impl QuarterArgs {
     }
 }
 
-#[expect(
-    clippy::large_enum_variant,
-    reason = "parsed once per run: the size of the largest variant does not matter"
-)]
 #[derive(Subcommand, Debug)]
 pub enum BriefingCommand {
     /// Every post and border commune that owes the quarter's report, and
@@ -89,6 +85,10 @@ pub enum BriefingCommand {
         /// Proposals (đề xuất, kiến nghị).
         #[arg(long)]
         proposals: Option<String>,
+        /// A position that must sign it: position@UNIT (repeat; replaces
+        /// those set before).
+        #[arg(long = "signer", value_name = "POSITION@UNIT")]
+        signers: Vec<String>,
     },
     /// Submit a unit's draft: its figures are frozen as the records give
     /// them today, and it can no longer be changed.

@@ -133,6 +133,17 @@ pub enum UserCommand {
     Enable { username: String },
     /// List accounts.
     List,
+    /// The positions an account holds (who may sign for a unit); with
+    /// --set, replace them.
+    Positions {
+        username: String,
+        /// A position held: position@UNIT (repeat; none with --clear).
+        #[arg(long = "set", value_name = "POSITION@UNIT")]
+        set: Vec<String>,
+        /// Remove every position the account holds.
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -58,9 +58,20 @@ pub async fn run(
                 Format::Md => bienphong_report::briefing_to_markdown(&view)?.into_bytes(),
                 Format::Docx => {
                     let org = service.org().await?;
-                    let head =
+                    let mut head =
                         letterhead(&head, service.store(), &org, Some(&code), view.period.to)
                             .await?;
+                    if let Some(id) = view.record_id
+                        && view.report.as_ref().is_some_and(|r| !r.signers.is_empty())
+                    {
+                        let signoff = service.signoff_of(id).await?;
+                        head.joint_signers = bienphong_report::joint_signers(
+                            &org,
+                            &signoff.signers,
+                            view.period.to,
+                            false,
+                        );
+                    }
                     bienphong_report::markdown_to_docx(
                         &bienphong_report::briefing_to_markdown(&view)?,
                         &head,
@@ -90,8 +101,23 @@ pub async fn run(
             results,
             shortcomings,
             proposals,
+            signers,
         } => {
             let code = unit("unit", &code)?;
+            let signers = signers
+                .iter()
+                .map(|s| {
+                    bienphong_domain::signoff::Signer::parse(s).ok_or_else(|| {
+                        ValidationError::new(
+                            "signer",
+                            bienphong_domain::Problem::UnknownValue {
+                                value: s.clone(),
+                                expected: "position@UNIT".into(),
+                            },
+                        )
+                    })
+                })
+                .collect::<std::result::Result<Vec<_>, _>>()?;
             let q = quarter.quarter();
             let actor = ctx.actor();
             let stored = service.briefing_report(&code, q.year, q.quarter).await?;
@@ -110,6 +136,11 @@ pub async fn run(
                 status: BriefingStatus::Draft,
                 submitted_on: None,
                 figures: vec![],
+                signers: if signers.is_empty() {
+                    before.map(|r| r.signers.clone()).unwrap_or_default()
+                } else {
+                    signers
+                },
             };
             let content = Content::BriefingReport(report);
             let rev = match stored {

@@ -12,6 +12,7 @@ mod records;
 mod reports;
 mod serve;
 mod sheets;
+mod signoff;
 mod store;
 mod sync;
 mod sync_health;
@@ -67,6 +68,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Store { command } => store::run(&ctx, command, out).await,
         Command::Bench { bench } => bench::run(&ctx, bench, out).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Signoff { command } => signoff::run(&ctx, command, out).await,
         Command::User { command } => users::run(&ctx, command, out).await,
         Command::Token { command } => sync::token(&ctx, command, out).await,
         Command::Node { command } => sync::node(&ctx, command, out).await,

@@ -126,6 +126,32 @@ pub async fn run(ctx: &Context, command: UserCommand, out: &mut impl Write) -> R
                 .context("stdout")?;
             }
         }
+        UserCommand::Positions {
+            username,
+            set,
+            clear,
+        } => {
+            if clear || !set.is_empty() {
+                let mut held = Vec::new();
+                for s in &set {
+                    held.push(bienphong_domain::signoff::Signer::parse(s).ok_or_else(|| {
+                        CliError::Invalid(bienphong_domain::ValidationError::new(
+                            "set",
+                            bienphong_domain::Problem::UnknownValue {
+                                value: s.clone(),
+                                expected: "position@UNIT".into(),
+                            },
+                        ))
+                    })?);
+                }
+                service
+                    .set_positions(&by, now_ms(), &username, held)
+                    .await?;
+            }
+            for held in service.positions_of(&username).await? {
+                writeln!(out, "{held}").context("stdout")?;
+            }
+        }
     }
     Ok(())
 }

@@ -916,6 +916,9 @@ impl<'a> Gen<'a> {
                     "Thông báo kết luận Hội nghị tổng kết công tác phối hợp giữa Đảng ủy Bộ đội Biên phòng tỉnh và Huyện ủy 7 huyện biên giới năm {reviewed}"
                 )),
                 recipients,
+                signers: vec![],
+                actions: vec![],
+                acknowledge_by: None,
             };
             self.push(notice, Content::Document(doc), None);
         }
@@ -1012,6 +1015,9 @@ impl<'a> Gen<'a> {
                 unit_body: None,
                 title: text(&title),
                 recipients,
+                signers: vec![],
+                actions: vec![],
+                acknowledge_by: None,
             };
             g.push(date, Content::Document(doc), None);
         };
@@ -1122,6 +1128,9 @@ impl<'a> Gen<'a> {
                         unit: code(BCH_HG),
                         acknowledged_on: Some(add_days(d, self.rng.range(1, 3))),
                     }],
+                    signers: vec![],
+                    actions: vec![],
+                    acknowledge_by: None,
                 };
                 self.push(d, Content::Document(doc), None);
             }
@@ -1469,6 +1478,9 @@ impl<'a> Gen<'a> {
                 "Kế hoạch phối hợp giữa các đồn Biên phòng với Đảng ủy, UBND các xã biên giới sau sắp xếp đơn vị hành chính",
             ),
             recipients,
+            signers: vec![],
+            actions: vec![],
+            acknowledge_by: None,
         };
         self.push(d, Content::Document(doc), None);
 

@@ -41,6 +41,9 @@ struct DashboardPage {
     seizures: Vec<Figure>,
     /// Patrols by leading unit, as inline SVG.
     chart: Option<String>,
+    /// Overdue acknowledgements and required actions on the documents the
+    /// reader may see: link, document, unit, what, due day.
+    overdue: Vec<(String, String, String, String, String)>,
 }
 
 /// Everything a dashboard shows, computed once per store state, scope and
@@ -242,6 +245,34 @@ pub async fn page(
         series.name = t.get(key);
     }
     let chart = (!chart.is_empty()).then(|| chart.svg()).transpose()?;
+    let overdue = state
+        .service
+        .overdue_as(&auth.principal, crate::now_ms())
+        .await?
+        .into_iter()
+        .map(|(o, c)| {
+            let doc = match &c {
+                bienphong_domain::Content::Document(d) if d.number.is_empty() => {
+                    d.title.as_str().to_string()
+                }
+                bienphong_domain::Content::Document(d) => {
+                    format!("{} · {}", d.number.as_str(), d.title.as_str())
+                }
+                _ => String::new(),
+            };
+            let what = match &o.action {
+                Some((i, text)) => format!("{}. {}", i + 1, text.as_str()),
+                None => t.get("signoff-acknowledgement"),
+            };
+            (
+                format!("/records/documents/{}", o.document),
+                doc,
+                unit_name(&org, o.unit.as_str(), lang),
+                what,
+                format::date(o.due),
+            )
+        })
+        .collect();
     let this_year = today().year();
     let years = (2015..=this_year.max(year) + 1).rev().collect();
     Ok(render(DashboardPage {
@@ -268,5 +299,6 @@ pub async fn page(
         figures,
         seizures,
         chart,
+        overdue,
     }))
 }

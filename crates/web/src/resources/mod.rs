@@ -13,5 +13,6 @@ pub mod org;
 pub mod records;
 pub mod reports;
 pub mod sheets;
+pub mod signoff;
 pub mod sync;
 pub mod tokens;

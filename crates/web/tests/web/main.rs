@@ -18,6 +18,7 @@ mod labels;
 mod ops;
 mod pickers;
 mod sheets;
+mod signoff;
 mod smoke;
 mod sync;
 mod sync_health;

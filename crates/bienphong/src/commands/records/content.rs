@@ -304,6 +304,13 @@ pub fn summary(content: &Content) -> String {
             a.content_type,
             bienphong_domain::attachment::size_text(a.size)
         ),
+        Content::Signoff(a) => format!(
+            "{} · {} · {} · {}",
+            a.decision.as_str(),
+            a.unit,
+            a.signer,
+            a.record
+        ),
     }
 }
 

@@ -197,6 +197,7 @@ fn draft(
         status: BriefingStatus::Draft,
         submitted_on: None,
         figures: vec![],
+        signers: vec![],
     }
 }
 
@@ -310,14 +311,17 @@ pub async fn save(
             .await?;
         let rev = match stored {
             Some(s) => {
-                let content = Content::BriefingReport(draft(
+                let mut report = draft(
                     &unit,
                     BriefingQuarter {
                         cutoff: s.report.cutoff,
                         ..quarter
                     },
                     &posted,
-                ));
+                );
+                // The page does not set who must sign: it keeps them.
+                report.signers = s.report.signers.clone();
+                let content = Content::BriefingReport(report);
                 state
                     .service
                     .edit_as(
@@ -407,9 +411,21 @@ pub async fn download(
                 .as_ref()
                 .and_then(|r| r.submitted_on)
                 .unwrap_or_else(today);
-            let head =
+            let mut head =
                 bienphong_report::LetterheadSettings::read(|k| q.get(k).map(String::as_str))?
                     .letterhead(&org, Some(&unit), view.period.to, day);
+            // A report that needs the sign-off of several positions closes
+            // with each signer's block, in the state the sign-off stands.
+            if let Some(id) = view.record_id
+                && view.report.as_ref().is_some_and(|r| !r.signers.is_empty())
+            {
+                let signoff = state
+                    .service
+                    .signoff_as(&auth.principal, crate::now_ms(), id)
+                    .await?;
+                head.joint_signers =
+                    bienphong_report::joint_signers(&org, &signoff.signers, view.period.to, false);
+            }
             let bytes = state
                 .heavy
                 .run(move || bienphong_report::markdown_to_docx(&md, &head))

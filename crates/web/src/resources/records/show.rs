@@ -4,15 +4,15 @@
 use super::{in_collection, parse_record_id, record_json, record_path, revision_json};
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiCaller, SignedIn};
-use crate::view::{Frame, Tr, describe, field_label, frame, render, shown_values, when};
+use crate::view::{Frame, Tr, describe, field_label, frame, render, shown_values, unit_name, when};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use bienphong_domain::RecordType;
 use bienphong_domain::fields::{self, Item};
 use bienphong_domain::org::Org;
+use bienphong_domain::{Content, RecordType};
 use bienphong_i18n::Lang;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -58,6 +58,198 @@ struct RecordPage {
     /// This server is a field node's: a file left on its server can be
     /// fetched from here.
     on_node: bool,
+    signoff: Option<SignoffSection>,
+}
+
+/// One required signer on the record page.
+pub struct SignerLine {
+    pub label: String,
+    pub state_code: &'static str,
+    pub state: String,
+    pub detail: String,
+}
+
+/// The sign-off of a document or briefing report, as its page shows it.
+pub struct SignoffSection {
+    pub summary: String,
+    pub lines: Vec<SignerLine>,
+    /// The required positions the reader holds: `position@UNIT` and label.
+    pub mine: Vec<(String, String)>,
+    /// Recipient units the reader may acknowledge for.
+    pub ack_units: Vec<(String, String)>,
+    /// The required actions: index, text, owner, due day.
+    pub actions: Vec<(u32, String, String, String)>,
+    pub answers: Vec<String>,
+    pub overdue: Vec<String>,
+}
+
+/// Who answered, when, and whether the store vouches for it.
+fn answered_by(lang: Lang, a: &bienphong_domain::signoff::Answer) -> String {
+    let tr = Tr(lang);
+    let name = if a.signoff.signer_name.is_empty() {
+        a.signoff.signer.as_str().to_string()
+    } else {
+        format!(
+            "{} ({})",
+            a.signoff.signer_name.as_str(),
+            a.signoff.signer.as_str()
+        )
+    };
+    let vouched = if a.verified {
+        tr.get("signoff-verified")
+    } else {
+        tr.get("signoff-claimed")
+    };
+    let mut text = format!(
+        "{name} · {} · {vouched}",
+        bienphong_domain::format::date(a.signoff.date)
+    );
+    if !a.signoff.comment.is_empty() {
+        text.push_str(&format!(" · «{}»", a.signoff.comment.as_str()));
+    }
+    text
+}
+
+async fn signoff_section(
+    state: &AppState,
+    auth: &crate::extract::Authenticated,
+    org: &Org,
+    record_id: bienphong_domain::RecordId,
+) -> Result<Option<SignoffSection>, Error> {
+    use bienphong_domain::signoff::{SignerState, is_recipient};
+    let lang = auth.lang;
+    let tr = Tr(lang);
+    let view = match state
+        .service
+        .signoff_as(&auth.principal, now_ms(), record_id)
+        .await
+    {
+        Ok(v) => v,
+        Err(bienphong_service::ServiceError::Signoff(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let recipients: Vec<bienphong_domain::org::Code> = match &view.content {
+        Content::Document(d) => d.recipients.iter().map(|r| r.unit.clone()).collect(),
+        _ => Vec::new(),
+    };
+    if view.signers.is_empty() && recipients.is_empty() {
+        return Ok(None);
+    }
+    let held = match &auth.principal.user_id {
+        Some(id) => state
+            .service
+            .positions()
+            .await?
+            .remove(id)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let label = |s: &bienphong_domain::signoff::Signer| {
+        format!(
+            "{} · {}",
+            tr.get(&format!("position-{}", s.position)),
+            unit_name(org, s.unit.as_str(), lang)
+        )
+    };
+    let lines = view
+        .signers
+        .iter()
+        .map(|(s, st)| SignerLine {
+            label: label(s),
+            state_code: st.as_str(),
+            state: tr.get(&format!("signoff-state-{}", st.as_str())),
+            detail: match st {
+                SignerState::Pending => String::new(),
+                other => other
+                    .answer()
+                    .map(|a| answered_by(lang, a))
+                    .unwrap_or_default(),
+            },
+        })
+        .collect();
+    let mine = view
+        .signers
+        .iter()
+        .filter(|(s, _)| held.contains(s))
+        .map(|(s, _)| (s.to_string(), label(s)))
+        .collect();
+    let day = bienphong_service::today();
+    let grant = &auth.principal.grant;
+    let ack_units = recipients
+        .iter()
+        .filter(|u| {
+            grant.is_admin()
+                || (grant.role == bienphong_domain::access::Role::Editor
+                    && grant.write_scope(org, day).contains(*u))
+                || held.iter().any(|h| &h.unit == *u)
+        })
+        .filter(|u| is_recipient(&view.content, u))
+        .map(|u| (u.to_string(), unit_name(org, u.as_str(), lang)))
+        .collect();
+    let actions = bienphong_domain::signoff::actions(&view.content)
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (
+                u32::try_from(i).unwrap_or(u32::MAX),
+                a.text.as_str().to_string(),
+                unit_name(org, a.owner_unit.as_str(), lang),
+                a.due
+                    .map(bienphong_domain::format::date)
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let answers = view
+        .answers
+        .iter()
+        .map(|a| {
+            format!(
+                "{} · {} · {}",
+                tr.get(&format!("signoff-decision-{}", a.signoff.decision.as_str())),
+                unit_name(org, a.signoff.unit.as_str(), lang),
+                answered_by(lang, a)
+            )
+        })
+        .collect();
+    let overdue = view
+        .overdue
+        .iter()
+        .map(|o| {
+            let what = match &o.action {
+                Some((_, text)) => text.as_str().to_string(),
+                None => tr.get("signoff-acknowledgement"),
+            };
+            format!(
+                "{} · {what} · {} {}",
+                unit_name(org, o.unit.as_str(), lang),
+                tr.get("signoff-due"),
+                bienphong_domain::format::date(o.due)
+            )
+        })
+        .collect();
+    let summary = if view.fully_signed {
+        tr.get("signoff-fully-signed")
+    } else if view
+        .signers
+        .iter()
+        .any(|(_, s)| matches!(s, SignerState::Void(_)))
+    {
+        tr.get("signoff-voided")
+    } else if view.signers.is_empty() {
+        String::new()
+    } else {
+        tr.get("signoff-awaiting")
+    };
+    Ok(Some(SignoffSection {
+        summary,
+        lines,
+        mine,
+        ack_units,
+        actions,
+        answers,
+        overdue,
+    }))
 }
 
 /// The fields of a stored record as label/value lines, values as people
@@ -166,6 +358,12 @@ pub async fn page(
         })
         .collect();
     let value: Value = serde_json::from_str(&record.content).unwrap_or(Value::Null);
+    let signoff = match t {
+        RecordType::Document | RecordType::BriefingReport => {
+            signoff_section(&state, &auth, &org, record_id).await?
+        }
+        _ => None,
+    };
     let can_edit = auth.principal.grant.may_write_type(t)
         && auth.principal.grant.allows(
             bienphong_domain::access::Access::Write,
@@ -195,6 +393,7 @@ pub async fn page(
         max_size: bienphong_domain::attachment::size_text(state.config.max_attachment_bytes),
         attached: q.contains_key("attached"),
         on_node: auth.on_node,
+        signoff,
     }))
 }
 
