@@ -87,6 +87,16 @@ pub enum Problem {
     AlreadySubmitted,
     #[error("a report of {0} for this quarter already exists")]
     ReportExists(String),
+    #[error("unit {code} would have no parent from {date}")]
+    Orphan { code: String, date: String },
+    #[error("{count} records dated after {date} still refer to unit {code}")]
+    RecordsAfterEnd {
+        code: String,
+        count: usize,
+        date: String,
+    },
+    #[error("the link {code} would be valid twice on the same days")]
+    ValidityOverlap { code: String },
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -248,6 +258,15 @@ impl Problem {
             Problem::SetBySubmission => ("field-set-by-submission", vec![field]),
             Problem::AlreadySubmitted => ("field-already-submitted", vec![field]),
             Problem::ReportExists(s) => ("field-report-exists", vec![field, v(s)]),
+            Problem::Orphan { code, date } => (
+                "field-orphan",
+                vec![field, v(code), ("date", date.clone())],
+            ),
+            Problem::RecordsAfterEnd { code, count: n, date } => (
+                "field-records-after-end",
+                vec![field, v(code), ("count", count(*n)), ("date", date.clone())],
+            ),
+            Problem::ValidityOverlap { code } => ("field-validity-overlap", vec![field, v(code)]),
         }
     }
 }

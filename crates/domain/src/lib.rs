@@ -16,6 +16,7 @@ pub mod org;
 pub mod period;
 pub mod quantity;
 pub mod record;
+pub mod reorg;
 pub mod revision;
 pub mod scope;
 pub mod text;
