@@ -258,11 +258,14 @@ impl Problem {
             Problem::SetBySubmission => ("field-set-by-submission", vec![field]),
             Problem::AlreadySubmitted => ("field-already-submitted", vec![field]),
             Problem::ReportExists(s) => ("field-report-exists", vec![field, v(s)]),
-            Problem::Orphan { code, date } => (
-                "field-orphan",
-                vec![field, v(code), ("date", date.clone())],
-            ),
-            Problem::RecordsAfterEnd { code, count: n, date } => (
+            Problem::Orphan { code, date } => {
+                ("field-orphan", vec![field, v(code), ("date", date.clone())])
+            }
+            Problem::RecordsAfterEnd {
+                code,
+                count: n,
+                date,
+            } => (
                 "field-records-after-end",
                 vec![field, v(code), ("count", count(*n)), ("date", date.clone())],
             ),

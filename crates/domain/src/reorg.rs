@@ -218,19 +218,16 @@ impl<'a> Work<'a> {
     fn end_links(&mut self, code: &Code) {
         let (effective, last) = (self.effective, self.last);
         for l in &mut self.links {
-            if (&l.from == code || &l.to == code) && valid_on(l.valid_from, l.valid_to, effective)
-            {
+            if (&l.from == code || &l.to == code) && valid_on(l.valid_from, l.valid_to, effective) {
                 l.valid_to = Some(last);
             }
         }
     }
 
     fn add_link(&mut self, kind: LinkKind, from: &Code, to: &Code) {
-        let exists = self
-            .links
-            .iter()
-            .chain(&self.added)
-            .any(|l| l.kind == kind && &l.from == from && &l.to == to && self.link_valid_on_date(l));
+        let exists = self.links.iter().chain(&self.added).any(|l| {
+            l.kind == kind && &l.from == from && &l.to == to && self.link_valid_on_date(l)
+        });
         if !exists {
             self.added.push(Link {
                 kind,
@@ -344,7 +341,9 @@ impl ChangeSet {
                         && w.new_units.contains(code)
                         && w.existing(at("parent"), p)
                     {
-                        let kind = w.unit(code).map_or(LinkKind::CivilParent, |u| chain_of(u.kind));
+                        let kind = w
+                            .unit(code)
+                            .map_or(LinkKind::CivilParent, |u| chain_of(u.kind));
                         w.add_link(kind, p, code);
                         w.reparented.insert(code.clone());
                     }
@@ -357,7 +356,12 @@ impl ChangeSet {
                         continue;
                     }
                     for (j, u) in units.iter().enumerate().filter(|(_, u)| *u != into) {
-                        w.end(format!("changes[{i}].units[{j}]"), i, u, std::slice::from_ref(into));
+                        w.end(
+                            format!("changes[{i}].units[{j}]"),
+                            i,
+                            u,
+                            std::slice::from_ref(into),
+                        );
                     }
                 }
                 Change::Split { unit, into } => {
@@ -366,7 +370,10 @@ impl ChangeSet {
                     }
                     for (j, p) in into.iter().enumerate() {
                         if p == unit {
-                            w.problem(format!("changes[{i}].into[{j}]"), Problem::Duplicate(p.to_string()));
+                            w.problem(
+                                format!("changes[{i}].into[{j}]"),
+                                Problem::Duplicate(p.to_string()),
+                            );
                         } else {
                             w.existing(format!("changes[{i}].into[{j}]"), p);
                         }
@@ -474,7 +481,11 @@ impl ChangeSet {
                                 w.add_link(l.kind, into, other);
                             }
                         } else if l.kind == LinkKind::Coordination {
-                            let (from, to) = if &l.from == u { (into, other) } else { (other, into) };
+                            let (from, to) = if &l.from == u {
+                                (into, other)
+                            } else {
+                                (other, into)
+                            };
                             w.add_link(l.kind, from, to);
                         }
                     }
@@ -572,7 +583,11 @@ fn overlaps(w: &mut Work) {
                         .is_none_or(|f| x.valid_to.is_none_or(|t| f <= t))
             };
             // Only the links the set adds can be new overlaps.
-            if i >= w.links.len() && a.kind == b.kind && a.from == b.from && a.to == b.to && share(a, b)
+            if i >= w.links.len()
+                && a.kind == b.kind
+                && a.from == b.from
+                && a.to == b.to
+                && share(a, b)
             {
                 found.push((a.from.clone(), a.to.clone()));
             }

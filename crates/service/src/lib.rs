@@ -20,6 +20,7 @@ pub mod codes;
 mod conflicts;
 mod guarded;
 mod node;
+pub mod reorg;
 mod scope;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal};

@@ -130,7 +130,11 @@ impl ImportStore for SqlStore {
                 .iter()
                 .filter_map(|w| w.revision_id.map(|r| (w.record_id, r))),
         );
-        let extras = Extras { restore, bases };
+        let extras = Extras {
+            restore,
+            bases,
+            org_change: None,
+        };
         let mut attempt = 0;
         loop {
             match self.try_commit_with(writes.clone(), &extras).await {

@@ -7,6 +7,7 @@ mod backup;
 mod builder;
 mod copy;
 mod imports;
+mod org_changes;
 mod peers;
 mod sql;
 
@@ -14,6 +15,7 @@ pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, Use
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
 pub use copy::{CopyReport, copy};
 pub use imports::{DeletedImport, ImportStore};
+pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
 pub use sql::{Backend, SqlStore, mask_url};
 

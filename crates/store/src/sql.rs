@@ -387,6 +387,9 @@ impl SqlStore {
         set_conflicts(&mut tx, &resolved).await?;
         store_revisions(&mut tx, self.backend, &revisions, order, prior, state).await?;
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
+        if let Some(change) = &extras.org_change {
+            crate::org_changes::note(&mut tx, change, &revisions).await?;
+        }
         tx.commit().await?;
         Ok(revisions)
     }
@@ -535,6 +538,8 @@ pub(crate) struct Extras {
     pub restore: HashSet<RecordId>,
     /// (record, revision) pairs for `import_bases`.
     pub bases: Vec<(RecordId, RevisionId)>,
+    /// The reorganisation these writes make, noted with their revisions.
+    pub org_change: Option<crate::org_changes::OrgChange>,
 }
 
 pub(crate) fn is_retryable(e: &StoreError) -> bool {

@@ -145,14 +145,16 @@ fn an_invalid_set_is_refused_whole_with_every_problem_named() {
         .iter()
         .map(|e| (e.field.clone(), e.problem.to_string()))
         .collect();
-    let has = |field: &str, text: &str| {
-        named
-            .iter()
-            .any(|(f, p)| f == field && p.contains(text))
-    };
+    let has = |field: &str, text: &str| named.iter().any(|(f, p)| f == field && p.contains(text));
     assert!(has("changes[3].code", "already exists"), "{named:?}");
-    assert!(has("changes[1].successors[0]", "unknown unit NOPE"), "{named:?}");
-    assert!(has("changes[2].parent", "not valid on 01/07/2025"), "{named:?}");
+    assert!(
+        has("changes[1].successors[0]", "unknown unit NOPE"),
+        "{named:?}"
+    );
+    assert!(
+        has("changes[2].parent", "not valid on 01/07/2025"),
+        "{named:?}"
+    );
     assert!(has("changes[4].name", "empty"), "{named:?}");
     assert!(has("changes[4].unit", "unknown unit XX"), "{named:?}");
     assert!(has("units.C2", "no parent"), "{named:?}");
