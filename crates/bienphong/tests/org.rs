@@ -191,3 +191,105 @@ fn an_invalid_change_set_is_refused_whole_with_every_problem_named() {
     assert_eq!(revision_count(p), revisions);
     assert_eq!(stdout(bin(p).args(["org", "changes"])), "");
 }
+
+fn summary_json(data: &Path, args: &[&str]) -> Value {
+    let out = stdout(
+        bin(data)
+            .args(["report", "summary", "--format", "json"])
+            .args(args),
+    );
+    serde_json::from_str(&out).unwrap()
+}
+
+fn counts(v: &Value) -> [i64; 2] {
+    [
+        v["patrols"]["count"]["current"].as_i64().unwrap(),
+        v["patrols"]["count"]["previous"].as_i64().unwrap(),
+    ]
+}
+
+/// Across the 1 July 2025 reorganisation of the demo, the second half of
+/// 2025 compared with the same days of 2024: mapped onto the units of
+/// 1/7/2025, Tuyên Quang and its new Sơn Vĩ commune count what their
+/// predecessors did (merges map whole), as the units were does too; then a
+/// split of the new commune on 1/1/2026, mapped onto the units of that day,
+/// apportions its records between the two parts, and says so.
+#[test]
+fn a_comparison_across_a_reorganisation_mapped_onto_the_units_of_a_date() {
+    let data = demo();
+    let p = data.path();
+    let h2 = ["--from", "01/07/2025", "--to", "14/12/2025"];
+    for scope in ["TQ", "TQ-XA-SONVI"] {
+        let as_were = summary_json(p, &[&h2[..], &["--scope", scope]].concat());
+        let mapped = summary_json(
+            p,
+            &[&h2[..], &["--scope", scope, "--map-to", "01/07/2025"]].concat(),
+        );
+        assert_eq!(counts(&mapped), counts(&as_were), "{scope}");
+        assert!(counts(&mapped).iter().all(|n| *n > 0), "{scope}: {mapped}");
+        assert_eq!(mapped["mapped_to"], "2025-07-01");
+        assert_eq!(mapped["apportioned"], serde_json::json!([]));
+        assert!(as_were["mapped_to"].is_null());
+    }
+    let son_vi = counts(&summary_json(
+        p,
+        &[&h2[..], &["--scope", "TQ-XA-SONVI"]].concat(),
+    ));
+
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        serde_json::json!({
+            "effective": "2026-01-01",
+            "title": "Chia tách xã Sơn Vĩ (minh họa)",
+            "changes": [
+                {"op": "create", "code": "SONVI-A", "kind": "commune", "name": "Xã Sơn Vĩ A", "parent": "TQ", "verified": false},
+                {"op": "create", "code": "SONVI-B", "kind": "commune", "name": "Xã Sơn Vĩ B", "parent": "TQ", "verified": false},
+                {"op": "split", "unit": "TQ-XA-SONVI", "into": ["SONVI-A", "SONVI-B"]},
+                {"op": "coordinate", "from": "BP-SONVI", "to": "SONVI-A"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    stdout(bin(p).args(["org", "apply"]).arg(file.path()));
+    // As the units were, nothing before the split changes.
+    let after = counts(&summary_json(
+        p,
+        &[&h2[..], &["--scope", "TQ-XA-SONVI"]].concat(),
+    ));
+    assert_eq!(after, son_vi);
+    // Mapped onto the units of 1/1/2026, each part gets half of the
+    // commune's patrols (rounded half up), and the report says how.
+    let part = |scope: &str| {
+        summary_json(
+            p,
+            &[&h2[..], &["--scope", scope, "--map-to", "01/01/2026"]].concat(),
+        )
+    };
+    let a = part("SONVI-A");
+    let b = part("SONVI-B");
+    let apportioned = &a["apportioned"][0];
+    assert_eq!(apportioned["unit"]["code"], "TQ-XA-SONVI", "{a}");
+    assert_eq!(apportioned["share"], "1/2");
+    let n = apportioned["patrols"].as_i64().unwrap();
+    assert!(n > 0 && n <= son_vi[0], "{n} of {son_vi:?}");
+    // Rounded per leading post, so about half.
+    let counted = apportioned["counted"].as_i64().unwrap();
+    assert!(counted * 2 >= n && counted < n, "{counted} of {n}");
+    // The new parts have no records of their own yet: what they show is
+    // their share, the same for both.
+    assert_eq!(counts(&a)[0], counted);
+    assert_eq!(counts(&b)[0], counted);
+    let md = stdout(bin(p).args(["report", "summary"]).args(h2).args([
+        "--scope",
+        "SONVI-A",
+        "--map-to",
+        "01/01/2026",
+    ]));
+    assert!(
+        md.contains("quy đổi theo các đơn vị ngày 01/01/2026"),
+        "{md}"
+    );
+    assert!(md.contains("tính 1/2 phần"), "{md}");
+}

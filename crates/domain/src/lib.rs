@@ -12,6 +12,7 @@ pub mod fields;
 pub mod format;
 pub mod id;
 pub mod limits;
+pub mod mapping;
 pub mod org;
 pub mod period;
 pub mod quantity;

@@ -22,6 +22,7 @@ pub enum OrgCommand {
 
 #[derive(Args, Debug)]
 pub struct ApplyArgs {
+    /// The change set: a JSON, CSV or XLSX file (docs/org-changes.md).
     pub file: PathBuf,
     /// Check the file and show what would be written, without writing.
     #[arg(long)]
