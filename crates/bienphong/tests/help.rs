@@ -198,6 +198,8 @@ fn every_flag_of_every_command_is_described() {
         &["import", "patrol"],
         &["export", "patrol"],
         &["org", "codes"],
+        &["org", "apply"],
+        &["org", "changes"],
         &["store", "rebuild"],
         &["store", "check"],
         &["store", "copy"],

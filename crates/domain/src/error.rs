@@ -97,6 +97,16 @@ pub enum Problem {
     FileTooLarge(String),
     #[error("is not a SHA-256 (64 lowercase hex digits): {0}")]
     InvalidHash(String),
+    #[error("unit {code} would have no parent from {date}")]
+    Orphan { code: String, date: String },
+    #[error("{count} records dated after {date} still refer to unit {code}")]
+    RecordsAfterEnd {
+        code: String,
+        count: usize,
+        date: String,
+    },
+    #[error("the link {code} would be valid twice on the same days")]
+    ValidityOverlap { code: String },
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -261,6 +271,18 @@ impl Problem {
             Problem::FileTypeRefused(s) => ("field-file-type-refused", vec![field, v(s)]),
             Problem::FileTooLarge(s) => ("field-file-too-large", vec![field, ("max", s.clone())]),
             Problem::InvalidHash(s) => ("field-invalid-hash", vec![field, v(s)]),
+            Problem::Orphan { code, date } => {
+                ("field-orphan", vec![field, v(code), ("date", date.clone())])
+            }
+            Problem::RecordsAfterEnd {
+                code,
+                count: n,
+                date,
+            } => (
+                "field-records-after-end",
+                vec![field, v(code), ("count", count(*n)), ("date", date.clone())],
+            ),
+            Problem::ValidityOverlap { code } => ("field-validity-overlap", vec![field, v(code)]),
         }
     }
 }

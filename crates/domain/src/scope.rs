@@ -66,6 +66,12 @@ impl Scope {
         }
     }
 
+    /// Adds `days` of `unit` to the scope (a report mapped onto a later
+    /// organisation builds its scope unit by unit, `crate::mapping`).
+    pub fn add(&mut self, unit: Code, days: Period) {
+        add_days(self.members.entry(unit).or_default(), days);
+    }
+
     /// The scope of a report or list on `root` over `within`: `root` while
     /// it existed; every unit below it through parent links (either chain),
     /// on the days those links and the unit were valid and its parent was

@@ -59,6 +59,61 @@ impl Lang {
         }
     }
 
+    /// What a reorganisation writes, one line per unit or link: the one
+    /// wording of a change set's plan, for the CLI and the web.
+    pub fn org_plan(self, plan: &bienphong_domain::reorg::Plan) -> Vec<String> {
+        use bienphong_domain::org::{Link, LinkKind};
+        let date = |d: Option<bienphong_domain::Date>| {
+            d.map(bienphong_domain::format::date).unwrap_or_default()
+        };
+        let link = |l: &Link| {
+            let kind = match l.kind {
+                LinkKind::MilitaryParent => "military_parent",
+                LinkKind::CivilParent => "civil_parent",
+                LinkKind::Coordination => "coordination",
+            };
+            format!(
+                "{} {} → {}",
+                self.text(&format!("link-kind-{kind}"), &[]),
+                l.from,
+                l.to
+            )
+        };
+        let mut out = Vec::new();
+        for u in &plan.units {
+            let (key, day) = if plan.new_units.contains(&u.code) {
+                ("org-plan-unit-new", date(u.valid_from))
+            } else if u.valid_to.is_some() {
+                ("org-plan-unit-ends", date(u.valid_to))
+            } else {
+                ("org-plan-unit-edited", String::new())
+            };
+            let kind = self.text(&format!("unit-kind-{}", u.kind.as_str()), &[]);
+            out.push(self.text(
+                key,
+                &[
+                    ("code", u.code.to_string()),
+                    ("name", u.name.to_string()),
+                    ("kind", kind),
+                    ("date", day),
+                ],
+            ));
+        }
+        for (_, l) in &plan.ended_links {
+            out.push(self.text(
+                "org-plan-link-ended",
+                &[("link", link(l)), ("date", date(l.valid_to))],
+            ));
+        }
+        for l in &plan.new_links {
+            out.push(self.text(
+                "org-plan-link-new",
+                &[("link", link(l)), ("date", date(l.valid_from))],
+            ));
+        }
+        out
+    }
+
     pub fn problem(self, e: &ValidationError) -> String {
         format!("{}: {}", e.field, self.problem_only(e))
     }

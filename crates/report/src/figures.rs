@@ -10,6 +10,7 @@ use crate::annual::{
 use crate::{ReportError, Result};
 use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::facts::measure;
+use bienphong_domain::mapping::Mapped;
 use bienphong_domain::org::{Code, Org};
 use bienphong_domain::scope::Scope;
 use bienphong_domain::text::collate;
@@ -91,6 +92,80 @@ impl Sums {
 
     pub fn sum_prefix(&self, prefix: &str) -> i64 {
         self.with_prefix(prefix).iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// A unit whose records a mapped report counted in part, and how much.
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+pub struct Apportioned {
+    pub unit: UnitRef,
+    /// The share counted, `1/2`.
+    pub share: String,
+    /// Its patrols that name no unit mapping whole…
+    pub patrols: i64,
+    /// …and the part of them counted.
+    pub counted: i64,
+}
+
+impl Sums {
+    /// The facts of `period` mapped onto the units of a chosen date: the
+    /// units that map whole summed as a scope; then each unit that maps in
+    /// part, largest share first, adds its share of the facts it brings
+    /// that no unit before it did (a record is counted once, at the
+    /// largest share among its units).
+    pub async fn load_mapped<S: Store>(
+        store: &S,
+        org: &Org,
+        period: Period,
+        mapped: &Mapped,
+    ) -> Result<(Self, Vec<Apportioned>)> {
+        let key = |s: &MeasureSum| (s.measure.clone(), s.lead_unit.clone());
+        let mut reach = mapped.whole.clone();
+        let mut previous = store
+            .sum_measures(period, Some(reach.clone()), true)
+            .await?;
+        let mut total: BTreeMap<(String, Option<Code>), i64> =
+            previous.iter().map(|s| (key(s), s.value)).collect();
+        let mut apportioned = Vec::new();
+        for share in &mapped.shares {
+            reach.add(share.unit.clone(), share.days);
+            let now = store
+                .sum_measures(period, Some(reach.clone()), true)
+                .await?;
+            let before: BTreeMap<_, i64> = previous.iter().map(|s| (key(s), s.value)).collect();
+            let (mut patrols, mut counted) = (0, 0);
+            for s in &now {
+                let added = s.value - before.get(&key(s)).copied().unwrap_or(0);
+                if added <= 0 {
+                    continue;
+                }
+                let part = share.of(added);
+                *total.entry(key(s)).or_default() += part;
+                if s.measure == measure::PATROL_COUNT {
+                    patrols += added;
+                    counted += part;
+                }
+            }
+            if patrols > 0 {
+                apportioned.push(Apportioned {
+                    unit: unit_ref(org, &share.unit),
+                    share: format!("{}/{}", share.numerator, share.denominator),
+                    patrols,
+                    counted,
+                });
+            }
+            previous = now;
+        }
+        let by_lead: Vec<MeasureSum> = total
+            .into_iter()
+            .map(|((measure, lead_unit), value)| MeasureSum {
+                measure,
+                lead_unit,
+                value,
+            })
+            .collect();
+        let totals = totals(&by_lead);
+        Ok((Self { by_lead, totals }, apportioned))
     }
 }
 

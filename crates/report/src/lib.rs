@@ -25,6 +25,7 @@ pub use charts::{
 };
 pub use docx::{markdown_to_docx, markdown_to_docx_with_charts};
 pub use joint::{JointSigner, joint_signers};
+pub use figures::Apportioned;
 pub use letterhead::{
     DocumentStyle, Letterhead, LetterheadOverrides, LetterheadSettings, issuing_unit,
 };
@@ -33,7 +34,7 @@ pub use render::{to_json, to_markdown};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,
     PropagandaChanges, SeizureChange, Summary, UnitCaseChange, UnitPatrolChange,
-    latest_year_with_records, summary, summary_to_json, summary_to_markdown,
+    latest_year_with_records, summary, summary_mapped, summary_to_json, summary_to_markdown,
 };
 pub use tables::{AnnualTables, DataTable, Value, annual_tables, summary_tables};
 pub use xlsx::{tables_to_csv, tables_to_xlsx};

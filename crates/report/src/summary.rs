@@ -62,6 +62,10 @@ pub struct Summary {
     /// …and its cut-off.
     pub cutoff: Option<Cutoff>,
     pub scope: Option<UnitRef>,
+    /// Figures mapped onto the units of this date (`None`: as the units were).
+    pub mapped_to: Option<bienphong_domain::Date>,
+    /// In a mapped report, the units whose records were counted in part.
+    pub apportioned: Vec<crate::figures::Apportioned>,
     pub patrols: PatrolChanges,
     pub cases: CaseChanges,
     pub seizures: Vec<SeizureChange>,
@@ -175,10 +179,22 @@ pub async fn summary<S: Store>(
     period: Period,
     scope: Option<&Code>,
 ) -> Result<Summary> {
+    summary_mapped(service, period, scope, None).await
+}
+
+/// The same, with both periods' records mapped onto the units of
+/// `map_to` when given (a comparison across a reorganisation:
+/// `bienphong_domain::mapping`), as the units were otherwise.
+pub async fn summary_mapped<S: Store>(
+    service: &Service<S>,
+    period: Period,
+    scope: Option<&Code>,
+    map_to: Option<bienphong_domain::Date>,
+) -> Result<Summary> {
     let org = service.org_shared().await?;
     let previous_period = period.previous_year();
-    let current = PeriodFigures::compute(service, &org, period, scope).await?;
-    let previous = PeriodFigures::compute(service, &org, previous_period, scope).await?;
+    let current = PeriodFigures::compute(service, &org, period, scope, map_to).await?;
+    let previous = PeriodFigures::compute(service, &org, previous_period, scope, map_to).await?;
     let (c, p) = (&current.figures, &previous.figures);
     let kind = period.kind();
     Ok(Summary {
@@ -188,6 +204,8 @@ pub async fn summary<S: Store>(
         kind: kind.map(|(k, _)| k),
         cutoff: kind.map(|(_, c)| c),
         scope: scope.map(|code| crate::figures::unit_ref(&org, code)),
+        mapped_to: map_to.filter(|_| scope.is_some()),
+        apportioned: current.apportioned.clone(),
         patrols: PatrolChanges {
             count: Change::new(c.patrols.count, p.patrols.count),
             border_guard_persons: Change::new(
@@ -229,6 +247,7 @@ pub async fn summary<S: Store>(
 /// One period's figures.
 struct PeriodFigures {
     figures: Figures,
+    apportioned: Vec<crate::figures::Apportioned>,
 }
 
 impl PeriodFigures {
@@ -237,11 +256,23 @@ impl PeriodFigures {
         org: &Org,
         period: Period,
         scope: Option<&Code>,
+        map_to: Option<bienphong_domain::Date>,
     ) -> Result<Self> {
         let units = scope_units(org, scope, &period)?;
-        let sums = Sums::load(service.store(), period, units).await?;
+        // The whole store is the same whichever units it is mapped onto.
+        let (sums, apportioned) = match (scope, map_to) {
+            (Some(root), Some(onto)) => {
+                let mapped = bienphong_domain::mapping::Mapped::of(org, root, &period, onto);
+                Sums::load_mapped(service.store(), org, period, &mapped).await?
+            }
+            _ => (
+                Sums::load(service.store(), period, units).await?,
+                Vec::new(),
+            ),
+        };
         Ok(Self {
             figures: Figures::from_sums(org, &sums),
+            apportioned,
         })
     }
 }
@@ -621,6 +652,27 @@ pub(crate) fn lowercase_first(s: &str) -> String {
 
 /// Vietnamese Markdown: the exact date ranges, each figure followed by its
 /// comparison with the same period, and the breakdown tables.
+/// How a mapped summary counted: onto which units, and what it apportioned.
+fn mapping_note(summary: &Summary) -> String {
+    let Some(onto) = summary.mapped_to else {
+        return String::new();
+    };
+    let mut note = format!(
+        "; số liệu quy đổi theo các đơn vị ngày {} (cả kỳ so sánh)",
+        date(onto)
+    );
+    for a in &summary.apportioned {
+        note.push_str(&format!(
+            "; {} chia tách: {} lần tuần tra không gắn với đơn vị nào khác trong phạm vi, tính {} phần = {}",
+            a.unit.name,
+            integer(a.patrols),
+            a.share,
+            integer(a.counted)
+        ));
+    }
+    note
+}
+
 pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
     let p = &summary.patrols;
     let c = &summary.cases;
@@ -665,7 +717,7 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
         name: summary.name.clone(),
         scope: summary.scope.as_ref().map_or_else(
             || "toàn bộ các đơn vị".to_string(),
-            |s| format!("{} ({})", s.name, s.code),
+            |s| format!("{} ({}){}", s.name, s.code, mapping_note(summary)),
         ),
         from: date(summary.period.from),
         to: date(summary.period.to),
@@ -756,6 +808,8 @@ mod tests {
     fn q1_2024() -> Summary {
         let period = Period::quarter(2024, 1, Cutoff::Decree09);
         Summary {
+            mapped_to: None,
+            apportioned: Vec::new(),
             period,
             previous_period: period.previous_year(),
             name: period_name(&period),

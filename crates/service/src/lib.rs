@@ -21,6 +21,7 @@ pub mod codes;
 mod conflicts;
 mod guarded;
 mod node;
+pub mod reorg;
 mod scope;
 mod signoff;
 

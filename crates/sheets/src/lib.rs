@@ -14,6 +14,7 @@ pub mod model;
 pub mod parse;
 pub mod plan;
 pub mod read;
+pub mod reorg;
 pub mod write;
 
 pub use error::{RowError, RowProblem, SheetError};

@@ -8,6 +8,7 @@ mod blobs;
 mod builder;
 mod copy;
 mod imports;
+mod org_changes;
 mod peers;
 mod sql;
 
@@ -16,6 +17,7 @@ pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore
 pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use copy::{CopyReport, WholeCopyReport, copy, copy_whole};
 pub use imports::{DeletedImport, ImportStore};
+pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
 pub use sql::{Backend, SchemaState, SqlStore, mask_url};
 

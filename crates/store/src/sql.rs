@@ -536,6 +536,9 @@ impl SqlStore {
         store_revisions(&mut tx, self.backend, &revisions, order, prior, state).await?;
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
         crate::blobs::insert_in(&mut tx, &extras.blobs, extras.blob_ms).await?;
+        if let Some(change) = &extras.org_change {
+            crate::org_changes::note(&mut tx, change, &revisions).await?;
+        }
         tx.commit().await?;
         Ok(revisions)
     }
@@ -687,6 +690,8 @@ pub(crate) struct Extras {
     /// Attached files the writes name, by hash, and when they were kept.
     pub blobs: Vec<(String, crate::blobs::NewBlob)>,
     pub blob_ms: i64,
+    /// The reorganisation these writes make, noted with their revisions.
+    pub org_change: Option<crate::org_changes::OrgChange>,
 }
 
 pub(crate) fn is_retryable(e: &StoreError) -> bool {

@@ -2168,6 +2168,10 @@ macro_rules! conformance_suite {
             store_test!($backend, a_units_seizures_are_those_of_its_live_cases);
             store_test!($backend, a_purge_removes_records_whole_and_notes_it);
             store_test!($backend, positions_and_signoffs_are_kept);
+            store_test!(
+                $backend,
+                an_org_change_is_noted_with_its_revisions_or_not_at_all
+            );
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
@@ -2432,4 +2436,60 @@ pub async fn files_are_kept_once_beside_their_links_and_copied_and_backed_up(db:
     bienphong_store::restore(&file, &restored).await.unwrap();
     let again = SqlStore::open_sqlite(&restored).await.unwrap();
     assert_eq!(again.blob(&hash).await.unwrap().unwrap().1, bytes);
+}
+
+/// A reorganisation's revisions and its history row are written together:
+/// the row names exactly the revisions written; a commit that fails writes
+/// neither.
+pub async fn an_org_change_is_noted_with_its_revisions_or_not_at_all(store: SqlStore) {
+    use bienphong_store::{OrgChange, OrgChangeStore};
+    let written = store.commit(structure()).await.unwrap();
+    let change = |id: &str| OrgChange {
+        id: id.into(),
+        effective: "2025-07-01".into(),
+        title: "Sắp xếp".into(),
+        author: "tester".into(),
+        created_ms: 1_750_000_000_000,
+        body: "{}".into(),
+        revisions: Vec::new(),
+    };
+    let unit = new(
+        RecordType::Unit,
+        content(
+            RecordType::Unit,
+            json!({"code": "XA-MOI", "kind": "commune", "name": "Xã mới", "valid_from": "2025-07-01"}),
+        ),
+    );
+    let revisions = store
+        .commit_org_change(vec![unit], change("one"))
+        .await
+        .unwrap();
+    let noted = store.org_changes().await.unwrap();
+    assert_eq!(noted.len(), 1);
+    assert_eq!(noted[0].title, "Sắp xếp");
+    assert_eq!(noted[0].created_ms, 1_750_000_000_000);
+    assert_eq!(
+        noted[0].revisions,
+        revisions.iter().map(|r| r.id).collect::<Vec<_>>()
+    );
+    // A write that follows a revision that is not the record's head fails
+    // the whole commit: no revision, no row.
+    let before = store.revision_count().await.unwrap();
+    let mut stale = new(
+        RecordType::Unit,
+        content(
+            RecordType::Unit,
+            json!({"code": "HG", "kind": "province", "name": "Hà Giang", "valid_to": "2025-06-30"}),
+        ),
+    );
+    stale.record_id = written[0].record_id;
+    stale.parent = Some(RevisionId::default());
+    assert!(
+        store
+            .commit_org_change(vec![stale], change("two"))
+            .await
+            .is_err()
+    );
+    assert_eq!(store.revision_count().await.unwrap(), before);
+    assert_eq!(store.org_changes().await.unwrap().len(), 1);
 }

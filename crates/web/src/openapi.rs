@@ -276,6 +276,46 @@ pub fn openapi_document() -> Value {
                     "revoked_ms": {"type": "integer", "nullable": true}}}}}}),
     );
     schemas.insert(
+        "ChangeSet".into(),
+        json!({"type": "object", "required": ["effective", "title", "changes"],
+            "description": "A reorganisation: every change effective on one date (docs/org-changes.md)",
+            "properties": {
+                "effective": {"type": "string", "format": "date", "description": "the first day of the new organisation"},
+                "title": {"type": "string", "minLength": 1},
+                "note": {"type": "string"},
+                "changes": {"type": "array", "minItems": 1, "items": {"type": "object", "required": ["op"],
+                    "description": "create {code, kind, name, parent?}; merge {units, into}; split {unit, into}; \
+                        rename {unit, name}; reparent {unit, parent}; abolish {unit, successors?}; coordinate {from, to}",
+                    "properties": {"op": {"type": "string",
+                        "enum": ["create", "merge", "split", "rename", "reparent", "abolish", "coordinate"]}}}}}}),
+    );
+    let org_change = json!({"type": "object",
+        "required": ["id", "effective", "title", "author", "created_ms", "revisions"], "properties": {
+            "id": {"type": "string"}, "effective": {"type": "string", "format": "date"},
+            "title": {"type": "string"}, "author": {"type": "string"},
+            "created_ms": {"type": "integer"},
+            "revisions": {"type": "array", "items": {"type": "string"}, "description": "the revisions it wrote"}}});
+    let mut nullable_change = org_change.clone();
+    nullable_change["nullable"] = json!(true);
+    nullable_change["description"] =
+        json!("the entry of the organisation's history; null on a dry run");
+    schemas.insert(
+        "OrgChanges".into(),
+        json!({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": org_change}}}),
+    );
+    schemas.insert(
+        "OrgChangeResult".into(),
+        json!({"type": "object", "required": ["dry_run", "effective", "title", "writes", "plan", "change"],
+            "properties": {
+                "dry_run": {"type": "boolean"},
+                "effective": {"type": "string", "format": "date"},
+                "title": {"type": "string"},
+                "writes": {"type": "integer", "description": "unit and link revisions written (or that would be)"},
+                "plan": {"type": "array", "items": {"type": "string"}, "description": "each of them, worded"},
+                "change": nullable_change}}),
+    );
+    schemas.insert(
         "Resolution".into(),
         json!({"type": "object", "required": ["take"], "properties": {
             "take": {"type": "string", "format": "uuid", "description": "the version (revision id) to keep"},

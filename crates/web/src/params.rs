@@ -141,6 +141,15 @@ pub fn list_filter(
 }
 
 /// `q`, the search text of a list.
+/// A yes/no parameter (`dry_run=true`): absent or empty is no.
+pub fn flag(lang: Lang, q: &Query, name: &str) -> Result<bool, ApiError> {
+    match q.get(name).map(String::as_str) {
+        None | Some("" | "false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::bad_request(lang, name, "true or false")),
+    }
+}
+
 pub fn search(q: &Query) -> Option<&str> {
     q.get("q").map(String::as_str)
 }
@@ -406,7 +415,7 @@ pub fn schema(path: &str, name: &str) -> serde_json::Value {
         }
         "unit" | "scope" => json!({"type": "string", "pattern": CODE_PATTERN}),
         "revision" => json!({"type": "string", "format": "uuid"}),
-        "confirm" => json!({"type": "boolean"}),
+        "confirm" | "dry_run" => json!({"type": "boolean"}),
         "cursor" => json!({"type": "string",
             "pattern": format!("^(k({ISO_DAY})?[.][0-9a-f]{{32}})?$")}),
         "year" => json!({"type": "integer", "minimum": Year::FIRST, "maximum": Year::LAST}),

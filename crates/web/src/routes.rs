@@ -8,8 +8,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, attachments, audit, briefings, conflicts, dashboard, org, records, reports, sheets,
-    signoff, sync, tokens,
+    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, records,
+    reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -226,6 +226,35 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 "accounts",
                 &[200, 400, 403],
                 on(F::GET, audit::list),
+            )
+        },
+        ApiRoute {
+            response: Some("OrgChanges"),
+            ..route(
+                Method::GET,
+                "/api/v1/org/changes",
+                "The reorganisations applied as change sets, oldest first",
+                "organisation",
+                &[200],
+                on(F::GET, org_changes::api_list),
+            )
+        },
+        ApiRoute {
+            query: &[(
+                "dry_run",
+                "true: check the set and answer what it would write, writing nothing",
+            )],
+            body: Some("ChangeSet"),
+            response: Some("OrgChangeResult"),
+            ..route(
+                Method::POST,
+                "/api/v1/org/changes",
+                "Apply a reorganisation (a change set, docs/org-changes.md): checked whole, \
+                 written in one transaction, or refused (422) with every problem in fields \
+                 (administrators)",
+                "organisation",
+                &[200, 400, 403, 422],
+                on(F::POST, org_changes::api_apply),
             )
         },
         ApiRoute {
@@ -781,8 +810,13 @@ pub fn page_routes() -> Router<AppState> {
 
 /// The spreadsheet upload page: its body may be far larger than a form's.
 pub fn upload_routes() -> Router<AppState> {
-    Router::new().route(
-        "/records/{kind}/import",
-        get(sheets::import_page).post(sheets::import_upload),
-    )
+    Router::new()
+        .route(
+            "/records/{kind}/import",
+            get(sheets::import_page).post(sheets::import_upload),
+        )
+        .route(
+            "/org/changes",
+            get(org_changes::page).post(org_changes::upload),
+        )
 }

@@ -117,7 +117,7 @@ pub enum Command {
     Import(ImportArgs),
     /// Export records as XLSX or CSV, with the filters of `list`.
     Export(ExportArgs),
-    /// The organisation: official codes of its units.
+    /// The organisation: official codes of its units; reorganisations.
     Org {
         #[command(subcommand)]
         command: OrgCommand,

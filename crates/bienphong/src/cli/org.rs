@@ -1,4 +1,5 @@
-//! The organisation as a whole: official codes of its units.
+//! The organisation as a whole: official codes of its units, and
+//! reorganisations applied as one change set.
 
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -10,6 +11,22 @@ pub enum OrgCommand {
         #[command(subcommand)]
         command: CodesCommand,
     },
+    /// Apply a reorganisation (merges, splits, renames, re-parentings,
+    /// abolitions effective on one date) from a JSON, CSV or XLSX file
+    /// (docs/org-changes.md): checked as a whole, written in one
+    /// transaction, or nothing written and every problem named.
+    Apply(ApplyArgs),
+    /// The reorganisations applied, one line each.
+    Changes,
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// The change set: a JSON, CSV or XLSX file (docs/org-changes.md).
+    pub file: PathBuf,
+    /// Check the file and show what would be written, without writing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Subcommand, Debug)]

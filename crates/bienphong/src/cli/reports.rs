@@ -222,6 +222,10 @@ pub struct SummaryArgs {
     /// A unit code: the report covers it and the units below it.
     #[arg(long)]
     pub scope: Option<String>,
+    /// Count both periods' records for the units of this day (DD/MM/YYYY),
+    /// across reorganisations, instead of as the units were; with --scope.
+    #[arg(long, requires = "scope")]
+    pub map_to: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
     /// Write to this file instead of standard output.

@@ -59,9 +59,15 @@ async fn summary(ctx: &Context, args: SummaryArgs, out: &mut impl Write) -> Resu
     if let Some(s) = &args.scope {
         Code::parse(s).map_err(|p| ValidationError::new("scope", p))?;
     }
+    let map_to = args
+        .map_to
+        .as_deref()
+        .map(format::parse_date)
+        .transpose()
+        .map_err(|p| ValidationError::new("map_to", p))?;
     let scope = scope_of(ctx, args.scope.as_deref(), &period).await?;
     let service = ctx.service().await?;
-    let summary = bienphong_report::summary(service, period, scope.as_ref()).await?;
+    let summary = bienphong_report::summary_mapped(service, period, scope.as_ref(), map_to).await?;
     let report = Report::Summary(Box::new(summary));
     write_report(
         ctx,

@@ -10,6 +10,7 @@ pub mod briefings;
 pub mod conflicts;
 pub mod dashboard;
 pub mod org;
+pub mod org_changes;
 pub mod records;
 pub mod reports;
 pub mod sheets;

@@ -2526,3 +2526,99 @@ async fn the_audit_page_shows_labels_not_codes() {
         .unwrap_or_else(|| panic!("no sign-in in {page}"));
     assert!(login_row.contains(">Đăng nhập</td>"), "{login_row}");
 }
+
+/// A reorganisation through the API (docs/examples/org-change.json on the
+/// demo): administrators only; a dry run writes nothing; applied, it is one
+/// entry of the organisation's history naming its revisions; the same set
+/// again, and a wrong one, are refused whole with every problem named.
+#[tokio::test]
+async fn a_change_set_is_checked_whole_applied_once_and_listed_through_the_api() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let editor = token(&app, "dn-lungcu").await;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/org-change.json"
+    );
+    let set: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let post = reqwest::Method::POST;
+    let get = reqwest::Method::GET;
+
+    let (s, _) = api(
+        &app,
+        &editor,
+        post.clone(),
+        "/api/v1/org/changes",
+        Some(set.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    let records = crate::common::record_count(&app).await;
+    let (s, dry) = api(
+        &app,
+        &admin,
+        post.clone(),
+        "/api/v1/org/changes?dry_run=true",
+        Some(set.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{dry}");
+    assert_eq!(dry["dry_run"], true);
+    assert!(dry["change"].is_null());
+    let writes = dry["writes"].as_u64().unwrap();
+    assert!(writes >= 5, "{dry}");
+    assert_eq!(dry["plan"].as_array().unwrap().len() as u64, writes);
+    assert_eq!(crate::common::record_count(&app).await, records);
+    let (_, listed) = api(&app, &admin, get.clone(), "/api/v1/org/changes", None).await;
+    assert_eq!(listed["items"], json!([]));
+
+    let (s, done) = api(
+        &app,
+        &admin,
+        post.clone(),
+        "/api/v1/org/changes",
+        Some(set.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{done}");
+    assert_eq!(done["writes"].as_u64(), Some(writes));
+    assert_eq!(
+        done["change"]["revisions"].as_array().unwrap().len() as u64,
+        writes
+    );
+    let (s, listed) = api(&app, &editor, get, "/api/v1/org/changes", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{listed}");
+    assert_eq!(items[0]["effective"], "2026-01-01");
+    assert_eq!(items[0]["title"], set["title"]);
+    assert_eq!(items[0]["revisions"], done["change"]["revisions"]);
+
+    let (s, again) = api(&app, &admin, post.clone(), "/api/v1/org/changes", Some(set)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{again}");
+    let fields: Vec<&str> = again["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"changes[0].code"), "{again}");
+    assert!(fields.contains(&"changes[1].units[0]"), "{again}");
+
+    let wrong = json!({"effective": "2026-01-01", "title": " ",
+        "changes": [{"op": "abolish", "unit": "KHONGCO"}, {"op": "rename", "unit": "TQ", "name": ""}]});
+    let (s, refused) = api(&app, &admin, post, "/api/v1/org/changes", Some(wrong)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let fields: Vec<&str> = refused["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["title", "changes[0].unit", "changes[1].name"],
+        "{refused}"
+    );
+}

@@ -1,0 +1,295 @@
+//! Reorganisations as change sets through the CLI (`org apply`, `org
+//! changes`), on the demo: the example files of docs/org-changes.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods,
+    reason = "tests"
+)]
+
+mod common;
+
+use common::{bin, demo, list_json, revision_count, run, stdout};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples")
+        .join(name)
+}
+
+fn patrols(data: &Path, scope: &str, from: &str, to: &str) -> i64 {
+    let out = stdout(bin(data).args([
+        "report", "summary", "--from", from, "--to", to, "--scope", scope, "--format", "json",
+    ]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    v["patrols"]["count"]["current"].as_i64().unwrap()
+}
+
+const NEW: &str = "TQ-XA-LUNGCU-DONGVAN";
+
+fn add_patrol(data: &Path, date: &str, partner: &str) -> common::Run {
+    run(bin(data).args([
+        "add",
+        "patrol",
+        "--kind",
+        "joint",
+        "--date",
+        date,
+        "--unit",
+        "BP-LUNGCU",
+        "--force",
+        "BDBP=4",
+        "--partner",
+        partner,
+    ]))
+}
+
+/// A merge into a new commune and a rename, from the CSV example: a dry run
+/// writes nothing; the set is written whole, shows as one change, keeps
+/// every figure before its date, and from its date the old communes take
+/// no records while the new one does.
+#[test]
+fn a_change_set_is_applied_whole_and_keeps_the_figures_before_it() {
+    let data = demo();
+    let p = data.path();
+    let figures = |scope: &str| {
+        [
+            patrols(p, scope, "01/07/2025", "31/12/2025"),
+            patrols(p, scope, "01/01/2023", "31/12/2024"),
+        ]
+    };
+    let lc = figures("TQ-XA-LUNGCU");
+    let dv = figures("TQ-XA-DONGVAN");
+    let tq = figures("TQ");
+    assert!(lc[0] + dv[0] > 0, "the old communes have patrols in 2025");
+    let revisions = revision_count(p);
+
+    let dry = stdout(
+        bin(p)
+            .args(["--lang", "en", "org", "apply", "--dry-run"])
+            .arg(example("org-change.json")),
+    );
+    assert!(
+        dry.contains(&format!("+ {NEW} Xã Lũng Cú - Đồng Văn")),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("~ TQ-XA-LUNGCU Xã Lũng Cú (commune), ends on 31/12/2025"),
+        "{dry}"
+    );
+    assert!(dry.contains("nothing written"), "{dry}");
+    assert_eq!(revision_count(p), revisions);
+
+    let applied = stdout(bin(p).args(["org", "apply"]).arg(example("org-change.csv")));
+    assert!(applied.contains("Đã áp dụng"), "{applied}");
+    let written = revision_count(p) - revisions;
+    assert!(written >= 5, "{written} revisions: 3 units and links");
+    let changes = stdout(bin(p).args(["org", "changes"]));
+    let lines: Vec<&str> = changes.lines().collect();
+    assert_eq!(lines.len(), 1, "{changes}");
+    assert!(
+        lines[0].starts_with("01/01/2026\tSắp xếp xã Lũng Cú và Đồng Văn (minh họa)\t"),
+        "{changes}"
+    );
+    assert!(lines[0].contains(&format!("\t{written}\t")), "{changes}");
+
+    // History kept: every figure before the date is what it was.
+    assert_eq!(figures("TQ-XA-LUNGCU"), lc);
+    assert_eq!(figures("TQ-XA-DONGVAN"), dv);
+    assert_eq!(figures("TQ"), tq);
+    // A report on the new commune covers, before its first day, the
+    // communes it took over from (as Tuyên Quang covers Hà Giang): every
+    // record of either, each once.
+    let merged = figures(NEW);
+    for i in 0..2 {
+        assert!(
+            merged[i] >= lc[i].max(dv[i]) && merged[i] <= lc[i] + dv[i] && merged[i] > 0,
+            "{merged:?} from {lc:?} and {dv:?}"
+        );
+    }
+    let units = list_json(p, &["unit"]);
+    let unit = |code: &str| {
+        units
+            .iter()
+            .find(|u| u["content"]["code"] == code)
+            .map(|u| u["content"].clone())
+            .unwrap()
+    };
+    assert_eq!(unit("TQ-XA-LUNGCU")["valid_to"], "2025-12-31");
+    assert_eq!(unit("TQ-XA-LUNGCU")["successors"][0], NEW);
+    assert_eq!(unit(NEW)["valid_from"], "2026-01-01");
+    assert_eq!(
+        unit("TQ-XA-SAPHIN")["name"],
+        "Xã Sà Phìn (tên mới, minh họa)"
+    );
+
+    // From the date, a record names the new commune, not the old ones.
+    let old = add_patrol(p, "05/01/2026", "TQ-XA-LUNGCU");
+    assert_ne!(old.code, 0, "{}", old.stdout);
+    assert!(old.stderr.contains("không còn hiệu lực"), "{}", old.stderr);
+    let new = add_patrol(p, "05/01/2026", NEW);
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    let january = ["05/01/2026", "31/01/2026"];
+    assert_eq!(patrols(p, NEW, january[0], january[1]), 1);
+    assert_eq!(patrols(p, "TQ", january[0], january[1]), 1);
+    assert_eq!(patrols(p, "TQ-XA-LUNGCU", january[0], january[1]), 0);
+
+    // The same set again is refused whole: its units have ended, the new
+    // code is taken.
+    let again = run(bin(p)
+        .args(["--lang", "en", "org", "apply"])
+        .arg(example("org-change.json")));
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stdout.contains("changes[0].code"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("changes[1].units[0]"),
+        "{}",
+        again.stdout
+    );
+}
+
+/// A set with several problems names each of them and writes nothing.
+#[test]
+fn an_invalid_change_set_is_refused_whole_with_every_problem_named() {
+    let data = demo();
+    let p = data.path();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    // Lũng Cú commune has patrols in the second half of 2025: it cannot end
+    // on 30/09/2025. Đồng Văn commune's post link stays, but a re-parenting
+    // under an ending unit and an unknown unit are refused too.
+    std::fs::write(
+        file.path(),
+        serde_json::json!({
+            "effective": "2025-10-01",
+            "title": "Sai",
+            "changes": [
+                {"op": "abolish", "unit": "TQ-XA-LUNGCU"},
+                {"op": "reparent", "unit": "TQ-XA-DONGVAN", "parent": "TQ-XA-LUNGCU"},
+                {"op": "merge", "units": ["KHONGCO"], "into": "TQ"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let revisions = revision_count(p);
+    let out = run(bin(p)
+        .args(["--lang", "en", "org", "apply"])
+        .arg(file.path()));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for expected in [
+        "changes[0]: ",
+        "still refer to unit \"TQ-XA-LUNGCU\"",
+        "changes[1].parent: ",
+        "changes[2].units[0]: unknown unit",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}: {}", out.stdout);
+    }
+    assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+    assert_eq!(revision_count(p), revisions);
+    assert_eq!(stdout(bin(p).args(["org", "changes"])), "");
+}
+
+fn summary_json(data: &Path, args: &[&str]) -> Value {
+    let out = stdout(
+        bin(data)
+            .args(["report", "summary", "--format", "json"])
+            .args(args),
+    );
+    serde_json::from_str(&out).unwrap()
+}
+
+fn counts(v: &Value) -> [i64; 2] {
+    [
+        v["patrols"]["count"]["current"].as_i64().unwrap(),
+        v["patrols"]["count"]["previous"].as_i64().unwrap(),
+    ]
+}
+
+/// Across the 1 July 2025 reorganisation of the demo, the second half of
+/// 2025 compared with the same days of 2024: mapped onto the units of
+/// 1/7/2025, Tuyên Quang and its new Sơn Vĩ commune count what their
+/// predecessors did (merges map whole), as the units were does too; then a
+/// split of the new commune on 1/1/2026, mapped onto the units of that day,
+/// apportions its records between the two parts, and says so.
+#[test]
+fn a_comparison_across_a_reorganisation_mapped_onto_the_units_of_a_date() {
+    let data = demo();
+    let p = data.path();
+    let h2 = ["--from", "01/07/2025", "--to", "14/12/2025"];
+    for scope in ["TQ", "TQ-XA-SONVI"] {
+        let as_were = summary_json(p, &[&h2[..], &["--scope", scope]].concat());
+        let mapped = summary_json(
+            p,
+            &[&h2[..], &["--scope", scope, "--map-to", "01/07/2025"]].concat(),
+        );
+        assert_eq!(counts(&mapped), counts(&as_were), "{scope}");
+        assert!(counts(&mapped).iter().all(|n| *n > 0), "{scope}: {mapped}");
+        assert_eq!(mapped["mapped_to"], "2025-07-01");
+        assert_eq!(mapped["apportioned"], serde_json::json!([]));
+        assert!(as_were["mapped_to"].is_null());
+    }
+    let son_vi = counts(&summary_json(
+        p,
+        &[&h2[..], &["--scope", "TQ-XA-SONVI"]].concat(),
+    ));
+
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        serde_json::json!({
+            "effective": "2026-01-01",
+            "title": "Chia tách xã Sơn Vĩ (minh họa)",
+            "changes": [
+                {"op": "create", "code": "SONVI-A", "kind": "commune", "name": "Xã Sơn Vĩ A", "parent": "TQ", "verified": false},
+                {"op": "create", "code": "SONVI-B", "kind": "commune", "name": "Xã Sơn Vĩ B", "parent": "TQ", "verified": false},
+                {"op": "split", "unit": "TQ-XA-SONVI", "into": ["SONVI-A", "SONVI-B"]},
+                {"op": "coordinate", "from": "BP-SONVI", "to": "SONVI-A"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    stdout(bin(p).args(["org", "apply"]).arg(file.path()));
+    // As the units were, nothing before the split changes.
+    let after = counts(&summary_json(
+        p,
+        &[&h2[..], &["--scope", "TQ-XA-SONVI"]].concat(),
+    ));
+    assert_eq!(after, son_vi);
+    // Mapped onto the units of 1/1/2026, each part gets half of the
+    // commune's patrols (rounded half up), and the report says how.
+    let part = |scope: &str| {
+        summary_json(
+            p,
+            &[&h2[..], &["--scope", scope, "--map-to", "01/01/2026"]].concat(),
+        )
+    };
+    let a = part("SONVI-A");
+    let b = part("SONVI-B");
+    let apportioned = &a["apportioned"][0];
+    assert_eq!(apportioned["unit"]["code"], "TQ-XA-SONVI", "{a}");
+    assert_eq!(apportioned["share"], "1/2");
+    let n = apportioned["patrols"].as_i64().unwrap();
+    assert!(n > 0 && n <= son_vi[0], "{n} of {son_vi:?}");
+    // Rounded per leading post, so about half.
+    let counted = apportioned["counted"].as_i64().unwrap();
+    assert!(counted * 2 >= n && counted < n, "{counted} of {n}");
+    // The new parts have no records of their own yet: what they show is
+    // their share, the same for both.
+    assert_eq!(counts(&a)[0], counted);
+    assert_eq!(counts(&b)[0], counted);
+    let md = stdout(bin(p).args(["report", "summary"]).args(h2).args([
+        "--scope",
+        "SONVI-A",
+        "--map-to",
+        "01/01/2026",
+    ]));
+    assert!(
+        md.contains("quy đổi theo các đơn vị ngày 01/01/2026"),
+        "{md}"
+    );
+    assert!(md.contains("tính 1/2 phần"), "{md}");
+}

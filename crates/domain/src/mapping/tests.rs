@@ -1,0 +1,111 @@
+use super::*;
+use crate::org::{Link, LinkKind, Unit, UnitKind};
+use crate::text::Text;
+
+fn code(s: &str) -> Code {
+    Code::parse(s).unwrap()
+}
+
+fn d(y: i16, m: i8, day: i8) -> Date {
+    Date::new(y, m, day).unwrap()
+}
+
+fn unit(c: &str, from: Option<Date>, to: Option<Date>, successors: &[&str]) -> Unit {
+    Unit {
+        code: code(c),
+        kind: UnitKind::Commune,
+        name: Text::new(c),
+        name_en: None,
+        admin_codes: Vec::new(),
+        agency_id: None,
+        valid_from: from,
+        valid_to: to,
+        successors: successors.iter().map(|s| code(s)).collect(),
+        verified: true,
+        note: Text::default(),
+    }
+}
+
+/// Communes A and B merge into N on 1/7/2025; C splits into C1 and C2; all
+/// under province P.
+fn org() -> Org {
+    let end = Some(d(2025, 6, 30));
+    let start = Some(d(2025, 7, 1));
+    let mut p = unit("P", None, None, &[]);
+    p.kind = UnitKind::Province;
+    let units = vec![
+        p,
+        unit("A", None, end, &["N"]),
+        unit("B", None, end, &["N"]),
+        unit("N", start, None, &[]),
+        unit("C", None, end, &["C1", "C2"]),
+        unit("C1", start, None, &[]),
+        unit("C2", start, None, &[]),
+    ];
+    let links = units
+        .iter()
+        .filter(|u| u.code.as_str() != "P")
+        .map(|u| Link {
+            kind: LinkKind::CivilParent,
+            from: code("P"),
+            to: u.code.clone(),
+            valid_from: u.valid_from,
+            valid_to: u.valid_to,
+            verified: true,
+        })
+        .collect();
+    Org {
+        units: units.into_iter().map(|u| (u.code.clone(), u)).collect(),
+        links,
+        ..Org::default()
+    }
+}
+
+fn year() -> Period {
+    Period::new(d(2025, 1, 1), d(2025, 12, 31)).unwrap()
+}
+
+fn whole(m: &Mapped) -> Vec<String> {
+    m.whole.units().map(ToString::to_string).collect()
+}
+
+#[test]
+fn merged_units_map_whole_onto_the_unit_they_went_into() {
+    let m = Mapped::of(&org(), &code("N"), &year(), d(2025, 7, 1));
+    assert_eq!(whole(&m), ["A", "B", "N"]);
+    assert!(m.shares.is_empty());
+    assert_eq!(
+        m.whole.days_of(&code("A")),
+        [Period::new(d(2025, 1, 1), d(2025, 6, 30)).unwrap()]
+    );
+}
+
+#[test]
+fn a_split_units_records_are_apportioned_among_its_parts() {
+    let m = Mapped::of(&org(), &code("C1"), &year(), d(2025, 7, 1));
+    assert_eq!(whole(&m), ["C1"]);
+    assert_eq!(m.shares.len(), 1);
+    let s = &m.shares[0];
+    assert_eq!((s.unit.as_str(), s.numerator, s.denominator), ("C", 1, 2));
+    assert_eq!((s.of(5), s.of(4), s.of(1), s.of(0)), (3, 2, 1, 0));
+    // The province maps everything whole, before and after.
+    let m = Mapped::of(&org(), &code("P"), &year(), d(2025, 7, 1));
+    assert_eq!(whole(&m), ["A", "B", "C", "C1", "C2", "N", "P"]);
+    assert!(m.shares.is_empty());
+}
+
+#[test]
+fn mapped_back_onto_the_old_units_a_merged_units_records_are_shared() {
+    // The second half of 2025 reported on the communes of 1/1/2025.
+    let m = Mapped::of(&org(), &code("A"), &year(), d(2025, 1, 1));
+    assert_eq!(whole(&m), ["A"]);
+    let shares: Vec<_> = m
+        .shares
+        .iter()
+        .map(|s| (s.unit.to_string(), s.numerator, s.denominator))
+        .collect();
+    assert_eq!(shares, [("N".to_string(), 1, 2)]);
+    // The split unit's parts map back whole onto it.
+    let m = Mapped::of(&org(), &code("C"), &year(), d(2025, 1, 1));
+    assert_eq!(whole(&m), ["C", "C1", "C2"]);
+}
