@@ -24,8 +24,8 @@ pub use charts::{
     Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,
 };
 pub use docx::{markdown_to_docx, markdown_to_docx_with_charts};
-pub use joint::{JointSigner, joint_signers};
 pub use figures::Apportioned;
+pub use joint::{JointSigner, joint_signers};
 pub use letterhead::{
     DocumentStyle, Letterhead, LetterheadOverrides, LetterheadSettings, issuing_unit,
 };
