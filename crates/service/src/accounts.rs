@@ -633,6 +633,12 @@ pub fn token_actor(owner: &str, token_id: &str) -> String {
     format!("{owner} (token {token_id})")
 }
 
+/// The owner and the token id of an actor named by [`token_actor`].
+pub fn token_actor_parts(actor: &str) -> Option<(&str, &str)> {
+    let (owner, rest) = actor.rsplit_once(" (token ")?;
+    Some((owner, rest.strip_suffix(')')?))
+}
+
 /// How long a token lives and whether a password change ends it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TokenTerms {

@@ -176,13 +176,15 @@ impl<S: Store + AccountStore> Service<S> {
                 if account == u.username {
                     return true;
                 }
-                // A token's principal is `token:<name>`: it vouches for the
-                // signer when every token of that name is the signer's own.
-                let Some(name) = account.strip_prefix("token:") else {
-                    return false;
-                };
-                let named: Vec<_> = tokens.iter().filter(|t| t.name == name).collect();
-                !named.is_empty() && named.iter().all(|t| t.user_id.as_deref() == Some(&u.id))
+                // A token acts as its account with its id
+                // (`crate::accounts::token_actor`): it vouches for the
+                // signer when it is one of the signer's own tokens.
+                crate::accounts::token_actor_parts(account).is_some_and(|(owner, id)| {
+                    owner == u.username
+                        && tokens
+                            .iter()
+                            .any(|t| t.id == id && t.user_id.as_deref() == Some(&u.id))
+                })
             };
             a.verified = holds
                 && match receipts.get(&a.revision_id) {
