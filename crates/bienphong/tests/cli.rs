@@ -2672,6 +2672,36 @@ fn tokens_are_listed_and_revoked_by_id_from_the_command_line() {
     let text = stdout(bin(d).args(["token", "list"]));
     assert!(text.contains(id) && text.contains("còn hiệu lực"), "{text}");
 
+    // An administrator narrows what the token may do; a unit that does not
+    // exist changes nothing.
+    let granted = stdout(bin(d).args([
+        "token",
+        "grant",
+        id,
+        "--unit",
+        "BP-THANHTHUY",
+        "--restricted",
+        "false",
+    ]));
+    assert!(granted.contains("BP-THANHTHUY"), "{granted}");
+    let listed: Value =
+        serde_json::from_str(&stdout(bin(d).args(["token", "list", "--json"]))).unwrap();
+    let now = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap();
+    assert_eq!(
+        (&now["unit"], &now["restricted"]),
+        (&Value::from("BP-THANHTHUY"), &Value::from(false))
+    );
+    let unknown = bin(d)
+        .args(["token", "grant", id, "--unit", "KHONGCO"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(audit_of(d, "token.grant").len(), 1);
     let out = stdout(bin(d).args(["token", "revoke", id]));
     assert!(out.contains(id), "{out}");
     let text = stdout(bin(d).args(["token", "list"]));

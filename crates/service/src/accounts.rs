@@ -510,6 +510,7 @@ impl<S: Store + AccountStore> Service<S> {
                 name: t.name,
                 role: t.role,
                 unit: t.unit,
+                restricted: t.restricted,
                 node_id: t.node_id,
                 created_by: t.created_by,
                 created_ms: t.created_ms,
@@ -655,6 +656,8 @@ pub struct TokenView {
     pub owner: Option<String>,
     pub role: String,
     pub unit: String,
+    /// Reads and writes personal data.
+    pub restricted: bool,
     pub node_id: Option<String>,
     pub created_by: String,
     pub created_ms: i64,

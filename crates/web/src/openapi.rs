@@ -258,8 +258,10 @@ pub fn openapi_document() -> Value {
     schemas.insert(
         "TokenList".into(),
         json!({"type": "object", "required": ["items"], "properties": {
-            "items": {"type": "array", "items": {"type": "object",
-                "required": ["id", "name", "owner", "role", "unit", "node_id", "created_by", "created_ms",
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}}}),
+    );
+    schemas.insert("Token".into(), json!({"type": "object",
+                "required": ["id", "name", "owner", "role", "unit", "restricted", "node_id", "created_by", "created_ms",
                     "last_used_ms", "expires_ms", "ends_with_password", "revoked_ms"],
                 "properties": {
                     "id": {"type": "string"},
@@ -267,13 +269,20 @@ pub fn openapi_document() -> Value {
                     "owner": {"type": "string", "nullable": true, "description": "the account it acts as; null for a node's token"},
                     "role": {"type": "string"},
                     "unit": {"type": "string"},
+                    "restricted": {"type": "boolean", "description": "reads and writes personal data"},
                     "node_id": {"type": "string", "nullable": true},
                     "created_by": {"type": "string"},
                     "created_ms": {"type": "integer"},
                     "last_used_ms": {"type": "integer", "nullable": true, "description": "to the minute"},
                     "expires_ms": {"type": "integer", "nullable": true},
                     "ends_with_password": {"type": "boolean"},
-                    "revoked_ms": {"type": "integer", "nullable": true}}}}}}),
+                    "revoked_ms": {"type": "integer", "nullable": true}}}));
+    schemas.insert(
+        "TokenGrant".into(),
+        json!({"type": "object", "properties": {
+            "unit": {"type": "string", "pattern": "^[A-Za-z0-9._/-]{1,64}$", "description": "the unit it acts for from now on"},
+            "restricted": {"type": "boolean", "description": "reads and writes personal data"}},
+            "additionalProperties": false}),
     );
     schemas.insert(
         "ChangeSet".into(),

@@ -211,6 +211,18 @@ pub fn api_routes() -> Vec<ApiRoute> {
             on(F::DELETE, tokens::revoke),
         ),
         ApiRoute {
+            body: Some("TokenGrant"),
+            response: Some("Token"),
+            ..route(
+                Method::PATCH,
+                "/api/v1/tokens/{id}",
+                "Change a token's unit or personal-data grant (administrators); its node drops what it may no longer hold at its next sync",
+                "accounts",
+                &[200, 400, 403, 404, 422],
+                on(F::PATCH, tokens::change_grant),
+            )
+        },
+        ApiRoute {
             query: &[
                 ("actor", "who acted"),
                 ("action", "create, update, delete, login, restricted.read…"),

@@ -178,6 +178,19 @@ pub enum TokenCommand {
         /// The token's id.
         id: String,
     },
+    /// Change what a token may read and write: its unit, and personal data
+    /// or not. Its node learns it at its next sync and drops what it may no
+    /// longer hold (docs/sync-protocol.md §6).
+    Grant {
+        /// The token's id.
+        id: String,
+        /// The unit it acts for from now on (code).
+        #[arg(long, value_name = "CODE")]
+        unit: Option<String>,
+        /// Whether it may read and write personal data: true or false.
+        #[arg(long, value_name = "BOOL")]
+        restricted: Option<bool>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -250,6 +250,11 @@ pub async fn token(
     match command {
         TokenCommand::List { json } => super::tokens::list(ctx, json, out).await?,
         TokenCommand::Revoke { id } => super::tokens::revoke(ctx, &id, out).await?,
+        TokenCommand::Grant {
+            id,
+            unit,
+            restricted,
+        } => super::tokens::grant(ctx, &id, unit.as_deref(), restricted, out).await?,
         TokenCommand::Create {
             node: _,
             unit,

@@ -97,3 +97,45 @@ pub async fn revoke(ctx: &Context, id: &str, out: &mut impl Write) -> Result<()>
         ))
     }
 }
+
+pub async fn grant(
+    ctx: &Context,
+    id: &str,
+    unit: Option<&str>,
+    restricted: Option<bool>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let service = ctx.service().await?;
+    if !service
+        .change_token_grant(&administrator(ctx)?, now_ms(), id, unit, restricted)
+        .await?
+    {
+        return Err(CliError::Message(
+            "tokens-unknown",
+            vec![("id", id.to_string())],
+            Kind::NotFound,
+        ));
+    }
+    let token = service
+        .tokens_for(&administrator(ctx)?)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id);
+    if let Some(t) = token {
+        let personal = if t.restricted {
+            ctx.say("tokens-personal-yes", &[])
+        } else {
+            ctx.say("tokens-personal-no", &[])
+        };
+        writeln!(
+            out,
+            "{}",
+            ctx.say(
+                "tokens-granted",
+                &[("id", t.id), ("unit", t.unit), ("personal", personal)]
+            )
+        )
+        .context("stdout")?;
+    }
+    Ok(())
+}

@@ -108,6 +108,46 @@ pub async fn revoke(
     }
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantRequest {
+    unit: Option<String>,
+    restricted: Option<bool>,
+}
+
+/// An administrator changes what a token may do; its node learns it at its
+/// next sync (docs/sync-protocol.md §6). Answers the token as listed.
+pub async fn change_grant(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<TokenView>, Error> {
+    let lang = caller.lang;
+    let value = crate::extract::json_body(lang, &body)?;
+    let req: GrantRequest = serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request(lang, "body", e.to_string()))?;
+    let service = &state.service;
+    let changed = service
+        .change_token_grant(
+            &caller.principal,
+            now_ms(),
+            &id,
+            req.unit.as_deref(),
+            req.restricted,
+        )
+        .await?;
+    let token = service
+        .tokens_for(&caller.principal)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id);
+    match (changed, token) {
+        (true, Some(t)) => Ok(Json(t)),
+        _ => Err(ApiError::not_found(lang).into()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "tokens.html")]
 struct TokensPage {

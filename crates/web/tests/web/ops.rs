@@ -141,6 +141,40 @@ async fn tokens_are_listed_expire_end_with_a_password_change_and_name_their_owne
     assert_eq!(me(&app, &a).await, 401, "the password change ended it");
     assert_eq!(me(&app, &b).await, 200, "this one was not to end with it");
 
+    // Only an administrator changes what a token may do.
+    let path = format!("/api/v1/tokens/{b_id}");
+    let narrow = json!({"unit": "BP-LUNGCU", "restricted": false});
+    let (s, _) = call(
+        &app,
+        &b,
+        reqwest::Method::PATCH,
+        &path,
+        Some(narrow.clone()),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, t) = call(&app, &admin, reqwest::Method::PATCH, &path, Some(narrow)).await;
+    assert_eq!((s.as_u16(), &t["restricted"]), (200, &json!(false)), "{t}");
+    let unknown_unit = json!({"unit": "KHONGCO"});
+    let (s, _) = call(
+        &app,
+        &admin,
+        reqwest::Method::PATCH,
+        &path,
+        Some(unknown_unit),
+    )
+    .await;
+    assert_eq!(s, 422, "an unknown unit changes nothing");
+    let (s, _) = call(
+        &app,
+        &admin,
+        reqwest::Method::PATCH,
+        "/api/v1/tokens/khong-co",
+        Some(json!({"restricted": true})),
+    )
+    .await;
+    assert_eq!(s, 404);
+
     let (s, _) = call(
         &app,
         &b,
