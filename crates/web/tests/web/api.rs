@@ -1,39 +1,11 @@
 //! Black-box tests of the server: the real app on port 0 over a fresh demo
 //! store per test, spoken to over HTTP only.
 
-use crate::common::{TestApp, login, spawn_app, spawn_app_with, token};
+use crate::common::{TestApp, api, login, spawn_app, spawn_app_with, token};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const DAY: &str = "2024-03-10";
-
-async fn api(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let client = crate::common::http();
-    let mut req = client
-        .request(method.clone(), app.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status();
-    let media_type = r
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .map(|t| t.to_str().unwrap().to_string());
-    let text = r.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    // Every answer of these tests is one the OpenAPI document allows.
-    crate::common::document::check_answer(app, &method, path, status, media_type.as_deref(), &body)
-        .await;
-    (status, body)
-}
 
 /// A record of `collection` led by `lead` with `partners`, valid on DAY.
 fn content(collection: &str, lead: &str, partners: &[&str]) -> Value {

@@ -4,36 +4,9 @@
 //! later changes shown beside them, and the actions of one briefing carried
 //! to the next.
 
-use crate::common::{TestApp, login, spawn_app, token};
+use crate::common::{TestApp, api, login, spawn_app, token};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn api(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = crate::common::http()
-        .request(method.clone(), app.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status();
-    let media_type = r
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .map(|t| t.to_str().unwrap().to_string());
-    let text = r.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    // Every answer of these tests is one the OpenAPI document allows.
-    crate::common::document::check_answer(app, &method, path, status, media_type.as_deref(), &body)
-        .await;
-    (status, body)
-}
 
 fn figure(view: &Value, key: &str) -> String {
     view["figures"]

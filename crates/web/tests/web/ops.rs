@@ -3,7 +3,7 @@
 //! proxy; HTTPS served by the binary with a certificate renewed in place;
 //! `/metrics` (issue 18, items 5–7).
 
-use crate::common::{TestApp, login, spawn_app, spawn_app_with, token};
+use crate::common::{TestApp, api as call, login, spawn_app, spawn_app_with, token};
 use bienphong_service::{Service, TokenTerms};
 use bienphong_store::{AccountStore, AuditFilter, SqlStore};
 use bienphong_web::{AppState, ServerConfig, TlsFiles};
@@ -11,32 +11,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
-
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = crate::common::http()
-        .request(method.clone(), app.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status();
-    let media_type = r
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .map(|t| t.to_str().unwrap().to_string());
-    let text = r.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    crate::common::document::check_answer(app, &method, path, status, media_type.as_deref(), &body)
-        .await;
-    (status, body)
-}
 
 /// Makes a token as `user` through the API, with `terms` added to its
 /// request; returns (id, secret).

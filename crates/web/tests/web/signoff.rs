@@ -5,7 +5,7 @@
 //! acknowledge it themselves (on the server or from their node), and what
 //! is late shows on the dashboard and in the briefing report.
 
-use crate::common::{TestApp, login, spawn_app, token};
+use crate::common::{TestApp, api, login, spawn_app, token};
 use crate::sync::{node, node_token, run_sync};
 use bienphong_domain::access::Role;
 use bienphong_domain::signoff::{Decision, Position};
@@ -39,32 +39,6 @@ async fn commune_accounts(app: &TestApp) {
             .await
             .unwrap();
     }
-}
-
-async fn api(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = crate::common::http()
-        .request(method.clone(), app.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status();
-    let media_type = r
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .map(|t| t.to_str().unwrap().to_string());
-    let text = r.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    crate::common::document::check_answer(app, &method, path, status, media_type.as_deref(), &body)
-        .await;
-    (status, body)
 }
 
 /// `days` before today, as the API writes a day.

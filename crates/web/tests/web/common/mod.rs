@@ -272,3 +272,33 @@ pub async fn record_count(app: &TestApp) -> u64 {
     use bienphong_store::Store;
     app.service.store().record_count().await.unwrap()
 }
+
+/// A call of the API with a bearer token: its status and its body (JSON,
+/// or the text as a string). Every answer is checked against the served
+/// OpenAPI document.
+pub async fn api(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let client = crate::common::http();
+    let mut req = client
+        .request(method.clone(), app.url(path))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let media_type = r
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|t| t.to_str().unwrap().to_string());
+    let text = r.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    crate::common::document::check_answer(app, &method, path, status, media_type.as_deref(), &body)
+        .await;
+    (status, body)
+}
