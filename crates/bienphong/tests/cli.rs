@@ -702,6 +702,31 @@ fn postgres_gives_the_same_reports_and_copies_both_ways() {
         .args(["--database", &back_url, "store", "copy", "--to", &pg.url])
         .assert()
         .code(4);
+    // So is one that holds only an account (made at a first start): its
+    // rows would clash or mix with the original's.
+    let with_account = tempfile::tempdir().unwrap();
+    let mut add = bin(with_account.path());
+    add.args([
+        "user",
+        "add",
+        "quan-tri",
+        "--role",
+        "admin",
+        "--unit",
+        "HG",
+        "--password-stdin",
+    ])
+    .write_stdin("mot-mat-khau-du-dai-2026\n")
+    .assert()
+    .success();
+    let account_url = format!(
+        "sqlite://{}",
+        with_account.path().join("bienphong.sqlite").display()
+    );
+    bin(data.path())
+        .args(["store", "copy", "--to", &account_url])
+        .assert()
+        .code(4);
 }
 
 #[test]

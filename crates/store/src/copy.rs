@@ -208,6 +208,19 @@ pub async fn copy_whole(
     // Referenced tables first (tokens and sessions name users).
     tables.sort_by_key(|t| (t.as_str() != "users", t.as_str() != "revisions", t.clone()));
     let target_tables = tables_of(to).await?;
+    // Any row already there (an account made at a first start) would clash
+    // or mix with the original's: the target is refused, not merged.
+    for table in &tables {
+        if target_tables.contains(table) {
+            let sql = format!("SELECT COUNT(*) FROM {}", plain(table)?);
+            let rows: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+                .fetch_one(to.pool())
+                .await?;
+            if rows > 0 {
+                return Err(StoreError::TargetNotEmpty);
+            }
+        }
+    }
     let mut moved = Vec::new();
     let mut tx = to.pool().begin().await?;
     for table in &tables {

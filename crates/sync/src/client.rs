@@ -673,23 +673,13 @@ pub async fn reconcile<S: Store>(
 ) -> Result<Reconciled> {
     let mut done = Reconciled::default();
     let skip = state.set_aside_ids();
-    let node = crate::check::on_node(store, &skip, &[]).await?;
-    let server: CheckResponse = client
-        .call("/api/v1/sync/check", &CheckRequest { ids_for: vec![] })
-        .await?;
-    let (_, differing) = crate::check::compare(&node, &server.types, skip.len());
-    if differing.is_empty() {
+    let Compared {
+        ids: Some((node, server)),
+        ..
+    } = compare_with_server(store, client, &skip).await?
+    else {
         return Ok(done);
-    }
-    let node = crate::check::on_node(store, &skip, &differing).await?;
-    let server: CheckResponse = client
-        .call(
-            "/api/v1/sync/check",
-            &CheckRequest {
-                ids_for: differing.clone(),
-            },
-        )
-        .await?;
+    };
     let set = |side: &[crate::wire::TypeDigest]| -> HashSet<RevisionId> {
         side.iter()
             .filter_map(|d| d.ids.as_ref())
@@ -697,7 +687,7 @@ pub async fn reconcile<S: Store>(
             .copied()
             .collect()
     };
-    let (here, there) = (set(&node), set(&server.types));
+    let (here, there) = (set(&node), set(&server));
     let missing: Vec<RevisionId> = there.difference(&here).copied().collect();
     for chunk in missing.chunks(client.batches.pull.max(1) as usize) {
         let answer: PullResponse = client
@@ -823,15 +813,36 @@ pub async fn take_over<S: Store>(
 /// differ, the ids of each side. Revisions set aside are left out.
 pub async fn check<S: Store>(store: &S, client: &Client, state: &NodeState) -> Result<CheckReport> {
     let skip = state.set_aside_ids();
-    let node = crate::check::on_node(store, &skip, &[]).await?;
+    let compared = compare_with_server(store, client, &skip).await?;
+    Ok(match compared.ids {
+        Some((node, server)) => crate::check::compare(&node, &server, skip.len()).0,
+        None => compared.report,
+    })
+}
+
+/// The node and its server compared by a digest per record type; for the
+/// types that differ, both sides again with their ids. `sync --check` and
+/// reconciling share it.
+struct Compared {
+    report: CheckReport,
+    /// (node, server), with ids for the differing types; none when all agree.
+    ids: Option<(Vec<crate::wire::TypeDigest>, Vec<crate::wire::TypeDigest>)>,
+}
+
+async fn compare_with_server<S: Store>(
+    store: &S,
+    client: &Client,
+    skip: &HashSet<RevisionId>,
+) -> Result<Compared> {
+    let node = crate::check::on_node(store, skip, &[]).await?;
     let server: CheckResponse = client
         .call("/api/v1/sync/check", &CheckRequest { ids_for: vec![] })
         .await?;
     let (report, differing) = crate::check::compare(&node, &server.types, skip.len());
     if differing.is_empty() {
-        return Ok(report);
+        return Ok(Compared { report, ids: None });
     }
-    let node = crate::check::on_node(store, &skip, &differing).await?;
+    let node = crate::check::on_node(store, skip, &differing).await?;
     let server: CheckResponse = client
         .call(
             "/api/v1/sync/check",
@@ -840,7 +851,10 @@ pub async fn check<S: Store>(store: &S, client: &Client, state: &NodeState) -> R
             },
         )
         .await?;
-    Ok(crate::check::compare(&node, &server.types, skip.len()).0)
+    Ok(Compared {
+        report,
+        ids: Some((node, server.types)),
+    })
 }
 
 /// One sync of the node whose settings are in `data_dir`, by a caller

@@ -283,6 +283,30 @@ async fn backups_in_background(
 pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     let node = node_sync(&ctx.data, &args)?;
     let backups = backup_every(ctx, &args)?;
+    // Read before the store is opened or created: a wrong file stops the
+    // start with its reason and leaves nothing behind.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let files = bienphong_web::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            };
+            // Read now, so that a wrong file stops the start with its reason.
+            bienphong_web::load_tls(&files).await.map_err(|e| {
+                CliError::Message(
+                    "serve-tls-unreadable",
+                    vec![
+                        ("cert", cert.display().to_string()),
+                        ("key", key.display().to_string()),
+                        ("detail", e.to_string()),
+                    ],
+                    Kind::Invalid,
+                )
+            })?;
+            Some(files)
+        }
+        _ => None,
+    };
     let service = ctx.shared_service().await?.clone();
     let (location, data, lang) = (ctx.location(), &ctx.data, ctx.lang);
     // `--log` (or BIENPHONG_LOG); an unreadable filter falls back to the
@@ -314,28 +338,6 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
             keep_first_password(data, name, password)?;
         }
         first.into_iter().collect()
-    };
-    let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => {
-            let files = bienphong_web::TlsFiles {
-                cert: cert.clone(),
-                key: key.clone(),
-            };
-            // Read now, so that a wrong file stops the start with its reason.
-            bienphong_web::load_tls(&files).await.map_err(|e| {
-                CliError::Message(
-                    "serve-tls-unreadable",
-                    vec![
-                        ("cert", cert.display().to_string()),
-                        ("key", key.display().to_string()),
-                        ("detail", e.to_string()),
-                    ],
-                    Kind::Invalid,
-                )
-            })?;
-            Some(files)
-        }
-        _ => None,
     };
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
