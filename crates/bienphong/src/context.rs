@@ -5,7 +5,7 @@ use crate::error::{CliError, Kind, Result};
 use anyhow::Context as _;
 use bienphong_i18n::Lang;
 use bienphong_service::{Actor, Service};
-use bienphong_store::SqlStore;
+use bienphong_store::{SqlStore, StoreKey};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -15,6 +15,8 @@ pub struct Context {
     pub database: Option<String>,
     pub lang: Lang,
     user: Option<String>,
+    /// The key of an encrypted SQLite store (`--key-file`, `--ask-key`).
+    pub key: Option<StoreKey>,
     /// Opened on first use, so that a command refuses bad input before it
     /// creates a store.
     service: OnceCell<Arc<Service<SqlStore>>>,
@@ -43,8 +45,15 @@ impl Context {
             database,
             lang,
             user,
+            key: None,
             service: OnceCell::new(),
         })
+    }
+
+    /// The same context with the store's key.
+    pub fn with_key(mut self, key: Option<StoreKey>) -> Self {
+        self.key = key;
+        self
     }
 
     /// The service over the store the flags name, opened on the first call.
@@ -74,12 +83,12 @@ impl Context {
     /// the data directory.
     async fn open_store(&self) -> Result<SqlStore> {
         match &self.database {
-            Some(url) => Ok(SqlStore::connect(url).await?),
+            Some(url) => Ok(SqlStore::connect_keyed(url, self.key.as_ref()).await?),
             None => {
                 std::fs::create_dir_all(&self.data).with_context(|| {
                     format!("cannot create the data directory {}", self.data.display())
                 })?;
-                Ok(SqlStore::open_sqlite(&store_path(&self.data)).await?)
+                Ok(SqlStore::open_sqlite_keyed(&store_path(&self.data), self.key.as_ref()).await?)
             }
         }
     }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{a_verified_post, bin, demo, run, stdout};
+use common::{PgDb, a_verified_post, bin, demo, run, stdout};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -19,9 +19,20 @@ use std::sync::mpsc;
 
 /// A writer printing each record id once its transaction committed.
 fn writer(data: &Path, post: &str, acknowledged: mpsc::Sender<String>) -> Child {
+    writer_on(data, &[], post, acknowledged)
+}
+
+/// The same, on the store `store_args` name (`--database URL`).
+fn writer_on(
+    data: &Path,
+    store_args: &[&str],
+    post: &str,
+    acknowledged: mpsc::Sender<String>,
+) -> Child {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bienphong"))
         .arg("--data")
         .arg(data)
+        .args(store_args)
         .args(["debug-write-loop", "--unit", post, "--count", "100000"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -39,12 +50,17 @@ fn writer(data: &Path, post: &str, acknowledged: mpsc::Sender<String>) -> Child 
 }
 
 fn ids_in(data: &Path) -> BTreeSet<String> {
+    ids_at(&format!(
+        "sqlite://{}",
+        data.join("bienphong.sqlite").display()
+    ))
+}
+
+fn ids_at(url: &str) -> BTreeSet<String> {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         use bienphong_store::Store;
-        let store = bienphong_store::SqlStore::open_sqlite(&data.join("bienphong.sqlite"))
-            .await
-            .unwrap();
+        let store = bienphong_store::SqlStore::connect(url).await.unwrap();
         let mut ids = BTreeSet::new();
         let mut after = 0;
         loop {
@@ -304,4 +320,236 @@ fn the_server_backs_up_on_schedule_and_keeps_the_newest() {
     stdout(bin(restored.path()).arg("restore").arg(&newest));
     let checked = stdout(bin(restored.path()).args(["store", "check"]));
     assert!(checked.contains("toàn vẹn"), "{checked}");
+}
+
+/// A post laptop's store encrypted at rest, as an administrator sets it up
+/// (a key file, the existing store copied into an encrypted one), then the
+/// laptop lost: the file, and a backup of it, are unreadable without the
+/// key and read whole with it.
+#[test]
+fn an_encrypted_store_and_its_backup_are_unreadable_without_their_key() {
+    let data = demo();
+    let key = data.path().join("store.key");
+    let written = stdout(
+        bin(data.path())
+            .args(["--lang", "en", "store", "keygen"])
+            .arg(&key),
+    );
+    assert!(written.contains("store.key"), "{written}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the key file is its owner's only");
+    }
+    // A key file is never replaced: that would lock its store away.
+    let again = run(bin(data.path()).args(["store", "keygen"]).arg(&key));
+    assert_ne!(again.code, 0);
+
+    let laptop = tempfile::tempdir().unwrap();
+    let encrypted = laptop.path().join("bienphong.sqlite");
+    stdout(
+        bin(data.path())
+            .args(["store", "copy", "--keep-identity", "--to-key-file"])
+            .arg(&key)
+            .arg("--to")
+            .arg(format!("sqlite://{}", encrypted.display())),
+    );
+
+    // The plain store shows its header and its words; the encrypted one
+    // neither, in the database nor in its WAL.
+    let name = "Lũng Cú";
+    let plain = std::fs::read(data.path().join("bienphong.sqlite")).unwrap();
+    assert!(plain.starts_with(b"SQLite format 3"));
+    assert!(
+        contains(&plain, name.as_bytes()),
+        "the test looks for a word the store holds"
+    );
+    for file in std::fs::read_dir(laptop.path()).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        assert!(!bytes.starts_with(b"SQLite format 3"));
+        assert!(!contains(&bytes, name.as_bytes()));
+    }
+
+    let patrols = |extra: &[&std::ffi::OsStr]| {
+        run(bin(laptop.path())
+            .args(["--lang", "en"])
+            .args(extra)
+            .args(["list", "patrol", "--json"]))
+    };
+    let original = stdout(bin(data.path()).args(["list", "patrol", "--json"]));
+    let without = patrols(&[]);
+    assert_ne!(without.code, 0);
+    assert!(without.stderr.contains("encrypted"), "{}", without.stderr);
+    let wrong = laptop.path().join("wrong.key");
+    stdout(bin(laptop.path()).args(["store", "keygen"]).arg(&wrong));
+    let with_wrong = patrols(&["--key-file".as_ref(), wrong.as_os_str()]);
+    assert_ne!(with_wrong.code, 0);
+    assert!(
+        with_wrong.stderr.contains("encrypted"),
+        "{}",
+        with_wrong.stderr
+    );
+    let with_key = patrols(&["--key-file".as_ref(), key.as_os_str()]);
+    assert_eq!(with_key.code, 0, "{}", with_key.stderr);
+    assert_eq!(
+        with_key.stdout, original,
+        "every record reads back with its key"
+    );
+
+    // Its backup is encrypted with the same key.
+    let file = laptop.path().join("laptop.bpbak");
+    stdout(
+        bin(laptop.path())
+            .arg("--key-file")
+            .arg(&key)
+            .args(["backup", "--to"])
+            .arg(&file),
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let refused = run(bin(elsewhere.path())
+        .args(["--lang", "en", "restore"])
+        .arg(&file));
+    assert_ne!(refused.code, 0);
+    assert!(refused.stderr.contains("encrypted"), "{}", refused.stderr);
+    assert!(
+        std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .next()
+            .is_none(),
+        "a refused restore leaves nothing"
+    );
+    stdout(
+        bin(elsewhere.path())
+            .arg("--key-file")
+            .arg(&key)
+            .arg("restore")
+            .arg(&file),
+    );
+    let restored = stdout(
+        bin(elsewhere.path())
+            .arg("--key-file")
+            .arg(&key)
+            .args(["list", "patrol", "--json"]),
+    );
+    assert_eq!(restored, original);
+
+    // doctor reads the store with the key its configuration names, and
+    // says what is wrong without it.
+    let config = laptop.path().join("bienphong.env");
+    let doctor = |text: String| {
+        std::fs::write(&config, text).unwrap();
+        run(bin(laptop.path())
+            .args(["--lang", "en", "doctor", "--json", "--config"])
+            .arg(&config))
+    };
+    let keyed = doctor(format!(
+        "BIENPHONG_DATA={}\nBIENPHONG_KEY_FILE={}\n",
+        laptop.path().display(),
+        key.display()
+    ));
+    let store_finding = |out: &str| {
+        let v: serde_json::Value = serde_json::from_str(out).unwrap();
+        v.as_array()
+            .or_else(|| v["findings"].as_array())
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == "store")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        store_finding(&keyed.stdout)["health"],
+        "ok",
+        "{}",
+        keyed.stdout
+    );
+    let keyless = doctor(format!("BIENPHONG_DATA={}\n", laptop.path().display()));
+    let finding = store_finding(&keyless.stdout);
+    assert_eq!(finding["health"], "fail", "{}", keyless.stdout);
+    assert!(finding.to_string().contains("encrypted"), "{finding}");
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A server on PostgreSQL backed up with the same command while writers
+/// write: the backup holds every write acknowledged before it began, and
+/// restores onto an empty PostgreSQL database (keeping the server's
+/// identity, so its nodes go on syncing) or into a SQLite data directory.
+#[test]
+fn a_postgresql_store_is_backed_up_while_writers_write_and_restores_onto_either_backend() {
+    let (Some(source), Some(target)) = (PgDb::create(), PgDb::create()) else {
+        return;
+    };
+    let data = demo();
+    let post = a_verified_post(data.path());
+    stdout(
+        bin(data.path())
+            .args(["store", "copy", "--keep-identity", "--to"])
+            .arg(&source.url),
+    );
+    let on = |url: &str| {
+        let mut c = bin(data.path());
+        c.args(["--lang", "en", "--database", url]);
+        c
+    };
+    let (tx, rx) = mpsc::channel();
+    let mut writers: Vec<Child> = (0..4)
+        .map(|_| writer_on(data.path(), &["--database", &source.url], &post, tx.clone()))
+        .collect();
+    drop(tx);
+    let mut acknowledged = BTreeSet::new();
+    while acknowledged.len() < 40 {
+        acknowledged.insert(rx.recv().unwrap());
+    }
+    acknowledged.extend(rx.try_iter());
+    let file = data.path().join("server.bpbak");
+    let said = stdout(on(&source.url).args(["backup", "--to"]).arg(&file));
+    let during = rx.try_iter().count();
+    for w in &mut writers {
+        w.kill().unwrap();
+        w.wait().unwrap();
+    }
+    assert!(said.starts_with("Backed up "), "{said}");
+    assert!(during > 0, "the writers went on while the backup ran");
+
+    let said = stdout(on(&target.url).arg("restore").arg(&file));
+    assert!(said.starts_with("Restored "), "{said}");
+    let restored = ids_at(&target.url);
+    let missing: Vec<&String> = acknowledged.difference(&restored).collect();
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged writes missing",
+        missing.len()
+    );
+    let node_id = |url: &str| {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            use bienphong_store::Store as _;
+            bienphong_store::SqlStore::connect(url)
+                .await
+                .unwrap()
+                .node_id()
+                .to_string()
+        })
+    };
+    assert_eq!(
+        node_id(&target.url),
+        node_id(&source.url),
+        "the server keeps its identity"
+    );
+    let again = run(on(&target.url).arg("restore").arg(&file));
+    assert_ne!(again.code, 0, "an empty database only");
+    assert!(again.stderr.contains("already"), "{}", again.stderr);
+
+    let sqlite = tempfile::tempdir().unwrap();
+    stdout(bin(sqlite.path()).arg("restore").arg(&file));
+    assert_eq!(ids_in(sqlite.path()), restored);
+    let report =
+        |c: &mut assert_cmd::Command| stdout(c.args(["report", "annual", "--year", "2023"]));
+    assert_eq!(
+        report(&mut on(&target.url)),
+        report(bin(sqlite.path()).arg("--lang").arg("en"))
+    );
 }

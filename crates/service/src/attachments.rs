@@ -204,13 +204,6 @@ impl<S: Store + BlobStore> Service<S> {
     /// Keeps bytes that came from elsewhere (a sync), if they are what
     /// a link of this store names: a file no link names is not taken.
     pub async fn keep_synced_blob(&self, hash: &str, bytes: Vec<u8>, now_ms: i64) -> Result<bool> {
-        let actual = bienphong_store::sha256_hex(&bytes);
-        if actual != hash {
-            return Err(ServiceError::Invalid(ValidationError::new(
-                "hash",
-                Problem::InvalidHash(actual),
-            )));
-        }
         if !self
             .store()
             .present_blobs(&[hash.to_string()])
@@ -219,25 +212,34 @@ impl<S: Store + BlobStore> Service<S> {
         {
             return Ok(false);
         }
-        let content_type = attachment::detect(&bytes);
-        if !attachment::is_allowed(content_type) {
-            return Err(ValidationError::new(
-                "file",
-                Problem::FileTypeRefused(content_type.to_string()),
-            )
-            .into());
-        }
-        self.store()
-            .put_blob(
-                &NewBlob {
-                    content_type: content_type.to_string(),
-                    bytes,
-                },
-                now_ms,
-            )
-            .await?;
+        let blob = checked_blob(hash, bytes)?;
+        self.store().put_blob(&blob, now_ms).await?;
         Ok(true)
     }
+}
+
+/// Bytes that came from elsewhere (a sync, a bundle), checked: they are
+/// what `hash` says, and of a type that may be attached.
+pub fn checked_blob(hash: &str, bytes: Vec<u8>) -> Result<NewBlob> {
+    let actual = bienphong_store::sha256_hex(&bytes);
+    if actual != hash {
+        return Err(ServiceError::Invalid(ValidationError::new(
+            "hash",
+            Problem::InvalidHash(actual),
+        )));
+    }
+    let content_type = attachment::detect(&bytes);
+    if !attachment::is_allowed(content_type) {
+        return Err(ValidationError::new(
+            "file",
+            Problem::FileTypeRefused(content_type.to_string()),
+        )
+        .into());
+    }
+    Ok(NewBlob {
+        content_type: content_type.to_string(),
+        bytes,
+    })
 }
 
 impl<S: Store + AccountStore + BlobStore> Service<S> {

@@ -26,7 +26,7 @@ mod scope;
 mod signoff;
 
 pub use accounts::{LoginRefusal, NewSession, NewUser, Principal, TokenTerms, TokenView};
-pub use attachments::{AttachmentView, Fetched, too_large};
+pub use attachments::{AttachmentView, Fetched, checked_blob, too_large};
 pub use briefing::StoredBriefing;
 pub use conflicts::{ConflictView, Resolution, ResolutionProblem};
 pub use guarded::Page;

@@ -3,13 +3,16 @@
 //! The snapshot is SQLite's `VACUUM INTO`, which reads the whole database
 //! inside one read transaction: with the store in WAL mode, writers go on
 //! while it runs, and the copy holds exactly the transactions committed
-//! before it began. The file is a zstd-compressed tar of `manifest.json`
+//! before it began. A PostgreSQL store is copied whole, inside one
+//! repeatable-read transaction, into a SQLite file of the same layout, so
+//! that both backends share one format and a backup restores onto either. The file is a zstd-compressed tar of `manifest.json`
 //! (first, so a reader checks the format before anything else), the
 //! database and the few files that live beside it (a node's `sync.json`),
 //! each with its SHA-256 in the manifest. A restore checks every checksum
 //! and re-reads the revision set before the store appears in its place, so
 //! a damaged backup is refused and leaves nothing behind.
 
+use crate::key::StoreKey;
 use crate::sql::{Backend, SqlStore};
 use crate::{Result, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -69,11 +72,6 @@ impl SqlStore {
         extras: &[(String, Vec<u8>)],
         created_ms: i64,
     ) -> Result<BackupManifest> {
-        if self.backend() == Backend::Postgres {
-            return Err(StoreError::BackupUnsupported(
-                "a PostgreSQL store is backed up with pg_dump (docs/operations.md)".to_string(),
-            ));
-        }
         for (name, _) in extras {
             if !is_plain_name(name) {
                 return Err(StoreError::BackupUnsupported(format!(
@@ -94,12 +92,25 @@ impl SqlStore {
         let partial = sibling(to, "partial");
         let result = async {
             remove_if_present(&snapshot)?;
-            sqlx::query("VACUUM INTO $1")
-                .bind(snapshot.display().to_string())
-                .execute(self.pool())
-                .await?;
+            match self.backend() {
+                Backend::Sqlite => {
+                    sqlx::query("VACUUM INTO $1")
+                        .bind(snapshot.display().to_string())
+                        .execute(self.pool())
+                        .await?;
+                }
+                // PostgreSQL's own snapshot, copied whole into a SQLite
+                // file of the same layout: one backup format for both, and
+                // a restore onto either.
+                Backend::Postgres => {
+                    let copy = SqlStore::open_sqlite(&snapshot).await?;
+                    let copied = crate::copy_whole(self, &copy, true, |_, _| {}).await;
+                    copy.close().await;
+                    copied?;
+                }
+            }
             let (node_id, schema_version, revisions, revision_digest) =
-                describe_database(&snapshot).await?;
+                describe_database(&snapshot, self.key()).await?;
             let database = BackupFile {
                 name: DATABASE.to_string(),
                 bytes: file_len(&snapshot)?,
@@ -141,8 +152,13 @@ impl SqlStore {
 /// Restores the backup `from` as the SQLite store `database`, which must
 /// not exist yet. Returns the manifest and the files kept beside the store,
 /// for the caller to put back. Nothing is left at `database` unless every
-/// check passed.
-pub async fn restore(from: &Path, database: &Path) -> Result<(BackupManifest, BesideFiles)> {
+/// check passed. A backup of an encrypted store is encrypted with the
+/// store's key, and restored with it.
+pub async fn restore(
+    from: &Path,
+    database: &Path,
+    key: Option<&StoreKey>,
+) -> Result<(BackupManifest, BesideFiles)> {
     if database.exists() {
         return Err(StoreError::TargetNotEmpty);
     }
@@ -153,7 +169,7 @@ pub async fn restore(from: &Path, database: &Path) -> Result<(BackupManifest, Be
             path: from.display().to_string(),
             reason,
         };
-        let (_, _, revisions, digest) = describe_database(&partial).await?;
+        let (_, _, revisions, digest) = describe_database(&partial, key).await?;
         if revisions != manifest.revisions || digest != manifest.revision_digest {
             return Err(damaged(format!(
                 "it holds {revisions} revisions ({digest}), its manifest says {} ({})",
@@ -178,8 +194,11 @@ pub async fn restore(from: &Path, database: &Path) -> Result<(BackupManifest, Be
 /// Node id, schema version, revision count and digest of a database file,
 /// opened on its own. Opening applies no migration to a backup of this
 /// program's schema, and refuses a newer one.
-async fn describe_database(path: &Path) -> Result<(String, i64, u64, String)> {
-    let store = SqlStore::open_sqlite(path).await?;
+async fn describe_database(
+    path: &Path,
+    key: Option<&StoreKey>,
+) -> Result<(String, i64, u64, String)> {
+    let store = SqlStore::open_sqlite_keyed(path, key).await?;
     let described = async {
         let schema_version: i64 =
             sqlx::query_scalar("SELECT CAST(MAX(version) AS BIGINT) FROM _sqlx_migrations")

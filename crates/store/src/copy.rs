@@ -222,6 +222,16 @@ pub async fn copy_whole(
         }
     }
     let mut moved = Vec::new();
+    // Every table is read in one snapshot of the source, which goes on
+    // taking writes: a copy (or a backup made by copying) holds exactly the
+    // transactions committed before it began, and its digest is compared
+    // with that same snapshot's.
+    let mut source = from.pool().begin().await?;
+    if from.backend() == Backend::Postgres {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *source)
+            .await?;
+    }
     let mut tx = to.pool().begin().await?;
     for table in &tables {
         let table = plain(table)?;
@@ -262,7 +272,7 @@ pub async fn copy_whole(
             .collect::<Result<Vec<_>>>()?
             .join(", ");
         let select = format!("SELECT {read} FROM {table} ORDER BY 1");
-        let mut rows = sqlx::query(AssertSqlSafe(select)).fetch(from.pool());
+        let mut rows = sqlx::query(AssertSqlSafe(select)).fetch(&mut *source);
         let mut count = 0u64;
         while let Some(row) = rows.try_next().await? {
             let mut q = sqlx::query(AssertSqlSafe(insert.clone()));
@@ -302,7 +312,8 @@ pub async fn copy_whole(
             .await?;
     }
     tx.commit().await?;
-    let (source_count, source_digest) = from.revision_digest().await?;
+    let (source_count, source_digest) = crate::sql::revision_digest_in(&mut source).await?;
+    source.rollback().await?;
     let (target_count, target_digest) = to.revision_digest().await?;
     if source_count != target_count || source_digest != target_digest {
         return Err(StoreError::CopyMismatch {

@@ -8,6 +8,7 @@ mod blobs;
 mod builder;
 mod copy;
 mod imports;
+mod key;
 mod org_changes;
 mod peers;
 mod sql;
@@ -17,6 +18,7 @@ pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore
 pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use copy::{CopyReport, WholeCopyReport, copy, copy_whole};
 pub use imports::{DeletedImport, ImportStore};
+pub use key::StoreKey;
 pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
 pub use sql::{Backend, SchemaState, SqlStore, mask_url};
@@ -65,6 +67,14 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot open the store at {path}: {reason}")]
     Open { path: String, reason: String },
+    /// SQLite could not read the file's first page: an encrypted store
+    /// opened without its key or with another one, or not a store at all.
+    #[error(
+        "cannot read the store at {0}: it is encrypted and the key is missing or wrong (give it with --key-file), or it is not a bienphong store"
+    )]
+    Unreadable(String),
+    #[error("store key: {0}")]
+    Key(String),
     #[error("the target store already holds revisions; copy into an empty one")]
     TargetNotEmpty,
     /// A backup file that is not whole: its checksum, its revision set or
@@ -154,6 +164,12 @@ impl StoreError {
                     .with("path", path.clone())
                     .with("detail", reason.clone())
             }
+            StoreError::Unreadable(path) => {
+                Described::new(K::Unavailable, "unavailable", "store-unreadable")
+                    .with("path", path.clone())
+            }
+            StoreError::Key(detail) => Described::new(K::Invalid, "invalid", "store-key-refused")
+                .with("detail", detail.clone()),
             StoreError::SchemaTooNew(v) => {
                 Described::new(K::Unavailable, "unavailable", "store-schema-too-new")
                     .with("value", v.to_string())

@@ -2,6 +2,7 @@
 //! commit `synchronous = FULL` so that what was acknowledged survives a crash.
 
 use crate::builder::Sql;
+use crate::key::StoreKey;
 use crate::{
     Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Purge,
     Receipt, Result, Store, StoreError, Write,
@@ -51,6 +52,27 @@ pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
     node_id: NodeId,
+    /// An encrypted SQLite store's key: backups and copies of the file
+    /// made through SQLite are encrypted with it too.
+    key: Option<StoreKey>,
+}
+
+/// SQLite's "file is not a database" (26): what SQLCipher answers for a
+/// wrong or missing key.
+fn is_not_a_database(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i64>().ok())
+        .is_some_and(|c| c & 0xff == 26)
+}
+
+/// The statements every SQLite connection starts with: the key first, as
+/// SQLCipher requires, then the settings.
+fn sqlite_setup(key: Option<&StoreKey>) -> Vec<String> {
+    key.map(StoreKey::pragma)
+        .into_iter()
+        .chain(SQLITE_PRAGMAS.iter().map(|p| (*p).to_string()))
+        .collect()
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
@@ -131,6 +153,39 @@ async fn copy_before_upgrade(pool: &AnyPool, migrator: &Migrator, dir: &Path) ->
     Ok(())
 }
 
+/// The count and digest of the revision set as `conn` sees it (inside a
+/// transaction: as of its snapshot).
+pub(crate) async fn revision_digest_in(conn: &mut AnyConnection) -> Result<(u64, String)> {
+    use futures_util::TryStreamExt;
+    use sha2::{Digest, Sha256};
+    let sql = format!("SELECT {REVISION_COLUMNS} FROM revisions ORDER BY id");
+    let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *conn);
+    let mut hasher = Sha256::new();
+    let mut count = 0u64;
+    while let Some(row) = rows.try_next().await? {
+        let r = revision_from_row(&row)?;
+        let parents: Vec<String> = r.parents.iter().map(|p| p.to_string()).collect();
+        for field in [
+            r.id.to_string(),
+            r.record_id.to_string(),
+            r.record_type.to_string(),
+            parents.join(","),
+            r.node_id.to_string(),
+            r.author,
+            r.created_ms.to_string(),
+            u8::from(r.deleted).to_string(),
+            r.content,
+        ] {
+            // Length-prefixed, so that fields cannot run into each other.
+            hasher.update((field.len() as u64).to_le_bytes());
+            hasher.update(field.as_bytes());
+        }
+        count += 1;
+    }
+    let digest = hasher.finalize();
+    Ok((count, digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
 /// Where a store's schema stands, read without creating or changing
 /// anything (`bienphong doctor`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,7 +200,7 @@ impl SqlStore {
     /// The schema of the store at `url` (`sqlite://PATH` or
     /// `postgres://…`), opened read-only: a missing SQLite file is an error,
     /// never created.
-    pub async fn schema_state(url: &str) -> Result<SchemaState> {
+    pub async fn schema_state(url: &str, key: Option<&StoreKey>) -> Result<SchemaState> {
         sqlx::any::install_default_drivers();
         let (connect, backend, shown) = if let Some(path) = url.strip_prefix("sqlite://") {
             let path = Path::new(path);
@@ -172,6 +227,11 @@ impl SqlStore {
                 .await
                 .map_err(|_| open_error("no answer within 10 s".into()))?
                 .map_err(|e| open_error(e.to_string()))?;
+        if backend == Backend::Sqlite
+            && let Some(key) = key
+        {
+            conn.execute(AssertSqlSafe(key.pragma())).await?;
+        }
         let (exists, migrator) = match backend {
             Backend::Sqlite => (
                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
@@ -182,7 +242,11 @@ impl SqlStore {
                 &POSTGRES_MIGRATIONS,
             ),
         };
-        let tables: i64 = sqlx::query_scalar(exists).fetch_one(&mut conn).await?;
+        let tables: i64 = match sqlx::query_scalar(exists).fetch_one(&mut conn).await {
+            Ok(n) => n,
+            Err(e) if is_not_a_database(&e) => return Err(StoreError::Unreadable(shown)),
+            Err(e) => return Err(e.into()),
+        };
         let applied = if tables == 0 {
             None
         } else {
@@ -203,24 +267,48 @@ impl SqlStore {
 impl SqlStore {
     /// Opens (creating and migrating if needed) the SQLite store in `path`.
     pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        Self::open_sqlite_keyed(path, None).await
+    }
+
+    /// Opens the SQLite store in `path`, encrypted with `key` (a new store
+    /// is created encrypted; an existing one must have been written with
+    /// the same key).
+    pub async fn open_sqlite_keyed(path: &Path, key: Option<&StoreKey>) -> Result<Self> {
         Self::open_url(
             &sqlite_url(path),
             Backend::Sqlite,
             &path.display().to_string(),
             path.parent().map(|dir| dir.join("backups")).as_deref(),
+            key,
         )
         .await
     }
 
     /// Opens the store a URL names: `sqlite://PATH` or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_keyed(url, None).await
+    }
+
+    /// As [`SqlStore::connect`]; `key` encrypts a SQLite store and is
+    /// refused for PostgreSQL, which encrypts (or not) on its own side.
+    pub async fn connect_keyed(url: &str, key: Option<&StoreKey>) -> Result<Self> {
         if let Some(path) = url.strip_prefix("sqlite://") {
-            return Self::open_sqlite(Path::new(path)).await;
+            return Self::open_sqlite_keyed(Path::new(path), key).await;
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Self::open_url(url, Backend::Postgres, &mask_url(url), None).await;
+            if key.is_some() {
+                return Err(StoreError::Key(
+                    "only a SQLite store is encrypted with a key; PostgreSQL keeps its own".into(),
+                ));
+            }
+            return Self::open_url(url, Backend::Postgres, &mask_url(url), None, None).await;
         }
         Err(StoreError::UnsupportedUrl(mask_url(url)))
+    }
+
+    /// The key this store was opened with.
+    pub(crate) fn key(&self) -> Option<&StoreKey> {
+        self.key.as_ref()
     }
 
     /// `upgrade_backups`: where a SQLite store is copied before a migration
@@ -230,6 +318,7 @@ impl SqlStore {
         backend: Backend,
         shown: &str,
         upgrade_backups: Option<&Path>,
+        key: Option<&StoreKey>,
     ) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let open_error = |e: sqlx::Error| StoreError::Open {
@@ -258,9 +347,12 @@ impl SqlStore {
             // the WAL's files) is reported at once with its cause, instead
             // of the pool retrying until it times out.
             let mut probe = AnyConnection::connect(url).await.map_err(open_error)?;
-            for pragma in SQLITE_PRAGMAS {
-                if let Err(e) = probe.execute(*pragma).await {
+            for pragma in sqlite_setup(key) {
+                if let Err(e) = probe.execute(AssertSqlSafe(pragma)).await {
                     let _ = probe.close().await;
+                    if is_not_a_database(&e) {
+                        return Err(StoreError::Unreadable(shown.to_string()));
+                    }
                     return Err(match StoreError::from(e) {
                         StoreError::DiskFull(reason) => StoreError::DiskFull(reason),
                         StoreError::Database(e) => open_error(e),
@@ -271,13 +363,15 @@ impl SqlStore {
             probe.close().await.map_err(open_error)?;
         }
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let setup = std::sync::Arc::new(sqlite_setup(key));
         let pool = match backend {
             Backend::Sqlite => options
                 .max_connections(4)
-                .after_connect(|conn, _| {
+                .after_connect(move |conn, _| {
+                    let setup = setup.clone();
                     Box::pin(async move {
-                        for pragma in SQLITE_PRAGMAS {
-                            conn.execute(*pragma).await?;
+                        for pragma in setup.iter() {
+                            conn.execute(AssertSqlSafe(pragma.clone())).await?;
                         }
                         Ok(())
                     })
@@ -306,6 +400,7 @@ impl SqlStore {
             pool,
             backend,
             node_id: NodeId::new(),
+            key: key.cloned(),
         };
         store.node_id = store.node_id_of().await?;
         Ok(store)
@@ -1888,34 +1983,8 @@ impl Store for SqlStore {
     }
 
     async fn revision_digest(&self) -> Result<(u64, String)> {
-        use futures_util::TryStreamExt;
-        use sha2::{Digest, Sha256};
-        let sql = format!("SELECT {REVISION_COLUMNS} FROM revisions ORDER BY id");
-        let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&self.pool);
-        let mut hasher = Sha256::new();
-        let mut count = 0u64;
-        while let Some(row) = rows.try_next().await? {
-            let r = revision_from_row(&row)?;
-            let parents: Vec<String> = r.parents.iter().map(|p| p.to_string()).collect();
-            for field in [
-                r.id.to_string(),
-                r.record_id.to_string(),
-                r.record_type.to_string(),
-                parents.join(","),
-                r.node_id.to_string(),
-                r.author,
-                r.created_ms.to_string(),
-                u8::from(r.deleted).to_string(),
-                r.content,
-            ] {
-                // Length-prefixed, so that fields cannot run into each other.
-                hasher.update((field.len() as u64).to_le_bytes());
-                hasher.update(field.as_bytes());
-            }
-            count += 1;
-        }
-        let digest = hasher.finalize();
-        Ok((count, digest.iter().map(|b| format!("{b:02x}")).collect()))
+        let mut conn = self.pool.acquire().await?;
+        revision_digest_in(&mut conn).await
     }
 
     async fn next_document_number(&self, issuer: &str, symbol: &str, year: i16) -> Result<u32> {

@@ -2433,7 +2433,9 @@ pub async fn files_are_kept_once_beside_their_links_and_copied_and_backed_up(db:
     let file = dir.path().join("b.tar.zst");
     copy.backup_to(&file, &[], 11).await.unwrap();
     let restored = dir.path().join("restored.sqlite");
-    bienphong_store::restore(&file, &restored).await.unwrap();
+    bienphong_store::restore(&file, &restored, None)
+        .await
+        .unwrap();
     let again = SqlStore::open_sqlite(&restored).await.unwrap();
     assert_eq!(again.blob(&hash).await.unwrap().unwrap().1, bytes);
 }

@@ -6,10 +6,12 @@ use crate::wire::PULL_BATCH;
 use crate::{Result, SyncError};
 use bienphong_domain::access::{Grant, Role};
 use bienphong_domain::org::Code;
-use bienphong_domain::{NodeId, Revision};
+use bienphong_domain::{Content, NodeId, RecordType, Revision};
+use bienphong_service::checked_blob;
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, Store, SyncStatusStore};
+use bienphong_store::{AccountStore, BlobStore, Store, SyncStatusStore};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 const MAGIC: &[u8] = b"BPSYNC1\n";
@@ -35,6 +37,48 @@ pub struct Bundle {
     #[serde(default)]
     pub push_cursor: i64,
     pub revisions: Vec<Revision>,
+    /// The bytes of the files its attachment links name, where the store
+    /// that made it holds them (and, from the server, the node may read
+    /// them). Bundles of earlier versions carry none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<BundleFile>,
+}
+
+/// An attached file's bytes in a bundle, named by their SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleFile {
+    pub hash: String,
+    #[serde(with = "base64_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+/// Bytes as base64 text: a bundle is JSON, where a list of numbers would
+/// take four times the room.
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The files the live attachment links among `revisions` name.
+fn linked_files(revisions: &[Revision]) -> BTreeSet<String> {
+    revisions
+        .iter()
+        .filter(|r| r.record_type == RecordType::Attachment && !r.deleted)
+        .filter_map(|r| match Content::from_json(r.record_type, &r.content) {
+            Ok(Content::Attachment(a)) => Some(a.hash),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Bundle {
@@ -83,7 +127,7 @@ impl Bundle {
 
 /// On a node: everything after the push cursor (the node cannot ask what
 /// the server lacks; what it has is skipped there).
-pub async fn export_from_node<S: Store>(
+pub async fn export_from_node<S: Store + BlobStore>(
     store: &S,
     state: &NodeState,
     now_ms: i64,
@@ -98,6 +142,12 @@ pub async fn export_from_node<S: Store>(
         after = last;
         revisions.extend(batch.into_iter().map(|(_, r)| r));
     }
+    let mut files = Vec::new();
+    for hash in linked_files(&revisions) {
+        if let Some((_, bytes)) = store.blob(&hash).await? {
+            files.push(BundleFile { hash, bytes });
+        }
+    }
     Ok(Bundle {
         format: 1,
         from_node: store.node_id(),
@@ -106,6 +156,7 @@ pub async fn export_from_node<S: Store>(
         pull_cursor: state.pull_cursor,
         push_cursor: after,
         revisions,
+        files,
     })
 }
 
@@ -129,12 +180,14 @@ fn check_addressed(bundle: &Bundle, me: NodeId) -> Result<()> {
 /// and moves the pull cursor forward (never back: an older bundle applied
 /// after a newer one changes nothing), and the push cursor over what the
 /// server confirms it applied. A bundle from another server, or meant for
-/// another node, is refused before anything is written. Returns the new
-/// revisions.
-pub async fn import_on_node<S: Store>(
+/// another node, is refused before anything is written. Its files are
+/// kept where a link of this store names them and their bytes are what
+/// their hash says. Returns the new revisions.
+pub async fn import_on_node<S: Store + BlobStore>(
     store: &S,
     state: &mut NodeState,
     bundle: Bundle,
+    now_ms: i64,
 ) -> Result<usize> {
     let me = store.node_id();
     check_addressed(&bundle, me)?;
@@ -146,7 +199,22 @@ pub async fn import_on_node<S: Store>(
             bundle.from_node
         )));
     }
+    let files: Vec<_> = bundle
+        .files
+        .into_iter()
+        .map(|f| Ok((f.hash.clone(), checked_blob(&f.hash, f.bytes)?)))
+        .collect::<Result<_>>()?;
     let new = store.import(bundle.revisions).await?;
+    for (hash, blob) in files {
+        if store
+            .present_blobs(std::slice::from_ref(&hash))
+            .await?
+            .is_empty()
+            && !store.attachment_links(&hash).await?.is_empty()
+        {
+            store.put_blob(&blob, now_ms).await?;
+        }
+    }
     state.server_node = Some(bundle.from_node);
     state.pull_cursor = state.pull_cursor.max(bundle.pull_cursor);
     // Only a reply addressed to this node confirms its revisions.
@@ -159,7 +227,7 @@ pub async fn import_on_node<S: Store>(
 /// On the server: applies a node's bundle with the checks of a push for
 /// `who` (all or nothing), and returns the reply: what `who` may read after
 /// the node's cursor, leaving out the node's own revisions.
-pub async fn answer_on_server<S: Store + AccountStore>(
+pub async fn answer_on_server<S: Store + AccountStore + BlobStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -171,9 +239,18 @@ pub async fn answer_on_server<S: Store + AccountStore>(
     let pushed_through = bundle.push_cursor;
     // A node's bundle carries the node's own revisions (those the server
     // already holds are skipped before any check).
+    // Bytes that are not what their hash says refuse the bundle before
+    // anything of it is written.
+    for file in &bundle.files {
+        checked_blob(&file.hash, file.bytes.clone())?;
+    }
     let received = crate::server::push(service, who, now_ms, Some(from), bundle.revisions)
         .await?
         .received;
+    // Kept as a file sent online is: where a link `who` may read names it.
+    for file in bundle.files {
+        crate::blobs::receive(service, who, &file.hash, file.bytes, now_ms).await?;
+    }
     let mut reply = reply_from_server(service, who, now_ms, after, Some(from)).await?;
     reply.push_cursor = pushed_through;
     Ok((received, reply))
@@ -210,7 +287,7 @@ pub async fn bundle_principal<S: SyncStatusStore>(
 
 /// On the server: what `who` may read after `after`, for the node
 /// `exclude_node` (its own revisions left out) when one is named.
-pub async fn reply_from_server<S: Store + AccountStore>(
+pub async fn reply_from_server<S: Store + AccountStore + BlobStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -241,6 +318,13 @@ pub async fn reply_from_server<S: Store + AccountStore>(
             break;
         }
     }
+    let mut files = Vec::new();
+    for hash in linked_files(&revisions) {
+        if service.store().blob_info(&hash).await?.is_some() {
+            let (_, bytes) = crate::blobs::send(service, who, &hash).await?;
+            files.push(BundleFile { hash, bytes });
+        }
+    }
     Ok(Bundle {
         format: 1,
         from_node: service.store().node_id(),
@@ -249,5 +333,6 @@ pub async fn reply_from_server<S: Store + AccountStore>(
         pull_cursor: cursor,
         push_cursor: 0,
         revisions,
+        files,
     })
 }

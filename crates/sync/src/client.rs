@@ -57,6 +57,11 @@ pub struct NodeState {
     /// fetched by a sync, only on demand (`bienphong sync fetch HASH`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_above: Option<u64>,
+    /// Set by a takeover: the next sync is a full one, since a pull leaves
+    /// out the node's own revisions and those the replaced installation
+    /// synced after this one's backup would otherwise never come back.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub full_sync_due: bool,
 }
 
 /// A revision of this node the server refused (§3): kept in the store and
@@ -95,6 +100,7 @@ impl NodeState {
             grant: None,
             set_aside: Vec::new(),
             defer_above: None,
+            full_sync_due: false,
         }
     }
 
@@ -489,6 +495,7 @@ where
     Save: FnMut(&NodeState) -> Result<()> + ?Sized,
     Prog: FnMut(Progress) + ?Sized,
 {
+    let full = full || state.full_sync_due;
     let mut report = SyncReport::default();
     // Ids received in this sync: the push cursor moves over them.
     let mut pulled: HashSet<RevisionId> = HashSet::new();
@@ -607,6 +614,7 @@ where
     report.files = crate::blobs::sync_blobs(store, client, state.defer_above).await?;
     state.last_sync_ms = Some(now_ms());
     state.installation_moved();
+    state.full_sync_due = false;
     save(state)?;
     (report.bytes_sent, report.bytes_received) = client.bytes();
     Ok(report)
@@ -804,6 +812,7 @@ pub async fn take_over<S: Store>(
         )
         .await?;
     state.installation_moved();
+    state.full_sync_due = true;
     save(state)?;
     Ok(answer)
 }

@@ -73,6 +73,16 @@ pub struct Cli {
     #[arg(long, global = true, env = "BIENPHONG_USER")]
     pub user: Option<String>,
 
+    /// The key of an encrypted SQLite store: a file, readable by its owner
+    /// only, holding 64 hex digits (`store keygen`) or a passphrase. A new
+    /// store opened with a key is created encrypted.
+    #[arg(long, global = true, env = "BIENPHONG_KEY_FILE", value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+
+    /// Ask for the passphrase of an encrypted SQLite store on the terminal.
+    #[arg(long, global = true, conflicts_with = "key_file")]
+    pub ask_key: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

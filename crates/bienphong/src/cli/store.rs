@@ -83,5 +83,11 @@ pub enum StoreCommand {
         /// syncing with it. Without it the copy gets an identity of its own.
         #[arg(long)]
         keep_identity: bool,
+        /// Encrypt a SQLite target with this key file (see --key-file).
+        #[arg(long, value_name = "FILE")]
+        to_key_file: Option<PathBuf>,
     },
+    /// Write a new random key for an encrypted store into FILE (made
+    /// readable by its owner only; an existing file is never replaced).
+    Keygen { file: PathBuf },
 }

@@ -41,6 +41,56 @@ pub async fn backup(ctx: &Context, args: BackupArgs, out: &mut impl Write) -> Re
     Ok(())
 }
 
+/// Restores onto the empty database `url` (PostgreSQL, or a SQLite file
+/// named by URL): the backup is checked in a scratch SQLite file in the
+/// data directory first, then copied whole with its identity, so that the
+/// nodes of a restored server go on syncing with it. Files kept beside a
+/// node's store have no place in a database and are not restored.
+async fn restore_onto_database(
+    ctx: &Context,
+    file: &Path,
+    url: &str,
+    out: &mut impl Write,
+) -> Result<()> {
+    let target = bienphong_store::SqlStore::connect_keyed(url, ctx.key.as_ref()).await?;
+    use bienphong_store::Store as _;
+    if target.revision_count().await? > 0 {
+        return Err(StoreError::TargetNotEmpty.into());
+    }
+    std::fs::create_dir_all(&ctx.data)
+        .with_context(|| format!("cannot create the data directory {}", ctx.data.display()))?;
+    let scratch = ctx
+        .data
+        .join(format!("restoring-{}.sqlite", std::process::id()));
+    let restored = async {
+        let (manifest, _) = bienphong_store::restore(file, &scratch, None).await?;
+        let checked = bienphong_store::SqlStore::open_sqlite(&scratch).await?;
+        let copied = bienphong_store::copy_whole(&checked, &target, true, |_, _| {}).await;
+        checked.close().await;
+        copied?;
+        Ok::<_, CliError>(manifest)
+    }
+    .await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
+    }
+    let manifest = restored?;
+    writeln!(
+        out,
+        "{}",
+        ctx.say(
+            "restore-done",
+            &summary(
+                &manifest,
+                Path::new(&bienphong_store::mask_url(url)),
+                file_size(file)
+            )
+        )
+    )
+    .context("stdout")?;
+    Ok(())
+}
+
 /// A backup of `store` to `to`, with a node's `sync.json` (taken under the
 /// sync lock, so that its cursors match the store) when `data` is a node's
 /// and the store is its embedded one.
@@ -105,11 +155,8 @@ pub async fn scheduled(
 }
 
 pub async fn restore(ctx: &Context, args: RestoreArgs, out: &mut impl Write) -> Result<()> {
-    if ctx.database.is_some() {
-        return Err(StoreError::BackupUnsupported(
-            "a backup is restored into a data directory (--data), not --database".to_string(),
-        )
-        .into());
+    if let Some(url) = &ctx.database {
+        return restore_onto_database(ctx, &args.file, url, out).await;
     }
     std::fs::create_dir_all(&ctx.data)
         .with_context(|| format!("cannot create the data directory {}", ctx.data.display()))?;
@@ -120,7 +167,8 @@ pub async fn restore(ctx: &Context, args: RestoreArgs, out: &mut impl Write) -> 
     if database.exists() || node_settings.exists() {
         return Err(StoreError::TargetNotEmpty.into());
     }
-    let (manifest, extras) = bienphong_store::restore(&args.file, &database).await?;
+    let (manifest, extras) =
+        bienphong_store::restore(&args.file, &database, ctx.key.as_ref()).await?;
     for (name, content) in &extras {
         let path = ctx.data.join(name);
         std::fs::write(&path, content)

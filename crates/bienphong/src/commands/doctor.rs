@@ -20,11 +20,12 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_FILE: &str = "/etc/bienphong/bienphong.env";
 
 /// Every setting the program reads from its environment.
-const KNOWN: [&str; 15] = [
+const KNOWN: [&str; 16] = [
     "BIENPHONG_BACKUP_EVERY",
     "BIENPHONG_BACKUP_KEEP",
     "BIENPHONG_DATA",
     "BIENPHONG_DATABASE",
+    "BIENPHONG_KEY_FILE",
     "BIENPHONG_LANG",
     "BIENPHONG_LISTEN",
     "BIENPHONG_LOG",
@@ -188,6 +189,11 @@ fn check_values(d: &mut Doctor, values: &BTreeMap<String, String>) {
                     }
                 }
             }
+            "BIENPHONG_KEY_FILE" => {
+                if let Err(e) = bienphong_store::StoreKey::from_file(Path::new(value)) {
+                    bad(d, key, value, e.to_string());
+                }
+            }
             "BIENPHONG_LOG" if tracing_subscriber::EnvFilter::try_new(value).is_err() => {
                 bad(d, key, value, lang.text("doctor-why-log", &[]));
             }
@@ -283,8 +289,13 @@ fn check_data_dir(d: &mut Doctor, data: &Path) {
     }
 }
 
-async fn check_store(d: &mut Doctor, url: &str, shown: String) {
-    match SqlStore::schema_state(url).await {
+async fn check_store(
+    d: &mut Doctor,
+    url: &str,
+    shown: String,
+    key: Option<&bienphong_store::StoreKey>,
+) {
+    match SqlStore::schema_state(url, key).await {
         Err(e) => d.say(
             "store",
             Health::Fail,
@@ -428,13 +439,19 @@ pub async fn run(ctx: &Context, args: DoctorArgs, out: &mut impl Write) -> Resul
         .get("BIENPHONG_DATA")
         .map_or_else(|| ctx.data.clone(), PathBuf::from);
     check_data_dir(&mut d, &data);
+    // A key file the configuration names and cannot be read is a failure
+    // of its own (above); the store is then checked without a key.
+    let key = match values.get("BIENPHONG_KEY_FILE") {
+        Some(file) => bienphong_store::StoreKey::from_file(Path::new(file)).ok(),
+        None => ctx.key.clone(),
+    };
     match values.get("BIENPHONG_DATABASE").or(ctx.database.as_ref()) {
-        Some(url) => check_store(&mut d, url, bienphong_store::mask_url(url)).await,
+        Some(url) => check_store(&mut d, url, bienphong_store::mask_url(url), key.as_ref()).await,
         None => {
             let path = data.join("bienphong.sqlite");
             if path.is_file() {
                 let url = format!("sqlite://{}", path.display());
-                check_store(&mut d, &url, path.display().to_string()).await;
+                check_store(&mut d, &url, path.display().to_string(), key.as_ref()).await;
             } else {
                 d.say(
                     "store",

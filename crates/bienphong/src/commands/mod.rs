@@ -22,6 +22,7 @@ mod users;
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::Result;
+use bienphong_store::StoreKey;
 
 /// Commands that only read: on a data directory without a store they are
 /// refused rather than create one.
@@ -37,9 +38,24 @@ fn reads_only(command: &Command) -> bool {
     )
 }
 
+/// The store key the flags give: read from a file, or asked for on the
+/// terminal (never echoed).
+fn store_key(file: Option<&std::path::Path>, ask: bool) -> Result<Option<StoreKey>> {
+    if let Some(file) = file {
+        return Ok(Some(StoreKey::from_file(file)?));
+    }
+    if !ask {
+        return Ok(None);
+    }
+    let typed = rpassword::prompt_password("Mật khẩu kho dữ liệu / store passphrase: ")
+        .map_err(|e| anyhow::anyhow!("cannot read the passphrase: {e}"))?;
+    Ok(Some(StoreKey::passphrase(&typed)?))
+}
+
 pub async fn run(cli: Cli) -> Result<()> {
     let read_only = reads_only(&cli.command);
-    let ctx = Context::new(cli.data, cli.database, cli.lang, cli.user, read_only)?;
+    let key = store_key(cli.key_file.as_deref(), cli.ask_key)?;
+    let ctx = Context::new(cli.data, cli.database, cli.lang, cli.user, read_only)?.with_key(key);
     let out = &mut std::io::stdout().lock();
     match cli.command {
         Command::Demo(args) => {

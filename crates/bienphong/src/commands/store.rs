@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::error::{CliError, Kind, Result};
 use anyhow::Context as _;
 use bienphong_domain::format;
-use bienphong_store::{SqlStore, Store, StoreError};
+use bienphong_store::{SqlStore, Store, StoreError, StoreKey};
 use std::io::Write;
 
 pub async fn run(ctx: &Context, command: StoreCommand, out: &mut impl Write) -> Result<()> {
@@ -15,9 +15,40 @@ pub async fn run(ctx: &Context, command: StoreCommand, out: &mut impl Write) -> 
             from,
             to,
             keep_identity,
-        } => copy(ctx, from, &to, keep_identity, out).await,
+            to_key_file,
+        } => {
+            let to_key = to_key_file
+                .as_deref()
+                .map(StoreKey::from_file)
+                .transpose()?;
+            copy(ctx, from, &to, to_key.as_ref(), keep_identity, out).await
+        }
         StoreCommand::Check => check(ctx, out).await,
+        StoreCommand::Keygen { file } => keygen(ctx, &file, out),
     }
+}
+
+/// A new raw key in a file only its owner may read. The file is created,
+/// never overwritten: replacing a key file would lock its store away.
+fn keygen(ctx: &Context, file: &std::path::Path, out: &mut impl Write) -> Result<()> {
+    let key = bienphong_service::accounts::new_secret()?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut written = options
+        .open(file)
+        .with_context(|| format!("cannot create the key file {}", file.display()))?;
+    writeln!(written, "{key}")
+        .and_then(|()| written.sync_all())
+        .with_context(|| format!("cannot write the key file {}", file.display()))?;
+    writeln!(
+        out,
+        "{}",
+        ctx.say("store-key-written", &[("file", file.display().to_string())])
+    )
+    .context("stdout")?;
+    Ok(())
 }
 
 async fn rebuild(ctx: &Context, out: &mut impl Write) -> Result<()> {
@@ -39,18 +70,19 @@ async fn copy(
     ctx: &Context,
     from: Option<String>,
     to: &str,
+    to_key: Option<&StoreKey>,
     keep_identity: bool,
     out: &mut impl Write,
 ) -> Result<()> {
     let named;
     let source = match from {
         Some(url) => {
-            named = SqlStore::connect(&url).await?;
+            named = SqlStore::connect_keyed(&url, ctx.key.as_ref()).await?;
             &named
         }
         None => ctx.service().await?.store(),
     };
-    let target = SqlStore::connect(to).await?;
+    let target = SqlStore::connect_keyed(to, to_key).await?;
     let report = bienphong_store::copy_whole(source, &target, keep_identity, |table, n| {
         eprint!("\r{table} {} …", format::integer(n as i64));
     })

@@ -134,7 +134,7 @@ pub async fn run(ctx: &Context, args: SyncArgs, out: &mut impl Write) -> crate::
     }
     if let Some(input) = &args.import_bundle {
         let bundle = Bundle::read(input)?;
-        let new = import_on_node(store, &mut state, bundle).await?;
+        let new = import_on_node(store, &mut state, bundle, now_ms()).await?;
         state.save(&path)?;
         writeln!(out, "{new} new revisions").context("stdout")?;
         return Ok(());

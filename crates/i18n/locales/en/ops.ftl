@@ -89,3 +89,4 @@ cli-arg-token-grant-restricted = Whether it may read and write personal data: tr
 tokens-granted = Token { $id } now acts for { $unit }, { $personal }; its node drops what it may no longer hold at its next sync.
 tokens-personal-yes = with personal data
 tokens-personal-no = without personal data
+store-key-written = A new store key is in { $file } (readable by you only). Keep a copy apart from the laptop: without it the store cannot be read.

@@ -89,3 +89,4 @@ cli-arg-token-grant-restricted = Có được đọc và ghi dữ liệu cá nh�
 tokens-granted = Mã truy cập { $id } từ nay làm việc cho { $unit }, { $personal }; nút dùng mã sẽ bỏ những gì không còn được giữ ở lần đồng bộ tới.
 tokens-personal-yes = có dữ liệu cá nhân
 tokens-personal-no = không có dữ liệu cá nhân
+store-key-written = Khóa mới của kho dữ liệu ở { $file } (chỉ bạn đọc được). Hãy giữ một bản ở nơi khác ngoài máy: mất khóa thì không đọc được kho.

@@ -5,7 +5,7 @@
 use crate::common::{TestApp, login, spawn_app, spawn_app_with, token};
 use crate::sync::{NOW_MS, node, node_token, run_sync};
 use bienphong_service::Actor;
-use bienphong_store::BlobStore;
+use bienphong_store::{BlobStore, Store as _};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -547,4 +547,122 @@ async fn a_node_syncs_a_record_with_its_file_and_one_that_defers_fetches_it_on_d
         ),
         "{refused:?}"
     );
+}
+
+/// A post with no link carries its work on a USB stick: the bundle holds
+/// the scanned report with its link, the server keeps it, and the reply
+/// brings the files the province attached back to the post. Bytes that are
+/// not what their hash says refuse the whole bundle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_carries_the_files_of_its_links_both_ways() {
+    use bienphong_sync::bundle::{
+        answer_on_server, bundle_principal, export_from_node, import_on_node,
+    };
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut post = node(&app, &t).await;
+    run_sync(&mut post).await;
+    let actor = |name: &str| Actor {
+        name: name.into(),
+        now_ms: NOW_MS,
+    };
+    let content = bienphong_domain::Content::from_json(
+        bienphong_domain::RecordType::Patrol,
+        &patrol("BP-LUNGCU").to_string(),
+    )
+    .unwrap();
+    let rev = post.service.add(&actor("node"), content).await.unwrap();
+    let scan = pdf("usb", 5000);
+    let (at_post, _) = post
+        .service
+        .attach(
+            &actor("node"),
+            rev.record_id,
+            "bien-ban.pdf",
+            scan.clone(),
+            1 << 20,
+        )
+        .await
+        .unwrap();
+    let out = export_from_node(post.service.store(), &post.state, NOW_MS)
+        .await
+        .unwrap();
+    assert_eq!(out.files.len(), 1);
+    // Through the file format and back, as on the stick.
+    let out = bienphong_sync::bundle::Bundle::from_bytes(&out.to_bytes().unwrap()).unwrap();
+    let who = bundle_principal(
+        app.service.store(),
+        bienphong_domain::org::Code::parse("BP-LUNGCU").unwrap(),
+        out.from_node,
+        false,
+    )
+    .await
+    .unwrap();
+
+    let mut damaged = out.clone();
+    damaged.files[0].bytes[100] ^= 1;
+    let before = app.service.store().revision_count().await.unwrap();
+    assert!(
+        answer_on_server(&app.service, &who, NOW_MS, damaged)
+            .await
+            .is_err()
+    );
+    assert!(
+        app.service
+            .store()
+            .blob(&at_post.hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap(),
+        before,
+        "a refused bundle writes nothing"
+    );
+
+    // The province attaches its answer to the same patrol meanwhile.
+    let (received, _) = answer_on_server(&app.service, &who, NOW_MS, out)
+        .await
+        .unwrap();
+    assert!(received >= 2, "the patrol and its link");
+    let (_, kept) = app
+        .service
+        .store()
+        .blob(&at_post.hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept, scan);
+    let answer = pdf("province", 3000);
+    let (from_province, _) = app
+        .service
+        .attach(
+            &actor("admin"),
+            rev.record_id,
+            "tra-loi.pdf",
+            answer.clone(),
+            1 << 20,
+        )
+        .await
+        .unwrap();
+    let reply = bienphong_sync::bundle::reply_from_server(
+        &app.service,
+        &who,
+        NOW_MS,
+        post.state.pull_cursor,
+        Some(post.service.store().node_id()),
+    )
+    .await
+    .unwrap();
+    assert!(reply.files.iter().any(|f| f.hash == from_province.hash));
+    import_on_node(post.service.store(), &mut post.state, reply, NOW_MS)
+        .await
+        .unwrap();
+    let fetched = post
+        .service
+        .fetch_attachment(rev.record_id, &from_province.hash)
+        .await
+        .unwrap();
+    assert_eq!(fetched.bytes, Some(answer));
 }

@@ -773,12 +773,12 @@ async fn sync_by_bundle_both_ways_applied_twice_changes_nothing() {
     assert_eq!(received, 0);
     reply.write(&dir.path().join("reply.bpb")).unwrap();
     let reply = Bundle::read(&dir.path().join("reply.bpb")).unwrap();
-    let new = import_on_node(n.service.store(), &mut n.state, reply.clone())
+    let new = import_on_node(n.service.store(), &mut n.state, reply.clone(), 0)
         .await
         .unwrap();
     assert!(new > 100);
     assert_eq!(
-        import_on_node(n.service.store(), &mut n.state, reply)
+        import_on_node(n.service.store(), &mut n.state, reply, 0)
             .await
             .unwrap(),
         0
@@ -2939,7 +2939,7 @@ async fn sync_bundles_are_addressed_and_a_reply_moves_the_push_cursor() {
         b.state.clone(),
         b.service.store().revision_count().await.unwrap(),
     );
-    let err = import_on_node(b.service.store(), &mut b.state, reply.clone())
+    let err = import_on_node(b.service.store(), &mut b.state, reply.clone(), 0)
         .await
         .unwrap_err();
     assert!(
@@ -2948,7 +2948,7 @@ async fn sync_bundles_are_addressed_and_a_reply_moves_the_push_cursor() {
     );
     assert_eq!(b.state, b_state);
     assert_eq!(b.service.store().revision_count().await.unwrap(), b_count);
-    let err = import_on_node(a.service.store(), &mut a.state, out.clone())
+    let err = import_on_node(a.service.store(), &mut a.state, out.clone(), 0)
         .await
         .unwrap_err();
     assert!(
@@ -2957,7 +2957,7 @@ async fn sync_bundles_are_addressed_and_a_reply_moves_the_push_cursor() {
     );
     let mut elsewhere = reply.clone();
     elsewhere.from_node = bienphong_domain::NodeId::new();
-    let err = import_on_node(a.service.store(), &mut a.state, elsewhere)
+    let err = import_on_node(a.service.store(), &mut a.state, elsewhere, 0)
         .await
         .unwrap_err();
     assert!(
@@ -2971,7 +2971,7 @@ async fn sync_bundles_are_addressed_and_a_reply_moves_the_push_cursor() {
 
     // The reply confirms the push: the next bundle carries nothing old.
     let before = a.state.push_cursor;
-    import_on_node(a.service.store(), &mut a.state, reply)
+    import_on_node(a.service.store(), &mut a.state, reply, 0)
         .await
         .unwrap();
     assert!(a.state.push_cursor > before);

@@ -364,3 +364,91 @@ async fn sync_check_says_equal_after_a_sync_and_names_what_differs() {
 fn spawn() -> impl std::future::Future<Output = TestApp> {
     crate::common::spawn_app()
 }
+
+/// A post's laptop lost after its last backup: the backup restored onto a
+/// new laptop is refused as a copy until it takes the node over; then it
+/// pushes what it writes and pulls back what the lost laptop had synced
+/// after the backup, and the lost laptop can sync no more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_a_laptop_restored_from_its_backup_takes_the_node_over_and_loses_nothing_synced() {
+    let app = spawn().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut lost = node(&app, &t).await;
+    run_sync(&mut lost).await;
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("node.bpbak");
+    let settings = serde_json::to_vec(&lost.state).unwrap();
+    lost.service
+        .store()
+        .backup_to(&backup, &[("sync.json".into(), settings)], NOW_MS)
+        .await
+        .unwrap();
+
+    // After the backup the old laptop syncs one patrol, and writes one
+    // more it never sends before it is lost.
+    let synced_later = lost
+        .service
+        .add(&actor(), patrol("BP-LUNGCU", "2025-06-01", 2))
+        .await
+        .unwrap();
+    run_sync(&mut lost).await;
+    assert!(server_has(&app, synced_later.id).await);
+    lost.service
+        .add(&actor(), patrol("BP-LUNGCU", "2025-06-03", 4))
+        .await
+        .unwrap();
+
+    let new_laptop = tempfile::tempdir().unwrap();
+    let database = new_laptop.path().join("node.sqlite");
+    let (_, extras) = bienphong_store::restore(&backup, &database, None)
+        .await
+        .unwrap();
+    let (_, settings) = extras.iter().find(|(name, _)| name == "sync.json").unwrap();
+    let mut restored = Node {
+        service: Service::new(SqlStore::open_sqlite(&database).await.unwrap()),
+        _dir: new_laptop,
+        state: serde_json::from_slice::<NodeState>(settings).unwrap(),
+    };
+    assert_eq!(
+        restored.service.store().node_id(),
+        lost.service.store().node_id()
+    );
+    let written_after_restore = restored
+        .service
+        .add(&actor(), patrol("BP-LUNGCU", "2025-06-05", 3))
+        .await
+        .unwrap();
+    let refused = try_sync(&mut restored).await.unwrap_err();
+    assert!(
+        matches!(&refused, SyncError::Server { status: 409, message } if message.contains("takeover")),
+        "{refused}"
+    );
+
+    let client = Client::new(&app.base, &t).unwrap();
+    take_over(
+        restored.service.store(),
+        &client,
+        &mut restored.state,
+        &mut |_| Ok(()),
+    )
+    .await
+    .unwrap();
+    run_sync(&mut restored).await;
+    assert!(server_has(&app, written_after_restore.id).await);
+    let pulled_back = restored
+        .service
+        .store()
+        .revisions_by_ids(&[synced_later.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        pulled_back.len(),
+        1,
+        "what the lost laptop synced comes back"
+    );
+    let err = try_sync(&mut lost).await.unwrap_err();
+    assert!(
+        matches!(err, SyncError::Server { status: 409, .. }),
+        "{err}"
+    );
+}
