@@ -654,14 +654,30 @@ pub(crate) fn lowercase_first(s: &str) -> String {
 /// comparison with the same period, and the breakdown tables.
 /// How a mapped summary counted: onto which units, and what it apportioned.
 fn mapping_note(summary: &Summary) -> String {
-    let Some(onto) = summary.mapped_to else {
+    mapping_note_of(summary.mapped_to, &summary.apportioned, true)
+}
+
+/// How a mapped report counted (`; số liệu quy đổi theo các đơn vị ngày …`
+/// and each unit apportioned), empty as the units were; `compared` when the
+/// report has a comparison period counted the same way.
+pub(crate) fn mapping_note_of(
+    mapped_to: Option<bienphong_domain::Date>,
+    apportioned: &[crate::figures::Apportioned],
+    compared: bool,
+) -> String {
+    let Some(onto) = mapped_to else {
         return String::new();
     };
     let mut note = format!(
-        "; số liệu quy đổi theo các đơn vị ngày {} (cả kỳ so sánh)",
-        date(onto)
+        "; số liệu quy đổi theo các đơn vị ngày {}{}",
+        date(onto),
+        if compared {
+            " (cả kỳ so sánh)"
+        } else {
+            ""
+        }
     );
-    for a in &summary.apportioned {
+    for a in apportioned {
         note.push_str(&format!(
             "; {} chia tách: {} lần tuần tra không gắn với đơn vị nào khác trong phạm vi, tính {} phần = {}",
             a.unit.name,

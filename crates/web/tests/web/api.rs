@@ -2563,7 +2563,7 @@ async fn a_change_set_is_checked_whole_applied_once_and_listed_through_the_api()
     assert_eq!(s, StatusCode::OK);
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{listed}");
-    assert_eq!(items[0]["effective"], "2026-01-01");
+    assert_eq!(items[0]["effective"], "2027-01-01");
     assert_eq!(items[0]["title"], set["title"]);
     assert_eq!(items[0]["revisions"], done["change"]["revisions"]);
 
