@@ -148,7 +148,9 @@ pub struct DisasterChanges {
 }
 
 /// The Decree 09 year `today` falls in, or the latest of the ten before it
-/// with any figure for `scope` when that one has none.
+/// with any figure for `scope` when that one has none; never a year in
+/// which `scope`'s unit ended (it would compare part of a year with a
+/// whole one).
 pub async fn latest_year_with_records<S: Store>(
     service: &Service<S>,
     scope: Option<&Code>,
@@ -160,8 +162,15 @@ pub async fn latest_year_with_records<S: Store>(
     if today > Period::year(year, Cutoff::Decree09).to {
         year += 1;
     }
+    // A scope that ended during a year (a commune merged on 1/7/2025) has
+    // only part of that year: compared with a whole year it would read as
+    // a fall, so its last whole year is the one shown.
+    let ended = scope.and_then(|c| org.unit(c)).and_then(|u| u.valid_to);
     for y in (year - 10..=year).rev() {
         let period = Period::year(y, Cutoff::Decree09);
+        if ended.is_some_and(|end| period.from <= end && end < period.to) {
+            continue;
+        }
         let units = scope_units(&org, scope, &period)?;
         let sums = Sums::load_totals(service.store(), period, units).await?;
         if sums.totals.iter().any(|s| s.value != 0) {
