@@ -30,8 +30,12 @@ fn patrols(data: &Path, scope: &str, from: &str, to: &str) -> i64 {
 
 const NEW: &str = "TQ-XA-LUNGCU-DONGVAN";
 
+/// A day after the demo's last (30/11/2026) and the example's date, taken
+/// as today by the commands that write after the example's reorganisation.
+const AFTER_EXAMPLE: &str = "2027-01-31";
+
 fn add_patrol(data: &Path, date: &str, partner: &str) -> common::Run {
-    run(bin(data).args([
+    run(bin(data).env("BIENPHONG_NOW", AFTER_EXAMPLE).args([
         "add",
         "patrol",
         "--kind",
@@ -77,7 +81,7 @@ fn a_change_set_is_applied_whole_and_keeps_the_figures_before_it() {
         "{dry}"
     );
     assert!(
-        dry.contains("~ TQ-XA-LUNGCU Xã Lũng Cú (commune), ends on 31/12/2025"),
+        dry.contains("~ TQ-XA-LUNGCU Xã Lũng Cú (commune), ends on 31/12/2026"),
         "{dry}"
     );
     assert!(dry.contains("nothing written"), "{dry}");
@@ -89,12 +93,14 @@ fn a_change_set_is_applied_whole_and_keeps_the_figures_before_it() {
     assert!(written >= 5, "{written} revisions: 3 units and links");
     let changes = stdout(bin(p).args(["org", "changes"]));
     let lines: Vec<&str> = changes.lines().collect();
-    assert_eq!(lines.len(), 1, "{changes}");
+    // After the demo's own reorganisation of 1 July 2025.
+    assert_eq!(lines.len(), 2, "{changes}");
+    assert!(lines[0].starts_with("01/07/2025\t"), "{changes}");
     assert!(
-        lines[0].starts_with("01/01/2026\tSắp xếp xã Lũng Cú và Đồng Văn (minh họa)\t"),
+        lines[1].starts_with("01/01/2027\tSắp xếp xã Lũng Cú và Đồng Văn (minh họa)\t"),
         "{changes}"
     );
-    assert!(lines[0].contains(&format!("\t{written}\t")), "{changes}");
+    assert!(lines[1].contains(&format!("\t{written}\t")), "{changes}");
 
     // History kept: every figure before the date is what it was.
     assert_eq!(figures("TQ-XA-LUNGCU"), lc);
@@ -118,21 +124,21 @@ fn a_change_set_is_applied_whole_and_keeps_the_figures_before_it() {
             .map(|u| u["content"].clone())
             .unwrap()
     };
-    assert_eq!(unit("TQ-XA-LUNGCU")["valid_to"], "2025-12-31");
+    assert_eq!(unit("TQ-XA-LUNGCU")["valid_to"], "2026-12-31");
     assert_eq!(unit("TQ-XA-LUNGCU")["successors"][0], NEW);
-    assert_eq!(unit(NEW)["valid_from"], "2026-01-01");
+    assert_eq!(unit(NEW)["valid_from"], "2027-01-01");
     assert_eq!(
         unit("TQ-XA-SAPHIN")["name"],
         "Xã Sà Phìn (tên mới, minh họa)"
     );
 
     // From the date, a record names the new commune, not the old ones.
-    let old = add_patrol(p, "05/01/2026", "TQ-XA-LUNGCU");
+    let old = add_patrol(p, "05/01/2027", "TQ-XA-LUNGCU");
     assert_ne!(old.code, 0, "{}", old.stdout);
     assert!(old.stderr.contains("không còn hiệu lực"), "{}", old.stderr);
-    let new = add_patrol(p, "05/01/2026", NEW);
+    let new = add_patrol(p, "05/01/2027", NEW);
     assert_eq!(new.code, 0, "{}", new.stderr);
-    let january = ["05/01/2026", "31/01/2026"];
+    let january = ["05/01/2027", "31/01/2027"];
     assert_eq!(patrols(p, NEW, january[0], january[1]), 1);
     assert_eq!(patrols(p, "TQ", january[0], january[1]), 1);
     assert_eq!(patrols(p, "TQ-XA-LUNGCU", january[0], january[1]), 0);
@@ -189,7 +195,76 @@ fn an_invalid_change_set_is_refused_whole_with_every_problem_named() {
     }
     assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
     assert_eq!(revision_count(p), revisions);
-    assert_eq!(stdout(bin(p).args(["org", "changes"])), "");
+    let changes = stdout(bin(p).args(["org", "changes"]));
+    assert_eq!(changes.lines().count(), 1, "only the demo's own: {changes}");
+}
+
+/// The demo's 1 July 2025 reorganisation is applied as one change set (the
+/// file docs/examples/ha-giang-2025.json): one event in the organisation's
+/// history, whose revisions are the units and links it ended and created;
+/// the old units keep their history (a first revision as set up in 2021,
+/// a second that ends them).
+#[test]
+fn the_demos_2025_reorganisation_is_one_event_in_the_history() {
+    let data = demo();
+    let p = data.path();
+    let changes = stdout(bin(p).args(["org", "changes"]));
+    let lines: Vec<&str> = changes.lines().collect();
+    assert_eq!(lines.len(), 1, "{changes}");
+    let fields: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(fields[0], "01/07/2025", "{changes}");
+    assert!(
+        fields[1].starts_with("Sắp xếp tổ chức từ ngày 01/7/2025"),
+        "{changes}"
+    );
+    assert_eq!(fields[3], "demo", "{changes}");
+    let written: usize = fields[2].parse().unwrap();
+
+    // The same set again, as a dry run, is refused: what it ends has ended,
+    // what it creates exists.
+    let again = run(bin(p)
+        .args(["--lang", "en", "org", "apply", "--dry-run"])
+        .arg(example("ha-giang-2025.json")));
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stdout.contains("changes[0].code"), "{}", again.stdout);
+
+    let units = list_json(p, &["unit"]);
+    let links = list_json(p, &["link"]);
+    let unit = |code: &str| {
+        units
+            .iter()
+            .find(|u| u["content"]["code"] == code)
+            .unwrap_or_else(|| panic!("{code}"))
+            .clone()
+    };
+    let hg = unit("HG");
+    assert_eq!(hg["content"]["valid_to"], "2025-06-30");
+    assert_eq!(hg["content"]["successors"], serde_json::json!(["TQ"]));
+    let new_units = units
+        .iter()
+        .filter(|u| u["content"]["valid_from"] == "2025-07-01")
+        .count();
+    let ended_units = units
+        .iter()
+        .filter(|u| u["content"]["valid_to"] == "2025-06-30")
+        .count();
+    let new_links = links
+        .iter()
+        .filter(|l| l["content"]["valid_from"] == "2025-07-01")
+        .count();
+    let ended_links = links
+        .iter()
+        .filter(|l| l["content"]["valid_to"] == "2025-06-30")
+        .count();
+    assert_eq!(new_units, 19);
+    assert_eq!(ended_units, 1 + 1 + 7 + 34);
+    assert_eq!(written, new_units + ended_units + new_links + ended_links);
+    let history = stdout(bin(p).args(["history", "unit", hg["id"].as_str().unwrap()]));
+    assert_eq!(
+        history.lines().filter(|l| !l.starts_with(' ')).count(),
+        2,
+        "{history}"
+    );
 }
 
 fn summary_json(data: &Path, args: &[&str]) -> Value {
@@ -212,7 +287,7 @@ fn counts(v: &Value) -> [i64; 2] {
 /// 2025 compared with the same days of 2024: mapped onto the units of
 /// 1/7/2025, Tuyên Quang and its new Sơn Vĩ commune count what their
 /// predecessors did (merges map whole), as the units were does too; then a
-/// split of the new commune on 1/1/2026, mapped onto the units of that day,
+/// split of the new commune on 1/1/2027, mapped onto the units of that day,
 /// apportions its records between the two parts, and says so.
 #[test]
 fn a_comparison_across_a_reorganisation_mapped_onto_the_units_of_a_date() {
@@ -240,7 +315,7 @@ fn a_comparison_across_a_reorganisation_mapped_onto_the_units_of_a_date() {
     std::fs::write(
         file.path(),
         serde_json::json!({
-            "effective": "2026-01-01",
+            "effective": "2027-01-01",
             "title": "Chia tách xã Sơn Vĩ (minh họa)",
             "changes": [
                 {"op": "create", "code": "SONVI-A", "kind": "commune", "name": "Xã Sơn Vĩ A", "parent": "TQ", "verified": false},
@@ -259,12 +334,12 @@ fn a_comparison_across_a_reorganisation_mapped_onto_the_units_of_a_date() {
         &[&h2[..], &["--scope", "TQ-XA-SONVI"]].concat(),
     ));
     assert_eq!(after, son_vi);
-    // Mapped onto the units of 1/1/2026, each part gets half of the
+    // Mapped onto the units of 1/1/2027, each part gets half of the
     // commune's patrols (rounded half up), and the report says how.
     let part = |scope: &str| {
         summary_json(
             p,
-            &[&h2[..], &["--scope", scope, "--map-to", "01/01/2026"]].concat(),
+            &[&h2[..], &["--scope", scope, "--map-to", "01/01/2027"]].concat(),
         )
     };
     let a = part("SONVI-A");
@@ -285,11 +360,167 @@ fn a_comparison_across_a_reorganisation_mapped_onto_the_units_of_a_date() {
         "--scope",
         "SONVI-A",
         "--map-to",
-        "01/01/2026",
+        "01/01/2027",
     ]));
     assert!(
-        md.contains("quy đổi theo các đơn vị ngày 01/01/2026"),
+        md.contains("quy đổi theo các đơn vị ngày 01/01/2027"),
         "{md}"
     );
     assert!(md.contains("tính 1/2 phần"), "{md}");
+}
+
+fn annual_json(data: &Path, args: &[&str]) -> Value {
+    let out = stdout(
+        bin(data)
+            .args(["report", "annual", "--format", "json"])
+            .args(args),
+    );
+    serde_json::from_str(&out).unwrap()
+}
+
+fn patrol_count(v: &Value) -> i64 {
+    v["patrols"]["count"].as_i64().unwrap()
+}
+
+/// The annual review across the demo's reorganisation of 1 July 2025 (its
+/// real change set), as the units were and mapped (`--map-to`):
+/// - the new Sơn Vĩ commune's 2025, a merge of three communes, is the same
+///   either way, and is its predecessors' first half plus its own second;
+/// - the old Sơn Vĩ commune's 2025 ends on its last day as the units were;
+///   mapped onto the units of 1/1/2025 it takes its share of the new
+///   commune's patrols (a third: one of the three communes it was made
+///   of), and says so;
+/// - the abolished Mèo Vạc district counts nothing in 2026 as the units
+///   were, and mapped onto the units of 1/1/2025 the work of the communes
+///   that took over from its communes;
+/// - 2026 against 2025 for Tuyên Quang: the same comparison either way,
+///   and a plausible one (the demo's years have like volumes).
+#[test]
+fn the_annual_review_across_the_demos_reorganisation_as_the_units_were_and_mapped() {
+    let data = demo();
+    let p = data.path();
+    let year = ["--year", "2025"];
+
+    let new_as_were = annual_json(p, &[&year[..], &["--scope", "TQ-XA-SONVI"]].concat());
+    let new_mapped = annual_json(
+        p,
+        &[
+            &year[..],
+            &["--scope", "TQ-XA-SONVI", "--map-to", "01/07/2025"],
+        ]
+        .concat(),
+    );
+    assert!(new_as_were.get("mapped_to").is_none());
+    assert_eq!(new_mapped["mapped_to"], "2025-07-01");
+    assert!(new_mapped.get("apportioned").is_none(), "{new_mapped}");
+    assert_eq!(new_mapped["patrols"], new_as_were["patrols"]);
+    assert_eq!(new_mapped["cases"], new_as_were["cases"]);
+    let first_half: i64 = ["XA-XINCAI", "XA-THUONGPHUNG", "XA-SONVI"]
+        .iter()
+        .map(|c| patrols(p, c, "15/12/2024", "30/06/2025"))
+        .sum();
+    let second_half = patrols(p, "TQ-XA-SONVI", "01/07/2025", "14/12/2025");
+    assert!(first_half > 0 && second_half > 0);
+    assert!(patrol_count(&new_as_were) <= first_half + second_half);
+    assert!(patrol_count(&new_as_were) >= second_half + first_half / 2);
+
+    let old_as_were = annual_json(p, &[&year[..], &["--scope", "XA-SONVI"]].concat());
+    assert_eq!(
+        patrol_count(&old_as_were),
+        patrols(p, "XA-SONVI", "15/12/2024", "30/06/2025")
+    );
+    assert_eq!(
+        patrols(p, "XA-SONVI", "01/07/2025", "14/12/2025"),
+        0,
+        "its scope ends on 30/06/2025"
+    );
+    let old_mapped = annual_json(
+        p,
+        &[
+            &year[..],
+            &["--scope", "XA-SONVI", "--map-to", "01/01/2025"],
+        ]
+        .concat(),
+    );
+    let apportioned = &old_mapped["apportioned"][0];
+    assert_eq!(apportioned["unit"]["code"], "TQ-XA-SONVI", "{old_mapped}");
+    assert_eq!(apportioned["share"], "1/3");
+    let counted = apportioned["counted"].as_i64().unwrap();
+    let whole = apportioned["patrols"].as_i64().unwrap();
+    assert!(
+        whole > 0 && whole <= second_half,
+        "{whole} of {second_half}"
+    );
+    // Rounded half up per leading unit: about a third.
+    assert!(counted > 0 && counted < whole && (counted * 3 - whole).abs() <= 36);
+    assert_eq!(
+        patrol_count(&old_mapped),
+        patrol_count(&old_as_were) + counted
+    );
+    let md = stdout(bin(p).args(["report", "annual"]).args(year).args([
+        "--scope",
+        "XA-SONVI",
+        "--map-to",
+        "01/01/2025",
+    ]));
+    assert!(
+        md.contains("quy đổi theo các đơn vị ngày 01/01/2025"),
+        "{md}"
+    );
+    assert!(md.contains("tính 1/3 phần"), "{md}");
+
+    let district = ["--year", "2026", "--scope", "H-MEOVAC"];
+    assert_eq!(patrol_count(&annual_json(p, &district)), 0);
+    let mapped = annual_json(p, &[&district[..], &["--map-to", "01/01/2025"]].concat());
+    assert!(patrol_count(&mapped) > 0, "{mapped}");
+
+    // 2026 (to the demo's last day) against 2025, across the change.
+    let tq = ["--period", "year", "--year", "2026", "--scope", "TQ"];
+    let as_were = summary_json(p, &tq);
+    let mapped = summary_json(p, &[&tq[..], &["--map-to", "01/07/2025"]].concat());
+    assert_eq!(counts(&mapped), counts(&as_were));
+    let [now, before] = counts(&as_were);
+    assert!(before > 1_000 && now > 1_000, "{now} against {before}");
+    assert!((now - before).abs() * 5 < before, "{now} against {before}");
+    // Run twice, the annual review mapped is the same to the byte.
+    let again = annual_json(
+        p,
+        &[
+            &year[..],
+            &["--scope", "XA-SONVI", "--map-to", "01/01/2025"],
+        ]
+        .concat(),
+    );
+    assert_eq!(again, old_mapped);
+}
+
+/// `--map-to` needs a scope and a day; a wrong one is refused before
+/// anything is read.
+#[test]
+fn annual_map_to_is_checked() {
+    let data = demo();
+    let p = data.path();
+    let no_scope = run(bin(p).args([
+        "report",
+        "annual",
+        "--year",
+        "2025",
+        "--map-to",
+        "01/07/2025",
+    ]));
+    assert_eq!(no_scope.code, 2, "{}", no_scope.stderr);
+    let bad = run(bin(p).args([
+        "--lang",
+        "en",
+        "report",
+        "annual",
+        "--year",
+        "2025",
+        "--scope",
+        "TQ",
+        "--map-to",
+        "31/02/2025",
+    ]));
+    assert_ne!(bad.code, 0, "{}", bad.stdout);
+    assert!(bad.stderr.contains("map_to"), "{}", bad.stderr);
 }

@@ -12,7 +12,18 @@
 mod common;
 
 use calamine::{Data, Reader};
-use common::{bin, demo, list_json, run};
+use common::{demo, list_json, run};
+
+/// The day these tests write on: after the demo's last day (30/11/2026),
+/// so that the months they fill hold no demo record, whatever today is.
+const NOW: &str = "2027-03-01";
+
+/// The binary on `data`, with today fixed at [`NOW`].
+fn bin(data: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = common::bin(data);
+    cmd.env("BIENPHONG_NOW", NOW);
+    cmd
+}
 use serde_json::Value;
 use std::path::Path;
 
@@ -108,7 +119,8 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     let xml = unzip(&template, "xl/worksheets/sheet1.xml");
     assert!(xml.contains("<dataValidation type=\"list\""), "{xml}");
 
-    // Filled by "hand": three patrols of March 2026 (no demo records then).
+    // Filled by "hand": three patrols of January 2027 (after the demo's last
+    // day, 30/11/2026: no demo records then).
     let col = |h: &str| headers.iter().position(|x| x == h).unwrap() as u16;
     let filled = dir.join("filled.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
@@ -119,7 +131,7 @@ fn a_filled_template_imports_and_exports_the_same_values() {
         ws.write_string(0, i as u16, h).unwrap();
     }
     // Row 2: a real date, a name without diacritics, decimals as a number.
-    ws.write_number_with_format(1, col("Ngày *"), 46086.0, &date_format)
+    ws.write_number_with_format(1, col("Ngày *"), 46392.0, &date_format)
         .unwrap();
     ws.write_string(1, col("Đơn vị chủ trì *"), "Don Bien phong Lung Cu")
         .unwrap();
@@ -139,7 +151,7 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     ws.write_string(1, col("Ghi chú"), "Kiểm thử nhập bảng tính")
         .unwrap();
     // Row 3: text as people type it: dd/mm/yyyy, "1.178", "0,5", a code.
-    ws.write_string(2, col("Ngày *"), "06/03/2026").unwrap();
+    ws.write_string(2, col("Ngày *"), "06/01/2027").unwrap();
     ws.write_string(2, col("Đơn vị chủ trì *"), "BP-LUNGCU")
         .unwrap();
     ws.write_string(2, col("Loại *"), "joint").unwrap();
@@ -148,7 +160,7 @@ fn a_filled_template_imports_and_exports_the_same_values() {
         .unwrap();
     ws.write_number(2, col("Lượt: Công an"), 2.0).unwrap();
     // Row 4: an Excel serial number without a date format.
-    ws.write_number(3, col("Ngày *"), 46088.0).unwrap();
+    ws.write_number(3, col("Ngày *"), 46394.0).unwrap();
     ws.write_string(3, col("Đơn vị chủ trì *"), "Đồn Biên phòng Sơn Vĩ")
         .unwrap();
     ws.write_string(3, col("Loại *"), "Đồn tự tuần tra")
@@ -177,9 +189,9 @@ fn a_filled_template_imports_and_exports_the_same_values() {
                 "export",
                 "patrol",
                 "--from",
-                "01/03/2026",
+                "01/01/2027",
                 "--to",
-                "31/03/2026",
+                "31/01/2027",
                 "--format",
                 format,
                 "-o",
@@ -197,9 +209,9 @@ fn a_filled_template_imports_and_exports_the_same_values() {
             .clone()
     };
     let cell = |row: &Vec<String>, h: &str| row[column(&rows, h)].clone();
-    let first = find("05/03/2026");
+    let first = find("05/01/2027");
     assert_eq!(cell(&first, "Đơn vị chủ trì *"), "Đồn Biên phòng Lũng Cú");
-    // On 05/03/2026 "Xã Lũng Cú" is the commune of the 2025 arrangement.
+    // On 05/01/2027 "Xã Lũng Cú" is the commune of the 2025 arrangement.
     assert_eq!(
         cell(&first, "Đơn vị phối hợp (cách nhau bằng dấu ;)"),
         "Xã Lũng Cú"
@@ -210,20 +222,20 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     assert_eq!(cell(&first, "Lượt: Bộ đội Biên phòng"), "6");
     assert_eq!(cell(&first, "Lượt: Dân quân"), "3");
     assert_eq!(cell(&first, "Ghi chú"), "Kiểm thử nhập bảng tính");
-    let second = find("06/03/2026");
+    let second = find("06/01/2027");
     assert_eq!(cell(&second, "Lượt: Bộ đội Biên phòng"), "1178");
     assert_eq!(cell(&second, "Lượt: Công an"), "2");
     assert_eq!(cell(&second, "Thời gian (giờ)"), "0,5");
-    let third = find("07/03/2026");
+    let third = find("07/01/2027");
     assert_eq!(cell(&third, "Đơn vị chủ trì *"), "Đồn Biên phòng Sơn Vĩ");
     assert_eq!(cell(&third, "Loại *"), "Đồn tự tuần tra");
     let records = list_json(
         dir,
-        &["patrol", "--from", "01/03/2026", "--to", "31/03/2026"],
+        &["patrol", "--from", "01/01/2027", "--to", "31/01/2027"],
     );
     let partner = records
         .iter()
-        .find(|r| r["content"]["date"] == "2026-03-05")
+        .find(|r| r["content"]["date"] == "2027-01-05")
         .unwrap();
     assert_eq!(partner["content"]["partner_units"][0], "TQ-XA-LUNGCU");
     assert_eq!(partner["content"]["duration_hours"], "2.5");
@@ -246,7 +258,7 @@ fn a_filled_template_imports_and_exports_the_same_values() {
         .find(|r| matches!(&r[c("Lượt: Bộ đội Biên phòng")], Data::Float(f) if *f == 1178.0))
         .expect("the 1.178 row");
     assert!(
-        matches!(&row[c("Ngày *")], Data::DateTime(d) if d.as_f64() == 46087.0),
+        matches!(&row[c("Ngày *")], Data::DateTime(d) if d.as_f64() == 46393.0),
         "{:?}",
         row[c("Ngày *")]
     );
@@ -262,7 +274,7 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     // A corrected count, in a sheet without record ids: matched by
     // identity (unit, date, kind), it updates the record.
     let id = partner["id"].as_str().unwrap().to_string();
-    let csv = "\u{feff}Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân\n05/03/2026;Đồn Biên phòng Lũng Cú;Tuần tra chung;7;3\n";
+    let csv = "\u{feff}Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân\n05/01/2027;Đồn Biên phòng Lũng Cú;Tuần tra chung;7;3\n";
     let fix = dir.join("fix.csv");
     std::fs::write(&fix, csv).unwrap();
     let out = ok(bin(dir).arg("import").arg(&fix));
@@ -275,7 +287,7 @@ fn a_filled_template_imports_and_exports_the_same_values() {
     assert!(history.contains("participants"), "{history}");
     let after = list_json(
         dir,
-        &["patrol", "--from", "05/03/2026", "--to", "05/03/2026"],
+        &["patrol", "--from", "05/01/2027", "--to", "05/01/2027"],
     );
     assert_eq!(after.len(), 1);
     assert_eq!(after[0]["id"], id.as_str());
@@ -299,7 +311,7 @@ fn unzip(file: &Path, member: &str) -> String {
 
 const HEADER: &str =
     "Ngày;Đơn vị chủ trì;Loại;Lượt: Bộ đội Biên phòng;Lượt: Dân quân;Đơn vị phối hợp";
-const GOOD: &str = "10/03/2026;BP-LUNGCU;Tuần tra chung;5;2;Xã Lũng Cú";
+const GOOD: &str = "10/01/2027;BP-LUNGCU;Tuần tra chung;5;2;Xã Lũng Cú";
 
 /// Each bad file gets its own clear message, exit code 2 and writes
 /// nothing — not even its good rows.
@@ -472,7 +484,7 @@ fn skip_invalid_writes_the_good_rows_and_an_error_file() {
     let file = dir.join("thang3.csv");
     std::fs::write(
         &file,
-        format!("\u{feff}{HEADER}\n{GOOD}\n11/03/2026;BP-LUNGCU;Tuần tra chung;-3;;\n12/03/2026;BP-LUNGCU;Tuần tra chung;4;;\n;;;;;\n"),
+        format!("\u{feff}{HEADER}\n{GOOD}\n11/01/2027;BP-LUNGCU;Tuần tra chung;-3;;\n12/01/2027;BP-LUNGCU;Tuần tra chung;4;;\n;;;;;\n"),
     )
     .unwrap();
     let dry = ok(bin(dir)
@@ -493,7 +505,7 @@ fn skip_invalid_writes_the_good_rows_and_an_error_file() {
     let text = std::fs::read_to_string(&errors).unwrap();
     let rows = csv_rows(&text);
     assert_eq!(rows.len(), 2, "{text}");
-    assert_eq!(rows[1][column(&rows, "Ngày")], "11/03/2026");
+    assert_eq!(rows[1][column(&rows, "Ngày")], "11/01/2027");
     assert_eq!(rows[1][column(&rows, "Dòng gốc")], "thang3!3");
     assert!(
         rows[1][column(&rows, "Lỗi")].contains("không được là số âm"),
@@ -638,7 +650,7 @@ const FODS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:body><office:spreadsheet>
 <table:table table:name="Báo cáo tuần tra">
 <table:table-row>
- <table:table-cell table:number-columns-spanned="5" office:value-type="string"><text:p>BÁO CÁO TUẦN TRA THÁNG 4/2026</text:p></table:table-cell>
+ <table:table-cell table:number-columns-spanned="5" office:value-type="string"><text:p>BÁO CÁO TUẦN TRA THÁNG 2/2027</text:p></table:table-cell>
  <table:covered-table-cell table:number-columns-repeated="4"/>
 </table:table-row>
 <table:table-row>
@@ -654,14 +666,14 @@ const FODS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
  <table:table-cell office:value-type="string"><text:p>Dân quân</text:p></table:table-cell>
 </table:table-row>
 <table:table-row>
- <table:table-cell office:value-type="date" office:date-value="2026-04-05"><text:p>05/04/2026</text:p></table:table-cell>
+ <table:table-cell office:value-type="date" office:date-value="2027-02-05"><text:p>05/02/2027</text:p></table:table-cell>
  <table:table-cell office:value-type="string"><text:p>Đồn Biên phòng Lũng Cú</text:p></table:table-cell>
  <table:table-cell office:value-type="string"><text:p>Tuần tra chung</text:p></table:table-cell>
  <table:table-cell office:value-type="float" office:value="5"><text:p>5</text:p></table:table-cell>
  <table:table-cell office:value-type="float" office:value="2"><text:p>2</text:p></table:table-cell>
 </table:table-row>
 <table:table-row>
- <table:table-cell office:value-type="float" office:value="46118"><text:p>46118</text:p></table:table-cell>
+ <table:table-cell office:value-type="float" office:value="46424"><text:p>46424</text:p></table:table-cell>
  <table:table-cell office:value-type="string"><text:p>Don Bien phong Son Vi</text:p></table:table-cell>
  <table:table-cell office:value-type="string"><text:p>Đồn tự tuần tra</text:p></table:table-cell>
  <table:table-cell office:value-type="float" office:value="1178"><text:p>1.178</text:p></table:table-cell>
@@ -697,7 +709,7 @@ fn files_written_by_libreoffice_import() {
     assert_eq!(revision_count(dir), before + 2);
     let records = list_json(
         dir,
-        &["patrol", "--from", "01/04/2026", "--to", "30/04/2026"],
+        &["patrol", "--from", "01/02/2027", "--to", "28/02/2027"],
     );
     let on = |d: &str| {
         records
@@ -705,13 +717,13 @@ fn files_written_by_libreoffice_import() {
             .find(|r| r["content"]["date"] == d)
             .unwrap_or_else(|| panic!("{d}: {records:?}"))
     };
-    let a = on("2026-04-05");
+    let a = on("2027-02-05");
     assert_eq!(a["content"]["lead_unit"], "BP-LUNGCU");
     assert_eq!(
         a["content"]["participants"],
         serde_json::json!([{"force": "BDBP", "persons": 5}, {"force": "DQ", "persons": 2}])
     );
-    let b = on("2026-04-06");
+    let b = on("2027-02-06");
     assert_eq!(b["content"]["lead_unit"], "BP-SONVI");
     assert_eq!(b["content"]["kind"], "post_only");
     assert_eq!(
@@ -989,14 +1001,14 @@ fn re_importing_a_workbook_without_ids_keeps_corrections_and_deletions() {
     std::fs::write(
         &file,
         format!(
-            "{HEADER}\n{GOOD}\n11/03/2026;BP-LUNGCU;Tuần tra chung;8;;\n12/03/2026;BP-LUNGCU;Đồn tự tuần tra;4;;\n"
+            "{HEADER}\n{GOOD}\n11/01/2027;BP-LUNGCU;Tuần tra chung;8;;\n12/01/2027;BP-LUNGCU;Đồn tự tuần tra;4;;\n"
         ),
     )
     .unwrap();
     let out = ok(bin(dir).arg("import").arg(&file));
     assert!(out.contains("thêm mới 3,"), "{out}");
-    let march = ["patrol", "--from", "01/03/2026", "--to", "31/03/2026"];
-    let listed = list_json(dir, &march);
+    let january = ["patrol", "--from", "01/01/2027", "--to", "31/01/2027"];
+    let listed = list_json(dir, &january);
     assert_eq!(listed.len(), 3);
     let on = |d: &str| {
         listed
@@ -1005,7 +1017,7 @@ fn re_importing_a_workbook_without_ids_keeps_corrections_and_deletions() {
             .unwrap()
             .clone()
     };
-    let (corrected, removed) = (on("2026-03-11"), on("2026-03-12"));
+    let (corrected, removed) = (on("2027-01-11"), on("2027-01-12"));
     correct_bdbp(dir, &corrected, 77);
     ok(bin(dir).args(["delete", "patrol", removed["id"].as_str().unwrap()]));
     let before = revision_count(dir);
@@ -1035,7 +1047,7 @@ fn re_importing_a_workbook_without_ids_keeps_corrections_and_deletions() {
         );
         assert_eq!(revision_count(dir), before);
     }
-    let now = list_json(dir, &march);
+    let now = list_json(dir, &january);
     assert_eq!(now.len(), 2, "the deleted patrol stays deleted");
     let id = corrected["id"].as_str().unwrap();
     assert_eq!(persons(by_id(&now, id).unwrap(), "BDBP"), Some(77));
@@ -1045,7 +1057,7 @@ fn re_importing_a_workbook_without_ids_keeps_corrections_and_deletions() {
         .arg(&file));
     assert!(out.contains("cập nhật 1,"), "{out}");
     assert!(out.contains("khôi phục 1"), "{out}");
-    let now = list_json(dir, &march);
+    let now = list_json(dir, &january);
     assert_eq!(now.len(), 3);
     assert_eq!(persons(by_id(&now, id).unwrap(), "BDBP"), Some(8));
     assert!(by_id(&now, removed["id"].as_str().unwrap()).is_some());
@@ -1124,7 +1136,7 @@ fn a_confirmed_value_stays_confirmed_on_import_and_imports_are_audited() {
     let file = dir.join("moi.csv");
     std::fs::write(
         &file,
-        format!("{HEADER}\n{GOOD}\n11/03/2026;BP-LUNGCU;Tuần tra chung;4;;\n"),
+        format!("{HEADER}\n{GOOD}\n11/01/2027;BP-LUNGCU;Tuần tra chung;4;;\n"),
     )
     .unwrap();
     let created_before = common::audit_of(dir, "create").len();

@@ -3,10 +3,12 @@
 //! gives the same records with the same ids. Nothing here does I/O.
 //!
 //! - [`ha_giang`]: Hà Giang's 12 Border Guard posts, 7 districts and 34 border
-//!   communes with three reporting years of coordinated work (2022–2024),
-//!   whose 2023 figures are the ones the 2023 review conference reported,
-//!   then the 1 July 2025 reorganisation into Tuyên Quang and some work after
-//!   it. [`ha_giang_edits`] then revises a few records to give them history.
+//!   communes with reporting years of coordinated work from 2022, whose
+//!   2023 figures are the ones the 2023 review conference reported; the
+//!   1 July 2025 reorganisation into Tuyên Quang as one change set; 2025 and
+//!   2026 (up to [`ha_giang_last_day`]) filled like the earlier years, under
+//!   the organisation of each day. [`ha_giang_edits`] then revises a few
+//!   records to give them history.
 //! - [`synthetic`]: as many province-like copies and activity records as a
 //!   benchmark needs, streamed.
 //!
@@ -37,14 +39,44 @@ pub struct DemoRecord {
     pub created_ms: i64,
 }
 
-/// Everything in write order: catalogue entries, units, links, markers first,
-/// then activity records (each restricted record — CaseSubjects, Beneficiary —
-/// right after the record it refers to), then the 2025 reorganisation records
-/// and the post-2025 records.
-///
-/// Units that ended on 30 June 2025 are written with that `valid_to` already
-/// set; their successors exist only from the reorganisation on and are added
-/// by [`ha_giang_edits`].
+/// The Hà Giang demo as it is written by `bienphong demo`: the records up to
+/// the reorganisation, the reorganisation of 1 July 2025 as one change set
+/// (applied through the same service function as `bienphong org apply`, so
+/// that the organisation's history shows it as one event), the records
+/// after it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HaGiang {
+    /// Catalogue entries, units, links, markers as set up in 2021, then
+    /// activity records in date order (each restricted record — CaseSubjects,
+    /// Beneficiary — right after the record it refers to).
+    pub before: Vec<DemoRecord>,
+    /// The 1 July 2025 reorganisation (its file form:
+    /// docs/examples/ha-giang-2025.json).
+    pub reorganisation: bienphong_domain::reorg::ChangeSet,
+    /// When the reorganisation is entered (Unix milliseconds).
+    pub reorganised_ms: i64,
+    /// Activity records from 1 July 2025 on, under the new units.
+    pub after: Vec<DemoRecord>,
+}
+
+/// The demo's last day of records (30 November 2026): its 2026 runs up to
+/// this fixed day, whatever day it is built on.
+pub fn ha_giang_last_day() -> bienphong_domain::Date {
+    ha_giang::last_day()
+}
+
+/// The demo in its three stages (see [`HaGiang`]).
+pub fn ha_giang_stages() -> HaGiang {
+    ha_giang::stages().0
+}
+
+/// Everything as plain first revisions, in write order, for callers that
+/// write records only: [`HaGiang::before`] with the reorganisation's plan
+/// laid over it (units and links that end on 30 June 2025 are written
+/// ended; their successors exist only from the reorganisation on and are
+/// added by [`ha_giang_edits`]), the units and links it creates, then
+/// [`HaGiang::after`]. With the edits, the same organisation as
+/// [`ha_giang_stages`] gives, without the history entry of the change set.
 pub fn ha_giang() -> Vec<DemoRecord> {
     ha_giang::build()
 }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use bienphong_demo::{DemoRecord, ha_giang, ha_giang_edits};
+use bienphong_demo::{DemoRecord, ha_giang, ha_giang_edits, ha_giang_stages};
 use bienphong_domain::facts::{self, measure};
 use bienphong_domain::org::{Code, LinkKind, Org, UnitKind};
 use bienphong_domain::record::{BeneficiaryKind, DisasterKind, PatrolKind};
@@ -326,6 +326,73 @@ fn the_organisation_before_2025() {
         .filter(|l| l.kind == LinkKind::Coordination && l.to == son_vi && l.valid_during(&after))
         .count();
     assert_eq!(covering, 2);
+}
+
+/// The 1 July 2025 reorganisation is one change set, the file shipped in
+/// docs/examples; over the organisation before it, it is valid, and what it
+/// writes is the organisation of the plain records: every unit and link the
+/// same on any day.
+#[test]
+fn the_2025_reorganisation_is_one_change_set_as_shipped() {
+    let stages = ha_giang_stages();
+    let set = &stages.reorganisation;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples/ha-giang-2025.json");
+    let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+    let expected = serde_json::to_string_pretty(set).unwrap() + "\n";
+    assert!(
+        shipped == expected,
+        "{} differs from the demo's change set:\n{expected}",
+        path.display()
+    );
+    assert_eq!(set.effective, jiff::civil::date(2025, 7, 1));
+    let ops: BTreeMap<&str, usize> = set.changes.iter().fold(BTreeMap::new(), |mut m, c| {
+        *m.entry(c.op()).or_default() += 1;
+        m
+    });
+    assert_eq!(
+        ops,
+        BTreeMap::from([("abolish", 7), ("create", 19), ("merge", 19)])
+    );
+
+    // The set over the organisation before it.
+    let mut before = common::Replay::default();
+    for r in &stages.before {
+        before.create(r).unwrap();
+    }
+    let plan = set.plan(&before.org, &BTreeMap::new()).unwrap();
+    let mut after = before.org.clone();
+    for u in &plan.units {
+        after.units.insert(u.code.clone(), u.clone());
+    }
+    for (was, now) in &plan.ended_links {
+        let i = after.links.iter().position(|l| l == was).unwrap();
+        after.links[i] = now.clone();
+    }
+    after.links.extend(plan.new_links.iter().cloned());
+    // The records after it are valid against what it wrote.
+    before.org = after.clone();
+    for r in &stages.after {
+        before.create(r).unwrap();
+    }
+    // The same organisation as the plain records give.
+    let plain = common::replay(&ha_giang(), &ha_giang_edits()).org;
+    let mut units: Vec<_> = after.units.values().collect();
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut expected_units: Vec<_> = plain.units.values().collect();
+    expected_units.sort_by(|a, b| a.code.cmp(&b.code));
+    assert_eq!(units, expected_units);
+    let mut links = after.links.clone();
+    let mut expected_links = plain.links.clone();
+    let key = |l: &bienphong_domain::org::Link| format!("{l:?}");
+    links.sort_by_key(key);
+    expected_links.sort_by_key(key);
+    assert_eq!(links, expected_links);
+    assert_eq!(stages.after.first().map(|r| r.record_id), {
+        let all = ha_giang();
+        let n = all.len() - stages.after.len();
+        Some(all[n].record_id)
+    });
 }
 
 #[test]

@@ -79,10 +79,19 @@ fn share(org: &Org, code: &Code, onto: Date, target: &BTreeSet<&Code>, depth: u8
     let next: Vec<&Code> = if unit.valid_to.is_some_and(|t| t < onto) {
         unit.successors.iter().collect()
     } else {
-        let mut before: Vec<&Code> = org
+        // The units it took over from, those of its kind when there are
+        // any (as a scope's predecessors are): a commune made of three
+        // communes and named a successor of their abolished district is
+        // shared among the three.
+        let took_over: Vec<&crate::org::Unit> = org
             .units
             .values()
             .filter(|p| p.successors.contains(code))
+            .collect();
+        let same_kind = took_over.iter().any(|p| p.kind == unit.kind);
+        let mut before: Vec<&Code> = took_over
+            .into_iter()
+            .filter(|p| !same_kind || p.kind == unit.kind)
             .map(|p| &p.code)
             .collect();
         before.sort();

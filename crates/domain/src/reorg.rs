@@ -7,7 +7,7 @@
 use crate::Date;
 use crate::error::{Problem, ValidationError};
 use crate::format;
-use crate::org::{Code, Link, LinkKind, Org, Unit, UnitKind};
+use crate::org::{AdminCode, Code, Link, LinkKind, Org, Unit, UnitKind};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,6 +39,9 @@ pub enum Change {
         parent: Option<Code>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         agency_id: Option<String>,
+        /// Its codes in the state's list of administrative units.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        admin_codes: Vec<AdminCode>,
         #[serde(default = "yes")]
         verified: bool,
         #[serde(default, skip_serializing_if = "Text::is_empty")]
@@ -225,6 +228,12 @@ impl<'a> Work<'a> {
     }
 
     fn add_link(&mut self, kind: LinkKind, from: &Code, to: &Code) {
+        self.add_link_verified(kind, from, to, true);
+    }
+
+    /// A link from the date; `verified` as confirmed by a source (a link a
+    /// merge hands over is as confirmed as the link it continues).
+    fn add_link_verified(&mut self, kind: LinkKind, from: &Code, to: &Code, verified: bool) {
         let exists = self.links.iter().chain(&self.added).any(|l| {
             l.kind == kind && &l.from == from && &l.to == to && self.link_valid_on_date(l)
         });
@@ -235,7 +244,7 @@ impl<'a> Work<'a> {
                 to: to.clone(),
                 valid_from: Some(self.effective),
                 valid_to: None,
-                verified: true,
+                verified,
             });
         }
     }
@@ -301,6 +310,7 @@ impl ChangeSet {
                 name,
                 name_en,
                 agency_id,
+                admin_codes,
                 verified,
                 note,
                 ..
@@ -322,7 +332,7 @@ impl ChangeSet {
                         kind: *kind,
                         name: name.clone(),
                         name_en: name_en.clone(),
-                        admin_codes: Vec::new(),
+                        admin_codes: admin_codes.clone(),
                         agency_id: agency_id.clone().filter(|a| !a.trim().is_empty()),
                         valid_from: Some(self.effective),
                         valid_to: None,
@@ -478,7 +488,7 @@ impl ChangeSet {
                         }
                         if is_parent_link(l.kind) && &l.from == u {
                             if !w.reparented.contains(other) {
-                                w.add_link(l.kind, into, other);
+                                w.add_link_verified(l.kind, into, other, l.verified);
                             }
                         } else if l.kind == LinkKind::Coordination {
                             let (from, to) = if &l.from == u {
@@ -486,7 +496,7 @@ impl ChangeSet {
                             } else {
                                 (other, into)
                             };
-                            w.add_link(l.kind, from, to);
+                            w.add_link_verified(l.kind, from, to, l.verified);
                         }
                     }
                 }

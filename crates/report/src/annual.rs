@@ -21,6 +21,13 @@ pub struct AnnualReview {
     pub cutoff: Cutoff,
     pub period: Period,
     pub scope: Option<UnitRef>,
+    /// Figures mapped onto the units of this date (absent: as the units
+    /// were; `bienphong_domain::mapping`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapped_to: Option<bienphong_domain::Date>,
+    /// In a mapped review, the units whose records were counted in part.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub apportioned: Vec<crate::figures::Apportioned>,
     pub patrols: Patrols,
     pub cases: Cases,
     pub seizures: Vec<SeizureLine>,
@@ -186,10 +193,37 @@ pub async fn annual_review<S: Store>(
     cutoff: Cutoff,
     scope: Option<&Code>,
 ) -> Result<AnnualReview> {
+    annual_review_mapped(service, year, cutoff, scope, None).await
+}
+
+/// The same, with the year's records mapped onto the units of `map_to`
+/// when given with a scope (a review across a reorganisation), as the units
+/// were otherwise. The figures count as the summary's do (merges whole, a
+/// unit that passed into several in shares, said in `apportioned`); the
+/// briefing cycle, the programmes and the review conference are those of
+/// the units that map whole.
+pub async fn annual_review_mapped<S: Store>(
+    service: &Service<S>,
+    year: i16,
+    cutoff: Cutoff,
+    scope: Option<&Code>,
+    map_to: Option<bienphong_domain::Date>,
+) -> Result<AnnualReview> {
     let org = service.org_shared().await?;
     let period = Period::year(year, cutoff);
-    let scope_units = scope_units(&org, scope, &period)?;
-    let sums = Sums::load(service.store(), period, scope_units.clone()).await?;
+    let (scope_units, sums, apportioned, mapped_to) = match (scope, map_to) {
+        (Some(root), Some(onto)) => {
+            let mapped = bienphong_domain::mapping::Mapped::of(&org, root, &period, onto);
+            let (sums, apportioned) =
+                Sums::load_mapped(service.store(), &org, period, &mapped).await?;
+            (Some(mapped.whole), sums, apportioned, Some(onto))
+        }
+        _ => {
+            let units = scope_units(&org, scope, &period)?;
+            let sums = Sums::load(service.store(), period, units.clone()).await?;
+            (units, sums, Vec::new(), None)
+        }
+    };
     let Figures {
         patrols,
         cases,
@@ -223,6 +257,8 @@ pub async fn annual_review<S: Store>(
         cutoff,
         period,
         scope: scope.map(|c| unit_ref(&org, c)),
+        mapped_to,
+        apportioned,
         patrols,
         cases,
         seizures,

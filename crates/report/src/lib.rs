@@ -14,7 +14,7 @@ mod summary;
 mod tables;
 mod xlsx;
 
-pub use annual::{AnnualReview, UnitRef, annual_review};
+pub use annual::{AnnualReview, UnitRef, annual_review, annual_review_mapped};
 pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, OverdueDocument,
     briefing_roll, briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions,

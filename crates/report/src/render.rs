@@ -79,7 +79,14 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
         year: review.year,
         scope: review.scope.as_ref().map_or_else(
             || "toàn bộ các đơn vị".to_string(),
-            |s| format!("{} ({})", s.name, s.code),
+            |s| {
+                format!(
+                    "{} ({}){}",
+                    s.name,
+                    s.code,
+                    crate::summary::mapping_note_of(review.mapped_to, &review.apportioned, false)
+                )
+            },
         ),
         from: date(review.period.from),
         to: date(review.period.to),

@@ -148,7 +148,9 @@ pub struct DisasterChanges {
 }
 
 /// The Decree 09 year `today` falls in, or the latest of the ten before it
-/// with any figure for `scope` when that one has none.
+/// with any figure for `scope` when that one has none; never a year in
+/// which `scope`'s unit ended (it would compare part of a year with a
+/// whole one).
 pub async fn latest_year_with_records<S: Store>(
     service: &Service<S>,
     scope: Option<&Code>,
@@ -160,8 +162,15 @@ pub async fn latest_year_with_records<S: Store>(
     if today > Period::year(year, Cutoff::Decree09).to {
         year += 1;
     }
+    // A scope that ended during a year (a commune merged on 1/7/2025) has
+    // only part of that year: compared with a whole year it would read as
+    // a fall, so its last whole year is the one shown.
+    let ended = scope.and_then(|c| org.unit(c)).and_then(|u| u.valid_to);
     for y in (year - 10..=year).rev() {
         let period = Period::year(y, Cutoff::Decree09);
+        if ended.is_some_and(|end| period.from <= end && end < period.to) {
+            continue;
+        }
         let units = scope_units(&org, scope, &period)?;
         let sums = Sums::load_totals(service.store(), period, units).await?;
         if sums.totals.iter().any(|s| s.value != 0) {
@@ -654,14 +663,30 @@ pub(crate) fn lowercase_first(s: &str) -> String {
 /// comparison with the same period, and the breakdown tables.
 /// How a mapped summary counted: onto which units, and what it apportioned.
 fn mapping_note(summary: &Summary) -> String {
-    let Some(onto) = summary.mapped_to else {
+    mapping_note_of(summary.mapped_to, &summary.apportioned, true)
+}
+
+/// How a mapped report counted (`; số liệu quy đổi theo các đơn vị ngày …`
+/// and each unit apportioned), empty as the units were; `compared` when the
+/// report has a comparison period counted the same way.
+pub(crate) fn mapping_note_of(
+    mapped_to: Option<bienphong_domain::Date>,
+    apportioned: &[crate::figures::Apportioned],
+    compared: bool,
+) -> String {
+    let Some(onto) = mapped_to else {
         return String::new();
     };
     let mut note = format!(
-        "; số liệu quy đổi theo các đơn vị ngày {} (cả kỳ so sánh)",
-        date(onto)
+        "; số liệu quy đổi theo các đơn vị ngày {}{}",
+        date(onto),
+        if compared {
+            " (cả kỳ so sánh)"
+        } else {
+            ""
+        }
     );
-    for a in &summary.apportioned {
+    for a in apportioned {
         note.push_str(&format!(
             "; {} chia tách: {} lần tuần tra không gắn với đơn vị nào khác trong phạm vi, tính {} phần = {}",
             a.unit.name,

@@ -156,6 +156,7 @@ fn from_rows(rows: &[(usize, [String; 8])]) -> Result<ChangeSet, Vec<ValidationE
                     name_en: None,
                     parent: one(&targets),
                     agency_id: None,
+                    admin_codes: Vec::new(),
                     verified: !matches!(
                         verified.to_ascii_lowercase().as_str(),
                         "false" | "no" | "0" | "không"

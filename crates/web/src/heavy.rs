@@ -108,6 +108,26 @@ pub async fn annual_review(
     annual_review_at(state, seq, year, cutoff, scope).await
 }
 
+/// The annual review mapped onto the units of `map_to` when given with a
+/// scope (computed for the request: a mapped review is asked for rarely),
+/// else [`annual_review`].
+pub async fn annual_review_mapped(
+    state: &AppState,
+    year: i16,
+    cutoff: Cutoff,
+    scope: Option<&Code>,
+    map_to: Option<bienphong_domain::Date>,
+) -> Result<Arc<AnnualReview>, Error> {
+    match (scope, map_to) {
+        (Some(_), Some(_)) => Ok(Arc::new(
+            bienphong_report::annual_review_mapped(&state.service, year, cutoff, scope, map_to)
+                .await
+                .map_err(Error::from)?,
+        )),
+        _ => annual_review(state, year, cutoff, scope).await,
+    }
+}
+
 /// As [`annual_review`], for a caller that already read the store state
 /// (the dashboard reads it once for the whole page).
 pub async fn annual_review_at(

@@ -70,6 +70,14 @@ pub fn year(lang: Lang, q: &Query) -> Result<Option<i16>, ApiError> {
         .transpose()
 }
 
+/// `map_to`, if given: the day whose units a report's records are mapped
+/// onto (`bienphong_domain::mapping`).
+pub fn map_to(lang: Lang, q: &Query) -> Result<Option<bienphong_domain::Date>, ApiError> {
+    given(q, "map_to")
+        .map(|s| parse_date(s).map_err(|p| ApiError::bad_request(lang, "map_to", p.to_string())))
+        .transpose()
+}
+
 /// `quarter` of the dashboard: 1–4, or 0 (or none) for the whole year.
 pub fn dashboard_quarter(lang: Lang, q: &Query) -> Result<i8, ApiError> {
     match q.get("quarter").filter(|s| !s.is_empty()) {

@@ -275,6 +275,10 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 ("year", "the year"),
                 ("scope", "unit code (default: the caller's unit)"),
                 ("cutoff", "decree09 (default) or calendar"),
+                (
+                    "map_to",
+                    "with scope: count the year's records for the units of this day (YYYY-MM-DD or DD/MM/YYYY) instead of as the units were",
+                ),
                 ("format", "json (default), md, xlsx, csv or docx"),
                 ("style", "docx: state (default) or party"),
                 ("number", "docx: the number in the issuer's register"),

@@ -120,6 +120,10 @@ pub struct AnnualArgs {
     /// A unit code: the report covers it and the units below it.
     #[arg(long)]
     pub scope: Option<String>,
+    /// Count the year's records for the units of this day (DD/MM/YYYY),
+    /// across reorganisations, instead of as the units were; with --scope.
+    #[arg(long, requires = "scope")]
+    pub map_to: Option<String>,
     #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
     pub cutoff: Cutoff,
     #[arg(long, value_enum, default_value_t = Format::Md)]

@@ -11,7 +11,7 @@ use bienphong_domain::org::Org;
 use bienphong_domain::{RecordId, RevisionId};
 use bienphong_i18n::Lang;
 use bienphong_service::{Actor, NewRecord, Service};
-use bienphong_store::Store;
+use bienphong_store::{OrgChangeStore, Store};
 use std::io::Write as _;
 use std::time::Instant;
 
@@ -38,14 +38,25 @@ fn new_record(r: DemoRecord) -> NewRecord {
     }
 }
 
-/// Writes `records` in batches; returns how many were written.
+/// Writes `records` in batches into an empty store; returns how many were
+/// written.
 pub async fn write_all<S: Store>(
     service: &Service<S>,
     records: impl IntoIterator<Item = DemoRecord>,
     batch: usize,
+    progress: impl FnMut(usize),
+) -> Result<usize> {
+    write_onto(service, Org::default(), records, batch, progress).await
+}
+
+/// Writes `records` in batches over `org` (the organisation in the store).
+async fn write_onto<S: Store>(
+    service: &Service<S>,
+    mut org: Org,
+    records: impl IntoIterator<Item = DemoRecord>,
+    batch: usize,
     mut progress: impl FnMut(usize),
 ) -> Result<usize> {
-    let mut org = Org::default();
     let mut pending = Vec::with_capacity(batch);
     let mut written = 0;
     for r in records {
@@ -64,9 +75,26 @@ pub async fn write_all<S: Store>(
     Ok(written)
 }
 
-/// The Hà Giang demo: records, then the edits that give it some history.
-pub async fn write_ha_giang<S: Store>(service: &Service<S>) -> Result<usize> {
-    let written = write_all(service, bienphong_demo::ha_giang(), BATCH, |_| {}).await?;
+/// The Hà Giang demo: the records up to 30 June 2025, the reorganisation of
+/// 1 July 2025 applied as one change set (as `org apply` does: one event in
+/// the organisation's history), the records after it, then the edits that
+/// give it some history.
+pub async fn write_ha_giang<S: Store + OrgChangeStore>(service: &Service<S>) -> Result<usize> {
+    let demo = bienphong_demo::ha_giang_stages();
+    let mut written = write_all(service, demo.before, BATCH, |_| {}).await?;
+    let actor = Actor {
+        name: DEMO_AUTHOR.to_string(),
+        now_ms: demo.reorganised_ms,
+    };
+    let outcome = service
+        .apply_change_set(&actor, &demo.reorganisation, false)
+        .await?;
+    if let Some(problem) = outcome.problems.into_iter().next() {
+        return Err(bienphong_service::ServiceError::Invalid(problem).into());
+    }
+    written += outcome.plan.new_units.len() + outcome.plan.new_links.len();
+    let org = service.org().await?;
+    written += write_onto(service, org, demo.after, BATCH, |_| {}).await?;
     for (record_id, content) in bienphong_demo::ha_giang_edits() {
         let actor = Actor {
             name: DEMO_AUTHOR.to_string(),
@@ -87,7 +115,7 @@ fn content_time(content: &bienphong_domain::Content) -> i64 {
         .unwrap_or(0)
 }
 
-pub async fn run<S: Store>(
+pub async fn run<S: Store + OrgChangeStore>(
     service: &Service<S>,
     location: &str,
     args: DemoArgs,

@@ -31,7 +31,16 @@ async fn scope_of(ctx: &Context, scope: Option<&str>, period: &Period) -> Result
     ))
 }
 
+/// `--map-to DD/MM/YYYY`, checked before the store is opened.
+fn map_to_of(map_to: Option<&str>) -> Result<Option<bienphong_domain::Date>> {
+    Ok(map_to
+        .map(format::parse_date)
+        .transpose()
+        .map_err(|p| ValidationError::new("map_to", p))?)
+}
+
 async fn annual(ctx: &Context, args: AnnualArgs, out: &mut impl Write) -> Result<()> {
+    let map_to = map_to_of(args.map_to.as_deref())?;
     let service = ctx.service().await?;
     let scope = scope_of(
         ctx,
@@ -39,8 +48,14 @@ async fn annual(ctx: &Context, args: AnnualArgs, out: &mut impl Write) -> Result
         &Period::year(args.year, args.cutoff),
     )
     .await?;
-    let review =
-        bienphong_report::annual_review(service, args.year, args.cutoff, scope.as_ref()).await?;
+    let review = bienphong_report::annual_review_mapped(
+        service,
+        args.year,
+        args.cutoff,
+        scope.as_ref(),
+        map_to,
+    )
+    .await?;
     let report = Report::Annual(Box::new(review));
     write_report(
         ctx,
@@ -59,12 +74,7 @@ async fn summary(ctx: &Context, args: SummaryArgs, out: &mut impl Write) -> Resu
     if let Some(s) = &args.scope {
         Code::parse(s).map_err(|p| ValidationError::new("scope", p))?;
     }
-    let map_to = args
-        .map_to
-        .as_deref()
-        .map(format::parse_date)
-        .transpose()
-        .map_err(|p| ValidationError::new("map_to", p))?;
+    let map_to = map_to_of(args.map_to.as_deref())?;
     let scope = scope_of(ctx, args.scope.as_deref(), &period).await?;
     let service = ctx.service().await?;
     let summary = bienphong_report::summary_mapped(service, period, scope.as_ref(), map_to).await?;

@@ -106,6 +106,46 @@ pub(crate) const YEARS: [YearPlan; 3] = [
     },
 ];
 
+/// The years after the article's: 2025, across the reorganisation of 1
+/// July, and 2026, generated whole and kept up to the demo's last day
+/// ([`super::last_day`]). Volumes like 2022–2024's.
+pub(crate) const LATER: [YearPlan; 2] = [
+    YearPlan {
+        year: 2025,
+        patrols: 1_262,
+        border_guard: 8_105,
+        others: 3_318,
+        cases: 106,
+        subjects: 259,
+        seizures: &[
+            seizure("HEROIN", 12, 0, (3, 4)),
+            seizure("THUOCPHIEN", 65, -2, (1, 2)),
+            seizure("MTTH", 850, 0, (1, 2)),
+            seizure("XEMAY", 2, 0, (1, 2)),
+            seizure("DIENTHOAI", 5, 0, (2, 4)),
+            seizure("PHAONO", 210, -1, (1, 2)),
+        ],
+        responses: 3,
+    },
+    YearPlan {
+        year: 2026,
+        patrols: 1_284,
+        border_guard: 8_240,
+        others: 3_402,
+        cases: 109,
+        subjects: 266,
+        seizures: &[
+            seizure("HEROIN", 9, 0, (2, 4)),
+            seizure("THUOCPHIEN", 52, -2, (1, 2)),
+            seizure("MTTH", 600, 0, (1, 2)),
+            seizure("XEMAY", 3, 0, (2, 3)),
+            seizure("DIENTHOAI", 7, 0, (3, 4)),
+            seizure("TIEN", 320, 5, (1, 2)),
+        ],
+        responses: 2,
+    },
+];
+
 /// Days of the annual review conferences (HNTK) of the Border Guard Party
 /// Committee with the seven District Party Committees: (year reviewed, day).
 /// The 2023 review, the article's conference, falls in the 2024 reporting
@@ -170,6 +210,8 @@ pub(crate) struct Gen<'a> {
     geo: &'a Geo,
     names: Names,
     items: Vec<Item>,
+    /// Actions due after this day are still open.
+    open_after: Date,
 }
 
 const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
@@ -239,6 +281,7 @@ impl<'a> Gen<'a> {
             geo,
             names: Names::new(),
             items: Vec::new(),
+            open_after: date_2025_open(),
         }
     }
 
@@ -285,6 +328,15 @@ impl<'a> Gen<'a> {
     }
 
     // ---------------------------------------------------------------- years
+
+    /// A year after the 2024 review, under the organisation of each day:
+    /// Hà Giang's units up to 30 June 2025, Tuyên Quang's from 1 July.
+    /// Actions due by `open_after` have been dealt with.
+    pub(crate) fn later_year(&mut self, plan: &YearPlan, open_after: Date) {
+        self.open_after = open_after;
+        self.year(plan);
+        self.open_after = date_2025_open();
+    }
 
     pub(crate) fn year(&mut self, plan: &YearPlan) {
         self.patrols(plan);
@@ -372,7 +424,7 @@ impl<'a> Gen<'a> {
         let guards = distribute(&mut self.rng, plan.border_guard, &lo, &hi, start);
 
         for (i, d) in drafts.iter().enumerate() {
-            let partners = self.patrol_partners(d.post, d.station, d.kind, false);
+            let partners = self.patrol_partners(d.post, d.station, d.kind, after(d.date));
             let p = self.patrol(
                 d.post, d.station, d.date, d.kind, guards[i], others[i], partners,
             );
@@ -565,7 +617,11 @@ impl<'a> Gen<'a> {
                 _ => self.rng.day_in(year),
             };
             let items = std::mem::take(&mut seizures[i]);
-            self.case(date, types[i], subjects[i], items, None);
+            let new_commune = after(date).then(|| {
+                let post = self.rng.below(self.geo.posts.len() as u64) as usize;
+                (post, *self.rng.pick(&self.geo.posts[post].new_communes))
+            });
+            self.case(date, types[i], subjects[i], items, new_commune);
         }
     }
 
@@ -713,7 +769,7 @@ impl<'a> Gen<'a> {
             .into_iter()
             .map(|t| {
                 let due = add_days(date, self.rng.range(30, 75));
-                let status = if due > date_2025_open() {
+                let status = if due > self.open_after {
                     ActionStatus::Open
                 } else {
                     match self.rng.below(100) {
@@ -757,16 +813,28 @@ impl<'a> Gen<'a> {
             for post in 0..geo.posts.len() {
                 let date = add_days(quarter.to, -self.rng.range(1, 24));
                 let p = &geo.posts[post];
-                let mut participants: Vec<Code> =
-                    p.communes.iter().map(|&c| self.commune_code(c)).collect();
+                let mut participants: Vec<Code> = if after(date) {
+                    p.new_communes
+                        .iter()
+                        .map(|&n| geo.new_communes[n].code.clone())
+                        .collect()
+                } else {
+                    p.communes.iter().map(|&c| self.commune_code(c)).collect()
+                };
                 if post == geo.station_post {
                     participants.push(geo.station.clone());
                 }
-                let commune_names: Vec<String> = p
-                    .communes
-                    .iter()
-                    .map(|&c| geo.communes[c].short.to_string())
-                    .collect();
+                let commune_names: Vec<String> = if after(date) {
+                    p.new_communes
+                        .iter()
+                        .map(|&n| geo.new_communes[n].short.to_string())
+                        .collect()
+                } else {
+                    p.communes
+                        .iter()
+                        .map(|&c| geo.communes[c].short.to_string())
+                        .collect()
+                };
                 let content = format!(
                     "Giao ban quý {}/{year} giữa {} với Đảng ủy, UBND {} {}: trao đổi thông tin về tình hình an ninh chính trị, trật tự an toàn xã hội; đánh giá kết quả phối hợp tuần tra, quản lý, bảo vệ đường biên, mốc giới; thống nhất nội dung phối hợp quý tới.",
                     ROMAN[(q - 1) as usize],
@@ -808,14 +876,25 @@ impl<'a> Gen<'a> {
         geo.districts.iter().map(|d| d.code.clone()).collect()
     }
 
+    /// Tuyên Quang's border communes, which took over from the districts'.
+    fn new_communes(&self) -> Vec<Code> {
+        let geo = self.geo;
+        geo.new_communes.iter().map(|n| n.code.clone()).collect()
+    }
+
     /// The half-year interim review of the provincial Border Guard with the
     /// seven districts.
     fn interim_review(&mut self, year: i16) {
         let half = Period::half(year, 1, Cutoff::Decree09);
         let date = date(year, 6, self.rng.range(18, 28) as i8);
-        let districts = self.districts();
+        let later = after(date);
+        let (bch, districts) = if later {
+            (code(BCH_TQ), self.new_communes())
+        } else {
+            (code(BCH_HG), self.districts())
+        };
         let mut owners = districts.clone();
-        owners.push(code(BCH_HG));
+        owners.push(bch.clone());
         let actions = self.actions(
             date,
             &owners,
@@ -829,15 +908,21 @@ impl<'a> Gen<'a> {
         let meeting = Meeting {
             date,
             meeting_type: code("HNSK"),
-            host_unit: code(BCH_HG),
+            host_unit: bch,
             host_body: None,
             participant_units: districts,
             period_from: Some(half.from),
             period_to: Some(half.to),
             attendance: self.rng.range(55, 80) as u32,
-            content: text(&format!(
-                "Sơ kết 6 tháng đầu năm {year} thực hiện quy chế phối hợp giữa Đảng ủy Bộ đội Biên phòng tỉnh và Huyện ủy 7 huyện biên giới."
-            )),
+            content: text(&if later {
+                format!(
+                    "Sơ kết 6 tháng đầu năm {year} thực hiện quy chế phối hợp giữa Ban Chỉ huy Bộ đội Biên phòng tỉnh và Đảng ủy các xã biên giới."
+                )
+            } else {
+                format!(
+                    "Sơ kết 6 tháng đầu năm {year} thực hiện quy chế phối hợp giữa Đảng ủy Bộ đội Biên phòng tỉnh và Huyện ủy 7 huyện biên giới."
+                )
+            }),
             lessons: text(
                 "Một số nội dung phối hợp triển khai còn chậm; chế độ báo cáo định kỳ của một số xã chưa đúng thời gian.",
             ),
@@ -848,12 +933,28 @@ impl<'a> Gen<'a> {
 
     /// The annual review conferences and the notices of their conclusions.
     pub(crate) fn reviews(&mut self) {
+        for (reviewed, day) in REVIEWS {
+            self.review(reviewed, day);
+        }
+    }
+
+    /// The review of 2025, held in January 2026 by Tuyên Quang's command
+    /// with the border communes.
+    pub(crate) fn review_2025(&mut self) {
+        self.review(2025, (2026, 1, 14));
+    }
+
+    fn review(&mut self, reviewed: i16, (y, m, d): (i16, i8, i8)) {
         let geo = self.geo;
-        for (reviewed, (y, m, d)) in REVIEWS {
+        {
             let date = date_of(y, m, d);
+            let later = after(date);
             let period = Period::year(reviewed, Cutoff::Decree09);
-            let districts = self.districts();
-            let bch = code(BCH_HG);
+            let (districts, bch) = if later {
+                (self.new_communes(), code(BCH_TQ))
+            } else {
+                (self.districts(), code(BCH_HG))
+            };
             let directions = [
                 "Tiếp tục quán triệt, nắm vững quan điểm, chủ trương của Đảng, Nhà nước về nhiệm vụ quốc phòng, an ninh và xây dựng, quản lý, bảo vệ chủ quyền lãnh thổ, an ninh biên giới quốc gia trong tình hình mới, trọng tâm là Nghị quyết số 33-NQ/TW, Luật Biên phòng Việt Nam.",
                 "Thực hiện tốt chế độ trao đổi thông tin, phối hợp nắm chắc tình hình an ninh chính trị.",
@@ -891,9 +992,15 @@ impl<'a> Gen<'a> {
                 period_from: Some(period.from),
                 period_to: Some(period.to),
                 attendance: self.rng.range(90, 130) as u32,
-                content: text(&format!(
-                    "Hội nghị tổng kết công tác phối hợp giữa Đảng ủy Bộ đội Biên phòng tỉnh và Huyện ủy 7 huyện biên giới năm {reviewed}. Tham dự có lãnh đạo Tỉnh ủy, UBND tỉnh, lãnh đạo các ban Đảng Tỉnh ủy; đại diện Thường trực Huyện ủy 7 huyện biên giới, các ban xây dựng Đảng thuộc Huyện ủy; Đồn trưởng, Chính trị viên các đồn Biên phòng cùng già làng, trưởng bản, người có uy tín ở một số thôn biên giới."
-                )),
+                content: text(&if later {
+                    format!(
+                        "Hội nghị tổng kết công tác phối hợp giữa Ban Chỉ huy Bộ đội Biên phòng tỉnh và Đảng ủy, UBND các xã biên giới năm {reviewed}, năm đầu thực hiện chính quyền địa phương hai cấp. Tham dự có lãnh đạo Tỉnh ủy, UBND tỉnh Tuyên Quang; Bí thư Đảng ủy, Chủ tịch UBND các xã biên giới; Đồn trưởng, Chính trị viên các đồn Biên phòng cùng già làng, trưởng bản, người có uy tín ở một số thôn biên giới."
+                    )
+                } else {
+                    format!(
+                        "Hội nghị tổng kết công tác phối hợp giữa Đảng ủy Bộ đội Biên phòng tỉnh và Huyện ủy 7 huyện biên giới năm {reviewed}. Tham dự có lãnh đạo Tỉnh ủy, UBND tỉnh, lãnh đạo các ban Đảng Tỉnh ủy; đại diện Thường trực Huyện ủy 7 huyện biên giới, các ban xây dựng Đảng thuộc Huyện ủy; Đồn trưởng, Chính trị viên các đồn Biên phòng cùng già làng, trưởng bản, người có uy tín ở một số thôn biên giới."
+                    )
+                }),
                 lessons: text(
                     "Công tác phối hợp nắm tình hình ở một số địa bàn có lúc chưa chặt chẽ; chế độ trao đổi thông tin chưa thường xuyên; hình thức tuyên truyền chưa đa dạng, chưa phù hợp với đồng bào vùng cao.",
                 ),
@@ -909,12 +1016,22 @@ impl<'a> Gen<'a> {
                 date: notice,
                 document_type: code("TB"),
                 number: text(&format!("{}/TB-BCH", self.rng.range(8, 25))),
-                issuer: text("Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang"),
+                issuer: text(if later {
+                    "Ban Chỉ huy Bộ đội Biên phòng tỉnh Tuyên Quang"
+                } else {
+                    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang"
+                }),
                 unit: bch,
                 unit_body: None,
-                title: text(&format!(
-                    "Thông báo kết luận Hội nghị tổng kết công tác phối hợp giữa Đảng ủy Bộ đội Biên phòng tỉnh và Huyện ủy 7 huyện biên giới năm {reviewed}"
-                )),
+                title: text(&if later {
+                    format!(
+                        "Thông báo kết luận Hội nghị tổng kết công tác phối hợp giữa Ban Chỉ huy Bộ đội Biên phòng tỉnh và các xã biên giới năm {reviewed}"
+                    )
+                } else {
+                    format!(
+                        "Thông báo kết luận Hội nghị tổng kết công tác phối hợp giữa Đảng ủy Bộ đội Biên phòng tỉnh và Huyện ủy 7 huyện biên giới năm {reviewed}"
+                    )
+                }),
                 recipients,
                 signers: vec![],
                 actions: vec![],
@@ -938,17 +1055,32 @@ impl<'a> Gen<'a> {
             let post = self.rng.below(geo.posts.len() as u64) as usize;
             let date = self.rng.day_in(period);
             let p = &geo.posts[post];
-            let district = geo.districts[p.district].code.clone();
-            let commune = *self.rng.pick(&p.communes);
-            let commune = self.commune_code(commune);
             let host = p.code.clone();
-            let owners = vec![host.clone(), district.clone(), commune.clone()];
+            // From 1 July 2025 a post works with its communes alone.
+            let (participants, owners, report) = if after(date) {
+                let n = *self.rng.pick(&p.new_communes);
+                let commune = geo.new_communes[n].code.clone();
+                (
+                    vec![commune.clone()],
+                    vec![host.clone(), commune],
+                    "Báo cáo kết quả thực hiện về Ban Chỉ huy và Đảng ủy xã.",
+                )
+            } else {
+                let district = geo.districts[p.district].code.clone();
+                let commune = *self.rng.pick(&p.communes);
+                let commune = self.commune_code(commune);
+                (
+                    vec![district.clone(), commune.clone()],
+                    vec![host.clone(), district, commune],
+                    "Báo cáo kết quả thực hiện về Bộ Chỉ huy và Huyện ủy.",
+                )
+            };
             let actions = self.actions(
                 date,
                 &owners,
                 &[
                     "Cử cán bộ tăng cường bám nắm địa bàn các thôn giáp biên.",
-                    "Báo cáo kết quả thực hiện về Bộ Chỉ huy và Huyện ủy.",
+                    report,
                     "Phối hợp vận động nhân dân chấp hành quy chế khu vực biên giới.",
                 ],
                 1,
@@ -959,7 +1091,7 @@ impl<'a> Gen<'a> {
                 meeting_type: code("HOP"),
                 host_unit: host,
                 host_body: None,
-                participant_units: vec![district, commune],
+                participant_units: participants,
                 period_from: None,
                 period_to: None,
                 attendance: self.rng.range(8, 18) as u32,
@@ -989,14 +1121,16 @@ impl<'a> Gen<'a> {
 
     fn documents(&mut self, year: i16) {
         let geo = self.geo;
-        let bch = code(BCH_HG);
         let posts: Vec<Code> = geo.posts.iter().map(|p| p.code.clone()).collect();
         let districts = self.districts();
         let mut posts_and_districts = posts.clone();
         posts_and_districts.extend(districts.iter().cloned());
         let party = "Đảng ủy Bộ đội Biên phòng tỉnh Hà Giang";
         let command = "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang";
+        let new_communes = self.new_communes();
 
+        // From 1 July 2025 the command is Tuyên Quang's and writes to the
+        // posts and the communes (the districts have ended).
         let issue = |g: &mut Self,
                      date: Date,
                      kind: &str,
@@ -1005,13 +1139,37 @@ impl<'a> Gen<'a> {
                      title: String,
                      to: &[Code],
                      ack: u64| {
-            let recipients = g.recipients(date, to, ack);
+            let (bch, issuer, to) = if after(date) {
+                let to: Vec<Code> = to
+                    .iter()
+                    .filter(|u| !districts.contains(u))
+                    .cloned()
+                    .chain(
+                        to.iter()
+                            .any(|u| districts.contains(u))
+                            .then(|| new_communes.clone())
+                            .into_iter()
+                            .flatten(),
+                    )
+                    .collect();
+                let issuer = issuer
+                    .replace("Bộ Chỉ huy Bộ đội", "Ban Chỉ huy Bộ đội")
+                    .replace(
+                        "Đảng ủy Bộ đội Biên phòng",
+                        "Đảng ủy Ban Chỉ huy Bộ đội Biên phòng",
+                    )
+                    .replace("tỉnh Hà Giang", "tỉnh Tuyên Quang");
+                (code(BCH_TQ), issuer, to)
+            } else {
+                (code(BCH_HG), issuer.to_string(), to.to_vec())
+            };
+            let recipients = g.recipients(date, &to, ack);
             let doc = Document {
                 date,
                 document_type: code(kind),
                 number: text(&number),
-                issuer: text(issuer),
-                unit: bch.clone(),
+                issuer: text(&issuer),
+                unit: bch,
                 unit_body: None,
                 title: text(&title),
                 recipients,
@@ -1125,7 +1283,7 @@ impl<'a> Gen<'a> {
                         ROMAN[(q - 1) as usize]
                     )),
                     recipients: vec![Recipient {
-                        unit: code(BCH_HG),
+                        unit: code(if after(d) { BCH_TQ } else { BCH_HG }),
                         acknowledged_on: Some(add_days(d, self.rng.range(1, 3))),
                     }],
                     signers: vec![],
@@ -1167,6 +1325,7 @@ impl<'a> Gen<'a> {
         for post in 0..geo.posts.len() {
             let p_code = self.post_code(post);
             let communes = geo.posts[post].communes.clone();
+            let new_communes = geo.posts[post].new_communes.clone();
             // All-People Border Defence Day, 3 March.
             let day = date(year, 2, 20);
             let date = add_days(day, self.rng.range(0, 11));
@@ -1174,7 +1333,14 @@ impl<'a> Gen<'a> {
             let item = Propaganda {
                 date,
                 unit: p_code.clone(),
-                partner_units: communes.iter().map(|&c| self.commune_code(c)).collect(),
+                partner_units: if after(date) {
+                    new_communes
+                        .iter()
+                        .map(|&n| geo.new_communes[n].code.clone())
+                        .collect()
+                } else {
+                    communes.iter().map(|&c| self.commune_code(c)).collect()
+                },
                 topic: text(&format!(
                     "Tuyên truyền kỷ niệm Ngày Biên phòng toàn dân (03/3/{year}) gắn với Chỉ thị số 01/CT-TTg"
                 )),
@@ -1185,8 +1351,12 @@ impl<'a> Gen<'a> {
             for _ in 0..self.rng.range(12, 18) {
                 let date = self.rng.day_in(period);
                 let sessions = self.rng.range(1, 4);
-                let commune = *self.rng.pick(&communes);
-                let commune = self.commune_code(commune);
+                let commune = if after(date) {
+                    geo.new_communes[*self.rng.pick(&new_communes)].code.clone()
+                } else {
+                    let commune = *self.rng.pick(&communes);
+                    self.commune_code(commune)
+                };
                 let topic = TOPICS[self.rng.weighted(&weights)].0;
                 let item = Propaganda {
                     date,
@@ -1213,10 +1383,18 @@ impl<'a> Gen<'a> {
                 self.rng.range(1, 28) as i8,
             );
             let p = &geo.posts[post];
+            let partner_units = if after(date) {
+                p.new_communes
+                    .iter()
+                    .map(|&n| geo.new_communes[n].code.clone())
+                    .collect()
+            } else {
+                p.communes.iter().map(|&c| self.commune_code(c)).collect()
+            };
             let item = Disaster {
                 date,
                 unit: p.code.clone(),
-                partner_units: p.communes.iter().map(|&c| self.commune_code(c)).collect(),
+                partner_units,
                 kind: DisasterKind::Plan,
                 title: text(&format!(
                     "Phương án phòng, chống thiên tai và tìm kiếm cứu nạn năm {year} của {}",
@@ -1261,10 +1439,17 @@ impl<'a> Gen<'a> {
                     self.rng.range(1, 3),
                 )
             };
+            // From 1 July 2025 the place is in the commune that took over.
+            let (partner, title) = if after(date) {
+                let n = &geo.new_communes[geo.communes[commune].successor];
+                (n.code.clone(), title.replace(&place, &n.in_text))
+            } else {
+                (self.commune_code(commune), title)
+            };
             let item = Disaster {
                 date,
                 unit: self.post_code(post),
-                partner_units: vec![self.commune_code(commune)],
+                partner_units: vec![partner],
                 kind: DisasterKind::Response,
                 title: text(&title),
                 persons_mobilised: self.rng.range(25, 120) as u32,
@@ -1388,10 +1573,17 @@ impl<'a> Gen<'a> {
                     guardian: None,
                     consent_on: Some(add_days(start, -self.rng.range(1, 10))),
                 };
+                let partner = if after(start) {
+                    geo.new_communes[geo.communes[commune].successor]
+                        .code
+                        .clone()
+                } else {
+                    self.commune_code(commune)
+                };
                 let record = Programme {
                     programme: code(programme),
                     sponsor_unit: self.post_code(post),
-                    partner_units: vec![self.commune_code(commune)],
+                    partner_units: vec![partner],
                     beneficiary_kind: BeneficiaryKind::Household,
                     start,
                     end: Some(start),
@@ -1412,7 +1604,8 @@ impl<'a> Gen<'a> {
 
     // ------------------------------------------------------------ after 2025
 
-    /// Work with the new communes of Tuyên Quang, July to October 2025.
+    /// The handover to the new communes of Tuyên Quang in July to October
+    /// 2025, beside the year's ordinary work ([`Self::later_year`]).
     pub(crate) fn after_2025(&mut self) {
         let geo = self.geo;
         let bch = code(BCH_TQ);
@@ -1483,30 +1676,6 @@ impl<'a> Gen<'a> {
             acknowledge_by: None,
         };
         self.push(d, Content::Document(doc), None);
-
-        // Patrols, Decree 09 months August to October 2025.
-        for month in 8..=10i8 {
-            let period = Period::month(2025, month, Cutoff::Decree09);
-            for post in 0..geo.posts.len() {
-                for _ in 0..self.rng.range(2, 3) {
-                    let date = self.rng.day_in(period).max(first_day());
-                    let kind = if self.rng.chance(8) {
-                        PatrolKind::PostOnly
-                    } else {
-                        PatrolKind::Joint
-                    };
-                    let others = if kind == PatrolKind::Joint {
-                        self.rng.range(1, 6)
-                    } else {
-                        0
-                    };
-                    let guards = self.rng.range((3 - others).max(1), 9);
-                    let partners = self.patrol_partners(post, false, kind, true);
-                    let p = self.patrol(post, false, date, kind, guards, others, partners);
-                    self.push(date, Content::Patrol(p), None);
-                }
-            }
-        }
 
         // Cases against the new communes.
         let find = |geo: &Geo, post: &str| {
@@ -1600,6 +1769,11 @@ impl<'a> Gen<'a> {
         };
         self.push(d, Content::Disaster(item), None);
     }
+}
+
+/// Whether `d` falls under Tuyên Quang's organisation (from 1 July 2025).
+fn after(d: Date) -> bool {
+    d >= first_day()
 }
 
 /// Actions due after this day are still open in the demo.

@@ -8,21 +8,25 @@ mod structure;
 use crate::DemoRecord;
 use crate::catalogue;
 use crate::util::{Ids, Rng, add_days, code, date, local_ms, text};
-use activity::{Gen, Item, YEARS};
-use bienphong_domain::org::Code;
+use activity::{Gen, Item, LATER, YEARS};
+use bienphong_domain::org::{Code, Org};
 use bienphong_domain::record::{ActionStatus, Content, PatrolKind};
 use bienphong_domain::{Cutoff, Period, RecordId};
+use std::collections::BTreeMap;
 use structure::Geo;
 
 const SEED_CONTENT: u64 = 0x4841_2047_4941_4E47; // "HA GIANG"
 const SEED_IDS: u64 = 0x4249_454E_5048_4F4E; // "BIENPHON"
 const SEED_TIMES: u64 = 0x5449_4D45_5354_414D; // "TIMESTAM"
 
-pub(crate) fn build() -> Vec<DemoRecord> {
+/// The demo in the order it is written: the organisation of 2021 and the
+/// work up to 30 June 2025, the reorganisation of 1 July 2025 as one change
+/// set, the work after it.
+pub(crate) fn stages() -> (crate::HaGiang, Ids) {
     let geo = Geo::new();
     let mut ids = Ids::new(SEED_IDS);
     let mut times = Rng::new(SEED_TIMES);
-    let mut out = Vec::new();
+    let mut before = Vec::new();
 
     // The organisation as it was set up, on 1 December 2021.
     let setup = local_ms(date(2021, 12, 1), 8, 0);
@@ -31,7 +35,7 @@ pub(crate) fn build() -> Vec<DemoRecord> {
         .map(Content::Catalogue)
         .chain(structure::before_2025(&geo));
     for (i, content) in org.enumerate() {
-        out.push(ids.record(content, setup + i as i64 * 1_000));
+        before.push(ids.record(content, setup + i as i64 * 1_000));
     }
 
     let mut gen_ = Gen::new(&geo, SEED_CONTENT);
@@ -40,17 +44,117 @@ pub(crate) fn build() -> Vec<DemoRecord> {
     }
     gen_.reviews();
     gen_.children();
-    emit(gen_.take(), &mut ids, &mut times, &mut out);
+    emit(gen_.take(), &mut ids, &mut times, &mut before);
 
-    // The reorganisation of 1 July 2025.
-    let reorganised = local_ms(structure::first_day(), 9, 0);
-    for (i, content) in structure::from_2025(&geo).into_iter().enumerate() {
-        out.push(ids.record(content, reorganised + i as i64 * 1_000));
-    }
-
+    // 2025 and 2026 up to the demo's last day, under the organisation of
+    // each day; the reorganisation of 1 July 2025 between them.
     gen_.after_2025();
-    emit(gen_.take(), &mut ids, &mut times, &mut out);
-    out
+    for plan in &LATER {
+        gen_.later_year(plan, date(2026, 8, 31));
+    }
+    gen_.review_2025();
+    let (until_june, from_july): (Vec<Item>, Vec<Item>) = gen_
+        .take()
+        .into_iter()
+        .filter(|i| i.date <= last_day())
+        .map(up_to_last_day)
+        .partition(|i| i.date < structure::first_day());
+    emit(until_june, &mut ids, &mut times, &mut before);
+    let reorganisation = structure::reorganisation();
+    let reorganised_ms = local_ms(structure::first_day(), 9, 0);
+    let mut after = Vec::new();
+    emit(from_july, &mut ids, &mut times, &mut after);
+    let stages = crate::HaGiang {
+        before,
+        reorganisation,
+        reorganised_ms,
+        after,
+    };
+    (stages, ids)
+}
+
+/// Every record as first revisions: the change set's plan laid over the
+/// records before it (units and links that end are written ended), its new
+/// units and links after them.
+pub(crate) fn build() -> Vec<DemoRecord> {
+    plain().0
+}
+
+/// [`build`]'s records, and the edits that give the units that ended their
+/// successors (which exist only once the new units are written).
+fn plain() -> (Vec<DemoRecord>, Vec<(RecordId, Content)>) {
+    let (
+        crate::HaGiang {
+            mut before,
+            reorganisation,
+            reorganised_ms,
+            after,
+        },
+        mut reorganisation_ids,
+    ) = stages();
+    let mut org = Org::default();
+    for r in &before {
+        match &r.content {
+            Content::Unit(u) => {
+                org.units.insert(u.code.clone(), u.clone());
+            }
+            Content::Link(l) => org.links.push(l.clone()),
+            _ => {}
+        }
+    }
+    let plan = reorganisation
+        .plan(&org, &BTreeMap::new())
+        .unwrap_or_else(|p| panic!("the 2025 reorganisation: {p:?}"));
+    let mut new = Vec::new();
+    let mut successors = Vec::new();
+    for u in plan.units {
+        if plan.new_units.contains(&u.code) {
+            new.push(Content::Unit(u));
+            continue;
+        }
+        let record = before
+            .iter_mut()
+            .find(|r| matches!(&r.content, Content::Unit(x) if x.code == u.code))
+            .unwrap_or_else(|| panic!("unit {}", u.code));
+        let mut ended = u.clone();
+        ended.successors.clear();
+        record.content = Content::Unit(ended);
+        if !u.successors.is_empty() {
+            successors.push((record.record_id, Content::Unit(u)));
+        }
+    }
+    for (was, now) in plan.ended_links {
+        let record = before
+            .iter_mut()
+            .find(|r| matches!(&r.content, Content::Link(x) if *x == was))
+            .unwrap_or_else(|| panic!("link {was:?}"));
+        record.content = Content::Link(now);
+    }
+    new.extend(plan.new_links.into_iter().map(Content::Link));
+    for (i, content) in new.into_iter().enumerate() {
+        before.push(reorganisation_ids.record(content, reorganised_ms + i as i64 * 1_000));
+    }
+    before.extend(after);
+    (before, successors)
+}
+
+/// The demo's last day of records: 30 November 2026. Nothing is dated
+/// later, so that the demo is the same whenever it is built and passes the
+/// future-date rule on any day after it.
+pub(crate) fn last_day() -> bienphong_domain::Date {
+    date(2026, 11, 30)
+}
+
+/// An item as known on the last day: no acknowledgement dated later.
+fn up_to_last_day(mut item: Item) -> Item {
+    if let Content::Document(d) = &mut item.content {
+        for r in &mut d.recipients {
+            if r.acknowledged_on.is_some_and(|a| a > last_day()) {
+                r.acknowledged_on = None;
+            }
+        }
+    }
+    item
 }
 
 /// Writes activity records in date order, each restricted record right after
@@ -68,22 +172,7 @@ fn emit(items: Vec<Item>, ids: &mut Ids, times: &mut Rng, out: &mut Vec<DemoReco
 }
 
 pub(crate) fn edits() -> Vec<(RecordId, Content)> {
-    let geo = Geo::new();
-    let records = build();
-    let mut out = Vec::new();
-
-    // The successors of the units that ended on 30 June 2025.
-    for (unit_code, successors) in structure::successors(&geo) {
-        let record = records
-            .iter()
-            .find(|r| matches!(&r.content, Content::Unit(u) if u.code == unit_code))
-            .unwrap_or_else(|| panic!("unit {unit_code}"));
-        if let Content::Unit(u) = &record.content {
-            let mut u = u.clone();
-            u.successors = successors;
-            out.push((record.record_id, Content::Unit(u)));
-        }
-    }
+    let (records, mut out) = plain();
 
     let in_year = |d: bienphong_domain::Date, y: i16| Period::year(y, Cutoff::Decree09).contains(d);
     let lung_cu = code("BP-LUNGCU");

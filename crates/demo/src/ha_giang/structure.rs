@@ -7,6 +7,7 @@ use crate::util::{code, date, text};
 use bienphong_domain::Date;
 use bienphong_domain::org::{AdminCode, Code, Link, LinkKind, Marker, MarkerKind, Unit, UnitKind};
 use bienphong_domain::record::Content;
+use bienphong_domain::reorg::{Change, ChangeSet};
 
 /// The last day of Hà Giang province, its districts and old communes.
 pub(crate) fn last_day() -> Date {
@@ -752,6 +753,8 @@ pub(crate) struct CommuneInfo {
     pub short: &'static str,
     pub district: usize,
     pub post: usize,
+    /// The commune it went into on 1 July 2025 (into `Geo::new_communes`).
+    pub successor: usize,
 }
 
 pub(crate) struct PostInfo {
@@ -769,6 +772,7 @@ pub(crate) struct PostInfo {
 pub(crate) struct NewCommuneInfo {
     pub code: Code,
     pub in_text: String,
+    pub short: &'static str,
 }
 
 /// The organisation as the activity generator needs it.
@@ -813,6 +817,7 @@ impl Geo {
                 short: c.short,
                 district: c.district,
                 post: post_index(c.post),
+                successor: new_index(c.successor),
             })
             .collect();
         let posts = POSTS
@@ -847,6 +852,7 @@ impl Geo {
             .map(|n| NewCommuneInfo {
                 code: code(n.code),
                 in_text: format!("xã {}", n.short),
+                short: n.short,
             })
             .collect();
         Self {
@@ -930,14 +936,14 @@ fn link(
     }
 }
 
-/// Units, links and markers as they stood until 30 June 2025, each old
-/// unit and link already ending on that day.
+/// Units, links and markers as they were set up in 2021; the
+/// [`reorganisation`] ends what ends on 30 June 2025.
 pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
+    // Only Hà Giang's code in the state's list is known to end then.
     let end = Some(last_day());
     let mut out = Vec::new();
 
     let mut hg = unit(HG, UnitKind::Province, "Hà Giang", "Ha Giang province");
-    hg.valid_to = end;
     // Codes of the state's list of administrative units (Decision
     // 124/2004/QĐ-TTg); districts and communes carry none in the demo
     // rather than illustrative ones that could pass for real.
@@ -951,7 +957,6 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
         "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang",
         "Ha Giang Provincial Border Guard Command",
     );
-    bch.valid_to = end;
     bch.note =
         text("Từ ngày 01/7/2025 tổ chức lại thành Ban Chỉ huy Bộ đội Biên phòng tỉnh Tuyên Quang.");
     out.push(Content::Unit(bch));
@@ -963,7 +968,6 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             &format!("Huyện {}", d.short),
             &format!("{} district", d.en),
         );
-        u.valid_to = end;
         u.note = text(
             "Cấp huyện kết thúc hoạt động từ ngày 01/7/2025 (chính quyền địa phương hai cấp).",
         );
@@ -1005,7 +1009,6 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             &format!("{kind_vi} {}", c.short),
             &format!("{} {kind_en}", c.en),
         );
-        u.valid_to = end;
         if c.status == Likely {
             u.verified = false;
             u.note = text("Có thể là xã, thị trấn biên giới; chưa xác minh qua nguồn.");
@@ -1031,7 +1034,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             &hg,
             &d.code,
             None,
-            end,
+            None,
             true,
         )));
     }
@@ -1042,7 +1045,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             district,
             &c.code,
             None,
-            end,
+            None,
             true,
         )));
     }
@@ -1051,7 +1054,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
         &code(VILLAGE.2),
         &code(VILLAGE.0),
         None,
-        end,
+        None,
         true,
     )));
     // The provincial Border Guard command belongs to its province, so a
@@ -1061,7 +1064,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
         &code(HG),
         &bch,
         None,
-        end,
+        None,
         true,
     )));
     for p in &geo.posts {
@@ -1070,7 +1073,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             &bch,
             &p.code,
             None,
-            end,
+            None,
             true,
         )));
     }
@@ -1088,7 +1091,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             &bch,
             &d.code,
             None,
-            end,
+            None,
             true,
         )));
     }
@@ -1100,7 +1103,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             post,
             &c.code,
             None,
-            end,
+            None,
             verified,
         )));
     }
@@ -1111,7 +1114,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             district,
             &c.code,
             None,
-            end,
+            None,
             true,
         )));
     }
@@ -1134,139 +1137,109 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
     out
 }
 
-/// The units and links that start on 1 July 2025.
-pub(crate) fn from_2025(geo: &Geo) -> Vec<Content> {
-    let start = Some(first_day());
-    let mut out = Vec::new();
-    let mut tq = unit(
-        TQ,
-        UnitKind::Province,
-        "Tuyên Quang",
-        "Tuyen Quang province",
-    );
-    tq.valid_from = start;
-    // Tuyên Quang keeps its code 08 in the list in force from 1/7/2025.
-    tq.admin_codes = vec![admin_code("08", start, None)];
-    tq.note = text("Tỉnh Tuyên Quang sau hợp nhất với tỉnh Hà Giang, từ ngày 01/7/2025.");
-    out.push(Content::Unit(tq));
-
-    let mut bch = unit(
-        BCH_TQ,
-        UnitKind::BorderGuardCommand,
-        "Ban Chỉ huy Bộ đội Biên phòng tỉnh Tuyên Quang",
-        "Tuyen Quang Border Guard Command",
-    );
-    bch.valid_from = start;
-    bch.note = text(
-        "Thuộc Bộ Chỉ huy Quân sự tỉnh Tuyên Quang, từ ngày 01/7/2025; các đồn Biên phòng giữ nguyên.",
-    );
-    out.push(Content::Unit(bch));
-
+/// The reorganisation of 1 July 2025 as one change set (docs/org-changes.md):
+/// Tuyên Quang and its Border Guard command created, Hà Giang merged into
+/// Tuyên Quang and its command into Tuyên Quang's, each border commune
+/// merged into the new commune that took it over, the districts abolished.
+/// The posts pass to the new command, the village and the posts' commune
+/// links to the new communes (a merge hands them over).
+pub(crate) fn reorganisation() -> ChangeSet {
+    let start = first_day();
+    let mut changes = vec![
+        Change::Create {
+            code: code(TQ),
+            kind: UnitKind::Province,
+            name: text("Tuyên Quang"),
+            name_en: Some(text("Tuyen Quang province")),
+            parent: None,
+            agency_id: None,
+            // Tuyên Quang keeps its code 08 in the list in force from 1/7/2025.
+            admin_codes: vec![admin_code("08", Some(start), None)],
+            verified: true,
+            note: text("Tỉnh Tuyên Quang sau hợp nhất với tỉnh Hà Giang, từ ngày 01/7/2025."),
+        },
+        Change::Create {
+            code: code(BCH_TQ),
+            kind: UnitKind::BorderGuardCommand,
+            name: text("Ban Chỉ huy Bộ đội Biên phòng tỉnh Tuyên Quang"),
+            name_en: Some(text("Tuyen Quang Border Guard Command")),
+            parent: Some(code(TQ)),
+            agency_id: None,
+            admin_codes: Vec::new(),
+            verified: true,
+            note: text(
+                "Thuộc Bộ Chỉ huy Quân sự tỉnh Tuyên Quang, từ ngày 01/7/2025; các đồn Biên phòng giữ nguyên.",
+            ),
+        },
+    ];
     for n in &NEW_COMMUNES {
-        let mut u = unit(
-            n.code,
-            UnitKind::Commune,
-            &format!("Xã {}", n.short),
-            &format!("{} commune", n.en),
-        );
-        u.valid_from = start;
         let olds: Vec<String> = COMMUNES
             .iter()
             .filter(|c| c.successor == n.code)
             .map(|c| format!("{} {}", if c.town { "thị trấn" } else { "xã" }, c.short))
             .collect();
-        u.note = if n.code == NEW_SONVI {
-            text(&format!(
+        let note = if n.code == NEW_SONVI {
+            format!(
                 "Thành lập theo Nghị quyết 1684/NQ-UBTVQH15 ngày 16/06/2025 trên cơ sở {}; do hai đồn Biên phòng phụ trách.",
                 olds.join(", ")
-            ))
+            )
         } else {
-            text(&format!(
+            format!(
                 "Thành lập theo Nghị quyết 1684/NQ-UBTVQH15 ngày 16/06/2025. Các xã biên giới cũ sáp nhập vào (minh họa, chưa xác minh): {}.",
                 olds.join(", ")
-            ))
+            )
         };
-        out.push(Content::Unit(u));
+        changes.push(Change::Create {
+            code: code(n.code),
+            kind: UnitKind::Commune,
+            name: text(&format!("Xã {}", n.short)),
+            name_en: Some(text(&format!("{} commune", n.en))),
+            parent: Some(code(TQ)),
+            agency_id: None,
+            admin_codes: Vec::new(),
+            verified: true,
+            note: text(&note),
+        });
     }
-
-    let tq = code(TQ);
-    let bch = code(BCH_TQ);
-    for n in &geo.new_communes {
-        out.push(Content::Link(link(
-            LinkKind::CivilParent,
-            &tq,
-            &n.code,
-            start,
-            None,
-            true,
-        )));
+    changes.push(Change::Merge {
+        units: vec![code(HG)],
+        into: code(TQ),
+    });
+    changes.push(Change::Merge {
+        units: vec![code(BCH_HG)],
+        into: code(BCH_TQ),
+    });
+    for n in &NEW_COMMUNES {
+        changes.push(Change::Merge {
+            units: COMMUNES
+                .iter()
+                .filter(|c| c.successor == n.code)
+                .map(|c| code(c.code))
+                .collect(),
+            into: code(n.code),
+        });
     }
-    let village_parent = COMMUNES
-        .iter()
-        .find(|c| c.code == VILLAGE.2)
-        .map(|c| c.successor)
-        .unwrap_or(NEW_SONVI);
-    out.push(Content::Link(link(
-        LinkKind::CivilParent,
-        &code(village_parent),
-        &code(VILLAGE.0),
-        start,
-        None,
-        true,
-    )));
-    out.push(Content::Link(link(
-        LinkKind::MilitaryParent,
-        &code(TQ),
-        &bch,
-        start,
-        None,
-        true,
-    )));
-    for p in &geo.posts {
-        out.push(Content::Link(link(
-            LinkKind::MilitaryParent,
-            &bch,
-            &p.code,
-            start,
-            None,
-            true,
-        )));
-    }
-    for p in &geo.posts {
-        for &n in &p.new_communes {
-            let verified = geo.new_communes[n].code.as_str() == NEW_SONVI;
-            out.push(Content::Link(link(
-                LinkKind::Coordination,
-                &p.code,
-                &geo.new_communes[n].code,
-                start,
-                None,
-                verified,
-            )));
-        }
-    }
-    out
-}
-
-/// Old units and the units that took over from them: the province, the
-/// command, each district (its border communes' successors) and each commune.
-pub(crate) fn successors(geo: &Geo) -> Vec<(Code, Vec<Code>)> {
-    let mut out = vec![
-        (code(HG), vec![code(TQ)]),
-        (code(BCH_HG), vec![code(BCH_TQ)]),
-    ];
-    for (i, d) in geo.districts.iter().enumerate() {
-        let mut next: Vec<Code> = Vec::new();
+    for (i, d) in DISTRICTS.iter().enumerate() {
+        let mut successors: Vec<Code> = Vec::new();
         for c in COMMUNES.iter().filter(|c| c.district == i) {
             let s = code(c.successor);
-            if !next.contains(&s) {
-                next.push(s);
+            if !successors.contains(&s) {
+                successors.push(s);
             }
         }
-        out.push((d.code.clone(), next));
+        changes.push(Change::Abolish {
+            unit: code(d.code),
+            successors,
+        });
     }
-    for c in &COMMUNES {
-        out.push((code(c.code), vec![code(c.successor)]));
+    ChangeSet {
+        effective: start,
+        title: text(
+            "Sắp xếp tổ chức từ ngày 01/7/2025: hợp nhất tỉnh Hà Giang vào tỉnh Tuyên Quang, kết thúc cấp huyện, sắp xếp các xã biên giới",
+        ),
+        note: text(
+            "Dữ liệu minh họa của bản demo. Các xã mới theo Nghị quyết 1684/NQ-UBTVQH15 ngày 16/06/2025; xã cũ nào vào xã mới nào chỉ xác minh được với xã Sơn Vĩ.",
+        ),
+        changes,
     }
-    out
 }

@@ -109,3 +109,24 @@ fn mapped_back_onto_the_old_units_a_merged_units_records_are_shared() {
     let m = Mapped::of(&org(), &code("C"), &year(), d(2025, 1, 1));
     assert_eq!(whole(&m), ["C", "C1", "C2"]);
 }
+
+#[test]
+fn mapped_back_a_unit_is_shared_among_the_units_of_its_kind_it_took_over_from() {
+    // District D (abolished on 1/7/2025 with N as a successor) held A and
+    // B, which merged into N: N's records mapped back onto 1/1/2025 go half
+    // to A and half to B, none to D besides what D holds (A and B).
+    let mut o = org();
+    let mut district = unit("D", None, Some(d(2025, 6, 30)), &["N"]);
+    district.kind = UnitKind::District;
+    o.units.insert(code("D"), district);
+    let m = Mapped::of(&o, &code("A"), &year(), d(2025, 1, 1));
+    let shares: Vec<_> = m
+        .shares
+        .iter()
+        .map(|s| (s.unit.to_string(), s.numerator, s.denominator))
+        .collect();
+    assert_eq!(shares, [("N".to_string(), 1, 2)]);
+    // The district's own records go forward whole to N, its one successor.
+    let m = Mapped::of(&o, &code("N"), &year(), d(2025, 7, 1));
+    assert_eq!(whole(&m), ["A", "B", "D", "N"]);
+}

@@ -27,6 +27,7 @@ struct ReportPage {
     scope: String,
     year: String,
     cutoff: String,
+    map_to: String,
     html: Option<String>,
     charts: Vec<ChartFigure>,
     download: String,
@@ -81,6 +82,7 @@ async fn report_for(
 ) -> Result<Report, Error> {
     let year = params::year(lang, q)?.ok_or_else(|| ApiError::bad_request(lang, "year", "2023"))?;
     let cutoff = params::cutoff(lang, q)?;
+    let map_to = params::map_to(lang, q)?;
     let scope = params::scope(state, who, lang, q).await?;
     let kind = q.get("period").map_or("annual", String::as_str);
     let numbered = |prefix: &str, max: i8| {
@@ -90,7 +92,8 @@ async fn report_for(
     };
     let period = match kind {
         "annual" => {
-            let review = heavy::annual_review(state, year, cutoff, scope.as_ref()).await?;
+            let review =
+                heavy::annual_review_mapped(state, year, cutoff, scope.as_ref(), map_to).await?;
             return Ok(Report::Annual(Box::new(AnnualReview::clone(&review))));
         }
         "year" => Period::year(year, cutoff),
@@ -102,7 +105,8 @@ async fn report_for(
             _ => return Err(ApiError::bad_request(lang, "period", kind.to_string()).into()),
         },
     };
-    let summary = bienphong_report::summary(&state.service, period, scope.as_ref()).await?;
+    let summary =
+        bienphong_report::summary_mapped(&state.service, period, scope.as_ref(), map_to).await?;
     Ok(Report::Summary(Box::new(summary)))
 }
 
@@ -159,7 +163,7 @@ pub async fn page(
     let lang = auth.lang;
     let org = state.service.org_shared().await?;
     let text = |k: &str| q.get(k).cloned().unwrap_or_default();
-    let (year, scope) = (text("year"), text("scope"));
+    let (year, scope, map_to) = (text("year"), text("scope"), text("map_to"));
     let period = q.get("period").cloned().unwrap_or_else(|| "annual".into());
     let cutoff = q
         .get("cutoff")
@@ -177,6 +181,7 @@ pub async fn page(
         ("year", year.as_str()),
         ("scope", scope.as_str()),
         ("cutoff", cutoff.as_str()),
+        ("map_to", map_to.as_str()),
     ])
     .unwrap_or_default();
     Ok(render(ReportPage {
@@ -187,6 +192,7 @@ pub async fn page(
         scope,
         year,
         cutoff,
+        map_to,
         html,
         charts,
         download,
@@ -220,8 +226,9 @@ pub async fn annual(
     let year = params::year(lang, &q)?
         .ok_or_else(|| ApiError::bad_request(lang, "year", "a year such as 2023"))?;
     let cutoff = params::cutoff(lang, &q)?;
+    let map_to = params::map_to(lang, &q)?;
     let scope = params::scope(&state, &caller.principal, lang, &q).await?;
-    let review = heavy::annual_review(&state, year, cutoff, scope.as_ref()).await?;
+    let review = heavy::annual_review_mapped(&state, year, cutoff, scope.as_ref(), map_to).await?;
     let report = Report::Annual(Box::new(AnnualReview::clone(&review)));
     let (body, format) = rendered(&state, lang, &q, report, Format::Json).await?;
     Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())

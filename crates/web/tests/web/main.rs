@@ -10,6 +10,7 @@
 
 mod common;
 
+mod across;
 mod api;
 mod attachments;
 mod briefing;

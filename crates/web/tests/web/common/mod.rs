@@ -59,6 +59,18 @@ fn template() -> &'static Path {
                 for chunk in demo_records().chunks(2000) {
                     service.add_batch(&mut org, chunk.to_vec()).await.unwrap();
                 }
+                // The successors of the units that ended on 30/6/2025, as
+                // the demo gives them (its other edits are left out).
+                let actor = bienphong_service::Actor {
+                    name: "demo".into(),
+                    // 1 July 2025, 09:00 at the border.
+                    now_ms: 1_751_335_200_000,
+                };
+                for (id, content) in bienphong_demo::ha_giang_edits() {
+                    if matches!(content, bienphong_domain::Content::Unit(_)) {
+                        service.edit(&actor, id, None, content).await.unwrap();
+                    }
+                }
                 for (name, role, unit, restricted) in ACCOUNTS {
                     service
                         .create_user(
