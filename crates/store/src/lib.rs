@@ -10,6 +10,7 @@ mod copy;
 mod imports;
 mod org_changes;
 mod peers;
+mod personal;
 mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
@@ -19,6 +20,7 @@ pub use copy::{CopyReport, WholeCopyReport, copy, copy_whole};
 pub use imports::{DeletedImport, ImportStore};
 pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
+pub use personal::{Erasure, PersonalStore, SubjectRequest};
 pub use sql::{Backend, SchemaState, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;

@@ -8,7 +8,7 @@ use bienphong_domain::access::{Grant, Role};
 use bienphong_domain::org::Code;
 use bienphong_domain::{NodeId, Revision};
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, Store, SyncStatusStore};
+use bienphong_store::{AccountStore, PersonalStore, Store, SyncStatusStore};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -35,6 +35,9 @@ pub struct Bundle {
     #[serde(default)]
     pub push_cursor: i64,
     pub revisions: Vec<Revision>,
+    /// From the server: erasures its revisions made (as a pull carries them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erasures: Vec<crate::wire::ErasureNotice>,
 }
 
 impl Bundle {
@@ -106,6 +109,7 @@ pub async fn export_from_node<S: Store>(
         pull_cursor: state.pull_cursor,
         push_cursor: after,
         revisions,
+        erasures: Vec::new(),
     })
 }
 
@@ -131,7 +135,7 @@ fn check_addressed(bundle: &Bundle, me: NodeId) -> Result<()> {
 /// server confirms it applied. A bundle from another server, or meant for
 /// another node, is refused before anything is written. Returns the new
 /// revisions.
-pub async fn import_on_node<S: Store>(
+pub async fn import_on_node<S: Store + PersonalStore>(
     store: &S,
     state: &mut NodeState,
     bundle: Bundle,
@@ -147,6 +151,7 @@ pub async fn import_on_node<S: Store>(
         )));
     }
     let new = store.import(bundle.revisions).await?;
+    crate::client::apply_erasures(store, &bundle.erasures).await?;
     state.server_node = Some(bundle.from_node);
     state.pull_cursor = state.pull_cursor.max(bundle.pull_cursor);
     // Only a reply addressed to this node confirms its revisions.
@@ -159,7 +164,7 @@ pub async fn import_on_node<S: Store>(
 /// On the server: applies a node's bundle with the checks of a push for
 /// `who` (all or nothing), and returns the reply: what `who` may read after
 /// the node's cursor, leaving out the node's own revisions.
-pub async fn answer_on_server<S: Store + AccountStore>(
+pub async fn answer_on_server<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -210,7 +215,7 @@ pub async fn bundle_principal<S: SyncStatusStore>(
 
 /// On the server: what `who` may read after `after`, for the node
 /// `exclude_node` (its own revisions left out) when one is named.
-pub async fn reply_from_server<S: Store + AccountStore>(
+pub async fn reply_from_server<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -219,6 +224,7 @@ pub async fn reply_from_server<S: Store + AccountStore>(
 ) -> Result<Bundle> {
     let mut cursor = after;
     let mut revisions = Vec::new();
+    let mut erasures = Vec::new();
     loop {
         let page = crate::server::pull(
             service,
@@ -237,6 +243,7 @@ pub async fn reply_from_server<S: Store + AccountStore>(
         .await?;
         cursor = page.next;
         revisions.extend(page.revisions);
+        erasures.extend(page.erasures);
         if !page.more {
             break;
         }
@@ -249,5 +256,6 @@ pub async fn reply_from_server<S: Store + AccountStore>(
         pull_cursor: cursor,
         push_cursor: 0,
         revisions,
+        erasures,
     })
 }

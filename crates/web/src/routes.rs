@@ -276,6 +276,13 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 ("scope", "unit code (default: the caller's unit)"),
                 ("cutoff", "decree09 (default) or calendar"),
                 ("format", "json (default), md, xlsx, csv or docx"),
+                (
+                    "aggregate_only",
+                    "true: aggregates only, for the unclassified national reporting system \
+                     (Decree 09/2019): tables of counts with a statement of the channel, no \
+                     names, no case details, counts 1–4 shown as <5 with complementary \
+                     suppression (md, json, xlsx or csv)",
+                ),
                 ("style", "docx: state (default) or party"),
                 ("number", "docx: the number in the issuer's register"),
                 (
