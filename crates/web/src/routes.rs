@@ -8,8 +8,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, records,
-    reports, sheets, signoff, sync, tokens,
+    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, persons,
+    records, reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -102,7 +102,7 @@ const CONFIRM_QUERY: &[(&str, &str)] = &[(
      Hard limits are refused whatever this says.",
 )];
 
-fn route(
+pub(crate) fn route(
     method: Method,
     path: impl Into<String>,
     summary: impl Into<String>,
@@ -640,6 +640,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         });
         attachment_api_routes(&mut routes, t, &item);
     }
+    routes.extend(persons::api_routes());
     routes
 }
 
