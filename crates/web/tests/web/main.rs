@@ -16,6 +16,7 @@ mod briefing;
 mod contract;
 mod labels;
 mod ops;
+mod personal;
 mod pickers;
 mod sheets;
 mod signoff;
