@@ -2559,7 +2559,20 @@ fn a_restricted_read_from_the_cli_is_audited() {
     assert_eq!(audit[0].outcome, "allowed");
     assert_eq!(audit[0].record_type.as_deref(), Some("case_subjects"));
     assert_eq!(audit[0].record_id, None);
-    assert_eq!(audit[0].detail, format!("{shown} records listed"));
+    // The audit names the records seen, not only how many.
+    let ids: Vec<String> = listed
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        audit[0].detail,
+        format!("{shown} records listed: {}", ids.join(", "))
+    );
 
     let first: Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
     let id = first["id"].as_str().unwrap();

@@ -107,6 +107,17 @@ pub enum Problem {
     },
     #[error("the link {code} would be valid twice on the same days")]
     ValidityOverlap { code: String },
+    /// Personal details of a beneficiary without a recorded consent.
+    #[error("is required: personal details are kept only with a recorded consent")]
+    ConsentMissing,
+    /// A child's details without the legal representative who consented.
+    #[error("is required: a child's details need the consent of a legal representative")]
+    RepresentativeMissing,
+    /// A child of 7 or older who has not consented.
+    #[error("is required: a child of 7 or older must consent too")]
+    ChildConsentMissing,
+    #[error("is after the day consent was given ({0})")]
+    BornAfterConsent(String),
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -283,6 +294,10 @@ impl Problem {
                 vec![field, v(code), ("count", count(*n)), ("date", date.clone())],
             ),
             Problem::ValidityOverlap { code } => ("field-validity-overlap", vec![field, v(code)]),
+            Problem::ConsentMissing => ("field-consent-missing", vec![field]),
+            Problem::RepresentativeMissing => ("field-representative-missing", vec![field]),
+            Problem::ChildConsentMissing => ("field-child-consent-missing", vec![field]),
+            Problem::BornAfterConsent(s) => ("field-born-after-consent", vec![field, v(s)]),
         }
     }
 }

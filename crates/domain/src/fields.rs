@@ -230,6 +230,7 @@ pub fn form_of(t: RecordType) -> Vec<Item> {
             F(opt("ethnicity", Text)),
             F(opt("guardian", Text)),
             F(opt("consent_on", Date)),
+            F(opt("child_consent_on", Date)),
         ],
         RecordType::Propaganda => vec![
             F(f("date", Date)),

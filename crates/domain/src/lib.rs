@@ -16,6 +16,7 @@ pub mod limits;
 pub mod mapping;
 pub mod org;
 pub mod period;
+pub mod personal;
 pub mod quantity;
 pub mod record;
 pub mod reorg;

@@ -369,10 +369,16 @@ pub struct Beneficiary {
     pub birth_year: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ethnicity: Option<Text>,
+    /// The legal representative who consented, for a child.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guardian: Option<Text>,
+    /// The day consent was given (by the representative, for a child):
+    /// the record's date ([`crate::personal::check_consent`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_on: Option<Date>,
+    /// The day a child of 7 or older consented too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_consent_on: Option<Date>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -215,7 +215,10 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             }
             Ok(())
         }
-        Content::Beneficiary(b) => non_empty("name", b.name.as_str()),
+        Content::Beneficiary(b) => {
+            non_empty("name", b.name.as_str())?;
+            crate::personal::check_consent(b)
+        }
         Content::Unit(u) => {
             if is_new_unit && org.units.contains_key(&u.code) {
                 return Err(err("code", Problem::DuplicateUnit(u.code.to_string())));

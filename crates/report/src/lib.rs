@@ -1,6 +1,7 @@
 //! Reports computed from records. Every figure is a sum over the store's
 //! derived facts or over live records; nothing is typed into a report.
 
+mod aggregate;
 mod annual;
 mod briefing;
 mod charts;
@@ -14,6 +15,7 @@ mod summary;
 mod tables;
 mod xlsx;
 
+pub use aggregate::{CHANNEL, SUPPRESSION_RULE, THRESHOLD, aggregate_tables, render_aggregate};
 pub use annual::{AnnualReview, UnitRef, annual_review, annual_review_mapped};
 pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, OverdueDocument,

@@ -324,8 +324,7 @@ impl<S: Store + AccountStore> Service<S> {
             let more = records.len() > limit;
             records.truncate(limit);
             if restricted {
-                self.audit_listing(who, now_ms, &filter, records.len())
-                    .await?;
+                self.audit_listing(who, now_ms, &filter, &records).await?;
             }
             return Ok(Page {
                 records,
@@ -376,8 +375,7 @@ impl<S: Store + AccountStore> Service<S> {
             }
         }
         if restricted {
-            self.audit_listing(who, now_ms, &filter, records.len())
-                .await?;
+            self.audit_listing(who, now_ms, &filter, &records).await?;
         }
         Ok(Page {
             records,
@@ -408,15 +406,15 @@ impl<S: Store + AccountStore> Service<S> {
         .await
     }
 
-    /// Audits a list of personal data that showed `shown` records.
+    /// Audits a list of personal data with the records it showed.
     async fn audit_listing(
         &self,
         who: &Principal,
         now_ms: i64,
         filter: &ListFilter,
-        shown: usize,
+        shown: &[CurrentRecord],
     ) -> Result<()> {
-        if shown == 0 {
+        if shown.is_empty() {
             return Ok(());
         }
         self.audit_record(
@@ -427,7 +425,7 @@ impl<S: Store + AccountStore> Service<S> {
             filter.record_type.unwrap_or(RecordType::CaseSubjects),
             None,
             None,
-            format!("{shown} records listed"),
+            crate::records_seen(shown.iter().map(|r| r.record_id)),
         )
         .await
     }

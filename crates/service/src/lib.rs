@@ -21,6 +21,7 @@ pub mod codes;
 mod conflicts;
 mod guarded;
 mod node;
+pub mod personal;
 pub mod reorg;
 mod scope;
 mod signoff;
@@ -194,6 +195,15 @@ pub fn check_write(
 ) -> std::result::Result<(), bienphong_domain::ValidationError> {
     check(content, org, is_new_unit)?;
     bienphong_domain::limits::check_not_future(content, bienphong_domain::limits::day_of(now_ms))
+}
+
+/// The detail of an audit entry for a read of several records of personal
+/// data: how many, and which (their ids), so that the audit says whose data
+/// was seen and not only how much. One wording for the web, the API, the
+/// CLI and sync pulls.
+pub fn records_seen(ids: impl IntoIterator<Item = RecordId>) -> String {
+    let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    format!("{} records listed: {}", ids.len(), ids.join(", "))
 }
 
 /// Refuses a write whose values are possible but unlikely, unless the

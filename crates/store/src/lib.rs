@@ -11,6 +11,7 @@ mod imports;
 mod key;
 mod org_changes;
 mod peers;
+mod personal;
 mod sql;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
@@ -21,6 +22,7 @@ pub use imports::{DeletedImport, ImportStore};
 pub use key::StoreKey;
 pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
+pub use personal::{Erasure, PersonalStore, SubjectRequest};
 pub use sql::{Backend, SchemaState, SqlStore, mask_url};
 
 use bienphong_domain::org::Code;

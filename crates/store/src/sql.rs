@@ -628,6 +628,11 @@ impl SqlStore {
         }
 
         set_conflicts(&mut tx, &resolved).await?;
+        // Before the revisions are inserted (their insert is the last
+        // step: docs/sync-protocol.md §2).
+        if let Some((cleared, erasures)) = &extras.erasure {
+            crate::personal::clear_in(&mut tx, cleared, erasures).await?;
+        }
         store_revisions(&mut tx, self.backend, &revisions, order, prior, state).await?;
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
         crate::blobs::insert_in(&mut tx, &extras.blobs, extras.blob_ms).await?;
@@ -787,6 +792,9 @@ pub(crate) struct Extras {
     pub blob_ms: i64,
     /// The reorganisation these writes make, noted with their revisions.
     pub org_change: Option<crate::org_changes::OrgChange>,
+    /// An erasure: the revisions whose content is cleared (with what they
+    /// hold from now on) and the notes of it (`crate::personal`).
+    pub erasure: Option<(Vec<(RevisionId, String)>, Vec<crate::personal::Erasure>)>,
 }
 
 pub(crate) fn is_retryable(e: &StoreError) -> bool {
@@ -800,7 +808,7 @@ pub(crate) fn parse_id<T: FromStr>(s: &str) -> Result<T> {
         .map_err(|_| StoreError::Corrupt(format!("bad id {s}")))
 }
 
-fn parse_type(s: &str) -> Result<RecordType> {
+pub(crate) fn parse_type(s: &str) -> Result<RecordType> {
     RecordType::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown record type {s}")))
 }
 

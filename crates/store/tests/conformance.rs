@@ -16,7 +16,8 @@ use bienphong_domain::{
     Content, Cutoff, NodeId, Period, Quantity, RecordId, RecordType, RevisionId,
 };
 use bienphong_store::{
-    BlobStore, Conflict, ListFilter, ListKey, NewBlob, SqlStore, Store, StoreError, Write,
+    BlobStore, Conflict, Erasure, ListFilter, ListKey, NewBlob, PersonalStore, SqlStore, Store,
+    StoreError, SubjectRequest, Write,
 };
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -2122,6 +2123,123 @@ pub async fn a_purge_removes_records_whole_and_notes_it<S: Store>(store: S) {
     assert!(store.verify_derived().await.unwrap());
 }
 
+/// An erasure (docs/adr/0020-data-subjects-and-erasure.md): a tombstone and
+/// the earlier revisions' content cleared, in one transaction, noted
+/// without content; applying it again changes nothing; the register of
+/// requests keeps how each was handled.
+pub async fn an_erasure_clears_history_and_is_noted_without_content<S: Store + PersonalStore>(
+    store: S,
+) {
+    store.commit(structure()).await.unwrap();
+    let programme = RecordId::new();
+    let person = |consent: &str| {
+        content(
+            RecordType::Beneficiary,
+            json!({"programme_record": programme, "name": "Lò Thị Bình", "birth_year": 1990,
+                   "ethnicity": "Thái", "consent_on": consent}),
+        )
+    };
+    let first = new(RecordType::Beneficiary, person("2023-01-01"));
+    let id = first.record_id;
+    let r1 = store.commit(vec![first]).await.unwrap().remove(0);
+    let r2 = store
+        .commit(vec![Write {
+            parent: Some(r1.id),
+            record_id: id,
+            ..new(RecordType::Beneficiary, person("2023-02-01"))
+        }])
+        .await
+        .unwrap()
+        .remove(0);
+    let cleared = content(
+        RecordType::Beneficiary,
+        json!({"programme_record": programme, "name": ""}),
+    )
+    .to_json();
+    let erasing = RevisionId::new();
+    let note = Erasure {
+        record_id: id,
+        record_type: RecordType::Beneficiary,
+        revision_id: erasing,
+        cleared: vec![r1.id, r2.id],
+        request_id: Some("R1".into()),
+        actor: "admin".into(),
+        at_ms: 7,
+    };
+    store
+        .erase(
+            vec![Write {
+                record_id: id,
+                record_type: RecordType::Beneficiary,
+                content: None,
+                parent: Some(r2.id),
+                resolves: Vec::new(),
+                author: "admin".into(),
+                created_ms: 7,
+                revision_id: Some(erasing),
+            }],
+            vec![(r1.id, cleared.clone()), (r2.id, cleared.clone())],
+            vec![note.clone()],
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let history = store.history(id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [r1.id, r2.id, erasing]
+    );
+    assert!(history.iter().all(|r| !r.content.contains("Bình")));
+    assert!(history[2].deleted);
+    assert!(store.get(id).await.unwrap().is_none());
+    assert_eq!(store.erasures().await.unwrap(), [note.clone()]);
+    assert_eq!(store.erasures_by(&[erasing]).await.unwrap(), [note.clone()]);
+    assert!(store.erasures_by(&[r1.id]).await.unwrap().is_empty());
+    assert_eq!(store.restricted_revisions().await.unwrap().len(), 3);
+    assert!(store.verify_derived().await.unwrap());
+    // As a node applies it again from a later pull: nothing new is noted.
+    let again = store.revisions_by_ids(&[r1.id, r2.id]).await.unwrap();
+    store.apply_erasures(&again, &[note]).await.unwrap();
+    assert_eq!(store.erasures().await.unwrap().len(), 1);
+
+    let request = SubjectRequest {
+        id: "R1".into(),
+        person: "Lò Thị Bình".into(),
+        kind: "erasure".into(),
+        received_on: "2026-01-08".into(),
+        due_on: "2026-01-12".into(),
+        state: "open".into(),
+        note: String::new(),
+        received_by: "admin".into(),
+        received_ms: 5,
+        handled_by: None,
+        handled_ms: None,
+    };
+    store.add_subject_request(&request).await.unwrap();
+    assert!(
+        store
+            .handle_subject_request("R1", "answered", "đã xóa", "admin", 9)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .handle_subject_request("R2", "answered", "", "admin", 9)
+            .await
+            .unwrap()
+    );
+    let held = store.subject_requests().await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(
+        (
+            held[0].state.as_str(),
+            held[0].note.as_str(),
+            held[0].handled_ms
+        ),
+        ("answered", "đã xóa", Some(9))
+    );
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2168,6 +2286,10 @@ macro_rules! conformance_suite {
             store_test!($backend, a_units_seizures_are_those_of_its_live_cases);
             store_test!($backend, a_purge_removes_records_whole_and_notes_it);
             store_test!($backend, positions_and_signoffs_are_kept);
+            store_test!(
+                $backend,
+                an_erasure_clears_history_and_is_noted_without_content
+            );
             store_test!(
                 $backend,
                 an_org_change_is_noted_with_its_revisions_or_not_at_all

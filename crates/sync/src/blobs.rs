@@ -13,7 +13,7 @@ use bienphong_domain::access::Access;
 use bienphong_domain::attachment;
 use bienphong_domain::{Content, RecordType};
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, BlobStore, ListFilter, NewBlob, Store};
+use bienphong_store::{AccountStore, BlobStore, ListFilter, NewBlob, PersonalStore, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
@@ -44,7 +44,7 @@ pub struct BlobReport {
 }
 
 /// Whether `who` may read a link that names `hash` (and so the file).
-async fn readable<S: Store + AccountStore + BlobStore>(
+async fn readable<S: Store + AccountStore + PersonalStore + BlobStore>(
     service: &Service<S>,
     who: &Principal,
     hash: &str,
@@ -60,7 +60,7 @@ async fn readable<S: Store + AccountStore + BlobStore>(
 }
 
 /// The server's answer to an offer.
-pub async fn answer_offer<S: Store + AccountStore + BlobStore>(
+pub async fn answer_offer<S: Store + AccountStore + PersonalStore + BlobStore>(
     service: &Service<S>,
     who: &Principal,
     offer: BlobOffer,
@@ -87,7 +87,7 @@ pub async fn answer_offer<S: Store + AccountStore + BlobStore>(
 
 /// A file a node sends: kept if a link the node may read names it, its
 /// bytes are what the hash says, and its type may be attached.
-pub async fn receive<S: Store + AccountStore + BlobStore>(
+pub async fn receive<S: Store + AccountStore + PersonalStore + BlobStore>(
     service: &Service<S>,
     who: &Principal,
     hash: &str,
@@ -102,7 +102,7 @@ pub async fn receive<S: Store + AccountStore + BlobStore>(
 
 /// A file a node asks for, if `who` may read a link naming it; reading a
 /// file of personal data is audited like the records.
-pub async fn send<S: Store + AccountStore + BlobStore>(
+pub async fn send<S: Store + AccountStore + PersonalStore + BlobStore>(
     service: &Service<S>,
     who: &Principal,
     hash: &str,

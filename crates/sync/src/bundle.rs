@@ -9,7 +9,7 @@ use bienphong_domain::org::Code;
 use bienphong_domain::{Content, NodeId, RecordType, Revision};
 use bienphong_service::checked_blob;
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, BlobStore, Store, SyncStatusStore};
+use bienphong_store::{AccountStore, BlobStore, PersonalStore, Store, SyncStatusStore};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -42,6 +42,9 @@ pub struct Bundle {
     /// them). Bundles of earlier versions carry none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<BundleFile>,
+    /// From the server: erasures its revisions made (as a pull carries them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erasures: Vec<crate::wire::ErasureNotice>,
 }
 
 /// An attached file's bytes in a bundle, named by their SHA-256.
@@ -157,6 +160,7 @@ pub async fn export_from_node<S: Store + BlobStore>(
         push_cursor: after,
         revisions,
         files,
+        erasures: Vec::new(),
     })
 }
 
@@ -183,7 +187,7 @@ fn check_addressed(bundle: &Bundle, me: NodeId) -> Result<()> {
 /// another node, is refused before anything is written. Its files are
 /// kept where a link of this store names them and their bytes are what
 /// their hash says. Returns the new revisions.
-pub async fn import_on_node<S: Store + BlobStore>(
+pub async fn import_on_node<S: Store + BlobStore + PersonalStore>(
     store: &S,
     state: &mut NodeState,
     bundle: Bundle,
@@ -205,6 +209,7 @@ pub async fn import_on_node<S: Store + BlobStore>(
         .map(|f| Ok((f.hash.clone(), checked_blob(&f.hash, f.bytes)?)))
         .collect::<Result<_>>()?;
     let new = store.import(bundle.revisions).await?;
+    crate::client::apply_erasures(store, &bundle.erasures).await?;
     for (hash, blob) in files {
         if store
             .present_blobs(std::slice::from_ref(&hash))
@@ -227,7 +232,7 @@ pub async fn import_on_node<S: Store + BlobStore>(
 /// On the server: applies a node's bundle with the checks of a push for
 /// `who` (all or nothing), and returns the reply: what `who` may read after
 /// the node's cursor, leaving out the node's own revisions.
-pub async fn answer_on_server<S: Store + AccountStore + BlobStore>(
+pub async fn answer_on_server<S: Store + AccountStore + BlobStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -287,7 +292,7 @@ pub async fn bundle_principal<S: SyncStatusStore>(
 
 /// On the server: what `who` may read after `after`, for the node
 /// `exclude_node` (its own revisions left out) when one is named.
-pub async fn reply_from_server<S: Store + AccountStore + BlobStore>(
+pub async fn reply_from_server<S: Store + AccountStore + BlobStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -296,6 +301,7 @@ pub async fn reply_from_server<S: Store + AccountStore + BlobStore>(
 ) -> Result<Bundle> {
     let mut cursor = after;
     let mut revisions = Vec::new();
+    let mut erasures = Vec::new();
     loop {
         let page = crate::server::pull(
             service,
@@ -314,6 +320,7 @@ pub async fn reply_from_server<S: Store + AccountStore + BlobStore>(
         .await?;
         cursor = page.next;
         revisions.extend(page.revisions);
+        erasures.extend(page.erasures);
         if !page.more {
             break;
         }
@@ -334,5 +341,6 @@ pub async fn reply_from_server<S: Store + AccountStore + BlobStore>(
         push_cursor: 0,
         revisions,
         files,
+        erasures,
     })
 }

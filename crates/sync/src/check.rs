@@ -7,7 +7,7 @@ use crate::server::readable_ids;
 use crate::wire::{CheckRequest, CheckResponse, TypeDigest};
 use bienphong_domain::{RecordType, RevisionId};
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, Store};
+use bienphong_store::{AccountStore, PersonalStore, Store};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -48,7 +48,7 @@ pub fn digests(
 
 /// The server's side: the digests of what `who` may read (what a full pull
 /// would bring it, its own revisions included).
-pub async fn on_server<S: Store + AccountStore>(
+pub async fn on_server<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     request: CheckRequest,

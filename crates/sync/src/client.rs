@@ -9,8 +9,8 @@ use crate::wire::{
 };
 use crate::{Result, SyncError};
 use bienphong_domain::access::Grant;
-use bienphong_domain::{NodeId, RecordId, RecordType, RevisionId};
-use bienphong_store::{BlobStore, Store};
+use bienphong_domain::{NodeId, RecordId, RecordType, Revision, RevisionId};
+use bienphong_store::{BlobStore, PersonalStore, Store};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -491,7 +491,7 @@ pub async fn sync<S, Save, Prog>(
     progress: &mut Prog,
 ) -> Result<SyncReport>
 where
-    S: Store + BlobStore,
+    S: Store + BlobStore + PersonalStore,
     Save: FnMut(&NodeState) -> Result<()> + ?Sized,
     Prog: FnMut(Progress) + ?Sized,
 {
@@ -589,6 +589,7 @@ where
             pulled.extend(answer.revisions.iter().map(|r| r.id));
             report.pulled += answer.revisions.len();
             report.applied += store.import(answer.revisions).await?;
+            apply_erasures(store, &answer.erasures).await?;
             state.pull_cursor = answer.next;
             skip_pulled(store, state, &pulled, client.batches.offer.max(1)).await?;
             save(state)?;
@@ -618,6 +619,35 @@ where
     save(state)?;
     (report.bytes_sent, report.bytes_received) = client.bytes();
     Ok(report)
+}
+
+/// Applies the erasures a pull brought (after its revisions, before the
+/// cursor moves past them): the revisions they cleared as the server holds
+/// them now, and a note of each (docs/adr/0020-data-subjects-and-erasure.md).
+pub async fn apply_erasures<S: Store + PersonalStore>(
+    store: &S,
+    erasures: &[crate::wire::ErasureNotice],
+) -> Result<usize> {
+    if erasures.is_empty() {
+        return Ok(0);
+    }
+    let cleared: Vec<Revision> = erasures
+        .iter()
+        .flat_map(|e| e.cleared.iter().cloned())
+        .collect();
+    let notes: Vec<bienphong_store::Erasure> = erasures
+        .iter()
+        .map(|e| bienphong_store::Erasure {
+            record_id: e.record_id,
+            record_type: e.record_type,
+            revision_id: e.revision_id,
+            cleared: e.cleared.iter().map(|r| r.id).collect(),
+            request_id: None,
+            actor: e.actor.clone(),
+            at_ms: e.at_ms,
+        })
+        .collect();
+    Ok(store.apply_erasures(&cleared, &notes).await?)
 }
 
 /// After the grant changed, offers again what is set aside (not
@@ -673,7 +703,7 @@ async fn offer_set_aside_again<S: Store>(
 /// of its revisions here (but those set aside) is one the server holds and
 /// does not count in the node's scope: what the server lacks (a server
 /// restored from an older backup) is never purged, it is offered again.
-pub async fn reconcile<S: Store>(
+pub async fn reconcile<S: Store + PersonalStore>(
     store: &S,
     client: &Client,
     state: &mut NodeState,
@@ -714,6 +744,7 @@ pub async fn reconcile<S: Store>(
             .await?;
         pulled.extend(answer.revisions.iter().map(|r| r.id));
         done.fetched += store.import(answer.revisions).await?;
+        apply_erasures(store, &answer.erasures).await?;
     }
     skip_pulled(store, state, pulled, client.batches.offer.max(1)).await?;
     let extra: Vec<RevisionId> = here.difference(&there).copied().collect();
@@ -879,7 +910,7 @@ pub async fn sync_node<S, Prog>(
     progress: &mut Prog,
 ) -> Result<SyncReport>
 where
-    S: Store + BlobStore,
+    S: Store + BlobStore + PersonalStore,
     Prog: FnMut(Progress) + ?Sized,
 {
     let path = NodeState::path_in(data_dir);

@@ -2,8 +2,8 @@
 //! against what it may write before applying it in one transaction.
 
 use crate::wire::{
-    InstallationKey, OfferRequest, OfferResponse, PullRequest, PullResponse, PushRequest,
-    PushResponse, Refusal, TakeoverRequest, TakeoverResponse,
+    ErasureNotice, InstallationKey, OfferRequest, OfferResponse, PullRequest, PullResponse,
+    PushRequest, PushResponse, Refusal, TakeoverRequest, TakeoverResponse,
 };
 use crate::{Result, SyncError};
 use bienphong_domain::access::Access;
@@ -12,12 +12,13 @@ use bienphong_domain::org::Org;
 use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_service::{Principal, Service};
 use bienphong_store::{
-    AccountStore, Installation, PeerContact, Receipt, Store, SyncRefusal, SyncStatusStore,
+    AccountStore, Installation, PeerContact, PersonalStore, Receipt, Store, SyncRefusal,
+    SyncStatusStore,
 };
 use std::collections::{HashMap, HashSet};
 
 /// The ids of an offer the server lacks.
-pub async fn offer<S: Store + AccountStore>(
+pub async fn offer<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     request: OfferRequest,
 ) -> Result<OfferResponse> {
@@ -32,7 +33,7 @@ pub async fn offer<S: Store + AccountStore>(
 }
 
 /// The content of a record's newest revision that is not a deletion.
-async fn last_live_in_store<S: Store + AccountStore>(
+async fn last_live_in_store<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     record: RecordId,
 ) -> Result<Option<Content>> {
@@ -57,7 +58,7 @@ struct Judge<'a, S> {
     current: HashMap<RecordId, Option<Content>>,
 }
 
-impl<'a, S: Store + AccountStore> Judge<'a, S> {
+impl<'a, S: Store + AccountStore + PersonalStore> Judge<'a, S> {
     async fn new(service: &'a Service<S>) -> Result<Self> {
         Ok(Self {
             org: service.org_shared().await?,
@@ -214,7 +215,7 @@ struct Page {
 /// those of records `who` may hold now, leaving out what `exclude_node`
 /// wrote. With `detect`, also whether the page may have moved a record
 /// across the edge of the scope.
-async fn readable_page<S: Store + AccountStore>(
+async fn readable_page<S: Store + AccountStore + PersonalStore>(
     judge: &mut Judge<'_, S>,
     who: &Principal,
     after: i64,
@@ -271,8 +272,37 @@ async fn readable_page<S: Store + AccountStore>(
     Ok(page)
 }
 
+/// The erasures made by `revisions` (those of a pull page, which the
+/// grant may read), each with the revisions it cleared as they are now.
+async fn erasures_in<S: Store + PersonalStore>(
+    service: &Service<S>,
+    revisions: &[Revision],
+) -> Result<Vec<ErasureNotice>> {
+    let ids: Vec<RevisionId> = revisions
+        .iter()
+        .filter(|r| r.record_type.is_restricted())
+        .map(|r| r.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for e in service.store().erasures_by(&ids).await? {
+        let cleared = service.store().revisions_by_ids(&e.cleared).await?;
+        out.push(ErasureNotice {
+            record_id: e.record_id,
+            record_type: e.record_type,
+            revision_id: e.revision_id,
+            actor: e.actor,
+            at_ms: e.at_ms,
+            cleared,
+        });
+    }
+    Ok(out)
+}
+
 /// Revisions after `request.after` that `who` may read.
-pub async fn pull<S: Store + AccountStore>(
+pub async fn pull<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -297,18 +327,26 @@ pub async fn pull<S: Store + AccountStore>(
         }
     };
     if page.restricted > 0 {
-        audit(
-            service,
-            who,
-            now_ms,
-            "restricted.read",
-            true,
-            None,
-            format!("{} restricted revisions pulled", page.restricted),
-        )
+        audit(service, who, now_ms, "restricted.read", true, None, {
+            let mut records: Vec<RecordId> = page
+                .revisions
+                .iter()
+                .filter(|r| r.record_type.is_restricted())
+                .map(|r| r.record_id)
+                .collect();
+            records.sort();
+            records.dedup();
+            format!(
+                "{} restricted revisions pulled, {}",
+                page.restricted,
+                bienphong_service::records_seen(records)
+            )
+        })
         .await?;
     }
+    let erasures = erasures_in(service, &page.revisions).await?;
     Ok(PullResponse {
+        erasures,
         revisions: page.revisions,
         next: page.next,
         more: page.more,
@@ -320,7 +358,7 @@ pub async fn pull<S: Store + AccountStore>(
 
 /// The revisions of `ids` (at most a pull's batch) that `who` may hold: a
 /// node reconciling its set fetches what it lacks (§6). The cursor stays.
-async fn by_ids<S: Store + AccountStore>(
+async fn by_ids<S: Store + AccountStore + PersonalStore>(
     judge: &mut Judge<'_, S>,
     who: &Principal,
     after: i64,
@@ -350,7 +388,7 @@ async fn by_ids<S: Store + AccountStore>(
 }
 
 /// Every revision `who` may read, by type: what a full pull would bring.
-pub(crate) async fn readable_ids<S: Store + AccountStore>(
+pub(crate) async fn readable_ids<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
 ) -> Result<Vec<(RecordType, RevisionId)>> {
@@ -379,7 +417,7 @@ pub(crate) async fn readable_ids<S: Store + AccountStore>(
 /// node id it syncs with is bound to it (atomically), and a request from
 /// that token naming another node is refused. Requests that are not made
 /// with a token (a bundle applied by the server's operator) are not bound.
-pub async fn token_node<S: Store + AccountStore>(
+pub async fn token_node<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     node: Option<NodeId>,
@@ -414,7 +452,7 @@ fn contact(who: &Principal, node: NodeId, now_ms: i64) -> PeerContact {
 /// A pull over HTTP: [`pull`], then the node's cursor is recorded (the node
 /// names itself, or, from older nodes, is the request's `exclude_node`). A page with `more: false` completes a sync. Failing to record
 /// is logged and does not fail the pull.
-pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
+pub async fn answer_pull<S: Store + AccountStore + PersonalStore + SyncStatusStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -445,7 +483,7 @@ pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
 
 /// A push over HTTP: [`push`], then the revisions received are recorded for
 /// the node that names itself in the request.
-pub async fn answer_push<S: Store + AccountStore + SyncStatusStore>(
+pub async fn answer_push<S: Store + AccountStore + PersonalStore + SyncStatusStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -495,7 +533,7 @@ pub async fn answer_push<S: Store + AccountStore + SyncStatusStore>(
 /// A node id belongs to one installation (§1): the rolling key a request
 /// presents must be the node's, else the request is refused (a copied
 /// data directory). Requests without a key (older nodes, bundles) pass.
-async fn one_installation<S: Store + AccountStore + SyncStatusStore>(
+async fn one_installation<S: Store + AccountStore + PersonalStore + SyncStatusStore>(
     service: &Service<S>,
     node: Option<NodeId>,
     key: Option<&InstallationKey>,
@@ -517,7 +555,7 @@ async fn one_installation<S: Store + AccountStore + SyncStatusStore>(
 /// `sync takeover`: the installation asking becomes the node's (a laptop
 /// restored or copied to replace a lost one); the token must be the
 /// node's. Every other installation of the node is refused from then on.
-pub async fn take_over<S: Store + AccountStore + SyncStatusStore>(
+pub async fn take_over<S: Store + AccountStore + PersonalStore + SyncStatusStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -557,7 +595,7 @@ pub struct WaitingCounter<'a, S> {
     judge: Judge<'a, S>,
 }
 
-impl<'a, S: Store + AccountStore> WaitingCounter<'a, S> {
+impl<'a, S: Store + AccountStore + PersonalStore> WaitingCounter<'a, S> {
     pub async fn new(service: &'a Service<S>) -> Result<Self> {
         Ok(Self {
             judge: Judge::new(service).await?,
@@ -601,7 +639,7 @@ impl<'a, S: Store + AccountStore> WaitingCounter<'a, S> {
     }
 }
 
-async fn audit<S: Store + AccountStore>(
+async fn audit<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -622,7 +660,7 @@ async fn audit<S: Store + AccountStore>(
 /// and applies it in one transaction; if any is refused, nothing is written
 /// and each refusal is audited. `node` is the node the pusher is (see
 /// [`token_node`]): every revision must carry its id.
-pub async fn push<S: Store + AccountStore>(
+pub async fn push<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -635,7 +673,7 @@ pub async fn push<S: Store + AccountStore>(
 /// [`push`]; with `set_aside` a refused revision does not refuse the
 /// batch: the rest is applied (in one transaction) and the refused ones
 /// are named in the answer, for the node to set aside (§3).
-pub async fn push_with<S: Store + AccountStore>(
+pub async fn push_with<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -674,6 +712,17 @@ pub async fn push_with<S: Store + AccountStore>(
         }
     }
     let frozen = changes_of_submitted_reports(service, &fresh).await?;
+    let erased: HashSet<RecordId> = if fresh.iter().any(|r| r.record_type.is_restricted()) {
+        service
+            .store()
+            .erasures()
+            .await?
+            .into_iter()
+            .map(|e| e.record_id)
+            .collect()
+    } else {
+        HashSet::new()
+    };
     let foreign_parents = parents_of_other_records(service, &fresh).await?;
     let mut batch_types: HashMap<RecordId, RecordType> = HashMap::new();
     let mut refused: Vec<(&Revision, Option<Content>, &str)> = withheld
@@ -703,6 +752,25 @@ pub async fn push_with<S: Store + AccountStore>(
             || foreign_parents.contains(&r.id)
         {
             refused.push((r, content, "changes a record's type"));
+            continue;
+        }
+        // A record a person was erased from is changed at the province
+        // only: what a node wrote before it learnt of the erasure may
+        // carry the person again.
+        if erased.contains(&r.record_id) {
+            refused.push((r, content, "changes a record a person was erased from"));
+            continue;
+        }
+        // A child's details without the consents the law asks for are
+        // refused here as at every other edge (one rule, in the domain).
+        if let Some(Content::Beneficiary(b)) = &content
+            && bienphong_domain::personal::check_consent(b).is_err()
+        {
+            refused.push((
+                r,
+                content,
+                "personal data without the consent the law requires",
+            ));
             continue;
         }
         let mut ok = who.grant.may_write_type(r.record_type)
@@ -789,7 +857,7 @@ pub async fn push_with<S: Store + AccountStore>(
 
 /// The pushed revisions naming as parent a revision of another record (a
 /// way to graft one record's history onto another, changing its type).
-async fn parents_of_other_records<S: Store + AccountStore>(
+async fn parents_of_other_records<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     fresh: &[Revision],
 ) -> Result<HashSet<RevisionId>> {
@@ -825,7 +893,7 @@ async fn parents_of_other_records<S: Store + AccountStore>(
 /// is frozen once submitted, on a node as on the server, so a revision
 /// following a submitted version must keep it as it is (a resolution of a
 /// conflict keeps one of its submitted versions).
-async fn changes_of_submitted_reports<S: Store + AccountStore>(
+async fn changes_of_submitted_reports<S: Store + AccountStore + PersonalStore>(
     service: &Service<S>,
     fresh: &[Revision],
 ) -> Result<HashSet<RevisionId>> {

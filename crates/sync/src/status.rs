@@ -8,7 +8,9 @@ use crate::{Result, SyncError};
 use bienphong_domain::access::{Grant, Role};
 use bienphong_domain::org::Code;
 use bienphong_service::{Principal, Service};
-use bienphong_store::{AccountStore, Store, StoreError, SyncPeer, SyncRefusal, SyncStatusStore};
+use bienphong_store::{
+    AccountStore, PersonalStore, Store, StoreError, SyncPeer, SyncRefusal, SyncStatusStore,
+};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Mutex;
@@ -66,7 +68,7 @@ fn grant_of(peer: &SyncPeer) -> Result<Grant> {
 
 /// Every node that synced with this server, most recently seen first, with
 /// what waits for it.
-pub async fn server_status<S: Store + AccountStore + SyncStatusStore>(
+pub async fn server_status<S: Store + AccountStore + PersonalStore + SyncStatusStore>(
     service: &Service<S>,
 ) -> Result<Vec<PeerStatus>> {
     let peers = service.store().sync_peers().await?;

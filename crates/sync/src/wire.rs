@@ -147,6 +147,23 @@ pub struct PullResponse {
     /// its set with the server's at the end of the sync (§6).
     #[serde(default)]
     pub scope_changed: bool,
+    /// Erasures of a person's data made by revisions of this page
+    /// (docs/adr/0020-data-subjects-and-erasure.md): the node clears the
+    /// same revisions, and notes it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erasures: Vec<ErasureNotice>,
+}
+
+/// One erasure as it travels: the record, the revision that made it, who
+/// and when, and the earlier revisions as they are from then on (cleared).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErasureNotice {
+    pub record_id: RecordId,
+    pub record_type: RecordType,
+    pub revision_id: RevisionId,
+    pub actor: String,
+    pub at_ms: i64,
+    pub cleared: Vec<Revision>,
 }
 
 pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>> {

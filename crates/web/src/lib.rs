@@ -133,6 +133,9 @@ pub fn app(state: AppState) -> Router {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "same-origin"),
+        // Pages and JSON may show personal data (case subjects, children):
+        // no browser or proxy keeps a copy. Static files set their own.
+        (header::CACHE_CONTROL, "no-store"),
         (
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",

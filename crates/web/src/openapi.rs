@@ -278,6 +278,70 @@ pub fn openapi_document() -> Value {
                     "ends_with_password": {"type": "boolean"},
                     "revoked_ms": {"type": "integer", "nullable": true}}}));
     schemas.insert(
+        "SubjectRequestNew".into(),
+        json!({"type": "object", "required": ["person", "kind"], "properties": {
+            "person": {"type": "string", "minLength": 1},
+            "kind": {"type": "string", "enum": bienphong_domain::personal::REQUEST_KINDS},
+            "received": {"type": "string", "description": "DD/MM/YYYY or YYYY-MM-DD (default: today)"}},
+            "additionalProperties": false}),
+    );
+    schemas.insert(
+        "SubjectRequestHandling".into(),
+        json!({"type": "object", "required": ["state"], "properties": {
+            "state": {"type": "string", "enum": bienphong_domain::personal::REQUEST_STATES},
+            "note": {"type": "string"}},
+            "additionalProperties": false}),
+    );
+    schemas.insert(
+        "SubjectRequest".into(),
+        json!({"type": "object",
+            "required": ["id", "person", "kind", "received_on", "due_on", "state", "note", "received_by", "received_ms",
+                "handled_by", "handled_ms"],
+            "properties": {
+                "id": {"type": "string"}, "person": {"type": "string"}, "kind": {"type": "string"},
+                "received_on": {"type": "string", "format": "date"},
+                "due_on": {"type": "string", "format": "date", "description": "two working days after it was received (Saturdays and Sundays skipped; public holidays are not known)"},
+                "state": {"type": "string"}, "note": {"type": "string"},
+                "received_by": {"type": "string"}, "received_ms": {"type": "integer"},
+                "handled_by": {"type": "string", "nullable": true}, "handled_ms": {"type": "integer", "nullable": true}}}),
+    );
+    schemas.insert(
+        "SubjectRequestList".into(),
+        json!({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/SubjectRequest"}}}}),
+    );
+    schemas.insert(
+        "PersonData".into(),
+        json!({"type": "object", "required": ["person", "records", "requests"], "properties": {
+            "person": {"type": "string"},
+            "records": {"type": "array", "items": {"type": "object",
+                "required": ["record_id", "record_type", "current", "history"],
+                "properties": {
+                    "record_id": {"type": "string"}, "record_type": {"type": "string"},
+                    "current": {"type": "object", "nullable": true},
+                    "history": {"type": "array", "items": {"type": "object",
+                        "required": ["id", "created_ms", "author", "deleted", "content"],
+                        "properties": {"id": {"type": "string"}, "created_ms": {"type": "integer"},
+                            "author": {"type": "string"}, "deleted": {"type": "boolean"},
+                            "content": {"type": "object", "nullable": true}}}}}}},
+            "requests": {"type": "array", "items": {"$ref": "#/components/schemas/SubjectRequest"}}}}),
+    );
+    schemas.insert(
+        "ErasureRequest".into(),
+        json!({"type": "object", "required": ["person"], "properties": {
+            "person": {"type": "string", "minLength": 1},
+            "request": {"type": "string", "description": "the request this answers (marked answered)"}},
+            "additionalProperties": false}),
+    );
+    schemas.insert(
+        "Erasures".into(),
+        json!({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {"type": "object",
+                "required": ["record_id", "record_type", "revision_id", "cleared"],
+                "properties": {"record_id": {"type": "string"}, "record_type": {"type": "string"},
+                    "revision_id": {"type": "string"}, "cleared": {"type": "integer"}}}}}}),
+    );
+    schemas.insert(
         "TokenGrant".into(),
         json!({"type": "object", "properties": {
             "unit": {"type": "string", "pattern": "^[A-Za-z0-9._/-]{1,64}$", "description": "the unit it acts for from now on"},

@@ -8,8 +8,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, records,
-    reports, sheets, signoff, sync, tokens,
+    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, persons,
+    records, reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -102,7 +102,7 @@ const CONFIRM_QUERY: &[(&str, &str)] = &[(
      Hard limits are refused whatever this says.",
 )];
 
-fn route(
+pub(crate) fn route(
     method: Method,
     path: impl Into<String>,
     summary: impl Into<String>,
@@ -280,6 +280,13 @@ pub fn api_routes() -> Vec<ApiRoute> {
                     "with scope: count the year's records for the units of this day (YYYY-MM-DD or DD/MM/YYYY) instead of as the units were",
                 ),
                 ("format", "json (default), md, xlsx, csv or docx"),
+                (
+                    "aggregate_only",
+                    "true: aggregates only, for the unclassified national reporting system \
+                     (Decree 09/2019): tables of counts with a statement of the channel, no \
+                     names, no case details, counts 1–4 shown as <5 with complementary \
+                     suppression (md, json, xlsx or csv)",
+                ),
                 ("style", "docx: state (default) or party"),
                 ("number", "docx: the number in the issuer's register"),
                 (
@@ -637,6 +644,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         });
         attachment_api_routes(&mut routes, t, &item);
     }
+    routes.extend(persons::api_routes());
     routes
 }
 

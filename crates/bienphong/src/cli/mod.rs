@@ -3,6 +3,7 @@
 mod attachments;
 mod help;
 mod org;
+mod person;
 mod records;
 mod refusal;
 mod reports;
@@ -14,6 +15,7 @@ mod store;
 pub use attachments::*;
 pub use help::localise;
 pub use org::*;
+pub use person::*;
 pub use records::*;
 pub use refusal::word_refusal;
 pub use reports::*;
@@ -160,6 +162,12 @@ pub enum Command {
     Signoff {
         #[command(subcommand)]
         command: SignoffCommand,
+    },
+    /// A data subject's rights: the register of requests, what is held
+    /// about a person, erasure.
+    Person {
+        #[command(subcommand)]
+        command: PersonCommand,
     },
     /// Accounts of the web UI and the API.
     User {

@@ -131,6 +131,11 @@ pub struct AnnualArgs {
     /// Write to this file instead of standard output.
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
+    /// Aggregates only, for the unclassified national reporting system
+    /// (Decree 09/2019): tables of counts, no names, no case details, counts
+    /// 1–4 shown as "<5" with complementary suppression; md, json, xlsx or csv.
+    #[arg(long)]
+    pub aggregate_only: bool,
     #[command(flatten)]
     pub letterhead: LetterheadArgs,
 }
@@ -235,6 +240,11 @@ pub struct SummaryArgs {
     /// Write to this file instead of standard output.
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
+    /// Aggregates only, for the unclassified national reporting system
+    /// (Decree 09/2019): tables of counts, no names, no case details, counts
+    /// 1–4 shown as "<5" with complementary suppression; md, json, xlsx or csv.
+    #[arg(long)]
+    pub aggregate_only: bool,
     #[command(flatten)]
     pub letterhead: LetterheadArgs,
 }

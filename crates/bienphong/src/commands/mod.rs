@@ -8,6 +8,7 @@ mod conflicts;
 mod demo;
 mod doctor;
 mod org;
+mod person;
 mod records;
 mod reports;
 mod serve;
@@ -85,6 +86,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench { bench } => bench::run(&ctx, bench, out).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Signoff { command } => signoff::run(&ctx, command, out).await,
+        Command::Person { command } => person::run(&ctx, command, out).await,
         Command::User { command } => users::run(&ctx, command, out).await,
         Command::Token { command } => sync::token(&ctx, command, out).await,
         Command::Node { command } => sync::node(&ctx, command, out).await,

@@ -63,6 +63,7 @@ async fn annual(ctx: &Context, args: AnnualArgs, out: &mut impl Write) -> Result
         args.format,
         &args.letterhead,
         args.output.as_deref(),
+        args.aggregate_only,
         out,
     )
     .await
@@ -85,6 +86,7 @@ async fn summary(ctx: &Context, args: SummaryArgs, out: &mut impl Write) -> Resu
         args.format,
         &args.letterhead,
         args.output.as_deref(),
+        args.aggregate_only,
         out,
     )
     .await
@@ -98,10 +100,15 @@ async fn write_report(
     format: Format,
     head: &LetterheadArgs,
     output: Option<&std::path::Path>,
+    aggregate_only: bool,
     out: &mut impl Write,
 ) -> Result<()> {
-    let service = ctx.service().await?;
     let format = report_format(format);
+    if aggregate_only {
+        let bytes = bienphong_report::render_aggregate(report, format)?;
+        return emit(out, &bytes, output, format.is_binary());
+    }
+    let service = ctx.service().await?;
     let parts = if format == ReportFormat::Docx {
         let org = service.org().await?;
         let scope = report.scope();

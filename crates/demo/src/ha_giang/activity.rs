@@ -1474,13 +1474,20 @@ impl<'a> Gen<'a> {
         } else {
             "bố"
         };
+        let birth_year = self.rng.range(born.0, born.1) as u16;
+        let consent_on = add_days(programme_start, -self.rng.range(3, 20));
+        // A child of 7 or older on the day consents too, the same day
+        // (bienphong_domain::personal::check_consent): no draw, so the figures stay.
+        let child_consents = bienphong_domain::personal::age_in_year(birth_year, consent_on)
+            >= bienphong_domain::personal::CHILD_CONSENTS_FROM_AGE;
         Beneficiary {
             programme_record: RecordId::from_parts(0, [0; 10]),
             name: text(&name),
-            birth_year: Some(self.rng.range(born.0, born.1) as u16),
+            birth_year: Some(birth_year),
             ethnicity: Some(text(people)),
             guardian: Some(text(&format!("{guardian} ({relation})"))),
-            consent_on: Some(add_days(programme_start, -self.rng.range(3, 20))),
+            consent_on: Some(consent_on),
+            child_consent_on: child_consents.then_some(consent_on),
         }
     }
 
@@ -1572,6 +1579,7 @@ impl<'a> Gen<'a> {
                     ethnicity: Some(text(people)),
                     guardian: None,
                     consent_on: Some(add_days(start, -self.rng.range(1, 10))),
+                    child_consent_on: None,
                 };
                 let partner = if after(start) {
                     geo.new_communes[geo.communes[commune].successor]

@@ -126,6 +126,18 @@ async fn rendered(
             .parse::<Format>()
             .map_err(|e| ApiError::bad_value(lang, &e))?,
     };
+    // Aggregates only, for the unclassified national reporting system.
+    if params::flag(lang, q, "aggregate_only")? {
+        let bytes = if format.is_heavy() {
+            state
+                .heavy
+                .run(move || bienphong_report::render_aggregate(&report, format))
+                .await?
+        } else {
+            bienphong_report::render_aggregate(&report, format)?
+        };
+        return Ok((bytes, format));
+    }
     // The document's settings are read whatever the format: a bad one is
     // refused for every format alike.
     let settings = LetterheadSettings::read(|k| q.get(k).map(String::as_str))?;

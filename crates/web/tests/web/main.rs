@@ -17,6 +17,7 @@ mod briefing;
 mod contract;
 mod labels;
 mod ops;
+mod personal;
 mod pickers;
 mod sheets;
 mod signoff;

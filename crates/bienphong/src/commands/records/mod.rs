@@ -166,14 +166,14 @@ pub async fn list(ctx: &Context, args: ListArgs, out: &mut impl Write) -> Result
     filter.limit = args.limit;
     let mut rows = service.list(filter).await?;
     // Personal data listed is audited as the web audits it: one entry
-    // saying how many records were shown.
+    // naming the records shown.
     if args.record_type.is_restricted() && !rows.is_empty() {
         service
             .audit_local_read(
                 &ctx.actor(),
                 args.record_type,
                 None,
-                format!("{} records listed", rows.len()),
+                bienphong_service::records_seen(rows.iter().map(|r| r.record_id)),
             )
             .await?;
     }
