@@ -797,6 +797,7 @@ mod tests {
         UnitRef {
             code: code.into(),
             name: name.into(),
+            ..UnitRef::default()
         }
     }
 

@@ -10,7 +10,7 @@ use crate::wire::{
 use crate::{Result, SyncError};
 use bienphong_domain::access::Grant;
 use bienphong_domain::{NodeId, RecordId, RecordType, RevisionId};
-use bienphong_store::{BlobStore, Store};
+use bienphong_store::{BlobStore, OrgChangeStore, Store};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -485,7 +485,7 @@ pub async fn sync<S, Save, Prog>(
     progress: &mut Prog,
 ) -> Result<SyncReport>
 where
-    S: Store + BlobStore,
+    S: Store + BlobStore + OrgChangeStore,
     Save: FnMut(&NodeState) -> Result<()> + ?Sized,
     Prog: FnMut(Progress) + ?Sized,
 {
@@ -581,6 +581,11 @@ where
             }
             pulled.extend(answer.revisions.iter().map(|r| r.id));
             report.pulled += answer.revisions.len();
+            // The server's history of reorganisations, noted before the
+            // revisions they name: a cut sync pulls the page again.
+            store
+                .note_org_changes(answer.org_changes.into_iter().map(Into::into).collect())
+                .await?;
             report.applied += store.import(answer.revisions).await?;
             state.pull_cursor = answer.next;
             skip_pulled(store, state, &pulled, client.batches.offer.max(1)).await?;
@@ -870,7 +875,7 @@ pub async fn sync_node<S, Prog>(
     progress: &mut Prog,
 ) -> Result<SyncReport>
 where
-    S: Store + BlobStore,
+    S: Store + BlobStore + OrgChangeStore,
     Prog: FnMut(Progress) + ?Sized,
 {
     let path = NodeState::path_in(data_dir);

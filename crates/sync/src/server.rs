@@ -12,7 +12,8 @@ use bienphong_domain::org::Org;
 use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_service::{Principal, Service};
 use bienphong_store::{
-    AccountStore, Installation, PeerContact, Receipt, Store, SyncRefusal, SyncStatusStore,
+    AccountStore, Installation, OrgChangeStore, PeerContact, Receipt, Store, SyncRefusal,
+    SyncStatusStore,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -271,8 +272,9 @@ async fn readable_page<S: Store + AccountStore>(
     Ok(page)
 }
 
-/// Revisions after `request.after` that `who` may read.
-pub async fn pull<S: Store + AccountStore>(
+/// Revisions after `request.after` that `who` may read, with the
+/// reorganisations that wrote any of them.
+pub async fn pull<S: Store + AccountStore + OrgChangeStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -308,6 +310,19 @@ pub async fn pull<S: Store + AccountStore>(
         )
         .await?;
     }
+    let org_changes = if page.revisions.is_empty() {
+        Vec::new()
+    } else {
+        let ids: HashSet<RevisionId> = page.revisions.iter().map(|r| r.id).collect();
+        service
+            .store()
+            .org_changes()
+            .await?
+            .into_iter()
+            .filter(|c| c.revisions.iter().any(|r| ids.contains(r)))
+            .map(Into::into)
+            .collect()
+    };
     Ok(PullResponse {
         revisions: page.revisions,
         next: page.next,
@@ -315,6 +330,7 @@ pub async fn pull<S: Store + AccountStore>(
         server_node: service.store().node_id(),
         grant: Some(who.grant.clone()),
         scope_changed: page.scope_changed,
+        org_changes,
     })
 }
 
@@ -414,7 +430,7 @@ fn contact(who: &Principal, node: NodeId, now_ms: i64) -> PeerContact {
 /// A pull over HTTP: [`pull`], then the node's cursor is recorded (the node
 /// names itself, or, from older nodes, is the request's `exclude_node`). A page with `more: false` completes a sync. Failing to record
 /// is logged and does not fail the pull.
-pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore>(
+pub async fn answer_pull<S: Store + AccountStore + SyncStatusStore + OrgChangeStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,

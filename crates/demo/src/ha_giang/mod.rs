@@ -3,6 +3,7 @@
 //! a few months of work with Tuyên Quang's new communes.
 
 mod activity;
+mod codes;
 mod structure;
 
 use crate::DemoRecord;
@@ -26,10 +27,12 @@ pub(crate) fn build() -> Vec<DemoRecord> {
 
     // The organisation as it was set up, on 1 December 2021.
     let setup = local_ms(date(2021, 12, 1), 8, 0);
+    let mut units = structure::before_2025(&geo);
+    codes::apply(&mut units);
     let org = catalogue::entries()
         .into_iter()
         .map(Content::Catalogue)
-        .chain(structure::before_2025(&geo));
+        .chain(units);
     for (i, content) in org.enumerate() {
         out.push(ids.record(content, setup + i as i64 * 1_000));
     }
@@ -44,7 +47,9 @@ pub(crate) fn build() -> Vec<DemoRecord> {
 
     // The reorganisation of 1 July 2025.
     let reorganised = local_ms(structure::first_day(), 9, 0);
-    for (i, content) in structure::from_2025(&geo).into_iter().enumerate() {
+    let mut units = structure::from_2025(&geo);
+    codes::apply(&mut units);
+    for (i, content) in units.into_iter().enumerate() {
         out.push(ids.record(content, reorganised + i as i64 * 1_000));
     }
 

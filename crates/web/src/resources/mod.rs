@@ -11,6 +11,7 @@ pub mod conflicts;
 pub mod dashboard;
 pub mod org;
 pub mod org_changes;
+pub mod org_codes;
 pub mod records;
 pub mod reports;
 pub mod sheets;

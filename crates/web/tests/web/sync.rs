@@ -1944,6 +1944,7 @@ async fn sync_bytes_on_the_wire_per_post() {
         server_node: app.service.store().node_id(),
         grant: None,
         scope_changed: false,
+        org_changes: Vec::new(),
     })
     .unwrap();
     let json = serde_json::to_vec(&year).unwrap().len();
