@@ -1533,9 +1533,18 @@ fn the_annual_review_tables_are_an_xlsx() {
             })
             .sum()
     };
-    assert_eq!(column_sum(1), 1178.0);
-    assert_eq!(column_sum(2), 7511.0);
-    assert_eq!(column_sum(3), 3019.0);
+    // Beside each unit's name, its administrative code and agency id.
+    assert_eq!(
+        patrols.get((0, 1)),
+        Some(&Data::String("Mã hành chính".into()))
+    );
+    assert_eq!(
+        patrols.get((0, 2)),
+        Some(&Data::String("Mã định danh".into()))
+    );
+    assert_eq!(column_sum(3), 1178.0);
+    assert_eq!(column_sum(4), 7511.0);
+    assert_eq!(column_sum(5), 3019.0);
 
     let seized = book.worksheet_range("Tang vật").unwrap();
     let opium = seized
@@ -2405,11 +2414,11 @@ fn an_invalid_codes_file_is_refused_whole_with_every_problem_named() {
     assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
     assert_eq!(common::revision_count(data.path()), before);
     let units = list_json(data.path(), &["unit"]);
-    assert!(
-        units
-            .iter()
-            .all(|u| u["content"].get("agency_id").is_none())
-    );
+    let bp = units
+        .iter()
+        .find(|u| u["content"]["code"] == "BP-LUNGCU")
+        .unwrap();
+    assert_ne!(bp["content"]["agency_id"], "H02.39.01", "nothing written");
 }
 
 /// A value confirmed once is not asked about again when another field of
@@ -2882,5 +2891,181 @@ fn a_store_of_schema_12_is_copied_then_upgraded_and_reads_the_same() {
         audit_of(d, "token.revoke").len(),
         1,
         "the audit log goes on"
+    );
+}
+
+/// The records of a CSV (byte-order mark, commas, double quotes, line
+/// breaks inside quotes).
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    let mut row = vec![];
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => row.push(std::mem::take(&mut cell)),
+            '\r' if !quoted => {}
+            '\n' if !quoted => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            c => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+/// LibreOffice's XLSX of a UTF-8 CSV (comma, double quotes); `None` where
+/// LibreOffice is not installed.
+fn xlsx_of_csv(csv: &Path) -> Option<PathBuf> {
+    let soffice = common::libreoffice()?;
+    let dir = csv.parent().unwrap();
+    let target = csv.with_extension("xlsx");
+    let mut stderr = String::new();
+    for _ in 0..3 {
+        let out = std::process::Command::new(&soffice)
+            .args([
+                "--headless",
+                "--infilter=CSV:44,34,76,1",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+            ])
+            .arg(dir)
+            .arg(csv)
+            .env("HOME", dir)
+            .output()
+            .unwrap();
+        stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        if target.exists() {
+            return Some(target);
+        }
+    }
+    panic!("LibreOffice wrote no XLSX from {}: {stderr}", csv.display());
+}
+
+/// An official list in the layout of the General Statistics Office (code,
+/// name, level, code of the unit above; Vietnamese headers), as CSV and as
+/// the XLSX LibreOffice writes from it (which takes the codes for numbers
+/// and drops their zeros): units matched by name under the unit above, a
+/// commune the organisation does not have passed over and named, written
+/// as one revision; the unit then named by its new code and agency id, and
+/// its codes shown beside it in exports and in the report's tables.
+#[test]
+fn an_official_list_in_the_statistics_office_layout_is_imported_from_csv_and_xlsx() {
+    let data = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("danhmuc.csv");
+    // Illustrative codes: test data, not the official list.
+    std::fs::write(
+        &file,
+        "Mã,Tên,Cấp,Mã cấp trên,Hiệu lực đến,Mã định danh\n\
+         02,Tỉnh Hà Giang,Tỉnh,,30/06/2025,\n\
+         026,Huyện Đồng Văn,Huyện,02,30/06/2025,\n\
+         07701,Xã Lũng Cú,Xã,026,30/06/2025,000.77.01.H02\n\
+         07702,Xã Lũng Thầu,Xã,026,30/06/2025,\n",
+    )
+    .unwrap();
+    let before = common::revision_count(data.path());
+    let dry = stdout(
+        bin(data.path())
+            .args(["--lang", "en", "org", "codes", "import"])
+            .arg(&file)
+            .arg("--dry-run"),
+    );
+    assert!(
+        dry.contains("XA-LUNGCU\t07701 (–30/06/2025)\t000.77.01.H02"),
+        "{dry}"
+    );
+    assert!(dry.contains("5: Xã Lũng Thầu"), "{dry}");
+    assert!(
+        !dry.contains("H-DONGVAN\t"),
+        "its code is already 026: {dry}"
+    );
+    assert_eq!(common::revision_count(data.path()), before);
+
+    let Some(xlsx) = xlsx_of_csv(&file) else {
+        return;
+    };
+    let out = stdout(
+        bin(data.path())
+            .args(["--lang", "en", "org", "codes", "import"])
+            .arg(&xlsx),
+    );
+    assert!(
+        out.contains("XA-LUNGCU\t07701 (–30/06/2025)\t000.77.01.H02"),
+        "the zeros LibreOffice dropped are back: {out}"
+    );
+    assert!(out.contains("Wrote the codes of 1 units"), "{out}");
+    assert_eq!(common::revision_count(data.path()), before + 1);
+
+    // The commune is named by its code (in force in 2024) and its agency id.
+    let scope = |s: &str| -> Value {
+        serde_json::from_str(&stdout(bin(data.path()).args([
+            "report", "annual", "--year", "2024", "--scope", s, "--format", "json",
+        ])))
+        .unwrap()
+    };
+    let by_own = scope("XA-LUNGCU");
+    assert_eq!(by_own["scope"]["admin_code"], "07701");
+    assert_eq!(by_own["scope"]["agency_id"], "000.77.01.H02");
+    assert_eq!(scope("07701"), by_own);
+    assert_eq!(scope("000.77.01.H02"), by_own);
+
+    // Codes beside the unit in a list export and in the report's tables.
+    let units = list_json(data.path(), &["unit"]);
+    let agency = |code: &str| {
+        units
+            .iter()
+            .find(|u| u["content"]["code"] == code)
+            .and_then(|u| u["content"]["agency_id"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    let lung_cu = agency("BP-LUNGCU");
+    let export = dir.path().join("tuantra.csv");
+    stdout(
+        bin(data.path())
+            .args([
+                "export",
+                "patrol",
+                "--year",
+                "2024",
+                "--unit",
+                "BP-LUNGCU",
+                "--format",
+                "csv",
+                "-o",
+            ])
+            .arg(&export),
+    );
+    let rows = csv_records(&std::fs::read_to_string(&export).unwrap());
+    let at = rows[0]
+        .iter()
+        .position(|h| h == "Đơn vị chủ trì (mã hành chính / mã định danh)")
+        .unwrap_or_else(|| panic!("{:?}", rows[0]));
+    let cells: Vec<&String> = rows[1..].iter().map(|r| &r[at]).collect();
+    assert!(!cells.is_empty());
+    assert!(cells.iter().all(|c| **c == lung_cu), "{cells:?}");
+
+    let report =
+        stdout(bin(data.path()).args(["report", "annual", "--year", "2024", "--format", "csv"]));
+    assert!(report.contains("Mã hành chính,Mã định danh"), "{report}");
+    assert!(
+        report
+            .lines()
+            .any(|l| l.starts_with("Đồn Biên phòng Lũng Cú,,") && l.contains(&lung_cu)),
+        "{report}"
     );
 }

@@ -1,46 +1,198 @@
 //! An official list of administrative codes laid over the organisation:
 //! one row per (unit, code, validity), with the unit's agency identifier.
-//! The rows of a unit replace its codes as a whole; the result is checked
-//! with every other unit's codes, and every problem is named at once.
+//! A row names its unit by the unit's own code (column `unit`) or, as the
+//! General Statistics Office's lists do, by name, level and the code of
+//! the unit above. The rows of a unit replace its codes as a whole; the
+//! result is checked with every other unit's codes, and every problem is
+//! named at once.
 
+use crate::Date;
 use crate::error::{Problem, ValidationError};
 use crate::format::parse_date;
-use crate::org::{AdminCode, Code, Org, Unit, admin_code_problems};
-use std::collections::BTreeMap;
+use crate::org::{AdminCode, Code, LinkKind, Org, Unit, UnitKind, admin_code_problems};
+use crate::period::Period;
+use crate::text::search_key;
+use std::collections::{BTreeMap, HashMap};
 
-/// One row of a codes file as typed: `unit, admin_code, valid_from,
-/// valid_to, agency_id`; `line` is its line in the file, for messages.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// One row of a codes file as typed: `unit` (the unit's own code) or
+/// `name`, `level` and `parent_code` (as the official lists give them),
+/// then `admin_code, valid_from, valid_to, agency_id`; `line` is its line
+/// in the file, for messages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct CodeRow {
     pub line: usize,
     pub unit: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: String,
     pub admin_code: String,
     pub valid_from: String,
     pub valid_to: String,
     pub agency_id: String,
 }
 
+/// What a codes file changes: the units as they will be written, and the
+/// rows naming (by name) no unit of the organisation, which an official
+/// list of a whole province has for every commune away from the border.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CodesPlan {
+    pub changed: Vec<Unit>,
+    /// `line: name` of each row passed over.
+    pub skipped: Vec<String>,
+}
+
 /// The units `rows` change, each as it will be written; or every problem
 /// of the rows, in the order of the file, then those of the codes together.
 pub fn apply_code_rows(org: &Org, rows: &[CodeRow]) -> Result<Vec<Unit>, Vec<ValidationError>> {
+    plan_code_rows(org, rows).map(|p| p.changed)
+}
+
+/// A unit's name without the word of its level (`Xã`, `Huyện`, `Tỉnh`…),
+/// without diacritics or case: how names in an official list and in the
+/// organisation are compared.
+fn bare_name(name: &str) -> String {
+    const LEVELS: [&str; 9] = [
+        "thanh pho ",
+        "thi tran ",
+        "thi xa ",
+        "dac khu ",
+        "phuong ",
+        "huyen ",
+        "quan ",
+        "tinh ",
+        "xa ",
+    ];
+    let key = search_key(name.trim());
+    let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
+    LEVELS
+        .iter()
+        .find_map(|l| key.strip_prefix(l))
+        .unwrap_or(&key)
+        .to_string()
+}
+
+/// The kind of unit a level of the official lists names (`Tỉnh`, `Huyện`,
+/// `Xã`…, or the English words); `None` for an empty level.
+fn kind_of_level(level: &str) -> Result<Option<UnitKind>, Problem> {
+    let key = search_key(level.trim());
+    Ok(Some(match key.as_str() {
+        "" => return Ok(None),
+        "tinh" | "thanh pho trung uong" | "province" => UnitKind::Province,
+        "huyen" | "quan" | "thi xa" | "thanh pho" | "district" => UnitKind::District,
+        "xa" | "phuong" | "thi tran" | "dac khu" | "commune" => UnitKind::Commune,
+        _ => {
+            return Err(Problem::UnknownValue {
+                value: level.trim().to_string(),
+                expected: "Tỉnh, Thành phố Trung ương, Huyện, Quận, Thị xã, Thành phố, Xã, Phường, Thị trấn, Đặc khu".into(),
+            });
+        }
+    }))
+}
+
+/// The width of a level's codes in the state's list: a spreadsheet that
+/// took `02` or `00715` for a number gives `2` or `715` back.
+fn code_width(kind: UnitKind) -> usize {
+    match kind {
+        UnitKind::Province => 2,
+        UnitKind::District => 3,
+        _ => 5,
+    }
+}
+
+/// `typed` with the zeros a spreadsheet dropped put back, if it is all
+/// digits and shorter than `width`.
+fn padded(typed: &str, width: usize) -> String {
+    let t = typed.trim();
+    if !t.is_empty() && t.len() < width && t.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{t:0>width$}")
+    } else {
+        t.to_string()
+    }
+}
+
+/// The unit a row names by name, level and the code of the unit above:
+/// `Ok(None)` if no unit of the organisation is meant.
+fn unit_by_name(
+    org: &Org,
+    row: &CodeRow,
+    during: &Period,
+    in_file: &HashMap<Code, Code>,
+) -> Result<Option<Code>, (&'static str, Problem)> {
+    let kind = kind_of_level(&row.level).map_err(|p| ("level", p))?;
+    let parent = match row.parent_code.trim() {
+        "" => None,
+        typed => {
+            Code::parse(typed).map_err(|p| ("parent_code", p))?;
+            // As typed, or as a province's or a district's code that lost
+            // its leading zeros.
+            let found = [padded(typed, 0), padded(typed, 2), padded(typed, 3)]
+                .iter()
+                .find_map(|t| {
+                    let code = Code::parse(t).ok()?;
+                    in_file.get(&code).cloned().or_else(|| {
+                        org.named_unit(t, Some(during))
+                            .ok()
+                            .filter(|c| org.unit(c).is_some())
+                    })
+                });
+            match found {
+                Some(c) => Some(c),
+                // Under a unit the organisation does not have.
+                None => return Ok(None),
+            }
+        }
+    };
+    let name = bare_name(&row.name);
+    let mut found: Vec<&Unit> = org
+        .units
+        .values()
+        .filter(|u| match kind {
+            Some(k) => u.kind == k,
+            None => matches!(
+                u.kind,
+                UnitKind::Province | UnitKind::District | UnitKind::Commune
+            ),
+        })
+        .filter(|u| during.overlaps(u.valid_from, u.valid_to))
+        .filter(|u| bare_name(u.name.as_str()) == name)
+        .filter(|u| {
+            parent.as_ref().is_none_or(|p| {
+                org.links
+                    .iter()
+                    .any(|l| l.kind == LinkKind::CivilParent && &l.from == p && l.to == u.code)
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| a.code.cmp(&b.code));
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.code.clone())),
+        many => Err((
+            "name",
+            Problem::AmbiguousUnit {
+                name: row.name.trim().to_string(),
+                units: many
+                    .iter()
+                    .map(|u| u.code.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
+        )),
+    }
+}
+
+/// What `rows` change (see [`CodesPlan`]); or every problem of the rows,
+/// in the order of the file, then those of the codes together.
+pub fn plan_code_rows(org: &Org, rows: &[CodeRow]) -> Result<CodesPlan, Vec<ValidationError>> {
     let mut problems = Vec::new();
+    let mut skipped = Vec::new();
     let mut edited: BTreeMap<Code, Unit> = BTreeMap::new();
+    // Administrative codes the file gives to units, for rows below that
+    // name them as the unit above.
+    let mut in_file: HashMap<Code, Code> = HashMap::new();
     for row in rows {
         let at = |column: &str| format!("{}:{column}", row.line);
-        let code = match org.named_unit(&row.unit, None) {
-            Ok(c) if org.unit(&c).is_some() => Some(c),
-            Ok(_) => {
-                problems.push(ValidationError::new(
-                    at("unit"),
-                    Problem::UnknownUnit(row.unit.trim().to_string()),
-                ));
-                None
-            }
-            Err(p) => {
-                problems.push(ValidationError::new(at("unit"), p));
-                None
-            }
-        };
         let date = |column: &str, text: &str, problems: &mut Vec<ValidationError>| {
             let text = text.trim();
             if text.is_empty() {
@@ -52,7 +204,49 @@ pub fn apply_code_rows(org: &Org, rows: &[CodeRow]) -> Result<Vec<Unit>, Vec<Val
         };
         let valid_from = date("valid_from", &row.valid_from, &mut problems);
         let valid_to = date("valid_to", &row.valid_to, &mut problems);
-        let admin_code = match row.admin_code.trim() {
+        let during = Period {
+            from: valid_from.unwrap_or(Date::MIN),
+            to: valid_to.unwrap_or(Date::MAX),
+        };
+        let code = if !row.unit.trim().is_empty() {
+            match org.named_unit(&row.unit, Some(&during)) {
+                Ok(c) if org.unit(&c).is_some() => Some(c),
+                Ok(_) => {
+                    problems.push(ValidationError::new(
+                        at("unit"),
+                        Problem::UnknownUnit(row.unit.trim().to_string()),
+                    ));
+                    None
+                }
+                Err(p) => {
+                    problems.push(ValidationError::new(at("unit"), p));
+                    None
+                }
+            }
+        } else if !row.name.trim().is_empty() {
+            match unit_by_name(org, row, &during, &in_file) {
+                Ok(Some(c)) => Some(c),
+                Ok(None) => {
+                    skipped.push(format!("{}: {}", row.line, row.name.trim()));
+                    None
+                }
+                Err((column, p)) => {
+                    problems.push(ValidationError::new(at(column), p));
+                    None
+                }
+            }
+        } else {
+            problems.push(ValidationError::new(at("unit"), Problem::Missing));
+            None
+        };
+        // A row of an official list (named by name) gets back the zeros
+        // a spreadsheet dropped; a code typed beside a unit's own code is
+        // taken as typed.
+        let width = match code.as_ref().and_then(|c| org.unit(c)) {
+            Some(u) if row.unit.trim().is_empty() => code_width(u.kind),
+            _ => 0,
+        };
+        let admin_code = match padded(&row.admin_code, width).as_str() {
             "" => None,
             typed => match Code::parse(typed) {
                 Ok(c) => Some(c),
@@ -70,6 +264,7 @@ pub fn apply_code_rows(org: &Org, rows: &[CodeRow]) -> Result<Vec<Unit>, Vec<Val
             ..unit.clone()
         });
         if let Some(code) = admin_code {
+            in_file.insert(code.clone(), unit.code.clone());
             unit.admin_codes.push(AdminCode {
                 code,
                 valid_from,
@@ -85,10 +280,13 @@ pub fn apply_code_rows(org: &Org, rows: &[CodeRow]) -> Result<Vec<Unit>, Vec<Val
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(edited
-        .into_values()
-        .filter(|u| org.unit(&u.code) != Some(u))
-        .collect())
+    Ok(CodesPlan {
+        changed: edited
+            .into_values()
+            .filter(|u| org.unit(&u.code) != Some(u))
+            .collect(),
+        skipped,
+    })
 }
 
 #[cfg(test)]
@@ -156,7 +354,7 @@ mod tests {
             admin_code: code.into(),
             valid_from: from.into(),
             valid_to: to.into(),
-            agency_id: String::new(),
+            ..CodeRow::default()
         };
         let problems = apply_code_rows(
             &o,
@@ -195,5 +393,74 @@ mod tests {
                 .admin_code_on(parse_date("01/07/2025").unwrap())
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_row_of_an_official_list_names_its_unit_by_name_level_and_the_code_above() {
+        let mut o = org(vec![
+            unit("HG", r#","admin_codes":[{"code":"02"}]"#),
+            unit("H-DV", ""),
+            unit("XA-LC", ""),
+            unit("XA-LC2", ""),
+        ]);
+        for u in o.units.values_mut() {
+            u.name = crate::text::Text::new(match u.code.as_str() {
+                "HG" => "Hà Giang",
+                "H-DV" => "Huyện Đồng Văn",
+                "XA-LC" => "Xã Lũng Cú",
+                _ => "Xã Lũng Cú",
+            });
+            u.kind = match u.code.as_str() {
+                "HG" => UnitKind::Province,
+                "H-DV" => UnitKind::District,
+                _ => UnitKind::Commune,
+            };
+        }
+        let link = |from: &str, to: &str| crate::org::Link {
+            kind: LinkKind::CivilParent,
+            from: Code::parse(from).unwrap(),
+            to: Code::parse(to).unwrap(),
+            valid_from: None,
+            valid_to: None,
+            verified: true,
+        };
+        o.links = vec![link("HG", "H-DV"), link("H-DV", "XA-LC")];
+        let row = |line, code: &str, name: &str, level: &str, parent: &str| CodeRow {
+            line,
+            admin_code: code.into(),
+            name: name.into(),
+            level: level.into(),
+            parent_code: parent.into(),
+            ..CodeRow::default()
+        };
+        let plan = plan_code_rows(
+            &o,
+            &[
+                row(2, "026", "Huyện Đồng Văn", "Huyện", "02"),
+                row(3, "715", "Xã Lũng Cú", "Xã", "26"),
+                row(4, "00718", "Xã Má Lé", "Xã", "026"),
+                row(5, "099", "Huyện Khác", "Huyện", "03"),
+            ],
+        )
+        .unwrap();
+        let codes: BTreeMap<&str, String> = plan
+            .changed
+            .iter()
+            .map(|u| (u.code.as_str(), u.admin_codes_text()))
+            .collect();
+        assert_eq!(
+            codes,
+            BTreeMap::from([("H-DV", "026".to_string()), ("XA-LC", "00715".to_string())])
+        );
+        assert_eq!(plan.skipped, vec!["4: Xã Má Lé", "5: Huyện Khác"]);
+
+        // Without the code above, two communes of that name: named, refused.
+        let problems = plan_code_rows(&o, &[row(2, "00715", "Lũng Cú", "xã", "")]).unwrap_err();
+        assert!(
+            matches!(&problems[0].problem, Problem::AmbiguousUnit { units, .. } if units == "XA-LC, XA-LC2"),
+            "{problems:?}"
+        );
+        let problems = plan_code_rows(&o, &[row(2, "00715", "Lũng Cú", "thôn", "")]).unwrap_err();
+        assert_eq!(problems[0].field, "2:level");
     }
 }

@@ -70,6 +70,8 @@ pub enum Problem {
     CodesOverlap { code: String, other: String },
     #[error("administrative code {code} is held by {unit} on the same days")]
     CodeTaken { code: String, unit: String },
+    #[error("{name} names more than one unit: {units}")]
+    AmbiguousUnit { name: String, units: String },
     #[error("{0} is listed twice")]
     Duplicate(String),
     #[error("must not be before {0}")]
@@ -261,6 +263,10 @@ impl Problem {
             ),
             Problem::DuplicateUnit(s) => ("field-duplicate-unit", vec![field, v(s)]),
             Problem::Duplicate(s) => ("field-duplicate", vec![field, v(s)]),
+            Problem::AmbiguousUnit { name, units } => (
+                "field-ambiguous-unit",
+                vec![field, v(name), ("units", units.clone())],
+            ),
             Problem::CodesOverlap { code, other } => (
                 "field-codes-overlap",
                 vec![field, v(code), ("other", other.clone())],

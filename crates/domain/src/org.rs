@@ -230,6 +230,21 @@ impl Unit {
             .map(|a| &a.code)
     }
 
+    /// The administrative code in force last (one still in force, else the
+    /// one that ended latest): what a report or an export shows beside the
+    /// unit's name.
+    pub fn latest_admin_code(&self) -> Option<&Code> {
+        self.admin_codes
+            .iter()
+            .max_by(|a, b| match (a.valid_to, b.valid_to) {
+                (None, None) => a.valid_from.cmp(&b.valid_from),
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (Some(x), Some(y)) => x.cmp(&y),
+            })
+            .map(|a| &a.code)
+    }
+
     /// The administrative codes as one line: `02 (–30/06/2025)`, `08`.
     pub fn admin_codes_text(&self) -> String {
         self.admin_codes

@@ -59,10 +59,17 @@ pub struct Direction {
     pub due: Option<bienphong_domain::Date>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct UnitRef {
     pub code: String,
     pub name: String,
+    /// The unit's latest administrative code (see
+    /// [`bienphong_domain::org::Unit::latest_admin_code`]), where it has one.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub admin_code: String,
+    /// Its identifier for document exchange, where it has one.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub agency_id: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Default)]

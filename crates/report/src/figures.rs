@@ -19,12 +19,15 @@ use bienphong_store::{MeasureSum, Store};
 use std::collections::BTreeMap;
 
 pub(crate) fn unit_ref(org: &Org, code: &Code) -> UnitRef {
+    let unit = org.unit(code);
     UnitRef {
         code: code.to_string(),
-        name: org
-            .unit(code)
-            .map(|u| u.name.to_string())
+        name: unit.map(|u| u.name.to_string()).unwrap_or_default(),
+        admin_code: unit
+            .and_then(|u| u.latest_admin_code())
+            .map(|c| c.to_string())
             .unwrap_or_default(),
+        agency_id: unit.and_then(|u| u.agency_id.clone()).unwrap_or_default(),
     }
 }
 

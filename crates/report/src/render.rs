@@ -117,7 +117,7 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
             )
         },
         disaster: annual_disaster(&review.disaster),
-        tables: annual_tables(review),
+        tables: annual_tables(review).without_codes(),
         opening: review.review_meeting.as_ref().map(|m| {
             format!(
                 "Ngày {}, {} tổ chức hội nghị tổng kết với {} đại biểu. {}",

@@ -822,6 +822,7 @@ mod tests {
         UnitRef {
             code: code.into(),
             name: name.into(),
+            ..UnitRef::default()
         }
     }
 

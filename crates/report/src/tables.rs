@@ -44,6 +44,26 @@ impl DataTable {
         }
     }
 
+    /// The table without the units' code columns, for the printed report
+    /// (the workbook, the CSV and the JSON keep them).
+    pub fn without_codes(mut self) -> Self {
+        let keep: Vec<bool> = self
+            .headers
+            .iter()
+            .map(|h| !CODE_HEADERS.contains(h))
+            .collect();
+        let kept = |cells: Vec<Value>| -> Vec<Value> {
+            cells
+                .into_iter()
+                .zip(&keep)
+                .filter_map(|(c, k)| k.then_some(c))
+                .collect()
+        };
+        self.headers.retain(|h| !CODE_HEADERS.contains(h));
+        self.rows = self.rows.into_iter().map(kept).collect();
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -73,6 +93,22 @@ fn text(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
+/// The headers of a unit's codes, beside its name.
+const CODE_HEADERS: [&str; 2] = ["Mã hành chính", "Mã định danh"];
+
+/// A unit's name, then its administrative code and agency identifier.
+fn unit_cells(u: &crate::annual::UnitRef) -> [Value; 3] {
+    [text(&u.name), text(&u.admin_code), text(&u.agency_id)]
+}
+
+/// `name`, the code headers, then `rest`.
+fn with_codes(name: &'static str, rest: &[&'static str]) -> Vec<&'static str> {
+    let mut out = vec![name];
+    out.extend(CODE_HEADERS);
+    out.extend(rest);
+    out
+}
+
 /// The tables of the annual review, in the order the report shows them.
 pub struct AnnualTables {
     pub documents: DataTable,
@@ -86,6 +122,21 @@ pub struct AnnualTables {
 }
 
 impl AnnualTables {
+    /// Every table without the units' code columns (see
+    /// [`DataTable::without_codes`]).
+    pub fn without_codes(self) -> Self {
+        Self {
+            documents: self.documents.without_codes(),
+            missing_briefings: self.missing_briefings.without_codes(),
+            meetings: self.meetings.without_codes(),
+            patrols: self.patrols.without_codes(),
+            forces: self.forces.without_codes(),
+            cases: self.cases.without_codes(),
+            seizures: self.seizures.without_codes(),
+            programmes: self.programmes.without_codes(),
+        }
+    }
+
     pub fn all(&self) -> [&DataTable; 8] {
         [
             &self.documents,
@@ -113,15 +164,14 @@ pub fn annual_tables(r: &AnnualReview) -> AnnualTables {
         ),
         missing_briefings: DataTable::new(
             "Chưa giao ban",
-            vec!["Đơn vị", "Quý"],
+            with_codes("Đơn vị", &["Quý"]),
             r.briefings
                 .missing
                 .iter()
                 .map(|m| {
-                    vec![
-                        text(&m.unit.name),
-                        Value::Text(format!("Quý {}", m.quarter)),
-                    ]
+                    let mut row = unit_cells(&m.unit).to_vec();
+                    row.push(Value::Text(format!("Quý {}", m.quarter)));
+                    row
                 })
                 .collect(),
         ),
@@ -135,22 +185,21 @@ pub fn annual_tables(r: &AnnualReview) -> AnnualTables {
         ),
         patrols: DataTable::new(
             "Tuần tra theo đơn vị",
-            vec![
+            with_codes(
                 "Đơn vị chủ trì",
-                "Số lần",
-                "Lượt BĐBP",
-                "Lượt lực lượng khác",
-            ],
+                &["Số lần", "Lượt BĐBP", "Lượt lực lượng khác"],
+            ),
             r.patrols
                 .by_lead_unit
                 .iter()
                 .map(|u| {
-                    vec![
-                        text(&u.unit.name),
+                    let mut row = unit_cells(&u.unit).to_vec();
+                    row.extend([
                         Value::Integer(u.count),
                         Value::Integer(u.border_guard_persons),
                         Value::Integer(u.other_persons),
-                    ]
+                    ]);
+                    row
                 })
                 .collect(),
         ),
@@ -215,40 +264,44 @@ pub fn summary_tables(s: &crate::summary::Summary) -> Vec<DataTable> {
     vec![
         DataTable::new(
             "Tuần tra theo đơn vị",
-            vec![
+            with_codes(
                 "Đơn vị chủ trì",
-                "Số lần",
-                "Số lần cùng kỳ",
-                "Lượt BĐBP",
-                "Lượt lực lượng khác",
-            ],
+                &[
+                    "Số lần",
+                    "Số lần cùng kỳ",
+                    "Lượt BĐBP",
+                    "Lượt lực lượng khác",
+                ],
+            ),
             s.patrols
                 .by_lead_unit
                 .iter()
                 .map(|u| {
-                    vec![
-                        text(&u.unit.name),
+                    let mut row = unit_cells(&u.unit).to_vec();
+                    row.extend([
                         Value::Integer(u.count.current),
                         Value::Integer(u.count.previous),
                         Value::Integer(u.border_guard_persons.current),
                         Value::Integer(u.other_persons.current),
-                    ]
+                    ]);
+                    row
                 })
                 .collect(),
         ),
         DataTable::new(
             "Vụ việc theo đơn vị",
-            vec!["Đơn vị thụ lý", "Số vụ", "Số vụ cùng kỳ", "Số đối tượng"],
+            with_codes("Đơn vị thụ lý", &["Số vụ", "Số vụ cùng kỳ", "Số đối tượng"]),
             s.cases
                 .by_handling_unit
                 .iter()
                 .map(|u| {
-                    vec![
-                        text(&u.unit.name),
+                    let mut row = unit_cells(&u.unit).to_vec();
+                    row.extend([
                         Value::Integer(u.count.current),
                         Value::Integer(u.count.previous),
                         Value::Integer(u.subjects.current),
-                    ]
+                    ]);
+                    row
                 })
                 .collect(),
         ),

@@ -2,7 +2,7 @@
 //! identifiers: checked as a whole, written in one transaction or not at all.
 
 use crate::{Actor, Result, Service, ServiceError, add_to_org, check_write};
-use bienphong_domain::codes::{CodeRow, apply_code_rows};
+use bienphong_domain::codes::{CodeRow, plan_code_rows};
 use bienphong_domain::org::{Code, Unit};
 use bienphong_domain::record::RecordType;
 use bienphong_domain::{Content, ValidationError};
@@ -16,6 +16,9 @@ pub struct CodesImport {
     /// The units whose codes or agency identifier change (or would, on a
     /// dry run), as they become.
     pub changed: Vec<Unit>,
+    /// `line: name` of each row of an official list naming no unit of the
+    /// organisation (a commune away from the border), passed over.
+    pub skipped: Vec<String>,
     pub written: bool,
 }
 
@@ -31,8 +34,8 @@ impl<S: Store> Service<S> {
         dry_run: bool,
     ) -> Result<CodesImport> {
         let org = self.org_shared().await?;
-        let changed = match apply_code_rows(&org, rows) {
-            Ok(units) => units,
+        let (changed, skipped) = match plan_code_rows(&org, rows) {
+            Ok(plan) => (plan.changed, plan.skipped),
             Err(problems) => {
                 return Ok(CodesImport {
                     problems,
@@ -43,6 +46,7 @@ impl<S: Store> Service<S> {
         if dry_run || changed.is_empty() {
             return Ok(CodesImport {
                 changed,
+                skipped,
                 ..CodesImport::default()
             });
         }
@@ -79,6 +83,7 @@ impl<S: Store> Service<S> {
             .map_err(ServiceError::from)?;
         Ok(CodesImport {
             changed,
+            skipped,
             written: true,
             ..CodesImport::default()
         })

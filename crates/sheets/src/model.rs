@@ -74,6 +74,10 @@ pub enum Target {
     },
     /// A column the import reads past (row numbers, the error column).
     Ignored,
+    /// Beside a unit field in an export: the unit's administrative code on
+    /// the record's date (else its latest), or its agency identifier. An
+    /// import reads past it.
+    UnitCode(Field),
 }
 
 impl Target {
@@ -161,6 +165,16 @@ pub fn entry_label(lang: Lang, org: &Org, flat: &Flat, code: &Code) -> String {
         .map(|m| format!(" ({m})"))
         .unwrap_or_default();
     format!("{}: {name}{measure}", flat_prefix(lang, flat))
+}
+
+/// The header of the column of a unit field's codes (see
+/// [`Target::UnitCode`]).
+pub fn unit_code_header(lang: Lang, f: &Field) -> String {
+    format!(
+        "{} ({})",
+        field_label(lang, f.name),
+        lang.text("sheet-unit-codes", &[])
+    )
 }
 
 /// The columns of `t`'s sheet, headers in Vietnamese: the record id, the
@@ -251,6 +265,11 @@ impl<'a> Headers<'a> {
         }
         let (fields, flat_list) = sheet_items(t);
         for f in fields {
+            if matches!(f.kind, Kind::Unit) {
+                for lang in [Lang::En, Lang::Vi] {
+                    fixed.insert(key(&unit_code_header(lang, &f)), Target::Ignored);
+                }
+            }
             fixed.insert(key(f.name), Target::Field(f));
             for lang in [Lang::En, Lang::Vi] {
                 fixed.insert(key(&field_label(lang, f.name)), Target::Field(f));
@@ -418,12 +437,16 @@ impl UnitIndex {
         Self { by_key, by_short }
     }
 
-    /// The unit `text` names on `date`: a code, a name with or without
+    /// The unit `text` names on `date`: a code (its own, an administrative
+    /// code in force on the date, an agency identifier), a name with or without
     /// diacritics, or "Name (CODE)". A name several units share is decided
     /// by which of them exists on the date.
     pub fn resolve(&self, org: &Org, text: &str, date: Option<Date>) -> UnitMatch {
         let t = text.trim();
-        if let Ok(code) = Code::parse(t)
+        // Its own code, an administrative code in force on the date, an
+        // agency identifier: the domain's one reader of a unit named.
+        let day = date.map(|d| bienphong_domain::Period { from: d, to: d });
+        if let Ok(code) = org.named_unit(t, day.as_ref())
             && org.units.contains_key(&code)
         {
             return UnitMatch::One(code);

@@ -657,7 +657,7 @@ pub fn read_row(
         match target {
             // The base is read beside the row (`Parser::row`): a damaged
             // one only loses what it would tell, the row stays good.
-            Target::Ignored | Target::Base => {}
+            Target::Ignored | Target::Base | Target::UnitCode(_) => {}
             Target::RecordId => {
                 if !value.is_empty() {
                     match value.text().parse::<RecordId>() {

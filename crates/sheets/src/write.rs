@@ -59,6 +59,18 @@ pub fn record_cells(
             Target::RecordId => id.map_or(Out::Empty, |i| Out::Text(i.to_string())),
             Target::Base => base.map_or(Out::Empty, |r| Out::Text(r.to_string())),
             Target::Ignored => Out::Empty,
+            Target::UnitCode(f) => json
+                .get(f.name)
+                .and_then(Value::as_str)
+                .and_then(|c| Code::parse(c).ok())
+                .and_then(|c| org.unit(&c))
+                .and_then(|u| {
+                    date.and_then(|d| u.admin_code_on(d))
+                        .or_else(|| u.latest_admin_code())
+                        .map(|c| c.to_string())
+                        .or_else(|| u.agency_id.clone())
+                })
+                .map_or(Out::Empty, Out::Text),
             Target::Field(f) => json
                 .get(f.name)
                 .map_or(Out::Empty, |v| value_cell(org, units, f.kind, v, date)),
@@ -389,6 +401,7 @@ fn instructions(
                 _ => lang.text(&format!("sheet-holds-{}", kind_key(flat.value.kind)), &[]),
             },
             Target::Ignored => String::new(),
+            Target::UnitCode(_) => lang.text("sheet-holds-unit-codes", &[]),
         };
         sheet.write_string(r, 0, &col.header)?;
         sheet.write_string(r, 1, holds)?;
@@ -504,7 +517,19 @@ pub fn export_columns(t: RecordType, org: &Org, records: &[Exported]) -> Vec<Col
             }
         }
     }
-    let mut columns = model::columns(t, org, &extra);
+    let mut columns = Vec::new();
+    // Beside each unit, its codes, for systems that know units by them.
+    for col in model::columns(t, org, &extra) {
+        let codes = match &col.target {
+            Target::Field(f) if matches!(f.kind, Kind::Unit) => Some(Column {
+                header: model::unit_code_header(Lang::Vi, f),
+                target: Target::UnitCode(*f),
+            }),
+            _ => None,
+        };
+        columns.push(col);
+        columns.extend(codes);
+    }
     columns.push(Column {
         header: Lang::Vi.text("sheet-base-revision", &[]),
         target: Target::Base,

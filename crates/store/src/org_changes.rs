@@ -35,6 +35,14 @@ pub trait OrgChangeStore: Send + Sync {
 
     /// Every reorganisation applied here, by effective date then when applied.
     fn org_changes(&self) -> impl Future<Output = Result<Vec<OrgChange>>> + Send;
+
+    /// Notes reorganisations applied elsewhere (a node receiving them from
+    /// its server with their revisions), each once: one already noted is
+    /// left as it is. The number newly noted.
+    fn note_org_changes(
+        &self,
+        changes: Vec<OrgChange>,
+    ) -> impl Future<Output = Result<usize>> + Send;
 }
 
 pub(crate) async fn note(
@@ -42,22 +50,38 @@ pub(crate) async fn note(
     change: &OrgChange,
     revisions: &[Revision],
 ) -> Result<()> {
-    let ids: Vec<String> = revisions.iter().map(|r| r.id.to_string()).collect();
+    let ids: Vec<RevisionId> = revisions.iter().map(|r| r.id).collect();
+    insert(conn, change, &ids, false).await.map(|_| ())
+}
+
+/// Inserts one row; one already there is an error, or with `once` is left
+/// as it is. The number of rows inserted.
+async fn insert(
+    conn: &mut AnyConnection,
+    change: &OrgChange,
+    revisions: &[RevisionId],
+    once: bool,
+) -> Result<u64> {
+    let ids: Vec<String> = revisions.iter().map(ToString::to_string).collect();
     let ids = serde_json::to_string(&ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query(
+    let sql = if once {
         "INSERT INTO org_changes (id, effective, title, author, created_ms, body, revisions) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(change.id.clone())
-    .bind(change.effective.clone())
-    .bind(change.title.clone())
-    .bind(change.author.clone())
-    .bind(change.created_ms)
-    .bind(change.body.clone())
-    .bind(ids)
-    .execute(conn)
-    .await?;
-    Ok(())
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"
+    } else {
+        "INSERT INTO org_changes (id, effective, title, author, created_ms, body, revisions) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    };
+    let done = sqlx::query(sql)
+        .bind(change.id.clone())
+        .bind(change.effective.clone())
+        .bind(change.title.clone())
+        .bind(change.author.clone())
+        .bind(change.created_ms)
+        .bind(change.body.clone())
+        .bind(ids)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 impl OrgChangeStore for SqlStore {
@@ -84,6 +108,19 @@ impl OrgChangeStore for SqlStore {
                 outcome => return outcome,
             }
         }
+    }
+
+    async fn note_org_changes(&self, changes: Vec<OrgChange>) -> Result<usize> {
+        if changes.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let mut noted = 0;
+        for c in &changes {
+            noted += insert(&mut tx, c, &c.revisions, true).await?;
+        }
+        tx.commit().await?;
+        Ok(usize::try_from(noted).unwrap_or(usize::MAX))
     }
 
     async fn org_changes(&self) -> Result<Vec<OrgChange>> {

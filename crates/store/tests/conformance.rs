@@ -2294,6 +2294,7 @@ macro_rules! conformance_suite {
                 $backend,
                 an_org_change_is_noted_with_its_revisions_or_not_at_all
             );
+            store_test!($backend, an_org_change_received_from_a_server_is_noted_once);
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
@@ -2616,4 +2617,30 @@ pub async fn an_org_change_is_noted_with_its_revisions_or_not_at_all(store: SqlS
     );
     assert_eq!(store.revision_count().await.unwrap(), before);
     assert_eq!(store.org_changes().await.unwrap().len(), 1);
+}
+
+/// A node notes the reorganisations its server sends with their revisions
+/// as the server holds them; the same again (a page pulled twice) is left
+/// as it is.
+pub async fn an_org_change_received_from_a_server_is_noted_once(store: SqlStore) {
+    use bienphong_store::{OrgChange, OrgChangeStore};
+    let change = OrgChange {
+        id: "from-server".into(),
+        effective: "2025-07-01".into(),
+        title: "Sắp xếp đơn vị hành chính cấp xã".into(),
+        author: "admin".into(),
+        created_ms: 1_751_300_000_000,
+        body: r#"{"title":"Sắp xếp"}"#.into(),
+        revisions: vec![RevisionId::default(), RevisionId::default()],
+    };
+    assert_eq!(store.note_org_changes(vec![]).await.unwrap(), 0);
+    assert_eq!(
+        store.note_org_changes(vec![change.clone()]).await.unwrap(),
+        1
+    );
+    assert_eq!(store.org_changes().await.unwrap(), vec![change.clone()]);
+    let mut altered = change.clone();
+    altered.title = "khác".into();
+    assert_eq!(store.note_org_changes(vec![altered]).await.unwrap(), 0);
+    assert_eq!(store.org_changes().await.unwrap(), vec![change]);
 }

@@ -232,7 +232,9 @@ pub async fn import_on_node<S: Store + BlobStore + PersonalStore>(
 /// On the server: applies a node's bundle with the checks of a push for
 /// `who` (all or nothing), and returns the reply: what `who` may read after
 /// the node's cursor, leaving out the node's own revisions.
-pub async fn answer_on_server<S: Store + AccountStore + BlobStore + PersonalStore>(
+pub async fn answer_on_server<
+    S: Store + AccountStore + BlobStore + PersonalStore + bienphong_store::OrgChangeStore,
+>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -292,7 +294,9 @@ pub async fn bundle_principal<S: SyncStatusStore>(
 
 /// On the server: what `who` may read after `after`, for the node
 /// `exclude_node` (its own revisions left out) when one is named.
-pub async fn reply_from_server<S: Store + AccountStore + BlobStore + PersonalStore>(
+pub async fn reply_from_server<
+    S: Store + AccountStore + BlobStore + PersonalStore + bienphong_store::OrgChangeStore,
+>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,

@@ -10,7 +10,7 @@ use crate::wire::{
 use crate::{Result, SyncError};
 use bienphong_domain::access::Grant;
 use bienphong_domain::{NodeId, RecordId, RecordType, Revision, RevisionId};
-use bienphong_store::{BlobStore, PersonalStore, Store};
+use bienphong_store::{BlobStore, OrgChangeStore, PersonalStore, Store};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -491,7 +491,7 @@ pub async fn sync<S, Save, Prog>(
     progress: &mut Prog,
 ) -> Result<SyncReport>
 where
-    S: Store + BlobStore + PersonalStore,
+    S: Store + BlobStore + PersonalStore + OrgChangeStore,
     Save: FnMut(&NodeState) -> Result<()> + ?Sized,
     Prog: FnMut(Progress) + ?Sized,
 {
@@ -588,6 +588,11 @@ where
             }
             pulled.extend(answer.revisions.iter().map(|r| r.id));
             report.pulled += answer.revisions.len();
+            // The server's history of reorganisations, noted before the
+            // revisions they name: a cut sync pulls the page again.
+            store
+                .note_org_changes(answer.org_changes.into_iter().map(Into::into).collect())
+                .await?;
             report.applied += store.import(answer.revisions).await?;
             apply_erasures(store, &answer.erasures).await?;
             state.pull_cursor = answer.next;
@@ -910,7 +915,7 @@ pub async fn sync_node<S, Prog>(
     progress: &mut Prog,
 ) -> Result<SyncReport>
 where
-    S: Store + BlobStore + PersonalStore,
+    S: Store + BlobStore + PersonalStore + OrgChangeStore,
     Prog: FnMut(Progress) + ?Sized,
 {
     let path = NodeState::path_in(data_dir);

@@ -12,7 +12,8 @@ use bienphong_domain::org::Org;
 use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_service::{Principal, Service};
 use bienphong_store::{
-    AccountStore, Installation, PeerContact, PersonalStore, Receipt, Store, SyncRefusal,
+    AccountStore, Installation, OrgChangeStore, PeerContact, PersonalStore, Receipt, Store,
+    SyncRefusal,
     SyncStatusStore,
 };
 use std::collections::{HashMap, HashSet};
@@ -301,8 +302,9 @@ async fn erasures_in<S: Store + PersonalStore>(
     Ok(out)
 }
 
-/// Revisions after `request.after` that `who` may read.
-pub async fn pull<S: Store + AccountStore + PersonalStore>(
+/// Revisions after `request.after` that `who` may read, with the
+/// reorganisations that wrote any of them.
+pub async fn pull<S: Store + AccountStore + PersonalStore + OrgChangeStore>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,
@@ -345,6 +347,19 @@ pub async fn pull<S: Store + AccountStore + PersonalStore>(
         .await?;
     }
     let erasures = erasures_in(service, &page.revisions).await?;
+    let org_changes = if page.revisions.is_empty() {
+        Vec::new()
+    } else {
+        let ids: HashSet<RevisionId> = page.revisions.iter().map(|r| r.id).collect();
+        service
+            .store()
+            .org_changes()
+            .await?
+            .into_iter()
+            .filter(|c| c.revisions.iter().any(|r| ids.contains(r)))
+            .map(Into::into)
+            .collect()
+    };
     Ok(PullResponse {
         erasures,
         revisions: page.revisions,
@@ -353,6 +368,7 @@ pub async fn pull<S: Store + AccountStore + PersonalStore>(
         server_node: service.store().node_id(),
         grant: Some(who.grant.clone()),
         scope_changed: page.scope_changed,
+        org_changes,
     })
 }
 
@@ -452,7 +468,9 @@ fn contact(who: &Principal, node: NodeId, now_ms: i64) -> PeerContact {
 /// A pull over HTTP: [`pull`], then the node's cursor is recorded (the node
 /// names itself, or, from older nodes, is the request's `exclude_node`). A page with `more: false` completes a sync. Failing to record
 /// is logged and does not fail the pull.
-pub async fn answer_pull<S: Store + AccountStore + PersonalStore + SyncStatusStore>(
+pub async fn answer_pull<
+    S: Store + AccountStore + PersonalStore + SyncStatusStore + OrgChangeStore,
+>(
     service: &Service<S>,
     who: &Principal,
     now_ms: i64,

@@ -164,6 +164,51 @@ pub struct ErasureNotice {
     pub actor: String,
     pub at_ms: i64,
     pub cleared: Vec<Revision>,
+    /// The reorganisations (docs/org-changes.md) that wrote any revision of
+    /// this page, so that a node's organisation history shows them as the
+    /// server's does. Older servers send none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub org_changes: Vec<OrgChangeNote>,
+}
+
+/// One reorganisation as it travels: the row of the server's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgChangeNote {
+    pub id: String,
+    pub effective: String,
+    pub title: String,
+    pub author: String,
+    pub created_ms: i64,
+    pub body: String,
+    pub revisions: Vec<RevisionId>,
+}
+
+impl From<bienphong_store::OrgChange> for OrgChangeNote {
+    fn from(c: bienphong_store::OrgChange) -> Self {
+        Self {
+            id: c.id,
+            effective: c.effective,
+            title: c.title,
+            author: c.author,
+            created_ms: c.created_ms,
+            body: c.body,
+            revisions: c.revisions,
+        }
+    }
+}
+
+impl From<OrgChangeNote> for bienphong_store::OrgChange {
+    fn from(c: OrgChangeNote) -> Self {
+        Self {
+            id: c.id,
+            effective: c.effective,
+            title: c.title,
+            author: c.author,
+            created_ms: c.created_ms,
+            body: c.body,
+            revisions: c.revisions,
+        }
+    }
 }
 
 pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>> {

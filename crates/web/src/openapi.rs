@@ -159,7 +159,10 @@ pub fn openapi_document() -> Value {
             "responses": responses,
         });
         if let Some(schema) = r.body {
-            let media = if r.file_upload && r.path.starts_with("/api/v1/sync/") {
+            // A codes file is sent as it is, CSV or XLSX.
+            let media = if (r.file_upload && r.path.starts_with("/api/v1/sync/"))
+                || r.path == "/api/v1/org/codes"
+            {
                 "application/octet-stream"
             } else if r.file_upload {
                 "multipart/form-data"
@@ -387,6 +390,30 @@ pub fn openapi_document() -> Value {
                 "writes": {"type": "integer", "description": "unit and link revisions written (or that would be)"},
                 "plan": {"type": "array", "items": {"type": "string"}, "description": "each of them, worded"},
                 "change": nullable_change}}),
+    );
+    schemas.insert(
+        "CodesFile".into(),
+        json!({"type": "string", "format": "binary",
+            "description": "a CSV or XLSX file: a header row (unit, or code, name, level, parent_code; \
+                admin_code, valid_from, valid_to, agency_id), then one row per code (docs/codes.md)"}),
+    );
+    let admin_code = json!({"type": "object", "required": ["code"], "properties": {
+        "code": {"type": "string"},
+        "valid_from": {"type": "string", "format": "date"},
+        "valid_to": {"type": "string", "format": "date"}}});
+    schemas.insert(
+        "OrgCodesResult".into(),
+        json!({"type": "object", "required": ["dry_run", "written", "changed", "skipped"],
+            "properties": {
+                "dry_run": {"type": "boolean"},
+                "written": {"type": "boolean"},
+                "changed": {"type": "array", "description": "the units whose codes change (or would), as they become",
+                    "items": {"type": "object", "required": ["code", "name", "admin_codes"], "properties": {
+                        "code": {"type": "string"}, "name": {"type": "string"},
+                        "admin_codes": {"type": "array", "items": admin_code},
+                        "agency_id": {"type": "string", "nullable": true}}}},
+                "skipped": {"type": "array", "items": {"type": "string"},
+                    "description": "line: name of each row naming no unit of the organisation, passed over"}}}),
     );
     schemas.insert(
         "Resolution".into(),

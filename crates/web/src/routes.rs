@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, persons,
+    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, org_codes, persons,
     records, reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
@@ -267,6 +267,24 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 "organisation",
                 &[200, 400, 403, 422],
                 on(F::POST, org_changes::api_apply),
+            )
+        },
+        ApiRoute {
+            query: &[(
+                "dry_run",
+                "true: check the file and answer what it would change, writing nothing",
+            )],
+            body: Some("CodesFile"),
+            response: Some("OrgCodesResult"),
+            ..route(
+                Method::POST,
+                "/api/v1/org/codes",
+                "Import a list of administrative codes and agency identifiers (CSV or XLSX as \
+                 the body, docs/codes.md): checked whole, written in one transaction as unit \
+                 revisions, or refused (422) with every problem in fields (administrators)",
+                "organisation",
+                &[200, 400, 403, 422],
+                on(F::POST, org_codes::api_import),
             )
         },
         ApiRoute {
@@ -843,4 +861,5 @@ pub fn upload_routes() -> Router<AppState> {
             "/org/changes",
             get(org_changes::page).post(org_changes::upload),
         )
+        .route("/org/codes", get(org_codes::page).post(org_codes::upload))
 }

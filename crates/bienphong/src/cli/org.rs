@@ -31,9 +31,10 @@ pub struct ApplyArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum CodesCommand {
-    /// Import a list of codes (CSV or XLSX with the columns unit,
-    /// admin_code, valid_from, valid_to, agency_id): each unit named gets
-    /// exactly the codes of its rows; all units or none.
+    /// Import a list of codes (CSV or XLSX): each row names its unit by
+    /// its own code (column unit) or as the official lists do (code, name,
+    /// level, parent_code), with valid_from, valid_to, agency_id; each unit
+    /// named gets exactly the codes of its rows; all units or none.
     Import(CodesImportArgs),
 }
 

@@ -125,6 +125,13 @@ async fn import_codes(ctx: &Context, args: CodesImportArgs, out: &mut impl Write
         let agency = u.agency_id.as_deref().unwrap_or("");
         writeln!(out, "{}\t{}\t{}", u.code, u.admin_codes_text(), agency).context("stdout")?;
     }
+    if !outcome.skipped.is_empty() {
+        let count = outcome.skipped.len().to_string();
+        writeln!(out, "{}", lang.text("codes-skipped", &[("count", count)])).context("stdout")?;
+        for s in &outcome.skipped {
+            writeln!(out, "  {s}").context("stdout")?;
+        }
+    }
     let key = if args.dry_run {
         "import-dry-run"
     } else {

@@ -3,6 +3,7 @@
 //! a few months of work with Tuyên Quang's new communes.
 
 mod activity;
+mod codes;
 mod structure;
 
 use crate::DemoRecord;
@@ -30,10 +31,12 @@ pub(crate) fn stages() -> (crate::HaGiang, Ids) {
 
     // The organisation as it was set up, on 1 December 2021.
     let setup = local_ms(date(2021, 12, 1), 8, 0);
+    let mut units = structure::before_2025(&geo);
+    codes::apply(&mut units);
     let org = catalogue::entries()
         .into_iter()
         .map(Content::Catalogue)
-        .chain(structure::before_2025(&geo));
+        .chain(units);
     for (i, content) in org.enumerate() {
         before.push(ids.record(content, setup + i as i64 * 1_000));
     }
@@ -60,7 +63,8 @@ pub(crate) fn stages() -> (crate::HaGiang, Ids) {
         .map(up_to_last_day)
         .partition(|i| i.date < structure::first_day());
     emit(until_june, &mut ids, &mut times, &mut before);
-    let reorganisation = structure::reorganisation();
+    let mut reorganisation = structure::reorganisation();
+    codes::apply_to_change_set(&mut reorganisation);
     let reorganised_ms = local_ms(structure::first_day(), 9, 0);
     let mut after = Vec::new();
     emit(from_july, &mut ids, &mut times, &mut after);

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod org;
 pub mod org_changes;
 pub mod persons;
+pub mod org_codes;
 pub mod records;
 pub mod reports;
 pub mod sheets;

@@ -1945,6 +1945,7 @@ async fn sync_bytes_on_the_wire_per_post() {
         grant: None,
         scope_changed: false,
         erasures: Vec::new(),
+        org_changes: Vec::new(),
     })
     .unwrap();
     let json = serde_json::to_vec(&year).unwrap().len();
