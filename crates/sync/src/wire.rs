@@ -152,6 +152,11 @@ pub struct PullResponse {
     /// same revisions, and notes it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub erasures: Vec<ErasureNotice>,
+    /// The reorganisations (docs/org-changes.md) that wrote any revision of
+    /// this page, so that a node's organisation history shows them as the
+    /// server's does. Older servers send none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub org_changes: Vec<OrgChangeNote>,
 }
 
 /// One erasure as it travels: the record, the revision that made it, who
@@ -164,11 +169,6 @@ pub struct ErasureNotice {
     pub actor: String,
     pub at_ms: i64,
     pub cleared: Vec<Revision>,
-    /// The reorganisations (docs/org-changes.md) that wrote any revision of
-    /// this page, so that a node's organisation history shows them as the
-    /// server's does. Older servers send none.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub org_changes: Vec<OrgChangeNote>,
 }
 
 /// One reorganisation as it travels: the row of the server's history.
