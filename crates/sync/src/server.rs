@@ -13,8 +13,7 @@ use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, Revision
 use bienphong_service::{Principal, Service};
 use bienphong_store::{
     AccountStore, Installation, OrgChangeStore, PeerContact, PersonalStore, Receipt, Store,
-    SyncRefusal,
-    SyncStatusStore,
+    SyncRefusal, SyncStatusStore,
 };
 use std::collections::{HashMap, HashSet};
 

@@ -8,8 +8,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, org_codes, persons,
-    records, reports, sheets, signoff, sync, tokens,
+    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, org_codes,
+    persons, records, reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;

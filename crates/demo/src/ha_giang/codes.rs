@@ -13,9 +13,9 @@
 use crate::util::{code, date, text};
 use bienphong_domain::Date;
 use bienphong_domain::org::{AdminCode, Unit};
+use bienphong_domain::record::Content;
 use bienphong_domain::reorg::{Change, ChangeSet};
 use bienphong_domain::text::Text;
-use bienphong_domain::record::Content;
 
 /// The codes file of the demo.
 pub(crate) const CODES_CSV: &str = include_str!("codes.csv");
