@@ -130,6 +130,21 @@ async fn serve_demo_starts_on_the_demo_with_generated_accounts_and_stops_gracefu
         page.contains("1.178"),
         "the province's 2023 patrols: {page}"
     );
+    // The demo's reorganisation of 1 July 2025 is one event of the
+    // organisation's history.
+    let changes = admin
+        .get(format!("{url}/org/changes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        changes.contains("01/07/2025")
+            && changes.contains("hợp nhất tỉnh Hà Giang vào tỉnh Tuyên Quang"),
+        "{changes}"
+    );
     let pid = child.id().unwrap().to_string();
     assert!(
         Command::new("kill")

@@ -1,6 +1,7 @@
-//! The Hà Giang demo: the province's border organisation, three reporting
-//! years of coordinated work (2022–2024), the 1 July 2025 reorganisation and
-//! a few months of work with Tuyên Quang's new communes.
+//! The Hà Giang demo: the province's border organisation, the reporting
+//! years of coordinated work 2022–2024 (2023 the article's), the 1 July 2025
+//! reorganisation as one change set, and 2025 and 2026 up to [`last_day`]
+//! filled by the same generators under the organisation of each day.
 
 mod activity;
 mod codes;

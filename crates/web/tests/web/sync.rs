@@ -1912,7 +1912,9 @@ async fn sync_bytes_on_the_wire_per_post() {
             "initial sync of {post}: {} revisions, {} bytes received, {} sent, {took:?}",
             first.applied, first.bytes_received, first.bytes_sent
         );
-        assert!(first.bytes_received < 100_000, "{post}: {first:?}");
+        // The demo holds the years 2022 to 30/11/2026: a post's records
+        // and the organisation come to about 100 KB.
+        assert!(first.bytes_received < 150_000, "{post}: {first:?}");
         if largest
             .as_ref()
             .is_none_or(|(_, r, _, _)| r.bytes_received < first.bytes_received)
