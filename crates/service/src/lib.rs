@@ -19,6 +19,7 @@ mod attachments;
 mod briefing;
 pub mod codes;
 mod conflicts;
+pub mod edxml;
 mod guarded;
 mod node;
 pub mod reorg;
@@ -66,6 +67,9 @@ pub enum ServiceError {
     /// A file this node left on its server (deferred): fetch it first.
     #[error("file {0} has not been fetched from the server yet")]
     NotFetched(String),
+    /// An edXML packet that cannot be built or taken in.
+    #[error(transparent)]
+    Edxml(#[from] edxml::EdxmlProblem),
     #[error("{0}")]
     Internal(String),
 }
@@ -125,6 +129,7 @@ impl ServiceError {
                 Described::new(K::Conflict, "not_fetched", "attachment-not-fetched")
                     .with("value", hash)
             }
+            Self::Edxml(p) => p.describe(),
             Self::Internal(detail) => {
                 Described::new(K::Internal, "internal", "error-internal").with("detail", detail)
             }

@@ -919,6 +919,7 @@ impl<'a> Gen<'a> {
                 signers: vec![],
                 actions: vec![],
                 acknowledge_by: None,
+                exchange: None,
             };
             self.push(notice, Content::Document(doc), None);
         }
@@ -1018,6 +1019,7 @@ impl<'a> Gen<'a> {
                 signers: vec![],
                 actions: vec![],
                 acknowledge_by: None,
+                exchange: None,
             };
             g.push(date, Content::Document(doc), None);
         };
@@ -1131,6 +1133,7 @@ impl<'a> Gen<'a> {
                     signers: vec![],
                     actions: vec![],
                     acknowledge_by: None,
+                    exchange: None,
                 };
                 self.push(d, Content::Document(doc), None);
             }
@@ -1481,6 +1484,7 @@ impl<'a> Gen<'a> {
             signers: vec![],
             actions: vec![],
             acknowledge_by: None,
+            exchange: None,
         };
         self.push(d, Content::Document(doc), None);
 
