@@ -326,7 +326,7 @@ pub struct Document {
     pub acknowledge_by: Option<Date>,
     /// How it travelled as an edXML packet, when it did (`crate::exchange`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exchange: Option<crate::exchange::Exchange>,
+    pub exchange: Option<Box<crate::exchange::Exchange>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -96,8 +96,16 @@ fn split(qname: &str) -> (&str, &str) {
     qname.split_once(':').unwrap_or(("", qname))
 }
 
-/// Reads a start tag: its name, its namespace declarations, its attributes.
-fn tag(e: &BytesStart) -> Result<(String, Vec<(String, String)>, Vec<Attr>)> {
+/// A start tag: its name, its namespace declarations (prefix, URI), its
+/// other attributes.
+struct Tag {
+    name: String,
+    decls: Vec<(String, String)>,
+    attrs: Vec<Attr>,
+}
+
+/// Reads a start tag.
+fn tag(e: &BytesStart) -> Result<Tag> {
     let name = std::str::from_utf8(e.name().as_ref())
         .map_err(xml_err)?
         .to_string();
@@ -123,7 +131,7 @@ fn tag(e: &BytesStart) -> Result<(String, Vec<(String, String)>, Vec<Attr>)> {
             });
         }
     }
-    Ok((name, decls, attrs))
+    Ok(Tag { name, decls, attrs })
 }
 
 /// The canonical form of `scope` in `xml`, as UTF-8.
@@ -144,7 +152,7 @@ pub fn exclusive(xml: &str, scope: Scope) -> Result<String> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                let (name, decls, attrs) = tag(e)?;
+                let Tag { name, decls, attrs } = tag(e)?;
                 b.declared.push(decls);
                 let (prefix, local) = split(&name);
                 let ns = b.resolve(prefix).unwrap_or_default();

@@ -188,7 +188,8 @@ fn packets_shaped_like_other_senders_are_read() {
 #[test]
 fn malformed_packets_are_refused_with_what_is_wrong() {
     let good = write(&packet(MessageKind::New)).unwrap();
-    let cases: Vec<(String, fn(&EdxmlError) -> bool)> = vec![
+    type Expected = fn(&EdxmlError) -> bool;
+    let cases: Vec<(String, Expected)> = vec![
         ("not xml <".into(), |e| matches!(e, EdxmlError::Xml(_))),
         ("<edXML xmlns=\"urn:other\"/>".into(), |e| {
             matches!(e, EdxmlError::NotEdxml(_))

@@ -404,7 +404,7 @@ impl<S: Store + BlobStore> Service<S> {
             signers: Vec::new(),
             actions: Vec::new(),
             acknowledge_by: None,
-            exchange: Some(x.clone()),
+            exchange: Some(Box::new(x.clone())),
         };
         let content = Content::Document(doc);
         check_write(&content, &org, true, actor.now_ms)?;
@@ -449,7 +449,7 @@ impl<S: Store + BlobStore> Service<S> {
         }
         let files = blobs.len();
         if let Some((current, mut d)) = earlier.clone() {
-            let mut ex = d.exchange.clone().unwrap_or_else(|| Exchange {
+            let mut ex = d.exchange.clone().map(|b| *b).unwrap_or_else(|| Exchange {
                 direction: Direction::Outgoing,
                 document_id: exchange_id(&org, &d).unwrap_or_default(),
                 sender: String::new(),
@@ -473,7 +473,7 @@ impl<S: Store + BlobStore> Service<S> {
                 on: date,
                 reason: p.reason.as_str().into(),
             });
-            d.exchange = Some(ex);
+            d.exchange = Some(Box::new(ex));
             writes.push(write(
                 current.record_id,
                 Content::Document(d),

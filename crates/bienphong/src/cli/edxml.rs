@@ -6,6 +6,10 @@ use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per run; the flags of an export are its size"
+)]
 pub enum EdxmlCommand {
     /// Write the packet of an outgoing document or report.
     Export {
