@@ -253,6 +253,22 @@ fn a_document_goes_out_signed_and_comes_back_in_with_its_files() {
     );
     assert_eq!(std::fs::read(&got).unwrap(), std::fs::read(&docx).unwrap());
 
+    // An edit from a file without the exchange (as a form posts it)
+    // keeps it: it is set by packets only.
+    let mut edited = c.clone();
+    edited.as_object_mut().unwrap().remove("exchange");
+    edited["title"] = Value::from("Tiêu đề sửa");
+    let json = dir.path().join("edit.json");
+    std::fs::write(&json, edited.to_string()).unwrap();
+    stdout(
+        bin(data.path())
+            .args(["edit", "document", new_id, "--json"])
+            .arg(&json),
+    );
+    let after = show(data.path(), new_id);
+    assert_eq!(after["content"]["title"], "Tiêu đề sửa");
+    assert_eq!(after["content"]["exchange"], c["exchange"]);
+
     // The same packet again: refused, nothing written.
     let before = revision_count(data.path());
     let again = run(bin(data.path())

@@ -166,6 +166,30 @@ fn exchange_id(org: &Org, d: &Document) -> Option<String> {
     (!d.number.is_empty()).then(|| exchange::document_id(&agency, d.date, d.number.as_str()))
 }
 
+impl<S: Store> Service<S> {
+    /// An edit of a document keeps how it was exchanged: that is set by
+    /// packets (their import, a later replacement or revocation), not by
+    /// the form or file an edit comes from, which do not carry it.
+    pub(crate) async fn keep_exchange(
+        &self,
+        record_id: RecordId,
+        content: Content,
+    ) -> Result<Content> {
+        let Content::Document(mut d) = content else {
+            return Ok(content);
+        };
+        if d.exchange.is_none() {
+            let current = self.get(record_id).await?;
+            if let Ok(Content::Document(before)) =
+                Content::from_json(current.record_type, &current.content)
+            {
+                d.exchange = before.exchange;
+            }
+        }
+        Ok(Content::Document(d))
+    }
+}
+
 impl<S: Store + BlobStore> Service<S> {
     /// The packet of an outgoing document: its header from `o` and
     /// `sending`, `files` carried in it.

@@ -436,6 +436,7 @@ impl<S: Store> Service<S> {
             }
             .into());
         }
+        let content = self.keep_exchange(record_id, content).await?;
         let org = self.org_shared().await?;
         check_write(&content, &org, false, actor.now_ms)?;
         self.check_subject(&content).await?;
