@@ -269,6 +269,23 @@ fn a_document_goes_out_signed_and_comes_back_in_with_its_files() {
     assert_eq!(after["content"]["title"], "Tiêu đề sửa");
     assert_eq!(after["content"]["exchange"], c["exchange"]);
 
+    // Nor can an edit or a new record claim a signature.
+    let mut forged = after["content"].clone();
+    forged["exchange"]["signature"]["state"] = Value::from("invalid");
+    std::fs::write(&json, forged.to_string()).unwrap();
+    let before = revision_count(data.path());
+    let r = run(bin(data.path())
+        .args(["--lang", "en", "edit", "document", new_id, "--json"])
+        .arg(&json));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("edXML packets only"), "{}", r.stderr);
+    let r = run(bin(data.path())
+        .args(["--lang", "en", "add", "document", "--json"])
+        .arg(&json));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("edXML packets only"), "{}", r.stderr);
+    assert_eq!(revision_count(data.path()), before);
+
     // The same packet again: refused, nothing written.
     let before = revision_count(data.path());
     let again = run(bin(data.path())

@@ -107,6 +107,9 @@ pub enum Problem {
     },
     #[error("the link {code} would be valid twice on the same days")]
     ValidityOverlap { code: String },
+    /// How a document was exchanged is written by its edXML packets only.
+    #[error("is set by the document's edXML packets only")]
+    SetByExchange,
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -283,6 +286,7 @@ impl Problem {
                 vec![field, v(code), ("count", count(*n)), ("date", date.clone())],
             ),
             Problem::ValidityOverlap { code } => ("field-validity-overlap", vec![field, v(code)]),
+            Problem::SetByExchange => ("field-set-by-exchange", vec![field]),
         }
     }
 }

@@ -12,7 +12,8 @@ use bienphong_domain::exchange::{
 use bienphong_domain::org::{Code, Org};
 use bienphong_domain::record::{Document, Recipient};
 use bienphong_domain::{
-    Content, Date, Described, ErrorKind, RecordId, RecordType, Revision, attachment,
+    Content, Date, Described, ErrorKind, Problem, RecordId, RecordType, Revision, ValidationError,
+    attachment,
 };
 use bienphong_edxml as edxml;
 use bienphong_store::{BlobStore, CurrentRecord, ListFilter, NewBlob, Store, Write};
@@ -167,9 +168,10 @@ fn exchange_id(org: &Org, d: &Document) -> Option<String> {
 }
 
 impl<S: Store> Service<S> {
-    /// An edit of a document keeps how it was exchanged: that is set by
-    /// packets (their import, a later replacement or revocation), not by
-    /// the form or file an edit comes from, which do not carry it.
+    /// An edit of a document keeps how it was exchanged: that is written
+    /// by packets (their import, a later replacement or revocation), not
+    /// by the form or file an edit comes from, which do not carry it. One
+    /// that tries to change it is refused.
     pub(crate) async fn keep_exchange(
         &self,
         record_id: RecordId,
@@ -178,15 +180,27 @@ impl<S: Store> Service<S> {
         let Content::Document(mut d) = content else {
             return Ok(content);
         };
-        if d.exchange.is_none() {
-            let current = self.get(record_id).await?;
-            if let Ok(Content::Document(before)) =
-                Content::from_json(current.record_type, &current.content)
-            {
-                d.exchange = before.exchange;
-            }
+        let current = self.get(record_id).await?;
+        let before = match Content::from_json(current.record_type, &current.content)? {
+            Content::Document(b) => b.exchange,
+            _ => None,
+        };
+        if d.exchange.is_some() && d.exchange != before {
+            return Err(ValidationError::new("exchange", Problem::SetByExchange).into());
         }
+        d.exchange = before;
         Ok(Content::Document(d))
+    }
+}
+
+/// A new record from an edge (a form, a file, the API, a sheet) may not
+/// say it came as a packet: only [`Service::import_edxml`] writes that.
+pub(crate) fn no_exchange_given(content: &Content) -> Result<()> {
+    match content {
+        Content::Document(d) if d.exchange.is_some() => {
+            Err(ValidationError::new("exchange", Problem::SetByExchange).into())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -430,8 +444,12 @@ impl<S: Store + BlobStore> Service<S> {
             acknowledge_by: None,
             exchange: Some(Box::new(x.clone())),
         };
+        // The record is checked as any new document is; its exchange is
+        // this use case's own.
+        let mut plain = doc.clone();
+        plain.exchange = None;
+        check_write(&Content::Document(plain), &org, true, actor.now_ms)?;
         let content = Content::Document(doc);
-        check_write(&content, &org, true, actor.now_ms)?;
         let record_id = RecordId::new();
         let write = |record_id, content: Content, parent| Write {
             record_id,

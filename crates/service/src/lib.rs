@@ -399,6 +399,7 @@ impl<S: Store> Service<S> {
 
     /// Writes a record already checked against the organisation.
     pub(crate) async fn add_checked(&self, r: NewRecord) -> Result<Revision> {
+        edxml::no_exchange_given(&r.content)?;
         self.check_subject(&r.content).await?;
         self.commit_one(r.into_write()).await
     }
@@ -783,6 +784,13 @@ impl<S: Store + ImportStore> Service<S> {
                     restore.insert(record_id);
                     (record_id, content, Some(tombstone))
                 }
+            };
+            let content = match parent {
+                None => {
+                    edxml::no_exchange_given(&content)?;
+                    content
+                }
+                Some(_) => self.keep_exchange(record_id, content).await?,
             };
             check_write(&content, org, parent.is_none(), actor.now_ms)?;
             if !doubts_confirmed {

@@ -33,6 +33,7 @@ field-date-before = must not be before { $value }
 field-unknown-value = unknown value "{ $value }"; expected one of { $expected }
 field-unknown-record = unknown record { $value }
 field-malformed-json = malformed JSON: { $value }
+field-set-by-exchange = is set by the document's edXML packets only
 field-set-by-submission = is set by submitting the report
 field-already-submitted = the report has been submitted and can no longer be changed
 field-report-exists = a report of { $value } for this quarter already exists

@@ -33,6 +33,7 @@ field-date-before = không được trước ngày { $value }
 field-unknown-value = giá trị "{ $value }" không hợp lệ; chọn một trong: { $expected }
 field-unknown-record = không có bản ghi { $value }
 field-malformed-json = dữ liệu JSON không hợp lệ: { $value }
+field-set-by-exchange = chỉ được ghi từ gói tin edXML của văn bản
 field-set-by-submission = chỉ được đặt khi gửi báo cáo
 field-already-submitted = báo cáo đã gửi, không sửa được nữa
 field-report-exists = { $value } đã có báo cáo của quý này
