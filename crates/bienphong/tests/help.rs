@@ -213,6 +213,10 @@ fn every_flag_of_every_command_is_described() {
         &["resolve"],
         &["demo"],
         &["bench", "annual"],
+        &["edxml", "export", "document"],
+        &["edxml", "export", "report"],
+        &["edxml", "import"],
+        &["edxml", "verify"],
     ];
     for command in commands {
         let mut args = command.to_vec();

@@ -371,6 +371,7 @@ impl Synthetic {
                 signers: vec![],
                 actions: vec![],
                 acknowledge_by: None,
+                exchange: None,
             }),
             950..970 => Content::Disaster(Disaster {
                 date,

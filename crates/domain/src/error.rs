@@ -120,6 +120,9 @@ pub enum Problem {
     ChildConsentMissing,
     #[error("is after the day consent was given ({0})")]
     BornAfterConsent(String),
+    /// How a document was exchanged is written by its edXML packets only.
+    #[error("is set by the document's edXML packets only")]
+    SetByExchange,
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -304,6 +307,7 @@ impl Problem {
             Problem::RepresentativeMissing => ("field-representative-missing", vec![field]),
             Problem::ChildConsentMissing => ("field-child-consent-missing", vec![field]),
             Problem::BornAfterConsent(s) => ("field-born-after-consent", vec![field, v(s)]),
+            Problem::SetByExchange => ("field-set-by-exchange", vec![field]),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod briefing;
 pub mod catalogue;
 pub mod codes;
 pub mod error;
+pub mod exchange;
 pub mod facts;
 pub mod fields;
 pub mod format;

@@ -324,6 +324,9 @@ pub struct Document {
     /// `crate::signoff::ACKNOWLEDGE_DAYS` after its date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledge_by: Option<Date>,
+    /// How it travelled as an edXML packet, when it did (`crate::exchange`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<Box<crate::exchange::Exchange>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

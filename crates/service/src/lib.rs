@@ -19,6 +19,7 @@ mod attachments;
 mod briefing;
 pub mod codes;
 mod conflicts;
+pub mod edxml;
 mod guarded;
 mod node;
 pub mod personal;
@@ -67,6 +68,9 @@ pub enum ServiceError {
     /// A file this node left on its server (deferred): fetch it first.
     #[error("file {0} has not been fetched from the server yet")]
     NotFetched(String),
+    /// An edXML packet that cannot be built or taken in.
+    #[error(transparent)]
+    Edxml(#[from] edxml::EdxmlProblem),
     #[error("{0}")]
     Internal(String),
 }
@@ -126,6 +130,7 @@ impl ServiceError {
                 Described::new(K::Conflict, "not_fetched", "attachment-not-fetched")
                     .with("value", hash)
             }
+            Self::Edxml(p) => p.describe(),
             Self::Internal(detail) => {
                 Described::new(K::Internal, "internal", "error-internal").with("detail", detail)
             }
@@ -404,6 +409,7 @@ impl<S: Store> Service<S> {
 
     /// Writes a record already checked against the organisation.
     pub(crate) async fn add_checked(&self, r: NewRecord) -> Result<Revision> {
+        edxml::no_exchange_given(&r.content)?;
         self.check_subject(&r.content).await?;
         self.commit_one(r.into_write()).await
     }
@@ -441,6 +447,7 @@ impl<S: Store> Service<S> {
             }
             .into());
         }
+        let content = self.keep_exchange(record_id, content).await?;
         let org = self.org_shared().await?;
         check_write(&content, &org, false, actor.now_ms)?;
         self.check_subject(&content).await?;
@@ -787,6 +794,13 @@ impl<S: Store + ImportStore> Service<S> {
                     restore.insert(record_id);
                     (record_id, content, Some(tombstone))
                 }
+            };
+            let content = match parent {
+                None => {
+                    edxml::no_exchange_given(&content)?;
+                    content
+                }
+                Some(_) => self.keep_exchange(record_id, content).await?,
             };
             check_write(&content, org, parent.is_none(), actor.now_ms)?;
             if !doubts_confirmed {

@@ -1,6 +1,7 @@
 //! The command line: one binary for the field node, the server and the tools.
 
 mod attachments;
+mod edxml;
 mod help;
 mod org;
 mod person;
@@ -13,6 +14,7 @@ mod signoff;
 mod store;
 
 pub use attachments::*;
+pub use edxml::*;
 pub use help::localise;
 pub use org::*;
 pub use person::*;
@@ -157,6 +159,12 @@ pub enum Command {
     },
     /// Serve the web UI and the JSON API.
     Serve(ServeArgs),
+    /// Documents and reports sent and received as edXML packets
+    /// (QCVN 102:2016/BTTTT), signed with the user's own key.
+    Edxml {
+        #[command(subcommand)]
+        command: EdxmlCommand,
+    },
     /// Joint sign-off of documents and briefing reports, and their
     /// acknowledgement by recipients.
     Signoff {

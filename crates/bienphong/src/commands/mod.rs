@@ -7,6 +7,7 @@ mod briefings;
 mod conflicts;
 mod demo;
 mod doctor;
+mod edxml;
 mod org;
 mod person;
 mod records;
@@ -85,6 +86,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Store { command } => store::run(&ctx, command, out).await,
         Command::Bench { bench } => bench::run(&ctx, bench, out).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Edxml { command } => edxml::run(&ctx, command, out).await,
         Command::Signoff { command } => signoff::run(&ctx, command, out).await,
         Command::Person { command } => person::run(&ctx, command, out).await,
         Command::User { command } => users::run(&ctx, command, out).await,

@@ -1036,6 +1036,7 @@ impl<'a> Gen<'a> {
                 signers: vec![],
                 actions: vec![],
                 acknowledge_by: None,
+                exchange: None,
             };
             self.push(notice, Content::Document(doc), None);
         }
@@ -1176,6 +1177,7 @@ impl<'a> Gen<'a> {
                 signers: vec![],
                 actions: vec![],
                 acknowledge_by: None,
+                exchange: None,
             };
             g.push(date, Content::Document(doc), None);
         };
@@ -1289,6 +1291,7 @@ impl<'a> Gen<'a> {
                     signers: vec![],
                     actions: vec![],
                     acknowledge_by: None,
+                    exchange: None,
                 };
                 self.push(d, Content::Document(doc), None);
             }
@@ -1682,6 +1685,7 @@ impl<'a> Gen<'a> {
             signers: vec![],
             actions: vec![],
             acknowledge_by: None,
+            exchange: None,
         };
         self.push(d, Content::Document(doc), None);
 

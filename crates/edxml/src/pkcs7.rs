@@ -1,0 +1,67 @@
+//! A detached PKCS#7 (CMS SignedData) signature over a file: the DOCX of
+//! a report travels with `NAME.docx.p7s` beside it, which
+//! `openssl smime -verify -binary -inform DER -content NAME.docx` checks.
+
+use crate::{Credentials, EdxmlError, Result, SignatureState, subject_of};
+use openssl::pkcs7::{Pkcs7, Pkcs7Flags};
+use openssl::stack::Stack;
+
+/// The DER signature of `bytes` by `creds`, with the signer's certificate.
+pub fn sign(bytes: &[u8], creds: &Credentials) -> Result<Vec<u8>> {
+    let fail = |e: openssl::error::ErrorStack| EdxmlError::Signature(e.to_string());
+    let mut chain = Stack::new().map_err(fail)?;
+    for c in &creds.chain {
+        chain.push(c.clone()).map_err(fail)?;
+    }
+    let p7 = Pkcs7::sign(
+        &creds.cert,
+        &creds.key,
+        &chain,
+        bytes,
+        Pkcs7Flags::DETACHED | Pkcs7Flags::BINARY,
+    )
+    .map_err(fail)?;
+    p7.to_der().map_err(fail)
+}
+
+/// Whether `signature` (DER) signs `bytes`. The signer's certificate is
+/// read from the signature; whether it chains to a trusted authority is
+/// not judged here (docs/adr/0019).
+pub fn verify(bytes: &[u8], signature: &[u8]) -> SignatureState {
+    let Ok(p7) = Pkcs7::from_der(signature) else {
+        return SignatureState::Invalid {
+            subject: String::new(),
+            reason: "not a PKCS#7 signature".into(),
+        };
+    };
+    let subject = Stack::new()
+        .ok()
+        .and_then(|empty| p7.signers(&empty, Pkcs7Flags::empty()).ok())
+        .and_then(|s| s.iter().next().map(subject_of))
+        .unwrap_or_default();
+    let Ok(store) = openssl::x509::store::X509StoreBuilder::new().map(|b| b.build()) else {
+        return SignatureState::Invalid {
+            subject,
+            reason: "no certificate store".into(),
+        };
+    };
+    let Ok(empty) = Stack::new() else {
+        return SignatureState::Invalid {
+            subject,
+            reason: "no certificate stack".into(),
+        };
+    };
+    match p7.verify(
+        &empty,
+        &store,
+        Some(bytes),
+        None,
+        Pkcs7Flags::NOVERIFY | Pkcs7Flags::BINARY,
+    ) {
+        Ok(()) => SignatureState::Valid { subject },
+        Err(_) => SignatureState::Invalid {
+            subject,
+            reason: "the file changed after it was signed".into(),
+        },
+    }
+}
