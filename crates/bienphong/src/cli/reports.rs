@@ -80,8 +80,10 @@ pub enum BriefingCommand {
         format: Format,
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// Boxed: the letterhead's many options would make every other
+        /// command as large.
         #[command(flatten)]
-        letterhead: LetterheadArgs,
+        letterhead: Box<LetterheadArgs>,
     },
     /// Write the narrative of a unit's draft (created if it has none).
     Write {
