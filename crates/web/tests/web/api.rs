@@ -1301,6 +1301,25 @@ async fn the_report_page_shows_any_period_and_scope_and_downloads_it() {
         content["recipients"].as_array().unwrap().len(),
         "each recipient in \"Nơi nhận\""
     );
+    // The record's page links to it.
+    let page = admin
+        .get(app.url(&format!(
+            "/records/documents/{}",
+            record["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            "href=\"/api/v1/documents/{}/docx\"",
+            record["id"].as_str().unwrap()
+        )),
+        "{page}"
+    );
     let r = admin
         .get(app.url("/api/v1/documents/not-an-id/docx"))
         .send()
