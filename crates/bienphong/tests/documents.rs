@@ -20,21 +20,98 @@ use std::path::{Path, PathBuf};
 
 /// One document to render and what its pages must show.
 struct Case {
-    name: &'static str,
-    args: Vec<&'static str>,
+    name: String,
+    args: Vec<String>,
     /// The number as its style writes it.
-    number: &'static str,
+    number: String,
     /// The complete place-date line.
-    place_date: &'static str,
+    place_date: String,
     /// The issuer's superior and the signer's title, as derived.
     superior: &'static str,
     issuer: &'static str,
     signer_title: &'static str,
 }
 
+/// The issuer a report on `level` has in `party` style or the state's:
+/// scope, symbol, place, the body above it, itself, the signer's title.
+fn issuer_of(level: &str, party: bool) -> [&'static str; 6] {
+    match (level, party) {
+        ("post", false) => [
+            "BP-LUNGCU",
+            "BC-ĐBP",
+            "Hà Giang",
+            "BỘ CHỈ HUY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
+            "ĐỒN BIÊN PHÒNG LŨNG CÚ",
+            "ĐỒN TRƯỞNG",
+        ],
+        ("post", true) => [
+            "BP-LUNGCU",
+            "BC/ĐU",
+            "Hà Giang",
+            "ĐẢNG BỘ BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
+            "ĐẢNG ỦY ĐỒN BIÊN PHÒNG LŨNG CÚ",
+            "BÍ THƯ",
+        ],
+        ("commune", false) => [
+            "XA-LUNGCU",
+            "BC-UBND",
+            "Lũng Cú",
+            "",
+            "ỦY BAN NHÂN DÂN XÃ LŨNG CÚ",
+            "CHỦ TỊCH",
+        ],
+        ("commune", true) => [
+            "XA-LUNGCU",
+            "BC/ĐU",
+            "Lũng Cú",
+            "ĐẢNG BỘ HUYỆN ĐỒNG VĂN",
+            "ĐẢNG ỦY XÃ LŨNG CÚ",
+            "BÍ THƯ",
+        ],
+        ("district", false) => [
+            "H-VIXUYEN",
+            "BC-UBND",
+            "Vị Xuyên",
+            "",
+            "ỦY BAN NHÂN DÂN HUYỆN VỊ XUYÊN",
+            "CHỦ TỊCH",
+        ],
+        ("district", true) => [
+            "H-VIXUYEN",
+            "BC/HU",
+            "Vị Xuyên",
+            "ĐẢNG BỘ TỈNH HÀ GIANG",
+            "HUYỆN ỦY VỊ XUYÊN",
+            "BÍ THƯ",
+        ],
+        ("province", false) => [
+            "HG",
+            "BC-BĐBP",
+            "Hà Giang",
+            "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG",
+            "BỘ CHỈ HUY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
+            "CHỈ HUY TRƯỞNG",
+        ],
+        _ => [
+            "HG",
+            "BC/ĐU",
+            "Hà Giang",
+            "ĐẢNG BỘ TỈNH HÀ GIANG",
+            "ĐẢNG ỦY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
+            "BÍ THƯ",
+        ],
+    }
+}
+
+/// Every report (annual review, quarter summary, briefing report) in both
+/// styles for post, district and province issuers — a briefing report is
+/// a post's or a border commune's, so it is printed for those two. The
+/// province's documents take their numbers from the registers: the
+/// command's state register numbers every report of the year in one series
+/// (01, then 02), its Party committee's register apart (01, 02 again).
 fn cases() -> Vec<Case> {
-    let annual = vec!["report", "annual", "--year", "2023"];
-    let quarter = vec![
+    let annual = ["report", "annual", "--year", "2023", "--scope"];
+    let quarter = [
         "report",
         "summary",
         "--period",
@@ -43,8 +120,9 @@ fn cases() -> Vec<Case> {
         "2024",
         "--quarter",
         "1",
+        "--scope",
     ];
-    let briefing = vec![
+    let briefing = [
         "briefing",
         "show",
         "--year",
@@ -53,85 +131,54 @@ fn cases() -> Vec<Case> {
         "1",
         "--unit",
     ];
-    let with = |base: &Vec<&'static str>, more: &[&'static str]| {
-        let mut v = base.clone();
-        v.extend_from_slice(more);
-        v
-    };
-    vec![
-        Case {
-            name: "annual-province-state",
-            args: with(&annual, &["--scope", "HG", "--number", "5"]),
-            number: "Số: 05/BC-BĐBP",
-            place_date: "Hà Giang, ngày 16 tháng 01 năm 2024",
-            superior: "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG",
-            issuer: "BỘ CHỈ HUY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
-            signer_title: "CHỈ HUY TRƯỞNG",
-        },
-        Case {
-            name: "annual-province-party",
-            args: with(
-                &annual,
-                &["--scope", "HG", "--number", "2", "--style", "party"],
-            ),
-            number: "Số 02-BC/ĐU",
-            place_date: "Hà Giang, ngày 16 tháng 01 năm 2024",
-            superior: "ĐẢNG BỘ TỈNH HÀ GIANG",
-            issuer: "ĐẢNG ỦY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
-            signer_title: "BÍ THƯ",
-        },
-        Case {
-            name: "quarter-post-state",
-            args: with(&quarter, &["--scope", "BP-LUNGCU", "--number", "3"]),
-            number: "Số: 03/BC-ĐBP",
-            place_date: "Hà Giang, ngày 16 tháng 01 năm 2024",
-            superior: "BỘ CHỈ HUY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
-            issuer: "ĐỒN BIÊN PHÒNG LŨNG CÚ",
-            signer_title: "ĐỒN TRƯỞNG",
-        },
-        Case {
-            name: "quarter-district-party",
-            args: with(
-                &quarter,
-                &["--scope", "H-VIXUYEN", "--number", "4", "--style", "party"],
-            ),
-            number: "Số 04-BC/HU",
-            place_date: "Vị Xuyên, ngày 16 tháng 01 năm 2024",
-            superior: "ĐẢNG BỘ TỈNH HÀ GIANG",
-            issuer: "HUYỆN ỦY VỊ XUYÊN",
-            signer_title: "BÍ THƯ",
-        },
-        Case {
-            name: "quarter-district-state",
-            args: with(&quarter, &["--scope", "H-VIXUYEN", "--number", "6"]),
-            number: "Số: 06/BC-UBND",
-            place_date: "Vị Xuyên, ngày 16 tháng 01 năm 2024",
-            superior: "",
-            issuer: "ỦY BAN NHÂN DÂN HUYỆN VỊ XUYÊN",
-            signer_title: "CHỦ TỊCH",
-        },
-        Case {
-            name: "briefing-post-state",
-            args: with(&briefing, &["BP-LUNGCU", "--number", "7"]),
-            number: "Số: 07/BC-ĐBP",
-            place_date: "Hà Giang, ngày 16 tháng 01 năm 2024",
-            superior: "BỘ CHỈ HUY BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
-            issuer: "ĐỒN BIÊN PHÒNG LŨNG CÚ",
-            signer_title: "ĐỒN TRƯỞNG",
-        },
-        Case {
-            name: "briefing-post-party",
-            args: with(
-                &briefing,
-                &["BP-LUNGCU", "--number", "8", "--style", "party"],
-            ),
-            number: "Số 08-BC/ĐU",
-            place_date: "Hà Giang, ngày 16 tháng 01 năm 2024",
-            superior: "ĐẢNG BỘ BỘ ĐỘI BIÊN PHÒNG TỈNH HÀ GIANG",
-            issuer: "ĐẢNG ỦY ĐỒN BIÊN PHÒNG LŨNG CÚ",
-            signer_title: "BÍ THƯ",
-        },
-    ]
+    let mut cases = Vec::new();
+    let mut typed = 2;
+    let mut registered = [0, 0];
+    for (report, base, levels) in [
+        ("annual", &annual[..], &["post", "district", "province"][..]),
+        (
+            "quarter",
+            &quarter[..],
+            &["post", "district", "province"][..],
+        ),
+        ("briefing", &briefing[..], &["post", "commune"][..]),
+    ] {
+        for level in levels {
+            for party in [false, true] {
+                let [scope, symbol, place, superior, issuer, signer_title] =
+                    issuer_of(level, party);
+                let mut args: Vec<String> = base.iter().map(|a| a.to_string()).collect();
+                args.push(scope.into());
+                let n = if *level == "province" {
+                    args.push("--register".into());
+                    registered[usize::from(party)] += 1;
+                    registered[usize::from(party)]
+                } else {
+                    typed += 1;
+                    args.extend(["--number".to_string(), typed.to_string()]);
+                    typed
+                };
+                if party {
+                    args.extend(["--style".to_string(), "party".to_string()]);
+                }
+                let number = if party {
+                    format!("Số {n:02}-{symbol}")
+                } else {
+                    format!("Số: {n:02}/{symbol}")
+                };
+                cases.push(Case {
+                    name: format!("{report}-{level}-{}", if party { "party" } else { "state" }),
+                    args,
+                    number,
+                    place_date: format!("{place}, ngày 16 tháng 01 năm 2024"),
+                    superior,
+                    issuer,
+                    signer_title,
+                });
+            }
+        }
+    }
+    cases
 }
 
 /// The pages of a PDF as `pdftotext` reads them: laid out as printed
@@ -188,6 +235,16 @@ fn every_report_prints_ready_to_send() {
         );
         files.push(file);
     }
+    // A document record of the demo, as its own DOCX: the first one listed.
+    let listed = stdout(bin(data.path()).args(["list", "document", "--json", "--limit", "1"]));
+    let record: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let record_file = out.join("document-record.docx");
+    stdout(
+        bin(data.path())
+            .args(["report", "document", record["id"].as_str().unwrap(), "-o"])
+            .arg(&record_file),
+    );
+    files.push(record_file);
     // One LibreOffice start for all the documents.
     let mut pdfs: Vec<PathBuf> = files.iter().map(|f| f.with_extension("pdf")).collect();
     for _ in 0..3 {
@@ -210,9 +267,10 @@ fn every_report_prints_ready_to_send() {
     pdfs.retain(|p| p.exists());
     assert_eq!(
         pdfs.len(),
-        cases.len(),
+        cases.len() + 1,
         "LibreOffice printed every document"
     );
+    a_record_prints_as_the_document_it_records(&pdftotext, &pdfs[cases.len()], &record["content"]);
 
     for (case, pdf) in cases.iter().zip(&pdfs) {
         // Each page in reading order, words joined: a header line or a
@@ -227,11 +285,11 @@ fn every_report_prints_ready_to_send() {
             "both readings page alike"
         );
         let all = pages.join("\n");
-        let name = case.name;
+        let name = &case.name;
         let first = &pages[0];
-        assert!(first.contains(case.number), "{name}: number\n{first}");
+        assert!(first.contains(&case.number), "{name}: number\n{first}");
         assert!(
-            first.contains(case.place_date),
+            first.contains(&case.place_date),
             "{name}: place-date line\n{first}"
         );
         assert!(first.contains(case.issuer), "{name}: issuer\n{first}");
@@ -279,6 +337,48 @@ fn every_report_prints_ready_to_send() {
             "{name}: the signature stands alone on its page\n{page}"
         );
     }
+}
+
+/// The document record's DOCX shows its number in its style's form, its
+/// issuer, its subject, and closes with every recipient and the signer's
+/// block whole on one page.
+fn a_record_prints_as_the_document_it_records(
+    pdftotext: &Path,
+    pdf: &Path,
+    content: &serde_json::Value,
+) {
+    let pages: Vec<String> = read_pdf(pdftotext, pdf, false)
+        .iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let text = |k: &str| content[k].as_str().unwrap().to_string();
+    let number = text("number");
+    // The Party writes "Số 55-NQ/ĐU", the state "Số: 16/TB-BCH".
+    let party = number.find('-') < number.find('/');
+    let printed = if party {
+        format!("Số {number}")
+    } else {
+        format!("Số: {number}")
+    };
+    let first = &pages[0];
+    assert!(first.contains(&printed), "{printed}\n{first}");
+    assert!(
+        first.contains(&text("issuer").to_uppercase()),
+        "issuer\n{first}"
+    );
+    let title = text("title");
+    let words: Vec<&str> = title.split_whitespace().take(6).collect();
+    assert!(first.contains(&words.join(" ")), "subject\n{first}");
+    let closing: Vec<&String> = pages.iter().filter(|p| p.contains("Nơi nhận:")).collect();
+    assert_eq!(closing.len(), 1, "one closing block");
+    let after = &closing[0][closing[0].find("Nơi nhận:").unwrap()..];
+    assert_eq!(
+        after.matches(';').count(),
+        content["recipients"].as_array().unwrap().len(),
+        "every recipient in \"Nơi nhận\"\n{after}"
+    );
+    assert!(after.contains("- Lưu: VT."), "{after}");
+    assert!(!after.contains("chưa xác minh"), "placeholder\n{after}");
 }
 
 /// A joint briefing report both chains sign — the post's commander and

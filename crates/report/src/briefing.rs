@@ -438,6 +438,8 @@ pub async fn briefing_view<S: Store>(
 struct BriefingMarkdown<'a> {
     view: &'a BriefingView,
     title: String,
+    /// The unit as a sentence names it: "xã Lũng Cú", "Đồn Biên phòng Lũng Cú".
+    unit_in_sentence: String,
     from: String,
     to: String,
     submitted: Option<String>,
@@ -454,6 +456,25 @@ fn amount(q: Quantity) -> String {
     decimal(q.value(), false)
 }
 
+/// An administrative unit's kind is a common noun inside a sentence ("của
+/// xã Lũng Cú"); a post's name is a proper name and keeps its capital.
+fn in_sentence(name: &str) -> String {
+    const KINDS: [&str; 7] = [
+        "Xã ",
+        "Thị trấn ",
+        "Phường ",
+        "Huyện ",
+        "Thị xã ",
+        "Thành phố ",
+        "Tỉnh ",
+    ];
+    if KINDS.iter().any(|k| name.starts_with(k)) {
+        crate::summary::lowercase_first(name)
+    } else {
+        name.to_string()
+    }
+}
+
 /// The report as Vietnamese Markdown (for the page and the DOCX).
 pub fn briefing_to_markdown(view: &BriefingView) -> Result<String> {
     let text = |f: fn(&BriefingReport) -> &Text| {
@@ -465,6 +486,7 @@ pub fn briefing_to_markdown(view: &BriefingView) -> Result<String> {
     BriefingMarkdown {
         view,
         title: crate::summary::lowercase_first(&view.name),
+        unit_in_sentence: in_sentence(&view.unit.name),
         from: date(view.period.from),
         to: date(view.period.to),
         submitted: view.report.as_ref().and_then(|r| r.submitted_on).map(date),

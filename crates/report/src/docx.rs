@@ -286,7 +286,7 @@ fn data_table(
     keep_with_next: bool,
 ) -> Table {
     let columns = rows.first().map_or(1, Vec::len).max(1);
-    let width = 9700 / columns;
+    let widths = column_widths(rows, columns);
     let table_rows = rows
         .iter()
         .enumerate()
@@ -310,6 +310,7 @@ fn data_table(
                         AlignmentType::Left
                     };
                     let p = Paragraph::new().add_run(r).align(align);
+                    let width = widths.get(j).copied().unwrap_or(TEXT_WIDTH / columns);
                     cell(vec![if keep_with_next { together(p) } else { p }], width)
                 })
                 .collect();
@@ -323,8 +324,44 @@ fn data_table(
         })
         .collect();
     Table::new(table_rows)
-        .set_grid(vec![width; columns])
-        .width(9700, WidthType::Dxa)
+        .set_grid(widths)
+        .width(TEXT_WIDTH, WidthType::Dxa)
+}
+
+/// The tables' width, in twentieths of a point.
+const TEXT_WIDTH: usize = 9700;
+
+/// Each column as wide as what it holds asks: a unit's name gets the room
+/// to stand on one or two lines, a column of figures only what its widest
+/// figure and its header's longest word need (header words wrap).
+fn column_widths(rows: &[Vec<String>], columns: usize) -> Vec<usize> {
+    let weights: Vec<usize> = (0..columns)
+        .map(|j| {
+            rows.iter()
+                .enumerate()
+                .filter_map(|(i, row)| {
+                    let text = row.get(j)?;
+                    Some(if i == 0 {
+                        text.split_whitespace()
+                            .map(|w| w.chars().count())
+                            .max()
+                            .unwrap_or(0)
+                    } else {
+                        text.chars().count()
+                    })
+                })
+                .max()
+                .unwrap_or(0)
+                .clamp(6, 36)
+        })
+        .collect();
+    let total = weights.iter().sum::<usize>().max(1);
+    let mut widths: Vec<usize> = weights.iter().map(|w| TEXT_WIDTH * w / total).collect();
+    let used: usize = widths.iter().sum();
+    if let Some(first) = widths.first_mut() {
+        *first += TEXT_WIDTH.saturating_sub(used);
+    }
+    widths
 }
 
 /// What docx-rs cannot say: the header rows [`data_table`] marked repeat

@@ -49,6 +49,24 @@ pub struct Letterhead {
     /// A joint document's signers, each in its own block side by side in
     /// place of the one signer (`crate::joint`); empty for one signer.
     pub joint_signers: Vec<crate::joint::JointSigner>,
+    /// The Party committee's term its register numbers in, e.g.
+    /// "2025-2030" (Party style only; see [`Letterhead::register`]); `None`
+    /// for the five-year cycle of congresses the date falls in.
+    pub term: Option<String>,
+}
+
+/// Where a document's number is taken from: one register per issuer and
+/// style, and in it the series and period the style's rules number in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisterKey {
+    pub issuer: String,
+    /// `state` or `party`.
+    pub style: &'static str,
+    /// Empty for the state's one series of every kind of document, "mật"
+    /// for its secret documents; the kind ("BC") in the Party's.
+    pub series: String,
+    /// The calendar year (state) or the committee's term (Party).
+    pub period: String,
 }
 
 /// What people set by hand; `None` (or empty) keeps what the issuer gives.
@@ -65,6 +83,43 @@ pub struct LetterheadOverrides {
     pub signing_for: Option<String>,
     pub signer_title: Option<String>,
     pub signer_name: Option<String>,
+    /// The Party committee's term, "2025-2030" ([`parse_term`]).
+    pub term: Option<String>,
+}
+
+/// A Party committee's term as written "2020-2025" (or with "–"): two
+/// years, the second after the first. Refused otherwise, named by `term`.
+pub fn parse_term(text: &str) -> std::result::Result<String, bienphong_domain::ValidationError> {
+    let bad = || {
+        bienphong_domain::ValidationError::new(
+            "term",
+            bienphong_domain::Problem::UnknownValue {
+                value: text.to_string(),
+                expected: "2020-2025".into(),
+            },
+        )
+    };
+    let (from, to) = text.trim().split_once(['-', '–']).ok_or_else(bad)?;
+    let year = |y: &str| {
+        let y = y.trim();
+        (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
+            .then(|| y.parse::<u16>().ok())
+            .flatten()
+    };
+    match (year(from), year(to)) {
+        (Some(a), Some(b)) if b > a => Ok(format!("{a}-{b}")),
+        _ => Err(bad()),
+    }
+}
+
+/// The five-year cycle of Party congresses a day falls in ("2025-2030"
+/// for any day of 2025 to 2029): local congresses meet in the years that
+/// end in 0 and 5, so a document dated in such a year before its
+/// committee's congress is numbered in the term it names (`term`).
+fn default_term(date: Date) -> String {
+    let year = i32::from(date.year());
+    let start = year - year.rem_euclid(5);
+    format!("{start}-{}", start + 5)
 }
 
 /// Which link leads up from a unit of `kind`.
@@ -367,6 +422,7 @@ impl Letterhead {
                 signer_name: String::new(),
                 unverified_units: unverified_units(org),
                 joint_signers: Vec::new(),
+                term: None,
             };
         };
         let province = province_of(org, unit, as_of).or_else(|| {
@@ -415,6 +471,7 @@ impl Letterhead {
             signer_name: String::new(),
             unverified_units: unverified_units(org),
             joint_signers: Vec::new(),
+            term: None,
         }
     }
 
@@ -440,6 +497,9 @@ impl Letterhead {
         if o.signing_for.is_some() {
             self.signing_for = o.signing_for;
         }
+        if o.term.is_some() {
+            self.term = o.term;
+        }
         for r in o.recipients {
             let r = r.trim().trim_end_matches([';', '.']).to_string();
             let known = self
@@ -453,17 +513,46 @@ impl Letterhead {
         self
     }
 
-    /// Takes the next number of the issuer's register for the document's
-    /// year. The register is kept per issuer and symbol, so a Party
-    /// committee's reports ("BC/ĐU") never share numbers with the state
-    /// documents of the command it leads.
+    /// The register this document is numbered in. Each issuer keeps one
+    /// register per style, numbered as the style's rules say: the state
+    /// format (Decree 30/2020/NĐ-CP, art. 15) numbers every kind of
+    /// document of the issuer in one series a calendar year, from 01 on 1
+    /// January, secret documents in a series of their own; the Party's
+    /// (Hướng dẫn 36-HD/VPTW, 1.3.1) numbers each kind of document ("BC"
+    /// of "BC/ĐU") in its own series through the committee's term.
+    pub fn register(&self) -> RegisterKey {
+        let issuer = self.issuing_body.to_uppercase();
+        match self.style {
+            DocumentStyle::State => RegisterKey {
+                issuer,
+                style: "state",
+                series: if self.classification.is_some() {
+                    "mật".into()
+                } else {
+                    String::new()
+                },
+                period: self.date.year().to_string(),
+            },
+            DocumentStyle::Party => RegisterKey {
+                issuer,
+                style: "party",
+                series: self
+                    .symbol
+                    .split(['/', '-'])
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_uppercase(),
+                period: self.term.clone().unwrap_or_else(|| default_term(self.date)),
+            },
+        }
+    }
+
+    /// Takes the next number of the document's register ([`Self::register`]).
     pub async fn number_from_register<S: Store>(&mut self, store: &S) -> Result<u32> {
+        let key = self.register();
         let n = store
-            .next_document_number(
-                &self.issuing_body.to_uppercase(),
-                &self.symbol,
-                self.date.year(),
-            )
+            .next_document_number(&key.issuer, key.style, &key.series, &key.period)
             .await?;
         self.number = Some(n);
         Ok(n)
@@ -473,8 +562,8 @@ impl Letterhead {
 /// The letterhead settings of a request or a form, read by key: `style`
 /// (`state`, `party`), `date` (DD/MM/YYYY), `number`, `issuer`,
 /// `parent_body`, `symbol`, `place`, `classification`, `signing_for`,
-/// `signer_title`, `signer_name` and `recipients` (one a line, or separated
-/// by `;`). Empty values keep what the issuer gives; a bad value is named
+/// `signer_title`, `signer_name`, `term` (a Party committee's, "2025-2030")
+/// and `recipients` (one a line, or separated by `;`). Empty values keep what the issuer gives; a bad value is named
 /// by its key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LetterheadSettings {
@@ -519,6 +608,7 @@ impl LetterheadSettings {
                 _ => Err(ValidationError::new("number", Problem::NotInteger(n))),
             })
             .transpose()?;
+        let term = text("term").map(|t| parse_term(&t)).transpose()?;
         let recipients = text("recipients")
             .map(|r| {
                 r.split(['\n', ';'])
@@ -542,6 +632,7 @@ impl LetterheadSettings {
                 signing_for: text("signing_for"),
                 signer_title: text("signer_title"),
                 signer_name: text("signer_name"),
+                term,
             },
         })
     }
@@ -623,5 +714,46 @@ mod tests {
         );
         assert!(read(&[("number", "-3")]).unwrap_err().starts_with("number"));
         assert!(read(&[("number", "0")]).unwrap_err().starts_with("number"));
+        assert!(read(&[("term", "2025")]).unwrap_err().starts_with("term"));
+        assert!(
+            read(&[("term", "2030-2025")])
+                .unwrap_err()
+                .starts_with("term")
+        );
+    }
+
+    #[test]
+    fn registers_are_kept_per_issuer_and_style_as_each_style_numbers() {
+        let date = |y, m, d| Date::new(y, m, d).unwrap();
+        let org = Org::default();
+        let head = |style, on| {
+            Letterhead::derive(&org, None, style, on, on).with(LetterheadOverrides {
+                issuing_body: Some("Đảng ủy xã Lũng Cú".into()),
+                symbol: Some(match style {
+                    DocumentStyle::State => "BC-UBND".into(),
+                    DocumentStyle::Party => "BC/ĐU".into(),
+                }),
+                ..Default::default()
+            })
+        };
+        let state = head(DocumentStyle::State, date(2026, 12, 7)).register();
+        assert_eq!(
+            (state.style, state.series.as_str(), state.period.as_str()),
+            ("state", "", "2026"),
+            "Decree 30: one series a year for every kind"
+        );
+        let party = head(DocumentStyle::Party, date(2026, 12, 7)).register();
+        assert_eq!(party.issuer, state.issuer);
+        assert_eq!(
+            (party.style, party.series.as_str(), party.period.as_str()),
+            ("party", "BC", "2025-2030"),
+            "Party: each kind through the term"
+        );
+        let mut earlier = head(DocumentStyle::Party, date(2025, 3, 2));
+        earlier.term = Some(parse_term("2020–2025").unwrap());
+        assert_eq!(earlier.register().period, "2020-2025");
+        let mut secret = head(DocumentStyle::State, date(2026, 1, 2));
+        secret.classification = Some("MẬT".into());
+        assert_eq!(secret.register().series, "mật");
     }
 }

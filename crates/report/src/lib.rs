@@ -5,6 +5,7 @@ mod aggregate;
 mod annual;
 mod briefing;
 mod charts;
+mod document;
 mod docx;
 mod figures;
 mod joint;
@@ -25,11 +26,13 @@ pub use briefing::{
 pub use charts::{
     Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,
 };
+pub use document::{document_docx, document_letterhead, document_to_markdown};
 pub use docx::{markdown_to_docx, markdown_to_docx_with_charts};
 pub use figures::Apportioned;
 pub use joint::{JointSigner, joint_signers};
 pub use letterhead::{
-    DocumentStyle, Letterhead, LetterheadOverrides, LetterheadSettings, issuing_unit,
+    DocumentStyle, Letterhead, LetterheadOverrides, LetterheadSettings, RegisterKey, issuing_unit,
+    parse_term,
 };
 pub use output::{DocxParts, Format, Report};
 pub use render::{to_json, to_markdown};

@@ -65,6 +65,43 @@ fn seizure_list(review: &AnnualReview) -> String {
     out
 }
 
+/// Who held the quarter's briefings: only the kinds of unit that owe them
+/// are named ("5/5 xã, thị trấn biên giới", no "0/0 đồn Biên phòng").
+fn annual_briefings(b: &crate::annual::Briefings) -> String {
+    let mut who = Vec::new();
+    if b.communes_due > 0 {
+        who.push(format!(
+            "{}/{} xã, thị trấn biên giới",
+            integer(b.communes_complete),
+            integer(b.communes_due)
+        ));
+    }
+    if b.posts_due > 0 {
+        who.push(format!(
+            "{}/{} đồn Biên phòng",
+            integer(b.posts_complete),
+            integer(b.posts_due)
+        ));
+    }
+    if who.is_empty() {
+        return if b.meetings == 0 {
+            "Trong năm không có đơn vị nào phải tổ chức giao ban.".to_string()
+        } else {
+            format!(
+                "Trong năm tổ chức {} cuộc giao ban.",
+                count(b.meetings, true)
+            )
+        };
+    }
+    format!(
+        "{} tổ chức giao ban đủ các quý; {}/{} lượt giao ban theo quy định ({} cuộc giao ban).",
+        who.join(" và "),
+        integer(b.held),
+        integer(b.due),
+        count(b.meetings, true)
+    )
+}
+
 pub fn to_markdown(review: &AnnualReview) -> Result<String> {
     let p = &review.patrols;
     let c = &review.cases;
@@ -96,16 +133,7 @@ pub fn to_markdown(review: &AnnualReview) -> Result<String> {
         },
         patrols: annual_patrols(p),
         cases: annual_cases(c, &seizures),
-        briefings: format!(
-            "{}/{} xã, thị trấn biên giới và {}/{} đồn Biên phòng tổ chức giao ban đủ các quý; {}/{} lượt giao ban theo quy định ({} cuộc giao ban).",
-            integer(b.communes_complete),
-            integer(b.communes_due),
-            integer(b.posts_complete),
-            integer(b.posts_due),
-            integer(b.held),
-            integer(b.due),
-            count(b.meetings, true)
-        ),
+        briefings: annual_briefings(b),
         documents: annual_documents(d),
         propaganda: if review.propaganda.sessions == 0 {
             "Trong năm không tổ chức buổi tuyên truyền nào.".to_string()

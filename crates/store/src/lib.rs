@@ -471,14 +471,17 @@ pub trait Store: Send + Sync {
     /// equal digests mean equal revision sets, whatever order they came in.
     fn revision_digest(&self) -> impl Future<Output = Result<(u64, String)>> + Send;
 
-    /// The next number in `issuer`'s register of `symbol` documents for
-    /// `year` (1 for the first), taken at once so that no two documents
-    /// share one.
+    /// The next number in `issuer`'s register of `style` (`state`,
+    /// `party`), in its `series` of documents for `period` (1 for the
+    /// first), taken at once so that no two documents share one. Which
+    /// series and period a document belongs to is the format's rule
+    /// (`bienphong_report::Letterhead::register`).
     fn next_document_number(
         &self,
         issuer: &str,
-        symbol: &str,
-        year: i16,
+        style: &str,
+        series: &str,
+        period: &str,
     ) -> impl Future<Output = Result<u32>> + Send;
 
     /// The sequence number of the newest revision (0 when empty): it changes

@@ -1995,16 +1995,25 @@ impl Store for SqlStore {
         revision_digest_in(&mut conn).await
     }
 
-    async fn next_document_number(&self, issuer: &str, symbol: &str, year: i16) -> Result<u32> {
+    async fn next_document_number(
+        &self,
+        issuer: &str,
+        style: &str,
+        series: &str,
+        period: &str,
+    ) -> Result<u32> {
         let mut tx = self.begin().await?;
         let n: i64 = sqlx::query_scalar(
-            "INSERT INTO document_register (issuer, symbol, year, last_number) VALUES ($1, $2, $3, 1) \
-             ON CONFLICT (issuer, symbol, year) DO UPDATE SET last_number = document_register.last_number + 1 \
+            "INSERT INTO document_registers (issuer, style, series, period, last_number) \
+             VALUES ($1, $2, $3, $4, 1) \
+             ON CONFLICT (issuer, style, series, period) \
+             DO UPDATE SET last_number = document_registers.last_number + 1 \
              RETURNING last_number",
         )
         .bind(issuer.to_string())
-        .bind(symbol.to_string())
-        .bind(i64::from(year))
+        .bind(style.to_string())
+        .bind(series.to_string())
+        .bind(period.to_string())
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -1345,51 +1345,36 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
     ));
 }
 
-/// Each issuer's register numbers its documents 1, 2, 3… per kind and year,
-/// never twice, even when many ask at once.
+/// Each issuer's register numbers its documents 1, 2, 3… per style,
+/// series and period, never twice, even when many ask at once; the same
+/// issuer's state and Party registers are apart.
 pub async fn the_document_register_never_repeats_a_number(store: SqlStore) {
     let store = std::sync::Arc::new(store);
-    assert_eq!(
-        store
-            .next_document_number("BCH-HG", "BC-BĐBP", 2024)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .next_document_number("BCH-HG", "BC-BĐBP", 2024)
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        store
-            .next_document_number("BCH-HG", "KH-BĐBP", 2024)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .next_document_number("BCH-HG", "BC-BĐBP", 2025)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .next_document_number("ĐU-BĐBP", "BC/ĐU", 2024)
-            .await
-            .unwrap(),
-        1
-    );
+    let next =
+        |issuer: &'static str, style: &'static str, series: &'static str, period: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .next_document_number(issuer, style, series, period)
+                    .await
+                    .unwrap()
+            }
+        };
+    assert_eq!(next("BCH-HG", "state", "", "2024").await, 1);
+    assert_eq!(next("BCH-HG", "state", "", "2024").await, 2);
+    assert_eq!(next("BCH-HG", "state", "mật", "2024").await, 1);
+    assert_eq!(next("BCH-HG", "state", "", "2025").await, 1);
+    assert_eq!(next("BCH-HG", "party", "", "2024").await, 1, "per style");
+    assert_eq!(next("ĐU-BĐBP", "party", "BC", "2020-2025").await, 1);
+    assert_eq!(next("ĐU-BĐBP", "party", "BC", "2020-2025").await, 2);
+    assert_eq!(next("ĐU-BĐBP", "party", "NQ", "2020-2025").await, 1);
+    assert_eq!(next("BCH-HG", "state", "", "2024").await, 3);
     let tasks: Vec<_> = (0..16)
         .map(|_| {
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .next_document_number("BCH-HG", "TB-BĐBP", 2024)
+                    .next_document_number("BCH-HG", "state", "", "2026")
                     .await
                     .unwrap()
             })

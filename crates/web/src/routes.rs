@@ -526,6 +526,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
             )
         },
     ];
+    routes.push(route(
+        Method::GET,
+        "/api/v1/documents/{id}/docx",
+        "A document record as a DOCX: its letterhead, subject, recipients, actions and signer blocks",
+        "reports",
+        &[200, 404],
+        on(F::GET, reports::document_docx),
+    ));
     for t in [RecordType::Document, RecordType::BriefingReport] {
         let path = format!("/api/v1/{}/{{id}}/signoff", collection(t));
         routes.push(ApiRoute {

@@ -14,6 +14,19 @@ pub enum ReportCommand {
     /// a range of days) compared with the same period of the previous year,
     /// with tables by unit and by type.
     Summary(SummaryArgs),
+    /// A document record as a DOCX, in the letterhead the reports use: its
+    /// issuer, number, date, subject, recipients, the actions it assigns
+    /// and each required signer's block as the sign-off stands.
+    Document(DocumentArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentArgs {
+    /// The document record's id.
+    pub id: String,
+    /// Write to this file (needed on a terminal).
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
 }
 
 /// Which quarter's briefing.
@@ -67,8 +80,10 @@ pub enum BriefingCommand {
         format: Format,
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// Boxed: the letterhead's many options would make every other
+        /// command as large.
         #[command(flatten)]
-        letterhead: LetterheadArgs,
+        letterhead: Box<LetterheadArgs>,
     },
     /// Write the narrative of a unit's draft (created if it has none).
     Write {
@@ -164,9 +179,15 @@ pub struct LetterheadArgs {
     /// The document's number in the issuer's register for the year.
     #[arg(long, conflicts_with = "register")]
     pub number: Option<u32>,
-    /// Take the next number from the issuer's register for the year.
+    /// Take the next number from the issuer's register, kept per style:
+    /// the state's one series a year for every kind of document, the
+    /// Party's one series per kind through the committee's term.
     #[arg(long)]
     pub register: bool,
+    /// The Party committee's term its register numbers in, e.g. 2020-2025
+    /// (default: the five-year cycle of congresses the date falls in).
+    #[arg(long, value_parser = parse_term)]
+    pub term: Option<String>,
     /// The symbol after the number (default: the issuer's, e.g. BC-BĐBP,
     /// BC-ĐBP, BC/ĐU).
     #[arg(long)]
@@ -191,6 +212,10 @@ pub struct LetterheadArgs {
     pub signer_title: Option<String>,
     #[arg(long)]
     pub signer_name: Option<String>,
+}
+
+fn parse_term(text: &str) -> Result<String, String> {
+    bienphong_report::parse_term(text).map_err(|e| e.to_string())
 }
 
 /// The kinds of reporting period.

@@ -1,7 +1,9 @@
 //! `bienphong report annual | summary`, and the letterhead of every official
 //! document the CLI writes.
 
-use crate::cli::{AnnualArgs, Format, LetterheadArgs, ReportCommand, Style, SummaryArgs};
+use crate::cli::{
+    AnnualArgs, DocumentArgs, Format, LetterheadArgs, ReportCommand, Style, SummaryArgs,
+};
 use crate::context::Context;
 use crate::error::Result;
 use crate::output::emit;
@@ -16,7 +18,33 @@ pub async fn run(ctx: &Context, report: ReportCommand, out: &mut impl Write) -> 
     match report {
         ReportCommand::Annual(args) => annual(ctx, args, out).await,
         ReportCommand::Summary(args) => summary(ctx, args, out).await,
+        ReportCommand::Document(args) => document(ctx, args, out).await,
     }
+}
+
+/// `report document ID`: the record as the document it records.
+async fn document(ctx: &Context, args: DocumentArgs, out: &mut impl Write) -> Result<()> {
+    let id = super::records::parse_record_id(&args.id)?;
+    let service = ctx.service().await?;
+    let view = service.signoff_of(id).await?;
+    let bienphong_domain::Content::Document(doc) = &view.content else {
+        return Err(ValidationError::new(
+            "id",
+            bienphong_domain::Problem::UnknownValue {
+                value: args.id.clone(),
+                expected: "document".into(),
+            },
+        )
+        .into());
+    };
+    let org = service.org().await?;
+    let signers = if doc.signers.is_empty() {
+        Vec::new()
+    } else {
+        bienphong_report::joint_signers(&org, &view.signers, doc.date, false)
+    };
+    let bytes = bienphong_report::document_docx(&org, doc, signers)?;
+    emit(out, &bytes, args.output.as_deref(), true)
 }
 
 /// `--scope`, read by the domain's one reader of a unit a person names
@@ -168,6 +196,7 @@ pub async fn letterhead(
             signing_for: args.signing_for.clone(),
             signer_title: args.signer_title.clone(),
             signer_name: args.signer_name.clone(),
+            term: args.term.clone(),
         },
     );
     if args.register {

@@ -245,3 +245,36 @@ pub async fn annual(
     let (body, format) = rendered(&state, lang, &q, report, Format::Json).await?;
     Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
 }
+
+/// `GET /api/v1/documents/{id}/docx`: a document record as the document it
+/// records, in the reports' letterhead, with each required signer's block
+/// as its sign-off stands; read as the caller may read it.
+pub async fn document_docx(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, Error> {
+    let lang = caller.lang;
+    let id = id
+        .parse::<bienphong_domain::RecordId>()
+        .map_err(|_| ApiError::not_found(lang))?;
+    let view = state
+        .service
+        .signoff_as(&caller.principal, crate::now_ms(), id)
+        .await?;
+    let bienphong_domain::Content::Document(doc) = view.content else {
+        return Err(ApiError::not_found(lang).into());
+    };
+    let org = state.service.org_shared().await?;
+    let signers = if doc.signers.is_empty() {
+        Vec::new()
+    } else {
+        bienphong_report::joint_signers(&org, &view.signers, doc.date, false)
+    };
+    let file = format!("van-ban-{id}.docx");
+    let bytes = state
+        .heavy
+        .run(move || bienphong_report::document_docx(&org, &doc, signers))
+        .await?;
+    Ok(attachment(bytes, Format::Docx.content_type(), &file))
+}

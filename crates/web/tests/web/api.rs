@@ -1270,6 +1270,62 @@ async fn the_report_page_shows_any_period_and_scope_and_downloads_it() {
     assert_eq!(r.status(), 200);
     let xml = docx_document(&r.bytes().await.unwrap());
     assert!(xml.contains("Số: 05/BC-BĐBP") && xml.contains("CHỈ HUY TRƯỞNG"));
+    // A document record downloads as the document it records.
+    let listed: Value = admin
+        .get(app.url("/api/v1/documents?limit=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let record = &listed["items"][0];
+    let r = admin
+        .get(app.url(&format!(
+            "/api/v1/documents/{}/docx",
+            record["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let xml = docx_document(&r.bytes().await.unwrap());
+    let content = &record["content"];
+    for field in ["number", "title"] {
+        let value = content[field].as_str().unwrap();
+        assert!(xml.contains(value), "{field}: {value}");
+    }
+    assert!(xml.contains(&content["issuer"].as_str().unwrap().to_uppercase()));
+    assert_eq!(
+        xml.matches(";</w:t>").count(),
+        content["recipients"].as_array().unwrap().len(),
+        "each recipient in \"Nơi nhận\""
+    );
+    // The record's page links to it.
+    let page = admin
+        .get(app.url(&format!(
+            "/records/documents/{}",
+            record["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            "href=\"/api/v1/documents/{}/docx\"",
+            record["id"].as_str().unwrap()
+        )),
+        "{page}"
+    );
+    let r = admin
+        .get(app.url("/api/v1/documents/not-an-id/docx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
     // A commune's reader may not ask for another post's figures.
     let (reader, _) = login(&app, "xa-lungcu-xem").await;
     let r = reader

@@ -513,4 +513,45 @@ async fn briefing_pages_respect_the_organisation() {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+    // Its number, date, style, signer and recipients are set on the page,
+    // as on the report page and the CLI.
+    let (_, html) = page(&client, &app, "/briefings/BP-LUNGCU?year=2024&quarter=1").await;
+    assert!(
+        html.contains("action=\"/briefings/BP-LUNGCU/download\"")
+            && html.contains("name=\"quarter\" value=\"1\"")
+            && html.contains("name=\"signer_name\""),
+        "{html}"
+    );
+    let settings = serde_urlencoded::to_string([
+        ("year", "2024"),
+        ("quarter", "1"),
+        ("cutoff", "decree09"),
+        ("format", "docx"),
+        ("style", "party"),
+        ("number", "9"),
+        ("date", "05/04/2024"),
+        ("signer_name", "Lò Văn B"),
+        ("recipients", "Đảng ủy xã Lũng Cú"),
+    ])
+    .unwrap();
+    let r = client
+        .get(app.url(&format!("/briefings/BP-LUNGCU/download?{settings}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    for expected in [
+        "Số 09-BC/ĐU",
+        "ĐẢNG ỦY ĐỒN BIÊN PHÒNG LŨNG CÚ",
+        "Hà Giang, ngày 05 tháng 4 năm 2024",
+        "Lò Văn B",
+        "- Đảng ủy xã Lũng Cú;",
+    ] {
+        assert!(xml.contains(expected), "{expected}");
+    }
 }

@@ -152,6 +152,8 @@ struct ReportPage {
     due: String,
     html: String,
     query: String,
+    /// The same, as the DOCX settings form's hidden fields.
+    query_fields: Vec<(String, String)>,
     unit: String,
     /// The narrative form, for those who may still change the report.
     editable: bool,
@@ -255,6 +257,8 @@ async fn report_response(
         due: format::date(view.due),
         html: markdown_html(&md),
         query: params::briefing_query(&view.quarter),
+        query_fields: serde_urlencoded::from_str(&params::briefing_query(&view.quarter))
+            .unwrap_or_default(),
         unit: unit.to_string(),
         editable,
         revision: view
