@@ -276,6 +276,24 @@ async fn a_data_subject_is_exported_then_erased_everywhere_and_the_audit_keeps_t
     let name = names_in(&child).remove(0);
     let before_node = holds_name(&on_node, &name);
     assert!(!before_node.is_empty());
+    // The pull that brought it is audited with the records it carried.
+    let pulled = app
+        .service
+        .store()
+        .audit(&AuditFilter {
+            action: Some("restricted.read".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        pulled
+            .iter()
+            .any(|e| e.detail.contains("restricted revisions pulled")
+                && e.detail.contains(&child.record_id.to_string())),
+        "{pulled:?}"
+    );
 
     // The request, due two working days later.
     let (s, req) = api(
@@ -450,4 +468,52 @@ async fn a_data_subject_is_exported_then_erased_everywhere_and_the_audit_keeps_t
 
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_string()
+}
+
+#[tokio::test]
+async fn the_aggregate_only_channel_from_the_api_and_the_report_page() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/reports/annual?year=2023&format=json&aggregate_only=true",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["channel"], "aggregate_only");
+    let tables = v["tables"].as_array().unwrap();
+    assert!(!tables.is_empty());
+    for t in tables {
+        for row in t["rows"].as_array().unwrap() {
+            for cell in row.as_array().unwrap() {
+                if let Some(n) = cell.as_i64() {
+                    assert!(n == 0 || n >= 5, "{row}");
+                }
+            }
+        }
+    }
+    // The page offers it, and its download states the channel.
+    let (client, _) = login(&app, "admin").await;
+    let page = client
+        .get(app.url("/reports?period=annual&year=2023"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"download-aggregate-csv\""), "{page}");
+    let r = client
+        .get(app.url("/reports/download?period=annual&year=2023&format=csv&aggregate_only=true"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[reqwest::header::CACHE_CONTROL], "no-store");
+    let csv = r.text().await.unwrap();
+    assert!(csv.contains("Nghị định 09/2019/NĐ-CP"), "{csv}");
+    assert!(csv.contains("<5") || csv.contains(",x"), "{csv}");
 }
