@@ -517,3 +517,61 @@ async fn the_aggregate_only_channel_from_the_api_and_the_report_page() {
     assert!(csv.contains("Nghị định 09/2019/NĐ-CP"), "{csv}");
     assert!(csv.contains("<5") || csv.contains(",x"), "{csv}");
 }
+
+/// A post with no link: the erasure reaches it in the server's reply
+/// bundle, written to a file and read back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_reaches_a_node_that_only_exchanges_bundles() {
+    use bienphong_sync::bundle::{Bundle, answer_on_server, export_from_node, import_on_node};
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let who = app.service.token_principal(&t).await.unwrap().unwrap();
+    let mut n = node(&app, &t).await;
+    let dir = tempfile::tempdir().unwrap();
+    let exchange = async |n: &mut crate::sync::Node| {
+        let out = export_from_node(n.service.store(), &n.state, 0)
+            .await
+            .unwrap();
+        let (_, reply) = answer_on_server(&app.service, &who, 0, out).await.unwrap();
+        let file = dir.path().join("reply.bpb");
+        reply.write(&file).unwrap();
+        import_on_node(
+            n.service.store(),
+            &mut n.state,
+            Bundle::read(&file).unwrap(),
+        )
+        .await
+        .unwrap();
+    };
+    exchange(&mut n).await;
+    let held = n.service.store().revisions().await.unwrap();
+    let child = held
+        .iter()
+        .find(|r| r.record_type == RecordType::Beneficiary && !r.deleted)
+        .unwrap()
+        .clone();
+    let name = names_in(&child).remove(0);
+    assert!(!holds_name(&held, &name).is_empty());
+    let done = app
+        .service
+        .erase_person("admin", 1, &name, None)
+        .await
+        .unwrap();
+    assert!(!done.is_empty());
+    exchange(&mut n).await;
+    assert!(holds_name(&n.service.store().revisions().await.unwrap(), &name).is_empty());
+    assert!(
+        n.service
+            .store()
+            .get(child.record_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        n.service.store().erasures().await.unwrap().len(),
+        done.iter()
+            .filter(|e| held.iter().any(|r| r.record_id == e.record_id))
+            .count()
+    );
+}
