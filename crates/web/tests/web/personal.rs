@@ -575,3 +575,44 @@ async fn an_erasure_reaches_a_node_that_only_exchanges_bundles() {
             .count()
     );
 }
+
+#[tokio::test]
+async fn the_register_of_requests_is_a_page_for_administrators() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (s, _) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/data-subjects/requests",
+        Some(json!({"person": "Giàng Thị Mai", "kind": "access", "received": "2026-01-09"})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (client, _) = login(&app, "admin").await;
+    let r = client.get(app.url("/admin/subjects")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[reqwest::header::CACHE_CONTROL], "no-store");
+    let page = r.text().await.unwrap();
+    for words in [
+        "Giàng Thị Mai",
+        "xem dữ liệu",
+        "09/01/2026",
+        "13/01/2026",
+        "đang xử lý",
+    ] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
+    let (client, _) = login(&app, "dn-lungcu").await;
+    let r = client.get(app.url("/admin/subjects")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let (s, _) = api(
+        &app,
+        &token(&app, "dn-lungcu-mat").await,
+        Method::GET,
+        "/api/v1/data-subjects/requests",
+        None,
+    )
+    .await;
+    assert_eq!(s, 403);
+}
