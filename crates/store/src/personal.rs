@@ -106,6 +106,10 @@ pub trait PersonalStore: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Erasure>>> + Send;
 }
 
+/// What an erasure changes besides its new revisions: the revisions whose
+/// content is cleared, with what they hold from then on, and its notes.
+pub(crate) type Clearing = (Vec<(RevisionId, String)>, Vec<Erasure>);
+
 /// Clears the content of revisions and notes the erasures, inside a
 /// transaction (before the erasing revisions are inserted).
 pub(crate) async fn clear_in(

@@ -794,7 +794,7 @@ pub(crate) struct Extras {
     pub org_change: Option<crate::org_changes::OrgChange>,
     /// An erasure: the revisions whose content is cleared (with what they
     /// hold from now on) and the notes of it (`crate::personal`).
-    pub erasure: Option<(Vec<(RevisionId, String)>, Vec<crate::personal::Erasure>)>,
+    pub erasure: Option<crate::personal::Clearing>,
 }
 
 pub(crate) fn is_retryable(e: &StoreError) -> bool {

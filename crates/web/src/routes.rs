@@ -846,6 +846,7 @@ pub fn page_routes() -> Router<AppState> {
             get(briefings::pages::download),
         )
         .route("/admin/audit", get(audit::page))
+        .route("/admin/subjects", get(persons::page))
         .route("/tokens", get(tokens::page).post(tokens::page_create))
         .route("/tokens/{id}/revoke", post(tokens::page_revoke))
         .route("/admin/accounts", get(signoff::accounts_page))

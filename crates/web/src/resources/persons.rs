@@ -6,9 +6,11 @@
 //! `Cache-Control: no-store` as every dynamic answer does.
 
 use crate::error::{ApiError, Error};
-use crate::extract::ApiAdmin;
+use crate::extract::{ApiAdmin, PageAdmin, back_of};
 use crate::routes::{ApiRoute, route};
+use crate::view::{Frame, frame, render};
 use crate::{AppState, now_ms};
+use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -18,6 +20,41 @@ use axum::routing::on;
 use bienphong_domain::{ValidationError, format};
 use serde::Deserialize;
 use serde_json::{Value, json};
+
+#[derive(Template)]
+#[template(path = "subjects.html")]
+struct SubjectsPage {
+    f: Frame,
+    requests: Vec<bienphong_service::personal::RequestView>,
+}
+
+impl SubjectsPage {
+    /// A kind's or a state's label; the code when it has none.
+    fn label(&self, prefix: &str, code: &str) -> String {
+        self.f.t.0.label(prefix, code)
+    }
+
+    /// `YYYY-MM-DD` as people read it: 12/01/2026.
+    fn day(&self, s: &str) -> String {
+        s.parse()
+            .map(format::date)
+            .unwrap_or_else(|_| s.to_string())
+    }
+}
+
+/// The register of requests, for administrators: `/admin/subjects`.
+pub async fn page(
+    State(state): State<AppState>,
+    PageAdmin(auth): PageAdmin,
+    uri: axum::http::Uri,
+) -> Result<Response, Error> {
+    let org = state.service.org_shared().await?;
+    let requests = state.service.subject_requests().await?;
+    Ok(render(SubjectsPage {
+        f: frame(&auth, &org, &back_of(&uri)),
+        requests,
+    }))
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

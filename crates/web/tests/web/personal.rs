@@ -276,6 +276,24 @@ async fn a_data_subject_is_exported_then_erased_everywhere_and_the_audit_keeps_t
     let name = names_in(&child).remove(0);
     let before_node = holds_name(&on_node, &name);
     assert!(!before_node.is_empty());
+    // The pull that brought it is audited with the records it carried.
+    let pulled = app
+        .service
+        .store()
+        .audit(&AuditFilter {
+            action: Some("restricted.read".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        pulled
+            .iter()
+            .any(|e| e.detail.contains("restricted revisions pulled")
+                && e.detail.contains(&child.record_id.to_string())),
+        "{pulled:?}"
+    );
 
     // The request, due two working days later.
     let (s, req) = api(
@@ -450,4 +468,151 @@ async fn a_data_subject_is_exported_then_erased_everywhere_and_the_audit_keeps_t
 
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_string()
+}
+
+#[tokio::test]
+async fn the_aggregate_only_channel_from_the_api_and_the_report_page() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::GET,
+        "/api/v1/reports/annual?year=2023&format=json&aggregate_only=true",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["channel"], "aggregate_only");
+    let tables = v["tables"].as_array().unwrap();
+    assert!(!tables.is_empty());
+    for t in tables {
+        for row in t["rows"].as_array().unwrap() {
+            for cell in row.as_array().unwrap() {
+                if let Some(n) = cell.as_i64() {
+                    assert!(n == 0 || n >= 5, "{row}");
+                }
+            }
+        }
+    }
+    // The page offers it, and its download states the channel.
+    let (client, _) = login(&app, "admin").await;
+    let page = client
+        .get(app.url("/reports?period=annual&year=2023"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"download-aggregate-csv\""), "{page}");
+    let r = client
+        .get(app.url("/reports/download?period=annual&year=2023&format=csv&aggregate_only=true"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[reqwest::header::CACHE_CONTROL], "no-store");
+    let csv = r.text().await.unwrap();
+    assert!(csv.contains("Nghị định 09/2019/NĐ-CP"), "{csv}");
+    assert!(csv.contains("<5") || csv.contains(",x"), "{csv}");
+}
+
+/// A post with no link: the erasure reaches it in the server's reply
+/// bundle, written to a file and read back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_reaches_a_node_that_only_exchanges_bundles() {
+    use bienphong_sync::bundle::{Bundle, answer_on_server, export_from_node, import_on_node};
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let who = app.service.token_principal(&t).await.unwrap().unwrap();
+    let mut n = node(&app, &t).await;
+    let dir = tempfile::tempdir().unwrap();
+    let exchange = async |n: &mut crate::sync::Node| {
+        let out = export_from_node(n.service.store(), &n.state, 0)
+            .await
+            .unwrap();
+        let (_, reply) = answer_on_server(&app.service, &who, 0, out).await.unwrap();
+        let file = dir.path().join("reply.bpb");
+        reply.write(&file).unwrap();
+        import_on_node(
+            n.service.store(),
+            &mut n.state,
+            Bundle::read(&file).unwrap(),
+        )
+        .await
+        .unwrap();
+    };
+    exchange(&mut n).await;
+    let held = n.service.store().revisions().await.unwrap();
+    let child = held
+        .iter()
+        .find(|r| r.record_type == RecordType::Beneficiary && !r.deleted)
+        .unwrap()
+        .clone();
+    let name = names_in(&child).remove(0);
+    assert!(!holds_name(&held, &name).is_empty());
+    let done = app
+        .service
+        .erase_person("admin", 1, &name, None)
+        .await
+        .unwrap();
+    assert!(!done.is_empty());
+    exchange(&mut n).await;
+    assert!(holds_name(&n.service.store().revisions().await.unwrap(), &name).is_empty());
+    assert!(
+        n.service
+            .store()
+            .get(child.record_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        n.service.store().erasures().await.unwrap().len(),
+        done.iter()
+            .filter(|e| held.iter().any(|r| r.record_id == e.record_id))
+            .count()
+    );
+}
+
+#[tokio::test]
+async fn the_register_of_requests_is_a_page_for_administrators() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let (s, _) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/data-subjects/requests",
+        Some(json!({"person": "Giàng Thị Mai", "kind": "access", "received": "2026-01-09"})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (client, _) = login(&app, "admin").await;
+    let r = client.get(app.url("/admin/subjects")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[reqwest::header::CACHE_CONTROL], "no-store");
+    let page = r.text().await.unwrap();
+    for words in [
+        "Giàng Thị Mai",
+        "xem dữ liệu",
+        "09/01/2026",
+        "13/01/2026",
+        "đang xử lý",
+    ] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
+    let (client, _) = login(&app, "dn-lungcu").await;
+    let r = client.get(app.url("/admin/subjects")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let (s, _) = api(
+        &app,
+        &token(&app, "dn-lungcu-mat").await,
+        Method::GET,
+        "/api/v1/data-subjects/requests",
+        None,
+    )
+    .await;
+    assert_eq!(s, 403);
 }
