@@ -22,6 +22,7 @@
 )]
 
 mod catalogue;
+pub mod geo;
 mod ha_giang;
 mod synthetic;
 mod util;

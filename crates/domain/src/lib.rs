@@ -11,6 +11,7 @@ pub mod error;
 pub mod facts;
 pub mod fields;
 pub mod format;
+pub mod geo;
 pub mod id;
 pub mod limits;
 pub mod mapping;

@@ -327,6 +327,7 @@ impl ChangeSet {
                         valid_from: Some(self.effective),
                         valid_to: None,
                         successors: Vec::new(),
+                        location: None,
                         verified: *verified,
                         note: note.clone(),
                     },
