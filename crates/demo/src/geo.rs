@@ -4,9 +4,14 @@
 //! generated from the patrol itself, with no clock and no randomness but a
 //! seed.
 
+use crate::DemoRecord;
 use crate::util::Rng;
 use bienphong_domain::Date;
+use bienphong_domain::RecordId;
 use bienphong_domain::geo::GeoPoint;
+use bienphong_domain::org::Code;
+use bienphong_domain::record::Content;
+use std::collections::HashMap;
 
 /// A rough line of Hà Giang's border with China, west to east, as
 /// (marker number, lat, lon): markers in between are spaced evenly.
@@ -137,6 +142,76 @@ pub fn long_gpx(start: GeoPoint, points: usize, date: Date) -> String {
     gpx_text("bench", &[seg])
 }
 
+/// A demo patrol's track: the GPX to attach and when it is attached.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemoTrack {
+    pub patrol: RecordId,
+    pub name: String,
+    pub gpx: String,
+    pub created_ms: i64,
+}
+
+/// Tracks for some of the demo's 2024 patrols (one in eight of those whose
+/// post and markers have places): walked from the post to the markers the
+/// patrol lists and back. One in five skips its last marker, so that the
+/// coverage shows a marker listed but not passed.
+pub fn tracks(records: &[DemoRecord]) -> Vec<DemoTrack> {
+    let mut posts: HashMap<Code, GeoPoint> = HashMap::new();
+    let mut markers: HashMap<(Code, Code), GeoPoint> = HashMap::new();
+    for r in records {
+        match &r.content {
+            Content::Unit(u) => {
+                if let Some(at) = u.location {
+                    posts.insert(u.code.clone(), at);
+                }
+            }
+            Content::Marker(m) => {
+                if let Some(at) = m.location {
+                    markers.insert((m.post.clone(), m.number.clone()), at);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut eligible = 0usize;
+    for r in records {
+        let Content::Patrol(p) = &r.content else {
+            continue;
+        };
+        if p.date.year() != 2024 || p.markers.is_empty() {
+            continue;
+        }
+        let Some(start) = posts.get(&p.lead_unit) else {
+            continue;
+        };
+        let stops: Option<Vec<GeoPoint>> = p
+            .markers
+            .iter()
+            .map(|n| markers.get(&(p.lead_unit.clone(), n.clone())).copied())
+            .collect();
+        let Some(mut stops) = stops else {
+            continue;
+        };
+        eligible += 1;
+        if eligible % 8 != 1 {
+            continue;
+        }
+        let n = out.len();
+        if n % 5 == 4 && stops.len() > 1 {
+            stops.pop();
+        }
+        let name = format!("{} {}", p.lead_unit, bienphong_domain::format::date(p.date));
+        out.push(DemoTrack {
+            patrol: r.record_id,
+            gpx: patrol_gpx(&name, *start, &stops, p.date, 1.1, n as u64 + 1),
+            name: format!("{name}.gpx"),
+            created_ms: r.created_ms + 3_600_000,
+        });
+    }
+    out
+}
+
 trait PipeUtc {
     fn pipe_utc(self) -> i64;
 }
@@ -212,6 +287,13 @@ mod tests {
         let lines = track::display_lines(&g, track::DISPLAY_TOLERANCE_M);
         let passed = track::markers_passed(&lines, &[("180", stops[0]), ("182", stops[1])], 100.0);
         assert_eq!(passed.len(), 2);
+        let demo = tracks(&crate::ha_giang());
+        assert!(demo.len() >= 10, "{}", demo.len());
+        for t in &demo {
+            let g = gpx::parse(t.gpx.as_bytes()).unwrap();
+            track::check(&g).unwrap();
+            track::check_speed(&track::measure(&g), track::Means::Foot).unwrap();
+        }
         let long = gpx::parse(long_gpx(start, 2_000, date).as_bytes()).unwrap();
         assert_eq!(long.point_count(), 2_000);
         track::check(&long).unwrap();

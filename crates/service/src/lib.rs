@@ -19,6 +19,7 @@ mod attachments;
 mod briefing;
 pub mod codes;
 mod conflicts;
+pub mod geo;
 mod guarded;
 mod node;
 pub mod reorg;

@@ -11,6 +11,7 @@ mod imports;
 mod org_changes;
 mod peers;
 mod sql;
+mod tracks;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
@@ -20,6 +21,7 @@ pub use imports::{DeletedImport, ImportStore};
 pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
 pub use sql::{Backend, SchemaState, SqlStore, mask_url};
+pub use tracks::{TrackFacts, TrackStore};
 
 use bienphong_domain::org::Code;
 use bienphong_domain::scope::Scope;

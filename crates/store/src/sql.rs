@@ -536,6 +536,7 @@ impl SqlStore {
         store_revisions(&mut tx, self.backend, &revisions, order, prior, state).await?;
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
         crate::blobs::insert_in(&mut tx, &extras.blobs, extras.blob_ms).await?;
+        crate::tracks::insert_in(&mut tx, &extras.tracks, extras.blob_ms).await?;
         if let Some(change) = &extras.org_change {
             crate::org_changes::note(&mut tx, change, &revisions).await?;
         }
@@ -692,6 +693,8 @@ pub(crate) struct Extras {
     pub blob_ms: i64,
     /// The reorganisation these writes make, noted with their revisions.
     pub org_change: Option<crate::org_changes::OrgChange>,
+    /// What the track files among `blobs` measure.
+    pub tracks: Vec<crate::tracks::TrackFacts>,
 }
 
 pub(crate) fn is_retryable(e: &StoreError) -> bool {

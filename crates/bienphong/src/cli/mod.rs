@@ -1,6 +1,7 @@
 //! The command line: one binary for the field node, the server and the tools.
 
 mod attachments;
+mod geo;
 mod help;
 mod org;
 mod records;
@@ -12,6 +13,7 @@ mod signoff;
 mod store;
 
 pub use attachments::*;
+pub use geo::*;
 pub use help::localise;
 pub use org::*;
 pub use records::*;
@@ -111,6 +113,11 @@ pub enum Command {
     Attachments(AttachmentsArgs),
     /// Remove a file from a record (its history keeps it).
     Detach(DetachArgs),
+    /// Places and patrol tracks: GPX, coordinates, coverage of markers, exports.
+    Geo {
+        #[command(subcommand)]
+        command: GeoCommand,
+    },
     /// Write the spreadsheet template of a record type (XLSX, or CSV headers).
     Template(TemplateArgs),
     /// Import records from an XLSX or CSV file: all rows or none (see --skip-invalid).

@@ -7,11 +7,13 @@ use crate::error::{CliError, Kind, Result};
 use anyhow::Context as _;
 use bienphong_demo::DemoRecord;
 use bienphong_domain::format;
+use bienphong_domain::geo::track::Means;
 use bienphong_domain::org::Org;
 use bienphong_domain::{RecordId, RevisionId};
 use bienphong_i18n::Lang;
+use bienphong_service::geo::TrackUpload;
 use bienphong_service::{Actor, NewRecord, Service};
-use bienphong_store::Store;
+use bienphong_store::{BlobStore, Store, TrackStore};
 use std::io::Write as _;
 use std::time::Instant;
 
@@ -65,14 +67,33 @@ pub async fn write_all<S: Store>(
 }
 
 /// The Hà Giang demo: records, then the edits that give it some history.
-pub async fn write_ha_giang<S: Store>(service: &Service<S>) -> Result<usize> {
-    let written = write_all(service, bienphong_demo::ha_giang(), BATCH, |_| {}).await?;
+pub async fn write_ha_giang<S: Store + BlobStore + TrackStore>(
+    service: &Service<S>,
+) -> Result<usize> {
+    let records = bienphong_demo::ha_giang();
+    let tracks = bienphong_demo::geo::tracks(&records);
+    let written = write_all(service, records, BATCH, |_| {}).await?;
     for (record_id, content) in bienphong_demo::ha_giang_edits() {
         let actor = Actor {
             name: DEMO_AUTHOR.to_string(),
             now_ms: content_time(&content),
         };
         service.edit(&actor, record_id, None, content).await?;
+    }
+    // Some patrols' GPS tracks, attached as a user would.
+    for t in tracks {
+        let actor = Actor {
+            name: DEMO_AUTHOR.to_string(),
+            now_ms: t.created_ms,
+        };
+        let upload = TrackUpload {
+            name: t.name,
+            bytes: t.gpx.into_bytes(),
+            means: Means::Foot,
+            confirmed: false,
+            max_bytes: bienphong_domain::attachment::DEFAULT_MAX_BYTES,
+        };
+        service.attach_track(&actor, t.patrol, upload).await?;
     }
     Ok(written)
 }
@@ -87,7 +108,7 @@ fn content_time(content: &bienphong_domain::Content) -> i64 {
         .unwrap_or(0)
 }
 
-pub async fn run<S: Store>(
+pub async fn run<S: Store + BlobStore + TrackStore>(
     service: &Service<S>,
     location: &str,
     args: DemoArgs,
