@@ -4,6 +4,7 @@
 
 mod accounts;
 mod backup;
+mod basemap;
 mod blobs;
 mod builder;
 mod copy;
@@ -15,6 +16,7 @@ mod tracks;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
+pub use basemap::Basemap;
 pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use copy::{CopyReport, WholeCopyReport, copy, copy_whole};
 pub use imports::{DeletedImport, ImportStore};

@@ -419,3 +419,4 @@ cli-arg-geo-tracks-id = The patrol's record id
 cli-arg-geo-track-file = The GPX file
 cli-arg-geo-places-file = A CSV (type, code, post, lat, lon) or GeoJSON file of points
 cli-arg-geo-track-confirm = Keep a track faster than the means plausibly goes
+cli-arg-basemap = An offline raster basemap for the map page: an MBTiles file (png or jpg tiles), served by this server itself

@@ -419,3 +419,4 @@ cli-arg-geo-tracks-id = Mã bản ghi của chuyến tuần tra
 cli-arg-geo-track-file = Tệp GPX
 cli-arg-geo-places-file = Tệp CSV (type, code, post, lat, lon) hoặc GeoJSON gồm các điểm
 cli-arg-geo-track-confirm = Vẫn lưu hành trình nhanh hơn mức hợp lý của phương tiện
+cli-arg-basemap = Nền bản đồ ngoại tuyến cho trang bản đồ: tệp MBTiles (ô ảnh png hoặc jpg), do chính máy chủ này phục vụ
