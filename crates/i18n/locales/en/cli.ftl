@@ -420,3 +420,5 @@ cli-arg-geo-track-file = The GPX file
 cli-arg-geo-places-file = A CSV (type, code, post, lat, lon) or GeoJSON file of points
 cli-arg-geo-track-confirm = Keep a track faster than the means plausibly goes
 cli-arg-basemap = An offline raster basemap for the map page: an MBTiles file (png or jpg tiles), served by this server itself
+cli-cmd-bench-geo = Time the coverage of markers for a year, then attaching a long synthetic track to a patrol (writes the track)
+cli-arg-points = Points of the synthetic track

@@ -420,3 +420,5 @@ cli-arg-geo-track-file = Tệp GPX
 cli-arg-geo-places-file = Tệp CSV (type, code, post, lat, lon) hoặc GeoJSON gồm các điểm
 cli-arg-geo-track-confirm = Vẫn lưu hành trình nhanh hơn mức hợp lý của phương tiện
 cli-arg-basemap = Nền bản đồ ngoại tuyến cho trang bản đồ: tệp MBTiles (ô ảnh png hoặc jpg), do chính máy chủ này phục vụ
+cli-cmd-bench-geo = Đo thời gian tính mức tuần tra cột mốc của một năm, rồi gắn một hành trình mô phỏng dài vào một chuyến tuần tra (có ghi hành trình)
+cli-arg-points = Số điểm của hành trình mô phỏng
