@@ -260,10 +260,7 @@ impl<S: Store + BlobStore + TrackStore> Service<S> {
             .checked_sub(jiff::Span::new().days(q.stale_days.max(0)));
         let from = look_back.map_or(q.period.from, |d| d.min(q.period.from));
         let wide = Period::new(from, q.period.to).unwrap_or(q.period);
-        let scope = match &q.root {
-            Some(root) => Some(Scope::of(&org, root, &wide)),
-            None => None,
-        };
+        let scope = q.root.as_ref().map(|root| Scope::of(&org, root, &wide));
         let in_scope = |unit: &Code| scope.as_ref().is_none_or(|s| s.units().any(|u| u == unit));
         let patrols = self
             .list(ListFilter {
@@ -350,7 +347,7 @@ impl<S: Store + BlobStore + TrackStore> Service<S> {
                     .collect(),
             );
         }
-        tracks.sort_by(|a, b| (a.date, a.track.patrol).cmp(&(b.date, b.track.patrol)));
+        tracks.sort_by_key(|t| (t.date, t.track.patrol));
         let rows = coverage::coverage(&markers, &visits, q.period.from, q.period.to, q.stale_days);
         let by_key: HashMap<(Code, Code), Marker> = markers
             .into_iter()

@@ -127,45 +127,6 @@ fn route(
     }
 }
 
-const MAP_QUERY: &[(&str, &str)] = &[
-    (
-        "from",
-        "first day (YYYY-MM-DD); by default 1 January of this year",
-    ),
-    ("to", "last day (YYYY-MM-DD); by default today"),
-    ("year", "a reporting year instead of from/to"),
-    ("scope", "a unit: its markers and the patrols of its units"),
-    ("unit", "only the tracks of patrols led by this unit"),
-    (
-        "days",
-        "markers not visited in this many days up to the last day are flagged (30)",
-    ),
-    (
-        "tolerance",
-        "how near a track must pass a marker, metres (100)",
-    ),
-];
-
-const MAP_EXPORT_QUERY: &[(&str, &str)] = &[
-    ("format", "gpx, geojson (the default) or kml"),
-    (
-        "from",
-        "first day (YYYY-MM-DD); by default 1 January of this year",
-    ),
-    ("to", "last day (YYYY-MM-DD); by default today"),
-    ("year", "a reporting year instead of from/to"),
-    ("scope", "a unit: its markers and the patrols of its units"),
-    ("unit", "only the tracks of patrols led by this unit"),
-    (
-        "days",
-        "markers not visited in this many days up to the last day are flagged (30)",
-    ),
-    (
-        "tolerance",
-        "how near a track must pass a marker, metres (100)",
-    ),
-];
-
 const BRIEFING_QUERY: &[(&str, &str)] = &[
     ("year", "the year"),
     ("quarter", "1–4"),
@@ -349,7 +310,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
             )
         },
         ApiRoute {
-            query: MAP_QUERY,
+            query: geo::MAP_QUERY,
             response: Some("MapLayers"),
             ..route(
                 Method::GET,
@@ -363,7 +324,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
             )
         },
         ApiRoute {
-            query: MAP_EXPORT_QUERY,
+            query: geo::MAP_EXPORT_QUERY,
             ..route(
                 Method::GET,
                 "/api/v1/map/export",

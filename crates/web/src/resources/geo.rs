@@ -23,6 +23,47 @@ use bienphong_service::geo::{GeoOverview, GeoQuery};
 use bienphong_service::{Principal, today};
 use serde_json::{Value, json};
 
+/// The map's query parameters, as the OpenAPI document states them.
+pub const MAP_QUERY: &[(&str, &str)] = &[
+    (
+        "from",
+        "first day (YYYY-MM-DD); by default 1 January of this year",
+    ),
+    ("to", "last day (YYYY-MM-DD); by default today"),
+    ("year", "a reporting year instead of from/to"),
+    ("scope", "a unit: its markers and the patrols of its units"),
+    ("unit", "only the tracks of patrols led by this unit"),
+    (
+        "days",
+        "markers not visited in this many days up to the last day are flagged (30)",
+    ),
+    (
+        "tolerance",
+        "how near a track must pass a marker, metres (100)",
+    ),
+];
+
+/// The export's query parameters.
+pub const MAP_EXPORT_QUERY: &[(&str, &str)] = &[
+    ("format", "gpx, geojson (the default) or kml"),
+    (
+        "from",
+        "first day (YYYY-MM-DD); by default 1 January of this year",
+    ),
+    ("to", "last day (YYYY-MM-DD); by default today"),
+    ("year", "a reporting year instead of from/to"),
+    ("scope", "a unit: its markers and the patrols of its units"),
+    ("unit", "only the tracks of patrols led by this unit"),
+    (
+        "days",
+        "markers not visited in this many days up to the last day are flagged (30)",
+    ),
+    (
+        "tolerance",
+        "how near a track must pass a marker, metres (100)",
+    ),
+];
+
 /// Markers not visited in this many days are flagged, unless asked.
 const DEFAULT_STALE_DAYS: i64 = 30;
 

@@ -104,7 +104,7 @@ fn simplification_keeps_the_shape_and_drops_the_rest() {
     // Every dropped point lies within the tolerance of the simplified line.
     let s = simplify(&line, 0.5);
     for q in &line {
-        assert!(nearest_approach(&[s.clone()], *q).unwrap() <= 0.5 + 1e-6);
+        assert!(nearest_approach(std::slice::from_ref(&s), *q).unwrap() <= 0.5 + 1e-6);
     }
 }
 
