@@ -24,6 +24,7 @@
 )]
 
 mod catalogue;
+pub mod geo;
 mod ha_giang;
 mod synthetic;
 mod util;

@@ -106,6 +106,7 @@ impl Province {
                 valid_from: None,
                 valid_to: None,
                 successors: vec![],
+                location: None,
                 verified: true,
                 note: text("Dữ liệu mô phỏng để đo hiệu năng."),
             })
@@ -187,12 +188,28 @@ impl Province {
                     number: m.clone(),
                     post: post.clone(),
                     kind,
+                    location: marker_location(p, m),
                     verified: true,
                 }));
             }
         }
         out
     }
+}
+
+/// Where a synthetic marker stands: each province's markers on a line of
+/// latitude of their own, 0,01° of longitude apart (about 1 km).
+fn marker_location(province: u32, number: &Code) -> Option<bienphong_domain::geo::GeoPoint> {
+    let (main, sub) = number
+        .as_str()
+        .split_once('/')
+        .unwrap_or((number.as_str(), "0"));
+    let x = main.parse::<f64>().ok()? + sub.parse::<f64>().ok()? / 10.0;
+    bienphong_domain::geo::GeoPoint::new(
+        21.0 + f64::from(province % 12) * 0.2,
+        103.0 + (x - 100.0) * 0.01,
+    )
+    .ok()
 }
 
 pub(crate) struct Synthetic {

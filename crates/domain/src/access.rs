@@ -197,6 +197,7 @@ mod tests {
             valid_from: None,
             valid_to: None,
             successors: vec![],
+            location: None,
             verified: true,
             note: Text::default(),
         }

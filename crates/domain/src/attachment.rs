@@ -32,7 +32,7 @@ pub struct Attachment {
 pub const DEFAULT_MAX_BYTES: u64 = 20 * 1024 * 1024;
 
 /// The types of file that may be attached, as [`detect`] names them.
-pub const ALLOWED: [&str; 8] = [PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, TEXT];
+pub const ALLOWED: [&str; 9] = [PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, TEXT, GPX];
 
 const PDF: &str = "application/pdf";
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -42,6 +42,8 @@ const ODS: &str = "application/vnd.oasis.opendocument.spreadsheet";
 const JPEG: &str = "image/jpeg";
 const PNG: &str = "image/png";
 const TEXT: &str = "text/plain; charset=utf-8";
+/// A GPS track (GPX), as phones and handhelds record patrols.
+pub const GPX: &str = "application/gpx+xml";
 
 /// The type of `bytes` read from their content: one of [`ALLOWED`] or what
 /// else they are (`text/html`, `application/x-executable`, …), for the
@@ -93,6 +95,9 @@ fn markup(text: &str) -> Option<&'static str> {
         .take(64)
         .collect::<String>()
         .to_lowercase();
+    if root_element(text).is_some_and(|r| r.rsplit(':').next() == Some("gpx")) {
+        return Some(GPX);
+    }
     if [
         "<!doctype html",
         "<html",
@@ -111,6 +116,25 @@ fn markup(text: &str) -> Option<&'static str> {
         Some("application/xml")
     } else {
         None
+    }
+}
+
+/// The name of the first element of an XML text (after its declaration,
+/// comments and doctype), looked for in its first 4 KB.
+fn root_element(text: &str) -> Option<String> {
+    let head: String = text.chars().take(4096).collect();
+    let mut rest = head.as_str();
+    loop {
+        let at = rest.find('<')?;
+        rest = &rest[at + 1..];
+        if rest.starts_with('?') || rest.starts_with('!') {
+            continue;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+            .collect();
+        return Some(name.to_lowercase());
     }
 }
 

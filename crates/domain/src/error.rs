@@ -91,7 +91,7 @@ pub enum Problem {
     ReportExists(String),
     /// A file whose bytes are of a type that may not be attached.
     #[error(
-        "is a file of type {0}, which cannot be attached (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG or plain text)"
+        "is a file of type {0}, which cannot be attached (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, plain text or GPX)"
     )]
     FileTypeRefused(String),
     /// A file larger than the configured limit.
@@ -123,6 +123,30 @@ pub enum Problem {
     /// How a document was exchanged is written by its edXML packets only.
     #[error("is set by the document's edXML packets only")]
     SetByExchange,
+    #[error("is not a readable GPX file: {0}")]
+    GpxMalformed(String),
+    #[error("holds no track or route point")]
+    TrackEmpty,
+    #[error("time goes backwards at point {point}: {time} is before {previous}")]
+    TimeBackwards {
+        point: usize,
+        time: String,
+        previous: String,
+    },
+    #[error("jumps {distance} m at point {point}, faster than anything on the border moves")]
+    ImpossibleJump { point: usize, distance: String },
+    #[error(
+        "reaches {speed} km/h, more than the {max} km/h plausible on {means}: confirm it if it is right"
+    )]
+    ImplausibleSpeed {
+        speed: String,
+        means: String,
+        max: String,
+    },
+    #[error("is not a WGS84 coordinate: {0}")]
+    CoordinateInvalid(String),
+    #[error("{point} lies outside the area of the province's places ({area})")]
+    OutsideArea { point: String, area: String },
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -308,6 +332,43 @@ impl Problem {
             Problem::ChildConsentMissing => ("field-child-consent-missing", vec![field]),
             Problem::BornAfterConsent(s) => ("field-born-after-consent", vec![field, v(s)]),
             Problem::SetByExchange => ("field-set-by-exchange", vec![field]),
+            Problem::GpxMalformed(s) => ("field-gpx-malformed", vec![field, v(s)]),
+            Problem::TrackEmpty => ("field-track-empty", vec![field]),
+            Problem::TimeBackwards {
+                point,
+                time,
+                previous,
+            } => (
+                "field-time-backwards",
+                vec![
+                    field,
+                    ("point", count(*point)),
+                    ("time", time.clone()),
+                    ("previous", previous.clone()),
+                ],
+            ),
+            Problem::ImpossibleJump { point, distance } => (
+                "field-impossible-jump",
+                vec![
+                    field,
+                    ("point", count(*point)),
+                    ("distance", distance.clone()),
+                ],
+            ),
+            Problem::ImplausibleSpeed { speed, means, max } => (
+                "field-implausible-speed",
+                vec![
+                    field,
+                    ("speed", speed.clone()),
+                    ("means", means.clone()),
+                    ("max", max.clone()),
+                ],
+            ),
+            Problem::CoordinateInvalid(s) => ("field-coordinate-invalid", vec![field, v(s)]),
+            Problem::OutsideArea { point, area } => (
+                "field-outside-area",
+                vec![field, ("point", point.clone()), ("area", area.clone())],
+            ),
         }
     }
 }

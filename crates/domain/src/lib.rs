@@ -12,6 +12,7 @@ pub mod exchange;
 pub mod facts;
 pub mod fields;
 pub mod format;
+pub mod geo;
 pub mod id;
 pub mod limits;
 pub mod mapping;

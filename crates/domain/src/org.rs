@@ -148,6 +148,9 @@ pub struct Unit {
     /// The units that took over from this one when it ended.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub successors: Vec<Code>,
+    /// Where a post or station stands (WGS84), when supplied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::geo::GeoPoint>,
     /// False where the name or existence is not confirmed by a source.
     #[serde(default = "yes")]
     pub verified: bool,
@@ -182,6 +185,8 @@ struct UnitStored {
     valid_to: Option<Date>,
     #[serde(default)]
     successors: Vec<Code>,
+    #[serde(default)]
+    location: Option<crate::geo::GeoPoint>,
     #[serde(default = "yes")]
     verified: bool,
     #[serde(default)]
@@ -210,6 +215,7 @@ impl From<UnitStored> for Unit {
             valid_from: s.valid_from,
             valid_to: s.valid_to,
             successors: s.successors,
+            location: s.location,
             verified: s.verified,
             note: s.note,
         }
@@ -358,6 +364,9 @@ pub struct Marker {
     pub number: Code,
     pub post: Code,
     pub kind: MarkerKind,
+    /// Where it stands (WGS84), when supplied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::geo::GeoPoint>,
     #[serde(default = "yes")]
     pub verified: bool,
 }

@@ -337,6 +337,7 @@ impl ChangeSet {
                         valid_from: Some(self.effective),
                         valid_to: None,
                         successors: Vec::new(),
+                        location: None,
                         verified: *verified,
                         note: note.clone(),
                     },

@@ -264,6 +264,7 @@ mod tests {
             valid_from: from,
             valid_to: to,
             successors: vec![],
+            location: None,
             verified: true,
             note: Text::default(),
         }

@@ -104,7 +104,7 @@ impl<S: Store + BlobStore> Service<S> {
 
     /// The link a new file would get, or the one `record` has already for
     /// the same bytes (attaching a file twice adds nothing).
-    async fn link_for(
+    pub(crate) async fn link_for(
         &self,
         record: RecordId,
         name: &str,

@@ -20,6 +20,7 @@ mod briefing;
 pub mod codes;
 mod conflicts;
 pub mod edxml;
+pub mod geo;
 mod guarded;
 mod node;
 pub mod personal;

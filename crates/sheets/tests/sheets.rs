@@ -35,6 +35,7 @@ fn org() -> Org {
             valid_from: from.map(|(y, m, d)| jiff::civil::date(y, m, d)),
             valid_to: to.map(|(y, m, d)| jiff::civil::date(y, m, d)),
             successors: vec![],
+            location: None,
             verified: true,
             note: Text::default(),
         };
@@ -511,6 +512,7 @@ fn an_exact_full_name_wins_over_a_short_name() {
         valid_from: None,
         valid_to: None,
         successors: vec![],
+        location: None,
         verified: true,
         note: Text::default(),
     };

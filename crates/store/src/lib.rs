@@ -4,6 +4,7 @@
 
 mod accounts;
 mod backup;
+mod basemap;
 mod blobs;
 mod builder;
 mod copy;
@@ -13,9 +14,11 @@ mod org_changes;
 mod peers;
 mod personal;
 mod sql;
+mod tracks;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
+pub use basemap::Basemap;
 pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use copy::{CopyReport, WholeCopyReport, copy, copy_whole};
 pub use imports::{DeletedImport, ImportStore};
@@ -24,6 +27,7 @@ pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
 pub use personal::{Erasure, PersonalStore, SubjectRequest};
 pub use sql::{Backend, SchemaState, SqlStore, mask_url};
+pub use tracks::{TrackFacts, TrackStore};
 
 use bienphong_domain::org::Code;
 use bienphong_domain::scope::Scope;

@@ -636,6 +636,7 @@ impl SqlStore {
         store_revisions(&mut tx, self.backend, &revisions, order, prior, state).await?;
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
         crate::blobs::insert_in(&mut tx, &extras.blobs, extras.blob_ms).await?;
+        crate::tracks::insert_in(&mut tx, &extras.tracks, extras.blob_ms).await?;
         if let Some(change) = &extras.org_change {
             crate::org_changes::note(&mut tx, change, &revisions).await?;
         }
@@ -795,6 +796,8 @@ pub(crate) struct Extras {
     /// An erasure: the revisions whose content is cleared (with what they
     /// hold from now on) and the notes of it (`crate::personal`).
     pub erasure: Option<crate::personal::Clearing>,
+    /// What the track files among `blobs` measure.
+    pub tracks: Vec<crate::tracks::TrackFacts>,
 }
 
 pub(crate) fn is_retryable(e: &StoreError) -> bool {

@@ -57,6 +57,9 @@ pub struct ServerConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed
     /// ([`client::client_address`]); none by default.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// An offline raster basemap (MBTiles) the map page draws under its
+    /// layers (`serve --basemap FILE`).
+    pub basemap: Option<bienphong_store::Basemap>,
 }
 
 impl Default for ServerConfig {
@@ -71,6 +74,7 @@ impl Default for ServerConfig {
             logins_per_minute: 30,
             node_dir: None,
             trusted_proxies: Vec::new(),
+            basemap: None,
         }
     }
 }

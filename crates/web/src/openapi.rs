@@ -531,7 +531,23 @@ fn attachment_schemas(schemas: &mut serde_json::Map<String, Value>) {
     schemas.insert(
         "AttachmentUpload".into(),
         json!({"type": "object", "required": ["file"], "properties": {
-            "file": {"type": "string", "format": "binary"}}}),
+            "file": {"type": "string", "format": "binary"},
+            "means": {"type": "string", "enum": ["foot", "motorbike", "boat"],
+                "description": "a GPX on a patrol: how the patrol moved (foot by default)"},
+            "confirm": {"type": "string", "enum": ["0", "1"],
+                "description": "a GPX on a patrol: keep a track faster than the means plausibly goes"}}}),
+    );
+    schemas.insert(
+        "MapLayers".into(),
+        json!({"type": "object", "required": ["type", "features", "from", "to", "stale_days", "tolerance_m"],
+            "description": "a GeoJSON FeatureCollection; each feature's properties.layer is post, marker or track",
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "features": {"type": "array", "items": {"type": "object"}},
+                "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"},
+                "stale_days": {"type": "integer"},
+                "tolerance_m": {"type": "number"}}}),
     );
 }
 

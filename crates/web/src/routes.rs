@@ -8,8 +8,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    accounts, attachments, audit, briefings, conflicts, dashboard, org, org_changes, org_codes,
-    persons, records, reports, sheets, signoff, sync, tokens,
+    accounts, attachments, audit, briefings, conflicts, dashboard, geo, org, org_changes,
+    org_codes, persons, records, reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -336,6 +336,31 @@ pub fn api_routes() -> Vec<ApiRoute> {
                 "reports",
                 &[200, 400, 403, 404, 422],
                 on(F::GET, reports::annual),
+            )
+        },
+        ApiRoute {
+            query: geo::MAP_QUERY,
+            response: Some("MapLayers"),
+            ..route(
+                Method::GET,
+                "/api/v1/map",
+                "The map's layers as GeoJSON: posts, markers with their coverage (visits, \
+                 listed, by track, last visit, unvisited, disagreements) and patrol tracks \
+                 simplified for display, each linking to its patrol",
+                "map",
+                &[200, 400, 403, 404],
+                on(F::GET, geo::map_json),
+            )
+        },
+        ApiRoute {
+            query: geo::MAP_EXPORT_QUERY,
+            ..route(
+                Method::GET,
+                "/api/v1/map/export",
+                "The tracks and markers of the map as a GPX, GeoJSON or KML file",
+                "map",
+                &[200, 400, 403, 404],
+                on(F::GET, geo::map_export),
             )
         },
         ApiRoute {
@@ -702,9 +727,12 @@ fn attachment_api_routes(routes: &mut Vec<ApiRoute>, t: RecordType, item: &str) 
             files,
             format!(
                 "Attach a file to a {t} record (multipart, field `file`): its type is read \
-                 from its bytes (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, UTF-8 text), it is kept \
-                 once per content, and one above the server's limit is refused with 413 \
-                 before it is read whole; 200 when the record has the same file already"
+                 from its bytes (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, UTF-8 text, GPX), it is \
+                 kept once per content, and one above the server's limit is refused with 413 \
+                 before it is read whole; 200 when the record has the same file already. A \
+                 GPX on a patrol is its track: checked (422 when damaged), measured, and \
+                 refused when too fast for field `means` (foot, motorbike, boat) unless \
+                 field `confirm` is 1"
             ),
             c,
             &[200, 201, 400, 403, 404, 409, 413, 422],
@@ -827,6 +855,8 @@ pub fn page_routes() -> Router<AppState> {
             "/records/{kind}/{id}/delete",
             post(records::write::delete_page),
         )
+        .route("/map", get(geo::page))
+        .route("/map/tiles/{z}/{x}/{y}", get(geo::tile))
         .route("/org", get(org::org_page))
         .route("/catalogues", get(org::catalogue_page))
         .route("/reports", get(reports::page))

@@ -598,3 +598,6 @@ async fn sign_in_enter_a_patrol_and_switch_to_english() {
 
 #[path = "browser/phone.rs"]
 mod phone;
+
+#[path = "browser/map.rs"]
+mod map;

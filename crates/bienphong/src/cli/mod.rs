@@ -2,6 +2,7 @@
 
 mod attachments;
 mod edxml;
+mod geo;
 mod help;
 mod org;
 mod person;
@@ -15,6 +16,7 @@ mod store;
 
 pub use attachments::*;
 pub use edxml::*;
+pub use geo::*;
 pub use help::localise;
 pub use org::*;
 pub use person::*;
@@ -125,6 +127,11 @@ pub enum Command {
     Attachments(AttachmentsArgs),
     /// Remove a file from a record (its history keeps it).
     Detach(DetachArgs),
+    /// Places and patrol tracks: GPX, coordinates, coverage of markers, exports.
+    Geo {
+        #[command(subcommand)]
+        command: GeoCommand,
+    },
     /// Write the spreadsheet template of a record type (XLSX, or CSV headers).
     Template(TemplateArgs),
     /// Import records from an XLSX or CSV file: all rows or none (see --skip-invalid).

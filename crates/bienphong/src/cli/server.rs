@@ -35,6 +35,10 @@ pub struct ServeArgs {
         requires = "tls_cert"
     )]
     pub tls_key: Option<std::path::PathBuf>,
+    /// An offline raster basemap for the map page: an MBTiles file (png or
+    /// jpg tiles), served by this server itself.
+    #[arg(long, env = "BIENPHONG_BASEMAP", value_name = "FILE")]
+    pub basemap: Option<std::path::PathBuf>,
     /// A reverse proxy (address or CIDR) whose X-Forwarded-For is believed;
     /// repeat it, or separate them with commas. None by default.
     #[arg(long, env = "BIENPHONG_TRUSTED_PROXIES", value_name = "CIDR", value_delimiter = ',', value_parser = parse_proxy)]

@@ -49,6 +49,19 @@ pub enum BenchCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Time the coverage of markers for a year (min / median / max over
+    /// --runs), then attaching a synthetic track of --points points to a
+    /// patrol of that year (this writes the track to the store).
+    Geo {
+        #[arg(long, default_value_t = 2024)]
+        year: i16,
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+        #[arg(long, default_value_t = 50_000)]
+        points: usize,
+    },
     /// Time the annual review (min / median / max over --runs).
     Annual {
         #[arg(long, default_value_t = 2023)]

@@ -25,7 +25,114 @@ pub async fn run(ctx: &Context, bench: BenchCommand, out: &mut impl Write) -> Re
             cutoff,
             runs,
         } => annual(ctx, year, scope, cutoff, runs, out).await,
+        BenchCommand::Geo {
+            year,
+            scope,
+            runs,
+            points,
+        } => geo(ctx, year, scope, runs, points, out).await,
     }
+}
+
+/// Times the coverage of a year's markers, then attaching a long track.
+async fn geo(
+    ctx: &Context,
+    year: i16,
+    scope: Option<String>,
+    runs: u32,
+    points: usize,
+    out: &mut impl Write,
+) -> Result<()> {
+    use bienphong_domain::geo::track::Means;
+    use bienphong_domain::{Period, RecordType};
+    use bienphong_service::geo::{GeoQuery, TrackUpload};
+    let service = ctx.service().await?;
+    let root = scope
+        .as_deref()
+        .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
+        .transpose()?;
+    let period = Period::year(year, Cutoff::Calendar);
+    let q = GeoQuery {
+        root: root.clone(),
+        period,
+        stale_days: 30,
+        tolerance_m: bienphong_domain::geo::track::DEFAULT_TOLERANCE_M,
+        lead_unit: None,
+    };
+    let mut times = Vec::new();
+    let mut shape = (0, 0);
+    for _ in 0..runs.max(1) {
+        let started = std::time::Instant::now();
+        let o = service.geo_overview(&q, ctx.actor().now_ms).await?;
+        times.push(started.elapsed());
+        shape = (o.markers.len(), o.tracks.len());
+    }
+    times.sort();
+    let ms = |d: std::time::Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    writeln!(
+        out,
+        "coverage {year}, scope {}: {} markers, {} tracks; min {} ms, median {} ms, max {} ms over {} runs",
+        root.map_or("all".to_string(), |c| c.to_string()),
+        format::integer(shape.0 as i64),
+        format::integer(shape.1 as i64),
+        ms(times[0]),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1]),
+        times.len()
+    )
+    .context("stdout")?;
+    let patrol = service
+        .list(bienphong_store::ListFilter {
+            record_type: Some(RecordType::Patrol),
+            period: Some(period),
+            limit: Some(1),
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .next();
+    let Some(patrol) = patrol else {
+        writeln!(out, "no patrol in {year}: no track attached").context("stdout")?;
+        return Ok(());
+    };
+    let org = service.org_shared().await?;
+    let start =
+        org.markers
+            .values()
+            .find_map(|m| m.location)
+            .unwrap_or(bienphong_domain::geo::GeoPoint {
+                lat: 22.8,
+                lon: 105.0,
+            });
+    let day = patrol.day.unwrap_or(period.from);
+    let gpx = bienphong_demo::geo::long_gpx(start, points, day);
+    let size = gpx.len();
+    let started = std::time::Instant::now();
+    let (view, _) = service
+        .attach_track(
+            &ctx.actor(),
+            patrol.record_id,
+            TrackUpload {
+                name: "bench.gpx".into(),
+                bytes: gpx.into_bytes(),
+                means: Means::Foot,
+                confirmed: true,
+                max_bytes: u64::MAX,
+            },
+        )
+        .await?;
+    let took = started.elapsed();
+    writeln!(
+        out,
+        "track of {} points ({} bytes, {}) attached in {} ms; {} points drawn after simplification",
+        format::integer(view.facts.points as i64),
+        format::integer(size as i64),
+        bienphong_domain::geo::view::km(view.facts.distance_m),
+        ms(took),
+        format::integer(view.line.iter().map(Vec::len).sum::<usize>() as i64)
+    )
+    .context("stdout")?;
+    Ok(())
 }
 
 /// Times the annual review: min, median and max over `runs`.

@@ -7,11 +7,13 @@ use crate::error::{CliError, Kind, Result};
 use anyhow::Context as _;
 use bienphong_demo::DemoRecord;
 use bienphong_domain::format;
+use bienphong_domain::geo::track::Means;
 use bienphong_domain::org::Org;
 use bienphong_domain::{RecordId, RevisionId};
 use bienphong_i18n::Lang;
+use bienphong_service::geo::TrackUpload;
 use bienphong_service::{Actor, NewRecord, Service};
-use bienphong_store::{OrgChangeStore, Store};
+use bienphong_store::{BlobStore, OrgChangeStore, Store, TrackStore};
 use std::io::Write as _;
 use std::time::Instant;
 
@@ -81,8 +83,15 @@ async fn write_onto<S: Store>(
 /// 1 July 2025 applied as one change set (as `org apply` does: one event in
 /// the organisation's history), the records after it, then the edits that
 /// give it some history.
-pub async fn write_ha_giang<S: Store + OrgChangeStore>(service: &Service<S>) -> Result<usize> {
+pub async fn write_ha_giang<S: Store + OrgChangeStore + BlobStore + TrackStore>(
+    service: &Service<S>,
+) -> Result<usize> {
     let demo = bienphong_demo::ha_giang_stages();
+    let tracks = {
+        let mut records = demo.before.clone();
+        records.extend(demo.after.iter().cloned());
+        bienphong_demo::geo::tracks(&records)
+    };
     let mut written = write_all(service, demo.before, BATCH, |_| {}).await?;
     let actor = Actor {
         name: DEMO_AUTHOR.to_string(),
@@ -104,6 +113,21 @@ pub async fn write_ha_giang<S: Store + OrgChangeStore>(service: &Service<S>) -> 
         };
         service.edit(&actor, record_id, None, content).await?;
     }
+    // Some patrols' GPS tracks, attached as a user would.
+    for t in tracks {
+        let actor = Actor {
+            name: DEMO_AUTHOR.to_string(),
+            now_ms: t.created_ms,
+        };
+        let upload = TrackUpload {
+            name: t.name,
+            bytes: t.gpx.into_bytes(),
+            means: Means::Foot,
+            confirmed: false,
+            max_bytes: bienphong_domain::attachment::DEFAULT_MAX_BYTES,
+        };
+        service.attach_track(&actor, t.patrol, upload).await?;
+    }
     Ok(written)
 }
 
@@ -117,7 +141,7 @@ fn content_time(content: &bienphong_domain::Content) -> i64 {
         .unwrap_or(0)
 }
 
-pub async fn run<S: Store + OrgChangeStore>(
+pub async fn run<S: Store + OrgChangeStore + BlobStore + TrackStore>(
     service: &Service<S>,
     location: &str,
     args: DemoArgs,

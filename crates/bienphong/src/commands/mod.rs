@@ -8,6 +8,7 @@ mod conflicts;
 mod demo;
 mod doctor;
 mod edxml;
+mod geo;
 mod org;
 mod person;
 mod records;
@@ -71,6 +72,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Attach(args) => attachments::attach(&ctx, args, out).await,
         Command::Attachments(args) => attachments::list(&ctx, args, out).await,
         Command::Detach(args) => attachments::detach(&ctx, args, out).await,
+        Command::Geo { command } => geo::run(&ctx, command, out).await,
         Command::Show(args) => records::show(&ctx, args, out).await,
         Command::History(args) => records::history(&ctx, args, out).await,
         Command::List(args) => records::list(&ctx, args, out).await,

@@ -363,12 +363,21 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     }
     out.flush().context("stdout")?;
     drop(out);
+    let basemap = match &args.basemap {
+        Some(path) => Some(
+            bienphong_store::Basemap::open(path)
+                .await
+                .with_context(|| path.display().to_string())?,
+        ),
+        None => None,
+    };
     let config = ServerConfig {
         session_ttl: Duration::from_secs(args.session_hours.max(1) * 3600),
         secure_cookies: args.secure_cookies || tls.is_some(),
         node_dir: Some(data.to_path_buf()),
         trusted_proxies: args.trusted_proxy.clone(),
         max_attachment_bytes: args.max_attachment,
+        basemap,
         ..ServerConfig::default()
     };
     let mut state = AppState::new(service.clone(), config);

@@ -905,6 +905,7 @@ fn unit(code_: &str, kind: UnitKind, name: &str, en: &str) -> Unit {
         valid_from: None,
         valid_to: None,
         successors: vec![],
+        location: None,
         verified: true,
         note: text(""),
     }
@@ -982,9 +983,12 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
             &format!("{} Border Guard post", p.en),
         );
         u.verified = p.verified;
+        u.location = crate::geo::post_location(p.main.0, p.main.1);
         u.note = text(&format!(
-            "Địa bàn huyện {}. {}",
-            DISTRICTS[p.district].short, p.note
+            "Địa bàn huyện {}. {} {}",
+            DISTRICTS[p.district].short,
+            p.note,
+            crate::geo::ILLUSTRATIVE
         ));
         out.push(Content::Unit(u));
     }
@@ -1130,6 +1134,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
                 number: code(&number),
                 post: code(p.code),
                 kind,
+                location: crate::geo::marker_location(&number),
                 verified: known,
             }));
         }

@@ -21,6 +21,7 @@ fn unit(c: &str, from: Option<Date>, to: Option<Date>, successors: &[&str]) -> U
         valid_from: from,
         valid_to: to,
         successors: successors.iter().map(|s| code(s)).collect(),
+        location: None,
         verified: true,
         note: Text::default(),
     }

@@ -19,6 +19,7 @@ fn unit(c: &str, kind: UnitKind) -> Unit {
         valid_from: None,
         valid_to: None,
         successors: vec![],
+        location: None,
         verified: true,
         note: Text::default(),
     }

@@ -155,6 +155,53 @@ fn bytes_of(fetched: bienphong_service::Fetched) -> Result<(Attachment, Vec<u8>)
     }
 }
 
+/// Attaches a file; a GPX on a patrol is its track, checked and measured
+/// (`means` and `confirm` from the form's other fields).
+async fn attach_any(
+    state: &AppState,
+    who: &bienphong_service::Principal,
+    t: RecordType,
+    record: RecordId,
+    fields: &HashMap<String, Vec<String>>,
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<(Attachment, Option<bienphong_domain::Revision>), Error> {
+    let max = state.config.max_attachment_bytes;
+    if t == RecordType::Patrol
+        && bienphong_domain::attachment::detect(&bytes) == bienphong_domain::attachment::GPX
+    {
+        let field = |k: &str| {
+            fields
+                .get(k)
+                .and_then(|v| v.last())
+                .map(|s| s.trim().to_string())
+        };
+        let means = bienphong_domain::geo::track::Means::parse(
+            &field("means")
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "foot".into()),
+        )
+        .map_err(|p| ServiceError::Invalid(bienphong_domain::ValidationError::new("means", p)))?;
+        let confirmed = field("confirm").is_some_and(|c| c == "1" || c == "on" || c == "true");
+        let up = bienphong_service::geo::TrackUpload {
+            name,
+            bytes,
+            means,
+            confirmed,
+            max_bytes: max,
+        };
+        let (view, rev) = state
+            .service
+            .attach_track_as(who, now_ms(), record, up)
+            .await?;
+        return Ok((view.attachment, rev));
+    }
+    Ok(state
+        .service
+        .attach_as(who, now_ms(), record, &name, bytes, max)
+        .await?)
+}
+
 pub async fn list(
     t: RecordType,
     State(state): State<AppState>,
@@ -187,10 +234,16 @@ pub async fn upload(
     let Some((name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
         return Err(missing_file(lang).into());
     };
-    let (a, rev) = state
-        .service
-        .attach_as(&caller.principal, now_ms(), record, &name, bytes, max)
-        .await?;
+    let (a, rev) = attach_any(
+        &state,
+        &caller.principal,
+        t,
+        record,
+        &upload.fields,
+        name,
+        bytes,
+    )
+    .await?;
     let status = if rev.is_some() {
         StatusCode::CREATED
     } else {
@@ -260,10 +313,16 @@ pub async fn upload_page(
     let Some((name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
         return Err(missing_file(lang).into());
     };
-    state
-        .service
-        .attach_as(&auth.principal, now_ms(), record, &name, bytes, max)
-        .await?;
+    attach_any(
+        &state,
+        &auth.principal,
+        t,
+        record,
+        &upload.fields,
+        name,
+        bytes,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/records/{kind}/{id}?attached#attachments")).into_response())
 }
 

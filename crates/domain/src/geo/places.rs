@@ -1,0 +1,229 @@
+//! Places supplied as files: the coordinates of border markers, posts and
+//! stations, from CSV or GeoJSON. Every row is checked (WGS84, inside the
+//! area of the province's places) before anything is written; a refusal
+//! names the row.
+
+use super::{BBox, GeoPoint};
+use crate::error::{Problem, ValidationError};
+use crate::org::Code;
+use serde_json::Value;
+
+/// What a row places.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Place {
+    /// A border marker, by its post and number.
+    Marker { post: Code, number: Code },
+    /// A post, station or other unit, by its code.
+    Unit(Code),
+}
+
+/// One row of a places file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaceRow {
+    /// 1-based: the line after the header in CSV, the feature in GeoJSON.
+    pub row: usize,
+    pub place: Place,
+    pub at: GeoPoint,
+}
+
+/// Mainland Việt Nam with its coastal islands (lat 8,1–23,4 N, lon
+/// 102,1–109,5 E): the area used before a province has supplied places.
+pub const VIETNAM: BBox = BBox {
+    min_lat: 8.1,
+    min_lon: 102.1,
+    max_lat: 23.4,
+    max_lon: 109.5,
+};
+
+/// How far beyond the province's places a new place may lie.
+pub const AREA_MARGIN_M: f64 = 20_000.0;
+
+fn at_row(row: usize, problem: Problem) -> ValidationError {
+    ValidationError::new(format!("row {row}"), problem)
+}
+
+fn place_of(row: usize, kind: &str, code: &str, post: &str) -> Result<Place, ValidationError> {
+    let code = Code::parse(code).map_err(|p| at_row(row, p))?;
+    match kind.trim().to_ascii_lowercase().as_str() {
+        "marker" | "moc" | "mốc" => {
+            let post = Code::parse(post).map_err(|p| at_row(row, p))?;
+            Ok(Place::Marker { post, number: code })
+        }
+        "post" | "station" | "unit" | "don" | "đồn" | "tram" | "trạm" => Ok(Place::Unit(code)),
+        other => Err(at_row(
+            row,
+            Problem::UnknownValue {
+                value: other.to_string(),
+                expected: "marker, post, station".into(),
+            },
+        )),
+    }
+}
+
+/// Rows of a CSV with a header naming the columns `type` (marker, post or
+/// station), `code` (or `number`), `post` (for markers), `lat` and `lon`
+/// (or `latitude`, `longitude`); separated by commas or semicolons.
+pub fn read_csv(bytes: &[u8]) -> Result<Vec<PlaceRow>, ValidationError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| ValidationError::new("file", Problem::GpxMalformed("not UTF-8".into())))?;
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.contains(';') { b';' } else { b',' };
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = r
+        .headers()
+        .map_err(|e| ValidationError::new("file", Problem::GpxMalformed(e.to_string())))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let need = |names: &[&'static str]| {
+        col(names).ok_or_else(|| ValidationError::new(names[0], Problem::Missing))
+    };
+    let (kind, code, lat, lon) = (
+        col(&["type", "kind"]),
+        need(&["code", "number", "so_moc"])?,
+        need(&["lat", "latitude", "vi_do"])?,
+        need(&["lon", "lng", "longitude", "kinh_do"])?,
+    );
+    let post = col(&["post", "don"]);
+    let mut out = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let row = i + 1;
+        let rec = rec.map_err(|e| at_row(row, Problem::GpxMalformed(e.to_string())))?;
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or_default();
+        if rec.iter().all(str::is_empty) {
+            continue;
+        }
+        let kind_text = match get(kind) {
+            "" if post.is_some_and(|_| !get(post).is_empty()) => "marker",
+            "" => "post",
+            k => k,
+        };
+        let place = place_of(row, kind_text, get(Some(code)), get(post))?;
+        let at = GeoPoint::parse(get(Some(lat)), get(Some(lon))).map_err(|p| at_row(row, p))?;
+        out.push(PlaceRow { row, place, at });
+    }
+    Ok(out)
+}
+
+/// Point features of a GeoJSON FeatureCollection, their properties naming
+/// the place as the CSV columns do (`type`, `code` or `number`, `post`).
+pub fn read_geojson(bytes: &[u8]) -> Result<Vec<PlaceRow>, ValidationError> {
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ValidationError::new("file", Problem::MalformedJson(e.to_string())))?;
+    let features = v
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ValidationError::new("features", Problem::Missing))?;
+    let mut out = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        let row = i + 1;
+        let geometry = f.get("geometry").unwrap_or(&Value::Null);
+        if geometry.get("type").and_then(Value::as_str) != Some("Point") {
+            // Lines and areas are layers, not places.
+            continue;
+        }
+        let props = f.get("properties").unwrap_or(&Value::Null);
+        let s = |k: &str| props.get(k).and_then(Value::as_str).unwrap_or_default();
+        let code = [s("code"), s("number"), s("name")]
+            .into_iter()
+            .find(|c| !c.is_empty())
+            .unwrap_or_default();
+        let kind = match s("type") {
+            "" if !s("post").is_empty() => "marker",
+            "" => "post",
+            k => k,
+        };
+        let place = place_of(row, kind, code, s("post"))?;
+        let c = geometry
+            .get("coordinates")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let num = |i: usize| c.get(i).and_then(Value::as_f64);
+        let (Some(lon), Some(lat)) = (num(0), num(1)) else {
+            return Err(at_row(
+                row,
+                Problem::CoordinateInvalid(Value::Array(c.clone()).to_string()),
+            ));
+        };
+        let at = GeoPoint::new(lat, lon).map_err(|p| at_row(row, p))?;
+        out.push(PlaceRow { row, place, at });
+    }
+    Ok(out)
+}
+
+/// The area new places must lie in: around the places already supplied
+/// (grown by [`AREA_MARGIN_M`]), or Việt Nam when there are none.
+pub fn area(existing: &[GeoPoint]) -> BBox {
+    BBox::around(existing.iter().copied())
+        .map(|b| b.grown(AREA_MARGIN_M))
+        .unwrap_or(VIETNAM)
+}
+
+/// Refuses the first row outside `area`, naming it.
+pub fn check_area(rows: &[PlaceRow], area: &BBox) -> Result<(), ValidationError> {
+    match rows.iter().find(|r| !area.contains(r.at)) {
+        Some(r) => Err(at_row(
+            r.row,
+            Problem::OutsideArea {
+                point: r.at.text(),
+                area: area.text(),
+            },
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_are_read_and_bad_rows_named() {
+        let csv = "type;code;post;lat;lon\nmarker;172;DBP-MT;22,8801;104,5123\npost;DBP-MT;;22.85;104.5\n";
+        let rows = read_csv(csv.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].place,
+            Place::Marker {
+                post: Code::parse("DBP-MT").unwrap(),
+                number: Code::parse("172").unwrap()
+            }
+        );
+        assert_eq!(rows[0].at, GeoPoint::new(22.8801, 104.5123).unwrap());
+        assert_eq!(rows[1].place, Place::Unit(Code::parse("DBP-MT").unwrap()));
+
+        let bad = "code,post,lat,lon\n172,P1,22.1,104.1\n173,P1,95,104.1\n";
+        let e = read_csv(bad.as_bytes()).unwrap_err();
+        assert_eq!(e.field, "row 2");
+        assert!(matches!(e.problem, Problem::CoordinateInvalid(_)));
+    }
+
+    #[test]
+    fn places_outside_the_province_are_refused_by_row() {
+        let existing = [
+            GeoPoint::new(22.8, 104.9).unwrap(),
+            GeoPoint::new(23.2, 105.3).unwrap(),
+        ];
+        let a = area(&existing);
+        let rows = read_geojson(
+            br#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[105.0,22.9]},"properties":{"number":"172","post":"P1"}},
+            {"type":"Feature","geometry":{"type":"LineString","coordinates":[[105.0,22.9],[105.1,22.9]]},"properties":{}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[105.85,21.03]},"properties":{"type":"post","code":"P2"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        let e = check_area(&rows, &a).unwrap_err();
+        assert_eq!(e.field, "row 3");
+        assert!(matches!(e.problem, Problem::OutsideArea { .. }));
+        assert!(check_area(&rows[..1], &a).is_ok());
+        // Without places yet, Việt Nam is the area.
+        assert!(check_area(&rows, &area(&[])).is_ok());
+    }
+}
