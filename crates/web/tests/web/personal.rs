@@ -539,6 +539,7 @@ async fn an_erasure_reaches_a_node_that_only_exchanges_bundles() {
             n.service.store(),
             &mut n.state,
             Bundle::read(&file).unwrap(),
+            0,
         )
         .await
         .unwrap();
