@@ -60,6 +60,32 @@ fn agency_ids(data: &Path, ids: &[(&str, &str)]) {
     stdout(bin(data).args(["org", "codes", "import"]).arg(&file));
 }
 
+/// The unit's agency identifier taken away, as an administrator editing
+/// the unit would (the demo gives every unit one).
+fn without_agency_id(data: &Path, unit: &str) {
+    let record = list_json(data, &["unit"])
+        .into_iter()
+        .find(|u| u["content"]["code"] == unit)
+        .unwrap();
+    let mut content = record["content"].clone();
+    content.as_object_mut().unwrap().remove("agency_id");
+    let id: bienphong_domain::RecordId = record["id"].as_str().unwrap().parse().unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = bienphong_store::SqlStore::open_sqlite(&data.join("bienphong.sqlite"))
+            .await
+            .unwrap();
+        let service = bienphong_service::Service::new(store);
+        let actor = bienphong_service::Actor {
+            name: "admin".into(),
+            now_ms: 0,
+        };
+        let content =
+            bienphong_domain::Content::from_json(bienphong_domain::RecordType::Unit, &content.to_string())
+                .unwrap();
+        service.edit(&actor, id, None, content).await.unwrap();
+    });
+}
+
 fn show(data: &Path, id: &str) -> Value {
     serde_json::from_str(&stdout(bin(data).args(["show", "document", id]))).unwrap()
 }
@@ -104,6 +130,7 @@ fn a_document_goes_out_signed_and_comes_back_in_with_its_files() {
     let packet = dir.path().join("out.edxml");
 
     // Without an agency identifier the unit is named and nothing is written.
+    without_agency_id(data.path(), &unit);
     let refused = run(bin(data.path())
         .args(["--lang", "en", "edxml", "export", "document", &id, "--out"])
         .arg(&packet));
@@ -115,9 +142,9 @@ fn a_document_goes_out_signed_and_comes_back_in_with_its_files() {
     );
     assert!(!packet.exists());
 
-    let mut ids = vec![(unit.as_str(), "000.01.32.H02".to_string())];
+    let mut ids = vec![(unit.as_str(), "999.01.32.H02".to_string())];
     for (i, r) in recipients.iter().enumerate() {
-        ids.push((r.as_str(), format!("000.{:02}.40.H02", i + 1)));
+        ids.push((r.as_str(), format!("999.{:02}.40.H02", i + 1)));
     }
     let ids: Vec<(&str, &str)> = ids.iter().map(|(u, a)| (*u, a.as_str())).collect();
     agency_ids(data.path(), &ids);
@@ -186,7 +213,7 @@ fn a_document_goes_out_signed_and_comes_back_in_with_its_files() {
         p.date.unwrap().to_string(),
         doc["content"]["date"].as_str().unwrap()
     );
-    assert_eq!(p.from.id, "000.01.32.H02");
+    assert_eq!(p.from.id, "999.01.32.H02");
     assert_eq!(p.to.len(), recipients.len());
     assert_eq!(p.priority, 1);
     assert_eq!(p.signer.full_name, "Nguyễn Văn Ánh");
@@ -300,7 +327,7 @@ fn a_document_goes_out_signed_and_comes_back_in_with_its_files() {
     let title = doc["content"]["title"].as_str().unwrap();
     let tampered = text
         .replace(title, &format!("{title} (sửa)"))
-        .replace(&document_id, "000.01.32.H02,2099,1");
+        .replace(&document_id, "999.01.32.H02,2099,1");
     assert_ne!(tampered, text);
     let t = dir.path().join("tampered.edxml");
     std::fs::write(&t, tampered).unwrap();
@@ -319,14 +346,14 @@ fn a_document_goes_out_signed_and_comes_back_in_with_its_files() {
 fn incoming(kind: bienphong_edxml::MessageKind, number: &str, concerns: &[String]) -> String {
     let p = bienphong_edxml::Packet {
         from: bienphong_edxml::Organ {
-            id: "000.00.32.H02".into(),
+            id: "999.00.32.H02".into(),
             name: "Bộ Chỉ huy BĐBP tỉnh Hà Giang".into(),
         },
         to: vec![bienphong_edxml::Organ {
-            id: "000.01.32.H02".into(),
+            id: "999.01.32.H02".into(),
             name: "Đồn Biên phòng".into(),
         }],
-        document_id: format!("000.00.32.H02,2024,{number}"),
+        document_id: format!("999.00.32.H02,2024,{number}"),
         code_number: number.into(),
         code_notation: "KH-BCH".into(),
         place: "Hà Giang".into(),
@@ -356,7 +383,7 @@ fn replacements_and_revocations_mark_the_earlier_document_and_bad_packets_change
     let data = demo();
     let dir = tempfile::tempdir().unwrap();
     let post = common::a_verified_post(data.path());
-    agency_ids(data.path(), &[(post.as_str(), "000.01.32.H02")]);
+    agency_ids(data.path(), &[(post.as_str(), "999.01.32.H02")]);
     let file = |name: &str, xml: String| {
         let f = dir.path().join(name);
         std::fs::write(&f, xml).unwrap();
@@ -375,7 +402,7 @@ fn replacements_and_revocations_mark_the_earlier_document_and_bad_packets_change
         data.path(),
         &file(
             "25.edxml",
-            incoming(K::Replacement, "25", &["000.00.32.H02,2024,20".into()]),
+            incoming(K::Replacement, "25", &["999.00.32.H02,2024,20".into()]),
         ),
     );
     assert_eq!(second["kind"], "replacement");
@@ -383,7 +410,7 @@ fn replacements_and_revocations_mark_the_earlier_document_and_bad_packets_change
     let earlier = show(data.path(), &first_id);
     let superseded = &earlier["content"]["exchange"]["superseded"];
     assert_eq!(superseded["kind"], "replacement");
-    assert_eq!(superseded["by"], "000.00.32.H02,2024,25");
+    assert_eq!(superseded["by"], "999.00.32.H02,2024,25");
     // The earlier document keeps its history: as it came, then replaced.
     let history = stdout(bin(data.path()).args(["--lang", "en", "history", "document", &first_id]));
     assert_eq!(
@@ -397,7 +424,7 @@ fn replacements_and_revocations_mark_the_earlier_document_and_bad_packets_change
         data.path(),
         &file(
             "31.edxml",
-            incoming(K::Revocation, "31", &["000.00.32.H02,2024,25".into()]),
+            incoming(K::Revocation, "31", &["999.00.32.H02,2024,25".into()]),
         ),
     );
     let second_id = second["id"].as_str().unwrap();
@@ -417,12 +444,12 @@ fn replacements_and_revocations_mark_the_earlier_document_and_bad_packets_change
         ),
         (
             "unknown-earlier",
-            incoming(K::Update, "41", &["000.00.32.H02,2024,99".into()]),
+            incoming(K::Update, "41", &["999.00.32.H02,2024,99".into()]),
             "does not hold",
         ),
         (
             "no-recipient-here",
-            good.replace("000.01.32.H02", "000.77.77.H77"),
+            good.replace("999.01.32.H02", "000.77.77.H77"),
             "no recipient",
         ),
         (
@@ -538,7 +565,7 @@ fn a_report_goes_out_signed_and_stamped_by_a_timestamp_server() {
     let post = common::a_verified_post(data.path());
     agency_ids(
         data.path(),
-        &[(post.as_str(), "000.01.32.H02"), ("HG", "000.00.32.H02")],
+        &[(post.as_str(), "999.01.32.H02"), ("HG", "999.00.32.H02")],
     );
     let docx = dir.path().join("bao-cao-nam.docx");
     stdout(
@@ -580,8 +607,8 @@ fn a_report_goes_out_signed_and_stamped_by_a_timestamp_server() {
     assert_eq!(r.signature.as_str(), "valid", "{:?}", r.signature);
     let time = r.timestamp.clone().expect("a timestamp");
     assert!(out.contains(&time), "{out}");
-    assert_eq!(r.packet.from.id, "000.01.32.H02");
-    assert_eq!(r.packet.to[0].id, "000.00.32.H02");
+    assert_eq!(r.packet.from.id, "999.01.32.H02");
+    assert_eq!(r.packet.to[0].id, "999.00.32.H02");
     assert_eq!(r.packet.number_and_notation(), "03/BC-ĐBP");
     assert_eq!(r.packet.type_name, "Báo cáo");
     assert_eq!(r.packet.attachments[0].bytes, std::fs::read(&docx).unwrap());

@@ -259,11 +259,16 @@ pub fn plan_code_rows(org: &Org, rows: &[CodeRow]) -> Result<CodesPlan, Vec<Vali
         let Some(unit) = code.and_then(|c| org.unit(&c)) else {
             continue;
         };
-        let unit = edited.entry(unit.code.clone()).or_insert_with(|| Unit {
-            admin_codes: Vec::new(),
-            ..unit.clone()
-        });
+        let unit = edited
+            .entry(unit.code.clone())
+            .or_insert_with(|| unit.clone());
         if let Some(code) = admin_code {
+            // The file's row stands for the same code held before (its
+            // validity as the list gives it); the unit's other codes, such
+            // as those of the list in force before a reform, are kept.
+            if !in_file.contains_key(&code) {
+                unit.admin_codes.retain(|a| a.code != code);
+            }
             in_file.insert(code.clone(), unit.code.clone());
             unit.admin_codes.push(AdminCode {
                 code,

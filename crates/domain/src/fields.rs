@@ -483,6 +483,33 @@ pub fn to_content(t: RecordType, p: &Posted) -> Result<crate::Content, Validatio
     crate::Content::from_json(t, &to_json(t, p)?.to_string())
 }
 
+/// The record an edit form makes over the record it was drawn from: what
+/// the form does not show (a marker's or a post's location, a document's
+/// exchange state, a field a later version adds) is kept as it was, so
+/// that saving a form never drops what it could not display.
+pub fn to_content_over(
+    t: RecordType,
+    p: &Posted,
+    before: &Value,
+) -> Result<crate::Content, ValidationError> {
+    let mut made = to_json(t, p)?;
+    let shown: Vec<&str> = form_of(t)
+        .iter()
+        .map(|item| match item {
+            Item::Field(f) => f.name,
+            Item::Rows { name, .. } => *name,
+        })
+        .collect();
+    if let (Value::Object(made), Value::Object(before)) = (&mut made, before) {
+        for (key, value) in before {
+            if !shown.contains(&key.as_str()) && !made.contains_key(key) {
+                made.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    crate::Content::from_json(t, &made.to_string())
+}
+
 /// How many rows of `name` the form carried (the highest index + 1).
 fn rows_posted(p: &Posted, name: &str) -> usize {
     let prefix = format!("{name}[");
@@ -803,6 +830,26 @@ mod tests {
         let back = to_json(RecordType::Programme, &shown).unwrap();
         assert_eq!(back["monthly_amount"], 12_500_000);
         assert_eq!(back["disbursements"], programme["disbursements"]);
+    }
+
+    #[test]
+    fn an_edit_form_keeps_what_it_does_not_show() {
+        let marker = json!({"number": "172", "post": "BP-XINMAN", "kind": "main",
+            "location": {"lat": 22.685069, "lon": 104.4475862}});
+        let mut shown = from_json(RecordType::Marker, &marker);
+        assert!(!shown.keys().any(|k| k.contains("location")), "the form has no place for it");
+        shown.insert("kind".into(), vec!["auxiliary".into()]);
+        let saved = to_content_over(RecordType::Marker, &shown, &marker).unwrap();
+        let saved: Value = serde_json::from_str(&saved.to_json()).unwrap();
+        assert_eq!(saved["location"], marker["location"], "kept as it was");
+        assert_eq!(saved["kind"], "auxiliary", "what the form changed is changed");
+        // A field the form shows and the user emptied stays emptied.
+        let unit = json!({"code": "BP-X", "kind": "border_post", "name": "Đồn X", "note": "ghi chú"});
+        let mut shown = from_json(RecordType::Unit, &unit);
+        shown.remove("note");
+        let saved = to_content_over(RecordType::Unit, &shown, &unit).unwrap();
+        let saved: Value = serde_json::from_str(&saved.to_json()).unwrap();
+        assert!(saved.get("note").is_none_or(|n| n == ""), "{saved}");
     }
 
     #[test]

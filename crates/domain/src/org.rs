@@ -275,6 +275,24 @@ impl Unit {
 pub fn admin_code_problems<'a>(units: impl IntoIterator<Item = &'a Unit>) -> Vec<ValidationError> {
     let mut out = Vec::new();
     let mut holders: HashMap<&Code, Vec<(&Code, &AdminCode)>> = HashMap::new();
+    // An agency identifier names one unit: a packet addressed to it must
+    // reach that unit and no other.
+    let mut agencies: HashMap<&str, &Code> = HashMap::new();
+    let mut units: Vec<&Unit> = units.into_iter().collect();
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    for u in &units {
+        if let Some(agency) = u.agency_id.as_deref()
+            && let Some(other) = agencies.insert(agency, &u.code)
+        {
+            out.push(ValidationError::new(
+                format!("{}.agency_id", u.code),
+                Problem::CodeTaken {
+                    code: agency.to_string(),
+                    unit: other.to_string(),
+                },
+            ));
+        }
+    }
     for u in units {
         for (i, a) in u.admin_codes.iter().enumerate() {
             if let (Some(f), Some(t)) = (a.valid_from, a.valid_to)

@@ -495,7 +495,13 @@ pub async fn update(
             ),
         )));
     };
-    let content = match forms::to_content(t, &posted) {
+    // What the form could not show is kept as the record holds it.
+    let (before, _) = state
+        .service
+        .read_as(&auth.principal, now_ms(), record_id)
+        .await?;
+    let before: Value = serde_json::from_str(&before.content).unwrap_or(Value::Null);
+    let content = match forms::to_content_over(t, &posted, &before) {
         Ok(c) => c,
         Err(v) => return Ok(fail(Refusal::invalid(lang, t, &v))),
     };
