@@ -30,7 +30,9 @@ pub struct GeoPoint {
 
 impl GeoPoint {
     /// A point, refused unless both numbers are finite and in range
-    /// (latitude −90…90, longitude −180…180).
+    /// (latitude −90…90, longitude −180…180), kept to 7 decimals (about
+    /// 1 cm): so written, a coordinate reads back as the same number from
+    /// the stored JSON (longer decimals may come back one bit off).
     pub fn new(lat: f64, lon: f64) -> Result<Self, Problem> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
             return Err(Problem::CoordinateInvalid(format!("lat={lat}")));
@@ -38,7 +40,11 @@ impl GeoPoint {
         if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
             return Err(Problem::CoordinateInvalid(format!("lon={lon}")));
         }
-        Ok(Self { lat, lon })
+        let keep = |v: f64| (v * 1e7).round() / 1e7;
+        Ok(Self {
+            lat: keep(lat),
+            lon: keep(lon),
+        })
     }
 
     /// Reads `lat` and `lon` as people write them: a dot or a comma as the
@@ -195,6 +201,11 @@ mod tests {
             GeoPoint::new(22.5, 105.25).unwrap()
         );
         assert!(GeoPoint::parse("22°N", "105").is_err());
+        // Kept to 7 decimals, and read back from JSON as the same number.
+        let p = GeoPoint::new(22.685068965517241, 104.44758620689655).unwrap();
+        assert_eq!((p.lat, p.lon), (22.685069, 104.4475862));
+        let back: GeoPoint = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
     }
 
     #[test]
