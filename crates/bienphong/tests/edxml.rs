@@ -79,9 +79,11 @@ fn without_agency_id(data: &Path, unit: &str) {
             name: "admin".into(),
             now_ms: 0,
         };
-        let content =
-            bienphong_domain::Content::from_json(bienphong_domain::RecordType::Unit, &content.to_string())
-                .unwrap();
+        let content = bienphong_domain::Content::from_json(
+            bienphong_domain::RecordType::Unit,
+            &content.to_string(),
+        )
+        .unwrap();
         service.edit(&actor, id, None, content).await.unwrap();
     });
 }

@@ -259,16 +259,11 @@ pub fn plan_code_rows(org: &Org, rows: &[CodeRow]) -> Result<CodesPlan, Vec<Vali
         let Some(unit) = code.and_then(|c| org.unit(&c)) else {
             continue;
         };
-        let unit = edited
-            .entry(unit.code.clone())
-            .or_insert_with(|| unit.clone());
+        let unit = edited.entry(unit.code.clone()).or_insert_with(|| Unit {
+            admin_codes: Vec::new(),
+            ..unit.clone()
+        });
         if let Some(code) = admin_code {
-            // The file's row stands for the same code held before (its
-            // validity as the list gives it); the unit's other codes, such
-            // as those of the list in force before a reform, are kept.
-            if !in_file.contains_key(&code) {
-                unit.admin_codes.retain(|a| a.code != code);
-            }
             in_file.insert(code.clone(), unit.code.clone());
             unit.admin_codes.push(AdminCode {
                 code,
@@ -278,6 +273,16 @@ pub fn plan_code_rows(org: &Org, rows: &[CodeRow]) -> Result<CodesPlan, Vec<Vali
         }
         if !row.agency_id.trim().is_empty() {
             unit.agency_id = Some(row.agency_id.trim().to_string());
+        }
+    }
+    // A unit the file gives no administrative code (a row carrying only
+    // its agency identifier) keeps the codes it had: the file's codes
+    // replace a unit's codes only where it lists some.
+    for unit in edited.values_mut() {
+        if unit.admin_codes.is_empty()
+            && let Some(before) = org.unit(&unit.code)
+        {
+            unit.admin_codes = before.admin_codes.clone();
         }
     }
     let others = org.units.values().filter(|u| !edited.contains_key(&u.code));

@@ -837,14 +837,21 @@ mod tests {
         let marker = json!({"number": "172", "post": "BP-XINMAN", "kind": "main",
             "location": {"lat": 22.685069, "lon": 104.4475862}});
         let mut shown = from_json(RecordType::Marker, &marker);
-        assert!(!shown.keys().any(|k| k.contains("location")), "the form has no place for it");
+        assert!(
+            !shown.keys().any(|k| k.contains("location")),
+            "the form has no place for it"
+        );
         shown.insert("kind".into(), vec!["auxiliary".into()]);
         let saved = to_content_over(RecordType::Marker, &shown, &marker).unwrap();
         let saved: Value = serde_json::from_str(&saved.to_json()).unwrap();
         assert_eq!(saved["location"], marker["location"], "kept as it was");
-        assert_eq!(saved["kind"], "auxiliary", "what the form changed is changed");
+        assert_eq!(
+            saved["kind"], "auxiliary",
+            "what the form changed is changed"
+        );
         // A field the form shows and the user emptied stays emptied.
-        let unit = json!({"code": "BP-X", "kind": "border_post", "name": "Đồn X", "note": "ghi chú"});
+        let unit =
+            json!({"code": "BP-X", "kind": "border_post", "name": "Đồn X", "note": "ghi chú"});
         let mut shown = from_json(RecordType::Unit, &unit);
         shown.remove("note");
         let saved = to_content_over(RecordType::Unit, &shown, &unit).unwrap();
