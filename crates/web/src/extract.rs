@@ -177,6 +177,28 @@ impl FromRequestParts<AppState> for ApiAdmin {
 /// Where a page was asked for, query included, to come back to it after
 /// signing in or switching the language. A download or a form post comes
 /// back to the page it belongs to.
+/// A page's upload form read whole: its text fields, and the file sent as
+/// `file` with its name (the sheet, change set and codes pages share it).
+pub async fn read_upload(
+    mut multipart: axum::extract::Multipart,
+) -> (Posted, Option<(String, Bytes)>) {
+    let mut posted: Posted = std::collections::HashMap::new();
+    let mut file = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("tep").to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((file_name, b)),
+                Err(_) => break,
+            }
+        } else if let Ok(text) = field.text().await {
+            posted.entry(name).or_default().push(text);
+        }
+    }
+    (posted, file)
+}
+
 pub fn back_of(uri: &axum::http::Uri) -> String {
     let path = uri.path();
     if path == "/logout" {

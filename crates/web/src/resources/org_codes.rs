@@ -19,7 +19,6 @@ use bienphong_i18n::Lang;
 use bienphong_service::codes::CodesImport;
 use bienphong_service::{Actor, now_ms};
 use serde_json::json;
-use std::collections::HashMap;
 
 /// One unit whose codes change, as the page shows it.
 pub struct CodeLine {
@@ -65,22 +64,11 @@ pub async fn upload(
     State(state): State<AppState>,
     PageAdmin(auth): PageAdmin,
     uri: axum::http::Uri,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, Error> {
     let lang = auth.lang;
-    let mut posted: crate::forms::Posted = HashMap::new();
-    let mut file: Option<Bytes> = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            match field.bytes().await {
-                Ok(b) => file = Some(b),
-                Err(_) => break,
-            }
-        } else if let Ok(text) = field.text().await {
-            posted.entry(name).or_default().push(text);
-        }
-    }
+    let (posted, file) = crate::extract::read_upload(multipart).await;
+    let file = file.map(|(_, bytes)| bytes);
     auth.check_csrf(&posted)?;
     let first = |name: &str| posted.get(name).and_then(|v| v.first()).cloned();
     let rows: Vec<CodeRow> = match (file.filter(|b| !b.is_empty()), first("rows")) {

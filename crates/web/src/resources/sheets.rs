@@ -3,20 +3,17 @@
 
 use crate::error::{ApiError, Error};
 use crate::extract::{SignedIn, back_of};
-use crate::forms::Posted;
 use crate::params;
 use crate::routes::record_type_of;
 use crate::view::{Frame, Tr, attachment, frame, render, render_with};
 use crate::{AppState, now_ms};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bienphong_domain::format;
 use bienphong_domain::{Content, RecordType};
 use bienphong_i18n::Lang;
-use std::collections::HashMap;
 
 /// The record type of a path, if it has a spreadsheet.
 fn sheet_type(lang: Lang, kind: &str) -> Result<RecordType, ApiError> {
@@ -149,25 +146,12 @@ pub async fn import_upload(
     SignedIn(auth): SignedIn,
     uri: axum::http::Uri,
     Path(kind): Path<String>,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, Error> {
     let back = back_of(&uri);
     let lang = auth.lang;
     let t = sheet_type(lang, &kind)?;
-    let mut posted: Posted = HashMap::new();
-    let mut file: Option<(String, Bytes)> = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("tep").to_string();
-            match field.bytes().await {
-                Ok(b) => file = Some((file_name, b)),
-                Err(_) => break,
-            }
-        } else if let Ok(text) = field.text().await {
-            posted.entry(name).or_default().push(text);
-        }
-    }
+    let (posted, file) = crate::extract::read_upload(multipart).await;
     auth.check_csrf(&posted)?;
     let org = state.service.org_shared().await?;
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
