@@ -1,0 +1,137 @@
+//! The API routes of reports, the map, briefings and overdue duties.
+
+use super::BRIEFING_QUERY;
+use super::{ApiRoute, route};
+use crate::resources::{briefings, geo, reports, signoff};
+use axum::http::Method;
+use axum::routing::on;
+
+/// The API routes of this area, in the order the OpenAPI document lists them.
+pub(super) fn api_routes() -> Vec<ApiRoute> {
+    use axum::routing::MethodFilter as F;
+    vec![
+        ApiRoute {
+            required: &["year"],
+            query: &[
+                ("year", "the year"),
+                ("scope", "unit code (default: the caller's unit)"),
+                ("cutoff", "decree09 (default) or calendar"),
+                (
+                    "map_to",
+                    "with scope: count the year's records for the units of this day (YYYY-MM-DD or DD/MM/YYYY) instead of as the units were",
+                ),
+                ("format", "json (default), md, xlsx, csv or docx"),
+                (
+                    "aggregate_only",
+                    "true: aggregates only, for the unclassified national reporting system \
+                     (Decree 09/2019): tables of counts with a statement of the channel, no \
+                     names, no case details, counts 1–4 shown as <5 with complementary \
+                     suppression (md, json, xlsx or csv)",
+                ),
+                ("style", "docx: state (default) or party"),
+                ("number", "docx: the number in the issuer's register"),
+                (
+                    "date",
+                    "docx: the document's date, YYYY-MM-DD or DD/MM/YYYY (default: today)",
+                ),
+                (
+                    "issuer",
+                    "docx: the issuing body (default: derived from the scope)",
+                ),
+                ("parent_body", "docx: the body above the issuer"),
+                ("symbol", "docx: the symbol after the number"),
+                ("place", "docx: the place in the date line"),
+                (
+                    "signing_for",
+                    "docx: TM., KT., … on whose behalf the signer signs",
+                ),
+                ("signer_title", "docx: the signer's title"),
+                ("signer_name", "docx: the signer's name"),
+                (
+                    "recipients",
+                    "docx: recipients after the superior, one a line or separated by ;",
+                ),
+            ],
+            ..route(
+                Method::GET,
+                "/api/v1/reports/annual",
+                "The annual review",
+                "reports",
+                &[200, 400, 403, 404, 422],
+                on(F::GET, reports::annual),
+            )
+        },
+        ApiRoute {
+            query: geo::MAP_QUERY,
+            response: Some("MapLayers"),
+            ..route(
+                Method::GET,
+                "/api/v1/map",
+                "The map's layers as GeoJSON: posts, markers with their coverage (visits, \
+                 listed, by track, last visit, unvisited, disagreements) and patrol tracks \
+                 simplified for display, each linking to its patrol",
+                "map",
+                &[200, 400, 403, 404],
+                on(F::GET, geo::map_json),
+            )
+        },
+        ApiRoute {
+            query: geo::MAP_EXPORT_QUERY,
+            ..route(
+                Method::GET,
+                "/api/v1/map/export",
+                "The tracks and markers of the map as a GPX, GeoJSON or KML file",
+                "map",
+                &[200, 400, 403, 404],
+                on(F::GET, geo::map_export),
+            )
+        },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            required: &["year", "quarter"],
+            ..route(
+                Method::GET,
+                "/api/v1/briefings",
+                "Who owes a quarter's briefing report, and who has submitted or is late",
+                "briefings",
+                &[200, 400, 403, 422],
+                on(F::GET, briefings::roll),
+            )
+        },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            required: &["year", "quarter"],
+            ..route(
+                Method::GET,
+                "/api/v1/briefings/{unit}",
+                "A unit's briefing report: frozen figures once submitted, with later changes",
+                "briefings",
+                &[200, 400, 403, 422],
+                on(F::GET, briefings::view),
+            )
+        },
+        ApiRoute {
+            query: BRIEFING_QUERY,
+            required: &["year", "quarter"],
+            ..route(
+                Method::POST,
+                "/api/v1/briefings/{unit}/submit",
+                "Submit a unit's draft briefing report, freezing its figures",
+                "briefings",
+                &[200, 400, 403, 404, 409, 422],
+                on(F::POST, briefings::submit),
+            )
+        },
+        ApiRoute {
+            response: Some("OverdueList"),
+            ..route(
+                Method::GET,
+                "/api/v1/overdue",
+                "Overdue acknowledgements and required actions on the documents the caller may read",
+                "signoff",
+                &[200],
+                on(F::GET, signoff::overdue),
+            )
+        },
+    ]
+}
