@@ -699,6 +699,14 @@ pub(crate) fn mapping_note_of(
 }
 
 pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
+    summary_to_markdown_in(summary, bienphong_i18n::Lang::Vi)
+}
+
+/// The summary as Markdown in `lang` (English for foreign partners).
+pub fn summary_to_markdown_in(summary: &Summary, lang: bienphong_i18n::Lang) -> Result<String> {
+    if lang == bienphong_i18n::Lang::En {
+        return crate::summary_en::summary(summary);
+    }
     let p = &summary.patrols;
     let c = &summary.cases;
     let seizure_items: Vec<String> = summary

@@ -58,9 +58,15 @@ pub async fn run(
                 Format::Md => bienphong_report::briefing_to_markdown(&view)?.into_bytes(),
                 Format::Docx => {
                     let org = service.org().await?;
-                    let mut head =
-                        letterhead(&head, service.store(), &org, Some(&code), view.period.to)
-                            .await?;
+                    let mut head = letterhead(
+                        ctx,
+                        &head,
+                        service.store(),
+                        &org,
+                        Some(&code),
+                        view.period.to,
+                    )
+                    .await?;
                     if let Some(id) = view.record_id
                         && view.report.as_ref().is_some_and(|r| !r.signers.is_empty())
                     {
@@ -73,7 +79,7 @@ pub async fn run(
                         );
                     }
                     bienphong_report::markdown_to_docx(
-                        &bienphong_report::briefing_to_markdown(&view)?,
+                        &bienphong_report::briefing_to_markdown_in(&view, head.lang)?,
                         &head,
                     )?
                 }
