@@ -650,8 +650,10 @@ fn the_english_rendering_states_the_same_figures() {
     let quarter = json(&summary);
     let summary_figures: Vec<String> = [
         &quarter["patrols"]["count"]["current"],
-        &quarter["patrols"]["count"]["previous"],
+        &quarter["patrols"]["border_guard_persons"]["current"],
         &quarter["cases"]["count"]["current"],
+        &quarter["cases"]["subjects"]["current"],
+        &quarter["propaganda"]["listeners"]["current"],
     ]
     .into_iter()
     .map(number)
