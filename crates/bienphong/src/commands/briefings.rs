@@ -75,7 +75,7 @@ pub async fn run(
                             &org,
                             &signoff.signers,
                             view.period.to,
-                            false,
+                            head.lang == bienphong_i18n::Lang::En,
                         );
                     }
                     bienphong_report::markdown_to_docx(

@@ -41,7 +41,12 @@ async fn document(ctx: &Context, args: DocumentArgs, out: &mut impl Write) -> Re
     let signers = if doc.signers.is_empty() {
         Vec::new()
     } else {
-        bienphong_report::joint_signers(&org, &view.signers, doc.date, false)
+        bienphong_report::joint_signers(
+            &org,
+            &view.signers,
+            doc.date,
+            ctx.lang == bienphong_i18n::Lang::En,
+        )
     };
     let bytes = bienphong_report::document_docx(&org, doc, signers, ctx.lang)?;
     emit(out, &bytes, args.output.as_deref(), true)

@@ -312,7 +312,7 @@ pub async fn document_docx(
     let signers = if doc.signers.is_empty() {
         Vec::new()
     } else {
-        bienphong_report::joint_signers(&org, &view.signers, doc.date, false)
+        bienphong_report::joint_signers(&org, &view.signers, doc.date, doc_lang == Lang::En)
     };
     let file = format!("van-ban-{id}.docx");
     let bytes = state

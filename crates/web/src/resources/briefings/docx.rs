@@ -60,8 +60,12 @@ async fn briefing_file(
         && view.report.as_ref().is_some_and(|r| !r.signers.is_empty())
     {
         let signoff = state.service.signoff_as(who, crate::now_ms(), id).await?;
-        head.joint_signers =
-            bienphong_report::joint_signers(&org, &signoff.signers, view.period.to, false);
+        head.joint_signers = bienphong_report::joint_signers(
+            &org,
+            &signoff.signers,
+            view.period.to,
+            head.lang == Lang::En,
+        );
     }
     let md = bienphong_report::briefing_to_markdown_in(&view, head.lang)?;
     let bytes = state
