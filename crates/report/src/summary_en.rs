@@ -289,31 +289,8 @@ fn disaster(s: &Summary) -> String {
     format!("{}.", parts.join("; "))
 }
 
-/// `+88`, `-3`, `0`.
-fn signed(d: Decimal) -> String {
-    if d.is_sign_positive() && !d.is_zero() {
-        format!("+{}", decimal(EN, d, false))
-    } else {
-        decimal(EN, d, false)
-    }
-}
-
-/// `+8.1%`, `-2.4%`, `0%`; `–` when the same period had none.
-fn signed_percent(p: Option<Decimal>) -> String {
-    match p {
-        Some(p) if p.is_sign_positive() && !p.is_zero() => format!("+{}", percent(EN, p)),
-        Some(p) => percent(EN, p),
-        None => "–".to_string(),
-    }
-}
-
 fn columns(c: &Change<i64>) -> [String; 4] {
-    [
-        integer(EN, c.current),
-        integer(EN, c.previous),
-        signed(Decimal::from(c.difference)),
-        signed_percent(c.percent),
-    ]
+    crate::summary::columns(EN, c)
 }
 
 /// The summary of a period in English.
@@ -388,8 +365,8 @@ pub(crate) fn summary(s: &Summary) -> Result<String> {
                     cell(&z.measure),
                     decimal(EN, q.current, false),
                     decimal(EN, q.previous, false),
-                    signed(q.difference),
-                    signed_percent(q.percent),
+                    crate::summary::signed(EN, q.difference),
+                    crate::summary::signed_percent(EN, q.percent),
                 ]
             })
             .collect(),

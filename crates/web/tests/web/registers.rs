@@ -3,21 +3,10 @@
 //! at the same time, and audited; the summary's and the briefing report's
 //! DOCX in the API with the annual route's settings; the English rendering.
 
+use crate::api::docx_document;
 use crate::common::{api, login, spawn_app, token};
 use reqwest::Method;
 use serde_json::Value;
-
-fn docx_document(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
-}
 
 #[tokio::test]
 async fn numbers_come_from_the_register_by_post_once_each_and_audited() {
