@@ -3071,3 +3071,105 @@ fn an_official_list_in_the_statistics_office_layout_is_imported_from_csv_and_xls
         "{report}"
     );
 }
+
+/// Every list of units in a report's JSON (anything with a `unit`), in
+/// the order the report gives it.
+fn unit_lists(v: &Value, out: &mut Vec<Vec<Value>>) {
+    match v {
+        Value::Array(items) => {
+            if items
+                .iter()
+                .all(|i| i.get("unit").is_some_and(Value::is_object))
+                && !items.is_empty()
+            {
+                out.push(items.iter().map(|i| i["unit"].clone()).collect());
+            }
+            for i in items {
+                unit_lists(i, out);
+            }
+        }
+        Value::Object(map) => {
+            for v in map.values() {
+                unit_lists(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The demo's placeholder post (a unit the organisation marks unverified,
+/// printed "Đơn vị khác") comes after every real unit in every table of
+/// the annual review and of a quarter's summary, in every format.
+#[test]
+fn placeholder_units_come_last_in_every_report_table() {
+    let data = demo();
+    for args in [
+        &["report", "annual", "--year", "2023"][..],
+        &[
+            "report",
+            "summary",
+            "--period",
+            "quarter",
+            "--year",
+            "2023",
+            "--quarter",
+            "4",
+        ][..],
+    ] {
+        let json: Value = serde_json::from_str(&stdout(
+            bin(data.path()).args(args).args(["--format", "json"]),
+        ))
+        .unwrap();
+        let mut lists = Vec::new();
+        unit_lists(&json, &mut lists);
+        let mut placeholders = Vec::new();
+        for list in &lists {
+            let flags: Vec<bool> = list.iter().map(|u| u["placeholder"] == true).collect();
+            let first = flags.iter().position(|f| *f).unwrap_or(flags.len());
+            assert!(flags[first..].iter().all(|f| *f), "{args:?}: {list:?}");
+            for u in &list[first..] {
+                placeholders.push(u["name"].as_str().unwrap().to_string());
+            }
+        }
+        placeholders.sort();
+        placeholders.dedup();
+        if args[1] == "annual" {
+            assert!(
+                !placeholders.is_empty(),
+                "{args:?}: the demo's placeholder is in a table"
+            );
+        }
+        // The table's last row, in the Markdown and in the CSV.
+        let md = stdout(bin(data.path()).args(args).args(["--format", "md"]));
+        let csv = stdout(bin(data.path()).args(args).args(["--format", "csv"]));
+        let is_placeholder = |line: &str| placeholders.iter().any(|p| line.contains(p.as_str()));
+        let md_lines: Vec<&str> = md.lines().collect();
+        let mut seen = 0;
+        for (i, line) in md_lines.iter().enumerate() {
+            if line.starts_with('|') && is_placeholder(line) {
+                seen += 1;
+                let next = md_lines.get(i + 1).copied().unwrap_or("");
+                assert!(
+                    !next.starts_with('|') || is_placeholder(next),
+                    "{args:?}: a row after the placeholder's\n{line}\n{next}"
+                );
+            }
+        }
+        assert_eq!(
+            seen > 0,
+            !placeholders.is_empty(),
+            "{args:?}: the placeholder's row in the Markdown\n{md}"
+        );
+        let csv_lines: Vec<&str> = csv.lines().collect();
+        for (i, line) in csv_lines.iter().enumerate() {
+            if line.contains(',') && is_placeholder(line) {
+                // What follows is the next table's name (no comma), or nothing.
+                let next = csv_lines.get(i + 1).copied().unwrap_or("");
+                assert!(
+                    !next.contains(',') || next.starts_with('"') || is_placeholder(next),
+                    "{args:?}: a row after the placeholder's\n{line}\n{next}"
+                );
+            }
+        }
+    }
+}

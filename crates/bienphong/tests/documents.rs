@@ -30,6 +30,9 @@ struct Case {
     superior: &'static str,
     issuer: &'static str,
     signer_title: &'static str,
+    /// The line that closes "Nơi nhận": the state's "- Lưu: VT.", the
+    /// committee's office in the Party's (Hướng dẫn 36-HD/VPTW).
+    filing: &'static str,
 }
 
 /// The issuer a report on `level` has in `party` style or the state's:
@@ -174,6 +177,11 @@ fn cases() -> Vec<Case> {
                     superior,
                     issuer,
                     signer_title,
+                    filing: match (party, *level) {
+                        (false, _) => "- Lưu: VT.",
+                        (true, "district") => "- Lưu Văn phòng Huyện ủy.",
+                        (true, _) => "- Lưu Văn phòng Đảng ủy.",
+                    },
                 });
             }
         }
@@ -314,7 +322,7 @@ fn every_report_prints_ready_to_send() {
         assert_eq!(closing.len(), 1, "{name}: one closing block");
         let page = &pages[closing[0]];
         for part in [
-            "- Lưu: VT.",
+            case.filing,
             case.signer_title,
             "Nguyễn Văn A",
             "- Thường trực Huyện ủy Đồng Văn;",
@@ -377,7 +385,12 @@ fn a_record_prints_as_the_document_it_records(
         content["recipients"].as_array().unwrap().len(),
         "every recipient in \"Nơi nhận\"\n{after}"
     );
-    assert!(after.contains("- Lưu: VT."), "{after}");
+    let filing = if party {
+        "- Lưu Văn phòng "
+    } else {
+        "- Lưu: VT."
+    };
+    assert!(after.contains(filing), "{filing}\n{after}");
     assert!(!after.contains("chưa xác minh"), "placeholder\n{after}");
 }
 
@@ -490,4 +503,239 @@ fn a_joint_report_prints_both_signer_blocks_on_one_page() {
         "the blocks side by side\n{}",
         layout[signed[0]]
     );
+}
+
+/// `n` as English writes it: `1,178`; `0.43`.
+fn english_number(n: &str) -> String {
+    let (int, frac) = n.split_once('.').map_or((n, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{out}.{f}"),
+        None => out,
+    }
+}
+
+/// `n` as Vietnamese writes it: `1.178`; `0,43`.
+fn vietnamese_number(n: &str) -> String {
+    english_number(n)
+        .chars()
+        .map(|c| match c {
+            ',' => '.',
+            '.' => ',',
+            c => c,
+        })
+        .collect()
+}
+
+/// The annual review, the quarter summary and a briefing report rendered
+/// in English for foreign partners (`--lang en`), printed by LibreOffice:
+/// no Vietnamese boilerplate is left — the national title, the motto, the
+/// date line, "Nơi nhận", the filing line are English — unit names keep
+/// their diacritics, and the figures are the Vietnamese document's, in
+/// English style.
+#[test]
+fn the_english_rendering_states_the_same_figures() {
+    let Some(soffice) = tool(&["/usr/bin/libreoffice", "/usr/bin/soffice"], "LibreOffice") else {
+        return;
+    };
+    let Some(pdftotext) = tool(&["/usr/bin/pdftotext"], "pdftotext (poppler-utils)") else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    bin(data.path()).arg("demo").assert().success();
+    let out = data.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let annual = ["report", "annual", "--year", "2023", "--scope", "HG"];
+    let summary = [
+        "report",
+        "summary",
+        "--period",
+        "quarter",
+        "--year",
+        "2024",
+        "--quarter",
+        "1",
+        "--scope",
+        "HG",
+    ];
+    let briefing = [
+        "briefing",
+        "show",
+        "--year",
+        "2024",
+        "--quarter",
+        "1",
+        "--unit",
+        "BP-LUNGCU",
+    ];
+    let mut files = Vec::new();
+    for (name, args, style) in [
+        ("annual", &annual[..], "state"),
+        ("annual-party", &annual[..], "party"),
+        ("summary", &summary[..], "state"),
+        ("briefing", &briefing[..], "state"),
+    ] {
+        for lang in ["vi", "en"] {
+            let file = out.join(format!("{name}-{lang}.docx"));
+            stdout(
+                bin(data.path())
+                    .args(["--lang", lang])
+                    .args(args)
+                    .args(["--format", "docx", "--date", "16/01/2024", "--number", "7"])
+                    .args(["--style", style, "--signer-name", "Nguyễn Văn A", "-o"])
+                    .arg(&file),
+            );
+            files.push(file);
+        }
+    }
+    let status = std::process::Command::new(&soffice)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&out)
+        .args(&files)
+        .env("HOME", data.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let text = |f: &PathBuf| {
+        read_pdf(&pdftotext, &f.with_extension("pdf"), false)
+            .iter()
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // The figures, as the records give them.
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&stdout(
+            bin(data.path()).args(args).args(["--format", "json"]),
+        ))
+        .unwrap()
+    };
+    let number = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let review = json(&annual);
+    let mut annual_figures: Vec<String> = [
+        &review["patrols"]["count"],
+        &review["patrols"]["border_guard_persons"],
+        &review["patrols"]["other_persons"],
+        &review["cases"]["count"],
+        &review["cases"]["subjects"],
+        &review["propaganda"]["sessions"],
+        &review["propaganda"]["listeners"],
+    ]
+    .into_iter()
+    .map(number)
+    .collect();
+    for s in review["seizures"].as_array().unwrap() {
+        annual_figures.push(number(&s["quantity"]));
+    }
+    assert!(
+        annual_figures.iter().any(|n| n.len() > 3),
+        "{annual_figures:?}"
+    );
+    let shown = json(&briefing);
+    let briefing_figures: Vec<String> = shown["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| number(&f["value"]))
+        .collect();
+    let quarter = json(&summary);
+    let summary_figures: Vec<String> = [
+        &quarter["patrols"]["count"]["current"],
+        &quarter["patrols"]["border_guard_persons"]["current"],
+        &quarter["cases"]["count"]["current"],
+        &quarter["cases"]["subjects"]["current"],
+        &quarter["propaganda"]["listeners"]["current"],
+    ]
+    .into_iter()
+    .map(number)
+    .collect();
+
+    for (i, (name, figures)) in [
+        ("annual", &annual_figures),
+        ("annual-party", &annual_figures),
+        ("summary", &summary_figures),
+        ("briefing", &briefing_figures),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let vi = text(&files[2 * i]);
+        let en = text(&files[2 * i + 1]);
+        for boilerplate in [
+            "CỘNG HÒA",
+            "Độc lập",
+            "ĐẢNG CỘNG SẢN",
+            "Nơi nhận",
+            "ngày",
+            "tháng",
+            "Lưu",
+            "BÁO CÁO",
+            "Phạm vi",
+            "Số:",
+            "so với cùng kỳ",
+            "Đơn vị khác",
+        ] {
+            assert!(
+                !en.contains(boilerplate),
+                "{name}: {boilerplate} left\n{en}"
+            );
+        }
+        let party = name.ends_with("party");
+        for part in [
+            if party {
+                "COMMUNIST PARTY OF VIET NAM"
+            } else {
+                "SOCIALIST REPUBLIC OF VIET NAM"
+            },
+            if party { "No. 07-" } else { "No.: 07/" },
+            if party {
+                "- Archived: Office of the Party Committee."
+            } else {
+                "- Archived: Records Office."
+            },
+            "Hà Giang, 16 January 2024",
+            "REPORT",
+            "Recipients:",
+            "(for information);",
+            "Nguyễn Văn A",
+        ] {
+            assert!(en.contains(part), "{name}: {part}\n{en}");
+        }
+        if !party {
+            assert!(
+                en.contains("Independence – Freedom – Happiness"),
+                "{name}\n{en}"
+            );
+        }
+        // Proper nouns keep their diacritics.
+        assert!(
+            en.contains("HÀ GIANG") || en.contains("LŨNG CÚ"),
+            "{name}: the issuer's name\n{en}"
+        );
+        for n in figures.iter() {
+            assert!(
+                vi.contains(&vietnamese_number(n)),
+                "{name}: {n} in Vietnamese\n{vi}"
+            );
+            assert!(
+                en.contains(&english_number(n)),
+                "{name}: {n} in English\n{en}"
+            );
+            if n.len() > 3 && !n.contains('.') {
+                assert!(
+                    !en.contains(&vietnamese_number(n)),
+                    "{name}: {n} written the Vietnamese way in English\n{en}"
+                );
+            }
+        }
+    }
 }

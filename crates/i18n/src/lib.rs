@@ -316,6 +316,7 @@ mod tests {
             "token.revoke",
             "user.create",
             "user.password",
+            "register.next",
         ] {
             for lang in [Lang::Vi, Lang::En] {
                 assert_ne!(lang.label("audit-do-", action), action, "{lang:?}");

@@ -2,12 +2,11 @@
 //! states, computed over one reporting year for a scope.
 
 use crate::Result;
-use crate::figures::{Figures, Names, Sums, scope_units, unit_ref};
+use crate::figures::{Figures, Names, Sums, by_unit_name, scope_units, unit_ref};
 use bienphong_domain::catalogue::{CatalogueKind, Role};
 use bienphong_domain::facts::measure;
 use bienphong_domain::org::{Code, Org, UnitKind};
 use bienphong_domain::scope::Scope;
-use bienphong_domain::text::collate;
 use bienphong_domain::{Cutoff, Period, RecordType};
 use bienphong_service::Service;
 use bienphong_store::{MeasureSum, Store};
@@ -70,6 +69,11 @@ pub struct UnitRef {
     /// Its identifier for document exchange, where it has one.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub agency_id: String,
+    /// A unit the organisation marks unverified (the demo's placeholder
+    /// post, printed "Đơn vị khác"): its rows come last in every table
+    /// (`crate::figures::by_unit_name`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub placeholder: bool,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Default)]
@@ -424,7 +428,7 @@ async fn briefings<S: Store>(
         }
     }
     out.missing
-        .sort_by(|a, b| collate(&a.unit.name, &b.unit.name).then_with(|| a.cmp(b)));
+        .sort_by(|a, b| by_unit_name(&a.unit, &b.unit).then_with(|| a.cmp(b)));
     Ok(out)
 }
 

@@ -5,7 +5,7 @@
 //! earlier briefings still open.
 
 use crate::annual::UnitRef;
-use crate::figures::{Figures, Sums, scope_units, unit_ref};
+use crate::figures::{Figures, Sums, by_unit_name, scope_units, unit_ref};
 use crate::render::cell;
 use crate::{ReportError, Result};
 use askama::Template;
@@ -15,7 +15,7 @@ use bienphong_domain::format::{date, decimal, period_name};
 use bienphong_domain::org::{Code, Org, UnitKind};
 use bienphong_domain::record::{BriefingReport, BriefingStatus, FrozenFigure};
 use bienphong_domain::scope::Scope;
-use bienphong_domain::text::{Text, collate};
+use bienphong_domain::text::Text;
 use bienphong_domain::{Content, Cutoff, Date, Period, Quantity, RecordId, RecordType};
 use bienphong_service::{Service, ServiceError, StoredBriefing};
 use bienphong_store::{ListFilter, Store};
@@ -233,7 +233,10 @@ pub async fn overdue_documents<S: Store>(
     Ok(out)
 }
 
-fn overdue_rows(items: &[OverdueDocument]) -> Vec<(String, String, String, String)> {
+pub(crate) fn overdue_rows(
+    items: &[OverdueDocument],
+    lang: bienphong_i18n::Lang,
+) -> Vec<(String, String, String, String)> {
     items
         .iter()
         .map(|o| {
@@ -245,8 +248,11 @@ fn overdue_rows(items: &[OverdueDocument]) -> Vec<(String, String, String, Strin
             (
                 cell(&doc),
                 cell(&o.unit.name),
-                cell(o.action.as_deref().unwrap_or("Xác nhận đã nhận")),
-                date(o.due),
+                cell(&o.action.clone().unwrap_or_else(|| match lang {
+                    bienphong_i18n::Lang::Vi => "Xác nhận đã nhận".to_string(),
+                    bienphong_i18n::Lang::En => lang.text("rpt-acknowledge-receipt", &[]),
+                })),
+                crate::words::date(lang, o.due),
             )
         })
         .collect()
@@ -324,7 +330,7 @@ pub async fn briefing_roll<S: Store>(
                 }
             })
             .collect();
-        of_kind.sort_by(|a, b| collate(&a.unit.name, &b.unit.name));
+        of_kind.sort_by(|a, b| by_unit_name(&a.unit, &b.unit));
         rows.extend(of_kind);
     }
     let count = |s: BriefingState| rows.iter().filter(|r| r.state == s).count();
@@ -477,6 +483,14 @@ fn in_sentence(name: &str) -> String {
 
 /// The report as Vietnamese Markdown (for the page and the DOCX).
 pub fn briefing_to_markdown(view: &BriefingView) -> Result<String> {
+    briefing_to_markdown_in(view, bienphong_i18n::Lang::Vi)
+}
+
+/// The report as Markdown in `lang` (English for foreign partners).
+pub fn briefing_to_markdown_in(view: &BriefingView, lang: bienphong_i18n::Lang) -> Result<String> {
+    if lang == bienphong_i18n::Lang::En {
+        return crate::english::briefing(view);
+    }
     let text = |f: fn(&BriefingReport) -> &Text| {
         view.report
             .as_ref()
@@ -500,8 +514,8 @@ pub fn briefing_to_markdown(view: &BriefingView) -> Result<String> {
             .iter()
             .map(|c| (cell(c.label.as_str()), amount(c.submitted), amount(c.now)))
             .collect(),
-        carried: action_rows(&view.carried),
-        overdue: overdue_rows(&view.overdue_documents),
+        carried: action_rows(&view.carried, bienphong_i18n::Lang::Vi),
+        overdue: overdue_rows(&view.overdue_documents, bienphong_i18n::Lang::Vi),
         results: text(|r| &r.results),
         shortcomings: text(|r| &r.shortcomings),
         proposals: text(|r| &r.proposals),
@@ -528,7 +542,11 @@ struct RollMarkdown {
     late_documents: Vec<(String, String, String, String)>,
 }
 
-fn action_rows(actions: &[CarriedAction]) -> Vec<(String, String, String, String)> {
+pub(crate) fn action_rows(
+    actions: &[CarriedAction],
+    lang: bienphong_i18n::Lang,
+) -> Vec<(String, String, String, String)> {
+    let date = |d| crate::words::date(lang, d);
     actions
         .iter()
         .map(|a| {
@@ -572,8 +590,8 @@ pub fn briefing_roll_to_markdown(roll: &BriefingRoll) -> Result<String> {
                 )
             })
             .collect(),
-        actions: action_rows(&roll.open_actions),
-        late_documents: overdue_rows(&roll.overdue_documents),
+        actions: action_rows(&roll.open_actions, bienphong_i18n::Lang::Vi),
+        late_documents: overdue_rows(&roll.overdue_documents, bienphong_i18n::Lang::Vi),
     }
     .render()
     .map_err(|e| ReportError::Render(e.to_string()))

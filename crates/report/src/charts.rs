@@ -68,7 +68,21 @@ pub struct Chart {
 impl Chart {
     /// "Biểu đồ 2: Số vụ việc xử lý theo tháng".
     pub fn caption(&self, number: usize) -> String {
-        format!("Biểu đồ {number}: {}", self.title)
+        self.caption_in(bienphong_i18n::Lang::Vi, number)
+    }
+
+    /// The caption in `lang`: "Chart 2: Cases handled by month".
+    pub fn caption_in(&self, lang: bienphong_i18n::Lang, number: usize) -> String {
+        lang.text(
+            "rpt-chart-caption",
+            &[
+                ("number", number.to_string()),
+                (
+                    "title",
+                    crate::words::translated(lang, "rpt-chart-", &self.title),
+                ),
+            ],
+        )
     }
 
     /// A standalone SVG document, also fit to be put inline in HTML.

@@ -9,8 +9,9 @@
 
 use crate::charts::Chart;
 use crate::letterhead::{DocumentStyle, Letterhead};
+use crate::words::{place_date, translated};
 use crate::{ReportError, Result};
-use bienphong_domain::format::{document_number, place_date};
+use bienphong_domain::format::document_number;
 use docx_rs::{
     AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow, WidthType,
@@ -100,28 +101,33 @@ fn letterhead_table(head: &Letterhead) -> Table {
     if let Some(mark) = &head.classification {
         left.push(centred(run(&mark.to_uppercase(), HEADER_SIZE).bold()));
     }
-    let number = if party {
-        format!("Số {}", number(head))
-    } else {
-        format!("Số: {}", number(head))
-    };
+    let lang = head.lang;
+    let number = lang.text(
+        if party {
+            "rpt-number-party"
+        } else {
+            "rpt-number-state"
+        },
+        &[("number", number(head))],
+    );
     left.push(centred(run(&number, HEADER_SIZE)));
+    let place_date = place_date(lang, &head.place, head.date);
     let right = if party {
         vec![
             centred(
-                run("ĐẢNG CỘNG SẢN VIỆT NAM", BODY_SIZE)
+                run(&lang.text("rpt-party-title", &[]), BODY_SIZE)
                     .bold()
                     .underline("single"),
             ),
             Paragraph::new(),
-            centred(run(&place_date(&head.place, head.date), BODY_SIZE).italic()),
+            centred(run(&place_date, BODY_SIZE).italic()),
         ]
     } else {
         vec![
-            centred(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", HEADER_SIZE).bold()),
-            centred(run("Độc lập - Tự do - Hạnh phúc", BODY_SIZE).bold()),
+            centred(run(&lang.text("rpt-national-title", &[]), HEADER_SIZE).bold()),
+            centred(run(&lang.text("rpt-national-motto", &[]), BODY_SIZE).bold()),
             rule(20),
-            centred(run(&place_date(&head.place, head.date), BODY_SIZE).italic()),
+            centred(run(&place_date, BODY_SIZE).italic()),
         ]
     };
     Table::without_borders(vec![TableRow::new(vec![
@@ -149,20 +155,27 @@ fn annex(mut doc: Docx, head: &Letterhead, charts: &[&Chart]) -> Result<Docx> {
     if charts.is_empty() {
         return Ok(doc);
     }
-    // `place_date` with no place leaves ", ngày … tháng … năm …".
-    let date = place_date("", head.date);
-    let mut belongs = format!(
-        "(Kèm theo Báo cáo số {} {}",
-        number(head),
-        date.trim_start_matches(", ")
-    );
-    if !head.issuing_body.is_empty() {
-        belongs.push_str(&format!(" của {}", head.issuing_body));
-    }
-    belongs.push(')');
+    let lang = head.lang;
+    // The date line with no place: "ngày … tháng … năm …".
+    let date = place_date(lang, "", head.date);
+    let mut args = vec![
+        ("number", number(head)),
+        ("date", date.trim_start_matches(", ").to_string()),
+    ];
+    let key = if head.issuing_body.is_empty() {
+        "rpt-annex-of"
+    } else {
+        args.push(("issuer", head.issuing_body.clone()));
+        "rpt-annex-of-issuer"
+    };
+    let belongs = lang.text(key, &args);
     doc = doc
-        .add_paragraph(centred(run("Phụ lục", BODY_SIZE).bold()).page_break_before(true))
-        .add_paragraph(centred(run("BIỂU ĐỒ SỐ LIỆU", BODY_SIZE).bold()))
+        .add_paragraph(
+            centred(run(&lang.text("rpt-annex", &[]), BODY_SIZE).bold()).page_break_before(true),
+        )
+        .add_paragraph(centred(
+            run(&lang.text("rpt-annex-title", &[]), BODY_SIZE).bold(),
+        ))
         .add_paragraph(centred(run(&belongs, BODY_SIZE).italic()))
         .add_paragraph(Paragraph::new());
     for (i, chart) in charts.iter().enumerate() {
@@ -182,7 +195,7 @@ fn annex(mut doc: Docx, head: &Letterhead, charts: &[&Chart]) -> Result<Docx> {
                     .keep_next(true),
             )
             .add_paragraph(
-                centred(run(&chart.caption(i + 1), HEADER_SIZE).italic())
+                centred(run(&chart.caption_in(lang, i + 1), HEADER_SIZE).italic())
                     .line_spacing(LineSpacing::new().after(2 * SPACE_AFTER)),
             );
     }
@@ -198,8 +211,13 @@ fn together(p: Paragraph) -> Paragraph {
 /// the block moves to the next page whole rather than leave the signer's
 /// name or "- Lưu: VT." alone there.
 fn closing_table(head: &Letterhead) -> Table {
+    let lang = head.lang;
     let mut left = vec![together(
-        Paragraph::new().add_run(run("Nơi nhận:", RECIPIENTS_TITLE_SIZE).bold().italic()),
+        Paragraph::new().add_run(
+            run(&lang.text("rpt-recipients", &[]), RECIPIENTS_TITLE_SIZE)
+                .bold()
+                .italic(),
+        ),
     )];
     for r in &head.recipients {
         left.push(together(
@@ -207,15 +225,15 @@ fn closing_table(head: &Letterhead) -> Table {
         ));
     }
     left.push(together(
-        Paragraph::new().add_run(run("- Lưu: VT.", RECIPIENTS_SIZE)),
+        Paragraph::new().add_run(run(&head.filing_line(), RECIPIENTS_SIZE)),
     ));
     let mut right = Vec::new();
     if let Some(on_behalf) = &head.signing_for {
+        let on_behalf = translated(lang, "rpt-title-", on_behalf);
         right.push(centred(run(&on_behalf.to_uppercase(), BODY_SIZE).bold()));
     }
-    right.push(centred(
-        run(&head.signer_title.to_uppercase(), BODY_SIZE).bold(),
-    ));
+    let title = translated(lang, "rpt-title-", &head.signer_title);
+    right.push(centred(run(&title.to_uppercase(), BODY_SIZE).bold()));
     for _ in 0..3 {
         right.push(Paragraph::new());
     }
@@ -251,14 +269,21 @@ fn joint_closing_table(head: &Letterhead) -> Table {
         })
         .collect();
     let mut left = vec![together(
-        Paragraph::new().add_run(run("Nơi nhận:", RECIPIENTS_TITLE_SIZE).bold().italic()),
+        Paragraph::new().add_run(
+            run(
+                &head.lang.text("rpt-recipients", &[]),
+                RECIPIENTS_TITLE_SIZE,
+            )
+            .bold()
+            .italic(),
+        ),
     )];
     for r in &head.recipients {
         left.push(together(
             Paragraph::new().add_run(run(&format!("- {r};"), RECIPIENTS_SIZE)),
         ));
     }
-    left.push(Paragraph::new().add_run(run("- Lưu: VT.", RECIPIENTS_SIZE)));
+    left.push(Paragraph::new().add_run(run(&head.filing_line(), RECIPIENTS_SIZE)));
     let mut second = vec![cell(left, width)];
     for _ in 1..n {
         second.push(cell(vec![Paragraph::new()], width));
@@ -296,11 +321,11 @@ fn data_table(
                 .enumerate()
                 .map(|(j, text)| {
                     let text = if i > 0 && head.unverified_units.iter().any(|u| u == text) {
-                        "Đơn vị khác"
+                        head.lang.text("rpt-other-unit", &[])
                     } else {
-                        text.as_str()
+                        text.clone()
                     };
-                    let mut r = run(text, 24);
+                    let mut r = run(&text, 24);
                     let align = if i == 0 {
                         r = r.bold();
                         AlignmentType::Center
@@ -416,13 +441,14 @@ fn core_properties(head: &Letterhead, title: &str) -> Vec<u8> {
             r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
             r#"xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
             r#"<dc:title>{title}</dc:title><dc:creator>{author}</dc:creator>"#,
-            r#"<cp:lastModifiedBy>{author}</cp:lastModifiedBy><dc:language>vi-VN</dc:language>"#,
+            r#"<cp:lastModifiedBy>{author}</cp:lastModifiedBy><dc:language>{language}</dc:language>"#,
             r#"<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>"#,
             r#"<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>"#,
             r#"<cp:revision>1</cp:revision></cp:coreProperties>"#
         ),
         title = escape(title),
         author = escape(&head.issuing_body),
+        language = head.lang.text("rpt-language-tag", &[]),
         when = when,
     )
     .into_bytes()

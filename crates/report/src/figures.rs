@@ -28,6 +28,7 @@ pub(crate) fn unit_ref(org: &Org, code: &Code) -> UnitRef {
             .map(|c| c.to_string())
             .unwrap_or_default(),
         agency_id: unit.and_then(|u| u.agency_id.clone()).unwrap_or_default(),
+        placeholder: unit.is_some_and(|u| !u.verified),
     }
 }
 
@@ -336,8 +337,14 @@ fn patrols_by_unit(org: &Org, names: &Names, by_lead: &[MeasureSum]) -> Vec<Unit
     rows
 }
 
+/// The one order of units in a report's rows: by name as Vietnamese sorts
+/// it, a placeholder unit ("Đơn vị khác", [`UnitRef::placeholder`]) after
+/// every real one.
 pub(crate) fn by_unit_name(a: &UnitRef, b: &UnitRef) -> std::cmp::Ordering {
-    collate(&a.name, &b.name).then_with(|| a.code.cmp(&b.code))
+    a.placeholder
+        .cmp(&b.placeholder)
+        .then_with(|| collate(&a.name, &b.name))
+        .then_with(|| a.code.cmp(&b.code))
 }
 
 fn cases(names: &Names, sums: &Sums) -> Cases {

@@ -7,6 +7,7 @@
 use crate::Result;
 use bienphong_domain::Date;
 use bienphong_domain::org::{Code, LinkKind, Org, Unit, UnitKind};
+use bienphong_i18n::Lang;
 use bienphong_store::Store;
 
 /// The state format (Decree 30/2020/NĐ-CP) or the Party's (Hướng dẫn
@@ -53,6 +54,9 @@ pub struct Letterhead {
     /// "2025-2030" (Party style only; see [`Letterhead::register`]); `None`
     /// for the five-year cycle of congresses the date falls in.
     pub term: Option<String>,
+    /// The language the document is rendered in: Vietnamese, or English
+    /// for foreign partners (names of units stay Vietnamese).
+    pub lang: Lang,
 }
 
 /// Where a document's number is taken from: one register per issuer and
@@ -403,6 +407,19 @@ impl Letterhead {
         as_of: Date,
         date: Date,
     ) -> Self {
+        Self::derive_in(org, scope, style, as_of, date, Lang::Vi)
+    }
+
+    /// [`Self::derive`] for a document rendered in `lang`: the superior
+    /// among the recipients is worded in it.
+    pub fn derive_in(
+        org: &Org,
+        scope: Option<&Code>,
+        style: DocumentStyle,
+        as_of: Date,
+        date: Date,
+        lang: Lang,
+    ) -> Self {
         let Some(unit) = issuing_unit(org, scope, as_of) else {
             return Self {
                 style,
@@ -423,6 +440,7 @@ impl Letterhead {
                 unverified_units: unverified_units(org),
                 joint_signers: Vec::new(),
                 term: None,
+                lang,
             };
         };
         let province = province_of(org, unit, as_of).or_else(|| {
@@ -463,7 +481,7 @@ impl Letterhead {
             classification: None,
             recipients: issuer
                 .superior
-                .map(|s| format!("{s} (để báo cáo)"))
+                .map(|s| lang.text("rpt-for-reporting", &[("body", s)]))
                 .into_iter()
                 .collect(),
             signing_for: issuer.signing_for.map(str::to_string),
@@ -472,7 +490,32 @@ impl Letterhead {
             unverified_units: unverified_units(org),
             joint_signers: Vec::new(),
             term: None,
+            lang,
         }
+    }
+
+    /// The line that closes "Nơi nhận": "- Lưu: VT." in the state format;
+    /// in the Party's (Hướng dẫn 36-HD/VPTW, thể thức văn bản của Đảng) the
+    /// committee's office files it, "- Lưu Văn phòng Đảng ủy." (a cell,
+    /// which has no office, "- Lưu Chi bộ.").
+    pub fn filing_line(&self) -> String {
+        if self.style == DocumentStyle::State {
+            return self.lang.text("rpt-archive", &[]);
+        }
+        let body = self.issuing_body.trim();
+        if body.to_lowercase().starts_with("chi bộ") {
+            return self.lang.text("rpt-archive-party-cell", &[]);
+        }
+        // "Đảng ủy xã Lũng Cú" → "Đảng ủy", "Huyện ủy Vị Xuyên" → "Huyện ủy":
+        // the committee is the body's first two words.
+        let committee: Vec<&str> = body.split_whitespace().take(2).collect();
+        let committee = if committee.len() == 2 && committee[1].to_lowercase() == "ủy" {
+            committee.join(" ")
+        } else {
+            "Đảng ủy".to_string()
+        };
+        self.lang
+            .text("rpt-archive-party-office", &[("committee", committee)])
     }
 
     /// This letterhead with what people set by hand.
@@ -562,12 +605,14 @@ impl Letterhead {
 /// The letterhead settings of a request or a form, read by key: `style`
 /// (`state`, `party`), `date` (DD/MM/YYYY), `number`, `issuer`,
 /// `parent_body`, `symbol`, `place`, `classification`, `signing_for`,
-/// `signer_title`, `signer_name`, `term` (a Party committee's, "2025-2030")
-/// and `recipients` (one a line, or separated by `;`). Empty values keep what the issuer gives; a bad value is named
+/// `signer_title`, `signer_name`, `term` (a Party committee's, "2025-2030"),
+/// `lang` (`vi`, `en`) and `recipients` (one a line, or separated by `;`). Empty values keep what the issuer gives; a bad value is named
 /// by its key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LetterheadSettings {
     pub style: DocumentStyle,
+    /// `lang`: `vi` (default) or `en`, the language of the document.
+    pub lang: Lang,
     pub date: Option<Date>,
     pub overrides: LetterheadOverrides,
 }
@@ -609,6 +654,19 @@ impl LetterheadSettings {
             })
             .transpose()?;
         let term = text("term").map(|t| parse_term(&t)).transpose()?;
+        let lang = match text("lang").as_deref() {
+            None | Some("vi") => Lang::Vi,
+            Some("en") => Lang::En,
+            Some(other) => {
+                return Err(ValidationError::new(
+                    "lang",
+                    Problem::UnknownValue {
+                        value: other.to_string(),
+                        expected: "vi, en".into(),
+                    },
+                ));
+            }
+        };
         let recipients = text("recipients")
             .map(|r| {
                 r.split(['\n', ';'])
@@ -620,6 +678,7 @@ impl LetterheadSettings {
             .unwrap_or_default();
         Ok(Self {
             style,
+            lang,
             date,
             overrides: LetterheadOverrides {
                 parent_body: text("parent_body"),
@@ -646,12 +705,13 @@ impl LetterheadSettings {
         as_of: Date,
         default_date: Date,
     ) -> Letterhead {
-        Letterhead::derive(
+        Letterhead::derive_in(
             org,
             scope,
             self.style,
             as_of,
             self.date.unwrap_or(default_date),
+            self.lang,
         )
         .with(self.overrides)
     }
@@ -715,6 +775,8 @@ mod tests {
         assert!(read(&[("number", "-3")]).unwrap_err().starts_with("number"));
         assert!(read(&[("number", "0")]).unwrap_err().starts_with("number"));
         assert!(read(&[("term", "2025")]).unwrap_err().starts_with("term"));
+        assert!(read(&[("lang", "fr")]).unwrap_err().starts_with("lang"));
+        assert_eq!(read(&[("lang", "en")]).unwrap().lang, Lang::En);
         assert!(
             read(&[("term", "2030-2025")])
                 .unwrap_err()

@@ -7,21 +7,24 @@ mod briefing;
 mod charts;
 mod document;
 mod docx;
+mod english;
 mod figures;
 mod joint;
 mod letterhead;
 mod output;
 mod render;
 mod summary;
+mod summary_en;
 mod tables;
+mod words;
 mod xlsx;
 
 pub use aggregate::{CHANNEL, SUPPRESSION_RULE, THRESHOLD, aggregate_tables, render_aggregate};
 pub use annual::{AnnualReview, UnitRef, annual_review, annual_review_mapped};
 pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, OverdueDocument,
-    briefing_roll, briefing_roll_to_markdown, briefing_to_markdown, briefing_view, carried_actions,
-    key_figures, overdue_documents, state_text,
+    briefing_roll, briefing_roll_to_markdown, briefing_to_markdown, briefing_to_markdown_in,
+    briefing_view, carried_actions, key_figures, overdue_documents, state_text,
 };
 pub use charts::{
     Chart, Charts, Layout, Png, Series, annual_charts, patrols_by_unit_chart, summary_charts,
@@ -35,11 +38,12 @@ pub use letterhead::{
     parse_term,
 };
 pub use output::{DocxParts, Format, Report};
-pub use render::{to_json, to_markdown};
+pub use render::{to_json, to_markdown, to_markdown_in};
 pub use summary::{
     CaseChanges, CaseTypeChange, Change, DisasterChanges, DocumentChanges, PatrolChanges,
     PropagandaChanges, SeizureChange, Summary, UnitCaseChange, UnitPatrolChange,
     latest_year_with_records, summary, summary_mapped, summary_to_json, summary_to_markdown,
+    summary_to_markdown_in,
 };
 pub use tables::{AnnualTables, DataTable, Value, annual_tables, summary_tables};
 pub use xlsx::{tables_to_csv, tables_to_xlsx};

@@ -140,9 +140,14 @@ impl Report {
     }
 
     pub fn markdown(&self) -> Result<String> {
+        self.markdown_in(bienphong_i18n::Lang::Vi)
+    }
+
+    /// The narrative in `lang`: Vietnamese, or English for foreign partners.
+    pub fn markdown_in(&self, lang: bienphong_i18n::Lang) -> Result<String> {
         match self {
-            Report::Annual(a) => crate::render::to_markdown(a),
-            Report::Summary(s) => crate::summary::summary_to_markdown(s),
+            Report::Annual(a) => crate::render::to_markdown_in(a, lang),
+            Report::Summary(s) => crate::summary::summary_to_markdown_in(s, lang),
         }
     }
 
@@ -205,7 +210,7 @@ impl Report {
                     ReportError::Render("a DOCX needs its letterhead and charts".into())
                 })?;
                 crate::docx::markdown_to_docx_with_charts(
-                    &self.markdown()?,
+                    &self.markdown_in(parts.letterhead.lang)?,
                     &parts.letterhead,
                     &parts.charts.shown(),
                 )

@@ -103,6 +103,14 @@ fn annual_briefings(b: &crate::annual::Briefings) -> String {
 }
 
 pub fn to_markdown(review: &AnnualReview) -> Result<String> {
+    to_markdown_in(review, bienphong_i18n::Lang::Vi)
+}
+
+/// The annual review as Markdown in `lang` (English for foreign partners).
+pub fn to_markdown_in(review: &AnnualReview, lang: bienphong_i18n::Lang) -> Result<String> {
+    if lang == bienphong_i18n::Lang::En {
+        return crate::english::annual(review);
+    }
     let p = &review.patrols;
     let c = &review.cases;
     let b = &review.briefings;

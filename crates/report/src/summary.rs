@@ -9,7 +9,7 @@ use crate::render::{Row, cell, json};
 use crate::{ReportError, Result};
 use askama::Template;
 use bienphong_domain::catalogue::CatalogueKind;
-use bienphong_domain::format::{comparison, count, date, decimal, integer, percent, period_name};
+use bienphong_domain::format::{comparison, count, date, decimal, integer, period_name};
 use bienphong_domain::org::{Code, Org};
 use bienphong_domain::{Cutoff, Date, Period, PeriodKind};
 use bienphong_service::Service;
@@ -610,32 +610,35 @@ pub(crate) fn uppercase_first(s: &str) -> String {
     }
 }
 
-/// `+88`, `-3`, `0`.
-fn signed(d: Decimal) -> String {
+/// `+88`, `-3`, `0` (`+0,58` in Vietnamese, `+0.58` in English).
+pub(crate) fn signed(lang: bienphong_i18n::Lang, d: Decimal) -> String {
+    let text = crate::words::decimal(lang, d, false);
     if d.is_sign_positive() && !d.is_zero() {
-        format!("+{}", decimal(d, false))
+        format!("+{text}")
     } else {
-        decimal(d, false)
+        text
     }
 }
 
 /// `+8,1%`, `-2,4%`, `0%`; `–` when the same period had none.
-fn signed_percent(p: Option<Decimal>) -> String {
+pub(crate) fn signed_percent(lang: bienphong_i18n::Lang, p: Option<Decimal>) -> String {
     match p {
-        Some(p) if p.is_sign_positive() && !p.is_zero() => format!("+{}", percent(p)),
-        Some(p) => percent(p),
+        Some(p) if p.is_sign_positive() && !p.is_zero() => {
+            format!("+{}", crate::words::percent(lang, p))
+        }
+        Some(p) => crate::words::percent(lang, p),
         None => "–".to_string(),
     }
 }
 
 /// The columns of a count compared: this period, the same period, the
 /// change, the change in percent.
-fn columns(c: &Change<i64>) -> [String; 4] {
+pub(crate) fn columns(lang: bienphong_i18n::Lang, c: &Change<i64>) -> [String; 4] {
     [
-        integer(c.current),
-        integer(c.previous),
-        signed(Decimal::from(c.difference)),
-        signed_percent(c.percent),
+        crate::words::integer(lang, c.current),
+        crate::words::integer(lang, c.previous),
+        signed(lang, Decimal::from(c.difference)),
+        signed_percent(lang, c.percent),
     ]
 }
 
@@ -698,7 +701,17 @@ pub(crate) fn mapping_note_of(
     note
 }
 
+const VI: bienphong_i18n::Lang = bienphong_i18n::Lang::Vi;
+
 pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
+    summary_to_markdown_in(summary, bienphong_i18n::Lang::Vi)
+}
+
+/// The summary as Markdown in `lang` (English for foreign partners).
+pub fn summary_to_markdown_in(summary: &Summary, lang: bienphong_i18n::Lang) -> Result<String> {
+    if lang == bienphong_i18n::Lang::En {
+        return crate::summary_en::summary(summary);
+    }
     let p = &summary.patrols;
     let c = &summary.cases;
     let seizure_items: Vec<String> = summary
@@ -759,7 +772,7 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
             .iter()
             .map(|u| {
                 let mut row = vec![cell(&u.unit.name)];
-                row.extend(columns(&u.count));
+                row.extend(columns(VI, &u.count));
                 row.push(integer(u.border_guard_persons.current));
                 row.push(integer(u.other_persons.current));
                 Row(row)
@@ -772,7 +785,7 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
             .iter()
             .map(|u| {
                 let mut row = vec![cell(&u.unit.name)];
-                row.extend(columns(&u.count));
+                row.extend(columns(VI, &u.count));
                 row.push(integer(u.subjects.current));
                 Row(row)
             })
@@ -782,7 +795,7 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
             .iter()
             .map(|t| {
                 let mut row = vec![cell(&t.name)];
-                row.extend(columns(&t.count));
+                row.extend(columns(VI, &t.count));
                 row.push(integer(t.subjects.current));
                 Row(row)
             })
@@ -797,8 +810,8 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
                     cell(&s.measure),
                     decimal(q.current, false),
                     decimal(q.previous, false),
-                    signed(q.difference),
-                    signed_percent(q.percent),
+                    signed(VI, q.difference),
+                    signed_percent(VI, q.percent),
                 ])
             })
             .collect(),

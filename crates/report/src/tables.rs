@@ -3,6 +3,7 @@
 
 use crate::annual::AnnualReview;
 use bienphong_domain::format::{decimal, integer};
+use bienphong_i18n::Lang;
 use rust_decimal::Decimal;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +20,15 @@ impl Value {
             Value::Text(s) => s.clone(),
             Value::Integer(n) => integer(*n),
             Value::Decimal(d) => decimal(*d, false),
+        }
+    }
+
+    /// As a report in `lang` writes it: `1.178` (vi), `1,178` (en).
+    pub fn display_in(&self, lang: Lang) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Integer(n) => crate::words::integer(lang, *n),
+            Value::Decimal(d) => crate::words::decimal(lang, *d, false),
         }
     }
 
@@ -70,8 +80,23 @@ impl DataTable {
 
     /// A Markdown table, numbers right-aligned; ends with a newline.
     pub fn markdown(&self) -> String {
+        self.markdown_in(Lang::Vi)
+    }
+
+    /// [`Self::markdown`] in English, for the English templates.
+    pub fn markdown_en(&self) -> String {
+        self.markdown_in(Lang::En)
+    }
+
+    /// [`Self::markdown`] in `lang`: its headers and numbers.
+    pub fn markdown_in(&self, lang: Lang) -> String {
         let escape = |s: &str| s.replace('|', "\\|");
-        let mut out = format!("| {} |\n|", self.headers.join(" | "));
+        let headers: Vec<String> = self
+            .headers
+            .iter()
+            .map(|h| crate::words::translated(lang, "rpt-col-", h))
+            .collect();
+        let mut out = format!("| {} |\n|", headers.join(" | "));
         for i in 0..self.headers.len() {
             let numeric = self
                 .rows
@@ -82,7 +107,7 @@ impl DataTable {
         }
         out.push('\n');
         for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(|v| escape(&v.display())).collect();
+            let cells: Vec<String> = row.iter().map(|v| escape(&v.display_in(lang))).collect();
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
         out
@@ -152,6 +177,11 @@ impl AnnualTables {
 }
 
 pub fn annual_tables(r: &AnnualReview) -> AnnualTables {
+    annual_tables_in(r, Lang::Vi)
+}
+
+/// [`annual_tables`] with the words its cells hold in `lang`.
+pub(crate) fn annual_tables_in(r: &AnnualReview, lang: Lang) -> AnnualTables {
     AnnualTables {
         documents: DataTable::new(
             "Văn bản",
@@ -170,7 +200,10 @@ pub fn annual_tables(r: &AnnualReview) -> AnnualTables {
                 .iter()
                 .map(|m| {
                     let mut row = unit_cells(&m.unit).to_vec();
-                    row.push(Value::Text(format!("Quý {}", m.quarter)));
+                    row.push(Value::Text(match lang {
+                        Lang::Vi => format!("Quý {}", m.quarter),
+                        Lang::En => lang.text("rpt-quarter", &[("quarter", m.quarter.to_string())]),
+                    }));
                     row
                 })
                 .collect(),

@@ -17,6 +17,14 @@ use std::collections::HashMap;
 /// A request's query, by name.
 pub type Query = HashMap<String, String>;
 
+/// A posted form's fields as a query's: the first value of each, so that a
+/// form posts what a link would send.
+pub fn from_form(form: &bienphong_domain::fields::Posted) -> Query {
+    form.iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.first()?.clone())))
+        .collect()
+}
+
 /// A parameter's text, trimmed, if it is not blank.
 fn given<'a>(q: &'a Query, name: &str) -> Option<&'a str> {
     q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
@@ -435,6 +443,9 @@ pub fn schema(path: &str, name: &str) -> serde_json::Value {
             "enum": bienphong_report::Format::ALL.map(bienphong_report::Format::name),
         }),
         "style" => json!({"type": "string", "enum": ["state", "party"]}),
+        "lang" => json!({"type": "string", "enum": ["vi", "en"]}),
+        "period" if path == "/api/v1/reports/summary" => json!({"type": "string",
+            "pattern": "^(q[1-4]|m([1-9]|1[0-2])|half-[12]|nine-months|year)$"}),
         "limit" => json!({"type": "integer", "minimum": 1, "maximum": 500}),
         "number" => json!({"type": "integer", "minimum": 1, "maximum": u32::MAX}),
         "before" => json!({"type": "integer"}),

@@ -58,9 +58,15 @@ pub async fn run(
                 Format::Md => bienphong_report::briefing_to_markdown(&view)?.into_bytes(),
                 Format::Docx => {
                     let org = service.org().await?;
-                    let mut head =
-                        letterhead(&head, service.store(), &org, Some(&code), view.period.to)
-                            .await?;
+                    let mut head = letterhead(
+                        ctx,
+                        &head,
+                        service.store(),
+                        &org,
+                        Some(&code),
+                        view.period.to,
+                    )
+                    .await?;
                     if let Some(id) = view.record_id
                         && view.report.as_ref().is_some_and(|r| !r.signers.is_empty())
                     {
@@ -69,11 +75,11 @@ pub async fn run(
                             &org,
                             &signoff.signers,
                             view.period.to,
-                            false,
+                            head.lang == bienphong_i18n::Lang::En,
                         );
                     }
                     bienphong_report::markdown_to_docx(
-                        &bienphong_report::briefing_to_markdown(&view)?,
+                        &bienphong_report::briefing_to_markdown_in(&view, head.lang)?,
                         &head,
                     )?
                 }

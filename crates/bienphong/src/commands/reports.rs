@@ -41,9 +41,14 @@ async fn document(ctx: &Context, args: DocumentArgs, out: &mut impl Write) -> Re
     let signers = if doc.signers.is_empty() {
         Vec::new()
     } else {
-        bienphong_report::joint_signers(&org, &view.signers, doc.date, false)
+        bienphong_report::joint_signers(
+            &org,
+            &view.signers,
+            doc.date,
+            ctx.lang == bienphong_i18n::Lang::En,
+        )
     };
-    let bytes = bienphong_report::document_docx(&org, doc, signers)?;
+    let bytes = bienphong_report::document_docx(&org, doc, signers, ctx.lang)?;
     emit(out, &bytes, args.output.as_deref(), true)
 }
 
@@ -141,6 +146,7 @@ async fn write_report(
         let org = service.org().await?;
         let scope = report.scope();
         let letterhead = letterhead(
+            ctx,
             head,
             service.store(),
             &org,
@@ -168,8 +174,10 @@ pub fn report_format(f: Format) -> ReportFormat {
 }
 
 /// The letterhead of a report on `scope`, with what the options leave out
-/// taken from the organisation as it stood on the period's last day.
+/// taken from the organisation as it stood on the period's last day, in
+/// the language of `--lang` (English for foreign partners).
 pub async fn letterhead(
+    ctx: &Context,
     args: &LetterheadArgs,
     store: &SqlStore,
     org: &Org,
@@ -184,21 +192,22 @@ pub async fn letterhead(
         Style::State => bienphong_report::DocumentStyle::State,
         Style::Party => bienphong_report::DocumentStyle::Party,
     };
-    let mut head = bienphong_report::Letterhead::derive(org, scope, style, as_of, date).with(
-        bienphong_report::LetterheadOverrides {
-            parent_body: args.parent_body.clone(),
-            issuing_body: args.issuer.clone(),
-            number: args.number,
-            symbol: args.symbol.clone(),
-            place: args.place.clone(),
-            classification: args.classification.clone(),
-            recipients: args.recipient.clone(),
-            signing_for: args.signing_for.clone(),
-            signer_title: args.signer_title.clone(),
-            signer_name: args.signer_name.clone(),
-            term: args.term.clone(),
-        },
-    );
+    let mut head = bienphong_report::Letterhead::derive_in(
+        org, scope, style, as_of, date, ctx.lang,
+    )
+    .with(bienphong_report::LetterheadOverrides {
+        parent_body: args.parent_body.clone(),
+        issuing_body: args.issuer.clone(),
+        number: args.number,
+        symbol: args.symbol.clone(),
+        place: args.place.clone(),
+        classification: args.classification.clone(),
+        recipients: args.recipient.clone(),
+        signing_for: args.signing_for.clone(),
+        signer_title: args.signer_title.clone(),
+        signer_name: args.signer_name.clone(),
+        term: args.term.clone(),
+    });
     if args.register {
         head.number_from_register(store).await?;
     }

@@ -15,6 +15,7 @@ pub mod org_changes;
 pub mod org_codes;
 pub mod persons;
 pub mod records;
+pub mod registers;
 pub mod reports;
 pub mod sheets;
 pub mod signoff;

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, Error};
-use crate::extract::{ApiCaller, SignedIn, back_of};
+use crate::extract::{ApiCaller, CsrfForm, SignedIn, back_of};
 use crate::heavy;
 use crate::params;
 use crate::view::{Frame, Tr, attachment, frame, markdown_html, render, unit_options};
@@ -112,13 +112,15 @@ async fn report_for(
 
 /// `report` in the format the query names (Markdown when it names none),
 /// rendered off the request threads. A DOCX takes its letterhead from the
-/// query, and what the query leaves out from the issuer.
+/// query, and what the query leaves out from the issuer; `numbering`, a
+/// POST's caller, takes its number from the issuer's register.
 async fn rendered(
     state: &AppState,
     lang: Lang,
     q: &params::Query,
     report: Report,
     default_format: Format,
+    numbering: Option<&Principal>,
 ) -> Result<(Vec<u8>, Format), Error> {
     let format = match q.get("format").map(String::as_str) {
         None | Some("") => default_format,
@@ -143,14 +145,12 @@ async fn rendered(
     let settings = LetterheadSettings::read(|k| q.get(k).map(String::as_str))?;
     let parts = if format == Format::Docx {
         let org = state.service.org_shared().await?;
-        let period = report.period();
         let scope = report.scope();
-        let today = today();
-        report
-            .docx_parts(&state.service, format, || {
-                settings.letterhead(&org, scope.as_ref(), period.to, today)
-            })
-            .await?
+        let mut head = settings.letterhead(&org, scope.as_ref(), report.period().to, today());
+        if let Some(who) = numbering {
+            super::registers::take_number(state, who, &mut head).await?;
+        }
+        report.docx_parts(&state.service, format, || head).await?
     } else {
         None
     };
@@ -219,7 +219,27 @@ pub async fn download(
     let lang = auth.lang;
     let report = report_for(&state, &auth.principal, lang, &q).await?;
     let name = report.file_stem();
-    let (body, format) = rendered(&state, lang, &q, report, Format::Markdown).await?;
+    let (body, format) = rendered(&state, lang, &q, report, Format::Markdown, None).await?;
+    Ok(attachment(
+        body,
+        format.content_type(),
+        &format!("{name}.{}", format.extension()),
+    ))
+}
+
+/// The DOCX settings form, posted: the download with its settings, and
+/// with "take the next number in the register" checked, numbered from the
+/// issuer's register (a POST, as a number taken is written).
+pub async fn download_post(
+    State(state): State<AppState>,
+    CsrfForm { auth, form }: CsrfForm,
+) -> Result<Response, Error> {
+    let lang = auth.lang;
+    let q = params::from_form(&form);
+    let numbering = params::flag(lang, &q, "register")?.then_some(&auth.principal);
+    let report = report_for(&state, &auth.principal, lang, &q).await?;
+    let name = report.file_stem();
+    let (body, format) = rendered(&state, lang, &q, report, Format::Docx, numbering).await?;
     Ok(attachment(
         body,
         format.content_type(),
@@ -242,7 +262,27 @@ pub async fn annual(
     let scope = params::scope(&state, &caller.principal, lang, &q).await?;
     let review = heavy::annual_review_mapped(&state, year, cutoff, scope.as_ref(), map_to).await?;
     let report = Report::Annual(Box::new(AnnualReview::clone(&review)));
-    let (body, format) = rendered(&state, lang, &q, report, Format::Json).await?;
+    let (body, format) = rendered(&state, lang, &q, report, Format::Json, None).await?;
+    Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
+}
+
+/// `GET /api/v1/reports/summary`: the summary of a period (`period`: a
+/// quarter `q1`…`q4`, a month `m1`…`m12`, `half-1`, `half-2`,
+/// `nine-months` or `year`) compared with the same period last year, in
+/// any report format, JSON unless the query names another; a DOCX with
+/// the annual route's settings.
+pub async fn summary(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<params::Query>,
+) -> Result<Response, Error> {
+    let lang = caller.lang;
+    let period = q.get("period").map_or("", String::as_str);
+    if period.is_empty() || period == "annual" {
+        return Err(ApiError::bad_request(lang, "period", "q1").into());
+    }
+    let report = report_for(&state, &caller.principal, lang, &q).await?;
+    let (body, format) = rendered(&state, lang, &q, report, Format::Json, None).await?;
     Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
 }
 
@@ -253,8 +293,11 @@ pub async fn document_docx(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     axum::extract::Path(id): axum::extract::Path<String>,
+    Query(q): Query<params::Query>,
 ) -> Result<Response, Error> {
     let lang = caller.lang;
+    // `lang=en`: the document in English, for foreign partners.
+    let doc_lang = LetterheadSettings::read(|k| q.get(k).map(String::as_str))?.lang;
     let id = id
         .parse::<bienphong_domain::RecordId>()
         .map_err(|_| ApiError::not_found(lang))?;
@@ -269,12 +312,12 @@ pub async fn document_docx(
     let signers = if doc.signers.is_empty() {
         Vec::new()
     } else {
-        bienphong_report::joint_signers(&org, &view.signers, doc.date, false)
+        bienphong_report::joint_signers(&org, &view.signers, doc.date, doc_lang == Lang::En)
     };
     let file = format!("van-ban-{id}.docx");
     let bytes = state
         .heavy
-        .run(move || bienphong_report::document_docx(&org, &doc, signers))
+        .run(move || bienphong_report::document_docx(&org, &doc, signers, doc_lang))
         .await?;
     Ok(attachment(bytes, Format::Docx.content_type(), &file))
 }

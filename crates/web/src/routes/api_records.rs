@@ -12,14 +12,20 @@ use bienphong_domain::RecordType;
 pub(super) fn api_routes() -> Vec<ApiRoute> {
     use axum::routing::MethodFilter as F;
     let mut routes = Vec::new();
-    routes.push(route(
-        Method::GET,
-        "/api/v1/documents/{id}/docx",
-        "A document record as a DOCX: its letterhead, subject, recipients, actions and signer blocks",
-        "reports",
-        &[200, 404],
-        on(F::GET, reports::document_docx),
-    ));
+    routes.push(ApiRoute {
+        query: &[(
+            "lang",
+            "vi (default) or en: the document in English, for foreign partners",
+        )],
+        ..route(
+            Method::GET,
+            "/api/v1/documents/{id}/docx",
+            "A document record as a DOCX: its letterhead, subject, recipients, actions and signer blocks",
+            "reports",
+            &[200, 404, 422],
+            on(F::GET, reports::document_docx),
+        )
+    });
     for t in [RecordType::Document, RecordType::BriefingReport] {
         let path = format!("/api/v1/{}/{{id}}/signoff", collection(t));
         routes.push(ApiRoute {

@@ -2,9 +2,48 @@
 
 use super::BRIEFING_QUERY;
 use super::{ApiRoute, route};
-use crate::resources::{briefings, geo, reports, signoff};
+use crate::resources::{briefings, geo, registers, reports, signoff};
 use axum::http::Method;
 use axum::routing::on;
+
+/// `params`, then the settings of a DOCX (`LetterheadSettings`' keys), the
+/// same on every route that writes one.
+macro_rules! with_docx_settings {
+    ($($param:expr),* $(,)?) => {
+        &[
+            $($param,)*
+            ("style", "docx: state (default) or party"),
+            ("lang", "docx: vi (default) or en, English for foreign partners (unit names stay Vietnamese)"),
+            (
+                "number",
+                "docx: the number in the issuer's register (POST /api/v1/registers/next takes the next one)",
+            ),
+            (
+                "date",
+                "docx: the document's date, YYYY-MM-DD or DD/MM/YYYY (default: today)",
+            ),
+            (
+                "issuer",
+                "docx: the issuing body (default: derived from the scope)",
+            ),
+            ("parent_body", "docx: the body above the issuer"),
+            ("symbol", "docx: the symbol after the number"),
+            ("place", "docx: the place in the date line"),
+            (
+                "signing_for",
+                "docx: TM., KT., … on whose behalf the signer signs",
+            ),
+            ("signer_title", "docx: the signer's title"),
+            ("signer_name", "docx: the signer's name"),
+            (
+                "recipients",
+                "docx: recipients after the superior, one a line or separated by ;",
+            ),
+            ("classification", "docx: a classification mark such as MẬT"),
+            ("term", "docx, party style: the committee's term, 2025-2030"),
+        ]
+    };
+}
 
 /// The API routes of this area, in the order the OpenAPI document lists them.
 pub(super) fn api_routes() -> Vec<ApiRoute> {
@@ -12,7 +51,7 @@ pub(super) fn api_routes() -> Vec<ApiRoute> {
     vec![
         ApiRoute {
             required: &["year"],
-            query: &[
+            query: with_docx_settings!(
                 ("year", "the year"),
                 ("scope", "unit code (default: the caller's unit)"),
                 ("cutoff", "decree09 (default) or calendar"),
@@ -28,30 +67,7 @@ pub(super) fn api_routes() -> Vec<ApiRoute> {
                      names, no case details, counts 1–4 shown as <5 with complementary \
                      suppression (md, json, xlsx or csv)",
                 ),
-                ("style", "docx: state (default) or party"),
-                ("number", "docx: the number in the issuer's register"),
-                (
-                    "date",
-                    "docx: the document's date, YYYY-MM-DD or DD/MM/YYYY (default: today)",
-                ),
-                (
-                    "issuer",
-                    "docx: the issuing body (default: derived from the scope)",
-                ),
-                ("parent_body", "docx: the body above the issuer"),
-                ("symbol", "docx: the symbol after the number"),
-                ("place", "docx: the place in the date line"),
-                (
-                    "signing_for",
-                    "docx: TM., KT., … on whose behalf the signer signs",
-                ),
-                ("signer_title", "docx: the signer's title"),
-                ("signer_name", "docx: the signer's name"),
-                (
-                    "recipients",
-                    "docx: recipients after the superior, one a line or separated by ;",
-                ),
-            ],
+            ),
             ..route(
                 Method::GET,
                 "/api/v1/reports/annual",
@@ -59,6 +75,48 @@ pub(super) fn api_routes() -> Vec<ApiRoute> {
                 "reports",
                 &[200, 400, 403, 404, 422],
                 on(F::GET, reports::annual),
+            )
+        },
+        ApiRoute {
+            required: &["year", "period"],
+            query: with_docx_settings!(
+                ("year", "the year"),
+                (
+                    "period",
+                    "q1–q4, m1–m12, half-1, half-2, nine-months or year",
+                ),
+                ("scope", "unit code (default: the caller's unit)"),
+                ("cutoff", "decree09 (default) or calendar"),
+                (
+                    "map_to",
+                    "with scope: count the period's records for the units of this day instead of as the units were",
+                ),
+                ("format", "json (default), md, xlsx, csv or docx"),
+                (
+                    "aggregate_only",
+                    "true: aggregates only, for the unclassified national reporting system",
+                ),
+            ),
+            ..route(
+                Method::GET,
+                "/api/v1/reports/summary",
+                "The summary of a period (a quarter, a month, a half, nine months, a year) compared with the same period last year",
+                "reports",
+                &[200, 400, 403, 404, 422],
+                on(F::GET, reports::summary),
+            )
+        },
+        ApiRoute {
+            query: with_docx_settings!(("scope", "the issuing unit (default: the caller's unit)"),),
+            ..route(
+                Method::POST,
+                "/api/v1/registers/next",
+                "Take the next number of the issuer's register for a document on scope with these \
+                 settings (state: one series a calendar year; Party: each kind through the term); \
+                 audited; concurrent calls never get the same number",
+                "reports",
+                &[200, 400, 403, 404, 422],
+                on(F::POST, registers::next),
             )
         },
         ApiRoute {
@@ -108,6 +166,22 @@ pub(super) fn api_routes() -> Vec<ApiRoute> {
                 "briefings",
                 &[200, 400, 403, 422],
                 on(F::GET, briefings::view),
+            )
+        },
+        ApiRoute {
+            query: with_docx_settings!(
+                ("year", "the year"),
+                ("quarter", "1–4"),
+                ("cutoff", "decree09 (default) or calendar"),
+            ),
+            required: &["year", "quarter"],
+            ..route(
+                Method::GET,
+                "/api/v1/briefings/{unit}/docx",
+                "A unit's briefing report as an official document (DOCX), with the annual review's settings",
+                "briefings",
+                &[200, 400, 403, 404, 422],
+                on(F::GET, briefings::docx::api_docx),
             )
         },
         ApiRoute {

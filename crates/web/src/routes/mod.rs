@@ -282,7 +282,10 @@ pub fn page_routes() -> Router<AppState> {
         .route("/org", get(org::org_page))
         .route("/catalogues", get(org::catalogue_page))
         .route("/reports", get(reports::page))
-        .route("/reports/download", get(reports::download))
+        .route(
+            "/reports/download",
+            get(reports::download).post(reports::download_post),
+        )
         .route("/conflicts", get(conflicts::list_page))
         .route(
             "/conflicts/{id}",
@@ -295,7 +298,7 @@ pub fn page_routes() -> Router<AppState> {
         )
         .route(
             "/briefings/{unit}/download",
-            get(briefings::pages::download),
+            get(briefings::docx::download).post(briefings::docx::download_post),
         )
         .route("/admin/audit", get(audit::page))
         .route("/admin/subjects", get(persons::page))

@@ -1511,7 +1511,7 @@ pub(crate) fn form_values(page: &str) -> Vec<(String, String)> {
 }
 
 /// The text part of a DOCX.
-fn docx_document(bytes: &[u8]) -> String {
+pub(crate) fn docx_document(bytes: &[u8]) -> String {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();

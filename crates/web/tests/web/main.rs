@@ -20,6 +20,7 @@ mod ops;
 mod org_pages;
 mod personal;
 mod pickers;
+mod registers;
 mod sheets;
 mod signoff;
 mod smoke;

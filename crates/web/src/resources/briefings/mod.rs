@@ -3,6 +3,7 @@
 //! submission, and what changed after it was submitted. The JSON routes
 //! here, the pages in [`pages`], over the same use cases.
 
+pub mod docx;
 pub mod pages;
 
 use crate::error::{ApiError, Error};

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::extract::{Authenticated, CsrfForm, SignedIn, back_of};
 use crate::params;
 use crate::view::{
-    Frame, Tr, attachment, frame, markdown_html, render, unit_name, unit_options, write_error_line,
+    Frame, Tr, frame, markdown_html, render, unit_name, unit_options, write_error_line,
 };
 use crate::{AppState, now_ms};
 use askama::Template;
@@ -24,7 +24,7 @@ use bienphong_service::{Principal, today};
 use std::collections::HashMap;
 
 /// The unit and quarter of a report page, if `who` may read the unit's.
-async fn target(
+pub(super) async fn target(
     state: &AppState,
     who: &Principal,
     lang: Lang,
@@ -388,64 +388,4 @@ pub async fn save(
         params::briefing_query(&quarter)
     ))
     .into_response())
-}
-
-/// The report as Markdown or DOCX (Decree 30 letterhead of the unit).
-pub async fn download(
-    State(state): State<AppState>,
-    SignedIn(auth): SignedIn,
-    Path(unit): Path<String>,
-    Query(q): Query<params::Query>,
-) -> Result<Response, Error> {
-    let lang = auth.lang;
-    let (body, kind, file) = {
-        let (unit, quarter) = target(&state, &auth.principal, lang, &unit, &q).await?;
-        let view = bienphong_report::briefing_view(&state.service, &unit, quarter, today()).await?;
-        let md = bienphong_report::briefing_to_markdown(&view)?;
-        let name = format!(
-            "bao-cao-giao-ban-{}-q{}-{}",
-            unit.as_str().to_lowercase(),
-            view.quarter.quarter,
-            view.quarter.year
-        );
-        if q.get("format").map(String::as_str) == Some("docx") {
-            let org = state.service.org_shared().await?;
-            let day = view
-                .report
-                .as_ref()
-                .and_then(|r| r.submitted_on)
-                .unwrap_or_else(today);
-            let mut head =
-                bienphong_report::LetterheadSettings::read(|k| q.get(k).map(String::as_str))?
-                    .letterhead(&org, Some(&unit), view.period.to, day);
-            // A report that needs the sign-off of several positions closes
-            // with each signer's block, in the state the sign-off stands.
-            if let Some(id) = view.record_id
-                && view.report.as_ref().is_some_and(|r| !r.signers.is_empty())
-            {
-                let signoff = state
-                    .service
-                    .signoff_as(&auth.principal, crate::now_ms(), id)
-                    .await?;
-                head.joint_signers =
-                    bienphong_report::joint_signers(&org, &signoff.signers, view.period.to, false);
-            }
-            let bytes = state
-                .heavy
-                .run(move || bienphong_report::markdown_to_docx(&md, &head))
-                .await?;
-            (
-                bytes,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                format!("{name}.docx"),
-            )
-        } else {
-            (
-                md.into_bytes(),
-                "text/markdown; charset=utf-8",
-                format!("{name}.md"),
-            )
-        }
-    };
-    Ok(attachment(body, kind, &file))
 }
