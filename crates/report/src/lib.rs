@@ -11,6 +11,7 @@ mod figures;
 mod joint;
 mod letterhead;
 mod output;
+mod placing;
 mod render;
 mod summary;
 mod tables;
