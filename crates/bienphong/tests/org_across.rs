@@ -310,12 +310,33 @@ fn reports_show_the_code_in_force_during_their_period() {
     .unwrap();
     stdout(bin(p).args(["org", "codes", "import"]).arg(file.path()));
     let scope = |args: &[&str]| summary_json(p, &[], args)["scope"].clone();
-    let h2 = scope(&["--from", "01/07/2025", "--to", "31/12/2025", "--scope", "TQ"]);
+    let h2 = scope(&[
+        "--from",
+        "01/07/2025",
+        "--to",
+        "31/12/2025",
+        "--scope",
+        "TQ",
+    ]);
     assert_eq!(h2["admin_code"], "08", "{h2}");
     assert_eq!(h2["agency_id"], "000.00.00.H08", "{h2}");
-    let y2026 = scope(&["--from", "01/01/2026", "--to", "30/11/2026", "--scope", "TQ"]);
+    let y2026 = scope(&[
+        "--from",
+        "01/01/2026",
+        "--to",
+        "30/11/2026",
+        "--scope",
+        "TQ",
+    ]);
     assert_eq!(y2026["admin_code"], "98", "{y2026}");
-    let hg = scope(&["--from", "01/01/2025", "--to", "31/12/2025", "--scope", "HG"]);
+    let hg = scope(&[
+        "--from",
+        "01/01/2025",
+        "--to",
+        "31/12/2025",
+        "--scope",
+        "HG",
+    ]);
     assert_eq!(hg["admin_code"], "02", "{hg}");
     let annual: Value = serde_json::from_str(&stdout(bin(p).args([
         "report", "annual", "--year", "2025", "--scope", "TQ", "--format", "json",

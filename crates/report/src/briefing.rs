@@ -184,7 +184,14 @@ pub async fn carried_actions<S: Store>(
             meeting: a.meeting,
             meeting_date: a.meeting_date,
             text: a.text.to_string(),
-            owner: unit_ref(org, &a.owner_unit, &Period { from: until, to: until }),
+            owner: unit_ref(
+                org,
+                &a.owner_unit,
+                &Period {
+                    from: until,
+                    to: until,
+                },
+            ),
             due: a.due,
         })
         .collect())
@@ -223,7 +230,14 @@ pub async fn overdue_documents<S: Store>(
                 document: o.document,
                 number,
                 title,
-                unit: unit_ref(org, &o.unit, &Period { from: until, to: until }),
+                unit: unit_ref(
+                    org,
+                    &o.unit,
+                    &Period {
+                        from: until,
+                        to: until,
+                    },
+                ),
                 due: o.due,
                 action: o.action.map(|(i, t)| format!("{}. {t}", i + 1)),
             }

@@ -193,8 +193,7 @@ impl Sums {
                 let now = store
                     .sum_measures(period, Some(reach.clone()), true)
                     .await?;
-                let before: BTreeMap<_, i64> =
-                    previous.iter().map(|s| (key(s), s.value)).collect();
+                let before: BTreeMap<_, i64> = previous.iter().map(|s| (key(s), s.value)).collect();
                 for s in &now {
                     let added = s.value - before.get(&key(s)).copied().unwrap_or(0);
                     if added <= 0 {

@@ -130,7 +130,9 @@ impl ServiceError {
             Self::NodeTokenWithoutOwner => {
                 Described::new(K::Invalid, "invalid", "token-node-no-owner")
             }
-            Self::ChangeSetOnNode => Described::new(K::Forbidden, "forbidden", "org-change-on-node"),
+            Self::ChangeSetOnNode => {
+                Described::new(K::Forbidden, "forbidden", "org-change-on-node")
+            }
             Self::AttachmentUnknown(hash) => {
                 Described::new(K::NotFound, "not_found", "attachment-unknown").with("value", hash)
             }

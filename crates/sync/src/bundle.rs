@@ -193,7 +193,9 @@ fn check_addressed(bundle: &Bundle, me: NodeId) -> Result<()> {
 /// another node, is refused before anything is written. Its files are
 /// kept where a link of this store names them and their bytes are what
 /// their hash says. Returns the new revisions.
-pub async fn import_on_node<S: Store + BlobStore + PersonalStore + bienphong_store::OrgChangeStore>(
+pub async fn import_on_node<
+    S: Store + BlobStore + PersonalStore + bienphong_store::OrgChangeStore,
+>(
     store: &S,
     state: &mut NodeState,
     bundle: Bundle,

@@ -1,7 +1,7 @@
 use super::*;
 use crate::org::{Link, LinkKind, Unit, UnitKind};
-use crate::text::Text;
 use crate::record::Content;
+use crate::text::Text;
 
 fn code(s: &str) -> Code {
     Code::parse(s).unwrap()
@@ -187,8 +187,14 @@ fn a_split_units_records_follow_their_place_where_it_is_known() {
     let m = Mapped::of(&o, &code("C1"), &year(), d(2025, 7, 1));
     let parts = m.parts.get(&code("C")).unwrap();
     assert_eq!(parts.place(&o, &patrol(&["C", "V1"], &[])), Placed::Here);
-    assert_eq!(parts.place(&o, &patrol(&["C", "V2"], &[])), Placed::Elsewhere);
-    assert_eq!(parts.place(&o, &patrol(&["C"], &["101"])), Placed::Elsewhere);
+    assert_eq!(
+        parts.place(&o, &patrol(&["C", "V2"], &[])),
+        Placed::Elsewhere
+    );
+    assert_eq!(
+        parts.place(&o, &patrol(&["C"], &["101"])),
+        Placed::Elsewhere
+    );
     // No place known, or places in both parts: shared.
     assert_eq!(parts.place(&o, &patrol(&["C"], &["102"])), Placed::Unknown);
     assert_eq!(parts.place(&o, &patrol(&["C"], &[])), Placed::Unknown);
