@@ -1,6 +1,6 @@
 //! Issue 17: a reorganisation applied on the server travels to the nodes
-//! with its revisions, so a node's organisation history names it as the
-//! server's does; syncing again notes it once.
+//! with its revisions, online or by bundle, so a node's organisation
+//! history names it as the server's does; syncing again notes it once.
 
 use crate::common::{api, spawn_app, token};
 use crate::sync::{node, node_token, run_sync};
@@ -69,22 +69,7 @@ async fn a_reorganisation_reaches_a_node_by_bundle_noted_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reorganisation_reaches_a_node_with_its_revisions() {
     let app = spawn_app().await;
-    let admin = token(&app, "admin").await;
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../docs/examples/org-change.json"
-    );
-    let set: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let (s, done) = api(
-        &app,
-        &admin,
-        reqwest::Method::POST,
-        "/api/v1/org/changes",
-        Some(set),
-    )
-    .await;
-    assert_eq!(s, 200, "{done}");
+    apply_example(&app).await;
     let on_server = app.service.store().org_changes().await.unwrap();
     assert_eq!(on_server.len(), 1);
 
