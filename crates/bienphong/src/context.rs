@@ -73,6 +73,7 @@ impl Context {
                         &bienphong_sync::client::NodeState::path_in(&self.data),
                     )?;
                     service.set_node_grant(state.grant);
+                    service.mark_node();
                 }
                 Ok(Arc::new(service))
             })

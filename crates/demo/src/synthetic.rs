@@ -188,6 +188,7 @@ impl Province {
                     number: m.clone(),
                     post: post.clone(),
                     kind,
+                    commune: None,
                     location: marker_location(p, m),
                     verified: true,
                 }));

@@ -328,6 +328,7 @@ pub fn form_of(t: RecordType) -> Vec<Item> {
         RecordType::Marker => vec![
             F(f("number", Text)),
             F(f("post", Unit)),
+            F(opt("commune", Unit)),
             F(f("kind", Choice(&["main", "auxiliary"]))),
             F(opt("verified", Bool)),
         ],

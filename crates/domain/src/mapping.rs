@@ -6,13 +6,17 @@
 //! several it merged from) and the record names no unit that maps whole
 //! (its commune, its post: its place), its records are apportioned in
 //! equal shares among those units (docs/org-changes.md, "Reports across a
-//! change").
+//! change"). A unit split before the date is the exception: each of its
+//! records follows its place (a commune it names, the commune of a border
+//! marker it names) into the part that holds it, and only a record with no
+//! known place is shared ([`Parts`]).
 
 use crate::Date;
 use crate::org::{Code, Org};
 use crate::period::Period;
+use crate::record::Content;
 use crate::scope::Scope;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A unit whose records count in part for the mapped scope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +46,131 @@ pub struct Mapped {
     pub whole: Scope,
     /// Units whose records count in part, largest share first.
     pub shares: Vec<Share>,
+    /// Of those, the units split before the date mapped onto, whose records
+    /// are placed one by one where their place is known.
+    pub parts: BTreeMap<Code, Parts>,
+}
+
+/// Where a record of a split unit belongs on the date mapped onto.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placed {
+    /// Its place is in a part that counts for the mapped scope: whole.
+    Here,
+    /// Its place is in another part: nothing.
+    Elsewhere,
+    /// No place, or places in several parts: its equal share.
+    Unknown,
+}
+
+/// The parts a unit was split into, as they stand on the date mapped onto:
+/// each with the units its own report covers that day and whether it
+/// counts for the mapped scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parts {
+    split: Code,
+    onto: Date,
+    parts: Vec<(BTreeSet<Code>, bool)>,
+}
+
+/// The unit that carries `code` on `onto` when that is a single one: the
+/// unit itself, or the one it passed into (through merges and renames).
+fn image(org: &Org, code: &Code, onto: Date) -> Option<Code> {
+    let mut at = code.clone();
+    for _ in 0..16 {
+        let unit = org.unit(&at)?;
+        if unit.valid_on(onto) {
+            return Some(at);
+        }
+        match unit.successors.as_slice() {
+            [one] if unit.valid_to.is_some_and(|t| t < onto) => at = one.clone(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The units valid on `onto` that `code`'s records pass into, forward.
+fn images(org: &Org, code: &Code, onto: Date, depth: u8, out: &mut BTreeSet<Code>) {
+    let Some(unit) = org.unit(code) else { return };
+    if unit.valid_on(onto) {
+        out.insert(code.clone());
+    } else if depth < 16 && unit.valid_to.is_some_and(|t| t < onto) {
+        for s in &unit.successors {
+            images(org, s, onto, depth + 1, out);
+        }
+    }
+}
+
+impl Parts {
+    /// The parts of `split` on `onto` when it ended before it and passed
+    /// into several; `target`, the units of the mapped scope that day.
+    fn of(org: &Org, split: &Code, onto: Date, target: &BTreeSet<&Code>) -> Option<Self> {
+        let mut into = BTreeSet::new();
+        images(org, split, onto, 0, &mut into);
+        if into.len() < 2 {
+            return None;
+        }
+        let day = Period {
+            from: onto,
+            to: onto,
+        };
+        let parts = into
+            .iter()
+            .map(|p| {
+                let covers = Scope::of(org, p, &day).units().cloned().collect();
+                (covers, target.contains(p))
+            })
+            .collect();
+        Some(Self {
+            split: split.clone(),
+            onto,
+            parts,
+        })
+    }
+
+    /// Where a record belongs: the parts that hold its places (the units
+    /// it names besides the split unit, the communes of the border markers
+    /// it names), when exactly one does.
+    pub fn place(&self, org: &Org, content: &Content) -> Placed {
+        let (lead, others) = content.units();
+        let named: Vec<&Code> = lead.into_iter().chain(others).collect();
+        let mut places: Vec<&Code> = named
+            .iter()
+            .copied()
+            .filter(|c| **c != self.split)
+            .collect();
+        if let Content::Patrol(p) = content {
+            for m in org.markers.values() {
+                if p.markers.contains(&m.number)
+                    && named.contains(&&m.post)
+                    && let Some(c) = &m.commune
+                {
+                    places.push(c);
+                }
+            }
+        }
+        let mut held: BTreeSet<usize> = BTreeSet::new();
+        for place in places {
+            let Some(now) = image(org, place, self.onto) else {
+                continue;
+            };
+            for (i, (covers, _)) in self.parts.iter().enumerate() {
+                if covers.contains(&now) {
+                    held.insert(i);
+                }
+            }
+        }
+        match held.iter().next() {
+            Some(i) if held.len() == 1 => {
+                if self.parts.get(*i).is_some_and(|(_, here)| *here) {
+                    Placed::Here
+                } else {
+                    Placed::Elsewhere
+                }
+            }
+            _ => Placed::Unknown,
+        }
+    }
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -133,12 +262,17 @@ impl Mapped {
             match share(org, code, onto, &target, 0) {
                 (0, _) => {}
                 (n, d) if n >= d => out.whole.add(code.clone(), days),
-                (numerator, denominator) => out.shares.push(Share {
-                    unit: code.clone(),
-                    days,
-                    numerator,
-                    denominator,
-                }),
+                (numerator, denominator) => {
+                    if let Some(parts) = Parts::of(org, code, onto, &target) {
+                        out.parts.insert(code.clone(), parts);
+                    }
+                    out.shares.push(Share {
+                        unit: code.clone(),
+                        days,
+                        numerator,
+                        denominator,
+                    });
+                }
             }
         }
         out.shares.sort_by(|a, b| {

@@ -236,6 +236,19 @@ impl Unit {
             .map(|a| &a.code)
     }
 
+    /// The administrative code a report on `p` shows: the one in force on
+    /// its last day, else (a unit that ended within it) the one in force
+    /// latest within it; none when no code was in force during it.
+    pub fn admin_code_during(&self, p: &Period) -> Option<&Code> {
+        self.admin_code_on(p.to).or_else(|| {
+            self.admin_codes
+                .iter()
+                .filter(|a| a.in_force_during(p))
+                .max_by_key(|a| a.valid_to.unwrap_or(Date::MAX))
+                .map(|a| &a.code)
+        })
+    }
+
     /// The administrative code in force last (one still in force, else the
     /// one that ended latest): what a report or an export shows beside the
     /// unit's name.
@@ -382,6 +395,11 @@ pub struct Marker {
     pub number: Code,
     pub post: Code,
     pub kind: MarkerKind,
+    /// The commune it stands in, when known: where a record naming it took
+    /// place, so a report mapped across a split commune places the record
+    /// in the part that holds the marker (docs/org-changes.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commune: Option<Code>,
     /// Where it stands (WGS84), when supplied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<crate::geo::GeoPoint>,
@@ -444,6 +462,20 @@ impl Org {
         match (by_agency.next(), by_agency.next()) {
             (Some(u), None) => Ok(u.code.clone()),
             _ => Ok(code),
+        }
+    }
+
+    /// Resolves every unit a record names (`Content::units_mut`) as
+    /// [`Org::named_unit`] does on the record's date: an administrative
+    /// code in force then or an agency identifier becomes the unit's own
+    /// code, which is what is stored (ADR 0002). A name that is no unit is
+    /// left for the record's check to refuse.
+    pub fn name_units(&self, content: &mut crate::record::Content) {
+        let during = content.date().map(|d| Period { from: d, to: d });
+        for code in content.units_mut() {
+            if let Ok(named) = self.named_unit(code.as_str(), during.as_ref()) {
+                *code = named;
+            }
         }
     }
 

@@ -644,6 +644,61 @@ impl Content {
         }
     }
 
+    /// Every field that names a unit in a record about the work (activity
+    /// records, links, markers): what a code given in another form is
+    /// resolved in ([`crate::org::Org::name_units`]). A unit record's own
+    /// code and successors are its identity, not references, and stay.
+    pub fn units_mut(&mut self) -> Vec<&mut Code> {
+        let mut out: Vec<&mut Code> = Vec::new();
+        match self {
+            Self::Patrol(r) => {
+                out.push(&mut r.lead_unit);
+                out.extend(r.partner_units.iter_mut());
+            }
+            Self::Case(r) => {
+                out.push(&mut r.handling_unit);
+                out.extend(r.partner_units.iter_mut());
+            }
+            Self::Meeting(r) => {
+                out.push(&mut r.host_unit);
+                out.extend(r.participant_units.iter_mut());
+                out.extend(r.actions.iter_mut().map(|a| &mut a.owner_unit));
+            }
+            Self::Document(r) => {
+                out.push(&mut r.unit);
+                out.extend(r.recipients.iter_mut().map(|x| &mut x.unit));
+            }
+            Self::Programme(r) => {
+                out.push(&mut r.sponsor_unit);
+                out.extend(r.partner_units.iter_mut());
+            }
+            Self::Propaganda(r) => {
+                out.push(&mut r.unit);
+                out.extend(r.partner_units.iter_mut());
+            }
+            Self::Disaster(r) => {
+                out.push(&mut r.unit);
+                out.extend(r.partner_units.iter_mut());
+            }
+            Self::BriefingReport(r) => out.push(&mut r.unit),
+            Self::Signoff(r) => out.push(&mut r.unit),
+            Self::Link(l) => {
+                out.push(&mut l.from);
+                out.push(&mut l.to);
+            }
+            Self::Marker(m) => {
+                out.push(&mut m.post);
+                out.extend(m.commune.iter_mut());
+            }
+            Self::Unit(_)
+            | Self::Catalogue(_)
+            | Self::CaseSubjects(_)
+            | Self::Beneficiary(_)
+            | Self::Attachment(_) => {}
+        }
+        out
+    }
+
     /// The catalogue entry or kind a record is filed under, for filtering
     /// without reading its content: case type, meeting type, programme…
     pub fn category(&self) -> Option<&str> {

@@ -25,6 +25,7 @@ pub fn unit_kinds(t: RecordType, field: &str) -> Option<&'static [UnitKind]> {
     match (t, field) {
         (RecordType::Patrol, "lead_unit") => Some(&[BorderPost, Station, BorderGuardCommand]),
         (RecordType::Marker, "post") => Some(&[BorderPost, Station]),
+        (RecordType::Marker, "commune") => Some(&[Commune]),
         (RecordType::BriefingReport, "unit") => Some(&[BorderPost, Commune]),
         _ => None,
     }
@@ -255,7 +256,14 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
         }
         Content::Marker(m) => {
             known_unit(org, "post", &m.post)?;
-            unit_kind(org, RecordType::Marker, "post", &m.post)
+            unit_kind(org, RecordType::Marker, "post", &m.post)?;
+            match &m.commune {
+                Some(c) => {
+                    known_unit(org, "commune", c)?;
+                    unit_kind(org, RecordType::Marker, "commune", c)
+                }
+                None => Ok(()),
+            }
         }
         Content::Catalogue(e) => {
             non_empty("vi", e.vi.as_str())?;

@@ -62,8 +62,9 @@ pub struct Direction {
 pub struct UnitRef {
     pub code: String,
     pub name: String,
-    /// The unit's latest administrative code (see
-    /// [`bienphong_domain::org::Unit::latest_admin_code`]), where it has one.
+    /// The unit's administrative code in force during the report's period,
+    /// at its end for a period across a change (see
+    /// [`bienphong_domain::org::Unit::admin_code_during`]), where it has one.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub admin_code: String,
     /// Its identifier for document exchange, where it has one.
@@ -267,7 +268,7 @@ pub async fn annual_review_mapped<S: Store>(
         year,
         cutoff,
         period,
-        scope: scope.map(|c| unit_ref(&org, c)),
+        scope: scope.map(|c| unit_ref(&org, c, &period)),
         mapped_to,
         apportioned,
         patrols,
@@ -323,7 +324,7 @@ async fn review_meeting<S: Store>(
             }
             return Ok(Some(ReviewMeeting {
                 date: m.date,
-                host: unit_ref(org, &m.host_unit),
+                host: unit_ref(org, &m.host_unit, &period),
                 attendance: i64::from(m.attendance),
                 content: m.content.to_string(),
                 shortcomings: m.lessons.to_string(),
@@ -332,7 +333,7 @@ async fn review_meeting<S: Store>(
                     .iter()
                     .map(|a| Direction {
                         text: a.text.to_string(),
-                        owner: unit_ref(org, &a.owner_unit),
+                        owner: unit_ref(org, &a.owner_unit, &period),
                         due: a.due,
                     })
                     .collect(),
@@ -407,7 +408,7 @@ async fn briefings<S: Store>(
                 } else {
                     complete = false;
                     out.missing.push(MissingBriefing {
-                        unit: unit_ref(org, &unit.code),
+                        unit: unit_ref(org, &unit.code, &quarter),
                         quarter: q,
                     });
                 }

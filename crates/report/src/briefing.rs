@@ -184,7 +184,14 @@ pub async fn carried_actions<S: Store>(
             meeting: a.meeting,
             meeting_date: a.meeting_date,
             text: a.text.to_string(),
-            owner: unit_ref(org, &a.owner_unit),
+            owner: unit_ref(
+                org,
+                &a.owner_unit,
+                &Period {
+                    from: until,
+                    to: until,
+                },
+            ),
             due: a.due,
         })
         .collect())
@@ -223,7 +230,14 @@ pub async fn overdue_documents<S: Store>(
                 document: o.document,
                 number,
                 title,
-                unit: unit_ref(org, &o.unit),
+                unit: unit_ref(
+                    org,
+                    &o.unit,
+                    &Period {
+                        from: until,
+                        to: until,
+                    },
+                ),
                 due: o.due,
                 action: o.action.map(|(i, t)| format!("{}. {t}", i + 1)),
             }
@@ -321,7 +335,7 @@ pub async fn briefing_roll<S: Store>(
                 let stored = reports.iter().find(|r| r.report.unit == unit.code);
                 let report = stored.map(|s| &s.report);
                 BriefingRow {
-                    unit: unit_ref(&org, &unit.code),
+                    unit: unit_ref(&org, &unit.code, &period),
                     kind: name,
                     state: briefing::state(report, due, today),
                     draft: report.is_some_and(|r| r.status == BriefingStatus::Draft),
@@ -343,7 +357,7 @@ pub async fn briefing_roll<S: Store>(
         name: period_name(&period),
         due,
         today,
-        scope: scope.map(|c| unit_ref(&org, c)),
+        scope: scope.map(|c| unit_ref(&org, c, &period)),
         submitted: count(BriefingState::Submitted),
         submitted_late: count(BriefingState::SubmittedLate),
         overdue: count(BriefingState::Overdue),
@@ -422,7 +436,7 @@ pub async fn briefing_view<S: Store>(
     let overdue_documents =
         overdue_documents(service, &org, &BTreeSet::from([unit.clone()]), period.to).await?;
     Ok(BriefingView {
-        unit: unit_ref(&org, unit),
+        unit: unit_ref(&org, unit, &period),
         quarter,
         period,
         name: period_name(&period),

@@ -18,13 +18,15 @@ use bienphong_domain::{Period, Quantity};
 use bienphong_store::{MeasureSum, Store};
 use std::collections::BTreeMap;
 
-pub(crate) fn unit_ref(org: &Org, code: &Code) -> UnitRef {
+/// A unit as a report on `period` names it: with the administrative code
+/// in force during the period (at its end, for a period across a change).
+pub(crate) fn unit_ref(org: &Org, code: &Code, period: &Period) -> UnitRef {
     let unit = org.unit(code);
     UnitRef {
         code: code.to_string(),
         name: unit.map(|u| u.name.to_string()).unwrap_or_default(),
         admin_code: unit
-            .and_then(|u| u.latest_admin_code())
+            .and_then(|u| u.admin_code_during(period))
             .map(|c| c.to_string())
             .unwrap_or_default(),
         agency_id: unit.and_then(|u| u.agency_id.clone()).unwrap_or_default(),
@@ -54,6 +56,8 @@ pub(crate) fn scope_units(
 /// The facts of a period summed per leading unit, and the totals over all
 /// leading units.
 pub(crate) struct Sums {
+    /// The period summed: units are named with the codes in force then.
+    pub period: Period,
     pub by_lead: Vec<MeasureSum>,
     pub totals: Vec<MeasureSum>,
 }
@@ -63,7 +67,11 @@ impl Sums {
     pub async fn load<S: Store>(store: &S, period: Period, units: Option<Scope>) -> Result<Self> {
         let by_lead = store.sum_measures(period, units, true).await?;
         let totals = totals(&by_lead);
-        Ok(Self { by_lead, totals })
+        Ok(Self {
+            period,
+            by_lead,
+            totals,
+        })
     }
 
     /// The totals alone, for figures that are never broken down by unit.
@@ -74,6 +82,7 @@ impl Sums {
     ) -> Result<Self> {
         let totals = store.sum_measures(period, units, false).await?;
         Ok(Self {
+            period,
             by_lead: Vec::new(),
             totals,
         })
@@ -109,6 +118,16 @@ pub struct Apportioned {
     pub patrols: i64,
     /// …and the part of them counted.
     pub counted: i64,
+    /// Of `patrols`, for a unit split before the date mapped onto: those
+    /// whose place (a commune, a border marker's commune) is in the scope,
+    /// counted whole; those whose place is in another part, not counted;
+    /// the rest, shared equally.
+    pub placed_here: i64,
+    pub placed_elsewhere: i64,
+    pub shared: i64,
+    /// Records of any kind placed by their place, and shared equally.
+    pub records_placed: i64,
+    pub records_shared: i64,
 }
 
 impl Sums {
@@ -116,7 +135,9 @@ impl Sums {
     /// units that map whole summed as a scope; then each unit that maps in
     /// part, largest share first, adds its share of the facts it brings
     /// that no unit before it did (a record is counted once, at the
-    /// largest share among its units).
+    /// largest share among its units). A unit split before that date has
+    /// its records read one by one and placed where their place is known
+    /// ([`crate::placing`]).
     pub async fn load_mapped<S: Store>(
         store: &S,
         org: &Org,
@@ -132,33 +153,66 @@ impl Sums {
             previous.iter().map(|s| (key(s), s.value)).collect();
         let mut apportioned = Vec::new();
         for share in &mapped.shares {
-            reach.add(share.unit.clone(), share.days);
-            let now = store
-                .sum_measures(period, Some(reach.clone()), true)
-                .await?;
-            let before: BTreeMap<_, i64> = previous.iter().map(|s| (key(s), s.value)).collect();
-            let (mut patrols, mut counted) = (0, 0);
-            for s in &now {
-                let added = s.value - before.get(&key(s)).copied().unwrap_or(0);
-                if added <= 0 {
-                    continue;
+            let mut line = Apportioned {
+                unit: unit_ref(org, &share.unit, &period),
+                share: format!("{}/{}", share.numerator, share.denominator),
+                patrols: 0,
+                counted: 0,
+                placed_here: 0,
+                placed_elsewhere: 0,
+                shared: 0,
+                records_placed: 0,
+                records_shared: 0,
+            };
+            if let Some(parts) = mapped.parts.get(&share.unit) {
+                let placing =
+                    crate::placing::place(store, org, period, share, parts, &reach).await?;
+                for (k, v) in placing.here {
+                    *total.entry(k).or_default() += v;
                 }
-                let part = share.of(added);
-                *total.entry(key(s)).or_default() += part;
-                if s.measure == measure::PATROL_COUNT {
-                    patrols += added;
-                    counted += part;
+                let [here, elsewhere, shared] = placing.patrols;
+                let mut shared_counted = 0;
+                for (k, v) in placing.shared {
+                    let part = share.of(v);
+                    if k.0 == measure::PATROL_COUNT {
+                        shared_counted += part;
+                    }
+                    *total.entry(k).or_default() += part;
                 }
+                line.patrols = here + elsewhere + shared;
+                line.counted = here + shared_counted;
+                line.placed_here = here;
+                line.placed_elsewhere = elsewhere;
+                line.shared = shared;
+                [line.records_placed, line.records_shared] = placing.records;
+                reach.add(share.unit.clone(), share.days);
+                previous = store
+                    .sum_measures(period, Some(reach.clone()), true)
+                    .await?;
+            } else {
+                reach.add(share.unit.clone(), share.days);
+                let now = store
+                    .sum_measures(period, Some(reach.clone()), true)
+                    .await?;
+                let before: BTreeMap<_, i64> = previous.iter().map(|s| (key(s), s.value)).collect();
+                for s in &now {
+                    let added = s.value - before.get(&key(s)).copied().unwrap_or(0);
+                    if added <= 0 {
+                        continue;
+                    }
+                    let part = share.of(added);
+                    *total.entry(key(s)).or_default() += part;
+                    if s.measure == measure::PATROL_COUNT {
+                        line.patrols += added;
+                        line.counted += part;
+                    }
+                }
+                line.shared = line.patrols;
+                previous = now;
             }
-            if patrols > 0 {
-                apportioned.push(Apportioned {
-                    unit: unit_ref(org, &share.unit),
-                    share: format!("{}/{}", share.numerator, share.denominator),
-                    patrols,
-                    counted,
-                });
+            if line.patrols > 0 {
+                apportioned.push(line);
             }
-            previous = now;
         }
         let by_lead: Vec<MeasureSum> = total
             .into_iter()
@@ -169,7 +223,14 @@ impl Sums {
             })
             .collect();
         let totals = totals(&by_lead);
-        Ok((Self { by_lead, totals }, apportioned))
+        Ok((
+            Self {
+                period,
+                by_lead,
+                totals,
+            },
+            apportioned,
+        ))
     }
 }
 
@@ -308,16 +369,17 @@ fn patrols(org: &Org, names: &Names, sums: &Sums) -> Patrols {
     for (kind, n) in sums.with_prefix("patrol.kind.") {
         patrols.by_kind.insert(kind.to_string(), n);
     }
-    patrols.by_lead_unit = patrols_by_unit(org, names, &sums.by_lead);
+    patrols.by_lead_unit = patrols_by_unit(org, names, sums);
     patrols
 }
 
-fn patrols_by_unit(org: &Org, names: &Names, by_lead: &[MeasureSum]) -> Vec<UnitPatrols> {
+fn patrols_by_unit(org: &Org, names: &Names, sums: &Sums) -> Vec<UnitPatrols> {
+    let by_lead = &sums.by_lead;
     let mut rows: BTreeMap<Code, UnitPatrols> = BTreeMap::new();
     for s in by_lead {
         let Some(lead) = &s.lead_unit else { continue };
         let row = rows.entry(lead.clone()).or_insert_with(|| UnitPatrols {
-            unit: unit_ref(org, lead),
+            unit: unit_ref(org, lead, &sums.period),
             count: 0,
             border_guard_persons: 0,
             other_persons: 0,
@@ -414,7 +476,7 @@ fn cases_by_unit(org: &Org, sums: &Sums) -> Vec<UnitCases> {
             continue;
         }
         let row = rows.entry(lead.clone()).or_insert_with(|| UnitCases {
-            unit: unit_ref(org, lead),
+            unit: unit_ref(org, lead, &sums.period),
             count: 0,
             subjects: 0,
         });

@@ -12,6 +12,7 @@ mod figures;
 mod joint;
 mod letterhead;
 mod output;
+mod placing;
 mod render;
 mod summary;
 mod summary_en;

@@ -212,7 +212,7 @@ pub async fn summary_mapped<S: Store>(
         name: period_name(&period),
         kind: kind.map(|(k, _)| k),
         cutoff: kind.map(|(_, c)| c),
-        scope: scope.map(|code| crate::figures::unit_ref(&org, code)),
+        scope: scope.map(|code| crate::figures::unit_ref(&org, code, &period)),
         mapped_to: map_to.filter(|_| scope.is_some()),
         apportioned: current.apportioned.clone(),
         patrols: PatrolChanges {
@@ -690,13 +690,29 @@ pub(crate) fn mapping_note_of(
         }
     );
     for a in apportioned {
-        note.push_str(&format!(
-            "; {} chia tách: {} lần tuần tra không gắn với đơn vị nào khác trong phạm vi, tính {} phần = {}",
-            a.unit.name,
-            integer(a.patrols),
-            a.share,
-            integer(a.counted)
-        ));
+        if a.placed_here + a.placed_elsewhere == 0 {
+            note.push_str(&format!(
+                "; {} chia tách: {} lần tuần tra không gắn với đơn vị nào khác trong phạm vi, tính {} phần = {}",
+                a.unit.name,
+                integer(a.patrols),
+                a.share,
+                integer(a.counted)
+            ));
+        } else {
+            // A split unit's records went by their place where known.
+            note.push_str(&format!(
+                "; {} chia tách: {} lần tuần tra không gắn với đơn vị nào khác trong phạm vi, \
+                 theo nơi diễn ra (xã, mốc giới) {} lần thuộc phạm vi và {} lần thuộc đơn vị khác, \
+                 {} lần không rõ nơi tính {} phần; tính tổng {}",
+                a.unit.name,
+                integer(a.patrols),
+                integer(a.placed_here),
+                integer(a.placed_elsewhere),
+                integer(a.shared),
+                a.share,
+                integer(a.counted)
+            ));
+        }
     }
     note
 }

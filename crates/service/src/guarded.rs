@@ -475,6 +475,8 @@ impl<S: Store + AccountStore> Service<S> {
         confirmed: bool,
     ) -> Result<Revision> {
         let org = self.org_shared().await?;
+        let mut content = content;
+        org.name_units(&mut content);
         // Bad input is reported as such, before whether it is allowed.
         crate::check_write(&content, &org, true, now_ms)?;
         self.authorise_write(who, now_ms, "create", None, &content)
@@ -528,6 +530,8 @@ impl<S: Store + AccountStore> Service<S> {
         }
         self.authorise_write(who, now_ms, "update", Some(record_id), &before)
             .await?;
+        let mut content = content;
+        self.org_shared().await?.name_units(&mut content);
         self.authorise_write(who, now_ms, "update", Some(record_id), &content)
             .await?;
         let audited = content.clone();

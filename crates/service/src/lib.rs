@@ -63,6 +63,12 @@ pub enum ServiceError {
     TokenExpiryPast,
     #[error("a node's token has no owner whose password could end it")]
     NodeTokenWithoutOwner,
+    /// A change set given to a field node: only the server holds every
+    /// record its checks need (docs/org-changes.md).
+    #[error(
+        "a reorganisation is applied on the server, not on a field node: the node holds only its own records, so it cannot check that none is left pointing at a unit that ends; it receives the change set with its next sync"
+    )]
+    ChangeSetOnNode,
     /// A record has no live file by that hash.
     #[error("the record has no file {0}")]
     AttachmentUnknown(String),
@@ -123,6 +129,9 @@ impl ServiceError {
             Self::TokenExpiryPast => Described::new(K::Invalid, "invalid", "token-expiry-past"),
             Self::NodeTokenWithoutOwner => {
                 Described::new(K::Invalid, "invalid", "token-node-no-owner")
+            }
+            Self::ChangeSetOnNode => {
+                Described::new(K::Forbidden, "forbidden", "org-change-on-node")
             }
             Self::AttachmentUnknown(hash) => {
                 Described::new(K::NotFound, "not_found", "attachment-unknown").with("value", hash)
@@ -330,6 +339,9 @@ pub struct Service<S> {
     /// On a field node, the grant of its token: local writes are held to
     /// it (`node.rs`).
     node_grant: Mutex<Option<bienphong_domain::access::Grant>>,
+    /// The store is a field node's (`node.rs`): reorganisations are not
+    /// applied here.
+    on_node: std::sync::atomic::AtomicBool,
 }
 
 impl<S: Store> Service<S> {
@@ -338,6 +350,7 @@ impl<S: Store> Service<S> {
             store,
             org_cache: Mutex::new(None),
             node_grant: Mutex::new(None),
+            on_node: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -384,6 +397,9 @@ impl<S: Store> Service<S> {
         content: Content,
         confirmed: bool,
     ) -> Result<Revision> {
+        let org = self.org_shared().await?;
+        let mut content = content;
+        org.name_units(&mut content);
         let r = NewRecord {
             record_id: RecordId::new(),
             content,
@@ -391,7 +407,6 @@ impl<S: Store> Service<S> {
             created_ms: actor.now_ms,
             revision_id: None,
         };
-        let org = self.org_shared().await?;
         check_write(&r.content, &org, true, r.created_ms)?;
         self.check_confirmed(&r.content, &org, confirmed, None, None)
             .await?;
@@ -448,8 +463,10 @@ impl<S: Store> Service<S> {
             }
             .into());
         }
-        let content = self.keep_exchange(record_id, content).await?;
         let org = self.org_shared().await?;
+        let mut content = content;
+        org.name_units(&mut content);
+        let content = self.keep_exchange(record_id, content).await?;
         check_write(&content, &org, false, actor.now_ms)?;
         self.check_subject(&content).await?;
         if let Some(current) = self.unchanged(record_id, &content).await? {

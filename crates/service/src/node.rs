@@ -18,6 +18,17 @@ impl<S: Store> Service<S> {
         }
     }
 
+    /// Marks the store as a field node's (its data directory holds the
+    /// node's sync settings), grant or none yet.
+    pub fn mark_node(&self) {
+        self.on_node
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_node(&self) -> bool {
+        self.on_node.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The grant local writes are held to, if any.
     pub fn node_grant(&self) -> Option<Grant> {
         self.node_grant.lock().ok().and_then(|g| g.clone())

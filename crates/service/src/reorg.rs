@@ -32,6 +32,11 @@ impl<S: Store + OrgChangeStore> Service<S> {
         set: &ChangeSet,
         dry_run: bool,
     ) -> Result<ChangeSetOutcome> {
+        // Refused even as a dry run: what the node would show is not what
+        // the server would write.
+        if self.is_node() {
+            return Err(ServiceError::ChangeSetOnNode);
+        }
         let org = self.org_shared().await?;
         let late = self
             .late_records(&set.ending_units(), set.effective)

@@ -45,6 +45,11 @@ pub struct Bundle {
     /// From the server: erasures its revisions made (as a pull carries them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub erasures: Vec<crate::wire::ErasureNotice>,
+    /// From the server: the reorganisations that wrote any of its
+    /// revisions (as a pull carries them), each once; the node notes them
+    /// once. Bundles of earlier versions carry none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub org_changes: Vec<crate::wire::OrgChangeNote>,
 }
 
 /// An attached file's bytes in a bundle, named by their SHA-256.
@@ -161,6 +166,7 @@ pub async fn export_from_node<S: Store + BlobStore>(
         revisions,
         files,
         erasures: Vec::new(),
+        org_changes: Vec::new(),
     })
 }
 
@@ -187,7 +193,9 @@ fn check_addressed(bundle: &Bundle, me: NodeId) -> Result<()> {
 /// another node, is refused before anything is written. Its files are
 /// kept where a link of this store names them and their bytes are what
 /// their hash says. Returns the new revisions.
-pub async fn import_on_node<S: Store + BlobStore + PersonalStore>(
+pub async fn import_on_node<
+    S: Store + BlobStore + PersonalStore + bienphong_store::OrgChangeStore,
+>(
     store: &S,
     state: &mut NodeState,
     bundle: Bundle,
@@ -208,6 +216,10 @@ pub async fn import_on_node<S: Store + BlobStore + PersonalStore>(
         .into_iter()
         .map(|f| Ok((f.hash.clone(), checked_blob(&f.hash, f.bytes)?)))
         .collect::<Result<_>>()?;
+    // Noted before the revisions they name, as a pull does.
+    store
+        .note_org_changes(bundle.org_changes.into_iter().map(Into::into).collect())
+        .await?;
     let new = store.import(bundle.revisions).await?;
     crate::client::apply_erasures(store, &bundle.erasures).await?;
     for (hash, blob) in files {
@@ -306,6 +318,7 @@ pub async fn reply_from_server<
     let mut cursor = after;
     let mut revisions = Vec::new();
     let mut erasures = Vec::new();
+    let mut org_changes: Vec<crate::wire::OrgChangeNote> = Vec::new();
     loop {
         let page = crate::server::pull(
             service,
@@ -325,6 +338,11 @@ pub async fn reply_from_server<
         cursor = page.next;
         revisions.extend(page.revisions);
         erasures.extend(page.erasures);
+        for c in page.org_changes {
+            if !org_changes.iter().any(|o| o.id == c.id) {
+                org_changes.push(c);
+            }
+        }
         if !page.more {
             break;
         }
@@ -346,5 +364,6 @@ pub async fn reply_from_server<
         revisions,
         files,
         erasures,
+        org_changes,
     })
 }

@@ -1134,6 +1134,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
                 number: code(&number),
                 post: code(p.code),
                 kind,
+                commune: None,
                 location: crate::geo::marker_location(&number),
                 verified: known,
             }));

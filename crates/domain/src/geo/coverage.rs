@@ -179,6 +179,7 @@ mod tests {
             number: code(n),
             post: code(post),
             kind: MarkerKind::Main,
+            commune: None,
             location: None,
             verified: true,
         }

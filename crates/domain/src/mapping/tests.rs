@@ -1,5 +1,6 @@
 use super::*;
 use crate::org::{Link, LinkKind, Unit, UnitKind};
+use crate::record::Content;
 use crate::text::Text;
 
 fn code(s: &str) -> Code {
@@ -130,4 +131,81 @@ fn mapped_back_a_unit_is_shared_among_the_units_of_its_kind_it_took_over_from() 
     // The district's own records go forward whole to N, its one successor.
     let m = Mapped::of(&o, &code("N"), &year(), d(2025, 7, 1));
     assert_eq!(whole(&m), ["A", "B", "D", "N"]);
+}
+
+/// A patrol dated before C's split, led by post `BP`, with `partners` and
+/// `markers` of BP.
+fn patrol(partners: &[&str], markers: &[&str]) -> Content {
+    Content::Patrol(crate::record::Patrol {
+        date: d(2025, 3, 1),
+        lead_unit: code("BP"),
+        partner_units: partners.iter().map(|p| code(p)).collect(),
+        kind: crate::record::PatrolKind::Joint,
+        duration_hours: None,
+        markers: markers.iter().map(|m| code(m)).collect(),
+        participants: vec![crate::record::ForceCount {
+            force: code("BDBP"),
+            persons: 3,
+        }],
+        notes: Text::default(),
+    })
+}
+
+#[test]
+fn a_split_units_records_follow_their_place_where_it_is_known() {
+    // C (split into C1 and C2 on 1/7/2025) had villages V1 and V2, which
+    // went to C1 and C2; post BP answers for markers 101 (in C2) and 102
+    // (its commune not known).
+    let mut o = org();
+    for (v, parent) in [("V1", "C1"), ("V2", "C2")] {
+        let mut village = unit(v, None, None, &[]);
+        village.kind = UnitKind::Village;
+        o.units.insert(code(v), village);
+        o.links.push(Link {
+            kind: LinkKind::CivilParent,
+            from: code(parent),
+            to: code(v),
+            valid_from: Some(d(2025, 7, 1)),
+            valid_to: None,
+            verified: true,
+        });
+    }
+    let mut post = unit("BP", None, None, &[]);
+    post.kind = UnitKind::BorderPost;
+    o.units.insert(code("BP"), post);
+    for (n, commune) in [("101", Some("C2")), ("102", None)] {
+        let marker = crate::org::Marker {
+            number: code(n),
+            post: code("BP"),
+            kind: crate::org::MarkerKind::Main,
+            commune: commune.map(code),
+            location: None,
+            verified: true,
+        };
+        o.markers.insert((code("BP"), code(n)), marker);
+    }
+    let m = Mapped::of(&o, &code("C1"), &year(), d(2025, 7, 1));
+    let parts = m.parts.get(&code("C")).unwrap();
+    assert_eq!(parts.place(&o, &patrol(&["C", "V1"], &[])), Placed::Here);
+    assert_eq!(
+        parts.place(&o, &patrol(&["C", "V2"], &[])),
+        Placed::Elsewhere
+    );
+    assert_eq!(
+        parts.place(&o, &patrol(&["C"], &["101"])),
+        Placed::Elsewhere
+    );
+    // No place known, or places in both parts: shared.
+    assert_eq!(parts.place(&o, &patrol(&["C"], &["102"])), Placed::Unknown);
+    assert_eq!(parts.place(&o, &patrol(&["C"], &[])), Placed::Unknown);
+    assert_eq!(
+        parts.place(&o, &patrol(&["C", "V1"], &["101"])),
+        Placed::Unknown
+    );
+    let m2 = Mapped::of(&o, &code("C2"), &year(), d(2025, 7, 1));
+    let parts2 = m2.parts.get(&code("C")).unwrap();
+    assert_eq!(parts2.place(&o, &patrol(&["C"], &["101"])), Placed::Here);
+    // Mapped back onto the old units, nothing is placed.
+    let back = Mapped::of(&o, &code("C"), &year(), d(2025, 1, 1));
+    assert!(back.parts.is_empty());
 }

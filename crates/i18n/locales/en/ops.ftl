@@ -24,6 +24,7 @@ tokens-revoked-done = The token was revoked.
 tokens-name-missing = Give the token a name.
 tokens-days-invalid = the days must be a whole number from 1 to { $max }
 token-expiry-past = a token's expiry must be in the future
+org-change-on-node = a reorganisation is applied on the server, not on a field node: the node holds only its own records, so it cannot check that none is left pointing at a unit that ends. It reaches this node with the next sync.
 token-node-no-owner = a node's token belongs to no account, so no password change can end it
 tokens-none = No tokens yet.
 tokens-expired = expired

@@ -284,6 +284,7 @@ field-note = Note
 field-from = From unit
 field-to = To unit
 field-post = Border post
+field-commune = Commune
 field-catalogue = Catalogue
 field-vi = Vietnamese name
 field-en = English name

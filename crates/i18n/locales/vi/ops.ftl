@@ -24,6 +24,7 @@ tokens-revoked-done = Đã thu hồi mã truy cập.
 tokens-name-missing = Hãy đặt tên cho mã truy cập.
 tokens-days-invalid = số ngày phải là số nguyên từ 1 đến { $max }
 token-expiry-past = thời hạn của mã truy cập phải ở tương lai
+org-change-on-node = Việc sắp xếp tổ chức chỉ áp dụng trên máy chủ, không áp dụng trên nút dã ngoại: nút chỉ giữ bản ghi của mình nên không kiểm tra được bản ghi nào còn gắn với đơn vị kết thúc. Nút sẽ nhận thay đổi này ở lần đồng bộ sau.
 token-node-no-owner = mã của nút dã ngoại không gắn với tài khoản nào nên không thể hết hiệu lực khi đổi mật khẩu
 tokens-none = Chưa có mã truy cập nào.
 tokens-expired = đã hết hạn

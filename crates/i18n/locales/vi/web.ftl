@@ -284,6 +284,7 @@ field-note = Ghi chú
 field-from = Từ đơn vị
 field-to = Đến đơn vị
 field-post = Đồn biên phòng
+field-commune = Xã
 field-catalogue = Danh mục
 field-vi = Tên tiếng Việt
 field-en = Tên tiếng Anh

@@ -142,3 +142,111 @@ async fn the_annual_review_maps_onto_the_units_of_a_date() {
         .unwrap();
     assert_eq!(json["patrols"], mapped["patrols"]);
 }
+
+/// Hà Giang ended on 30/6/2025: its dashboard for 2026 counts nothing (and
+/// compares with its 2025, which it had), and its map after its last day
+/// shows no marker and no track, where Tuyên Quang's shows the markers.
+#[tokio::test]
+async fn the_dashboard_and_the_map_of_an_abolished_province_end_on_its_last_day() {
+    let app = spawn_app().await;
+    let (client, _) = login(&app, "admin").await;
+    let page = client
+        .get(app.url("/?scope=HG&year=2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (now, before) = patrols_card(&page);
+    assert_eq!(now, 0, "{page}");
+    assert!(before > 0, "{page}");
+
+    let admin = token(&app, "admin").await;
+    let layers = async |query: &str| -> Vec<String> {
+        let (s, v) = api(
+            &app,
+            &admin,
+            Method::GET,
+            &format!("/api/v1/map?{query}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["layer"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let after = "from=2025-08-01&to=2025-12-31&days=30";
+    let hg_after = layers(&format!("scope=HG&{after}")).await;
+    assert!(
+        !hg_after.iter().any(|l| l == "marker" || l == "track"),
+        "{hg_after:?}"
+    );
+    let tq_after = layers(&format!("scope=TQ&{after}")).await;
+    assert!(tq_after.iter().any(|l| l == "marker"), "{tq_after:?}");
+    let hg_before = layers("scope=HG&from=2025-01-01&to=2025-06-30&days=30").await;
+    assert!(hg_before.iter().any(|l| l == "marker"), "{hg_before:?}");
+}
+
+/// A record's JSON over the API may name a unit by an administrative code
+/// in force on its date or by an agency identifier, on create and on
+/// update; the answer shows the unit's own code, as stored. A code not in
+/// force on the date is refused with its field named.
+#[tokio::test]
+async fn record_json_over_the_api_takes_a_units_code_and_stores_its_own() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let patrol = |date: &str, lead: &str, partner: &str| {
+        serde_json::json!({"date": date, "lead_unit": lead, "partner_units": [partner],
+            "kind": "joint", "participants": [{"force": "BDBP", "persons": 4}]})
+    };
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/patrols",
+        Some(patrol("2025-08-06", "012.02.01.G12", "98016")),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["content"]["lead_unit"], "BP-SONVI", "{v}");
+    assert_eq!(v["content"]["partner_units"][0], "TQ-XA-SONVI", "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    // The new Sơn Vĩ's agency identifier, on update.
+    let (s, u) = api(
+        &app,
+        &admin,
+        Method::PUT,
+        &format!("/api/v1/patrols/{id}"),
+        Some(serde_json::json!({"revision": v["revision"],
+            "content": patrol("2025-08-06", "BP-SONVI", "016.00.00.H08")})),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(u["content"]["partner_units"][0], "TQ-XA-SONVI", "{u}");
+    // The old Sơn Vĩ's code ended on 30/06/2025.
+    let (s, bad) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/patrols",
+        Some(patrol("2025-08-07", "BP-SONVI", "92703")),
+    )
+    .await;
+    assert_eq!(s, 422, "{bad}");
+    assert_eq!(bad["fields"][0]["field"], "partner_units[0]", "{bad}");
+    let (s, old) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/patrols",
+        Some(patrol("2025-03-07", "BP-SONVI", "92703")),
+    )
+    .await;
+    assert_eq!(s, 201, "{old}");
+    assert_eq!(old["content"]["partner_units"][0], "XA-SONVI", "{old}");
+}
