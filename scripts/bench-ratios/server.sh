@@ -64,10 +64,10 @@ wait_for() {
 cp -a "$WORK/demo" "$RUN/data"
 PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 account() { # name role unit [--restricted]
-    local name=$1
-    shift
-    if ! printf '%s\n' "$PASSWORD" | "$BIN" --data "$RUN/data" user add "$name" --role "$@" \
-        --password-stdin >/dev/null 2>&1; then
+    local name=$1 role=$2 unit=$3
+    shift 3
+    if ! printf '%s\n' "$PASSWORD" | "$BIN" --data "$RUN/data" user add "$name" --role "$role" \
+        --unit "$unit" "$@" --password-stdin >/dev/null 2>&1; then
         printf '%s\n' "$PASSWORD" | "$BIN" --data "$RUN/data" user passwd "$name" \
             --password-stdin >/dev/null
     fi
@@ -161,7 +161,7 @@ run static "$BASE/static/style.css"
 run dashboard "$BASE/?year=2023" -C "bp_session=$ADMIN_COOKIE"
 run patrols-admin "$BASE$LIST" -H "Authorization: Bearer $ADMIN_TOKEN"
 run patrols-post "$BASE$LIST" -H "Authorization: Bearer $POST_TOKEN"
-run patrols-post-page "$BASE/records/patrol?year=2023" -C "bp_session=$POST_COOKIE"
+run patrols-post-page "$BASE/records/patrols?year=2023" -C "bp_session=$POST_COOKIE"
 kill "$SAMPLER_PID" 2>/dev/null || true
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=""

@@ -405,10 +405,7 @@ impl SqlStore {
                 .connect(url)
                 .await
                 .map_err(open_error)?,
-            Backend::Postgres => options
-                .connect(url)
-                .await
-                .map_err(open_error)?,
+            Backend::Postgres => options.connect(url).await.map_err(open_error)?,
         };
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,

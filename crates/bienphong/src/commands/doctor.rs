@@ -223,7 +223,10 @@ fn check_values(d: &mut Doctor, values: &BTreeMap<String, String>) {
 
 /// A whole number within what the flag of that setting accepts.
 fn in_range(value: &str, range: std::ops::RangeInclusive<i64>) -> bool {
-    value.trim().parse::<i64>().is_ok_and(|n| range.contains(&n))
+    value
+        .trim()
+        .parse::<i64>()
+        .is_ok_and(|n| range.contains(&n))
 }
 
 fn check_data_dir(d: &mut Doctor, data: &Path) {
