@@ -5,7 +5,7 @@ use crate::error::{CliError, Kind, Result};
 use anyhow::Context as _;
 use bienphong_i18n::Lang;
 use bienphong_service::{Actor, Service};
-use bienphong_store::{SqlStore, StoreKey};
+use bienphong_store::{PoolSettings, SqlStore, StoreKey};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -17,6 +17,8 @@ pub struct Context {
     user: Option<String>,
     /// The key of an encrypted SQLite store (`--key-file`, `--ask-key`).
     pub key: Option<StoreKey>,
+    /// How the store's connection pool is sized (`serve` sizes its own).
+    pool: PoolSettings,
     /// Opened on first use, so that a command refuses bad input before it
     /// creates a store.
     service: OnceCell<Arc<Service<SqlStore>>>,
@@ -46,6 +48,7 @@ impl Context {
             lang,
             user,
             key: None,
+            pool: PoolSettings::default(),
             service: OnceCell::new(),
         })
     }
@@ -53,6 +56,12 @@ impl Context {
     /// The same context with the store's key.
     pub fn with_key(mut self, key: Option<StoreKey>) -> Self {
         self.key = key;
+        self
+    }
+
+    /// The same context with the store's pool sized by `pool`.
+    pub fn with_pool(mut self, pool: PoolSettings) -> Self {
+        self.pool = pool;
         self
     }
 
@@ -84,12 +93,17 @@ impl Context {
     /// the data directory.
     async fn open_store(&self) -> Result<SqlStore> {
         match &self.database {
-            Some(url) => Ok(SqlStore::connect_keyed(url, self.key.as_ref()).await?),
+            Some(url) => Ok(SqlStore::connect_pooled(url, self.key.as_ref(), &self.pool).await?),
             None => {
                 std::fs::create_dir_all(&self.data).with_context(|| {
                     format!("cannot create the data directory {}", self.data.display())
                 })?;
-                Ok(SqlStore::open_sqlite_keyed(&store_path(&self.data), self.key.as_ref()).await?)
+                Ok(SqlStore::open_sqlite_pooled(
+                    &store_path(&self.data),
+                    self.key.as_ref(),
+                    &self.pool,
+                )
+                .await?)
             }
         }
     }

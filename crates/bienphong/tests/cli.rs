@@ -2793,7 +2793,8 @@ fn doctor_names_a_broken_configuration() {
     std::fs::write(
         &config,
         format!(
-            "# bienphong\nBIENPHONG_DATA={}\nBIENPHONG_LISTEN=127.0.0.1:8080\n",
+            "# bienphong\nBIENPHONG_DATA={}\nBIENPHONG_LISTEN=127.0.0.1:8080\n\
+             BIENPHONG_CACHE_MB=32\nBIENPHONG_POOL_SIZE=8\n",
             d.display()
         ),
     )
@@ -2815,7 +2816,7 @@ fn doctor_names_a_broken_configuration() {
         &config,
         format!(
             "BIENPHONG_DATA={}\nBIENPHONG_LISTEN=khong-phai-dia-chi\nBIENPHONG_TRUSTED_PROXIES=10.0.0.0/8,abc\n\
-             garbage\nBIENPHONG_SYNC_EVRY=5m\n",
+             garbage\nBIENPHONG_SYNC_EVRY=5m\nBIENPHONG_CACHE_MB=0\nBIENPHONG_POOL_SIZE=nhieu\n",
             missing.display()
         ),
     )
@@ -2840,6 +2841,10 @@ fn doctor_names_a_broken_configuration() {
     assert!(said("\"abc\""), "{failed:?}");
     assert!(said("BIENPHONG_SYNC_EVRY"), "{failed:?}");
     assert!(said("dòng 4"), "{failed:?}");
+    // The pool's settings are read as `serve --cache-mb`/`--pool-size` read
+    // them: a cache of nothing and a size that is no number are refused.
+    assert!(said("BIENPHONG_CACHE_MB"), "{failed:?}");
+    assert!(said("\"nhieu\""), "{failed:?}");
     assert!(said(&missing.display().to_string()), "{failed:?}");
     assert!(!missing.exists(), "doctor creates nothing");
 }

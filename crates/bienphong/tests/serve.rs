@@ -195,6 +195,56 @@ async fn the_first_run_creates_an_administrator_with_a_generated_password() {
     assert_eq!(r.status(), 303);
 }
 
+/// The pool is sized by `--cache-mb` and `BIENPHONG_POOL_SIZE`: a server
+/// with a small pool answers its pages; a cache of nothing or a pool of
+/// none is refused before a store is created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_runs_on_a_pool_sized_by_its_flags_and_refuses_an_empty_one() {
+    let data = tempfile::tempdir().unwrap();
+    let (_child, url, accounts) = start_with(
+        data.path(),
+        &["--cache-mb", "2"],
+        1,
+        &[("BIENPHONG_POOL_SIZE", "1")],
+    )
+    .await;
+    let c = signed_in(&url, "admin", &accounts[0].1).await;
+    // One connection serves several requests at once, one after another.
+    let mut pages = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        pages.spawn(c.get(format!("{url}/records/patrols")).send());
+    }
+    while let Some(page) = pages.join_next().await {
+        assert_eq!(page.unwrap().unwrap().status(), 200);
+    }
+
+    for (args, env) in [
+        (vec!["--cache-mb", "0"], None),
+        (vec![], Some(("BIENPHONG_POOL_SIZE", "0"))),
+    ] {
+        let empty = tempfile::tempdir().unwrap();
+        let mut cmd = bin(empty.path());
+        cmd.arg("serve")
+            .args(&args)
+            .arg("--listen")
+            .arg("127.0.0.1:0");
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--cache-mb") || err.contains("--pool-size"),
+            "{err}"
+        );
+        assert!(
+            !empty.path().join("bienphong.sqlite").exists(),
+            "nothing is created"
+        );
+    }
+}
+
 #[test]
 fn user_commands_add_change_and_disable_accounts() {
     let data = tempfile::tempdir().unwrap();

@@ -13,6 +13,7 @@ mod key;
 mod org_changes;
 mod peers;
 mod personal;
+mod pool;
 mod sql;
 mod tracks;
 
@@ -26,6 +27,7 @@ pub use key::StoreKey;
 pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};
 pub use personal::{Erasure, PersonalStore, SubjectRequest};
+pub use pool::PoolSettings;
 pub use sql::{Backend, SchemaState, SqlStore, mask_url};
 pub use tracks::{TrackFacts, TrackStore};
 

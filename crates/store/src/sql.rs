@@ -3,6 +3,7 @@
 
 use crate::builder::Sql;
 use crate::key::StoreKey;
+use crate::pool::PoolSettings;
 use crate::{
     Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Purge,
     Receipt, Result, Store, StoreError, Write,
@@ -32,7 +33,6 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 30000",
-    "PRAGMA cache_size = -65536",
 ];
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -67,11 +67,12 @@ fn is_not_a_database(e: &sqlx::Error) -> bool {
 }
 
 /// The statements every SQLite connection starts with: the key first, as
-/// SQLCipher requires, then the settings.
-fn sqlite_setup(key: Option<&StoreKey>) -> Vec<String> {
+/// SQLCipher requires, then the settings, its share of the page cache last.
+fn sqlite_setup(key: Option<&StoreKey>, pool: &PoolSettings) -> Vec<String> {
     key.map(StoreKey::pragma)
         .into_iter()
         .chain(SQLITE_PRAGMAS.iter().map(|p| (*p).to_string()))
+        .chain(std::iter::once(pool.sqlite_cache_pragma()))
         .collect()
 }
 
@@ -274,12 +275,22 @@ impl SqlStore {
     /// is created encrypted; an existing one must have been written with
     /// the same key).
     pub async fn open_sqlite_keyed(path: &Path, key: Option<&StoreKey>) -> Result<Self> {
+        Self::open_sqlite_pooled(path, key, &PoolSettings::default()).await
+    }
+
+    /// As [`SqlStore::open_sqlite_keyed`], with the pool sized by `pool`.
+    pub async fn open_sqlite_pooled(
+        path: &Path,
+        key: Option<&StoreKey>,
+        pool: &PoolSettings,
+    ) -> Result<Self> {
         Self::open_url(
             &sqlite_url(path),
             Backend::Sqlite,
             &path.display().to_string(),
             path.parent().map(|dir| dir.join("backups")).as_deref(),
             key,
+            pool,
         )
         .await
     }
@@ -292,8 +303,17 @@ impl SqlStore {
     /// As [`SqlStore::connect`]; `key` encrypts a SQLite store and is
     /// refused for PostgreSQL, which encrypts (or not) on its own side.
     pub async fn connect_keyed(url: &str, key: Option<&StoreKey>) -> Result<Self> {
+        Self::connect_pooled(url, key, &PoolSettings::default()).await
+    }
+
+    /// As [`SqlStore::connect_keyed`], with the pool sized by `pool`.
+    pub async fn connect_pooled(
+        url: &str,
+        key: Option<&StoreKey>,
+        pool: &PoolSettings,
+    ) -> Result<Self> {
         if let Some(path) = url.strip_prefix("sqlite://") {
-            return Self::open_sqlite_keyed(Path::new(path), key).await;
+            return Self::open_sqlite_pooled(Path::new(path), key, pool).await;
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             if key.is_some() {
@@ -301,7 +321,7 @@ impl SqlStore {
                     "only a SQLite store is encrypted with a key; PostgreSQL keeps its own".into(),
                 ));
             }
-            return Self::open_url(url, Backend::Postgres, &mask_url(url), None, None).await;
+            return Self::open_url(url, Backend::Postgres, &mask_url(url), None, None, pool).await;
         }
         Err(StoreError::UnsupportedUrl(mask_url(url)))
     }
@@ -319,6 +339,7 @@ impl SqlStore {
         shown: &str,
         upgrade_backups: Option<&Path>,
         key: Option<&StoreKey>,
+        sizing: &PoolSettings,
     ) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let open_error = |e: sqlx::Error| StoreError::Open {
@@ -347,7 +368,7 @@ impl SqlStore {
             // the WAL's files) is reported at once with its cause, instead
             // of the pool retrying until it times out.
             let mut probe = AnyConnection::connect(url).await.map_err(open_error)?;
-            for pragma in sqlite_setup(key) {
+            for pragma in sqlite_setup(key, sizing) {
                 if let Err(e) = probe.execute(AssertSqlSafe(pragma)).await {
                     let _ = probe.close().await;
                     if is_not_a_database(&e) {
@@ -362,11 +383,16 @@ impl SqlStore {
             }
             probe.close().await.map_err(open_error)?;
         }
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
-        let setup = std::sync::Arc::new(sqlite_setup(key));
+        // Connections are opened on demand and closed when long unused: an
+        // idle server holds no page cache it does not use.
+        let options = AnyPoolOptions::new()
+            .acquire_timeout(Duration::from_secs(30))
+            .min_connections(0)
+            .max_connections(sizing.connections(backend == Backend::Sqlite))
+            .idle_timeout(sizing.idle_timeout);
+        let setup = std::sync::Arc::new(sqlite_setup(key, sizing));
         let pool = match backend {
             Backend::Sqlite => options
-                .max_connections(4)
                 .after_connect(move |conn, _| {
                     let setup = setup.clone();
                     Box::pin(async move {
@@ -379,11 +405,7 @@ impl SqlStore {
                 .connect(url)
                 .await
                 .map_err(open_error)?,
-            Backend::Postgres => options
-                .max_connections(10)
-                .connect(url)
-                .await
-                .map_err(open_error)?,
+            Backend::Postgres => options.connect(url).await.map_err(open_error)?,
         };
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,

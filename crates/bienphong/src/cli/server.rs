@@ -74,6 +74,33 @@ pub struct ServeArgs {
     /// The largest file that may be attached to a record (bytes, or 20MB).
     #[arg(long, env = "BIENPHONG_MAX_ATTACHMENT", value_name = "SIZE", value_parser = super::parse_size, default_value = "20MB")]
     pub max_attachment: u64,
+    /// SQLite's page cache, in MiB, shared by all the store's connections
+    /// (the operating system caches the file besides).
+    #[arg(long, env = "BIENPHONG_CACHE_MB", value_name = "MB",
+          default_value_t = bienphong_store::PoolSettings::SERVER.cache_mb,
+          value_parser = clap::value_parser!(u32).range(CACHE_MB))]
+    pub cache_mb: u32,
+    /// The most store connections open at once (default 4 for SQLite, 10
+    /// for PostgreSQL); they are opened on demand and closed after a
+    /// minute unused.
+    #[arg(long, env = "BIENPHONG_POOL_SIZE", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(POOL_SIZE))]
+    pub pool_size: Option<u32>,
+}
+
+/// The values `--cache-mb` and `--pool-size` accept.
+pub const CACHE_MB: std::ops::RangeInclusive<i64> = 1..=4096;
+pub const POOL_SIZE: std::ops::RangeInclusive<i64> = 1..=64;
+
+impl ServeArgs {
+    /// How the server's store pool is sized.
+    pub fn pool(&self) -> bienphong_store::PoolSettings {
+        bienphong_store::PoolSettings {
+            cache_mb: self.cache_mb,
+            max_connections: self.pool_size,
+            ..bienphong_store::PoolSettings::SERVER
+        }
+    }
 }
 
 /// A trusted proxy: one address (a /32 or /128) or a network.

@@ -20,9 +20,10 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_FILE: &str = "/etc/bienphong/bienphong.env";
 
 /// Every setting the program reads from its environment.
-const KNOWN: [&str; 16] = [
+const KNOWN: [&str; 18] = [
     "BIENPHONG_BACKUP_EVERY",
     "BIENPHONG_BACKUP_KEEP",
+    "BIENPHONG_CACHE_MB",
     "BIENPHONG_DATA",
     "BIENPHONG_DATABASE",
     "BIENPHONG_KEY_FILE",
@@ -30,6 +31,7 @@ const KNOWN: [&str; 16] = [
     "BIENPHONG_LISTEN",
     "BIENPHONG_LOG",
     "BIENPHONG_NOW",
+    "BIENPHONG_POOL_SIZE",
     "BIENPHONG_SECURE_COOKIES",
     "BIENPHONG_SYNC_EVERY",
     "BIENPHONG_TLS_CERT",
@@ -202,6 +204,12 @@ fn check_values(d: &mut Doctor, values: &BTreeMap<String, String>) {
             {
                 bad(d, key, value, "1–1000".into());
             }
+            "BIENPHONG_CACHE_MB" if !in_range(value, crate::cli::CACHE_MB) => {
+                bad(d, key, value, "1–4096".into());
+            }
+            "BIENPHONG_POOL_SIZE" if !in_range(value, crate::cli::POOL_SIZE) => {
+                bad(d, key, value, "1–64".into());
+            }
             "BIENPHONG_LANG" if !["vi", "en"].contains(&value.as_str()) => {
                 bad(d, key, value, "vi, en".into());
             }
@@ -211,6 +219,14 @@ fn check_values(d: &mut Doctor, values: &BTreeMap<String, String>) {
             _ => {}
         }
     }
+}
+
+/// A whole number within what the flag of that setting accepts.
+fn in_range(value: &str, range: std::ops::RangeInclusive<i64>) -> bool {
+    value
+        .trim()
+        .parse::<i64>()
+        .is_ok_and(|n| range.contains(&n))
 }
 
 fn check_data_dir(d: &mut Doctor, data: &Path) {

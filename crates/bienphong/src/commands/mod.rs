@@ -87,7 +87,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Restore(args) => backup::restore(&ctx, args, out).await,
         Command::Store { command } => store::run(&ctx, command, out).await,
         Command::Bench { bench } => bench::run(&ctx, bench, out).await,
-        Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Serve(args) => serve::run(&ctx.with_pool(args.pool()), args).await,
         Command::Edxml { command } => edxml::run(&ctx, command, out).await,
         Command::Signoff { command } => signoff::run(&ctx, command, out).await,
         Command::Person { command } => person::run(&ctx, command, out).await,
