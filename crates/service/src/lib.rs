@@ -20,6 +20,7 @@ mod briefing;
 pub mod codes;
 mod conflicts;
 pub mod edxml;
+pub mod edxml_status;
 pub mod geo;
 mod guarded;
 mod node;
@@ -330,6 +331,9 @@ pub struct Service<S> {
     /// On a field node, the grant of its token: local writes are held to
     /// it (`node.rs`).
     node_grant: Mutex<Option<bienphong_domain::access::Grant>>,
+    /// The authorities whose signers an incoming packet's signature is
+    /// trusted for (docs/adr/0019); none configured: not judged.
+    trust: Option<bienphong_edxml::TrustList>,
 }
 
 impl<S: Store> Service<S> {
@@ -338,7 +342,14 @@ impl<S: Store> Service<S> {
             store,
             org_cache: Mutex::new(None),
             node_grant: Mutex::new(None),
+            trust: None,
         }
+    }
+
+    /// The service judging incoming signatures against `trust`.
+    pub fn with_trust_list(mut self, trust: bienphong_edxml::TrustList) -> Self {
+        self.trust = Some(trust);
+        self
     }
 
     /// The organisation, shared: read again from the store only when a
