@@ -32,9 +32,9 @@ pub fn trust_list(path: &Path) -> Result<bienphong_edxml::TrustList> {
             .with_context(|| path.display().to_string())?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| ["pem", "crt", "cer"].contains(&e.to_ascii_lowercase().as_str()))
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    ["pem", "crt", "cer"].contains(&e.to_ascii_lowercase().as_str())
+                })
             })
             .collect();
         files.sort();

@@ -664,7 +664,14 @@ fn test_ca(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     tool(
         Command::new("openssl")
             .current_dir(dir)
-            .args(["pkcs12", "-export", "-inkey", "issued.key", "-in", "issued.pem"])
+            .args([
+                "pkcs12",
+                "-export",
+                "-inkey",
+                "issued.key",
+                "-in",
+                "issued.pem",
+            ])
             .args(["-out", "issued.p12", "-passout", "pass:mật khẩu"]),
     );
     (dir.join("ca.pem"), dir.join("issued.p12"))
@@ -705,7 +712,10 @@ fn signatures_are_judged_against_the_trust_list_and_the_receiver_answers_with_a_
 
     // Without a trust list a matching signature is only valid; with one,
     // trusted when its signer chains to it, untrusted when not.
-    assert_eq!(verify_json(data.path(), &trusted, None)["signature"], "valid");
+    assert_eq!(
+        verify_json(data.path(), &trusted, None)["signature"],
+        "valid"
+    );
     assert_eq!(
         verify_json(data.path(), &trusted, Some(&ca))["signature"],
         "trusted"
@@ -735,7 +745,10 @@ fn signatures_are_judged_against_the_trust_list_and_the_receiver_answers_with_a_
             .args(["--lang", "vi", "edxml", "verify"])
             .arg(&trusted),
     );
-    assert!(vi.contains("Chữ ký hợp lệ, người ký được tin cậy (CN=Trần Văn Bình"), "{vi}");
+    assert!(
+        vi.contains("Chữ ký hợp lệ, người ký được tin cậy (CN=Trần Văn Bình"),
+        "{vi}"
+    );
     let en = stdout(
         bin(data.path())
             .arg("--trust-list")
@@ -743,7 +756,10 @@ fn signatures_are_judged_against_the_trust_list_and_the_receiver_answers_with_a_
             .args(["--lang", "en", "edxml", "verify"])
             .arg(&untrusted),
     );
-    assert!(en.contains("Valid signature, signer not in the trust list"), "{en}");
+    assert!(
+        en.contains("Valid signature, signer not in the trust list"),
+        "{en}"
+    );
     assert!(!en.contains("untrusted"), "{en}");
     // Judged at the reader's clock: after the certificate's 30 days it is
     // no longer trusted.
@@ -754,7 +770,11 @@ fn signatures_are_judged_against_the_trust_list_and_the_receiver_answers_with_a_
         .args(["--lang", "en", "edxml", "verify"])
         .arg(&trusted));
     assert_eq!(later.code, 0, "{}", later.stderr);
-    assert!(later.stdout.contains("signer not in the trust list"), "{}", later.stdout);
+    assert!(
+        later.stdout.contains("signer not in the trust list"),
+        "{}",
+        later.stdout
+    );
     assert!(later.stdout.contains("expired"), "{}", later.stdout);
 
     // A trust list that holds no certificate is refused.

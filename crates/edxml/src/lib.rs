@@ -21,8 +21,8 @@ mod zipped;
 
 pub use keys::{Credentials, subject_of};
 pub use read::{read, read_trusting};
-pub use trust::{Trust, TrustList};
 pub use status::{StatusKind, StatusPacket, is_status, read_status, write_status};
+pub use trust::{Trust, TrustList};
 pub use write::write;
 
 use thiserror::Error;

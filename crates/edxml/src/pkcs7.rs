@@ -33,7 +33,11 @@ pub fn verify(bytes: &[u8], signature: &[u8]) -> SignatureState {
 
 /// [`verify`], a valid signature's signer judged against `trust` (with the
 /// other certificates the signature carries as intermediates).
-pub fn verify_trusting(bytes: &[u8], signature: &[u8], trust: Option<&TrustList>) -> SignatureState {
+pub fn verify_trusting(
+    bytes: &[u8],
+    signature: &[u8],
+    trust: Option<&TrustList>,
+) -> SignatureState {
     let Ok(p7) = Pkcs7::from_der(signature) else {
         return SignatureState::Invalid {
             subject: String::new(),

@@ -200,6 +200,8 @@ mod tests {
             read_status(bad.as_bytes()),
             Err(EdxmlError::Missing("From/OrganId"))
         );
-        assert!(!is_status(b"<edXML:edXML xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"/>"));
+        assert!(!is_status(
+            b"<edXML:edXML xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"/>"
+        ));
     }
 }

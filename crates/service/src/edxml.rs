@@ -4,6 +4,7 @@
 //! the earlier document it replaces, revokes or updates. The packet
 //! itself is built, read and signed by `bienphong_edxml`.
 
+use crate::accounts::Principal;
 use crate::{Actor, Result, Service, ServiceError, check_write};
 use bienphong_domain::catalogue::CatalogueKind;
 use bienphong_domain::exchange::{
@@ -16,10 +17,7 @@ use bienphong_domain::{
     attachment,
 };
 use bienphong_edxml as edxml;
-use crate::accounts::Principal;
-use bienphong_store::{
-    AccountStore, BlobStore, CurrentRecord, ListFilter, NewBlob, Store, Write,
-};
+use bienphong_store::{AccountStore, BlobStore, CurrentRecord, ListFilter, NewBlob, Store, Write};
 use thiserror::Error;
 
 /// Why a packet cannot be built or taken in.
@@ -43,6 +41,8 @@ pub enum EdxmlProblem {
     File { name: String, detail: String },
     #[error("the document did not come as a packet: it has no status to answer with")]
     NotIncoming,
+    #[error("{0} is not a recipient of the document it answers for")]
+    NotARecipient(String),
 }
 
 impl EdxmlProblem {
@@ -74,6 +74,9 @@ impl EdxmlProblem {
                 .with("name", name)
                 .with("detail", detail),
             Self::NotIncoming => Described::new(K::Invalid, "invalid", "edxml-not-incoming"),
+            Self::NotARecipient(id) => {
+                Described::new(K::Invalid, "invalid", "edxml-not-a-recipient").with("value", id)
+            }
         }
     }
 }
@@ -370,7 +373,10 @@ impl<S: Store + BlobStore> Service<S> {
 
     /// What taking in `bytes` would write, checked, before anything is.
     async fn plan_import(&self, actor: &Actor, bytes: &[u8], max_file: u64) -> Result<Plan> {
-        let trust = self.trust.as_ref().map(|t| t.at(actor.now_ms.div_euclid(1000)));
+        let trust = self
+            .trust
+            .as_ref()
+            .map(|t| t.at(actor.now_ms.div_euclid(1000)));
         let received = edxml::read_trusting(bytes, trust.as_ref())
             .map_err(|e| EdxmlProblem::Packet(e.to_string()))?;
         let p = &received.packet;

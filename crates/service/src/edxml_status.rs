@@ -112,6 +112,15 @@ impl<S: Store + BlobStore> Service<S> {
                     && exchange_id(&org, d).as_deref() == Some(s.document_id.trim())
             })
             .ok_or_else(|| EdxmlProblem::UnknownDocument(s.document_id.clone()))?;
+        // Only a recipient of the document may say where it stands there.
+        let recipient = d.recipients.iter().any(|r| {
+            org.unit(&r.unit)
+                .and_then(|u| u.agency_id.as_deref())
+                .is_some_and(|a| a.trim().eq_ignore_ascii_case(s.from.id.trim()))
+        });
+        if !recipient {
+            return Err(EdxmlProblem::NotARecipient(s.from.id.clone()).into());
+        }
         let mut x = exchange_of(&org, &d);
         let status = status_of(s.status);
         let delivery = Delivery {

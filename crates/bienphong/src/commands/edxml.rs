@@ -265,15 +265,16 @@ async fn import(
         .audit_local_write(&actor, "edxml import", &imported.revision)
         .await?;
     if let Some(path) = answer {
-        let xml = service
-            .status_packet(imported.record, actor.now_ms)
-            .await?;
+        let xml = service.status_packet(imported.record, actor.now_ms).await?;
         std::fs::write(path, xml).with_context(|| path.display().to_string())?;
         if !json {
             writeln!(
                 out,
                 "{}",
-                ctx.say("edxml-answer-written", &[("path", path.display().to_string())])
+                ctx.say(
+                    "edxml-answer-written",
+                    &[("path", path.display().to_string())]
+                )
             )
             .context("stdout")?;
         }

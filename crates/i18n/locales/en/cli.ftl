@@ -457,6 +457,7 @@ edxml-no-number = a document without its number and notation cannot be sent
 edxml-duplicate = the packet of document { $value } has been received before
 edxml-file = file { $name }: { $detail }
 edxml-not-incoming = the document did not come as an edXML packet: it has no status to answer with
+edxml-not-a-recipient = { $value } is not a recipient of the document it answers for
 edxml-signing = signing: { $detail }
 edxml-tsa-failed = the timestamp server { $url } did not answer: { $detail }
 edxml-written = edXML packet written: { $path }

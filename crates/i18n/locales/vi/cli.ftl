@@ -457,6 +457,7 @@ edxml-no-number = Văn bản chưa có số, ký hiệu thì chưa gửi đượ
 edxml-duplicate = Gói tin của văn bản { $value } đã được nhận trước đây
 edxml-file = Tệp { $name }: { $detail }
 edxml-not-incoming = Văn bản này không đến qua gói edXML nên không có trạng thái để trả lời
+edxml-not-a-recipient = { $value } không phải nơi nhận của văn bản mà gói tin trạng thái trả lời
 edxml-signing = Ký số: { $detail }
 edxml-tsa-failed = Máy chủ cấp dấu thời gian { $url } không trả lời được: { $detail }
 edxml-written = Đã ghi gói tin edXML: { $path }

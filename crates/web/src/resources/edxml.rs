@@ -13,8 +13,8 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use bienphong_domain::{Content, RecordId};
 use bienphong_domain::exchange::SignatureCheck;
+use bienphong_domain::{Content, RecordId};
 use bienphong_i18n::Lang;
 use bienphong_service::edxml::Imported;
 use serde_json::{Value, json};
@@ -67,7 +67,11 @@ pub async fn export(
 
 /// The packet of a multipart upload (field `file`), up to the attachment
 /// limit.
-async fn packet_of(state: &AppState, lang: Lang, multipart: Multipart) -> Result<(Vec<u8>, crate::forms::Posted), ApiError> {
+async fn packet_of(
+    state: &AppState,
+    lang: Lang,
+    multipart: Multipart,
+) -> Result<(Vec<u8>, crate::forms::Posted), ApiError> {
     let upload = read_upload(lang, multipart, state.config.max_attachment_bytes).await?;
     match upload.file {
         Some((_, bytes)) if !bytes.is_empty() => Ok((bytes, upload.fields)),

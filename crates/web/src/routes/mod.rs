@@ -14,8 +14,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    attachments, audit, briefings, conflicts, dashboard, edxml, geo, org, org_changes, org_codes, persons,
-    records, reports, sheets, signoff, sync, tokens,
+    attachments, audit, briefings, conflicts, dashboard, edxml, geo, org, org_changes, org_codes,
+    persons, records, reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;

@@ -3,8 +3,8 @@
 //! and the page's form, only for a unit the caller may write documents
 //! of; a damaged or repeated packet writes nothing.
 
-use crate::common::{api, browser_like_client, http, login, record_count, spawn_app, token};
 use crate::common::{TestApp, document::check_answer};
+use crate::common::{api, browser_like_client, http, login, record_count, spawn_app, token};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -37,7 +37,15 @@ async fn download(app: &TestApp, req: reqwest::RequestBuilder, id: &str) -> Stri
     let media = headers
         .get("content-type")
         .map(|t| t.to_str().unwrap().to_string());
-    check_answer(app, &Method::GET, &path, status, media.as_deref(), &json!(text)).await;
+    check_answer(
+        app,
+        &Method::GET,
+        &path,
+        status,
+        media.as_deref(),
+        &json!(text),
+    )
+    .await;
     assert_eq!(status, 200, "{text}");
     assert_eq!(headers["content-type"], "application/xml");
     assert!(
@@ -86,10 +94,20 @@ async fn a_packet_goes_out_and_comes_back_in_for_a_unit_the_caller_may_write() {
     let to_lungcu = document_to(&app, &admin, "15/KH-BCH", "BP-LUNGCU").await;
     let to_phobang = document_to(&app, &admin, "16/KH-BCH", "BP-PHOBANG").await;
     let url = |id: &str| app.url(&format!("/api/v1/documents/{id}/edxml"));
-    let packet = download(&app, http().get(url(&to_lungcu)).bearer_auth(&admin), &to_lungcu).await;
+    let packet = download(
+        &app,
+        http().get(url(&to_lungcu)).bearer_auth(&admin),
+        &to_lungcu,
+    )
+    .await;
     assert!(packet.contains(TITLE), "{packet}");
     assert!(packet.contains("KH-BCH"), "{packet}");
-    let other = download(&app, http().get(url(&to_phobang)).bearer_auth(&admin), &to_phobang).await;
+    let other = download(
+        &app,
+        http().get(url(&to_phobang)).bearer_auth(&admin),
+        &to_phobang,
+    )
+    .await;
 
     // The post may not take in a document for another post: refused, nothing written.
     let before = record_count(&app).await;
@@ -103,13 +121,23 @@ async fn a_packet_goes_out_and_comes_back_in_for_a_unit_the_caller_may_write() {
     assert_eq!(got["signature"]["state"], "unsigned");
     assert_eq!(got["signature"]["text"], "Không có chữ ký số");
     assert_eq!(record_count(&app).await, before + 1);
-    let (s, doc) = api(&app, &post, Method::GET, got["href"].as_str().unwrap(), None).await;
+    let (s, doc) = api(
+        &app,
+        &post,
+        Method::GET,
+        got["href"].as_str().unwrap(),
+        None,
+    )
+    .await;
     assert_eq!(s, 200, "{doc}");
     assert_eq!(doc["content"]["unit"], "BP-LUNGCU");
     assert_eq!(doc["content"]["title"], TITLE);
     assert_eq!(doc["content"]["number"], "15/KH-BCH");
     assert_eq!(doc["content"]["exchange"]["direction"], "incoming");
-    assert_eq!(doc["content"]["exchange"]["document_id"], got["document_id"]);
+    assert_eq!(
+        doc["content"]["exchange"]["document_id"],
+        got["document_id"]
+    );
 
     // The same packet again, and a damaged one, are refused: nothing written.
     let (s, v) = receive(&app, &post, packet.as_bytes()).await;
@@ -185,7 +213,10 @@ async fn the_document_page_downloads_a_packet_and_receives_one_showing_its_signa
         .unwrap();
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_string();
-    assert!(to.starts_with("/records/documents/") && to.ends_with("?received"), "{to}");
+    assert!(
+        to.starts_with("/records/documents/") && to.ends_with("?received"),
+        "{to}"
+    );
     assert_ne!(to, format!("/records/documents/{id}?received"));
     assert_eq!(record_count(&app).await, before + 1);
     let page = client
@@ -204,7 +235,14 @@ async fn the_document_page_downloads_a_packet_and_receives_one_showing_its_signa
 
 /// The agency identifier of `unit` in the app's store.
 async fn agency_id(app: &TestApp, token: &str, unit: &str) -> String {
-    let (s, v) = api(app, token, Method::GET, &format!("/api/v1/units?q={unit}&limit=500"), None).await;
+    let (s, v) = api(
+        app,
+        token,
+        Method::GET,
+        &format!("/api/v1/units?q={unit}&limit=500"),
+        None,
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
     v["items"]
         .as_array()
@@ -239,20 +277,50 @@ async fn the_receiver_answers_with_a_status_packet_and_the_sender_keeps_it_per_r
     assert_eq!(r.headers()["content-type"], "application/xml");
     let answer = r.text().await.unwrap();
     let post_id = agency_id(&app, &admin, "BP-LUNGCU").await;
-    assert!(answer.contains("<edXML:StatusCode>01</edXML:StatusCode>"), "{answer}");
+    assert!(
+        answer.contains("<edXML:StatusCode>01</edXML:StatusCode>"),
+        "{answer}"
+    );
     assert!(answer.contains(&format!("<edXML:OrganId>{post_id}</edXML:OrganId>")));
     assert!(answer.contains(got["document_id"].as_str().unwrap()));
     // A document that did not come as a packet has no status to answer with.
-    let (s, v) = api(&app, &admin, Method::GET, &format!("/api/v1/documents/{sent}/edxml/status"), None).await;
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/api/v1/documents/{sent}/edxml/status"),
+        None,
+    )
+    .await;
     assert_eq!(s, 422, "{v}");
 
     // The post may not mark the province's document; the province may.
     let before = record_count(&app).await;
     let (s, v) = send(&app, &post, "/api/v1/edxml/status", answer.as_bytes()).await;
     assert_eq!(s, 403, "{v}");
-    let (s, v) = send(&app, &admin, "/api/v1/edxml/status", b"<edXML:Status xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"/>").await;
+    let (s, v) = send(
+        &app,
+        &admin,
+        "/api/v1/edxml/status",
+        b"<edXML:Status xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"/>",
+    )
+    .await;
     assert_eq!(s, 400, "{v}");
-    let (_, history) = api(&app, &admin, Method::GET, &format!("/api/v1/documents/{sent}/history"), None).await;
+    // Nor may an agency the document was not sent to answer for it.
+    let stranger = answer.replace(
+        &format!("<edXML:OrganId>{post_id}</edXML:OrganId>"),
+        "<edXML:OrganId>000.00.99.X99</edXML:OrganId>",
+    );
+    let (s, v) = send(&app, &admin, "/api/v1/edxml/status", stranger.as_bytes()).await;
+    assert_eq!(s, 422, "{v}");
+    let (_, history) = api(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/api/v1/documents/{sent}/history"),
+        None,
+    )
+    .await;
     let revisions = history["items"].as_array().map(Vec::len);
     let (s, v) = send(&app, &admin, "/api/v1/edxml/status", answer.as_bytes()).await;
     assert_eq!(s, 200, "{v}");
@@ -261,14 +329,31 @@ async fn the_receiver_answers_with_a_status_packet_and_the_sender_keeps_it_per_r
     assert_eq!(v["status"], "received");
     assert_eq!(v["text"], "Đã đến");
     assert_eq!(record_count(&app).await, before);
-    let (_, doc) = api(&app, &admin, Method::GET, &format!("/api/v1/documents/{sent}"), None).await;
+    let (_, doc) = api(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/api/v1/documents/{sent}"),
+        None,
+    )
+    .await;
     let x = &doc["content"]["exchange"];
     assert_eq!(x["direction"], "outgoing");
     assert_eq!(x["document_id"], got["document_id"]);
     assert_eq!(x["deliveries"][0]["organ"], post_id.as_str());
     assert_eq!(x["deliveries"][0]["status"], "received");
-    let (_, after) = api(&app, &admin, Method::GET, &format!("/api/v1/documents/{sent}/history"), None).await;
-    assert_eq!(after["items"].as_array().map(Vec::len), revisions.map(|n| n + 1));
+    let (_, after) = api(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/api/v1/documents/{sent}/history"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        after["items"].as_array().map(Vec::len),
+        revisions.map(|n| n + 1)
+    );
 
     // A later answer replaces the recipient's state, kept once.
     let done = answer.replace(
@@ -277,7 +362,14 @@ async fn the_receiver_answers_with_a_status_packet_and_the_sender_keeps_it_per_r
     );
     let (s, v) = send(&app, &admin, "/api/v1/edxml/status", done.as_bytes()).await;
     assert_eq!(s, 200, "{v}");
-    let (_, doc) = api(&app, &admin, Method::GET, &format!("/api/v1/documents/{sent}"), None).await;
+    let (_, doc) = api(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/api/v1/documents/{sent}"),
+        None,
+    )
+    .await;
     let deliveries = doc["content"]["exchange"]["deliveries"].as_array().unwrap();
     assert_eq!(deliveries.len(), 1);
     assert_eq!(deliveries[0]["status"], "done");
