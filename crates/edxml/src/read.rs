@@ -84,6 +84,25 @@ pub(crate) fn organ(n: Node) -> Organ {
     }
 }
 
+/// `xml` parsed (no DTD), its root `root` in the namespace of QCVN 102.
+pub(crate) fn parse_rooted<'i>(xml: &'i str, root: &str) -> Result<roxmltree::Document<'i>> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(xml, options)
+        .map_err(|e| EdxmlError::Xml(e.to_string()))?;
+    let found = doc.root_element().tag_name();
+    if found.name() != root || found.namespace() != Some(NS) {
+        return Err(EdxmlError::NotEdxml(format!(
+            "{{{}}}{}",
+            found.namespace().unwrap_or(""),
+            found.name()
+        )));
+    }
+    Ok(doc)
+}
+
 /// The packet in `xml`, its XML signature checked, and each detached
 /// signature (`NAME.p7s`) checked against its file. A malformed packet is
 /// an error; a badly signed one is read with its signature state.
@@ -100,20 +119,8 @@ pub fn read_trusting(xml: &[u8], trust: Option<&TrustList>) -> Result<Received> 
         });
     }
     let xml = std::str::from_utf8(xml).map_err(|e| EdxmlError::Xml(e.to_string()))?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..Default::default()
-    };
-    let doc = roxmltree::Document::parse_with_options(xml, options)
-        .map_err(|e| EdxmlError::Xml(e.to_string()))?;
+    let doc = parse_rooted(xml, "edXML")?;
     let root = doc.root_element();
-    if root.tag_name().name() != "edXML" || root.tag_name().namespace() != Some(NS) {
-        return Err(EdxmlError::NotEdxml(format!(
-            "{{{}}}{}",
-            root.tag_name().namespace().unwrap_or(""),
-            root.tag_name().name()
-        )));
-    }
     let envelope = require(root, "edXMLEnvelope")?;
     let header = require(envelope, "edXMLHeader")?;
     let m = require(header, "MessageHeader")?;

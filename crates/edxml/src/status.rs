@@ -4,7 +4,7 @@
 //! (`ResponseFor`: its sender, number, date and identifier), who answers
 //! (`From`), the status code, a description and the time.
 
-use crate::read::{date, organ, require, text_of};
+use crate::read::{date, organ, parse_rooted, require, text_of};
 use crate::write::{Xml, date_text};
 use crate::{EdxmlError, NS, Organ, PREFIX, Result};
 
@@ -105,32 +105,14 @@ pub fn write_status(s: &StatusPacket) -> String {
 /// Whether `xml` is a status packet rather than a document packet (its
 /// root is `Status` in the namespace of QCVN 102).
 pub fn is_status(xml: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(xml) else {
-        return false;
-    };
-    roxmltree::Document::parse(text).is_ok_and(|d| {
-        let root = d.root_element().tag_name();
-        root.name() == "Status" && root.namespace() == Some(NS)
-    })
+    std::str::from_utf8(xml).is_ok_and(|text| parse_rooted(text, "Status").is_ok())
 }
 
 /// The status packet in `xml`; one that cannot be read is an error.
 pub fn read_status(xml: &[u8]) -> Result<StatusPacket> {
     let text = std::str::from_utf8(xml).map_err(|e| EdxmlError::Xml(e.to_string()))?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..Default::default()
-    };
-    let doc = roxmltree::Document::parse_with_options(text, options)
-        .map_err(|e| EdxmlError::Xml(e.to_string()))?;
+    let doc = parse_rooted(text, "Status")?;
     let root = doc.root_element();
-    if root.tag_name().name() != "Status" || root.tag_name().namespace() != Some(NS) {
-        return Err(EdxmlError::NotEdxml(format!(
-            "{{{}}}{}",
-            root.tag_name().namespace().unwrap_or(""),
-            root.tag_name().name()
-        )));
-    }
     let m = require(require(root, "Header")?, "MessageStatus")?;
     let r = require(m, "ResponseFor")?;
     let from = organ(require(m, "From")?);

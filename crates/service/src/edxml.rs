@@ -308,14 +308,7 @@ impl<S: Store + BlobStore> Service<S> {
         sending: &Sending,
         extra: Vec<OutgoingFile>,
     ) -> Result<edxml::Packet> {
-        let current = self.get(record).await?;
-        crate::of_type(record, RecordType::Document, current.record_type)?;
-        let Content::Document(d) = Content::from_json(current.record_type, &current.content)?
-        else {
-            return Err(ServiceError::Internal(
-                "a document record without a document".into(),
-            ));
-        };
+        let d = self.document(record).await?;
         let mut files = Vec::new();
         for v in self.attachments_of(record).await? {
             let fetched = self.fetch_attachment(record, &v.attachment.hash).await?;
@@ -337,6 +330,18 @@ impl<S: Store + BlobStore> Service<S> {
             title: d.title.to_string(),
         };
         self.outgoing_packet(&o, sending, files).await
+    }
+
+    /// The document of record `record` (not found for another type).
+    pub(crate) async fn document(&self, record: RecordId) -> Result<Document> {
+        let current = self.get(record).await?;
+        crate::of_type(record, RecordType::Document, current.record_type)?;
+        match Content::from_json(current.record_type, &current.content)? {
+            Content::Document(d) => Ok(d),
+            _ => Err(ServiceError::Internal(
+                "a document record without a document".into(),
+            )),
+        }
     }
 
     pub(crate) async fn documents(&self) -> Result<Vec<(CurrentRecord, Document)>> {

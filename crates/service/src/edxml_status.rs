@@ -68,14 +68,7 @@ impl<S: Store + BlobStore> Service<S> {
     /// The status packet of the incoming document `record`: its
     /// registering unit tells the sender where the document stands.
     pub async fn status_packet(&self, record: RecordId, now_ms: i64) -> Result<String> {
-        let current = self.get(record).await?;
-        crate::of_type(record, RecordType::Document, current.record_type)?;
-        let Content::Document(d) = Content::from_json(current.record_type, &current.content)?
-        else {
-            return Err(ServiceError::Internal(
-                "a document record without a document".into(),
-            ));
-        };
+        let d = self.document(record).await?;
         let Some(x) = d
             .exchange
             .as_deref()
