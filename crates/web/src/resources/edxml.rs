@@ -7,14 +7,15 @@
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiCaller, SignedIn};
 use crate::resources::attachments::{missing_file, read_upload};
+use crate::resources::records::parse_record_id;
 use crate::view::attachment;
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use bienphong_domain::Content;
 use bienphong_domain::exchange::SignatureCheck;
-use bienphong_domain::{Content, RecordId};
 use bienphong_i18n::Lang;
 use bienphong_service::edxml::Imported;
 use serde_json::{Value, json};
@@ -50,19 +51,17 @@ pub async fn export(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, Error> {
-    let lang = caller.lang;
-    let id = id
-        .parse::<RecordId>()
-        .map_err(|_| ApiError::not_found(lang))?;
+    let id = parse_record_id(caller.lang, &id)?;
     let xml = state
         .service
         .document_packet_as(&caller.principal, now_ms(), id)
         .await?;
-    Ok(attachment(
-        xml.into_bytes(),
-        "application/xml",
-        &format!("edxml-{id}.xml"),
-    ))
+    Ok(xml_file(xml, &format!("edxml-{id}.xml")))
+}
+
+/// A packet as a download.
+fn xml_file(xml: String, name: &str) -> Response {
+    attachment(xml.into_bytes(), "application/xml", name)
 }
 
 /// The packet of a multipart upload (field `file`), up to the attachment
@@ -127,19 +126,12 @@ pub async fn status(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, Error> {
-    let lang = caller.lang;
-    let id = id
-        .parse::<RecordId>()
-        .map_err(|_| ApiError::not_found(lang))?;
+    let id = parse_record_id(caller.lang, &id)?;
     let xml = state
         .service
         .status_packet_as(&caller.principal, now_ms(), id)
         .await?;
-    Ok(attachment(
-        xml.into_bytes(),
-        "application/xml",
-        &format!("edxml-status-{id}.xml"),
-    ))
+    Ok(xml_file(xml, &format!("edxml-status-{id}.xml")))
 }
 
 /// `POST /api/v1/edxml/status`: a recipient's status packet about a
