@@ -19,9 +19,51 @@ pub struct Context {
     pub key: Option<StoreKey>,
     /// How the store's connection pool is sized (`serve` sizes its own).
     pool: PoolSettings,
+    /// The authorities incoming signatures are judged against (`--trust-list`).
+    pub trust: Option<bienphong_edxml::TrustList>,
     /// Opened on first use, so that a command refuses bad input before it
     /// creates a store.
     service: OnceCell<Arc<Service<SqlStore>>>,
+}
+
+/// The trust list at `path`: a PEM file of CA certificates, or a directory
+/// whose `*.pem`, `*.crt` and `*.cer` files are.
+pub fn trust_list(path: &Path) -> Result<bienphong_edxml::TrustList> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| path.display().to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    ["pem", "crt", "cer"].contains(&e.to_ascii_lowercase().as_str())
+                })
+            })
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut list = bienphong_edxml::TrustList::default();
+    for f in &files {
+        let pem = std::fs::read(f).with_context(|| f.display().to_string())?;
+        let more = bienphong_edxml::TrustList::from_pem(&pem).map_err(|e| {
+            CliError::Message(
+                "trust-list-unreadable",
+                vec![("path", f.display().to_string()), ("detail", e.to_string())],
+                Kind::Invalid,
+            )
+        })?;
+        list.extend(more);
+    }
+    if list.is_empty() {
+        return Err(CliError::Message(
+            "trust-list-empty",
+            vec![("path", path.display().to_string())],
+            Kind::Invalid,
+        ));
+    }
+    Ok(list)
 }
 
 impl Context {
@@ -49,8 +91,15 @@ impl Context {
             user,
             key: None,
             pool: PoolSettings::default(),
+            trust: None,
             service: OnceCell::new(),
         })
+    }
+
+    /// The same context judging signatures against `trust`.
+    pub fn with_trust_list(mut self, trust: Option<bienphong_edxml::TrustList>) -> Self {
+        self.trust = trust;
+        self
     }
 
     /// The same context with the store's key.
@@ -74,7 +123,10 @@ impl Context {
     pub async fn shared_service(&self) -> Result<&Arc<Service<SqlStore>>> {
         self.service
             .get_or_try_init(|| async {
-                let service = Service::new(self.open_store().await?);
+                let mut service = Service::new(self.open_store().await?);
+                if let Some(t) = &self.trust {
+                    service = service.with_trust_list(t.clone());
+                }
                 // A field node holds its own writes to its token's grant, as
                 // its server last said it (docs/sync-protocol.md §6).
                 if is_node(&self.data, &self.database) {

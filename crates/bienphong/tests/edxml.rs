@@ -634,3 +634,203 @@ fn a_report_goes_out_signed_and_stamped_by_a_timestamp_server() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("passphrase"), "{}", r.stderr);
 }
+
+/// A test certificate authority (`ca.pem`) and a signer it certified
+/// (`issued.p12`, passphrase "mật khẩu"), made with openssl in `dir`.
+fn test_ca(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    tool(
+        Command::new("openssl")
+            .current_dir(dir)
+            .args(["req", "-x509", "-utf8", "-newkey", "rsa:2048", "-nodes"])
+            .args(["-keyout", "ca.key", "-out", "ca.pem", "-days", "30"])
+            .args(["-subj", "/CN=CA thử nghiệm Ban Cơ yếu/O=Thử nghiệm"])
+            .args(["-addext", "basicConstraints=critical,CA:TRUE"])
+            .args(["-addext", "keyUsage=critical,keyCertSign,cRLSign"]),
+    );
+    tool(
+        Command::new("openssl")
+            .current_dir(dir)
+            .args(["req", "-new", "-utf8", "-newkey", "rsa:2048", "-nodes"])
+            .args(["-keyout", "issued.key", "-out", "issued.csr"])
+            .args(["-subj", "/CN=Trần Văn Bình/O=Bộ Chỉ huy Bộ đội Biên phòng"]),
+    );
+    tool(
+        Command::new("openssl")
+            .current_dir(dir)
+            .args(["x509", "-req", "-in", "issued.csr", "-CA", "ca.pem"])
+            .args(["-CAkey", "ca.key", "-CAcreateserial", "-days", "30"])
+            .args(["-out", "issued.pem"]),
+    );
+    tool(
+        Command::new("openssl")
+            .current_dir(dir)
+            .args([
+                "pkcs12",
+                "-export",
+                "-inkey",
+                "issued.key",
+                "-in",
+                "issued.pem",
+            ])
+            .args(["-out", "issued.p12", "-passout", "pass:mật khẩu"]),
+    );
+    (dir.join("ca.pem"), dir.join("issued.p12"))
+}
+
+fn export_signed(data: &Path, id: &str, p12: &Path, out: &Path) {
+    stdout(
+        bin(data)
+            .env("BIENPHONG_SIGN_PASSPHRASE", "mật khẩu")
+            .args(["edxml", "export", "document", id, "--sign"])
+            .arg(p12)
+            .arg("--out")
+            .arg(out),
+    );
+}
+
+fn verify_json(data: &Path, packet: &Path, trust: Option<&Path>) -> Value {
+    let mut c = bin(data);
+    if let Some(t) = trust {
+        c.arg("--trust-list").arg(t);
+    }
+    serde_json::from_str(&stdout(c.args(["edxml", "verify", "--json"]).arg(packet))).unwrap()
+}
+
+#[test]
+fn signatures_are_judged_against_the_trust_list_and_the_receiver_answers_with_a_status() {
+    let data = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, issued) = test_ca(dir.path());
+    let other = tempfile::tempdir().unwrap();
+    let self_signed = signer(other.path());
+    let doc = a_sent_document(data.path());
+    let id = doc["id"].as_str().unwrap();
+    let trusted = dir.path().join("trusted.edxml");
+    let untrusted = dir.path().join("untrusted.edxml");
+    export_signed(data.path(), id, &issued, &trusted);
+    export_signed(data.path(), id, &self_signed, &untrusted);
+
+    // Without a trust list a matching signature is only valid; with one,
+    // trusted when its signer chains to it, untrusted when not.
+    assert_eq!(
+        verify_json(data.path(), &trusted, None)["signature"],
+        "valid"
+    );
+    assert_eq!(
+        verify_json(data.path(), &trusted, Some(&ca))["signature"],
+        "trusted"
+    );
+    assert_eq!(
+        verify_json(data.path(), &untrusted, Some(&ca))["signature"],
+        "untrusted"
+    );
+    // A directory of certificates, given by the environment, is a list too.
+    let anchors = dir.path().join("anchors");
+    std::fs::create_dir(&anchors).unwrap();
+    std::fs::copy(&ca, anchors.join("ca.crt")).unwrap();
+    let v: Value = serde_json::from_str(&stdout(
+        bin(data.path())
+            .env("BIENPHONG_TRUST_LIST", &anchors)
+            .args(["edxml", "verify", "--json"])
+            .arg(&trusted),
+    ))
+    .unwrap();
+    assert_eq!(v["signature"], "trusted");
+
+    // The states in words, in the CLI's language.
+    let vi = stdout(
+        bin(data.path())
+            .arg("--trust-list")
+            .arg(&ca)
+            .args(["--lang", "vi", "edxml", "verify"])
+            .arg(&trusted),
+    );
+    assert!(
+        vi.contains("Chữ ký hợp lệ, người ký được tin cậy (CN=Trần Văn Bình"),
+        "{vi}"
+    );
+    let en = stdout(
+        bin(data.path())
+            .arg("--trust-list")
+            .arg(&ca)
+            .args(["--lang", "en", "edxml", "verify"])
+            .arg(&untrusted),
+    );
+    assert!(
+        en.contains("Valid signature, signer not in the trust list"),
+        "{en}"
+    );
+    assert!(!en.contains("untrusted"), "{en}");
+    // Judged at the reader's clock: after the certificate's 30 days it is
+    // no longer trusted.
+    let later = run(bin(data.path())
+        .env("BIENPHONG_NOW", "2099-01-01")
+        .arg("--trust-list")
+        .arg(&ca)
+        .args(["--lang", "en", "edxml", "verify"])
+        .arg(&trusted));
+    assert_eq!(later.code, 0, "{}", later.stderr);
+    assert!(
+        later.stdout.contains("signer not in the trust list"),
+        "{}",
+        later.stdout
+    );
+    assert!(later.stdout.contains("expired"), "{}", later.stdout);
+
+    // A trust list that holds no certificate is refused.
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "không phải chứng thư").unwrap();
+    let r = run(bin(data.path())
+        .arg("--trust-list")
+        .arg(&junk)
+        .args(["--lang", "en", "edxml", "verify"])
+        .arg(&trusted));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("trust list"), "{}", r.stderr);
+
+    // Taken in with the list: the record keeps "trusted"; the answer to
+    // hand back says the packet arrived.
+    let answer = dir.path().join("answer.xml");
+    let imported: Value = serde_json::from_str(&stdout(
+        bin(data.path())
+            .arg("--trust-list")
+            .arg(&ca)
+            .args(["edxml", "import", "--json", "--answer"])
+            .arg(&answer)
+            .arg(&trusted),
+    ))
+    .unwrap();
+    assert_eq!(imported["exchange"]["signature"]["state"], "trusted");
+    let status = bienphong_edxml::read_status(&std::fs::read(&answer).unwrap()).unwrap();
+    assert_eq!(status.status, bienphong_edxml::StatusKind::Received);
+    assert_eq!(status.document_id, imported["exchange"]["document_id"]);
+
+    // The answer, taken in where the document was sent from, marks it
+    // for that recipient; one for a document never sent changes nothing.
+    let before = revision_count(data.path());
+    let bogus = dir.path().join("bogus.xml");
+    std::fs::write(
+        &bogus,
+        std::fs::read_to_string(&answer)
+            .unwrap()
+            .replace(&status.document_id, "000.00.00.X99,2001,1/KH"),
+    )
+    .unwrap();
+    let r = run(bin(data.path())
+        .args(["--lang", "en", "edxml", "import"])
+        .arg(&bogus));
+    assert_ne!(r.code, 0);
+    assert_eq!(revision_count(data.path()), before);
+    let said = stdout(
+        bin(data.path())
+            .args(["--lang", "vi", "edxml", "import"])
+            .arg(&answer),
+    );
+    assert!(said.contains("Đã đến"), "{said}");
+    let sent = show(data.path(), id);
+    let x = &sent["content"]["exchange"];
+    assert_eq!(x["direction"], "outgoing");
+    assert_eq!(x["deliveries"][0]["organ"], status.from.id.as_str());
+    assert_eq!(x["deliveries"][0]["status"], "received");
+    assert_eq!(revision_count(data.path()), before + 1);
+}

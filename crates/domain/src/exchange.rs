@@ -84,7 +84,13 @@ impl Status {
 pub enum SignatureState {
     #[default]
     Unsigned,
+    /// It matches its content and the certificate it carries; whether
+    /// that certificate is trusted was not judged (no trust list).
     Valid,
+    /// Valid, and its certificate chains to the trust list.
+    Trusted,
+    /// Valid, but its signer is not in the trust list.
+    Untrusted,
     Invalid,
 }
 
@@ -93,6 +99,8 @@ impl SignatureState {
         match self {
             Self::Unsigned => "unsigned",
             Self::Valid => "valid",
+            Self::Trusted => "trusted",
+            Self::Untrusted => "untrusted",
             Self::Invalid => "invalid",
         }
     }
@@ -167,6 +175,26 @@ pub struct Exchange {
     pub file_signatures: Vec<SignatureCheck>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub superseded: Option<Superseded>,
+    /// Of an outgoing document: what each recipient's status packets
+    /// said, the latest per recipient.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<Delivery>,
+}
+
+/// What one recipient answered about an outgoing document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// The recipient's agency identifier.
+    pub organ: String,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub organ_name: Text,
+    pub status: Status,
+    /// When, as its status packet says.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
+    pub description: Text,
 }
 
 /// Priorities by their code, as documents print them.

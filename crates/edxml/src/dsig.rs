@@ -6,7 +6,7 @@
 //! `SignatureTimeStamp` carries one.
 
 use crate::c14n::{self, DSIG_NS, Scope};
-use crate::{Credentials, EdxmlError, Result, SignatureState, subject_of, tsa};
+use crate::{Credentials, EdxmlError, Result, SignatureState, TrustList, subject_of, tsa};
 use base64::Engine as _;
 use openssl::hash::MessageDigest;
 use roxmltree::Node;
@@ -151,18 +151,37 @@ fn algorithm<'a>(n: Option<Node<'a, '_>>) -> &'a str {
 /// that does not match, or that this reader cannot check (another
 /// algorithm, no certificate), is `Invalid` with the reason.
 pub fn verify(xml: &str) -> Result<(SignatureState, Option<String>)> {
+    verify_trusting(xml, None)
+}
+
+/// [`verify`], a valid signature's certificate judged against `trust`
+/// (with any other certificates the signature carries as intermediates).
+pub fn verify_trusting(
+    xml: &str,
+    trust: Option<&TrustList>,
+) -> Result<(SignatureState, Option<String>)> {
     let doc = parse(xml)?;
     let Some(sig) = signature_node(&doc) else {
         return Ok((SignatureState::Unsigned, None));
     };
-    let cert = dsig_child(sig, "KeyInfo")
+    let mut certs = dsig_child(sig, "KeyInfo")
         .and_then(|k| dsig_child(k, "X509Data"))
-        .and_then(|d| dsig_child(d, "X509Certificate"))
-        .map(all_text);
-    let cert = match cert.map(|c| decode(&c)) {
+        .map(|d| {
+            d.children()
+                .filter(|c| c.is_element() && c.tag_name().name() == "X509Certificate")
+                .map(all_text)
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .into_iter();
+    let cert = match certs.next().map(|c| decode(&c)) {
         Some(Ok(der)) => openssl::x509::X509::from_der(&der).ok(),
         _ => None,
     };
+    let intermediates: Vec<openssl::x509::X509> = certs
+        .filter_map(|c| decode(&c).ok())
+        .filter_map(|der| openssl::x509::X509::from_der(&der).ok())
+        .collect();
     let subject = cert.as_ref().map(|c| subject_of(c)).unwrap_or_default();
     let invalid = |reason: &str| {
         Ok((
@@ -259,5 +278,6 @@ pub fn verify(xml: &str) -> Result<(SignatureState, Option<String>)> {
             Err(e) => return invalid(&format!("its timestamp is not valid: {e}")),
         },
     };
-    Ok((SignatureState::Valid { subject }, time))
+    let trust = crate::trust::judge(trust, Some(&cert), &intermediates);
+    Ok((SignatureState::Valid { subject, trust }, time))
 }

@@ -13,12 +13,16 @@ pub mod dsig;
 mod keys;
 pub mod pkcs7;
 mod read;
+mod status;
+mod trust;
 pub mod tsa;
 mod write;
 mod zipped;
 
 pub use keys::{Credentials, subject_of};
-pub use read::read;
+pub use read::{read, read_trusting};
+pub use status::{StatusKind, StatusPacket, is_status, read_status, write_status};
+pub use trust::{Trust, TrustList};
 pub use write::write;
 
 use thiserror::Error;
@@ -184,9 +188,11 @@ impl Packet {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignatureState {
     Unsigned,
-    /// The signature matches the content and the certificate it carries.
+    /// The signature matches the content and the certificate it carries;
+    /// `trust` says whether that certificate chains to the trust list.
     Valid {
         subject: String,
+        trust: Trust,
     },
     /// It does not: the content changed after signing, or the signature
     /// is damaged.
@@ -200,7 +206,18 @@ impl SignatureState {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Unsigned => "unsigned",
-            Self::Valid { .. } => "valid",
+            Self::Valid {
+                trust: Trust::NotChecked,
+                ..
+            } => "valid",
+            Self::Valid {
+                trust: Trust::Trusted,
+                ..
+            } => "trusted",
+            Self::Valid {
+                trust: Trust::Untrusted { .. },
+                ..
+            } => "untrusted",
             Self::Invalid { .. } => "invalid",
         }
     }
@@ -208,7 +225,7 @@ impl SignatureState {
     pub fn subject(&self) -> Option<&str> {
         match self {
             Self::Unsigned => None,
-            Self::Valid { subject } | Self::Invalid { subject, .. } => Some(subject),
+            Self::Valid { subject, .. } | Self::Invalid { subject, .. } => Some(subject),
         }
     }
 }

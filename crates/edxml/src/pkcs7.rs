@@ -2,7 +2,7 @@
 //! a report travels with `NAME.docx.p7s` beside it, which
 //! `openssl smime -verify -binary -inform DER -content NAME.docx` checks.
 
-use crate::{Credentials, EdxmlError, Result, SignatureState, subject_of};
+use crate::{Credentials, EdxmlError, Result, SignatureState, TrustList, subject_of};
 use openssl::pkcs7::{Pkcs7, Pkcs7Flags};
 use openssl::stack::Stack;
 
@@ -28,16 +28,31 @@ pub fn sign(bytes: &[u8], creds: &Credentials) -> Result<Vec<u8>> {
 /// read from the signature; whether it chains to a trusted authority is
 /// not judged here (docs/adr/0019).
 pub fn verify(bytes: &[u8], signature: &[u8]) -> SignatureState {
+    verify_trusting(bytes, signature, None)
+}
+
+/// [`verify`], a valid signature's signer judged against `trust` (with the
+/// other certificates the signature carries as intermediates).
+pub fn verify_trusting(
+    bytes: &[u8],
+    signature: &[u8],
+    trust: Option<&TrustList>,
+) -> SignatureState {
     let Ok(p7) = Pkcs7::from_der(signature) else {
         return SignatureState::Invalid {
             subject: String::new(),
             reason: "not a PKCS#7 signature".into(),
         };
     };
-    let subject = Stack::new()
+    let signer = Stack::new()
         .ok()
         .and_then(|empty| p7.signers(&empty, Pkcs7Flags::empty()).ok())
-        .and_then(|s| s.iter().next().map(subject_of))
+        .and_then(|s| s.iter().next().map(|c| c.to_owned()));
+    let subject = signer.as_deref().map(subject_of).unwrap_or_default();
+    let carried: Vec<openssl::x509::X509> = p7
+        .signed()
+        .and_then(|s| s.certificates())
+        .map(|cs| cs.iter().map(|c| c.to_owned()).collect())
         .unwrap_or_default();
     let Ok(store) = openssl::x509::store::X509StoreBuilder::new().map(|b| b.build()) else {
         return SignatureState::Invalid {
@@ -58,7 +73,10 @@ pub fn verify(bytes: &[u8], signature: &[u8]) -> SignatureState {
         None,
         Pkcs7Flags::NOVERIFY | Pkcs7Flags::BINARY,
     ) {
-        Ok(()) => SignatureState::Valid { subject },
+        Ok(()) => SignatureState::Valid {
+            subject,
+            trust: crate::trust::judge(trust, signer.as_deref(), &carried),
+        },
         Err(_) => SignatureState::Invalid {
             subject,
             reason: "the file changed after it was signed".into(),

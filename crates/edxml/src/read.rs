@@ -4,8 +4,8 @@
 //! `edXML` in the namespace of QCVN 102.
 
 use crate::{
-    Attachment, EdxmlError, MessageKind, NS, Organ, Packet, Received, Result, SignerInfo, dsig,
-    pkcs7, zipped,
+    Attachment, EdxmlError, MessageKind, NS, Organ, Packet, Received, Result, SignerInfo,
+    TrustList, dsig, pkcs7, zipped,
 };
 use base64::Engine as _;
 use roxmltree::Node;
@@ -35,11 +35,11 @@ fn text(n: Option<Node>) -> String {
     .unwrap_or_default()
 }
 
-fn text_of(n: Node, name: &str) -> String {
+pub(crate) fn text_of(n: Node, name: &str) -> String {
     text(child(n, name))
 }
 
-fn require<'a, 'i>(n: Node<'a, 'i>, name: &'static str) -> Result<Node<'a, 'i>> {
+pub(crate) fn require<'a, 'i>(n: Node<'a, 'i>, name: &'static str) -> Result<Node<'a, 'i>> {
     child(n, name).ok_or(EdxmlError::Missing(name))
 }
 
@@ -55,7 +55,7 @@ fn small_number(field: &'static str, s: &str, default: u8) -> Result<u8> {
 
 /// `yyyy/MM/dd` as QCVN 102 writes it; `yyyy-MM-dd` and `dd/MM/yyyy`
 /// (with an optional time after a space or `T`) as some senders do.
-fn date(s: &str) -> Result<Option<jiff::civil::Date>> {
+pub(crate) fn date(s: &str) -> Result<Option<jiff::civil::Date>> {
     if s.is_empty() {
         return Ok(None);
     }
@@ -77,17 +77,41 @@ fn date(s: &str) -> Result<Option<jiff::civil::Date>> {
     jiff::civil::Date::new(y, m, d).map(Some).map_err(|_| bad())
 }
 
-fn organ(n: Node) -> Organ {
+pub(crate) fn organ(n: Node) -> Organ {
     Organ {
         id: text_of(n, "OrganId"),
         name: text_of(n, "OrganName"),
     }
 }
 
+/// `xml` parsed (no DTD), its root `root` in the namespace of QCVN 102.
+pub(crate) fn parse_rooted<'i>(xml: &'i str, root: &str) -> Result<roxmltree::Document<'i>> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(xml, options)
+        .map_err(|e| EdxmlError::Xml(e.to_string()))?;
+    let found = doc.root_element().tag_name();
+    if found.name() != root || found.namespace() != Some(NS) {
+        return Err(EdxmlError::NotEdxml(format!(
+            "{{{}}}{}",
+            found.namespace().unwrap_or(""),
+            found.name()
+        )));
+    }
+    Ok(doc)
+}
+
 /// The packet in `xml`, its XML signature checked, and each detached
 /// signature (`NAME.p7s`) checked against its file. A malformed packet is
 /// an error; a badly signed one is read with its signature state.
 pub fn read(xml: &[u8]) -> Result<Received> {
+    read_trusting(xml, None)
+}
+
+/// [`read`], each valid signature's certificate judged against `trust`.
+pub fn read_trusting(xml: &[u8], trust: Option<&TrustList>) -> Result<Received> {
     if xml.len() > MAX_PACKET {
         return Err(EdxmlError::Invalid {
             field: "packet",
@@ -95,20 +119,8 @@ pub fn read(xml: &[u8]) -> Result<Received> {
         });
     }
     let xml = std::str::from_utf8(xml).map_err(|e| EdxmlError::Xml(e.to_string()))?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..Default::default()
-    };
-    let doc = roxmltree::Document::parse_with_options(xml, options)
-        .map_err(|e| EdxmlError::Xml(e.to_string()))?;
+    let doc = parse_rooted(xml, "edXML")?;
     let root = doc.root_element();
-    if root.tag_name().name() != "edXML" || root.tag_name().namespace() != Some(NS) {
-        return Err(EdxmlError::NotEdxml(format!(
-            "{{{}}}{}",
-            root.tag_name().namespace().unwrap_or(""),
-            root.tag_name().name()
-        )));
-    }
     let envelope = require(root, "edXMLEnvelope")?;
     let header = require(envelope, "edXMLHeader")?;
     let m = require(header, "MessageHeader")?;
@@ -210,7 +222,7 @@ pub fn read(xml: &[u8]) -> Result<Received> {
             value: packet.priority.to_string(),
         });
     }
-    let (signature, timestamp) = dsig::verify(xml)?;
+    let (signature, timestamp) = dsig::verify_trusting(xml, trust)?;
     // Detached signatures travel as files of their own; they are checked
     // and taken out of the files the document keeps.
     let mut file_signatures = Vec::new();
@@ -220,7 +232,7 @@ pub fn read(xml: &[u8]) -> Result<Received> {
     for s in sigs {
         let signed = s.name.trim_end_matches(".p7s");
         let state = match files.iter().find(|f| f.name == signed) {
-            Some(f) => pkcs7::verify(&f.bytes, &s.bytes),
+            Some(f) => pkcs7::verify_trusting(&f.bytes, &s.bytes, trust),
             None => crate::SignatureState::Invalid {
                 subject: String::new(),
                 reason: format!("no file {signed} beside its signature"),

@@ -21,24 +21,24 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-struct Xml {
-    out: String,
+pub(crate) struct Xml {
+    pub(crate) out: String,
 }
 
 impl Xml {
-    fn open(&mut self, name: &str) {
+    pub(crate) fn open(&mut self, name: &str) {
         self.out.push_str(&format!("<{PREFIX}:{name}>"));
     }
-    fn close(&mut self, name: &str) {
+    pub(crate) fn close(&mut self, name: &str) {
         self.out.push_str(&format!("</{PREFIX}:{name}>"));
     }
-    fn leaf(&mut self, name: &str, text: &str) {
+    pub(crate) fn leaf(&mut self, name: &str, text: &str) {
         self.out.push_str(&format!(
             "<{PREFIX}:{name}>{}</{PREFIX}:{name}>",
             escape(text)
         ));
     }
-    fn organ(&mut self, name: &str, o: &Organ) {
+    pub(crate) fn organ(&mut self, name: &str, o: &Organ) {
         self.open(name);
         self.leaf("OrganId", &o.id);
         self.leaf("OrganName", &o.name);

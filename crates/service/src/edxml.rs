@@ -4,6 +4,7 @@
 //! the earlier document it replaces, revokes or updates. The packet
 //! itself is built, read and signed by `bienphong_edxml`.
 
+use crate::accounts::Principal;
 use crate::{Actor, Result, Service, ServiceError, check_write};
 use bienphong_domain::catalogue::CatalogueKind;
 use bienphong_domain::exchange::{
@@ -16,7 +17,7 @@ use bienphong_domain::{
     attachment,
 };
 use bienphong_edxml as edxml;
-use bienphong_store::{BlobStore, CurrentRecord, ListFilter, NewBlob, Store, Write};
+use bienphong_store::{AccountStore, BlobStore, CurrentRecord, ListFilter, NewBlob, Store, Write};
 use thiserror::Error;
 
 /// Why a packet cannot be built or taken in.
@@ -38,6 +39,10 @@ pub enum EdxmlProblem {
     Duplicate(String),
     #[error("file {name}: {detail}")]
     File { name: String, detail: String },
+    #[error("the document did not come as a packet: it has no status to answer with")]
+    NotIncoming,
+    #[error("{0} is not a recipient of the document it answers for")]
+    NotARecipient(String),
 }
 
 impl EdxmlProblem {
@@ -68,6 +73,10 @@ impl EdxmlProblem {
             Self::File { name, detail } => Described::new(K::Invalid, "invalid", "edxml-file")
                 .with("name", name)
                 .with("detail", detail),
+            Self::NotIncoming => Described::new(K::Invalid, "invalid", "edxml-not-incoming"),
+            Self::NotARecipient(id) => {
+                Described::new(K::Invalid, "invalid", "edxml-not-a-recipient").with("value", id)
+            }
         }
     }
 }
@@ -116,7 +125,7 @@ pub struct Imported {
     pub exchange: Exchange,
 }
 
-fn agency_of(org: &Org, code: &Code) -> Result<edxml::Organ> {
+pub(crate) fn agency_of(org: &Org, code: &Code) -> Result<edxml::Organ> {
     let unit = org
         .unit(code)
         .ok_or_else(|| ServiceError::UnknownUnit(code.to_string()))?;
@@ -146,7 +155,11 @@ fn kind_of(k: edxml::MessageKind) -> MessageKind {
 fn check_of(s: &edxml::SignatureState, file: &str) -> SignatureCheck {
     let (state, reason) = match s {
         edxml::SignatureState::Unsigned => (SignatureState::Unsigned, ""),
-        edxml::SignatureState::Valid { .. } => (SignatureState::Valid, ""),
+        edxml::SignatureState::Valid { trust, .. } => match trust {
+            edxml::Trust::NotChecked => (SignatureState::Valid, ""),
+            edxml::Trust::Trusted => (SignatureState::Trusted, ""),
+            edxml::Trust::Untrusted { reason } => (SignatureState::Untrusted, reason.as_str()),
+        },
         edxml::SignatureState::Invalid { reason, .. } => (SignatureState::Invalid, reason.as_str()),
     };
     SignatureCheck {
@@ -159,12 +172,36 @@ fn check_of(s: &edxml::SignatureState, file: &str) -> SignatureCheck {
 
 /// The identifier a document has across the exchange: the one its packet
 /// gave, or the one a packet of it would give.
-fn exchange_id(org: &Org, d: &Document) -> Option<String> {
+pub(crate) fn exchange_id(org: &Org, d: &Document) -> Option<String> {
     if let Some(x) = &d.exchange {
         return Some(x.document_id.clone());
     }
     let agency = org.unit(&d.unit)?.agency_id.clone()?;
     (!d.number.is_empty()).then(|| exchange::document_id(&agency, d.date, d.number.as_str()))
+}
+
+/// The exchange a document has, or the one of an outgoing document sent
+/// as a packet of this store would have.
+pub(crate) fn exchange_of(org: &Org, d: &Document) -> Exchange {
+    d.exchange.clone().map(|b| *b).unwrap_or_else(|| Exchange {
+        direction: Direction::Outgoing,
+        document_id: exchange_id(org, d).unwrap_or_default(),
+        sender: String::new(),
+        sender_name: Default::default(),
+        kind: MessageKind::New,
+        status: Status::Done,
+        priority: 0,
+        scope: Default::default(),
+        place: Default::default(),
+        signer: Default::default(),
+        concerns: Vec::new(),
+        reason: Default::default(),
+        signature: SignatureCheck::default(),
+        timestamp: None,
+        file_signatures: Vec::new(),
+        superseded: None,
+        deliveries: Vec::new(),
+    })
 }
 
 impl<S: Store> Service<S> {
@@ -271,14 +308,7 @@ impl<S: Store + BlobStore> Service<S> {
         sending: &Sending,
         extra: Vec<OutgoingFile>,
     ) -> Result<edxml::Packet> {
-        let current = self.get(record).await?;
-        crate::of_type(record, RecordType::Document, current.record_type)?;
-        let Content::Document(d) = Content::from_json(current.record_type, &current.content)?
-        else {
-            return Err(ServiceError::Internal(
-                "a document record without a document".into(),
-            ));
-        };
+        let d = self.document(record).await?;
         let mut files = Vec::new();
         for v in self.attachments_of(record).await? {
             let fetched = self.fetch_attachment(record, &v.attachment.hash).await?;
@@ -302,7 +332,19 @@ impl<S: Store + BlobStore> Service<S> {
         self.outgoing_packet(&o, sending, files).await
     }
 
-    async fn documents(&self) -> Result<Vec<(CurrentRecord, Document)>> {
+    /// The document of record `record` (not found for another type).
+    pub(crate) async fn document(&self, record: RecordId) -> Result<Document> {
+        let current = self.get(record).await?;
+        crate::of_type(record, RecordType::Document, current.record_type)?;
+        match Content::from_json(current.record_type, &current.content)? {
+            Content::Document(d) => Ok(d),
+            _ => Err(ServiceError::Internal(
+                "a document record without a document".into(),
+            )),
+        }
+    }
+
+    pub(crate) async fn documents(&self) -> Result<Vec<(CurrentRecord, Document)>> {
         let records = self
             .store()
             .list(ListFilter {
@@ -330,7 +372,18 @@ impl<S: Store + BlobStore> Service<S> {
         bytes: &[u8],
         max_file: u64,
     ) -> Result<Imported> {
-        let received = edxml::read(bytes).map_err(|e| EdxmlProblem::Packet(e.to_string()))?;
+        let plan = self.plan_import(actor, bytes, max_file).await?;
+        self.commit_import(plan, actor.now_ms).await
+    }
+
+    /// What taking in `bytes` would write, checked, before anything is.
+    async fn plan_import(&self, actor: &Actor, bytes: &[u8], max_file: u64) -> Result<Plan> {
+        let trust = self
+            .trust
+            .as_ref()
+            .map(|t| t.at(actor.now_ms.div_euclid(1000)));
+        let received = edxml::read_trusting(bytes, trust.as_ref())
+            .map_err(|e| EdxmlProblem::Packet(e.to_string()))?;
         let p = &received.packet;
         let org = self.org_shared().await?;
         let by_agency = |id: &str| {
@@ -425,6 +478,7 @@ impl<S: Store + BlobStore> Service<S> {
                 .map(|(name, s)| check_of(s, name))
                 .collect(),
             superseded: None,
+            deliveries: Vec::new(),
         };
         let doc = Document {
             date,
@@ -491,24 +545,7 @@ impl<S: Store + BlobStore> Service<S> {
         }
         let files = blobs.len();
         if let Some((current, mut d)) = earlier.clone() {
-            let mut ex = d.exchange.clone().map(|b| *b).unwrap_or_else(|| Exchange {
-                direction: Direction::Outgoing,
-                document_id: exchange_id(&org, &d).unwrap_or_default(),
-                sender: String::new(),
-                sender_name: Default::default(),
-                kind: MessageKind::New,
-                status: Status::Done,
-                priority: 0,
-                scope: Default::default(),
-                place: Default::default(),
-                signer: Default::default(),
-                concerns: Vec::new(),
-                reason: Default::default(),
-                signature: SignatureCheck::default(),
-                timestamp: None,
-                file_signatures: Vec::new(),
-                superseded: None,
-            });
+            let mut ex = exchange_of(&org, &d);
             ex.superseded = Some(Superseded {
                 kind,
                 by: document_id.clone(),
@@ -522,22 +559,104 @@ impl<S: Store + BlobStore> Service<S> {
                 Some(current.revision_id),
             ));
         }
-        self.node_rule(&writes).await?;
-        let revisions = self
-            .store()
-            .commit_with_blobs(writes, blobs, actor.now_ms)
-            .await?;
-        let revision = revisions
-            .into_iter()
-            .find(|r| r.record_id == record_id)
-            .ok_or_else(|| ServiceError::Internal("the import wrote no document".into()))?;
-        Ok(Imported {
+        Ok(Plan {
             record: record_id,
-            revision,
             kind,
             earlier: earlier.map(|(c, _)| c.record_id),
             files,
             exchange: x,
+            writes,
+            blobs,
         })
+    }
+
+    /// Writes what [`Service::plan_import`] planned, in one transaction.
+    async fn commit_import(&self, plan: Plan, now_ms: i64) -> Result<Imported> {
+        self.node_rule(&plan.writes).await?;
+        let revisions = self
+            .store()
+            .commit_with_blobs(plan.writes, plan.blobs, now_ms)
+            .await?;
+        let revision = revisions
+            .into_iter()
+            .find(|r| r.record_id == plan.record)
+            .ok_or_else(|| ServiceError::Internal("the import wrote no document".into()))?;
+        Ok(Imported {
+            record: plan.record,
+            revision,
+            kind: plan.kind,
+            earlier: plan.earlier,
+            files: plan.files,
+            exchange: plan.exchange,
+        })
+    }
+}
+
+/// An import checked and ready to be written.
+struct Plan {
+    record: RecordId,
+    kind: MessageKind,
+    earlier: Option<RecordId>,
+    files: usize,
+    exchange: Exchange,
+    writes: Vec<Write>,
+    blobs: Vec<NewBlob>,
+}
+
+impl<S: Store + BlobStore + AccountStore> Service<S> {
+    /// The unsigned packet of the document record `record`, as `who` may
+    /// read it: signing needs the user's own key, which stays on their
+    /// machine (`bienphong edxml export --sign`).
+    pub async fn document_packet_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        record: RecordId,
+    ) -> Result<String> {
+        self.read_as(who, now_ms, record).await?;
+        let packet = self
+            .document_packet(record, &Sending::default(), Vec::new())
+            .await?;
+        edxml::write(&packet).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
+    /// Takes in a packet as `who`, whose grant must allow writing the new
+    /// document at its receiving unit (and the earlier document it marks):
+    /// a packet for another unit is refused and audited, nothing written.
+    /// A packet that cannot be read is refused before whether it is allowed.
+    pub async fn import_edxml_as(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        bytes: &[u8],
+        max_file: u64,
+    ) -> Result<Imported> {
+        let actor = Actor {
+            name: who.name.clone(),
+            now_ms,
+        };
+        let plan = self.plan_import(&actor, bytes, max_file).await?;
+        for w in &plan.writes {
+            if let Some(c @ Content::Document(_)) = &w.content {
+                let existing = w.parent.map(|_| w.record_id);
+                self.authorise_write(who, now_ms, "edxml.import", existing, c)
+                    .await?;
+            }
+        }
+        let document_id = plan.exchange.document_id.clone();
+        let audited = plan.writes.first().and_then(|w| w.content.clone());
+        let imported = self.commit_import(plan, now_ms).await?;
+        self.audit_record(
+            who,
+            now_ms,
+            "edxml.import",
+            true,
+            RecordType::Document,
+            Some(imported.record),
+            audited.as_ref(),
+            format!("packet {document_id}"),
+        )
+        .await?;
+        Ok(imported)
     }
 }

@@ -20,6 +20,7 @@ mod briefing;
 pub mod codes;
 mod conflicts;
 pub mod edxml;
+pub mod edxml_status;
 pub mod geo;
 mod guarded;
 mod node;
@@ -342,6 +343,9 @@ pub struct Service<S> {
     /// The store is a field node's (`node.rs`): reorganisations are not
     /// applied here.
     on_node: std::sync::atomic::AtomicBool,
+    /// The authorities whose signers an incoming packet's signature is
+    /// trusted for (docs/adr/0019); none configured: not judged.
+    trust: Option<bienphong_edxml::TrustList>,
 }
 
 impl<S: Store> Service<S> {
@@ -351,7 +355,14 @@ impl<S: Store> Service<S> {
             org_cache: Mutex::new(None),
             node_grant: Mutex::new(None),
             on_node: std::sync::atomic::AtomicBool::new(false),
+            trust: None,
         }
+    }
+
+    /// The service judging incoming signatures against `trust`.
+    pub fn with_trust_list(mut self, trust: bienphong_edxml::TrustList) -> Self {
+        self.trust = Some(trust);
+        self
     }
 
     /// The organisation, shared: read again from the store only when a

@@ -448,7 +448,10 @@ pub fn openapi_document() -> Value {
         );
     }
     attachment_schemas(&mut schemas);
-    for (name, schema) in crate::resources::signoff::schemas() {
+    for (name, schema) in crate::resources::signoff::schemas()
+        .into_iter()
+        .chain(crate::resources::edxml::schemas())
+    {
         schemas.insert(name.into(), schema);
     }
     for t in RecordType::ALL

@@ -17,12 +17,16 @@ pub enum EdxmlCommand {
         what: ExportWhat,
     },
     /// Take in a packet: a document record with its files and recipients;
-    /// a replacement, revocation or update marks the earlier document.
+    /// a replacement, revocation or update marks the earlier document. A
+    /// status packet (a recipient's answer) marks the document sent.
     Import {
         file: PathBuf,
         /// The largest file of the packet accepted.
         #[arg(long, env = "BIENPHONG_MAX_ATTACHMENT", value_name = "SIZE", value_parser = parse_size, default_value = "20MB")]
         max_size: u64,
+        /// Write the status packet (received) to hand back to the sender.
+        #[arg(long, value_name = "FILE")]
+        answer: Option<PathBuf>,
         /// JSON instead of lines.
         #[arg(long)]
         json: bool,

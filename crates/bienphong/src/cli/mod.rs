@@ -89,6 +89,12 @@ pub struct Cli {
     #[arg(long, global = true, conflicts_with = "key_file")]
     pub ask_key: bool,
 
+    /// Trusted authorities for signatures on incoming edXML packets: a PEM
+    /// file of CA certificates, or a directory of them (*.pem, *.crt,
+    /// *.cer). Without it a valid signature is not judged trusted or not.
+    #[arg(long, global = true, env = "BIENPHONG_TRUST_LIST", value_name = "PEM")]
+    pub trust_list: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -21,8 +21,9 @@ pub async fn run(ctx: &Context, command: EdxmlCommand, out: &mut impl Write) -> 
         EdxmlCommand::Import {
             file,
             max_size,
+            answer,
             json,
-        } => import(ctx, &file, max_size, json, out).await,
+        } => import(ctx, &file, max_size, answer.as_deref(), json, out).await,
         EdxmlCommand::Verify { file, json } => verify(ctx, &file, json, out),
     }
 }
@@ -218,29 +219,66 @@ async fn ask_tsa(url: &str, query: Vec<u8>) -> Result<Vec<u8>> {
     Ok(answer.bytes().await.map_err(|e| fail(&e))?.to_vec())
 }
 
-fn state_line(s: &edxml::SignatureState) -> String {
-    match s {
-        edxml::SignatureState::Unsigned => "unsigned".into(),
-        edxml::SignatureState::Valid { subject } => format!("valid ({subject})"),
-        edxml::SignatureState::Invalid { subject, reason } => {
-            format!("invalid ({subject}): {reason}")
-        }
+/// A signature's state in words, in the CLI's language, with its signer
+/// and, when it is not valid or not trusted, why.
+fn state_line(ctx: &Context, s: &edxml::SignatureState) -> String {
+    let mut line = ctx.say(&format!("signature-state-{}", s.as_str()), &[]);
+    let reason = match s {
+        edxml::SignatureState::Invalid { reason, .. } => reason.as_str(),
+        edxml::SignatureState::Valid {
+            trust: edxml::Trust::Untrusted { reason },
+            ..
+        } => reason.as_str(),
+        _ => "",
+    };
+    if let Some(subject) = s.subject().filter(|s| !s.is_empty()) {
+        line.push_str(&format!(" ({subject})"));
     }
+    if !reason.is_empty() {
+        line.push_str(&format!(": {reason}"));
+    }
+    line
+}
+
+/// The trust list of the flags, judging at this moment.
+fn trust_now(ctx: &Context) -> Option<edxml::TrustList> {
+    ctx.trust
+        .as_ref()
+        .map(|t| t.at(bienphong_service::now_ms().div_euclid(1000)))
 }
 
 async fn import(
     ctx: &Context,
     file: &Path,
     max_size: u64,
+    answer: Option<&Path>,
     json: bool,
     out: &mut impl Write,
 ) -> Result<()> {
     let bytes = read_file(file)?;
     let (service, actor) = (ctx.service().await?, ctx.actor());
+    if edxml::is_status(&bytes) {
+        return receive_status(ctx, &bytes, json, out).await;
+    }
     let imported = service.import_edxml(&actor, &bytes, max_size).await?;
     service
         .audit_local_write(&actor, "edxml import", &imported.revision)
         .await?;
+    if let Some(path) = answer {
+        let xml = service.status_packet(imported.record, actor.now_ms).await?;
+        std::fs::write(path, xml).with_context(|| path.display().to_string())?;
+        if !json {
+            writeln!(
+                out,
+                "{}",
+                ctx.say(
+                    "edxml-answer-written",
+                    &[("path", path.display().to_string())]
+                )
+            )
+            .context("stdout")?;
+        }
+    }
     if json {
         let value = serde_json::json!({
             "id": imported.record.to_string(),
@@ -263,7 +301,13 @@ async fn import(
             &[
                 ("kind", imported.kind.as_str().to_string()),
                 ("files", imported.files.to_string()),
-                ("signature", x.signature.state.as_str().to_string()),
+                (
+                    "signature",
+                    ctx.say(
+                        &format!("signature-state-{}", x.signature.state.as_str()),
+                        &[],
+                    ),
+                ),
                 ("subject", x.signature.subject.to_string()),
             ],
         )
@@ -286,9 +330,50 @@ async fn import(
     Ok(())
 }
 
+/// A recipient's status packet: the outgoing document it answers for
+/// keeps that recipient's state.
+async fn receive_status(
+    ctx: &Context,
+    bytes: &[u8],
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let (service, actor) = (ctx.service().await?, ctx.actor());
+    let r = service.receive_status(&actor, bytes).await?;
+    service
+        .audit_local_write(&actor, "edxml status", &r.revision)
+        .await?;
+    let words = ctx.say(&format!("exchange-status-{}", r.status.as_str()), &[]);
+    if json {
+        let value = serde_json::json!({
+            "id": r.record.to_string(),
+            "revision": r.revision.id.to_string(),
+            "organ": r.organ,
+            "status": r.status.as_str(),
+            "text": words,
+        });
+        writeln!(out, "{value}").context("stdout")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        ctx.say(
+            "edxml-status-received",
+            &[
+                ("id", r.record.to_string()),
+                ("organ", r.organ.clone()),
+                ("status", words),
+            ]
+        )
+    )
+    .context("stdout")?;
+    Ok(())
+}
+
 fn verify(ctx: &Context, file: &Path, json: bool, out: &mut impl Write) -> Result<()> {
     let bytes = read_file(file)?;
-    let r = edxml::read(&bytes).map_err(|e| {
+    let r = edxml::read_trusting(&bytes, trust_now(ctx).as_ref()).map_err(|e| {
         CliError::from(bienphong_service::ServiceError::from(
             bienphong_service::edxml::EdxmlProblem::Packet(e.to_string()),
         ))
@@ -325,14 +410,14 @@ fn verify(ctx: &Context, file: &Path, json: bool, out: &mut impl Write) -> Resul
         out,
         "{}: {}",
         ctx.say("edxml-signature", &[]),
-        state_line(&r.signature)
+        state_line(ctx, &r.signature)
     )
     .context("stdout")?;
     if let Some(t) = &r.timestamp {
         writeln!(out, "{}: {t}", ctx.say("edxml-timestamp", &[])).context("stdout")?;
     }
     for (name, s) in &r.file_signatures {
-        writeln!(out, "{name}: {}", state_line(s)).context("stdout")?;
+        writeln!(out, "{name}: {}", state_line(ctx, s)).context("stdout")?;
     }
     Ok(())
 }

@@ -58,7 +58,14 @@ fn store_key(file: Option<&std::path::Path>, ask: bool) -> Result<Option<StoreKe
 pub async fn run(cli: Cli) -> Result<()> {
     let read_only = reads_only(&cli.command);
     let key = store_key(cli.key_file.as_deref(), cli.ask_key)?;
-    let ctx = Context::new(cli.data, cli.database, cli.lang, cli.user, read_only)?.with_key(key);
+    let trust = cli
+        .trust_list
+        .as_deref()
+        .map(crate::context::trust_list)
+        .transpose()?;
+    let ctx = Context::new(cli.data, cli.database, cli.lang, cli.user, read_only)?
+        .with_key(key)
+        .with_trust_list(trust);
     let out = &mut std::io::stdout().lock();
     match cli.command {
         Command::Demo(args) => {

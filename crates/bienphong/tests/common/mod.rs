@@ -24,7 +24,8 @@ pub fn process(data: &Path) -> std::process::Command {
         .env_remove("BIENPHONG_DATA")
         .env_remove("BIENPHONG_LISTEN")
         .env_remove("BIENPHONG_NOW")
-        .env_remove("BIENPHONG_KEY_FILE");
+        .env_remove("BIENPHONG_KEY_FILE")
+        .env_remove("BIENPHONG_TRUST_LIST");
     c
 }
 

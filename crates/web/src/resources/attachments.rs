@@ -61,9 +61,9 @@ pub fn item_json(t: RecordType, record: RecordId, v: &AttachmentView) -> Value {
 /// What a multipart upload carried: the file (its name and bytes) and
 /// the other fields. The file is read a chunk at a time and refused as
 /// soon as it passes `max` bytes, never held whole beyond the limit.
-struct Upload {
-    file: Option<(String, Vec<u8>)>,
-    fields: HashMap<String, Vec<String>>,
+pub(crate) struct Upload {
+    pub file: Option<(String, Vec<u8>)>,
+    pub fields: HashMap<String, Vec<String>>,
 }
 
 fn too_large(lang: Lang, max: u64) -> ApiError {
@@ -73,7 +73,11 @@ fn too_large(lang: Lang, max: u64) -> ApiError {
     e
 }
 
-async fn read_upload(lang: Lang, mut multipart: Multipart, max: u64) -> Result<Upload, ApiError> {
+pub(crate) async fn read_upload(
+    lang: Lang,
+    mut multipart: Multipart,
+    max: u64,
+) -> Result<Upload, ApiError> {
     let mut upload = Upload {
         file: None,
         fields: HashMap::new(),
@@ -105,7 +109,7 @@ async fn read_upload(lang: Lang, mut multipart: Multipart, max: u64) -> Result<U
     Ok(upload)
 }
 
-fn missing_file(lang: Lang) -> ApiError {
+pub(crate) fn missing_file(lang: Lang) -> ApiError {
     ApiError::bad_request(
         lang,
         "file",

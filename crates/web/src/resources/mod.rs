@@ -9,6 +9,7 @@ pub mod audit;
 pub mod briefings;
 pub mod conflicts;
 pub mod dashboard;
+pub mod edxml;
 pub mod geo;
 pub mod org;
 pub mod org_changes;

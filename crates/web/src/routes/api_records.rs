@@ -3,7 +3,7 @@
 
 use super::{ApiRoute, CONFIRM_QUERY, LIST_QUERY, collection, route};
 use crate::openapi;
-use crate::resources::{attachments, records, reports, signoff};
+use crate::resources::{attachments, edxml, records, reports, signoff};
 use axum::http::Method;
 use axum::routing::on;
 use bienphong_domain::RecordType;
@@ -26,6 +26,7 @@ pub(super) fn api_routes() -> Vec<ApiRoute> {
             on(F::GET, reports::document_docx),
         )
     });
+    routes.extend(edxml_routes());
     for t in [RecordType::Document, RecordType::BriefingReport] {
         let path = format!("/api/v1/{}/{{id}}/signoff", collection(t));
         routes.push(ApiRoute {
@@ -230,4 +231,64 @@ fn attachment_api_routes(routes: &mut Vec<ApiRoute>, t: RecordType, item: &str) 
             attachments::remove(t, s, caller, ids)
         }),
     ));
+}
+
+/// The routes of documents exchanged as edXML packets (`resources/edxml.rs`).
+fn edxml_routes() -> Vec<ApiRoute> {
+    use axum::routing::MethodFilter as F;
+    vec![
+        route(
+            Method::GET,
+            "/api/v1/documents/{id}/edxml",
+            "A document record as an edXML packet (QCVN 102:2016/BTTTT) with its files, unsigned: \
+             signing is done with the user's own key (`bienphong edxml export --sign`). 422 when \
+             the document has no number or a unit in it no agency identifier",
+            "documents",
+            &[200, 404, 422],
+            on(F::GET, edxml::export),
+        ),
+        ApiRoute {
+            body: Some("EdxmlUpload"),
+            response: Some("EdxmlImported"),
+            file_upload: true,
+            ..route(
+                Method::POST,
+                "/api/v1/edxml",
+                "Receive an edXML packet (multipart, field `file`): it becomes a document of the \
+                 first recipient that is a unit here, with its files and its signature state; a \
+                 replacement, revocation or update marks the earlier document. 403 when the \
+                 caller may not write documents of that unit; 400 or 422 when it cannot be read or \
+                 taken in, 409 when taken in before; nothing is written then",
+                "documents",
+                &[201, 400, 403, 409, 413, 422],
+                on(F::POST, edxml::import),
+            )
+        },
+        route(
+            Method::GET,
+            "/api/v1/documents/{id}/edxml/status",
+            "The status packet of a document received as an edXML packet: its registering unit \
+             tells the sender where it stands (received, accepted, processing, done, refused). \
+             422 for a document that did not come as a packet",
+            "documents",
+            &[200, 404, 422],
+            on(F::GET, edxml::status),
+        ),
+        ApiRoute {
+            body: Some("EdxmlUpload"),
+            response: Some("EdxmlStatusReceived"),
+            file_upload: true,
+            ..route(
+                Method::POST,
+                "/api/v1/edxml/status",
+                "Receive a recipient's status packet (multipart, field `file`) about a document sent \
+                 from here: the document keeps each recipient's latest state. 403 when the caller \
+                 may not write that document; 400 or 422 when it cannot be read or answers for a \
+                 document this store did not send; nothing is written then",
+                "documents",
+                &[200, 400, 403, 413, 422],
+                on(F::POST, edxml::receive_status),
+            )
+        },
+    ]
 }

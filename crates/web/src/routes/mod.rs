@@ -14,8 +14,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    attachments, audit, briefings, conflicts, dashboard, geo, org, org_changes, org_codes, persons,
-    records, reports, sheets, signoff, sync, tokens,
+    attachments, audit, briefings, conflicts, dashboard, edxml, geo, org, org_changes, org_codes,
+    persons, records, reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -198,10 +198,15 @@ pub fn api_router() -> Router<AppState> {
 pub fn file_upload_router() -> Router<AppState> {
     // Each of these paths is also served by `api_router` (a GET), whose
     // method router holds the path's one fallback (two cannot be merged).
-    router_of(api_routes().into_iter().filter(|r| r.file_upload), false).route(
-        "/records/{kind}/{id}/attachments",
-        post(attachments::upload_page).layer(tower_http::csrf::CsrfLayer::new()),
-    )
+    router_of(api_routes().into_iter().filter(|r| r.file_upload), false)
+        .route(
+            "/records/{kind}/{id}/attachments",
+            post(attachments::upload_page).layer(tower_http::csrf::CsrfLayer::new()),
+        )
+        .route(
+            "/edxml",
+            post(edxml::import_page).layer(tower_http::csrf::CsrfLayer::new()),
+        )
 }
 
 fn router_of(routes: impl Iterator<Item = ApiRoute>, fallback: bool) -> Router<AppState> {

@@ -45,7 +45,7 @@ fn revision_json(r: &Revision) -> Value {
     })
 }
 
-fn parse_record_id(lang: Lang, id: &str) -> Result<RecordId, ApiError> {
+pub(crate) fn parse_record_id(lang: Lang, id: &str) -> Result<RecordId, ApiError> {
     id.parse::<RecordId>()
         .map_err(|_| ApiError::not_found(lang))
 }

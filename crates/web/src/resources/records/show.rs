@@ -59,6 +59,12 @@ struct RecordPage {
     /// fetched from here.
     on_node: bool,
     signoff: Option<SignoffSection>,
+    /// How a document came or went as an edXML packet.
+    exchange: Vec<(String, String)>,
+    /// The reader may receive a packet (write documents).
+    can_receive: bool,
+    /// The page follows a packet just received.
+    received: bool,
 }
 
 /// One required signer on the record page.
@@ -394,6 +400,10 @@ pub async fn page(
         attached: q.contains_key("attached"),
         on_node: auth.on_node,
         signoff,
+        exchange: crate::resources::edxml::exchange_lines(lang, &content),
+        can_receive: t == RecordType::Document
+            && auth.principal.grant.may_write_type(RecordType::Document),
+        received: q.contains_key("received"),
     }))
 }
 
