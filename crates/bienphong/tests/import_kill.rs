@@ -102,7 +102,10 @@ fn an_import_killed_while_writing_leaves_nothing_half_visible() {
             child.try_wait().unwrap().is_none(),
             "the import ended before it could be killed while writing"
         );
-        assert!(Instant::now() < deadline, "the import never started writing");
+        assert!(
+            Instant::now() < deadline,
+            "the import never started writing"
+        );
         if wal_size(data.path()) > wal_before + grown {
             break;
         }

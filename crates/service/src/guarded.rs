@@ -641,8 +641,15 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
                 None => " (import)".to_string(),
             },
         };
-        self.write_import(actor, org, writes, confirmed, doubts_confirmed, Some(&audit))
-            .await
+        self.write_import(
+            actor,
+            org,
+            writes,
+            confirmed,
+            doubts_confirmed,
+            Some(&audit),
+        )
+        .await
     }
 
     /// [`Service::write_import`] as `who`: every record created, changed
@@ -695,8 +702,15 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
             actor: who.name.clone(),
             detail_suffix: " (import)".to_string(),
         };
-        self.write_import(&actor, org, writes, confirmed, doubts_confirmed, Some(&audit))
-            .await
+        self.write_import(
+            &actor,
+            org,
+            writes,
+            confirmed,
+            doubts_confirmed,
+            Some(&audit),
+        )
+        .await
     }
 }
 

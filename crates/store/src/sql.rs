@@ -713,119 +713,116 @@ pub(crate) async fn stage(
     restore: &HashSet<RecordId>,
 ) -> Result<Staged> {
     let mut order = Vec::new();
-        let mut seen = BTreeSet::new();
-        for w in &writes {
-            if seen.insert(w.record_id) {
-                order.push(w.record_id);
-            }
+    let mut seen = BTreeSet::new();
+    for w in &writes {
+        if seen.insert(w.record_id) {
+            order.push(w.record_id);
         }
-        let prior = load_prior(&mut *conn, &order, backend).await?;
-        let mut state: HashMap<RecordId, After> = HashMap::new();
-        let mut revisions = Vec::with_capacity(writes.len());
-        let mut resolved = Vec::new();
+    }
+    let prior = load_prior(&mut *conn, &order, backend).await?;
+    let mut state: HashMap<RecordId, After> = HashMap::new();
+    let mut revisions = Vec::with_capacity(writes.len());
+    let mut resolved = Vec::new();
 
-        for w in writes {
-            if let Some(c) = &w.content
-                && c.record_type() != w.record_type
-            {
+    for w in writes {
+        if let Some(c) = &w.content
+            && c.record_type() != w.record_type
+        {
+            return Err(StoreError::WrongType {
+                record: w.record_id,
+                expected: w.record_type,
+                actual: c.record_type(),
+            });
+        }
+        let current = state
+            .get(&w.record_id)
+            .map(|a| a.head)
+            .or_else(|| prior.get(&w.record_id).map(|p| p.head));
+        // A record in conflict takes only a write naming all its heads
+        // (a resolution); an earlier write of this commit resolved it.
+        let conflict = if state.contains_key(&w.record_id) {
+            &[][..]
+        } else {
+            prior
+                .get(&w.record_id)
+                .map(|p| p.conflict.as_slice())
+                .unwrap_or_default()
+        };
+        if !conflict.is_empty() {
+            let mut named: Vec<RevisionId> = w.parent.iter().chain(&w.resolves).copied().collect();
+            named.sort();
+            named.dedup();
+            if named != conflict {
+                return Err(StoreError::InConflict {
+                    record: w.record_id,
+                    heads: conflict.to_vec(),
+                });
+            }
+            if current.is_some_and(|h| h.record_type != w.record_type) {
                 return Err(StoreError::WrongType {
                     record: w.record_id,
                     expected: w.record_type,
-                    actual: c.record_type(),
+                    actual: current.map(|h| h.record_type).unwrap_or(w.record_type),
                 });
             }
-            let current = state
-                .get(&w.record_id)
-                .map(|a| a.head)
-                .or_else(|| prior.get(&w.record_id).map(|p| p.head));
-            // A record in conflict takes only a write naming all its heads
-            // (a resolution); an earlier write of this commit resolved it.
-            let conflict = if state.contains_key(&w.record_id) {
-                &[][..]
-            } else {
-                prior
-                    .get(&w.record_id)
-                    .map(|p| p.conflict.as_slice())
-                    .unwrap_or_default()
-            };
-            if !conflict.is_empty() {
-                let mut named: Vec<RevisionId> =
-                    w.parent.iter().chain(&w.resolves).copied().collect();
-                named.sort();
-                named.dedup();
-                if named != conflict {
-                    return Err(StoreError::InConflict {
-                        record: w.record_id,
-                        heads: conflict.to_vec(),
-                    });
+            resolved.push((w.record_id, w.record_type, Vec::new()));
+        } else if !w.resolves.is_empty() {
+            return Err(StoreError::NotInConflict(w.record_id));
+        } else {
+            match (w.parent, current) {
+                (None, None) if w.content.is_none() => {
+                    return Err(StoreError::NotFound(w.record_id));
                 }
-                if current.is_some_and(|h| h.record_type != w.record_type) {
-                    return Err(StoreError::WrongType {
-                        record: w.record_id,
-                        expected: w.record_type,
-                        actual: current.map(|h| h.record_type).unwrap_or(w.record_type),
-                    });
-                }
-                resolved.push((w.record_id, w.record_type, Vec::new()));
-            } else if !w.resolves.is_empty() {
-                return Err(StoreError::NotInConflict(w.record_id));
-            } else {
-                match (w.parent, current) {
-                    (None, None) if w.content.is_none() => {
-                        return Err(StoreError::NotFound(w.record_id));
+                (None, None) => {}
+                (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
+                (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
+                (Some(parent), Some(head)) => {
+                    if head.record_type != w.record_type {
+                        return Err(StoreError::WrongType {
+                            record: w.record_id,
+                            expected: w.record_type,
+                            actual: head.record_type,
+                        });
                     }
-                    (None, None) => {}
-                    (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
-                    (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
-                    (Some(parent), Some(head)) => {
-                        if head.record_type != w.record_type {
-                            return Err(StoreError::WrongType {
-                                record: w.record_id,
-                                expected: w.record_type,
-                                actual: head.record_type,
-                            });
-                        }
-                        if head.revision_id != parent {
-                            return Err(StoreError::Stale {
-                                record: w.record_id,
-                                expected: parent,
-                                actual: head.revision_id,
-                            });
-                        }
-                        // A deleted record comes back only when asked for
-                        // by name, and only with content.
-                        if head.deleted
-                            && !(w.content.is_some() && restore.contains(&w.record_id))
-                        {
-                            return Err(StoreError::Deleted(w.record_id));
-                        }
+                    if head.revision_id != parent {
+                        return Err(StoreError::Stale {
+                            record: w.record_id,
+                            expected: parent,
+                            actual: head.revision_id,
+                        });
+                    }
+                    // A deleted record comes back only when asked for
+                    // by name, and only with content.
+                    if head.deleted && !(w.content.is_some() && restore.contains(&w.record_id)) {
+                        return Err(StoreError::Deleted(w.record_id));
                     }
                 }
             }
-            let revision = Revision {
-                id: w.revision_id.unwrap_or_default(),
-                record_id: w.record_id,
-                record_type: w.record_type,
-                parents: w.parent.into_iter().chain(w.resolves).collect(),
-                node_id: node_id,
-                author: w.author,
-                created_ms: w.created_ms,
-                deleted: w.content.is_none(),
-                content: w.content.as_ref().map(Content::to_json).unwrap_or_default(),
-            };
-            state.insert(
-                w.record_id,
-                After {
-                    head: Head {
-                        record_type: w.record_type,
-                        revision_id: revision.id,
-                        deleted: revision.deleted,
-                    },
-                    content: w.content,
-                },
-            );
-            revisions.push(revision);
         }
+        let revision = Revision {
+            id: w.revision_id.unwrap_or_default(),
+            record_id: w.record_id,
+            record_type: w.record_type,
+            parents: w.parent.into_iter().chain(w.resolves).collect(),
+            node_id,
+            author: w.author,
+            created_ms: w.created_ms,
+            deleted: w.content.is_none(),
+            content: w.content.as_ref().map(Content::to_json).unwrap_or_default(),
+        };
+        state.insert(
+            w.record_id,
+            After {
+                head: Head {
+                    record_type: w.record_type,
+                    revision_id: revision.id,
+                    deleted: revision.deleted,
+                },
+                content: w.content,
+            },
+        );
+        revisions.push(revision);
+    }
 
     Ok(Staged {
         revisions,

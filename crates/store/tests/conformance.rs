@@ -1954,7 +1954,10 @@ pub async fn imports_of_many_batches_are_all_or_nothing(store: SqlStore) {
     use bienphong_store::{AccountStore, AuditFilter, IMPORT_BATCH, ImportAudit, ImportStore};
     store.commit(structure()).await.unwrap();
     let existing = store
-        .commit(vec![new(RecordType::Patrol, patrol("2023-01-01", 1, 1, &[]))])
+        .commit(vec![new(
+            RecordType::Patrol,
+            patrol("2023-01-01", 1, 1, &[]),
+        )])
         .await
         .unwrap()
         .remove(0);
