@@ -95,7 +95,7 @@ PY
 read -r anchor_rate anchor_kb <<<"$anchor"
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-vi_int() { LC_ALL=C printf "%'d" "$1" | tr ',' '.'; }
+vi_int() { sed -E ':a;s/^([0-9]+)([0-9]{3})/\1.\2/;ta' <<<"$1"; }
 rate=$(median "${product[@]}")
 peak_kb=$(median "${memory[@]}")
 ratio=$(awk -v p="$rate" -v a="$anchor_rate" 'BEGIN {printf "%.2f", p / a}')
