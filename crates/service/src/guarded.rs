@@ -9,7 +9,7 @@ use bienphong_domain::access::Access;
 use bienphong_domain::text::matches_search;
 use bienphong_domain::{Content, RecordId, RecordType, Revision, RevisionId};
 use bienphong_store::{
-    AccountStore, AuditEntry, CurrentRecord, ListFilter, ListKey, Store, StoreError,
+    AccountStore, AuditEntry, CurrentRecord, ImportAudit, ListFilter, ListKey, Store, StoreError,
 };
 
 /// A page of records a principal may see.
@@ -149,7 +149,7 @@ impl<S: Store + AccountStore> Service<S> {
         content: Option<&Content>,
         detail: String,
     ) -> Result<()> {
-        let (account, claimed) = bienphong_domain::revision::split_author(&actor.name);
+        let (account, claimed) = local_account(actor);
         let unit = content
             .and_then(|c| c.units().0)
             .map(|u| u.as_str().to_string());
@@ -158,15 +158,6 @@ impl<S: Store + AccountStore> Service<S> {
             (Some(name), true) => format!("(claimed: {name})"),
             (None, _) => detail,
         };
-        // The account as the author writes it (`os:nam`), without the claim.
-        let account = match claimed {
-            Some(_) => actor
-                .name
-                .split_once(bienphong_domain::revision::CLAIMED)
-                .map_or(account, |(a, _)| a),
-            None => actor.name.as_str(),
-        }
-        .to_string();
         self.store()
             .append_audit(&AuditEntry {
                 seq: 0,
@@ -636,7 +627,7 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
     /// [`Service::write_import`] on this installation without a sign-in
     /// (the CLI's `import`): each record written gets its audit entry, as
     /// a web upload's do (one per record: its action, its id and
-    /// `<revision> (import)`).
+    /// `<revision> (import)`), with the records.
     pub async fn write_import_local(
         &self,
         actor: &crate::Actor,
@@ -644,23 +635,25 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
         writes: Vec<crate::BatchWrite>,
         confirmed: Vec<(RecordId, RevisionId)>,
         doubts_confirmed: bool,
-    ) -> Result<Vec<Revision>> {
-        let actions: Vec<&'static str> = writes.iter().map(import_action).collect();
-        let revisions = self
-            .write_import(actor, org, writes, confirmed, doubts_confirmed)
-            .await?;
-        for (rev, action) in revisions.iter().zip(actions) {
-            let content = Content::from_json(rev.record_type, &rev.content).ok();
-            self.audit_local(
-                actor,
-                action,
-                Some((rev.record_type, Some(rev.record_id))),
-                content.as_ref(),
-                format!("{} (import)", rev.id),
-            )
-            .await?;
-        }
-        Ok(revisions)
+    ) -> Result<Vec<RevisionId>> {
+        let (account, claimed) = local_account(actor);
+        let audit = ImportAudit {
+            at_ms: actor.now_ms,
+            actor: account,
+            detail_suffix: match claimed {
+                Some(name) => format!(" (import) (claimed: {name})"),
+                None => " (import)".to_string(),
+            },
+        };
+        self.write_import(
+            actor,
+            org,
+            writes,
+            confirmed,
+            doubts_confirmed,
+            Some(&audit),
+        )
+        .await
     }
 
     /// [`Service::write_import`] as `who`: every record created, changed
@@ -674,7 +667,7 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
         writes: Vec<crate::BatchWrite>,
         confirmed: Vec<(RecordId, RevisionId)>,
         doubts_confirmed: bool,
-    ) -> Result<Vec<Revision>> {
+    ) -> Result<Vec<RevisionId>> {
         for w in &writes {
             match w {
                 crate::BatchWrite::Create { content, .. } => {
@@ -704,43 +697,37 @@ impl<S: Store + AccountStore + bienphong_store::ImportStore> Service<S> {
                 }
             }
         }
-        let audited: Vec<(&'static str, Content)> = writes
-            .iter()
-            .map(|w| match w {
-                crate::BatchWrite::Create { content, .. }
-                | crate::BatchWrite::Update { content, .. }
-                | crate::BatchWrite::Restore { content, .. } => (import_action(w), content.clone()),
-            })
-            .collect();
         let actor = crate::Actor {
             name: who.name.clone(),
             now_ms,
         };
-        let revisions = self
-            .write_import(&actor, org, writes, confirmed, doubts_confirmed)
-            .await?;
-        for (rev, (action, content)) in revisions.iter().zip(&audited) {
-            self.audit_record(
-                who,
-                now_ms,
-                action,
-                true,
-                content.record_type(),
-                Some(rev.record_id),
-                Some(content),
-                format!("{} (import)", rev.id),
-            )
-            .await?;
-        }
-        Ok(revisions)
+        let audit = ImportAudit {
+            at_ms: now_ms,
+            actor: who.name.clone(),
+            detail_suffix: " (import)".to_string(),
+        };
+        self.write_import(
+            &actor,
+            org,
+            writes,
+            confirmed,
+            doubts_confirmed,
+            Some(&audit),
+        )
+        .await
     }
 }
 
-/// The audit action of an import's write.
-fn import_action(w: &crate::BatchWrite) -> &'static str {
-    match w {
-        crate::BatchWrite::Create { .. } => "create",
-        crate::BatchWrite::Update { .. } => "update",
-        crate::BatchWrite::Restore { .. } => "restore",
-    }
+/// The account a local actor's name vouches for (`os:nam`) and the name
+/// typed beside it, kept as claimed.
+fn local_account(actor: &crate::Actor) -> (String, Option<&str>) {
+    let (account, claimed) = bienphong_domain::revision::split_author(&actor.name);
+    let account = match claimed {
+        Some(_) => actor
+            .name
+            .split_once(bienphong_domain::revision::CLAIMED)
+            .map_or(account, |(a, _)| a),
+        None => actor.name.as_str(),
+    };
+    (account.to_string(), claimed)
 }

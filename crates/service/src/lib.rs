@@ -795,7 +795,9 @@ impl<S: Store + ImportStore> Service<S> {
     /// written revision becomes its record's import base, as does each of
     /// `confirmed` (records found equal to their rows), in the same
     /// transaction. Values possible but unlikely are refused, all of
-    /// them in one answer, unless `doubts_confirmed`. Used by imports.
+    /// them in one answer, unless `doubts_confirmed`. Each written record
+    /// gets its audit entry as `audit` says, in the same transaction.
+    /// Used by imports; returns the written revisions' ids.
     pub async fn write_import(
         &self,
         actor: &Actor,
@@ -803,7 +805,8 @@ impl<S: Store + ImportStore> Service<S> {
         writes: Vec<BatchWrite>,
         confirmed: Vec<(RecordId, RevisionId)>,
         doubts_confirmed: bool,
-    ) -> Result<Vec<Revision>> {
+        audit: Option<&bienphong_store::ImportAudit>,
+    ) -> Result<Vec<RevisionId>> {
         let mut out = Vec::with_capacity(writes.len());
         let mut restore = HashSet::new();
         let mut doubts = Vec::new();
@@ -858,6 +861,9 @@ impl<S: Store + ImportStore> Service<S> {
             return Err(ServiceError::NeedsConfirmation(doubts));
         }
         self.node_rule(&out).await?;
-        Ok(self.store.commit_import(out, restore, confirmed).await?)
+        Ok(self
+            .store
+            .commit_import(out, restore, confirmed, audit)
+            .await?)
     }
 }

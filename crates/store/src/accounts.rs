@@ -201,6 +201,32 @@ fn token_from(row: &AnyRow) -> Result<ApiToken> {
     })
 }
 
+/// Appends `entries` to the audit log in multi-row statements, in the
+/// caller's transaction (an import's entries commit with its records).
+pub(crate) async fn insert_audit_in(
+    conn: &mut sqlx::AnyConnection,
+    entries: &[AuditEntry],
+) -> Result<()> {
+    for chunk in entries.chunks(crate::sql::CHUNK) {
+        let mut q = Sql::new(
+            "INSERT INTO audit_log (at_ms, actor, action, outcome, record_type, record_id, unit, detail, address) ",
+        );
+        q.push_values(chunk, |row, e| {
+            row.push_bind(e.at_ms)
+                .push_bind(e.actor.clone())
+                .push_bind(e.action.clone())
+                .push_bind(e.outcome.clone())
+                .push_bind(e.record_type.clone())
+                .push_bind(e.record_id.clone())
+                .push_bind(e.unit.clone())
+                .push_bind(e.detail.clone())
+                .push_bind(e.address.clone());
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::UniqueViolation)
@@ -525,22 +551,8 @@ impl AccountStore for SqlStore {
     }
 
     async fn append_audit(&self, e: &AuditEntry) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (at_ms, actor, action, outcome, record_type, record_id, unit, detail, address) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(e.at_ms)
-        .bind(e.actor.clone())
-        .bind(e.action.clone())
-        .bind(e.outcome.clone())
-        .bind(e.record_type.clone())
-        .bind(e.record_id.clone())
-        .bind(e.unit.clone())
-        .bind(e.detail.clone())
-        .bind(e.address.clone())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let mut conn = self.pool().acquire().await?;
+        insert_audit_in(&mut conn, std::slice::from_ref(e)).await
     }
 
     async fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {

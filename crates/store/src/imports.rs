@@ -4,8 +4,10 @@
 //! the installation's own and never synced.
 
 use crate::builder::Sql;
-use crate::sql::{CHUNK, Extras, SqlStore, is_retryable, parse_id, revision_from_row};
-use crate::{Result, Write};
+use crate::sql::{
+    Backend, CHUNK, SqlStore, is_retryable, parse_id, revision_from_row, set_conflicts, stage,
+};
+use crate::{AuditEntry, Result, Write};
 use bienphong_domain::{RecordId, RecordType, Revision, RevisionId};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -39,14 +41,19 @@ pub trait ImportStore: Send + Sync {
     /// Writes `writes` as [`crate::Store::commit`] does, in one transaction
     /// that also makes each written revision its record's base, and each of
     /// `confirmed` (records the import found equal to its rows) the base of
-    /// its record. A write following the tombstone of a record in `restore`
-    /// brings that record back.
+    /// its record, and gives each written record its audit entry (when
+    /// `audit` says by whom). A write following the tombstone of a record
+    /// in `restore` brings that record back. The writes are checked and
+    /// applied [`IMPORT_BATCH`] at a time inside the transaction, so that
+    /// what it holds in memory is bounded by a batch: all or nothing still.
+    /// Returns the written revisions' ids, in write order.
     fn commit_import(
         &self,
         writes: Vec<Write>,
         restore: HashSet<RecordId>,
         confirmed: Vec<(RecordId, RevisionId)>,
-    ) -> impl Future<Output = Result<Vec<Revision>>> + Send;
+        audit: Option<&ImportAudit>,
+    ) -> impl Future<Output = Result<Vec<RevisionId>>> + Send;
 
     /// Up to `limit` bases of records after `after`, by record id: every
     /// base, page by page, for a copy of the store.
@@ -63,6 +70,47 @@ pub trait ImportStore: Send + Sync {
         &self,
         bases: &[(RecordId, RevisionId)],
     ) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// Writes an import checks and applies at once: its revisions, their
+/// derived facts (one addition per key and batch), its audit entries.
+pub const IMPORT_BATCH: usize = 5_000;
+
+/// Who an import's audit entries name, and how: each written record gets
+/// one, its action (`create`, `update`, `restore`), its type, id and unit,
+/// and `<revision><detail_suffix>` as detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportAudit {
+    pub at_ms: i64,
+    pub actor: String,
+    /// Written after the revision id: ` (import)`, and a claimed name.
+    pub detail_suffix: String,
+}
+
+impl ImportAudit {
+    fn entry(&self, w: &Write, revision: RevisionId, restore: &HashSet<RecordId>) -> AuditEntry {
+        let action = match w.parent {
+            None => "create",
+            Some(_) if restore.contains(&w.record_id) => "restore",
+            Some(_) => "update",
+        };
+        AuditEntry {
+            seq: 0,
+            at_ms: self.at_ms,
+            actor: self.actor.clone(),
+            action: action.to_string(),
+            outcome: "allowed".to_string(),
+            record_type: Some(w.record_type.as_str().to_string()),
+            record_id: Some(w.record_id.to_string()),
+            unit: w
+                .content
+                .as_ref()
+                .and_then(|c| c.units().0)
+                .map(|u| u.as_str().to_string()),
+            detail: format!("{revision}{}", self.detail_suffix),
+            address: None,
+        }
+    }
 }
 
 /// Upserts `bases` (the last pair of a record wins).
@@ -165,26 +213,19 @@ impl ImportStore for SqlStore {
         mut writes: Vec<Write>,
         restore: HashSet<RecordId>,
         confirmed: Vec<(RecordId, RevisionId)>,
-    ) -> Result<Vec<Revision>> {
+        audit: Option<&ImportAudit>,
+    ) -> Result<Vec<RevisionId>> {
         // Ids drawn before the first attempt, so that a retried commit
         // writes the same revisions and bases.
         for w in &mut writes {
             w.revision_id.get_or_insert_with(RevisionId::default);
         }
-        let mut bases = confirmed;
-        bases.extend(
-            writes
-                .iter()
-                .filter_map(|w| w.revision_id.map(|r| (w.record_id, r))),
-        );
-        let extras = Extras {
-            restore,
-            bases,
-            ..Extras::default()
-        };
         let mut attempt = 0;
         loop {
-            match self.try_commit_with(writes.clone(), &extras).await {
+            match self
+                .try_commit_import(&writes, &restore, &confirmed, audit)
+                .await
+            {
                 Err(e) if is_retryable(&e) && attempt < 8 => {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(5 << attempt.min(6))).await;
@@ -192,5 +233,56 @@ impl ImportStore for SqlStore {
                 outcome => return outcome,
             }
         }
+    }
+}
+
+impl SqlStore {
+    async fn try_commit_import(
+        &self,
+        writes: &[Write],
+        restore: &HashSet<RecordId>,
+        confirmed: &[(RecordId, RevisionId)],
+        audit: Option<&ImportAudit>,
+    ) -> Result<Vec<RevisionId>> {
+        let mut tx = self.begin().await?;
+        if self.backend() == Backend::Postgres {
+            // Taken before the first batch locks any record, held to the
+            // commit: the batches append revisions while later ones still
+            // lock records, and the numbering must follow commit order
+            // (see `insert_revisions`, which takes it again, harmlessly).
+            crate::sql::lock_revision_numbering(&mut tx).await?;
+        }
+        let mut ids = Vec::with_capacity(writes.len());
+        for batch in writes.chunks(IMPORT_BATCH) {
+            let staged = stage(
+                &mut tx,
+                self.backend(),
+                crate::Store::node_id(self),
+                batch.to_vec(),
+                restore,
+            )
+            .await?;
+            set_conflicts(&mut tx, &staged.resolved).await?;
+            let entries: Vec<AuditEntry> = match audit {
+                Some(a) => batch
+                    .iter()
+                    .zip(staged.revisions())
+                    .map(|(w, r)| a.entry(w, r.id, restore))
+                    .collect(),
+                None => Vec::new(),
+            };
+            ids.extend(staged.revisions().iter().map(|r| r.id));
+            staged.store(&mut tx, self.backend()).await?;
+            crate::accounts::insert_audit_in(&mut tx, &entries).await?;
+        }
+        let mut bases = confirmed.to_vec();
+        bases.extend(
+            writes
+                .iter()
+                .filter_map(|w| w.revision_id.map(|r| (w.record_id, r))),
+        );
+        set_bases(&mut tx, &bases).await?;
+        tx.commit().await?;
+        Ok(ids)
     }
 }

@@ -22,7 +22,7 @@ pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore
 pub use basemap::Basemap;
 pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use copy::{CopyReport, WholeCopyReport, copy, copy_whole};
-pub use imports::{DeletedImport, ImportStore};
+pub use imports::{DeletedImport, IMPORT_BATCH, ImportAudit, ImportStore};
 pub use key::StoreKey;
 pub use org_changes::{OrgChange, OrgChangeStore};
 pub use peers::{Installation, PeerContact, SyncPeer, SyncRefusal, SyncStatusStore};

@@ -533,129 +533,14 @@ impl SqlStore {
         extras: &Extras,
     ) -> Result<Vec<Revision>> {
         let mut tx = self.begin().await?;
-
-        let mut order = Vec::new();
-        let mut seen = BTreeSet::new();
-        for w in &writes {
-            if seen.insert(w.record_id) {
-                order.push(w.record_id);
-            }
-        }
-        let prior = load_prior(&mut tx, &order, self.backend).await?;
-        let mut state: HashMap<RecordId, After> = HashMap::new();
-        let mut revisions = Vec::with_capacity(writes.len());
-        let mut resolved = Vec::new();
-
-        for w in writes {
-            if let Some(c) = &w.content
-                && c.record_type() != w.record_type
-            {
-                return Err(StoreError::WrongType {
-                    record: w.record_id,
-                    expected: w.record_type,
-                    actual: c.record_type(),
-                });
-            }
-            let current = state
-                .get(&w.record_id)
-                .map(|a| a.head)
-                .or_else(|| prior.get(&w.record_id).map(|p| p.head));
-            // A record in conflict takes only a write naming all its heads
-            // (a resolution); an earlier write of this commit resolved it.
-            let conflict = if state.contains_key(&w.record_id) {
-                &[][..]
-            } else {
-                prior
-                    .get(&w.record_id)
-                    .map(|p| p.conflict.as_slice())
-                    .unwrap_or_default()
-            };
-            if !conflict.is_empty() {
-                let mut named: Vec<RevisionId> =
-                    w.parent.iter().chain(&w.resolves).copied().collect();
-                named.sort();
-                named.dedup();
-                if named != conflict {
-                    return Err(StoreError::InConflict {
-                        record: w.record_id,
-                        heads: conflict.to_vec(),
-                    });
-                }
-                if current.is_some_and(|h| h.record_type != w.record_type) {
-                    return Err(StoreError::WrongType {
-                        record: w.record_id,
-                        expected: w.record_type,
-                        actual: current.map(|h| h.record_type).unwrap_or(w.record_type),
-                    });
-                }
-                resolved.push((w.record_id, w.record_type, Vec::new()));
-            } else if !w.resolves.is_empty() {
-                return Err(StoreError::NotInConflict(w.record_id));
-            } else {
-                match (w.parent, current) {
-                    (None, None) if w.content.is_none() => {
-                        return Err(StoreError::NotFound(w.record_id));
-                    }
-                    (None, None) => {}
-                    (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
-                    (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
-                    (Some(parent), Some(head)) => {
-                        if head.record_type != w.record_type {
-                            return Err(StoreError::WrongType {
-                                record: w.record_id,
-                                expected: w.record_type,
-                                actual: head.record_type,
-                            });
-                        }
-                        if head.revision_id != parent {
-                            return Err(StoreError::Stale {
-                                record: w.record_id,
-                                expected: parent,
-                                actual: head.revision_id,
-                            });
-                        }
-                        // A deleted record comes back only when asked for
-                        // by name, and only with content.
-                        if head.deleted
-                            && !(w.content.is_some() && extras.restore.contains(&w.record_id))
-                        {
-                            return Err(StoreError::Deleted(w.record_id));
-                        }
-                    }
-                }
-            }
-            let revision = Revision {
-                id: w.revision_id.unwrap_or_default(),
-                record_id: w.record_id,
-                record_type: w.record_type,
-                parents: w.parent.into_iter().chain(w.resolves).collect(),
-                node_id: self.node_id,
-                author: w.author,
-                created_ms: w.created_ms,
-                deleted: w.content.is_none(),
-                content: w.content.as_ref().map(Content::to_json).unwrap_or_default(),
-            };
-            state.insert(
-                w.record_id,
-                After {
-                    head: Head {
-                        record_type: w.record_type,
-                        revision_id: revision.id,
-                        deleted: revision.deleted,
-                    },
-                    content: w.content,
-                },
-            );
-            revisions.push(revision);
-        }
-
-        set_conflicts(&mut tx, &resolved).await?;
+        let staged = stage(&mut tx, self.backend, self.node_id, writes, &extras.restore).await?;
+        set_conflicts(&mut tx, &staged.resolved).await?;
         // Before the revisions are inserted (their insert is the last
         // step: docs/sync-protocol.md §2).
         if let Some((cleared, erasures)) = &extras.erasure {
             crate::personal::clear_in(&mut tx, cleared, erasures).await?;
         }
-        store_revisions(&mut tx, self.backend, &revisions, order, prior, state).await?;
+        let revisions = staged.store(&mut tx, self.backend).await?;
         crate::imports::set_bases(&mut tx, &extras.bases).await?;
         crate::blobs::insert_in(&mut tx, &extras.blobs, extras.blob_ms).await?;
         crate::tracks::insert_in(&mut tx, &extras.tracks, extras.blob_ms).await?;
@@ -801,6 +686,173 @@ impl SqlStore {
     pub async fn close(self) {
         self.pool.close().await;
     }
+}
+
+/// A commit's writes checked against their records' heads as the
+/// transaction sees them (stale, deleted, in conflict, of another type:
+/// refused), as revisions with each record's state before and after.
+pub(crate) struct Staged {
+    revisions: Vec<Revision>,
+    order: Vec<RecordId>,
+    prior: HashMap<RecordId, Prior>,
+    state: HashMap<RecordId, After>,
+    /// Records whose conflict a write resolves.
+    pub(crate) resolved: Vec<(RecordId, RecordType, Vec<RevisionId>)>,
+}
+
+impl Staged {
+    /// The revisions of the staged writes, in write order.
+    pub(crate) fn revisions(&self) -> &[Revision] {
+        &self.revisions
+    }
+
+    /// Appends the revisions and brings the derived tables in line.
+    pub(crate) async fn store(
+        self,
+        conn: &mut AnyConnection,
+        backend: Backend,
+    ) -> Result<Vec<Revision>> {
+        store_revisions(
+            conn,
+            backend,
+            &self.revisions,
+            self.order,
+            self.prior,
+            self.state,
+        )
+        .await?;
+        Ok(self.revisions)
+    }
+}
+
+/// Checks `writes` in `conn`'s transaction; a write following the
+/// tombstone of a record in `restore` brings that record back.
+pub(crate) async fn stage(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    node_id: NodeId,
+    writes: Vec<Write>,
+    restore: &HashSet<RecordId>,
+) -> Result<Staged> {
+    let mut order = Vec::new();
+    let mut seen = BTreeSet::new();
+    for w in &writes {
+        if seen.insert(w.record_id) {
+            order.push(w.record_id);
+        }
+    }
+    let prior = load_prior(&mut *conn, &order, backend).await?;
+    let mut state: HashMap<RecordId, After> = HashMap::new();
+    let mut revisions = Vec::with_capacity(writes.len());
+    let mut resolved = Vec::new();
+
+    for w in writes {
+        if let Some(c) = &w.content
+            && c.record_type() != w.record_type
+        {
+            return Err(StoreError::WrongType {
+                record: w.record_id,
+                expected: w.record_type,
+                actual: c.record_type(),
+            });
+        }
+        let current = state
+            .get(&w.record_id)
+            .map(|a| a.head)
+            .or_else(|| prior.get(&w.record_id).map(|p| p.head));
+        // A record in conflict takes only a write naming all its heads
+        // (a resolution); an earlier write of this commit resolved it.
+        let conflict = if state.contains_key(&w.record_id) {
+            &[][..]
+        } else {
+            prior
+                .get(&w.record_id)
+                .map(|p| p.conflict.as_slice())
+                .unwrap_or_default()
+        };
+        if !conflict.is_empty() {
+            let mut named: Vec<RevisionId> = w.parent.iter().chain(&w.resolves).copied().collect();
+            named.sort();
+            named.dedup();
+            if named != conflict {
+                return Err(StoreError::InConflict {
+                    record: w.record_id,
+                    heads: conflict.to_vec(),
+                });
+            }
+            if current.is_some_and(|h| h.record_type != w.record_type) {
+                return Err(StoreError::WrongType {
+                    record: w.record_id,
+                    expected: w.record_type,
+                    actual: current.map(|h| h.record_type).unwrap_or(w.record_type),
+                });
+            }
+            resolved.push((w.record_id, w.record_type, Vec::new()));
+        } else if !w.resolves.is_empty() {
+            return Err(StoreError::NotInConflict(w.record_id));
+        } else {
+            match (w.parent, current) {
+                (None, None) if w.content.is_none() => {
+                    return Err(StoreError::NotFound(w.record_id));
+                }
+                (None, None) => {}
+                (None, Some(_)) => return Err(StoreError::AlreadyExists(w.record_id)),
+                (Some(_), None) => return Err(StoreError::NotFound(w.record_id)),
+                (Some(parent), Some(head)) => {
+                    if head.record_type != w.record_type {
+                        return Err(StoreError::WrongType {
+                            record: w.record_id,
+                            expected: w.record_type,
+                            actual: head.record_type,
+                        });
+                    }
+                    if head.revision_id != parent {
+                        return Err(StoreError::Stale {
+                            record: w.record_id,
+                            expected: parent,
+                            actual: head.revision_id,
+                        });
+                    }
+                    // A deleted record comes back only when asked for
+                    // by name, and only with content.
+                    if head.deleted && !(w.content.is_some() && restore.contains(&w.record_id)) {
+                        return Err(StoreError::Deleted(w.record_id));
+                    }
+                }
+            }
+        }
+        let revision = Revision {
+            id: w.revision_id.unwrap_or_default(),
+            record_id: w.record_id,
+            record_type: w.record_type,
+            parents: w.parent.into_iter().chain(w.resolves).collect(),
+            node_id,
+            author: w.author,
+            created_ms: w.created_ms,
+            deleted: w.content.is_none(),
+            content: w.content.as_ref().map(Content::to_json).unwrap_or_default(),
+        };
+        state.insert(
+            w.record_id,
+            After {
+                head: Head {
+                    record_type: w.record_type,
+                    revision_id: revision.id,
+                    deleted: revision.deleted,
+                },
+                content: w.content,
+            },
+        );
+        revisions.push(revision);
+    }
+
+    Ok(Staged {
+        revisions,
+        order,
+        prior,
+        state,
+        resolved,
+    })
 }
 
 /// What a commit does beside its writes.
@@ -1067,7 +1119,7 @@ fn parse_heads(json: &str) -> Result<Vec<RevisionId>> {
 
 /// Brings the conflicts table in line for these records: a record with
 /// several heads is (still) in conflict; one with a single head is not.
-async fn set_conflicts(
+pub(crate) async fn set_conflicts(
     conn: &mut AnyConnection,
     records: &[(RecordId, RecordType, Vec<RevisionId>)],
 ) -> Result<()> {
@@ -1411,12 +1463,7 @@ async fn insert_revisions(
         return Ok(());
     }
     if backend == Backend::Postgres {
-        // Wrapped: the lock function returns `void`, which the Any driver
-        // cannot describe.
-        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
-            .bind(REVISION_SEQ_LOCK)
-            .execute(&mut *conn)
-            .await?;
+        lock_revision_numbering(conn).await?;
     }
     for chunk in revisions.chunks(CHUNK) {
         let mut q = Sql::new(
@@ -1436,6 +1483,19 @@ async fn insert_revisions(
         });
         q.build().execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+/// Takes PostgreSQL's lock on the numbering of revisions, to the end of the
+/// transaction (taken twice, it is held once more, released at the end
+/// all the same).
+pub(crate) async fn lock_revision_numbering(conn: &mut AnyConnection) -> Result<()> {
+    // Wrapped: the lock function returns `void`, which the Any driver
+    // cannot describe.
+    sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+        .bind(REVISION_SEQ_LOCK)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

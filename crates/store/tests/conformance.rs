@@ -1277,14 +1277,14 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
     let case_id = imported_case.record_id;
     // Written by an import: both get a base, which the copy must carry.
     let first = a
-        .commit_import(vec![w, imported_case], HashSet::new(), vec![])
+        .commit_import(vec![w, imported_case], HashSet::new(), vec![], None)
         .await
         .unwrap();
     let edit = Write {
         record_id: id,
         record_type: RecordType::Patrol,
         content: Some(patrol("2023-03-05", 7, 3, &["XA-LC"])),
-        parent: Some(first[0].id),
+        parent: Some(first[0]),
         resolves: Vec::new(),
         author: "editor".into(),
         created_ms: 5,
@@ -1331,8 +1331,8 @@ pub async fn copies_keep_every_revision(db: &Db, other: &Db) {
     assert_eq!(back.import_bases, 2);
     let bases = c.import_bases(&[id, case_id]).await.unwrap();
     assert_eq!(bases, a.import_bases(&[id, case_id]).await.unwrap());
-    assert_eq!(bases.get(&case_id), Some(&first[1].id));
-    assert_eq!(bases.get(&id), Some(&first[0].id));
+    assert_eq!(bases.get(&case_id), Some(&first[1]));
+    assert_eq!(bases.get(&id), Some(&first[0]));
     let deleted = c.deleted_imports(RecordType::Patrol).await.unwrap();
     assert_eq!(
         deleted.iter().map(|d| d.record_id).collect::<Vec<_>>(),
@@ -1946,6 +1946,108 @@ pub async fn sync_conflicts_held_before_their_table_are_found_by_its_migration(d
     assert!(s.verify_derived().await.unwrap());
 }
 
+/// An import larger than a batch is still one transaction: a refused write
+/// in its last batch leaves nothing of the earlier batches (records, facts,
+/// bases, audit entries); accepted, every record has its revision, its
+/// base and its audit entry, and the facts equal a rebuild.
+pub async fn imports_of_many_batches_are_all_or_nothing(store: SqlStore) {
+    use bienphong_store::{AccountStore, AuditFilter, IMPORT_BATCH, ImportAudit, ImportStore};
+    store.commit(structure()).await.unwrap();
+    let existing = store
+        .commit(vec![new(
+            RecordType::Patrol,
+            patrol("2023-01-01", 1, 1, &[]),
+        )])
+        .await
+        .unwrap()
+        .remove(0);
+    let audit = ImportAudit {
+        at_ms: 1_700_000_000_000,
+        actor: "os:nam".into(),
+        detail_suffix: " (import)".into(),
+    };
+    let n = IMPORT_BATCH * 2 + 7;
+    let writes: Vec<Write> = (0..n)
+        .map(|i| {
+            let day = format!("2023-{:02}-{:02}", i % 12 + 1, i % 14 + 1);
+            new(
+                RecordType::Patrol,
+                patrol(&day, (i % 9 + 1) as u32, (i % 4) as u32, &[]),
+            )
+        })
+        .collect();
+    let ids: Vec<RecordId> = writes.iter().map(|w| w.record_id).collect();
+    // One record of each batch, and the last.
+    let sample: Vec<usize> = vec![0, IMPORT_BATCH, n - 1];
+    let entries_of = |id: RecordId| AuditFilter {
+        record_id: Some(id.to_string()),
+        limit: 10,
+        ..AuditFilter::default()
+    };
+    let before = store.record_count().await.unwrap();
+    let snapshot = store.derived_snapshot().await.unwrap();
+    // The last write names its record as new although it exists.
+    let mut refused = writes.clone();
+    refused.push(Write {
+        record_id: existing.record_id,
+        ..new(RecordType::Patrol, patrol("2023-02-02", 1, 1, &[]))
+    });
+    assert!(matches!(
+        store
+            .commit_import(refused, HashSet::new(), vec![], Some(&audit))
+            .await,
+        Err(StoreError::AlreadyExists(_))
+    ));
+    assert_eq!(store.record_count().await.unwrap(), before);
+    assert_eq!(store.derived_snapshot().await.unwrap(), snapshot);
+    assert!(store.import_bases(&ids).await.unwrap().is_empty());
+    for &i in &sample {
+        assert!(store.audit(&entries_of(ids[i])).await.unwrap().is_empty());
+    }
+
+    let bdbp: i64 = writes
+        .iter()
+        .map(|w| match &w.content {
+            Some(Content::Patrol(p)) => i64::from(p.participants[0].persons),
+            _ => 0,
+        })
+        .sum();
+    let bdbp_before = total(&store, "patrol.force.BDBP", None).await;
+    let patrols_before = total(&store, measure::PATROL_COUNT, None).await;
+    let written = store
+        .commit_import(writes, HashSet::new(), vec![], Some(&audit))
+        .await
+        .unwrap();
+    assert_eq!(written.len(), n);
+    assert_eq!(store.record_count().await.unwrap(), before + n as u64);
+    assert_eq!(
+        total(&store, "patrol.force.BDBP", None).await,
+        bdbp_before + bdbp
+    );
+    assert_eq!(
+        total(&store, measure::PATROL_COUNT, None).await,
+        patrols_before + n as i64
+    );
+    assert!(store.verify_derived().await.unwrap());
+    let bases = store.import_bases(&ids).await.unwrap();
+    assert_eq!(bases.len(), n);
+    assert!(
+        ids.iter()
+            .zip(&written)
+            .all(|(id, rev)| bases.get(id) == Some(rev))
+    );
+    for &i in &sample {
+        let entries = store.audit(&entries_of(ids[i])).await.unwrap();
+        assert_eq!(entries.len(), 1);
+        let e = &entries[0];
+        assert_eq!(
+            (e.action.as_str(), e.actor.as_str(), e.unit.as_deref()),
+            ("create", "os:nam", Some("BP-LC"))
+        );
+        assert_eq!(e.detail, format!("{} (import)", written[i]));
+    }
+}
+
 /// An import notes each record's base in the transaction of its writes; a
 /// record deleted since is found by its base, and comes back (same id, a
 /// revision following its tombstone) only from a commit naming it.
@@ -1957,18 +2059,18 @@ pub async fn imports_note_bases_and_restore_only_what_they_name(store: SqlStore)
     let other = new(RecordType::Patrol, patrol("2023-03-06", 2, 1, &[]));
     let other_id = other.record_id;
     let first = store
-        .commit_import(vec![w], HashSet::new(), vec![])
+        .commit_import(vec![w], HashSet::new(), vec![], None)
         .await
         .unwrap()
         .remove(0);
     let second = store.commit(vec![other]).await.unwrap().remove(0);
     // A record found equal to its row is confirmed as its base.
     store
-        .commit_import(vec![], HashSet::new(), vec![(other_id, second.id)])
+        .commit_import(vec![], HashSet::new(), vec![(other_id, second.id)], None)
         .await
         .unwrap();
     let bases = store.import_bases(&[id, other_id]).await.unwrap();
-    assert_eq!(bases.get(&id), Some(&first.id));
+    assert_eq!(bases.get(&id), Some(&first));
     assert_eq!(bases.get(&other_id), Some(&second.id));
     assert_eq!(
         store.deleted_imports(RecordType::Patrol).await.unwrap(),
@@ -1980,7 +2082,7 @@ pub async fn imports_note_bases_and_restore_only_what_they_name(store: SqlStore)
             record_id: id,
             record_type: RecordType::Patrol,
             content: None,
-            parent: Some(first.id),
+            parent: Some(first),
             resolves: Vec::new(),
             author: "editor".into(),
             created_ms: 1_700_000_200_000,
@@ -1997,7 +2099,7 @@ pub async fn imports_note_bases_and_restore_only_what_they_name(store: SqlStore)
             deleted[0].tombstone,
             deleted[0].base.id
         ),
-        (id, tombstone.id, first.id)
+        (id, tombstone.id, first)
     );
     assert_eq!(total(&store, measure::PATROL_COUNT, None).await, 1);
 
@@ -2014,15 +2116,22 @@ pub async fn imports_note_bases_and_restore_only_what_they_name(store: SqlStore)
     // Not named as restored: refused, nothing written.
     assert!(matches!(
         store
-            .commit_import(vec![back.clone()], HashSet::new(), vec![])
+            .commit_import(vec![back.clone()], HashSet::new(), vec![], None)
             .await,
         Err(StoreError::Deleted(_))
     ));
     let restored = store
-        .commit_import(vec![back], HashSet::from([id]), vec![])
+        .commit_import(vec![back], HashSet::from([id]), vec![], None)
         .await
         .unwrap()
         .remove(0);
+    let restored = store
+        .history(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == restored)
+        .unwrap();
     assert_eq!(restored.parents, vec![tombstone.id]);
     assert_eq!(
         store.get(id).await.unwrap().unwrap().revision_id,
@@ -2270,6 +2379,7 @@ macro_rules! conformance_suite {
             store_test!($backend, concurrent_writers_lose_nothing);
             store_test!($backend, the_document_register_never_repeats_a_number);
             store_test!($backend, imports_note_bases_and_restore_only_what_they_name);
+            store_test!($backend, imports_of_many_batches_are_all_or_nothing);
             store_test!($backend, receipts_are_kept_for_received_revisions);
             store_test!($backend, a_units_seizures_are_those_of_its_live_cases);
             store_test!($backend, a_purge_removes_records_whole_and_notes_it);
