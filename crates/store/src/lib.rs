@@ -13,6 +13,7 @@ mod key;
 mod org_changes;
 mod peers;
 mod personal;
+mod spans;
 mod sql;
 mod tracks;
 
@@ -341,6 +342,8 @@ pub struct DerivedSnapshot {
     pub current: Vec<CurrentRow>,
     pub facts: Vec<(i64, String, String, i64)>,
     pub half_month_facts: Vec<(i64, String, String, i64)>,
+    pub month_facts: Vec<(i64, String, String, i64)>,
+    pub year_facts: Vec<(i64, String, String, i64)>,
     /// Records in conflict with their heads, in id order.
     pub conflicts: Vec<(String, Vec<String>)>,
 }
