@@ -408,12 +408,12 @@ pub trait Store: Send + Sync {
         units: Option<Scope>,
     ) -> impl Future<Output = Result<Vec<(String, i64)>>> + Send;
 
-    /// The units (leads and partners) of live records of `record_type` in
-    /// `category` dated within `period`.
-    fn units_taking_part(
+    /// The units (leads and partners) of the unit sets whose `measure` sums
+    /// to more than zero over `period`: who took part in the records it
+    /// counts, read from the facts.
+    fn units_counted(
         &self,
-        record_type: RecordType,
-        category: &str,
+        measure: &str,
         period: Period,
     ) -> impl Future<Output = Result<BTreeSet<Code>>> + Send;
 

@@ -849,6 +849,58 @@ fn scope_runs(period: Period, scope: &Option<Scope>) -> Vec<(Period, Option<Vec<
     }
 }
 
+/// `SELECT measure_id, set_id, value … UNION ALL …`: the facts of each run
+/// (of `measure` alone if given) for its units, read from the fewest
+/// calendar blocks of the run. The runs do not overlap, nor do the blocks of
+/// a run, so each fact is read at most once; a run reads a bounded number
+/// of rows per measure and unit set, whatever its length.
+fn push_facts(q: &mut Sql, runs: Vec<(Period, Option<Vec<Code>>)>, measure: Option<&str>) {
+    let mut first = true;
+    let mut select = |q: &mut Sql, table: &str, column: &str| {
+        if !first {
+            q.push(" UNION ALL ");
+        }
+        first = false;
+        q.push(format!(
+            "SELECT measure_id, set_id, value FROM {table} WHERE "
+        ));
+        if let Some(name) = measure {
+            q.push("measure_id = (SELECT id FROM measures WHERE name = ")
+                .push_bind(name.to_string())
+                .push(") AND ");
+        }
+        q.push(column);
+    };
+    for (run, run_units) in runs {
+        let blocks = spans::blocks(run);
+        for (table, buckets) in [
+            ("year_facts", blocks.years),
+            ("month_facts", blocks.months),
+            ("half_month_facts", blocks.half_months),
+        ] {
+            if buckets.is_empty() {
+                continue;
+            }
+            select(q, table, "bucket");
+            q.push(" IN (").push_list(buckets).push(")");
+            if let Some(u) = &run_units {
+                push_unit_filter(q, u);
+            }
+        }
+        for (a, b) in blocks.days {
+            select(q, "daily_facts", "day");
+            q.push(" BETWEEN ").push_bind(a).push(" AND ").push_bind(b);
+            if let Some(u) = &run_units {
+                push_unit_filter(q, u);
+            }
+        }
+    }
+    if first {
+        // No day to read: an empty set of the same shape.
+        q.push("SELECT measure_id, set_id, value FROM daily_facts WHERE 1 = 0");
+    }
+}
+
 /// ` AND (…)`: a record dated on a day of `within` when one of its units
 /// is in `scope` — or, `in_force`, in force on such a day (from `day` to
 /// `until_day`); an undated record under a unit that is in it on some day.
@@ -1704,43 +1756,7 @@ impl Store for SqlStore {
         let mut q = Sql::new(format!(
             "SELECT m.name, {lead}, CAST(SUM(f.value) AS BIGINT) FROM ("
         ));
-        // The runs do not overlap, nor do the blocks of a run, so each fact
-        // is read at most once; a run reads a bounded number of rows per
-        // measure and unit set, whatever its length.
-        let mut first = true;
-        let mut select = |q: &mut Sql, table: &str, column: &str| {
-            if !first {
-                q.push(" UNION ALL ");
-            }
-            first = false;
-            q.push(format!(
-                "SELECT measure_id, set_id, value FROM {table} WHERE {column} "
-            ));
-        };
-        for (run, run_units) in runs {
-            let blocks = spans::blocks(run);
-            for (table, buckets) in [
-                ("year_facts", blocks.years),
-                ("month_facts", blocks.months),
-                ("half_month_facts", blocks.half_months),
-            ] {
-                if buckets.is_empty() {
-                    continue;
-                }
-                select(&mut q, table, "bucket");
-                q.push("IN (").push_list(buckets).push(")");
-                if let Some(u) = &run_units {
-                    push_unit_filter(&mut q, u);
-                }
-            }
-            for (a, b) in blocks.days {
-                select(&mut q, "daily_facts", "day");
-                q.push("BETWEEN ").push_bind(a).push(" AND ").push_bind(b);
-                if let Some(u) = &run_units {
-                    push_unit_filter(&mut q, u);
-                }
-            }
-        }
+        push_facts(&mut q, runs, None);
         q.push(format!(
             ") AS f JOIN measures m ON m.id = f.measure_id{join} GROUP BY {group}"
         ));
@@ -1788,26 +1804,17 @@ impl Store for SqlStore {
         Ok(q.build_query_as().fetch_all(&self.pool).await?)
     }
 
-    async fn units_taking_part(
-        &self,
-        record_type: RecordType,
-        category: &str,
-        period: Period,
-    ) -> Result<BTreeSet<Code>> {
-        let units: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT m.unit FROM unit_set_members m WHERE m.set_id IN \
-             (SELECT DISTINCT set_id FROM current_records \
-              WHERE record_type = $1 AND category = $2 AND day BETWEEN $3 AND $4)",
-        )
-        .bind(record_type.as_str())
-        .bind(category)
-        .bind(day_key(period.from))
-        .bind(day_key(period.to))
-        .fetch_all(&self.pool)
-        .await?;
+    async fn units_counted(&self, measure: &str, period: Period) -> Result<BTreeSet<Code>> {
+        let mut q = Sql::new(
+            "SELECT DISTINCT unit FROM unit_set_members WHERE set_id IN \
+             (SELECT set_id FROM (",
+        );
+        push_facts(&mut q, scope_runs(period, &None), Some(measure));
+        q.push(") AS f GROUP BY set_id HAVING SUM(value) > 0)");
+        let units: Vec<(String,)> = q.build_query_as().fetch_all(&self.pool).await?;
         units
             .into_iter()
-            .map(|u| Code::parse(&u).map_err(|_| StoreError::Corrupt(format!("unit code {u}"))))
+            .map(|(u,)| Code::parse(&u).map_err(|_| StoreError::Corrupt(format!("unit code {u}"))))
             .collect()
     }
 

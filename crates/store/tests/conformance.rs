@@ -980,6 +980,76 @@ pub async fn sums_over_any_period_equal_the_daily_facts<S: Store>(store: S) {
     sums_agree_with_the_daily_facts(&store, "after a purge").await;
 }
 
+/// The units counted by a measure over a period are those of the live
+/// records it counts dated within it: a deleted or an edited-away meeting
+/// no longer names its units.
+pub async fn units_counted_are_those_of_live_records_in_the_period<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let meeting = |day: &str, partners: &[&str]| {
+        content(
+            RecordType::Meeting,
+            json!({"date": day, "meeting_type": "GBQ", "host_unit": "BP-LC",
+                   "participant_units": partners, "attendance": 10, "content": "Giao ban"}),
+        )
+    };
+    let written = store
+        .commit(vec![
+            new(RecordType::Meeting, meeting("2023-03-14", &["XA-LC"])),
+            new(RecordType::Meeting, meeting("2023-03-15", &["XA-ML"])),
+        ])
+        .await
+        .unwrap();
+    let briefing = measure::meeting_count(&code("GBQ"));
+    let q1 = Period::quarter(2023, 1, Cutoff::Decree09);
+    let q2 = Period::quarter(2023, 2, Cutoff::Decree09);
+    let units = |v: &[&str]| {
+        v.iter()
+            .map(|c| code(c))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(
+        store.units_counted(&briefing, q1).await.unwrap(),
+        units(&["BP-LC", "XA-LC"])
+    );
+    assert_eq!(
+        store.units_counted(&briefing, q2).await.unwrap(),
+        units(&["BP-LC", "XA-ML"])
+    );
+    assert_eq!(
+        store
+            .units_counted(measure::PATROL_COUNT, q1)
+            .await
+            .unwrap(),
+        units(&[])
+    );
+    // Moved out of the first quarter, then the other deleted.
+    let edit = |r: &bienphong_domain::Revision, c: Option<Content>| Write {
+        record_id: r.record_id,
+        record_type: r.record_type,
+        content: c,
+        parent: Some(r.id),
+        resolves: Vec::new(),
+        author: "tester".into(),
+        created_ms: 0,
+        revision_id: None,
+    };
+    store
+        .commit(vec![
+            edit(&written[0], Some(meeting("2023-03-20", &["XA-LC"]))),
+            edit(&written[1], None),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.units_counted(&briefing, q1).await.unwrap(),
+        units(&[])
+    );
+    assert_eq!(
+        store.units_counted(&briefing, q2).await.unwrap(),
+        units(&["BP-LC", "XA-LC"])
+    );
+}
+
 pub async fn node_id_is_kept<S: Store>(store: S, reopened: S) {
     let a: NodeId = store.node_id();
     assert_eq!(a, reopened.node_id());
@@ -2429,6 +2499,10 @@ macro_rules! conformance_suite {
             store_test!($backend, a_scope_counts_a_record_only_on_its_units_days);
             store_test!($backend, period_boundaries_follow_the_cutoff);
             store_test!($backend, sums_over_any_period_equal_the_daily_facts);
+            store_test!(
+                $backend,
+                units_counted_are_those_of_live_records_in_the_period
+            );
             store_test!($backend, concurrent_writers_lose_nothing);
             store_test!($backend, the_document_register_never_repeats_a_number);
             store_test!($backend, imports_note_bases_and_restore_only_what_they_name);
