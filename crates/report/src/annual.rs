@@ -375,7 +375,7 @@ async fn briefings<S: Store>(
         for t in &briefing_types {
             let units = service
                 .store()
-                .units_taking_part(RecordType::Meeting, t.as_str(), quarter)
+                .units_counted(&measure::meeting_count(t), quarter)
                 .await?;
             entry.extend(units);
         }

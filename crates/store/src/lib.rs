@@ -14,6 +14,7 @@ mod org_changes;
 mod peers;
 mod personal;
 mod pool;
+mod spans;
 mod sql;
 mod tracks;
 
@@ -343,6 +344,8 @@ pub struct DerivedSnapshot {
     pub current: Vec<CurrentRow>,
     pub facts: Vec<(i64, String, String, i64)>,
     pub half_month_facts: Vec<(i64, String, String, i64)>,
+    pub month_facts: Vec<(i64, String, String, i64)>,
+    pub year_facts: Vec<(i64, String, String, i64)>,
     /// Records in conflict with their heads, in id order.
     pub conflicts: Vec<(String, Vec<String>)>,
 }
@@ -407,12 +410,12 @@ pub trait Store: Send + Sync {
         units: Option<Scope>,
     ) -> impl Future<Output = Result<Vec<(String, i64)>>> + Send;
 
-    /// The units (leads and partners) of live records of `record_type` in
-    /// `category` dated within `period`.
-    fn units_taking_part(
+    /// The units (leads and partners) of the unit sets whose `measure` sums
+    /// to more than zero over `period`: who took part in the records it
+    /// counts, read from the facts.
+    fn units_counted(
         &self,
-        record_type: RecordType,
-        category: &str,
+        measure: &str,
         period: Period,
     ) -> impl Future<Output = Result<BTreeSet<Code>>> + Send;
 

@@ -4,6 +4,7 @@
 use crate::builder::Sql;
 use crate::key::StoreKey;
 use crate::pool::PoolSettings;
+use crate::spans;
 use crate::{
     Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Purge,
     Receipt, Result, Store, StoreError, Write,
@@ -902,71 +903,6 @@ fn date_of_key(key: i64) -> Option<Date> {
     .ok()
 }
 
-/// `YYYYMMDD` → `YYYYMM * 10 + half`, half 1 for days 1–14, 2 for 15–end.
-fn half_month_of_key(day: i64) -> i64 {
-    let half = if day % 100 <= 14 { 1 } else { 2 };
-    (day / 100) * 10 + half
-}
-
-fn half_month_start(d: Date) -> Date {
-    d.with()
-        .day(if d.day() <= 14 { 1 } else { 15 })
-        .build()
-        .unwrap_or(d)
-}
-
-fn half_month_end(d: Date) -> Date {
-    if d.day() <= 14 {
-        d.with().day(14).build().unwrap_or(d)
-    } else {
-        d.last_of_month()
-    }
-}
-
-/// A period as whole half-months plus the days at either edge that are not
-/// part of one.
-#[derive(Debug, PartialEq, Eq)]
-struct PeriodSplit {
-    /// First and last half-month bucket, inclusive.
-    buckets: Option<(i64, i64)>,
-    /// Day-key ranges, inclusive.
-    days: Vec<(i64, i64)>,
-}
-
-fn split_period(p: Period) -> PeriodSplit {
-    let first = if half_month_start(p.from) == p.from {
-        p.from
-    } else {
-        half_month_end(p.from).tomorrow().unwrap_or(p.from)
-    };
-    let last = if half_month_end(p.to) == p.to {
-        p.to
-    } else {
-        half_month_start(p.to).yesterday().unwrap_or(p.to)
-    };
-    if first > last {
-        return PeriodSplit {
-            buckets: None,
-            days: vec![(day_key(p.from), day_key(p.to))],
-        };
-    }
-    let mut days = Vec::new();
-    if p.from < first {
-        days.push((day_key(p.from), day_key(first.yesterday().unwrap_or(first))));
-    }
-    if last < p.to {
-        days.push((day_key(last.tomorrow().unwrap_or(last)), day_key(p.to)));
-    }
-    let buckets = (
-        half_month_of_key(day_key(first)),
-        half_month_of_key(day_key(last)),
-    );
-    PeriodSplit {
-        buckets: Some(buckets),
-        days,
-    }
-}
-
 fn push_unit_filter(q: &mut Sql, units: &[Code]) {
     q.push(" AND set_id IN (SELECT set_id FROM unit_set_members WHERE unit IN (");
     q.push_list(units.iter().map(|u| u.as_str().to_string()));
@@ -984,6 +920,58 @@ fn scope_runs(period: Period, scope: &Option<Scope>) -> Vec<(Period, Option<Vec<
             .into_iter()
             .map(|seg| (seg.period, Some(seg.units)))
             .collect(),
+    }
+}
+
+/// `SELECT measure_id, set_id, value … UNION ALL …`: the facts of each run
+/// (of `measure` alone if given) for its units, read from the fewest
+/// calendar blocks of the run. The runs do not overlap, nor do the blocks of
+/// a run, so each fact is read at most once; a run reads a bounded number
+/// of rows per measure and unit set, whatever its length.
+fn push_facts(q: &mut Sql, runs: Vec<(Period, Option<Vec<Code>>)>, measure: Option<&str>) {
+    let mut first = true;
+    let mut select = |q: &mut Sql, table: &str, column: &str| {
+        if !first {
+            q.push(" UNION ALL ");
+        }
+        first = false;
+        q.push(format!(
+            "SELECT measure_id, set_id, value FROM {table} WHERE "
+        ));
+        if let Some(name) = measure {
+            q.push("measure_id = (SELECT id FROM measures WHERE name = ")
+                .push_bind(name.to_string())
+                .push(") AND ");
+        }
+        q.push(column);
+    };
+    for (run, run_units) in runs {
+        let blocks = spans::blocks(run);
+        for (table, buckets) in [
+            ("year_facts", blocks.years),
+            ("month_facts", blocks.months),
+            ("half_month_facts", blocks.half_months),
+        ] {
+            if buckets.is_empty() {
+                continue;
+            }
+            select(q, table, "bucket");
+            q.push(" IN (").push_list(buckets).push(")");
+            if let Some(u) = &run_units {
+                push_unit_filter(q, u);
+            }
+        }
+        for (a, b) in blocks.days {
+            select(q, "daily_facts", "day");
+            q.push(" BETWEEN ").push_bind(a).push(" AND ").push_bind(b);
+            if let Some(u) = &run_units {
+                push_unit_filter(q, u);
+            }
+        }
+    }
+    if first {
+        // No day to read: an empty set of the same shape.
+        q.push("SELECT measure_id, set_id, value FROM daily_facts WHERE 1 = 0");
     }
 }
 
@@ -1285,16 +1273,27 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
     add_facts(conn, deltas).await
 }
 
-/// Adds per-day `deltas` to the daily and the half-month facts.
+/// Adds per-day `deltas` to the facts at every calendar level (day,
+/// half-month, both months, both years): the one writer of the facts.
 async fn add_facts(conn: &mut AnyConnection, deltas: HashMap<(i64, i64, i64), i64>) -> Result<()> {
     let mut by_half_month: HashMap<(i64, i64, i64), i64> = HashMap::new();
+    let mut by_month: HashMap<(i64, i64, i64), i64> = HashMap::new();
+    let mut by_year: HashMap<(i64, i64, i64), i64> = HashMap::new();
     for ((day, m, set), v) in &deltas {
         *by_half_month
-            .entry((half_month_of_key(*day), *m, *set))
+            .entry((spans::half_month_of_key(*day), *m, *set))
             .or_default() += v;
+        for bucket in spans::months_of_key(*day) {
+            *by_month.entry((bucket, *m, *set)).or_default() += v;
+        }
+        for bucket in spans::years_of_key(*day) {
+            *by_year.entry((bucket, *m, *set)).or_default() += v;
+        }
     }
     add_deltas(conn, "daily_facts", "day", deltas).await?;
     add_deltas(conn, "half_month_facts", "bucket", by_half_month).await?;
+    add_deltas(conn, "month_facts", "bucket", by_month).await?;
+    add_deltas(conn, "year_facts", "bucket", by_year).await?;
     Ok(())
 }
 
@@ -1530,9 +1529,11 @@ pub(crate) const REVISION_COLUMNS: &str =
 /// The tables derived from the revisions, emptied and refilled by
 /// [`rebuild_in`] (in this order: referencing tables first); a whole-store
 /// copy rebuilds them instead of copying them.
-pub(crate) const DERIVED_TABLES: [&str; 8] = [
+pub(crate) const DERIVED_TABLES: [&str; 10] = [
     "daily_facts",
     "half_month_facts",
+    "month_facts",
+    "year_facts",
     "current_records",
     "heads",
     "unit_set_members",
@@ -1631,13 +1632,20 @@ async fn snapshot_in(conn: &mut AnyConnection) -> Result<DerivedSnapshot> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    let half_month_facts: Vec<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT f.bucket, m.name, s.key, f.value FROM half_month_facts f \
-         JOIN measures m ON m.id = f.measure_id \
-         JOIN unit_sets s ON s.id = f.set_id ORDER BY f.bucket, m.name, s.key",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut buckets = Vec::new();
+    for table in ["half_month_facts", "month_facts", "year_facts"] {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT f.bucket, m.name, s.key, f.value FROM {table} f \
+             JOIN measures m ON m.id = f.measure_id \
+             JOIN unit_sets s ON s.id = f.set_id ORDER BY f.bucket, m.name, s.key"
+        )))
+        .fetch_all(&mut *conn)
+        .await?;
+        buckets.push(rows);
+    }
+    let [half_month_facts, month_facts, year_facts]: [Vec<_>; 3] = buckets
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("facts by bucket".into()))?;
     let mut conflicts = Vec::new();
     for (record, json) in sqlx::query_as::<_, (String, String)>(
         "SELECT record_id, heads FROM conflicts ORDER BY record_id",
@@ -1657,6 +1665,8 @@ async fn snapshot_in(conn: &mut AnyConnection) -> Result<DerivedSnapshot> {
         current,
         facts,
         half_month_facts,
+        month_facts,
+        year_facts,
     })
 }
 
@@ -1816,82 +1826,28 @@ impl Store for SqlStore {
         if runs.is_empty() {
             return Ok(Vec::new());
         }
-        let group = if by_lead_unit {
-            "measure_id, set_id"
+        let (lead, join, group) = if by_lead_unit {
+            (
+                "s.lead_unit",
+                " JOIN unit_sets s ON s.id = f.set_id",
+                "m.name, s.lead_unit",
+            )
         } else {
-            "measure_id"
+            ("CAST(NULL AS TEXT)", "", "m.name")
         };
         let mut q = Sql::new(format!(
-            "SELECT measure_id, {} AS set_id, CAST(SUM(value) AS BIGINT) AS value FROM (",
-            if by_lead_unit {
-                "set_id"
-            } else {
-                "CAST(NULL AS BIGINT)"
-            }
+            "SELECT m.name, {lead}, CAST(SUM(f.value) AS BIGINT) FROM ("
         ));
-        // The runs do not overlap, so each fact is read at most once.
-        let mut first = true;
-        for (run, run_units) in runs {
-            let PeriodSplit { buckets, days } = split_period(run);
-            if let Some((a, b)) = buckets {
-                if !first {
-                    q.push(" UNION ALL ");
-                }
-                first = false;
-                q.push(
-                    "SELECT measure_id, set_id, value FROM half_month_facts WHERE bucket BETWEEN ",
-                )
-                .push_bind(a)
-                .push(" AND ")
-                .push_bind(b);
-                if let Some(u) = &run_units {
-                    push_unit_filter(&mut q, u);
-                }
-            }
-            for (a, b) in days {
-                if !first {
-                    q.push(" UNION ALL ");
-                }
-                first = false;
-                q.push("SELECT measure_id, set_id, value FROM daily_facts WHERE day BETWEEN ")
-                    .push_bind(a)
-                    .push(" AND ")
-                    .push_bind(b);
-                if let Some(u) = &run_units {
-                    push_unit_filter(&mut q, u);
-                }
-            }
-        }
-        q.push(format!(") AS facts GROUP BY {group}"));
-        let rows: Vec<(i64, Option<i64>, i64)> = q.build_query_as().fetch_all(&self.pool).await?;
-
-        let names: HashMap<i64, String> =
-            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM measures")
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .collect();
-        let leads: HashMap<i64, String> = if by_lead_unit {
-            sqlx::query_as::<_, (i64, String)>("SELECT id, lead_unit FROM unit_sets")
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        let mut sums: HashMap<(String, Option<String>), i64> = HashMap::new();
-        for (measure_id, set_id, value) in rows {
-            let name = names
-                .get(&measure_id)
-                .ok_or_else(|| StoreError::Corrupt(format!("measure {measure_id}")))?;
-            let lead = set_id.and_then(|s| leads.get(&s).cloned());
-            *sums.entry((name.clone(), lead)).or_default() += value;
-        }
-        let mut out = sums
+        push_facts(&mut q, runs, None);
+        q.push(format!(
+            ") AS f JOIN measures m ON m.id = f.measure_id{join} GROUP BY {group}"
+        ));
+        let rows: Vec<(String, Option<String>, i64)> =
+            q.build_query_as().fetch_all(&self.pool).await?;
+        let mut out = rows
             .into_iter()
-            .filter(|(_, v)| *v != 0)
-            .map(|((measure, lead), value)| {
+            .filter(|(_, _, v)| *v != 0)
+            .map(|(measure, lead, value)| {
                 Ok(MeasureSum {
                     measure,
                     lead_unit: lead
@@ -1930,26 +1886,17 @@ impl Store for SqlStore {
         Ok(q.build_query_as().fetch_all(&self.pool).await?)
     }
 
-    async fn units_taking_part(
-        &self,
-        record_type: RecordType,
-        category: &str,
-        period: Period,
-    ) -> Result<BTreeSet<Code>> {
-        let units: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT m.unit FROM unit_set_members m WHERE m.set_id IN \
-             (SELECT DISTINCT set_id FROM current_records \
-              WHERE record_type = $1 AND category = $2 AND day BETWEEN $3 AND $4)",
-        )
-        .bind(record_type.as_str())
-        .bind(category)
-        .bind(day_key(period.from))
-        .bind(day_key(period.to))
-        .fetch_all(&self.pool)
-        .await?;
+    async fn units_counted(&self, measure: &str, period: Period) -> Result<BTreeSet<Code>> {
+        let mut q = Sql::new(
+            "SELECT DISTINCT unit FROM unit_set_members WHERE set_id IN \
+             (SELECT set_id FROM (",
+        );
+        push_facts(&mut q, scope_runs(period, &None), Some(measure));
+        q.push(") AS f GROUP BY set_id HAVING SUM(value) > 0)");
+        let units: Vec<(String,)> = q.build_query_as().fetch_all(&self.pool).await?;
         units
             .into_iter()
-            .map(|u| Code::parse(&u).map_err(|_| StoreError::Corrupt(format!("unit code {u}"))))
+            .map(|(u,)| Code::parse(&u).map_err(|_| StoreError::Corrupt(format!("unit code {u}"))))
             .collect()
     }
 
@@ -2199,8 +2146,6 @@ impl Store for SqlStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bienphong_domain::Cutoff;
-    use jiff::civil::date;
 
     #[test]
     fn urls_are_shown_without_passwords() {
@@ -2218,44 +2163,5 @@ mod tests {
             "sqlite:///var/lib/x.sqlite"
         );
         assert_eq!(mask_url("not a url"), "not a url");
-    }
-
-    #[test]
-    fn periods_split_into_half_months_and_edge_days() {
-        let PeriodSplit {
-            buckets: b,
-            days: d,
-        } = split_period(Period::year(2023, Cutoff::Decree09));
-        assert_eq!(b, Some((2022122, 2023121)));
-        assert!(d.is_empty());
-        let PeriodSplit {
-            buckets: b,
-            days: d,
-        } = split_period(Period::year(2023, Cutoff::Calendar));
-        assert_eq!(b, Some((2023011, 2023122)));
-        assert!(d.is_empty());
-        let odd = Period::new(date(2023, 3, 3), date(2023, 5, 20)).unwrap();
-        let PeriodSplit {
-            buckets: b,
-            days: d,
-        } = split_period(odd);
-        assert_eq!(b, Some((2023032, 2023051)));
-        assert_eq!(d, vec![(20230303, 20230314), (20230515, 20230520)]);
-        let short = Period::new(date(2023, 3, 3), date(2023, 3, 9)).unwrap();
-        assert_eq!(
-            split_period(short),
-            PeriodSplit {
-                buckets: None,
-                days: vec![(20230303, 20230309)]
-            }
-        );
-        let feb = Period::new(date(2024, 2, 15), date(2024, 2, 29)).unwrap();
-        assert_eq!(
-            split_period(feb),
-            PeriodSplit {
-                buckets: Some((2024022, 2024022)),
-                days: vec![]
-            }
-        );
     }
 }

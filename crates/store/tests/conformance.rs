@@ -820,6 +820,234 @@ pub async fn derived_tables_equal_a_rebuild<S: Store>(store: S, seed: u64) {
     assert_eq!(maintained.facts, rebuilt.facts);
     assert_eq!(maintained.half_month_facts, rebuilt.half_month_facts);
     assert!(!maintained.half_month_facts.is_empty());
+    assert_eq!(maintained.month_facts, rebuilt.month_facts);
+    assert!(!maintained.month_facts.is_empty());
+    assert_eq!(maintained.year_facts, rebuilt.year_facts);
+    assert!(!maintained.year_facts.is_empty());
+}
+
+/// Every sum over `periods()`, whole and for a partner's scope, per leading
+/// unit and in total, equals a plain sum of the daily facts.
+async fn sums_agree_with_the_daily_facts<S: Store>(store: &S, stage: &str) {
+    use std::collections::BTreeMap;
+    let day = |s: &str| s.parse::<bienphong_domain::Date>().unwrap();
+    let periods: Vec<Period> = [
+        ("2022-12-14", "2025-01-01"),
+        ("2022-12-15", "2024-12-31"),
+        ("2024-02-29", "2024-02-29"),
+        ("2022-12-31", "2022-12-31"),
+        ("2022-12-31", "2023-01-01"),
+        ("2023-03-02", "2023-03-14"),
+        ("2023-03-10", "2023-03-20"),
+        ("2023-02-28", "2023-03-01"),
+        ("2023-03-14", "2023-03-15"),
+        ("2024-02-15", "2024-02-29"),
+        ("2023-12-14", "2024-03-01"),
+        ("2023-01-01", "2024-12-14"),
+        ("2022-12-20", "2024-12-20"),
+    ]
+    .into_iter()
+    .map(|(a, b)| Period::new(day(a), day(b)).unwrap())
+    .chain([2023, 2024].into_iter().flat_map(|y| {
+        [Cutoff::Decree09, Cutoff::Calendar]
+            .into_iter()
+            .flat_map(move |c| {
+                [
+                    Period::year(y, c),
+                    Period::quarter(y, 1, c),
+                    Period::month(y, 3, c),
+                ]
+            })
+    }))
+    .collect();
+    let facts = store.derived_snapshot().await.unwrap().facts;
+    let mut counted = 0;
+    for period in &periods {
+        let (from, to) = (
+            bienphong_domain::format::day_key(period.from),
+            bienphong_domain::format::day_key(period.to),
+        );
+        for scope in [None, Some("XA-LC"), Some("XA-ML")] {
+            for by_lead in [false, true] {
+                let mut expected: BTreeMap<(String, Option<Code>), i64> = BTreeMap::new();
+                for (d, measure, set, value) in &facts {
+                    let mut units = set.split('|');
+                    let lead = units.next().map(code);
+                    if *d < from
+                        || *d > to
+                        || scope.is_some_and(|u| !set.split('|').any(|m| m == u))
+                    {
+                        continue;
+                    }
+                    let lead = if by_lead { lead } else { None };
+                    *expected.entry((measure.clone(), lead)).or_default() += value;
+                }
+                expected.retain(|_, v| *v != 0);
+                let got: BTreeMap<(String, Option<Code>), i64> = store
+                    .sum_measures(*period, scope.map(|u| Scope::from(vec![code(u)])), by_lead)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| ((s.measure, s.lead_unit), s.value))
+                    .collect();
+                assert_eq!(
+                    got, expected,
+                    "{stage}: {period:?}, scope {scope:?}, by lead {by_lead}"
+                );
+                counted += expected.len();
+            }
+        }
+    }
+    assert!(counted > 100, "{stage}: the periods hold facts");
+    assert!(
+        store.verify_derived().await.unwrap(),
+        "{stage}: equal to a rebuild"
+    );
+}
+
+/// Sums over awkward periods — across month and year edges of both
+/// cut-offs, single days, a leap day, inside one half-month, several years —
+/// read from days, half-months, months and years, equal a plain sum of the
+/// daily facts, after writes, edits, deletes and a purge.
+pub async fn sums_over_any_period_equal_the_daily_facts<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let days = [
+        "2022-12-14",
+        "2022-12-15",
+        "2022-12-31",
+        "2023-01-01",
+        "2023-02-28",
+        "2023-03-01",
+        "2023-03-14",
+        "2023-03-15",
+        "2023-12-14",
+        "2023-12-15",
+        "2024-02-29",
+        "2024-03-01",
+        "2024-12-31",
+        "2025-01-01",
+    ];
+    let mut live = Vec::new();
+    for (i, day) in days.iter().enumerate() {
+        let partners: &[&str] = if i % 2 == 0 { &["XA-LC"] } else { &[] };
+        let n = i as u32;
+        let written = store
+            .commit(vec![
+                new(RecordType::Patrol, patrol(day, 3 + n, n % 3, partners)),
+                new(RecordType::Case, case(day, 1 + n % 3, "0.5")),
+            ])
+            .await
+            .unwrap();
+        live.extend(
+            written
+                .into_iter()
+                .map(|r| (r.record_id, r.record_type, r.id)),
+        );
+    }
+    sums_agree_with_the_daily_facts(&store, "after writes").await;
+
+    let change = |(record_id, record_type, parent): (RecordId, RecordType, RevisionId),
+                  content: Option<Content>| Write {
+        record_id,
+        record_type,
+        content,
+        parent: Some(parent),
+        resolves: Vec::new(),
+        author: "tester".into(),
+        created_ms: 0,
+        revision_id: None,
+    };
+    // Moved across a year edge, onto the leap day and into another scope.
+    store
+        .commit(vec![
+            change(live[0], Some(patrol("2024-02-29", 9, 2, &["XA-ML"]))),
+            change(live[3], Some(case("2023-12-15", 4, "2.25"))),
+        ])
+        .await
+        .unwrap();
+    sums_agree_with_the_daily_facts(&store, "after edits").await;
+
+    store
+        .commit(vec![change(live[4], None), change(live[9], None)])
+        .await
+        .unwrap();
+    sums_agree_with_the_daily_facts(&store, "after deletes").await;
+
+    store
+        .purge(&[live[6].0, live[11].0], "out_of_scope", 42)
+        .await
+        .unwrap();
+    sums_agree_with_the_daily_facts(&store, "after a purge").await;
+}
+
+/// The units counted by a measure over a period are those of the live
+/// records it counts dated within it: a deleted or an edited-away meeting
+/// no longer names its units.
+pub async fn units_counted_are_those_of_live_records_in_the_period<S: Store>(store: S) {
+    store.commit(structure()).await.unwrap();
+    let meeting = |day: &str, partners: &[&str]| {
+        content(
+            RecordType::Meeting,
+            json!({"date": day, "meeting_type": "GBQ", "host_unit": "BP-LC",
+                   "participant_units": partners, "attendance": 10, "content": "Giao ban"}),
+        )
+    };
+    let written = store
+        .commit(vec![
+            new(RecordType::Meeting, meeting("2023-03-14", &["XA-LC"])),
+            new(RecordType::Meeting, meeting("2023-03-15", &["XA-ML"])),
+        ])
+        .await
+        .unwrap();
+    let briefing = measure::meeting_count(&code("GBQ"));
+    let q1 = Period::quarter(2023, 1, Cutoff::Decree09);
+    let q2 = Period::quarter(2023, 2, Cutoff::Decree09);
+    let units = |v: &[&str]| {
+        v.iter()
+            .map(|c| code(c))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(
+        store.units_counted(&briefing, q1).await.unwrap(),
+        units(&["BP-LC", "XA-LC"])
+    );
+    assert_eq!(
+        store.units_counted(&briefing, q2).await.unwrap(),
+        units(&["BP-LC", "XA-ML"])
+    );
+    assert_eq!(
+        store
+            .units_counted(measure::PATROL_COUNT, q1)
+            .await
+            .unwrap(),
+        units(&[])
+    );
+    // Moved out of the first quarter, then the other deleted.
+    let edit = |r: &bienphong_domain::Revision, c: Option<Content>| Write {
+        record_id: r.record_id,
+        record_type: r.record_type,
+        content: c,
+        parent: Some(r.id),
+        resolves: Vec::new(),
+        author: "tester".into(),
+        created_ms: 0,
+        revision_id: None,
+    };
+    store
+        .commit(vec![
+            edit(&written[0], Some(meeting("2023-03-20", &["XA-LC"]))),
+            edit(&written[1], None),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.units_counted(&briefing, q1).await.unwrap(),
+        units(&[])
+    );
+    assert_eq!(
+        store.units_counted(&briefing, q2).await.unwrap(),
+        units(&["BP-LC", "XA-LC"])
+    );
 }
 
 pub async fn node_id_is_kept<S: Store>(store: S, reopened: S) {
@@ -1233,12 +1461,15 @@ pub async fn verify_detects_drift_and_rebuild_repairs_it(db: &Db) {
     .unwrap();
     assert!(s.verify_derived().await.unwrap());
     s.close().await;
-    db.raw("UPDATE half_month_facts SET value = value + 1")
-        .await;
-    let s = db.open().await;
-    assert!(!s.verify_derived().await.unwrap());
-    s.rebuild().await.unwrap();
-    assert!(s.verify_derived().await.unwrap());
+    for table in ["half_month_facts", "month_facts", "year_facts"] {
+        db.raw(&format!("UPDATE {table} SET value = value + 1"))
+            .await;
+        let s = db.open().await;
+        assert!(!s.verify_derived().await.unwrap(), "{table}");
+        s.rebuild().await.unwrap();
+        assert!(s.verify_derived().await.unwrap());
+        s.close().await;
+    }
 }
 
 /// A binary older than the database's schema refuses to run against it.
@@ -2376,6 +2607,11 @@ macro_rules! conformance_suite {
             store_test!($backend, joint_records_count_once_per_scope);
             store_test!($backend, a_scope_counts_a_record_only_on_its_units_days);
             store_test!($backend, period_boundaries_follow_the_cutoff);
+            store_test!($backend, sums_over_any_period_equal_the_daily_facts);
+            store_test!(
+                $backend,
+                units_counted_are_those_of_live_records_in_the_period
+            );
             store_test!($backend, concurrent_writers_lose_nothing);
             store_test!($backend, the_document_register_never_repeats_a_number);
             store_test!($backend, imports_note_bases_and_restore_only_what_they_name);

@@ -68,6 +68,10 @@ pub enum BenchCommand {
         year: i16,
         #[arg(long)]
         scope: Option<String>,
+        /// Time the review mapped onto the units of this day (DD/MM/YYYY),
+        /// as `report annual --map-to`; with --scope.
+        #[arg(long, requires = "scope")]
+        map_to: Option<String>,
         #[arg(long, default_value = "decree09", value_parser = parse_cutoff)]
         cutoff: Cutoff,
         #[arg(long, default_value_t = 5)]

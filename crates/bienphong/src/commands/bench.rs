@@ -22,9 +22,10 @@ pub async fn run(ctx: &Context, bench: BenchCommand, out: &mut impl Write) -> Re
         BenchCommand::Annual {
             year,
             scope,
+            map_to,
             cutoff,
             runs,
-        } => annual(ctx, year, scope, cutoff, runs, out).await,
+        } => annual(ctx, year, scope, map_to, cutoff, runs, out).await,
         BenchCommand::Geo {
             year,
             scope,
@@ -140,6 +141,7 @@ async fn annual(
     ctx: &Context,
     year: i16,
     scope: Option<String>,
+    map_to: Option<String>,
     cutoff: Cutoff,
     runs: u32,
     out: &mut impl Write,
@@ -149,12 +151,19 @@ async fn annual(
         .as_deref()
         .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
         .transpose()?;
+    let map_to = map_to
+        .as_deref()
+        .map(format::parse_date)
+        .transpose()
+        .map_err(|p| ValidationError::new("map_to", p))?;
     let records = service.store().record_count().await?;
     let mut times = Vec::new();
     let mut check = 0;
     for _ in 0..runs.max(1) {
         let started = std::time::Instant::now();
-        let review = bienphong_report::annual_review(service, year, cutoff, scope.as_ref()).await?;
+        let review =
+            bienphong_report::annual_review_mapped(service, year, cutoff, scope.as_ref(), map_to)
+                .await?;
         times.push(started.elapsed());
         check = review.patrols.count;
     }
@@ -162,8 +171,9 @@ async fn annual(
     let ms = |d: std::time::Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
     writeln!(
         out,
-        "annual review {year}, scope {}: {} live records; patrols {}; min {} ms, median {} ms, max {} ms over {} runs",
+        "annual review {year}, scope {}{}: {} live records; patrols {}; min {} ms, median {} ms, max {} ms over {} runs",
         scope.map_or("all".to_string(), |c| c.to_string()),
+        map_to.map_or(String::new(), |d| format!(" mapped to {}", format::date(d))),
         format::integer(records as i64),
         format::integer(check),
         ms(times[0]),
