@@ -3,6 +3,7 @@
 //! never synced and have no revisions; every change to them is audited.
 
 use crate::builder::Sql;
+use crate::sql::Backend;
 use crate::sql::SqlStore;
 use crate::{Result, StoreError};
 use sqlx::Row;
@@ -222,7 +223,7 @@ pub(crate) async fn insert_audit_in(
                 .push_bind(e.detail.clone())
                 .push_bind(e.address.clone());
         });
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -577,7 +578,7 @@ impl AccountStore for SqlStore {
         }
         sql.push(" ORDER BY seq DESC LIMIT ")
             .push_bind(i64::from(f.limit.clamp(1, 1000)));
-        let rows = sql.build().fetch_all(self.pool()).await?;
+        let rows = sql.build_for(self.backend()).fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| -> Result<AuditEntry> {
                 Ok(AuditEntry {

@@ -175,7 +175,7 @@ impl BlobStore for SqlStore {
             let mut q = crate::builder::Sql::new("SELECT hash FROM blobs WHERE hash IN (");
             q.push_list(chunk.iter().cloned());
             q.push(")");
-            for row in q.build().fetch_all(self.pool()).await? {
+            for row in q.build_for(self.backend()).fetch_all(self.pool()).await? {
                 present.insert(row.try_get::<String, _>(0)?);
             }
         }

@@ -131,7 +131,7 @@ pub(crate) async fn set_bases(
                 .push_bind(revision.to_string());
         });
         q.push(" ON CONFLICT (record_id) DO UPDATE SET revision_id = excluded.revision_id");
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -175,7 +175,7 @@ impl ImportStore for SqlStore {
                 Sql::new("SELECT record_id, revision_id FROM import_bases WHERE record_id IN (");
             q.push_list(chunk.iter().map(|id| id.to_string()));
             q.push(")");
-            for row in q.build().fetch_all(self.pool()).await? {
+            for row in q.build_for(self.backend()).fetch_all(self.pool()).await? {
                 out.insert(
                     parse_id(row.try_get("record_id")?)?,
                     parse_id(row.try_get("revision_id")?)?,

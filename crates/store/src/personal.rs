@@ -322,7 +322,7 @@ impl PersonalStore for SqlStore {
             ));
             q.push_list(chunk.iter().map(|id| id.to_string()));
             q.push(")");
-            for row in q.build().fetch_all(self.pool()).await? {
+            for row in q.build_for(self.backend()).fetch_all(self.pool()).await? {
                 out.push(erasure_from_row(&row)?);
             }
         }

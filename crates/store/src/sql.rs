@@ -45,6 +45,17 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The backend a connection speaks to.
+    pub(crate) fn of(conn: &AnyConnection) -> Self {
+        if conn.backend_name() == "PostgreSQL" {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
 /// The store on SQL: an embedded SQLite file (WAL, foreign keys on, every
 /// commit `synchronous = FULL` so that what was acknowledged survives a
 /// crash) or a PostgreSQL database. One implementation; the few
@@ -566,7 +577,7 @@ impl SqlStore {
             let mut q = Sql::new("SELECT id FROM revisions WHERE id IN (");
             q.push_list(chunk.iter().cloned());
             q.push(")");
-            for row in q.build().fetch_all(&mut *tx).await? {
+            for row in q.build_for(Backend::of(&tx)).fetch_all(&mut *tx).await? {
                 present.insert(row.try_get::<String, _>("id")?);
             }
         }
@@ -606,7 +617,7 @@ impl SqlStore {
                 Sql::new("SELECT id, record_id, parents FROM revisions WHERE record_id IN (");
             q.push_list(chunk.iter().map(|id| id.to_string()));
             q.push(")");
-            for row in q.build().fetch_all(&mut *tx).await? {
+            for row in q.build_for(Backend::of(&tx)).fetch_all(&mut *tx).await? {
                 let record: RecordId = parse_id(row.try_get("record_id")?)?;
                 let id: RevisionId = parse_id(row.try_get("id")?)?;
                 let parents = parse_parents(row.try_get("parents")?)?;
@@ -1068,7 +1079,11 @@ async fn load_prior(
             // deadlock each other.
             q.push(" ORDER BY h.record_id FOR UPDATE OF h");
         }
-        for row in q.build().fetch_all(&mut *conn).await? {
+        for row in q
+            .build_for(Backend::of(&conn))
+            .fetch_all(&mut *conn)
+            .await?
+        {
             let record_type = parse_type(row.try_get("record_type")?)?;
             let content: Option<String> = row.try_get("content")?;
             let prior = Prior {
@@ -1088,7 +1103,11 @@ async fn load_prior(
         let mut q = Sql::new("SELECT record_id, heads FROM conflicts WHERE record_id IN (");
         q.push_list(chunk.iter().map(|id| id.to_string()));
         q.push(")");
-        for row in q.build().fetch_all(&mut *conn).await? {
+        for row in q
+            .build_for(Backend::of(&conn))
+            .fetch_all(&mut *conn)
+            .await?
+        {
             let record: RecordId = parse_id(row.try_get("record_id")?)?;
             if let Some(p) = out.get_mut(&record) {
                 p.conflict = parse_heads(row.try_get("heads")?)?;
@@ -1115,7 +1134,7 @@ pub(crate) async fn set_conflicts(
         let mut q = Sql::new("DELETE FROM conflicts WHERE record_id IN (");
         q.push_list(chunk.iter().map(|(id, _, _)| id.to_string()));
         q.push(")");
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
         let open: Vec<_> = chunk.iter().filter(|(_, _, h)| h.len() > 1).collect();
         if open.is_empty() {
             continue;
@@ -1128,7 +1147,7 @@ pub(crate) async fn set_conflicts(
                 .push_bind(record_type.as_str().to_string())
                 .push_bind(serde_json::to_string(&heads).unwrap_or_else(|_| "[]".into()));
         });
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -1235,7 +1254,7 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
             " ON CONFLICT (record_id) DO UPDATE SET record_type = excluded.record_type, \
              revision_id = excluded.revision_id, deleted = excluded.deleted",
         );
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
     }
 
     for chunk in upserts.chunks(CHUNK) {
@@ -1260,14 +1279,14 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
              category = excluded.category, set_id = excluded.set_id, \
              subject_of = excluded.subject_of, content = excluded.content",
         );
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
     }
 
     for chunk in removals.chunks(CHUNK) {
         let mut q = Sql::new("DELETE FROM current_records WHERE record_id IN (");
         q.push_list(chunk.iter().map(|id| id.to_string()));
         q.push(")");
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
     }
 
     add_facts(conn, deltas).await
@@ -1329,7 +1348,7 @@ async fn purge_in(
         q.push_list(keys());
         q.push(") GROUP BY record_id");
         let counted: Vec<(String, String, i64)> = q
-            .build()
+            .build_for(Backend::of(&conn))
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -1346,12 +1365,12 @@ async fn purge_in(
         );
         q.push_list(keys());
         q.push("))");
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
         for table in ["current_records", "heads", "conflicts", "revisions"] {
             let mut q = Sql::new(format!("DELETE FROM {table} WHERE record_id IN ("));
             q.push_list(keys());
             q.push(")");
-            q.build().execute(&mut *conn).await?;
+            q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
         }
         if counted.is_empty() {
             continue;
@@ -1365,7 +1384,7 @@ async fn purge_in(
                 .push_bind(reason.to_string())
                 .push_bind(at_ms);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
         removed += counted.iter().map(|(_, _, n)| *n as usize).sum::<usize>();
     }
     Ok(removed)
@@ -1393,7 +1412,11 @@ async fn add_deltas(
             " ON CONFLICT ({key}, measure_id, set_id) DO UPDATE SET value = {table}.value + excluded.value \
              RETURNING {key}, measure_id, set_id, value"
         ));
-        for row in q.build().fetch_all(&mut *conn).await? {
+        for row in q
+            .build_for(Backend::of(&conn))
+            .fetch_all(&mut *conn)
+            .await?
+        {
             if row.try_get::<i64, _>("value")? == 0 {
                 emptied.push((
                     row.try_get::<i64, _>(key)?,
@@ -1480,7 +1503,7 @@ async fn insert_revisions(
                 .push_bind(i64::from(r.deleted))
                 .push_bind(r.content.clone());
         });
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -1514,7 +1537,7 @@ async fn insert_receipts(
                 .push_bind(node.clone())
                 .push_bind(receipt.received_ms);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -1586,7 +1609,7 @@ pub(crate) async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
         ));
         q.push_list(chunk.iter().cloned());
         q.push(") ORDER BY seq");
-        let rows = q.build().fetch_all(&mut *tx).await?;
+        let rows = q.build_for(Backend::of(&tx)).fetch_all(&mut *tx).await?;
         let mut changes = Vec::with_capacity(rows.len());
         for row in &rows {
             let r = revision_from_row(row)?;
@@ -1777,7 +1800,7 @@ impl Store for SqlStore {
             q.push(" LIMIT ").push_bind(i64::from(limit));
             q.push(" OFFSET ").push_bind(i64::from(filter.offset));
         }
-        let rows = q.build().fetch_all(&self.pool).await?;
+        let rows = q.build_for(self.backend).fetch_all(&self.pool).await?;
         rows.iter().map(current_from_row).collect()
     }
 
@@ -1842,8 +1865,10 @@ impl Store for SqlStore {
         q.push(format!(
             ") AS f JOIN measures m ON m.id = f.measure_id{join} GROUP BY {group}"
         ));
-        let rows: Vec<(String, Option<String>, i64)> =
-            q.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<(String, Option<String>, i64)> = q
+            .build_query_as_for(self.backend)
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = rows
             .into_iter()
             .filter(|(_, _, v)| *v != 0)
@@ -1883,7 +1908,9 @@ impl Store for SqlStore {
             push_scope_filter(&mut q, scope, period, true);
         }
         q.push(" GROUP BY category ORDER BY category");
-        Ok(q.build_query_as().fetch_all(&self.pool).await?)
+        Ok(q.build_query_as_for(self.backend)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     async fn units_counted(&self, measure: &str, period: Period) -> Result<BTreeSet<Code>> {
@@ -1893,7 +1920,10 @@ impl Store for SqlStore {
         );
         push_facts(&mut q, scope_runs(period, &None), Some(measure));
         q.push(") AS f GROUP BY set_id HAVING SUM(value) > 0)");
-        let units: Vec<(String,)> = q.build_query_as().fetch_all(&self.pool).await?;
+        let units: Vec<(String,)> = q
+            .build_query_as_for(self.backend)
+            .fetch_all(&self.pool)
+            .await?;
         units
             .into_iter()
             .map(|(u,)| Code::parse(&u).map_err(|_| StoreError::Corrupt(format!("unit code {u}"))))
@@ -1999,7 +2029,7 @@ impl Store for SqlStore {
             let mut q = Sql::new("SELECT id FROM revisions WHERE id IN (");
             q.push_list(chunk.iter().map(|id| id.to_string()));
             q.push(")");
-            for row in q.build().fetch_all(&self.pool).await? {
+            for row in q.build_for(self.backend).fetch_all(&self.pool).await? {
                 present.insert(parse_id(row.try_get("id")?)?);
             }
         }
@@ -2014,7 +2044,7 @@ impl Store for SqlStore {
             ));
             q.push_list(chunk.iter().map(|id| id.to_string()));
             q.push(")");
-            for row in q.build().fetch_all(&self.pool).await? {
+            for row in q.build_for(self.backend).fetch_all(&self.pool).await? {
                 rows.push((row.try_get::<i64, _>("seq")?, revision_from_row(&row)?));
             }
         }
@@ -2127,7 +2157,7 @@ impl Store for SqlStore {
             );
             q.push_list(chunk.iter().map(|id| id.to_string()));
             q.push(")");
-            for row in q.build().fetch_all(&self.pool).await? {
+            for row in q.build_for(self.backend).fetch_all(&self.pool).await? {
                 let head = Head {
                     record_type: parse_type(row.try_get("record_type")?)?,
                     revision_id: parse_id(row.try_get("revision_id")?)?,

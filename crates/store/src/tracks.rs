@@ -109,7 +109,7 @@ impl TrackStore for SqlStore {
             );
             q.push_list(chunk.iter().cloned());
             q.push(")");
-            for row in q.build().fetch_all(self.pool()).await? {
+            for row in q.build_for(self.backend()).fetch_all(self.pool()).await? {
                 let t = TrackFacts {
                     hash: row.try_get(0)?,
                     facts: row.try_get(1)?,
