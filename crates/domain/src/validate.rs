@@ -232,6 +232,7 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             for (i, s) in u.successors.iter().enumerate() {
                 known_unit(org, &format!("successors[{i}]"), s)?;
             }
+            crate::geo::shapes::check_unit(u, org)?;
             // Its codes are checked with the other units' as they stand.
             let own = format!("{}.", u.code);
             let others = org.units.values().filter(|o| o.code != u.code);
@@ -255,7 +256,8 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
         }
         Content::Marker(m) => {
             known_unit(org, "post", &m.post)?;
-            unit_kind(org, RecordType::Marker, "post", &m.post)
+            unit_kind(org, RecordType::Marker, "post", &m.post)?;
+            crate::geo::places::check_marker(m, org)
         }
         Content::Catalogue(e) => {
             non_empty("vi", e.vi.as_str())?;

@@ -36,6 +36,8 @@ fn org() -> Org {
             valid_to: to.map(|(y, m, d)| jiff::civil::date(y, m, d)),
             successors: vec![],
             location: None,
+            area: Vec::new(),
+            border: Vec::new(),
             verified: true,
             note: Text::default(),
         };
@@ -513,6 +515,8 @@ fn an_exact_full_name_wins_over_a_short_name() {
         valid_to: None,
         successors: vec![],
         location: None,
+        area: Vec::new(),
+        border: Vec::new(),
         verified: true,
         note: Text::default(),
     };

@@ -15,6 +15,7 @@ mod api;
 mod attachments;
 mod briefing;
 mod contract;
+mod geo;
 mod labels;
 mod ops;
 mod org_pages;
