@@ -332,7 +332,7 @@ async fn coordinates_set_in_a_records_json_follow_the_places_rule() {
     // Far outside the province's places (Hà Nội), as the import refuses it.
     let (s, v) = api(&app, &admin, Method::PUT, &path, Some(put(json!({"lat": 21.03, "lon": 105.85})))).await;
     assert_eq!((s.as_u16(), v["fields"][0]["field"].as_str()), (422, Some("location")), "{v}");
-    assert!(v.to_string().contains("outside"), "{v}");
+    assert!(v.to_string().contains("ngoài khu vực"), "{v}");
     assert_eq!(app.service.store().revision_count().await.unwrap(), before);
     // A post's location by the same rule.
     let unit = app
