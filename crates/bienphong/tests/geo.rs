@@ -344,7 +344,10 @@ fn areas_and_border_lines_are_imported_by_geo_places_with_history() {
     )
     .unwrap();
     let said = stdout(bin(data).args(["geo", "places"]).arg(&good));
-    assert!(said.contains("1 vùng địa giới, 1 đường biên giới"), "{said}");
+    assert!(
+        said.contains("1 vùng địa giới, 1 đường biên giới"),
+        "{said}"
+    );
     assert_eq!(revision_count(data), before + 2);
     let unit = |code: &str| {
         list_json(data, &["unit"])
@@ -362,7 +365,16 @@ fn areas_and_border_lines_are_imported_by_geo_places_with_history() {
     );
     // Exported with the map's layers.
     let kml = stdout(bin(data).args([
-        "geo", "export", "--from", "01/01/2024", "--to", "31/12/2024", "--scope", POST, "--format", "kml",
+        "geo",
+        "export",
+        "--from",
+        "01/01/2024",
+        "--to",
+        "31/12/2024",
+        "--scope",
+        POST,
+        "--format",
+        "kml",
     ]));
     assert!(kml.contains("<Polygon><outerBoundaryIs>"), "{kml}");
 }

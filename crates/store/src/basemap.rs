@@ -41,7 +41,11 @@ impl Basemap {
             .and_then(|f| std::os::unix::fs::FileExt::read_exact_at(&f, &mut head, 0))
             .is_ok()
             && &head == b"PMTiles";
-        if is_pmtiles || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pmtiles")) {
+        if is_pmtiles
+            || path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pmtiles"))
+        {
             let owned = path.to_path_buf();
             let p = tokio::task::spawn_blocking(move || pmtiles::PmTiles::open(&owned))
                 .await

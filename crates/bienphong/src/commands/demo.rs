@@ -43,7 +43,10 @@ fn track_link_ids(patrol: RecordId, created_ms: i64) -> (RecordId, RevisionId) {
     random[9] ^= 0x47;
     let record = RecordId::from_parts(created_ms.max(0) as u64, random);
     random[1] ^= 0x5a;
-    (record, RevisionId::from_parts(created_ms.max(0) as u64, random))
+    (
+        record,
+        RevisionId::from_parts(created_ms.max(0) as u64, random),
+    )
 }
 
 fn new_record(r: DemoRecord) -> NewRecord {

@@ -173,7 +173,10 @@ async fn import_places(ctx: &Context, args: PlacesArgs, out: &mut impl Write) ->
         ctx.say(
             "geo-places-written",
             &[
-                ("rows", format::integer((file.points.len() + file.shapes.len()) as i64)),
+                (
+                    "rows",
+                    format::integer((file.points.len() + file.shapes.len()) as i64)
+                ),
                 ("count", format::integer(n.records as i64)),
                 ("areas", format::integer(n.areas as i64)),
                 ("borders", format::integer(n.borders as i64)),

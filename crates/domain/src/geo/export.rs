@@ -230,7 +230,11 @@ pub fn kml(lines: &[LineFeature], points: &[PointFeature], areas: &[AreaFeature]
         for p in &a.polygons {
             s.push_str("<Polygon>");
             for (i, ring) in p.iter().enumerate() {
-                let edge = if i == 0 { "outerBoundaryIs" } else { "innerBoundaryIs" };
+                let edge = if i == 0 {
+                    "outerBoundaryIs"
+                } else {
+                    "innerBoundaryIs"
+                };
                 s.push_str(&format!(
                     "<{edge}><LinearRing><coordinates>{}</coordinates></LinearRing></{edge}>",
                     kml_coords(ring)
@@ -397,7 +401,12 @@ mod tests {
     #[test]
     fn areas_are_written_as_polygons_and_read_back() {
         let p = |lat, lon| GeoPoint::new(lat, lon).unwrap();
-        let ring = vec![p(22.8, 105.0), p(22.8, 105.1), p(22.9, 105.1), p(22.8, 105.0)];
+        let ring = vec![
+            p(22.8, 105.0),
+            p(22.8, 105.1),
+            p(22.9, 105.1),
+            p(22.8, 105.0),
+        ];
         let areas = vec![AreaFeature {
             name: "Xã Lũng Cú".into(),
             id: "XA-LC".into(),

@@ -88,7 +88,10 @@ fn array<'a>(field: &str, v: &'a Value) -> Result<&'a [Value], ValidationError> 
 }
 
 fn line(field: &str, v: &Value) -> Result<Vec<GeoPoint>, ValidationError> {
-    array(field, v)?.iter().map(|p| position(field, p)).collect()
+    array(field, v)?
+        .iter()
+        .map(|p| position(field, p))
+        .collect()
 }
 
 fn polygon(field: &str, v: &Value) -> Result<Polygon, ValidationError> {
@@ -140,11 +143,18 @@ pub fn read_geojson(bytes: &[u8]) -> Result<Vec<ShapeRow>, ValidationError> {
                 .filter(|s| !s.is_empty())
         };
         let unit = match (text("code"), text("admin_code").or_else(|| text("ma"))) {
-            (Some(c), _) => UnitKey::Code(Code::parse(&c).map_err(|p| ValidationError::new(&field, p))?),
+            (Some(c), _) => {
+                UnitKey::Code(Code::parse(&c).map_err(|p| ValidationError::new(&field, p))?)
+            }
             (None, Some(a)) => {
                 UnitKey::AdminCode(Code::parse(&a).map_err(|p| ValidationError::new(&field, p))?)
             }
-            (None, None) => return Err(ValidationError::new(format!("{field}: code"), Problem::Missing)),
+            (None, None) => {
+                return Err(ValidationError::new(
+                    format!("{field}: code"),
+                    Problem::Missing,
+                ));
+            }
         };
         let r = ShapeRow { row, unit, shape };
         check_shape(&field, &r.shape)?;
@@ -170,13 +180,20 @@ pub fn check_shape(field: &str, shape: &Shape) -> Result<(), ValidationError> {
                     if ring.len() < 4 {
                         return Err(invalid(
                             field,
-                            format!("ring {} of polygon {n} has {} points (4 or more)", j + 1, ring.len()),
+                            format!(
+                                "ring {} of polygon {n} has {} points (4 or more)",
+                                j + 1,
+                                ring.len()
+                            ),
                         ));
                     }
                     if ring.first() != ring.last() {
                         return Err(invalid(
                             field,
-                            format!("ring {} of polygon {n} is not closed (its last point is not its first)", j + 1),
+                            format!(
+                                "ring {} of polygon {n} is not closed (its last point is not its first)",
+                                j + 1
+                            ),
                         ));
                     }
                 }
@@ -188,7 +205,10 @@ pub fn check_shape(field: &str, shape: &Shape) -> Result<(), ValidationError> {
                     at.check().map_err(|e| ValidationError::new(field, e))?;
                 }
                 if l.len() < 2 {
-                    return Err(invalid(field, format!("line {} has {} point (2 or more)", i + 1, l.len())));
+                    return Err(invalid(
+                        field,
+                        format!("line {} has {} point (2 or more)", i + 1, l.len()),
+                    ));
                 }
             }
         }
@@ -254,7 +274,10 @@ mod tests {
         let rows = read_geojson(FILE.as_bytes()).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].row, 2);
-        assert_eq!(rows[0].unit, UnitKey::AdminCode(Code::parse("00001").unwrap()));
+        assert_eq!(
+            rows[0].unit,
+            UnitKey::AdminCode(Code::parse("00001").unwrap())
+        );
         let Shape::Area(p) = &rows[0].shape else {
             panic!("an area")
         };
@@ -277,6 +300,9 @@ mod tests {
         assert_eq!(e.field, "row 3");
         assert!(matches!(e.problem, Problem::CoordinateInvalid(_)));
         let nameless = FILE.replace(r#"{"code":"BP-1"}"#, "{}");
-        assert_eq!(read_geojson(nameless.as_bytes()).unwrap_err().field, "row 3: code");
+        assert_eq!(
+            read_geojson(nameless.as_bytes()).unwrap_err().field,
+            "row 3: code"
+        );
     }
 }

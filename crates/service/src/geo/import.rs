@@ -117,7 +117,10 @@ impl<S: Store> Service<S> {
             shapes::check_inside(&r.field(), r.points(), &area)?;
             let s = shaped.entry(code).or_default();
             match &r.shape {
-                Shape::Area(p) => s.area.get_or_insert_with(Vec::new).extend(p.iter().cloned()),
+                Shape::Area(p) => s
+                    .area
+                    .get_or_insert_with(Vec::new)
+                    .extend(p.iter().cloned()),
                 Shape::Border(l) => s
                     .border
                     .get_or_insert_with(Vec::new)

@@ -31,8 +31,12 @@ fn compression(byte: u8, what: &str) -> Result<Compression> {
     match byte {
         0 | 1 => Ok(Compression::None),
         2 => Ok(Compression::Gzip),
-        3 => Err(corrupt(format!("{what} compressed with brotli: only gzip or none are read"))),
-        4 => Err(corrupt(format!("{what} compressed with zstd: only gzip or none are read"))),
+        3 => Err(corrupt(format!(
+            "{what} compressed with brotli: only gzip or none are read"
+        ))),
+        4 => Err(corrupt(format!(
+            "{what} compressed with zstd: only gzip or none are read"
+        ))),
         other => Err(corrupt(format!("{what}: unknown compression {other}"))),
     }
 }
@@ -152,7 +156,12 @@ impl PmTiles {
             .leaf_offset
             .checked_add(offset)
             .ok_or_else(|| corrupt("a leaf directory's offset".into()))?;
-        let d = Arc::new(read_directory(&self.file, at, u64::from(length), self.internal)?);
+        let d = Arc::new(read_directory(
+            &self.file,
+            at,
+            u64::from(length),
+            self.internal,
+        )?);
         if let Ok(mut m) = self.leaves.lock() {
             if m.len() >= LEAF_CACHE {
                 m.clear();
@@ -257,7 +266,10 @@ pub fn decode_directory(bytes: &[u8]) -> Result<Vec<Entry>> {
     let n = r.next()?;
     // Each entry takes at least four bytes.
     if n > bytes.len() as u64 {
-        return Err(corrupt(format!("a directory of {n} entries in {} bytes", bytes.len())));
+        return Err(corrupt(format!(
+            "a directory of {n} entries in {} bytes",
+            bytes.len()
+        )));
     }
     let n = n as usize;
     let mut entries = vec![
@@ -301,7 +313,9 @@ pub fn decode_directory(bytes: &[u8]) -> Result<Vec<Entry>> {
 /// The entry holding tile `id`: the last one starting at or before it,
 /// if it reaches it (or is a leaf directory, which holds it if any does).
 fn find(entries: &[Entry], id: u64) -> Option<Entry> {
-    let i = entries.partition_point(|e| e.tile_id <= id).checked_sub(1)?;
+    let i = entries
+        .partition_point(|e| e.tile_id <= id)
+        .checked_sub(1)?;
     let e = entries[i];
     let reaches = e.run_length == 0 || id - e.tile_id < u64::from(e.run_length);
     reaches.then_some(e)
@@ -363,9 +377,24 @@ mod tests {
         assert_eq!(
             d,
             vec![
-                Entry { tile_id: 5, offset: 0, length: 100, run_length: 1 },
-                Entry { tile_id: 6, offset: 100, length: 50, run_length: 1 },
-                Entry { tile_id: 10, offset: 500, length: 30, run_length: 0 },
+                Entry {
+                    tile_id: 5,
+                    offset: 0,
+                    length: 100,
+                    run_length: 1
+                },
+                Entry {
+                    tile_id: 6,
+                    offset: 100,
+                    length: 50,
+                    run_length: 1
+                },
+                Entry {
+                    tile_id: 10,
+                    offset: 500,
+                    length: 30,
+                    run_length: 0
+                },
             ]
         );
         assert_eq!(find(&d, 6).map(|e| e.offset), Some(100));

@@ -167,7 +167,9 @@ pub fn map_geojson(o: &GeoOverview) -> Value {
                 .map(|p| {
                     Value::Array(
                         p.iter()
-                            .map(|r| Value::Array(r.iter().map(|a| json!([a.lon, a.lat])).collect()))
+                            .map(|r| {
+                                Value::Array(r.iter().map(|a| json!([a.lon, a.lat])).collect())
+                            })
                             .collect(),
                     )
                 })

@@ -65,10 +65,7 @@ fn pmtiles(tiles: &[((u8, u32, u32), Vec<u8>)]) -> Vec<u8> {
         gzip(&d)
     };
     let leaf = directory(&entries[1..]);
-    let root = directory(&[
-        entries[0],
-        (entries[1].0, 0, leaf.len() as u64, 0),
-    ]);
+    let root = directory(&[entries[0], (entries[1].0, 0, leaf.len() as u64, 0)]);
     let root_offset = 127u64;
     let meta_offset = root_offset + root.len() as u64;
     let leaf_offset = meta_offset + 2;
@@ -125,7 +122,14 @@ async fn a_pmtiles_basemap_is_served_tile_for_tile_and_a_bad_one_refused() {
     };
     let app = spawn_app_with(config).await;
     let (client, _) = login(&app, "dn-lungcu").await;
-    let page = client.get(app.url("/map")).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(app.url("/map"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let url = page
         .split("data-basemap=\"")
         .nth(1)
@@ -142,9 +146,17 @@ async fn a_pmtiles_basemap_is_served_tile_for_tile_and_a_bad_one_refused() {
         let r = client.get(app.url(&path)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
         assert_eq!(r.headers()["content-type"], "image/png");
-        assert_eq!(r.bytes().await.unwrap().as_ref(), bytes.as_slice(), "{path}");
+        assert_eq!(
+            r.bytes().await.unwrap().as_ref(),
+            bytes.as_slice(),
+            "{path}"
+        );
     }
-    for missing in ["/map/tiles/12/3291/1813.png", "/map/tiles/1/0/0.png", "/map/tiles/3/9/0.png"] {
+    for missing in [
+        "/map/tiles/12/3291/1813.png",
+        "/map/tiles/1/0/0.png",
+        "/map/tiles/3/9/0.png",
+    ] {
         let r = client.get(app.url(missing)).send().await.unwrap();
         assert_eq!(r.status(), 404, "{missing}");
     }
@@ -165,7 +177,10 @@ async fn a_pmtiles_basemap_is_served_tile_for_tile_and_a_bad_one_refused() {
     ] {
         let p = dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
-        let e = bienphong_store::Basemap::open(&p).await.unwrap_err().to_string();
+        let e = bienphong_store::Basemap::open(&p)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(says), "{name}: {e}");
     }
 }
@@ -251,26 +266,66 @@ async fn communes_areas_and_the_border_line_are_imported_shown_and_exported() {
             {"type": "Feature", "geometry": {"type": "LineString", "coordinates": border},
              "properties": {"code": "BP-LUNGCU"}}]})
     };
-    let border = json!([[at.1 - 0.02, at.0 + 0.001], [at.1, at.0 + 0.002], [at.1 + 0.02, at.0]]);
+    let border = json!([
+        [at.1 - 0.02, at.0 + 0.001],
+        [at.1, at.0 + 0.002],
+        [at.1 + 0.02, at.0]
+    ]);
 
     // Refused whole, naming the feature: an open ring; a line far away.
     let before = revisions().await;
     let commune_before = commune_revision(&app).await;
     let mut open = square(at.0, at.1, 0.01);
     open[0][4] = json!([at.1, at.0]);
-    let (s, v) = api(&app, &admin, Method::POST, "/api/v1/map/places", Some(file(open, border.clone()))).await;
-    assert_eq!((s.as_u16(), v["fields"][0]["field"].as_str()), (422, Some("row 1")), "{v}");
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/map/places",
+        Some(file(open, border.clone())),
+    )
+    .await;
+    assert_eq!(
+        (s.as_u16(), v["fields"][0]["field"].as_str()),
+        (422, Some("row 1")),
+        "{v}"
+    );
     assert!(v.to_string().contains("not closed"), "{v}");
     let hanoi = json!([[105.85, 21.03], [105.86, 21.04]]);
-    let (s, v) = api(&app, &admin, Method::POST, "/api/v1/map/places", Some(file(square(at.0, at.1, 0.01), hanoi))).await;
-    assert_eq!((s.as_u16(), v["fields"][0]["field"].as_str()), (422, Some("row 2")), "{v}");
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/map/places",
+        Some(file(square(at.0, at.1, 0.01), hanoi)),
+    )
+    .await;
+    assert_eq!(
+        (s.as_u16(), v["fields"][0]["field"].as_str()),
+        (422, Some("row 2")),
+        "{v}"
+    );
     assert_eq!(revisions().await, before, "nothing written");
     assert!(map(admin.clone()).await.is_empty());
 
     // Accepted: one revision of the commune, one of the post.
-    let (s, v) = api(&app, &admin, Method::POST, "/api/v1/map/places", Some(file(square(at.0, at.1, 0.01), border.clone()))).await;
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/map/places",
+        Some(file(square(at.0, at.1, 0.01), border.clone())),
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!((v["records"].as_u64(), v["areas"].as_u64(), v["borders"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(
+        (
+            v["records"].as_u64(),
+            v["areas"].as_u64(),
+            v["borders"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
     assert_eq!(revisions().await, before + 2);
     let org = app.service.org().await.unwrap();
     let commune = org.unit(&"XA-LUNGCU".parse().unwrap()).unwrap();
@@ -286,19 +341,32 @@ async fn communes_areas_and_the_border_line_are_imported_shown_and_exported() {
     let layers = map(admin.clone()).await;
     let kinds: Vec<(&str, &str)> = layers
         .iter()
-        .map(|f| (f["properties"]["layer"].as_str().unwrap(), f["properties"]["code"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["properties"]["layer"].as_str().unwrap(),
+                f["properties"]["code"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(kinds, vec![("border", "BP-LUNGCU"), ("area", "XA-LUNGCU")]);
     assert_eq!(layers[1]["geometry"]["type"], "MultiPolygon");
-    assert_eq!(layers[1]["geometry"]["coordinates"][0], square(at.0, at.1, 0.01));
+    assert_eq!(
+        layers[1]["geometry"]["coordinates"][0],
+        square(at.0, at.1, 0.01)
+    );
     let (client, _) = login(&app, "admin").await;
     let export = |f: &'static str| {
         let client = client.clone();
-        let url = app.url(&format!("/api/v1/map/export?format={f}&from=2024-01-01&to=2024-12-31&scope=BP-LUNGCU"));
+        let url = app.url(&format!(
+            "/api/v1/map/export?format={f}&from=2024-01-01&to=2024-12-31&scope=BP-LUNGCU"
+        ));
         async move { client.get(url).send().await.unwrap().text().await.unwrap() }
     };
     let kml = export("kml").await;
-    assert!(kml.contains("<outerBoundaryIs><LinearRing>") && kml.contains("XA-LUNGCU"), "{kml}");
+    assert!(
+        kml.contains("<outerBoundaryIs><LinearRing>") && kml.contains("XA-LUNGCU"),
+        "{kml}"
+    );
     let geojson: Value = serde_json::from_str(&export("geojson").await).unwrap();
     let area = geojson["features"]
         .as_array()
@@ -309,7 +377,14 @@ async fn communes_areas_and_the_border_line_are_imported_shown_and_exported() {
     assert_eq!(area["geometry"]["coordinates"][0], square(at.0, at.1, 0.01));
 
     // The same file again changes nothing.
-    let (s, v) = api(&app, &admin, Method::POST, "/api/v1/map/places", Some(file(square(at.0, at.1, 0.01), border))).await;
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::POST,
+        "/api/v1/map/places",
+        Some(file(square(at.0, at.1, 0.01), border)),
+    )
+    .await;
     assert_eq!((s.as_u16(), v["records"].as_u64()), (200, Some(0)), "{v}");
 }
 
@@ -327,11 +402,33 @@ async fn coordinates_set_in_a_records_json_follow_the_places_rule() {
     };
     let before = app.service.store().revision_count().await.unwrap();
     // Outside WGS84.
-    let (s, v) = api(&app, &admin, Method::PUT, &path, Some(put(json!({"lat": 95.0, "lon": at.1})))).await;
-    assert_eq!((s.as_u16(), v["fields"][0]["field"].as_str()), (422, Some("location")), "{v}");
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::PUT,
+        &path,
+        Some(put(json!({"lat": 95.0, "lon": at.1}))),
+    )
+    .await;
+    assert_eq!(
+        (s.as_u16(), v["fields"][0]["field"].as_str()),
+        (422, Some("location")),
+        "{v}"
+    );
     // Far outside the province's places (Hà Nội), as the import refuses it.
-    let (s, v) = api(&app, &admin, Method::PUT, &path, Some(put(json!({"lat": 21.03, "lon": 105.85})))).await;
-    assert_eq!((s.as_u16(), v["fields"][0]["field"].as_str()), (422, Some("location")), "{v}");
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::PUT,
+        &path,
+        Some(put(json!({"lat": 21.03, "lon": 105.85}))),
+    )
+    .await;
+    assert_eq!(
+        (s.as_u16(), v["fields"][0]["field"].as_str()),
+        (422, Some("location")),
+        "{v}"
+    );
     assert!(v.to_string().contains("ngoài khu vực"), "{v}");
     assert_eq!(app.service.store().revision_count().await.unwrap(), before);
     // A post's location by the same rule.
@@ -353,10 +450,31 @@ async fn coordinates_set_in_a_records_json_follow_the_places_rule() {
     let (_, u) = api(&app, &admin, Method::GET, &upath, None).await;
     let mut content = u["content"].clone();
     content["location"] = json!({"lat": 10.8, "lon": 106.7});
-    let (s, v) = api(&app, &admin, Method::PUT, &upath, Some(json!({"revision": u["revision"], "content": content}))).await;
-    assert_eq!((s.as_u16(), v["fields"][0]["field"].as_str()), (422, Some("location")), "{v}");
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::PUT,
+        &upath,
+        Some(json!({"revision": u["revision"], "content": content})),
+    )
+    .await;
+    assert_eq!(
+        (s.as_u16(), v["fields"][0]["field"].as_str()),
+        (422, Some("location")),
+        "{v}"
+    );
     // A small move nearby is kept.
-    let (s, v) = api(&app, &admin, Method::PUT, &path, Some(put(json!({"lat": at.0 + 0.001, "lon": at.1})))).await;
+    let (s, v) = api(
+        &app,
+        &admin,
+        Method::PUT,
+        &path,
+        Some(put(json!({"lat": at.0 + 0.001, "lon": at.1}))),
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(app.service.store().revision_count().await.unwrap(), before + 1);
+    assert_eq!(
+        app.service.store().revision_count().await.unwrap(),
+        before + 1
+    );
 }
