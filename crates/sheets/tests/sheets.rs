@@ -343,7 +343,7 @@ fn re_imports_merge_three_ways_column_by_column() {
     else {
         panic!()
     };
-    assert_eq!(merged, patrol(77, 3, "sửa trên web"));
+    assert_eq!(*merged, patrol(77, 3, "sửa trên web"));
     // Only the store changed (the file still says 3 as its base did).
     let base3 = patrol(8, 3, "");
     let corrected = patrol(77, 3, "sửa trên web");

@@ -55,6 +55,9 @@ pub struct Entry {
     pub run_length: u32,
 }
 
+/// Leaf directories decoded, by their offset and length.
+type Leaves = Mutex<HashMap<(u64, u32), Arc<Vec<Entry>>>>;
+
 /// A file whose tiles are looked up by their Hilbert tile id.
 #[derive(Debug)]
 pub struct PmTiles {
@@ -65,7 +68,7 @@ pub struct PmTiles {
     data_offset: u64,
     internal: Compression,
     tiles: Compression,
-    leaves: Mutex<HashMap<(u64, u32), Arc<Vec<Entry>>>>,
+    leaves: Leaves,
     pub content_type: &'static str,
     pub min_zoom: u8,
     pub max_zoom: u8,
