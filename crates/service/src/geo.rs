@@ -336,12 +336,17 @@ impl<S: Store + BlobStore + TrackStore> Service<S> {
                     .map(|at| ((m.post.clone(), m.number.clone()), at))
             })
             .collect();
+        // Each patrol's files, found once (not a scan of every file for
+        // every patrol: a province-year has 10⁵ patrols and 10⁴ tracks).
+        let mut by_patrol: HashMap<RecordId, Vec<&Attachment>> = HashMap::new();
+        for a in &files {
+            by_patrol.entry(a.record).or_default().push(a);
+        }
         let mut tracks = Vec::new();
         for v in &mut visits {
-            let mine: Vec<&Attachment> = files.iter().filter(|a| a.record == v.patrol).collect();
-            if mine.is_empty() {
+            let Some(mine) = by_patrol.remove(&v.patrol) else {
                 continue;
-            }
+            };
             let mut lines = Vec::new();
             for a in mine {
                 let Some((f, line)) = facts.get(&a.hash) else {
