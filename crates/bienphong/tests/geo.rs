@@ -314,3 +314,107 @@ fn places_are_imported_all_or_nothing_and_a_row_outside_is_named() {
     assert!(said.contains("0 cột mốc"), "{said}");
     assert_eq!(revision_count(data), before + 2);
 }
+
+#[test]
+fn areas_and_border_lines_are_imported_by_geo_places_with_history() {
+    let d = demo();
+    let data = d.path();
+    let files = tempfile::tempdir().unwrap();
+    let before = revision_count(data);
+    // An open ring: refused, naming the feature; nothing written.
+    let open = files.path().join("open.geojson");
+    std::fs::write(
+        &open,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[104.38,22.62],[104.40,22.62],[104.40,22.64],[104.38,22.64]]]},"properties":{"code":"XA-XINMAN"}}]}"#,
+    )
+    .unwrap();
+    let r = run(bin(data).args(["geo", "places"]).arg(&open));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("row 1"), "{}", r.stderr);
+    assert_eq!(revision_count(data), before);
+    let good = files.path().join("xa.geojson");
+    std::fs::write(
+        &good,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[
+          {{"type":"Feature","geometry":{{"type":"MultiPolygon","coordinates":[[[[104.38,22.62],[104.40,22.62],[104.40,22.64],[104.38,22.64],[104.38,22.62]]]]}},"properties":{{"code":"XA-XINMAN"}}}},
+          {{"type":"Feature","geometry":{{"type":"LineString","coordinates":[[104.38,22.65],[104.40,22.66]]}},"properties":{{"code":"{POST}"}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let said = stdout(bin(data).args(["geo", "places"]).arg(&good));
+    assert!(
+        said.contains("1 vùng địa giới, 1 đường biên giới"),
+        "{said}"
+    );
+    assert_eq!(revision_count(data), before + 2);
+    let unit = |code: &str| {
+        list_json(data, &["unit"])
+            .into_iter()
+            .find(|u| u["content"]["code"] == code)
+            .unwrap()
+    };
+    assert_eq!(
+        unit("XA-XINMAN")["content"]["area"][0][0][2],
+        serde_json::json!({"lat": 22.64, "lon": 104.4})
+    );
+    assert_eq!(
+        unit(POST)["content"]["border"][0][1],
+        serde_json::json!({"lat": 22.66, "lon": 104.4})
+    );
+    // Exported with the map's layers.
+    let kml = stdout(bin(data).args([
+        "geo",
+        "export",
+        "--from",
+        "01/01/2024",
+        "--to",
+        "31/12/2024",
+        "--scope",
+        POST,
+        "--format",
+        "kml",
+    ]));
+    assert!(kml.contains("<Polygon><outerBoundaryIs>"), "{kml}");
+}
+
+#[test]
+fn two_demo_builds_give_the_same_track_links() {
+    let a = demo();
+    let b = tempfile::tempdir().unwrap();
+    bin(b.path()).arg("demo").assert().success();
+    let links = |data: &Path| {
+        let mut v: Vec<String> = list_json(data, &["attachment"])
+            .into_iter()
+            .map(|l| l.to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let (la, lb) = (links(a.path()), links(b.path()));
+    assert!(la.len() > 100, "{} track links", la.len());
+    assert!(la[0].contains("\"revision\""), "{}", la[0]);
+    assert_eq!(la, lb);
+}
+
+#[test]
+fn serve_refuses_a_basemap_it_cannot_read_at_start() {
+    let d = demo();
+    let files = tempfile::tempdir().unwrap();
+    let bad = files.path().join("nen.pmtiles");
+    let mut bytes = b"PMTiles".to_vec();
+    bytes.push(2);
+    bytes.resize(200, 0);
+    std::fs::write(&bad, bytes).unwrap();
+    let r = run(bin(d.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--basemap"])
+        .arg(&bad)
+        .timeout(std::time::Duration::from_secs(60)));
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("nen.pmtiles") && r.stderr.contains("version 2, only 3 is read"),
+        "{}",
+        r.stderr
+    );
+}

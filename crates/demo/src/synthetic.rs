@@ -107,6 +107,8 @@ impl Province {
                 valid_to: None,
                 successors: vec![],
                 location: None,
+                area: Vec::new(),
+                border: Vec::new(),
                 verified: true,
                 note: text("Dữ liệu mô phỏng để đo hiệu năng."),
             })
@@ -199,7 +201,8 @@ impl Province {
 }
 
 /// Where a synthetic marker stands: each province's markers on a line of
-/// latitude of their own, 0,01° of longitude apart (about 1 km).
+/// latitude of their own (0,15° apart: within the 20 km a new place may lie
+/// beyond those already placed), 0,01° of longitude apart (about 1 km).
 fn marker_location(province: u32, number: &Code) -> Option<bienphong_domain::geo::GeoPoint> {
     let (main, sub) = number
         .as_str()
@@ -207,7 +210,7 @@ fn marker_location(province: u32, number: &Code) -> Option<bienphong_domain::geo
         .unwrap_or((number.as_str(), "0"));
     let x = main.parse::<f64>().ok()? + sub.parse::<f64>().ok()? / 10.0;
     bienphong_domain::geo::GeoPoint::new(
-        21.0 + f64::from(province % 12) * 0.2,
+        21.0 + f64::from(province % 12) * 0.15,
         103.0 + (x - 100.0) * 0.01,
     )
     .ok()

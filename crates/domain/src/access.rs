@@ -198,6 +198,8 @@ mod tests {
             valid_to: None,
             successors: vec![],
             location: None,
+            area: Vec::new(),
+            border: Vec::new(),
             verified: true,
             note: Text::default(),
         }

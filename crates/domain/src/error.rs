@@ -147,6 +147,8 @@ pub enum Problem {
     CoordinateInvalid(String),
     #[error("{point} lies outside the area of the province's places ({area})")]
     OutsideArea { point: String, area: String },
+    #[error("is not a valid area or line: {0}")]
+    ShapeInvalid(String),
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -369,6 +371,7 @@ impl Problem {
                 "field-outside-area",
                 vec![field, ("point", point.clone()), ("area", area.clone())],
             ),
+            Problem::ShapeInvalid(s) => ("field-shape-invalid", vec![field, v(s)]),
         }
     }
 }

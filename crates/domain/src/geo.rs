@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod export;
 pub mod gpx;
 pub mod places;
+pub mod shapes;
 pub mod track;
 pub mod view;
 
@@ -56,6 +57,12 @@ impl GeoPoint {
                 .map_err(|_| Problem::CoordinateInvalid(s.trim().to_string()))
         };
         Self::new(num(lat)?, num(lon)?)
+    }
+
+    /// Refuses a point read as it was given (from a record's JSON) that
+    /// [`GeoPoint::new`] would refuse.
+    pub fn check(&self) -> Result<(), Problem> {
+        Self::new(self.lat, self.lon).map(|_| ())
     }
 
     /// `22.823400, 104.983100` (6 decimals: about 10 cm).

@@ -151,6 +151,14 @@ pub struct Unit {
     /// Where a post or station stands (WGS84), when supplied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<crate::geo::GeoPoint>,
+    /// A commune's (or other unit's) area: polygons, each an outer ring
+    /// then its holes, rings closed (WGS84), when supplied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub area: Vec<crate::geo::shapes::Polygon>,
+    /// The stretch of the national border the unit answers for, as lines
+    /// (WGS84), when supplied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub border: Vec<Vec<crate::geo::GeoPoint>>,
     /// False where the name or existence is not confirmed by a source.
     #[serde(default = "yes")]
     pub verified: bool,
@@ -187,6 +195,10 @@ struct UnitStored {
     successors: Vec<Code>,
     #[serde(default)]
     location: Option<crate::geo::GeoPoint>,
+    #[serde(default)]
+    area: Vec<crate::geo::shapes::Polygon>,
+    #[serde(default)]
+    border: Vec<Vec<crate::geo::GeoPoint>>,
     #[serde(default = "yes")]
     verified: bool,
     #[serde(default)]
@@ -216,6 +228,8 @@ impl From<UnitStored> for Unit {
             valid_to: s.valid_to,
             successors: s.successors,
             location: s.location,
+            area: s.area,
+            border: s.border,
             verified: s.verified,
             note: s.note,
         }

@@ -338,6 +338,8 @@ impl ChangeSet {
                         valid_to: None,
                         successors: Vec::new(),
                         location: None,
+                        area: Vec::new(),
+                        border: Vec::new(),
                         verified: *verified,
                         note: note.clone(),
                     },

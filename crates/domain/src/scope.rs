@@ -265,6 +265,8 @@ mod tests {
             valid_to: to,
             successors: vec![],
             location: None,
+            area: Vec::new(),
+            border: Vec::new(),
             verified: true,
             note: Text::default(),
         }

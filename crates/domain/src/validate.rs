@@ -233,6 +233,7 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
             for (i, s) in u.successors.iter().enumerate() {
                 known_unit(org, &format!("successors[{i}]"), s)?;
             }
+            crate::geo::shapes::check_unit(u, org)?;
             // Its codes are checked with the other units' as they stand.
             let own = format!("{}.", u.code);
             let others = org.units.values().filter(|o| o.code != u.code);
@@ -257,13 +258,11 @@ pub fn check(content: &Content, org: &Org, is_new_unit: bool) -> Check {
         Content::Marker(m) => {
             known_unit(org, "post", &m.post)?;
             unit_kind(org, RecordType::Marker, "post", &m.post)?;
-            match &m.commune {
-                Some(c) => {
-                    known_unit(org, "commune", c)?;
-                    unit_kind(org, RecordType::Marker, "commune", c)
-                }
-                None => Ok(()),
+            if let Some(c) = &m.commune {
+                known_unit(org, "commune", c)?;
+                unit_kind(org, RecordType::Marker, "commune", c)?;
             }
+            crate::geo::places::check_marker(m, org)
         }
         Content::Catalogue(e) => {
             non_empty("vi", e.vi.as_str())?;

@@ -3,18 +3,21 @@
 //! coordinates of markers and posts imported from files, and the coverage
 //! of markers by patrols that the map, the reports and the dashboard show.
 
+mod import;
+
+pub use import::{PlacesFile, PlacesImported};
+
 use crate::accounts::Principal;
 use crate::{Actor, Result, Service, ServiceError};
 use bienphong_domain::attachment::{self, Attachment};
 use bienphong_domain::geo::coverage::{self, MarkerCoverage, PatrolVisit};
-use bienphong_domain::geo::export::{LineFeature, PointFeature};
-use bienphong_domain::geo::places::{self, Place, PlaceRow};
+use bienphong_domain::geo::export::{AreaFeature, LineFeature, PointFeature};
 use bienphong_domain::geo::track::{self, Means, TrackFacts};
 use bienphong_domain::geo::{GeoPoint, gpx};
-use bienphong_domain::org::{Code, Marker, Org, UnitKind};
+use bienphong_domain::org::{Code, LinkKind, Marker, Org, UnitKind};
 use bienphong_domain::scope::Scope;
 use bienphong_domain::{
-    Content, Date, Period, Problem, RecordId, RecordType, Revision, ValidationError,
+    Content, Date, Period, Problem, RecordId, RecordType, Revision, RevisionId, ValidationError,
 };
 use bienphong_store::{
     AccountStore, BlobStore, ListFilter, NewBlob, Store, StoreError, TrackStore, Write,
@@ -30,6 +33,9 @@ pub struct TrackUpload {
     /// The user confirmed a speed implausible for `means`.
     pub confirmed: bool,
     pub max_bytes: u64,
+    /// The link record's id and revision id, for data that must be the
+    /// same on every build (the demo); `None`: new ones.
+    pub ids: Option<(RecordId, RevisionId)>,
 }
 
 /// A track as the map and the patrol's page show it.
@@ -59,6 +65,16 @@ pub struct PostPlace {
     pub at: GeoPoint,
 }
 
+/// A unit's area and border line on the map.
+#[derive(Clone, Debug)]
+pub struct UnitShapes {
+    pub code: Code,
+    pub name: String,
+    pub kind: UnitKind,
+    pub area: Vec<bienphong_domain::geo::shapes::Polygon>,
+    pub border: Vec<Vec<GeoPoint>>,
+}
+
 /// Everything the map shows for a scope and period.
 #[derive(Clone, Debug)]
 pub struct GeoOverview {
@@ -69,6 +85,8 @@ pub struct GeoOverview {
     /// The markers of the scope (located or not), with their coverage.
     pub markers: Vec<(Marker, MarkerCoverage)>,
     pub tracks: Vec<PatrolTrack>,
+    /// The areas and border lines of the scope's units.
+    pub shapes: Vec<UnitShapes>,
 }
 
 /// What the map asks for.
@@ -158,15 +176,19 @@ impl<S: Store + BlobStore + TrackStore> Service<S> {
             self.store().put_track_facts(&row, now_ms).await?;
             return Ok((view, None));
         }
+        let (record_id, revision_id) = match up.ids {
+            Some((r, v)) => (r, Some(v)),
+            None => (RecordId::new(), None),
+        };
         let writes = vec![Write {
-            record_id: RecordId::new(),
+            record_id,
             record_type: RecordType::Attachment,
             content: Some(Content::Attachment(a.clone())),
             parent: None,
             resolves: Vec::new(),
             author: author.to_string(),
             created_ms: now_ms,
-            revision_id: None,
+            revision_id,
         }];
         self.node_rule(&writes).await?;
         let blob = NewBlob {
@@ -314,12 +336,17 @@ impl<S: Store + BlobStore + TrackStore> Service<S> {
                     .map(|at| ((m.post.clone(), m.number.clone()), at))
             })
             .collect();
+        // Each patrol's files, found once (not a scan of every file for
+        // every patrol: a province-year has 10⁵ patrols and 10⁴ tracks).
+        let mut by_patrol: HashMap<RecordId, Vec<&Attachment>> = HashMap::new();
+        for a in &files {
+            by_patrol.entry(a.record).or_default().push(a);
+        }
         let mut tracks = Vec::new();
         for v in &mut visits {
-            let mine: Vec<&Attachment> = files.iter().filter(|a| a.record == v.patrol).collect();
-            if mine.is_empty() {
+            let Some(mine) = by_patrol.remove(&v.patrol) else {
                 continue;
-            }
+            };
             let mut lines = Vec::new();
             for a in mine {
                 let Some((f, line)) = facts.get(&a.hash) else {
@@ -365,101 +392,37 @@ impl<S: Store + BlobStore + TrackStore> Service<S> {
             stale_days: q.stale_days,
             tolerance_m: q.tolerance_m,
             posts: posts_of(&org, &in_scope),
+            shapes: shapes_of(&org, &in_scope),
             markers,
             tracks,
         })
     }
+}
 
-    /// Sets the coordinates of markers and posts from rows read from a
-    /// file: every row is checked first (known place, inside the area of
-    /// the places already supplied), then all are written in one
-    /// transaction as new revisions. Returns how many records changed.
-    pub async fn import_places(&self, actor: &Actor, rows: &[PlaceRow]) -> Result<usize> {
-        let org = self.org_shared().await?;
-        let existing: Vec<GeoPoint> = org
-            .markers
-            .values()
-            .filter_map(|m| m.location)
-            .chain(org.units.values().filter_map(|u| u.location))
-            .collect();
-        places::check_area(rows, &places::area(&existing))?;
-        let mut wanted: HashMap<(Option<Code>, Code), (usize, GeoPoint)> = HashMap::new();
-        for r in rows {
-            let key = match &r.place {
-                Place::Marker { post, number } => {
-                    if !org.markers.contains_key(&(post.clone(), number.clone())) {
-                        return Err(ValidationError::new(
-                            format!("row {}", r.row),
-                            Problem::UnknownMarker {
-                                number: number.to_string(),
-                                post: post.to_string(),
-                            },
-                        )
-                        .into());
-                    }
-                    (Some(post.clone()), number.clone())
-                }
-                Place::Unit(code) => {
-                    if org.unit(code).is_none() {
-                        return Err(ValidationError::new(
-                            format!("row {}", r.row),
-                            Problem::UnknownUnit(code.to_string()),
-                        )
-                        .into());
-                    }
-                    (None, code.clone())
-                }
-            };
-            wanted.insert(key, (r.row, r.at));
-        }
-        let mut writes = Vec::new();
-        for t in [RecordType::Marker, RecordType::Unit] {
-            for rec in self
-                .list(ListFilter {
-                    record_type: Some(t),
-                    ..Default::default()
-                })
-                .await?
-            {
-                let content = Content::from_json(rec.record_type, &rec.content)?;
-                let changed = match content {
-                    Content::Marker(mut m) => wanted
-                        .get(&(Some(m.post.clone()), m.number.clone()))
-                        .filter(|(_, at)| m.location != Some(*at))
-                        .map(|(_, at)| {
-                            m.location = Some(*at);
-                            Content::Marker(m)
-                        }),
-                    Content::Unit(mut u) => wanted
-                        .get(&(None, u.code.clone()))
-                        .filter(|(_, at)| u.location != Some(*at))
-                        .map(|(_, at)| {
-                            u.location = Some(*at);
-                            Content::Unit(u)
-                        }),
-                    _ => None,
-                };
-                if let Some(c) = changed {
-                    writes.push(Write {
-                        record_id: rec.record_id,
-                        record_type: rec.record_type,
-                        content: Some(c),
-                        parent: Some(rec.revision_id),
-                        resolves: Vec::new(),
-                        author: actor.name.clone(),
-                        created_ms: actor.now_ms,
-                        revision_id: None,
-                    });
-                }
-            }
-        }
-        if writes.is_empty() {
-            return Ok(0);
-        }
-        let n = writes.len();
-        self.commit(writes).await?;
-        Ok(n)
-    }
+/// The areas and border lines of the units in scope and of the communes
+/// their posts are responsible for (a post's scope holds its command
+/// chain, but its map shows the communes it coordinates with).
+fn shapes_of(org: &Org, in_scope: &dyn Fn(&Code) -> bool) -> Vec<UnitShapes> {
+    let coordinated = |code: &Code| {
+        org.links
+            .iter()
+            .any(|l| l.kind == LinkKind::Coordination && l.to == *code && in_scope(&l.from))
+    };
+    let mut out: Vec<UnitShapes> = org
+        .units
+        .values()
+        .filter(|u| !(u.area.is_empty() && u.border.is_empty()))
+        .filter(|u| in_scope(&u.code) || coordinated(&u.code))
+        .map(|u| UnitShapes {
+            code: u.code.clone(),
+            name: u.name.to_string(),
+            kind: u.kind,
+            area: u.area.clone(),
+            border: u.border.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    out
 }
 
 fn posts_of(org: &Org, in_scope: &dyn Fn(&Code) -> bool) -> Vec<PostPlace> {
@@ -526,8 +489,9 @@ impl<S: Store + AccountStore + BlobStore + TrackStore> Service<S> {
 }
 
 impl GeoOverview {
-    /// The markers (located ones) and tracks as features to export.
-    pub fn features(&self) -> (Vec<LineFeature>, Vec<PointFeature>) {
+    /// The markers (located ones), posts, tracks, border lines and areas
+    /// as features to export.
+    pub fn features(&self) -> (Vec<LineFeature>, Vec<PointFeature>, Vec<AreaFeature>) {
         let points = self
             .markers
             .iter()
@@ -563,8 +527,28 @@ impl GeoOverview {
                 id: t.track.patrol.to_string(),
                 segments: t.track.line.clone(),
             })
+            .chain(
+                self.shapes
+                    .iter()
+                    .filter(|s| !s.border.is_empty())
+                    .map(|s| LineFeature {
+                        name: s.name.clone(),
+                        id: s.code.to_string(),
+                        segments: s.border.clone(),
+                    }),
+            )
             .collect();
-        (lines, points)
+        let areas = self
+            .shapes
+            .iter()
+            .filter(|s| !s.area.is_empty())
+            .map(|s| AreaFeature {
+                name: s.name.clone(),
+                id: s.code.to_string(),
+                polygons: s.area.clone(),
+            })
+            .collect();
+        (lines, points, areas)
     }
 }
 

@@ -360,7 +360,7 @@ pub async fn import<S: Store + AccountStore + ImportStore>(
                         }
                     }
                     Ok(ThreeWay::Update(content)) => match check(&content, &org, false) {
-                        Ok(()) => actions.push((s, row, update(content))),
+                        Ok(()) => actions.push((s, row, update(*content))),
                         Err(e) => {
                             plan.updated -= 1;
                             rejected.push(invalid(RowProblem::Invalid(e.problem)));

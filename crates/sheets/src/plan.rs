@@ -387,7 +387,8 @@ pub struct Difference {
 pub enum ThreeWay {
     /// The columns the file changed since the base, laid over the record
     /// (columns the store changed and the file did not stay as stored).
-    Update(Content),
+    /// Boxed: a unit's content, with its area and border, is large.
+    Update(Box<Content>),
     /// Only the store changed since the base (a correction on the web):
     /// kept; these are the columns it changed.
     Kept(Vec<Difference>),
@@ -579,7 +580,7 @@ pub fn three_way(
     if from_file {
         // The store's own changes stay: only the file's columns are laid
         // over the stored record.
-        return Ok(ThreeWay::Update(rebuilt(merged)?));
+        return Ok(ThreeWay::Update(Box::new(rebuilt(merged)?)));
     }
     if !kept.is_empty() {
         return Ok(ThreeWay::Kept(differences(&kept)));

@@ -36,6 +36,8 @@ fn org() -> Org {
             valid_to: to.map(|(y, m, d)| jiff::civil::date(y, m, d)),
             successors: vec![],
             location: None,
+            area: Vec::new(),
+            border: Vec::new(),
             verified: true,
             note: Text::default(),
         };
@@ -341,7 +343,7 @@ fn re_imports_merge_three_ways_column_by_column() {
     else {
         panic!()
     };
-    assert_eq!(merged, patrol(77, 3, "sửa trên web"));
+    assert_eq!(*merged, patrol(77, 3, "sửa trên web"));
     // Only the store changed (the file still says 3 as its base did).
     let base3 = patrol(8, 3, "");
     let corrected = patrol(77, 3, "sửa trên web");
@@ -513,6 +515,8 @@ fn an_exact_full_name_wins_over_a_short_name() {
         valid_to: None,
         successors: vec![],
         location: None,
+        area: Vec::new(),
+        border: Vec::new(),
         verified: true,
         note: Text::default(),
     };

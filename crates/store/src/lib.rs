@@ -20,7 +20,7 @@ mod tracks;
 
 pub use accounts::{AccountStore, ApiToken, AuditEntry, AuditFilter, Session, User};
 pub use backup::{BACKUP_FORMAT, BackupFile, BackupManifest, BesideFiles, restore};
-pub use basemap::Basemap;
+pub use basemap::{Basemap, pmtiles_tile_id};
 pub use blobs::{BlobInfo, BlobStore, NewBlob, copy_blobs, sha256_hex};
 pub use copy::{CopyReport, WholeCopyReport, copy, copy_whole};
 pub use imports::{DeletedImport, IMPORT_BATCH, ImportAudit, ImportStore};

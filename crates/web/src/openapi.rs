@@ -162,6 +162,7 @@ pub fn openapi_document() -> Value {
             // A codes file is sent as it is, CSV or XLSX.
             let media = if (r.file_upload && r.path.starts_with("/api/v1/sync/"))
                 || r.path == "/api/v1/org/codes"
+                || r.path == "/api/v1/map/places"
             {
                 "application/octet-stream"
             } else if r.file_upload {
@@ -541,9 +542,26 @@ fn attachment_schemas(schemas: &mut serde_json::Map<String, Value>) {
                 "description": "a GPX on a patrol: keep a track faster than the means plausibly goes"}}}),
     );
     schemas.insert(
+        "PlacesFile".into(),
+        json!({"type": "string", "format": "binary",
+            "description": "a CSV of points (type, code, post, lat, lon) or a GeoJSON FeatureCollection of \
+                points (markers, posts), areas (Polygon, MultiPolygon) and border lines (LineString, \
+                MultiLineString), each area or line keyed by the property code or admin_code"}),
+    );
+    schemas.insert(
+        "PlacesResult".into(),
+        json!({"type": "object", "required": ["points", "shapes", "records", "areas", "borders"],
+            "properties": {
+                "points": {"type": "integer", "description": "points read"},
+                "shapes": {"type": "integer", "description": "areas and lines read"},
+                "records": {"type": "integer", "description": "markers and units changed"},
+                "areas": {"type": "integer"},
+                "borders": {"type": "integer"}}}),
+    );
+    schemas.insert(
         "MapLayers".into(),
         json!({"type": "object", "required": ["type", "features", "from", "to", "stale_days", "tolerance_m"],
-            "description": "a GeoJSON FeatureCollection; each feature's properties.layer is post, marker or track",
+            "description": "a GeoJSON FeatureCollection; each feature's properties.layer is post, marker, track, area (a unit's MultiPolygon) or border (a unit's MultiLineString)",
             "properties": {
                 "type": {"type": "string", "enum": ["FeatureCollection"]},
                 "features": {"type": "array", "items": {"type": "object"}},

@@ -17,20 +17,42 @@
     }
     var colours = { visited: "#1a7f37", unvisited: "#cf222e", disputed: "#bf8700" };
     function text(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
+    // One group per kind of layer, each toggled in the layer control;
+    // areas lie in a pane under the rest, so that they never take a click
+    // meant for a track or a marker.
+    map.createPane("geo-areas").style.zIndex = 350;
+    // Tracks lie over markers and posts: a click on a track opens its patrol.
+    map.createPane("geo-tracks").style.zIndex = 450;
+    var groups = {};
+    ["area", "border", "track", "post", "marker"].forEach(function (k) { groups[k] = L.layerGroup().addTo(map); });
+    function rings(polygon) {
+      return polygon.map(function (r) { return r.map(function (c) { return [c[1], c[0]]; }); });
+    }
     fetch(el.getAttribute("data-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
-        var bounds = L.latLngBounds([]);
+        // The view fits the posts, markers and tracks; areas and the border
+        // line are their setting, fitted only when there is nothing else.
+        var bounds = L.latLngBounds([]), setting = L.latLngBounds([]);
         (data.features || []).forEach(function (f) {
           var p = f.properties, g = f.geometry, layer;
-          if (p.layer === "track") {
+          if (p.layer === "area") {
+            layer = L.polygon(g.coordinates.map(rings), { pane: "geo-areas", color: "#8250df", weight: 2, fillOpacity: 0.08, className: "geo-area geo-area-" + p.code });
+            layer.bindTooltip(text(p.name));
+            layer.addTo(groups.area);
+          } else if (p.layer === "border") {
+            layer = L.polyline(g.coordinates.map(function (s) { return s.map(function (c) { return [c[1], c[0]]; }); }),
+              { color: "#cf222e", weight: 3, dashArray: "8 6", className: "geo-border geo-border-" + p.code });
+            layer.bindTooltip(text(p.name));
+            layer.addTo(groups.border);
+          } else if (p.layer === "track") {
             var lines = g.coordinates.map(function (s) {
               return s.map(function (c) { return [c[1], c[0]]; });
             });
-            layer = L.polyline(lines, { color: "#0550ae", weight: 6, opacity: 0.8, className: "geo-track geo-track-" + p.patrol });
+            layer = L.polyline(lines, { pane: "geo-tracks", color: "#0550ae", weight: 6, opacity: 0.8, className: "geo-track geo-track-" + p.patrol });
             layer.bindTooltip(text(p.date_text + " · " + p.lead_unit + " · " + p.distance_text));
             layer.on("click", function () { window.location.href = p.href; });
-            layer.addTo(map);
+            layer.addTo(groups.track);
           } else {
             var at = [g.coordinates[1], g.coordinates[0]];
             if (p.layer === "post") {
@@ -41,10 +63,17 @@
               layer.bindPopup(text(p.number + " (" + p.post + ")") + "<br>" + text(el.getAttribute("data-visits")) + ": " + p.visits +
                 "<br>" + text(el.getAttribute("data-last")) + ": " + text(p.last_visit_text || "—"));
             }
-            layer.addTo(map);
+            layer.addTo(groups[p.layer] || groups.marker);
           }
-          bounds.extend(layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]));
+          var b = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
+          (p.layer === "area" || p.layer === "border" ? setting : bounds).extend(b);
         });
+        var names = {};
+        ["area", "border", "track", "post", "marker"].forEach(function (k) {
+          names[text(el.getAttribute("data-layer-" + k) || k)] = groups[k];
+        });
+        L.control.layers(null, names, { collapsed: false }).addTo(map);
+        if (!bounds.isValid()) { bounds = setting; }
         if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([22.8, 105.0], 9); }
         el.setAttribute("data-ready", "1");
       });

@@ -11,8 +11,8 @@ pub enum GeoCommand {
     Track(TrackArgs),
     /// The tracks of a patrol: distance, duration, moving time, markers passed.
     Tracks(TracksArgs),
-    /// Set the coordinates of markers, posts and stations from a CSV or
-    /// GeoJSON file (all rows or none).
+    /// Set the coordinates of markers, posts and stations, and communes'
+    /// areas and border lines, from a CSV or GeoJSON file (all rows or none).
     Places(PlacesArgs),
     /// Which markers patrols visited in a period, and which not in N days.
     Coverage(CoverageArgs),
@@ -54,7 +54,10 @@ pub struct TracksArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct PlacesArgs {
-    /// A CSV (type, code, post, lat, lon) or GeoJSON file of points.
+    /// A CSV (type, code, post, lat, lon) or a GeoJSON file of points,
+    /// communes' areas (Polygon, MultiPolygon) and border lines
+    /// (LineString, MultiLineString), each feature keyed by `code` or
+    /// `admin_code`.
     pub file: PathBuf,
 }
 

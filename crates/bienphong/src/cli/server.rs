@@ -36,7 +36,8 @@ pub struct ServeArgs {
     )]
     pub tls_key: Option<std::path::PathBuf>,
     /// An offline raster basemap for the map page: an MBTiles file (png or
-    /// jpg tiles), served by this server itself.
+    /// jpg tiles) or a PMTiles v3 archive (png, jpg or webp tiles), served
+    /// by this server itself.
     #[arg(long, env = "BIENPHONG_BASEMAP", value_name = "FILE")]
     pub basemap: Option<std::path::PathBuf>,
     /// A reverse proxy (address or CIDR) whose X-Forwarded-For is believed;

@@ -61,6 +61,11 @@ pub enum BenchCommand {
         runs: u32,
         #[arg(long, default_value_t = 50_000)]
         points: usize,
+        /// First attach a generated track to one in this many patrols of
+        /// the year whose markers have places (a synthetic store has none):
+        /// a dense province's tracks. 0: none.
+        #[arg(long, default_value_t = 0)]
+        tracks: u32,
     },
     /// Time the annual review (min / median / max over --runs).
     Annual {

@@ -31,8 +31,113 @@ pub async fn run(ctx: &Context, bench: BenchCommand, out: &mut impl Write) -> Re
             scope,
             runs,
             points,
-        } => geo(ctx, year, scope, runs, points, out).await,
+            tracks,
+        } => {
+            if tracks > 0 {
+                add_tracks(ctx, year, scope.as_deref(), tracks, out).await?;
+            }
+            geo(ctx, year, scope, runs, points, out).await
+        }
     }
+}
+
+/// Attaches a generated track to one in `every` patrols of `year` (in
+/// `scope`) whose markers have places and that have no track yet: from 3
+/// km south of its first marker to its markers and back, as the demo's
+/// are made. Prints how many and how long it took.
+async fn add_tracks(
+    ctx: &Context,
+    year: i16,
+    scope: Option<&str>,
+    every: u32,
+    out: &mut impl Write,
+) -> Result<()> {
+    use bienphong_domain::geo::track::Means;
+    use bienphong_domain::{Period, RecordType};
+    use bienphong_service::geo::TrackUpload;
+    let service = ctx.service().await?;
+    let period = Period::year(year, Cutoff::Calendar);
+    let org = service.org_shared().await?;
+    let units = scope
+        .map(|s| Code::parse(s).map_err(|p| ValidationError::new("scope", p)))
+        .transpose()?
+        .map(|root| org.scope(&root, &period));
+    let tracked: std::collections::HashSet<bienphong_domain::RecordId> = service
+        .list(bienphong_store::ListFilter {
+            record_type: Some(RecordType::Attachment),
+            ..Default::default()
+        })
+        .await?
+        .iter()
+        .filter_map(|l| match Content::from_json(l.record_type, &l.content) {
+            Ok(Content::Attachment(a)) => Some(a.record),
+            _ => None,
+        })
+        .collect();
+    let patrols = service
+        .list(bienphong_store::ListFilter {
+            record_type: Some(RecordType::Patrol),
+            period: Some(period),
+            units,
+            ..Default::default()
+        })
+        .await?;
+    let started = std::time::Instant::now();
+    let (mut eligible, mut attached, mut points) = (0u64, 0u64, 0u64);
+    for r in &patrols {
+        let Ok(Content::Patrol(p)) = Content::from_json(r.record_type, &r.content) else {
+            continue;
+        };
+        let stops: Option<Vec<_>> = p
+            .markers
+            .iter()
+            .map(|n| {
+                org.markers
+                    .get(&(p.lead_unit.clone(), n.clone()))
+                    .and_then(|m| m.location)
+            })
+            .collect();
+        let Some(stops) = stops.filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        eligible += 1;
+        if (eligible - 1) % u64::from(every) != 0 || tracked.contains(&r.record_id) {
+            continue;
+        }
+        let start = bienphong_domain::geo::GeoPoint {
+            lat: stops[0].lat - 0.027,
+            lon: stops[0].lon,
+        };
+        let name = format!("{} {}", p.lead_unit, format::date(p.date));
+        let gpx = bienphong_demo::geo::patrol_gpx(&name, start, &stops, p.date, 1.1, eligible);
+        let (view, _) = service
+            .attach_track(
+                &ctx.actor(),
+                r.record_id,
+                TrackUpload {
+                    name: format!("{name}.gpx"),
+                    bytes: gpx.into_bytes(),
+                    means: Means::Foot,
+                    confirmed: true,
+                    max_bytes: u64::MAX,
+                    ids: None,
+                },
+            )
+            .await?;
+        attached += 1;
+        points += view.facts.points as u64;
+    }
+    writeln!(
+        out,
+        "{} tracks ({} points) attached to {} of {} patrols of {year} in {:.1} s",
+        format::integer(attached as i64),
+        format::integer(points as i64),
+        format::integer(attached as i64),
+        format::integer(patrols.len() as i64),
+        started.elapsed().as_secs_f64()
+    )
+    .context("stdout")?;
+    Ok(())
 }
 
 /// Times the coverage of a year's markers, then attaching a long track.
@@ -119,6 +224,7 @@ async fn geo(
                 means: Means::Foot,
                 confirmed: true,
                 max_bytes: u64::MAX,
+                ids: None,
             },
         )
         .await?;

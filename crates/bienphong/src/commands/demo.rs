@@ -32,6 +32,23 @@ fn revision_id_for(r: &DemoRecord) -> RevisionId {
     RevisionId::from_parts(r.created_ms.max(0) as u64, random)
 }
 
+/// The ids of a demo track's link record, the same on every run: drawn
+/// from its patrol's id (one track a patrol) and the time it is attached,
+/// apart from the patrol's own by a mask of their own.
+fn track_link_ids(patrol: RecordId, created_ms: i64) -> (RecordId, RevisionId) {
+    let bytes = patrol.0.as_bytes();
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&bytes[6..16]);
+    random[0] ^= 0x7e;
+    random[9] ^= 0x47;
+    let record = RecordId::from_parts(created_ms.max(0) as u64, random);
+    random[1] ^= 0x5a;
+    (
+        record,
+        RevisionId::from_parts(created_ms.max(0) as u64, random),
+    )
+}
+
 fn new_record(r: DemoRecord) -> NewRecord {
     NewRecord {
         record_id: r.record_id,
@@ -125,6 +142,7 @@ pub async fn write_ha_giang<S: Store + OrgChangeStore + BlobStore + TrackStore>(
             means: Means::Foot,
             confirmed: false,
             max_bytes: bienphong_domain::attachment::DEFAULT_MAX_BYTES,
+            ids: Some(track_link_ids(t.patrol, t.created_ms)),
         };
         service.attach_track(&actor, t.patrol, upload).await?;
     }

@@ -9,11 +9,11 @@ use crate::output::{announce, emit};
 use anyhow::Context as _;
 use bienphong_domain::geo::export::{self, Format};
 use bienphong_domain::geo::track::{self, Means};
-use bienphong_domain::geo::{places, view};
+use bienphong_domain::geo::view;
 use bienphong_domain::org::Code;
 use bienphong_domain::{Period, Problem, ValidationError, format};
 use bienphong_service::geo::coverage_json;
-use bienphong_service::geo::{GeoQuery, TrackUpload};
+use bienphong_service::geo::{GeoQuery, PlacesFile, TrackUpload};
 use std::io::{Read as _, Write};
 
 pub async fn run(ctx: &Context, command: GeoCommand, out: &mut impl Write) -> Result<()> {
@@ -61,6 +61,7 @@ async fn attach(ctx: &Context, args: TrackArgs, out: &mut impl Write) -> Result<
                 means,
                 confirmed: args.confirm,
                 max_bytes: args.max_size,
+                ids: None,
             },
         )
         .await?;
@@ -163,25 +164,22 @@ async fn tracks(ctx: &Context, args: TracksArgs, out: &mut impl Write) -> Result
 
 async fn import_places(ctx: &Context, args: PlacesArgs, out: &mut impl Write) -> Result<()> {
     let bytes = read_file(&args.file, 50 * 1024 * 1024)?;
-    let is_json = bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{');
-    let rows = if is_json {
-        places::read_geojson(&bytes)?
-    } else {
-        places::read_csv(&bytes)?
-    };
+    let file = PlacesFile::read(&args.file.to_string_lossy(), &bytes)?;
     let (service, actor) = (ctx.service().await?, ctx.actor());
-    let n = service.import_places(&actor, &rows).await?;
+    let n = service.import_places(&actor, &file).await?;
     writeln!(
         out,
         "{}",
         ctx.say(
             "geo-places-written",
             &[
-                ("rows", format::integer(rows.len() as i64)),
-                ("count", format::integer(n as i64))
+                (
+                    "rows",
+                    format::integer((file.points.len() + file.shapes.len()) as i64)
+                ),
+                ("count", format::integer(n.records as i64)),
+                ("areas", format::integer(n.areas as i64)),
+                ("borders", format::integer(n.borders as i64)),
             ]
         )
     )
@@ -286,7 +284,7 @@ async fn export(ctx: &Context, args: GeoExportArgs, out: &mut impl Write) -> Res
     let q = query(&args.period, args.unit.as_deref())?;
     let service = ctx.service().await?;
     let o = service.geo_overview(&q, ctx.actor().now_ms).await?;
-    let (lines, points) = o.features();
-    let text = export::write(fmt, &lines, &points);
+    let (lines, points, areas) = o.features();
+    let text = export::write(fmt, &lines, &points, &areas);
     emit(out, text.as_bytes(), args.output.as_deref(), false)
 }

@@ -906,6 +906,8 @@ fn unit(code_: &str, kind: UnitKind, name: &str, en: &str) -> Unit {
         valid_to: None,
         successors: vec![],
         location: None,
+        area: Vec::new(),
+        border: Vec::new(),
         verified: true,
         note: text(""),
     }

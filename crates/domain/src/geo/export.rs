@@ -25,6 +25,15 @@ pub struct PointFeature {
     pub properties: Vec<(String, String)>,
 }
 
+/// An area to export: a commune's polygons (outer ring, then holes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AreaFeature {
+    pub name: String,
+    /// The unit's code.
+    pub id: String,
+    pub polygons: Vec<super::shapes::Polygon>,
+}
+
 /// The file formats of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -79,12 +88,39 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-pub fn write(format: Format, lines: &[LineFeature], points: &[PointFeature]) -> String {
+/// The features in `format`; GPX has no areas, so they are left out of it.
+pub fn write(
+    format: Format,
+    lines: &[LineFeature],
+    points: &[PointFeature],
+    areas: &[AreaFeature],
+) -> String {
     match format {
         Format::Gpx => gpx(lines, points),
-        Format::GeoJson => geojson(lines, points).to_string(),
-        Format::Kml => kml(lines, points),
+        Format::GeoJson => {
+            let mut v = geojson(lines, points);
+            if let Some(f) = v["features"].as_array_mut() {
+                f.extend(areas.iter().map(geojson_area));
+            }
+            v.to_string()
+        }
+        Format::Kml => kml(lines, points, areas),
     }
+}
+
+fn geojson_area(a: &AreaFeature) -> Value {
+    let coords: Vec<Value> = a
+        .polygons
+        .iter()
+        .map(|p| {
+            Value::Array(
+                p.iter()
+                    .map(|r| Value::Array(r.iter().map(position).collect()))
+                    .collect(),
+            )
+        })
+        .collect();
+    json!({"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": coords}, "properties": {"name": a.name, "id": a.id, "code": a.id}})
 }
 
 /// GPX 1.1: markers as waypoints, tracks as tracks of segments.
@@ -157,8 +193,9 @@ fn kml_coords(points: &[GeoPoint]) -> String {
         .join(" ")
 }
 
-/// KML 2.2: a placemark per point and per track (a MultiGeometry of lines).
-pub fn kml(lines: &[LineFeature], points: &[PointFeature]) -> String {
+/// KML 2.2: a placemark per point, per track (a MultiGeometry of lines)
+/// and per area (a MultiGeometry of polygons).
+pub fn kml(lines: &[LineFeature], points: &[PointFeature], areas: &[AreaFeature]) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\n",
     );
@@ -181,6 +218,29 @@ pub fn kml(lines: &[LineFeature], points: &[PointFeature]) -> String {
                 "<LineString><coordinates>{}</coordinates></LineString>",
                 kml_coords(seg)
             ));
+        }
+        s.push_str("</MultiGeometry></Placemark>\n");
+    }
+    for a in areas {
+        s.push_str(&format!(
+            "<Placemark><name>{}</name><description>{}</description><MultiGeometry>",
+            xml_escape(&a.name),
+            xml_escape(&a.id)
+        ));
+        for p in &a.polygons {
+            s.push_str("<Polygon>");
+            for (i, ring) in p.iter().enumerate() {
+                let edge = if i == 0 {
+                    "outerBoundaryIs"
+                } else {
+                    "innerBoundaryIs"
+                };
+                s.push_str(&format!(
+                    "<{edge}><LinearRing><coordinates>{}</coordinates></LinearRing></{edge}>",
+                    kml_coords(ring)
+                ));
+            }
+            s.push_str("</Polygon>");
         }
         s.push_str("</MultiGeometry></Placemark>\n");
     }
@@ -294,7 +354,7 @@ mod tests {
     #[test]
     fn gpx_reads_back() {
         let (lines, points) = sample();
-        let g = gpx::parse(write(Format::Gpx, &lines, &points).as_bytes()).unwrap();
+        let g = gpx::parse(write(Format::Gpx, &lines, &points, &[]).as_bytes()).unwrap();
         assert_eq!(g.name.as_deref(), Some(lines[0].name.as_str()));
         let segs: Vec<Vec<GeoPoint>> = g
             .segments
@@ -309,7 +369,7 @@ mod tests {
     #[test]
     fn geojson_reads_back() {
         let (lines, points) = sample();
-        let text = write(Format::GeoJson, &lines, &points);
+        let text = write(Format::GeoJson, &lines, &points, &[]);
         let rows = places::read_geojson(text.as_bytes()).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].at, points[0].at);
@@ -329,12 +389,37 @@ mod tests {
     #[test]
     fn kml_reads_back() {
         let (lines, points) = sample();
-        let pms = read_kml(&write(Format::Kml, &lines, &points)).unwrap();
+        let pms = read_kml(&write(Format::Kml, &lines, &points, &[])).unwrap();
         assert_eq!(pms.len(), 2);
         assert_eq!(pms[0].name, "172");
         assert_eq!(pms[0].points, vec![points[0].at]);
         assert_eq!(pms[1].name, lines[0].name);
         assert_eq!(pms[1].description, "0190-abc");
         assert_eq!(pms[1].lines, lines[0].segments);
+    }
+
+    #[test]
+    fn areas_are_written_as_polygons_and_read_back() {
+        let p = |lat, lon| GeoPoint::new(lat, lon).unwrap();
+        let ring = vec![
+            p(22.8, 105.0),
+            p(22.8, 105.1),
+            p(22.9, 105.1),
+            p(22.8, 105.0),
+        ];
+        let areas = vec![AreaFeature {
+            name: "Xã Lũng Cú".into(),
+            id: "XA-LC".into(),
+            polygons: vec![vec![ring.clone()]],
+        }];
+        let text = write(Format::GeoJson, &[], &[], &areas);
+        let rows = crate::geo::shapes::read_geojson(text.as_bytes()).unwrap();
+        assert_eq!(
+            rows[0].shape,
+            crate::geo::shapes::Shape::Area(vec![vec![ring.clone()]])
+        );
+        let pms = read_kml(&write(Format::Kml, &[], &[], &areas)).unwrap();
+        assert_eq!(pms[0].description, "XA-LC");
+        assert_eq!(pms[0].lines, vec![ring]);
     }
 }

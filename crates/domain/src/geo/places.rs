@@ -5,7 +5,7 @@
 
 use super::{BBox, GeoPoint};
 use crate::error::{Problem, ValidationError};
-use crate::org::Code;
+use crate::org::{Code, Marker, Org};
 use serde_json::Value;
 
 /// What a row places.
@@ -165,18 +165,57 @@ pub fn area(existing: &[GeoPoint]) -> BBox {
         .unwrap_or(VIETNAM)
 }
 
+/// The area new places of `org` must lie in: around its located markers
+/// and units (see [`area`]). The one rule for files imported and for a
+/// record's coordinates set by hand.
+pub fn area_of(org: &Org) -> BBox {
+    let existing: Vec<GeoPoint> = org
+        .markers
+        .values()
+        .filter_map(|m| m.location)
+        .chain(org.units.values().filter_map(|u| u.location))
+        .collect();
+    area(&existing)
+}
+
+/// Refuses `at` outside `area`, naming `field`.
+pub fn check_point(field: &str, at: GeoPoint, area: &BBox) -> Result<(), ValidationError> {
+    if area.contains(at) {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        field,
+        Problem::OutsideArea {
+            point: at.text(),
+            area: area.text(),
+        },
+    ))
+}
+
 /// Refuses the first row outside `area`, naming it.
 pub fn check_area(rows: &[PlaceRow], area: &BBox) -> Result<(), ValidationError> {
-    match rows.iter().find(|r| !area.contains(r.at)) {
-        Some(r) => Err(at_row(
-            r.row,
-            Problem::OutsideArea {
-                point: r.at.text(),
-                area: area.text(),
-            },
-        )),
-        None => Ok(()),
+    for r in rows {
+        check_point(&format!("row {}", r.row), r.at, area)?;
     }
+    Ok(())
+}
+
+/// Checks a marker's `location` as a record carries it: WGS84, and where
+/// it is new or moved, inside the area of `org`'s places.
+pub fn check_marker(m: &Marker, org: &Org) -> Result<(), ValidationError> {
+    let Some(at) = m.location else {
+        return Ok(());
+    };
+    at.check()
+        .map_err(|p| ValidationError::new("location", p))?;
+    let before = org
+        .markers
+        .get(&(m.post.clone(), m.number.clone()))
+        .and_then(|b| b.location);
+    if before == Some(at) {
+        return Ok(());
+    }
+    check_point("location", at, &area_of(org))
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ fn unit(c: &str, from: Option<Date>, to: Option<Date>, successors: &[&str]) -> U
         valid_to: to,
         successors: successors.iter().map(|s| code(s)).collect(),
         location: None,
+        area: Vec::new(),
+        border: Vec::new(),
         verified: true,
         note: Text::default(),
     }

@@ -20,6 +20,8 @@ fn unit(c: &str, kind: UnitKind) -> Unit {
         valid_to: None,
         successors: vec![],
         location: None,
+        area: Vec::new(),
+        border: Vec::new(),
         verified: true,
         note: Text::default(),
     }

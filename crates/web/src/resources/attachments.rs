@@ -193,6 +193,7 @@ async fn attach_any(
             means,
             confirmed,
             max_bytes: max,
+            ids: None,
         };
         let (view, rev) = state
             .service

@@ -6,7 +6,7 @@
 //! (`resources/attachments.rs`: a GPX on a patrol is a track).
 
 use crate::error::{ApiError, Error};
-use crate::extract::{ApiCaller, SignedIn, back_of};
+use crate::extract::{ApiAdmin, ApiCaller, SignedIn, back_of, require_admin};
 use crate::params;
 use crate::view::{Frame, Tr, frame, render, unit_name};
 use crate::{AppState, now_ms};
@@ -19,7 +19,7 @@ use bienphong_domain::geo::export::{self, Format};
 use bienphong_domain::geo::view;
 use bienphong_domain::{Period, format};
 use bienphong_i18n::Lang;
-use bienphong_service::geo::{GeoOverview, GeoQuery};
+use bienphong_service::geo::{GeoOverview, GeoQuery, PlacesFile};
 use bienphong_service::{Principal, today};
 use serde_json::{Value, json};
 
@@ -107,7 +107,8 @@ async fn query_of(
 }
 
 /// The map's layers as a GeoJSON FeatureCollection: posts, markers (with
-/// their coverage) and tracks (simplified, each linking to its patrol).
+/// their coverage), tracks (simplified, each linking to its patrol), the
+/// units' areas (`layer: area`) and border lines (`layer: border`).
 pub fn map_geojson(o: &GeoOverview) -> Value {
     let mut features: Vec<Value> = o
         .posts
@@ -158,6 +159,36 @@ pub fn map_geojson(o: &GeoOverview) -> Value {
             "points": t.track.facts.points,
         }}));
     }
+    for u in &o.shapes {
+        if !u.area.is_empty() {
+            let polygons: Vec<Value> = u
+                .area
+                .iter()
+                .map(|p| {
+                    Value::Array(
+                        p.iter()
+                            .map(|r| {
+                                Value::Array(r.iter().map(|a| json!([a.lon, a.lat])).collect())
+                            })
+                            .collect(),
+                    )
+                })
+                .collect();
+            features.push(json!({"type": "Feature",
+                "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+                "properties": {"layer": "area", "code": u.code, "name": u.name, "kind": u.kind.as_str()}}));
+        }
+        if !u.border.is_empty() {
+            let lines: Vec<Value> = u
+                .border
+                .iter()
+                .map(|l| Value::Array(l.iter().map(|a| json!([a.lon, a.lat])).collect()))
+                .collect();
+            features.push(json!({"type": "Feature",
+                "geometry": {"type": "MultiLineString", "coordinates": lines},
+                "properties": {"layer": "border", "code": u.code, "name": u.name}}));
+        }
+    }
     json!({
         "type": "FeatureCollection",
         "features": features,
@@ -188,8 +219,8 @@ pub async fn map_export(
         .map_err(|p| ApiError::bad_request(lang, "format", p.to_string()))?;
     let gq = query_of(&state, &caller.principal, lang, &q).await?;
     let o = state.service.geo_overview(&gq, now_ms()).await?;
-    let (lines, points) = o.features();
-    let body = export::write(fmt, &lines, &points);
+    let (lines, points, areas) = o.features();
+    let body = export::write(fmt, &lines, &points, &areas);
     let name = format!(
         "bienphong-{}-{}.{}",
         gq.period.from,
@@ -207,6 +238,31 @@ pub async fn map_export(
         body,
     )
         .into_response())
+}
+
+/// Imports a places file (the body: a CSV of points, or a GeoJSON of
+/// points, areas and border lines) as `geo places` does: all or nothing
+/// (administrators).
+pub async fn api_import_places(
+    State(state): State<AppState>,
+    ApiAdmin(caller): ApiAdmin,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, Error> {
+    require_admin(&caller.principal, caller.lang)?;
+    // GeoJSON is told from CSV by its first character.
+    let file = PlacesFile::read("body", &body).map_err(bienphong_service::ServiceError::from)?;
+    let actor = bienphong_service::Actor {
+        name: caller.principal.name.clone(),
+        now_ms: now_ms(),
+    };
+    let n = state.service.import_places(&actor, &file).await?;
+    Ok(Json(json!({
+        "points": file.points.len(),
+        "shapes": file.shapes.len(),
+        "records": n.records,
+        "areas": n.areas,
+        "borders": n.borders,
+    })))
 }
 
 /// One row of the coverage table.

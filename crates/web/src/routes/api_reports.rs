@@ -145,6 +145,21 @@ pub(super) fn api_routes() -> Vec<ApiRoute> {
             )
         },
         ApiRoute {
+            body: Some("PlacesFile"),
+            response: Some("PlacesResult"),
+            ..route(
+                Method::POST,
+                "/api/v1/map/places",
+                "Import the coordinates of markers and posts, communes' areas and border lines \
+                 (a CSV or GeoJSON file as the body, as `geo places`): checked whole, written in \
+                 one transaction as marker and unit revisions, or refused naming the row \
+                 (administrators)",
+                "map",
+                &[200, 400, 403, 422],
+                on(F::POST, geo::api_import_places),
+            )
+        },
+        ApiRoute {
             query: BRIEFING_QUERY,
             required: &["year", "quarter"],
             ..route(

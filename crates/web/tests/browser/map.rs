@@ -1,8 +1,9 @@
 //! The map page in a real browser, with no network but this server: a
 //! Lũng Cú editor attaches a GPX to a patrol from its page (the web form),
 //! opens the map over a small offline basemap (an MBTiles file made here),
-//! sees the post's markers coloured by coverage and the track, and clicks
-//! the track through to its patrol.
+//! sees the post's markers coloured by coverage, the track and the
+//! commune's area (a layer toggled off and on), and clicks the track
+//! through to its patrol.
 //!
 //! With `BIENPHONG_SCREENSHOT=1` it also saves the map as `docs/map.png`.
 
@@ -151,6 +152,13 @@ pub async fn run(c: Client, base: String, patrol: String, day: String, gpx: std:
         "layers: {layers}"
     );
     let track = find(&c, &format!("path.geo-track-{patrol}")).await;
+    // The commune's area is a layer of its own, toggled off and on.
+    find(&c, "path.geo-area-XA-LUNGCU").await;
+    let toggle = "const l = Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label')).find(l => l.textContent.includes('Địa giới xã')); l.querySelector('input').click(); return document.querySelectorAll('path.geo-area').length;";
+    let shown = c.execute(toggle, vec![]).await.unwrap();
+    assert_eq!(shown.as_u64(), Some(0), "the area hidden");
+    let shown = c.execute(toggle, vec![]).await.unwrap();
+    assert_eq!(shown.as_u64(), Some(1), "the area shown again");
     // Tiles came from this server's basemap and were drawn.
     let deadline = Instant::now() + WAIT;
     loop {
@@ -208,6 +216,21 @@ async fn the_map_shows_markers_and_a_track_that_opens_its_patrol() {
         ..Default::default()
     };
     let app = common::spawn_app_with(config).await;
+    // Lũng Cú commune's area: a square around the first marker.
+    let area = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"XA-LUNGCU"}},"geometry":{{"type":"Polygon","coordinates":[[[{w},{s}],[{e},{s}],[{e},{n}],[{w},{n}],[{w},{s}]]]}}}}]}}"#,
+        w = at.1 - 0.02,
+        e = at.1 + 0.02,
+        s = at.0 - 0.02,
+        n = at.0 + 0.02
+    );
+    let file = bienphong_service::geo::PlacesFile::read("xa.geojson", area.as_bytes()).unwrap();
+    let actor = bienphong_service::Actor {
+        name: "test".into(),
+        now_ms: 1_700_000_000_000,
+    };
+    let n = app.service.import_places(&actor, &file).await.unwrap();
+    assert_eq!(n.areas, 1);
     // A walk north-east past the patrol's first marker, 0,0004° east of it
     // half-way (a slanting line: one WebDriver can click at its middle).
     let mut gpx = String::from(

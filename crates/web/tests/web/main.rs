@@ -16,6 +16,7 @@ mod attachments;
 mod briefing;
 mod contract;
 mod edxml;
+mod geo;
 mod labels;
 mod ops;
 mod org_pages;
