@@ -223,7 +223,7 @@ pub(crate) async fn insert_audit_in(
                 .push_bind(e.detail.clone())
                 .push_bind(e.address.clone());
         });
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }

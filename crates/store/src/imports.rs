@@ -131,7 +131,7 @@ pub(crate) async fn set_bases(
                 .push_bind(revision.to_string());
         });
         q.push(" ON CONFLICT (record_id) DO UPDATE SET revision_id = excluded.revision_id");
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }

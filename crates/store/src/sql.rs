@@ -1080,7 +1080,7 @@ async fn load_prior(
             q.push(" ORDER BY h.record_id FOR UPDATE OF h");
         }
         for row in q
-            .build_for(Backend::of(&conn))
+            .build_for(Backend::of(conn))
             .fetch_all(&mut *conn)
             .await?
         {
@@ -1104,7 +1104,7 @@ async fn load_prior(
         q.push_list(chunk.iter().map(|id| id.to_string()));
         q.push(")");
         for row in q
-            .build_for(Backend::of(&conn))
+            .build_for(Backend::of(conn))
             .fetch_all(&mut *conn)
             .await?
         {
@@ -1134,7 +1134,7 @@ pub(crate) async fn set_conflicts(
         let mut q = Sql::new("DELETE FROM conflicts WHERE record_id IN (");
         q.push_list(chunk.iter().map(|(id, _, _)| id.to_string()));
         q.push(")");
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
         let open: Vec<_> = chunk.iter().filter(|(_, _, h)| h.len() > 1).collect();
         if open.is_empty() {
             continue;
@@ -1147,7 +1147,7 @@ pub(crate) async fn set_conflicts(
                 .push_bind(record_type.as_str().to_string())
                 .push_bind(serde_json::to_string(&heads).unwrap_or_else(|_| "[]".into()));
         });
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -1254,7 +1254,7 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
             " ON CONFLICT (record_id) DO UPDATE SET record_type = excluded.record_type, \
              revision_id = excluded.revision_id, deleted = excluded.deleted",
         );
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
 
     for chunk in upserts.chunks(CHUNK) {
@@ -1279,14 +1279,14 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
              category = excluded.category, set_id = excluded.set_id, \
              subject_of = excluded.subject_of, content = excluded.content",
         );
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
 
     for chunk in removals.chunks(CHUNK) {
         let mut q = Sql::new("DELETE FROM current_records WHERE record_id IN (");
         q.push_list(chunk.iter().map(|id| id.to_string()));
         q.push(")");
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
 
     add_facts(conn, deltas).await
@@ -1348,7 +1348,7 @@ async fn purge_in(
         q.push_list(keys());
         q.push(") GROUP BY record_id");
         let counted: Vec<(String, String, i64)> = q
-            .build_for(Backend::of(&conn))
+            .build_for(Backend::of(conn))
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -1365,12 +1365,12 @@ async fn purge_in(
         );
         q.push_list(keys());
         q.push("))");
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
         for table in ["current_records", "heads", "conflicts", "revisions"] {
             let mut q = Sql::new(format!("DELETE FROM {table} WHERE record_id IN ("));
             q.push_list(keys());
             q.push(")");
-            q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+            q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
         }
         if counted.is_empty() {
             continue;
@@ -1384,7 +1384,7 @@ async fn purge_in(
                 .push_bind(reason.to_string())
                 .push_bind(at_ms);
         });
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
         removed += counted.iter().map(|(_, _, n)| *n as usize).sum::<usize>();
     }
     Ok(removed)
@@ -1413,7 +1413,7 @@ async fn add_deltas(
              RETURNING {key}, measure_id, set_id, value"
         ));
         for row in q
-            .build_for(Backend::of(&conn))
+            .build_for(Backend::of(conn))
             .fetch_all(&mut *conn)
             .await?
         {
@@ -1503,7 +1503,7 @@ async fn insert_revisions(
                 .push_bind(i64::from(r.deleted))
                 .push_bind(r.content.clone());
         });
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -1537,7 +1537,7 @@ async fn insert_receipts(
                 .push_bind(node.clone())
                 .push_bind(receipt.received_ms);
         });
-        q.build_for(Backend::of(&conn)).execute(&mut *conn).await?;
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
