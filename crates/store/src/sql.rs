@@ -1079,11 +1079,7 @@ async fn load_prior(
             // deadlock each other.
             q.push(" ORDER BY h.record_id FOR UPDATE OF h");
         }
-        for row in q
-            .build_for(Backend::of(conn))
-            .fetch_all(&mut *conn)
-            .await?
-        {
+        for row in q.build_for(Backend::of(conn)).fetch_all(&mut *conn).await? {
             let record_type = parse_type(row.try_get("record_type")?)?;
             let content: Option<String> = row.try_get("content")?;
             let prior = Prior {
@@ -1103,11 +1099,7 @@ async fn load_prior(
         let mut q = Sql::new("SELECT record_id, heads FROM conflicts WHERE record_id IN (");
         q.push_list(chunk.iter().map(|id| id.to_string()));
         q.push(")");
-        for row in q
-            .build_for(Backend::of(conn))
-            .fetch_all(&mut *conn)
-            .await?
-        {
+        for row in q.build_for(Backend::of(conn)).fetch_all(&mut *conn).await? {
             let record: RecordId = parse_id(row.try_get("record_id")?)?;
             if let Some(p) = out.get_mut(&record) {
                 p.conflict = parse_heads(row.try_get("heads")?)?;
@@ -1412,11 +1404,7 @@ async fn add_deltas(
             " ON CONFLICT ({key}, measure_id, set_id) DO UPDATE SET value = {table}.value + excluded.value \
              RETURNING {key}, measure_id, set_id, value"
         ));
-        for row in q
-            .build_for(Backend::of(conn))
-            .fetch_all(&mut *conn)
-            .await?
-        {
+        for row in q.build_for(Backend::of(conn)).fetch_all(&mut *conn).await? {
             if row.try_get::<i64, _>("value")? == 0 {
                 emptied.push((
                     row.try_get::<i64, _>(key)?,
