@@ -1597,7 +1597,7 @@ pub(crate) async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
         ));
         q.push_list(chunk.iter().cloned());
         q.push(") ORDER BY seq");
-        let rows = q.build_for(Backend::of(&tx)).fetch_all(&mut *tx).await?;
+        let rows = q.build_for(Backend::of(tx)).fetch_all(&mut *tx).await?;
         let mut changes = Vec::with_capacity(rows.len());
         for row in &rows {
             let r = revision_from_row(row)?;
