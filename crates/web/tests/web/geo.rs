@@ -29,10 +29,13 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
-/// A PMTiles v3 archive of `tiles` ((z, x, y), bytes) as the spec lays it
+/// A tile's (z, x, y) and its bytes.
+type Tile = ((u8, u32, u32), Vec<u8>);
+
+/// A PMTiles v3 archive of `tiles` as the spec lays it
 /// out: the root directory gzipped, holding the first tile and a leaf
 /// directory (uncompressed inside the gzip, as any) with the others.
-fn pmtiles(tiles: &[((u8, u32, u32), Vec<u8>)]) -> Vec<u8> {
+fn pmtiles(tiles: &[Tile]) -> Vec<u8> {
     let mut sorted: Vec<(u64, &Vec<u8>)> = tiles
         .iter()
         .map(|((z, x, y), b)| (bienphong_store::pmtiles_tile_id(*z, *x, *y).unwrap(), b))
