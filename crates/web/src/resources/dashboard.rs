@@ -10,8 +10,11 @@ use crate::view::{Frame, Tr, frame, render, unit_name};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use bienphong_domain::Content;
+use bienphong_domain::access::Role;
 use bienphong_domain::format;
 use bienphong_domain::org::Code;
+use bienphong_domain::signoff::Overdue;
 use bienphong_domain::{Cutoff, Period};
 use bienphong_i18n::Lang;
 use bienphong_report::{AnnualReview, Summary};
@@ -60,6 +63,28 @@ pub struct DashboardCache {
     entries: StateCache<(Option<String>, i16, i8), Arc<DashboardData>>,
     /// The year a dashboard opens on, per store state and scope.
     default_years: StateCache<Option<String>, i16>,
+    /// What is overdue, per store state, reader's grant and day: finding it
+    /// reads every document the reader may see and each one's answers, too
+    /// much for every visit of the page.
+    overdue: StateCache<OverdueKey, Arc<Vec<(Overdue, Content)>>>,
+}
+
+/// A grant (role, unit, may read personal data) and the day.
+type OverdueKey = (Role, String, bool, bienphong_domain::Date);
+
+async fn overdue_of(
+    state: &AppState,
+    seq: i64,
+    who: &bienphong_service::Principal,
+) -> Result<Arc<Vec<(Overdue, Content)>>, bienphong_service::ServiceError> {
+    let g = &who.grant;
+    let key = (g.role, g.unit.to_string(), g.restricted, today());
+    if let Some(found) = state.dashboard_cache.overdue.get(seq, key.clone()) {
+        return Ok(found);
+    }
+    let found = Arc::new(state.service.overdue_as(who, crate::now_ms()).await?);
+    state.dashboard_cache.overdue.put(seq, key, found.clone());
+    Ok(found)
 }
 
 async fn dashboard_data(
@@ -245,13 +270,11 @@ pub async fn page(
         series.name = t.get(key);
     }
     let chart = (!chart.is_empty()).then(|| chart.svg()).transpose()?;
-    let overdue = state
-        .service
-        .overdue_as(&auth.principal, crate::now_ms())
+    let overdue = overdue_of(&state, seq, &auth.principal)
         .await?
-        .into_iter()
+        .iter()
         .map(|(o, c)| {
-            let doc = match &c {
+            let doc = match c {
                 bienphong_domain::Content::Document(d) if d.number.is_empty() => {
                     d.title.as_str().to_string()
                 }

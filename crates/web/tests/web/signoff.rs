@@ -406,6 +406,17 @@ async fn signoff_recipients_acknowledge_themselves_and_overdue_shows_until_they_
             .any(|o| o["document"] == id.as_str()),
         "{overdue}"
     );
+    // The dashboard keeps what is overdue per store state: the answer is a
+    // new state, so the page no longer lists the document.
+    let dashboard = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!dashboard.contains(title), "{dashboard}");
     // A unit that is no recipient cannot acknowledge it.
     let (s, _) = api(
         &app,
