@@ -114,7 +114,10 @@ if [ "$(curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" "$BASE$LIST" | md5sum)
     echo "server.sh: the post editor's list is the administrator's" >&2
     exit 1
 fi
-curl -fsS -b "bp_session=$ADMIN_COOKIE" "$BASE/?year=2023" | grep -q "Tổng quan" ||
+# Read whole before searching: `grep -q` stops at the first match, and curl
+# writing into the closed pipe fails the check under pipefail.
+dashboard=$(curl -fsS -b "bp_session=$ADMIN_COOKIE" "$BASE/?year=2023")
+grep -q "Tổng quan" <<< "$dashboard" ||
     { echo "server.sh: the dashboard is not the dashboard" >&2; exit 1; }
 
 # The server's resident memory sampled every 0,2 s while loaded.
