@@ -417,4 +417,15 @@ fn serve_refuses_a_basemap_it_cannot_read_at_start() {
         "{}",
         r.stderr
     );
+    // Refused before anything starts: no address announced, and a new data
+    // directory gets no store and no administrator's password.
+    assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
+    let empty = tempfile::tempdir().unwrap();
+    let r = run(bin(empty.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--basemap"])
+        .arg(&bad)
+        .timeout(std::time::Duration::from_secs(60)));
+    assert_ne!(r.code, 0);
+    assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
+    assert!(!empty.path().join("bienphong.sqlite").exists());
 }

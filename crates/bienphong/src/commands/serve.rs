@@ -307,6 +307,16 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
         }
         _ => None,
     };
+    // The basemap too: before, a damaged file was refused only after the
+    // address and a new administrator's password had been printed.
+    let basemap = match &args.basemap {
+        Some(path) => Some(
+            bienphong_store::Basemap::open(path)
+                .await
+                .with_context(|| path.display().to_string())?,
+        ),
+        None => None,
+    };
     let service = ctx.shared_service().await?.clone();
     let (location, data, lang) = (ctx.location(), &ctx.data, ctx.lang);
     // `--log` (or BIENPHONG_LOG); an unreadable filter falls back to the
@@ -363,14 +373,6 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<()> {
     }
     out.flush().context("stdout")?;
     drop(out);
-    let basemap = match &args.basemap {
-        Some(path) => Some(
-            bienphong_store::Basemap::open(path)
-                .await
-                .with_context(|| path.display().to_string())?,
-        ),
-        None => None,
-    };
     let config = ServerConfig {
         session_ttl: Duration::from_secs(args.session_hours.max(1) * 3600),
         secure_cookies: args.secure_cookies || tls.is_some(),
