@@ -47,6 +47,13 @@ pub mod measure {
     pub fn programme_started(programme: &Code) -> String {
         format!("{PROGRAMME_STARTED_PREFIX}{programme}")
     }
+    /// Counted on a programme's last day, so that those in force during a
+    /// period are the ones started by its end less the ones ended before
+    /// its start: two sums instead of a walk over every programme.
+    pub const PROGRAMME_ENDED_PREFIX: &str = "programme.ended.";
+    pub fn programme_ended(programme: &Code) -> String {
+        format!("{PROGRAMME_ENDED_PREFIX}{programme}")
+    }
     /// Whole đồng, on the day of each disbursement.
     pub const PROGRAMME_DISBURSED_PREFIX: &str = "programme.disbursed.";
     pub fn programme_disbursed(programme: &Code) -> String {
@@ -162,6 +169,9 @@ pub fn contributions(content: &Content) -> Vec<Contribution> {
         }
         Content::Programme(p) => {
             add(p.start, measure::programme_started(&p.programme), 1);
+            if let Some(end) = p.end {
+                add(end, measure::programme_ended(&p.programme), 1);
+            }
             for d in &p.disbursements {
                 add(
                     d.date,

@@ -9,7 +9,7 @@ use crate::{
     Conflict, CurrentRecord, CurrentRow, DerivedSnapshot, Head, ListFilter, MeasureSum, Purge,
     Receipt, Result, Store, StoreError, Write,
 };
-use bienphong_domain::facts::{contributions, unit_set};
+use bienphong_domain::facts::{contributions, measure, unit_set};
 use bienphong_domain::format::day_key;
 use bienphong_domain::org::Code;
 use bienphong_domain::scope::Scope;
@@ -20,7 +20,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyConnection, AnyPool};
 use sqlx::{AssertSqlSafe, Connection, Executor, Row};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -436,12 +436,70 @@ impl SqlStore {
             node_id: NodeId::new(),
             key: key.cloned(),
         };
+        store.rebuild_if_pending().await?;
         store.node_id = store.node_id_of().await?;
         Ok(store)
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Programmes in force during `period` by programme, for the records
+    /// of `units` (every unit: `None`): those started by its last day less
+    /// those ended before its first, each a sum of facts from the store's
+    /// first day, so the rows read do not grow with the programmes.
+    async fn programmes_active(
+        &self,
+        period: Period,
+        units: &Option<Vec<Code>>,
+    ) -> Result<Vec<(String, i64)>> {
+        let first: Option<i64> = sqlx::query_scalar("SELECT MIN(day) FROM daily_facts")
+            .fetch_one(&self.pool)
+            .await?;
+        let Some(first) = first.and_then(date_of_key) else {
+            return Ok(Vec::new());
+        };
+        let sums = |to: Option<Date>, prefix: &'static str| {
+            let units = units.clone();
+            async move {
+                let Some(to) = to.filter(|to| *to >= first) else {
+                    return Ok(BTreeMap::new());
+                };
+                let mut q = Sql::new("SELECT m.name, CAST(SUM(f.value) AS BIGINT) FROM (");
+                push_facts(
+                    &mut q,
+                    vec![(Period { from: first, to }, units)],
+                    Measures::Prefixed(prefix),
+                );
+                q.push(") AS f JOIN measures m ON m.id = f.measure_id GROUP BY m.name");
+                let rows: Vec<(String, i64)> = q
+                    .build_query_as_for(self.backend)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok::<_, StoreError>(
+                    rows.into_iter()
+                        .filter_map(|(name, n)| {
+                            name.strip_prefix(prefix).map(|code| (code.to_string(), n))
+                        })
+                        .collect::<BTreeMap<String, i64>>(),
+                )
+            }
+        };
+        let started = sums(Some(period.to), measure::PROGRAMME_STARTED_PREFIX).await?;
+        let ended = sums(
+            period.from.yesterday().ok(),
+            measure::PROGRAMME_ENDED_PREFIX,
+        )
+        .await?;
+        Ok(started
+            .into_iter()
+            .map(|(code, n)| {
+                let gone = ended.get(&code).copied().unwrap_or(0);
+                (code, n - gone)
+            })
+            .filter(|(_, n)| *n != 0)
+            .collect())
     }
 
     pub fn backend(&self) -> Backend {
@@ -483,6 +541,36 @@ impl SqlStore {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Rebuilds the derived tables once after a migration that changed the
+    /// rules deriving them (`pending_rebuilds`), in one transaction with the
+    /// emptying of that table: an interrupted rebuild is done again at the
+    /// next open, and of two processes opening at once one rebuilds.
+    async fn rebuild_if_pending(&self) -> Result<()> {
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pending_rebuilds")
+            .fetch_one(&self.pool)
+            .await?;
+        if pending == 0 {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("LOCK TABLE pending_rebuilds IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pending_rebuilds")
+            .fetch_one(&mut *tx)
+            .await?;
+        if pending > 0 {
+            rebuild_in(&mut tx).await?;
+            sqlx::query("DELETE FROM pending_rebuilds")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn node_id_of(&self) -> Result<NodeId> {
@@ -939,7 +1027,16 @@ fn scope_runs(period: Period, scope: &Option<Scope>) -> Vec<(Period, Option<Vec<
 /// calendar blocks of the run. The runs do not overlap, nor do the blocks of
 /// a run, so each fact is read at most once; a run reads a bounded number
 /// of rows per measure and unit set, whatever its length.
-fn push_facts(q: &mut Sql, runs: Vec<(Period, Option<Vec<Code>>)>, measure: Option<&str>) {
+/// Which measures [`push_facts`] reads.
+#[derive(Clone, Copy)]
+enum Measures<'a> {
+    All,
+    Named(&'a str),
+    /// Every measure whose name starts with this.
+    Prefixed(&'a str),
+}
+
+fn push_facts(q: &mut Sql, runs: Vec<(Period, Option<Vec<Code>>)>, measures: Measures<'_>) {
     let mut first = true;
     let mut select = |q: &mut Sql, table: &str, column: &str| {
         if !first {
@@ -949,10 +1046,20 @@ fn push_facts(q: &mut Sql, runs: Vec<(Period, Option<Vec<Code>>)>, measure: Opti
         q.push(format!(
             "SELECT measure_id, set_id, value FROM {table} WHERE "
         ));
-        if let Some(name) = measure {
-            q.push("measure_id = (SELECT id FROM measures WHERE name = ")
-                .push_bind(name.to_string())
-                .push(") AND ");
+        match measures {
+            Measures::All => {}
+            Measures::Named(name) => {
+                q.push("measure_id = (SELECT id FROM measures WHERE name = ")
+                    .push_bind(name.to_string())
+                    .push(") AND ");
+            }
+            Measures::Prefixed(prefix) => {
+                // The prefixes are the product's own measure names, which hold
+                // no LIKE wildcard.
+                q.push("measure_id IN (SELECT id FROM measures WHERE name LIKE ")
+                    .push_bind(format!("{prefix}%"))
+                    .push(") AND ");
+            }
         }
         q.push(column);
     };
@@ -1849,7 +1956,7 @@ impl Store for SqlStore {
         let mut q = Sql::new(format!(
             "SELECT m.name, {lead}, CAST(SUM(f.value) AS BIGINT) FROM ("
         ));
-        push_facts(&mut q, runs, None);
+        push_facts(&mut q, runs, Measures::All);
         q.push(format!(
             ") AS f JOIN measures m ON m.id = f.measure_id{join} GROUP BY {group}"
         ));
@@ -1883,6 +1990,17 @@ impl Store for SqlStore {
         period: Period,
         units: Option<Scope>,
     ) -> Result<Vec<(String, i64)>> {
+        if record_type == RecordType::Programme {
+            let runs = scope_runs(period, &units);
+            match runs.as_slice() {
+                [] => return Ok(Vec::new()),
+                [(_, run_units)] => return self.programmes_active(period, run_units).await,
+                // A scope whose units change during the period counts a
+                // programme once however many of its runs it is in force
+                // in, which two sums per run cannot say: read the rows.
+                _ => {}
+            }
+        }
         let mut q = Sql::new(
             "SELECT COALESCE(category, ''), COUNT(*) FROM current_records WHERE record_type = ",
         );
@@ -1906,7 +2024,7 @@ impl Store for SqlStore {
             "SELECT DISTINCT unit FROM unit_set_members WHERE set_id IN \
              (SELECT set_id FROM (",
         );
-        push_facts(&mut q, scope_runs(period, &None), Some(measure));
+        push_facts(&mut q, scope_runs(period, &None), Measures::Named(measure));
         q.push(") AS f GROUP BY set_id HAVING SUM(value) > 0)");
         let units: Vec<(String,)> = q
             .build_query_as_for(self.backend)

@@ -903,6 +903,54 @@ async fn sums_agree_with_the_daily_facts<S: Store>(store: &S, stage: &str) {
         store.verify_derived().await.unwrap(),
         "{stage}: equal to a rebuild"
     );
+
+    // Programmes in force, from two sums of facts, equal a count of the
+    // programmes themselves.
+    let programmes: Vec<bienphong_domain::record::Programme> = store
+        .list(ListFilter {
+            record_type: Some(RecordType::Programme),
+            ..ListFilter::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(
+            |r| match Content::from_json(RecordType::Programme, &r.content).unwrap() {
+                Content::Programme(p) => p,
+                other => panic!("not a programme: {other:?}"),
+            },
+        )
+        .collect();
+    let mut in_force = 0;
+    for period in &periods {
+        for scope in [None, Some("XA-LC"), Some("XA-ML"), Some("BP-LC")] {
+            let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+            for p in &programmes {
+                let named = std::iter::once(&p.sponsor_unit)
+                    .chain(&p.partner_units)
+                    .any(|u| scope.is_none_or(|s| u.as_str() == s));
+                if named && p.start <= period.to && p.end.is_none_or(|e| e >= period.from) {
+                    *expected.entry(p.programme.to_string()).or_default() += 1;
+                }
+            }
+            let got: BTreeMap<String, i64> = store
+                .count_active(
+                    RecordType::Programme,
+                    *period,
+                    scope.map(|u| Scope::from(vec![code(u)])),
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .collect();
+            assert_eq!(
+                got, expected,
+                "{stage}: programmes in force {period:?}, {scope:?}"
+            );
+            in_force += expected.len();
+        }
+    }
+    assert!(in_force > 20, "{stage}: programmes in force in the periods");
 }
 
 /// Sums over awkward periods — across month and year edges of both
@@ -944,6 +992,34 @@ pub async fn sums_over_any_period_equal_the_daily_facts<S: Store>(store: S) {
                 .map(|r| (r.record_id, r.record_type, r.id)),
         );
     }
+    // Programmes of two kinds started on each day, some ended a few days
+    // later, some still in force.
+    let programme = |i: usize, end: Option<&str>| {
+        let mut v = json!({"programme": if i % 2 == 0 { "X" } else { "Y" },
+                           "sponsor_unit": "BP-LC", "beneficiary_kind": "child",
+                           "start": days[i], "monthly_amount": 500000});
+        if i % 2 == 0 {
+            v["partner_units"] = json!(["XA-LC"]);
+        }
+        if let Some(end) = end {
+            v["end"] = json!(end);
+        }
+        content(RecordType::Programme, v)
+    };
+    let programmes: Vec<(RecordId, RecordType, RevisionId)> = store
+        .commit(
+            (0..days.len())
+                .map(|i| {
+                    let end = (i % 3 != 2).then(|| days[(i + 3).min(days.len() - 1)]);
+                    new(RecordType::Programme, programme(i, end))
+                })
+                .collect(),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.record_id, r.record_type, r.id))
+        .collect();
     sums_agree_with_the_daily_facts(&store, "after writes").await;
 
     let change = |(record_id, record_type, parent): (RecordId, RecordType, RevisionId),
@@ -962,19 +1038,31 @@ pub async fn sums_over_any_period_equal_the_daily_facts<S: Store>(store: S) {
         .commit(vec![
             change(live[0], Some(patrol("2024-02-29", 9, 2, &["XA-ML"]))),
             change(live[3], Some(case("2023-12-15", 4, "2.25"))),
+            // Ended later, no longer ended, ended at last.
+            change(programmes[0], Some(programme(0, Some("2024-12-31")))),
+            change(programmes[1], Some(programme(1, None))),
+            change(programmes[2], Some(programme(2, Some("2023-12-14")))),
         ])
         .await
         .unwrap();
     sums_agree_with_the_daily_facts(&store, "after edits").await;
 
     store
-        .commit(vec![change(live[4], None), change(live[9], None)])
+        .commit(vec![
+            change(live[4], None),
+            change(live[9], None),
+            change(programmes[4], None),
+        ])
         .await
         .unwrap();
     sums_agree_with_the_daily_facts(&store, "after deletes").await;
 
     store
-        .purge(&[live[6].0, live[11].0], "out_of_scope", 42)
+        .purge(
+            &[live[6].0, live[11].0, programmes[7].0],
+            "out_of_scope",
+            42,
+        )
         .await
         .unwrap();
     sums_agree_with_the_daily_facts(&store, "after a purge").await;
@@ -1470,6 +1558,62 @@ pub async fn verify_detects_drift_and_rebuild_repairs_it(db: &Db) {
         assert!(s.verify_derived().await.unwrap());
         s.close().await;
     }
+}
+
+/// A store whose fact rules changed (a row in `pending_rebuilds`, as a
+/// migration leaves it) is rebuilt when it is next opened, once: the
+/// programme that ended gains its `programme.ended.` fact.
+pub async fn a_pending_rebuild_runs_at_the_next_open(db: &Db) {
+    let s = db.open().await;
+    s.commit(structure()).await.unwrap();
+    s.commit(vec![new(
+        RecordType::Programme,
+        content(
+            RecordType::Programme,
+            json!({"programme": "X", "sponsor_unit": "BP-LC", "beneficiary_kind": "child",
+                   "start": "2023-01-10", "end": "2023-02-20", "monthly_amount": 500000}),
+        ),
+    )])
+    .await
+    .unwrap();
+    s.close().await;
+    // As a store written before the rule: no fact of the programme's end.
+    for table in [
+        "daily_facts",
+        "half_month_facts",
+        "month_facts",
+        "year_facts",
+    ] {
+        db.raw(&format!(
+            "DELETE FROM {table} WHERE measure_id IN \
+             (SELECT id FROM measures WHERE name = 'programme.ended.X')"
+        ))
+        .await;
+    }
+    db.raw("INSERT INTO pending_rebuilds (reason) VALUES ('test')")
+        .await;
+    let s = db.open().await;
+    assert!(s.verify_derived().await.unwrap());
+    let in_force = |from: &str, to: &str| {
+        let s = &s;
+        let period = Period::new(from.parse().unwrap(), to.parse().unwrap()).unwrap();
+        async move {
+            s.count_active(RecordType::Programme, period, None)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        in_force("2023-02-01", "2023-02-28").await,
+        vec![("X".into(), 1)]
+    );
+    assert!(in_force("2023-03-01", "2023-03-31").await.is_empty());
+    s.close().await;
+    // Done once: drift made now is not repaired by another open.
+    db.raw("UPDATE year_facts SET value = value + 1").await;
+    let s = db.open().await;
+    assert!(!s.verify_derived().await.unwrap());
+    s.close().await;
 }
 
 /// A binary older than the database's schema refuses to run against it.
@@ -2632,6 +2776,7 @@ macro_rules! conformance_suite {
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);
+            db_test!($backend, a_pending_rebuild_runs_at_the_next_open);
             db_test!(
                 $backend,
                 sync_conflicts_held_before_their_table_are_found_by_its_migration
