@@ -338,18 +338,18 @@ pub fn max_chars(kind: Kind) -> Option<usize> {
 
 /// The hard limits of the fields of `content`, each named by its path.
 pub fn check_limits(content: &Content) -> Result<(), ValidationError> {
-    let Ok(json) = serde_json::from_str::<Value>(&content.to_json()) else {
-        return Ok(());
-    };
+    let json = content.to_value();
     for item in form_of(content.record_type()) {
         match item {
-            Item::Field(f) => within(f.kind, f.name, f.name, json.get(f.name))?,
+            Item::Field(f) => within(f.kind, f.name, || f.name.to_string(), json.get(f.name))?,
             Item::Rows { name, fields, .. } => {
                 let rows = json.get(name).and_then(Value::as_array);
                 for (i, row) in rows.into_iter().flatten().enumerate() {
                     for f in fields {
-                        let path = format!("{name}[{i}].{}", f.name);
-                        within(f.kind, f.name, &path, row.get(f.name))?;
+                        // The path is written only for a refusal: every
+                        // row of an import is checked here, twice.
+                        let path = || format!("{name}[{i}].{}", f.name);
+                        within(f.kind, f.name, path, row.get(f.name))?;
                     }
                 }
             }
@@ -358,11 +358,16 @@ pub fn check_limits(content: &Content) -> Result<(), ValidationError> {
     Ok(())
 }
 
-fn within(kind: Kind, name: &str, path: &str, v: Option<&Value>) -> Result<(), ValidationError> {
+fn within(
+    kind: Kind,
+    name: &str,
+    path: impl Fn() -> String,
+    v: Option<&Value>,
+) -> Result<(), ValidationError> {
     let too_long = |s: &str, max: usize| {
         (s.chars().count() > max).then(|| {
             ValidationError::new(
-                path,
+                path(),
                 Problem::TooLong {
                     chars: s.chars().count(),
                     max,
@@ -375,7 +380,7 @@ fn within(kind: Kind, name: &str, path: &str, v: Option<&Value>) -> Result<(), V
             let max = max_count(name);
             if n.as_u64().is_none_or(|n| n > u64::from(max)) {
                 return Err(ValidationError::new(
-                    path,
+                    path(),
                     Problem::AboveLimit {
                         value: n.as_i64().map_or_else(|| n.to_string(), format::integer),
                         max: format::integer(i64::from(max)),
@@ -391,7 +396,7 @@ fn within(kind: Kind, name: &str, path: &str, v: Option<&Value>) -> Result<(), V
         (_, Some(Value::Array(items))) => {
             for (i, s) in items.iter().filter_map(Value::as_str).enumerate() {
                 if let Some(e) = max_chars(kind).and_then(|max| too_long(s, max)) {
-                    return Err(ValidationError::new(format!("{path}[{i}]"), e.problem));
+                    return Err(ValidationError::new(format!("{}[{i}]", path()), e.problem));
                 }
             }
         }

@@ -596,6 +596,31 @@ impl Content {
         value.unwrap_or_default()
     }
 
+    /// The canonical JSON as a value: what [`Content::to_json`] writes,
+    /// without printing it to text and reading it back.
+    pub fn to_value(&self) -> serde_json::Value {
+        let value = match self {
+            Self::Unit(r) => serde_json::to_value(r),
+            Self::Link(r) => serde_json::to_value(r),
+            Self::Marker(r) => serde_json::to_value(r),
+            Self::Catalogue(r) => serde_json::to_value(r),
+            Self::Patrol(r) => serde_json::to_value(r),
+            Self::Case(r) => serde_json::to_value(r),
+            Self::CaseSubjects(r) => serde_json::to_value(r),
+            Self::Meeting(r) => serde_json::to_value(r),
+            Self::Document(r) => serde_json::to_value(r),
+            Self::Programme(r) => serde_json::to_value(r),
+            Self::Beneficiary(r) => serde_json::to_value(r),
+            Self::Propaganda(r) => serde_json::to_value(r),
+            Self::Disaster(r) => serde_json::to_value(r),
+            Self::BriefingReport(r) => serde_json::to_value(r),
+            Self::Attachment(r) => serde_json::to_value(r),
+            Self::Signoff(r) => serde_json::to_value(r),
+        };
+        // As in `to_json`: plain structs with string keys always serialise.
+        value.unwrap_or_default()
+    }
+
     /// The day the record is reported under.
     pub fn date(&self) -> Option<Date> {
         match self {

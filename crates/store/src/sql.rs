@@ -778,7 +778,9 @@ impl SqlStore {
         if let Some(receipt) = receipt {
             insert_receipts(&mut tx, &fresh, receipt).await?;
         }
-        store_revisions(&mut tx, self.backend, &fresh, order, prior, state).await?;
+        // Received JSON is another node's text: the current rows keep
+        // this node's canonical form of it.
+        store_revisions(&mut tx, self.backend, &fresh, false, order, prior, state).await?;
         tx.commit().await?;
         Ok(fresh.len())
     }
@@ -816,6 +818,7 @@ impl Staged {
             conn,
             backend,
             &self.revisions,
+            true,
             self.order,
             self.prior,
             self.state,
@@ -1311,7 +1314,13 @@ impl Ids {
 }
 
 /// Brings heads, current records and daily facts in line with `changes`.
-async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<()> {
+/// `json` holds the canonical JSON of the changes' contents where it is
+/// already written out (by their revisions), so that it is not again.
+async fn apply_derived(
+    conn: &mut AnyConnection,
+    changes: &[Change],
+    json: &HashMap<RevisionId, &str>,
+) -> Result<()> {
     let mut ids = Ids::default();
     let mut deltas: HashMap<(i64, i64, i64), i64> = HashMap::new();
     let mut upserts = Vec::new();
@@ -1370,7 +1379,10 @@ async fn apply_derived(conn: &mut AnyConnection, changes: &[Change]) -> Result<(
                 .push_bind(content.category().map(str::to_string))
                 .push_bind(*set_id)
                 .push_bind(content.subject_of().map(|r| r.to_string()))
-                .push_bind(content.to_json());
+                .push_bind(
+                    json.get(&change.after.head.revision_id)
+                        .map_or_else(|| content.to_json(), |j| (*j).to_string()),
+                );
         });
         q.push(
             " ON CONFLICT (record_id) DO UPDATE SET record_type = excluded.record_type, \
@@ -1498,8 +1510,10 @@ async fn add_deltas(
     deltas: HashMap<(i64, i64, i64), i64>,
 ) -> Result<()> {
     let mut deltas: Vec<_> = deltas.into_iter().filter(|(_, v)| *v != 0).collect();
+    if deltas.is_empty() {
+        return Ok(());
+    }
     deltas.sort_unstable();
-    let mut emptied = Vec::new();
     for chunk in deltas.chunks(CHUNK) {
         let mut q = Sql::new(format!(
             "INSERT INTO {table} ({key}, measure_id, set_id, value) "
@@ -1508,38 +1522,37 @@ async fn add_deltas(
             row.push_bind(*k).push_bind(*m).push_bind(*s).push_bind(*v);
         });
         q.push(format!(
-            " ON CONFLICT ({key}, measure_id, set_id) DO UPDATE SET value = {table}.value + excluded.value \
-             RETURNING {key}, measure_id, set_id, value"
+            " ON CONFLICT ({key}, measure_id, set_id) DO UPDATE SET value = {table}.value + excluded.value"
         ));
-        for row in q.build_for(Backend::of(conn)).fetch_all(&mut *conn).await? {
-            if row.try_get::<i64, _>("value")? == 0 {
-                emptied.push((
-                    row.try_get::<i64, _>(key)?,
-                    row.try_get::<i64, _>("measure_id")?,
-                    row.try_get::<i64, _>("set_id")?,
-                ));
-            }
-        }
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
-    for (k, m, s) in emptied {
-        sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE {key} = $1 AND measure_id = $2 AND set_id = $3"
-        )))
-        .bind(k)
-        .bind(m)
-        .bind(s)
-        .execute(&mut *conn)
-        .await?;
+    // No row is ever left at zero (a delta of zero is not written, and a
+    // row brought to zero goes here), so the zero rows among the touched
+    // keys are exactly those these deltas emptied. Found by key rather
+    // than returned by the upserts: every returned row is a message from
+    // SQLite's worker thread, which cost one thread switch per fact.
+    let mut keys: Vec<i64> = deltas.iter().map(|((k, _, _), _)| *k).collect();
+    keys.dedup();
+    for chunk in keys.chunks(CHUNK) {
+        let mut q = Sql::new(format!(
+            "DELETE FROM {table} WHERE value = 0 AND {key} IN ("
+        ));
+        q.push_list(chunk.iter().copied());
+        q.push(")");
+        q.build_for(Backend::of(conn)).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 /// Appends `revisions` and brings the derived tables from each touched
 /// record's `prior` state to its new one (`state`), in first-touched `order`.
+/// `canonical`: the revisions' JSON is their content's canonical form
+/// (written by [`stage`]), which the current rows may take as it is.
 async fn store_revisions(
     conn: &mut AnyConnection,
     backend: Backend,
     revisions: &[Revision],
+    canonical: bool,
     order: Vec<RecordId>,
     mut prior: HashMap<RecordId, Prior>,
     mut state: HashMap<RecordId, After>,
@@ -1555,7 +1568,16 @@ async fn store_revisions(
             })
         })
         .collect();
-    apply_derived(conn, &changes).await?;
+    let json: HashMap<RevisionId, &str> = if canonical {
+        revisions
+            .iter()
+            .filter(|r| !r.deleted)
+            .map(|r| (r.id, r.content.as_str()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    apply_derived(conn, &changes, &json).await?;
     // Last, so that the sequence numbers are drawn in the serialized step
     // just before the commit (see `insert_revisions`).
     insert_revisions(conn, backend, revisions).await
@@ -1726,7 +1748,7 @@ pub(crate) async fn rebuild_in(tx: &mut AnyConnection) -> Result<()> {
                 },
             });
         }
-        apply_derived(&mut *tx, &changes).await?;
+        apply_derived(&mut *tx, &changes, &HashMap::new()).await?;
     }
     Ok(())
 }

@@ -2423,6 +2423,55 @@ pub async fn imports_of_many_batches_are_all_or_nothing(store: SqlStore) {
     }
 }
 
+/// An import that takes the last record of a day and unit set elsewhere
+/// empties that day's facts: their rows go, as a rebuild would leave them,
+/// while the other set's rows of the same day stay.
+pub async fn imports_remove_the_facts_they_empty(store: SqlStore) {
+    use bienphong_store::ImportStore;
+    async fn persons_on(store: &SqlStore, day: &str) -> i64 {
+        let day: bienphong_domain::Date = day.parse().unwrap();
+        store
+            .sum_measures(Period::new(day, day).unwrap(), None, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.measure == "patrol.force.BDBP")
+            .map_or(0, |s| s.value)
+    }
+    store.commit(structure()).await.unwrap();
+    let moved = store
+        .commit(vec![
+            new(RecordType::Patrol, patrol("2023-03-10", 4, 2, &[])),
+            new(RecordType::Patrol, patrol("2023-03-10", 3, 1, &["XA-LC"])),
+        ])
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(persons_on(&store, "2023-03-10").await, 7);
+    let rows_before = store.derived_snapshot().await.unwrap().facts.len();
+    store
+        .commit_import(
+            vec![Write {
+                record_id: moved.record_id,
+                parent: Some(moved.id),
+                ..new(RecordType::Patrol, patrol("2023-04-20", 4, 2, &[]))
+            }],
+            HashSet::new(),
+            vec![],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(persons_on(&store, "2023-03-10").await, 3);
+    assert_eq!(persons_on(&store, "2023-04-20").await, 4);
+    let after = store.derived_snapshot().await.unwrap();
+    assert!(after.facts.iter().all(|(_, _, _, v)| *v != 0));
+    assert!(after.month_facts.iter().all(|(_, _, _, v)| *v != 0));
+    // The moved patrol's rows left one day for another: as many as before.
+    assert_eq!(after.facts.len(), rows_before);
+    assert!(store.verify_derived().await.unwrap());
+}
+
 /// An import notes each record's base in the transaction of its writes; a
 /// record deleted since is found by its base, and comes back (same id, a
 /// revision following its tombstone) only from a commit naming it.
@@ -2760,6 +2809,7 @@ macro_rules! conformance_suite {
             store_test!($backend, the_document_register_never_repeats_a_number);
             store_test!($backend, imports_note_bases_and_restore_only_what_they_name);
             store_test!($backend, imports_of_many_batches_are_all_or_nothing);
+            store_test!($backend, imports_remove_the_facts_they_empty);
             store_test!($backend, receipts_are_kept_for_received_revisions);
             store_test!($backend, a_units_seizures_are_those_of_its_live_cases);
             store_test!($backend, a_purge_removes_records_whole_and_notes_it);
