@@ -833,4 +833,37 @@ fn signatures_are_judged_against_the_trust_list_and_the_receiver_answers_with_a_
     assert_eq!(x["deliveries"][0]["organ"], status.from.id.as_str());
     assert_eq!(x["deliveries"][0]["status"], "received");
     assert_eq!(revision_count(data.path()), before + 1);
+
+    // The receiving unit acknowledges the document: its answer now says
+    // accepted, and the sender, taking it in, shows that.
+    let received = imported["id"].as_str().unwrap();
+    let unit = show(data.path(), received)["content"]["recipients"][0]["unit"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    stdout(bin(data.path()).args(["signoff", "acknowledge", received, "--unit", &unit]));
+    let later = dir.path().join("later.xml");
+    let said = stdout(
+        bin(data.path())
+            .args(["--lang", "vi", "edxml", "answer", received, "--out"])
+            .arg(&later),
+    );
+    assert!(said.contains("Đã tiếp nhận"), "{said}");
+    let status = bienphong_edxml::read_status(&std::fs::read(&later).unwrap()).unwrap();
+    assert_eq!(status.status, bienphong_edxml::StatusKind::Accepted);
+    let said = stdout(
+        bin(data.path())
+            .args(["--lang", "vi", "edxml", "import"])
+            .arg(&later),
+    );
+    assert!(said.contains("Đã tiếp nhận"), "{said}");
+    let sent = show(data.path(), id);
+    let x = &sent["content"]["exchange"];
+    assert_eq!(x["deliveries"].as_array().map(Vec::len), Some(1));
+    assert_eq!(x["deliveries"][0]["status"], "accepted");
+    // A document that did not come as a packet has no answer to write.
+    let r = run(bin(data.path())
+        .args(["--lang", "en", "edxml", "answer", id, "--out"])
+        .arg(dir.path().join("none.xml")));
+    assert_ne!(r.code, 0);
 }

@@ -216,6 +216,7 @@ fn every_flag_of_every_command_is_described() {
         &["edxml", "export", "document"],
         &["edxml", "export", "report"],
         &["edxml", "import"],
+        &["edxml", "answer"],
         &["edxml", "verify"],
     ];
     for command in commands {

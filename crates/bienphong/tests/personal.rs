@@ -256,3 +256,77 @@ fn the_2023_review_for_the_national_reporting_system_holds_aggregates_only() {
     let zip = std::fs::read(&file).unwrap();
     assert!(zip.starts_with(b"PK"));
 }
+
+#[test]
+fn a_briefing_for_the_national_reporting_system_holds_its_counts_only() {
+    let data = demo();
+    let words = personal_words(data.path());
+    let name = list_json(data.path(), &["case_subjects", "--restricted"])
+        .iter()
+        .flat_map(|c| {
+            c["content"]["subjects"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .find_map(|s| s["name"].as_str().map(str::to_string))
+        .expect("case subjects in the demo");
+    let q = ["--unit", "BP-LUNGCU", "--year", "2023", "--quarter", "4"];
+    // A narrative that names a person and a case, as people write them.
+    let told = format!("Phối hợp bắt giữ đối tượng {name} vận chuyển ma túy qua mốc 428.");
+    stdout(
+        bin(data.path())
+            .args(["briefing", "write"])
+            .args(q)
+            .args(["--results", &told]),
+    );
+    let whole = stdout(bin(data.path()).args(["briefing", "show"]).args(q));
+    assert!(whole.contains(&told), "{whole}");
+
+    let json: Value = serde_json::from_str(&stdout(
+        bin(data.path()).args(["briefing", "show"]).args(q).args([
+            "--format",
+            "json",
+            "--aggregate-only",
+        ]),
+    ))
+    .unwrap();
+    assert_eq!(json["channel"], "aggregate_only");
+    assert!(json["title"].as_str().unwrap().contains("Quý IV"), "{json}");
+    assert!(json["statement"].as_str().unwrap().contains("09/2019"));
+    assert!(json["suppression_rule"].as_str().unwrap().contains("<5"));
+    let rows = json["tables"][0]["rows"].as_array().unwrap();
+    assert!(rows.len() >= 5, "{json}");
+    for row in rows {
+        let label = row[0].as_str().unwrap();
+        assert!(!label.starts_with("Thu giữ"), "no quantity seized: {row}");
+        match &row[1] {
+            Value::Number(n) => {
+                let n = n.as_i64().unwrap();
+                assert!(n == 0 || n >= 5, "{row}");
+            }
+            other => assert_eq!(other, "<5", "{row}"),
+        }
+    }
+    for format in ["json", "md", "csv"] {
+        let text = stdout(bin(data.path()).args(["briefing", "show"]).args(q).args([
+            "--format",
+            format,
+            "--aggregate-only",
+        ]));
+        assert!(!text.contains(&name), "{format} names {name}");
+        assert!(!text.contains("mốc 428"), "{format} tells the case");
+        for w in &words {
+            assert!(!text.contains(w.as_str()), "{format} holds {w:?}");
+        }
+        assert!(text.contains("Nghị định 09/2019/NĐ-CP"), "{format}");
+    }
+    // A DOCX is not made for the channel: refused, nothing written.
+    let r = run(bin(data.path())
+        .args(["briefing", "show"])
+        .args(q)
+        .args(["--format", "docx", "--aggregate-only", "-o"])
+        .arg(data.path().join("x.docx")));
+    assert_ne!(r.code, 0);
+    assert!(!data.path().join("x.docx").exists());
+}

@@ -184,6 +184,43 @@ pub fn without(content: &Content, person: &str) -> Option<Content> {
     }
 }
 
+/// A file's link as an erasure leaves it: without the file's name (which
+/// may be the person's), still naming its record and which bytes it named
+/// (whose removal follows from it). Other content is returned as it is.
+pub fn unnamed_file(content: &Content) -> Content {
+    match content {
+        Content::Attachment(a) => Content::Attachment(crate::attachment::Attachment {
+            name: crate::text::Text::new(""),
+            ..a.clone()
+        }),
+        other => other.clone(),
+    }
+}
+
+/// The names of the people an erasure took out of a revision: those
+/// `before` gives that `after`, its cleared form, no longer does. A node
+/// reads them from its own copy of a revision and the cleared one the
+/// server sent, to clear the revisions the server never held (set aside,
+/// not yet sent); they are never kept.
+pub fn erased_names(before: &Content, after: &Content) -> Vec<String> {
+    let people = |c: &Content| -> Vec<String> {
+        match c {
+            Content::Beneficiary(b) => vec![b.name.as_str().to_string()],
+            Content::CaseSubjects(s) => s
+                .subjects
+                .iter()
+                .map(|x| x.name.as_str().to_string())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let left = people(after);
+    people(before)
+        .into_iter()
+        .filter(|n| !n.trim().is_empty() && !left.iter().any(|l| same_name(l, n)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -420,6 +420,73 @@ pub fn actions(content: &Content) -> &[Action] {
     }
 }
 
+/// Where the handling of a document received as an edXML packet stands,
+/// as its status packet tells the sender: *arrived* until a recipient
+/// acknowledges it; then *accepted*; with required actions, *in progress*
+/// once one is reported on or closed, *done* when all are done or
+/// cancelled. A recipient's latest acknowledgement decides for it, as for
+/// what is overdue. A state the document was given otherwise (refused,
+/// failed) stays. `None` for a document that did not come as a packet.
+pub fn exchange_status(
+    d: &crate::record::Document,
+    answers: &[Answer],
+) -> Option<crate::exchange::Status> {
+    use crate::exchange::{Direction, Status};
+    let x = d
+        .exchange
+        .as_deref()
+        .filter(|x| x.direction == Direction::Incoming)?;
+    if x.status != Status::Received {
+        return Some(x.status);
+    }
+    let latest = |unit: &Code| {
+        answers
+            .iter()
+            .filter(|a| a.signoff.decision == Decision::Acknowledged && &a.signoff.unit == unit)
+            .max_by_key(|a| (a.created_ms, a.revision_id))
+    };
+    let acknowledged = d
+        .recipients
+        .iter()
+        .any(|r| r.acknowledged_on.is_some() || latest(&r.unit).is_some());
+    if !acknowledged {
+        return Some(Status::Received);
+    }
+    if d.actions.is_empty() {
+        return Some(Status::Accepted);
+    }
+    let reported = |i: usize, a: &Action| {
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        latest(&a.owner_unit).and_then(|ans| {
+            ans.signoff
+                .actions
+                .iter()
+                .find(|r| r.action == index)
+                .map(|r| r.status)
+        })
+    };
+    let closed = |s: ActionStatus| matches!(s, ActionStatus::Done | ActionStatus::Cancelled);
+    let states: Vec<(ActionStatus, Option<ActionStatus>)> = d
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.status, reported(i, a)))
+        .collect();
+    if states
+        .iter()
+        .all(|(own, told)| closed(*own) || told.is_some_and(closed))
+    {
+        Some(Status::Done)
+    } else if states
+        .iter()
+        .any(|(own, told)| closed(*own) || told.is_some())
+    {
+        Some(Status::Processing)
+    } else {
+        Some(Status::Accepted)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +560,66 @@ mod tests {
         let s = Signer::parse("party_secretary@XMA").unwrap();
         assert_eq!(s.to_string(), "party_secretary@XMA");
         assert!(Signer::parse("mayor@XMA").is_none());
+    }
+
+    #[test]
+    fn an_incoming_document_moves_past_arrived_as_its_recipient_answers() {
+        use crate::exchange::Status;
+        let mut d: crate::record::Document = serde_json::from_value(serde_json::json!({
+            "date": "2026-03-10", "document_type": "KH", "number": "15/KH-BCH",
+            "issuer": "Bộ Chỉ huy", "unit": "BP", "title": "Kế hoạch",
+            "recipients": [{"unit": "BP"}],
+            "actions": [{"text": "Rà soát", "owner_unit": "BP"}],
+            "exchange": {"direction": "incoming", "document_id": "A,2026,15", "sender": "A"}
+        }))
+        .unwrap();
+        let ack = |at: i64, reports: Vec<ActionReport>| {
+            let mut a = answer(
+                Position::Commander,
+                "BP",
+                Decision::Acknowledged,
+                RevisionId::new(),
+                at,
+            );
+            a.signoff.position = None;
+            a.signoff.actions = reports;
+            a
+        };
+        let report = |status| ActionReport {
+            action: 0,
+            status,
+            note: Text::default(),
+        };
+        assert_eq!(exchange_status(&d, &[]), Some(Status::Received));
+        assert_eq!(
+            exchange_status(&d, &[ack(1, vec![])]),
+            Some(Status::Accepted)
+        );
+        let open = ack(2, vec![report(ActionStatus::Open)]);
+        assert_eq!(
+            exchange_status(&d, &[ack(1, vec![]), open.clone()]),
+            Some(Status::Processing)
+        );
+        let done = ack(3, vec![report(ActionStatus::Done)]);
+        assert_eq!(exchange_status(&d, &[open, done]), Some(Status::Done));
+        // Another unit's acknowledgement is not the recipient's.
+        let mut stranger = ack(4, vec![report(ActionStatus::Done)]);
+        stranger.signoff.unit = code("X");
+        assert_eq!(exchange_status(&d, &[stranger]), Some(Status::Received));
+        // Without actions, acknowledging accepts it; a refusal stays.
+        d.actions.clear();
+        assert_eq!(
+            exchange_status(&d, &[ack(1, vec![])]),
+            Some(Status::Accepted)
+        );
+        if let Some(x) = d.exchange.as_deref_mut() {
+            x.status = Status::Rejected;
+        }
+        assert_eq!(
+            exchange_status(&d, &[ack(1, vec![])]),
+            Some(Status::Rejected)
+        );
+        d.exchange = None;
+        assert_eq!(exchange_status(&d, &[]), None);
     }
 }

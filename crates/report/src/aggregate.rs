@@ -253,11 +253,83 @@ fn title(report: &Report) -> String {
 /// XLSX or CSV): the statement of the channel and its rule, then the
 /// suppressed tables. A DOCX is not made for this channel.
 pub fn render_aggregate(report: &Report, format: Format) -> Result<Vec<u8>> {
-    let tables = aggregate_tables(report);
-    let title = title(report);
+    render_channel(
+        &title(report),
+        SUPPRESSION_RULE,
+        &aggregate_tables(report),
+        format,
+    )
+}
+
+/// The rule a briefing report's figures follow on the channel.
+pub const BRIEFING_RULE: &str = "Quy tắc ẩn số liệu nhỏ: số đếm từ 1 đến 4 ghi \"<5\". Các chỉ tiêu là những đại lượng khác nhau, không có dòng tổng cộng, nên không ô nào suy ra được từ các ô khác. Không kèm phần kết quả, tồn tại, đề xuất, nhiệm vụ chuyển tiếp, văn bản quá hạn và số lượng tang vật thu giữ.";
+
+/// A briefing report's figures as the channel sends them: the counts
+/// (patrols and their forces, cases and subjects, documents, propaganda,
+/// disaster response), each below the threshold shown as `<5`. The
+/// quantities seized stay out (a quantity can single out one case), and so
+/// does every text: the narrative, the actions carried over, the overdue
+/// documents (their titles and units name cases and people).
+pub fn briefing_aggregate_table(view: &crate::briefing::BriefingView) -> DataTable {
+    let rows = view
+        .figures
+        .iter()
+        .filter(|f| !f.key.starts_with("seizure"))
+        .filter_map(|f| {
+            let value = f.value.value();
+            // Every figure left is a count; one that is not whole is no
+            // count and stays out.
+            if !value.fract().is_zero() {
+                return None;
+            }
+            let n = rust_decimal::prelude::ToPrimitive::to_i64(&value)?;
+            let cell = if (1..THRESHOLD).contains(&n) {
+                Value::Text(SMALL.to_string())
+            } else {
+                Value::Integer(n)
+            };
+            Some(vec![Value::Text(f.label.as_str().to_string()), cell])
+        })
+        .collect();
+    DataTable {
+        name: "Số liệu",
+        headers: vec!["Chỉ tiêu", "Số lượng"],
+        rows,
+    }
+}
+
+/// A unit's briefing report for the aggregate-only channel in `format`
+/// (Markdown, JSON, XLSX or CSV), saying so in the file.
+pub fn render_briefing_aggregate(
+    view: &crate::briefing::BriefingView,
+    format: Format,
+) -> Result<Vec<u8>> {
+    let title = format!(
+        "Số liệu tổng hợp báo cáo giao ban {} — {} (từ ngày {} đến ngày {})",
+        view.name,
+        view.unit.name,
+        bienphong_domain::format::date(view.period.from),
+        bienphong_domain::format::date(view.period.to)
+    );
+    render_channel(
+        &title,
+        BRIEFING_RULE,
+        &[briefing_aggregate_table(view)],
+        format,
+    )
+}
+
+/// The file of the channel: `title`, the statement of the channel and
+/// `rule`, then `tables`.
+fn render_channel(
+    title: &str,
+    rule: &str,
+    tables: &[DataTable],
+    format: Format,
+) -> Result<Vec<u8>> {
     match format {
         Format::Markdown => {
-            let mut out = format!("# {title}\n\n{CHANNEL}\n\n{SUPPRESSION_RULE}\n");
+            let mut out = format!("# {title}\n\n{CHANNEL}\n\n{rule}\n");
             for t in tables.iter().filter(|t| !t.is_empty()) {
                 out.push_str(&format!("\n## {}\n\n{}", t.name, t.markdown()));
             }
@@ -272,7 +344,7 @@ pub fn render_aggregate(report: &Report, format: Format) -> Result<Vec<u8>> {
                 "channel": "aggregate_only",
                 "title": title,
                 "statement": CHANNEL,
-                "suppression_rule": SUPPRESSION_RULE,
+                "suppression_rule": rule,
                 "threshold": THRESHOLD,
                 "tables": tables.iter().filter(|t| !t.is_empty()).map(|t| json!({
                     "name": t.name,
@@ -285,13 +357,13 @@ pub fn render_aggregate(report: &Report, format: Format) -> Result<Vec<u8>> {
                 .map_err(|e| ReportError::Render(e.to_string()))
         }
         Format::Xlsx => {
-            let statement = statement_table(&title);
+            let statement = statement_table(title, rule);
             let mut all = vec![&statement];
             all.extend(tables.iter());
             crate::xlsx::tables_to_xlsx(&all)
         }
         Format::Csv => {
-            let statement = statement_table(&title);
+            let statement = statement_table(title, rule);
             let mut all = vec![&statement];
             all.extend(tables.iter());
             Ok(crate::xlsx::tables_to_csv(&all))
@@ -304,14 +376,14 @@ pub fn render_aggregate(report: &Report, format: Format) -> Result<Vec<u8>> {
 
 /// The first sheet (or block) of a file of the channel: what it is and the
 /// rule its cells follow.
-fn statement_table(title: &str) -> DataTable {
+fn statement_table(title: &str, rule: &str) -> DataTable {
     DataTable {
         name: "Kênh báo cáo",
         headers: vec!["Nội dung"],
         rows: vec![
             vec![Value::Text(title.to_string())],
             vec![Value::Text(CHANNEL.to_string())],
-            vec![Value::Text(SUPPRESSION_RULE.to_string())],
+            vec![Value::Text(rule.to_string())],
         ],
     }
 }

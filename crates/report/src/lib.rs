@@ -20,7 +20,10 @@ mod tables;
 mod words;
 mod xlsx;
 
-pub use aggregate::{CHANNEL, SUPPRESSION_RULE, THRESHOLD, aggregate_tables, render_aggregate};
+pub use aggregate::{
+    BRIEFING_RULE, CHANNEL, SUPPRESSION_RULE, THRESHOLD, aggregate_tables,
+    briefing_aggregate_table, render_aggregate, render_briefing_aggregate,
+};
 pub use annual::{AnnualReview, UnitRef, annual_review, annual_review_mapped};
 pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, OverdueDocument,

@@ -65,15 +65,37 @@ struct StatusPlan {
 }
 
 impl<S: Store + BlobStore> Service<S> {
+    /// Where the handling of the incoming document `record` stands: what
+    /// its recipients' acknowledgements say
+    /// ([`bienphong_domain::signoff::exchange_status`]).
+    pub async fn incoming_status(&self, record: RecordId) -> Result<Status> {
+        let d = self.document(record).await?;
+        self.incoming_status_of(record, &d).await
+    }
+
+    async fn incoming_status_of(
+        &self,
+        record: RecordId,
+        d: &bienphong_domain::record::Document,
+    ) -> Result<Status> {
+        if d.exchange
+            .as_deref()
+            .is_none_or(|x| x.direction != Direction::Incoming)
+        {
+            return Err(EdxmlProblem::NotIncoming.into());
+        }
+        let answers = self.raw_answers(record).await?;
+        bienphong_domain::signoff::exchange_status(d, &answers)
+            .ok_or_else(|| EdxmlProblem::NotIncoming.into())
+    }
+
     /// The status packet of the incoming document `record`: its
-    /// registering unit tells the sender where the document stands.
+    /// registering unit tells the sender where the document stands — as
+    /// its recipients' acknowledgements have moved it on.
     pub async fn status_packet(&self, record: RecordId, now_ms: i64) -> Result<String> {
         let d = self.document(record).await?;
-        let Some(x) = d
-            .exchange
-            .as_deref()
-            .filter(|x| x.direction == Direction::Incoming)
-        else {
+        let status = self.incoming_status_of(record, &d).await?;
+        let Some(x) = d.exchange.as_deref() else {
             return Err(EdxmlProblem::NotIncoming.into());
         };
         let org = self.org_shared().await?;
@@ -83,7 +105,7 @@ impl<S: Store + BlobStore> Service<S> {
             code: d.number.to_string(),
             date: Some(d.date),
             document_id: x.document_id.clone(),
-            status: kind_of(x.status),
+            status: kind_of(status),
             description: String::new(),
             timestamp: time_text(now_ms),
         }))

@@ -91,6 +91,17 @@ pub struct Erased {
     pub cleared: usize,
 }
 
+/// What one erasure call writes, gathered record by record before the one
+/// transaction that writes it.
+#[derive(Default)]
+struct ErasurePlan {
+    writes: Vec<Write>,
+    clears: Vec<(RevisionId, String)>,
+    notes: Vec<Erasure>,
+    done: Vec<Erased>,
+    restore: Vec<RecordId>,
+}
+
 fn json_of(content: &str) -> Option<serde_json::Value> {
     serde_json::from_str(content).ok()
 }
@@ -136,6 +147,100 @@ impl<S: Store + AccountStore + PersonalStore> Service<S> {
             }
         }
         Ok(found.into_iter().collect())
+    }
+
+    /// Plans the erasure of record `id`: `clear` gives what each earlier
+    /// revision keeps (`None`: it held nothing to erase), `after` what the
+    /// record holds from now on given what it holds now (`None`: deleted).
+    /// Returns whether the record is deleted by it.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one record's erasure: who, when, why, and its two rules"
+    )]
+    async fn plan_erasure(
+        &self,
+        plan: &mut ErasurePlan,
+        id: RecordId,
+        actor: &str,
+        now_ms: i64,
+        request: Option<&str>,
+        clear: impl Fn(&Content) -> Option<Content>,
+        after: impl Fn(Option<Content>) -> Option<Content>,
+    ) -> Result<bool> {
+        let history = self.store().history(id).await?;
+        let Some(head) = self.store().head(id).await? else {
+            return Ok(false);
+        };
+        let mut cleared_ids = Vec::new();
+        let mut last_live = None;
+        for r in &history {
+            if r.deleted {
+                continue;
+            }
+            let content = Content::from_json(r.record_type, &r.content)
+                .map_err(|e| StoreError::Corrupt(format!("{} {}: {e}", r.record_type, id)))?;
+            if let Some(c) = clear(&content) {
+                plan.clears.push((r.id, c.to_json()));
+                cleared_ids.push(r.id);
+            }
+            last_live = Some(content);
+        }
+        let write = |content: Option<Content>, parent: RevisionId| Write {
+            record_id: id,
+            record_type: head.record_type,
+            content,
+            parent: Some(parent),
+            resolves: Vec::new(),
+            author: actor.to_string(),
+            created_ms: now_ms,
+            revision_id: Some(RevisionId::default()),
+        };
+        // The erasing revision: the record without the person, or a
+        // tombstone. A record deleted before is revived cleared and
+        // deleted again, so that a revision carries the erasure.
+        let mut erasing = if head.deleted {
+            let revived = write(
+                last_live
+                    .as_ref()
+                    .map(|c| clear(c).unwrap_or_else(|| c.clone())),
+                head.revision_id,
+            );
+            let parent = revived.revision_id.unwrap_or_default();
+            plan.restore.push(id);
+            plan.writes.push(revived);
+            write(None, parent)
+        } else {
+            let now = self
+                .store()
+                .get(id)
+                .await?
+                .map(|r| Content::from_json(r.record_type, &r.content))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("{id}: {e}")))?;
+            // A record that no longer names them (an earlier version
+            // did) keeps what it holds: the same content, again.
+            write(after(now), head.revision_id)
+        };
+        erasing.revision_id.get_or_insert_with(RevisionId::default);
+        let revision_id = erasing.revision_id.unwrap_or_default();
+        let deleted = erasing.content.is_none();
+        plan.writes.push(erasing);
+        plan.done.push(Erased {
+            record_id: id,
+            record_type: head.record_type,
+            revision_id,
+            cleared: cleared_ids.len(),
+        });
+        plan.notes.push(Erasure {
+            record_id: id,
+            record_type: head.record_type,
+            revision_id,
+            cleared: cleared_ids,
+            request_id: request.map(str::to_string),
+            actor: actor.to_string(),
+            at_ms: now_ms,
+        });
+        Ok(deleted)
     }
 
     /// Registers a data subject's request received on `received`: due two
@@ -328,89 +433,47 @@ impl<S: Store + AccountStore + PersonalStore> Service<S> {
             );
         }
         let ids = self.records_naming(&person).await?;
-        let mut writes = Vec::new();
-        let mut clears = Vec::new();
-        let mut notes = Vec::new();
-        let mut done = Vec::new();
-        let mut restore = Vec::new();
+        let mut plan = ErasurePlan::default();
         for id in ids {
-            let history = self.store().history(id).await?;
-            let Some(head) = self.store().head(id).await? else {
-                continue;
-            };
-            let mut cleared_ids = Vec::new();
-            let mut last_live = None;
-            for r in &history {
-                if r.deleted {
-                    continue;
+            let deleted = self
+                .plan_erasure(
+                    &mut plan,
+                    id,
+                    actor,
+                    now_ms,
+                    request,
+                    |c| cleared(c, &person),
+                    |c| match c {
+                        Some(c) if names(&c, &person) => without(&c, &person),
+                        other => other,
+                    },
+                )
+                .await?;
+            // The files of a record that was theirs alone (a beneficiary, a
+            // case's only subject) go with it; a case that keeps other
+            // subjects keeps its files, which may be about them.
+            if deleted {
+                for link in self.store().links_to(id).await? {
+                    self.plan_erasure(
+                        &mut plan,
+                        link,
+                        actor,
+                        now_ms,
+                        request,
+                        |c| Some(bienphong_domain::personal::unnamed_file(c)),
+                        |_| None,
+                    )
+                    .await?;
                 }
-                let content = Content::from_json(r.record_type, &r.content)
-                    .map_err(|e| StoreError::Corrupt(format!("{} {}: {e}", r.record_type, id)))?;
-                if let Some(c) = cleared(&content, &person) {
-                    clears.push((r.id, c.to_json()));
-                    cleared_ids.push(r.id);
-                }
-                last_live = Some(content);
             }
-            let write = |content: Option<Content>, parent: RevisionId| Write {
-                record_id: id,
-                record_type: head.record_type,
-                content,
-                parent: Some(parent),
-                resolves: Vec::new(),
-                author: actor.to_string(),
-                created_ms: now_ms,
-                revision_id: Some(RevisionId::default()),
-            };
-            // The erasing revision: the record without the person, or a
-            // tombstone. A record deleted before is revived cleared and
-            // deleted again, so that a revision carries the erasure.
-            let mut erasing = if head.deleted {
-                let revived = write(
-                    last_live
-                        .as_ref()
-                        .map(|c| cleared(c, &person).unwrap_or_else(|| c.clone())),
-                    head.revision_id,
-                );
-                let parent = revived.revision_id.unwrap_or_default();
-                restore.push(id);
-                writes.push(revived);
-                write(None, parent)
-            } else {
-                let now = self
-                    .store()
-                    .get(id)
-                    .await?
-                    .map(|r| Content::from_json(r.record_type, &r.content))
-                    .transpose()
-                    .map_err(|e| StoreError::Corrupt(format!("{id}: {e}")))?;
-                // A record that no longer names them (an earlier version
-                // did) keeps what it holds: the same content, again.
-                let after = match now {
-                    Some(c) if names(&c, &person) => without(&c, &person),
-                    other => other,
-                };
-                write(after, head.revision_id)
-            };
-            erasing.revision_id.get_or_insert_with(RevisionId::default);
-            let revision_id = erasing.revision_id.unwrap_or_default();
-            writes.push(erasing);
-            done.push(Erased {
-                record_id: id,
-                record_type: head.record_type,
-                revision_id,
-                cleared: cleared_ids.len(),
-            });
-            notes.push(Erasure {
-                record_id: id,
-                record_type: head.record_type,
-                revision_id,
-                cleared: cleared_ids,
-                request_id: request.map(str::to_string),
-                actor: actor.to_string(),
-                at_ms: now_ms,
-            });
         }
+        let ErasurePlan {
+            writes,
+            clears,
+            notes,
+            done,
+            restore,
+        } = plan;
         if done.is_empty() {
             return Ok(done);
         }

@@ -104,6 +104,11 @@ pub trait PersonalStore: Send + Sync {
         &self,
         revisions: &[RevisionId],
     ) -> impl Future<Output = Result<Vec<Erasure>>> + Send;
+
+    /// The attachment records (links to files) that named `record` in any
+    /// of their revisions, live or deleted: the files an erasure of the
+    /// record takes with it.
+    fn links_to(&self, record: RecordId) -> impl Future<Output = Result<Vec<RecordId>>> + Send;
 }
 
 /// What an erasure changes besides its new revisions: the revisions whose
@@ -156,7 +161,54 @@ pub(crate) async fn clear_in(
         .execute(&mut *conn)
         .await?;
     }
+    remove_erased_files(conn, erasures).await?;
     Ok(changed)
+}
+
+/// Removes the bytes of the files whose every link was erased: an erased
+/// link keeps its hash (which bytes it named, not what they held), and
+/// bytes that a link not erased names — the same file attached elsewhere
+/// — stay. Runs after the notes are written, so that the links erased now
+/// count as erased.
+async fn remove_erased_files(conn: &mut AnyConnection, erasures: &[Erasure]) -> Result<()> {
+    let mut hashes = std::collections::BTreeSet::new();
+    for e in erasures
+        .iter()
+        .filter(|e| e.record_type == RecordType::Attachment)
+    {
+        let contents: Vec<String> =
+            sqlx::query_scalar("SELECT content FROM revisions WHERE record_id = $1")
+                .bind(e.record_id.to_string())
+                .fetch_all(&mut *conn)
+                .await?;
+        for c in contents {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&c)
+                && let Some(h) = v.get("hash").and_then(|h| h.as_str())
+                && bienphong_domain::attachment::is_hash(h)
+            {
+                hashes.insert(h.to_string());
+            }
+        }
+    }
+    for hash in hashes {
+        // The hash is 64 hex digits (checked above): nothing in it is a
+        // pattern character.
+        let named: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM revisions r WHERE r.record_type = 'attachment' \
+             AND r.content LIKE $1 \
+             AND NOT EXISTS (SELECT 1 FROM erasures e WHERE e.record_id = r.record_id)",
+        )
+        .bind(format!("%{hash}%"))
+        .fetch_one(&mut *conn)
+        .await?;
+        if named == 0 {
+            sqlx::query("DELETE FROM blobs WHERE hash = $1")
+                .bind(hash)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 fn erasure_from_row(row: &sqlx::any::AnyRow) -> Result<Erasure> {
@@ -312,6 +364,22 @@ impl PersonalStore for SqlStore {
             .iter()
             .map(erasure_from_row)
             .collect()
+    }
+
+    async fn links_to(&self, record: RecordId) -> Result<Vec<RecordId>> {
+        // An attachment's JSON names its record first, as `"record":"ID"`
+        // (serde writes the fields in order, without spaces); the id is a
+        // UUID, nothing in it a pattern character.
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT record_id FROM revisions WHERE record_type = 'attachment' \
+             AND content LIKE $1",
+        )
+        .bind(format!("%\"record\":\"{record}\"%"))
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: Vec<RecordId> = ids.iter().map(|s| parse_id(s)).collect::<Result<_>>()?;
+        out.sort();
+        Ok(out)
     }
 
     async fn erasures_by(&self, revisions: &[RevisionId]) -> Result<Vec<Erasure>> {

@@ -2761,6 +2761,157 @@ pub async fn an_erasure_clears_history_and_is_noted_without_content<S: Store + P
     );
 }
 
+/// An erasure takes the files whose every link it erased: bytes another
+/// link names (the same file attached to a record not erased) stay. A node
+/// applying a server's erasure of a link removes the file the same way.
+pub async fn an_erasure_takes_the_files_no_other_link_names<
+    S: Store + PersonalStore + BlobStore,
+>(
+    store: S,
+) {
+    store.commit(structure()).await.unwrap();
+    let programme = RecordId::new();
+    let person = |name: &str| {
+        new(
+            RecordType::Beneficiary,
+            content(
+                RecordType::Beneficiary,
+                json!({"programme_record": programme, "name": name, "birth_year": 1990,
+                       "ethnicity": "Thái", "consent_on": "2023-01-01"}),
+            ),
+        )
+    };
+    let made = store
+        .commit(vec![
+            person("Lò Thị Bình"),
+            new(RecordType::Patrol, patrol("2023-03-05", 6, 3, &[])),
+            person("Vàng Văn Sử"),
+        ])
+        .await
+        .unwrap();
+    let (binh, patrol_id, su) = (made[0].record_id, made[1].record_id, made[2].record_id);
+    let text = |s: &str| NewBlob {
+        content_type: "text/plain; charset=utf-8".into(),
+        bytes: s.as_bytes().to_vec(),
+    };
+    let (own, shared, other) = (
+        text("Giấy khai sinh Lò Thị Bình\n"),
+        text("Danh sách hỗ trợ\n"),
+        text("Giấy khai sinh Vàng Văn Sử\n"),
+    );
+    let link = |record: RecordId, name: &str, blob: &NewBlob| {
+        new(
+            RecordType::Attachment,
+            content(
+                RecordType::Attachment,
+                json!({"record": record, "name": name, "hash": blob.hash(),
+                       "content_type": blob.content_type, "size": blob.bytes.len()}),
+            ),
+        )
+    };
+    let links = store
+        .commit_with_blobs(
+            vec![
+                link(binh, "Lò Thị Bình.txt", &own),
+                link(binh, "ds.txt", &shared),
+                link(patrol_id, "ds.txt", &shared),
+                link(su, "Vàng Văn Sử.txt", &other),
+            ],
+            vec![own.clone(), shared.clone(), other.clone()],
+            7,
+        )
+        .await
+        .unwrap();
+    let mut theirs = vec![links[0].record_id, links[1].record_id];
+    theirs.sort();
+    assert_eq!(store.links_to(binh).await.unwrap(), theirs);
+    assert_eq!(
+        store.links_to(patrol_id).await.unwrap(),
+        [links[2].record_id]
+    );
+
+    let tomb = |record: RecordId, record_type: RecordType, parent: RevisionId| Write {
+        record_id: record,
+        record_type,
+        content: None,
+        parent: Some(parent),
+        resolves: Vec::new(),
+        author: "admin".into(),
+        created_ms: 8,
+        revision_id: Some(RevisionId::new()),
+    };
+    let note = |w: &Write, cleared: RevisionId| Erasure {
+        record_id: w.record_id,
+        record_type: w.record_type,
+        revision_id: w.revision_id.unwrap(),
+        cleared: vec![cleared],
+        request_id: None,
+        actor: "admin".into(),
+        at_ms: 8,
+    };
+    let unnamed = |r: &bienphong_domain::Revision| {
+        let mut v: serde_json::Value = serde_json::from_str(&r.content).unwrap();
+        v["name"] = json!("");
+        // As the service writes it: the record's own form, not the
+        // value's (whose keys are sorted).
+        content(RecordType::Attachment, v).to_json()
+    };
+    let writes = vec![
+        tomb(binh, RecordType::Beneficiary, made[0].id),
+        tomb(links[0].record_id, RecordType::Attachment, links[0].id),
+        tomb(links[1].record_id, RecordType::Attachment, links[1].id),
+    ];
+    let notes = vec![
+        note(&writes[0], made[0].id),
+        note(&writes[1], links[0].id),
+        note(&writes[2], links[1].id),
+    ];
+    let cleared_person = content(
+        RecordType::Beneficiary,
+        json!({"programme_record": programme, "name": ""}),
+    )
+    .to_json();
+    store
+        .erase(
+            writes,
+            vec![
+                (made[0].id, cleared_person),
+                (links[0].id, unnamed(&links[0])),
+                (links[1].id, unnamed(&links[1])),
+            ],
+            notes,
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert!(store.blob(&own.hash()).await.unwrap().is_none());
+    assert!(store.blob(&shared.hash()).await.unwrap().is_some());
+    assert!(store.blob(&other.hash()).await.unwrap().is_some());
+    for l in &links[..2] {
+        assert!(store.get(l.record_id).await.unwrap().is_none());
+        for r in store.history(l.record_id).await.unwrap() {
+            assert!(!r.content.contains("Bình"), "{}", r.content);
+        }
+    }
+    assert!(store.get(links[2].record_id).await.unwrap().is_some());
+
+    // A node applies the server's erasure of the other person's link: the
+    // cleared revision and the note, no write of its own.
+    let cleared_link = bienphong_domain::Revision {
+        content: unnamed(&links[3]),
+        ..links[3].clone()
+    };
+    let far = tomb(links[3].record_id, RecordType::Attachment, links[3].id);
+    store
+        .apply_erasures(&[cleared_link], &[note(&far, links[3].id)])
+        .await
+        .unwrap();
+    assert!(store.blob(&other.hash()).await.unwrap().is_none());
+    assert!(store.blob(&shared.hash()).await.unwrap().is_some());
+    assert_eq!(store.blob_count().await.unwrap(), 1);
+    assert!(store.verify_derived().await.unwrap());
+}
+
 macro_rules! store_test {
     ($backend:ident, $name:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -2818,6 +2969,7 @@ macro_rules! conformance_suite {
                 $backend,
                 an_erasure_clears_history_and_is_noted_without_content
             );
+            store_test!($backend, an_erasure_takes_the_files_no_other_link_names);
             store_test!(
                 $backend,
                 an_org_change_is_noted_with_its_revisions_or_not_at_all

@@ -9,7 +9,7 @@ use crate::wire::{
 };
 use crate::{Result, SyncError};
 use bienphong_domain::access::Grant;
-use bienphong_domain::{NodeId, RecordId, RecordType, Revision, RevisionId};
+use bienphong_domain::{Content, NodeId, RecordId, RecordType, Revision, RevisionId};
 use bienphong_store::{BlobStore, OrgChangeStore, PersonalStore, Store};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -636,10 +636,11 @@ pub async fn apply_erasures<S: Store + PersonalStore>(
     if erasures.is_empty() {
         return Ok(0);
     }
-    let cleared: Vec<Revision> = erasures
+    let mut cleared: Vec<Revision> = erasures
         .iter()
         .flat_map(|e| e.cleared.iter().cloned())
         .collect();
+    cleared.extend(unsent_cleared(store, erasures).await?);
     let notes: Vec<bienphong_store::Erasure> = erasures
         .iter()
         .map(|e| bienphong_store::Erasure {
@@ -653,6 +654,63 @@ pub async fn apply_erasures<S: Store + PersonalStore>(
         })
         .collect();
     Ok(store.apply_erasures(&cleared, &notes).await?)
+}
+
+/// The node's revisions of erased records that the server never held
+/// (set aside as refused, or not yet sent), cleared as the server cleared
+/// its own: of the people whose names the server's cleared revisions no
+/// longer give (read from this node's copies before they are cleared),
+/// and a file's name from its link. Those the server held and did not
+/// clear named none of them, and stay as they are.
+async fn unsent_cleared<S: Store>(
+    store: &S,
+    erasures: &[crate::wire::ErasureNotice],
+) -> Result<Vec<Revision>> {
+    use bienphong_domain::personal::{cleared, erased_names, unnamed_file};
+    let held: std::collections::HashSet<RevisionId> = erasures
+        .iter()
+        .flat_map(|e| e.cleared.iter().map(|r| r.id).chain([e.revision_id]))
+        .collect();
+    let mut out = Vec::new();
+    for e in erasures {
+        let ids: Vec<RevisionId> = e.cleared.iter().map(|r| r.id).collect();
+        let mut names = Vec::new();
+        for mine in store.revisions_by_ids(&ids).await? {
+            let Some(theirs) = e.cleared.iter().find(|r| r.id == mine.id) else {
+                continue;
+            };
+            if let (Ok(before), Ok(after)) = (
+                Content::from_json(mine.record_type, &mine.content),
+                Content::from_json(theirs.record_type, &theirs.content),
+            ) {
+                names.extend(erased_names(&before, &after));
+            }
+        }
+        for r in store.history(e.record_id).await? {
+            if r.deleted || held.contains(&r.id) {
+                continue;
+            }
+            let Ok(mut content) = Content::from_json(r.record_type, &r.content) else {
+                continue;
+            };
+            let before = content.clone();
+            if e.record_type == RecordType::Attachment {
+                content = unnamed_file(&content);
+            }
+            for n in &names {
+                if let Some(c) = cleared(&content, n) {
+                    content = c;
+                }
+            }
+            if content != before {
+                out.push(Revision {
+                    content: content.to_json(),
+                    ..r
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// After the grant changed, offers again what is set aside (not

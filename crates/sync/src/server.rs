@@ -278,9 +278,11 @@ async fn erasures_in<S: Store + PersonalStore>(
     service: &Service<S>,
     revisions: &[Revision],
 ) -> Result<Vec<ErasureNotice>> {
+    // Personal data is erased from restricted records and from the links
+    // of their files (docs/adr/0020-data-subjects-and-erasure.md).
     let ids: Vec<RevisionId> = revisions
         .iter()
-        .filter(|r| r.record_type.is_restricted())
+        .filter(|r| r.record_type.is_restricted() || r.record_type == RecordType::Attachment)
         .map(|r| r.id)
         .collect();
     if ids.is_empty() {

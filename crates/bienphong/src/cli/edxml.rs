@@ -31,6 +31,16 @@ pub enum EdxmlCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the status packet of a document received as a packet, as its
+    /// handling stands now (arrived, accepted once a recipient
+    /// acknowledged it, in progress, done), to hand back to the sender.
+    Answer {
+        /// The document record's id.
+        id: String,
+        /// Where to write the status packet.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Read a packet and check its signatures; writes nothing.
     Verify {
         file: PathBuf,

@@ -80,6 +80,11 @@ pub enum BriefingCommand {
         format: Format,
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// Aggregates only, for the unclassified national reporting system
+        /// (Decree 09/2019): the counts alone, no narrative, no names, no
+        /// case details, counts 1–4 shown as "<5"; md, json, xlsx or csv.
+        #[arg(long)]
+        aggregate_only: bool,
         /// Boxed: the letterhead's many options would make every other
         /// command as large.
         #[command(flatten)]

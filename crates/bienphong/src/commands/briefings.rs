@@ -46,11 +46,17 @@ pub async fn run(
             quarter,
             format,
             output,
+            aggregate_only,
             letterhead: head,
         } => {
             let code = unit("unit", &code)?;
             let view =
                 bienphong_report::briefing_view(service, &code, quarter.quarter(), today()).await?;
+            if aggregate_only {
+                let format = super::reports::report_format(format);
+                let bytes = bienphong_report::render_briefing_aggregate(&view, format)?;
+                return emit(out, &bytes, output.as_deref(), format.is_binary());
+            }
             let bytes = match format {
                 Format::Json => serde_json::to_string_pretty(&view)
                     .map_err(anyhow::Error::from)?

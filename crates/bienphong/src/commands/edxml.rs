@@ -24,6 +24,7 @@ pub async fn run(ctx: &Context, command: EdxmlCommand, out: &mut impl Write) -> 
             answer,
             json,
         } => import(ctx, &file, max_size, answer.as_deref(), json, out).await,
+        EdxmlCommand::Answer { id, out: path } => answer(ctx, &id, &path, out).await,
         EdxmlCommand::Verify { file, json } => verify(ctx, &file, json, out),
     }
 }
@@ -327,6 +328,34 @@ async fn import(
         )
         .context("stdout")?;
     }
+    Ok(())
+}
+
+/// The status packet of a document taken in before, as its handling
+/// stands now.
+async fn answer(ctx: &Context, id: &str, path: &Path, out: &mut impl Write) -> Result<()> {
+    let record = parse_record_id(id)?;
+    let service = ctx.service().await?;
+    let xml = service
+        .status_packet(record, bienphong_service::now_ms())
+        .await?;
+    std::fs::write(path, xml).with_context(|| path.display().to_string())?;
+    let status = service.incoming_status(record).await?;
+    writeln!(
+        out,
+        "{}",
+        ctx.say(
+            "edxml-answer-status",
+            &[
+                ("path", path.display().to_string()),
+                (
+                    "status",
+                    ctx.say(&format!("exchange-status-{}", status.as_str()), &[])
+                ),
+            ]
+        )
+    )
+    .context("stdout")?;
     Ok(())
 }
 

@@ -479,6 +479,7 @@ cli-arg-edxml-import-file = The edXML packet file
 cli-arg-edxml-import-max_size = The largest file of the packet accepted
 cli-arg-edxml-import-answer = Write the status packet (arrived) to hand back to the sender
 edxml-answer-written = Status packet to hand back to the sender written: { $path }
+edxml-answer-status = Status packet ({ $status }) to hand back to the sender written: { $path }
 edxml-status-received = Document { $id }: recipient { $organ } says { $status }
 cli-arg-edxml-import-json = JSON instead of lines
 cli-arg-edxml-verify-file = The edXML packet file

@@ -470,6 +470,7 @@ signature-state-trusted = Valid signature, trusted signer
 signature-state-untrusted = Valid signature, signer not in the trust list
 signature-state-invalid = Invalid signature
 signature-state-unsigned = Not signed
+exchange-handling = Handling here
 exchange-delivery = Recipient
 exchange-status-received = Arrived
 exchange-status-accepted = Accepted

@@ -479,6 +479,7 @@ cli-arg-edxml-import-file = Tệp gói tin edXML
 cli-arg-edxml-import-max_size = Tệp lớn nhất được nhận trong gói tin
 cli-arg-edxml-import-answer = Ghi gói tin trạng thái (đã đến) để gửi lại nơi gửi
 edxml-answer-written = Đã ghi gói tin trạng thái để gửi lại nơi gửi: { $path }
+edxml-answer-status = Đã ghi gói tin trạng thái ({ $status }) để gửi lại nơi gửi: { $path }
 edxml-status-received = Văn bản { $id }: nơi nhận { $organ } báo { $status }
 cli-arg-edxml-import-json = In JSON thay vì các dòng
 cli-arg-edxml-verify-file = Tệp gói tin edXML

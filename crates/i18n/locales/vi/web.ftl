@@ -470,6 +470,7 @@ signature-state-trusted = Chữ ký hợp lệ, người ký được tin cậy
 signature-state-untrusted = Chữ ký hợp lệ, người ký không thuộc danh sách tin cậy
 signature-state-invalid = Chữ ký không hợp lệ
 signature-state-unsigned = Không có chữ ký số
+exchange-handling = Tình trạng xử lý ở nơi nhận
 exchange-delivery = Nơi nhận
 exchange-status-received = Đã đến
 exchange-status-accepted = Đã tiếp nhận

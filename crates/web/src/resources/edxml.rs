@@ -203,7 +203,13 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
 
 /// How a document came or went as a packet, as its page shows it: the
 /// exchange identifier, the sender, each signature's state in words.
-pub fn exchange_lines(lang: Lang, content: &Content) -> Vec<(String, String)> {
+/// `handling`: where an incoming document's handling stands here (what
+/// its status packet would tell the sender).
+pub fn exchange_lines(
+    lang: Lang,
+    content: &Content,
+    handling: Option<bienphong_domain::exchange::Status>,
+) -> Vec<(String, String)> {
     let Content::Document(d) = content else {
         return Vec::new();
     };
@@ -229,6 +235,12 @@ pub fn exchange_lines(lang: Lang, content: &Content) -> Vec<(String, String)> {
         ),
         (t("exchange-signature"), signature(&x.signature)),
     ];
+    if let Some(status) = handling {
+        lines.push((
+            t("exchange-handling"),
+            t(&format!("exchange-status-{}", status.as_str())),
+        ));
+    }
     for f in &x.file_signatures {
         lines.push((
             format!("{} {}", t("exchange-file-signature"), f.file.as_str()),

@@ -8,6 +8,27 @@ use axum::routing::on;
 
 /// `params`, then the settings of a DOCX (`LetterheadSettings`' keys), the
 /// same on every route that writes one.
+/// A unit's briefing report: the quarter, and the aggregate-only channel.
+const BRIEFING_VIEW_QUERY: &[(&str, &str)] = &[
+    ("year", "the year"),
+    ("quarter", "1–4"),
+    ("cutoff", "decree09 (default) or calendar"),
+    (
+        "due_days",
+        "days after the quarter a report is due (default 5)",
+    ),
+    (
+        "aggregate_only",
+        "true: the report's counts alone, for the unclassified national reporting system \
+         (Decree 09/2019): no narrative, no names, no case details, counts 1–4 shown as <5, \
+         with a statement of the channel",
+    ),
+    (
+        "format",
+        "with aggregate_only: json (default), md, xlsx or csv",
+    ),
+];
+
 macro_rules! with_docx_settings {
     ($($param:expr),* $(,)?) => {
         &[
@@ -172,7 +193,7 @@ pub(super) fn api_routes() -> Vec<ApiRoute> {
             )
         },
         ApiRoute {
-            query: BRIEFING_QUERY,
+            query: BRIEFING_VIEW_QUERY,
             required: &["year", "quarter"],
             ..route(
                 Method::GET,

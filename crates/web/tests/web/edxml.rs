@@ -385,3 +385,79 @@ async fn the_receiver_answers_with_a_status_packet_and_the_sender_keeps_it_per_r
     assert!(page.contains("Hoàn thành"), "{page}");
     assert!(page.contains(&post_id));
 }
+
+#[tokio::test]
+async fn an_acknowledged_document_answers_accepted_and_the_sender_shows_it() {
+    let app = spawn_app().await;
+    let admin = token(&app, "admin").await;
+    let post = token(&app, "dn-lungcu").await;
+    let sent = document_to(&app, &admin, "19/KH-BCH", "BP-LUNGCU").await;
+    let url = app.url(&format!("/api/v1/documents/{sent}/edxml"));
+    let packet = download(&app, http().get(url).bearer_auth(&admin), &sent).await;
+    let (s, got) = receive(&app, &post, packet.as_bytes()).await;
+    assert_eq!(s, 201, "{got}");
+    let incoming = got["id"].as_str().unwrap().to_string();
+    let status_path = got["status_href"].as_str().unwrap().to_string();
+    let answer = async || {
+        let r = http()
+            .get(app.url(&status_path))
+            .bearer_auth(&post)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.text().await.unwrap()
+    };
+    assert!(
+        answer()
+            .await
+            .contains("<edXML:StatusCode>01</edXML:StatusCode>")
+    );
+
+    // The post acknowledges the document it received: it has moved on.
+    let (s, v) = api(
+        &app,
+        &post,
+        Method::POST,
+        &format!("/api/v1/documents/{incoming}/signoff"),
+        Some(json!({"decision": "acknowledged"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let accepted = answer().await;
+    assert!(
+        accepted.contains("<edXML:StatusCode>03</edXML:StatusCode>"),
+        "{accepted}"
+    );
+    let (client, _) = login(&app, "dn-lungcu").await;
+    let page = client
+        .get(app.url(&format!("/records/documents/{incoming}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Tình trạng xử lý ở nơi nhận") && page.contains("Đã tiếp nhận"),
+        "{page}"
+    );
+
+    // The sender takes the answer in and shows the new state.
+    let (s, v) = send(&app, &admin, "/api/v1/edxml/status", accepted.as_bytes()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["id"], sent.as_str());
+    assert_eq!(v["status"], "accepted");
+    assert_eq!(v["text"], "Đã tiếp nhận");
+    let (_, doc) = api(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("/api/v1/documents/{sent}"),
+        None,
+    )
+    .await;
+    let deliveries = doc["content"]["exchange"]["deliveries"].as_array().unwrap();
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0]["status"], "accepted");
+}

@@ -7,7 +7,7 @@
 use crate::common::{TestApp, api, login, spawn_app, token};
 use crate::sync::{node, node_token, push_as, run_sync};
 use bienphong_domain::{RecordType, Revision, RevisionId};
-use bienphong_store::{AccountStore, AuditFilter, PersonalStore, Store};
+use bienphong_store::{AccountStore, AuditFilter, BlobStore, PersonalStore, Store};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -464,6 +464,164 @@ async fn a_data_subject_is_exported_then_erased_everywhere_and_the_audit_keeps_t
             .iter()
             .any(|d| d.contains("erased"))
     );
+}
+
+/// The records that hold people's data: restricted ones and files.
+fn personal(t: RecordType) -> bool {
+    matches!(
+        t,
+        RecordType::Beneficiary | RecordType::CaseSubjects | RecordType::Attachment
+    )
+}
+
+/// A person's files go with their records (those the same bytes serve
+/// elsewhere stay), and a node's own revision of the record that the
+/// server refused after the erasure — set aside, never sent — is cleared
+/// on the node too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_takes_the_persons_files_and_what_a_node_set_aside() {
+    let app = spawn_app().await;
+    let t = node_token(&app, "BP-LUNGCU").await;
+    let mut n = node(&app, &t).await;
+    run_sync(&mut n).await;
+    let child = n
+        .service
+        .store()
+        .revisions()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.record_type == RecordType::Beneficiary && !r.deleted)
+        .expect("Lũng Cú children in the demo");
+    let name = names_in(&child).remove(0);
+    let programme: bienphong_domain::RecordId = serde_json::from_str::<Value>(&child.content)
+        .unwrap()["programme_record"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // Two files of the child: one theirs alone, named after them; one
+    // whose bytes the programme's own file shares.
+    let actor = bienphong_service::Actor {
+        name: "admin".into(),
+        now_ms: 1,
+    };
+    let own = format!("Giấy khai sinh của {name}.\n").into_bytes();
+    let shared = b"Danh sach nhan ho tro thang 3.\n".to_vec();
+    let own_hash = bienphong_store::sha256_hex(&own);
+    let shared_hash = bienphong_store::sha256_hex(&shared);
+    let file_name = format!("{name} - khai sinh.txt");
+    for (record, file, bytes) in [
+        (child.record_id, file_name.as_str(), &own),
+        (child.record_id, "danh-sach.txt", &shared),
+        (programme, "danh-sach.txt", &shared),
+    ] {
+        app.service
+            .attach(&actor, record, file, bytes.clone(), 1 << 20)
+            .await
+            .unwrap();
+    }
+    run_sync(&mut n).await;
+    let node_store = n.service.store();
+    for h in [&own_hash, &shared_hash] {
+        assert!(
+            node_store.blob(h).await.unwrap().is_some(),
+            "{h} on the node"
+        );
+    }
+
+    // The node changes the child offline (a revision of its own); the
+    // province erases the child meanwhile.
+    let head = node_store.head(child.record_id).await.unwrap().unwrap();
+    let mut changed: Value = serde_json::from_str(&child.content).unwrap();
+    changed["ethnicity"] = json!("Dao");
+    let offline = node_store
+        .commit(vec![bienphong_store::Write {
+            record_id: child.record_id,
+            record_type: RecordType::Beneficiary,
+            content: Some(
+                bienphong_domain::Content::from_json(RecordType::Beneficiary, &changed.to_string())
+                    .unwrap(),
+            ),
+            parent: Some(head.revision_id),
+            resolves: Vec::new(),
+            author: "dn-lungcu".into(),
+            created_ms: 2,
+            revision_id: None,
+        }])
+        .await
+        .unwrap()
+        .remove(0);
+    let done = app
+        .service
+        .erase_person("admin", 3, &name, None)
+        .await
+        .unwrap();
+    let links: Vec<_> = done
+        .iter()
+        .filter(|e| e.record_type == RecordType::Attachment)
+        .collect();
+    assert_eq!(links.len(), 2, "{done:?}");
+    let server = app.service.store();
+    assert!(server.blob(&own_hash).await.unwrap().is_none());
+    assert!(server.blob(&shared_hash).await.unwrap().is_some());
+    assert!(
+        server
+            .revisions()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| personal(r.record_type))
+            .all(|r| !r.content.contains(&name)),
+        "no revision on the server names them, nor a file named after them"
+    );
+    // The audit keeps each erasure, files included, without the name.
+    let audited = server
+        .audit(&AuditFilter {
+            action: Some("personal.erase".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for e in &links {
+        let id = e.record_id.to_string();
+        assert!(
+            audited
+                .iter()
+                .any(|a| a.record_id.as_deref() == Some(id.as_str()))
+        );
+    }
+    assert!(audited.iter().all(|a| !a.detail.contains(&name)));
+
+    // The next sync: the server refuses the offline revision (set aside),
+    // the erasure arrives and clears it with the rest, and the file goes.
+    let report = run_sync(&mut n).await;
+    assert!(
+        report.refused.iter().any(|r| r.id == offline.id),
+        "{:?}",
+        report.refused
+    );
+    assert!(n.state.set_aside_ids().contains(&offline.id));
+    let node_store = n.service.store();
+    let kept = node_store.revisions().await.unwrap();
+    assert!(kept.iter().any(|r| r.id == offline.id), "kept, cleared");
+    assert!(
+        kept.iter()
+            .filter(|r| personal(r.record_type))
+            .all(|r| !r.content.contains(&name)),
+        "{:?}",
+        kept.iter()
+            .filter(|r| personal(r.record_type) && r.content.contains(&name))
+            .map(|r| (r.id, r.record_type, &r.content))
+            .collect::<Vec<_>>()
+    );
+    assert!(node_store.blob(&own_hash).await.unwrap().is_none());
+    assert!(node_store.blob(&shared_hash).await.unwrap().is_some());
+    // A later sync does not bring the file back.
+    run_sync(&mut n).await;
+    assert!(n.service.store().blob(&own_hash).await.unwrap().is_none());
 }
 
 fn urlencode(s: &str) -> String {

@@ -99,6 +99,9 @@ pub async fn download(
     Path(unit): Path<String>,
     Query(q): Query<params::Query>,
 ) -> Result<Response, Error> {
+    if params::flag(auth.lang, &q, "aggregate_only")? {
+        return super::aggregate_download(&state, &auth.principal, auth.lang, &unit, &q).await;
+    }
     let (bytes, name) = briefing_file(
         &state,
         &auth.principal,

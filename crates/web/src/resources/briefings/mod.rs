@@ -32,6 +32,49 @@ async fn briefing_unit(
     Ok(unit)
 }
 
+/// `view` for the aggregate-only channel, in the format the query names
+/// (`default` when it names none), as a file to download.
+fn aggregate(
+    lang: Lang,
+    q: &params::Query,
+    view: &bienphong_report::BriefingView,
+    default: bienphong_report::Format,
+) -> Result<Response, Error> {
+    let format = match q.get("format").map(String::as_str) {
+        None | Some("") => default,
+        Some(name) => name
+            .parse::<bienphong_report::Format>()
+            .map_err(|e| ApiError::bad_value(lang, &e))?,
+    };
+    let bytes = bienphong_report::render_briefing_aggregate(view, format)?;
+    Ok(crate::view::attachment(
+        bytes,
+        format.content_type(),
+        &format!(
+            "giao-ban-{}-{}-q{}-tong-hop.{}",
+            view.unit.code,
+            view.quarter.year,
+            view.quarter.quarter,
+            format.extension()
+        ),
+    ))
+}
+
+/// A unit's briefing report for the aggregate-only channel, as the page
+/// downloads it (`aggregate_only=true` on its download link).
+pub(crate) async fn aggregate_download(
+    state: &AppState,
+    who: &Principal,
+    lang: Lang,
+    unit: &str,
+    q: &params::Query,
+) -> Result<Response, Error> {
+    let quarter = params::briefing_quarter(lang, q)?;
+    let unit = briefing_unit(state, who, lang, unit).await?;
+    let view = bienphong_report::briefing_view(&state.service, &unit, quarter, today()).await?;
+    aggregate(lang, q, &view, bienphong_report::Format::Csv)
+}
+
 /// Freezes the figures of `unit`'s draft as the records give them today
 /// and submits it.
 async fn submit_briefing(
@@ -89,6 +132,10 @@ pub async fn view(
     let quarter = params::briefing_quarter(lang, &q)?;
     let unit = briefing_unit(&state, &caller.principal, lang, &unit).await?;
     let view = bienphong_report::briefing_view(&state.service, &unit, quarter, today()).await?;
+    // Aggregates only, for the unclassified national reporting system.
+    if params::flag(lang, &q, "aggregate_only")? {
+        return aggregate(lang, &q, &view, bienphong_report::Format::Json);
+    }
     Ok(Json(view).into_response())
 }
 

@@ -379,6 +379,13 @@ pub async fn page(
         );
     let can_attach = auth.principal.grant.is_admin()
         || (auth.principal.grant.may_write_type(RecordType::Attachment) && can_edit);
+    // Only a document that came as a packet has a handling to show.
+    let handling = match &content {
+        Content::Document(d) if d.exchange.is_some() => {
+            state.service.incoming_status(record_id).await.ok()
+        }
+        _ => None,
+    };
     Ok(render(RecordPage {
         title: format!(
             "{} · {}",
@@ -400,7 +407,7 @@ pub async fn page(
         attached: q.contains_key("attached"),
         on_node: auth.on_node,
         signoff,
-        exchange: crate::resources::edxml::exchange_lines(lang, &content),
+        exchange: crate::resources::edxml::exchange_lines(lang, &content, handling),
         can_receive: t == RecordType::Document
             && auth.principal.grant.may_write_type(RecordType::Document),
         received: q.contains_key("received"),
