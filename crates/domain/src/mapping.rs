@@ -111,7 +111,7 @@ fn sources(org: &Org, code: &Code, onto: Date, depth: u8, out: &mut BTreeSet<Cod
         out.insert(code.clone());
         return;
     }
-    if depth >= 16 || !unit.valid_from.is_some_and(|f| f > onto) {
+    if depth >= 16 || unit.valid_from.is_none_or(|f| f <= onto) {
         return;
     }
     let took_over: Vec<&crate::org::Unit> = org
