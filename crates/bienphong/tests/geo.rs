@@ -315,6 +315,81 @@ fn places_are_imported_all_or_nothing_and_a_row_outside_is_named() {
     assert_eq!(revision_count(data), before + 2);
 }
 
+/// A marker's commune from a GeoJSON property, by unit code or by the
+/// administrative code of the commune; a post named as a commune, or a
+/// commune no one knows, is refused naming the row, with nothing written.
+/// Exported markers carry their commune, so the export imports again as it
+/// was.
+#[test]
+fn geo_places_sets_the_commune_a_marker_stands_in() {
+    let d = demo();
+    let data = d.path();
+    let files = tempfile::tempdir().unwrap();
+    let marker = |n: &str| {
+        list_json(data, &["marker"])
+            .into_iter()
+            .find(|m| m["content"]["post"] == POST && m["content"]["number"] == n)
+            .unwrap()
+    };
+    // The demo puts marker 172, the first of the post's stretch, in the
+    // first of its communes.
+    assert_eq!(marker("172")["content"]["commune"], "XA-XINMAN");
+    let file = |commune: &str| {
+        // The second feature writes an administrative code as a number.
+        let second = if commune.bytes().all(|b| b.is_ascii_digit()) {
+            commune.to_string()
+        } else {
+            format!("\"{commune}\"")
+        };
+        let path = files.path().join("communes.geojson");
+        std::fs::write(
+            &path,
+            format!(r#"{{"type":"FeatureCollection","features":[
+              {{"type":"Feature","geometry":{{"type":"Point","coordinates":[104.38,22.63]}},"properties":{{"number":"172","post":"{POST}","commune":"{commune}"}}}},
+              {{"type":"Feature","geometry":{{"type":"Point","coordinates":[104.385,22.635]}},"properties":{{"number":"173","post":"{POST}","commune":{second}}}}}]}}"#),
+        )
+        .unwrap();
+        path
+    };
+    let before = revision_count(data);
+    for (bad, says) in [("BP-LUNGCU", "border_post"), ("XA-KHONGCO", "XA-KHONGCO")] {
+        let r = run(bin(data).args(["geo", "places"]).arg(file(bad)));
+        assert_ne!(r.code, 0);
+        assert!(
+            r.stderr.contains("row 1: commune") && r.stderr.contains(says),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(revision_count(data), before);
+    }
+    // 93302: Pà Vầy Sủ's administrative code until 30/6/2025.
+    let said = stdout(bin(data).args(["geo", "places"]).arg(file("93302")));
+    assert!(said.contains("2 cột mốc và đơn vị"), "{said}");
+    assert_eq!(revision_count(data), before + 2);
+    assert_eq!(marker("172")["content"]["commune"], "XA-PAVAYSU");
+    assert_eq!(marker("173")["content"]["commune"], "XA-PAVAYSU");
+    // Exported (a month without tracks: a track is no place), and
+    // imported again: nothing changes.
+    let exported = stdout(bin(data).args([
+        "geo",
+        "export",
+        "--from",
+        "01/01/2023",
+        "--to",
+        "31/01/2023",
+        "--scope",
+        POST,
+        "--format",
+        "geojson",
+    ]));
+    assert!(exported.contains(r#""commune":"XA-PAVAYSU""#), "{exported}");
+    let again = files.path().join("again.geojson");
+    std::fs::write(&again, exported).unwrap();
+    let said = stdout(bin(data).args(["geo", "places"]).arg(&again));
+    assert!(said.contains(" 0 cột mốc"), "{said}");
+    assert_eq!(revision_count(data), before + 2);
+}
+
 #[test]
 fn areas_and_border_lines_are_imported_by_geo_places_with_history() {
     let d = demo();

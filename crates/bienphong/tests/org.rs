@@ -283,6 +283,98 @@ fn counts(v: &Value) -> [i64; 2] {
     ]
 }
 
+/// Mapped back across the 1 July 2025 reorganisation, onto the communes of
+/// 1/1/2025, the new Sơn Vĩ commune (old Sơn Vĩ, Xín Cái and Thượng
+/// Phùng) is read patrol by patrol: one whose markers stand in old Sơn Vĩ
+/// (the demo's markers carry their commune) counts whole for it, one whose
+/// markers stand in the other two counts nothing, the rest a third. The
+/// counts the report gives are those worked out here from the records.
+#[test]
+fn mapped_back_across_the_reorganisation_patrols_follow_their_markers() {
+    let data = demo();
+    let p = data.path();
+    let (from, to) = ("01/07/2025", "14/12/2025");
+    let h2 = ["--from", from, "--to", to];
+    let as_were = summary_json(p, &[&h2[..], &["--scope", "XA-SONVI"]].concat());
+    let mapped = summary_json(
+        p,
+        &[&h2[..], &["--scope", "XA-SONVI", "--map-to", "01/01/2025"]].concat(),
+    );
+    let line = &mapped["apportioned"][0];
+    assert_eq!(line["unit"]["code"], "TQ-XA-SONVI", "{mapped}");
+    assert_eq!(line["share"], "1/3");
+    let n = |k: &str| line[k].as_i64().unwrap();
+
+    // The commune each marker stands in, and the new commune's patrols.
+    let commune: std::collections::HashMap<(String, String), String> = list_json(p, &["marker"])
+        .into_iter()
+        .filter_map(|m| {
+            let c = &m["content"];
+            Some((
+                (
+                    c["post"].as_str()?.to_string(),
+                    c["number"].as_str()?.to_string(),
+                ),
+                c["commune"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let parts = ["XA-SONVI", "XA-XINCAI", "XA-THUONGPHUNG"];
+    let (mut here, mut elsewhere, mut shared) = (0, 0, 0);
+    for r in list_json(p, &["patrol", "--from", from, "--to", to]) {
+        let c = &r["content"];
+        let units: Vec<&str> = std::iter::once(&c["lead_unit"])
+            .chain(c["partner_units"].as_array().unwrap())
+            .map(|u| u.as_str().unwrap())
+            .collect();
+        if !units.contains(&"TQ-XA-SONVI") {
+            continue;
+        }
+        let mut held = std::collections::BTreeSet::new();
+        for m in c["markers"].as_array().unwrap() {
+            for u in &units {
+                if let Some(at) = commune.get(&(u.to_string(), m.as_str().unwrap().to_string()))
+                    && parts.contains(&at.as_str())
+                {
+                    held.insert(at.clone());
+                }
+            }
+        }
+        match held.iter().next().map(String::as_str) {
+            Some("XA-SONVI") if held.len() == 1 => here += 1,
+            Some(_) if held.len() == 1 => elsewhere += 1,
+            _ => shared += 1,
+        }
+    }
+    assert!(here > 0 && elsewhere > 0, "{here} {elsewhere} {shared}");
+    assert_eq!(
+        [n("placed_here"), n("placed_elsewhere"), n("shared")],
+        [here, elsewhere, shared],
+        "{line}"
+    );
+    assert_eq!(n("patrols"), here + elsewhere + shared);
+    assert!(n("records_placed") >= here + elsewhere, "{line}");
+    // Counted: the placed ones whole, a third of the rest (rounded per
+    // leading post), and the report's total is the old commune's own plus that.
+    assert!(
+        n("counted") >= here && n("counted") <= here + shared,
+        "{line}"
+    );
+    assert_eq!(counts(&mapped)[0], counts(&as_were)[0] + n("counted"));
+    let md = stdout(bin(p).args(["report", "summary"]).args(h2).args([
+        "--scope",
+        "XA-SONVI",
+        "--map-to",
+        "01/01/2025",
+    ]));
+    assert!(
+        md.contains(&format!(
+            "theo nơi diễn ra (xã, mốc giới) {here} lần thuộc phạm vi"
+        )),
+        "{md}"
+    );
+}
+
 /// Across the 1 July 2025 reorganisation of the demo, the second half of
 /// 2025 compared with the same days of 2024: mapped onto the units of
 /// 1/7/2025, Tuyên Quang and its new Sơn Vĩ commune count what their

@@ -35,7 +35,7 @@ pub const ILLUSTRATIVE: &str = "Tọa độ của đồn và các mốc là minh
 
 /// `172` → 172,0; `519/2` → 519,2: where a marker sits between its
 /// neighbours.
-fn position(number: &str) -> Option<f64> {
+pub(crate) fn position(number: &str) -> Option<f64> {
     let (main, sub) = number.split_once('/').unwrap_or((number, "0"));
     let main: f64 = main.parse().ok()?;
     let sub: f64 = sub.parse().ok()?;

@@ -328,6 +328,54 @@ fn the_organisation_before_2025() {
     assert_eq!(covering, 2);
 }
 
+/// Every marker stands in a commune its post coordinated with before
+/// 1/7/2025, and every such commune holds some of the post's markers (the
+/// demo's rule: the post's stretch cut into one run per commune).
+#[test]
+fn every_marker_stands_in_a_commune_of_its_post() {
+    let org = org();
+    let before = year(2024);
+    let mut held: BTreeMap<&Code, BTreeSet<&Code>> = BTreeMap::new();
+    for m in org.markers.values() {
+        let c = m
+            .commune
+            .as_ref()
+            .unwrap_or_else(|| panic!("marker {} has no commune", m.number));
+        assert_eq!(org.units[c].kind, UnitKind::Commune);
+        assert!(
+            org.links.iter().any(|l| l.kind == LinkKind::Coordination
+                && l.from == m.post
+                && &l.to == c
+                && l.valid_during(&before)),
+            "marker {} of {} in {c}",
+            m.number,
+            m.post
+        );
+        held.entry(&m.post).or_default().insert(c);
+    }
+    for l in org.links.iter().filter(|l| {
+        l.kind == LinkKind::Coordination
+            && l.valid_during(&before)
+            && org.units[&l.from].kind == UnitKind::BorderPost
+            && org.units[&l.to].kind == UnitKind::Commune
+    }) {
+        assert!(
+            held.get(&l.from).is_some_and(|s| s.contains(&l.to)),
+            "{} holds no marker of {}",
+            l.to,
+            l.from
+        );
+    }
+    // Sơn Vĩ post's markers are all in Sơn Vĩ commune, its only one.
+    let son_vi = Code::parse("XA-SONVI").unwrap();
+    assert!(
+        org.markers
+            .values()
+            .filter(|m| m.post.as_str() == "BP-SONVI")
+            .all(|m| m.commune.as_ref() == Some(&son_vi))
+    );
+}
+
 /// The 1 July 2025 reorganisation is one change set, the file shipped in
 /// docs/examples; over the organisation before it, it is valid, and what it
 /// writes is the organisation of the plain records: every unit and link the

@@ -149,6 +149,12 @@ pub enum Problem {
     OutsideArea { point: String, area: String },
     #[error("is not a valid area or line: {0}")]
     ShapeInvalid(String),
+    #[error("ring {ring} of polygon {polygon} crosses itself near {point}")]
+    RingCrosses {
+        polygon: usize,
+        ring: usize,
+        point: String,
+    },
 }
 
 /// What kind of failure an error is, as the edges answer it: the CLI turns
@@ -372,6 +378,19 @@ impl Problem {
                 vec![field, ("point", point.clone()), ("area", area.clone())],
             ),
             Problem::ShapeInvalid(s) => ("field-shape-invalid", vec![field, v(s)]),
+            Problem::RingCrosses {
+                polygon,
+                ring,
+                point,
+            } => (
+                "field-ring-crosses",
+                vec![
+                    field,
+                    ("polygon", count(*polygon)),
+                    ("ring", count(*ring)),
+                    ("point", point.clone()),
+                ],
+            ),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod export;
 pub mod gpx;
 pub mod places;
+pub mod rings;
 pub mod shapes;
 pub mod track;
 pub mod view;

@@ -6,10 +6,11 @@
 //! several it merged from) and the record names no unit that maps whole
 //! (its commune, its post: its place), its records are apportioned in
 //! equal shares among those units (docs/org-changes.md, "Reports across a
-//! change"). A unit split before the date is the exception: each of its
-//! records follows its place (a commune it names, the commune of a border
-//! marker it names) into the part that holds it, and only a record with no
-//! known place is shared ([`Parts`]).
+//! change"). A unit split before the date, or merged after it from
+//! several, is the exception: each of its records follows its place (a
+//! commune it names, the commune of a border marker it names) into the
+//! part that holds it, and only a record with no known place is shared
+//! ([`Parts`]).
 
 use crate::Date;
 use crate::org::{Code, Org};
@@ -101,12 +102,43 @@ fn images(org: &Org, code: &Code, onto: Date, depth: u8, out: &mut BTreeSet<Code
     }
 }
 
+/// The units valid on `onto` that `code`'s records pass into, back: the
+/// units it took over from (those of its kind when there are any, as
+/// [`share`] counts them), and theirs when they too started later.
+fn sources(org: &Org, code: &Code, onto: Date, depth: u8, out: &mut BTreeSet<Code>) {
+    let Some(unit) = org.unit(code) else { return };
+    if unit.valid_on(onto) {
+        out.insert(code.clone());
+        return;
+    }
+    if depth >= 16 || unit.valid_from.is_none_or(|f| f <= onto) {
+        return;
+    }
+    let took_over: Vec<&crate::org::Unit> = org
+        .units
+        .values()
+        .filter(|p| p.successors.contains(code))
+        .collect();
+    let same_kind = took_over.iter().any(|p| p.kind == unit.kind);
+    for p in took_over {
+        if !same_kind || p.kind == unit.kind {
+            sources(org, &p.code, onto, depth + 1, out);
+        }
+    }
+}
+
 impl Parts {
-    /// The parts of `split` on `onto` when it ended before it and passed
-    /// into several; `target`, the units of the mapped scope that day.
+    /// The parts of `split` on `onto` when it passed into several: it
+    /// ended before `onto` and was split, or it started after `onto` and
+    /// is mapped back onto the several it was merged from (its records
+    /// follow their place as a split unit's do); `target`, the units of
+    /// the mapped scope that day.
     fn of(org: &Org, split: &Code, onto: Date, target: &BTreeSet<&Code>) -> Option<Self> {
         let mut into = BTreeSet::new();
         images(org, split, onto, 0, &mut into);
+        if into.is_empty() {
+            sources(org, split, onto, 0, &mut into);
+        }
         if into.len() < 2 {
             return None;
         }

@@ -5,7 +5,7 @@
 
 mod import;
 
-pub use import::{PlacesFile, PlacesImported};
+pub use import::{PlacesFile, PlacesImported, PlacesReport};
 
 use crate::accounts::Principal;
 use crate::{Actor, Result, Service, ServiceError};
@@ -506,7 +506,15 @@ impl GeoOverview {
                         ("post".into(), m.post.to_string()),
                         ("visits".into(), c.visits.to_string()),
                         ("unvisited".into(), c.unvisited.to_string()),
-                    ],
+                    ]
+                    .into_iter()
+                    // So an exported file imported again keeps the commune.
+                    .chain(
+                        m.commune
+                            .as_ref()
+                            .map(|c| ("commune".into(), c.to_string())),
+                    )
+                    .collect(),
                 })
             })
             .chain(self.posts.iter().map(|p| PointFeature {

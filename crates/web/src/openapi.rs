@@ -544,9 +544,11 @@ fn attachment_schemas(schemas: &mut serde_json::Map<String, Value>) {
     schemas.insert(
         "PlacesFile".into(),
         json!({"type": "string", "format": "binary",
-            "description": "a CSV of points (type, code, post, lat, lon) or a GeoJSON FeatureCollection of \
-                points (markers, posts), areas (Polygon, MultiPolygon) and border lines (LineString, \
-                MultiLineString), each area or line keyed by the property code or admin_code"}),
+            "description": "a CSV of points (type, code, post, lat, lon, optionally commune) or a GeoJSON \
+                FeatureCollection of points (markers, posts; a marker's property commune names the commune \
+                it stands in by unit code or administrative code), areas (Polygon, MultiPolygon; rings \
+                closed and not crossing themselves) and border lines (LineString, MultiLineString), each \
+                area or line keyed by the property code or admin_code"}),
     );
     schemas.insert(
         "PlacesResult".into(),

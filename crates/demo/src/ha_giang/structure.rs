@@ -876,6 +876,27 @@ fn post_name(p: &PostDef) -> String {
 
 /// A post's markers in order along the border, each with whether a source
 /// names it.
+/// The (old) commune marker `number` of post `p` stands in, by a rule of
+/// the demo's own geography (illustrative, like the markers' places): the
+/// post's stretch, from its first main marker to the one after its last,
+/// is cut into equal runs, one per commune the post coordinates with, in
+/// the order of the commune table (west to east); a marker stands in the
+/// commune of the run that holds its place along the line (`224/2` at
+/// 224,2; one before the stretch in the first commune).
+fn marker_commune(p: &PostDef, number: &str) -> Option<&'static str> {
+    let communes: Vec<&'static str> = COMMUNES
+        .iter()
+        .filter(|c| c.post == p.code)
+        .map(|c| c.code)
+        .collect();
+    let at = crate::geo::position(number)?;
+    let (from, to) = (f64::from(p.main.0), f64::from(p.main.1) + 1.0);
+    let k = communes.len();
+    let run = ((at - from) / (to - from) * k as f64).floor();
+    let i = if run < 0.0 { 0 } else { run as usize };
+    communes.get(i.min(k.checked_sub(1)?)).copied()
+}
+
 fn marker_numbers(p: &PostDef) -> Vec<(String, bool)> {
     let known_main = |n: u32| {
         p.known.contains(&n.to_string().as_str())
@@ -1136,7 +1157,7 @@ pub(crate) fn before_2025(geo: &Geo) -> Vec<Content> {
                 number: code(&number),
                 post: code(p.code),
                 kind,
-                commune: None,
+                commune: marker_commune(p, &number).map(code),
                 location: crate::geo::marker_location(&number),
                 verified: known,
             }));

@@ -1,11 +1,12 @@
 //! Places supplied as files: the coordinates of border markers, posts and
 //! stations, from CSV or GeoJSON. Every row is checked (WGS84, inside the
 //! area of the province's places) before anything is written; a refusal
-//! names the row.
+//! names the row. A marker's row may also name the commune it stands in.
 
 use super::{BBox, GeoPoint};
 use crate::error::{Problem, ValidationError};
 use crate::org::{Code, Marker, Org};
+use crate::record::RecordType;
 use serde_json::Value;
 
 /// What a row places.
@@ -24,6 +25,9 @@ pub struct PlaceRow {
     pub row: usize,
     pub place: Place,
     pub at: GeoPoint,
+    /// For a marker, the commune it stands in as the file names it (a
+    /// unit's code or an administrative code): [`commune_of`] reads it.
+    pub commune: Option<Code>,
 }
 
 /// Mainland Việt Nam with its coastal islands (lat 8,1–23,4 N, lon
@@ -60,9 +64,30 @@ fn place_of(row: usize, kind: &str, code: &str, post: &str) -> Result<Place, Val
     }
 }
 
+/// The commune a row names, read as a code; only a marker stands in one.
+fn commune_named(row: usize, place: &Place, text: &str) -> Result<Option<Code>, ValidationError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let field = format!("row {row}: commune");
+    let code = Code::parse(text).map_err(|p| ValidationError::new(&field, p))?;
+    match place {
+        Place::Marker { .. } => Ok(Some(code)),
+        Place::Unit(_) => Err(ValidationError::new(
+            field,
+            Problem::UnknownValue {
+                value: text.to_string(),
+                expected: "a commune only for a marker".into(),
+            },
+        )),
+    }
+}
+
 /// Rows of a CSV with a header naming the columns `type` (marker, post or
 /// station), `code` (or `number`), `post` (for markers), `lat` and `lon`
-/// (or `latitude`, `longitude`); separated by commas or semicolons.
+/// (or `latitude`, `longitude`), optionally `commune` (or `xa`: the
+/// commune a marker stands in); separated by commas or semicolons.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<PlaceRow>, ValidationError> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|_| ValidationError::new("file", Problem::GpxMalformed("not UTF-8".into())))?;
@@ -90,6 +115,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<PlaceRow>, ValidationError> {
         need(&["lon", "lng", "longitude", "kinh_do"])?,
     );
     let post = col(&["post", "don"]);
+    let commune = col(&["commune", "xa"]);
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let row = i + 1;
@@ -105,13 +131,20 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<PlaceRow>, ValidationError> {
         };
         let place = place_of(row, kind_text, get(Some(code)), get(post))?;
         let at = GeoPoint::parse(get(Some(lat)), get(Some(lon))).map_err(|p| at_row(row, p))?;
-        out.push(PlaceRow { row, place, at });
+        let commune = commune_named(row, &place, get(commune))?;
+        out.push(PlaceRow {
+            row,
+            place,
+            at,
+            commune,
+        });
     }
     Ok(out)
 }
 
 /// Point features of a GeoJSON FeatureCollection, their properties naming
-/// the place as the CSV columns do (`type`, `code` or `number`, `post`).
+/// the place as the CSV columns do (`type`, `code` or `number`, `post`,
+/// `commune`; a commune's administrative code may be a number).
 pub fn read_geojson(bytes: &[u8]) -> Result<Vec<PlaceRow>, ValidationError> {
     let v: Value = serde_json::from_slice(bytes)
         .map_err(|e| ValidationError::new("file", Problem::MalformedJson(e.to_string())))?;
@@ -129,6 +162,11 @@ pub fn read_geojson(bytes: &[u8]) -> Result<Vec<PlaceRow>, ValidationError> {
         }
         let props = f.get("properties").unwrap_or(&Value::Null);
         let s = |k: &str| props.get(k).and_then(Value::as_str).unwrap_or_default();
+        let commune = match props.get("commune").or_else(|| props.get("xa")) {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(t)) => t.clone(),
+            _ => String::new(),
+        };
         let code = [s("code"), s("number"), s("name")]
             .into_iter()
             .find(|c| !c.is_empty())
@@ -152,7 +190,13 @@ pub fn read_geojson(bytes: &[u8]) -> Result<Vec<PlaceRow>, ValidationError> {
             ));
         };
         let at = GeoPoint::new(lat, lon).map_err(|p| at_row(row, p))?;
-        out.push(PlaceRow { row, place, at });
+        let commune = commune_named(row, &place, &commune)?;
+        out.push(PlaceRow {
+            row,
+            place,
+            at,
+            commune,
+        });
     }
     Ok(out)
 }
@@ -176,6 +220,36 @@ pub fn area_of(org: &Org) -> BBox {
         .chain(org.units.values().filter_map(|u| u.location))
         .collect();
     area(&existing)
+}
+
+/// The commune row `row` names for its marker, as a person names a unit
+/// ([`Org::named_unit`]: its code, else an administrative code, the unit
+/// holding it last when several did), refused unless it is a commune.
+pub fn commune_of(org: &Org, row: usize, named: &Code) -> Result<Code, ValidationError> {
+    let field = format!("row {row}: commune");
+    let code = org
+        .named_unit(named.as_str(), None)
+        .map_err(|p| ValidationError::new(&field, p))?;
+    let kinds = crate::validate::unit_kinds(RecordType::Marker, "commune").unwrap_or_default();
+    match org.unit(&code) {
+        Some(u) if kinds.contains(&u.kind) => Ok(code),
+        Some(u) => Err(ValidationError::new(
+            field,
+            Problem::WrongUnitKind {
+                code: named.to_string(),
+                actual: u.kind.as_str().to_string(),
+                expected: kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            },
+        )),
+        None => Err(ValidationError::new(
+            field,
+            Problem::UnknownUnit(named.to_string()),
+        )),
+    }
 }
 
 /// Refuses `at` outside `area`, naming `field`.
@@ -241,6 +315,24 @@ mod tests {
         let e = read_csv(bad.as_bytes()).unwrap_err();
         assert_eq!(e.field, "row 2");
         assert!(matches!(e.problem, Problem::CoordinateInvalid(_)));
+    }
+
+    #[test]
+    fn a_marker_row_may_name_its_commune_a_post_row_may_not() {
+        let csv = "type;code;post;commune;lat;lon\nmarker;172;DBP-MT;XA-MT;22,88;104,51\nmarker;173;DBP-MT;;22,89;104,52\n";
+        let rows = read_csv(csv.as_bytes()).unwrap();
+        assert_eq!(rows[0].commune, Some(Code::parse("XA-MT").unwrap()));
+        assert_eq!(rows[1].commune, None);
+        let bad = "type;code;commune;lat;lon\npost;DBP-MT;XA-MT;22,85;104,5\n";
+        let e = read_csv(bad.as_bytes()).unwrap_err();
+        assert_eq!(e.field, "row 1: commune");
+        // In GeoJSON an administrative code may be written as a number.
+        let rows = read_geojson(
+            br#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[105.0,22.9]},"properties":{"number":"172","post":"P1","commune":1234}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(rows[0].commune, Some(Code::parse("1234").unwrap()));
     }
 
     #[test]

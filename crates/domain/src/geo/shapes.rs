@@ -2,7 +2,8 @@
 //! carries (ADR 26), read from GeoJSON (`Polygon`/`MultiPolygon` for an
 //! area, `LineString`/`MultiLineString` for the border), keyed by the
 //! unit's code or its administrative code. Each is checked before anything
-//! is written: WGS84, rings closed, lines of two points or more, every
+//! is written: WGS84, rings closed and not crossing themselves, lines of
+//! two points or more, every
 //! point inside the area of the province's places; a refusal names the
 //! feature.
 
@@ -163,8 +164,10 @@ pub fn read_geojson(bytes: &[u8]) -> Result<Vec<ShapeRow>, ValidationError> {
     Ok(out)
 }
 
-/// Refuses an area with a ring open or of fewer than four points, or a
-/// border with a line of fewer than two, or a point not WGS84.
+/// Refuses an area with a ring open, of fewer than four points or crossing
+/// or touching itself ([`super::rings`]), or a border with a line of fewer
+/// than two, or a point not WGS84: the one rule for files imported (CLI,
+/// API, the map page's form) and for an area set in a record.
 pub fn check_shape(field: &str, shape: &Shape) -> Result<(), ValidationError> {
     match shape {
         Shape::Area(polygons) => {
@@ -194,6 +197,16 @@ pub fn check_shape(field: &str, shape: &Shape) -> Result<(), ValidationError> {
                                 "ring {} of polygon {n} is not closed (its last point is not its first)",
                                 j + 1
                             ),
+                        ));
+                    }
+                    if let Some(at) = super::rings::self_crossing(ring) {
+                        return Err(ValidationError::new(
+                            field,
+                            Problem::RingCrosses {
+                                polygon: n,
+                                ring: j + 1,
+                                point: at.text(),
+                            },
                         ));
                     }
                 }
@@ -299,6 +312,37 @@ mod tests {
         let e = read_geojson(far.as_bytes()).unwrap_err();
         assert_eq!(e.field, "row 3");
         assert!(matches!(e.problem, Problem::CoordinateInvalid(_)));
+        // A bow-tie: the second ring of a multipolygon's first polygon
+        // crosses itself, and the refusal says which and where.
+        let bow_tie = FILE.replace(
+            r#""Polygon","coordinates":[[[105.0,22.8],[105.1,22.8],[105.1,22.9],[105.0,22.8]]]"#,
+            r#""MultiPolygon","coordinates":[[[[105.0,22.8],[105.3,22.8],[105.3,23.1],[105.0,23.1],[105.0,22.8]],[[105.1,22.9],[105.2,23.0],[105.2,22.9],[105.1,23.0],[105.1,22.9]]]]"#,
+        );
+        let e = read_geojson(bow_tie.as_bytes()).unwrap_err();
+        assert_eq!(e.field, "row 2");
+        assert_eq!(
+            e.problem,
+            Problem::RingCrosses {
+                polygon: 1,
+                ring: 2,
+                point: "22.950000, 105.150000".into()
+            }
+        );
+        let (key, args) = e.problem.message(&e.field);
+        assert_eq!(key, "field-ring-crosses");
+        assert!(args.contains(&("ring", "2".to_string())), "{args:?}");
+        // The same rule for an area set by hand in a unit's record.
+        let p = |lat, lon| GeoPoint::new(lat, lon).unwrap();
+        let bow_tie = vec![
+            p(22.0, 105.0),
+            p(22.2, 105.2),
+            p(22.0, 105.2),
+            p(22.2, 105.0),
+            p(22.0, 105.0),
+        ];
+        let e = check_shape("area", &Shape::Area(vec![vec![bow_tie]])).unwrap_err();
+        assert_eq!(e.field, "area");
+        assert!(matches!(e.problem, Problem::RingCrosses { ring: 1, .. }));
         let nameless = FILE.replace(r#"{"code":"BP-1"}"#, "{}");
         assert_eq!(
             read_geojson(nameless.as_bytes()).unwrap_err().field,

@@ -211,3 +211,40 @@ fn a_split_units_records_follow_their_place_where_it_is_known() {
     let back = Mapped::of(&o, &code("C"), &year(), d(2025, 1, 1));
     assert!(back.parts.is_empty());
 }
+
+#[test]
+fn mapped_back_a_merged_units_records_follow_their_place_where_it_is_known() {
+    // N (A and B merged on 1/7/2025) mapped back onto 1/1/2025: a patrol
+    // of N whose marker stands in A goes to A, one whose marker stands in
+    // B to B, one with no known place is shared.
+    let mut o = org();
+    let mut post = unit("BP", None, None, &[]);
+    post.kind = UnitKind::BorderPost;
+    o.units.insert(code("BP"), post);
+    for (n, commune) in [("101", Some("A")), ("102", Some("B")), ("103", None)] {
+        let marker = crate::org::Marker {
+            number: code(n),
+            post: code("BP"),
+            kind: crate::org::MarkerKind::Main,
+            commune: commune.map(code),
+            location: None,
+            verified: true,
+        };
+        o.markers.insert((code("BP"), code(n)), marker);
+    }
+    let m = Mapped::of(&o, &code("A"), &year(), d(2025, 1, 1));
+    let parts = m.parts.get(&code("N")).unwrap();
+    assert_eq!(parts.place(&o, &patrol(&["N"], &["101"])), Placed::Here);
+    assert_eq!(
+        parts.place(&o, &patrol(&["N"], &["102"])),
+        Placed::Elsewhere
+    );
+    assert_eq!(parts.place(&o, &patrol(&["N"], &["103"])), Placed::Unknown);
+    assert_eq!(
+        parts.place(&o, &patrol(&["N"], &["101", "102"])),
+        Placed::Unknown
+    );
+    // Forward, N is whole: nothing to place.
+    let forward = Mapped::of(&o, &code("N"), &year(), d(2025, 7, 1));
+    assert!(forward.parts.is_empty());
+}

@@ -56,6 +56,7 @@ field-implausible-speed = the track reaches { $speed } km/h, more than the { $ma
 field-coordinate-invalid = not a WGS84 coordinate (latitude −90…90, longitude −180…180 in decimal degrees): "{ $value }"
 field-outside-area = { $point } lies outside the area of the province's places ({ $area })
 field-shape-invalid = not a valid area or line: { $value }
+field-ring-crosses = ring { $ring } of polygon { $polygon } crosses itself near { $point } (an area's outline must not cross or touch itself)
 means-foot = on foot
 means-motorbike = motorbike
 means-boat = boat

@@ -56,6 +56,7 @@ field-implausible-speed = hành trình đạt { $speed } km/h, vượt mức { $
 field-coordinate-invalid = không phải tọa độ WGS84 (vĩ độ −90…90, kinh độ −180…180, độ thập phân): "{ $value }"
 field-outside-area = { $point } nằm ngoài khu vực các địa điểm của tỉnh ({ $area })
 field-shape-invalid = không phải vùng hoặc đường hợp lệ: { $value }
+field-ring-crosses = vòng { $ring } của đa giác { $polygon } tự cắt nhau gần điểm { $point } (đường bao của vùng không được tự cắt hoặc tự chạm)
 means-foot = đi bộ
 means-motorbike = xe máy
 means-boat = xuồng

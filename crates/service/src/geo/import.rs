@@ -1,15 +1,16 @@
 //! Places, areas and border lines imported from a file (`geo places`,
-//! `POST /api/v1/map/places`): every row checked first (known place or
-//! unit, well formed, inside the area of the province's places), then all
+//! `POST /api/v1/map/places`, the map page's upload form): every row
+//! checked first (known place or unit, a marker's commune a commune, well
+//! formed, inside the area of the province's places), then all
 //! written in one transaction as new revisions of the markers and units.
 
-use crate::{Actor, Result, Service};
+use crate::{Actor, Principal, Result, Service};
 use bienphong_domain::geo::GeoPoint;
 use bienphong_domain::geo::places::{self, Place, PlaceRow};
 use bienphong_domain::geo::shapes::{self, Polygon, Shape, ShapeRow, UnitKey};
 use bienphong_domain::org::{Code, Org};
 use bienphong_domain::{Content, Problem, RecordType, ValidationError};
-use bienphong_store::{ListFilter, Store, Write};
+use bienphong_store::{AccountStore, ListFilter, Store, Write};
 use std::collections::HashMap;
 
 /// What a places file gives, read by its kind: CSV of points, or GeoJSON
@@ -73,6 +74,64 @@ fn unit_of(org: &Org, r: &ShapeRow) -> std::result::Result<Code, ValidationError
         .ok_or_else(|| ValidationError::new(r.field(), Problem::UnknownUnit(name)))
 }
 
+/// What a places file held and what its import changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlacesReport {
+    pub points: usize,
+    pub shapes: usize,
+    pub imported: PlacesImported,
+}
+
+impl<S: Store + AccountStore> Service<S> {
+    /// A places file sent by `who` (the API's body, the map page's upload):
+    /// read, checked and written as [`Service::import_places`] does, and
+    /// audited whether written or refused (`places.import`).
+    pub async fn import_places_file(
+        &self,
+        who: &Principal,
+        now_ms: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<PlacesReport> {
+        let actor = Actor {
+            name: who.name.clone(),
+            now_ms,
+        };
+        let outcome = match PlacesFile::read(name, bytes) {
+            Ok(file) => self
+                .import_places(&actor, &file)
+                .await
+                .map(|imported| PlacesReport {
+                    points: file.points.len(),
+                    shapes: file.shapes.len(),
+                    imported,
+                }),
+            Err(e) => Err(e.into()),
+        };
+        let detail = match &outcome {
+            Ok(r) => format!(
+                "{name}: {} rows, {} records, {} areas, {} border lines",
+                r.points + r.shapes,
+                r.imported.records,
+                r.imported.areas,
+                r.imported.borders
+            ),
+            Err(e) => format!("{name}: {e}"),
+        };
+        self.audit_event(
+            who,
+            now_ms,
+            "places.import",
+            outcome.is_ok(),
+            None,
+            None,
+            detail,
+        )
+        .await?;
+        outcome
+    }
+}
+
 impl<S: Store> Service<S> {
     /// Sets the coordinates of markers and posts, and the areas and border
     /// lines of units, from a file: all checked, then all written in one
@@ -81,7 +140,8 @@ impl<S: Store> Service<S> {
         let org = self.org_shared().await?;
         let area = places::area_of(&org);
         places::check_area(&file.points, &area)?;
-        let mut wanted: HashMap<(Option<Code>, Code), GeoPoint> = HashMap::new();
+        // Where each place goes, and for a marker the commune it stands in.
+        let mut wanted: HashMap<(Option<Code>, Code), (GeoPoint, Option<Code>)> = HashMap::new();
         for r in &file.points {
             let key = match &r.place {
                 Place::Marker { post, number } => {
@@ -108,7 +168,12 @@ impl<S: Store> Service<S> {
                     (None, code.clone())
                 }
             };
-            wanted.insert(key, r.at);
+            let commune = r
+                .commune
+                .as_ref()
+                .map(|c| places::commune_of(&org, r.row, c))
+                .transpose()?;
+            wanted.insert(key, (r.at, commune));
         }
         let mut shaped: HashMap<Code, UnitShapes> = HashMap::new();
         for r in &file.shapes {
@@ -138,16 +203,21 @@ impl<S: Store> Service<S> {
                 .await?
             {
                 let changed = match Content::from_json(rec.record_type, &rec.content)? {
-                    Content::Marker(mut m) => wanted
-                        .get(&(Some(m.post.clone()), m.number.clone()))
-                        .filter(|at| m.location != Some(**at))
-                        .map(|at| {
+                    Content::Marker(mut m) => {
+                        let before = m.clone();
+                        if let Some((at, commune)) =
+                            wanted.get(&(Some(m.post.clone()), m.number.clone()))
+                        {
                             m.location = Some(*at);
-                            Content::Marker(m)
-                        }),
+                            if commune.is_some() {
+                                m.commune.clone_from(commune);
+                            }
+                        }
+                        (m != before).then_some(Content::Marker(m))
+                    }
                     Content::Unit(mut u) => {
                         let before = u.clone();
-                        if let Some(at) = wanted.get(&(None, u.code.clone())) {
+                        if let Some((at, _)) = wanted.get(&(None, u.code.clone())) {
                             u.location = Some(*at);
                         }
                         if let Some(s) = shaped.get(&u.code) {

@@ -8,7 +8,7 @@
 use crate::error::{ApiError, Error};
 use crate::extract::{ApiAdmin, ApiCaller, SignedIn, back_of, require_admin};
 use crate::params;
-use crate::view::{Frame, Tr, frame, render, unit_name};
+use crate::view::{Frame, Tr, frame, render_with, unit_name};
 use crate::{AppState, now_ms};
 use askama::Template;
 use axum::Json;
@@ -19,7 +19,7 @@ use bienphong_domain::geo::export::{self, Format};
 use bienphong_domain::geo::view;
 use bienphong_domain::{Period, format};
 use bienphong_i18n::Lang;
-use bienphong_service::geo::{GeoOverview, GeoQuery, PlacesFile};
+use bienphong_service::geo::{GeoOverview, GeoQuery};
 use bienphong_service::{Principal, today};
 use serde_json::{Value, json};
 
@@ -241,8 +241,10 @@ pub async fn map_export(
 }
 
 /// Imports a places file (the body: a CSV of points, or a GeoJSON of
-/// points, areas and border lines) as `geo places` does: all or nothing
-/// (administrators).
+/// points, areas and border lines) as `geo places` does: all or nothing,
+/// audited (administrators). Its body may be as large as an attachment
+/// (`serve --max-attachment`, 20 MB by default), not the 2 MB of other
+/// API bodies: a province's communes' outlines run to megabytes.
 pub async fn api_import_places(
     State(state): State<AppState>,
     ApiAdmin(caller): ApiAdmin,
@@ -250,18 +252,16 @@ pub async fn api_import_places(
 ) -> Result<Json<Value>, Error> {
     require_admin(&caller.principal, caller.lang)?;
     // GeoJSON is told from CSV by its first character.
-    let file = PlacesFile::read("body", &body).map_err(bienphong_service::ServiceError::from)?;
-    let actor = bienphong_service::Actor {
-        name: caller.principal.name.clone(),
-        now_ms: now_ms(),
-    };
-    let n = state.service.import_places(&actor, &file).await?;
+    let r = state
+        .service
+        .import_places_file(&caller.principal, now_ms(), "body", &body)
+        .await?;
     Ok(Json(json!({
-        "points": file.points.len(),
-        "shapes": file.shapes.len(),
-        "records": n.records,
-        "areas": n.areas,
-        "borders": n.borders,
+        "points": r.points,
+        "shapes": r.shapes,
+        "records": r.imported.records,
+        "areas": r.imported.areas,
+        "borders": r.imported.borders,
     })))
 }
 
@@ -293,6 +293,7 @@ struct MapPage {
     basemap_max: u8,
     rows: Vec<CoverageRow>,
     tracks: usize,
+    places: Option<crate::resources::geo_places::Outcome>,
 }
 
 pub async fn page(
@@ -301,10 +302,21 @@ pub async fn page(
     uri: axum::http::Uri,
     Query(q): Query<params::Query>,
 ) -> Result<Response, Error> {
-    let back = back_of(&uri);
+    map_page(&state, &auth, &back_of(&uri), &q, None).await
+}
+
+/// The map page of query `q`, with what a places upload did when there
+/// was one (refused: 422).
+pub(crate) async fn map_page(
+    state: &AppState,
+    auth: &crate::extract::Authenticated,
+    back: &str,
+    q: &params::Query,
+    places: Option<crate::resources::geo_places::Outcome>,
+) -> Result<Response, Error> {
     let lang = auth.lang;
     let org = state.service.org_shared().await?;
-    let gq = query_of(&state, &auth.principal, lang, &q).await?;
+    let gq = query_of(state, &auth.principal, lang, q).await?;
     let o = state.service.geo_overview(&gq, now_ms()).await?;
     let t = Tr(lang);
     let rows = o
@@ -348,21 +360,30 @@ pub async fn page(
         .collect::<Vec<_>>()
         .join("&");
     let bm = state.config.basemap.as_ref();
-    Ok(render(MapPage {
-        f: frame(&auth, &org, &back),
-        from: format::date(gq.period.from),
-        to: format::date(gq.period.to),
-        scope: gq.root.map(|c| c.to_string()).unwrap_or_default(),
-        unit: gq.lead_unit.map(|c| c.to_string()).unwrap_or_default(),
-        days: gq.stale_days,
-        data_url: format!("/api/v1/map?{query}"),
-        export_query: query,
-        basemap: bm.is_some(),
-        basemap_min: bm.map_or(0, |b| b.min_zoom),
-        basemap_max: bm.map_or(18, |b| b.max_zoom),
-        tracks: o.tracks.len(),
-        rows,
-    }))
+    let status = if places.as_ref().is_some_and(|p| !p.problems.is_empty()) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_with(
+        status,
+        MapPage {
+            f: frame(auth, &org, back),
+            from: format::date(gq.period.from),
+            to: format::date(gq.period.to),
+            scope: gq.root.map(|c| c.to_string()).unwrap_or_default(),
+            unit: gq.lead_unit.map(|c| c.to_string()).unwrap_or_default(),
+            days: gq.stale_days,
+            data_url: format!("/api/v1/map?{query}"),
+            export_query: query,
+            basemap: bm.is_some(),
+            basemap_min: bm.map_or(0, |b| b.min_zoom),
+            basemap_max: bm.map_or(18, |b| b.max_zoom),
+            tracks: o.tracks.len(),
+            rows,
+            places,
+        },
+    ))
 }
 
 /// A tile of the offline basemap; 404 without one or outside it.

@@ -11,6 +11,7 @@ pub mod conflicts;
 pub mod dashboard;
 pub mod edxml;
 pub mod geo;
+pub mod geo_places;
 pub mod org;
 pub mod org_changes;
 pub mod org_codes;

@@ -168,15 +168,19 @@ pub(super) fn api_routes() -> Vec<ApiRoute> {
         ApiRoute {
             body: Some("PlacesFile"),
             response: Some("PlacesResult"),
+            // Communes' outlines run to megabytes: the attachment limit,
+            // not the 2 MB of other bodies.
+            file_upload: true,
             ..route(
                 Method::POST,
                 "/api/v1/map/places",
-                "Import the coordinates of markers and posts, communes' areas and border lines \
-                 (a CSV or GeoJSON file as the body, as `geo places`): checked whole, written in \
-                 one transaction as marker and unit revisions, or refused naming the row \
-                 (administrators)",
+                "Import the coordinates of markers and posts (and the commune a marker stands \
+                 in), communes' areas and border lines (a CSV or GeoJSON file as the body, as \
+                 `geo places`): checked whole, written in one transaction as marker and unit \
+                 revisions, or refused naming the row; audited (administrators). The body may be \
+                 as large as an attachment (`serve --max-attachment`, 20 MB by default), else 413",
                 "map",
-                &[200, 400, 403, 422],
+                &[200, 400, 403, 413, 422],
                 on(F::POST, geo::api_import_places),
             )
         },

@@ -14,8 +14,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Language;
 use crate::resources::{
-    attachments, audit, briefings, conflicts, dashboard, edxml, geo, org, org_changes, org_codes,
-    persons, records, reports, sheets, signoff, sync, tokens,
+    attachments, audit, briefings, conflicts, dashboard, edxml, geo, geo_places, org, org_changes,
+    org_codes, persons, records, reports, sheets, signoff, sync, tokens,
 };
 use crate::{openapi, session};
 use axum::Router;
@@ -206,6 +206,11 @@ pub fn file_upload_router() -> Router<AppState> {
         .route(
             "/edxml",
             post(edxml::import_page).layer(tower_http::csrf::CsrfLayer::new()),
+        )
+        // Places files: communes' outlines run to megabytes.
+        .route(
+            "/map/places",
+            post(geo_places::upload).layer(tower_http::csrf::CsrfLayer::new()),
         )
 }
 

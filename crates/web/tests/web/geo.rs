@@ -481,3 +481,162 @@ async fn coordinates_set_in_a_records_json_follow_the_places_rule() {
         before + 1
     );
 }
+
+/// A ring of `n` points around (`lat`, `lon`), `r` degrees away, closed.
+fn circle(lat: f64, lon: f64, r: f64, n: usize) -> Value {
+    let round = |v: f64| (v * 1e7).round() / 1e7;
+    let mut ring: Vec<Value> = (0..n)
+        .map(|i| {
+            let a = i as f64 / n as f64 * std::f64::consts::TAU;
+            json!([round(lon + r * a.cos()), round(lat + r * a.sin())])
+        })
+        .collect();
+    ring.push(ring[0].clone());
+    json!([ring])
+}
+
+/// The map page's upload form: a file larger than the API's default body
+/// limit (an outline of 100.000 points, a marker's commune) is written
+/// and its area drawn on the map; a bow-tie is refused naming the item and
+/// its ring, in Vietnamese, with nothing written; a post without the
+/// session's token is refused; each upload is audited; the API takes the
+/// same large file.
+#[tokio::test]
+async fn places_are_uploaded_from_the_map_page() {
+    let app = spawn_app().await;
+    let (client, csrf) = login(&app, "admin").await;
+    let admin = token(&app, "admin").await;
+    let (_, at) = lung_cu_marker(&app).await;
+    let revisions = || async { app.service.store().revision_count().await.unwrap() };
+    let send = |form: reqwest::multipart::Form| {
+        let (client, app) = (&client, &app);
+        async move {
+            let r = client
+                .post(app.url("/map/places"))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let form = |csrf: &str, name: &str, bytes: Vec<u8>| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            )
+    };
+    let areas = || async {
+        let (s, v) = api(
+            &app,
+            &admin,
+            Method::GET,
+            "/api/v1/map?from=2024-01-01&to=2024-12-31&scope=BP-LUNGCU",
+            None,
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["layer"] == "area")
+            .cloned()
+            .collect::<Vec<Value>>()
+    };
+    let page = client
+        .get(app.url("/map"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"map-places-form\""), "{page}");
+    let before = revisions().await;
+
+    // A bow-tie: refused, the item and its ring named, nothing written.
+    let (lat, lon) = at;
+    let bow_tie = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[
+            [lon - 0.01, lat - 0.01], [lon + 0.01, lat + 0.01],
+            [lon + 0.01, lat - 0.01], [lon - 0.01, lat + 0.01], [lon - 0.01, lat - 0.01]]]},
+         "properties": {"code": "XA-LUNGCU"}}]});
+    let (status, refused) = send(form(&csrf, "xa.geojson", bow_tie.to_string().into_bytes())).await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused.contains("mục 1: vòng 1 của đa giác 1 tự cắt nhau"),
+        "{refused}"
+    );
+    assert!(refused.contains("không ghi gì"), "{refused}");
+    assert_eq!(revisions().await, before);
+    assert!(areas().await.is_empty());
+
+    // Without the session's token: refused, nothing written.
+    let big = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": circle(lat, lon, 0.02, 100_000)},
+         "properties": {"code": "XA-LUNGCU"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {"number": "410", "post": "BP-LUNGCU", "commune": "XA-MALE"}}]})
+    .to_string()
+    .into_bytes();
+    assert!(big.len() > 2 * 1024 * 1024, "{}", big.len());
+    let (status, _) = send(form("nope", "xa.geojson", big.clone())).await;
+    assert_eq!(status, 403);
+    assert_eq!(revisions().await, before);
+
+    // The large file: written, the area drawn, the marker's commune set.
+    let (status, written) = send(form(&csrf, "xa.geojson", big.clone())).await;
+    assert_eq!(status, 200, "{written}");
+    assert!(written.contains("id=\"map-places-written\""), "{written}");
+    assert!(
+        written.contains("2 cột mốc và đơn vị được cập nhật (1 vùng địa giới"),
+        "{written}"
+    );
+    assert_eq!(revisions().await, before + 2);
+    let drawn = areas().await;
+    assert_eq!(drawn.len(), 1);
+    assert_eq!(drawn[0]["properties"]["code"], "XA-LUNGCU");
+    assert_eq!(
+        drawn[0]["geometry"]["coordinates"][0][0]
+            .as_array()
+            .unwrap()
+            .len(),
+        100_001
+    );
+    let org = app.service.org().await.unwrap();
+    let marker = org
+        .markers
+        .values()
+        .find(|m| m.post.as_str() == "BP-LUNGCU" && m.number.as_str() == "410")
+        .unwrap();
+    assert_eq!(marker.commune.as_ref().map(|c| c.as_str()), Some("XA-MALE"));
+
+    // The API takes the same file (nothing new to write).
+    let r = crate::common::http()
+        .post(app.url("/api/v1/map/places"))
+        .bearer_auth(&admin)
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["records"], 0, "{v}");
+
+    // Each upload audited, the refusal too.
+    let (s, audit) = api(&app, &admin, Method::GET, "/api/v1/audit?limit=1000", None).await;
+    assert_eq!(s, 200, "{audit}");
+    let outcomes: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "places.import")
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    let mut sorted = outcomes.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["allowed", "allowed", "refused"], "{audit}");
+}
