@@ -647,6 +647,27 @@ fn the_english_rendering_states_the_same_figures() {
         .iter()
         .map(|f| number(&f["value"]))
         .collect();
+    // The catalogue's Vietnamese names and measures the reports show, where
+    // they are written otherwise in English (the catalogue has both).
+    let mut catalogue_vi: Vec<String> = Vec::new();
+    for line in review["seizures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(review["cases"]["by_type"].as_array().unwrap())
+    {
+        for field in ["name", "measure"] {
+            if let Some(word) = line[field].as_str()
+                && !word.is_ascii()
+            {
+                catalogue_vi.push(word.to_string());
+            }
+        }
+    }
+    assert!(
+        catalogue_vi.iter().any(|n| n == "Ma túy"),
+        "the demo's case types are named: {catalogue_vi:?}"
+    );
     let quarter = json(&summary);
     let summary_figures: Vec<String> = [
         &quarter["patrols"]["count"]["current"],
@@ -687,6 +708,21 @@ fn the_english_rendering_states_the_same_figures() {
             assert!(
                 !en.contains(boilerplate),
                 "{name}: {boilerplate} left\n{en}"
+            );
+        }
+        // Nothing of the catalogue, nor a Vietnamese "on behalf of", is left
+        // in Vietnamese; the same words are in the Vietnamese document.
+        for word in catalogue_vi
+            .iter()
+            .map(String::as_str)
+            .chain(["TM.", "T/M"])
+        {
+            assert!(!en.contains(word), "{name}: {word} left in English\n{en}");
+        }
+        if name != "briefing" {
+            assert!(
+                catalogue_vi.iter().any(|w| vi.contains(w.as_str())),
+                "{name}: the Vietnamese document names the catalogue\n{vi}"
             );
         }
         let party = name.ends_with("party");

@@ -8,6 +8,7 @@ use bienphong_domain::facts::measure;
 use bienphong_domain::org::{Code, Org, UnitKind};
 use bienphong_domain::scope::Scope;
 use bienphong_domain::{Cutoff, Period, RecordType};
+use bienphong_i18n::Lang;
 use bienphong_service::Service;
 use bienphong_store::{MeasureSum, Store};
 use rust_decimal::Decimal;
@@ -39,6 +40,81 @@ pub struct AnnualReview {
     /// The conference that reviewed this period, if it is recorded: its
     /// participants, the shortcomings and the directions people agreed.
     pub review_meeting: Option<ReviewMeeting>,
+    /// The catalogue's names in other languages, for a rendering in one.
+    #[serde(skip)]
+    pub names: CatalogueNames,
+}
+
+/// A catalogue entry's name, unit of measure and report phrase in English.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct EnglishName {
+    name: String,
+    measure: Option<String>,
+    phrase: Option<String>,
+}
+
+/// The catalogue's English names by kind and code. A report's lines keep
+/// the Vietnamese names its JSON and the Vietnamese document show; a
+/// rendering in English looks each line's name up here by its code, and
+/// keeps the Vietnamese where the catalogue has no English.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CatalogueNames(std::collections::HashMap<(CatalogueKind, String), EnglishName>);
+
+impl CatalogueNames {
+    pub(crate) fn of(org: &Org) -> Self {
+        let text =
+            |t: &bienphong_domain::text::Text| Some(t.to_string()).filter(|s| !s.trim().is_empty());
+        Self(
+            org.catalogue
+                .entries
+                .values()
+                .filter_map(|e| {
+                    let name = text(&e.en)?;
+                    Some((
+                        (e.catalogue, e.code.to_string()),
+                        EnglishName {
+                            name,
+                            measure: e.measure_en.as_ref().and_then(text),
+                            phrase: e.phrase_en.as_ref().and_then(text),
+                        },
+                    ))
+                })
+                .collect(),
+        )
+    }
+
+    fn english(&self, lang: Lang, kind: CatalogueKind, code: &str) -> Option<&EnglishName> {
+        (lang == Lang::En)
+            .then(|| self.0.get(&(kind, code.to_string())))
+            .flatten()
+    }
+
+    /// The name of entry `code` in `lang`; `vi` in Vietnamese or where the
+    /// catalogue has none in `lang`.
+    pub fn name<'a>(&'a self, lang: Lang, kind: CatalogueKind, code: &str, vi: &'a str) -> &'a str {
+        self.english(lang, kind, code)
+            .map_or(vi, |e| e.name.as_str())
+    }
+
+    /// A seized item's unit of measure in `lang`, `vi` where it has none.
+    pub fn measure<'a>(&'a self, lang: Lang, code: &str, vi: &'a str) -> &'a str {
+        self.english(lang, CatalogueKind::SeizedItem, code)
+            .and_then(|e| e.measure.as_deref())
+            .unwrap_or(vi)
+    }
+
+    /// How a sentence in `lang` names an amount of seized item `code`,
+    /// `{}` for the number ("{} bánh heroin", "{} cakes of heroin"); `vi`
+    /// in Vietnamese, "{} <measure> <name>" where `lang` has no phrase.
+    pub fn phrase(&self, lang: Lang, code: &str, vi: &str) -> String {
+        match self.english(lang, CatalogueKind::SeizedItem, code) {
+            None => vi.to_string(),
+            Some(e) => e.phrase.clone().unwrap_or_else(|| match &e.measure {
+                Some(m) => format!("{{}} {m} {}", e.name),
+                None => format!("{{}} {}", e.name),
+            }),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -281,6 +357,7 @@ pub async fn annual_review_mapped<S: Store>(
         propaganda,
         disaster,
         review_meeting,
+        names: CatalogueNames::of(&org),
     })
 }
 

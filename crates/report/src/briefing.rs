@@ -11,7 +11,7 @@ use crate::{ReportError, Result};
 use askama::Template;
 use bienphong_domain::briefing::{self, BriefingState, FigureChange, OpenAction};
 use bienphong_domain::catalogue::{CatalogueKind, Role};
-use bienphong_domain::format::{date, decimal, period_name};
+use bienphong_domain::format::{date, period_name};
 use bienphong_domain::org::{Code, Org, UnitKind};
 use bienphong_domain::record::{BriefingReport, BriefingStatus, FrozenFigure};
 use bienphong_domain::scope::Scope;
@@ -394,6 +394,9 @@ pub struct BriefingView {
     /// Overdue acknowledgements and required actions of documents the unit
     /// issued or owes, due by the quarter's end.
     pub overdue_documents: Vec<OverdueDocument>,
+    /// The catalogue's names in other languages, for a rendering in one.
+    #[serde(skip)]
+    pub names: crate::annual::CatalogueNames,
 }
 
 /// `unit`'s report of the quarter. A stored report's own cut-off wins over
@@ -450,35 +453,13 @@ pub async fn briefing_view<S: Store>(
         changes,
         carried,
         overdue_documents,
+        names: crate::annual::CatalogueNames::of(&org),
     })
-}
-
-#[derive(Template)]
-#[template(path = "briefing.vi.md")]
-struct BriefingMarkdown<'a> {
-    view: &'a BriefingView,
-    title: String,
-    /// The unit as a sentence names it: "xã Lũng Cú", "Đồn Biên phòng Lũng Cú".
-    unit_in_sentence: String,
-    from: String,
-    to: String,
-    submitted: Option<String>,
-    figures: Vec<(String, String)>,
-    changes: Vec<(String, String, String)>,
-    carried: Vec<(String, String, String, String)>,
-    overdue: Vec<(String, String, String, String)>,
-    results: String,
-    shortcomings: String,
-    proposals: String,
-}
-
-fn amount(q: Quantity) -> String {
-    decimal(q.value(), false)
 }
 
 /// An administrative unit's kind is a common noun inside a sentence ("của
 /// xã Lũng Cú"); a post's name is a proper name and keeps its capital.
-fn in_sentence(name: &str) -> String {
+pub(crate) fn in_sentence(name: &str) -> String {
     const KINDS: [&str; 7] = [
         "Xã ",
         "Thị trấn ",
@@ -502,40 +483,7 @@ pub fn briefing_to_markdown(view: &BriefingView) -> Result<String> {
 
 /// The report as Markdown in `lang` (English for foreign partners).
 pub fn briefing_to_markdown_in(view: &BriefingView, lang: bienphong_i18n::Lang) -> Result<String> {
-    if lang == bienphong_i18n::Lang::En {
-        return crate::english::briefing(view);
-    }
-    let text = |f: fn(&BriefingReport) -> &Text| {
-        view.report
-            .as_ref()
-            .map(|r| f(r).to_string())
-            .unwrap_or_default()
-    };
-    BriefingMarkdown {
-        view,
-        title: crate::summary::lowercase_first(&view.name),
-        unit_in_sentence: in_sentence(&view.unit.name),
-        from: date(view.period.from),
-        to: date(view.period.to),
-        submitted: view.report.as_ref().and_then(|r| r.submitted_on).map(date),
-        figures: view
-            .figures
-            .iter()
-            .map(|f| (cell(f.label.as_str()), amount(f.value)))
-            .collect(),
-        changes: view
-            .changes
-            .iter()
-            .map(|c| (cell(c.label.as_str()), amount(c.submitted), amount(c.now)))
-            .collect(),
-        carried: action_rows(&view.carried, bienphong_i18n::Lang::Vi),
-        overdue: overdue_rows(&view.overdue_documents, bienphong_i18n::Lang::Vi),
-        results: text(|r| &r.results),
-        shortcomings: text(|r| &r.shortcomings),
-        proposals: text(|r| &r.proposals),
-    }
-    .render()
-    .map_err(|e| ReportError::Render(e.to_string()))
+    crate::narrative::briefing(view, lang)
 }
 
 #[derive(Template)]

@@ -49,6 +49,9 @@ pub enum Layout {
 pub struct Series {
     /// "Năm 2023", "Quý I năm 2023"…
     pub name: String,
+    /// The period named, for the name in another language.
+    #[serde(skip)]
+    pub period: Option<Period>,
     pub values: Vec<i64>,
 }
 
@@ -83,6 +86,54 @@ impl Chart {
                 ),
             ],
         )
+    }
+
+    /// The chart with its words in `lang`: the title, the counting word,
+    /// the months along the bottom and the periods' names; units keep
+    /// their names.
+    pub fn in_lang(&self, lang: bienphong_i18n::Lang) -> Chart {
+        use crate::words::translated;
+        if lang == bienphong_i18n::Lang::Vi {
+            return self.clone();
+        }
+        let month = |m: &str| lang.try_text(&format!("rpt-month-{m}"));
+        let category = |label: &String| -> String {
+            let english = if let Some(rest) = label.strip_prefix("Tháng ") {
+                match rest.split_once('/') {
+                    Some((m, year)) => month(m).map(|m| {
+                        lang.text(
+                            "rpt-period-month",
+                            &[("month", m), ("year", year.to_string())],
+                        )
+                    }),
+                    None => month(rest),
+                }
+            } else {
+                label.strip_prefix("Năm ").map(str::to_string)
+            };
+            english.unwrap_or_else(|| label.clone())
+        };
+        Chart {
+            title: translated(lang, "rpt-chart-", &self.title),
+            word: translated(lang, "rpt-chart-word-", &self.word),
+            layout: self.layout,
+            categories: match self.layout {
+                Layout::Columns => self.categories.iter().map(category).collect(),
+                Layout::Bars => self.categories.clone(),
+            },
+            series: self
+                .series
+                .iter()
+                .map(|s| Series {
+                    name: s.period.as_ref().map_or_else(
+                        || s.name.clone(),
+                        |p| crate::summary::uppercase_first(&crate::words::period_name(lang, p)),
+                    ),
+                    period: s.period,
+                    values: s.values.clone(),
+                })
+                .collect(),
+        }
     }
 
     /// A standalone SVG document, also fit to be put inline in HTML.
@@ -153,10 +204,12 @@ pub async fn summary_charts<S: Store>(service: &Service<S>, summary: &Summary) -
         vec![
             Series {
                 name: now.clone(),
+                period: Some(summary.period),
                 values: current,
             },
             Series {
                 name: before.clone(),
+                period: Some(summary.previous_period),
                 values: previous,
             },
         ]
@@ -213,10 +266,12 @@ pub fn patrols_by_unit_chart(summary: &Summary) -> Chart {
         series: vec![
             Series {
                 name: period_name(&summary.period),
+                period: Some(summary.period),
                 values: p.iter().map(|u| u.count.current).collect(),
             },
             Series {
                 name: period_name(&summary.previous_period),
+                period: Some(summary.previous_period),
                 values: p.iter().map(|u| u.count.previous).collect(),
             },
         ],
@@ -237,6 +292,7 @@ pub async fn annual_charts<S: Store>(
     let one = |values: Vec<i64>| {
         vec![Series {
             name: name.clone(),
+            period: Some(review.period),
             values,
         }]
     };

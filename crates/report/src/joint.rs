@@ -4,15 +4,17 @@
 //! signer's name and the state of the signature.
 
 use crate::letterhead::{DocumentStyle, Letterhead};
+use crate::words::t;
 use bienphong_domain::Date;
-use bienphong_domain::format::date;
 use bienphong_domain::org::Org;
 use bienphong_domain::signoff::{Position, Signer, SignerState};
+use bienphong_i18n::Lang;
 
 /// One signer's block of a joint document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JointSigner {
-    /// The body signed for ("TM. ĐẢNG ỦY XÃ LŨNG CÚ"), or the signing unit.
+    /// The body signed for ("TM. ĐẢNG ỦY XÃ LŨNG CÚ", "On behalf of …"),
+    /// or the signing unit.
     pub signing_for: Option<String>,
     pub title: String,
     pub name: String,
@@ -38,13 +40,16 @@ pub fn joint_signers(
             let head = Letterhead::derive(org, Some(&s.unit), style, as_of, as_of);
             let kind = org.units.get(&s.unit).map(|u| u.kind);
             let (vi, en) = s.position.title(kind);
-            let on_behalf = match s.position {
+            let lang = if english { Lang::En } else { Lang::Vi };
+            let body = head.issuing_body.trim().to_uppercase();
+            // A chairman or a Party secretary signs on behalf of the
+            // committee ("TM. …", "On behalf of …"); others as the unit.
+            let on_behalf = (!body.is_empty()).then(|| match s.position {
                 Position::PartySecretary | Position::PeoplesCommitteeChairman => {
-                    Some(format!("TM. {}", head.issuing_body.to_uppercase()))
+                    t(lang, "rpt-joint-on-behalf", &[("body", body.clone())])
                 }
-                _ => Some(head.issuing_body.to_uppercase()),
-            }
-            .filter(|s| !s.trim().is_empty() && s.trim() != "TM.");
+                _ => body.clone(),
+            });
             let name = state
                 .answer()
                 .filter(|_| matches!(state, SignerState::Signed(_)))
@@ -56,15 +61,15 @@ pub fn joint_signers(
                     }
                 })
                 .unwrap_or_default();
-            let state = match (state, english) {
-                (SignerState::Signed(a), false) => format!("(Đã ký ngày {})", date(a.signoff.date)),
-                (SignerState::Signed(a), true) => format!("(Signed on {})", date(a.signoff.date)),
-                (SignerState::Void(_), false) => "(Chữ ký không còn hiệu lực)".to_string(),
-                (SignerState::Void(_), true) => "(Signature void)".to_string(),
-                (SignerState::Returned(_), false) => "(Trả lại)".to_string(),
-                (SignerState::Returned(_), true) => "(Returned)".to_string(),
-                (SignerState::Pending, false) => "(Chưa ký)".to_string(),
-                (SignerState::Pending, true) => "(Not signed yet)".to_string(),
+            let state = match state {
+                SignerState::Signed(a) => t(
+                    lang,
+                    "rpt-joint-signed",
+                    &[("date", crate::words::date(lang, a.signoff.date))],
+                ),
+                SignerState::Void(_) => t(lang, "rpt-joint-void", &[]),
+                SignerState::Returned(_) => t(lang, "rpt-joint-returned", &[]),
+                SignerState::Pending => t(lang, "rpt-joint-pending", &[]),
             };
             JointSigner {
                 signing_for: on_behalf,

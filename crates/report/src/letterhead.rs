@@ -73,6 +73,25 @@ pub struct RegisterKey {
     pub period: String,
 }
 
+impl RegisterKey {
+    /// What the audit log says of number `n` taken from this register:
+    /// "BCH-HG state 2026 → 07/BC-BĐBP".
+    pub fn audit_detail(&self, n: u32, symbol: &str) -> String {
+        let series = if self.series.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", self.series)
+        };
+        format!(
+            "{} {} {series}{} → {}",
+            self.issuer,
+            self.style,
+            self.period,
+            bienphong_domain::format::document_number(Some(n), symbol)
+        )
+    }
+}
+
 /// What people set by hand; `None` (or empty) keeps what the issuer gives.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LetterheadOverrides {
@@ -591,11 +610,32 @@ impl Letterhead {
         }
     }
 
-    /// Takes the next number of the document's register ([`Self::register`]).
-    pub async fn number_from_register<S: Store>(&mut self, store: &S) -> Result<u32> {
+    /// Takes the next number of the document's register ([`Self::register`])
+    /// for `actor` at `at_ms`: the number and the audit entry saying who
+    /// took which are written together or not at all.
+    pub async fn number_from_register<S: Store>(
+        &mut self,
+        store: &S,
+        actor: &str,
+        at_ms: i64,
+    ) -> Result<u32> {
         let key = self.register();
+        let symbol = &self.symbol;
         let n = store
-            .next_document_number(&key.issuer, key.style, &key.series, &key.period)
+            .next_document_number(&key.issuer, key.style, &key.series, &key.period, |n| {
+                bienphong_store::AuditEntry {
+                    seq: 0,
+                    at_ms,
+                    actor: actor.to_string(),
+                    action: "register.next".to_string(),
+                    outcome: "allowed".to_string(),
+                    record_type: None,
+                    record_id: None,
+                    unit: None,
+                    detail: key.audit_detail(n, symbol),
+                    address: None,
+                }
+            })
             .await?;
         self.number = Some(n);
         Ok(n)

@@ -1,21 +1,37 @@
 //! Reports computed from records. Every figure is a sum over the store's
 //! derived facts or over live records; nothing is typed into a report.
 
+/// A report's text laid out by one template per language: each wrapper
+/// (`struct AnnualVi<'a>(&'a AnnualText)`) reads the text's fields through
+/// `Deref`, so both templates name them as fields of their own.
+macro_rules! layouts_of {
+    ($text:ident: $($wrapper:ident),+) => {
+        $(
+            impl std::ops::Deref for $wrapper<'_> {
+                type Target = $text;
+                fn deref(&self) -> &$text {
+                    self.0
+                }
+            }
+        )+
+    };
+}
+
 mod aggregate;
 mod annual;
 mod briefing;
 mod charts;
 mod document;
 mod docx;
-mod english;
 mod figures;
 mod joint;
 mod letterhead;
+mod narrative;
 mod output;
 mod placing;
 mod render;
 mod summary;
-mod summary_en;
+mod summary_text;
 mod tables;
 mod words;
 mod xlsx;
@@ -24,7 +40,7 @@ pub use aggregate::{
     BRIEFING_RULE, CHANNEL, SUPPRESSION_RULE, THRESHOLD, aggregate_tables,
     briefing_aggregate_table, render_aggregate, render_briefing_aggregate,
 };
-pub use annual::{AnnualReview, UnitRef, annual_review, annual_review_mapped};
+pub use annual::{AnnualReview, CatalogueNames, UnitRef, annual_review, annual_review_mapped};
 pub use briefing::{
     BriefingQuarter, BriefingRoll, BriefingRow, BriefingView, CarriedAction, OverdueDocument,
     briefing_roll, briefing_roll_to_markdown, briefing_to_markdown, briefing_to_markdown_in,

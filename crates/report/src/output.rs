@@ -209,10 +209,18 @@ impl Report {
                 let parts = docx.ok_or_else(|| {
                     ReportError::Render("a DOCX needs its letterhead and charts".into())
                 })?;
+                let lang = parts.letterhead.lang;
+                // The words drawn inside the images, in the document's language.
+                let charts: Vec<crate::charts::Chart> = parts
+                    .charts
+                    .shown()
+                    .into_iter()
+                    .map(|c| c.in_lang(lang))
+                    .collect();
                 crate::docx::markdown_to_docx_with_charts(
-                    &self.markdown_in(parts.letterhead.lang)?,
+                    &self.markdown_in(lang)?,
                     &parts.letterhead,
-                    &parts.charts.shown(),
+                    &charts.iter().collect::<Vec<_>>(),
                 )
             }
         }

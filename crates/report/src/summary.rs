@@ -3,13 +3,12 @@
 //! compared with the same days one year earlier ("so với cùng kỳ"), with
 //! breakdowns by unit and by type.
 
+use crate::Result;
 use crate::annual::{SeizureLine, UnitRef};
 use crate::figures::{Figures, Names, Sums, by_unit_name, scope_units};
-use crate::render::{Row, cell, json};
-use crate::{ReportError, Result};
-use askama::Template;
+use crate::render::json;
 use bienphong_domain::catalogue::CatalogueKind;
-use bienphong_domain::format::{comparison, count, date, decimal, integer, period_name};
+use bienphong_domain::format::period_name;
 use bienphong_domain::org::{Code, Org};
 use bienphong_domain::{Cutoff, Date, Period, PeriodKind};
 use bienphong_service::Service;
@@ -43,11 +42,6 @@ where
                 .map(|p| p.normalize()),
         }
     }
-
-    /// "tăng 12 vụ (13,6%) so với cùng kỳ", "bằng cùng kỳ"…
-    pub fn wording(&self, word: &str) -> String {
-        comparison(self.current, self.previous, word)
-    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -72,6 +66,9 @@ pub struct Summary {
     pub documents: DocumentChanges,
     pub propaganda: PropagandaChanges,
     pub disaster: DisasterChanges,
+    /// The catalogue's names in other languages, for a rendering in one.
+    #[serde(skip)]
+    pub names: crate::annual::CatalogueNames,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -250,6 +247,7 @@ pub async fn summary_mapped<S: Store>(
             ),
             people_rescued: Change::new(c.disaster.people_rescued, p.disaster.people_rescued),
         },
+        names: crate::annual::CatalogueNames::of(&org),
     })
 }
 
@@ -409,199 +407,6 @@ pub fn summary_to_json(summary: &Summary) -> Result<String> {
     json(summary)
 }
 
-#[derive(Template)]
-#[template(path = "summary.vi.md")]
-struct SummaryMarkdown {
-    /// The period as the title names it: "quý I năm 2024".
-    title: String,
-    name: String,
-    scope: String,
-    from: String,
-    to: String,
-    cutoff: &'static str,
-    previous_from: String,
-    previous_to: String,
-    patrols: String,
-    patrol_rows: Vec<Row>,
-    cases: String,
-    seizure_items: Vec<String>,
-    case_unit_rows: Vec<Row>,
-    case_type_rows: Vec<Row>,
-    seizure_rows: Vec<Row>,
-    documents: String,
-    propaganda: String,
-    disaster: String,
-}
-
-/// A count in narrative text: padded below ten (`03`), never `00`.
-fn narrative(n: i64) -> String {
-    count(n, true)
-}
-
-/// "05 vụ, tăng 01 vụ (25%) so với cùng kỳ" after a verb.
-fn stated(c: &Change<i64>, word: &str) -> String {
-    format!("{} {word}, {}", narrative(c.current), c.wording(word))
-}
-
-/// What the same period had, after a sentence that says there was none
-/// now: " (cùng kỳ: 12 vụ)", " (cùng kỳ cũng không có)".
-pub(crate) fn previously(previous: i64, word: &str) -> String {
-    if previous == 0 {
-        " (cùng kỳ cũng không có)".to_string()
-    } else {
-        format!(" (cùng kỳ: {} {word})", narrative(previous))
-    }
-}
-
-/// `stated`, or `none` with the same period's figure when there is nothing
-/// this period: zero is said in words, never "0 vụ, bằng cùng kỳ".
-fn stated_or(c: &Change<i64>, word: &str, none: &str) -> String {
-    if c.current == 0 {
-        format!("{none}{}", previously(c.previous, word))
-    } else {
-        stated(c, word)
-    }
-}
-
-fn patrol_sentence(p: &PatrolChanges) -> String {
-    if p.count.current == 0 {
-        return format!(
-            "Trong kỳ, các đồn Biên phòng không chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới{}.",
-            previously(p.count.previous, "lần")
-        );
-    }
-    let border_guard = if p.border_guard_persons.current == 0 {
-        format!(
-            "không huy động cán bộ, chiến sĩ Bộ đội Biên phòng{}",
-            previously(p.border_guard_persons.previous, "lượt")
-        )
-    } else {
-        format!(
-            "huy động {} lượt cán bộ, chiến sĩ Bộ đội Biên phòng, {}",
-            narrative(p.border_guard_persons.current),
-            p.border_guard_persons.wording("lượt")
-        )
-    };
-    let others = if p.other_persons.current == 0 {
-        format!(
-            "không có lực lượng khác tham gia{}",
-            previously(p.other_persons.previous, "lượt")
-        )
-    } else {
-        format!(
-            "{} lượt lực lượng khác, {}",
-            narrative(p.other_persons.current),
-            p.other_persons.wording("lượt")
-        )
-    };
-    format!(
-        "Các đồn Biên phòng đã chủ trì, phối hợp tổ chức tuần tra, bảo vệ biên giới được {}; {border_guard} và {others}.",
-        stated(&p.count, "lần"),
-    )
-}
-
-fn case_sentence(c: &CaseChanges) -> String {
-    if c.count.current == 0 {
-        let before = if c.count.previous == 0 {
-            " (cùng kỳ cũng không có)".to_string()
-        } else {
-            format!(
-                " (cùng kỳ: {} vụ/{} đối tượng)",
-                narrative(c.count.previous),
-                narrative(c.subjects.previous)
-            )
-        };
-        return format!(
-            "Trong kỳ, không phát hiện, xử lý vụ việc nào về an ninh chính trị, trật tự an toàn xã hội{before}."
-        );
-    }
-    format!(
-        "Thông qua phối hợp chỉ đạo công tác bảo đảm an ninh chính trị, trật tự an toàn xã hội, đã xử lý {}; {}.",
-        stated(&c.count, "vụ"),
-        stated_or(&c.subjects, "đối tượng", "chưa xác định đối tượng"),
-    )
-}
-
-fn document_sentence(d: &DocumentChanges) -> String {
-    if d.count.current == 0 {
-        return format!(
-            "Trong kỳ không trao đổi, ban hành văn bản nào{}.",
-            previously(d.count.previous, "văn bản")
-        );
-    }
-    format!("Trao đổi, ban hành {}.", stated(&d.count, "văn bản"))
-}
-
-fn propaganda_sentence(p: &PropagandaChanges) -> String {
-    if p.sessions.current == 0 {
-        return format!(
-            "Trong kỳ không tổ chức buổi tuyên truyền nào{}.",
-            previously(p.sessions.previous, "buổi")
-        );
-    }
-    format!(
-        "Tổ chức tuyên truyền được {}; {}.",
-        stated(&p.sessions, "buổi"),
-        stated_or(
-            &p.listeners,
-            "lượt người nghe",
-            "không ghi nhận lượt người nghe"
-        ),
-    )
-}
-
-fn disaster_sentence(d: &DisasterChanges) -> String {
-    let all = [
-        &d.plans,
-        &d.responses,
-        &d.persons_mobilised,
-        &d.people_rescued,
-    ];
-    if all.iter().all(|c| c.current == 0 && c.previous == 0) {
-        return "Trong kỳ và cùng kỳ không có hoạt động phòng chống thiên tai, tìm kiếm cứu nạn."
-            .to_string();
-    }
-    let mut parts = Vec::new();
-    if d.plans.current > 0 {
-        parts.push(format!(
-            "xây dựng {} phương án phòng chống thiên tai, tìm kiếm cứu nạn, {}",
-            narrative(d.plans.current),
-            d.plans.wording("phương án")
-        ));
-    } else {
-        parts.push(format!(
-            "không xây dựng phương án phòng chống thiên tai, tìm kiếm cứu nạn mới{}",
-            previously(d.plans.previous, "phương án")
-        ));
-    }
-    if d.responses.current > 0 {
-        parts.push(format!(
-            "tham gia ứng phó {}",
-            stated(&d.responses, "vụ việc")
-        ));
-        parts.push(format!(
-            "huy động {}",
-            stated(&d.persons_mobilised, "lượt lực lượng")
-        ));
-        parts.push(stated_or(
-            &d.people_rescued,
-            "người",
-            "không có người phải cứu",
-        ));
-        if d.people_rescued.current > 0 {
-            let last = parts.len() - 1;
-            parts[last] = format!("cứu được {}", parts[last]);
-        }
-    } else {
-        parts.push(format!(
-            "không phải ứng phó vụ việc nào{}",
-            previously(d.responses.previous, "vụ việc")
-        ));
-    }
-    let text = parts.join("; ");
-    format!("{}.", crate::summary::uppercase_first(&text))
-}
-
 pub(crate) fn uppercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -642,18 +447,6 @@ pub(crate) fn columns(lang: bienphong_i18n::Lang, c: &Change<i64>) -> [String; 4
     ]
 }
 
-/// The counting pattern of a seized item's amounts: `{}g` when the phrase
-/// writes the measure against the number (`0,43g thuốc phiện`), else the
-/// measure as a word.
-fn measure_pattern(s: &SeizureChange) -> String {
-    let attached = format!("{{}}{}", s.measure);
-    if !s.measure.is_empty() && s.phrase.starts_with(&attached) {
-        attached
-    } else {
-        s.measure.clone()
-    }
-}
-
 pub(crate) fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -662,62 +455,49 @@ pub(crate) fn lowercase_first(s: &str) -> String {
     }
 }
 
-/// Vietnamese Markdown: the exact date ranges, each figure followed by its
-/// comparison with the same period, and the breakdown tables.
-/// How a mapped summary counted: onto which units, and what it apportioned.
-fn mapping_note(summary: &Summary) -> String {
-    mapping_note_of(summary.mapped_to, &summary.apportioned, true)
-}
-
 /// How a mapped report counted (`; số liệu quy đổi theo các đơn vị ngày …`
-/// and each unit apportioned), empty as the units were; `compared` when the
-/// report has a comparison period counted the same way.
+/// and each unit apportioned) in `lang`, empty as the units were;
+/// `compared` when the report has a comparison period counted the same way.
 pub(crate) fn mapping_note_of(
+    lang: bienphong_i18n::Lang,
     mapped_to: Option<bienphong_domain::Date>,
     apportioned: &[crate::figures::Apportioned],
     compared: bool,
 ) -> String {
+    use crate::words::{integer, t};
     let Some(onto) = mapped_to else {
         return String::new();
     };
-    let mut note = format!(
-        "; số liệu quy đổi theo các đơn vị ngày {}{}",
-        date(onto),
-        if compared {
-            " (cả kỳ so sánh)"
-        } else {
-            ""
-        }
+    let mut note = t(
+        lang,
+        "rpt-mapped",
+        &[
+            ("date", crate::words::date(lang, onto)),
+            ("compared", if compared { "yes" } else { "no" }.to_string()),
+        ],
     );
     for a in apportioned {
-        if a.placed_here + a.placed_elsewhere == 0 {
-            note.push_str(&format!(
-                "; {} chia tách: {} lần tuần tra không gắn với đơn vị nào khác trong phạm vi, tính {} phần = {}",
-                a.unit.name,
-                integer(a.patrols),
-                a.share,
-                integer(a.counted)
-            ));
+        let mut args = vec![
+            ("unit", a.unit.name.clone()),
+            ("patrols", integer(lang, a.patrols)),
+            ("share", a.share.clone()),
+            ("counted", integer(lang, a.counted)),
+        ];
+        // A split unit's records went by their place where known.
+        let key = if a.placed_here + a.placed_elsewhere == 0 {
+            "rpt-mapped-split"
         } else {
-            // A split unit's records went by their place where known.
-            note.push_str(&format!(
-                "; {} chia tách: {} lần tuần tra không gắn với đơn vị nào khác trong phạm vi, \
-                 theo nơi diễn ra (xã, mốc giới) {} lần thuộc phạm vi và {} lần thuộc đơn vị khác, \
-                 {} lần không rõ nơi tính {} phần; tính tổng {}",
-                a.unit.name,
-                integer(a.patrols),
-                integer(a.placed_here),
-                integer(a.placed_elsewhere),
-                integer(a.shared),
-                a.share,
-                integer(a.counted)
-            ));
-        }
+            args.extend([
+                ("here", integer(lang, a.placed_here)),
+                ("elsewhere", integer(lang, a.placed_elsewhere)),
+                ("shared", integer(lang, a.shared)),
+            ]);
+            "rpt-mapped-split-placed"
+        };
+        note.push_str(&t(lang, key, &args));
     }
     note
 }
-
-const VI: bienphong_i18n::Lang = bienphong_i18n::Lang::Vi;
 
 pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
     summary_to_markdown_in(summary, bienphong_i18n::Lang::Vi)
@@ -725,118 +505,7 @@ pub fn summary_to_markdown(summary: &Summary) -> Result<String> {
 
 /// The summary as Markdown in `lang` (English for foreign partners).
 pub fn summary_to_markdown_in(summary: &Summary, lang: bienphong_i18n::Lang) -> Result<String> {
-    if lang == bienphong_i18n::Lang::En {
-        return crate::summary_en::summary(summary);
-    }
-    let p = &summary.patrols;
-    let c = &summary.cases;
-    let seizure_items: Vec<String> = summary
-        .seizures
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let pattern = measure_pattern(s);
-            let amount_of = |q: Decimal| {
-                let amount = decimal(q, true);
-                if pattern.contains("{}") {
-                    pattern.replace("{}", &amount)
-                } else if pattern.is_empty() {
-                    amount
-                } else {
-                    format!("{amount} {pattern}")
-                }
-            };
-            let end = if i + 1 == summary.seizures.len() {
-                "."
-            } else {
-                ";"
-            };
-            if s.quantity.current.is_zero() {
-                return format!(
-                    "{}: không thu giữ (cùng kỳ: {}){end}",
-                    s.name,
-                    amount_of(s.quantity.previous)
-                );
-            }
-            format!(
-                "{}: {}, {}{end}",
-                s.name,
-                amount_of(s.quantity.current),
-                s.quantity.wording(&pattern)
-            )
-        })
-        .collect();
-    let view = SummaryMarkdown {
-        title: lowercase_first(&summary.name),
-        name: summary.name.clone(),
-        scope: summary.scope.as_ref().map_or_else(
-            || "toàn bộ các đơn vị".to_string(),
-            |s| format!("{} ({}){}", s.name, s.code, mapping_note(summary)),
-        ),
-        from: date(summary.period.from),
-        to: date(summary.period.to),
-        cutoff: match summary.cutoff {
-            Some(Cutoff::Decree09) => " (kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP)",
-            Some(Cutoff::Calendar) => " (theo dương lịch)",
-            None => "",
-        },
-        previous_from: date(summary.previous_period.from),
-        previous_to: date(summary.previous_period.to),
-        patrols: patrol_sentence(p),
-        patrol_rows: p
-            .by_lead_unit
-            .iter()
-            .map(|u| {
-                let mut row = vec![cell(&u.unit.name)];
-                row.extend(columns(VI, &u.count));
-                row.push(integer(u.border_guard_persons.current));
-                row.push(integer(u.other_persons.current));
-                Row(row)
-            })
-            .collect(),
-        cases: case_sentence(c),
-        seizure_items,
-        case_unit_rows: c
-            .by_handling_unit
-            .iter()
-            .map(|u| {
-                let mut row = vec![cell(&u.unit.name)];
-                row.extend(columns(VI, &u.count));
-                row.push(integer(u.subjects.current));
-                Row(row)
-            })
-            .collect(),
-        case_type_rows: c
-            .by_type
-            .iter()
-            .map(|t| {
-                let mut row = vec![cell(&t.name)];
-                row.extend(columns(VI, &t.count));
-                row.push(integer(t.subjects.current));
-                Row(row)
-            })
-            .collect(),
-        seizure_rows: summary
-            .seizures
-            .iter()
-            .map(|s| {
-                let q = &s.quantity;
-                Row(vec![
-                    cell(&s.name),
-                    cell(&s.measure),
-                    decimal(q.current, false),
-                    decimal(q.previous, false),
-                    signed(VI, q.difference),
-                    signed_percent(VI, q.percent),
-                ])
-            })
-            .collect(),
-        documents: document_sentence(&summary.documents),
-        propaganda: propaganda_sentence(&summary.propaganda),
-        disaster: disaster_sentence(&summary.disaster),
-    };
-    view.render()
-        .map_err(|e| ReportError::Render(e.to_string()))
+    crate::summary_text::summary(summary, lang)
 }
 
 #[cfg(test)]
@@ -863,6 +532,7 @@ mod tests {
     fn q1_2024() -> Summary {
         let period = Period::quarter(2024, 1, Cutoff::Decree09);
         Summary {
+            names: crate::annual::CatalogueNames::default(),
             mapped_to: None,
             apportioned: Vec::new(),
             period,

@@ -182,6 +182,9 @@ pub fn annual_tables(r: &AnnualReview) -> AnnualTables {
 
 /// [`annual_tables`] with the words its cells hold in `lang`.
 pub(crate) fn annual_tables_in(r: &AnnualReview, lang: Lang) -> AnnualTables {
+    use bienphong_domain::catalogue::CatalogueKind as K;
+    // The catalogue's name in `lang`, the Vietnamese where it has none.
+    let name = |kind, code: &str, vi: &str| text(r.names.name(lang, kind, code, vi));
     AnnualTables {
         documents: DataTable::new(
             "Văn bản",
@@ -189,7 +192,12 @@ pub(crate) fn annual_tables_in(r: &AnnualReview, lang: Lang) -> AnnualTables {
             r.documents
                 .by_type
                 .iter()
-                .map(|t| vec![text(&t.name), Value::Integer(t.count)])
+                .map(|t| {
+                    vec![
+                        name(K::DocumentType, &t.code, &t.name),
+                        Value::Integer(t.count),
+                    ]
+                })
                 .collect(),
         ),
         missing_briefings: DataTable::new(
@@ -213,7 +221,12 @@ pub(crate) fn annual_tables_in(r: &AnnualReview, lang: Lang) -> AnnualTables {
             vec!["Loại hội nghị, cuộc họp", "Số cuộc"],
             r.meetings
                 .iter()
-                .map(|m| vec![text(&m.name), Value::Integer(m.count)])
+                .map(|m| {
+                    vec![
+                        name(K::MeetingType, &m.code, &m.name),
+                        Value::Integer(m.count),
+                    ]
+                })
                 .collect(),
         ),
         patrols: DataTable::new(
@@ -242,7 +255,7 @@ pub(crate) fn annual_tables_in(r: &AnnualReview, lang: Lang) -> AnnualTables {
             r.patrols
                 .by_force
                 .iter()
-                .map(|f| vec![text(&f.name), Value::Integer(f.persons)])
+                .map(|f| vec![name(K::Force, &f.code, &f.name), Value::Integer(f.persons)])
                 .collect(),
         ),
         cases: DataTable::new(
@@ -253,7 +266,7 @@ pub(crate) fn annual_tables_in(r: &AnnualReview, lang: Lang) -> AnnualTables {
                 .iter()
                 .map(|t| {
                     vec![
-                        text(&t.name),
+                        name(K::CaseType, &t.code, &t.name),
                         Value::Integer(t.count),
                         Value::Integer(t.subjects),
                     ]
@@ -265,7 +278,13 @@ pub(crate) fn annual_tables_in(r: &AnnualReview, lang: Lang) -> AnnualTables {
             vec!["Tang vật thu giữ", "Số lượng", "Đơn vị tính"],
             r.seizures
                 .iter()
-                .map(|s| vec![text(&s.name), Value::Decimal(s.quantity), text(&s.measure)])
+                .map(|s| {
+                    vec![
+                        name(K::SeizedItem, &s.code, &s.name),
+                        Value::Decimal(s.quantity),
+                        text(r.names.measure(lang, &s.code, &s.measure)),
+                    ]
+                })
                 .collect(),
         ),
         programmes: DataTable::new(
@@ -280,7 +299,7 @@ pub(crate) fn annual_tables_in(r: &AnnualReview, lang: Lang) -> AnnualTables {
                 .iter()
                 .map(|l| {
                     vec![
-                        text(&l.name),
+                        name(K::Programme, &l.code, &l.name),
                         Value::Integer(l.beneficiaries),
                         Value::Integer(l.new_beneficiaries),
                         Value::Integer(l.disbursed_dong),

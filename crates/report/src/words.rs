@@ -119,6 +119,16 @@ pub fn place_date(lang: Lang, place: &str, d: Date) -> String {
     }
 }
 
+/// The period inside a sentence or a title after other words: "quý I năm
+/// 2024" (Vietnamese lowers the name's first letter), "quarter 1 of 2024".
+pub fn period_in_sentence(lang: Lang, period: &bienphong_domain::Period) -> String {
+    let name = period_name(lang, period);
+    match lang {
+        Lang::Vi => crate::summary::lowercase_first(&name),
+        Lang::En => name,
+    }
+}
+
 /// The name of a report's period in a title: "Quý I năm 2024", "the first
 /// quarter of 2024".
 pub fn period_name(lang: Lang, period: &bienphong_domain::Period) -> String {

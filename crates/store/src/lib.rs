@@ -484,13 +484,17 @@ pub trait Store: Send + Sync {
     /// `party`), in its `series` of documents for `period` (1 for the
     /// first), taken at once so that no two documents share one. Which
     /// series and period a document belongs to is the format's rule
-    /// (`bienphong_report::Letterhead::register`).
+    /// (`bienphong_report::Letterhead::register`). The audit entry
+    /// `audit` makes of the number is written in the same transaction: a
+    /// number is never taken without its entry (a gap no one can account
+    /// for), nor an entry written for a number not taken.
     fn next_document_number(
         &self,
         issuer: &str,
         style: &str,
         series: &str,
         period: &str,
+        audit: impl FnOnce(u32) -> AuditEntry + Send,
     ) -> impl Future<Output = Result<u32>> + Send;
 
     /// The sequence number of the newest revision (0 when empty): it changes

@@ -2191,6 +2191,7 @@ impl Store for SqlStore {
         style: &str,
         series: &str,
         period: &str,
+        audit: impl FnOnce(u32) -> crate::AuditEntry + Send,
     ) -> Result<u32> {
         let mut tx = self.begin().await?;
         let n: i64 = sqlx::query_scalar(
@@ -2206,8 +2207,11 @@ impl Store for SqlStore {
         .bind(period.to_string())
         .fetch_one(&mut *tx)
         .await?;
+        let n =
+            u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("register number {n}")))?;
+        crate::accounts::insert_audit_in(&mut tx, std::slice::from_ref(&audit(n))).await?;
         tx.commit().await?;
-        u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("register number {n}")))
+        Ok(n)
     }
 
     async fn records_of_mixed_type(&self) -> Result<Vec<RecordId>> {

@@ -1730,7 +1730,7 @@ pub async fn the_document_register_never_repeats_a_number(store: SqlStore) {
             let store = store.clone();
             async move {
                 store
-                    .next_document_number(issuer, style, series, period)
+                    .next_document_number(issuer, style, series, period, taken)
                     .await
                     .unwrap()
             }
@@ -1749,7 +1749,7 @@ pub async fn the_document_register_never_repeats_a_number(store: SqlStore) {
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .next_document_number("BCH-HG", "state", "", "2026")
+                    .next_document_number("BCH-HG", "state", "", "2026", taken)
                     .await
                     .unwrap()
             })
@@ -1761,6 +1761,58 @@ pub async fn the_document_register_never_repeats_a_number(store: SqlStore) {
     }
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=16).collect::<Vec<u32>>());
+}
+
+/// The audit entry of a number taken in these tests.
+fn taken(n: u32) -> bienphong_store::AuditEntry {
+    bienphong_store::AuditEntry {
+        seq: 0,
+        at_ms: 1_700_000_000_000,
+        actor: "tester".into(),
+        action: "register.next".into(),
+        outcome: "allowed".into(),
+        record_type: None,
+        record_id: None,
+        unit: None,
+        detail: format!("BCH-HG state 2026 → {n}"),
+        address: None,
+    }
+}
+
+/// A number is taken with its audit entry or not at all: when the entry
+/// cannot be written the number is not consumed (no gap in the register
+/// that the audit log cannot account for), and the next caller gets it.
+pub async fn a_register_number_is_taken_with_its_audit_entry_or_not_at_all(db: &Db) {
+    use bienphong_store::{AccountStore, AuditFilter};
+    let store = db.open().await;
+    let next = || store.next_document_number("BCH-HG", "state", "", "2026", taken);
+    assert_eq!(next().await.unwrap(), 1);
+    // The audit log cannot be written while its table is away.
+    db.raw("ALTER TABLE audit_log RENAME TO audit_log_away")
+        .await;
+    assert!(next().await.is_err(), "no audit log, no number");
+    db.raw("ALTER TABLE audit_log_away RENAME TO audit_log")
+        .await;
+    assert_eq!(
+        next().await.unwrap(),
+        2,
+        "the failed attempt took no number"
+    );
+    let entries = store
+        .audit(&AuditFilter {
+            action: Some("register.next".into()),
+            limit: 10,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let details: Vec<&str> = entries.iter().map(|e| e.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        ["BCH-HG state 2026 → 2", "BCH-HG state 2026 → 1"],
+        "one entry per number taken, newest first"
+    );
+    assert!(entries.iter().all(|e| e.actor == "tester"));
 }
 
 pub async fn accounts_sessions_tokens_and_an_append_only_audit_log(db: &Db) {
@@ -2975,6 +3027,10 @@ macro_rules! conformance_suite {
                 an_org_change_is_noted_with_its_revisions_or_not_at_all
             );
             store_test!($backend, an_org_change_received_from_a_server_is_noted_once);
+            db_test!(
+                $backend,
+                a_register_number_is_taken_with_its_audit_entry_or_not_at_all
+            );
             db_test!($backend, node_id_is_kept_on);
             db_test!($backend, verify_detects_drift_and_rebuild_repairs_it);
             db_test!($backend, a_newer_schema_is_refused);

@@ -209,7 +209,8 @@ pub async fn letterhead(
         term: args.term.clone(),
     });
     if args.register {
-        head.number_from_register(store).await?;
+        head.number_from_register(store, &ctx.author(), bienphong_service::now_ms())
+            .await?;
     }
     Ok(head)
 }

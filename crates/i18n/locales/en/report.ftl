@@ -61,6 +61,9 @@ rpt-chart-so-lan-tuan-tra-theo-thang = Patrols by month
 rpt-chart-so-vu-viec-xu-ly-theo-thang = Cases handled by month
 rpt-chart-so-lan-tuan-tra-theo-don-vi-chu-tri = Patrols by lead unit
 rpt-chart-so-vu-viec-theo-don-vi-xu-ly = Cases by handling unit
+# Charts' counting words, by the Vietnamese word without diacritics.
+rpt-chart-word-lan = patrols
+rpt-chart-word-vu = cases
 
 # Table headers, by the Vietnamese header without diacritics.
 rpt-col-loai-van-ban = Document type
@@ -107,6 +110,8 @@ rpt-annual-patrols-others = { " " }and { $others } person-times of other forces
 rpt-annual-cases-none = During the year no political security or public order case was detected or handled.
 rpt-annual-cases = Through the coordinated direction of political security and public order work, { $count } cases involving { $subjects } subjects were handled{ $seizures }.
 rpt-annual-seized = ; seized: { $items }
+rpt-list-first-separator = {"; "}
+rpt-list-separator = {"; "}
 rpt-annual-briefings-none = During the year no unit was due to hold a briefing.
 rpt-annual-briefings-meetings = During the year { $meetings } briefings were held.
 rpt-annual-briefings = { $who } held their briefings in every quarter; { $held } of { $due } briefings due were held ({ $meetings } briefing meetings).
@@ -148,12 +153,18 @@ rpt-document-acknowledge = Recipients are asked to acknowledge receipt of this d
 # The summary of a period, compared with the same period last year.
 rpt-cutoff-decree09-note = { " " }(the reporting period of Decree No. 09/2019/NĐ-CP)
 rpt-cutoff-calendar-note = { " " }(calendar periods)
-rpt-same = the same as the same period last year
-rpt-up = up { $amount } ({ $percent }) on the same period last year
-rpt-down = down { $amount } ({ $percent }) on the same period last year
-rpt-up-from-none = up { $amount } on the same period last year (none then)
-rpt-previously-none = { " " }(none in the same period last year either)
-rpt-previously = { " " }(same period last year: { $amount })
+# How a figure changed: $change is same, up, down, or new (none then).
+rpt-compared = { $change ->
+    [same] the same as the same period last year
+    [up] up { $amount } ({ $percent }) on the same period last year
+    [down] down { $amount } ({ $percent }) on the same period last year
+   *[new] up { $amount } on the same period last year (none then)
+}
+# What the same period had after a sentence that says there is none now.
+rpt-previously = { $had ->
+    [none] { " " }(none in the same period last year either)
+   *[some] { " " }(same period last year: { $amount })
+}
 rpt-stated = { $amount }, { $comparison }
 rpt-word-patrols = patrols
 rpt-word-person-times = person-times
@@ -165,6 +176,7 @@ rpt-word-listeners = listeners
 rpt-word-plans = plans
 rpt-word-incidents = incidents
 rpt-word-people = people
+rpt-word-persons-mobilised = person-times
 rpt-summary-patrols-none = During the period the border posts led or joined no border patrols{ $previously }.
 rpt-summary-patrols = The border posts led or joined { $patrols } border patrols; { $border_guard } and { $others }.
 rpt-summary-border-guard-none = no Border Guard officers or soldiers were mobilised{ $previously }
@@ -183,9 +195,24 @@ rpt-summary-propaganda-none = During the period no awareness session was held{ $
 rpt-summary-propaganda = Awareness sessions held: { $sessions }; listeners: { $listeners }.
 rpt-summary-listeners-none = no listeners recorded{ $previously }
 rpt-summary-disaster-none = Neither this period nor the same period last year saw disaster prevention, search or rescue activity.
-rpt-summary-plans = Disaster prevention, search and rescue plans drawn up: { $plans }
+rpt-summary-plans = Disaster prevention, search and rescue plans drawn up: { $count } plans, { $comparison }
 rpt-summary-plans-none = No new disaster prevention, search and rescue plan was drawn up{ $previously }
 rpt-summary-responses = incidents responded to: { $responses }; person-times mobilised: { $persons }; { $rescued }
 rpt-summary-rescued = people rescued: { $people }
 rpt-summary-rescued-none = no one needed rescue{ $previously }
 rpt-summary-responses-none = no incident needed a response{ $previously }
+
+# A report whose figures are mapped onto the units of another date.
+rpt-mapped = ; figures mapped onto the units of { $date }{ $compared ->
+    [yes] { " " }(the comparison period too)
+   *[no] {""}
+}
+rpt-mapped-split = ; { $unit } split: { $patrols } patrols tied to no other unit in the scope, counted as { $share } share = { $counted }
+rpt-mapped-split-placed = ; { $unit } split: { $patrols } patrols tied to no other unit in the scope; by where they took place (commune, boundary marker) { $here } in the scope and { $elsewhere } in other units, { $shared } of unknown place counted as { $share } share; { $counted } counted in all
+
+# A joint document's signer blocks.
+rpt-joint-on-behalf = On behalf of { $body }
+rpt-joint-signed = (Signed on { $date })
+rpt-joint-void = (Signature void)
+rpt-joint-returned = (Returned)
+rpt-joint-pending = (Not signed yet)

@@ -358,10 +358,12 @@ mod tests {
             series: vec![
                 Series {
                     name: "Năm 2023".into(),
+                    period: None,
                     values: vec![1178, 40],
                 },
                 Series {
                     name: "Năm 2022".into(),
+                    period: None,
                     values: vec![1000, 0],
                 },
             ],
@@ -385,6 +387,7 @@ mod tests {
             categories: (1..=12).map(|m| format!("Tháng {m}")).collect(),
             series: vec![Series {
                 name: "Năm 2023".into(),
+                period: None,
                 values: (1..=12).collect(),
             }],
             ..chart

@@ -21,31 +21,9 @@ pub async fn take_number(
     who: &Principal,
     head: &mut Letterhead,
 ) -> Result<u32, Error> {
-    let n = head.number_from_register(state.service.store()).await?;
-    let key = head.register();
-    let detail = format!(
-        "{} {} {}{} → {}",
-        key.issuer,
-        key.style,
-        if key.series.is_empty() {
-            String::new()
-        } else {
-            format!("{} ", key.series)
-        },
-        key.period,
-        bienphong_domain::format::document_number(Some(n), &head.symbol)
-    );
-    state
-        .service
-        .audit(
-            &who.name,
-            crate::now_ms(),
-            "register.next",
-            "allowed",
-            detail,
-        )
-        .await?;
-    Ok(n)
+    Ok(head
+        .number_from_register(state.service.store(), &who.name, crate::now_ms())
+        .await?)
 }
 
 /// `POST /api/v1/registers/next`: the next number of the register a
