@@ -226,6 +226,31 @@ fn every_flag_of_every_command_is_described() {
     }
 }
 
+/// Flags whose description came from the code's English doc comment
+/// before they had Fluent texts: the key flags, and --map-to of the reports
+/// and of the benchmark.
+#[test]
+fn key_and_map_to_flags_are_described_in_vietnamese() {
+    for (command, flag, words) in [
+        (&["report", "annual"][..], "--map-to", "Tính số liệu của kỳ"),
+        (
+            &["report", "summary"][..],
+            "--map-to",
+            "Tính số liệu của kỳ",
+        ),
+        (&["bench", "annual"][..], "--map-to", "Tính số liệu của kỳ"),
+        (&["store", "check"][..], "--key-file", "Khóa của kho SQLite"),
+        (&["store", "check"][..], "--ask-key", "Hỏi cụm mật khẩu"),
+    ] {
+        let mut args = vec!["--lang", "vi"];
+        args.extend_from_slice(command);
+        args.push("--help");
+        let text = help(&args);
+        let line = flag_help(&text, flag).unwrap_or_else(|| panic!("{command:?}: {flag}\n{text}"));
+        assert!(line.contains(words), "{command:?} {flag}: {line}");
+    }
+}
+
 /// What clap itself would say in English about a mistake in the arguments.
 const CLAP_ENGLISH: &[&str] = &[
     "unexpected argument",
