@@ -444,7 +444,8 @@ async fn briefings<S: Store>(
                 .sum::<i64>()
         })
         .sum();
-    // Who took part in a briefing, quarter by quarter.
+    // Who took part in a briefing, quarter by quarter, read for the scope
+    // alone: the whole store's sets are not needed to judge its units.
     let mut held: BTreeMap<i8, BTreeSet<Code>> = BTreeMap::new();
     for q in 1..=4i8 {
         let quarter = Period::quarter(year, q, cutoff);
@@ -452,7 +453,7 @@ async fn briefings<S: Store>(
         for t in &briefing_types {
             let units = service
                 .store()
-                .units_counted(&measure::meeting_count(t), quarter)
+                .units_counted(&measure::meeting_count(t), quarter, scope.cloned())
                 .await?;
             entry.extend(units);
         }

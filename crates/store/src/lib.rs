@@ -412,11 +412,13 @@ pub trait Store: Send + Sync {
 
     /// The units (leads and partners) of the unit sets whose `measure` sums
     /// to more than zero over `period`: who took part in the records it
-    /// counts, read from the facts.
+    /// counts, read from the facts; of the records of `units` alone when
+    /// given (a set counts when one of its units is in the scope).
     fn units_counted(
         &self,
         measure: &str,
         period: Period,
+        units: Option<Scope>,
     ) -> impl Future<Output = Result<BTreeSet<Code>>> + Send;
 
     /// Recomputes every derived table from the revisions.

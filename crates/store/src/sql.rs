@@ -2041,12 +2041,21 @@ impl Store for SqlStore {
             .await?)
     }
 
-    async fn units_counted(&self, measure: &str, period: Period) -> Result<BTreeSet<Code>> {
+    async fn units_counted(
+        &self,
+        measure: &str,
+        period: Period,
+        units: Option<Scope>,
+    ) -> Result<BTreeSet<Code>> {
+        let runs = scope_runs(period, &units);
+        if runs.is_empty() {
+            return Ok(BTreeSet::new());
+        }
         let mut q = Sql::new(
             "SELECT DISTINCT unit FROM unit_set_members WHERE set_id IN \
              (SELECT set_id FROM (",
         );
-        push_facts(&mut q, scope_runs(period, &None), Measures::Named(measure));
+        push_facts(&mut q, runs, Measures::Named(measure));
         q.push(") AS f GROUP BY set_id HAVING SUM(value) > 0)");
         let units: Vec<(String,)> = q
             .build_query_as_for(self.backend)

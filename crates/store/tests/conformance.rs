@@ -1096,19 +1096,42 @@ pub async fn units_counted_are_those_of_live_records_in_the_period<S: Store>(sto
             .collect::<std::collections::BTreeSet<_>>()
     };
     assert_eq!(
-        store.units_counted(&briefing, q1).await.unwrap(),
+        store.units_counted(&briefing, q1, None).await.unwrap(),
         units(&["BP-LC", "XA-LC"])
     );
     assert_eq!(
-        store.units_counted(&briefing, q2).await.unwrap(),
+        store.units_counted(&briefing, q2, None).await.unwrap(),
         units(&["BP-LC", "XA-ML"])
     );
     assert_eq!(
         store
-            .units_counted(measure::PATROL_COUNT, q1)
+            .units_counted(measure::PATROL_COUNT, q1, None)
             .await
             .unwrap(),
         units(&[])
+    );
+    // For a scope, the sets that name one of its units.
+    let scope = |u: &str| Some(Scope::from(vec![code(u)]));
+    assert_eq!(
+        store
+            .units_counted(&briefing, q2, scope("XA-ML"))
+            .await
+            .unwrap(),
+        units(&["BP-LC", "XA-ML"])
+    );
+    assert_eq!(
+        store
+            .units_counted(&briefing, q2, scope("XA-LC"))
+            .await
+            .unwrap(),
+        units(&[])
+    );
+    assert_eq!(
+        store
+            .units_counted(&briefing, q1, scope("BP-LC"))
+            .await
+            .unwrap(),
+        units(&["BP-LC", "XA-LC"])
     );
     // Moved out of the first quarter, then the other deleted.
     let edit = |r: &bienphong_domain::Revision, c: Option<Content>| Write {
@@ -1129,11 +1152,11 @@ pub async fn units_counted_are_those_of_live_records_in_the_period<S: Store>(sto
         .await
         .unwrap();
     assert_eq!(
-        store.units_counted(&briefing, q1).await.unwrap(),
+        store.units_counted(&briefing, q1, None).await.unwrap(),
         units(&[])
     );
     assert_eq!(
-        store.units_counted(&briefing, q2).await.unwrap(),
+        store.units_counted(&briefing, q2, None).await.unwrap(),
         units(&["BP-LC", "XA-LC"])
     );
 }
