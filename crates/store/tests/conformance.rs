@@ -995,10 +995,10 @@ pub async fn sums_over_any_period_equal_the_daily_facts<S: Store>(store: S) {
     // Programmes of two kinds started on each day, some ended a few days
     // later, some still in force.
     let programme = |i: usize, end: Option<&str>| {
-        let mut v = json!({"programme": if i % 2 == 0 { "X" } else { "Y" },
+        let mut v = json!({"programme": if i.is_multiple_of(2) { "X" } else { "Y" },
                            "sponsor_unit": "BP-LC", "beneficiary_kind": "child",
                            "start": days[i], "monthly_amount": 500000});
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             v["partner_units"] = json!(["XA-LC"]);
         }
         if let Some(end) = end {
