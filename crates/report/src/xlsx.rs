@@ -4,7 +4,7 @@
 use crate::tables::{DataTable, Value};
 use crate::{ReportError, Result};
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
 fn render_error(e: XlsxError) -> ReportError {
     ReportError::Render(e.to_string())
@@ -13,6 +13,12 @@ fn render_error(e: XlsxError) -> ReportError {
 /// A workbook with a sheet for each non-empty table.
 pub fn tables_to_xlsx(tables: &[&DataTable]) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
+    // Dated by the program's clock (injectable), not the machine's: the
+    // writer stamps the wall clock otherwise, and the same report from the
+    // CLI and the server differed when they fell in different seconds.
+    let created = ExcelDateTime::from_timestamp(bienphong_service::now_ms().div_euclid(1000))
+        .map_err(render_error)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let bold = Format::new().set_bold();
     // Excel shows numbers with the reader's own separators (1.178 and 0,43
     // in a Vietnamese locale); the cell holds the number itself.
