@@ -248,8 +248,9 @@ impl<S: Store + AccountStore> Service<S> {
     }
 
     async fn may_see_versions(&self, who: &Principal, view: &ConflictView) -> Result<bool> {
+        let org = self.org_shared().await?;
         for c in version_contents(view) {
-            if !self.allowed(who, Access::Read, &c).await? {
+            if !self.allowed_in(&org, who, Access::Read, &c).await? {
                 return Ok(false);
             }
         }
@@ -266,8 +267,9 @@ impl<S: Store + AccountStore> Service<S> {
         resolution: &Resolution,
     ) -> Result<Revision> {
         let view = self.conflict_view(record_id).await?;
+        let org = self.org_shared().await?;
         for c in version_contents(&view) {
-            if !self.allowed(who, Access::Read, &c).await? {
+            if !self.allowed_in(&org, who, Access::Read, &c).await? {
                 self.refuse_unseen(who, now_ms, "resolve", record_id, &c)
                     .await?;
                 return Err(StoreError::NotFound(record_id).into());
